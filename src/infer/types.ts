@@ -1,0 +1,72 @@
+/**
+ * Public request/response shapes of inference, shared by the GPU engine and the float64 oracle.
+ *
+ * Shapes: x is N rows of inputDim numbers; y is N rows of D numbers (D = outputDim(spec)).
+ * Flat arrays are row-major: statistic for input n, output d is at n*D + d; a per-sample array of
+ * f is [S, N, D].
+ */
+
+/**
+ * Which algorithm forms the network outputs.
+ * - 'joint' (default): one weight draw per posterior sample, shared by all inputs (function samples).
+ *   Realised by the 'fused' or the 'materialized' kernel strategy (`kernel`).
+ * - 'marginal': local reparameterisation: each layer's pre-activations drawn per input from
+ *   N(h·loc, h²·scale²). Exact per-input predictive, no cross-input correlation; draws S·N·units
+ *   normals instead of S·weights. Not allowed with returnSamples.
+ */
+export type SamplingPath = 'joint' | 'marginal';
+
+/** Kernel strategy of the joint path: weights sampled into workgroup memory tile by tile ('fused'), or written to a buffer first ('materialized'). */
+export type KernelStrategy = 'auto' | 'fused' | 'materialized';
+
+export interface PredictOptions {
+  /** Number of posterior samples S (>= 1). Default 1000. */
+  readonly samples?: number;
+  /** RNG seed: non-negative safe integer. Default 0. */
+  readonly seed?: number;
+  /** Observed targets (N rows of D); with them the result includes the log predictive density. */
+  readonly y?: ArrayLike<number> | readonly (readonly number[])[];
+  /** Also return f for every sample ([S, N, D]) and each sample's noise scale. Forces the joint path. */
+  readonly returnSamples?: boolean;
+  /** Central probability of the predictive interval, in (0, 1). Default 0.9 (5% and 95%). */
+  readonly intervalLevel?: number;
+  readonly path?: SamplingPath;
+  readonly kernel?: KernelStrategy;
+}
+
+export interface PredictResult {
+  readonly n: number;
+  readonly outputDim: number;
+  readonly samples: number;
+  /** Predictive mean of y (= mean of f over samples), [N, D]. */
+  readonly mean: Float32Array;
+  /** Total predictive std of y: sqrt(epistemic^2 + aleatoric^2), [N, D]. */
+  readonly std: Float32Array;
+  /** Std of f over posterior samples, [N, D]. */
+  readonly epistemicStd: Float32Array;
+  /** sqrt(mean over samples of the noise variance scale_s^2), [N, D]. */
+  readonly aleatoricStd: Float32Array;
+  /**
+   * Central interval of y at `intervalLevel`: the moment-matched normal, mean ± z·std with
+   * z = Φ⁻¹((1 + level)/2). (The predictive is a mixture of normals; the normal matching its first
+   * two moments is what is reported.)
+   */
+  readonly lower: Float32Array;
+  readonly upper: Float32Array;
+  readonly intervalLevel: number;
+  /** log((1/S) Σ_s Π_d N(y_nd | f_snd, scale_snd)) per input, [N]; present when y was given. */
+  readonly logPredictiveDensity?: Float32Array;
+  /** Σ_n log N(y_n | f_s(x_n), scale_s) per posterior sample, [S]; present when y was given. */
+  readonly sampleLogLikelihood?: Float32Array;
+  /** f per sample, [S, N, D]; present with returnSamples. */
+  readonly fSamples?: Float32Array;
+  /** Noise scale per sample ([S]) or per sample and input ([S, N, D], heteroscedastic); with returnSamples. */
+  readonly scaleSamples?: Float32Array;
+}
+
+/** Result of scoring one parameter point: log-probabilities per latent site and the log joint. */
+export interface ScoreResult {
+  /** Site name -> log probability (sum over the site's elements); 'obs' is the likelihood. */
+  readonly sites: Readonly<Record<string, number>>;
+  readonly logJoint: number;
+}

@@ -1,0 +1,143 @@
+/**
+ * The model description shared by every part of the library: GPU kernels, the float64 oracle,
+ * model files and training. A model is an MLP of dense layers with a per-parameter posterior and
+ * prior, plus an observation (noise) model.
+ *
+ * Layout conventions (fixed: the RNG streams and file formats depend on them):
+ * - A layer's weight is [units, inputs] row-major (torch nn.Linear layout): element (j, i) is at j*in + i.
+ * - Dropout with rate p acts on the layer's *input*; kept units are scaled by 1/(1-p) (inverted
+ *   dropout, as torch's nn.Dropout). One mask per (posterior sample, layer), shared by all inputs, so
+ *   each posterior sample is one coherent function; each input's marginal equals torch's per-row masks.
+ * - Folded batch-norm: pre = (W h + b) * bnScale + bnShift, before the activation.
+ */
+
+export const ACTIVATIONS = ['relu', 'tanh', 'sigmoid', 'gelu', 'leaky_relu', 'prelu', 'identity'] as const;
+export type Activation = (typeof ACTIVATIONS)[number];
+
+/** Normal(loc, scale) prior on every element of a parameter. */
+export interface NormalPrior {
+  readonly kind: 'normal';
+  readonly loc: number;
+  readonly scale: number;
+}
+export type Prior = NormalPrior;
+
+/** 'normal': mean-field Gaussian (tensors `.loc`, `.scale`); 'delta': a point value (tensor `.loc`). */
+export type PosteriorKind = 'normal' | 'delta';
+
+export interface ParamSpec {
+  /** Name of the latent site (Pyro's site name for Pyro exports, e.g. `0.weight`, `layers.2.bias`). */
+  readonly site: string;
+  readonly posterior: PosteriorKind;
+  readonly prior: Prior;
+}
+
+export interface LayerSpec {
+  readonly units: number;
+  readonly activation: Activation;
+  /** Negative slope of leaky_relu (default 0.01). PReLU's slopes are a tensor instead. */
+  readonly leakySlope: number;
+  /** Dropout rate on this layer's input, in [0, 1). 0 disables it. */
+  readonly dropout: number;
+  /** Folded batch-norm: tensors `layers.L.bn_scale` and `layers.L.bn_shift`, shape [units]. */
+  readonly batchNorm: boolean;
+  readonly weight: ParamSpec;
+  readonly bias: ParamSpec;
+}
+
+export interface GammaPrior {
+  readonly concentration: number;
+  readonly rate: number;
+}
+
+/**
+ * Where the observation noise sigma comes from.
+ * - fixed: a constant.
+ * - lognormal: posterior LogNormal(loc, scale) on sigma (tensors `noise.loc`, `noise.scale`; they are
+ *   of log sigma, as Pyro's AutoNormal stores a positive site).
+ * - gamma: posterior Gamma(concentration, rate) on sigma (tensors `noise.concentration`, `noise.rate`).
+ * - heteroscedastic: the last layer has 2*D units; sigma = softplus(second half) + minScale.
+ */
+export type NoiseSpec =
+  | { readonly kind: 'fixed'; readonly sigma: number }
+  | { readonly kind: 'lognormal'; readonly site: string }
+  | { readonly kind: 'gamma'; readonly site: string }
+  | { readonly kind: 'heteroscedastic'; readonly minScale: number };
+
+export interface LikelihoodSpec {
+  readonly noise: NoiseSpec;
+  /** y ~ Normal(f, scale) with scale = sigma ('sigma') or scale = sigma^2 ('sigma2', the seed Pyro model). */
+  readonly link: 'sigma' | 'sigma2';
+  /** Prior on sigma (when sigma is latent): Gamma(concentration, rate). */
+  readonly sigmaPrior: GammaPrior | null;
+}
+
+/** Affine standardisation recorded at training time: x_model = (x - xMean)/xStd; y = yMean + yStd * y_model. */
+export interface Standardization {
+  readonly xMean: readonly number[];
+  readonly xStd: readonly number[];
+  readonly yMean: readonly number[];
+  readonly yStd: readonly number[];
+}
+
+export interface ModelSpec {
+  readonly inputDim: number;
+  readonly layers: readonly LayerSpec[];
+  readonly likelihood: LikelihoodSpec;
+  readonly standardization: Standardization | null;
+}
+
+/** A dense float32 tensor, row-major. */
+export interface Tensor {
+  readonly shape: readonly number[];
+  readonly data: Float32Array;
+}
+
+/** A model: the description plus its named tensors (see tensorNames for the names). */
+export interface Model {
+  readonly spec: ModelSpec;
+  readonly tensors: ReadonlyMap<string, Tensor>;
+}
+
+/** Canonical tensor names; model files store exactly these keys. */
+export const tensorNames = {
+  weightLoc: (l: number) => `layers.${l}.weight.loc`,
+  weightScale: (l: number) => `layers.${l}.weight.scale`,
+  biasLoc: (l: number) => `layers.${l}.bias.loc`,
+  biasScale: (l: number) => `layers.${l}.bias.scale`,
+  preluSlope: (l: number) => `layers.${l}.prelu_slope`,
+  bnScale: (l: number) => `layers.${l}.bn_scale`,
+  bnShift: (l: number) => `layers.${l}.bn_shift`,
+  noiseLoc: 'noise.loc',
+  noiseScale: 'noise.scale',
+  noiseConcentration: 'noise.concentration',
+  noiseRate: 'noise.rate',
+} as const;
+
+/** Number of inputs feeding layer l. */
+export function layerInputs(spec: ModelSpec, l: number): number {
+  if (l === 0) return spec.inputDim;
+  const prev = spec.layers[l - 1];
+  if (!prev) throw new RangeError(`layer ${l} has no predecessor`);
+  return prev.units;
+}
+
+/** Output dimension D of the model's mean (half the last layer for a heteroscedastic head). */
+export function outputDim(spec: ModelSpec): number {
+  const last = spec.layers[spec.layers.length - 1];
+  if (!last) throw new RangeError('model has no layers');
+  return spec.likelihood.noise.kind === 'heteroscedastic' ? last.units / 2 : last.units;
+}
+
+/** Count of weight + bias elements of layer l (the length of its RNG element space). */
+export function layerParamCount(spec: ModelSpec, l: number): number {
+  const layer = spec.layers[l];
+  if (!layer) throw new RangeError(`no layer ${l}`);
+  return layer.units * layerInputs(spec, l) + layer.units;
+}
+
+/** Whether sigma is a latent site (has a posterior and a prior). */
+export function sigmaIsLatent(spec: ModelSpec): boolean {
+  const k = spec.likelihood.noise.kind;
+  return k === 'lognormal' || k === 'gamma';
+}
