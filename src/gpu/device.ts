@@ -1,0 +1,135 @@
+/**
+ * One place that turns a `GPU` object (navigator.gpu in a browser, Dawn's in Node) into a device
+ * the engine can use: only the limits we rely on are raised (to the adapter's values), device loss
+ * and uncaptured errors are recorded and surfaced to callers instead of being swallowed.
+ */
+import { DeviceLostError, GpuExecutionError, GpuUnavailableError } from '../errors.js';
+
+/** Limits the scheduler sizes its chunks by; requested at the adapter's maximum. */
+const RAISED_LIMITS = [
+  'maxStorageBufferBindingSize',
+  'maxBufferSize',
+  'maxComputeWorkgroupStorageSize',
+  'maxComputeInvocationsPerWorkgroup',
+  'maxComputeWorkgroupSizeX',
+  'maxStorageBuffersPerShaderStage',
+  'maxComputeWorkgroupsPerDimension',
+] as const;
+
+export interface AdapterDescription {
+  readonly vendor: string;
+  readonly architecture: string;
+  readonly device: string;
+  readonly description: string;
+}
+
+export interface GpuContext {
+  readonly device: GPUDevice;
+  readonly adapter: AdapterDescription;
+  readonly limits: GPUSupportedLimits;
+  readonly hasTimestampQuery: boolean;
+  /** Throws DeviceLostError if the device was lost, GpuExecutionError for a recorded uncaptured error. */
+  assertHealthy(): void;
+  /** Resolves when the device is lost (also after destroy()). */
+  readonly lost: Promise<DeviceLostError>;
+  /** Destroys the device (and, in Node, releases the GPU instance held by `owner`). */
+  destroy(): void;
+}
+
+export interface CreateContextOptions {
+  readonly powerPreference?: GPUPowerPreference;
+  /** Keeps the object that created the GPU alive as long as the device (Dawn in Node needs this). */
+  readonly owner?: unknown;
+  /** How to get an adapter, shown when none is found. */
+  readonly fixHint?: string;
+}
+
+function describeAdapter(info: GPUAdapterInfo | undefined): AdapterDescription {
+  return {
+    vendor: info?.vendor ?? '',
+    architecture: info?.architecture ?? '',
+    device: info?.device ?? '',
+    description: info?.description ?? '',
+  };
+}
+
+/** Requests an adapter, or returns null (so a caller can try another backend before failing). */
+export async function requestAdapter(gpu: GPU, options: CreateContextOptions = {}): Promise<GPUAdapter | null> {
+  try {
+    return await gpu.requestAdapter(options.powerPreference ? { powerPreference: options.powerPreference } : {});
+  } catch {
+    return null;
+  }
+}
+
+export async function createContextFromAdapter(adapter: GPUAdapter, options: CreateContextOptions = {}): Promise<GpuContext> {
+  const requiredLimits: Record<string, number> = {};
+  for (const name of RAISED_LIMITS) {
+    const value = adapter.limits[name];
+    if (typeof value === 'number') requiredLimits[name] = value;
+  }
+  const hasTimestampQuery = adapter.features.has('timestamp-query');
+  const requiredFeatures: GPUFeatureName[] = hasTimestampQuery ? ['timestamp-query'] : [];
+  let device: GPUDevice;
+  try {
+    device = await adapter.requestDevice({ requiredLimits, requiredFeatures, label: 'webgpu-bnn' });
+  } catch (cause) {
+    throw new GpuUnavailableError(`the adapter refused to create a device: ${String(cause)}`, { cause });
+  }
+  const owner = options.owner;
+  let lostError: DeviceLostError | null = null;
+  let uncaptured: GpuExecutionError | null = null;
+  const lost = device.lost.then((info) => {
+    lostError = new DeviceLostError(
+      info.reason,
+      `the GPU device was lost (${info.reason})${info.message ? `: ${info.message}` : ''}`,
+    );
+    return lostError;
+  });
+  device.addEventListener('uncapturederror', (event) => {
+    const error = (event as GPUUncapturedErrorEvent).error;
+    uncaptured ??= new GpuExecutionError(`uncaptured WebGPU error: ${error.message}`);
+  });
+  return {
+    device,
+    adapter: describeAdapter(adapter.info),
+    limits: device.limits,
+    hasTimestampQuery,
+    lost,
+    assertHealthy() {
+      if (lostError) throw lostError;
+      if (uncaptured) {
+        const error = uncaptured;
+        uncaptured = null;
+        throw error;
+      }
+    },
+    destroy() {
+      device.destroy();
+      // Referencing `owner` here keeps it reachable for the device's whole life.
+      void owner;
+    },
+  };
+}
+
+/** Creates a context from a `GPU` object, with one clear error when no adapter exists. */
+export async function createContext(gpu: GPU | undefined, options: CreateContextOptions = {}): Promise<GpuContext> {
+  if (!gpu) {
+    throw new GpuUnavailableError(
+      `WebGPU is not available here (no navigator.gpu). ${options.fixHint ?? 'Use a browser with WebGPU enabled (Chrome 113+, or Chromium with --enable-unsafe-webgpu).'}`,
+    );
+  }
+  const adapter = await requestAdapter(gpu, options);
+  if (!adapter) {
+    throw new GpuUnavailableError(
+      `no WebGPU adapter was found. ${options.fixHint ?? 'Enable WebGPU in the browser (chrome://flags/#enable-unsafe-webgpu) or update the GPU driver.'}`,
+    );
+  }
+  return createContextFromAdapter(adapter, options);
+}
+
+/** The browser entry: navigator.gpu. */
+export async function createBrowserContext(options: CreateContextOptions = {}): Promise<GpuContext> {
+  const gpu = typeof navigator !== 'undefined' ? (navigator as Navigator & { gpu?: GPU }).gpu : undefined;
+  return createContext(gpu, options);
+}

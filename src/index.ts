@@ -1,0 +1,16 @@
+/**
+ * webgpu-bnn: Bayesian neural networks on WebGPU.
+ *
+ * @example
+ * const ctx = await createBrowserContext();            // or createNodeContext() from 'webgpu-bnn/node'
+ * const model = await loadModel('/models/toy1d.safetensors');
+ * const engine = Engine.create(ctx, model);
+ * const r = await engine.predict([[0.5]], { samples: 1000, seed: 1 });
+ * engine.dispose();
+ */
+export * from './errors.js';
+export { createBrowserContext, createContext, type GpuContext, type AdapterDescription } from './gpu/device.js';
+export { Engine, type EngineOptions, type EngineResources } from './infer/engine.js';
+export type { PredictOptions, PredictResult, ScoreResult, SamplingPath, KernelStrategy } from './infer/types.js';
+export type { MatrixInput } from './infer/inputs.js';
+export * from './model/index.js';

@@ -1,0 +1,559 @@
+/**
+ * The inference engine: Monte-Carlo posterior predictive of a BNN on WebGPU.
+ *
+ * One engine per (device, model): pipelines are compiled once and cached, scratch buffers are
+ * allocated on first use and reused (grown when a call needs more), and every buffer is destroyed
+ * by dispose(). A call splits S samples x N inputs into chunks (src/scheduler/plan.ts), records all
+ * layers of many chunks into one command encoder, folds each chunk into running statistics on the
+ * GPU and reads back only the statistics (O(N)), unless per-sample outputs are asked for.
+ */
+import { SITE_WORDS, siteLogProbKernel } from '../../shaders/kernels/site-logprob.wgsl.js';
+import { WORKGROUP_SIZE } from '../../shaders/kernels/common.js';
+import { STAT_NAMES } from '../../shaders/kernels/reduce.wgsl.js';
+import { DeviceLimitError, DeviceLostError, DisposedError, GpuExecutionError, InvalidInputError } from '../errors.js';
+import { BufferSet, readBuffer } from '../gpu/buffers.js';
+import type { GpuContext } from '../gpu/device.js';
+import type { Kernel } from '../gpu/kernel.js';
+import { PipelineCache, type CompiledKernel } from '../gpu/pipelines.js';
+import { buildModelLayout, type ModelLayout } from '../kernels/model-layout.js';
+import { normalQuantile } from '../math/special.js';
+import type { Model } from '../model/spec.js';
+import { outputDim } from '../model/spec.js';
+import { seedToKey } from '../random/streams.js';
+import { UNIFORM_SLOT_BYTES, packChunk, type ChunkValues } from '../scheduler/chunk-uniforms.js';
+import { planChunks, type ChunkPlan } from '../scheduler/plan.js';
+import { checkInteger, toMatrix, type Matrix, type MatrixInput } from './inputs.js';
+import { pointModel, scoreSites } from './point-model.js';
+import { buildProgram, programKernels, type Program } from './program.js';
+import type { PredictOptions, PredictResult, ScoreResult } from './types.js';
+
+export interface EngineOptions {
+  /** Largest chunk buffer in bytes (default 64 MiB, capped by the device's binding limit). */
+  readonly maxChunkBytes?: number;
+  /** Upper bound on samples per chunk (default 4096). */
+  readonly maxSamplesPerChunk?: number;
+  /** Upper bound on inputs per chunk (default 65536). */
+  readonly maxInputsPerChunk?: number;
+  /** Inputs handled by one workgroup of the fused kernel (default 256). */
+  readonly fusedInputsPerWorkgroup?: number;
+  /** Chunks recorded per submit (default 64). */
+  readonly chunksPerSubmit?: number;
+}
+
+export interface EngineResources {
+  readonly buffers: number;
+  readonly bytes: number;
+  readonly pipelines: number;
+}
+
+const DEFAULTS = {
+  maxChunkBytes: 64 * 1024 * 1024,
+  maxSamplesPerChunk: 4096,
+  maxInputsPerChunk: 65536,
+  fusedInputsPerWorkgroup: 256,
+  chunksPerSubmit: 64,
+};
+
+/** Buffers bound by name; the kernels' binding names select from this. */
+type BufferName =
+  | 'chunk'
+  | 'params'
+  | 'x'
+  | 'y'
+  | 'act0'
+  | 'act1'
+  | 'weights'
+  | 'masks'
+  | 'scales'
+  | 'acc'
+  | 'lpd_acc'
+  | 'll'
+  | 'sample_ll'
+  | 'stats'
+  | 'f_out'
+  | 'scale_out'
+  | 'f_all'
+  | 'scale_all';
+
+interface Call {
+  readonly x: Float32Array;
+  readonly y: Float32Array | null;
+  readonly n: number;
+  readonly samples: number;
+  readonly key: readonly [number, number];
+  readonly z: number;
+  readonly level: number;
+  readonly returnSamples: boolean;
+  readonly program: Program;
+  readonly compiled: Map<Kernel, CompiledKernel>;
+  readonly plan: ChunkPlan;
+}
+
+export class Engine {
+  readonly model: Model;
+  readonly layout: ModelLayout;
+  private readonly ctx: GpuContext;
+  private readonly options: typeof DEFAULTS;
+  private readonly buffers: BufferSet;
+  private readonly pipelines: PipelineCache;
+  private readonly scratch = new Map<BufferName, GPUBuffer>();
+  private params: GPUBuffer;
+  private queue: Promise<unknown> = Promise.resolve();
+  private disposed = false;
+  private pointEngine: Engine | null = null;
+
+  private constructor(ctx: GpuContext, model: Model, options: EngineOptions) {
+    this.ctx = ctx;
+    this.model = model;
+    this.layout = buildModelLayout(model);
+    this.options = { ...DEFAULTS, ...options };
+    this.buffers = new BufferSet(ctx.device);
+    this.pipelines = new PipelineCache(ctx.device);
+    this.params = this.buffers.upload('params', this.layout.params);
+  }
+
+  /** Creates an engine for `model` on the context's device. The model should already be validated (loadModel does). */
+  static create(ctx: GpuContext, model: Model, options: EngineOptions = {}): Engine {
+    ctx.assertHealthy();
+    return new Engine(ctx, model, options);
+  }
+
+  get device(): GPUDevice {
+    return this.ctx.device;
+  }
+
+  /** Live GPU buffers, their bytes and compiled pipelines (for leak checks). */
+  get resources(): EngineResources {
+    const point = this.pointEngine?.resources;
+    return {
+      buffers: this.buffers.count + (point?.buffers ?? 0),
+      bytes: this.buffers.bytes + (point?.bytes ?? 0),
+      pipelines: this.pipelines.size + (point?.pipelines ?? 0),
+    };
+  }
+
+  /**
+   * Posterior predictive statistics at the rows of x (N x inputDim), from S posterior samples.
+   * @example const r = await engine.predict([[0.5], [1.0]], { samples: 1000, seed: 1 }); r.mean[0]
+   */
+  predict(x: MatrixInput, options: PredictOptions = {}): Promise<PredictResult> {
+    return this.exclusive(() => this.predictNow(x, options));
+  }
+
+  /**
+   * Log-probabilities of one parameter point: per latent site (the sum of its elements' prior
+   * log-densities), 'obs' (the likelihood of y, with dropout off), and their sum, the log joint —
+   * what a Pyro trace's log_prob_sum gives for the same values.
+   */
+  score(point: ReadonlyMap<string, Float32Array>, x: MatrixInput, y: MatrixInput): Promise<ScoreResult> {
+    return this.exclusive(() => this.scoreNow(point, x, y));
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.pointEngine?.dispose();
+    this.buffers.destroyAll();
+    this.scratch.clear();
+  }
+
+  /** Runs calls one at a time: they share the scratch buffers. */
+  private exclusive<T>(task: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(task, task);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private assertUsable(): void {
+    if (this.disposed) throw new DisposedError('the engine');
+    this.ctx.assertHealthy();
+  }
+
+  private async predictNow(xInput: MatrixInput, options: PredictOptions): Promise<PredictResult> {
+    this.assertUsable();
+    const call = await this.prepare(xInput, options);
+    const device = this.ctx.device;
+    device.pushErrorScope('out-of-memory');
+    device.pushErrorScope('validation');
+    let outcome: PredictResult | null = null;
+    let failure: unknown = null;
+    try {
+      this.encodeAndSubmit(call);
+      outcome = await this.readResults(call);
+    } catch (error) {
+      failure = error;
+    }
+    const validation = await device.popErrorScope();
+    const oom = await device.popErrorScope();
+    this.throwIfFailed(failure, validation ?? oom);
+    if (!outcome) throw new GpuExecutionError('predict produced no result');
+    return outcome;
+  }
+
+  private throwIfFailed(failure: unknown, scopeError: GPUError | null): void {
+    this.ctx.assertHealthy();
+    if (scopeError) throw new GpuExecutionError(`WebGPU error during predict: ${scopeError.message}`);
+    if (failure) {
+      if (failure instanceof Error && /lost|destroyed/i.test(failure.message)) {
+        throw new DeviceLostError('unknown', `the GPU device was lost: ${failure.message}`);
+      }
+      throw failure;
+    }
+  }
+
+  private async prepare(xInput: MatrixInput, options: PredictOptions): Promise<Call> {
+    const layout = this.layout;
+    const samples = checkInteger(options.samples ?? 1000, 'samples', 1, 0xffffffff);
+    const key = seedToKey(options.seed ?? 0);
+    const level = options.intervalLevel ?? 0.9;
+    if (!(level > 0 && level < 1)) throw new InvalidInputError(`intervalLevel must be in (0, 1), got ${String(level)}`);
+    const path = options.path ?? 'joint';
+    if (path !== 'joint' && path !== 'marginal') throw new InvalidInputError(`path must be 'joint' or 'marginal', got '${String(path)}'`);
+    const kernel = options.kernel ?? 'auto';
+    if (!['auto', 'fused', 'materialized'].includes(kernel)) {
+      throw new InvalidInputError(`kernel must be 'auto', 'fused' or 'materialized', got '${String(kernel)}'`);
+    }
+    const returnSamples = options.returnSamples ?? false;
+    if (path === 'marginal' && returnSamples) {
+      throw new InvalidInputError('returnSamples needs the joint path: marginal draws have no per-sample functions');
+    }
+    const xm = toMatrix(xInput, layout.inputDim, 'x');
+    const D = outputDim(this.model.spec);
+    let y: Float32Array | null = null;
+    if (options.y !== undefined) {
+      const ym = toMatrix(options.y, D, 'y');
+      if (ym.rows !== xm.rows) throw new InvalidInputError(`y has ${ym.rows} rows but x has ${xm.rows}`);
+      y = Float32Array.from(ym.data);
+    }
+    const n = xm.rows;
+    if (path === 'marginal' && n * layout.maxUnits >= 2 ** 32) {
+      throw new DeviceLimitError(`the marginal path indexes draws by input*units, which must stay below 2^32 (N=${n})`);
+    }
+    const limits = this.ctx.limits;
+    const program = buildProgram(layout, {
+      path,
+      kernel,
+      withY: y !== null,
+      returnSamples,
+      workgroupFloats: Math.floor(Math.min(limits.maxComputeWorkgroupStorageSize, 32768) / 4),
+      fusedInputsPerWorkgroup: this.options.fusedInputsPerWorkgroup,
+    });
+    const plan = planChunks(
+      {
+        samples,
+        inputs: n,
+        maxUnits: layout.maxUnits,
+        weightsPerSample: program.usesMaterializedWeights ? layout.weightsPerSample : 0,
+        masksPerSample: layout.masksPerSample,
+        workgroupSize: WORKGROUP_SIZE,
+        maxChunkBytes: this.options.maxChunkBytes,
+        maxSamplesPerChunk: this.options.maxSamplesPerChunk,
+        maxInputsPerChunk: this.options.maxInputsPerChunk,
+      },
+      limits,
+    );
+    const statsBytes = (STAT_NAMES.length * n * D + n) * 4;
+    if (statsBytes > limits.maxStorageBufferBindingSize) {
+      throw new DeviceLimitError(`N=${n} inputs need ${statsBytes} bytes of statistics, beyond maxStorageBufferBindingSize; split x`);
+    }
+    if (returnSamples && samples * n * D * 4 > limits.maxBufferSize) {
+      throw new DeviceLimitError(`returnSamples for S=${samples}, N=${n} needs ${samples * n * D * 4} bytes, beyond maxBufferSize; ask for fewer samples`);
+    }
+    if (y && samples * 4 > limits.maxStorageBufferBindingSize) {
+      throw new DeviceLimitError(`per-sample log-likelihoods for S=${samples} exceed maxStorageBufferBindingSize`);
+    }
+    const compiled = new Map<Kernel, CompiledKernel>();
+    await Promise.all(
+      programKernels(program).map(async (k) => {
+        compiled.set(k, await this.pipelines.get(k));
+      }),
+    );
+    this.ensureBuffers(plan, n, D, samples, y !== null, returnSamples, program);
+    return { x: this.standardizeX(xm), y, n, samples, key, z: normalQuantile((1 + level) / 2), level, returnSamples, program, compiled, plan };
+  }
+
+  private standardizeX(x: Matrix): Float32Array {
+    const std = this.model.spec.standardization;
+    const out = new Float32Array(x.data.length);
+    for (let k = 0; k < x.data.length; k++) {
+      const c = k % x.cols;
+      const v = x.data[k] as number;
+      out[k] = std ? (v - (std.xMean[c] as number)) / (std.xStd[c] as number) : v;
+    }
+    return out;
+  }
+
+  /** Makes sure scratch buffer `name` holds at least `bytes`, reusing it when it does. */
+  private ensure(name: BufferName, bytes: number, usage?: GPUBufferUsageFlags): GPUBuffer {
+    const existing = this.scratch.get(name);
+    if (existing && existing.size >= bytes) return existing;
+    this.buffers.destroy(existing);
+    const buffer = usage === undefined ? this.buffers.createStorage(name, bytes) : this.buffers.create(name, bytes, usage);
+    this.scratch.set(name, buffer);
+    return buffer;
+  }
+
+  private ensureBuffers(plan: ChunkPlan, n: number, D: number, samples: number, withY: boolean, returnSamples: boolean, program: Program): void {
+    const layout = this.layout;
+    const sc = plan.samplesPerChunk;
+    const nc = plan.inputsPerChunk;
+    const slots = Math.min(this.options.chunksPerSubmit, plan.sampleChunks * plan.inputChunks);
+    this.ensure('chunk', slots * UNIFORM_SLOT_BYTES, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST);
+    this.ensure('x', nc * layout.inputDim * 4);
+    this.ensure('act0', sc * nc * layout.maxUnits * 4);
+    this.ensure('act1', sc * nc * layout.maxUnits * 4);
+    this.ensure('weights', program.usesMaterializedWeights ? sc * layout.weightsPerSample * 4 : 4);
+    this.ensure('masks', sc * layout.masksPerSample * 4);
+    this.ensure('scales', sc * 4);
+    this.ensure('acc', nc * D * 3 * 4);
+    this.ensure('stats', (STAT_NAMES.length * n * D + n) * 4);
+    if (withY) {
+      this.ensure('y', nc * D * 4);
+      this.ensure('lpd_acc', nc * 2 * 4);
+      this.ensure('ll', sc * nc * 4);
+      this.ensure('sample_ll', samples * 4);
+    }
+    if (returnSamples) {
+      this.ensure('f_out', sc * nc * D * 4);
+      this.ensure('scale_out', sc * nc * D * 4);
+      this.ensure('f_all', samples * n * D * 4);
+      this.ensure('scale_all', samples * n * D * 4);
+    }
+  }
+
+  private buffer(name: BufferName): GPUBuffer {
+    if (name === 'params') return this.params;
+    const b = this.scratch.get(name);
+    if (!b) throw new Error(`internal: scratch buffer '${name}' missing`);
+    return b;
+  }
+
+  private bindGroup(compiled: CompiledKernel, names: Readonly<Record<string, BufferName>>): GPUBindGroup {
+    return this.ctx.device.createBindGroup({
+      label: compiled.kernel.name,
+      layout: compiled.layout,
+      entries: compiled.kernel.bindings.map((b, binding) => {
+        const name = names[b.name] ?? (b.name as BufferName);
+        const buffer = this.buffer(name);
+        return { binding, resource: b.kind === 'uniform' ? { buffer, offset: 0, size: UNIFORM_SLOT_BYTES } : { buffer } };
+      }),
+    });
+  }
+
+  /** Records and submits every chunk: N-chunks outside (x/y uploads), S-chunks inside (running merges). */
+  private encodeAndSubmit(call: Call): void {
+    const device = this.ctx.device;
+    const { plan, program, compiled } = call;
+    const D = this.layout.outputDim;
+    const L = this.layout.layers.length;
+    const actName = (l: number): BufferName => (l % 2 === 0 ? 'act0' : 'act1');
+    // Bind groups depend only on buffers, so one set serves every chunk of the call.
+    const groups = new Map<Kernel, GPUBindGroup>();
+    const group = (kernel: Kernel, names: Readonly<Record<string, BufferName>> = {}): GPUBindGroup => {
+      let g = groups.get(kernel);
+      if (!g) {
+        const c = compiled.get(kernel);
+        if (!c) throw new Error(`internal: kernel ${kernel.name} not compiled`);
+        g = this.bindGroup(c, names);
+        groups.set(kernel, g);
+      }
+      return g;
+    };
+    const lastAct = actName(L - 1);
+    const slotsPerSubmit = Math.min(this.options.chunksPerSubmit, plan.sampleChunks * plan.inputChunks);
+    const slotData = new ArrayBuffer(slotsPerSubmit * UNIFORM_SLOT_BYTES);
+
+    for (let ni = 0; ni < plan.inputChunks; ni++) {
+      const nOffset = ni * plan.inputsPerChunk;
+      const nCount = Math.min(plan.inputsPerChunk, call.n - nOffset);
+      const xs = call.x.subarray(nOffset * this.layout.inputDim, (nOffset + nCount) * this.layout.inputDim);
+      device.queue.writeBuffer(this.buffer('x'), 0, xs.buffer, xs.byteOffset, xs.byteLength);
+      if (call.y) {
+        const ys = call.y.subarray(nOffset * D, (nOffset + nCount) * D);
+        device.queue.writeBuffer(this.buffer('y'), 0, ys.buffer, ys.byteOffset, ys.byteLength);
+      }
+      let encoder = device.createCommandEncoder({ label: 'predict' });
+      let slot = 0;
+      const flush = () => {
+        device.queue.writeBuffer(this.buffer('chunk'), 0, slotData, 0, slot * UNIFORM_SLOT_BYTES);
+        device.queue.submit([encoder.finish()]);
+        encoder = device.createCommandEncoder({ label: 'predict' });
+        slot = 0;
+      };
+      for (let si = 0; si < plan.sampleChunks; si++) {
+        if (slot === slotsPerSubmit) flush();
+        const sampleOffset = si * plan.samplesPerChunk;
+        const sampleCount = Math.min(plan.samplesPerChunk, call.samples - sampleOffset);
+        const values: ChunkValues = {
+          sampleOffset,
+          sampleCount,
+          nOffset,
+          nCount,
+          seedLo: call.key[0],
+          seedHi: call.key[1],
+          samplesBefore: sampleOffset,
+          totalSamples: call.samples,
+          totalInputs: call.n,
+          intervalZ: call.z,
+        };
+        packChunk(slotData, slot, values);
+        const offset = [slot * UNIFORM_SLOT_BYTES];
+        const pass = encoder.beginComputePass({ label: 'predict chunk' });
+        const dispatch = (kernel: Kernel, bind: GPUBindGroup, x: number, y = 1) => {
+          const c = compiled.get(kernel);
+          if (!c) throw new Error(`internal: kernel ${kernel.name} not compiled`);
+          if (x > this.ctx.limits.maxComputeWorkgroupsPerDimension || y > this.ctx.limits.maxComputeWorkgroupsPerDimension) {
+            throw new DeviceLimitError(`kernel ${kernel.name} needs a ${x}x${y} grid, beyond maxComputeWorkgroupsPerDimension`);
+          }
+          pass.setPipeline(c.pipeline);
+          pass.setBindGroup(0, bind, offset);
+          pass.dispatchWorkgroups(x, y);
+        };
+        const groupsFor = (items: number) => Math.max(1, Math.ceil(items / WORKGROUP_SIZE));
+        program.layers.forEach((lk, l) => {
+          const layer = this.layout.layers[l];
+          if (!layer) return;
+          if (lk.masks) dispatch(lk.masks, group(lk.masks), groupsFor(Math.ceil(layer.inputs / 4)), sampleCount);
+        });
+        if (program.noise) dispatch(program.noise, group(program.noise), groupsFor(sampleCount));
+        program.layers.forEach((lk, l) => {
+          const layer = this.layout.layers[l];
+          if (!layer) return;
+          const io = { layer_in: l === 0 ? ('x' as const) : actName(l - 1), layer_out: actName(l) };
+          if (lk.sampleWeights) dispatch(lk.sampleWeights, group(lk.sampleWeights), groupsFor(Math.ceil(layer.paramCount / 4)), sampleCount);
+          let gridX: number;
+          if (lk.strategy === 'fused') gridX = Math.ceil(nCount / lk.inputsPerWorkgroup);
+          else if (lk.strategy === 'materialized') gridX = groupsFor(nCount * layer.units);
+          else {
+            const first = Math.floor((nOffset * layer.units) / 4);
+            const last = Math.floor(((nOffset + nCount) * layer.units - 1) / 4);
+            gridX = groupsFor(last - first + 1);
+          }
+          dispatch(lk.dense, group(lk.dense, io), gridX, sampleCount);
+        });
+        const outNames = { act: lastAct };
+        dispatch(program.moments, group(program.moments, outNames), groupsFor(nCount * D));
+        if (program.loglik && program.lpd && program.sampleLoglik) {
+          dispatch(program.loglik, group(program.loglik, outNames), groupsFor(nCount), sampleCount);
+          dispatch(program.lpd, group(program.lpd), groupsFor(nCount));
+          dispatch(program.sampleLoglik, group(program.sampleLoglik), groupsFor(sampleCount));
+        }
+        const lastChunk = si === plan.sampleChunks - 1;
+        if (lastChunk) dispatch(program.finalize, group(program.finalize), groupsFor(nCount * D));
+        pass.end();
+        if (call.returnSamples) this.copySamples(encoder, sampleOffset, sampleCount, nOffset, nCount, call.n, D);
+        slot++;
+      }
+      flush();
+    }
+  }
+
+  /** Copies a chunk's per-sample f and scale ([sCount, nCount, D]) into the [S, N, D] result buffers. */
+  private copySamples(encoder: GPUCommandEncoder, sampleOffset: number, sampleCount: number, nOffset: number, nCount: number, n: number, D: number): void {
+    const row = nCount * D * 4;
+    for (const [from, to] of [['f_out', 'f_all'], ['scale_out', 'scale_all']] as const) {
+      if (nCount === n) {
+        encoder.copyBufferToBuffer(this.buffer(from), 0, this.buffer(to), sampleOffset * n * D * 4, sampleCount * row);
+        continue;
+      }
+      for (let s = 0; s < sampleCount; s++) {
+        encoder.copyBufferToBuffer(this.buffer(from), s * row, this.buffer(to), ((sampleOffset + s) * n + nOffset) * D * 4, row);
+      }
+    }
+  }
+
+  private async readResults(call: Call): Promise<PredictResult> {
+    const device = this.ctx.device;
+    const D = this.layout.outputDim;
+    const n = call.n;
+    const plane = n * D;
+    const statsBytes = (STAT_NAMES.length * plane + (call.y ? n : 0)) * 4;
+    const stats = new Float32Array(await readBuffer(device, this.buffer('stats'), 0, statsBytes));
+    const at = (k: number) => stats.slice(k * plane, (k + 1) * plane);
+    const base = {
+      n,
+      outputDim: D,
+      samples: call.samples,
+      mean: at(0),
+      std: at(1),
+      epistemicStd: at(2),
+      aleatoricStd: at(3),
+      lower: at(4),
+      upper: at(5),
+      intervalLevel: call.level,
+    };
+    const withY = call.y
+      ? {
+          logPredictiveDensity: stats.slice(6 * plane, 6 * plane + n),
+          sampleLogLikelihood: new Float32Array(await readBuffer(device, this.buffer('sample_ll'), 0, call.samples * 4)),
+        }
+      : {};
+    const withSamples = call.returnSamples
+      ? {
+          fSamples: new Float32Array(await readBuffer(device, this.buffer('f_all'), 0, call.samples * plane * 4)),
+          scaleSamples: new Float32Array(await readBuffer(device, this.buffer('scale_all'), 0, call.samples * plane * 4)),
+        }
+      : {};
+    return { ...base, ...withY, ...withSamples };
+  }
+
+  private async scoreNow(point: ReadonlyMap<string, Float32Array>, xInput: MatrixInput, yInput: MatrixInput): Promise<ScoreResult> {
+    this.assertUsable();
+    const pm = pointModel(this.model, point);
+    if (!this.pointEngine) this.pointEngine = new Engine(this.ctx, pm, this.options);
+    else this.pointEngine.replaceParams(pm);
+    const engine = this.pointEngine;
+    const predicted = await engine.predictNow(xInput, { samples: 1, y: yInput });
+    const obs = predicted.sampleLogLikelihood?.[0];
+    if (obs === undefined) throw new GpuExecutionError('score produced no likelihood');
+    const sites = scoreSites(this.model.spec, engine.layout);
+    const lp = await engine.siteLogProbs(sites.map((s) => s.words));
+    const out: Record<string, number> = {};
+    sites.forEach((s, i) => {
+      out[s.site] = lp[i] as number;
+    });
+    out['obs'] = obs;
+    const logJoint = Object.values(out).reduce((a, b) => a + b, 0);
+    return { sites: out, logJoint };
+  }
+
+  /** Swaps in new parameter values for the same architecture (the point engine of score()). */
+  private replaceParams(model: Model): void {
+    const layout = buildModelLayout(model);
+    if (layout.params.length !== this.layout.params.length) throw new Error('internal: point model layout changed');
+    this.ctx.device.queue.writeBuffer(this.params, 0, layout.params.buffer, layout.params.byteOffset, layout.params.byteLength);
+  }
+
+  private async siteLogProbs(siteWords: readonly Uint32Array[]): Promise<Float32Array> {
+    const device = this.ctx.device;
+    const compiled = await this.pipelines.get(siteLogProbKernel());
+    const words = new Uint32Array(siteWords.length * SITE_WORDS);
+    siteWords.forEach((w, i) => words.set(w, i * SITE_WORDS));
+    const sites = this.buffers.upload('sites', words);
+    const out = this.buffers.createStorage('site_lp', siteWords.length * 4);
+    try {
+      const encoder = device.createCommandEncoder({ label: 'site_logprob' });
+      const pass = encoder.beginComputePass();
+      pass.setPipeline(compiled.pipeline);
+      pass.setBindGroup(
+        0,
+        device.createBindGroup({
+          layout: compiled.layout,
+          entries: [
+            { binding: 0, resource: { buffer: this.params } },
+            { binding: 1, resource: { buffer: sites } },
+            { binding: 2, resource: { buffer: out } },
+          ],
+        }),
+      );
+      pass.dispatchWorkgroups(siteWords.length);
+      pass.end();
+      device.queue.submit([encoder.finish()]);
+      return new Float32Array(await readBuffer(device, out, 0, siteWords.length * 4));
+    } finally {
+      this.buffers.destroy(sites);
+      this.buffers.destroy(out);
+    }
+  }
+}
+

@@ -1,0 +1,88 @@
+/**
+ * score() evaluates a parameter point with the same kernels as predict: the point becomes a model
+ * whose every parameter is a delta at the given value, dropout off (eval mode) and sigma fixed at
+ * the point's value. The prior log-densities are then sums over ranges of that model's params.
+ */
+import { SITE_KIND_GAMMA, SITE_KIND_NORMAL, SITE_WORDS } from '../../shaders/kernels/site-logprob.wgsl.js';
+import { InvalidInputError } from '../errors.js';
+import type { ModelLayout } from '../kernels/model-layout.js';
+import type { LayerSpec, Model, ModelSpec, NoiseSpec, Tensor } from '../model/spec.js';
+import { layerInputs, tensorNames } from '../model/spec.js';
+
+function siteValues(point: ReadonlyMap<string, Float32Array>, site: string, count: number, fallback: Tensor | undefined): Float32Array {
+  const values = point.get(site) ?? fallback?.data;
+  if (!values) throw new InvalidInputError(`the point has no value for site '${site}'`);
+  if (values.length !== count) throw new InvalidInputError(`site '${site}' has ${values.length} values; expected ${count}`);
+  for (let i = 0; i < values.length; i++) {
+    if (!Number.isFinite(values[i])) throw new InvalidInputError(`site '${site}' value ${i} is ${String(values[i])}`);
+  }
+  return values;
+}
+
+export function pointModel(model: Model, point: ReadonlyMap<string, Float32Array>): Model {
+  const { spec, tensors } = model;
+  const known = new Set<string>();
+  const out = new Map<string, Tensor>();
+  const layers = spec.layers.map((layer, l): LayerSpec => {
+    const inputs = layerInputs(spec, l);
+    known.add(layer.weight.site).add(layer.bias.site);
+    const delta = (p: LayerSpec['weight']) => ({ ...p, posterior: 'delta' as const });
+    const wFallback = layer.weight.posterior === 'delta' ? tensors.get(tensorNames.weightLoc(l)) : undefined;
+    const bFallback = layer.bias.posterior === 'delta' ? tensors.get(tensorNames.biasLoc(l)) : undefined;
+    out.set(tensorNames.weightLoc(l), { shape: [layer.units, inputs], data: siteValues(point, layer.weight.site, layer.units * inputs, wFallback) });
+    out.set(tensorNames.biasLoc(l), { shape: [layer.units], data: siteValues(point, layer.bias.site, layer.units, bFallback) });
+    for (const name of [tensorNames.preluSlope(l), tensorNames.bnScale(l), tensorNames.bnShift(l)]) {
+      const t = tensors.get(name);
+      if (t) out.set(name, t);
+    }
+    return { ...layer, dropout: 0, weight: delta(layer.weight), bias: delta(layer.bias) };
+  });
+  const noise = spec.likelihood.noise;
+  let pointNoise: NoiseSpec = noise;
+  if (noise.kind === 'lognormal' || noise.kind === 'gamma') {
+    known.add(noise.site);
+    const sigma = siteValues(point, noise.site, 1, undefined)[0] as number;
+    if (!(sigma > 0)) throw new InvalidInputError(`site '${noise.site}' (sigma) must be positive, got ${sigma}`);
+    pointNoise = { kind: 'fixed', sigma };
+  }
+  for (const site of point.keys()) {
+    if (!known.has(site)) throw new InvalidInputError(`the point names site '${site}', which the model does not have (sites: ${[...known].join(', ')})`);
+  }
+  const pointSpec: ModelSpec = { ...spec, layers, likelihood: { ...spec.likelihood, noise: pointNoise } };
+  return { spec: pointSpec, tensors: out };
+}
+
+export interface SiteRange {
+  readonly site: string;
+  readonly words: Uint32Array;
+}
+
+function siteWords(offset: number, count: number, kind: number, p1: number, p2: number): Uint32Array {
+  const words = new Uint32Array(SITE_WORDS);
+  const floats = new Float32Array(words.buffer);
+  words[0] = offset;
+  words[1] = count;
+  words[2] = kind;
+  floats[3] = p1;
+  floats[4] = p2;
+  return words;
+}
+
+/** The latent sites of `spec` as ranges of the point model's params buffer, with their priors. */
+export function scoreSites(spec: ModelSpec, pointLayout: ModelLayout): SiteRange[] {
+  const sites: SiteRange[] = [];
+  spec.layers.forEach((layer, l) => {
+    const ll = pointLayout.layers[l];
+    if (!ll) return;
+    const wp = layer.weight.prior;
+    const bp = layer.bias.prior;
+    sites.push({ site: layer.weight.site, words: siteWords(ll.weightLoc, ll.units * ll.inputs, SITE_KIND_NORMAL, wp.loc, wp.scale) });
+    sites.push({ site: layer.bias.site, words: siteWords(ll.biasLoc, ll.units, SITE_KIND_NORMAL, bp.loc, bp.scale) });
+  });
+  const noise = spec.likelihood.noise;
+  const prior = spec.likelihood.sigmaPrior;
+  if ((noise.kind === 'lognormal' || noise.kind === 'gamma') && prior) {
+    sites.push({ site: noise.site, words: siteWords(pointLayout.noise.first, 1, SITE_KIND_GAMMA, prior.concentration, prior.rate) });
+  }
+  return sites;
+}

@@ -1,0 +1,157 @@
+/**
+ * Where every model quantity lives on the GPU: one read-only `params` buffer holding all tensors,
+ * per-sample weight slots for the materialised path and per-sample dropout-mask slots. Offsets are
+ * compile-time constants of the kernels (the architecture is fixed for an engine's lifetime).
+ */
+import type { Activation, Model, NoiseSpec } from '../model/spec.js';
+import { layerInputs, outputDim, tensorNames } from '../model/spec.js';
+import { dropoutKeepThreshold } from '../random/streams.js';
+
+export interface LayerLayout {
+  readonly index: number;
+  readonly inputs: number;
+  readonly units: number;
+  readonly activation: Activation;
+  readonly leakySlope: number;
+  readonly dropout: number;
+  readonly keepThreshold: number;
+  readonly weightIsNormal: boolean;
+  readonly biasIsNormal: boolean;
+  /** Offsets into `params` (in floats); -1 when absent. */
+  readonly weightLoc: number;
+  readonly weightScale: number;
+  readonly biasLoc: number;
+  readonly biasScale: number;
+  readonly preluSlope: number;
+  readonly preluCount: number;
+  readonly bnScale: number;
+  readonly bnShift: number;
+  /** Offset of this layer's weights+biases within one sample's slot of the `weights` buffer. */
+  readonly sampleWeightOffset: number;
+  /** units*inputs + units. */
+  readonly paramCount: number;
+  /** Offset of this layer's input mask within one sample's slot of the `masks` buffer; -1 without dropout. */
+  readonly maskOffset: number;
+}
+
+export interface NoiseLayout {
+  readonly spec: NoiseSpec;
+  readonly link: 'sigma' | 'sigma2';
+  /** Offsets into `params` of sigma (fixed), (loc, scale) (lognormal) or (concentration, rate) (gamma); -1 when unused. */
+  readonly first: number;
+  readonly second: number;
+}
+
+export interface ModelLayout {
+  readonly inputDim: number;
+  readonly layers: readonly LayerLayout[];
+  readonly params: Float32Array;
+  /** Floats in one sample's weight slot (all layers). */
+  readonly weightsPerSample: number;
+  /** Floats in one sample's mask slot (inputs of all dropout layers); 0 without dropout. */
+  readonly masksPerSample: number;
+  readonly noise: NoiseLayout;
+  readonly outputDim: number;
+  readonly lastUnits: number;
+  readonly maxUnits: number;
+  /** Offsets into `params` of the output de-standardisation (D floats each; 0 and 1 without standardisation). */
+  readonly yMeanOffset: number;
+  readonly yStdOffset: number;
+}
+
+export function buildModelLayout(model: Model): ModelLayout {
+  const { spec, tensors } = model;
+  const chunks: Float32Array[] = [];
+  let cursor = 0;
+  const place = (name: string): number => {
+    const tensor = tensors.get(name);
+    if (!tensor) return -1;
+    const offset = cursor;
+    chunks.push(tensor.data);
+    cursor += tensor.data.length;
+    return offset;
+  };
+  let weightCursor = 0;
+  let maskCursor = 0;
+  const layers = spec.layers.map((layer, index): LayerLayout => {
+    const inputs = layerInputs(spec, index);
+    const paramCount = layer.units * inputs + layer.units;
+    const weightIsNormal = layer.weight.posterior === 'normal';
+    const biasIsNormal = layer.bias.posterior === 'normal';
+    const preluSlope = layer.activation === 'prelu' ? place(tensorNames.preluSlope(index)) : -1;
+    const out: LayerLayout = {
+      index,
+      inputs,
+      units: layer.units,
+      activation: layer.activation,
+      leakySlope: layer.leakySlope,
+      dropout: layer.dropout,
+      keepThreshold: dropoutKeepThreshold(layer.dropout),
+      weightIsNormal,
+      biasIsNormal,
+      weightLoc: place(tensorNames.weightLoc(index)),
+      weightScale: weightIsNormal ? place(tensorNames.weightScale(index)) : -1,
+      biasLoc: place(tensorNames.biasLoc(index)),
+      biasScale: biasIsNormal ? place(tensorNames.biasScale(index)) : -1,
+      preluSlope,
+      preluCount: preluSlope >= 0 ? (tensors.get(tensorNames.preluSlope(index))?.data.length ?? 0) : 0,
+      bnScale: layer.batchNorm ? place(tensorNames.bnScale(index)) : -1,
+      bnShift: layer.batchNorm ? place(tensorNames.bnShift(index)) : -1,
+      sampleWeightOffset: weightCursor,
+      paramCount,
+      maskOffset: layer.dropout > 0 ? maskCursor : -1,
+    };
+    weightCursor += paramCount;
+    if (layer.dropout > 0) maskCursor += inputs;
+    return out;
+  });
+  const noiseSpec = spec.likelihood.noise;
+  let first = -1;
+  let second = -1;
+  if (noiseSpec.kind === 'fixed') {
+    first = cursor;
+    chunks.push(Float32Array.of(noiseSpec.sigma));
+    cursor += 1;
+  } else if (noiseSpec.kind === 'lognormal') {
+    first = place(tensorNames.noiseLoc);
+    second = place(tensorNames.noiseScale);
+  } else if (noiseSpec.kind === 'gamma') {
+    first = place(tensorNames.noiseConcentration);
+    second = place(tensorNames.noiseRate);
+  }
+  const D = outputDim(spec);
+  const std = spec.standardization;
+  const yMeanOffset = cursor;
+  chunks.push(Float32Array.from(std ? std.yMean : new Array<number>(D).fill(0)));
+  const yStdOffset = cursor + D;
+  chunks.push(Float32Array.from(std ? std.yStd : new Array<number>(D).fill(1)));
+  cursor += 2 * D;
+  const params = new Float32Array(cursor);
+  let at = 0;
+  for (const c of chunks) {
+    params.set(c, at);
+    at += c.length;
+  }
+  const last = spec.layers[spec.layers.length - 1];
+  return {
+    inputDim: spec.inputDim,
+    layers,
+    params,
+    weightsPerSample: weightCursor,
+    masksPerSample: maskCursor,
+    noise: { spec: noiseSpec, link: spec.likelihood.link, first, second },
+    outputDim: D,
+    lastUnits: last?.units ?? 0,
+    maxUnits: Math.max(spec.inputDim, ...spec.layers.map((l) => l.units)),
+    yMeanOffset,
+    yStdOffset,
+  };
+}
+
+/** A WGSL f32 literal that round-trips the float32 value exactly. */
+export function f32Literal(value: number): string {
+  const v = Math.fround(value);
+  if (!Number.isFinite(v)) throw new RangeError(`non-finite constant ${value}`);
+  const text = v.toPrecision(9);
+  return text.includes('.') || text.includes('e') ? text : `${text}.0`;
+}

@@ -1,0 +1,139 @@
+/**
+ * Model files. Our own format is safetensors with `__metadata__` = { format: "webgpu-bnn",
+ * version: "1", model: <ModelSpec as JSON> } and tensors named exactly by `tensorNames`. A Pyro
+ * AutoNormal export is read too (see pyro.ts). Every loaded model has passed validateModel.
+ */
+import { InvalidInputError, ModelFormatError } from '../errors.js';
+import { isPyroAutoNormal, modelFromPyro } from './pyro.js';
+import { parseSafetensors, serializeSafetensors, type SafetensorsFile } from './safetensors.js';
+import type { Model, Tensor } from './spec.js';
+import { validateModel, validateSpecJson } from './validate.js';
+
+export const FORMAT_NAME = 'webgpu-bnn';
+export const FORMAT_VERSION = '1';
+
+/** Bytes, or where to get them: an http(s)/file URL (object or string) or a filesystem path (Node). */
+export type ModelSource = Uint8Array | ArrayBuffer | URL | string;
+
+/** Serialises a model (validated first) to our safetensors format; the same model gives the same bytes. */
+export function modelToBytes(model: Model): Uint8Array {
+  validateModel(model);
+  return serializeSafetensors(model.tensors, {
+    format: FORMAT_NAME,
+    version: FORMAT_VERSION,
+    model: JSON.stringify(model.spec),
+  });
+}
+
+/** Reads a model file: our format or a Pyro AutoNormal export (told apart by metadata and names). */
+export function modelFromBytes(bytes: Uint8Array): Model {
+  const file = parseSafetensors(bytes);
+  if (file.metadata['format'] === FORMAT_NAME) return modelFromOwnFormat(file);
+  if (isPyroAutoNormal(file.metadata, file.tensors)) return modelFromPyro(file.metadata, file.tensors);
+  throw new ModelFormatError(
+    `not a model file this library reads; accepted: a ${FORMAT_NAME} model (safetensors with ` +
+      `__metadata__.format = "${FORMAT_NAME}") or a Pyro AutoNormal export (__metadata__.model JSON with ` +
+      `guide "AutoNormal", or tensors named AutoNormal.locs.<site>)`,
+  );
+}
+
+function modelFromOwnFormat({ metadata, tensors }: SafetensorsFile): Model {
+  const version = metadata['version'];
+  if (version !== FORMAT_VERSION) {
+    throw new ModelFormatError(
+      `${FORMAT_NAME} file version ${JSON.stringify(version)} is not supported ` +
+        `(this library reads version ${FORMAT_VERSION})`,
+    );
+  }
+  const specText = metadata['model'];
+  if (specText === undefined) throw new ModelFormatError(`${FORMAT_NAME} file has no __metadata__.model`);
+  let specJson: unknown;
+  try {
+    specJson = JSON.parse(specText);
+  } catch (cause) {
+    throw new ModelFormatError(`${FORMAT_NAME} file: __metadata__.model is not valid JSON`, { cause });
+  }
+  const model: Model = {
+    spec: validateSpecJson(specJson),
+    tensors: new Map<string, Tensor>([...tensors].map(([name, { shape, data }]) => [name, { shape, data }])),
+  };
+  validateModel(model);
+  return model;
+}
+
+/**
+ * Loads and validates a model from bytes, a URL (fetched; file: URLs are read from disk in Node) or
+ * a string holding a URL or a filesystem path (Node only). Errors name the source.
+ */
+export async function loadModel(source: ModelSource): Promise<Model> {
+  if (source instanceof Uint8Array) return modelFromBytes(source);
+  if (source instanceof ArrayBuffer) return modelFromBytes(new Uint8Array(source));
+  if (!(source instanceof URL) && typeof source !== 'string') {
+    throw new InvalidInputError('loadModel: expected a Uint8Array, ArrayBuffer, URL or path string');
+  }
+  const bytes = await readSource(source);
+  try {
+    return modelFromBytes(bytes);
+  } catch (error) {
+    if (!(error instanceof ModelFormatError)) throw error;
+    throw new ModelFormatError(`${String(source)}: ${error.message}`, { cause: error });
+  }
+}
+
+/** Schemes read with fetch (data: and blob: are what a browser hands out for in-memory files). */
+const FETCHED_PROTOCOLS = new Set(['http:', 'https:', 'data:', 'blob:']);
+
+async function readSource(source: URL | string): Promise<Uint8Array> {
+  const url = typeof source === 'string' ? parseUrl(source) : source;
+  if (url === null) return readFileInNode(source);
+  if (url.protocol === 'file:' && runningInNode()) return readFileInNode(url);
+  if (FETCHED_PROTOCOLS.has(url.protocol) || url.protocol === 'file:') return fetchBytes(url);
+  throw new InvalidInputError(
+    `cannot load '${url.href}': unsupported URL scheme '${url.protocol}' (use http(s), file or a path)`,
+  );
+}
+
+/** The string as a URL, or null when it is a filesystem path (a Windows drive letter parses as a one-letter scheme). */
+function parseUrl(text: string): URL | null {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    return null;
+  }
+  return /^[a-z]:$/i.test(url.protocol) ? null : url;
+}
+
+function runningInNode(): boolean {
+  return typeof process !== 'undefined' && typeof process.versions?.node === 'string';
+}
+
+async function readFileInNode(path: string | URL): Promise<Uint8Array> {
+  const shown = String(path);
+  if (!runningInNode()) {
+    throw new InvalidInputError(
+      `cannot read '${shown}': filesystem paths can only be read in Node; pass a URL or bytes`,
+    );
+  }
+  // Imported only here, so bundles for the browser never need node:fs.
+  const fs = await import('node:fs/promises');
+  try {
+    return await fs.readFile(path);
+  } catch (cause) {
+    throw new InvalidInputError(`cannot read model file '${shown}': ${describe(cause)}`, { cause });
+  }
+}
+
+async function fetchBytes(url: URL): Promise<Uint8Array> {
+  try {
+    const response = await fetch(url);
+    if (!response.ok) throw new InvalidInputError(`HTTP ${response.status} ${response.statusText}`.trimEnd());
+    return new Uint8Array(await response.arrayBuffer());
+  } catch (cause) {
+    throw new InvalidInputError(`cannot fetch model '${url.href}': ${describe(cause)}`, { cause });
+  }
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

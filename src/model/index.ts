@@ -1,0 +1,22 @@
+/** Model description, validation and files (our safetensors format, Pyro AutoNormal exports, parameter points). */
+export * from './spec.js';
+export {
+  MAX_HEADER_BYTES,
+  MAX_TENSOR_ELEMENTS,
+  SAFETENSORS_FLOAT_DTYPES,
+  parseSafetensors,
+  serializeSafetensors,
+  type SafetensorsDtype,
+  type SafetensorsFile,
+  type SafetensorsTensor,
+} from './safetensors.js';
+export { DEFAULT_LEAKY_SLOPE, SCALAR_SHAPE, validateModel, validateSpec, validateSpecJson } from './validate.js';
+export { FORMAT_NAME, FORMAT_VERSION, loadModel, modelFromBytes, modelToBytes, type ModelSource } from './format.js';
+export {
+  AUTONORMAL_LOCS_PREFIX,
+  AUTONORMAL_SCALES_PREFIX,
+  PYRO_SIGMA_SITE,
+  isPyroAutoNormal,
+  modelFromPyro,
+} from './pyro.js';
+export { pointFromBytes } from './point.js';

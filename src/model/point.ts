@@ -1,0 +1,90 @@
+/**
+ * One point in parameter space (one value per latent site), read from a safetensors file, for
+ * scoring: tensors are named by site (`0.weight`, `layers.2.bias`, `sigma`), or as a guide file's
+ * `AutoNormal.locs.<site>` so a trained AutoNormal guide's locs can serve as the point.
+ */
+import { ModelFormatError } from '../errors.js';
+import { AUTONORMAL_LOCS_PREFIX, AUTONORMAL_SCALES_PREFIX } from './pyro.js';
+import { parseSafetensors } from './safetensors.js';
+import { type Model, layerInputs, tensorNames } from './spec.js';
+import { formatShape, sameShape } from './validate.js';
+
+function fail(message: string): never {
+  throw new ModelFormatError(`parameter point: ${message}`);
+}
+
+/** What one site's value must look like. */
+interface SiteRule {
+  readonly shapes: readonly (readonly number[])[];
+  /** sigma is positive; weights and biases are any finite number. */
+  readonly positive: boolean;
+  /** Canonical model tensor holding the value used when the file omits the site ('delta' posteriors). */
+  readonly fallbackTensor: string | null;
+}
+
+function siteRules(model: Model): Map<string, SiteRule> {
+  const { spec } = model;
+  const rules = new Map<string, SiteRule>();
+  spec.layers.forEach((layer, l) => {
+    const params = [
+      [layer.weight, [layer.units, layerInputs(spec, l)], tensorNames.weightLoc(l)],
+      [layer.bias, [layer.units], tensorNames.biasLoc(l)],
+    ] as const;
+    for (const [param, shape, locName] of params) {
+      rules.set(param.site, {
+        shapes: [shape],
+        positive: false,
+        fallbackTensor: param.posterior === 'delta' ? locName : null,
+      });
+    }
+  });
+  const noise = spec.likelihood.noise;
+  if (noise.kind === 'lognormal' || noise.kind === 'gamma') {
+    rules.set(noise.site, { shapes: [[], [1]], positive: true, fallbackTensor: null });
+  }
+  return rules;
+}
+
+/**
+ * Reads a parameter point for `model`: site name -> values (weights [out, in] row-major, biases
+ * [out], sigma one element). A weight/bias site missing from the file takes the model's loc when its
+ * posterior is 'delta'; any other missing site is an error, as are unknown sites, wrong shapes,
+ * NaN/Inf and sigma <= 0.
+ *
+ * `AutoNormal.locs.<site>` of a positive site (sigma) is the loc of log(sigma), as AutoNormal works
+ * in unconstrained space, so its value is exp(loc), the guide's median. `AutoNormal.scales.*`
+ * tensors are ignored, so a whole guide file can be passed.
+ */
+export function pointFromBytes(bytes: Uint8Array, model: Model): Map<string, Float32Array> {
+  const rules = siteRules(model);
+  const point = new Map<string, Float32Array>();
+  for (const [name, tensor] of parseSafetensors(bytes).tensors) {
+    if (name.startsWith(AUTONORMAL_SCALES_PREFIX)) continue;
+    const fromGuide = name.startsWith(AUTONORMAL_LOCS_PREFIX);
+    const site = fromGuide ? name.slice(AUTONORMAL_LOCS_PREFIX.length) : name;
+    const rule = rules.get(site);
+    if (!rule) fail(`unknown site '${site}' (tensor '${name}'); the model's sites: ${[...rules.keys()].join(', ')}`);
+    if (point.has(site)) fail(`site '${site}' is given twice (as '${site}' and '${AUTONORMAL_LOCS_PREFIX}${site}')`);
+    if (!rule.shapes.some((shape) => sameShape(shape, tensor.shape))) {
+      fail(
+        `site '${site}' has shape ${formatShape(tensor.shape)}, expected ${rule.shapes.map(formatShape).join(' or ')}`,
+      );
+    }
+    tensor.data.forEach((v, i) => {
+      if (!Number.isFinite(v)) fail(`site '${site}' has a non-finite value (${v}) at index ${i}`);
+    });
+    const values = fromGuide && rule.positive ? tensor.data.map(Math.exp) : tensor.data;
+    values.forEach((v, i) => {
+      if (rule.positive && !(v > 0)) fail(`site '${site}' has value ${v} at index ${i}; it must be > 0`);
+    });
+    point.set(site, values);
+  }
+  for (const [site, rule] of rules) {
+    if (point.has(site)) continue;
+    if (rule.fallbackTensor === null) fail(`missing site '${site}'`);
+    const loc = model.tensors.get(rule.fallbackTensor);
+    if (!loc) fail(`missing site '${site}', and the model has no '${rule.fallbackTensor}' to take it from`);
+    point.set(site, Float32Array.from(loc.data));
+  }
+  return point;
+}

@@ -1,0 +1,395 @@
+/**
+ * Checks that a model is internally consistent before any kernel, oracle or file writer sees it:
+ * the spec's numbers are in range, every tensor the spec implies is present with the right shape and
+ * finite, in-range values, and nothing else is there. Also the typed reader of a spec's JSON form.
+ *
+ * Scalar tensors (noise.loc, noise.scale, noise.concentration, noise.rate) have shape [] (one
+ * element), as safetensors and Pyro store a scalar site.
+ */
+import { ModelFormatError } from '../errors.js';
+import {
+  ACTIVATIONS,
+  type Activation,
+  type GammaPrior,
+  type LayerSpec,
+  type LikelihoodSpec,
+  type Model,
+  type ModelSpec,
+  type NoiseSpec,
+  type ParamSpec,
+  type PosteriorKind,
+  type Prior,
+  type Standardization,
+  layerInputs,
+  outputDim,
+  tensorNames,
+} from './spec.js';
+
+/** Shape of the scalar noise tensors. */
+export const SCALAR_SHAPE: readonly number[] = [];
+
+export const DEFAULT_LEAKY_SLOPE = 0.01;
+
+const POSTERIOR_KINDS: readonly PosteriorKind[] = ['normal', 'delta'];
+const NOISE_KINDS: readonly NoiseSpec['kind'][] = ['fixed', 'lognormal', 'gamma', 'heteroscedastic'];
+const LINKS: readonly LikelihoodSpec['link'][] = ['sigma', 'sigma2'];
+
+function fail(message: string): never {
+  throw new ModelFormatError(`model: ${message}`);
+}
+
+const isFiniteNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+
+function checkPositiveInteger(value: number, what: string): void {
+  if (!Number.isSafeInteger(value) || value <= 0) fail(`${what} must be a positive integer (got ${value})`);
+}
+
+function checkPositive(value: number, what: string): void {
+  if (!isFiniteNumber(value) || value <= 0) fail(`${what} must be a finite number > 0 (got ${value})`);
+}
+
+function checkFinite(value: number, what: string): void {
+  if (!isFiniteNumber(value)) fail(`${what} must be a finite number (got ${value})`);
+}
+
+function checkOneOf<T>(value: T, options: readonly T[], what: string): void {
+  if (!options.includes(value)) fail(`${what} is ${JSON.stringify(value)}; known: ${options.join(', ')}`);
+}
+
+/** Checks the description alone (no tensors): ranges, enums and cross-field consistency. */
+export function validateSpec(spec: ModelSpec): void {
+  checkPositiveInteger(spec.inputDim, 'inputDim');
+  if (spec.layers.length === 0) fail('has no layers');
+  const sites = new Map<string, string>();
+  const claimSite = (site: string, owner: string): void => {
+    if (typeof site !== 'string' || site === '') fail(`${owner}.site must be a non-empty string`);
+    const other = sites.get(site);
+    if (other !== undefined) fail(`site '${site}' is used by both ${other} and ${owner}`);
+    sites.set(site, owner);
+  };
+  spec.layers.forEach((layer, l) => {
+    const at = `layers[${l}]`;
+    checkPositiveInteger(layer.units, `${at}.units`);
+    checkOneOf(layer.activation, ACTIVATIONS, `${at}.activation`);
+    checkFinite(layer.leakySlope, `${at}.leakySlope`);
+    if (!isFiniteNumber(layer.dropout) || layer.dropout < 0 || layer.dropout >= 1) {
+      fail(`${at}.dropout must be in [0, 1) (got ${layer.dropout})`);
+    }
+    if (typeof layer.batchNorm !== 'boolean') fail(`${at}.batchNorm must be a boolean`);
+    for (const [param, which] of [
+      [layer.weight, 'weight'],
+      [layer.bias, 'bias'],
+    ] as const) {
+      checkParam(param, `${at}.${which}`);
+      claimSite(param.site, `${at}.${which}`);
+    }
+  });
+  validateLikelihood(spec, claimSite);
+  if (spec.standardization !== null) validateStandardization(spec.standardization, spec.inputDim, outputDim(spec));
+}
+
+function checkParam(param: ParamSpec, at: string): void {
+  checkOneOf(param.posterior, POSTERIOR_KINDS, `${at}.posterior`);
+  checkOneOf(param.prior.kind, ['normal'], `${at}.prior.kind`);
+  checkFinite(param.prior.loc, `${at}.prior.loc`);
+  checkPositive(param.prior.scale, `${at}.prior.scale`);
+}
+
+function validateLikelihood(spec: ModelSpec, claimSite: (site: string, owner: string) => void): void {
+  const { noise, link, sigmaPrior } = spec.likelihood;
+  checkOneOf(link, LINKS, 'likelihood.link');
+  checkOneOf(noise.kind, NOISE_KINDS, 'likelihood.noise.kind');
+  switch (noise.kind) {
+    case 'fixed':
+      checkPositive(noise.sigma, 'likelihood.noise.sigma (fixed)');
+      break;
+    case 'lognormal':
+    case 'gamma':
+      claimSite(noise.site, 'likelihood.noise');
+      break;
+    case 'heteroscedastic': {
+      const units = spec.layers[spec.layers.length - 1]?.units ?? 0;
+      if (units % 2 !== 0) {
+        fail(`a heteroscedastic head needs an even number of last-layer units (mean and scale halves), got ${units}`);
+      }
+      if (!isFiniteNumber(noise.minScale) || noise.minScale < 0) {
+        fail(`likelihood.noise.minScale must be a finite number >= 0 (got ${noise.minScale})`);
+      }
+      break;
+    }
+  }
+  if (sigmaPrior !== null) {
+    if (noise.kind !== 'lognormal' && noise.kind !== 'gamma') {
+      fail(`likelihood.sigmaPrior is set but sigma is not latent (noise kind '${noise.kind}')`);
+    }
+    checkPositive(sigmaPrior.concentration, 'likelihood.sigmaPrior.concentration');
+    checkPositive(sigmaPrior.rate, 'likelihood.sigmaPrior.rate');
+  }
+}
+
+function validateStandardization(s: Standardization, inputDim: number, outDim: number): void {
+  const arrays = [
+    ['xMean', s.xMean, inputDim],
+    ['xStd', s.xStd, inputDim],
+    ['yMean', s.yMean, outDim],
+    ['yStd', s.yStd, outDim],
+  ] as const;
+  for (const [name, values, length] of arrays) {
+    if (values.length !== length) fail(`standardization.${name} has ${values.length} entries, expected ${length}`);
+    values.forEach((v, i) => {
+      if (name.endsWith('Std')) checkPositive(v, `standardization.${name}[${i}]`);
+      else checkFinite(v, `standardization.${name}[${i}]`);
+    });
+  }
+}
+
+/** What a tensor of the model must look like. */
+interface TensorRule {
+  /** Accepted shapes (PReLU slopes may be per unit or shared). */
+  readonly shapes: readonly (readonly number[])[];
+  readonly values: 'finite' | 'nonNegative' | 'positive';
+}
+
+/** Every tensor the spec implies, by canonical name (tensorNames). */
+function tensorRules(spec: ModelSpec): Map<string, TensorRule> {
+  const rules = new Map<string, TensorRule>();
+  const add = (name: string, shape: readonly number[], values: TensorRule['values'] = 'finite'): void => {
+    rules.set(name, { shapes: [shape], values });
+  };
+  spec.layers.forEach((layer: LayerSpec, l) => {
+    const weightShape = [layer.units, layerInputs(spec, l)];
+    add(tensorNames.weightLoc(l), weightShape);
+    add(tensorNames.biasLoc(l), [layer.units]);
+    if (layer.weight.posterior === 'normal') add(tensorNames.weightScale(l), weightShape, 'nonNegative');
+    if (layer.bias.posterior === 'normal') add(tensorNames.biasScale(l), [layer.units], 'nonNegative');
+    if (layer.activation === 'prelu') {
+      rules.set(tensorNames.preluSlope(l), { shapes: [[layer.units], [1]], values: 'finite' });
+    }
+    if (layer.batchNorm) {
+      add(tensorNames.bnScale(l), [layer.units]);
+      add(tensorNames.bnShift(l), [layer.units]);
+    }
+  });
+  const noise = spec.likelihood.noise;
+  if (noise.kind === 'lognormal') {
+    add(tensorNames.noiseLoc, SCALAR_SHAPE);
+    add(tensorNames.noiseScale, SCALAR_SHAPE, 'nonNegative');
+  } else if (noise.kind === 'gamma') {
+    add(tensorNames.noiseConcentration, SCALAR_SHAPE, 'positive');
+    add(tensorNames.noiseRate, SCALAR_SHAPE, 'positive');
+  }
+  return rules;
+}
+
+export const formatShape = (shape: readonly number[]): string => `[${shape.join(', ')}]`;
+export const sameShape = (a: readonly number[], b: readonly number[]): boolean =>
+  a.length === b.length && a.every((d, i) => d === b[i]);
+
+const VALUE_REQUIREMENT: Readonly<Record<TensorRule['values'], { ok: (v: number) => boolean; says: string }>> = {
+  finite: { ok: () => true, says: '' },
+  nonNegative: { ok: (v) => v >= 0, says: 'must be >= 0 (it is a scale)' },
+  positive: { ok: (v) => v > 0, says: 'must be > 0' },
+};
+
+/** Throws ModelFormatError naming the first problem: spec, missing/extra tensor, shape or value. */
+export function validateModel(model: Model): void {
+  validateSpec(model.spec);
+  const rules = tensorRules(model.spec);
+  for (const [name, rule] of rules) {
+    const tensor = model.tensors.get(name);
+    if (!tensor) fail(`missing tensor '${name}'`);
+    if (!rule.shapes.some((shape) => sameShape(shape, tensor.shape))) {
+      const expected = rule.shapes.map(formatShape).join(' or ');
+      fail(`tensor '${name}' has shape ${formatShape(tensor.shape)}, expected ${expected}`);
+    }
+    const elements = tensor.shape.reduce((a, b) => a * b, 1);
+    if (tensor.data.length !== elements) {
+      fail(`tensor '${name}' has ${tensor.data.length} values for shape ${formatShape(tensor.shape)}`);
+    }
+    const requirement = VALUE_REQUIREMENT[rule.values];
+    tensor.data.forEach((v, i) => {
+      if (!Number.isFinite(v)) fail(`tensor '${name}' has a non-finite value (${v}) at index ${i}`);
+      if (!requirement.ok(v)) fail(`tensor '${name}' has value ${v} at index ${i}; it ${requirement.says}`);
+    });
+  }
+  const unknown = [...model.tensors.keys()].filter((name) => !rules.has(name));
+  if (unknown.length > 0) {
+    fail(
+      `unknown tensor(s) ${unknown.map((n) => `'${n}'`).join(', ')}: this spec uses exactly ` +
+        [...rules.keys()].join(', '),
+    );
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Typed reading of JSON (a model spec in a file's metadata, Pyro's model description).
+
+/** Reads fields of parsed JSON, naming the offending path in every error (a ModelFormatError). */
+export class JsonReader {
+  /** `what` names the document in messages, e.g. 'model spec'. */
+  constructor(private readonly what: string) {}
+
+  fail(message: string): never {
+    throw new ModelFormatError(`${this.what}: ${message}`);
+  }
+
+  private error(path: string, expected: string, got: unknown): never {
+    const shown = JSON.stringify(got) ?? typeof got;
+    const brief = shown.length > 60 ? `${shown.slice(0, 60)}...` : shown;
+    return this.fail(`${path} must be ${expected} (got ${brief})`);
+  }
+
+  /** An object with only the given keys (so a misspelt optional field is not silently ignored). */
+  object(value: unknown, path: string, allowedKeys?: readonly string[]): Record<string, unknown> {
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) this.error(path, 'an object', value);
+    const record = value as Record<string, unknown>;
+    if (allowedKeys) {
+      const extra = Object.keys(record).filter((k) => !allowedKeys.includes(k));
+      if (extra.length > 0) {
+        this.fail(`${path} has unknown field(s) ${extra.join(', ')}; known: ${allowedKeys.join(', ')}`);
+      }
+    }
+    return record;
+  }
+
+  number(value: unknown, path: string): number {
+    if (typeof value !== 'number') this.error(path, 'a number', value);
+    return value;
+  }
+
+  boolean(value: unknown, path: string): boolean {
+    if (typeof value !== 'boolean') this.error(path, 'a boolean', value);
+    return value;
+  }
+
+  string(value: unknown, path: string): string {
+    if (typeof value !== 'string') this.error(path, 'a string', value);
+    return value;
+  }
+
+  oneOf<T extends string>(value: unknown, path: string, options: readonly T[]): T {
+    if (!(options as readonly unknown[]).includes(value)) this.error(path, `one of ${options.join(', ')}`, value);
+    return value as T;
+  }
+
+  array(value: unknown, path: string): readonly unknown[] {
+    if (!Array.isArray(value)) this.error(path, 'an array', value);
+    return value;
+  }
+
+  numbers(value: unknown, path: string): number[] {
+    return this.array(value, path).map((v, i) => this.number(v, `${path}[${i}]`));
+  }
+
+  /** `fallback` when the field is absent; the reader's result otherwise. */
+  optional<T>(value: unknown, fallback: T, read: (v: unknown) => T): T {
+    return value === undefined ? fallback : read(value);
+  }
+}
+
+const specJson = new JsonReader('model spec');
+
+/**
+ * Reads a parsed JSON ModelSpec field by field, filling defaults (leakySlope 0.01, dropout 0,
+ * batchNorm false, standardization null, sigmaPrior null), then checks it with validateSpec.
+ */
+export function validateSpecJson(json: unknown): ModelSpec {
+  const root = specJson.object(json, 'spec', ['inputDim', 'layers', 'likelihood', 'standardization']);
+  const spec: ModelSpec = {
+    inputDim: specJson.number(root['inputDim'], 'inputDim'),
+    layers: specJson.array(root['layers'], 'layers').map((v, l) => readLayer(v, `layers[${l}]`)),
+    likelihood: readLikelihood(root['likelihood']),
+    standardization: specJson.optional(root['standardization'], null, (v) =>
+      v === null ? null : readStandardization(v),
+    ),
+  };
+  validateSpec(spec);
+  return spec;
+}
+
+function readLayer(value: unknown, at: string): LayerSpec {
+  const layer = specJson.object(value, at, [
+    'units',
+    'activation',
+    'leakySlope',
+    'dropout',
+    'batchNorm',
+    'weight',
+    'bias',
+  ]);
+  return {
+    units: specJson.number(layer['units'], `${at}.units`),
+    activation: specJson.oneOf<Activation>(layer['activation'], `${at}.activation`, ACTIVATIONS),
+    leakySlope: specJson.optional(layer['leakySlope'], DEFAULT_LEAKY_SLOPE, (v) =>
+      specJson.number(v, `${at}.leakySlope`),
+    ),
+    dropout: specJson.optional(layer['dropout'], 0, (v) => specJson.number(v, `${at}.dropout`)),
+    batchNorm: specJson.optional(layer['batchNorm'], false, (v) => specJson.boolean(v, `${at}.batchNorm`)),
+    weight: readParam(layer['weight'], `${at}.weight`),
+    bias: readParam(layer['bias'], `${at}.bias`),
+  };
+}
+
+function readParam(value: unknown, at: string): ParamSpec {
+  const param = specJson.object(value, at, ['site', 'posterior', 'prior']);
+  const prior = specJson.object(param['prior'], `${at}.prior`, ['kind', 'loc', 'scale']);
+  const normalPrior: Prior = {
+    kind: specJson.oneOf(prior['kind'], `${at}.prior.kind`, ['normal']),
+    loc: specJson.number(prior['loc'], `${at}.prior.loc`),
+    scale: specJson.number(prior['scale'], `${at}.prior.scale`),
+  };
+  return {
+    site: specJson.string(param['site'], `${at}.site`),
+    posterior: specJson.oneOf(param['posterior'], `${at}.posterior`, POSTERIOR_KINDS),
+    prior: normalPrior,
+  };
+}
+
+function readNoise(value: unknown): NoiseSpec {
+  const at = 'likelihood.noise';
+  const kind = specJson.oneOf(specJson.object(value, at)['kind'], `${at}.kind`, NOISE_KINDS);
+  switch (kind) {
+    case 'fixed': {
+      const noise = specJson.object(value, at, ['kind', 'sigma']);
+      return { kind, sigma: specJson.number(noise['sigma'], `${at}.sigma`) };
+    }
+    case 'lognormal':
+    case 'gamma': {
+      const noise = specJson.object(value, at, ['kind', 'site']);
+      return { kind, site: specJson.string(noise['site'], `${at}.site`) };
+    }
+    case 'heteroscedastic': {
+      const noise = specJson.object(value, at, ['kind', 'minScale']);
+      return { kind, minScale: specJson.number(noise['minScale'], `${at}.minScale`) };
+    }
+  }
+}
+
+function readLikelihood(value: unknown): LikelihoodSpec {
+  const likelihood = specJson.object(value, 'likelihood', ['noise', 'link', 'sigmaPrior']);
+  return {
+    noise: readNoise(likelihood['noise']),
+    link: specJson.oneOf(likelihood['link'], 'likelihood.link', LINKS),
+    sigmaPrior: specJson.optional(likelihood['sigmaPrior'], null, (v) => (v === null ? null : readGamma(v))),
+  };
+}
+
+function readGamma(value: unknown): GammaPrior {
+  const at = 'likelihood.sigmaPrior';
+  const gamma = specJson.object(value, at, ['concentration', 'rate']);
+  return {
+    concentration: specJson.number(gamma['concentration'], `${at}.concentration`),
+    rate: specJson.number(gamma['rate'], `${at}.rate`),
+  };
+}
+
+function readStandardization(value: unknown): Standardization {
+  const at = 'standardization';
+  const s = specJson.object(value, at, ['xMean', 'xStd', 'yMean', 'yStd']);
+  return {
+    xMean: specJson.numbers(s['xMean'], `${at}.xMean`),
+    xStd: specJson.numbers(s['xStd'], `${at}.xStd`),
+    yMean: specJson.numbers(s['yMean'], `${at}.yMean`),
+    yStd: specJson.numbers(s['yStd'], `${at}.yStd`),
+  };
+}

@@ -1,0 +1,59 @@
+/**
+ * WebGPU in Node through npm `webgpu` (Dawn). Dawn picks a Vulkan driver from the system; where
+ * none works (no GPU, or Debian 12's lavapipe, too old for Dawn) we retry with the SwiftShader
+ * Vulkan driver that Debian's chromium package ships, by pointing VK_ICD_FILENAMES at it before
+ * creating a second GPU instance.
+ */
+import { existsSync } from 'node:fs';
+import { GpuUnavailableError } from '../errors.js';
+import { createContextFromAdapter, requestAdapter, type CreateContextOptions, type GpuContext } from '../gpu/device.js';
+
+export const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
+
+const FIX_HINT =
+  'On Debian/Ubuntu install a software Vulkan driver with `sudo apt-get install -y chromium libvulkan1` ' +
+  `(webgpu-bnn then uses SwiftShader from ${SWIFTSHADER_ICD}), or install your GPU's Vulkan driver.`;
+
+interface DawnModule {
+  create(flags: string[]): GPU;
+  globals: Record<string, unknown>;
+}
+
+let dawn: DawnModule | null = null;
+
+async function loadDawn(): Promise<DawnModule> {
+  if (dawn) return dawn;
+  try {
+    dawn = (await import('webgpu')) as unknown as DawnModule;
+  } catch (cause) {
+    throw new GpuUnavailableError(`npm package 'webgpu' (Dawn for Node) could not be loaded: ${String(cause)}. Run \`npm install webgpu\`.`, { cause });
+  }
+  // WebGPU's enum-like globals (GPUBufferUsage, GPUShaderStage, GPUMapMode) are expected globally.
+  for (const [name, value] of Object.entries(dawn.globals)) {
+    if (!(name in globalThis)) (globalThis as Record<string, unknown>)[name] = value;
+  }
+  return dawn;
+}
+
+export interface NodeContextOptions extends CreateContextOptions {
+  /** Force the SwiftShader driver even if another adapter exists (reproducible CPU runs). */
+  readonly forceSwiftShader?: boolean;
+}
+
+/** Creates a WebGPU context in Node, falling back to Chromium's SwiftShader when no adapter is found. */
+export async function createNodeContext(options: NodeContextOptions = {}): Promise<GpuContext> {
+  const { create } = await loadDawn();
+  if (options.forceSwiftShader && existsSync(SWIFTSHADER_ICD)) process.env['VK_ICD_FILENAMES'] = SWIFTSHADER_ICD;
+  let gpu = create([]);
+  let adapter = await requestAdapter(gpu, options);
+  if (!adapter && !process.env['VK_ICD_FILENAMES'] && existsSync(SWIFTSHADER_ICD)) {
+    process.env['VK_ICD_FILENAMES'] = SWIFTSHADER_ICD;
+    gpu = create([]);
+    adapter = await requestAdapter(gpu, options);
+  }
+  if (!adapter) {
+    throw new GpuUnavailableError(`no WebGPU adapter was found in Node. ${FIX_HINT}`);
+  }
+  // `gpu` must outlive the device: Dawn crashes if the instance is collected first.
+  return createContextFromAdapter(adapter, { ...options, owner: gpu });
+}

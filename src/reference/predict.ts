@@ -1,0 +1,149 @@
+/**
+ * The oracle's predict: the statistics PredictResult reports, computed in float64 from the oracle's
+ * samples, with the same input validation as the engine so error behaviour can be compared too.
+ */
+import { InvalidInputError } from '../errors.js';
+import type { PredictOptions, PredictResult, SamplingPath } from '../infer/types.js';
+import { normalLogPdf } from '../math/densities.js';
+import { logSumExp, normalQuantile } from '../math/special.js';
+import type { Model } from '../model/spec.js';
+import { oracleSamples, readTargets } from './forward.js';
+import type { OracleInput } from './forward.js';
+
+type Float64Fields<T> = { readonly [K in keyof T]: T[K] extends Float32Array | undefined ? Exclude<T[K], Float32Array> | Float64Array : T[K] };
+
+/** PredictResult with every array in float64. */
+export type OraclePredictResult = Float64Fields<PredictResult>;
+
+const DEFAULT_SAMPLES = 1000;
+const DEFAULT_INTERVAL_LEVEL = 0.9;
+
+/** Validate the options that do not depend on x (x and y are checked as they are read). */
+function resolveOptions(opts: PredictOptions): { samples: number; seed: number; level: number; path: SamplingPath } {
+  const samples = opts.samples ?? DEFAULT_SAMPLES;
+  if (!Number.isInteger(samples) || samples < 1) {
+    throw new InvalidInputError(`samples must be an integer >= 1, got ${String(samples)}`);
+  }
+  const level = opts.intervalLevel ?? DEFAULT_INTERVAL_LEVEL;
+  if (!(level > 0 && level < 1)) {
+    throw new InvalidInputError(`intervalLevel must be in (0, 1), got ${String(level)}`);
+  }
+  if (opts.path === 'marginal' && opts.returnSamples) {
+    throw new InvalidInputError("returnSamples needs the joint path: the marginal path draws no function samples");
+  }
+  const path = opts.path ?? 'joint';
+  if (path !== 'joint' && path !== 'marginal') {
+    throw new InvalidInputError(`path must be 'joint' or 'marginal', got ${String(path)}`);
+  }
+  return { samples, seed: opts.seed ?? 0, level, path };
+}
+
+/**
+ * Float64 reference of predict: mean, epistemic/aleatoric/total std and the moment-matched interval
+ * per (n, d); with y, the log predictive density per input and the log-likelihood per sample.
+ */
+export function oraclePredict(model: Model, x: OracleInput, opts: PredictOptions = {}): OraclePredictResult {
+  const { samples: S, seed, level, path } = resolveOptions(opts);
+  const { spec } = model;
+  const draws = oracleSamples(model, x, { samples: S, seed, path });
+  const { n: N, outputDim: D, f, scale } = draws;
+  // Read y only after x so a bad x is reported first, as the shapes of y depend on N.
+  const y = opts.y === undefined ? null : readTargets(opts.y, N, D);
+
+  const ND = N * D;
+  const mean = new Float64Array(ND);
+  const epistemicStd = new Float64Array(ND);
+  const aleatoricStd = new Float64Array(ND);
+  const std = new Float64Array(ND);
+  const lower = new Float64Array(ND);
+  const upper = new Float64Array(ND);
+  const z = normalQuantile((1 + level) / 2);
+  for (let k = 0; k < ND; k++) {
+    let sum = 0;
+    let scaleSq = 0;
+    for (let s = 0; s < S; s++) {
+      sum += f[s * ND + k] ?? 0;
+      const sc = scale[s * ND + k] ?? 0;
+      scaleSq += sc * sc;
+    }
+    const m = sum / S;
+    // Two passes over the samples: the textbook E[f^2] - E[f]^2 cancels badly when the spread is small.
+    let dev = 0;
+    for (let s = 0; s < S; s++) {
+      const e = (f[s * ND + k] ?? 0) - m;
+      dev += e * e;
+    }
+    const epi = dev / S;
+    const ale = scaleSq / S;
+    const total = Math.sqrt(epi + ale);
+    mean[k] = m;
+    epistemicStd[k] = Math.sqrt(epi);
+    aleatoricStd[k] = Math.sqrt(ale);
+    std[k] = total;
+    lower[k] = m - z * total;
+    upper[k] = m + z * total;
+  }
+
+  const result: OraclePredictResult = {
+    n: N,
+    outputDim: D,
+    samples: S,
+    mean,
+    std,
+    epistemicStd,
+    aleatoricStd,
+    lower,
+    upper,
+    intervalLevel: level,
+    ...(y ? logDensities(y, f, scale, S, N, D) : {}),
+    ...(opts.returnSamples ? { fSamples: f, scaleSamples: perSampleScale(spec.likelihood.noise.kind === 'heteroscedastic' || (spec.standardization !== null && D > 1), scale, S, ND) } : {}),
+  };
+  return result;
+}
+
+/** loglik_s(n) = sum_d log N(y_nd | f_snd, scale_snd); then logsumexp over s and the sum over n. */
+function logDensities(
+  y: Float64Array,
+  f: Float64Array,
+  scale: Float64Array,
+  S: number,
+  N: number,
+  D: number,
+): { logPredictiveDensity: Float64Array; sampleLogLikelihood: Float64Array } {
+  const logLik = new Float64Array(S * N); // [S, N]
+  for (let s = 0; s < S; s++) {
+    for (let n = 0; n < N; n++) {
+      let ll = 0;
+      for (let d = 0; d < D; d++) {
+        const at = (s * N + n) * D + d;
+        ll += normalLogPdf(y[n * D + d] ?? 0, f[at] ?? 0, scale[at] ?? 0);
+      }
+      logLik[s * N + n] = ll;
+    }
+  }
+  const logPredictiveDensity = new Float64Array(N);
+  const column = new Float64Array(S);
+  const logS = Math.log(S);
+  for (let n = 0; n < N; n++) {
+    for (let s = 0; s < S; s++) column[s] = logLik[s * N + n] ?? 0;
+    logPredictiveDensity[n] = logSumExp(column) - logS;
+  }
+  const sampleLogLikelihood = new Float64Array(S);
+  for (let s = 0; s < S; s++) {
+    let sum = 0;
+    for (let n = 0; n < N; n++) sum += logLik[s * N + n] ?? 0;
+    sampleLogLikelihood[s] = sum;
+  }
+  return { logPredictiveDensity, sampleLogLikelihood };
+}
+
+/**
+ * scaleSamples: one number per sample ([S]) when every (n, d) shares it, i.e. homoscedastic noise and
+ * no per-output standardisation; otherwise the full [S, N, D].
+ */
+function perSampleScale(varies: boolean, scale: Float64Array, S: number, ND: number): Float64Array {
+  if (varies) return scale;
+  const out = new Float64Array(S);
+  for (let s = 0; s < S; s++) out[s] = scale[s * ND] ?? 0;
+  return out;
+}

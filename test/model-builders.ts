@@ -1,0 +1,89 @@
+/**
+ * Random but reproducible models for property tests: any architecture, activation, dropout and
+ * noise model, with tensors from a seeded generator (not the library's RNG, so tests stay independent).
+ */
+import type { Activation, LayerSpec, Model, ModelSpec, NoiseSpec, Tensor } from '../src/model/spec.js';
+import { layerInputs, tensorNames } from '../src/model/spec.js';
+
+/** mulberry32: a tiny seeded generator for test data. */
+export function testRng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export interface BuildOptions {
+  readonly inputDim: number;
+  readonly units: readonly number[];
+  readonly activations?: readonly Activation[];
+  readonly dropout?: readonly number[];
+  readonly batchNorm?: readonly boolean[];
+  readonly noise?: NoiseSpec;
+  readonly link?: 'sigma' | 'sigma2';
+  readonly posterior?: 'normal' | 'delta';
+  readonly seed?: number;
+  readonly scale?: number;
+  readonly standardization?: ModelSpec['standardization'];
+}
+
+export function buildModel(o: BuildOptions): Model {
+  const rand = testRng(o.seed ?? 1);
+  const uniform = (lo: number, hi: number) => lo + (hi - lo) * rand();
+  const layers: LayerSpec[] = o.units.map((units, l) => ({
+    units,
+    activation: o.activations?.[l] ?? (l === o.units.length - 1 ? 'identity' : 'tanh'),
+    leakySlope: 0.1,
+    dropout: o.dropout?.[l] ?? 0,
+    batchNorm: o.batchNorm?.[l] ?? false,
+    weight: { site: `layers.${l}.weight`, posterior: o.posterior ?? 'normal', prior: { kind: 'normal', loc: 0, scale: 1 } },
+    bias: { site: `layers.${l}.bias`, posterior: o.posterior ?? 'normal', prior: { kind: 'normal', loc: 0, scale: 1 } },
+  }));
+  const noise: NoiseSpec = o.noise ?? { kind: 'fixed', sigma: 0.3 };
+  const spec: ModelSpec = {
+    inputDim: o.inputDim,
+    layers,
+    likelihood: {
+      noise,
+      link: o.link ?? 'sigma',
+      sigmaPrior: noise.kind === 'lognormal' || noise.kind === 'gamma' ? { concentration: 0.5, rate: 1 } : null,
+    },
+    standardization: o.standardization ?? null,
+  };
+  const tensors = new Map<string, Tensor>();
+  const fill = (shape: number[], f: () => number): Tensor => {
+    const size = shape.reduce((a, b) => a * b, 1);
+    return { shape, data: Float32Array.from({ length: size }, f) };
+  };
+  const s = o.scale ?? 0.2;
+  layers.forEach((layer, l) => {
+    const fanIn = layerInputs(spec, l);
+    const w = 1 / Math.sqrt(fanIn);
+    tensors.set(tensorNames.weightLoc(l), fill([layer.units, fanIn], () => uniform(-1.5 * w, 1.5 * w)));
+    tensors.set(tensorNames.biasLoc(l), fill([layer.units], () => uniform(-0.5, 0.5)));
+    if (layer.weight.posterior === 'normal') tensors.set(tensorNames.weightScale(l), fill([layer.units, fanIn], () => uniform(0.2 * s, s)));
+    if (layer.bias.posterior === 'normal') tensors.set(tensorNames.biasScale(l), fill([layer.units], () => uniform(0.2 * s, s)));
+    if (layer.activation === 'prelu') tensors.set(tensorNames.preluSlope(l), fill([layer.units], () => uniform(0, 0.3)));
+    if (layer.batchNorm) {
+      tensors.set(tensorNames.bnScale(l), fill([layer.units], () => uniform(0.5, 1.5)));
+      tensors.set(tensorNames.bnShift(l), fill([layer.units], () => uniform(-0.3, 0.3)));
+    }
+  });
+  if (noise.kind === 'lognormal') {
+    tensors.set(tensorNames.noiseLoc, { shape: [], data: Float32Array.of(Math.log(0.3)) });
+    tensors.set(tensorNames.noiseScale, { shape: [], data: Float32Array.of(0.2) });
+  } else if (noise.kind === 'gamma') {
+    tensors.set(tensorNames.noiseConcentration, { shape: [], data: Float32Array.of(3) });
+    tensors.set(tensorNames.noiseRate, { shape: [], data: Float32Array.of(10) });
+  }
+  return { spec, tensors };
+}
+
+export function randomInputs(n: number, dim: number, seed: number): number[][] {
+  const rand = testRng(seed);
+  return Array.from({ length: n }, () => Array.from({ length: dim }, () => 4 * rand() - 2));
+}
