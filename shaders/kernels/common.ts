@@ -17,7 +17,15 @@ export const kernelPrelude = `${chunkStructWgsl}
 fn seed_key() -> vec2<u32> {
   return vec2<u32>(chunk.seedLo, chunk.seedHi);
 }
+
+/** Flat thread index of a grid folded into x and y (the host folds past maxComputeWorkgroupsPerDimension). */
+fn flat_index(gid: vec3<u32>, groups: vec3<u32>) -> u32 {
+  return gid.x + gid.y * groups.x * ${WORKGROUP_SIZE}u;
+}
 `;
+
+/** Entry-point parameters for kernels indexed by flat_index. */
+export const flatParams = '@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>';
 
 /** Strips the WGSL `type` from bindings for the bind-group layout. */
 export function untyped(bindings: readonly TypedBinding[]): KernelBinding[] {
@@ -37,6 +45,8 @@ export function layerCommonWgsl(layer: LayerLayout): string {
   return `
 const IN: u32 = ${layer.inputs}u;
 const OUT: u32 = ${layer.units}u;
+const IN_P: u32 = ${layer.inputsPadded}u;
+const OUT_P: u32 = ${layer.unitsPadded}u;
 const WEIGHT_COUNT: u32 = ${layer.inputs * layer.units}u;
 const PARAM_COUNT: u32 = ${layer.paramCount}u;
 const W_LOC: u32 = ${Math.max(layer.weightLoc, 0)}u;

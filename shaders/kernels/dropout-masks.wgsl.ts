@@ -7,7 +7,7 @@ import { STREAM_DROPOUT, layerStream } from '../../src/random/streams.js';
 import type { LayerLayout } from '../../src/kernels/model-layout.js';
 import { f32Literal } from '../../src/kernels/model-layout.js';
 import { randomWgsl } from '../lib/random.wgsl.js';
-import { WORKGROUP_SIZE, chunkBinding, kernelPrelude, untyped, writeArray } from './common.js';
+import { WORKGROUP_SIZE, chunkBinding, flatParams, kernelPrelude, untyped, writeArray } from './common.js';
 
 export function dropoutMasksKernel(layer: LayerLayout, masksPerSample: number): Kernel {
   const bindings = [chunkBinding, writeArray('masks')];
@@ -23,10 +23,12 @@ const MASK_OFFSET: u32 = ${layer.maskOffset}u;
 const MASK_STRIDE: u32 = ${masksPerSample}u;
 
 @compute @workgroup_size(${WORKGROUP_SIZE})
-fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
-  let block = gid.x;
-  let s = gid.y;
-  if (s >= chunk.sampleCount || block * 4u >= UNITS) {
+fn main(${flatParams}) {
+  let blocks = (UNITS + 3u) / 4u;
+  let t = flat_index(gid, groups);
+  let s = t / blocks;
+  let block = t % blocks;
+  if (s >= chunk.sampleCount) {
     return;
   }
   let w = philox4x32(vec4<u32>(block, chunk.sampleOffset + s, STREAM, 0u), seed_key());

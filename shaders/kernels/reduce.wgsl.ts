@@ -12,7 +12,7 @@ import { bindingDeclarations, type Kernel } from '../../src/gpu/kernel.js';
 import type { ModelLayout } from '../../src/kernels/model-layout.js';
 import { f32Literal } from '../../src/kernels/model-layout.js';
 import { mathWgsl } from '../lib/math.wgsl.js';
-import { WORKGROUP_SIZE, chunkBinding, kernelPrelude, readArray, untyped, writeArray, type TypedBinding } from './common.js';
+import { WORKGROUP_SIZE, chunkBinding, flatParams, kernelPrelude, readArray, untyped, writeArray, type TypedBinding } from './common.js';
 
 export const STAT_NAMES = ['mean', 'std', 'epistemicStd', 'aleatoricStd', 'lower', 'upper'] as const;
 
@@ -32,7 +32,7 @@ function outputsWgsl(layout: ModelLayout): string {
   const linked = hetero && layout.noise.link === 'sigma2' ? 'sigma * sigma' : 'sigma';
   return `
 const D: u32 = ${layout.outputDim}u;
-const LAST: u32 = ${layout.lastUnits}u;
+const LAST: u32 = ${layout.lastUnitsPadded}u;
 const Y_MEAN: u32 = ${layout.yMeanOffset}u;
 const Y_STD: u32 = ${layout.yStdOffset}u;
 
@@ -119,10 +119,11 @@ ${bindingDeclarations(bindings)}
 ${outputsWgsl(layout)}
 
 @compute @workgroup_size(${WORKGROUP_SIZE})
-fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
-  let n = gid.x;
-  let s = gid.y;
-  if (n >= chunk.nCount || s >= chunk.sampleCount) {
+fn main(${flatParams}) {
+  let t = flat_index(gid, groups);
+  let s = t / chunk.nCount;
+  let n = t % chunk.nCount;
+  if (s >= chunk.sampleCount) {
     return;
   }
   var total = 0.0;

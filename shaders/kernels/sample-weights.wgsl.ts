@@ -8,7 +8,7 @@ import type { LayerLayout } from '../../src/kernels/model-layout.js';
 import { STREAM_WEIGHTS, layerStream } from '../../src/random/streams.js';
 import { mathWgsl } from '../lib/math.wgsl.js';
 import { randomWgsl } from '../lib/random.wgsl.js';
-import { WORKGROUP_SIZE, chunkBinding, kernelPrelude, layerCommonWgsl, layerKey, readArray, untyped, writeArray } from './common.js';
+import { WORKGROUP_SIZE, chunkBinding, flatParams, kernelPrelude, layerCommonWgsl, layerKey, readArray, untyped, writeArray } from './common.js';
 
 export function sampleWeightsKernel(layer: LayerLayout, weightsPerSample: number, masksPerSample: number): Kernel {
   const hasMask = layer.maskOffset >= 0;
@@ -25,17 +25,21 @@ const SLOT: u32 = ${weightsPerSample}u;
 const DST: u32 = ${layer.sampleWeightOffset}u;
 
 @compute @workgroup_size(${WORKGROUP_SIZE})
-fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
-  let block = gid.x;
-  let s = gid.y;
-  if (s >= chunk.sampleCount || block * 4u >= PARAM_COUNT) {
+fn main(${flatParams}) {
+  let blocks = (PARAM_COUNT + 3u) / 4u;
+  let t = flat_index(gid, groups);
+  let s = t / blocks;
+  let block = t % blocks;
+  if (s >= chunk.sampleCount) {
     return;
   }
   let eps = normals4(block, chunk.sampleOffset + s, STREAM, seed_key());
   for (var lane = 0u; lane < 4u; lane++) {
     let e = block * 4u + lane;
     if (e < PARAM_COUNT) {
-      weights[s * SLOT + DST + e] = (param_loc(e) + param_scale(e) * eps[lane]) * ${maskExpr};
+      // Padded layout: W row j at j * IN_P, biases after OUT_P rows.
+      let at = select(OUT_P * IN_P + e - WEIGHT_COUNT, (e / IN) * IN_P + e % IN, e < WEIGHT_COUNT);
+      weights[s * SLOT + DST + at] = (param_loc(e) + param_scale(e) * eps[lane]) * ${maskExpr};
     }
   }
 }

@@ -11,6 +11,7 @@ ${philoxWgsl}
 const STREAM_NOISE: u32 = ${STREAM_NOISE}u;
 const GAMMA_MAX_ATTEMPTS: u32 = ${GAMMA_MAX_ATTEMPTS}u;
 const TWO_PI: f32 = 6.283185307179586;
+const PI: f32 = 3.141592653589793;
 
 fn uniform_open_closed(w: u32) -> f32 {
   return f32((w >> 8u) + 1u) * 5.9604644775390625e-8;
@@ -22,7 +23,8 @@ fn uniform_closed_open(w: u32) -> f32 {
 
 fn box_muller(a: u32, b: u32) -> vec2<f32> {
   let r = sqrt(-2.0 * log(uniform_open_closed(a)));
-  let theta = TWO_PI * uniform_closed_open(b);
+  // [-pi, pi): the range on which WGSL bounds the error of sin/cos.
+  let theta = TWO_PI * uniform_closed_open(b) - PI;
   return vec2<f32>(r * cos(theta), r * sin(theta));
 }
 

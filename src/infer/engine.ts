@@ -36,6 +36,8 @@ export interface EngineOptions {
   readonly maxInputsPerChunk?: number;
   /** Inputs handled by one workgroup of the fused kernel (default 256). */
   readonly fusedInputsPerWorkgroup?: number;
+  /** Inputs handled by one thread of the registers kernel (default 64 on CPU adapters, 8 on GPUs). */
+  readonly registersInputsPerThread?: number;
   /** Chunks recorded per submit (default 64). */
   readonly chunksPerSubmit?: number;
 }
@@ -51,6 +53,7 @@ const DEFAULTS = {
   maxSamplesPerChunk: 4096,
   maxInputsPerChunk: 65536,
   fusedInputsPerWorkgroup: 256,
+  registersInputsPerThread: 0,
   chunksPerSubmit: 64,
 };
 
@@ -116,6 +119,12 @@ export class Engine {
   static create(ctx: GpuContext, model: Model, options: EngineOptions = {}): Engine {
     ctx.assertHealthy();
     return new Engine(ctx, model, options);
+  }
+
+  /** SwiftShader and other CPU implementations (their trade-offs invert a GPU's). */
+  get cpuAdapter(): boolean {
+    const a = this.ctx.adapter;
+    return /swiftshader|llvmpipe|lavapipe|cpu/i.test(`${a.architecture} ${a.description} ${a.vendor}`);
   }
 
   get device(): GPUDevice {
@@ -210,8 +219,8 @@ export class Engine {
     const path = options.path ?? 'joint';
     if (path !== 'joint' && path !== 'marginal') throw new InvalidInputError(`path must be 'joint' or 'marginal', got '${String(path)}'`);
     const kernel = options.kernel ?? 'auto';
-    if (!['auto', 'fused', 'materialized'].includes(kernel)) {
-      throw new InvalidInputError(`kernel must be 'auto', 'fused' or 'materialized', got '${String(kernel)}'`);
+    if (!['auto', 'fused', 'registers', 'materialized'].includes(kernel)) {
+      throw new InvalidInputError(`kernel must be 'auto', 'fused', 'registers' or 'materialized', got '${String(kernel)}'`);
     }
     const returnSamples = options.returnSamples ?? false;
     if (path === 'marginal' && returnSamples) {
@@ -230,20 +239,13 @@ export class Engine {
       throw new DeviceLimitError(`the marginal path indexes draws by input*units, which must stay below 2^32 (N=${n})`);
     }
     const limits = this.ctx.limits;
-    const program = buildProgram(layout, {
-      path,
-      kernel,
-      withY: y !== null,
-      returnSamples,
-      workgroupFloats: Math.floor(Math.min(limits.maxComputeWorkgroupStorageSize, 32768) / 4),
-      fusedInputsPerWorkgroup: this.options.fusedInputsPerWorkgroup,
-    });
     const plan = planChunks(
       {
         samples,
         inputs: n,
         maxUnits: layout.maxUnits,
-        weightsPerSample: program.usesMaterializedWeights ? layout.weightsPerSample : 0,
+        // Planned before the program: only a forced-fused or marginal call surely skips materialised weights.
+        weightsPerSample: path === 'marginal' || kernel === 'fused' || kernel === 'registers' ? 0 : layout.weightsPerSample,
         masksPerSample: layout.masksPerSample,
         workgroupSize: WORKGROUP_SIZE,
         maxChunkBytes: this.options.maxChunkBytes,
@@ -252,6 +254,17 @@ export class Engine {
       },
       limits,
     );
+    const program = buildProgram(layout, {
+      path,
+      kernel,
+      withY: y !== null,
+      returnSamples,
+      workgroupFloats: Math.floor(Math.min(limits.maxComputeWorkgroupStorageSize, 32768) / 4),
+      fusedInputsPerWorkgroup: this.options.fusedInputsPerWorkgroup,
+      registersInputsPerThread: this.options.registersInputsPerThread || (this.cpuAdapter ? 64 : 8),
+      inputsPerChunk: plan.inputsPerChunk,
+      cpuAdapter: this.cpuAdapter,
+    });
     const statsBytes = (STAT_NAMES.length * n * D + n) * 4;
     if (statsBytes > limits.maxStorageBufferBindingSize) {
       throw new DeviceLimitError(`N=${n} inputs need ${statsBytes} bytes of statistics, beyond maxStorageBufferBindingSize; split x`);
@@ -272,13 +285,16 @@ export class Engine {
     return { x: this.standardizeX(xm), y, n, samples, key, z: normalQuantile((1 + level) / 2), level, returnSamples, program, compiled, plan };
   }
 
+  /** Standardised x as float32 rows padded with zeros to a multiple of 4 (the kernels load vec4s). */
   private standardizeX(x: Matrix): Float32Array {
     const std = this.model.spec.standardization;
-    const out = new Float32Array(x.data.length);
-    for (let k = 0; k < x.data.length; k++) {
-      const c = k % x.cols;
-      const v = x.data[k] as number;
-      out[k] = std ? (v - (std.xMean[c] as number)) / (std.xStd[c] as number) : v;
+    const stride = this.layout.inputDimPadded;
+    const out = new Float32Array(x.rows * stride);
+    for (let r = 0; r < x.rows; r++) {
+      for (let c = 0; c < x.cols; c++) {
+        const v = x.data[r * x.cols + c] as number;
+        out[r * stride + c] = std ? (v - (std.xMean[c] as number)) / (std.xStd[c] as number) : v;
+      }
     }
     return out;
   }
@@ -299,7 +315,7 @@ export class Engine {
     const nc = plan.inputsPerChunk;
     const slots = Math.min(this.options.chunksPerSubmit, plan.sampleChunks * plan.inputChunks);
     this.ensure('chunk', slots * UNIFORM_SLOT_BYTES, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST);
-    this.ensure('x', nc * layout.inputDim * 4);
+    this.ensure('x', nc * layout.inputDimPadded * 4);
     this.ensure('act0', sc * nc * layout.maxUnits * 4);
     this.ensure('act1', sc * nc * layout.maxUnits * 4);
     this.ensure('weights', program.usesMaterializedWeights ? sc * layout.weightsPerSample * 4 : 4);
@@ -366,7 +382,7 @@ export class Engine {
     for (let ni = 0; ni < plan.inputChunks; ni++) {
       const nOffset = ni * plan.inputsPerChunk;
       const nCount = Math.min(plan.inputsPerChunk, call.n - nOffset);
-      const xs = call.x.subarray(nOffset * this.layout.inputDim, (nOffset + nCount) * this.layout.inputDim);
+      const xs = call.x.subarray(nOffset * this.layout.inputDimPadded, (nOffset + nCount) * this.layout.inputDimPadded);
       device.queue.writeBuffer(this.buffer('x'), 0, xs.buffer, xs.byteOffset, xs.byteLength);
       if (call.y) {
         const ys = call.y.subarray(nOffset * D, (nOffset + nCount) * D);
@@ -410,31 +426,33 @@ export class Engine {
           pass.dispatchWorkgroups(x, y);
         };
         const groupsFor = (items: number) => Math.max(1, Math.ceil(items / WORKGROUP_SIZE));
+        // Kernels indexed by flat_index: `threads` packed densely, the grid folded into x and y.
+        const dispatchFlat = (kernel: Kernel, bind: GPUBindGroup, threads: number) => {
+          const groups = groupsFor(threads);
+          const x = Math.min(groups, this.ctx.limits.maxComputeWorkgroupsPerDimension);
+          dispatch(kernel, bind, x, Math.ceil(groups / x));
+        };
         program.layers.forEach((lk, l) => {
           const layer = this.layout.layers[l];
           if (!layer) return;
-          if (lk.masks) dispatch(lk.masks, group(lk.masks), groupsFor(Math.ceil(layer.inputs / 4)), sampleCount);
+          if (lk.masks) dispatchFlat(lk.masks, group(lk.masks), sampleCount * Math.ceil(layer.inputs / 4));
         });
         if (program.noise) dispatch(program.noise, group(program.noise), groupsFor(sampleCount));
         program.layers.forEach((lk, l) => {
           const layer = this.layout.layers[l];
           if (!layer) return;
           const io = { layer_in: l === 0 ? ('x' as const) : actName(l - 1), layer_out: actName(l) };
-          if (lk.sampleWeights) dispatch(lk.sampleWeights, group(lk.sampleWeights), groupsFor(Math.ceil(layer.paramCount / 4)), sampleCount);
-          let gridX: number;
-          if (lk.strategy === 'fused') gridX = Math.ceil(nCount / lk.inputsPerWorkgroup);
-          else if (lk.strategy === 'materialized') gridX = groupsFor(nCount * layer.units);
-          else {
-            const first = Math.floor((nOffset * layer.units) / 4);
-            const last = Math.floor(((nOffset + nCount) * layer.units - 1) / 4);
-            gridX = groupsFor(last - first + 1);
-          }
-          dispatch(lk.dense, group(lk.dense, io), gridX, sampleCount);
+          if (lk.sampleWeights) dispatchFlat(lk.sampleWeights, group(lk.sampleWeights), sampleCount * Math.ceil(layer.paramCount / 4));
+          const bind = group(lk.dense, io);
+          if (lk.strategy === 'fused') dispatch(lk.dense, bind, Math.ceil(nCount / lk.inputsPerWorkgroup), sampleCount);
+          else if (lk.strategy === 'registers') dispatchFlat(lk.dense, bind, sampleCount * Math.ceil(nCount / lk.inputsPerThread));
+          else if (lk.strategy === 'materialized') dispatchFlat(lk.dense, bind, sampleCount * Math.ceil(nCount / 4));
+          else dispatchFlat(lk.dense, bind, sampleCount * nCount);
         });
         const outNames = { act: lastAct };
         dispatch(program.moments, group(program.moments, outNames), groupsFor(nCount * D));
         if (program.loglik && program.lpd && program.sampleLoglik) {
-          dispatch(program.loglik, group(program.loglik, outNames), groupsFor(nCount), sampleCount);
+          dispatchFlat(program.loglik, group(program.loglik, outNames), sampleCount * nCount);
           dispatch(program.lpd, group(program.lpd), groupsFor(nCount));
           dispatch(program.sampleLoglik, group(program.sampleLoglik), groupsFor(sampleCount));
         }

@@ -8,6 +8,7 @@ import {
   denseFusedKernel,
   denseMarginalKernel,
   denseMaterializedKernel,
+  denseRegistersKernel,
   fusedRowsPerTile,
 } from '../../shaders/kernels/dense.wgsl.js';
 import { noiseKernel } from '../../shaders/kernels/noise.wgsl.js';
@@ -24,15 +25,16 @@ import type { Kernel } from '../gpu/kernel.js';
 import type { ModelLayout } from '../kernels/model-layout.js';
 import type { KernelStrategy, SamplingPath } from './types.js';
 
-export type LayerStrategy = 'fused' | 'materialized' | 'marginal';
+export type LayerStrategy = 'fused' | 'registers' | 'materialized' | 'marginal';
 
 export interface LayerKernels {
   readonly strategy: LayerStrategy;
   readonly masks: Kernel | null;
   readonly sampleWeights: Kernel | null;
   readonly dense: Kernel;
-  /** Inputs per workgroup (fused only). */
+  /** Inputs per workgroup (fused) or per thread (registers). */
   readonly inputsPerWorkgroup: number;
+  readonly inputsPerThread: number;
 }
 
 export interface Program {
@@ -54,13 +56,32 @@ export interface ProgramOptions {
   /** Floats of workgroup memory a fused tile may use. */
   readonly workgroupFloats: number;
   readonly fusedInputsPerWorkgroup: number;
+  readonly registersInputsPerThread: number;
+  /** Inputs per chunk, to judge whether fusing pays off. */
+  readonly inputsPerChunk: number;
+  /** CPU adapters (SwiftShader) pay dearly for workgroup memory and per-workgroup overhead. */
+  readonly cpuAdapter: boolean;
 }
 
-function layerStrategy(path: SamplingPath, kernel: KernelStrategy, rowsPerTile: number, index: number): LayerStrategy {
-  if (path === 'marginal') return 'marginal';
-  if (kernel === 'materialized') return 'materialized';
+/** Largest layer input a 'registers' thread keeps in a private array. */
+export const REGISTERS_MAX_INPUTS = 4096;
+
+/**
+ * 'auto': on a CPU adapter (SwiftShader) loads from workgroup and private memory are slow and each
+ * workgroup costs ~0.1 ms, so weights are materialised once per sample and read by a
+ * register-blocked vec4 matmul (13-50-50-1, S = 1000, N = 256 in Node: materialized 5.7 s,
+ * registers 12.8 s, workgroup-fused 19-25 s). On a GPU the workgroup-memory fused kernel, whose
+ * weights are drawn once per (sample, input tile) and shared by 64 threads, when a row fits.
+ */
+function layerStrategy(o: ProgramOptions, rowsPerTile: number, index: number, inputs: number): LayerStrategy {
+  if (o.path === 'marginal') return 'marginal';
+  if (o.kernel === 'materialized' || (o.kernel === 'auto' && o.cpuAdapter)) return 'materialized';
+  if (o.kernel === 'registers') {
+    if (inputs <= REGISTERS_MAX_INPUTS) return 'registers';
+    throw new DeviceLimitError(`layer ${index} has ${inputs} inputs, beyond the registers kernel's ${REGISTERS_MAX_INPUTS}; use kernel 'fused', 'materialized' or 'auto'`);
+  }
   if (rowsPerTile >= 1) return 'fused';
-  if (kernel === 'fused') {
+  if (o.kernel === 'fused') {
     throw new DeviceLimitError(
       `layer ${index} is too wide for the fused kernel on this device (one weight row does not fit workgroup memory); use kernel 'materialized' or 'auto'`,
     );
@@ -71,12 +92,15 @@ function layerStrategy(path: SamplingPath, kernel: KernelStrategy, rowsPerTile: 
 export function buildProgram(layout: ModelLayout, options: ProgramOptions): Program {
   const layers = layout.layers.map((layer): LayerKernels => {
     const rowsPerTile = fusedRowsPerTile(layer, options.workgroupFloats);
-    const strategy = layerStrategy(options.path, options.kernel, rowsPerTile, layer.index);
+    const inputsPerWorkgroup = Math.min(options.fusedInputsPerWorkgroup, options.inputsPerChunk);
+    const inputsPerThread = Math.min(options.registersInputsPerThread, options.inputsPerChunk);
+    const strategy = layerStrategy(options, rowsPerTile, layer.index, layer.inputs);
     const masks = layer.maskOffset >= 0 ? dropoutMasksKernel(layer, layout.masksPerSample) : null;
-    const inputsPerWorkgroup = options.fusedInputsPerWorkgroup;
     let dense: Kernel;
     if (strategy === 'fused') {
       dense = denseFusedKernel(layer, layout.masksPerSample, { rowsPerTile, inputsPerWorkgroup });
+    } else if (strategy === 'registers') {
+      dense = denseRegistersKernel(layer, layout.masksPerSample, inputsPerThread);
     } else if (strategy === 'materialized') {
       dense = denseMaterializedKernel(layer, layout.weightsPerSample);
     } else {
@@ -88,6 +112,7 @@ export function buildProgram(layout: ModelLayout, options: ProgramOptions): Prog
       sampleWeights: strategy === 'materialized' ? sampleWeightsKernel(layer, layout.weightsPerSample, layout.masksPerSample) : null,
       dense,
       inputsPerWorkgroup,
+      inputsPerThread,
     };
   });
   const hetero = layout.noise.spec.kind === 'heteroscedastic';

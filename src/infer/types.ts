@@ -16,8 +16,16 @@
  */
 export type SamplingPath = 'joint' | 'marginal';
 
-/** Kernel strategy of the joint path: weights sampled into workgroup memory tile by tile ('fused'), or written to a buffer first ('materialized'). */
-export type KernelStrategy = 'auto' | 'fused' | 'materialized';
+/**
+ * Kernel strategy of the joint path:
+ * - 'fused': one workgroup per (sample, input tile) draws the weights tile by tile into workgroup
+ *   memory; weights never reach global memory.
+ * - 'registers': fused too, one thread per (sample, input tile) draws each weight row into private
+ *   memory (registers); no workgroup memory, weights redrawn per input tile.
+ * - 'materialized': weights drawn into a global buffer first, then a batched matmul reads them.
+ * - 'auto': chosen per layer from the shape and the adapter.
+ */
+export type KernelStrategy = 'auto' | 'fused' | 'registers' | 'materialized';
 
 export interface PredictOptions {
   /** Number of posterior samples S (>= 1). Default 1000. */

@@ -11,6 +11,12 @@ export interface LayerLayout {
   readonly index: number;
   readonly inputs: number;
   readonly units: number;
+  /**
+   * Row strides rounded up to a multiple of 4: activations are stored [s][n][unitsPadded] and the
+   * materialised weights [unitsPadded][inputsPadded], so kernels can load vec4s. Padding is zero.
+   */
+  readonly inputsPadded: number;
+  readonly unitsPadded: number;
   readonly activation: Activation;
   readonly leakySlope: number;
   readonly dropout: number;
@@ -26,7 +32,7 @@ export interface LayerLayout {
   readonly preluCount: number;
   readonly bnScale: number;
   readonly bnShift: number;
-  /** Offset of this layer's weights+biases within one sample's slot of the `weights` buffer. */
+  /** Offset of this layer's padded weights ([unitsPadded][inputsPadded]) then biases ([unitsPadded]) within one sample's slot of `weights`. */
   readonly sampleWeightOffset: number;
   /** units*inputs + units. */
   readonly paramCount: number;
@@ -53,7 +59,10 @@ export interface ModelLayout {
   readonly noise: NoiseLayout;
   readonly outputDim: number;
   readonly lastUnits: number;
+  /** Widest padded activation row (floats), input included. */
   readonly maxUnits: number;
+  readonly lastUnitsPadded: number;
+  readonly inputDimPadded: number;
   /** Offsets into `params` of the output de-standardisation (D floats each; 0 and 1 without standardisation). */
   readonly yMeanOffset: number;
   readonly yStdOffset: number;
@@ -83,6 +92,8 @@ export function buildModelLayout(model: Model): ModelLayout {
       index,
       inputs,
       units: layer.units,
+      inputsPadded: pad4(inputs),
+      unitsPadded: pad4(layer.units),
       activation: layer.activation,
       leakySlope: layer.leakySlope,
       dropout: layer.dropout,
@@ -101,7 +112,7 @@ export function buildModelLayout(model: Model): ModelLayout {
       paramCount,
       maskOffset: layer.dropout > 0 ? maskCursor : -1,
     };
-    weightCursor += paramCount;
+    weightCursor += (pad4(inputs) + 1) * pad4(layer.units);
     if (layer.dropout > 0) maskCursor += inputs;
     return out;
   });
@@ -142,10 +153,16 @@ export function buildModelLayout(model: Model): ModelLayout {
     noise: { spec: noiseSpec, link: spec.likelihood.link, first, second },
     outputDim: D,
     lastUnits: last?.units ?? 0,
-    maxUnits: Math.max(spec.inputDim, ...spec.layers.map((l) => l.units)),
+    lastUnitsPadded: pad4(last?.units ?? 0),
+    inputDimPadded: pad4(spec.inputDim),
+    maxUnits: Math.max(pad4(spec.inputDim), ...spec.layers.map((l) => pad4(l.units))),
     yMeanOffset,
     yStdOffset,
   };
+}
+
+export function pad4(n: number): number {
+  return Math.ceil(n / 4) * 4;
 }
 
 /** A WGSL f32 literal that round-trips the float32 value exactly. */

@@ -1,8 +1,8 @@
 /**
  * Special functions for the float64 oracle and the tests, written here rather than taken from a
- * dependency so the oracle has no runtime dependencies and its accuracy is known: lgamma to ~1e-15
- * relative (absolute near its roots at 1 and 2), erfc to ~1e-15 relative, the normal quantile to
- * ~1e-15 after one Halley step, and the regularised incomplete gamma for Gamma CDFs.
+ * dependency so the oracle has no runtime dependencies and its accuracy is known: lgamma to a few
+ * 1e-15 relative (absolute near its roots at 1 and 2), erfc to a few 1e-15 relative, the normal
+ * quantile to ~1e-15 after one Halley step, and the regularised incomplete gamma for Gamma CDFs.
  */
 
 const LOG_SQRT_2PI = 0.5 * Math.log(2 * Math.PI);
@@ -128,7 +128,7 @@ function erfcContinuedFraction(x: number): number {
   return Math.exp(-x * x) / (Math.sqrt(Math.PI) * f);
 }
 
-/** Complementary error function, ~1e-15 relative accuracy for every x. */
+/** Complementary error function, a few 1e-15 relative accuracy for every x. */
 export function erfc(x: number): number {
   if (Number.isNaN(x)) return NaN;
   if (x < 0) return 2 - erfc(-x);

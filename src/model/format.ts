@@ -5,7 +5,7 @@
  */
 import { InvalidInputError, ModelFormatError } from '../errors.js';
 import { isPyroAutoNormal, modelFromPyro } from './pyro.js';
-import { parseSafetensors, serializeSafetensors, type SafetensorsFile } from './safetensors.js';
+import { parseSafetensors, previewJson, serializeSafetensors, type SafetensorsFile } from './safetensors.js';
 import type { Model, Tensor } from './spec.js';
 import { validateModel, validateSpecJson } from './validate.js';
 
@@ -41,7 +41,7 @@ function modelFromOwnFormat({ metadata, tensors }: SafetensorsFile): Model {
   const version = metadata['version'];
   if (version !== FORMAT_VERSION) {
     throw new ModelFormatError(
-      `${FORMAT_NAME} file version ${JSON.stringify(version)} is not supported ` +
+      `${FORMAT_NAME} file version ${previewJson(version)} is not supported ` +
         `(this library reads version ${FORMAT_VERSION})`,
     );
   }
@@ -93,7 +93,7 @@ async function readSource(source: URL | string): Promise<Uint8Array> {
   );
 }
 
-/** The string as a URL, or null when it is a filesystem path (a Windows drive letter parses as a one-letter scheme). */
+/** The string as a URL, or null for a filesystem path (a Windows drive letter parses as a one-letter scheme). */
 function parseUrl(text: string): URL | null {
   let url: URL;
   try {

@@ -19,6 +19,7 @@ import {
   type Tensor,
   tensorNames,
 } from './spec.js';
+import { previewJson } from './safetensors.js';
 import { DEFAULT_LEAKY_SLOPE, JsonReader, SCALAR_SHAPE, validateModel } from './validate.js';
 
 export const AUTONORMAL_LOCS_PREFIX = 'AutoNormal.locs.';
@@ -76,15 +77,15 @@ function readPyroModelInfo(metadata: Readonly<Record<string, string>>): PyroMode
   const info = pyroJson.object(json, 'model');
   const guide = info['guide'];
   if (guide !== undefined && guide !== 'AutoNormal') {
-    fail(`guide ${JSON.stringify(guide)} is not supported (only AutoNormal)`);
+    fail(`guide ${previewJson(guide)} is not supported (only AutoNormal)`);
   }
   const dims = pyroJson.numbers(info['dims'], 'dims');
-  if (dims.length < 2) fail(`dims ${JSON.stringify(dims)} must list the input size and at least one layer`);
+  if (dims.length < 2) fail(`dims ${previewJson(dims)} must list the input size and at least one layer`);
   const sigmaPrior = pyroJson.optional(info['sigma_prior'], null, (v) => {
     const pair = pyroJson.numbers(v, 'sigma_prior');
     const [concentration, rate] = pair;
     if (pair.length !== 2 || concentration === undefined || rate === undefined) {
-      fail(`sigma_prior must be [concentration, rate], got ${JSON.stringify(pair)}`);
+      fail(`sigma_prior must be [concentration, rate], got ${previewJson(pair)}`);
     }
     return { concentration, rate };
   });

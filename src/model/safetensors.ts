@@ -58,6 +58,12 @@ function fail(message: string): never {
 const isPlainObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 
+/** A JSON value for an error message, cut short: hostile headers can hold megabytes in one field. */
+export function previewJson(value: unknown): string {
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 80 ? `${text.slice(0, 80)}...` : text;
+}
+
 const isNonNegativeSafeInteger = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 0;
 
 /** Parses a safetensors file; tensors are copied out as float32 (the input may be unaligned). */
@@ -129,27 +135,26 @@ function parseDtype(name: string, dtype: unknown): SafetensorsDtype {
     );
   }
   return fail(
-    `tensor '${name}' has unknown dtype ${JSON.stringify(dtype)}; accepted: ${SAFETENSORS_FLOAT_DTYPES.join(', ')}`,
+    `tensor '${name}' has unknown dtype ${previewJson(dtype)}; accepted: ${SAFETENSORS_FLOAT_DTYPES.join(', ')}`,
   );
 }
 
 /** Element count of a shape, refusing absurd sizes before anything is allocated for them. */
 function parseShape(name: string, shape: unknown): { shape: number[]; elements: number } {
   if (!Array.isArray(shape) || !shape.every(isNonNegativeSafeInteger)) {
-    fail(`tensor '${name}' has shape ${JSON.stringify(shape)}; expected an array of non-negative integers`);
+    fail(`tensor '${name}' has shape ${previewJson(shape)}; expected an array of non-negative integers`);
   }
-  const dims = shape as number[];
   let elements = 1;
-  if (dims.includes(0)) elements = 0;
+  if (shape.includes(0)) elements = 0;
   else {
-    for (const dim of dims) {
+    for (const dim of shape) {
       elements *= dim;
       if (elements > MAX_TENSOR_ELEMENTS) {
-        fail(`tensor '${name}' has shape [${dims.join(', ')}]: too many elements (limit ${MAX_TENSOR_ELEMENTS})`);
+        fail(`tensor '${name}' has shape ${previewJson(shape)}: too many elements (limit ${MAX_TENSOR_ELEMENTS})`);
       }
     }
   }
-  return { shape: [...dims], elements };
+  return { shape: [...shape], elements };
 }
 
 function parseEntry(name: string, value: unknown, dataLength: number): TensorEntry {
@@ -158,7 +163,7 @@ function parseEntry(name: string, value: unknown, dataLength: number): TensorEnt
   const { shape, elements } = parseShape(name, value['shape']);
   const offsets = value['data_offsets'];
   if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every(isNonNegativeSafeInteger)) {
-    fail(`tensor '${name}' has data_offsets ${JSON.stringify(offsets)}; expected [begin, end] non-negative integers`);
+    fail(`tensor '${name}' has data_offsets ${previewJson(offsets)}; expected [begin, end] non-negative integers`);
   }
   const [begin, end] = offsets as [number, number];
   if (begin > end || end > dataLength) {

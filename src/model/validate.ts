@@ -7,6 +7,7 @@
  * element), as safetensors and Pyro store a scalar site.
  */
 import { ModelFormatError } from '../errors.js';
+import { previewJson } from './safetensors.js';
 import {
   ACTIVATIONS,
   type Activation,
@@ -22,11 +23,12 @@ import {
   type Standardization,
   layerInputs,
   outputDim,
+  sigmaIsLatent,
   tensorNames,
 } from './spec.js';
 
 /** Shape of the scalar noise tensors. */
-export const SCALAR_SHAPE: readonly number[] = [];
+export const SCALAR_SHAPE: readonly number[] = Object.freeze([]);
 
 export const DEFAULT_LEAKY_SLOPE = 0.01;
 
@@ -53,7 +55,7 @@ function checkFinite(value: number, what: string): void {
 }
 
 function checkOneOf<T>(value: T, options: readonly T[], what: string): void {
-  if (!options.includes(value)) fail(`${what} is ${JSON.stringify(value)}; known: ${options.join(', ')}`);
+  if (!options.includes(value)) fail(`${what} is ${previewJson(value)}; known: ${options.join(', ')}`);
 }
 
 /** Checks the description alone (no tensors): ranges, enums and cross-field consistency. */
@@ -119,7 +121,7 @@ function validateLikelihood(spec: ModelSpec, claimSite: (site: string, owner: st
     }
   }
   if (sigmaPrior !== null) {
-    if (noise.kind !== 'lognormal' && noise.kind !== 'gamma') {
+    if (!sigmaIsLatent(spec)) {
       fail(`likelihood.sigmaPrior is set but sigma is not latent (noise kind '${noise.kind}')`);
     }
     checkPositive(sigmaPrior.concentration, 'likelihood.sigmaPrior.concentration');
@@ -234,9 +236,7 @@ export class JsonReader {
   }
 
   private error(path: string, expected: string, got: unknown): never {
-    const shown = JSON.stringify(got) ?? typeof got;
-    const brief = shown.length > 60 ? `${shown.slice(0, 60)}...` : shown;
-    return this.fail(`${path} must be ${expected} (got ${brief})`);
+    return this.fail(`${path} must be ${expected} (got ${previewJson(got)})`);
   }
 
   /** An object with only the given keys (so a misspelt optional field is not silently ignored). */

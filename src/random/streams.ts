@@ -39,7 +39,8 @@ export function uniformClosedOpen(word: number): number {
 /** Box-Muller: words (a, b) give z = sqrt(-2 ln u1) * (cos|sin)(2 pi u2), u1 from a in (0,1], u2 from b. */
 export function boxMuller(a: number, b: number, useSin: boolean): number {
   const r = Math.sqrt(-2 * Math.log(uniformOpenClosed(a)));
-  const theta = 2 * Math.PI * uniformClosedOpen(b);
+  // theta in [-pi, pi): WGSL guarantees sin/cos accuracy (2^-11 absolute) only on that interval.
+  const theta = 2 * Math.PI * uniformClosedOpen(b) - Math.PI;
   return r * (useSin ? Math.sin(theta) : Math.cos(theta));
 }
 

@@ -53,32 +53,34 @@ function isRows(value: OracleInput): value is readonly (readonly number[])[] {
 
 /**
  * Copy a matrix argument into a flat row-major Float64Array, rejecting ragged rows, a flat length
- * that is not a multiple of `cols`, and non-finite values (they would silently poison every statistic).
+ * that is not a multiple of `cols`, non-numbers (no silent coercion of strings or nested arrays) and
+ * non-finite values (they would silently poison every statistic).
  */
-export function readMatrix(value: OracleInput, cols: number, what: string): { data: Float64Array; rows: number } {
-  let data: Float64Array;
-  let rows: number;
-  if (isRows(value)) {
-    rows = value.length;
-    data = new Float64Array(rows * cols);
-    for (let r = 0; r < rows; r++) {
-      const row: unknown = value[r];
+function readMatrix(value: OracleInput, cols: number, what: string): { data: Float64Array; rows: number } {
+  const rowsGiven = isRows(value);
+  if (!rowsGiven && value.length % cols !== 0) {
+    throw new InvalidInputError(`${what} has ${value.length} values, not a multiple of the row length ${cols}`);
+  }
+  const rows = rowsGiven ? value.length : value.length / cols;
+  const data = new Float64Array(rows * cols);
+  for (let r = 0; r < rows; r++) {
+    let row: unknown = value;
+    let base = r * cols;
+    if (rowsGiven) {
+      row = value[r];
+      base = 0;
       if (!Array.isArray(row) || row.length !== cols) {
         const len = Array.isArray(row) ? String(row.length) : 'no';
         throw new InvalidInputError(`${what} row ${r} has ${len} values, expected ${cols}`);
       }
-      for (let c = 0; c < cols; c++) data[r * cols + c] = Number(row[c]);
     }
-  } else {
-    if (value.length % cols !== 0) {
-      throw new InvalidInputError(`${what} has ${value.length} values, not a multiple of the row length ${cols}`);
-    }
-    rows = value.length / cols;
-    data = Float64Array.from(value);
-  }
-  for (let i = 0; i < data.length; i++) {
-    if (!Number.isFinite(data[i])) {
-      throw new InvalidInputError(`${what}[${Math.floor(i / cols)}][${i % cols}] is ${String(data[i])}, not a finite number`);
+    for (let c = 0; c < cols; c++) {
+      const v: unknown = (row as ArrayLike<unknown>)[base + c];
+      if (typeof v !== 'number' || !Number.isFinite(v)) {
+        const got = typeof v === 'number' ? String(v) : Array.isArray(v) ? 'an array' : `a ${typeof v}`;
+        throw new InvalidInputError(`${what}[${r}][${c}] is ${got}, not a finite number`);
+      }
+      data[r * cols + c] = v;
     }
   }
   return { data, rows };
@@ -208,7 +210,7 @@ function dropoutFactors(c: LayerConstants, key: Key, sample: number): Float64Arr
  */
 export function denseLayer(
   c: LayerConstants,
-  params: ArrayLike<number>,
+  params: Float64Array,
   input: Float64Array,
   rows: number,
   mask: Float64Array | null,
@@ -280,7 +282,7 @@ function marginalLayer(
 }
 
 /** sigma of one posterior sample from the noise model (NaN for a heteroscedastic head). */
-export function noiseSampler(model: Model): (key: Key, sample: number) => number {
+function noiseSampler(model: Model): (key: Key, sample: number) => number {
   const noise = model.spec.likelihood.noise;
   switch (noise.kind) {
     case 'fixed':
@@ -343,7 +345,7 @@ export function checkHead(spec: ModelSpec): void {
 }
 
 /** Check the sample count and offset (integers, S >= 1) shared by the oracle's entry points. */
-export function checkSamples(samples: number, sampleOffset: number): void {
+function checkSamples(samples: number, sampleOffset: number): void {
   if (!Number.isInteger(samples) || samples < 1) {
     throw new InvalidInputError(`samples must be an integer >= 1, got ${String(samples)}`);
   }

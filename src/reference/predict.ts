@@ -1,6 +1,6 @@
 /**
  * The oracle's predict: the statistics PredictResult reports, computed in float64 from the oracle's
- * samples, with the same input validation as the engine so error behaviour can be compared too.
+ * samples. Bad inputs are InvalidInputErrors, so the engine's error behaviour can be compared too.
  */
 import { InvalidInputError } from '../errors.js';
 import type { PredictOptions, PredictResult, SamplingPath } from '../infer/types.js';
@@ -18,24 +18,16 @@ export type OraclePredictResult = Float64Fields<PredictResult>;
 const DEFAULT_SAMPLES = 1000;
 const DEFAULT_INTERVAL_LEVEL = 0.9;
 
-/** Validate the options that do not depend on x (x and y are checked as they are read). */
+/** Fill in the defaults and check what oracleSamples does not (samples, path, seed and x are checked there). */
 function resolveOptions(opts: PredictOptions): { samples: number; seed: number; level: number; path: SamplingPath } {
-  const samples = opts.samples ?? DEFAULT_SAMPLES;
-  if (!Number.isInteger(samples) || samples < 1) {
-    throw new InvalidInputError(`samples must be an integer >= 1, got ${String(samples)}`);
-  }
   const level = opts.intervalLevel ?? DEFAULT_INTERVAL_LEVEL;
   if (!(level > 0 && level < 1)) {
     throw new InvalidInputError(`intervalLevel must be in (0, 1), got ${String(level)}`);
   }
   if (opts.path === 'marginal' && opts.returnSamples) {
-    throw new InvalidInputError("returnSamples needs the joint path: the marginal path draws no function samples");
+    throw new InvalidInputError('returnSamples needs the joint path: the marginal path draws no function samples');
   }
-  const path = opts.path ?? 'joint';
-  if (path !== 'joint' && path !== 'marginal') {
-    throw new InvalidInputError(`path must be 'joint' or 'marginal', got ${String(path)}`);
-  }
-  return { samples, seed: opts.seed ?? 0, level, path };
+  return { samples: opts.samples ?? DEFAULT_SAMPLES, seed: opts.seed ?? 0, level, path: opts.path ?? 'joint' };
 }
 
 /**
@@ -44,9 +36,7 @@ function resolveOptions(opts: PredictOptions): { samples: number; seed: number; 
  */
 export function oraclePredict(model: Model, x: OracleInput, opts: PredictOptions = {}): OraclePredictResult {
   const { samples: S, seed, level, path } = resolveOptions(opts);
-  const { spec } = model;
-  const draws = oracleSamples(model, x, { samples: S, seed, path });
-  const { n: N, outputDim: D, f, scale } = draws;
+  const { n: N, outputDim: D, f, scale } = oracleSamples(model, x, { samples: S, seed, path });
   // Read y only after x so a bad x is reported first, as the shapes of y depend on N.
   const y = opts.y === undefined ? null : readTargets(opts.y, N, D);
 
@@ -84,7 +74,7 @@ export function oraclePredict(model: Model, x: OracleInput, opts: PredictOptions
     upper[k] = m + z * total;
   }
 
-  const result: OraclePredictResult = {
+  return {
     n: N,
     outputDim: D,
     samples: S,
@@ -96,9 +86,9 @@ export function oraclePredict(model: Model, x: OracleInput, opts: PredictOptions
     upper,
     intervalLevel: level,
     ...(y ? logDensities(y, f, scale, S, N, D) : {}),
-    ...(opts.returnSamples ? { fSamples: f, scaleSamples: perSampleScale(spec.likelihood.noise.kind === 'heteroscedastic' || (spec.standardization !== null && D > 1), scale, S, ND) } : {}),
+    // scaleSamples is always [S, N, D], as the engine returns it (also when one number per sample would do).
+    ...(opts.returnSamples ? { fSamples: f, scaleSamples: scale } : {}),
   };
-  return result;
 }
 
 /** loglik_s(n) = sum_d log N(y_nd | f_snd, scale_snd); then logsumexp over s and the sum over n. */
@@ -135,15 +125,4 @@ function logDensities(
     sampleLogLikelihood[s] = sum;
   }
   return { logPredictiveDensity, sampleLogLikelihood };
-}
-
-/**
- * scaleSamples: one number per sample ([S]) when every (n, d) shares it, i.e. homoscedastic noise and
- * no per-output standardisation; otherwise the full [S, N, D].
- */
-function perSampleScale(varies: boolean, scale: Float64Array, S: number, ND: number): Float64Array {
-  if (varies) return scale;
-  const out = new Float64Array(S);
-  for (let s = 0; s < S; s++) out[s] = scale[s * ND] ?? 0;
-  return out;
 }
