@@ -68,7 +68,7 @@ export interface PredictResult {
   readonly sampleLogLikelihood?: Float32Array;
   /** f per sample, [S, N, D]; present with returnSamples. */
   readonly fSamples?: Float32Array;
-  /** Noise scale per sample ([S]) or per sample and input ([S, N, D], heteroscedastic); with returnSamples. */
+  /** Observation scale per sample, input and output ([S, N, D]; constant over inputs unless heteroscedastic); with returnSamples. */
   readonly scaleSamples?: Float32Array;
 }
 

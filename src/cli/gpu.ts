@@ -1,0 +1,32 @@
+/**
+ * The GPU side of a command: get a context, make an engine, and always release both — the engine
+ * disposed, and the context destroyed when the CLI created it — so the process can exit.
+ */
+import type { GpuContext } from '../gpu/device.js';
+import { Engine } from '../infer/engine.js';
+import type { Model } from '../model/spec.js';
+import { createNodeContext } from '../node/device.js';
+import type { CliIo } from './io.js';
+
+export async function withEngine<T>(io: CliIo, model: Model, task: (engine: Engine, ctx: GpuContext) => Promise<T>): Promise<T> {
+  const borrowed = io.context !== undefined;
+  const ctx = await (io.context ? io.context() : createNodeContext());
+  try {
+    const engine = Engine.create(ctx, model);
+    try {
+      return await task(engine, ctx);
+    } finally {
+      engine.dispose();
+    }
+  } finally {
+    if (!borrowed) ctx.destroy();
+  }
+}
+
+/** The adapter in one line: description, vendor and architecture. */
+export function describeAdapter(ctx: GpuContext): string {
+  const { vendor, architecture, description, device } = ctx.adapter;
+  const name = description || device || 'unknown adapter';
+  const details = [vendor, architecture].filter((s) => s !== '').join(' / ');
+  return details ? `${name} (${details})` : name;
+}

@@ -1,0 +1,213 @@
+/** What the commands print: prediction tables and JSON, score tables and model summaries. */
+import type { AdapterDescription } from '../gpu/device.js';
+import type { PredictResult, ScoreResult } from '../infer/types.js';
+import { layerInputs, outputDim, sigmaIsLatent, type Model, type NoiseSpec } from '../model/spec.js';
+import { float32List, formatNumber, renderFields, renderTable, type Column } from './format.js';
+import type { NumericTable } from './matrix-file.js';
+
+/** Most x columns shown in a prediction table. */
+const MAX_X_COLUMNS = 3;
+
+/** 0.9 -> '90%', 0.999 -> '99.9%'. */
+export function formatLevel(level: number): string {
+  return `${Number((level * 100).toPrecision(6))}%`;
+}
+
+/** One row per input (and output, when D > 1): index, the first x columns, mean, std, epistemic, aleatoric, interval, lpd. */
+export function predictionTable(x: NumericTable, r: PredictResult): string {
+  const D = r.outputDim;
+  const shownX = Math.min(x.cols, MAX_X_COLUMNS);
+  const xTitle = (c: number) => x.header?.[c] ?? (x.cols === 1 ? 'x' : `x${c}`);
+  const level = formatLevel(r.intervalLevel);
+  const lpd = r.logPredictiveDensity;
+  const columns: Column[] = [
+    { title: '#' },
+    ...Array.from({ length: shownX }, (_, c) => ({ title: xTitle(c) })),
+    ...(x.cols > shownX ? [{ title: '...', align: 'left' as const }] : []),
+    ...(D > 1 ? [{ title: 'out' }] : []),
+    { title: 'mean' },
+    { title: 'std' },
+    { title: 'epistemic' },
+    { title: 'aleatoric' },
+    { title: `${level} lower` },
+    { title: `${level} upper` },
+    ...(lpd ? [{ title: 'log pred. density' }] : []),
+  ];
+  const rows: string[][] = [];
+  for (let n = 0; n < r.n; n++) {
+    for (let d = 0; d < D; d++) {
+      const k = n * D + d;
+      const first = d === 0;
+      rows.push([
+        first ? String(n) : '',
+        ...Array.from({ length: shownX }, (_, c) => (first ? formatNumber(x.data[n * x.cols + c] ?? NaN) : '')),
+        ...(x.cols > shownX ? [''] : []),
+        ...(D > 1 ? [String(d)] : []),
+        formatNumber(r.mean[k] ?? NaN),
+        formatNumber(r.std[k] ?? NaN),
+        formatNumber(r.epistemicStd[k] ?? NaN),
+        formatNumber(r.aleatoricStd[k] ?? NaN),
+        formatNumber(r.lower[k] ?? NaN),
+        formatNumber(r.upper[k] ?? NaN),
+        ...(lpd ? [first ? formatNumber(lpd[n] ?? NaN) : ''] : []),
+      ]);
+    }
+  }
+  return renderTable(columns, rows);
+}
+
+/** Mean of the per-input log predictive densities (the usual test-set summary). */
+export function meanLogPredictiveDensity(r: PredictResult): number | null {
+  const lpd = r.logPredictiveDensity;
+  if (!lpd || lpd.length === 0) return null;
+  let sum = 0;
+  for (const v of lpd) sum += v;
+  return sum / lpd.length;
+}
+
+export interface PredictRun {
+  readonly model: string;
+  readonly adapter: AdapterDescription;
+  readonly seed: number;
+  readonly path: string;
+  readonly kernel: string;
+  readonly predictMs: number;
+}
+
+/** Samples x inputs per second of one predict call. */
+export function throughput(samples: number, inputs: number, ms: number): number {
+  return (samples * inputs) / (ms / 1000);
+}
+
+/** The JSON document of `predict --json`: every result array (flat, row-major [N, D]) plus timing and adapter. */
+export function predictionJson(r: PredictResult, run: PredictRun): string {
+  const lpd = r.logPredictiveDensity;
+  const doc = {
+    model: run.model,
+    adapter: run.adapter,
+    n: r.n,
+    outputDim: r.outputDim,
+    samples: r.samples,
+    seed: run.seed,
+    path: run.path,
+    kernel: run.kernel,
+    intervalLevel: r.intervalLevel,
+    mean: float32List(r.mean),
+    std: float32List(r.std),
+    epistemicStd: float32List(r.epistemicStd),
+    aleatoricStd: float32List(r.aleatoricStd),
+    lower: float32List(r.lower),
+    upper: float32List(r.upper),
+    ...(lpd
+      ? {
+          logPredictiveDensity: float32List(lpd),
+          meanLogPredictiveDensity: meanLogPredictiveDensity(r),
+          sampleLogLikelihood: float32List(r.sampleLogLikelihood ?? []),
+        }
+      : {}),
+    timing: {
+      predictMs: run.predictMs,
+      sampleInputsPerSecond: throughput(r.samples, r.n, run.predictMs),
+    },
+  };
+  return JSON.stringify(doc) + '\n';
+}
+
+/** `score --json`: exactly {"sites": {...}, "log_joint": number}. */
+export function scoreJson(s: ScoreResult): string {
+  return JSON.stringify({ sites: s.sites, log_joint: s.logJoint }) + '\n';
+}
+
+export function scoreTable(s: ScoreResult): string {
+  const rows = Object.entries(s.sites).map(([site, lp]) => [site, site === 'obs' ? 'likelihood' : 'prior', formatNumber(lp)]);
+  rows.push(['log joint', '', formatNumber(s.logJoint)]);
+  return renderTable([{ title: 'site', align: 'left' }, { title: 'term', align: 'left' }, { title: 'log prob' }], rows);
+}
+
+/** '1 -> 32 relu -> 32 relu -> 1' */
+export function architecture(model: Model): string {
+  const { spec } = model;
+  const last = spec.layers.length - 1;
+  const parts = spec.layers.map((layer, l) => {
+    const extras = [
+      l === last && layer.activation === 'identity' ? '' : layer.activation,
+      layer.batchNorm ? 'batchnorm' : '',
+      layer.dropout > 0 ? `dropout ${layer.dropout} on input` : '',
+    ].filter((s) => s !== '');
+    return extras.length > 0 ? `${layer.units} ${extras.join(', ')}` : String(layer.units);
+  });
+  return [String(spec.inputDim), ...parts].join(' -> ');
+}
+
+function describeNoise(noise: NoiseSpec): string {
+  switch (noise.kind) {
+    case 'fixed':
+      return `fixed sigma = ${noise.sigma}`;
+    case 'lognormal':
+      return `latent sigma (site '${noise.site}'), LogNormal posterior`;
+    case 'gamma':
+      return `latent sigma (site '${noise.site}'), Gamma posterior`;
+    case 'heteroscedastic':
+      return `heteroscedastic: sigma = softplus(second half of the last layer) + ${noise.minScale}`;
+  }
+}
+
+/** Counts: latent elements (weights, biases, sigma) and stored values (all tensors). */
+export function parameterCounts(model: Model): { network: number; latent: number; stored: number } {
+  const { spec } = model;
+  let network = 0;
+  spec.layers.forEach((layer, l) => {
+    network += layer.units * layerInputs(spec, l) + layer.units;
+  });
+  let stored = 0;
+  for (const t of model.tensors.values()) stored += t.data.length;
+  return { network, latent: network + (sigmaIsLatent(spec) ? 1 : 0), stored };
+}
+
+export function modelInfo(model: Model, source: string): string {
+  const { spec } = model;
+  const counts = parameterCounts(model);
+  const lik = spec.likelihood;
+  const fields: [string, string][] = [
+    ['model', source],
+    ['architecture', architecture(model)],
+    ['inputs', String(spec.inputDim)],
+    ['outputs', String(outputDim(spec))],
+    ['noise', describeNoise(lik.noise)],
+    ['likelihood', `y ~ Normal(f(x), ${lik.link === 'sigma2' ? 'sigma^2' : 'sigma'})`],
+    ...(lik.sigmaPrior ? [['sigma prior', `Gamma(${lik.sigmaPrior.concentration}, ${lik.sigmaPrior.rate})`] as [string, string]] : []),
+    ['standardization', spec.standardization ? 'x and y standardised (undone in the outputs)' : 'none'],
+    ['parameters', `${counts.network} weights and biases${counts.latent > counts.network ? ' + sigma' : ''}; ${counts.stored} stored values`],
+  ];
+  const sites = spec.layers.flatMap((layer, l) => {
+    const inputs = layerInputs(spec, l);
+    return [
+      [layer.weight.site, `[${layer.units}, ${inputs}]`, layer.weight.posterior, `Normal(${layer.weight.prior.loc}, ${layer.weight.prior.scale})`],
+      [layer.bias.site, `[${layer.units}]`, layer.bias.posterior, `Normal(${layer.bias.prior.loc}, ${layer.bias.prior.scale})`],
+    ];
+  });
+  if (lik.noise.kind === 'lognormal' || lik.noise.kind === 'gamma') {
+    const prior = lik.sigmaPrior ? `Gamma(${lik.sigmaPrior.concentration}, ${lik.sigmaPrior.rate})` : 'none';
+    sites.push([lik.noise.site, '[]', lik.noise.kind, prior]);
+  }
+  const table = renderTable(
+    [{ title: 'site', align: 'left' }, { title: 'shape', align: 'left' }, { title: 'posterior', align: 'left' }, { title: 'prior', align: 'left' }],
+    sites,
+  );
+  return `${renderFields(fields)}\n${table}`;
+}
+
+/** `info --json`. */
+export function modelInfoJson(model: Model, source: string): string {
+  const counts = parameterCounts(model);
+  return (
+    JSON.stringify({
+      model: source,
+      architecture: architecture(model),
+      inputDim: model.spec.inputDim,
+      outputDim: outputDim(model.spec),
+      parameters: counts,
+      spec: model.spec,
+    }) + '\n'
+  );
+}

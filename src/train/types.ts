@@ -1,0 +1,96 @@
+/**
+ * Training: public shapes and the exact semantics that the WGSL trainer and the float64 training
+ * oracle (src/reference/train/) both implement, so gradients can be compared step by step.
+ *
+ * MODELS. M independent models (ensemble members, grid points, data splits) train together. They
+ * share the architecture (an MLP of dense layers, ModelSpec conventions: weight [out, in], dropout
+ * on a layer's input) and the dataset (rows uploaded once), and differ in their row subsets, their
+ * standardisation, their hyper-parameters and their seeds.
+ *
+ * PARAMETERS (unconstrained vector θ per model, layer by layer, in this order):
+ *   method 'vi':  W_loc [out*in], W_rho [out*in], b_loc [out], b_rho [out] (scale = softplus(rho)),
+ *                 PReLU slopes [out] if prelu; then noise: sigma_loc, sigma_rho (LogNormal guide on
+ *                 sigma: log sigma ~ N(sigma_loc, softplus(sigma_rho))).
+ *   otherwise:    W [out*in], b [out], PReLU slopes [out] if prelu; then noise: 'map' learns log_sigma
+ *                 (one value); 'mc-dropout' has no noise parameter (sigma fixed from tau);
+ *                 'ensemble' has none (heteroscedastic head: last layer 2 units, sigma =
+ *                 softplus(raw) + 1e-3).
+ * INITIALISATION (Philox stream STREAM_INIT, sample = model index, element = θ index): weights
+ *   (W or W_loc) ~ N(0, 1/fan_in) (He-like, sqrt(1/fan_in) std); biases 0; rho = log(expm1(1e-3))
+ *   ... unless initScale is given; PReLU slopes 0.25; sigma_loc = log(0.5), sigma_rho = log(expm1(0.1));
+ *   map log_sigma = log(0.5).
+ * MINIBATCHES. Epoch e, step t, batch slot k of model m reads row perm_m,e(t*B + k) of its own
+ *   n_m rows (the last step of an epoch is short when B does not divide n_m). perm is a keyed
+ *   Feistel bijection on [0, n_m) with cycle walking (src/train/shuffle.ts), keyed by
+ *   (seed, model, epoch): no sort, no host round trip.
+ * DRAWS per step (Philox key = seed): sample index = global step; streams by layer as in inference
+ *   (STREAM_WEIGHTS for eps of weights, one draw per (model, K-sample, θ-element) with element index
+ *   = m * K * P + k * P + e ... see trainStream() in src/train/streams.ts); dropout masks per (model,
+ *   row in batch, unit), i.e. independent per example as in standard dropout training.
+ * OBJECTIVES (per model, minimised; B = rows in the step, N = n_m):
+ *   'vi':         (N/B) Σ_b (1/K) Σ_k −log N(y_b | f_k(x_b), σ_k) + KL(q‖p), KL closed form for the
+ *                 Gaussian weights against N(0, priorScale²), Monte Carlo for sigma:
+ *                 log q(σ_k) − log Gamma(σ_k | a, b) averaged over k. Reported loss: that / N.
+ *   'mc-dropout': (1/B) Σ_b (y_b − f(x_b))² + λ Σ (W² + b²), λ = p l² / (2 N τ) (PROTOCOL.md).
+ *   'map':        (1/B) Σ_b −log N(y_b | f(x_b), σ) + (1/N) Σ −log N(w | 0, priorScale) (σ = exp(log_sigma)).
+ *   'ensemble':   (1/B) Σ_b −log N(y_b | μ(x_b), σ(x_b)).
+ * OPTIMISER: Adam (β1 0.9, β2 0.999, ε 1e-8, bias-corrected) or SGD (momentum 0.9); learning rate
+ *   lr * schedule(step); gradients clipped to global norm `clipNorm` per model when given.
+ */
+import type { Activation } from '../model/spec.js';
+
+export type TrainMethod = 'vi' | 'mc-dropout' | 'ensemble' | 'map';
+
+export interface ArchitectureSpec {
+  readonly inputDim: number;
+  /** Hidden layer widths; the output layer (1 unit, or 2 for 'ensemble') is added. */
+  readonly hidden: readonly number[];
+  readonly activation: Activation;
+  /** Dropout rate on every layer's input ('mc-dropout'; PROTOCOL.md puts it on the input and the hidden layer). */
+  readonly dropout?: number;
+}
+
+export interface TrainData {
+  /** Rows of inputs (N x inputDim) and targets (N). */
+  readonly x: ArrayLike<number> | readonly (readonly number[])[];
+  readonly y: ArrayLike<number>;
+}
+
+export interface ModelHyper {
+  /** Row indices into the data this model trains on (default: all rows). */
+  readonly rows?: readonly number[];
+  /** Dropout rate p ('mc-dropout'). */
+  readonly dropout?: number;
+  /** Model precision τ ('mc-dropout': fixed noise σ = 1/sqrt(τ) in the target's units). */
+  readonly tau?: number;
+  /** Prior std of weights ('vi', 'map'); default 1. */
+  readonly priorScale?: number;
+  /** Per-model seed offset (ensemble members). */
+  readonly seed?: number;
+}
+
+export interface TrainOptions {
+  readonly method: TrainMethod;
+  readonly epochs: number;
+  readonly batchSize?: number;
+  readonly lr?: number;
+  readonly optimizer?: 'adam' | 'sgd';
+  readonly schedule?: 'constant' | 'cosine';
+  readonly clipNorm?: number;
+  /** Reparameterised samples per step ('vi'); default 1. */
+  readonly samplesPerStep?: number;
+  readonly seed?: number;
+  /** One entry per model trained together (default: one model on all rows). */
+  readonly models?: readonly ModelHyper[];
+  /** Length-scale l of MC dropout's weight decay (default 0.01). */
+  readonly lengthScale?: number;
+  /** Called after every epoch with the mean loss per model. */
+  readonly onProgress?: (p: TrainProgress) => void;
+}
+
+export interface TrainProgress {
+  readonly epoch: number;
+  readonly epochs: number;
+  readonly loss: Float64Array;
+  readonly elapsedMs: number;
+}
