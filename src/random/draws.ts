@@ -12,17 +12,17 @@ import {
 
 export type Key = readonly [number, number];
 
-/** Standard normal number `element` of (sample, stream): lanes (0,1) and (2,3) of a block are Box-Muller pairs, cos for the even lane. */
-export function normalAt(key: Key, sample: number, stream: number, element: number): number {
-  const w = philox4x32(Math.floor(element / 4) >>> 0, sample >>> 0, stream >>> 0, 0, key[0], key[1]);
+/** Standard normal number `element` of (sample, stream); word3 is the 4th counter word (training: model + 1): lanes (0,1) and (2,3) of a block are Box-Muller pairs, cos for the even lane. */
+export function normalAt(key: Key, sample: number, stream: number, element: number, word3 = 0): number {
+  const w = philox4x32(Math.floor(element / 4) >>> 0, sample >>> 0, stream >>> 0, word3 >>> 0, key[0], key[1]);
   const lane = element & 3;
   const pair = lane >> 1;
   return boxMuller(w[2 * pair] ?? 0, w[2 * pair + 1] ?? 0, (lane & 1) === 1);
 }
 
 /** Raw u32 word `element` of (sample, stream). */
-export function wordAt(key: Key, sample: number, stream: number, element: number): number {
-  const w = philox4x32(Math.floor(element / 4) >>> 0, sample >>> 0, stream >>> 0, 0, key[0], key[1]);
+export function wordAt(key: Key, sample: number, stream: number, element: number, word3 = 0): number {
+  const w = philox4x32(Math.floor(element / 4) >>> 0, sample >>> 0, stream >>> 0, word3 >>> 0, key[0], key[1]);
   return w[element & 3] ?? 0;
 }
 

@@ -94,3 +94,18 @@ export interface TrainProgress {
   readonly loss: Float64Array;
   readonly elapsedMs: number;
 }
+
+export interface TrainResult {
+  /**
+   * One engine model per trained model, in the order of `options.models`, with the training
+   * standardisation recorded (predictions come back in the original units):
+   * 'vi' -> normal posteriors (loc, softplus(rho)), noise LogNormal(sigma_loc, softplus(sigma_rho))
+   * with the Gamma sigma prior; 'mc-dropout' -> delta weights, the dropout rate, fixed sigma
+   * 1/sqrt(tau) (in standardised units: 1/(sqrt(tau) yStd)); 'map' -> delta weights, fixed sigma
+   * exp(log_sigma); 'ensemble' -> one delta member with a heteroscedastic head per model.
+   */
+  readonly models: import('../model/spec.js').Model[];
+  /** Mean training loss per epoch, per model ([epochs][M]). */
+  readonly history: Float64Array[];
+  readonly elapsedMs: number;
+}
