@@ -14,3 +14,4 @@ export { Engine, type EngineOptions, type EngineResources } from './infer/engine
 export type { PredictOptions, PredictResult, ScoreResult, SamplingPath, KernelStrategy } from './infer/types.js';
 export type { MatrixInput } from './infer/inputs.js';
 export * from './model/index.js';
+export * from './train/index.js';

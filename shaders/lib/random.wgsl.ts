@@ -30,7 +30,12 @@ fn box_muller(a: u32, b: u32) -> vec2<f32> {
 
 /** The 4 normals of block 'block' of (sample, stream): elements 4*block .. 4*block+3. */
 fn normals4(block: u32, sample: u32, stream: u32, key: vec2<u32>) -> vec4<f32> {
-  let w = philox4x32(vec4<u32>(block, sample, stream, 0u), key);
+  return normals4w(block, sample, stream, 0u, key);
+}
+
+/** normals4 with the 4th counter word given (training uses model + 1). */
+fn normals4w(block: u32, sample: u32, stream: u32, word3: u32, key: vec2<u32>) -> vec4<f32> {
+  let w = philox4x32(vec4<u32>(block, sample, stream, word3), key);
   let p = box_muller(w.x, w.y);
   let q = box_muller(w.z, w.w);
   return vec4<f32>(p.x, p.y, q.x, q.y);

@@ -1,0 +1,6 @@
+/** Training on the GPU: variational inference, MC dropout, deep ensembles and MAP, many models per dispatch. */
+export { train, initialTheta } from './trainer.js';
+export { trainLayout, TRAIN_METHODS, type TrainLayout, type TrainLayerLayout } from './layout.js';
+export { prepareRun, type PreparedRun, type PreparedModel } from './prepare.js';
+export { thetaToModel } from './to-model.js';
+export type { ArchitectureSpec, ModelHyper, TrainData, TrainMethod, TrainOptions, TrainProgress, TrainResult } from './types.js';

@@ -1,0 +1,82 @@
+/**
+ * Where each trainable parameter sits in a model's unconstrained vector θ (types.ts gives the
+ * order), and the layer shapes of the architecture. Shared by the GPU trainer, the float64 training
+ * oracle and the θ -> Model conversion.
+ */
+import { InvalidInputError } from '../errors.js';
+import { ACTIVATIONS, type Activation } from '../model/spec.js';
+import type { ArchitectureSpec, TrainMethod } from './types.js';
+
+export const TRAIN_METHODS: readonly TrainMethod[] = ['vi', 'mc-dropout', 'ensemble', 'map'];
+
+/** Floor added to the ensemble head's softplus so sigma never reaches 0. */
+export const ENSEMBLE_MIN_SCALE = 1e-3;
+
+export interface TrainLayerLayout {
+  readonly index: number;
+  readonly inputs: number;
+  readonly units: number;
+  readonly activation: Activation;
+  /** θ offsets: W (or W_loc) and b (or b_loc); rho offsets are -1 unless 'vi'; prelu -1 unless prelu. */
+  readonly weight: number;
+  readonly bias: number;
+  readonly weightRho: number;
+  readonly biasRho: number;
+  readonly prelu: number;
+  /** Offset of this layer's sampled [W, b] within one (model, K-sample) slot of drawn weights ('vi'). */
+  readonly drawnOffset: number;
+}
+
+export interface TrainLayout {
+  readonly method: TrainMethod;
+  readonly layers: readonly TrainLayerLayout[];
+  /** θ length per model. */
+  readonly size: number;
+  /** 'vi': sigma_loc, sigma_rho; 'map': log_sigma at `noise`; -1 when absent. */
+  readonly noise: number;
+  /** Floats of drawn [W, b] per (model, K-sample) ('vi'). */
+  readonly drawnSize: number;
+  readonly outputUnits: number;
+  readonly maxUnits: number;
+}
+
+export function checkArchitecture(arch: ArchitectureSpec, method: TrainMethod): void {
+  if (!TRAIN_METHODS.includes(method)) {
+    throw new InvalidInputError(`unknown training method '${String(method)}'; use one of ${TRAIN_METHODS.join(', ')}`);
+  }
+  if (!Number.isInteger(arch.inputDim) || arch.inputDim < 1) throw new InvalidInputError(`inputDim must be a positive integer, got ${String(arch.inputDim)}`);
+  arch.hidden.forEach((h, i) => {
+    if (!Number.isInteger(h) || h < 1) throw new InvalidInputError(`hidden layer ${i} width must be a positive integer, got ${String(h)}`);
+  });
+  if (!ACTIVATIONS.includes(arch.activation)) {
+    throw new InvalidInputError(`unknown activation '${String(arch.activation)}'; use one of ${ACTIVATIONS.join(', ')}`);
+  }
+}
+
+export function trainLayout(arch: ArchitectureSpec, method: TrainMethod): TrainLayout {
+  checkArchitecture(arch, method);
+  const outputUnits = method === 'ensemble' ? 2 : 1;
+  const widths = [...arch.hidden, outputUnits];
+  let cursor = 0;
+  let drawn = 0;
+  const vi = method === 'vi';
+  const layers = widths.map((units, index): TrainLayerLayout => {
+    const inputs = index === 0 ? arch.inputDim : (widths[index - 1] as number);
+    const activation: Activation = index === widths.length - 1 ? 'identity' : arch.activation;
+    const w = inputs * units;
+    const weight = cursor;
+    const weightRho = vi ? weight + w : -1;
+    const bias = vi ? weight + 2 * w : weight + w;
+    const biasRho = vi ? bias + units : -1;
+    cursor = vi ? bias + 2 * units : bias + units;
+    const prelu = activation === 'prelu' ? cursor : -1;
+    if (prelu >= 0) cursor += units;
+    const layer = { index, inputs, units, activation, weight, bias, weightRho, biasRho, prelu, drawnOffset: drawn };
+    drawn += w + units;
+    return layer;
+  });
+  const noise = method === 'vi' || method === 'map' ? cursor : -1;
+  if (method === 'vi') cursor += 2;
+  else if (method === 'map') cursor += 1;
+  return { method, layers, size: cursor, noise, drawnSize: drawn, outputUnits, maxUnits: Math.max(arch.inputDim, ...widths) };
+}

@@ -1,0 +1,141 @@
+/**
+ * Host-side preparation of a training run: validated data, each model's rows, standardisation
+ * statistics and hyper-parameters, with the defaults of src/train/types.ts. Shared by the GPU
+ * trainer and the float64 training oracle so both see identical inputs.
+ */
+import { InvalidInputError } from '../errors.js';
+import { toMatrix } from '../infer/inputs.js';
+import { dropoutKeepThreshold } from '../random/streams.js';
+import { checkArchitecture } from './layout.js';
+import type { ArchitectureSpec, TrainData, TrainOptions } from './types.js';
+
+export interface PreparedModel {
+  readonly rows: Uint32Array;
+  readonly xMean: Float64Array;
+  readonly xStd: Float64Array;
+  readonly yMean: number;
+  readonly yStd: number;
+  readonly dropout: number;
+  readonly keepThreshold: number;
+  readonly tau: number;
+  /** mc-dropout's fixed noise in standardised units: 1 / (sqrt(tau) yStd). */
+  readonly sigmaStd: number;
+  /** mc-dropout's weight decay p l^2 / (2 N tau). */
+  readonly lambda: number;
+  readonly priorScale: number;
+  readonly stepsPerEpoch: number;
+}
+
+export interface PreparedRun {
+  readonly x: Float64Array;
+  readonly y: Float64Array;
+  readonly rows: number;
+  readonly inputDim: number;
+  readonly models: readonly PreparedModel[];
+  readonly batch: number;
+  readonly maxStepsPerEpoch: number;
+  readonly epochs: number;
+  readonly lr: number;
+  readonly optimizer: 'adam' | 'sgd';
+  readonly schedule: 'constant' | 'cosine';
+  readonly clipNorm: number;
+  readonly samplesPerStep: number;
+  readonly seed: number;
+}
+
+function positiveInteger(value: number, name: string): number {
+  if (!Number.isSafeInteger(value) || value < 1) throw new InvalidInputError(`${name} must be a positive integer, got ${String(value)}`);
+  return value;
+}
+
+function positive(value: number, name: string): number {
+  if (!(value > 0) || !Number.isFinite(value)) throw new InvalidInputError(`${name} must be a positive number, got ${String(value)}`);
+  return value;
+}
+
+export function prepareRun(arch: ArchitectureSpec, data: TrainData, options: TrainOptions): PreparedRun {
+  checkArchitecture(arch, options.method);
+  const xm = toMatrix(data.x, arch.inputDim, 'x');
+  const ym = toMatrix(data.y, 1, 'y');
+  if (ym.rows !== xm.rows) throw new InvalidInputError(`y has ${ym.rows} values but x has ${xm.rows} rows`);
+  const epochs = positiveInteger(options.epochs, 'epochs');
+  const batchSize = positiveInteger(options.batchSize ?? 128, 'batchSize');
+  const samplesPerStep = positiveInteger(options.samplesPerStep ?? 1, 'samplesPerStep');
+  const lr = positive(options.lr ?? 1e-3, 'lr');
+  const clipNorm = options.clipNorm === undefined ? 0 : positive(options.clipNorm, 'clipNorm');
+  const optimizer = options.optimizer ?? 'adam';
+  if (optimizer !== 'adam' && optimizer !== 'sgd') throw new InvalidInputError(`optimizer must be 'adam' or 'sgd', got '${String(optimizer)}'`);
+  const schedule = options.schedule ?? 'constant';
+  if (schedule !== 'constant' && schedule !== 'cosine') throw new InvalidInputError(`schedule must be 'constant' or 'cosine', got '${String(schedule)}'`);
+  const lengthScale = positive(options.lengthScale ?? 0.01, 'lengthScale');
+  const hypers = options.models ?? [{}];
+  if (hypers.length === 0) throw new InvalidInputError('models must list at least one model');
+  const d = arch.inputDim;
+  const prepared = hypers.map((hyper, m): PreparedModel => {
+    const rowList = hyper.rows ?? Array.from({ length: xm.rows }, (_, i) => i);
+    if (rowList.length === 0) throw new InvalidInputError(`model ${m} has no rows`);
+    const rows = Uint32Array.from(rowList, (r) => {
+      if (!Number.isInteger(r) || r < 0 || r >= xm.rows) throw new InvalidInputError(`model ${m} names row ${String(r)}, outside 0..${xm.rows - 1}`);
+      return r;
+    });
+    const xMean = new Float64Array(d);
+    const xStd = new Float64Array(d);
+    let yMean = 0;
+    for (const r of rows) {
+      for (let c = 0; c < d; c++) xMean[c] = (xMean[c] as number) + (xm.data[r * d + c] as number) / rows.length;
+      yMean += (ym.data[r] as number) / rows.length;
+    }
+    let yVar = 0;
+    for (const r of rows) {
+      for (let c = 0; c < d; c++) xStd[c] = (xStd[c] as number) + ((xm.data[r * d + c] as number) - (xMean[c] as number)) ** 2 / rows.length;
+      yVar += ((ym.data[r] as number) - yMean) ** 2 / rows.length;
+    }
+    // A constant column keeps std 1 (PROTOCOL.md), so standardisation never divides by zero.
+    for (let c = 0; c < d; c++) xStd[c] = Math.sqrt(xStd[c] as number) || 1;
+    const yStd = Math.sqrt(yVar) || 1;
+    const dropout = options.method === 'mc-dropout' ? (hyper.dropout ?? arch.dropout ?? 0.05) : 0;
+    if (!(dropout >= 0 && dropout < 1)) throw new InvalidInputError(`model ${m}: dropout must be in [0, 1), got ${String(dropout)}`);
+    const tau = positive(hyper.tau ?? 1, `model ${m}: tau`);
+    const priorScale = positive(hyper.priorScale ?? 1, `model ${m}: priorScale`);
+    const n = rows.length;
+    return {
+      rows,
+      xMean,
+      xStd,
+      yMean,
+      yStd,
+      dropout,
+      keepThreshold: dropoutKeepThreshold(dropout),
+      tau,
+      sigmaStd: 1 / (Math.sqrt(tau) * yStd),
+      lambda: (dropout * lengthScale ** 2) / (2 * n * tau),
+      priorScale,
+      stepsPerEpoch: 0,
+    };
+  });
+  const batch = Math.min(batchSize, Math.max(...prepared.map((p) => p.rows.length)));
+  const models = prepared.map((p) => ({ ...p, stepsPerEpoch: Math.ceil(p.rows.length / batch) }));
+  return {
+    x: xm.data,
+    y: ym.data,
+    rows: xm.rows,
+    inputDim: d,
+    models,
+    batch,
+    maxStepsPerEpoch: Math.max(...models.map((p) => p.stepsPerEpoch)),
+    epochs,
+    lr,
+    optimizer,
+    schedule,
+    clipNorm,
+    samplesPerStep: options.method === 'vi' ? samplesPerStep : 1,
+    seed: options.seed ?? 0,
+  };
+}
+
+/** Learning rate at global step t of T (the schedule of types.ts). */
+export function learningRate(run: PreparedRun, t: number): number {
+  if (run.schedule === 'constant') return run.lr;
+  const total = run.epochs * run.maxStepsPerEpoch;
+  return run.lr * 0.5 * (1 + Math.cos((Math.PI * t) / total));
+}
