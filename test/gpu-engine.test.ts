@@ -162,6 +162,19 @@ describe.skipIf(!gpu)(`GPU engine vs float64 oracle ${gpu ? '' : `(skipped: ${gp
     for (const r of results.slice(1)) expectClose(r, results[0]!, 'f samples', 1e-6);
   });
 
+  it.each([
+    { inputs: 4, unitQuads: 1 },
+    { inputs: 3, unitQuads: 2 },
+    { inputs: 8, unitQuads: 3 },
+  ])('materialised matmul blocking $inputs x $unitQuads gives the same outputs', async (blocking) => {
+    const model = buildModel({ inputDim: 7, units: [13, 9, 2], dropout: [0.1, 0, 0.2], batchNorm: [true, false, false], seed: 11 });
+    const x = randomInputs(19, 7, 2);
+    const engine = Engine.create(ctx, model, { matmulBlocking: blocking });
+    const r = await engine.predict(x, { samples: 6, seed: 4, returnSamples: true, kernel: 'materialized' });
+    engine.dispose();
+    expectClose(r.fSamples!, oracleSamples(model, x, { samples: 6, seed: 4, path: 'joint' }).f, 'f samples');
+  });
+
   it('handles S = 10^6 samples in bounded memory (linear model, z-test against the exact predictive)', async () => {
     // f = w x + b with w ~ N(mw, sw), b ~ N(mb, sb): mean mw x + mb, variance sw^2 x^2 + sb^2.
     const model = buildModel({ inputDim: 1, units: [1], activations: ['identity'], seed: 3, noise: { kind: 'fixed', sigma: 0.5 } });

@@ -10,6 +10,7 @@
 import { SITE_WORDS, siteLogProbKernel } from '../../shaders/kernels/site-logprob.wgsl.js';
 import { WORKGROUP_SIZE } from '../../shaders/kernels/common.js';
 import { STAT_NAMES } from '../../shaders/kernels/reduce.wgsl.js';
+import { DEFAULT_MATMUL_BLOCKING, type MatmulBlocking } from '../../shaders/kernels/dense.wgsl.js';
 import { DeviceLimitError, DeviceLostError, DisposedError, GpuExecutionError, InvalidInputError } from '../errors.js';
 import { BufferSet, readBuffer } from '../gpu/buffers.js';
 import type { GpuContext } from '../gpu/device.js';
@@ -38,6 +39,8 @@ export interface EngineOptions {
   readonly fusedInputsPerWorkgroup?: number;
   /** Inputs handled by one thread of the registers kernel (default 64 on CPU adapters, 8 on GPUs). */
   readonly registersInputsPerThread?: number;
+  /** Register blocking of the materialised matmul (inputs x 4*unitQuads outputs per thread; default 8 x 1: 30% faster than 4 x 1 on SwiftShader). */
+  readonly matmulBlocking?: MatmulBlocking;
   /** Chunks recorded per submit (default 64). */
   readonly chunksPerSubmit?: number;
 }
@@ -54,6 +57,7 @@ const DEFAULTS = {
   maxInputsPerChunk: 65536,
   fusedInputsPerWorkgroup: 256,
   registersInputsPerThread: 0,
+  matmulBlocking: DEFAULT_MATMUL_BLOCKING as MatmulBlocking,
   chunksPerSubmit: 64,
 };
 
@@ -262,6 +266,7 @@ export class Engine {
       workgroupFloats: Math.floor(Math.min(limits.maxComputeWorkgroupStorageSize, 32768) / 4),
       fusedInputsPerWorkgroup: this.options.fusedInputsPerWorkgroup,
       registersInputsPerThread: this.options.registersInputsPerThread || (this.cpuAdapter ? 64 : 8),
+      matmulBlocking: this.options.matmulBlocking,
       inputsPerChunk: plan.inputsPerChunk,
       cpuAdapter: this.cpuAdapter,
     });
@@ -446,7 +451,7 @@ export class Engine {
           const bind = group(lk.dense, io);
           if (lk.strategy === 'fused') dispatch(lk.dense, bind, Math.ceil(nCount / lk.inputsPerWorkgroup), sampleCount);
           else if (lk.strategy === 'registers') dispatchFlat(lk.dense, bind, sampleCount * Math.ceil(nCount / lk.inputsPerThread));
-          else if (lk.strategy === 'materialized') dispatchFlat(lk.dense, bind, sampleCount * Math.ceil(nCount / 4));
+          else if (lk.strategy === 'materialized') dispatchFlat(lk.dense, bind, sampleCount * Math.ceil(nCount / lk.inputsPerThread));
           else dispatchFlat(lk.dense, bind, sampleCount * nCount);
         });
         const outNames = { act: lastAct };

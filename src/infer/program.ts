@@ -10,6 +10,7 @@ import {
   denseMaterializedKernel,
   denseRegistersKernel,
   fusedRowsPerTile,
+  type MatmulBlocking,
 } from '../../shaders/kernels/dense.wgsl.js';
 import { noiseKernel } from '../../shaders/kernels/noise.wgsl.js';
 import {
@@ -32,7 +33,7 @@ export interface LayerKernels {
   readonly masks: Kernel | null;
   readonly sampleWeights: Kernel | null;
   readonly dense: Kernel;
-  /** Inputs per workgroup (fused) or per thread (registers). */
+  /** Inputs per workgroup (fused) or per thread (registers, materialized). */
   readonly inputsPerWorkgroup: number;
   readonly inputsPerThread: number;
 }
@@ -57,6 +58,7 @@ export interface ProgramOptions {
   readonly workgroupFloats: number;
   readonly fusedInputsPerWorkgroup: number;
   readonly registersInputsPerThread: number;
+  readonly matmulBlocking: MatmulBlocking;
   /** Inputs per chunk, to judge whether fusing pays off. */
   readonly inputsPerChunk: number;
   /** CPU adapters (SwiftShader) pay dearly for workgroup memory and per-workgroup overhead. */
@@ -102,7 +104,7 @@ export function buildProgram(layout: ModelLayout, options: ProgramOptions): Prog
     } else if (strategy === 'registers') {
       dense = denseRegistersKernel(layer, layout.masksPerSample, inputsPerThread);
     } else if (strategy === 'materialized') {
-      dense = denseMaterializedKernel(layer, layout.weightsPerSample);
+      dense = denseMaterializedKernel(layer, layout.weightsPerSample, options.matmulBlocking);
     } else {
       dense = denseMarginalKernel(layer, layout.masksPerSample);
     }
@@ -112,7 +114,7 @@ export function buildProgram(layout: ModelLayout, options: ProgramOptions): Prog
       sampleWeights: strategy === 'materialized' ? sampleWeightsKernel(layer, layout.weightsPerSample, layout.masksPerSample) : null,
       dense,
       inputsPerWorkgroup,
-      inputsPerThread,
+      inputsPerThread: strategy === 'materialized' ? options.matmulBlocking.inputs : inputsPerThread,
     };
   });
   const hetero = layout.noise.spec.kind === 'heteroscedastic';

@@ -100,8 +100,13 @@ export async function train(ctx: GpuContext, arch: ArchitectureSpec, data: Train
   }
   const buffers = new BufferSet(device);
   const pipelines = new PipelineCache(device);
+  device.pushErrorScope('validation');
+  let scopeOpen = true;
+  const closeScope = async () => {
+    scopeOpen = false;
+    return device.popErrorScope();
+  };
   try {
-    device.pushErrorScope('validation');
     const allRows = new Uint32Array(run.models.reduce((a, p) => a + p.rows.length, 0));
     const metaU = new Uint32Array(M * META_U32);
     const metaF = new Float32Array(M * META_F32);
@@ -218,7 +223,7 @@ export async function train(ctx: GpuContext, arch: ArchitectureSpec, data: Train
       options.onProgress?.({ epoch: epoch + 1, epochs: run.epochs, loss: perModel, elapsedMs: performance.now() - started });
     }
     const theta = new Float32Array(await readBuffer(device, named['theta'] as GPUBuffer, 0, M * layout.size * 4));
-    const error = await device.popErrorScope();
+    const error = await closeScope();
     if (error) throw new GpuExecutionError(`WebGPU error during training: ${error.message}`);
     const models = run.models.map((p, m) =>
       thetaToModel(layout, theta.subarray(m * layout.size, (m + 1) * layout.size), {
@@ -230,6 +235,7 @@ export async function train(ctx: GpuContext, arch: ArchitectureSpec, data: Train
     );
     return { models, history, elapsedMs: performance.now() - started };
   } finally {
+    if (scopeOpen) await closeScope();
     buffers.destroyAll();
   }
 }

@@ -1,0 +1,119 @@
+/**
+ * Deep ensembles' predictive (Lakshminarayanan et al., 2017): the uniform mixture of M Gaussian
+ * members N(μ_m(x), σ_m(x)²). Each member is a delta model with a heteroscedastic head, so one
+ * engine pass with samples = 1 gives its μ (the mean) and σ (the aleatoric std); the mixture is
+ * formed on the host:
+ *   mean     = (1/M) Σ_m μ_m
+ *   variance = (1/M) Σ_m (σ_m² + μ_m²) − mean²   (computed as (1/M) Σ σ_m² + (1/M) Σ (μ_m − mean)²)
+ *   log p(y) = logsumexp_m log N(y | μ_m, σ_m) − log M
+ */
+import { InvalidInputError } from '../errors.js';
+import type { GpuContext } from '../gpu/device.js';
+import type { Model } from '../model/spec.js';
+import { Engine } from './engine.js';
+import type { MatrixInput } from './inputs.js';
+
+/** One member's prediction at N points (one output). */
+export interface GaussianMember {
+  readonly mean: ArrayLike<number>;
+  readonly std: ArrayLike<number>;
+}
+
+export interface MixturePrediction {
+  readonly n: number;
+  readonly members: number;
+  /** Mixture mean, [N]. */
+  readonly mean: Float64Array;
+  /** Mixture std: sqrt(epistemic² + aleatoric²), [N]. */
+  readonly std: Float64Array;
+  /** Spread of the members' means: sqrt((1/M) Σ (μ_m − mean)²), [N]. */
+  readonly epistemicStd: Float64Array;
+  /** sqrt((1/M) Σ σ_m²), [N]. */
+  readonly aleatoricStd: Float64Array;
+  /** log of the mixture density at y, [N]; present when y was given. */
+  readonly logPredictiveDensity?: Float64Array;
+}
+
+const HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
+
+/** log N(y | mu, sigma). */
+export function normalLogDensity(y: number, mu: number, sigma: number): number {
+  const z = (y - mu) / sigma;
+  return -0.5 * z * z - Math.log(sigma) - HALF_LOG_2PI;
+}
+
+/** log Σ exp(v), stable. */
+export function logSumExp(values: ArrayLike<number>): number {
+  let max = -Infinity;
+  for (let i = 0; i < values.length; i++) max = Math.max(max, values[i] as number);
+  if (max === -Infinity || !Number.isFinite(max)) return max;
+  let sum = 0;
+  for (let i = 0; i < values.length; i++) sum += Math.exp((values[i] as number) - max);
+  return max + Math.log(sum);
+}
+
+/** The uniform mixture of Gaussian members at N points; with y, the log mixture density per point. */
+export function gaussianMixture(members: readonly GaussianMember[], y?: ArrayLike<number>): MixturePrediction {
+  const M = members.length;
+  if (M === 0) throw new InvalidInputError('a mixture needs at least one member');
+  const n = (members[0] as GaussianMember).mean.length;
+  members.forEach((m, i) => {
+    if (m.mean.length !== n || m.std.length !== n) {
+      throw new InvalidInputError(`member ${i} has ${m.mean.length} means and ${m.std.length} stds, member 0 has ${n} points`);
+    }
+  });
+  if (y !== undefined && y.length !== n) throw new InvalidInputError(`y has ${y.length} values, the members predict ${n} points`);
+  const mean = new Float64Array(n);
+  const std = new Float64Array(n);
+  const epistemicStd = new Float64Array(n);
+  const aleatoricStd = new Float64Array(n);
+  const lpd = y === undefined ? undefined : new Float64Array(n);
+  const terms = new Float64Array(M);
+  const logM = Math.log(M);
+  for (let i = 0; i < n; i++) {
+    let mu = 0;
+    let noise = 0;
+    for (const m of members) {
+      mu += (m.mean[i] as number) / M;
+      noise += (m.std[i] as number) ** 2 / M;
+    }
+    let spread = 0;
+    for (const m of members) spread += ((m.mean[i] as number) - mu) ** 2 / M;
+    mean[i] = mu;
+    epistemicStd[i] = Math.sqrt(spread);
+    aleatoricStd[i] = Math.sqrt(noise);
+    std[i] = Math.sqrt(spread + noise);
+    if (lpd && y) {
+      members.forEach((m, k) => {
+        terms[k] = normalLogDensity(y[i] as number, m.mean[i] as number, m.std[i] as number);
+      });
+      lpd[i] = logSumExp(terms) - logM;
+    }
+  }
+  return { n, members: M, mean, std, epistemicStd, aleatoricStd, ...(lpd ? { logPredictiveDensity: lpd } : {}) };
+}
+
+/**
+ * Predicts a deep ensemble (one engine model per member, each a delta model with a heteroscedastic
+ * head, as train() returns for method 'ensemble') at the rows of x, as the uniform mixture.
+ * @example const p = await predictEnsemble(ctx, result.models, x, { y }); p.mean, p.logPredictiveDensity
+ */
+export async function predictEnsemble(
+  ctx: GpuContext,
+  models: readonly Model[],
+  x: MatrixInput,
+  options: { readonly y?: ArrayLike<number> } = {},
+): Promise<MixturePrediction> {
+  const members: GaussianMember[] = [];
+  for (const model of models) {
+    const engine = Engine.create(ctx, model);
+    try {
+      const r = await engine.predict(x, { samples: 1, seed: 0 });
+      if (r.outputDim !== 1) throw new InvalidInputError(`ensemble members must have one output, got ${r.outputDim}`);
+      members.push({ mean: r.mean, std: r.aleatoricStd });
+    } finally {
+      engine.dispose();
+    }
+  }
+  return gaussianMixture(members, options.y);
+}
