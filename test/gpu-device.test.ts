@@ -1,0 +1,33 @@
+/**
+ * Device acquisition and loss: a lost device is reported to callers as DeviceLostError (never a
+ * hang or a silent wrong answer), and an engine or trainer on it refuses further work.
+ */
+import { describe, expect, it } from 'vitest';
+import { DeviceLostError } from '../src/errors.js';
+import { Engine } from '../src/infer/engine.js';
+import { createNodeContext } from '../src/node/device.js';
+import { train } from '../src/train/trainer.js';
+import { gpu, gpuUnavailableReason } from './gpu-context.js';
+import { buildModel } from './model-builders.js';
+
+describe.skipIf(!gpu)(`device loss ${gpu ? '' : `(skipped: ${gpuUnavailableReason})`}`, () => {
+  it('reports the adapter and raised limits', () => {
+    expect(gpu!.adapter.architecture.length + gpu!.adapter.description.length).toBeGreaterThan(0);
+    expect(gpu!.limits.maxStorageBufferBindingSize).toBeGreaterThanOrEqual(128 * 1024 * 1024);
+  });
+
+  it('surfaces a lost device as DeviceLostError in predict and train', async () => {
+    // A context of its own: losing it must not disturb the shared test device.
+    const ctx = await createNodeContext();
+    const engine = Engine.create(ctx, buildModel({ inputDim: 1, units: [4, 1], seed: 1 }));
+    await engine.predict([[0.5]], { samples: 4 });
+    ctx.destroy();
+    const lost = await ctx.lost;
+    expect(lost).toBeInstanceOf(DeviceLostError);
+    await expect(engine.predict([[0.5]], { samples: 4 })).rejects.toBeInstanceOf(DeviceLostError);
+    await expect(train(ctx, { inputDim: 1, hidden: [2], activation: 'tanh' }, { x: [[0], [1]], y: [0, 1] }, { method: 'map', epochs: 1 })).rejects.toBeInstanceOf(
+      DeviceLostError,
+    );
+    engine.dispose();
+  });
+});
