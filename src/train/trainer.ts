@@ -233,7 +233,8 @@ export async function train(ctx: GpuContext, arch: ArchitectureSpec, data: Train
         priorScale: p.priorScale,
       }),
     );
-    return { models, history, elapsedMs: performance.now() - started };
+    const thetas = run.models.map((_, m) => Float64Array.from(theta.subarray(m * layout.size, (m + 1) * layout.size)));
+    return { models, history, theta: thetas, elapsedMs: performance.now() - started };
   } finally {
     if (scopeOpen) await closeScope();
     buffers.destroyAll();

@@ -107,5 +107,7 @@ export interface TrainResult {
   readonly models: import('../model/spec.js').Model[];
   /** Mean training loss per epoch, per model ([epochs][M]). */
   readonly history: Float64Array[];
+  /** Each model's final unconstrained parameters θ (layout: src/train/layout.ts). */
+  readonly theta: readonly Float64Array[];
   readonly elapsedMs: number;
 }

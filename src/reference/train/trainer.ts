@@ -1,0 +1,139 @@
+/**
+ * The float64 training oracle: the same minibatches, draws, objective and optimiser as the GPU
+ * trainer (types.ts), step by step, so a GPU step can be checked against oracleGradient/oracleStep
+ * and a whole run against oracleTrain.
+ *
+ * Steps. The global step t = epoch * stepsPerEpoch + step counts the longest model's steps; a model
+ * whose own epoch is shorter sits the remaining steps of the epoch out (no moment update, no
+ * update count), so every model sees each of its rows exactly once per epoch.
+ */
+import { InvalidInputError } from '../../errors.js';
+import type { Model } from '../../model/spec.js';
+import { learningRate } from '../../train/prepare.js';
+import { thetaToModel } from '../../train/to-model.js';
+import type { ArchitectureSpec, TrainData, TrainOptions, TrainResult } from '../../train/types.js';
+import { batchPositions, resolveTraining } from './data.js';
+import type { ModelSetup, TrainingSetup } from './data.js';
+import { stepDraws } from './draws.js';
+import { initialTheta } from './init.js';
+import { minibatchObjective, objectiveConfig } from './objective.js';
+import type { Minibatch } from './objective.js';
+import { clipGradient, optimizerState, optimizerUpdate } from './optim.js';
+import type { OptimizerState } from './optim.js';
+
+export interface OracleModelState {
+  readonly theta: Float64Array;
+  readonly optimizer: OptimizerState;
+}
+
+export interface OracleState {
+  readonly setup: TrainingSetup;
+  readonly models: readonly OracleModelState[];
+}
+
+/** One model's minibatch at a global step: positions into its rows, the objective and its gradient. */
+export interface OracleGradient {
+  readonly positions: Int32Array;
+  /** The minibatch objective ('vi': not divided by N). */
+  readonly objective: number;
+  /** The reported loss: the objective, divided by N for 'vi'. */
+  readonly loss: number;
+  /** Gradient over θ before clipping. */
+  readonly grad: Float64Array;
+}
+
+/** Resolve the request and initialise every model's θ and optimiser state. */
+export function oracleInit(arch: ArchitectureSpec, data: TrainData, options: TrainOptions): OracleState {
+  const setup = resolveTraining(arch, data, options);
+  return {
+    setup,
+    models: setup.models.map((m) => ({
+      theta: initialTheta(setup.layout, setup.key, m.index),
+      optimizer: optimizerState(setup.layout.size),
+    })),
+  };
+}
+
+function checkStep(setup: TrainingSetup, t: number): void {
+  const total = setup.run.epochs * setup.run.maxStepsPerEpoch;
+  if (!Number.isSafeInteger(t) || t < 0 || t >= total) {
+    throw new InvalidInputError(`step must be an integer in [0, ${total}), got ${String(t)}`);
+  }
+}
+
+function modelAt(setup: TrainingSetup, m: number): ModelSetup {
+  const model = setup.models[m];
+  if (!model) throw new InvalidInputError(`model ${String(m)} is not in [0, ${setup.models.length})`);
+  return model;
+}
+
+/** The standardised rows of the model at the given positions. */
+function minibatch(setup: TrainingSetup, model: ModelSetup, positions: Int32Array): Minibatch {
+  const dim = setup.layout.layers[0]?.inputs ?? 0;
+  const x = new Float64Array(positions.length * dim);
+  positions.forEach((p, k) => x.set(model.x.subarray(p * dim, (p + 1) * dim), k * dim));
+  return { rows: positions.length, x, y: Float64Array.from(positions, (p) => model.y[p] ?? NaN) };
+}
+
+/** Model m's objective and gradient at global step t and its current θ; null when it sits the step out. */
+export function oracleGradient(state: OracleState, m: number, t: number): OracleGradient | null {
+  const { setup } = state;
+  checkStep(setup, t);
+  const model = modelAt(setup, m);
+  const epoch = Math.floor(t / setup.run.maxStepsPerEpoch);
+  const step = t % setup.run.maxStepsPerEpoch;
+  if (step >= model.prepared.stepsPerEpoch) return null;
+  const positions = batchPositions(setup, model, epoch, step);
+  const theta = state.models[m]?.theta ?? new Float64Array(0);
+  const draws = stepDraws(setup, model, t, positions.length);
+  const { loss, grad } = minibatchObjective(setup.layout, objectiveConfig(setup, model), theta, minibatch(setup, model, positions), draws);
+  return { positions, objective: loss, loss: setup.method === 'vi' ? loss / model.n : loss, grad };
+}
+
+/** Apply global step t to every model; returns each model's reported loss (NaN where it sat out). */
+export function oracleStep(state: OracleState, t: number): Float64Array {
+  const { setup } = state;
+  const { run } = setup;
+  const lr = learningRate(run, t);
+  return Float64Array.from(state.models, (ms, m) => {
+    const g = oracleGradient(state, m, t);
+    if (!g) return NaN;
+    clipGradient(g.grad, run.clipNorm);
+    optimizerUpdate(run.optimizer, ms.theta, g.grad, ms.optimizer, lr);
+    return g.loss;
+  });
+}
+
+/** Every model's current θ as an engine Model (src/train/to-model.ts). */
+export function oracleModels(state: OracleState): Model[] {
+  return state.setup.models.map((model, m) =>
+    thetaToModel(state.setup.layout, state.models[m]?.theta ?? new Float64Array(0), {
+      standardization: model.standardization,
+      dropout: model.prepared.dropout,
+      tau: model.prepared.tau,
+      priorScale: model.prepared.priorScale,
+    }),
+  );
+}
+
+/** Train to the end; history[e][m] is the mean of model m's step losses in epoch e. */
+export function oracleTrain(arch: ArchitectureSpec, data: TrainData, options: TrainOptions): TrainResult {
+  const started = performance.now();
+  const state = oracleInit(arch, data, options);
+  const { run, models } = state.setup;
+  const history: Float64Array[] = [];
+  for (let epoch = 0; epoch < run.epochs; epoch++) {
+    const sum = new Float64Array(models.length);
+    for (let step = 0; step < run.maxStepsPerEpoch; step++) {
+      const losses = oracleStep(state, epoch * run.maxStepsPerEpoch + step);
+      // A model that sat the step out reports NaN and is not counted; a diverged one's NaN is.
+      losses.forEach((l, m) => {
+        if (step < (models[m]?.prepared.stepsPerEpoch ?? 0)) sum[m] = (sum[m] ?? 0) + l;
+      });
+    }
+    const loss = sum.map((s, m) => s / (models[m]?.prepared.stepsPerEpoch ?? 1));
+    history.push(loss);
+    options.onProgress?.({ epoch: epoch + 1, epochs: run.epochs, loss: loss.slice(), elapsedMs: performance.now() - started });
+  }
+  return { models: oracleModels(state), history, theta: state.models.map((ms) => ms.theta.slice()), elapsedMs: performance.now() - started };
+}

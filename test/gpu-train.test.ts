@@ -1,0 +1,80 @@
+/**
+ * GPU training against the float64 training oracle: same minibatches, draws and objective, so the
+ * gradient of a step must agree. A first SGD step with lr = 1 moves θ by exactly -g (the momentum
+ * buffer starts at 0), which exposes the GPU gradient; multi-step Adam runs must then track the
+ * oracle's θ. Tolerance: |gpu - oracle| <= 2e-3 (1 + |oracle|) — float32 forward and backward over
+ * small networks plus the GPU's normal draws (off by <= 5e-4 (1 + |z|), gpu-random.test.ts); a
+ * wrong index, stream or derivative is off by O(1).
+ */
+import { describe, expect, it } from 'vitest';
+import type { Activation } from '../src/model/spec.js';
+import { oracleGradient, oracleInit, oracleTrain } from '../src/reference/train/index.js';
+import { train } from '../src/train/trainer.js';
+import type { TrainMethod, TrainOptions } from '../src/train/types.js';
+import { gpu, gpuUnavailableReason } from './gpu-context.js';
+import { testRng } from './model-builders.js';
+
+function dataset(rows: number, dim: number, seed: number) {
+  const rand = testRng(seed);
+  const x = Array.from({ length: rows }, () => Array.from({ length: dim }, () => 4 * rand() - 2));
+  const y = x.map((r) => Math.sin(r.reduce((a, b) => a + b, 0)) + 0.2 * rand() + 3);
+  return { x, y };
+}
+
+function expectClose(got: ArrayLike<number>, want: ArrayLike<number>, what: string, tol = 2e-3): void {
+  let worst = 0;
+  let at = -1;
+  for (let i = 0; i < want.length; i++) {
+    const err = Math.abs((got[i] as number) - (want[i] as number)) / (1 + Math.abs(want[i] as number));
+    if (!(err <= worst)) {
+      worst = err;
+      at = i;
+    }
+  }
+  expect(worst, `${what}: worst at θ[${at}] (gpu ${got[at]}, oracle ${want[at]})`).toBeLessThanOrEqual(tol);
+}
+
+const METHODS: readonly TrainMethod[] = ['vi', 'mc-dropout', 'map', 'ensemble'];
+const ACTIVATIONS: readonly Activation[] = ['relu', 'tanh', 'sigmoid', 'gelu', 'leaky_relu', 'prelu', 'identity'];
+
+describe.skipIf(!gpu)(`GPU training vs float64 oracle ${gpu ? '' : `(skipped: ${gpuUnavailableReason})`}`, () => {
+  const ctx = gpu!;
+  const cases = METHODS.flatMap((method, i) => ACTIVATIONS.filter((_, a) => (a + i) % 2 === 0 || method === 'vi').map((activation) => ({ method, activation })));
+
+  it.each(cases)('$method / $activation: the first step moves θ by the oracle gradient (3 models, different rows)', async ({ method, activation }) => {
+    const arch = { inputDim: 3, hidden: [5, 4], activation };
+    const data = dataset(14, 3, 3);
+    const options: TrainOptions = {
+      method,
+      epochs: 1,
+      batchSize: 16,
+      optimizer: 'sgd',
+      lr: 1,
+      seed: 17,
+      samplesPerStep: method === 'vi' ? 2 : 1,
+      models: [
+        { dropout: 0.2, tau: 4, priorScale: 0.7 },
+        { rows: [0, 2, 3, 5, 7, 8, 11], dropout: 0.1, tau: 9 },
+        { rows: [1, 4, 6, 9, 10, 12, 13, 0, 2], dropout: 0.3, tau: 2, priorScale: 2 },
+      ],
+    };
+    const result = await train(ctx, arch, data, options);
+    const state = oracleInit(arch, data, options);
+    state.models.forEach((ms, m) => {
+      const g = oracleGradient(state, m, 0);
+      expect(g).not.toBeNull();
+      const step = Float64Array.from(ms.theta, (v, i) => v - (result.theta[m]![i] as number));
+      expectClose(step, g!.grad, `model ${m} gradient`);
+    });
+  });
+
+  it.each(METHODS)('%s: several Adam epochs track the oracle (θ and loss history)', async (method) => {
+    const arch = { inputDim: 2, hidden: [6], activation: 'tanh' as const };
+    const data = dataset(40, 2, 5);
+    const options: TrainOptions = { method, epochs: 3, batchSize: 16, lr: 1e-2, seed: 3, clipNorm: 5, schedule: 'cosine', models: [{}, { rows: Array.from({ length: 25 }, (_, i) => i + 10) }] };
+    const result = await train(ctx, arch, data, options);
+    const oracle = oracleTrain(arch, data, options);
+    result.theta.forEach((theta, m) => expectClose(theta, oracle.theta[m]!, `model ${m} θ`, 5e-3));
+    result.history.forEach((losses, e) => expectClose(losses, oracle.history[e]!, `epoch ${e} loss`, 5e-3));
+  });
+});
