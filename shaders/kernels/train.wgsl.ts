@@ -6,7 +6,7 @@
  * train() call; the step, epoch and learning rate travel in the per-step uniform.
  */
 import { bindingDeclarations, type Kernel } from '../../src/gpu/kernel.js';
-import { STREAM_DROPOUT, STREAM_NOISE, STREAM_WEIGHTS, layerStream } from '../../src/random/streams.js';
+import { STREAM_DROPOUT, STREAM_FLIP, STREAM_MARGINAL, STREAM_NOISE, STREAM_WEIGHTS, layerStream } from '../../src/random/streams.js';
 import { ENSEMBLE_MIN_SCALE, type TrainLayerLayout, type TrainLayout } from '../../src/train/layout.js';
 import { STREAM_SHUFFLE } from '../../src/train/streams.js';
 import { f32Literal } from '../../src/kernels/model-layout.js';
@@ -30,6 +30,9 @@ export interface TrainShape {
   readonly sigmaPrior: { readonly concentration: number; readonly rate: number };
   readonly optimizer: 'adam' | 'sgd';
   readonly clipNorm: number;
+  /** 'vi' gradient estimator (types.ts). */
+  readonly estimator: 'reparameterization' | 'local' | 'flipout';
+  readonly hierarchical: boolean;
 }
 
 const u32Array = (name: string, kind: 'read' | 'read_write'): TypedBinding => ({ name, kind, type: 'array<u32>' });
@@ -40,13 +43,17 @@ function header(shape: TrainShape): string {
   const L = shape.layout;
   const actOffsets: number[] = [];
   const maskOffsets: number[] = [];
+  const flipOffsets: number[] = [];
   let act = 0;
   let mask = 0;
+  let flip = 0;
   for (const layer of L.layers) {
     actOffsets.push(act);
     maskOffsets.push(mask);
+    flipOffsets.push(flip);
     act += shape.models * shape.samples * shape.batch * layer.units;
     mask += shape.models * shape.batch * layer.inputs;
+    flip += shape.models * shape.samples * shape.batch * (layer.inputs + layer.units);
   }
   return `
 struct Step {
@@ -64,6 +71,7 @@ const STREAM_SHUFFLE: u32 = ${STREAM_SHUFFLE}u;
 const TRAIN_STREAM_NOISE: u32 = ${STREAM_NOISE}u;
 const ACT_OFFSETS = array<u32, ${L.layers.length}>(${actOffsets.map((o) => `${o}u`).join(', ')});
 const MASK_OFFSETS = array<u32, ${L.layers.length}>(${maskOffsets.map((o) => `${o}u`).join(', ')});
+const FLIP_OFFSETS = array<u32, ${L.layers.length}>(${flipOffsets.map((o) => `${o}u`).join(', ')});
 
 fn seed_key() -> vec2<u32> {
   return vec2<u32>(step.seedLo, step.seedHi);
@@ -224,6 +232,38 @@ export function trainSigmaKernel(shape: TrainShape): Kernel {
   );
 }
 
+/** WGSL: the prior std of layer l's weights for model m (learned precision when hierarchical). */
+function priorStd(shape: TrainShape, layer: number): string {
+  return shape.hierarchical
+    ? `inverseSqrt(exp(theta[m * P + ${shape.layout.precision + layer}u]))`
+    : `meta_f[m * ${META_F32}u + 3u]`;
+}
+
+/** Flipout: the per-example sign vectors of layer l (input signs, then output signs). */
+export function trainFlipKernel(shape: TrainShape, layer: TrainLayerLayout): Kernel {
+  const bindings = [stepBinding, f32Array('flip', 'read_write')];
+  const width = layer.inputs + layer.units;
+  return kernel(
+    `train_flip_l${layer.index}`,
+    shape,
+    bindings,
+    `
+  let t = flat_index(gid, groups);
+  if (t >= M * K * B * ${width}u) {
+    return;
+  }
+  let mkb = t / ${width}u;
+  let c = t % ${width}u;
+  let m = mkb / (K * B);
+  let k = (mkb / B) % K;
+  let b = mkb % B;
+  let e = b * ${width}u + c;
+  let w = philox4x32(vec4<u32>(e / 4u, step.t * K + k, ${layerStream(layer.index, STREAM_FLIP)}u, m + 1u), seed_key());
+  flip[FLIP_OFFSETS[${layer.index}] + t] = select(-1.0, 1.0, w[e % 4u] < 0x80000000u);
+`,
+  );
+}
+
 /** WGSL expression of parameter (j, i) of layer l for thread (m, k) — drawn ('vi') or θ. */
 function weightAt(shape: TrainShape, layer: TrainLayerLayout, j: string, i: string): string {
   return shape.layout.method === 'vi'
@@ -246,11 +286,36 @@ function inputAt(shape: TrainShape, layer: TrainLayerLayout, i: string): string 
   return shape.dropout ? `(${raw} * masks[MASK_OFFSETS[${layer.index}] + (m * B + b) * IN + ${i}])` : raw;
 }
 
+/** WGSL: W_loc (j, i) and its posterior std, read from θ ('vi'). */
+function locAt(layer: TrainLayerLayout, j: string, i: string): string {
+  return `theta[m * P + ${layer.weight}u + (${j}) * IN + ${i}]`;
+}
+function stdAt(layer: TrainLayerLayout, j: string, i: string): string {
+  return `softplus(theta[m * P + ${layer.weightRho}u + (${j}) * IN + ${i}])`;
+}
+/** Flipout's perturbation s * E of W (j, i) for K-sample k. */
+function deltaAt(layer: TrainLayerLayout, j: string, i: string): string {
+  return `(${stdAt(layer, j, i)} * eps[(m * K + k) * PW + ${layer.drawnOffset}u + (${j}) * IN + ${i}])`;
+}
+function flipIn(layer: TrainLayerLayout, i: string): string {
+  return `flip[FLIP_OFFSETS[${layer.index}] + ((m * K + k) * B + b) * ${layer.inputs + layer.units}u + ${i}]`;
+}
+function flipOut(layer: TrainLayerLayout, j: string): string {
+  return `flip[FLIP_OFFSETS[${layer.index}] + ((m * K + k) * B + b) * ${layer.inputs + layer.units}u + IN + ${j}]`;
+}
+
+function estimatorBindings(shape: TrainShape, forLocal: TypedBinding[]): TypedBinding[] {
+  if (shape.layout.method !== 'vi') return [];
+  if (shape.estimator === 'local') return forLocal;
+  if (shape.estimator === 'flipout') return [f32Array('eps', 'read'), f32Array('flip', 'read')];
+  return [];
+}
+
 function layerBindings(shape: TrainShape, layer: TrainLayerLayout, extra: TypedBinding[]): TypedBinding[] {
   return [
     stepBinding,
     f32Array('theta', 'read'),
-    ...(shape.layout.method === 'vi' ? [f32Array('drawn', 'read')] : []),
+    ...(shape.layout.method === 'vi' && shape.estimator !== 'local' ? [f32Array('drawn', 'read')] : []),
     ...(layer.index === 0 ? [f32Array('xb', 'read')] : []),
     ...(shape.dropout ? [f32Array('masks', 'read')] : []),
     f32Array('valid', 'read'),
@@ -278,19 +343,58 @@ function slopeExpr(layer: TrainLayerLayout): string {
 
 /** Forward of layer l for every (model, K-sample, batch slot): pre-activations z and outputs h. */
 export function trainForwardKernel(shape: TrainShape, layer: TrainLayerLayout, leakySlope: number): Kernel {
-  const bindings = layerBindings(shape, layer, [f32Array('z', 'read_write'), f32Array('h', 'read_write')]);
+  const local = shape.layout.method === 'vi' && shape.estimator === 'local';
+  const flipout = shape.layout.method === 'vi' && shape.estimator === 'flipout';
+  const bindings = layerBindings(shape, layer, [
+    ...estimatorBindings(shape, [f32Array('lr_eps', 'read_write'), f32Array('lr_sd', 'read_write')]),
+    f32Array('z', 'read_write'),
+    f32Array('h', 'read_write'),
+  ]);
   const slope = layer.prelu >= 0 ? slopeExpr(layer) : f32Literal(leakySlope);
+  let pre: string;
+  if (local) {
+    // Local reparameterisation: z = mu + sqrt(v) eps, eps per (model, K-sample, slot, unit).
+    pre = `
+    let bias_std = softplus(theta[m * P + ${layer.biasRho}u + j]);
+    var mu = theta[m * P + ${layer.bias}u + j];
+    var v = bias_std * bias_std;
+    for (var i = 0u; i < IN; i++) {
+      let hi = ${inputAt(shape, layer, 'i')};
+      let sd = ${stdAt(layer, 'j', 'i')};
+      mu = mu + ${locAt(layer, 'j', 'i')} * hi;
+      v = v + sd * sd * hi * hi;
+    }
+    let e = b * OUT + j;
+    let noise = normals4w(e / 4u, step.t * K + k, ${layerStream(layer.index, STREAM_MARGINAL)}u, m + 1u, seed_key())[e % 4u];
+    let sd_z = sqrt(v);
+    lr_eps[out_base + j] = noise;
+    lr_sd[out_base + j] = sd_z;
+    let acc = mu + sd_z * noise;`;
+  } else if (flipout) {
+    // Flipout: shared perturbation s*E decorrelated per example by sign flips r_j q_i.
+    pre = `
+    var acc = ${biasAt(shape, layer, 'j')};
+    var flipped = 0.0;
+    for (var i = 0u; i < IN; i++) {
+      let hi = ${inputAt(shape, layer, 'i')};
+      acc = acc + ${locAt(layer, 'j', 'i')} * hi;
+      flipped = flipped + ${deltaAt(layer, 'j', 'i')} * ${flipIn(layer, 'i')} * hi;
+    }
+    acc = acc + ${flipOut(layer, 'j')} * flipped;`;
+  } else {
+    pre = `
+    var acc = ${biasAt(shape, layer, 'j')};
+    for (var i = 0u; i < IN; i++) {
+      acc = acc + ${weightAt(shape, layer, 'j', 'i')} * ${inputAt(shape, layer, 'i')};
+    }`;
+  }
   return kernel(
     `train_forward_l${layer.index}`,
     shape,
     bindings,
     `${mkbPrelude}
   let out_base = ACT_OFFSETS[${layer.index}] + ((m * K + k) * B + b) * OUT;
-  for (var j = 0u; j < OUT; j++) {
-    var acc = ${biasAt(shape, layer, 'j')};
-    for (var i = 0u; i < IN; i++) {
-      acc = acc + ${weightAt(shape, layer, 'j', 'i')} * ${inputAt(shape, layer, 'i')};
-    }
+  for (var j = 0u; j < OUT; j++) {${pre}
     z[out_base + j] = acc;
     h[out_base + j] = ${activationExpression(layer.activation, 'acc', slope)};
   }
@@ -362,15 +466,33 @@ export function trainLossKernel(shape: TrainShape, leakyUnused = 0): Kernel {
     g_mu = g_mu + d_u_total - 1.0 / f32(K);
     g_s = g_s + z_sigma * d_u_total + (-z_sigma - 1.0 / s_sigma) / f32(K);
   }
-  // KL of the Gaussian weights against N(0, prior^2), closed form.
-  let prior = meta_f[m * ${META_F32}u + 3u];
+  // KL of the Gaussian weights against N(0, prior^2), closed form; with a hierarchical prior the
+  // layer's precision lambda = 1/prior^2 is learned under Gamma(1, 1): the objective adds
+  // -log Gamma(lambda | 1, 1) and d/d log lambda of each KL term is -1/2 + lambda (s^2 + mu^2) / 2.
 ${L.layers
   .map(
-    (l) => `  for (var e = 0u; e < ${l.inputs * l.units}u; e++) {
-    loss = loss + kl_normal(theta[m * P + ${l.weight}u + e], softplus(theta[m * P + ${l.weightRho}u + e]), prior);
-  }
-  for (var e = 0u; e < ${l.units}u; e++) {
-    loss = loss + kl_normal(theta[m * P + ${l.bias}u + e], softplus(theta[m * P + ${l.biasRho}u + e]), prior);
+    (l) => `  {
+    let prior = ${priorStd(shape, l.index)};
+    var second_moment = 0.0;
+    for (var e = 0u; e < ${l.inputs * l.units}u; e++) {
+      let mu = theta[m * P + ${l.weight}u + e];
+      let s = softplus(theta[m * P + ${l.weightRho}u + e]);
+      loss = loss + kl_normal(mu, s, prior);
+      second_moment = second_moment + s * s + mu * mu;
+    }
+    for (var e = 0u; e < ${l.units}u; e++) {
+      let mu = theta[m * P + ${l.bias}u + e];
+      let s = softplus(theta[m * P + ${l.biasRho}u + e]);
+      loss = loss + kl_normal(mu, s, prior);
+      second_moment = second_moment + s * s + mu * mu;
+    }${
+      shape.hierarchical
+        ? `
+    let lambda = 1.0 / (prior * prior);
+    loss = loss - gamma_log_pdf(lambda, 1.0, 1.0);
+    grad[m * P + ${L.precision + l.index}u] = -0.5 * f32(${l.inputs * l.units + l.units}u) + 0.5 * lambda * second_moment + lambda;`
+        : ''
+    }
   }`,
   )
   .join('\n')}
@@ -524,10 +646,27 @@ fn gelu_tanh_grad(x: f32) -> f32 {
   );
 }
 
-/** dh of layer l-1 = mask * W^T dz of layer l. */
+/**
+ * dh of layer l-1 = mask * (dz/dh)^T dz of layer l: W^T dz for a shared weight draw; local
+ * reparameterisation adds eps_j s_ji^2 h_i / sd_j; Flipout adds r_j (s E)_ji q_i.
+ */
 export function trainDhPrevKernel(shape: TrainShape, layer: TrainLayerLayout): Kernel {
-  const bindings = layerBindings(shape, layer, [f32Array('dz', 'read'), f32Array('dh', 'read_write')]).filter((b) => b.name !== 'xb');
+  const local = shape.layout.method === 'vi' && shape.estimator === 'local';
+  const flipout = shape.layout.method === 'vi' && shape.estimator === 'flipout';
+  const bindings = layerBindings(shape, layer, [
+    ...estimatorBindings(shape, [f32Array('lr_eps', 'read'), f32Array('lr_sd', 'read'), f32Array('h', 'read')]),
+    f32Array('dz', 'read'),
+    f32Array('dh', 'read_write'),
+  ]).filter((b) => b.name !== 'xb');
   const mask = shape.dropout ? ` * masks[MASK_OFFSETS[${layer.index}] + (m * B + b) * IN + i]` : '';
+  let term: string;
+  if (local) {
+    term = `(${locAt(layer, 'j', 'i')} + lr_eps[base + j] * ${stdAt(layer, 'j', 'i')} * ${stdAt(layer, 'j', 'i')} * hi / lr_sd[base + j])`;
+  } else if (flipout) {
+    term = `(${locAt(layer, 'j', 'i')} + ${flipOut(layer, 'j')} * ${deltaAt(layer, 'j', 'i')} * ${flipIn(layer, 'i')})`;
+  } else {
+    term = weightAt(shape, layer, 'j', 'i');
+  }
   return kernel(
     `train_dhprev_l${layer.index}`,
     shape,
@@ -536,9 +675,10 @@ export function trainDhPrevKernel(shape: TrainShape, layer: TrainLayerLayout): K
   let base = ACT_OFFSETS[${layer.index}] + ((m * K + k) * B + b) * OUT;
   let prev = ACT_OFFSETS[${layer.index - 1}] + ((m * K + k) * B + b) * IN;
   for (var i = 0u; i < IN; i++) {
+    ${local ? 'let hi = h[prev + i];' : ''}
     var acc = 0.0;
     for (var j = 0u; j < OUT; j++) {
-      acc = acc + ${weightAt(shape, layer, 'j', 'i')} * dz[base + j];
+      acc = acc + ${term} * dz[base + j];
     }
     dh[prev + i] = acc${mask};
   }
@@ -567,13 +707,32 @@ export function trainWeightGradKernel(shape: TrainShape, layer: TrainLayerLayout
     ...(layer.index > 0 ? [f32Array('h', 'read')] : []),
     ...(layer.prelu >= 0 ? [f32Array('z', 'read'), f32Array('dh', 'read')] : []),
     f32Array('dz', 'read'),
-    ...(method === 'vi' ? [f32Array('eps', 'read')] : []),
+    ...(method === 'vi' && shape.estimator !== 'local' ? [f32Array('eps', 'read')] : []),
+    ...(method === 'vi' && shape.estimator === 'local' ? [f32Array('lr_eps', 'read'), f32Array('lr_sd', 'read')] : []),
+    ...(method === 'vi' && shape.estimator === 'flipout' ? [f32Array('flip', 'read')] : []),
     f32Array('grad', 'read_write'),
   ];
+  const local = method === 'vi' && shape.estimator === 'local';
+  const flipout = method === 'vi' && shape.estimator === 'flipout';
+  const kEps = `eps[(m * K + k) * PW + ${layer.drawnOffset}u + e]`;
+  // How the loss reaches the posterior std s of this element, per estimator (types.ts):
+  // shared draw: dz x * eps; local: dz eps_j s x^2 / sd_j; Flipout: dz r_j q_i x * E (bias: dz * E).
+  const gradStdTerm = local
+    ? `g_std = g_std + d * lr_eps[at] * x_in * x_in / lr_sd[at];`
+    : flipout
+      ? `g_std = g_std + select(d, d * ${flipOut(layer, 'j')} * ${flipIn(layer, 'i')} * x_in, is_weight);`
+      : '';
+  const gradStdAfter = local
+    ? 'g_s = g_s + g_std * softplus(rho);'
+    : flipout
+      ? `g_s = g_s + g_std * ${kEps};`
+      : method === 'vi'
+        ? `g_s = g_s + g * ${kEps};`
+        : '';
   const regulariser =
     method === 'vi'
       ? `
-    let prior = meta_f[m * ${META_F32}u + 3u];
+    let prior = ${priorStd(shape, layer.index)};
     let s = softplus(rho);
     grad[m * P + loc_at] = g_loc + loc / (prior * prior);
     grad[m * P + rho_at] = (g_s - 1.0 / s + s / (prior * prior)) * sigmoid(rho);`
@@ -616,23 +775,27 @@ export function trainWeightGradKernel(shape: TrainShape, layer: TrainLayerLayout
   let is_weight = e < ${W}u;
   let j = select(e - ${W}u, e / IN, is_weight);
   let i = e % IN;
+  ${method === 'vi' ? `let rho_at = select(${layer.biasRho}u + e - ${W}u, ${layer.weightRho}u + e, is_weight);\n  let rho = theta[m * P + rho_at];` : ''}
   var g_loc = 0.0;
   var g_s = 0.0;
   for (var k = 0u; k < K; k++) {
     var g = 0.0;
+    var g_std = 0.0;
     for (var b = 0u; b < B; b++) {
       if (valid[m * B + b] == 0.0) {
         continue;
       }
-      let d = dz[ACT_OFFSETS[${layer.index}] + ((m * K + k) * B + b) * OUT + j];
-      g = g + select(d, d * ${inputAt(shape, layer, 'i')}, is_weight);
+      let at = ACT_OFFSETS[${layer.index}] + ((m * K + k) * B + b) * OUT + j;
+      let d = dz[at];
+      let x_in = select(1.0, ${inputAt(shape, layer, 'i')}, is_weight);
+      g = g + d * x_in;
+      ${gradStdTerm}
     }
     g_loc = g_loc + g;
-    ${method === 'vi' ? `g_s = g_s + g * eps[(m * K + k) * PW + ${layer.drawnOffset}u + e];` : ''}
+    ${gradStdAfter}
   }
   let loc_at = select(${layer.bias}u + e - ${W}u, ${layer.weight}u + e, is_weight);
   let loc = theta[m * P + loc_at];
-  ${method === 'vi' ? `let rho_at = select(${layer.biasRho}u + e - ${W}u, ${layer.weightRho}u + e, is_weight);\n  let rho = theta[m * P + rho_at];` : ''}
   ${regulariser}
 `,
     layerConstants(layer),

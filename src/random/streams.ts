@@ -14,6 +14,8 @@ export const STREAMS_PER_LAYER = 4;
 export const STREAM_WEIGHTS = 0;
 export const STREAM_DROPOUT = 1;
 export const STREAM_MARGINAL = 2;
+/** Flipout's per-example sign vectors (training). */
+export const STREAM_FLIP = 3;
 /** Noise draws (sigma per sample) live far above any layer's streams. */
 export const STREAM_NOISE = 0xfff00000;
 /** Observation draws y = f + scale * eps, when per-sample y is asked for. */

@@ -34,6 +34,8 @@ export interface TrainLayout {
   readonly size: number;
   /** 'vi': sigma_loc, sigma_rho; 'map': log_sigma at `noise`; -1 when absent. */
   readonly noise: number;
+  /** Hierarchical 'vi': log prior precision of layer l at precision + l; -1 when absent. */
+  readonly precision: number;
   /** Floats of drawn [W, b] per (model, K-sample) ('vi'). */
   readonly drawnSize: number;
   readonly outputUnits: number;
@@ -53,7 +55,8 @@ export function checkArchitecture(arch: ArchitectureSpec, method: TrainMethod): 
   }
 }
 
-export function trainLayout(arch: ArchitectureSpec, method: TrainMethod): TrainLayout {
+export function trainLayout(arch: ArchitectureSpec, method: TrainMethod, hierarchical = false): TrainLayout {
+  if (hierarchical && method !== 'vi') throw new InvalidInputError(`the hierarchical prior is a 'vi' option, not '${method}'`);
   checkArchitecture(arch, method);
   const outputUnits = method === 'ensemble' ? 2 : 1;
   const widths = [...arch.hidden, outputUnits];
@@ -78,5 +81,7 @@ export function trainLayout(arch: ArchitectureSpec, method: TrainMethod): TrainL
   const noise = method === 'vi' || method === 'map' ? cursor : -1;
   if (method === 'vi') cursor += 2;
   else if (method === 'map') cursor += 1;
-  return { method, layers, size: cursor, noise, drawnSize: drawn, outputUnits, maxUnits: Math.max(arch.inputDim, ...widths) };
+  const precision = hierarchical ? cursor : -1;
+  if (hierarchical) cursor += layers.length;
+  return { method, layers, size: cursor, noise, precision, drawnSize: drawn, outputUnits, maxUnits: Math.max(arch.inputDim, ...widths) };
 }

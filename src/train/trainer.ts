@@ -12,6 +12,7 @@ import {
   trainClipKernel,
   trainDhPrevKernel,
   trainDzKernel,
+  trainFlipKernel,
   trainForwardKernel,
   trainLossKernel,
   trainMasksKernel,
@@ -55,6 +56,9 @@ export function initialTheta(layout: TrainLayout, run: PreparedRun): Float32Arra
       }
       if (layer.prelu >= 0) theta.fill(0.25, base + layer.prelu, base + layer.prelu + layer.units);
     }
+    if (layout.precision >= 0) {
+      theta.fill(-2 * Math.log(run.models[m]?.priorScale ?? 1), base + layout.precision, base + layout.precision + layout.layers.length);
+    }
     if (layout.method === 'vi') {
       theta[base + layout.noise] = Math.log(0.5);
       theta[base + layout.noise + 1] = Math.log(Math.expm1(0.1));
@@ -78,7 +82,8 @@ export async function train(ctx: GpuContext, arch: ArchitectureSpec, data: Train
   ctx.assertHealthy();
   const started = performance.now();
   const run = prepareRun(arch, data, options);
-  const layout = trainLayout(arch, options.method);
+  const layout = trainLayout(arch, options.method, options.hierarchical ?? false);
+  const estimator = options.method === 'vi' ? (options.viEstimator ?? 'reparameterization') : 'reparameterization';
   const M = run.models.length;
   const B = run.batch;
   const K = run.samplesPerStep;
@@ -91,6 +96,8 @@ export async function train(ctx: GpuContext, arch: ArchitectureSpec, data: Train
     sigmaPrior: VI_SIGMA_PRIOR,
     optimizer: run.optimizer,
     clipNorm: run.clipNorm,
+    estimator,
+    hierarchical: layout.precision >= 0,
   };
   const device = ctx.device;
   const limits = ctx.limits;
@@ -147,6 +154,9 @@ export async function train(ctx: GpuContext, arch: ArchitectureSpec, data: Train
       dh: buffers.createStorage('dh', actFloats * 4),
       dz: buffers.createStorage('dz', actFloats * 4),
       epoch_loss: buffers.createStorage('epoch_loss', M * 2 * 4),
+      lr_eps: buffers.createStorage('lr_eps', (estimator === 'local' ? actFloats : 1) * 4),
+      lr_sd: buffers.createStorage('lr_sd', (estimator === 'local' ? actFloats : 1) * 4),
+      flip: buffers.createStorage('flip', (estimator === 'flipout' ? M * K * B * layout.layers.reduce((a, l) => a + l.inputs + l.units, 0) : 1) * 4),
     };
     const slots = Math.min(run.maxStepsPerEpoch, 256);
     named['step'] = buffers.create('step', slots * UNIFORM_SLOT_BYTES, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST);
@@ -155,7 +165,12 @@ export async function train(ctx: GpuContext, arch: ArchitectureSpec, data: Train
     const steps: Step[] = [{ kernel: gatherKernel(shape, run.inputDim), threads: M * B }];
     if (shape.dropout) for (const l of layout.layers) steps.push({ kernel: trainMasksKernel(shape, l), threads: M * B * l.inputs });
     if (layout.method === 'vi') {
-      for (const l of layout.layers) steps.push({ kernel: trainSampleKernel(shape, l), threads: M * K * (l.inputs * l.units + l.units) });
+      if (estimator !== 'local') {
+        for (const l of layout.layers) steps.push({ kernel: trainSampleKernel(shape, l), threads: M * K * (l.inputs * l.units + l.units) });
+      }
+      if (estimator === 'flipout') {
+        for (const l of layout.layers) steps.push({ kernel: trainFlipKernel(shape, l), threads: M * K * B * (l.inputs + l.units) });
+      }
       steps.push({ kernel: trainSigmaKernel(shape), threads: M * K });
     }
     for (const l of layout.layers) steps.push({ kernel: trainForwardKernel(shape, l, DEFAULT_LEAKY_SLOPE), threads: M * K * B });

@@ -34,6 +34,21 @@
  *   'mc-dropout': (1/B) Σ_b (y_b − f(x_b))² + λ Σ (W² + b²), λ = p l² / (2 N τ) (PROTOCOL.md).
  *   'map':        (1/B) Σ_b −log N(y_b | f(x_b), σ) + (1/N) Σ −log N(w | 0, priorScale) (σ = exp(log_sigma)).
  *   'ensemble':   (1/B) Σ_b −log N(y_b | μ(x_b), σ(x_b)).
+ * VI ESTIMATORS (options.viEstimator, 'vi' only; s = softplus(rho), t the global step, k the K-sample):
+ *   'reparameterization' (default): as above, one weight draw per (model, K-sample) shared by the batch.
+ *   'local' (local reparameterisation, Kingma et al. 2015): per (model, k, batch slot b, unit j) of
+ *     layer l, z_j = mu_j + sqrt(v_j) eps with mu_j = b_loc_j + sum_i W_loc_ji h_i,
+ *     v_j = s_b_j^2 + sum_i s_ji^2 h_i^2, eps = normalAt(key, t*K + k, layerStream(l, STREAM_MARGINAL),
+ *     b*out + j, m + 1).
+ *   'flipout' (Wen et al. 2018): E = the reparameterisation draws of W and b (same stream and index as
+ *     above), signs from word = wordAt(key, t*K + k, layerStream(l, STREAM_FLIP), b*(in + out) + c, m + 1)
+ *     with sign = word < 2^31 ? +1 : -1: input sign q_i at c = i, output sign r_j at c = in + j;
+ *     z_j = b_loc_j + s_b_j E_b_j + sum_i W_loc_ji h_i + r_j sum_i s_ji E_ji q_i h_i (the bias is not flipped).
+ * HIERARCHICAL PRIOR (options.hierarchical, 'vi' only): each layer l gets a learned log-precision
+ *   log lambda_l (θ: one value per layer, after the noise parameters, initialised to
+ *   -2 log priorScale); the weight prior of layer l is N(0, 1/lambda_l) (replacing priorScale), and the
+ *   objective adds -log Gamma(lambda_l | 1, 1) (a MAP estimate of the precision under a Gamma(1, 1)
+ *   hyperprior; no Jacobian term).
  * OPTIMISER: Adam (β1 0.9, β2 0.999, ε 1e-8, bias-corrected) or SGD (momentum 0.9); learning rate
  *   lr * schedule(step); gradients clipped to global norm `clipNorm` per model when given.
  */
@@ -84,6 +99,10 @@ export interface TrainOptions {
   readonly models?: readonly ModelHyper[];
   /** Length-scale l of MC dropout's weight decay (default 0.01). */
   readonly lengthScale?: number;
+  /** 'vi' gradient estimator (see the header): default 'reparameterization'. */
+  readonly viEstimator?: 'reparameterization' | 'local' | 'flipout';
+  /** 'vi': learn each layer's prior precision under a Gamma(1, 1) hyperprior. */
+  readonly hierarchical?: boolean;
   /** Called after every epoch with the mean loss per model. */
   readonly onProgress?: (p: TrainProgress) => void;
 }
