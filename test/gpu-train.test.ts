@@ -68,6 +68,36 @@ describe.skipIf(!gpu)(`GPU training vs float64 oracle ${gpu ? '' : `(skipped: ${
     });
   });
 
+  it.each([
+    { viEstimator: 'local' as const, hierarchical: false, activation: 'tanh' as const },
+    { viEstimator: 'flipout' as const, hierarchical: false, activation: 'relu' as const },
+    { viEstimator: 'reparameterization' as const, hierarchical: true, activation: 'gelu' as const },
+    { viEstimator: 'local' as const, hierarchical: true, activation: 'prelu' as const },
+    { viEstimator: 'flipout' as const, hierarchical: true, activation: 'sigmoid' as const },
+  ])('vi $viEstimator, hierarchical $hierarchical: the first step moves θ by the oracle gradient', async ({ viEstimator, hierarchical, activation }) => {
+    const arch = { inputDim: 3, hidden: [5, 4], activation };
+    const data = dataset(14, 3, 4);
+    const options: TrainOptions = {
+      method: 'vi',
+      viEstimator,
+      hierarchical,
+      epochs: 1,
+      batchSize: 16,
+      optimizer: 'sgd',
+      lr: 1,
+      seed: 23,
+      samplesPerStep: 2,
+      models: [{ priorScale: 0.7 }, { rows: [0, 2, 3, 5, 7, 8, 11], priorScale: 1.5 }],
+    };
+    const result = await train(ctx, arch, data, options);
+    const state = oracleInit(arch, data, options);
+    state.models.forEach((ms, m) => {
+      const g = oracleGradient(state, m, 0);
+      const step = Float64Array.from(ms.theta, (v, i) => v - (result.theta[m]![i] as number));
+      expectClose(step, g!.grad, `model ${m} gradient`);
+    });
+  });
+
   it.each(METHODS)('%s: several Adam epochs track the oracle (θ and loss history)', async (method) => {
     const arch = { inputDim: 2, hidden: [6], activation: 'tanh' as const };
     const data = dataset(40, 2, 5);

@@ -17,39 +17,39 @@ function isRowArray(input: MatrixInput): input is readonly (readonly number[])[]
   return Array.isArray(input) && input.length > 0 && Array.isArray(input[0]);
 }
 
-/** Reads `input` as a matrix with `cols` columns (a flat array of length rows*cols also works). */
+/**
+ * Reads `input` as a matrix with `cols` columns (a flat array of length rows*cols also works),
+ * rejecting ragged rows, a flat length that is not a multiple of `cols`, non-numbers (no silent
+ * coercion of strings or nested arrays) and non-finite values (they would poison every statistic).
+ */
 export function toMatrix(input: MatrixInput, cols: number, name: string): Matrix {
   if (input === null || typeof input !== 'object' || typeof (input as { length?: unknown }).length !== 'number') {
     throw new InvalidInputError(`${name} must be an array of rows or a flat numeric array`);
   }
-  let data: Float64Array;
-  let rows: number;
-  if (isRowArray(input)) {
-    rows = input.length;
-    data = new Float64Array(rows * cols);
-    input.forEach((row, r) => {
-      if (!Array.isArray(row) || row.length !== cols) {
-        throw new InvalidInputError(
-          `${name} row ${r} has ${Array.isArray(row) ? row.length : 'no'} values; the model expects ${cols}`,
-        );
-      }
-      for (let c = 0; c < cols; c++) data[r * cols + c] = row[c] as number;
-    });
-  } else {
-    const flat = input as ArrayLike<number>;
-    if (flat.length % cols !== 0) {
-      throw new InvalidInputError(`${name} has ${flat.length} values, not a multiple of ${cols} columns`);
-    }
-    rows = flat.length / cols;
-    data = Float64Array.from(flat as ArrayLike<number>, (v) => v);
+  const rowsGiven = isRowArray(input);
+  if (!rowsGiven && input.length % cols !== 0) {
+    throw new InvalidInputError(`${name} has ${input.length} values, not a multiple of ${cols} columns`);
   }
+  const rows = rowsGiven ? input.length : input.length / cols;
   if (rows === 0) throw new InvalidInputError(`${name} has no rows`);
-  for (let k = 0; k < data.length; k++) {
-    const v = data[k] as number;
-    if (typeof v !== 'number' || !Number.isFinite(v)) {
-      throw new InvalidInputError(
-        `${name} row ${Math.floor(k / cols)} column ${k % cols} is ${String(v)}; values must be finite numbers`,
-      );
+  const data = new Float64Array(rows * cols);
+  for (let r = 0; r < rows; r++) {
+    let row: unknown = input;
+    let base = r * cols;
+    if (rowsGiven) {
+      row = input[r];
+      base = 0;
+      if (!Array.isArray(row) || row.length !== cols) {
+        throw new InvalidInputError(`${name} row ${r} has ${Array.isArray(row) ? row.length : 'no'} values; the model expects ${cols}`);
+      }
+    }
+    for (let c = 0; c < cols; c++) {
+      const v: unknown = (row as ArrayLike<unknown>)[base + c];
+      if (typeof v !== 'number' || !Number.isFinite(v)) {
+        const got = typeof v === 'number' ? String(v) : Array.isArray(v) ? 'an array' : `a ${typeof v}`;
+        throw new InvalidInputError(`${name} row ${r} column ${c} is ${got}; values must be finite numbers`);
+      }
+      data[r * cols + c] = v;
     }
   }
   return { rows, cols, data };

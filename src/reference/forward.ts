@@ -7,6 +7,7 @@
  * network. Marginal path: each layer's pre-activations are drawn per input from their exact Gaussian
  * given the layer's input (local reparameterisation). Both share the dropout masks and noise draws.
  */
+import { toMatrix } from '../infer/inputs.js';
 import { InvalidInputError, ModelFormatError } from '../errors.js';
 import { applyActivation, softplus } from '../math/activations.js';
 import type { SamplingPath } from '../infer/types.js';
@@ -46,43 +47,9 @@ export interface OracleSamples {
   readonly sigma: Float64Array;
 }
 
-/** Whether a matrix argument came as rows (each an array) rather than flat. */
-function isRows(value: OracleInput): value is readonly (readonly number[])[] {
-  return Array.isArray(value) && value.length > 0 && Array.isArray(value[0]);
-}
-
-/**
- * Copy a matrix argument into a flat row-major Float64Array, rejecting ragged rows, a flat length
- * that is not a multiple of `cols`, non-numbers (no silent coercion of strings or nested arrays) and
- * non-finite values (they would silently poison every statistic).
- */
+/** x or y as a flat row-major Float64Array: the engine's validation, so both reject the same input. */
 function readMatrix(value: OracleInput, cols: number, what: string): { data: Float64Array; rows: number } {
-  const rowsGiven = isRows(value);
-  if (!rowsGiven && value.length % cols !== 0) {
-    throw new InvalidInputError(`${what} has ${value.length} values, not a multiple of the row length ${cols}`);
-  }
-  const rows = rowsGiven ? value.length : value.length / cols;
-  const data = new Float64Array(rows * cols);
-  for (let r = 0; r < rows; r++) {
-    let row: unknown = value;
-    let base = r * cols;
-    if (rowsGiven) {
-      row = value[r];
-      base = 0;
-      if (!Array.isArray(row) || row.length !== cols) {
-        const len = Array.isArray(row) ? String(row.length) : 'no';
-        throw new InvalidInputError(`${what} row ${r} has ${len} values, expected ${cols}`);
-      }
-    }
-    for (let c = 0; c < cols; c++) {
-      const v: unknown = (row as ArrayLike<unknown>)[base + c];
-      if (typeof v !== 'number' || !Number.isFinite(v)) {
-        const got = typeof v === 'number' ? String(v) : Array.isArray(v) ? 'an array' : `a ${typeof v}`;
-        throw new InvalidInputError(`${what}[${r}][${c}] is ${got}, not a finite number`);
-      }
-      data[r * cols + c] = v;
-    }
-  }
+  const { data, rows } = toMatrix(value, cols, what);
   return { data, rows };
 }
 
