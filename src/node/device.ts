@@ -5,6 +5,7 @@
  * creating a second GPU instance.
  */
 import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { GpuUnavailableError } from '../errors.js';
 import { createContextFromAdapter, requestAdapter, type CreateContextOptions, type GpuContext } from '../gpu/device.js';
 
@@ -43,6 +44,8 @@ export interface NodeContextOptions extends CreateContextOptions {
 /** Creates a WebGPU context in Node, falling back to Chromium's SwiftShader when no adapter is found. */
 export async function createNodeContext(options: NodeContextOptions = {}): Promise<GpuContext> {
   const { create } = await loadDawn();
+  // Dawn's Vulkan loader prints an error line to stderr when XDG_RUNTIME_DIR is unset (CI, cron).
+  process.env['XDG_RUNTIME_DIR'] ??= tmpdir();
   if (options.forceSwiftShader && existsSync(SWIFTSHADER_ICD)) process.env['VK_ICD_FILENAMES'] = SWIFTSHADER_ICD;
   let gpu = create([]);
   let adapter = await requestAdapter(gpu, options);
