@@ -53,6 +53,27 @@ function positive(value: number, name: string): number {
   return value;
 }
 
+const VI_ESTIMATORS: readonly string[] = ['reparameterization', 'local', 'flipout'];
+
+/**
+ * viEstimator and hierarchical (types.ts): known values, and 'vi' options only. On another method an
+ * explicit default ('reparameterization', false) is accepted, anything else is an error.
+ */
+function checkViOptions(options: TrainOptions): void {
+  const { viEstimator, hierarchical } = options;
+  if (viEstimator !== undefined && !VI_ESTIMATORS.includes(viEstimator)) {
+    throw new InvalidInputError(`viEstimator must be one of ${VI_ESTIMATORS.join(', ')}, got '${String(viEstimator)}'`);
+  }
+  if (hierarchical !== undefined && typeof hierarchical !== 'boolean') {
+    throw new InvalidInputError(`hierarchical must be true or false, got ${String(hierarchical)}`);
+  }
+  if (options.method === 'vi') return;
+  if (viEstimator !== undefined && viEstimator !== 'reparameterization') {
+    throw new InvalidInputError(`viEstimator '${viEstimator}' is a 'vi' option, not '${String(options.method)}'`);
+  }
+  if (hierarchical === true) throw new InvalidInputError(`the hierarchical prior is a 'vi' option, not '${String(options.method)}'`);
+}
+
 export function prepareRun(arch: ArchitectureSpec, data: TrainData, options: TrainOptions): PreparedRun {
   checkArchitecture(arch, options.method);
   const xm = toMatrix(data.x, arch.inputDim, 'x');
@@ -68,6 +89,7 @@ export function prepareRun(arch: ArchitectureSpec, data: TrainData, options: Tra
   const schedule = options.schedule ?? 'constant';
   if (schedule !== 'constant' && schedule !== 'cosine') throw new InvalidInputError(`schedule must be 'constant' or 'cosine', got '${String(schedule)}'`);
   const lengthScale = positive(options.lengthScale ?? 0.01, 'lengthScale');
+  checkViOptions(options);
   const hypers = options.models ?? [{}];
   if (hypers.length === 0) throw new InvalidInputError('models must list at least one model');
   const d = arch.inputDim;

@@ -62,9 +62,11 @@ function likelihood(layout: TrainLayout, theta: ArrayLike<number>, info: Trained
   }
 }
 
-function layerSpec(layer: TrainLayerLayout, layout: TrainLayout, info: TrainedModelInfo): LayerSpec {
+function layerSpec(layer: TrainLayerLayout, layout: TrainLayout, theta: ArrayLike<number>, info: TrainedModelInfo): LayerSpec {
   const posterior = layout.method === 'vi' ? 'normal' : 'delta';
-  const prior = { kind: 'normal', loc: 0, scale: info.priorScale } as const;
+  // A hierarchical model carries its learned prior: std 1/sqrt(lambda_l) per layer.
+  const scale = layout.precision >= 0 ? Math.exp(-0.5 * (theta[layout.precision + layer.index] ?? NaN)) : info.priorScale;
+  const prior = { kind: 'normal', loc: 0, scale } as const;
   return {
     units: layer.units,
     activation: layer.activation,
@@ -98,7 +100,7 @@ export function thetaToModel(layout: TrainLayout, theta: ArrayLike<number>, info
   return {
     spec: {
       inputDim: first ? first.inputs : 0,
-      layers: layout.layers.map((layer) => layerSpec(layer, layout, info)),
+      layers: layout.layers.map((layer) => layerSpec(layer, layout, theta, info)),
       likelihood: likelihood(layout, theta, info),
       standardization: info.standardization,
     },

@@ -48,7 +48,7 @@ export function oracleInit(arch: ArchitectureSpec, data: TrainData, options: Tra
   return {
     setup,
     models: setup.models.map((m) => ({
-      theta: initialTheta(setup.layout, setup.key, m.index),
+      theta: initialTheta(setup.layout, setup.key, m.index, m.prepared.priorScale),
       optimizer: optimizerState(setup.layout.size),
     })),
   };

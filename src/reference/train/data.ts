@@ -1,0 +1,86 @@
+/**
+ * A training request resolved for the oracle. Validation, defaults, row lists and standardisation
+ * statistics come from src/train/prepare.ts, the GPU trainer's own preparation, so both train on
+ * identical inputs; this adds each model's standardised copy of its rows and the rows of a
+ * minibatch.
+ */
+import type { Standardization } from '../../model/spec.js';
+import type { Key } from '../../random/draws.js';
+import { seedToKey } from '../../random/streams.js';
+import { trainLayout } from '../../train/layout.js';
+import type { TrainLayout } from '../../train/layout.js';
+import { prepareRun } from '../../train/prepare.js';
+import type { PreparedModel, PreparedRun } from '../../train/prepare.js';
+import { permute, shuffleKeys } from '../../train/shuffle.js';
+import type { ArchitectureSpec, TrainData, TrainMethod, TrainOptions } from '../../train/types.js';
+
+/** One model's share of the request. */
+export interface ModelSetup {
+  readonly index: number;
+  /** Rows (indices into the data, a row may repeat), statistics and hyper-parameters, resolved. */
+  readonly prepared: PreparedModel;
+  readonly n: number;
+  /** Standardised inputs [n, inputDim] and targets [n], in the order of prepared.rows. */
+  readonly x: Float64Array;
+  readonly y: Float64Array;
+  readonly standardization: Standardization;
+}
+
+/** The 'vi' gradient estimator (types.ts, VI ESTIMATORS). */
+export type ViEstimator = NonNullable<TrainOptions['viEstimator']>;
+
+export interface TrainingSetup {
+  readonly method: TrainMethod;
+  /** 'vi' only; 'reparameterization' for the other methods. */
+  readonly viEstimator: ViEstimator;
+  /** 'vi' with a learned per-layer prior precision (layout.precision >= 0). */
+  readonly hierarchical: boolean;
+  readonly run: PreparedRun;
+  readonly layout: TrainLayout;
+  readonly key: Key;
+  readonly models: readonly ModelSetup[];
+}
+
+function modelSetup(run: PreparedRun, prepared: PreparedModel, index: number): ModelSetup {
+  const { rows, xMean, xStd, yMean, yStd } = prepared;
+  const d = run.inputDim;
+  const x = new Float64Array(rows.length * d);
+  rows.forEach((r, i) => {
+    for (let c = 0; c < d; c++) x[i * d + c] = ((run.x[r * d + c] ?? NaN) - (xMean[c] ?? NaN)) / (xStd[c] ?? NaN);
+  });
+  return {
+    index,
+    prepared,
+    n: rows.length,
+    x,
+    y: Float64Array.from(rows, (r) => ((run.y[r] ?? NaN) - yMean) / yStd),
+    standardization: { xMean: [...xMean], xStd: [...xStd], yMean: [yMean], yStd: [yStd] },
+  };
+}
+
+/** Check a training request (InvalidInputError) and resolve it with the defaults of types.ts. */
+export function resolveTraining(arch: ArchitectureSpec, data: TrainData, options: TrainOptions): TrainingSetup {
+  const run = prepareRun(arch, data, options);
+  const hierarchical = options.hierarchical === true;
+  return {
+    method: options.method,
+    viEstimator: options.viEstimator ?? 'reparameterization',
+    hierarchical,
+    run,
+    layout: trainLayout(arch, options.method, hierarchical),
+    key: seedToKey(run.seed),
+    models: run.models.map((p, m) => modelSetup(run, p, m)),
+  };
+}
+
+/**
+ * Positions (indices into the model's rows) of the minibatch at (epoch, step in epoch): slot k holds
+ * position permute(step * B + k); the last step of a model's epoch is short, and a step past it is
+ * empty (the model sits that step out).
+ */
+export function batchPositions(setup: TrainingSetup, model: ModelSetup, epoch: number, step: number): Int32Array {
+  const B = setup.run.batch;
+  const count = Math.max(0, Math.min(B, model.n - step * B));
+  const keys = shuffleKeys(setup.key, model.index, epoch);
+  return Int32Array.from({ length: count }, (_, k) => permute(step * B + k, model.n, keys));
+}

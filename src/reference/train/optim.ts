@@ -1,0 +1,66 @@
+/**
+ * The optimiser of types.ts (OPTIMISER), per model and in float64: global norm clipping, Adam with
+ * bias correction by the model's own update count, SGD with momentum. (The learning-rate schedule
+ * is src/train/prepare.ts's learningRate, shared with the GPU trainer.)
+ */
+
+export const ADAM_BETA1 = 0.9;
+export const ADAM_BETA2 = 0.999;
+export const ADAM_EPSILON = 1e-8;
+export const SGD_MOMENTUM = 0.9;
+
+/** One model's optimiser state. */
+export interface OptimizerState {
+  /** Adam's first moment, or SGD's momentum buffer. */
+  readonly moment1: Float64Array;
+  /** Adam's second moment (unused by SGD). */
+  readonly moment2: Float64Array;
+  /** Updates applied so far (Adam's bias correction uses count after the increment, 1-based). */
+  count: number;
+}
+
+export function optimizerState(size: number): OptimizerState {
+  return { moment1: new Float64Array(size), moment2: new Float64Array(size), count: 0 };
+}
+
+/** Scale g in place to global norm at most clipNorm (0: no clipping, as PreparedRun says); returns the norm before. */
+export function clipGradient(g: Float64Array, clipNorm: number): number {
+  let sq = 0;
+  for (const v of g) sq += v * v;
+  const norm = Math.sqrt(sq);
+  if (clipNorm > 0 && norm > clipNorm) {
+    const factor = clipNorm / norm;
+    for (let i = 0; i < g.length; i++) g[i] = (g[i] ?? 0) * factor;
+  }
+  return norm;
+}
+
+/** One update of θ in place with gradient g at learning rate lr. */
+export function optimizerUpdate(
+  kind: 'adam' | 'sgd',
+  theta: Float64Array,
+  g: Float64Array,
+  state: OptimizerState,
+  lr: number,
+): void {
+  state.count += 1;
+  const { moment1: m, moment2: v } = state;
+  if (kind === 'sgd') {
+    for (let i = 0; i < theta.length; i++) {
+      const u = SGD_MOMENTUM * (m[i] ?? 0) + (g[i] ?? 0);
+      m[i] = u;
+      theta[i] = (theta[i] ?? 0) - lr * u;
+    }
+    return;
+  }
+  const c1 = 1 - ADAM_BETA1 ** state.count;
+  const c2 = 1 - ADAM_BETA2 ** state.count;
+  for (let i = 0; i < theta.length; i++) {
+    const gi = g[i] ?? 0;
+    const mi = ADAM_BETA1 * (m[i] ?? 0) + (1 - ADAM_BETA1) * gi;
+    const vi = ADAM_BETA2 * (v[i] ?? 0) + (1 - ADAM_BETA2) * gi * gi;
+    m[i] = mi;
+    v[i] = vi;
+    theta[i] = (theta[i] ?? 0) - (lr * (mi / c1)) / (Math.sqrt(vi / c2) + ADAM_EPSILON);
+  }
+}
