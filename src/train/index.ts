@@ -1,5 +1,6 @@
 /** Training on the GPU: variational inference, MC dropout, deep ensembles and MAP, many models per dispatch. */
-export { train, initialTheta } from './trainer.js';
+export { train } from './trainer.js';
+export { initialTheta } from './init.js';
 export { trainLayout, TRAIN_METHODS, type TrainLayout, type TrainLayerLayout } from './layout.js';
 export { prepareRun, type PreparedRun, type PreparedModel } from './prepare.js';
 export { thetaToModel } from './to-model.js';

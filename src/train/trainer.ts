@@ -28,44 +28,20 @@ import { BufferSet, readBuffer } from '../gpu/buffers.js';
 import type { GpuContext } from '../gpu/device.js';
 import type { Kernel } from '../gpu/kernel.js';
 import { PipelineCache, type CompiledKernel } from '../gpu/pipelines.js';
-import { normalAt } from '../random/draws.js';
 import { seedToKey } from '../random/streams.js';
 import { DEFAULT_LEAKY_SLOPE } from '../model/validate.js';
 import { UNIFORM_SLOT_BYTES } from '../scheduler/chunk-uniforms.js';
 import { trainLayout, type TrainLayout } from './layout.js';
 import { learningRate, prepareRun, type PreparedRun } from './prepare.js';
-import { STREAM_INIT, modelWord } from './streams.js';
+import { initialTheta } from './init.js';
 import { VI_SIGMA_PRIOR, thetaToModel } from './to-model.js';
 import type { ArchitectureSpec, TrainData, TrainOptions, TrainResult } from './types.js';
 
-/** θ at initialisation (types.ts): the same values the oracle starts from. */
-export function initialTheta(layout: TrainLayout, run: PreparedRun): Float32Array {
+/** Every model's θ at initialisation (src/train/init.ts), as float32 for the GPU. */
+function initialThetas(layout: TrainLayout, run: PreparedRun): Float32Array {
   const key = seedToKey(run.seed);
   const theta = new Float32Array(run.models.length * layout.size);
-  run.models.forEach((_, m) => {
-    const base = m * layout.size;
-    for (const layer of layout.layers) {
-      const scale = 1 / Math.sqrt(layer.inputs);
-      for (let e = 0; e < layer.inputs * layer.units; e++) {
-        theta[base + layer.weight + e] = normalAt(key, 0, STREAM_INIT, layer.weight + e, modelWord(m)) * scale;
-      }
-      if (layout.method === 'vi') {
-        const rho = Math.log(Math.expm1(1e-3));
-        theta.fill(rho, base + layer.weightRho, base + layer.weightRho + layer.inputs * layer.units);
-        theta.fill(rho, base + layer.biasRho, base + layer.biasRho + layer.units);
-      }
-      if (layer.prelu >= 0) theta.fill(0.25, base + layer.prelu, base + layer.prelu + layer.units);
-    }
-    if (layout.precision >= 0) {
-      theta.fill(-2 * Math.log(run.models[m]?.priorScale ?? 1), base + layout.precision, base + layout.precision + layout.layers.length);
-    }
-    if (layout.method === 'vi') {
-      theta[base + layout.noise] = Math.log(0.5);
-      theta[base + layout.noise + 1] = Math.log(Math.expm1(0.1));
-    } else if (layout.method === 'map') {
-      theta[base + layout.noise] = Math.log(0.5);
-    }
-  });
+  run.models.forEach((p, m) => theta.set(initialTheta(layout, key, m, p.priorScale), m * layout.size));
   return theta;
 }
 
@@ -138,7 +114,7 @@ export async function train(ctx: GpuContext, arch: ArchitectureSpec, data: Train
       xb: buffers.createStorage('xb', M * B * run.inputDim * 4),
       yb: buffers.createStorage('yb', M * B * 4),
       valid: buffers.createStorage('valid', M * B * 4),
-      theta: buffers.upload('theta', initialTheta(layout, run)),
+      theta: buffers.upload('theta', initialThetas(layout, run)),
       grad: buffers.createStorage('grad', M * layout.size * 4),
       moment1: buffers.createStorage('moment1', M * layout.size * 4),
       moment2: buffers.createStorage('moment2', M * layout.size * 4),

@@ -15,7 +15,7 @@ import type { ArchitectureSpec, TrainData, TrainOptions, TrainResult } from '../
 import { batchPositions, resolveTraining } from './data.js';
 import type { ModelSetup, TrainingSetup } from './data.js';
 import { stepDraws } from './draws.js';
-import { initialTheta } from './init.js';
+import { initialTheta } from '../../train/init.js';
 import { minibatchObjective, objectiveConfig } from './objective.js';
 import type { Minibatch } from './objective.js';
 import { clipGradient, optimizerState, optimizerUpdate } from './optim.js';

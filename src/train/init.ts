@@ -4,10 +4,10 @@
  * PReLU slopes 0.25; 'vi' sigma_loc log 0.5 and sigma_rho log(expm1(0.1)); 'map' log_sigma log 0.5;
  * hierarchical 'vi' log prior precision of every layer -2 log(priorScale) (the model's prior std).
  */
-import type { Key } from '../../random/draws.js';
-import { normalAt } from '../../random/draws.js';
-import type { TrainLayout } from '../../train/layout.js';
-import { STREAM_INIT, modelWord } from '../../train/streams.js';
+import type { Key } from '../random/draws.js';
+import { normalAt } from '../random/draws.js';
+import type { TrainLayout } from './layout.js';
+import { STREAM_INIT, modelWord } from './streams.js';
 
 export const INIT_RHO = Math.log(Math.expm1(1e-3));
 export const INIT_PRELU_SLOPE = 0.25;
