@@ -32,7 +32,9 @@ interface Strategy {
 
 const STRATEGIES: readonly Strategy[] = [
   { name: 'joint, fused', options: { path: 'joint', kernel: 'fused' } },
+  { name: 'joint, registers', options: { path: 'joint', kernel: 'registers' } },
   { name: 'joint, materialized', options: { path: 'joint', kernel: 'materialized' } },
+  { name: 'joint, auto', options: { path: 'joint', kernel: 'auto' } },
   { name: 'marginal', options: { path: 'marginal' } },
 ];
 
