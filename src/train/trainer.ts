@@ -21,7 +21,7 @@ import {
   trainSigmaKernel,
   trainWeightGradKernel,
   type TrainShape,
-} from '../../shaders/kernels/train.wgsl.js';
+} from '../../shaders/kernels/train/index.js';
 import { WORKGROUP_SIZE } from '../../shaders/kernels/common.js';
 import { DeviceLimitError, GpuExecutionError } from '../errors.js';
 import { BufferSet, readBuffer } from '../gpu/buffers.js';

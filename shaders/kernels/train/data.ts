@@ -1,0 +1,82 @@
+/** Training inputs of a step: the minibatch gather (keyed Feistel shuffle, per-model standardisation) and the dropout masks. */
+import type { Kernel } from '../../../src/gpu/kernel.js';
+import { STREAM_DROPOUT, layerStream } from '../../../src/random/streams.js';
+import { type TrainLayerLayout } from '../../../src/train/layout.js';
+import {
+  META_U32,
+  META_F32,
+  type TrainShape,
+  u32Array,
+  f32Array,
+  stepBinding,
+  kernel
+} from './common.js';
+
+/** Gather: the batch rows of every model, standardised with the model's own statistics. */
+export function gatherKernel(shape: TrainShape, inputDim: number): Kernel {
+  const bindings = [
+    stepBinding,
+    f32Array('data_x', 'read'),
+    f32Array('data_y', 'read'),
+    u32Array('rows', 'read'),
+    u32Array('meta_u', 'read'),
+    f32Array('meta_f', 'read'),
+    f32Array('xstats', 'read'),
+    f32Array('xb', 'read_write'),
+    f32Array('yb', 'read_write'),
+    f32Array('valid', 'read_write'),
+  ];
+  return kernel(
+    'train_gather',
+    shape,
+    bindings,
+    `
+  let t = flat_index(gid, groups);
+  if (t >= M * B) {
+    return;
+  }
+  let m = t / B;
+  let b = t % B;
+  let n_m = meta_u[m * ${META_U32}u + 1u];
+  let position = step.s * B + b;
+  let in_batch = step.s < meta_u[m * ${META_U32}u + 2u] && position < n_m;
+  valid[t] = select(0.0, 1.0, in_batch);
+  if (!in_batch) {
+    for (var i = 0u; i < IN0; i++) {
+      xb[t * IN0 + i] = 0.0;
+    }
+    yb[t] = 0.0;
+    return;
+  }
+  let keys = philox4x32(vec4<u32>(0u, step.epoch, STREAM_SHUFFLE, m + 1u), seed_key());
+  let row = rows[meta_u[m * ${META_U32}u] + permute(position, n_m, keys)];
+  for (var i = 0u; i < IN0; i++) {
+    xb[t * IN0 + i] = (data_x[row * IN0 + i] - xstats[m * 2u * IN0 + i]) / xstats[m * 2u * IN0 + IN0 + i];
+  }
+  yb[t] = (data_y[row] - meta_f[m * ${META_F32}u + 4u]) / meta_f[m * ${META_F32}u + 5u];
+`,
+    `const IN0: u32 = ${inputDim}u;`,
+  );
+}
+
+/** Dropout masks of layer l's input, per (model, batch slot, unit): keep ? 1/(1-p) : 0. */
+export function trainMasksKernel(shape: TrainShape, layer: TrainLayerLayout): Kernel {
+  const bindings = [stepBinding, u32Array('meta_u', 'read'), f32Array('meta_f', 'read'), f32Array('masks', 'read_write')];
+  return kernel(
+    `train_masks_l${layer.index}`,
+    shape,
+    bindings,
+    `
+  let t = flat_index(gid, groups);
+  if (t >= M * B * IN) {
+    return;
+  }
+  let m = t / (B * IN);
+  let e = t % (B * IN);
+  let w = philox4x32(vec4<u32>(e / 4u, step.t, ${layerStream(layer.index, STREAM_DROPOUT)}u, m + 1u), seed_key());
+  let keep = (w[e % 4u] >> 8u) < meta_u[m * ${META_U32}u + 3u];
+  masks[MASK_OFFSETS[${layer.index}] + t] = select(0.0, meta_f[m * ${META_F32}u], keep);
+`,
+    `const IN: u32 = ${layer.inputs}u;`,
+  );
+}
