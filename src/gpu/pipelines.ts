@@ -12,10 +12,22 @@ export interface CompiledKernel {
   readonly layout: GPUBindGroupLayout;
 }
 
+const perDevice = new WeakMap<GPUDevice, PipelineCache>();
+
 export class PipelineCache {
   private readonly compiled = new Map<string, Promise<CompiledKernel>>();
 
   constructor(private readonly device: GPUDevice) {}
+
+  /** The device's shared cache: engines and training runs on one device compile each kernel once. */
+  static for(device: GPUDevice): PipelineCache {
+    let cache = perDevice.get(device);
+    if (!cache) {
+      cache = new PipelineCache(device);
+      perDevice.set(device, cache);
+    }
+    return cache;
+  }
 
   get size(): number {
     return this.compiled.size;

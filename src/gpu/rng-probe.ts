@@ -20,7 +20,7 @@ export async function probeRandom(ctx: GpuContext, counters: Uint32Array, key: r
   const count = counters.length / 4;
   const buffers = new BufferSet(device);
   try {
-    const compiled = await new PipelineCache(device).get(rngProbeKernel());
+    const compiled = await PipelineCache.for(device).get(rngProbeKernel());
     const input = new Uint32Array(4 + counters.length);
     input[0] = count;
     input[1] = key[0];

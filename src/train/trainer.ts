@@ -82,7 +82,7 @@ export async function train(ctx: GpuContext, arch: ArchitectureSpec, data: Train
     throw new DeviceLimitError(`training ${M} models with batch ${B} needs buffers beyond maxStorageBufferBindingSize; train fewer models at once`);
   }
   const buffers = new BufferSet(device);
-  const pipelines = new PipelineCache(device);
+  const pipelines = PipelineCache.for(device);
   device.pushErrorScope('validation');
   let scopeOpen = true;
   const closeScope = async () => {
