@@ -32,6 +32,7 @@ const code = await runCli(process.argv.slice(2), {
     process.stderr.write(text);
   },
   env: process.env,
+  stdoutIsTTY: process.stdout.isTTY === true,
 });
 process.exitCode = code;
 await Promise.all([flushed(process.stdout), flushed(process.stderr)]);

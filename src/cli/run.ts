@@ -10,12 +10,13 @@ import { demoCommand } from './commands/demo.js';
 import { infoCommand } from './commands/info.js';
 import { predictCommand } from './commands/predict.js';
 import { scoreCommand } from './commands/score.js';
+import { trainCommand } from './commands/train.js';
 import type { CliIo } from './io.js';
 import { packageVersion } from './package-root.js';
 
 export type { CliIo } from './io.js';
 
-export const COMMANDS: readonly Command[] = [predictCommand, scoreCommand, infoCommand, demoCommand];
+export const COMMANDS: readonly Command[] = [predictCommand, scoreCommand, infoCommand, trainCommand, demoCommand];
 
 /** Error codes that mean the user asked for something wrong or impossible here: exit status 2. */
 export const USER_ERROR_CODES: ReadonlySet<string> = new Set(['INVALID_INPUT', 'MODEL_FORMAT', 'DEVICE_LIMIT', 'GPU_UNAVAILABLE']);
@@ -29,7 +30,7 @@ function mainHelp(): string {
   const list = COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`).join('\n');
   return `Usage: webgpu-bnn <command> [options]
 
-Bayesian neural networks on WebGPU: Monte-Carlo posterior predictive and scoring on the GPU.
+Bayesian neural networks on WebGPU: training, Monte-Carlo posterior predictive and scoring on the GPU.
 
 Commands:
 ${list}

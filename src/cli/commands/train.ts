@@ -1,0 +1,283 @@
+/**
+ * `webgpu-bnn train --data <csv> --target <column> --method <m> --out <model> [...]`: trains an MLP
+ * BNN on the GPU from a CSV file and writes it in the webgpu-bnn format (standardisation recorded,
+ * so the model predicts in the target's units). Every file and option is checked before the GPU is
+ * touched. Progress: a bar on a terminal, plain lines (about every 10% of the epochs) otherwise.
+ */
+import { stat, writeFile } from 'node:fs/promises';
+import { basename, dirname, extname } from 'node:path';
+import { InvalidInputError } from '../../errors.js';
+import type { GpuContext } from '../../gpu/device.js';
+import { modelToBytes } from '../../model/format.js';
+import { ACTIVATIONS, type Activation } from '../../model/spec.js';
+import { createNodeContext } from '../../node/device.js';
+import { train } from '../../train/trainer.js';
+import { TRAIN_METHODS } from '../../train/layout.js';
+import type { ArchitectureSpec, ModelHyper, TrainMethod, TrainOptions, TrainProgress } from '../../train/types.js';
+import { UsageError, parseCommand, parseIntegerOption, requiredOption, stringOption } from '../args.js';
+import type { Command } from '../command.js';
+import { describeAdapter } from '../gpu.js';
+import type { CliIo } from '../io.js';
+import { describeFsError, readTableFile, type NumericTable } from '../matrix-file.js';
+
+const HELP = `Usage: webgpu-bnn train --data <csv> --target <column> --method <m> --out <model> [options]
+
+Trains a Bayesian neural network (an MLP: dense layers, one output) on the GPU and writes it
+as a webgpu-bnn model file. Inputs and target are standardised for training and the
+standardisation is recorded in the model, so 'webgpu-bnn predict' answers in the target's units.
+
+Methods:
+  vi             Bayes by Backprop: mean-field normal posterior on every weight, N(0, s^2) prior,
+                 LogNormal posterior on the noise sigma
+  mc-dropout     dropout (rate p on every layer's input) with L2 weight decay p l^2/(2 N tau),
+                 l = 0.01; predicts with dropout on and fixed noise sigma = 1/sqrt(tau)
+  ensemble       deep ensemble: M networks with mean and variance heads (Gaussian NLL), each
+                 written to its own file (see --out); predict them as a mixture
+  map            point estimate with a learned noise sigma (the deterministic baseline)
+
+Options:
+  --data <csv>          training data: CSV with a header row (comma or whitespace separated);
+                        every column except the target is an input
+  --target <column>     the target column: a name from the header, or a 0-based column index
+  --method <m>          vi, mc-dropout, ensemble or map
+  --out <file>          model file to write (.safetensors). For ensemble, one file per member:
+                        the member's number goes before the extension, so --out model.safetensors
+                        writes model.0.safetensors, model.1.safetensors, ...
+  --hidden <w,...>      hidden layer widths, comma separated (default 50)
+  --activation <a>      ${ACTIVATIONS.join(', ')} (default relu)
+  --epochs <N>          passes over the data (default 100)
+  --batch-size <B>      minibatch size (default 128, at most the number of rows)
+  --lr <x>              Adam learning rate (default 1e-3; vi: 1e-2)
+  --dropout <p>         mc-dropout: dropout rate in [0, 1) (default 0.05)
+  --tau <t>             mc-dropout: model precision in the target's units (default 100 / var(y),
+                        i.e. noise std 0.1 x the target's std)
+  --prior-scale <s>     vi, map: prior std of every weight (default 1)
+  --members <M>         ensemble: number of members (default 5)
+  --seed <K>            RNG seed of initialisation, shuffling and noise (default 0)
+  -h, --help            show this help
+`;
+
+const GRAMMAR = {
+  command: 'train',
+  positionals: [],
+  options: {
+    data: { type: 'string' },
+    target: { type: 'string' },
+    method: { type: 'string' },
+    out: { type: 'string' },
+    hidden: { type: 'string' },
+    activation: { type: 'string' },
+    epochs: { type: 'string' },
+    'batch-size': { type: 'string' },
+    lr: { type: 'string' },
+    dropout: { type: 'string' },
+    tau: { type: 'string' },
+    'prior-scale': { type: 'string' },
+    members: { type: 'string' },
+    seed: { type: 'string' },
+  },
+} as const;
+
+/** Largest value accepted for counts (epochs, widths, members, batch size). */
+const MAX_COUNT = 1_000_000;
+
+function parseNumber(text: string, name: string, ok: (v: number) => boolean, range: string): number {
+  const v = text.trim() === '' ? NaN : Number(text);
+  if (!Number.isFinite(v) || !ok(v)) throw new UsageError(`--${name} must be ${range}, got '${text}'`);
+  return v;
+}
+
+function parseMethod(text: string): TrainMethod {
+  const m = TRAIN_METHODS.find((v) => v === text);
+  if (!m) throw new UsageError(`--method must be one of ${TRAIN_METHODS.join(', ')}, got '${text}'`);
+  return m;
+}
+
+function parseActivation(text: string): Activation {
+  const a = ACTIVATIONS.find((v) => v === text);
+  if (!a) throw new UsageError(`--activation must be one of ${ACTIVATIONS.join(', ')}, got '${text}'`);
+  return a;
+}
+
+function parseHidden(text: string): number[] {
+  const parts = text.split(',').map((t) => t.trim());
+  if (parts.some((t) => t === '')) throw new UsageError(`--hidden must be comma-separated layer widths such as 50,50, got '${text}'`);
+  return parts.map((t) => parseIntegerOption(t, 'hidden', 1, MAX_COUNT));
+}
+
+/** The target column of `table`: a header name, else a 0-based index. */
+export function resolveTarget(table: NumericTable, target: string, source: string): number {
+  const byName = table.header?.indexOf(target) ?? -1;
+  if (byName >= 0) return byName;
+  if (/^\d+$/.test(target.trim())) {
+    const index = Number(target.trim());
+    if (index < table.cols) return index;
+    throw new UsageError(`--target ${target}: ${source} has ${table.cols} columns (indices 0..${table.cols - 1})`);
+  }
+  const names = table.header ? `columns: ${table.header.join(', ')}` : 'it has no header row; give the target as a 0-based column index';
+  throw new UsageError(`--target '${target}' is not a column of ${source} (${names})`);
+}
+
+/** `<out>` for ensemble member k: the number before the extension (model.safetensors -> model.2.safetensors). */
+export function memberPath(out: string, member: number): string {
+  const ext = extname(out);
+  const stem = ext === '' ? out : out.slice(0, -ext.length);
+  return `${stem}.${member}${ext}`;
+}
+
+/** Splits the table into inputs (all columns but the target) and the target. */
+function splitColumns(table: NumericTable, target: number): { x: Float64Array; y: Float64Array; inputs: number } {
+  const inputs = table.cols - 1;
+  const x = new Float64Array(table.rows * inputs);
+  const y = new Float64Array(table.rows);
+  for (let r = 0; r < table.rows; r++) {
+    let j = 0;
+    for (let c = 0; c < table.cols; c++) {
+      const v = table.data[r * table.cols + c] as number;
+      if (c === target) y[r] = v;
+      else x[r * inputs + j++] = v;
+    }
+  }
+  return { x, y, inputs };
+}
+
+function variance(values: Float64Array): number {
+  let mean = 0;
+  for (const v of values) mean += v / values.length;
+  let s = 0;
+  for (const v of values) s += (v - mean) ** 2 / values.length;
+  return s;
+}
+
+async function checkOutputDir(out: string): Promise<void> {
+  const dir = dirname(out);
+  try {
+    if (!(await stat(dir)).isDirectory()) throw new UsageError(`--out ${out}: '${dir}' is not a directory`);
+  } catch (cause) {
+    if (cause instanceof UsageError) throw cause;
+    throw new UsageError(`--out ${out}: cannot write into '${dir}': ${describeFsError(cause)}`, { cause });
+  }
+}
+
+function formatSeconds(ms: number): string {
+  const s = ms / 1000;
+  if (s < 60) return `${s.toFixed(1)} s`;
+  const m = Math.floor(s / 60);
+  return `${m} min ${Math.round(s - 60 * m)} s`;
+}
+
+function meanLoss(loss: Float64Array): number {
+  let sum = 0;
+  for (const v of loss) sum += v;
+  return sum / loss.length;
+}
+
+/** Progress: a redrawn bar on a terminal, otherwise a plain line about every 10% of the epochs. */
+export function progressReporter(io: CliIo, members: number): (p: TrainProgress) => void {
+  const tty = io.stdoutIsTTY === true;
+  let lastTenth = 0;
+  const what = members > 1 ? 'mean loss' : 'loss';
+  return (p) => {
+    const eta = (p.elapsedMs / p.epoch) * (p.epochs - p.epoch);
+    const loss = meanLoss(p.loss);
+    const lossText = Number.isFinite(loss) ? loss.toPrecision(5) : String(loss);
+    const width = String(p.epochs).length;
+    if (tty) {
+      const cells = 24;
+      const done = Math.round((cells * p.epoch) / p.epochs);
+      const bar = `[${'#'.repeat(done)}${'-'.repeat(cells - done)}]`;
+      const tail = p.epoch === p.epochs ? `done in ${formatSeconds(p.elapsedMs)}\n` : `ETA ${formatSeconds(eta)}`;
+      io.stdout(`\r\x1b[2Kepoch ${String(p.epoch).padStart(width)}/${p.epochs} ${bar} ${what} ${lossText}  ${tail}`);
+      return;
+    }
+    const tenth = Math.floor((10 * p.epoch) / p.epochs);
+    if (tenth <= lastTenth) return;
+    lastTenth = tenth;
+    io.stdout(`epoch ${String(p.epoch).padStart(width)}/${p.epochs}  ${what} ${lossText}  elapsed ${formatSeconds(p.elapsedMs)}  ETA ${formatSeconds(eta)}\n`);
+  };
+}
+
+async function withContext<T>(io: CliIo, task: (ctx: GpuContext) => Promise<T>): Promise<T> {
+  const borrowed = io.context !== undefined;
+  const ctx = await (io.context ? io.context() : createNodeContext());
+  try {
+    return await task(ctx);
+  } finally {
+    if (!borrowed) ctx.destroy();
+  }
+}
+
+export const trainCommand: Command = {
+  name: 'train',
+  summary: 'train a BNN (vi, mc-dropout, ensemble, map) on a CSV file and write the model',
+  help: HELP,
+  async run(args, io) {
+    const line = parseCommand(args, GRAMMAR);
+    const dataPath = requiredOption(line, 'data', 'train');
+    const targetText = stringOption(line, 'target');
+    if (targetText === undefined) throw new UsageError(`train: --target <column> is required (see 'webgpu-bnn train --help')`);
+    const methodText = stringOption(line, 'method');
+    if (methodText === undefined) throw new UsageError(`train: --method vi|mc-dropout|ensemble|map is required (see 'webgpu-bnn train --help')`);
+    const method = parseMethod(methodText);
+    const out = requiredOption(line, 'out', 'train');
+    const opt = (name: string) => stringOption(line, name);
+    const hidden = parseHidden(opt('hidden') ?? '50');
+    const activation = parseActivation(opt('activation') ?? 'relu');
+    const epochs = parseIntegerOption(opt('epochs') ?? '100', 'epochs', 1, MAX_COUNT);
+    const batchSize = parseIntegerOption(opt('batch-size') ?? '128', 'batch-size', 1, MAX_COUNT);
+    const lrText = opt('lr');
+    const lr = lrText === undefined ? (method === 'vi' ? 1e-2 : 1e-3) : parseNumber(lrText, 'lr', (v) => v > 0, 'a positive number');
+    const dropoutText = opt('dropout');
+    const dropout = dropoutText === undefined ? 0.05 : parseNumber(dropoutText, 'dropout', (v) => v >= 0 && v < 1, 'a number in [0, 1)');
+    const tauText = opt('tau');
+    const tauGiven = tauText === undefined ? undefined : parseNumber(tauText, 'tau', (v) => v > 0, 'a positive number');
+    const priorText = opt('prior-scale');
+    const priorScale = priorText === undefined ? 1 : parseNumber(priorText, 'prior-scale', (v) => v > 0, 'a positive number');
+    const membersText = opt('members');
+    const members = membersText === undefined ? 5 : parseIntegerOption(membersText, 'members', 1, MAX_COUNT);
+    const seedText = opt('seed');
+    const seed = seedText === undefined ? 0 : parseIntegerOption(seedText, 'seed', 0, Number.MAX_SAFE_INTEGER);
+    for (const [name, given, applies] of [
+      ['dropout', dropoutText, method === 'mc-dropout'],
+      ['tau', tauText, method === 'mc-dropout'],
+      ['prior-scale', priorText, method === 'vi' || method === 'map'],
+      ['members', membersText, method === 'ensemble'],
+    ] as const) {
+      if (given !== undefined && !applies) throw new UsageError(`--${name} does not apply to --method ${method}`);
+    }
+
+    // The data, the target and the output folder are checked before the GPU is touched.
+    const table = await readTableFile(dataPath, 'data');
+    const source = `data file '${dataPath}'`;
+    const target = resolveTarget(table, targetText, source);
+    if (table.cols < 2) throw new InvalidInputError(`${source} has ${table.cols} column; it needs the target and at least one input`);
+    if (table.rows < 2) throw new InvalidInputError(`${source} has ${table.rows} row; training needs at least 2`);
+    await checkOutputDir(out);
+    const { x, y, inputs } = splitColumns(table, target);
+    const targetName = table.header?.[target] ?? `column ${target}`;
+    const yVar = variance(y);
+    const tau = tauGiven ?? (yVar > 0 ? 100 / yVar : 100);
+    const arch: ArchitectureSpec = { inputDim: inputs, hidden, activation };
+    const count = method === 'ensemble' ? members : 1;
+    const hyper: ModelHyper = method === 'mc-dropout' ? { dropout, tau } : { priorScale };
+    const models = Array.from({ length: count }, (_, k): ModelHyper => (count > 1 ? { ...hyper, seed: k } : hyper));
+    const options: TrainOptions = { method, epochs, batchSize, lr, seed, models, onProgress: progressReporter(io, count) };
+    const paths = count > 1 ? Array.from({ length: count }, (_, k) => memberPath(out, k)) : [out];
+
+    await withContext(io, async (ctx) => {
+      const shape = `${inputs}-${hidden.join('-')}-${method === 'ensemble' ? 2 : 1} ${activation}`;
+      io.stdout(
+        `training ${method}${count > 1 ? ` (${count} members)` : ''}, ${shape}, on ${table.rows} rows of ${basename(dataPath)} ` +
+          `(target '${targetName}'), ${epochs} epochs, batch ${Math.min(batchSize, table.rows)}, Adam lr ${lr}` +
+          `${method === 'mc-dropout' ? `, dropout ${dropout}, tau ${Number(tau.toPrecision(6))}` : ''}; adapter ${describeAdapter(ctx)}\n`,
+      );
+      const result = await train(ctx, arch, { x, y }, options);
+      const final = result.history.at(-1);
+      for (const [k, model] of result.models.entries()) await writeFile(paths[k] as string, modelToBytes(model));
+      const lossText = final ? meanLoss(final).toPrecision(5) : 'n/a';
+      io.stdout(`trained in ${formatSeconds(result.elapsedMs)}, final ${count > 1 ? 'mean ' : ''}loss ${lossText}\n`);
+      io.stdout(`wrote ${paths.length === 1 ? paths[0] : `${paths.length} member files: ${paths.join(', ')}`}\n`);
+    });
+    return 0;
+  },
+};

@@ -1,0 +1,201 @@
+/**
+ * The UCI benchmark runner behind `npm run uci -- --data-dir <folder> --method <m> [...]`
+ * (bench/uci.ts): parses the options, loads the folder, runs the protocol on the GPU, prints the
+ * comparison with the published columns (or the JSON summary with --json) and writes JSON +
+ * markdown into --out-dir. Progress goes to stderr. User mistakes: one line, exit 2.
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { BnnError, InvalidInputError } from '../errors.js';
+import type { GpuContext } from '../gpu/device.js';
+import { describeAdapter } from '../cli/gpu.js';
+import type { CliIo } from '../cli/io.js';
+import { USER_ERROR_CODES } from '../cli/run.js';
+import { createNodeContext } from '../node/device.js';
+import { loadUciDataset } from './dataset.js';
+import { parseUciMethod } from './methods.js';
+import { runUciProtocol, type UciProgress, type UciRunOptions } from './protocol.js';
+import { readPublished } from './published.js';
+import { summarize, summaryJson, summaryMarkdown, summaryText } from './summary.js';
+
+export const UCI_HELP = `Usage: npm run uci -- --data-dir <folder> --method mc-dropout|vi|ensemble [options]
+
+Runs the UCI regression protocol (../shared/data/uci/PROTOCOL.md) on any folder in the UCI
+layout (data.txt, index_features.txt, index_target.txt, index_train_K.txt, index_test_K.txt,
+n_splits.txt, n_hidden.txt, n_epochs.txt; dropout_rates.txt and tau_values.txt for MC dropout)
+and prints test RMSE and test log-likelihood (mean ± standard error over the splits) beside the
+published columns of PROTOCOL.md when the folder's parent holds it.
+
+Methods (network: one hidden layer of n_hidden ReLU units; 10 x n_epochs epochs; batch 128):
+  mc-dropout   grid dropout_rates x tau_values searched on the last 20% of each training part
+               (validation log-likelihood), best pair retrained on the whole training part;
+               Adam lr 1e-3; T = 10000 dropout passes
+  vi           Bayes by Backprop (mean-field normal, N(0, s^2) prior, LogNormal noise guide);
+               no grid unless --prior-scales lists several s; Adam lr 1e-2; T = 10000 samples
+  ensemble     5 members with mean and variance heads (Gaussian NLL), no grid; Adam lr 1e-3;
+               predicted as the uniform mixture of the members
+All (split, grid point, member) models of a phase train together, in as few train() calls as
+the device's buffer limits allow.
+
+Options:
+  --data-dir <folder>        data set folder in the UCI layout (required)
+  --method <m>               mc-dropout, vi or ensemble (required)
+  --splits <K>               run the first K splits (default: all, n_splits.txt)
+  --epochs-scale <f>         multiply the epochs by f, e.g. 0.25 to shorten a run (default 1)
+  --epochs <N>               epochs, overriding 10 x n_epochs x f
+  --lr <x>                   Adam learning rate (default: the method's, above)
+  --samples <T>              predictive samples on the test part (default 10000)
+  --validation-samples <T>   predictive samples on the validation part (default: --samples)
+  --members <M>              ensemble members (default 5)
+  --prior-scales <a,b,...>   vi: prior scales to search (default 1)
+  --seed <K>                 base seed (default 0)
+  --max-models-per-call <M>  cap on models per train() call (default: the device's limit)
+  --json                     print the summary as JSON on stdout:
+                             {"rmse": {"mean", "se"}, "ll": {"mean", "se"}, "splits": [...], ...}
+  --out-dir <dir>            where <data set>-<method>.json and .md go (default uci-results)
+  -h, --help                 show this help
+`;
+
+const OPTIONS = {
+  'data-dir': { type: 'string' },
+  method: { type: 'string' },
+  splits: { type: 'string' },
+  'epochs-scale': { type: 'string' },
+  epochs: { type: 'string' },
+  lr: { type: 'string' },
+  samples: { type: 'string' },
+  'validation-samples': { type: 'string' },
+  members: { type: 'string' },
+  'prior-scales': { type: 'string' },
+  seed: { type: 'string' },
+  'max-models-per-call': { type: 'string' },
+  json: { type: 'boolean' },
+  'out-dir': { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+const HINT = "see 'npm run uci -- --help'";
+
+function integer(text: string | undefined, name: string, min: number): number | undefined {
+  if (text === undefined) return undefined;
+  const v = /^\d+$/.test(text.trim()) ? Number(text.trim()) : NaN;
+  if (!Number.isSafeInteger(v) || v < min) throw new InvalidInputError(`--${name} must be an integer >= ${min}, got '${text}'`);
+  return v;
+}
+
+function positive(text: string | undefined, name: string): number | undefined {
+  if (text === undefined) return undefined;
+  const v = text.trim() === '' ? NaN : Number(text);
+  if (!(v > 0) || !Number.isFinite(v)) throw new InvalidInputError(`--${name} must be a positive number, got '${text}'`);
+  return v;
+}
+
+/** Plain progress lines on stderr: each phase's start, then about every 10%. */
+function progressPrinter(io: CliIo): (p: UciProgress) => void {
+  let lastKey = '';
+  let lastTenth = -1;
+  return (p) => {
+    const key = `${p.phase}/${p.stage}/${p.call}`;
+    const tenth = p.total > 0 ? Math.floor((10 * p.done) / p.total) : 10;
+    if (key === lastKey && tenth === lastTenth) return;
+    if (key !== lastKey) lastTenth = -1;
+    lastKey = key;
+    lastTenth = tenth;
+    const secs = (p.elapsedMs / 1000).toFixed(1);
+    if (p.stage === 'train') {
+      const call = p.calls > 1 ? ` (call ${p.call}/${p.calls})` : '';
+      io.stderr(`${p.phase}: training ${p.models} models together${call}: epoch ${p.done}/${p.total}, ${secs} s\n`);
+    } else {
+      io.stderr(`${p.phase}: scoring ${p.done}/${p.total} candidates, ${secs} s\n`);
+    }
+  };
+}
+
+/** Runs the benchmark with `argv` (the arguments after the script name); resolves to the exit status. */
+export async function runUciCli(argv: readonly string[], io: CliIo): Promise<number> {
+  try {
+    return await run(argv, io);
+  } catch (error) {
+    const message = (error instanceof Error ? error.message : String(error)).replace(/\s*\n\s*/g, ' ').trim();
+    if (error instanceof BnnError && USER_ERROR_CODES.has(error.code)) {
+      io.stderr(`uci: ${message}\n`);
+      return 2;
+    }
+    const kind = error instanceof BnnError ? error.code : error instanceof Error ? error.name : 'error';
+    io.stderr(`uci: internal error: ${kind}: ${message}\n`);
+    if (error instanceof Error && error.stack && /uci|webgpu-bnn|\*/.test(io.env?.['DEBUG'] ?? '')) io.stderr(`${error.stack}\n`);
+    return 1;
+  }
+}
+
+async function run(argv: readonly string[], io: CliIo): Promise<number> {
+  let values: Partial<Record<keyof typeof OPTIONS, string | boolean>>;
+  try {
+    ({ values } = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: false, strict: true }));
+  } catch (error) {
+    const message = (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? '';
+    throw new InvalidInputError(`${message.replace(/\. To specify a positional argument.*$/, '')} (${HINT})`, { cause: error });
+  }
+  if (values.help === true) {
+    io.stdout(UCI_HELP);
+    return 0;
+  }
+  const str = (name: keyof typeof OPTIONS): string | undefined => {
+    const v = values[name];
+    return typeof v === 'string' ? v : undefined;
+  };
+  const dataDir = str('data-dir');
+  const methodText = str('method');
+  if (dataDir === undefined) throw new InvalidInputError(`--data-dir <folder> is required (${HINT})`);
+  if (methodText === undefined) throw new InvalidInputError(`--method mc-dropout|vi|ensemble is required (${HINT})`);
+  const method = parseUciMethod(methodText);
+  const priorScalesText = str('prior-scales');
+  const priorScales = priorScalesText?.split(',').map((t) => positive(t, 'prior-scales') as number);
+  const options: UciRunOptions = {
+    method,
+    ...defined('splits', integer(str('splits'), 'splits', 1)),
+    ...defined('epochsScale', positive(str('epochs-scale'), 'epochs-scale')),
+    ...defined('epochs', integer(str('epochs'), 'epochs', 1)),
+    ...defined('lr', positive(str('lr'), 'lr')),
+    ...defined('samples', integer(str('samples'), 'samples', 1)),
+    ...defined('validationSamples', integer(str('validation-samples'), 'validation-samples', 1)),
+    ...defined('members', integer(str('members'), 'members', 1)),
+    ...defined('priorScales', priorScales),
+    ...defined('seed', integer(str('seed'), 'seed', 0)),
+    ...defined('maxModelsPerCall', integer(str('max-models-per-call'), 'max-models-per-call', 1)),
+    onProgress: progressPrinter(io),
+  };
+  const outDir = str('out-dir') ?? 'uci-results';
+  const dataset = await loadUciDataset(dataDir);
+  if (options.splits !== undefined && options.splits > dataset.splits.length) {
+    throw new InvalidInputError(`--splits ${options.splits}: ${dataset.name} has ${dataset.splits.length} splits`);
+  }
+  const published = await readPublished(dataset.dir, dataset.name);
+
+  const borrowed = io.context !== undefined;
+  const ctx: GpuContext = await (io.context ? io.context() : createNodeContext());
+  try {
+    const adapterLine = describeAdapter(ctx);
+    io.stderr(`uci: ${dataset.name} (${dataset.rows} rows, ${dataset.inputDim} inputs, ${dataset.splits.length} splits), method ${method}, adapter ${adapterLine}\n`);
+    const result = await runUciProtocol(ctx, dataset, options);
+    const summary = summarize(result, ctx.adapter, published?.columns ?? null);
+    const base = `${dataset.name}-${method}`;
+    await mkdir(outDir, { recursive: true });
+    const jsonPath = join(outDir, `${base}.json`);
+    const mdPath = join(outDir, `${base}.md`);
+    const command = `npm run uci -- ${argv.join(' ')}`;
+    await writeFile(jsonPath, summaryJson(summary));
+    await writeFile(mdPath, summaryMarkdown(summary, adapterLine, command));
+    io.stdout(values.json === true ? summaryJson(summary) : summaryText(summary, adapterLine));
+    io.stderr(`uci: wrote ${jsonPath} and ${mdPath}\n`);
+  } finally {
+    if (!borrowed) ctx.destroy();
+  }
+  return 0;
+}
+
+/** `{ [key]: value }` when value is defined, else `{}` (exactOptionalPropertyTypes). */
+function defined<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
+  return value === undefined ? {} : ({ [key]: value } as { [P in K]?: V });
+}

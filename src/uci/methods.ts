@@ -1,0 +1,131 @@
+/**
+ * What differs between the methods of the UCI benchmark: the hyper-parameter grid searched on the
+ * validation part, the models trained per candidate, the training settings and the scoring.
+ *
+ * - 'mc-dropout' (PROTOCOL.md, Gal & Ghahramani's 2018 grid search): grid = dropout_rates.txt x
+ *   tau_values.txt; one hidden layer of n_hidden.txt ReLU units, dropout p on the input and the
+ *   hidden layer, weight decay p l² / (2 N τ) with l = 0.01, Adam lr 1e-3, batch 128,
+ *   10 x n_epochs.txt epochs; predictive from T = 10000 dropout passes.
+ * - 'vi' (Bayes by Backprop, mean field): grid = the prior scales given (default: just 1, so no
+ *   search); same network, Adam lr 1e-2 (the posterior scales start at 1e-3 and must grow; at 1e-3
+ *   Adam moves them too slowly in 10 x n_epochs epochs), batch 128, 10 x n_epochs epochs, one
+ *   reparameterised sample per step; LogNormal guide on sigma; predictive from T = 10000 samples.
+ * - 'ensemble' (Lakshminarayanan et al. 2017, without adversarial training): no grid; 5 members
+ *   with mean and variance heads, Gaussian NLL, Adam lr 1e-3, batch 128, 10 x n_epochs epochs;
+ *   predicted as the uniform mixture of the members.
+ */
+import { InvalidInputError } from '../errors.js';
+import type { GpuContext } from '../gpu/device.js';
+import type { Model } from '../model/spec.js';
+import type { ModelHyper, TrainMethod } from '../train/types.js';
+import type { UciDataset } from './dataset.js';
+import { scoreEnsemble, scoreSampled, type HeldOutRows, type HeldOutScore } from './score.js';
+
+export const UCI_METHODS = ['mc-dropout', 'vi', 'ensemble'] as const;
+export type UciMethod = (typeof UCI_METHODS)[number];
+
+/** One point of a method's grid (only the fields the method uses are set). */
+export interface HyperPoint {
+  readonly dropout?: number;
+  readonly tau?: number;
+  readonly priorScale?: number;
+}
+
+export interface MethodChoices {
+  /** Override of the learning rate. */
+  readonly lr?: number;
+  /** Ensemble members (default 5). */
+  readonly members?: number;
+  /** 'vi': prior scales to search (default [1]). */
+  readonly priorScales?: readonly number[];
+}
+
+export interface UciMethodPlan {
+  readonly method: UciMethod;
+  readonly trainMethod: TrainMethod;
+  readonly grid: readonly HyperPoint[];
+  /** Models trained per candidate (ensemble members; 1 otherwise). */
+  readonly members: number;
+  readonly lr: number;
+  /** Epochs before --epochs-scale: 10 x n_epochs.txt for every method. */
+  readonly baseEpochs: number;
+  readonly batchSize: number;
+  readonly samplesPerStep: number;
+  /** The ModelHyper (without rows) of one member of one grid point. */
+  hyper(point: HyperPoint, member: number): ModelHyper;
+  /** Scores one candidate (its members' models) on held-out rows with `samples` draws. */
+  score(ctx: GpuContext, models: readonly Model[], rows: HeldOutRows, samples: number, seed: number): Promise<HeldOutScore>;
+}
+
+export function parseUciMethod(text: string): UciMethod {
+  const m = UCI_METHODS.find((v) => v === text);
+  if (!m) throw new InvalidInputError(`unknown method '${text}'; use one of ${UCI_METHODS.join(', ')}`);
+  return m;
+}
+
+function only(models: readonly Model[]): Model {
+  const m = models[0];
+  if (models.length !== 1 || !m) throw new Error(`internal: expected one model per candidate, got ${models.length}`);
+  return m;
+}
+
+export function methodPlan(dataset: UciDataset, method: UciMethod, choices: MethodChoices = {}): UciMethodPlan {
+  const baseEpochs = 10 * dataset.nEpochs;
+  const sampled = (ctx: GpuContext, models: readonly Model[], rows: HeldOutRows, samples: number, seed: number) =>
+    scoreSampled(ctx, only(models), rows, samples, seed);
+  switch (method) {
+    case 'mc-dropout': {
+      const rates = dataset.dropoutRates;
+      const taus = dataset.tauValues;
+      if (!rates || !taus) {
+        throw new InvalidInputError(`UCI folder '${dataset.dir}': the MC-dropout grid needs dropout_rates.txt and tau_values.txt`);
+      }
+      return {
+        method,
+        trainMethod: 'mc-dropout',
+        grid: rates.flatMap((dropout) => taus.map((tau) => ({ dropout, tau }))),
+        members: 1,
+        lr: choices.lr ?? 1e-3,
+        baseEpochs,
+        batchSize: 128,
+        samplesPerStep: 1,
+        hyper: (p) => ({ dropout: p.dropout ?? 0, tau: p.tau ?? 1 }),
+        score: sampled,
+      };
+    }
+    case 'vi': {
+      const scales = choices.priorScales ?? [1];
+      if (scales.length === 0 || scales.some((s) => !(s > 0) || !Number.isFinite(s))) {
+        throw new InvalidInputError(`prior scales must be positive numbers, got ${scales.join(', ')}`);
+      }
+      return {
+        method,
+        trainMethod: 'vi',
+        grid: scales.map((priorScale) => ({ priorScale })),
+        members: 1,
+        lr: choices.lr ?? 1e-2,
+        baseEpochs,
+        batchSize: 128,
+        samplesPerStep: 1,
+        hyper: (p) => ({ priorScale: p.priorScale ?? 1 }),
+        score: sampled,
+      };
+    }
+    case 'ensemble': {
+      const members = choices.members ?? 5;
+      if (!Number.isInteger(members) || members < 1) throw new InvalidInputError(`members must be a positive integer, got ${String(members)}`);
+      return {
+        method,
+        trainMethod: 'ensemble',
+        grid: [{}],
+        members,
+        lr: choices.lr ?? 1e-3,
+        baseEpochs,
+        batchSize: 128,
+        samplesPerStep: 1,
+        hyper: (_p, member) => ({ seed: member }),
+        score: (ctx, models, rows) => scoreEnsemble(ctx, models, rows),
+      };
+    }
+  }
+}

@@ -1,0 +1,265 @@
+/**
+ * The UCI protocol for any method (PROTOCOL.md), on any folder in the UCI layout:
+ *
+ * 1. Search (when the method's grid has more than one point): for every selected split and grid
+ *    point, train on the first 80% of the split's training rows; ALL (split, point, member) models
+ *    train together, in as few train() calls as the device's buffer limits allow; score each
+ *    candidate's log-likelihood on the last 20%; keep the best point per split.
+ * 2. Final: for every split, train its chosen point on the whole training part (again all splits in
+ *    as few calls as possible) and score the test part: RMSE and log-likelihood in the target's
+ *    original units, with T samples (10000 by default, as the protocol says).
+ *
+ * train() standardises each model with the mean and std of the rows it is given (zero std -> 1) and
+ * records that in the model, so predictions come back in original units.
+ */
+import { InvalidInputError } from '../errors.js';
+import type { GpuContext } from '../gpu/device.js';
+import type { Model } from '../model/spec.js';
+import { train } from '../train/trainer.js';
+import type { ArchitectureSpec, ModelHyper } from '../train/types.js';
+import { chunkEvenly, maxModelsPerCall } from './batching.js';
+import type { UciDataset } from './dataset.js';
+import { methodPlan, type HyperPoint, type MethodChoices, type UciMethod } from './methods.js';
+import { gatherRows, selectSplits, validationSplit, VALIDATION_FRACTION } from './splits.js';
+
+/** The protocol's number of predictive samples. */
+export const PROTOCOL_SAMPLES = 10_000;
+
+export interface UciRunOptions extends MethodChoices {
+  readonly method: UciMethod;
+  /** Run the first K splits (default: all). */
+  readonly splits?: number;
+  /** Multiplies the method's epochs (10 x n_epochs.txt) to shorten runs; default 1. */
+  readonly epochsScale?: number;
+  /** Epochs, overriding 10 x n_epochs.txt x epochsScale. */
+  readonly epochs?: number;
+  readonly batchSize?: number;
+  /** Predictive samples T on the test part (default 10000). */
+  readonly samples?: number;
+  /** Predictive samples on the validation part (default: samples). */
+  readonly validationSamples?: number;
+  /** Base seed of training and prediction (default 0). */
+  readonly seed?: number;
+  /** Upper bound on models per train() call (default: as many as the device's limits allow). */
+  readonly maxModelsPerCall?: number;
+  readonly onProgress?: (p: UciProgress) => void;
+}
+
+export interface UciProgress {
+  readonly phase: 'search' | 'final';
+  readonly stage: 'train' | 'score';
+  /** Epochs done in this call (train) or candidates scored (score). */
+  readonly done: number;
+  readonly total: number;
+  /** train: the call (1-based), how many calls this phase makes, and the models in this call. */
+  readonly call: number;
+  readonly calls: number;
+  readonly models: number;
+  readonly elapsedMs: number;
+}
+
+export interface CandidateScore {
+  readonly point: HyperPoint;
+  readonly rmse: number;
+  readonly ll: number;
+}
+
+export interface UciSplitResult {
+  readonly split: number;
+  readonly trainRows: number;
+  readonly testRows: number;
+  /** The grid point the test score comes from. */
+  readonly chosen: HyperPoint;
+  readonly rmse: number;
+  readonly ll: number;
+  /** Validation scores of every grid point (empty when there was no search). */
+  readonly validation: readonly CandidateScore[];
+}
+
+export interface UciSettings {
+  readonly method: UciMethod;
+  readonly inputDim: number;
+  readonly hidden: readonly number[];
+  readonly activation: 'relu';
+  readonly epochs: number;
+  readonly batchSize: number;
+  readonly lr: number;
+  readonly optimizer: 'adam';
+  readonly samples: number;
+  readonly validationSamples: number;
+  readonly validationFraction: number;
+  readonly grid: readonly HyperPoint[];
+  readonly members: number;
+  readonly splits: number;
+  readonly seed: number;
+}
+
+export interface TrainCallRecord {
+  readonly phase: 'search' | 'final';
+  readonly models: number;
+  readonly epochs: number;
+  readonly ms: number;
+}
+
+export interface UciTiming {
+  readonly wallMs: number;
+  readonly trainMs: number;
+  readonly scoreMs: number;
+  readonly trainCalls: readonly TrainCallRecord[];
+}
+
+export interface UciRun {
+  readonly dataset: string;
+  readonly settings: UciSettings;
+  readonly splits: readonly UciSplitResult[];
+  readonly timing: UciTiming;
+}
+
+interface Job {
+  readonly split: number;
+  readonly point: HyperPoint;
+  readonly hyper: ModelHyper;
+}
+
+function positiveInteger(value: number | undefined, fallback: number, name: string): number {
+  const v = value ?? fallback;
+  if (!Number.isSafeInteger(v) || v < 1) throw new InvalidInputError(`${name} must be a positive integer, got ${String(v)}`);
+  return v;
+}
+
+/** Runs the protocol of `options.method` on the data set; see the file comment. */
+export async function runUciProtocol(ctx: GpuContext, dataset: UciDataset, options: UciRunOptions): Promise<UciRun> {
+  const started = performance.now();
+  const plan = methodPlan(dataset, options.method, options);
+  const splitIds = selectSplits(dataset, options.splits);
+  const scale = options.epochsScale ?? 1;
+  if (!(scale > 0) || !Number.isFinite(scale)) throw new InvalidInputError(`epochs scale must be a positive number, got ${String(scale)}`);
+  const epochs = positiveInteger(options.epochs, Math.max(1, Math.round(plan.baseEpochs * scale)), 'epochs');
+  const samples = positiveInteger(options.samples, PROTOCOL_SAMPLES, 'samples');
+  const validationSamples = positiveInteger(options.validationSamples, samples, 'validation samples');
+  const batchSize = positiveInteger(options.batchSize, plan.batchSize, 'batch size');
+  const seed = options.seed ?? 0;
+  const arch: ArchitectureSpec = { inputDim: dataset.inputDim, hidden: [dataset.nHidden], activation: 'relu' };
+  const deviceMax = maxModelsPerCall(ctx.limits, { arch, method: plan.trainMethod, batch: batchSize, samplesPerStep: plan.samplesPerStep });
+  const perCall = Math.min(deviceMax, positiveInteger(options.maxModelsPerCall, deviceMax, 'max models per call'));
+  const calls: TrainCallRecord[] = [];
+  let trainMs = 0;
+  let scoreMs = 0;
+
+  const trainJobs = async (phase: 'search' | 'final', jobs: readonly Job[]): Promise<Model[]> => {
+    const chunks = chunkEvenly(jobs, perCall);
+    const models: Model[] = [];
+    for (const [c, chunk] of chunks.entries()) {
+      const t0 = performance.now();
+      const report = (done: number) =>
+        options.onProgress?.({ phase, stage: 'train', done, total: epochs, call: c + 1, calls: chunks.length, models: chunk.length, elapsedMs: performance.now() - t0 });
+      report(0);
+      const result = await train(ctx, arch, { x: dataset.x, y: dataset.y }, {
+        method: plan.trainMethod,
+        epochs,
+        batchSize,
+        lr: plan.lr,
+        samplesPerStep: plan.samplesPerStep,
+        seed: seed + (phase === 'search' ? 0 : 1_000_003) + c * 7919,
+        models: chunk.map((j) => j.hyper),
+        onProgress: (p) => report(p.epoch),
+      });
+      const ms = performance.now() - t0;
+      trainMs += ms;
+      calls.push({ phase, models: chunk.length, epochs, ms });
+      models.push(...result.models);
+    }
+    return models;
+  };
+
+  /** Scores every candidate (members consecutive in `models`) on its rows. */
+  const scoreAll = async (
+    phase: 'search' | 'final',
+    candidates: readonly { split: number; point: HyperPoint; rows: readonly number[] }[],
+    models: readonly Model[],
+    draws: number,
+  ): Promise<CandidateScore[]> => {
+    const t0 = performance.now();
+    const out: CandidateScore[] = [];
+    for (const [i, cand] of candidates.entries()) {
+      options.onProgress?.({ phase, stage: 'score', done: i, total: candidates.length, call: 1, calls: 1, models: candidates.length, elapsedMs: performance.now() - t0 });
+      const members = models.slice(i * plan.members, (i + 1) * plan.members);
+      const s = await plan.score(ctx, members, gatherRows(dataset, cand.rows), draws, seed + cand.split);
+      out.push({ point: cand.point, rmse: s.rmse, ll: s.ll });
+    }
+    options.onProgress?.({ phase, stage: 'score', done: candidates.length, total: candidates.length, call: 1, calls: 1, models: candidates.length, elapsedMs: performance.now() - t0 });
+    scoreMs += performance.now() - t0;
+    return out;
+  };
+
+  const jobsFor = (split: number, point: HyperPoint, rows: readonly number[]): Job[] =>
+    Array.from({ length: plan.members }, (_, member) => ({ split, point, hyper: { ...plan.hyper(point, member), rows } }));
+
+  // 1. Search on the validation part.
+  const chosen = new Map<number, HyperPoint>();
+  const validation = new Map<number, CandidateScore[]>();
+  const search = plan.grid.length > 1;
+  if (search) {
+    const candidates = splitIds.flatMap((split) => {
+      const { fit, validation: held } = validationSplit(dataset.splits[split]?.train ?? []);
+      return plan.grid.map((point) => ({ split, point, fit, rows: held }));
+    });
+    const models = await trainJobs('search', candidates.flatMap((c) => jobsFor(c.split, c.point, c.fit)));
+    const scores = await scoreAll('search', candidates, models, validationSamples);
+    for (const split of splitIds) {
+      const mine = scores.filter((_, i) => candidates[i]?.split === split);
+      validation.set(split, mine);
+      let best = mine[0];
+      for (const s of mine) if (best && ll(s) > ll(best)) best = s;
+      chosen.set(split, best?.point ?? (plan.grid[0] as HyperPoint));
+    }
+  }
+
+  // 2. Train the chosen point on the whole training part; score the test part.
+  const finals = splitIds.map((split) => ({ split, point: chosen.get(split) ?? (plan.grid[0] as HyperPoint), rows: dataset.splits[split]?.test ?? [] }));
+  const models = await trainJobs(
+    'final',
+    finals.flatMap((f) => jobsFor(f.split, f.point, dataset.splits[f.split]?.train ?? [])),
+  );
+  const tests = await scoreAll('final', finals, models, samples);
+  const splits = finals.map((f, i): UciSplitResult => {
+    const s = tests[i] as CandidateScore;
+    const split = dataset.splits[f.split];
+    return {
+      split: f.split,
+      trainRows: split?.train.length ?? 0,
+      testRows: split?.test.length ?? 0,
+      chosen: f.point,
+      rmse: s.rmse,
+      ll: s.ll,
+      validation: validation.get(f.split) ?? [],
+    };
+  });
+  return {
+    dataset: dataset.name,
+    settings: {
+      method: plan.method,
+      inputDim: dataset.inputDim,
+      hidden: arch.hidden,
+      activation: 'relu',
+      epochs,
+      batchSize,
+      lr: plan.lr,
+      optimizer: 'adam',
+      samples,
+      validationSamples,
+      validationFraction: VALIDATION_FRACTION,
+      grid: plan.grid,
+      members: plan.members,
+      splits: splitIds.length,
+      seed,
+    },
+    splits,
+    timing: { wallMs: performance.now() - started, trainMs, scoreMs, trainCalls: calls },
+  };
+}
+
+/** A candidate's validation log-likelihood, NaN ranked last. */
+function ll(s: CandidateScore): number {
+  return Number.isNaN(s.ll) ? -Infinity : s.ll;
+}

@@ -1,0 +1,133 @@
+/**
+ * The summary of a UCI run: test RMSE and test log-likelihood as mean ± standard error over the
+ * splits (standard error = population std / sqrt(splits), as the published tables compute it:
+ * numpy's std / sqrt(n_splits)), the JSON document, and text / markdown tables beside the
+ * published columns.
+ */
+import type { AdapterDescription } from '../gpu/device.js';
+import type { UciRun, UciSettings, UciSplitResult, UciTiming } from './protocol.js';
+import type { MeanSe, PublishedColumn } from './published.js';
+import type { HyperPoint } from './methods.js';
+
+export interface UciSummary {
+  readonly rmse: MeanSe;
+  readonly ll: MeanSe;
+  readonly splits: readonly UciSplitResult[];
+  readonly dataset: string;
+  readonly method: UciSettings['method'];
+  readonly settings: UciSettings;
+  readonly timing: UciTiming;
+  readonly adapter: AdapterDescription | null;
+  /** The published columns for this data set (PROTOCOL.md), or null. */
+  readonly published: readonly PublishedColumn[] | null;
+}
+
+/** Mean and standard error (population std / sqrt(n)). */
+export function meanSe(values: readonly number[]): MeanSe {
+  const n = values.length;
+  if (n === 0) return { mean: NaN, se: NaN };
+  const mean = values.reduce((a, v) => a + v, 0) / n;
+  const variance = values.reduce((a, v) => a + (v - mean) ** 2, 0) / n;
+  return { mean, se: Math.sqrt(variance) / Math.sqrt(n) };
+}
+
+export function summarize(run: UciRun, adapter: AdapterDescription | null, published: readonly PublishedColumn[] | null): UciSummary {
+  return {
+    rmse: meanSe(run.splits.map((s) => s.rmse)),
+    ll: meanSe(run.splits.map((s) => s.ll)),
+    splits: run.splits,
+    dataset: run.dataset,
+    method: run.settings.method,
+    settings: run.settings,
+    timing: run.timing,
+    adapter,
+    published,
+  };
+}
+
+/** JSON text of the summary (non-finite numbers become null, as JSON has no NaN). */
+export function summaryJson(summary: UciSummary): string {
+  return JSON.stringify(summary, (_key, value: unknown) => (typeof value === 'number' && !Number.isFinite(value) ? null : value), 2) + '\n';
+}
+
+function seconds(ms: number): string {
+  return `${(ms / 1000).toFixed(1)} s`;
+}
+
+function fixed(v: number, digits: number): string {
+  return Number.isFinite(v) ? v.toFixed(digits) : String(v);
+}
+
+export function formatMeanSe(v: MeanSe | null, digits = 2): string {
+  return v ? `${fixed(v.mean, digits)} ± ${fixed(v.se, digits)}` : '—';
+}
+
+export function formatPoint(p: HyperPoint): string {
+  const parts: string[] = [];
+  if (p.dropout !== undefined) parts.push(`p=${p.dropout}`);
+  if (p.tau !== undefined) parts.push(`tau=${p.tau}`);
+  if (p.priorScale !== undefined) parts.push(`prior scale=${p.priorScale}`);
+  return parts.length > 0 ? parts.join(', ') : '—';
+}
+
+/** Rows of the comparison: ours first, then the published columns. */
+function comparisonRows(s: UciSummary): [string, string, string][] {
+  const ours: [string, string, string] = [`ours (${s.method}, ${s.splits.length} split${s.splits.length === 1 ? '' : 's'})`, formatMeanSe(s.rmse, 3), formatMeanSe(s.ll, 3)];
+  return [ours, ...(s.published ?? []).map((c): [string, string, string] => [c.column, formatMeanSe(c.rmse), formatMeanSe(c.ll)])];
+}
+
+export function describeSettings(s: UciSettings): string {
+  const grid = s.grid.length > 1 ? `${s.grid.length}-point grid (${s.grid.map(formatPoint).join('; ')}) searched on the last ${s.validationFraction * 100}% of each training part` : `no grid (${formatPoint(s.grid[0] ?? {})})`;
+  return (
+    `${s.inputDim}-${s.hidden.join('-')}-1 ${s.activation}${s.members > 1 ? `, ${s.members} members` : ''}, ` +
+    `${s.epochs} epochs, batch ${s.batchSize}, Adam lr ${s.lr}, T = ${s.samples} predictive samples` +
+    `${s.validationSamples !== s.samples ? ` (${s.validationSamples} on validation)` : ''}, seed ${s.seed}; ${grid}`
+  );
+}
+
+/** Plain-text report: the comparison table and the timing. */
+export function summaryText(s: UciSummary, adapterLine: string): string {
+  const rows = comparisonRows(s);
+  const w0 = Math.max(...rows.map((r) => r[0].length), 'method'.length);
+  const w1 = Math.max(...rows.map((r) => r[1].length), 'test RMSE'.length);
+  const lines = [
+    `data set: ${s.dataset} (${s.splits.length} split${s.splits.length === 1 ? '' : 's'})`,
+    `settings: ${describeSettings(s.settings)}`,
+    '',
+    `${'method'.padEnd(w0)}  ${'test RMSE'.padEnd(w1)}  test log-likelihood`,
+    `${'-'.repeat(w0)}  ${'-'.repeat(w1)}  ${'-'.repeat(19)}`,
+    ...rows.map((r) => `${r[0].padEnd(w0)}  ${r[1].padEnd(w1)}  ${r[2]}`),
+  ];
+  if (s.published === null) lines.push('(no published columns: no PROTOCOL.md next to the folder, or no row in it for this data set)');
+  const calls = s.timing.trainCalls;
+  lines.push(
+    '',
+    `wall time: ${seconds(s.timing.wallMs)} (training ${seconds(s.timing.trainMs)} in ${calls.length} train() call${calls.length === 1 ? '' : 's'}: ` +
+      `${calls.map((c) => `${c.phase} ${c.models} models x ${c.epochs} epochs ${seconds(c.ms)}`).join(', ')}; scoring ${seconds(s.timing.scoreMs)})`,
+    `adapter: ${adapterLine}`,
+  );
+  return lines.join('\n') + '\n';
+}
+
+/** Markdown report: settings, the comparison, per-split results and the timing. */
+export function summaryMarkdown(s: UciSummary, adapterLine: string, command: string | null): string {
+  const out = [
+    `# UCI ${s.dataset}: ${s.method}`,
+    '',
+    `Settings: ${describeSettings(s.settings)}.`,
+    '',
+    '| method | test RMSE | test log-likelihood |',
+    '|---|---|---|',
+    ...comparisonRows(s).map((r) => `| ${r.join(' | ')} |`),
+    '',
+    'Ours: mean ± standard error (population std / sqrt(splits)) over the splits below; published: PROTOCOL.md.',
+    '',
+    '| split | train rows | test rows | chosen | test RMSE | test LL |',
+    '|---|---|---|---|---|---|',
+    ...s.splits.map((r) => `| ${r.split} | ${r.trainRows} | ${r.testRows} | ${formatPoint(r.chosen)} | ${fixed(r.rmse, 4)} | ${fixed(r.ll, 4)} |`),
+    '',
+    `Wall time ${seconds(s.timing.wallMs)} (training ${seconds(s.timing.trainMs)} in ${s.timing.trainCalls.length} train() calls, scoring ${seconds(s.timing.scoreMs)}) on ${adapterLine}.`,
+  ];
+  if (command) out.push('', `Command: \`${command}\``);
+  return out.join('\n') + '\n';
+}

@@ -1,0 +1,169 @@
+/**
+ * `webgpu-bnn train`, in process through runCli: user mistakes (exit 2, one line, found before the
+ * GPU), and small real runs (60 rows, a few epochs) that write model files the engine loads,
+ * with plain progress lines off a terminal and a redrawn bar on one.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli, type CliIo } from '../src/cli/run.js';
+import { memberPath } from '../src/cli/commands/train.js';
+import { Engine } from '../src/infer/engine.js';
+import { modelFromBytes } from '../src/model/format.js';
+import { gpu } from './gpu-context.js';
+import { testRng } from './model-builders.js';
+
+interface Run {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+const noGpu = (): Promise<never> => Promise.reject(new Error('the GPU context was requested'));
+
+async function cli(argv: readonly string[], extra: Partial<CliIo> = {}): Promise<Run> {
+  let stdout = '';
+  let stderr = '';
+  const code = await runCli(argv, {
+    stdout: (t) => {
+      stdout += t;
+    },
+    stderr: (t) => {
+      stderr += t;
+    },
+    context: noGpu,
+    ...extra,
+  });
+  return { code, stdout, stderr };
+}
+
+function withGpu(extra: Partial<CliIo> = {}): Partial<CliIo> {
+  const ctx = gpu;
+  if (!ctx) throw new Error('no GPU context');
+  return { context: () => Promise.resolve(ctx), ...extra };
+}
+
+let dir = '';
+const file = (name: string) => join(dir, name);
+
+/** 60 rows: y = 3 + 2 sin(a) + b/2 + noise, with a constant column c. */
+function dataCsv(): string {
+  const rand = testRng(3);
+  const lines = ['a,b,c,y'];
+  for (let i = 0; i < 60; i++) {
+    const a = 4 * rand() - 2;
+    const b = 2 * rand() - 1;
+    lines.push(`${a},${b},1,${3 + 2 * Math.sin(a) + b / 2 + 0.1 * (rand() - 0.5)}`);
+  }
+  return lines.join('\n') + '\n';
+}
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'webgpu-bnn-train-'));
+  const files: Record<string, string> = {
+    'data.csv': dataCsv(),
+    'one-column.csv': 'y\n1\n2\n3\n',
+    'one-row.csv': 'a,y\n1,2\n',
+    'nan.csv': 'a,y\n1,2\nNaN,3\n',
+    'no-header.csv': '1,2\n3,4\n5,6\n',
+  };
+  for (const [name, content] of Object.entries(files)) await writeFile(file(name), content);
+});
+
+afterAll(async () => {
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+const base = () => ['train', '--data', file('data.csv'), '--target', 'y', '--method', 'mc-dropout', '--out', file('m.safetensors')];
+
+describe('train: user mistakes exit 2 with one line, before the GPU', () => {
+  const cases: [string, () => string[], RegExp][] = [
+    ['missing --data', () => ['train', '--target', 'y', '--method', 'map', '--out', file('m.safetensors')], /--data <file> is required/],
+    ['missing --target', () => ['train', '--data', file('data.csv'), '--method', 'map', '--out', file('m.safetensors')], /--target <column> is required/],
+    ['missing --method', () => ['train', '--data', file('data.csv'), '--target', 'y', '--out', file('m.safetensors')], /--method .* is required/],
+    ['missing --out', () => ['train', '--data', file('data.csv'), '--target', 'y', '--method', 'map'], /--out <file> is required/],
+    ['unknown method', () => [...base(), '--method', 'magic'], /--method must be one of vi, mc-dropout, ensemble, map, got 'magic'/],
+    ['unknown target name', () => [...base(), '--target', 'z'], /--target 'z' is not a column of .*columns: a, b, c, y/],
+    ['target index out of range', () => [...base(), '--target', '4'], /--target 4: .* has 4 columns \(indices 0\.\.3\)/],
+    ['target name without a header', () => ['train', '--data', file('no-header.csv'), '--target', 'y', '--method', 'map', '--out', file('m.safetensors')], /no header row; give the target as a 0-based column index/],
+    ['missing data file', () => [...base(), '--data', file('nope.csv')], /cannot read data file .*nope\.csv.*no such file/],
+    ['NaN in the data', () => [...base(), '--data', file('nan.csv')], /line 3 column 1: 'NaN' is not a finite number/],
+    ['only the target column', () => [...base(), '--data', file('one-column.csv')], /needs the target and at least one input/],
+    ['one row', () => [...base(), '--data', file('one-row.csv')], /training needs at least 2/],
+    ['bad hidden', () => [...base(), '--hidden', '50,,50'], /--hidden must be comma-separated layer widths/],
+    ['zero width', () => [...base(), '--hidden', '0'], /--hidden must be an integer from 1/],
+    ['bad activation', () => [...base(), '--activation', 'swish'], /--activation must be one of relu/],
+    ['bad epochs', () => [...base(), '--epochs', '0'], /--epochs must be an integer from 1/],
+    ['bad lr', () => [...base(), '--lr=-1'], /--lr must be a positive number/],
+    ['dropout out of range', () => [...base(), '--dropout', '1'], /--dropout must be a number in \[0, 1\)/],
+    ['option of another method', () => [...base(), '--members', '3'], /--members does not apply to --method mc-dropout/],
+    ['output folder missing', () => [...base(), '--out', file('no/such/dir/m.safetensors')], /--out .*cannot write into .*no such file/],
+    ['unknown flag', () => [...base(), '--bogus'], /unknown option '--bogus'/],
+  ];
+  it.each(cases)('%s', async (_name, argv, message) => {
+    const r = await cli(argv());
+    expect(r.stdout).toBe('');
+    expect(r.code).toBe(2);
+    const lines = r.stderr.trimEnd().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^webgpu-bnn: /);
+    expect(lines[0]).toMatch(message);
+  });
+
+  it('--help explains the member files of an ensemble', async () => {
+    const r = await cli(['train', '--help']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('Usage: webgpu-bnn train');
+    expect(r.stdout).toContain('model.0.safetensors');
+    expect((await cli(['--help'])).stdout).toContain('  train');
+  });
+
+  it('member files: the number goes before the extension', () => {
+    expect(memberPath('out/model.safetensors', 2)).toBe('out/model.2.safetensors');
+    expect(memberPath('model', 0)).toBe('model.0');
+  });
+});
+
+describe.skipIf(!gpu)('train on the GPU (60 rows, a few epochs)', () => {
+  it('mc-dropout: plain progress lines, a model file with the standardisation and the dropout', async () => {
+    const out = file('mcd.safetensors');
+    const r = await cli(['train', '--data', file('data.csv'), '--target', 'y', '--method', 'mc-dropout', '--hidden', '16', '--epochs', '20', '--batch-size', '16', '--dropout', '0.1', '--tau', '25', '--out', out], withGpu());
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const progress = r.stdout.split('\n').filter((l) => l.startsWith('epoch '));
+    expect(progress).toHaveLength(10);
+    expect(progress.at(-1)).toMatch(/^epoch 20\/20 {2}loss \S+ {2}elapsed .* ETA /);
+    expect(r.stdout).not.toContain('\r');
+    expect(r.stdout).toContain(`wrote ${out}`);
+    const model = modelFromBytes(readFileSync(out));
+    expect(model.spec.inputDim).toBe(3);
+    expect(model.spec.layers.map((l) => l.units)).toEqual([16, 1]);
+    expect(model.spec.layers[0]?.dropout).toBe(0.1);
+    const std = model.spec.standardization;
+    expect(std?.yMean[0]).toBeGreaterThan(2);
+    expect(model.spec.likelihood.noise).toEqual({ kind: 'fixed', sigma: expect.closeTo(1 / (5 * (std?.yStd[0] ?? 1)), 6) as number });
+    const engine = Engine.create(gpu!, model);
+    const p = await engine.predict([[0, 0, 1]], { samples: 200 });
+    engine.dispose();
+    expect(Number.isFinite(p.mean[0])).toBe(true);
+  });
+
+  it('ensemble: one file per member; on a terminal, a redrawn bar', async () => {
+    const out = file('ens.safetensors');
+    const r = await cli(['train', '--data', file('data.csv'), '--target', '3', '--method', 'ensemble', '--members', '2', '--hidden', '8,8', '--epochs', '3', '--out', out], withGpu({ stdoutIsTTY: true }));
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('\r\u001b[2Kepoch 1/3 [');
+    expect(r.stdout).toMatch(/epoch 3\/3 \[#+\] mean loss \S+ {2}done in/);
+    expect(r.stdout).toContain('wrote 2 member files');
+    for (const k of [0, 1]) {
+      const path = memberPath(out, k);
+      expect(existsSync(path)).toBe(true);
+      const model = modelFromBytes(readFileSync(path));
+      expect(model.spec.likelihood.noise.kind).toBe('heteroscedastic');
+    }
+    expect(existsSync(out)).toBe(false);
+  });
+});

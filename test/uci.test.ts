@@ -1,0 +1,286 @@
+/**
+ * The UCI benchmark plumbing on a tiny synthetic folder in the UCI layout (60 rows, 2 splits, a
+ * 2-point grid, a few epochs): the loader and its errors, the split logic, the model batching,
+ * the published-table parser, and the protocol end to end with the JSON shape. No full runs.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CliIo } from '../src/cli/io.js';
+import { chunkEvenly, maxModelsPerCall } from '../src/uci/batching.js';
+import { runUciCli } from '../src/uci/command.js';
+import { loadUciDataset } from '../src/uci/dataset.js';
+import { methodPlan } from '../src/uci/methods.js';
+import { runUciProtocol } from '../src/uci/protocol.js';
+import { parseMeanSe, publishedFor } from '../src/uci/published.js';
+import { validationSplit } from '../src/uci/splits.js';
+import { meanSe } from '../src/uci/summary.js';
+import { gpu } from './gpu-context.js';
+import { testRng } from './model-builders.js';
+
+const ROWS = 60;
+const PROTOCOL = `# Protocol
+
+Test RMSE, lower is better:
+| data set | VI | MC dropout |
+|---|---|---|
+| Toy (small) | 1.50±0.10 | 1.20±0.05 |
+| Other | 9.00±1.00 | 8.00±1.00 |
+
+Test log-likelihood, higher is better:
+| data set | VI | MC dropout |
+|---|---|---|
+| Toy (small) | -2.00±0.02 | −1.90±0.03 |
+`;
+
+let root = '';
+let good = '';
+
+/** The files of a valid folder: 4 columns (inputs 0, 2, 3; target 1), 2 splits of 48 / 12 rows. */
+function folderFiles(): Record<string, string> {
+  const rand = testRng(11);
+  const rows: string[] = [];
+  for (let i = 0; i < ROWS; i++) {
+    const a = 2 * rand() - 1;
+    const b = 2 * rand() - 1;
+    const y = 10 + 3 * a - 2 * b * b + 0.1 * (rand() - 0.5);
+    rows.push(`${a.toFixed(5)}\t${y.toFixed(5)}\t${b.toFixed(5)}  ${(5 * rand()).toFixed(3)}`);
+  }
+  const files: Record<string, string> = {
+    'data.txt': rows.join('\n') + '\n\n',
+    'index_features.txt': '0\n2\n3\n',
+    'index_target.txt': '1\n',
+    'n_splits.txt': '2\n',
+    'n_hidden.txt': '8\n',
+    'n_epochs.txt': '1\n',
+    'dropout_rates.txt': '0.01 0.05\n',
+    'tau_values.txt': '4.0\n',
+  };
+  for (let k = 0; k < 2; k++) {
+    const order = Array.from({ length: ROWS }, (_, i) => (i * (k === 0 ? 7 : 13) + k) % ROWS);
+    files[`index_train_${k}.txt`] = order.slice(0, 48).join('\n') + '\n';
+    files[`index_test_${k}.txt`] = order.slice(48).map((v) => `${v}.0`).join('\n') + '\n';
+  }
+  return files;
+}
+
+async function writeFolder(name: string, change: (files: Record<string, string>) => void = () => undefined): Promise<string> {
+  const dir = join(root, name);
+  await mkdir(dir, { recursive: true });
+  const files = folderFiles();
+  change(files);
+  for (const [file, text] of Object.entries(files)) await writeFile(join(dir, file), text);
+  return dir;
+}
+
+beforeAll(async () => {
+  root = await mkdtemp(join(tmpdir(), 'webgpu-bnn-uci-'));
+  await writeFile(join(root, 'PROTOCOL.md'), PROTOCOL);
+  good = await writeFolder('toy-small');
+});
+
+afterAll(async () => {
+  if (root) await rm(root, { recursive: true, force: true });
+});
+
+describe('loading a UCI folder', () => {
+  it('reads inputs, target, splits and the grid', async () => {
+    const d = await loadUciDataset(good);
+    expect(d).toMatchObject({ name: 'toy-small', rows: ROWS, inputDim: 3, nHidden: 8, nEpochs: 1, dropoutRates: [0.01, 0.05], tauValues: [4] });
+    expect(d.splits).toHaveLength(2);
+    expect(d.splits[0]?.train).toHaveLength(48);
+    expect(d.splits[1]?.test).toHaveLength(12);
+    const first = folderFiles()['data.txt']?.split('\n')[0]?.trim().split(/\s+/).map(Number) ?? [];
+    expect(Array.from(d.x.subarray(0, 3))).toEqual([first[0], first[2], first[3]]);
+    expect(d.y[0]).toBe(first[1]);
+  });
+
+  const bad: [string, (f: Record<string, string>) => void, RegExp][] = [
+    ['missing data.txt', (f) => delete f['data.txt'], /data\.txt missing/],
+    ['missing test index of a split', (f) => delete f['index_test_1.txt'], /index_test_1\.txt missing/],
+    ['row index out of range', (f) => (f['index_train_0.txt'] = '0\n1\n60\n'), /index_train_0\.txt line 3: row 60 is out of range \(0\.\.59\)/],
+    ['fractional index', (f) => (f['index_test_0.txt'] = '1.5\n'), /row 1\.5 is out of range/],
+    ['feature column out of range', (f) => (f['index_features.txt'] = '0 2 4'), /index_features\.txt line 1: column 4 is out of range \(0\.\.3\)/],
+    ['target among the features', (f) => (f['index_features.txt'] = '0 1 2'), /includes the target column 1/],
+    ['two targets', (f) => (f['index_target.txt'] = '1 2'), /must name one column, got 2/],
+    ['ragged data', (f) => (f['data.txt'] = '1 2 3 4\n1 2 3\n'), /data\.txt line 2: 3 values, but the first row has 4/],
+    ['text in data', (f) => (f['data.txt'] = '1 2 3 x\n'), /data\.txt line 1: 'x' is not a finite number/],
+    ['bad n_splits', (f) => (f['n_splits.txt'] = '2.5'), /n_splits\.txt must hold one positive integer/],
+    ['train and test overlap', (f) => (f['index_test_0.txt'] = f['index_train_0.txt']?.split('\n')[0] ?? '0'), /split 0: row \d+ is in both/],
+    ['dropout rate of 1', (f) => (f['dropout_rates.txt'] = '0.1 1'), /dropout_rates\.txt: 1 is out of range \[0, 1\)/],
+  ];
+  it.each(bad)('%s', async (name, change, message) => {
+    const dir = await writeFolder(`bad-${name.replace(/\W+/g, '-')}`, change);
+    await expect(loadUciDataset(dir)).rejects.toThrow(message);
+  });
+
+  it('a missing folder', async () => {
+    await expect(loadUciDataset(join(root, 'nope'))).rejects.toThrow(/data\.txt missing/);
+  });
+
+  it('MC dropout needs the grid files; the other methods do not', async () => {
+    const dir = await writeFolder('no-grid', (f) => {
+      delete f['dropout_rates.txt'];
+      delete f['tau_values.txt'];
+    });
+    const d = await loadUciDataset(dir);
+    expect(d.dropoutRates).toBeNull();
+    expect(() => methodPlan(d, 'mc-dropout')).toThrow(/needs dropout_rates\.txt and tau_values\.txt/);
+    expect(methodPlan(d, 'vi').grid).toEqual([{ priorScale: 1 }]);
+    expect(methodPlan(d, 'ensemble').members).toBe(5);
+  });
+});
+
+describe('protocol pieces', () => {
+  it('validation: the last 20% of the training rows, in file order', () => {
+    const rows = Array.from({ length: 455 }, (_, i) => 1000 + i);
+    const v = validationSplit(rows);
+    expect(v.fit).toHaveLength(364); // int(0.8 * 455)
+    expect(v.validation[0]).toBe(1364);
+    expect(v.validation).toHaveLength(91);
+    expect(validationSplit([5, 6])).toEqual({ fit: [5], validation: [6] });
+  });
+
+  it('the MC-dropout grid is dropout_rates x tau_values, 10 x n_epochs epochs', async () => {
+    const plan = methodPlan(await loadUciDataset(good), 'mc-dropout');
+    expect(plan.grid).toEqual([
+      { dropout: 0.01, tau: 4 },
+      { dropout: 0.05, tau: 4 },
+    ]);
+    expect(plan).toMatchObject({ baseEpochs: 10, batchSize: 128, lr: 1e-3, members: 1 });
+  });
+
+  it('models per train() call follow the buffer limits; chunks are near-equal', () => {
+    const shape = { arch: { inputDim: 13, hidden: [50], activation: 'relu' as const }, method: 'mc-dropout' as const, batch: 128 };
+    const limits = { maxStorageBufferBindingSize: 128 * 1024 * 1024, maxBufferSize: 256 * 1024 * 1024 };
+    // Largest per-model buffer: activations (B x 51 units) or masks (B x 63 inputs): 128 * 63 floats.
+    expect(maxModelsPerCall(limits, shape)).toBe(Math.floor((128 * 1024 * 1024) / (4 * 128 * 63)));
+    expect(maxModelsPerCall({ maxStorageBufferBindingSize: 1000, maxBufferSize: 1000 }, shape)).toBe(1);
+    expect(chunkEvenly([1, 2, 3, 4, 5], 2).map((c) => c.length)).toEqual([2, 2, 1]);
+    expect(chunkEvenly(Array.from({ length: 250 }, (_, i) => i), 240).map((c) => c.length)).toEqual([125, 125]);
+  });
+
+  it('mean ± standard error uses the population std / sqrt(n)', () => {
+    expect(meanSe([1, 3])).toEqual({ mean: 2, se: 1 / Math.sqrt(2) });
+    expect(meanSe([5])).toEqual({ mean: 5, se: 0 });
+  });
+
+  it('the published tables: cells, columns and the row that names the folder', () => {
+    expect(parseMeanSe('-2.90±0.07')).toEqual({ mean: -2.9, se: 0.07 });
+    expect(parseMeanSe('4.32 +- 0.29')).toEqual({ mean: 4.32, se: 0.29 });
+    expect(parseMeanSe('x')).toBeNull();
+    expect(publishedFor(PROTOCOL, 'toy-small')).toEqual([
+      { column: 'VI', rmse: { mean: 1.5, se: 0.1 }, ll: { mean: -2, se: 0.02 } },
+      { column: 'MC dropout', rmse: { mean: 1.2, se: 0.05 }, ll: { mean: -1.9, se: 0.03 } },
+    ]);
+    expect(publishedFor(PROTOCOL, 'toy')).toBeNull(); // 'small' is not a word of 'toy'
+    expect(publishedFor(PROTOCOL, 'bostonHousing')).toBeNull();
+  });
+});
+
+interface Run {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+async function uci(argv: readonly string[], context?: CliIo['context']): Promise<Run> {
+  let stdout = '';
+  let stderr = '';
+  const code = await runUciCli(argv, {
+    stdout: (t) => {
+      stdout += t;
+    },
+    stderr: (t) => {
+      stderr += t;
+    },
+    context: context ?? (() => Promise.reject(new Error('the GPU context was requested'))),
+  });
+  return { code, stdout, stderr };
+}
+
+describe('the runner: user mistakes exit 2 with one line', () => {
+  const cases: [string, () => string[], RegExp][] = [
+    ['no --data-dir', () => ['--method', 'vi'], /--data-dir <folder> is required/],
+    ['no --method', () => ['--data-dir', good], /--method mc-dropout\|vi\|ensemble is required/],
+    ['unknown method', () => ['--data-dir', good, '--method', 'map'], /unknown method 'map'/],
+    ['more splits than the folder has', () => ['--data-dir', good, '--method', 'vi', '--splits', '3'], /--splits 3: toy-small has 2 splits/],
+    ['bad epochs scale', () => ['--data-dir', good, '--method', 'vi', '--epochs-scale', '0'], /--epochs-scale must be a positive number/],
+    ['unknown option', () => ['--data-dir', good, '--method', 'vi', '--bogus'], /Unknown option '--bogus'/],
+    ['bad folder', () => ['--data-dir', join(root, 'nope'), '--method', 'vi'], /data\.txt missing/],
+  ];
+  it.each(cases)('%s', async (_name, argv, message) => {
+    const r = await uci(argv());
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    const lines = r.stderr.trimEnd().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^uci: /);
+    expect(lines[0]).toMatch(message);
+  });
+
+  it('--help', async () => {
+    const r = await uci(['--help']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('npm run uci -- --data-dir');
+  });
+});
+
+describe.skipIf(!gpu)('the protocol on the GPU (tiny: 2 splits, 2-point grid, 5 epochs)', () => {
+  const context = () => Promise.resolve(gpu!);
+
+  it('mc-dropout through the runner: JSON on stdout, files, the grid searched per split', async () => {
+    const outDir = join(root, 'out');
+    const r = await uci(['--data-dir', good, '--method', 'mc-dropout', '--epochs', '5', '--samples', '64', '--max-models-per-call', '3', '--json', '--out-dir', outDir], context);
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.stdout) as {
+      rmse: { mean: number; se: number };
+      ll: { mean: number; se: number };
+      splits: { split: number; rmse: number; ll: number; chosen: { dropout: number; tau: number }; validation: unknown[]; trainRows: number; testRows: number }[];
+      settings: { epochs: number; samples: number; grid: unknown[] };
+      timing: { trainCalls: { phase: string; models: number }[] };
+      published: { column: string }[];
+    };
+    expect(Object.keys(j).slice(0, 3)).toEqual(['rmse', 'll', 'splits']);
+    for (const s of [j.rmse, j.ll]) {
+      expect(Number.isFinite(s.mean)).toBe(true);
+      expect(s.se).toBeGreaterThanOrEqual(0);
+    }
+    expect(j.splits.map((s) => s.split)).toEqual([0, 1]);
+    for (const s of j.splits) {
+      expect(s).toMatchObject({ trainRows: 48, testRows: 12 });
+      expect(s.validation).toHaveLength(2);
+      expect([0.01, 0.05]).toContain(s.chosen.dropout);
+      expect(Number.isFinite(s.rmse) && Number.isFinite(s.ll)).toBe(true);
+    }
+    expect(j.rmse.mean).toBeCloseTo((j.splits[0]!.rmse + j.splits[1]!.rmse) / 2, 10);
+    expect(j.settings).toMatchObject({ epochs: 5, samples: 64 });
+    // 4 search models under a cap of 3 per call: 2 calls of 2; then 2 final models in one call.
+    expect(j.timing.trainCalls.map((c) => [c.phase, c.models])).toEqual([
+      ['search', 2],
+      ['search', 2],
+      ['final', 2],
+    ]);
+    expect(j.published.map((c) => c.column)).toEqual(['VI', 'MC dropout']);
+    expect(r.stderr).toMatch(/search: training 2 models together \(call 1\/2\)/);
+    const files = ['toy-small-mc-dropout.json', 'toy-small-mc-dropout.md'].map((f) => join(outDir, f));
+    for (const f of files) expect(existsSync(f)).toBe(true);
+    expect(JSON.parse(readFileSync(files[0]!, 'utf8'))).toMatchObject({ rmse: j.rmse, ll: j.ll });
+    expect(readFileSync(files[1]!, 'utf8')).toContain('| MC dropout | 1.20 ± 0.05 | -1.90 ± 0.03 |');
+  });
+
+  it('ensemble and vi: no search, one final call with every split (and member)', async () => {
+    const d = await loadUciDataset(good);
+    const ens = await runUciProtocol(gpu!, d, { method: 'ensemble', members: 2, epochs: 3 });
+    expect(ens.timing.trainCalls.map((c) => [c.phase, c.models])).toEqual([['final', 4]]);
+    expect(ens.splits).toHaveLength(2);
+    expect(ens.splits[0]?.validation).toEqual([]);
+    expect(Number.isFinite(ens.splits[0]!.ll)).toBe(true);
+    const vi = await runUciProtocol(gpu!, d, { method: 'vi', splits: 1, epochs: 3, samples: 32 });
+    expect(vi.timing.trainCalls.map((c) => [c.phase, c.models])).toEqual([['final', 1]]);
+    expect(vi.settings).toMatchObject({ method: 'vi', lr: 1e-2, hidden: [8], splits: 1 });
+    expect(Number.isFinite(vi.splits[0]!.rmse)).toBe(true);
+  });
+});
