@@ -77,7 +77,7 @@ export async function trainInPage(
   const members = request.method === 'ensemble' ? (request.members ?? 5) : 1;
   const models =
     request.method === 'ensemble'
-      ? Array.from({ length: members }, (_, i) => ({ seed: i }))
+      ? Array.from({ length: members }, () => ({})) // members differ by model index
       : request.method === 'mc-dropout'
         ? [{ dropout: MC_DROPOUT_RATE, tau: MC_DROPOUT_TAU }]
         : [{ priorScale: 1 }];

@@ -112,9 +112,14 @@ export function prepareRun(arch: ArchitectureSpec, data: TrainData, options: Tra
       for (let c = 0; c < d; c++) xStd[c] = (xStd[c] as number) + ((xm.data[r * d + c] as number) - (xMean[c] as number)) ** 2 / rows.length;
       yVar += ((ym.data[r] as number) - yMean) ** 2 / rows.length;
     }
-    // A constant column keeps std 1 (PROTOCOL.md), so standardisation never divides by zero.
-    for (let c = 0; c < d; c++) xStd[c] = Math.sqrt(xStd[c] as number) || 1;
-    const yStd = Math.sqrt(yVar) || 1;
+    // A constant column keeps std 1 (PROTOCOL.md), so standardisation never divides by zero. The
+    // test is relative: rounding in the mean leaves a constant column a std of ~1e-15 |mean|.
+    const constant = (std: number, mean: number) => std <= 1e-12 * Math.max(1, Math.abs(mean));
+    for (let c = 0; c < d; c++) {
+      const std = Math.sqrt(xStd[c] as number);
+      xStd[c] = constant(std, xMean[c] as number) ? 1 : std;
+    }
+    const yStd = constant(Math.sqrt(yVar), yMean) ? 1 : Math.sqrt(yVar);
     const dropout = options.method === 'mc-dropout' ? (hyper.dropout ?? arch.dropout ?? 0.05) : 0;
     if (!(dropout >= 0 && dropout < 1)) throw new InvalidInputError(`model ${m}: dropout must be in [0, 1), got ${String(dropout)}`);
     const tau = positive(hyper.tau ?? 1, `model ${m}: tau`);

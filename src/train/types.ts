@@ -80,8 +80,6 @@ export interface ModelHyper {
   readonly tau?: number;
   /** Prior std of weights ('vi', 'map'); default 1. */
   readonly priorScale?: number;
-  /** Per-model seed offset (ensemble members). */
-  readonly seed?: number;
 }
 
 export interface TrainOptions {

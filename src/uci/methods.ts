@@ -123,7 +123,8 @@ export function methodPlan(dataset: UciDataset, method: UciMethod, choices: Meth
         baseEpochs,
         batchSize: 128,
         samplesPerStep: 1,
-        hyper: (_p, member) => ({ seed: member }),
+        // Members differ through their model index (own initialisation and minibatch order).
+        hyper: () => ({}),
         score: (ctx, models, rows) => scoreEnsemble(ctx, models, rows),
       };
     }

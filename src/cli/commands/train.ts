@@ -260,7 +260,8 @@ export const trainCommand: Command = {
     const arch: ArchitectureSpec = { inputDim: inputs, hidden, activation };
     const count = method === 'ensemble' ? members : 1;
     const hyper: ModelHyper = method === 'mc-dropout' ? { dropout, tau } : { priorScale };
-    const models = Array.from({ length: count }, (_, k): ModelHyper => (count > 1 ? { ...hyper, seed: k } : hyper));
+    // Members differ through their model index: each draws its own initialisation and minibatch order.
+    const models = Array.from({ length: count }, (): ModelHyper => hyper);
     const options: TrainOptions = { method, epochs, batchSize, lr, seed, models, onProgress: progressReporter(io, count) };
     const paths = count > 1 ? Array.from({ length: count }, (_, k) => memberPath(out, k)) : [out];
 
