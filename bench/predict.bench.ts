@@ -17,8 +17,8 @@ import { parseArgs } from 'node:util';
 import type { GpuContext } from '../src/gpu/device.js';
 import { Engine } from '../src/infer/engine.js';
 import type { PredictOptions } from '../src/infer/types.js';
-import { type LayerSpec, type Model, type ModelSpec, type Tensor, layerInputs, tensorNames } from '../src/model/spec.js';
-import { validateModel } from '../src/model/validate.js';
+import type { Model } from '../src/model/spec.js';
+import { mulberry32, syntheticModel } from '../src/bench/synthetic.js';
 import { createNodeContext } from '../src/node/device.js';
 import { oraclePredict } from '../src/reference/index.js';
 
@@ -58,58 +58,13 @@ interface OracleMeasurement {
   readonly sampleInputsPerSecond: number;
 }
 
-/** mulberry32: a small seeded generator for the benchmark's weights and data. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** The issue's model: 13-50-50-1, ReLU hidden layers, mean-field Normal posteriors, fixed sigma. */
 export function benchModel(seed: number): Model {
-  const rand = rng(seed);
-  const uniform = (lo: number, hi: number) => lo + (hi - lo) * rand();
-  const units = ARCHITECTURE.slice(1);
-  const layers: LayerSpec[] = units.map((u, l) => ({
-    units: u,
-    activation: l === units.length - 1 ? 'identity' : 'relu',
-    leakySlope: 0.01,
-    dropout: 0,
-    batchNorm: false,
-    weight: { site: `layers.${l}.weight`, posterior: 'normal', prior: { kind: 'normal', loc: 0, scale: 1 } },
-    bias: { site: `layers.${l}.bias`, posterior: 'normal', prior: { kind: 'normal', loc: 0, scale: 1 } },
-  }));
-  const spec: ModelSpec = {
-    inputDim: ARCHITECTURE[0],
-    layers,
-    likelihood: { noise: { kind: 'fixed', sigma: SIGMA }, link: 'sigma', sigmaPrior: null },
-    standardization: null,
-  };
-  const tensors = new Map<string, Tensor>();
-  const fill = (shape: number[], f: () => number): Tensor => ({
-    shape,
-    data: Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, f),
-  });
-  layers.forEach((layer, l) => {
-    const fanIn = layerInputs(spec, l);
-    const w = Math.sqrt(2 / fanIn);
-    tensors.set(tensorNames.weightLoc(l), fill([layer.units, fanIn], () => uniform(-w, w)));
-    tensors.set(tensorNames.weightScale(l), fill([layer.units, fanIn], () => uniform(0.01, 0.1)));
-    tensors.set(tensorNames.biasLoc(l), fill([layer.units], () => uniform(-0.1, 0.1)));
-    tensors.set(tensorNames.biasScale(l), fill([layer.units], () => uniform(0.01, 0.1)));
-  });
-  const model = { spec, tensors };
-  validateModel(model);
-  return model;
+  return syntheticModel(ARCHITECTURE, seed, SIGMA);
 }
 
 function benchData(n: number, seed: number): { x: number[][]; y: number[][] } {
-  const rand = rng(seed);
+  const rand = mulberry32(seed);
   const x = Array.from({ length: n }, () => Array.from({ length: ARCHITECTURE[0] }, () => 4 * rand() - 2));
   const y = Array.from({ length: n }, () => [2 * rand() - 1]);
   return { x, y };

@@ -2,20 +2,12 @@
  * Random but reproducible models for property tests: any architecture, activation, dropout and
  * noise model, with tensors from a seeded generator (not the library's RNG, so tests stay independent).
  */
+import { mulberry32 } from '../src/bench/synthetic.js';
 import type { Activation, LayerSpec, Model, ModelSpec, NoiseSpec, Tensor } from '../src/model/spec.js';
 import { layerInputs, tensorNames } from '../src/model/spec.js';
 
-/** mulberry32: a tiny seeded generator for test data. */
-export function testRng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A seeded generator for test data (mulberry32, shared with the benchmarks). */
+export const testRng = mulberry32;
 
 export interface BuildOptions {
   readonly inputDim: number;
