@@ -5,7 +5,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { Engine } from '../src/infer/engine.js';
-import { gaussianMixture, logSumExp, normalLogDensity, predictEnsemble } from '../src/infer/ensemble.js';
+import { gaussianMixture, predictEnsemble } from '../src/infer/ensemble.js';
+import { normalLogPdf as normalLogDensity } from '../src/math/densities.js';
+import { logSumExp } from '../src/math/special.js';
 import { gpu } from './gpu-context.js';
 import { buildModel, randomInputs } from './model-builders.js';
 

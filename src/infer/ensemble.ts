@@ -8,6 +8,8 @@
  *   log p(y) = logsumexp_m log N(y | μ_m, σ_m) − log M
  */
 import { InvalidInputError } from '../errors.js';
+import { normalLogPdf } from '../math/densities.js';
+import { logSumExp } from '../math/special.js';
 import type { GpuContext } from '../gpu/device.js';
 import type { Model } from '../model/spec.js';
 import { Engine } from './engine.js';
@@ -32,24 +34,6 @@ export interface MixturePrediction {
   readonly aleatoricStd: Float64Array;
   /** log of the mixture density at y, [N]; present when y was given. */
   readonly logPredictiveDensity?: Float64Array;
-}
-
-const HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
-
-/** log N(y | mu, sigma). */
-export function normalLogDensity(y: number, mu: number, sigma: number): number {
-  const z = (y - mu) / sigma;
-  return -0.5 * z * z - Math.log(sigma) - HALF_LOG_2PI;
-}
-
-/** log Σ exp(v), stable. */
-export function logSumExp(values: ArrayLike<number>): number {
-  let max = -Infinity;
-  for (let i = 0; i < values.length; i++) max = Math.max(max, values[i] as number);
-  if (max === -Infinity || !Number.isFinite(max)) return max;
-  let sum = 0;
-  for (let i = 0; i < values.length; i++) sum += Math.exp((values[i] as number) - max);
-  return max + Math.log(sum);
 }
 
 /** The uniform mixture of Gaussian members at N points; with y, the log mixture density per point. */
@@ -85,7 +69,7 @@ export function gaussianMixture(members: readonly GaussianMember[], y?: ArrayLik
     std[i] = Math.sqrt(spread + noise);
     if (lpd && y) {
       members.forEach((m, k) => {
-        terms[k] = normalLogDensity(y[i] as number, m.mean[i] as number, m.std[i] as number);
+        terms[k] = normalLogPdf(y[i] as number, m.mean[i] as number, m.std[i] as number);
       });
       lpd[i] = logSumExp(terms) - logM;
     }
