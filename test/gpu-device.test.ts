@@ -31,3 +31,16 @@ describe.skipIf(!gpu)(`device loss ${gpu ? '' : `(skipped: ${gpuUnavailableReaso
     engine.dispose();
   });
 });
+
+describe('no adapter', () => {
+  it('names the fix when there is no navigator.gpu or no adapter', async () => {
+    const { createContext } = await import('../src/gpu/device.js');
+    const { GpuUnavailableError } = await import('../src/errors.js');
+    await expect(createContext(undefined)).rejects.toBeInstanceOf(GpuUnavailableError);
+    await expect(createContext(undefined)).rejects.toThrow(/--enable-unsafe-webgpu/);
+    const noAdapter = { requestAdapter: () => Promise.resolve(null) } as unknown as GPU;
+    await expect(createContext(noAdapter, { fixHint: 'install chromium libvulkan1' })).rejects.toThrow(/no WebGPU adapter was found\. install chromium libvulkan1/);
+    const throwing = { requestAdapter: () => Promise.reject(new Error('driver crashed')) } as unknown as GPU;
+    await expect(createContext(throwing)).rejects.toBeInstanceOf(GpuUnavailableError);
+  });
+});
