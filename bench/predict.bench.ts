@@ -18,6 +18,7 @@ import type { GpuContext } from '../src/gpu/device.js';
 import { Engine } from '../src/infer/engine.js';
 import type { PredictOptions } from '../src/infer/types.js';
 import type { Model } from '../src/model/spec.js';
+import { adapterLine, median } from '../src/bench/stats.js';
 import { mulberry32, syntheticModel } from '../src/bench/synthetic.js';
 import { createNodeContext } from '../src/node/device.js';
 import { oraclePredict } from '../src/reference/index.js';
@@ -70,11 +71,6 @@ function benchData(n: number, seed: number): { x: number[][]; y: number[][] } {
   return { x, y };
 }
 
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? (sorted[mid] ?? NaN) : ((sorted[mid - 1] ?? NaN) + (sorted[mid] ?? NaN)) / 2;
-}
 
 async function measure(engine: Engine, strategy: Strategy, n: number, samples: number, repeats: number, seed: number): Promise<Omit<Measurement, 'relativeToFused'>> {
   const { x, y } = benchData(n, seed + 1);
@@ -139,8 +135,7 @@ async function main(): Promise<void> {
   const seed = values.seed === undefined ? 1 : positiveInt(values.seed, 1, 'seed');
   const model = benchModel(seed);
   const ctx: GpuContext = await createNodeContext();
-  const { vendor, architecture, description, device } = ctx.adapter;
-  console.log(`adapter: ${description || device || 'unknown'} (vendor ${vendor || '?'}, architecture ${architecture || '?'})`);
+  console.log(adapterLine(ctx.adapter));
   console.log(`workload: ${ARCHITECTURE.join('-')} ReLU, mean-field Normal posterior, sigma = ${SIGMA}; S = ${samples}; with y (mean, variance, log predictive density read back)`);
   console.log(`timing: 1 warm-up call, then median of ${repeats} calls (wall clock around engine.predict, including read-back)\n`);
 

@@ -17,6 +17,7 @@
  */
 import type uPlot from 'uplot';
 import { Engine, type KernelStrategy, type PredictOptions } from '../src/index.js';
+import { median } from '../src/bench/stats.js';
 import { formatRate, renderAdapter, summarizeAdapter, type AdapterSummary } from './adapter-info.js';
 import { plotSeries, type PlotSeries } from './bench-chart.js';
 import { benchInputs, benchModel, macsPerForward, parseArchitecture } from './bench-models.js';
@@ -172,12 +173,6 @@ function readConfig(): BenchConfig {
     strategies,
     repeats: Math.max(1, Math.min(50, Math.round(Number(ui.repeats.value)) || 1)),
   };
-}
-
-function median(values: readonly number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? (s[m] ?? NaN) : ((s[m - 1] ?? NaN) + (s[m] ?? NaN)) / 2;
 }
 
 function strategyOptions(strategy: Strategy): Pick<PredictOptions, 'path' | 'kernel'> {

@@ -39,9 +39,11 @@ const ACTIVATIONS: readonly Activation[] = ['relu', 'tanh', 'sigmoid', 'gelu', '
 
 describe.skipIf(!gpu)(`GPU training vs float64 oracle ${gpu ? '' : `(skipped: ${gpuUnavailableReason})`}`, () => {
   const ctx = gpu!;
-  const cases = METHODS.flatMap((method, i) => ACTIVATIONS.filter((_, a) => (a + i) % 2 === 0 || method === 'vi').map((activation) => ({ method, activation })));
+  const cases = METHODS.flatMap((method, i) =>
+    ACTIVATIONS.filter((_, a) => (a + i) % 2 === 0 || method === 'vi').map((activation, a) => ({ method, activation, kernelStrategy: a % 2 === 0 ? ('tiled' as const) : ('simple' as const) })),
+  );
 
-  it.each(cases)('$method / $activation: the first step moves θ by the oracle gradient (3 models, different rows)', async ({ method, activation }) => {
+  it.each(cases)('$method / $activation / $kernelStrategy kernels: the first step moves θ by the oracle gradient (3 models, different rows)', async ({ method, activation, kernelStrategy }) => {
     const arch = { inputDim: 3, hidden: [5, 4], activation };
     const data = dataset(14, 3, 3);
     const options: TrainOptions = {
@@ -52,6 +54,7 @@ describe.skipIf(!gpu)(`GPU training vs float64 oracle ${gpu ? '' : `(skipped: ${
       lr: 1,
       seed: 17,
       samplesPerStep: method === 'vi' ? 2 : 1,
+      kernelStrategy,
       models: [
         { dropout: 0.2, tau: 4, priorScale: 0.7 },
         { rows: [0, 2, 3, 5, 7, 8, 11], dropout: 0.1, tau: 9 },
@@ -95,6 +98,40 @@ describe.skipIf(!gpu)(`GPU training vs float64 oracle ${gpu ? '' : `(skipped: ${
       const g = oracleGradient(state, m, 0);
       const step = Float64Array.from(ms.theta, (v, i) => v - (result.theta[m]![i] as number));
       expectClose(step, g!.grad, `model ${m} gradient`);
+    });
+  });
+
+  // The tiled kernels (shaders/kernels/train/tiled.ts) against the oracle with partial tiles on
+  // every side: 6 inputs + bias, widths 9 and 5, batch 10 (one step: 10 and 7 rows), odd tile shapes.
+  it.each([
+    { method: 'mc-dropout' as const, tile: { rows: 4, units: 4, inputs: 4 }, activation: 'relu' as const },
+    { method: 'mc-dropout' as const, tile: { rows: 3, units: 2, inputs: 5 }, activation: 'prelu' as const },
+    { method: 'vi' as const, tile: { rows: 8, units: 3, inputs: 2 }, activation: 'tanh' as const },
+    { method: 'ensemble' as const, tile: { rows: 1, units: 8, inputs: 8 }, activation: 'gelu' as const },
+    { method: 'map' as const, tile: { rows: 5, units: 1, inputs: 1 }, activation: 'leaky_relu' as const },
+  ])('tiled kernels, $method / $activation, tile $tile.rows x $tile.units x $tile.inputs: the first step moves θ by the oracle gradient', async ({ method, tile, activation }) => {
+    const arch = { inputDim: 6, hidden: [9, 5], activation };
+    const data = dataset(10, 6, 8);
+    const options: TrainOptions = {
+      method,
+      epochs: 1,
+      batchSize: 10,
+      optimizer: 'sgd',
+      lr: 1,
+      seed: 29,
+      samplesPerStep: method === 'vi' ? 3 : 1,
+      kernelStrategy: 'tiled',
+      tile,
+      models: [{ dropout: 0.25, tau: 3, priorScale: 0.8 }, { rows: [1, 2, 3, 5, 8, 0, 9], dropout: 0.1, tau: 5 }],
+    };
+    const result = await train(ctx, arch, data, options);
+    const simple = await train(ctx, arch, data, { ...options, kernelStrategy: 'simple' });
+    const state = oracleInit(arch, data, options);
+    state.models.forEach((ms, m) => {
+      const g = oracleGradient(state, m, 0);
+      const step = Float64Array.from(ms.theta, (v, i) => v - (result.theta[m]![i] as number));
+      expectClose(step, g!.grad, `model ${m} gradient (tiled)`);
+      expectClose(result.theta[m]!, simple.theta[m]!, `model ${m} θ, tiled vs simple`, 1e-4);
     });
   });
 

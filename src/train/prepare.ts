@@ -41,6 +41,8 @@ export interface PreparedRun {
   readonly clipNorm: number;
   readonly samplesPerStep: number;
   readonly seed: number;
+  readonly kernelStrategy: 'tiled' | 'simple';
+  readonly tile: { readonly rows: number; readonly units: number; readonly inputs: number };
 }
 
 function positiveInteger(value: number, name: string): number {
@@ -51,6 +53,23 @@ function positiveInteger(value: number, name: string): number {
 function positive(value: number, name: string): number {
   if (!(value > 0) || !Number.isFinite(value)) throw new InvalidInputError(`${name} must be a positive number, got ${String(value)}`);
   return value;
+}
+
+/** Largest side of a kernel tile: the tile is unrolled into tile.rows x tile.units registers. */
+export const MAX_TILE_SIDE = 8;
+export const DEFAULT_TILE = { rows: 4, units: 4, inputs: 4 } as const;
+
+function kernelChoices(options: TrainOptions): Pick<PreparedRun, 'kernelStrategy' | 'tile'> {
+  const kernelStrategy = options.kernelStrategy ?? 'tiled';
+  if (kernelStrategy !== 'tiled' && kernelStrategy !== 'simple') {
+    throw new InvalidInputError(`kernelStrategy must be 'tiled' or 'simple', got '${String(kernelStrategy)}'`);
+  }
+  const tile = options.tile ?? DEFAULT_TILE;
+  for (const side of ['rows', 'units', 'inputs'] as const) {
+    const v = tile[side];
+    if (!Number.isInteger(v) || v < 1 || v > MAX_TILE_SIDE) throw new InvalidInputError(`tile.${side} must be an integer in 1..${MAX_TILE_SIDE}, got ${String(v)}`);
+  }
+  return { kernelStrategy, tile: { rows: tile.rows, units: tile.units, inputs: tile.inputs } };
 }
 
 const VI_ESTIMATORS: readonly string[] = ['reparameterization', 'local', 'flipout'];
@@ -90,6 +109,7 @@ export function prepareRun(arch: ArchitectureSpec, data: TrainData, options: Tra
   if (schedule !== 'constant' && schedule !== 'cosine') throw new InvalidInputError(`schedule must be 'constant' or 'cosine', got '${String(schedule)}'`);
   const lengthScale = positive(options.lengthScale ?? 0.01, 'lengthScale');
   checkViOptions(options);
+  const kernels = kernelChoices(options);
   const hypers = options.models ?? [{}];
   if (hypers.length === 0) throw new InvalidInputError('models must list at least one model');
   const d = arch.inputDim;
@@ -157,6 +177,7 @@ export function prepareRun(arch: ArchitectureSpec, data: TrainData, options: Tra
     clipNorm,
     samplesPerStep: options.method === 'vi' ? samplesPerStep : 1,
     seed: options.seed ?? 0,
+    ...kernels,
   };
 }
 

@@ -20,6 +20,14 @@ import {
   trainSampleKernel,
   trainSigmaKernel,
   trainWeightGradKernel,
+  trainMasksThreads,
+  trainForwardTiledKernel,
+  trainDhPrevTiledKernel,
+  tiledDhPrevThreads,
+  trainWeightGradTiledKernel,
+  tiledEstimator,
+  tiledForwardThreads,
+  tiledWeightGradThreads,
   type TrainShape,
 } from '../../shaders/kernels/train/index.js';
 import { WORKGROUP_SIZE } from '../../shaders/kernels/common.js';
@@ -139,7 +147,7 @@ export async function train(ctx: GpuContext, arch: ArchitectureSpec, data: Train
 
     // One step: the kernels in order, each over its thread count.
     const steps: Step[] = [{ kernel: gatherKernel(shape, run.inputDim), threads: M * B }];
-    if (shape.dropout) for (const l of layout.layers) steps.push({ kernel: trainMasksKernel(shape, l), threads: M * B * l.inputs });
+    if (shape.dropout) for (const l of layout.layers) steps.push({ kernel: trainMasksKernel(shape, l), threads: trainMasksThreads(shape, l) });
     if (layout.method === 'vi') {
       if (estimator !== 'local') {
         for (const l of layout.layers) steps.push({ kernel: trainSampleKernel(shape, l), threads: M * K * (l.inputs * l.units + l.units) });
@@ -149,12 +157,29 @@ export async function train(ctx: GpuContext, arch: ArchitectureSpec, data: Train
       }
       steps.push({ kernel: trainSigmaKernel(shape), threads: M * K });
     }
-    for (const l of layout.layers) steps.push({ kernel: trainForwardKernel(shape, l, DEFAULT_LEAKY_SLOPE), threads: M * K * B });
+    const tiled = run.kernelStrategy === 'tiled' && tiledEstimator(shape);
+    for (const l of layout.layers) {
+      steps.push(
+        tiled
+          ? { kernel: trainForwardTiledKernel(shape, l, DEFAULT_LEAKY_SLOPE, run.tile), threads: tiledForwardThreads(shape, l, run.tile) }
+          : { kernel: trainForwardKernel(shape, l, DEFAULT_LEAKY_SLOPE), threads: M * K * B },
+      );
+    }
     steps.push({ kernel: trainLossKernel(shape), threads: M });
     for (const l of [...layout.layers].reverse()) {
       steps.push({ kernel: trainDzKernel(shape, l, DEFAULT_LEAKY_SLOPE), threads: M * K * B });
-      steps.push({ kernel: trainWeightGradKernel(shape, l), threads: M * (l.inputs * l.units + l.units + (l.prelu >= 0 ? l.units : 0)) });
-      if (l.index > 0) steps.push({ kernel: trainDhPrevKernel(shape, l), threads: M * K * B });
+      steps.push(
+        tiled
+          ? { kernel: trainWeightGradTiledKernel(shape, l, run.tile), threads: tiledWeightGradThreads(shape, l, run.tile) }
+          : { kernel: trainWeightGradKernel(shape, l), threads: M * (l.inputs * l.units + l.units + (l.prelu >= 0 ? l.units : 0)) },
+      );
+      if (l.index > 0) {
+        steps.push(
+          tiled
+            ? { kernel: trainDhPrevTiledKernel(shape, l, run.tile), threads: tiledDhPrevThreads(shape, l, run.tile) }
+            : { kernel: trainDhPrevKernel(shape, l), threads: M * K * B },
+        );
+      }
     }
     steps.push({ kernel: trainClipKernel(shape), threads: M });
     steps.push({ kernel: trainOptimizerKernel(shape), threads: M * layout.size });

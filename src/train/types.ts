@@ -101,6 +101,14 @@ export interface TrainOptions {
   readonly viEstimator?: 'reparameterization' | 'local' | 'flipout';
   /** 'vi': learn each layer's prior precision under a Gamma(1, 1) hyperprior. */
   readonly hierarchical?: boolean;
+  /**
+   * How the forward and weight-gradient kernels split the work (same maths either way): 'tiled'
+   * (default) gives each thread a register tile, 'simple' one row or one parameter. 'vi' with the
+   * local or Flipout estimator always runs 'simple'.
+   */
+  readonly kernelStrategy?: 'tiled' | 'simple';
+  /** Tile of the 'tiled' kernels, each side 1..8 (default rows 4, units 4, inputs 4). */
+  readonly tile?: { readonly rows: number; readonly units: number; readonly inputs: number };
   /** Called after every epoch with the mean loss per model. */
   readonly onProgress?: (p: TrainProgress) => void;
 }

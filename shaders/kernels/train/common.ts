@@ -125,13 +125,13 @@ export function biasAt(shape: TrainShape, layer: TrainLayerLayout, j: string): s
     : `theta[m * P + ${layer.bias}u + ${j}]`;
 }
 
-/** Input i of layer l for (m, k, b) as the layer sees it (dropout applied). */
-export function inputAt(shape: TrainShape, layer: TrainLayerLayout, i: string): string {
+/** Input i of layer l for (m, k, batch slot `b`) as the layer sees it (dropout applied). */
+export function inputAt(shape: TrainShape, layer: TrainLayerLayout, i: string, b = 'b'): string {
   const raw =
     layer.index === 0
-      ? `xb[(m * B + b) * IN + ${i}]`
-      : `h[ACT_OFFSETS[${layer.index - 1}] + ((m * K + k) * B + b) * IN + ${i}]`;
-  return shape.dropout ? `(${raw} * masks[MASK_OFFSETS[${layer.index}] + (m * B + b) * IN + ${i}])` : raw;
+      ? `xb[(m * B + ${b}) * IN + ${i}]`
+      : `h[ACT_OFFSETS[${layer.index - 1}] + ((m * K + k) * B + ${b}) * IN + ${i}]`;
+  return shape.dropout ? `(${raw} * masks[MASK_OFFSETS[${layer.index}] + (m * B + ${b}) * IN + ${i}])` : raw;
 }
 
 /** WGSL: W_loc (j, i) and its posterior std, read from θ ('vi'). */

@@ -59,7 +59,15 @@ export function gatherKernel(shape: TrainShape, inputDim: number): Kernel {
   );
 }
 
-/** Dropout masks of layer l's input, per (model, batch slot, unit): keep ? 1/(1-p) : 0. */
+/** Threads of trainMasksKernel: one per (model, group of 4 mask elements). */
+export function trainMasksThreads(shape: TrainShape, layer: TrainLayerLayout): number {
+  return shape.models * Math.ceil((shape.batch * layer.inputs) / 4);
+}
+
+/**
+ * Dropout masks of layer l's input, per (model, batch slot, unit): keep ? 1/(1-p) : 0. Element e of
+ * model m uses word e % 4 of Philox block e / 4, so a thread draws one block and writes its 4 masks.
+ */
 export function trainMasksKernel(shape: TrainShape, layer: TrainLayerLayout): Kernel {
   const bindings = [stepBinding, u32Array('meta_u', 'read'), f32Array('meta_f', 'read'), f32Array('masks', 'read_write')];
   return kernel(
@@ -68,15 +76,21 @@ export function trainMasksKernel(shape: TrainShape, layer: TrainLayerLayout): Ke
     bindings,
     `
   let t = flat_index(gid, groups);
-  if (t >= M * B * IN) {
+  if (t >= M * QUADS) {
     return;
   }
-  let m = t / (B * IN);
-  let e = t % (B * IN);
-  let w = philox4x32(vec4<u32>(e / 4u, step.t, ${layerStream(layer.index, STREAM_DROPOUT)}u, m + 1u), seed_key());
-  let keep = (w[e % 4u] >> 8u) < meta_u[m * ${META_U32}u + 3u];
-  masks[MASK_OFFSETS[${layer.index}] + t] = select(0.0, meta_f[m * ${META_F32}u], keep);
+  let m = t / QUADS;
+  let q = t % QUADS;
+  let w = philox4x32(vec4<u32>(q, step.t, ${layerStream(layer.index, STREAM_DROPOUT)}u, m + 1u), seed_key());
+  let threshold = meta_u[m * ${META_U32}u + 3u];
+  let scale = meta_f[m * ${META_F32}u];
+  for (var c = 0u; c < 4u; c++) {
+    let e = q * 4u + c;
+    if (e < B * IN) {
+      masks[MASK_OFFSETS[${layer.index}] + m * B * IN + e] = select(0.0, scale, (w[c] >> 8u) < threshold);
+    }
+  }
 `,
-    `const IN: u32 = ${layer.inputs}u;`,
+    `const IN: u32 = ${layer.inputs}u;\nconst QUADS: u32 = ${Math.ceil((shape.batch * layer.inputs) / 4)}u;`,
   );
 }

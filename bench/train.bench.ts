@@ -1,0 +1,128 @@
+/**
+ * Training benchmark (a script, not a test): `npm run bench:train` builds and runs
+ * dist/bench/train.bench.js.
+ *
+ * Workload: the UCI grid-search shape — M models (default 240 = 12 grid points x 20 splits) of a
+ * 13-50-1 ReLU network, each on its own 364 rows (Boston's 80% part), batch 128, for `--epochs`
+ * epochs of 'mc-dropout' (and the other methods with --methods). Each kernel strategy of the trainer
+ * ('simple': a thread per row or per parameter; 'tiled' with several tile shapes) runs the same
+ * training `--repeats` times after one warm-up run (pipeline compilation); the median wall time is
+ * printed with model-epochs per second and the ratio to 'simple'. All strategies compute the same
+ * maths (test/gpu-train.test.ts checks them against the float64 oracle), so only speed differs.
+ *
+ * Options: --models M (240), --epochs E (3), --repeats R (3), --methods a,b (mc-dropout),
+ * --json <file>.
+ */
+import { writeFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { adapterLine, median } from '../src/bench/stats.js';
+import { mulberry32 } from '../src/bench/synthetic.js';
+import type { GpuContext } from '../src/gpu/device.js';
+import { createNodeContext } from '../src/node/device.js';
+import { train } from '../src/train/trainer.js';
+import type { TrainMethod, TrainOptions } from '../src/train/types.js';
+
+const INPUTS = 13;
+const HIDDEN = 50;
+const ROWS = 455;
+const MODEL_ROWS = 364;
+
+interface Strategy {
+  readonly name: string;
+  readonly options: Pick<TrainOptions, 'kernelStrategy' | 'tile'>;
+}
+
+const STRATEGIES: readonly Strategy[] = [
+  { name: 'simple', options: { kernelStrategy: 'simple' } },
+  { name: 'tiled 4x4x4', options: { kernelStrategy: 'tiled', tile: { rows: 4, units: 4, inputs: 4 } } },
+  { name: 'tiled 8x4x8', options: { kernelStrategy: 'tiled', tile: { rows: 8, units: 4, inputs: 8 } } },
+  { name: 'tiled 4x8x4', options: { kernelStrategy: 'tiled', tile: { rows: 4, units: 8, inputs: 4 } } },
+  { name: 'tiled 8x8x8', options: { kernelStrategy: 'tiled', tile: { rows: 8, units: 8, inputs: 8 } } },
+];
+
+interface Measurement {
+  readonly method: TrainMethod;
+  readonly strategy: string;
+  readonly timesMs: readonly number[];
+  readonly medianMs: number;
+  readonly modelEpochsPerSecond: number;
+  readonly relativeToSimple: number | null;
+}
+
+function benchData(seed: number): { x: number[][]; y: number[] } {
+  const rand = mulberry32(seed);
+  const x = Array.from({ length: ROWS }, () => Array.from({ length: INPUTS }, () => 4 * rand() - 2));
+  const y = x.map((r) => Math.sin(r[0] ?? 0) + 0.5 * (r[1] ?? 0) + 0.1 * rand());
+  return { x, y };
+}
+
+function options(method: TrainMethod, models: number, epochs: number, strategy: Strategy): TrainOptions {
+  const rand = mulberry32(7);
+  return {
+    method,
+    epochs,
+    batchSize: 128,
+    lr: 1e-3,
+    seed: 11,
+    ...strategy.options,
+    models: Array.from({ length: models }, (_, m) => ({
+      rows: Array.from({ length: MODEL_ROWS }, () => Math.floor(rand() * ROWS)),
+      dropout: [0.005, 0.01, 0.05, 0.1][m % 4] ?? 0.05,
+      tau: [0.25, 0.5, 0.75][m % 3] ?? 0.5,
+    })),
+  };
+}
+
+async function measure(ctx: GpuContext, method: TrainMethod, models: number, epochs: number, repeats: number, strategy: Strategy): Promise<Omit<Measurement, 'relativeToSimple'>> {
+  const data = benchData(3);
+  const arch = { inputDim: INPUTS, hidden: [HIDDEN], activation: 'relu' as const };
+  const opts = options(method, models, epochs, strategy);
+  await train(ctx, arch, data, { ...opts, epochs: 1 });
+  const timesMs: number[] = [];
+  for (let r = 0; r < repeats; r++) {
+    const started = performance.now();
+    await train(ctx, arch, data, opts);
+    timesMs.push(performance.now() - started);
+  }
+  const medianMs = median(timesMs);
+  return { method, strategy: strategy.name, timesMs, medianMs, modelEpochsPerSecond: (models * epochs) / (medianMs / 1000) };
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      models: { type: 'string', default: '240' },
+      epochs: { type: 'string', default: '3' },
+      repeats: { type: 'string', default: '3' },
+      methods: { type: 'string', default: 'mc-dropout' },
+      json: { type: 'string' },
+    },
+  });
+  const models = Number(values.models);
+  const epochs = Number(values.epochs);
+  const repeats = Number(values.repeats);
+  const methods = values.methods.split(',') as TrainMethod[];
+  const ctx = await createNodeContext();
+  try {
+    console.log(adapterLine(ctx.adapter));
+    console.log(`workload: ${models} models of ${INPUTS}-${HIDDEN}-1 ReLU, ${MODEL_ROWS} rows each, batch 128, ${epochs} epochs; median of ${repeats}`);
+    const results: Measurement[] = [];
+    for (const method of methods) {
+      let simpleMs: number | null = null;
+      for (const strategy of STRATEGIES) {
+        const m = await measure(ctx, method, models, epochs, repeats, strategy);
+        if (strategy.name === 'simple') simpleMs = m.medianMs;
+        const row: Measurement = { ...m, relativeToSimple: simpleMs === null ? null : m.medianMs / simpleMs };
+        results.push(row);
+        console.log(
+          `${method.padEnd(10)} ${strategy.name.padEnd(12)} median ${(m.medianMs / 1000).toFixed(2)} s  ${m.modelEpochsPerSecond.toFixed(1)} model-epochs/s  x${(row.relativeToSimple ?? 1).toFixed(2)} of simple`,
+        );
+      }
+    }
+    if (values.json) await writeFile(values.json, JSON.stringify({ adapter: ctx.adapter, models, epochs, repeats, results }, null, 2));
+  } finally {
+    ctx.destroy();
+  }
+}
+
+await main();
