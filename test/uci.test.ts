@@ -17,6 +17,7 @@ import { runUciProtocol } from '../src/uci/protocol.js';
 import { parseMeanSe, publishedFor } from '../src/uci/published.js';
 import { validationSplit } from '../src/uci/splits.js';
 import { meanSe } from '../src/uci/summary.js';
+import { checkTarget } from '../src/uci/table.js';
 import { gpu } from './gpu-context.js';
 import { testRng } from './model-builders.js';
 
@@ -225,6 +226,56 @@ describe('the runner: user mistakes exit 2 with one line', () => {
     const r = await uci(['--help']);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('npm run uci -- --data-dir');
+  });
+});
+
+describe('the cross-run table (--table)', () => {
+  const published = [
+    { column: 'VI (Graves 2011)', rmse: { mean: 4.3, se: 0.3 }, ll: { mean: -2.9, se: 0.07 } },
+    { column: 'PBP', rmse: { mean: 3.0, se: 0.2 }, ll: { mean: -2.57, se: 0.09 } },
+    { column: 'MC dropout 2018 grid', rmse: { mean: 2.9, se: 0.18 }, ll: { mean: -2.4, se: 0.04 } },
+    { column: 'Deep ensembles 2017', rmse: { mean: 3.28, se: 1 }, ll: { mean: -2.41, se: 0.25 } },
+  ];
+  const summary = (dataset: string, method: string, rmse: number, ll: number) => ({
+    rmse: { mean: rmse, se: 0.1 },
+    ll: { mean: ll, se: 0.05 },
+    splits: [{ split: 0 }, { split: 1 }],
+    dataset,
+    method,
+    settings: { epochs: 400 },
+    timing: { wallMs: 12_000 },
+    published,
+  });
+
+  it('checks each method against its column: MC dropout with one published SE of slack, the others by the mean', () => {
+    // 3.05 <= 2.90 + 0.18 (met); -2.45 >= -2.40 - 0.04 is false (missed).
+    expect(checkTarget(summary('a', 'mc-dropout', 3.05, -2.45) as never)).toEqual({ column: 'MC dropout 2018 grid', rmse: 'met', ll: 'missed' });
+    expect(checkTarget(summary('a', 'vi', 4.29, -2.9) as never)).toEqual({ column: 'VI (Graves 2011)', rmse: 'met', ll: 'met' });
+    expect(checkTarget(summary('a', 'ensemble', 3.3, -2.0) as never)).toEqual({ column: 'Deep ensembles 2017', rmse: 'missed', ll: 'met' });
+    expect(checkTarget({ ...summary('a', 'vi', 1, -1), published: null } as never)).toEqual({ column: null, rmse: 'no column', ll: 'no column' });
+  });
+
+  it('reads a results folder and writes uci-table.md; a bad file is named, exit 2', async () => {
+    const dir = join(root, 'table');
+    await mkdir(dir, { recursive: true });
+    await writeFile(join(dir, 'yacht-mc-dropout.json'), JSON.stringify(summary('yacht', 'mc-dropout', 3.05, -2.45)));
+    await writeFile(join(dir, 'boston-vi.json'), JSON.stringify(summary('boston', 'vi', 2.8, -2.6)));
+    await writeFile(join(dir, 'notes.json'), '{}');
+    const r = await uci(['--table', dir]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('### mc-dropout');
+    expect(r.stdout).toContain('| yacht | 2 | 400 | 3.050 ± 0.100 | 2.90 ± 0.18 | ✓ | -2.450 ± 0.050 | -2.40 ± 0.04 | ✗ |');
+    expect(r.stdout).toContain('| boston | 2 | 400 | 2.800 ± 0.100 | 4.30 ± 0.30 | ✓ | -2.600 ± 0.050 | -2.90 ± 0.07 | ✓ |');
+    expect(readFileSync(join(dir, 'uci-table.md'), 'utf8')).toBe(r.stdout);
+    await writeFile(join(dir, 'wine-ensemble.json'), '{"rmse": {"mean": 1');
+    const bad = await uci(['--table', dir]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/^uci: .*wine-ensemble\.json: not valid JSON/);
+    await writeFile(join(dir, 'wine-ensemble.json'), JSON.stringify({ ...summary('wine', 'ensemble', 1, 1), ll: 'high' }));
+    expect((await uci(['--table', dir])).stderr).toMatch(/wine-ensemble\.json: not a UCI run summary \('rmse' or 'll' is not \{mean, se\}\)/);
+    const empty = await uci(['--table', join(root, 'nope-results')]);
+    expect(empty.code).toBe(2);
+    expect(empty.stderr).toMatch(/cannot read the results folder/);
   });
 });
 

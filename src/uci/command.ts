@@ -17,7 +17,9 @@ import { loadUciDataset } from './dataset.js';
 import { parseUciMethod } from './methods.js';
 import { runUciProtocol, type UciProgress, type UciRunOptions } from './protocol.js';
 import { readPublished } from './published.js';
+import { readSummaries } from './read-summaries.js';
 import { summarize, summaryJson, summaryMarkdown, summaryText } from './summary.js';
+import { uciTableMarkdown } from './table.js';
 
 export const UCI_HELP = `Usage: npm run uci -- --data-dir <folder> --method mc-dropout|vi|ensemble [options]
 
@@ -55,6 +57,10 @@ Options:
                              {"rmse": {"mean", "se"}, "ll": {"mean", "se"}, "splits": [...], ...}
   --out-dir <dir>            where <data set>-<method>.json and .md go (default uci-results)
   -h, --help                 show this help
+
+Usage: npm run uci -- --table <dir>
+  Reads every <data set>-<method>.json in <dir> (written by runs above), prints one markdown
+  table per method beside the column it is judged against, and writes it to <dir>/uci-table.md.
 `;
 
 const OPTIONS = {
@@ -72,6 +78,7 @@ const OPTIONS = {
   'max-models-per-call': { type: 'string' },
   json: { type: 'boolean' },
   'out-dir': { type: 'string' },
+  table: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -145,6 +152,15 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
     const v = values[name];
     return typeof v === 'string' ? v : undefined;
   };
+  const tableDir = str('table');
+  if (tableDir !== undefined) {
+    const markdown = uciTableMarkdown(await readSummaries(tableDir));
+    const path = join(tableDir, 'uci-table.md');
+    await writeFile(path, markdown);
+    io.stdout(markdown);
+    io.stderr(`uci: wrote ${path}\n`);
+    return 0;
+  }
   const dataDir = str('data-dir');
   const methodText = str('method');
   if (dataDir === undefined) throw new InvalidInputError(`--data-dir <folder> is required (${HINT})`);

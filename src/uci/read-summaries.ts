@@ -1,0 +1,61 @@
+/**
+ * Reads the JSON summaries a results folder holds (<data set>-<method>.json, summary.ts) back for
+ * the cross-run table, checking the fields the table uses so a stray or truncated file is named
+ * in the error instead of printing NaN.
+ */
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { InvalidInputError } from '../errors.js';
+import { UCI_METHODS } from './methods.js';
+import type { UciSummary } from './summary.js';
+
+const isMeanSe = (v: unknown): boolean =>
+  typeof v === 'object' && v !== null && typeof (v as { mean?: unknown }).mean === 'number' && typeof (v as { se?: unknown }).se === 'number';
+
+function checkSummary(value: unknown, file: string): UciSummary {
+  const s = value as Partial<Record<keyof UciSummary, unknown>> | null;
+  const problem =
+    typeof s !== 'object' || s === null
+      ? 'not a JSON object'
+      : typeof s.dataset !== 'string'
+        ? "no 'dataset'"
+        : !UCI_METHODS.some((m) => m === s.method)
+          ? `unknown method '${String(s.method)}'`
+          : !isMeanSe(s.rmse) || !isMeanSe(s.ll)
+            ? "'rmse' or 'll' is not {mean, se}"
+            : !Array.isArray(s.splits)
+              ? "no 'splits' list"
+              : typeof (s.settings as { epochs?: unknown } | undefined)?.epochs !== 'number'
+                ? "no 'settings.epochs'"
+                : typeof (s.timing as { wallMs?: unknown } | undefined)?.wallMs !== 'number'
+                  ? "no 'timing.wallMs'"
+                  : s.published !== null && !Array.isArray(s.published)
+                    ? "'published' is neither null nor a list"
+                    : null;
+  if (problem) throw new InvalidInputError(`${file}: not a UCI run summary (${problem})`);
+  return s as UciSummary;
+}
+
+/** Every <data set>-<method>.json of `dir`, parsed and checked. */
+export async function readSummaries(dir: string): Promise<UciSummary[]> {
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch (error) {
+    throw new InvalidInputError(`cannot read the results folder '${dir}': ${(error as Error).message}`, { cause: error });
+  }
+  const files = names.filter((n) => UCI_METHODS.some((m) => n.endsWith(`-${m}.json`))).sort();
+  if (files.length === 0) throw new InvalidInputError(`'${dir}' holds no <data set>-<method>.json run summaries`);
+  return Promise.all(
+    files.map(async (name) => {
+      const file = join(dir, name);
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(await readFile(file, 'utf8'));
+      } catch (error) {
+        throw new InvalidInputError(`${file}: not valid JSON (${(error as Error).message})`, { cause: error });
+      }
+      return checkSummary(parsed, file);
+    }),
+  );
+}

@@ -1,0 +1,75 @@
+/**
+ * The UCI table across runs: one row per data set, for each method our test RMSE and
+ * log-likelihood beside the published column that method is judged against, with the verdict.
+ *
+ * Targets (the training issue): 'mc-dropout' within one published standard error of the "MC dropout
+ * 2018 grid" column or better; 'vi' at least as good as the "VI" column (and PBP shown, the column
+ * to aim at); 'ensemble' at least as good as the "Deep ensembles" column (means only: that column's
+ * ± is on another scale, PROTOCOL.md). "Better" is lower RMSE and higher log-likelihood.
+ */
+import type { UciMethod } from './methods.js';
+import type { MeanSe, PublishedColumn } from './published.js';
+import type { UciSummary } from './summary.js';
+import { formatMeanSe } from './summary.js';
+
+export interface Target {
+  /** Which published column the method is judged against. */
+  readonly column: RegExp;
+  /** Slack in published standard errors (1 for MC dropout's "within one standard error"). */
+  readonly slackSe: number;
+}
+
+export const TARGETS: Readonly<Record<UciMethod, Target>> = {
+  'mc-dropout': { column: /2018 grid/i, slackSe: 1 },
+  vi: { column: /^VI\b/i, slackSe: 0 },
+  ensemble: { column: /ensemble/i, slackSe: 0 },
+};
+
+export type Verdict = 'met' | 'missed' | 'no column';
+
+export interface TargetCheck {
+  readonly column: string | null;
+  readonly rmse: Verdict;
+  readonly ll: Verdict;
+}
+
+export function findColumn(published: readonly PublishedColumn[] | null, pattern: RegExp): PublishedColumn | null {
+  return published?.find((c) => pattern.test(c.column)) ?? null;
+}
+
+/** Whether a summary meets its method's target on RMSE and on log-likelihood. */
+export function checkTarget(summary: Pick<UciSummary, 'method' | 'rmse' | 'll' | 'published'>): TargetCheck {
+  const target = TARGETS[summary.method];
+  const column = findColumn(summary.published, target.column);
+  const verdict = (ours: MeanSe, theirs: MeanSe | null | undefined, lowerIsBetter: boolean): Verdict => {
+    if (!theirs) return 'no column';
+    const slack = target.slackSe * theirs.se;
+    return (lowerIsBetter ? ours.mean <= theirs.mean + slack : ours.mean >= theirs.mean - slack) ? 'met' : 'missed';
+  };
+  return { column: column?.column ?? null, rmse: verdict(summary.rmse, column?.rmse, true), ll: verdict(summary.ll, column?.ll, false) };
+}
+
+const mark = (v: Verdict) => (v === 'met' ? '✓' : v === 'missed' ? '✗' : '–');
+
+/** Markdown: one table per method, a row per data set (sorted by name). */
+export function uciTableMarkdown(summaries: readonly UciSummary[]): string {
+  const methods = [...new Set(summaries.map((s) => s.method))];
+  const out: string[] = [];
+  for (const method of methods) {
+    const rows = summaries.filter((s) => s.method === method).sort((a, b) => a.dataset.localeCompare(b.dataset));
+    out.push(`### ${method}`, '');
+    out.push(`| data set | splits | epochs | ours RMSE | target RMSE | | ours LL | target LL | | PBP RMSE / LL | wall time |`);
+    out.push('|---|---|---|---|---|---|---|---|---|---|---|');
+    for (const s of rows) {
+      const check = checkTarget(s);
+      const target = findColumn(s.published, TARGETS[s.method].column);
+      const pbp = findColumn(s.published, /^PBP$/i);
+      out.push(
+        `| ${s.dataset} | ${s.splits.length} | ${s.settings.epochs} | ${formatMeanSe(s.rmse, 3)} | ${formatMeanSe(target?.rmse ?? null)} | ${mark(check.rmse)} | ${formatMeanSe(s.ll, 3)} | ${formatMeanSe(target?.ll ?? null)} | ${mark(check.ll)} | ${formatMeanSe(pbp?.rmse ?? null)} / ${formatMeanSe(pbp?.ll ?? null)} | ${(s.timing.wallMs / 1000).toFixed(0)} s |`,
+      );
+    }
+    const column = rows.map((s) => checkTarget(s).column).find((c) => c !== null);
+    out.push('', `Target column: ${column ?? 'none found'}${TARGETS[method].slackSe > 0 ? `, within ${TARGETS[method].slackSe} published standard error` : ''} (✓ met, ✗ missed).`, '');
+  }
+  return out.join('\n');
+}
