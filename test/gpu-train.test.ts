@@ -34,6 +34,16 @@ function expectClose(got: ArrayLike<number>, want: ArrayLike<number>, what: stri
   expect(worst, `${what}: worst at θ[${at}] (gpu ${got[at]}, oracle ${want[at]})`).toBeLessThanOrEqual(tol);
 }
 
+/** A first SGD step with lr = 1 from the oracle's initial θ moved each model by exactly -gradient. */
+function expectFirstStepIsGradient(state: ReturnType<typeof oracleInit>, theta: readonly Float64Array[], label = ''): void {
+  state.models.forEach((ms, m) => {
+    const g = oracleGradient(state, m, 0);
+    expect(g).not.toBeNull();
+    const step = Float64Array.from(ms.theta, (v, i) => v - (theta[m]![i] as number));
+    expectClose(step, g!.grad, `model ${m} gradient${label}`);
+  });
+}
+
 const METHODS: readonly TrainMethod[] = ['vi', 'mc-dropout', 'map', 'ensemble'];
 const ACTIVATIONS: readonly Activation[] = ['relu', 'tanh', 'sigmoid', 'gelu', 'leaky_relu', 'prelu', 'identity'];
 
@@ -62,13 +72,7 @@ describe.skipIf(!gpu)(`GPU training vs float64 oracle ${gpu ? '' : `(skipped: ${
       ],
     };
     const result = await train(ctx, arch, data, options);
-    const state = oracleInit(arch, data, options);
-    state.models.forEach((ms, m) => {
-      const g = oracleGradient(state, m, 0);
-      expect(g).not.toBeNull();
-      const step = Float64Array.from(ms.theta, (v, i) => v - (result.theta[m]![i] as number));
-      expectClose(step, g!.grad, `model ${m} gradient`);
-    });
+    expectFirstStepIsGradient(oracleInit(arch, data, options), result.theta);
   });
 
   it.each([
@@ -93,12 +97,7 @@ describe.skipIf(!gpu)(`GPU training vs float64 oracle ${gpu ? '' : `(skipped: ${
       models: [{ priorScale: 0.7 }, { rows: [0, 2, 3, 5, 7, 8, 11], priorScale: 1.5 }],
     };
     const result = await train(ctx, arch, data, options);
-    const state = oracleInit(arch, data, options);
-    state.models.forEach((ms, m) => {
-      const g = oracleGradient(state, m, 0);
-      const step = Float64Array.from(ms.theta, (v, i) => v - (result.theta[m]![i] as number));
-      expectClose(step, g!.grad, `model ${m} gradient`);
-    });
+    expectFirstStepIsGradient(oracleInit(arch, data, options), result.theta);
   });
 
   // The tiled kernels (shaders/kernels/train/tiled.ts) against the oracle with partial tiles on
@@ -126,13 +125,8 @@ describe.skipIf(!gpu)(`GPU training vs float64 oracle ${gpu ? '' : `(skipped: ${
     };
     const result = await train(ctx, arch, data, options);
     const simple = await train(ctx, arch, data, { ...options, kernelStrategy: 'simple' });
-    const state = oracleInit(arch, data, options);
-    state.models.forEach((ms, m) => {
-      const g = oracleGradient(state, m, 0);
-      const step = Float64Array.from(ms.theta, (v, i) => v - (result.theta[m]![i] as number));
-      expectClose(step, g!.grad, `model ${m} gradient (tiled)`);
-      expectClose(result.theta[m]!, simple.theta[m]!, `model ${m} θ, tiled vs simple`, 1e-4);
-    });
+    expectFirstStepIsGradient(oracleInit(arch, data, options), result.theta, ' (tiled)');
+    result.theta.forEach((theta, m) => expectClose(theta, simple.theta[m]!, `model ${m} θ, tiled vs simple`, 1e-4));
   });
 
   it.each(METHODS)('%s: several Adam epochs track the oracle (θ and loss history)', async (method) => {

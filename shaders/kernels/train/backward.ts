@@ -3,12 +3,9 @@ import type { Kernel } from '../../../src/gpu/kernel.js';
 import { type TrainLayerLayout } from '../../../src/train/layout.js';
 import { f32Literal } from '../../../src/kernels/model-layout.js';
 import {
-  META_F32,
   type TrainShape,
   f32Array,
-  stepBinding,
   kernel,
-  priorStd,
   weightAt,
   inputAt,
   locAt,
@@ -20,7 +17,11 @@ import {
   layerBindings,
   layerConstants,
   mkbPrelude,
-  slopeExpr
+  slopeExpr,
+  weightGradBindings,
+  parameterGradientWgsl,
+  rhoIndexWgsl,
+  preluSlopeGradientWgsl,
 } from './common.js';
 
 /** WGSL derivative of the activation at (z, h). */
@@ -120,21 +121,7 @@ export function trainWeightGradKernel(shape: TrainShape, layer: TrainLayerLayout
   const method = L.method;
   const W = layer.inputs * layer.units;
   const count = W + layer.units + (layer.prelu >= 0 ? layer.units : 0);
-  const bindings = [
-    stepBinding,
-    f32Array('theta', 'read'),
-    ...(layer.index === 0 ? [f32Array('xb', 'read')] : []),
-    ...(shape.dropout ? [f32Array('masks', 'read')] : []),
-    f32Array('valid', 'read'),
-    f32Array('meta_f', 'read'),
-    ...(layer.index > 0 ? [f32Array('h', 'read')] : []),
-    ...(layer.prelu >= 0 ? [f32Array('z', 'read'), f32Array('dh', 'read')] : []),
-    f32Array('dz', 'read'),
-    ...(method === 'vi' && shape.estimator !== 'local' ? [f32Array('eps', 'read')] : []),
-    ...(method === 'vi' && shape.estimator === 'local' ? [f32Array('lr_eps', 'read'), f32Array('lr_sd', 'read')] : []),
-    ...(method === 'vi' && shape.estimator === 'flipout' ? [f32Array('flip', 'read')] : []),
-    f32Array('grad', 'read_write'),
-  ];
+  const bindings = weightGradBindings(shape, layer);
   const local = method === 'vi' && shape.estimator === 'local';
   const flipout = method === 'vi' && shape.estimator === 'flipout';
   const kEps = `eps[(m * K + k) * PW + ${layer.drawnOffset}u + e]`;
@@ -152,22 +139,7 @@ export function trainWeightGradKernel(shape: TrainShape, layer: TrainLayerLayout
       : method === 'vi'
         ? `g_s = g_s + g * ${kEps};`
         : '';
-  const regulariser =
-    method === 'vi'
-      ? `
-    let prior = ${priorStd(shape, layer.index)};
-    let s = softplus(rho);
-    grad[m * P + loc_at] = g_loc + loc / (prior * prior);
-    grad[m * P + rho_at] = (g_s - 1.0 / s + s / (prior * prior)) * sigmoid(rho);`
-      : method === 'map'
-        ? `
-    let prior = meta_f[m * ${META_F32}u + 3u];
-    grad[m * P + loc_at] = g_loc + loc / (prior * prior) / meta_f[m * ${META_F32}u + 6u];`
-        : method === 'mc-dropout'
-          ? `
-    grad[m * P + loc_at] = g_loc + 2.0 * meta_f[m * ${META_F32}u + 2u] * loc;`
-          : `
-    grad[m * P + loc_at] = g_loc;`;
+  const regulariser = parameterGradientWgsl(shape, layer);
   return kernel(
     `train_wgrad_l${layer.index}`,
     shape,
@@ -183,14 +155,7 @@ export function trainWeightGradKernel(shape: TrainShape, layer: TrainLayerLayout
     layer.prelu >= 0
       ? `if (e >= ${W + layer.units}u) {
     let j = e - ${W + layer.units}u;
-    var g = 0.0;
-    for (var k = 0u; k < K; k++) {
-      for (var b = 0u; b < B; b++) {
-        let at = ACT_OFFSETS[${layer.index}] + ((m * K + k) * B + b) * OUT + j;
-        g = g + dh[at] * min(z[at], 0.0);
-      }
-    }
-    grad[m * P + ${layer.prelu}u + j] = g;
+    ${preluSlopeGradientWgsl(layer)}
     return;
   }`
       : ''
@@ -198,7 +163,7 @@ export function trainWeightGradKernel(shape: TrainShape, layer: TrainLayerLayout
   let is_weight = e < ${W}u;
   let j = select(e - ${W}u, e / IN, is_weight);
   let i = e % IN;
-  ${method === 'vi' ? `let rho_at = select(${layer.biasRho}u + e - ${W}u, ${layer.weightRho}u + e, is_weight);\n  let rho = theta[m * P + rho_at];` : ''}
+  ${method === 'vi' ? `let rho_at = ${rhoIndexWgsl(layer)};\n  let rho = theta[m * P + rho_at];` : ''}
   var g_loc = 0.0;
   var g_s = 0.0;
   for (var k = 0u; k < K; k++) {

@@ -189,3 +189,68 @@ export function slopeExpr(layer: TrainLayerLayout): string {
   return layer.prelu >= 0 ? `theta[m * P + ${layer.prelu}u + j]` : f32Literal(0.01);
 }
 
+
+/** Bindings of a weight-gradient kernel of layer l (backward.ts and tiled.ts). */
+export function weightGradBindings(shape: TrainShape, layer: TrainLayerLayout): TypedBinding[] {
+  const vi = shape.layout.method === 'vi';
+  return [
+    stepBinding,
+    f32Array('theta', 'read'),
+    ...(layer.index === 0 ? [f32Array('xb', 'read')] : []),
+    ...(shape.dropout ? [f32Array('masks', 'read')] : []),
+    f32Array('valid', 'read'),
+    f32Array('meta_f', 'read'),
+    ...(layer.index > 0 ? [f32Array('h', 'read')] : []),
+    ...(layer.prelu >= 0 ? [f32Array('z', 'read'), f32Array('dh', 'read')] : []),
+    f32Array('dz', 'read'),
+    ...(vi && shape.estimator !== 'local' ? [f32Array('eps', 'read')] : []),
+    ...(vi && shape.estimator === 'local' ? [f32Array('lr_eps', 'read'), f32Array('lr_sd', 'read')] : []),
+    ...(vi && shape.estimator === 'flipout' ? [f32Array('flip', 'read')] : []),
+    f32Array('grad', 'read_write'),
+  ];
+}
+
+/**
+ * WGSL: the gradient of one parameter element written to grad, from the data term g_loc (and g_s,
+ * the data term's derivative in the posterior std, for 'vi') plus the regulariser's gradient
+ * ('vi': KL and the rho chain rule; 'map': -log prior / N; 'mc-dropout': 2 lambda w). Expects m,
+ * loc_at, loc, g_loc (and g_s, rho_at, rho for 'vi') in scope.
+ */
+export function parameterGradientWgsl(shape: TrainShape, layer: TrainLayerLayout): string {
+  switch (shape.layout.method) {
+    case 'vi':
+      return `
+    let prior = ${priorStd(shape, layer.index)};
+    let s = softplus(rho);
+    grad[m * P + loc_at] = g_loc + loc / (prior * prior);
+    grad[m * P + rho_at] = (g_s - 1.0 / s + s / (prior * prior)) * sigmoid(rho);`;
+    case 'map':
+      return `
+    let prior = meta_f[m * ${META_F32}u + 3u];
+    grad[m * P + loc_at] = g_loc + loc / (prior * prior) / meta_f[m * ${META_F32}u + 6u];`;
+    case 'mc-dropout':
+      return `
+    grad[m * P + loc_at] = g_loc + 2.0 * meta_f[m * ${META_F32}u + 2u] * loc;`;
+    case 'ensemble':
+      return `
+    grad[m * P + loc_at] = g_loc;`;
+  }
+}
+
+/** WGSL: θ index of the rho of element e (weights first, then biases) of layer l ('vi'). */
+export function rhoIndexWgsl(layer: TrainLayerLayout): string {
+  const W = layer.inputs * layer.units;
+  return `select(${layer.biasRho}u + e - ${W}u, ${layer.weightRho}u + e, is_weight)`;
+}
+
+/** WGSL: the PReLU slope gradient of unit j of layer l for model m (sum of dh * min(z, 0)), written to grad. */
+export function preluSlopeGradientWgsl(layer: TrainLayerLayout): string {
+  return `var g = 0.0;
+    for (var k = 0u; k < K; k++) {
+      for (var b = 0u; b < B; b++) {
+        let at = ACT_OFFSETS[${layer.index}] + ((m * K + k) * B + b) * OUT + j;
+        g = g + dh[at] * min(z[at], 0.0);
+      }
+    }
+    grad[m * P + ${layer.prelu}u + j] = g;`;
+}

@@ -12,7 +12,21 @@ import type { Kernel } from '../../../src/gpu/kernel.js';
 import { type TrainLayerLayout } from '../../../src/train/layout.js';
 import { f32Literal } from '../../../src/kernels/model-layout.js';
 import { activationExpression } from '../../lib/math.wgsl.js';
-import { META_F32, type TrainShape, f32Array, kernel, priorStd, weightAt, biasAt, inputAt, layerBindings, layerConstants, slopeExpr, stepBinding } from './common.js';
+import {
+  type TrainShape,
+  f32Array,
+  kernel,
+  weightAt,
+  biasAt,
+  inputAt,
+  layerBindings,
+  layerConstants,
+  slopeExpr,
+  weightGradBindings,
+  parameterGradientWgsl,
+  rhoIndexWgsl,
+  preluSlopeGradientWgsl,
+} from './common.js';
 
 /** Tile of the tiled kernels: forward = rows x units; weight gradient = units x inputs (bias column included). */
 export interface TrainTile {
@@ -107,37 +121,13 @@ export function trainWeightGradTiledKernel(shape: TrainShape, layer: TrainLayerL
   const U = range(tile.units);
   const C = range(tile.inputs);
   const tiles = ceilDiv(layer.units, tile.units) * ceilDiv(layer.inputs + 1, tile.inputs);
-  const bindings = [
-    stepBinding,
-    f32Array('theta', 'read'),
-    ...(layer.index === 0 ? [f32Array('xb', 'read')] : []),
-    ...(shape.dropout ? [f32Array('masks', 'read')] : []),
-    f32Array('valid', 'read'),
-    f32Array('meta_f', 'read'),
-    ...(layer.index > 0 ? [f32Array('h', 'read')] : []),
-    ...(layer.prelu >= 0 ? [f32Array('z', 'read'), f32Array('dh', 'read')] : []),
-    f32Array('dz', 'read'),
-    ...(method === 'vi' ? [f32Array('eps', 'read')] : []),
-    f32Array('grad', 'read_write'),
-  ];
+  const bindings = weightGradBindings(shape, layer);
   const regulariser =
     method === 'vi'
       ? `
-      let prior = ${priorStd(shape, layer.index)};
-      let rho_at = select(${layer.biasRho}u + e - ${W}u, ${layer.weightRho}u + e, is_weight);
-      let rho = theta[m * P + rho_at];
-      let s = softplus(rho);
-      grad[m * P + loc_at] = g_loc + loc / (prior * prior);
-      grad[m * P + rho_at] = (g_s - 1.0 / s + s / (prior * prior)) * sigmoid(rho);`
-      : method === 'map'
-        ? `
-      let prior = meta_f[m * ${META_F32}u + 3u];
-      grad[m * P + loc_at] = g_loc + loc / (prior * prior) / meta_f[m * ${META_F32}u + 6u];`
-        : method === 'mc-dropout'
-          ? `
-      grad[m * P + loc_at] = g_loc + 2.0 * meta_f[m * ${META_F32}u + 2u] * loc;`
-          : `
-      grad[m * P + loc_at] = g_loc;`;
+    let rho_at = ${rhoIndexWgsl(layer)};
+    let rho = theta[m * P + rho_at];${parameterGradientWgsl(shape, layer)}`
+      : parameterGradientWgsl(shape, layer);
   const cells = U.flatMap((u) => C.map((c) => ({ u, c, id: `${u}_${c}` })));
   const prelu =
     layer.prelu >= 0
@@ -145,14 +135,7 @@ export function trainWeightGradTiledKernel(shape: TrainShape, layer: TrainLayerL
   if (t >= M * TILES) {
     let m = (t - M * TILES) / OUT;
     let j = (t - M * TILES) % OUT;
-    var g = 0.0;
-    for (var k = 0u; k < K; k++) {
-      for (var b = 0u; b < B; b++) {
-        let at = ACT_OFFSETS[${layer.index}] + ((m * K + k) * B + b) * OUT + j;
-        g = g + dh[at] * min(z[at], 0.0);
-      }
-    }
-    grad[m * P + ${layer.prelu}u + j] = g;
+    ${preluSlopeGradientWgsl(layer)}
     return;
   }`
       : '';
