@@ -15,4 +15,4 @@ export type { PredictOptions, PredictResult, ScoreResult, SamplingPath, KernelSt
 export type { MatrixInput } from './infer/inputs.js';
 export * from './model/index.js';
 export * from './train/index.js';
-export { gaussianMixture, predictEnsemble, type GaussianMember, type MixturePrediction } from './infer/ensemble.js';
+export { gaussianMixture, mixtureAsPrediction, predictEnsemble, type GaussianMember, type MixturePrediction } from './infer/ensemble.js';

@@ -3,14 +3,15 @@
  * GPU), and small real runs (60 rows, a few epochs) that write model files the engine loads,
  * with plain progress lines off a terminal and a redrawn bar on one.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, type CliIo } from '../src/cli/run.js';
-import { memberPath } from '../src/cli/commands/train.js';
 import { Engine } from '../src/infer/engine.js';
+import { predictEnsemble } from '../src/infer/ensemble.js';
+import { ensembleFromBytes } from '../src/model/ensemble-file.js';
 import { modelFromBytes } from '../src/model/format.js';
 import { gpu } from './gpu-context.js';
 import { testRng } from './model-builders.js';
@@ -112,17 +113,12 @@ describe('train: user mistakes exit 2 with one line, before the GPU', () => {
     expect(lines[0]).toMatch(message);
   });
 
-  it('--help explains the member files of an ensemble', async () => {
+  it('--help says an ensemble goes into one file', async () => {
     const r = await cli(['train', '--help']);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('Usage: webgpu-bnn train');
-    expect(r.stdout).toContain('model.0.safetensors');
+    expect(r.stdout).toContain("An ensemble's members go into one");
     expect((await cli(['--help'])).stdout).toContain('  train');
-  });
-
-  it('member files: the number goes before the extension', () => {
-    expect(memberPath('out/model.safetensors', 2)).toBe('out/model.2.safetensors');
-    expect(memberPath('model', 0)).toBe('model.0');
   });
 });
 
@@ -150,20 +146,38 @@ describe.skipIf(!gpu)('train on the GPU (60 rows, a few epochs)', () => {
     expect(Number.isFinite(p.mean[0])).toBe(true);
   });
 
-  it('ensemble: one file per member; on a terminal, a redrawn bar', async () => {
+  it('ensemble: one file holding the members; on a terminal, a redrawn bar; predict and info read it as the mixture', async () => {
     const out = file('ens.safetensors');
     const r = await cli(['train', '--data', file('data.csv'), '--target', '3', '--method', 'ensemble', '--members', '2', '--hidden', '8,8', '--epochs', '3', '--out', out], withGpu({ stdoutIsTTY: true }));
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('\r\u001b[2Kepoch 1/3 [');
     expect(r.stdout).toMatch(/epoch 3\/3 \[#+\] mean loss \S+ {2}done in/);
-    expect(r.stdout).toContain('wrote 2 member files');
-    for (const k of [0, 1]) {
-      const path = memberPath(out, k);
-      expect(existsSync(path)).toBe(true);
-      const model = modelFromBytes(readFileSync(path));
-      expect(model.spec.likelihood.noise.kind).toBe('heteroscedastic');
+    expect(r.stdout).toContain(`wrote ${out} (ensemble of 2 members)`);
+    const members = ensembleFromBytes(readFileSync(out));
+    expect(members).toHaveLength(2);
+    for (const model of members) expect(model.spec.likelihood.noise.kind).toBe('heteroscedastic');
+    expect(() => modelFromBytes(readFileSync(out))).toThrow(/holds a deep ensemble/);
+
+    writeFileSync(file('ens-x.csv'), '0,0,1\n1,2,0\n');
+    writeFileSync(file('ens-y.csv'), '3\n4\n');
+    const p = await cli(['predict', out, '--x', file('ens-x.csv'), '--y', file('ens-y.csv'), '--json'], withGpu());
+    expect(p.stderr).toBe('');
+    expect(p.code).toBe(0);
+    const j = JSON.parse(p.stdout) as { mean: number[]; std: number[]; logPredictiveDensity: number[]; samples: number; path: string };
+    const want = await predictEnsemble(gpu!, members, [[0, 0, 1], [1, 2, 0]], { y: [3, 4] });
+    expect(j.samples).toBe(2);
+    expect(j.path).toBe('ensemble');
+    for (let i = 0; i < 2; i++) {
+      expect(j.mean[i]).toBeCloseTo(want.mean[i] as number, 4);
+      expect(j.std[i]).toBeCloseTo(want.std[i] as number, 4);
+      expect(j.logPredictiveDensity[i]).toBeCloseTo(want.logPredictiveDensity![i] as number, 4);
     }
-    expect(existsSync(out)).toBe(false);
+    const bad = await cli(['predict', out, '--x', file('ens-x.csv'), '--samples', '10'], withGpu());
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--samples does not apply to an ensemble/);
+    const info = await cli(['info', out]);
+    expect(info.code).toBe(0);
+    expect(info.stdout).toContain('deep ensemble of 2 members');
   });
 });

@@ -20,6 +20,9 @@ import {
   tensorNames,
   validateModel,
   validateSpecJson,
+  ensembleFromBytes,
+  ensembleToBytes,
+  loadEnsemble,
 } from '../src/model/index.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -208,6 +211,55 @@ describe('model file round trip', () => {
       ModelFormatError,
       'missing tensor',
     );
+  });
+});
+
+describe('ensemble files', () => {
+  const members = () => [modelOf(baseSpec), modelOf(richSpec), modelOf(withLikelihood(baseSpec, { noise: { kind: 'fixed', sigma: 0.3 }, sigmaPrior: null }))];
+
+  it('round trip: the members, in order, with bit-identical tensors; a single-model file is one member', () => {
+    const loaded = ensembleFromBytes(ensembleToBytes(members()));
+    expect(loaded).toHaveLength(3);
+    loaded.forEach((m, k) => expectSameModel(m, members()[k] as Model));
+    const single = ensembleFromBytes(modelToBytes(modelOf(baseSpec)));
+    expect(single).toHaveLength(1);
+    expectSameModel(single[0] as Model, modelOf(baseSpec));
+  });
+
+  it('loadEnsemble reads a path; loadModel on an ensemble file says what it is', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'webgpu-bnn-ensemble-'));
+    try {
+      const path = join(dir, 'ensemble.safetensors');
+      await writeFile(path, ensembleToBytes(members()));
+      expect(await loadEnsemble(path)).toHaveLength(3);
+      await expect(loadModel(path)).rejects.toThrow(/holds a deep ensemble, not one model/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  const tampered = (edit: (metadata: Record<string, string>, tensors: Map<string, Tensor>) => void): Uint8Array => {
+    const file = parseSafetensors(ensembleToBytes(members().slice(0, 2)));
+    const metadata = { ...file.metadata };
+    const tensors = new Map<string, Tensor>([...file.tensors].map(([n, t]) => [n, { shape: t.shape, data: t.data }]));
+    edit(metadata, tensors);
+    return serializeSafetensors(tensors, metadata);
+  };
+
+  it.each([
+    ['member specs that are not JSON', (m: Record<string, string>) => (m['ensemble'] = '[{'), /__metadata__.ensemble is not valid JSON/],
+    ['an empty member list', (m: Record<string, string>) => (m['ensemble'] = '[]'), /must list 1\.\.1024 member specs/],
+    ['a hostile member count', (m: Record<string, string>) => (m['ensemble'] = JSON.stringify(Array.from({ length: 2000 }, () => baseSpec))), /must list 1\.\.1024/],
+    ['a bad member spec', (m: Record<string, string>) => (m['ensemble'] = JSON.stringify([baseSpec, { inputDim: -1 }])), /ensemble member 1: /],
+    ['another version', (m: Record<string, string>) => (m['version'] = '7'), /ensemble file version "7" is not supported/],
+    ['a missing member tensor', (_m: Record<string, string>, t: Map<string, Tensor>) => t.delete(`members.1.${tensorNames.biasLoc(0)}`), /ensemble member 1: .*missing tensor/],
+    ['a stray tensor', (_m: Record<string, string>, t: Map<string, Tensor>) => t.set('members.5.extra', { shape: [1], data: new Float32Array(1) }), /tensor 'members\.5\.extra' belongs to no member/],
+  ] as const)('%s is a ModelFormatError naming the problem', (_name, edit, message) => {
+    expectThrows(() => ensembleFromBytes(tampered(edit)), ModelFormatError, message);
+  });
+
+  it('refuses to write no members', () => {
+    expect(() => ensembleToBytes([])).toThrow(InvalidInputError);
   });
 });
 

@@ -8,19 +8,25 @@ import type { Model } from '../model/spec.js';
 import { createNodeContext } from '../node/device.js';
 import type { CliIo } from './io.js';
 
-export async function withEngine<T>(io: CliIo, model: Model, task: (engine: Engine, ctx: GpuContext) => Promise<T>): Promise<T> {
+export async function withContext<T>(io: CliIo, task: (ctx: GpuContext) => Promise<T>): Promise<T> {
   const borrowed = io.context !== undefined;
   const ctx = await (io.context ? io.context() : createNodeContext());
   try {
+    return await task(ctx);
+  } finally {
+    if (!borrowed) ctx.destroy();
+  }
+}
+
+export function withEngine<T>(io: CliIo, model: Model, task: (engine: Engine, ctx: GpuContext) => Promise<T>): Promise<T> {
+  return withContext(io, async (ctx) => {
     const engine = Engine.create(ctx, model);
     try {
       return await task(engine, ctx);
     } finally {
       engine.dispose();
     }
-  } finally {
-    if (!borrowed) ctx.destroy();
-  }
+  });
 }
 
 /** The adapter in one line: description, vendor and architecture. */

@@ -4,6 +4,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { InvalidInputError, ModelFormatError } from '../errors.js';
+import { ensembleFromBytes } from '../model/ensemble-file.js';
 import { modelFromBytes } from '../model/format.js';
 import { pointFromBytes } from '../model/point.js';
 import { outputDim, type Model } from '../model/spec.js';
@@ -31,6 +32,12 @@ function inFile<T>(path: string, read: () => T): T {
 export async function readModelFile(path: string): Promise<Model> {
   const bytes = await readBytes(path, 'model file');
   return inFile(path, () => modelFromBytes(bytes));
+}
+
+/** The members of a model file: M for a deep-ensemble file, one for any single-model file. */
+export async function readModelMembers(path: string): Promise<Model[]> {
+  const bytes = await readBytes(path, 'model file');
+  return inFile(path, () => ensembleFromBytes(bytes));
 }
 
 /** A parameter point (safetensors, one tensor per site) for `model`. */

@@ -197,12 +197,13 @@ export function modelInfo(model: Model, source: string): string {
   return `${renderFields(fields)}\n${table}`;
 }
 
-/** `info --json`. */
-export function modelInfoJson(model: Model, source: string): string {
+/** `info --json` (of member 0 of an ensemble file, with `ensembleMembers`). */
+export function modelInfoJson(model: Model, source: string, ensembleMembers = 1): string {
   const counts = parameterCounts(model);
   return (
     JSON.stringify({
       model: source,
+      ...(ensembleMembers > 1 ? { ensembleMembers } : {}),
       architecture: architecture(model),
       inputDim: model.spec.inputDim,
       outputDim: outputDim(model.spec),

@@ -9,11 +9,12 @@
  */
 import { InvalidInputError } from '../errors.js';
 import { normalLogPdf } from '../math/densities.js';
-import { logSumExp } from '../math/special.js';
+import { logSumExp, normalQuantile } from '../math/special.js';
 import type { GpuContext } from '../gpu/device.js';
 import type { Model } from '../model/spec.js';
 import { Engine } from './engine.js';
 import type { MatrixInput } from './inputs.js';
+import type { PredictResult } from './types.js';
 
 /** One member's prediction at N points (one output). */
 export interface GaussianMember {
@@ -100,4 +101,29 @@ export async function predictEnsemble(
     }
   }
   return gaussianMixture(members, options.y);
+}
+
+/**
+ * The mixture in the engine's result shape (one output; `samples` = members), with the
+ * moment-matched normal interval mean ± z·std at `intervalLevel` as the engine reports it, so
+ * code written for PredictResult (the CLI's tables and JSON) shows ensembles too.
+ */
+export function mixtureAsPrediction(mix: MixturePrediction, intervalLevel = 0.9): PredictResult {
+  if (!(intervalLevel > 0 && intervalLevel < 1)) throw new InvalidInputError(`intervalLevel must be in (0, 1), got ${String(intervalLevel)}`);
+  const z = normalQuantile((1 + intervalLevel) / 2);
+  const lower = Float32Array.from(mix.mean, (m, i) => m - z * (mix.std[i] as number));
+  const upper = Float32Array.from(mix.mean, (m, i) => m + z * (mix.std[i] as number));
+  return {
+    n: mix.n,
+    outputDim: 1,
+    samples: mix.members,
+    mean: Float32Array.from(mix.mean),
+    std: Float32Array.from(mix.std),
+    epistemicStd: Float32Array.from(mix.epistemicStd),
+    aleatoricStd: Float32Array.from(mix.aleatoricStd),
+    lower,
+    upper,
+    intervalLevel,
+    ...(mix.logPredictiveDensity ? { logPredictiveDensity: Float32Array.from(mix.logPredictiveDensity) } : {}),
+  };
 }

@@ -46,6 +46,9 @@ function modelFromOwnFormat({ metadata, tensors }: SafetensorsFile): Model {
     );
   }
   const specText = metadata['model'];
+  if (specText === undefined && metadata['ensemble'] !== undefined) {
+    throw new ModelFormatError(`this ${FORMAT_NAME} file holds a deep ensemble, not one model: read it with loadEnsemble or ensembleFromBytes`);
+  }
   if (specText === undefined) throw new ModelFormatError(`${FORMAT_NAME} file has no __metadata__.model`);
   let specJson: unknown;
   try {
@@ -65,15 +68,23 @@ function modelFromOwnFormat({ metadata, tensors }: SafetensorsFile): Model {
  * Loads and validates a model from bytes, a URL (fetched; file: URLs are read from disk in Node) or
  * a string holding a URL or a filesystem path (Node only). Errors name the source.
  */
-export async function loadModel(source: ModelSource): Promise<Model> {
-  if (source instanceof Uint8Array) return modelFromBytes(source);
-  if (source instanceof ArrayBuffer) return modelFromBytes(new Uint8Array(source));
+export function loadModel(source: ModelSource): Promise<Model> {
+  return loadWith(source, modelFromBytes, 'loadModel');
+}
+
+/**
+ * Reads `source` (as loadModel does) and parses it with `parse`; format errors from a URL or path
+ * name the source. Shared by loadModel and loadEnsemble.
+ */
+export async function loadWith<T>(source: ModelSource, parse: (bytes: Uint8Array) => T, caller: string): Promise<T> {
+  if (source instanceof Uint8Array) return parse(source);
+  if (source instanceof ArrayBuffer) return parse(new Uint8Array(source));
   if (!(source instanceof URL) && typeof source !== 'string') {
-    throw new InvalidInputError('loadModel: expected a Uint8Array, ArrayBuffer, URL or path string');
+    throw new InvalidInputError(`${caller}: expected a Uint8Array, ArrayBuffer, URL or path string`);
   }
   const bytes = await readSource(source);
   try {
-    return modelFromBytes(bytes);
+    return parse(bytes);
   } catch (error) {
     if (!(error instanceof ModelFormatError)) throw error;
     throw new ModelFormatError(`${String(source)}: ${error.message}`, { cause: error });

@@ -20,3 +20,4 @@ export {
   modelFromPyro,
 } from './pyro.js';
 export { pointFromBytes } from './point.js';
+export { MAX_ENSEMBLE_MEMBERS, ensembleFromBytes, ensembleToBytes, isEnsembleMetadata, loadEnsemble } from './ensemble-file.js';

@@ -1,7 +1,8 @@
 /** `webgpu-bnn info <model> [--json]`: architecture, sites, noise model, parameter count. */
 import { flag, parseCommand } from '../args.js';
 import type { Command } from '../command.js';
-import { readModelFile } from '../inputs.js';
+import type { Model } from '../../model/spec.js';
+import { readModelMembers } from '../inputs.js';
 import { modelInfo, modelInfoJson } from '../report.js';
 
 const HELP = `Usage: webgpu-bnn info <model> [--json]
@@ -10,7 +11,8 @@ Describes a model file without touching the GPU: architecture, latent sites with
 posteriors and priors, the noise model and the parameter count.
 
 Arguments:
-  <model>            model file (.safetensors: webgpu-bnn format or Pyro AutoNormal export)
+  <model>            model file (.safetensors: webgpu-bnn format or Pyro AutoNormal export); for a
+                     deep-ensemble file, the member count and the first member
 
 Options:
   --json             print the summary and the full model description as JSON
@@ -26,8 +28,14 @@ export const infoCommand: Command = {
   async run(args, io) {
     const line = parseCommand(args, GRAMMAR);
     const modelPath = line.positionals[0] ?? '';
-    const model = await readModelFile(modelPath);
-    io.stdout(flag(line, 'json') ? modelInfoJson(model, modelPath) : modelInfo(model, modelPath));
+    const members = await readModelMembers(modelPath);
+    const model = members[0] as Model;
+    if (flag(line, 'json')) {
+      io.stdout(modelInfoJson(model, modelPath, members.length));
+      return 0;
+    }
+    if (members.length > 1) io.stdout(`deep ensemble of ${members.length} members (predicted as their uniform mixture); member 0:\n`);
+    io.stdout(modelInfo(model, modelPath));
     return 0;
   },
 };

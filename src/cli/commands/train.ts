@@ -5,18 +5,17 @@
  * touched. Progress: a bar on a terminal, plain lines (about every 10% of the epochs) otherwise.
  */
 import { stat, writeFile } from 'node:fs/promises';
-import { basename, dirname, extname } from 'node:path';
+import { basename, dirname } from 'node:path';
 import { InvalidInputError } from '../../errors.js';
-import type { GpuContext } from '../../gpu/device.js';
+import { ensembleToBytes } from '../../model/ensemble-file.js';
 import { modelToBytes } from '../../model/format.js';
-import { ACTIVATIONS, type Activation } from '../../model/spec.js';
-import { createNodeContext } from '../../node/device.js';
+import { ACTIVATIONS, type Activation, type Model } from '../../model/spec.js';
 import { train } from '../../train/trainer.js';
 import { TRAIN_METHODS } from '../../train/layout.js';
 import type { ArchitectureSpec, ModelHyper, TrainMethod, TrainOptions, TrainProgress } from '../../train/types.js';
 import { UsageError, parseCommand, parseIntegerOption, requiredOption, stringOption } from '../args.js';
 import type { Command } from '../command.js';
-import { describeAdapter } from '../gpu.js';
+import { describeAdapter, withContext } from '../gpu.js';
 import type { CliIo } from '../io.js';
 import { describeFsError, readTableFile, type NumericTable } from '../matrix-file.js';
 
@@ -40,9 +39,8 @@ Options:
                         every column except the target is an input
   --target <column>     the target column: a name from the header, or a 0-based column index
   --method <m>          vi, mc-dropout, ensemble or map
-  --out <file>          model file to write (.safetensors). For ensemble, one file per member:
-                        the member's number goes before the extension, so --out model.safetensors
-                        writes model.0.safetensors, model.1.safetensors, ...
+  --out <file>          model file to write (.safetensors). An ensemble's members go into one
+                        file, which predict and info read as the mixture
   --hidden <w,...>      hidden layer widths, comma separated (default 50)
   --activation <a>      ${ACTIVATIONS.join(', ')} (default relu)
   --epochs <N>          passes over the data (default 100)
@@ -118,13 +116,6 @@ export function resolveTarget(table: NumericTable, target: string, source: strin
   throw new UsageError(`--target '${target}' is not a column of ${source} (${names})`);
 }
 
-/** `<out>` for ensemble member k: the number before the extension (model.safetensors -> model.2.safetensors). */
-export function memberPath(out: string, member: number): string {
-  const ext = extname(out);
-  const stem = ext === '' ? out : out.slice(0, -ext.length);
-  return `${stem}.${member}${ext}`;
-}
-
 /** Splits the table into inputs (all columns but the target) and the target. */
 function splitColumns(table: NumericTable, target: number): { x: Float64Array; y: Float64Array; inputs: number } {
   const inputs = table.cols - 1;
@@ -197,16 +188,6 @@ export function progressReporter(io: CliIo, members: number): (p: TrainProgress)
   };
 }
 
-async function withContext<T>(io: CliIo, task: (ctx: GpuContext) => Promise<T>): Promise<T> {
-  const borrowed = io.context !== undefined;
-  const ctx = await (io.context ? io.context() : createNodeContext());
-  try {
-    return await task(ctx);
-  } finally {
-    if (!borrowed) ctx.destroy();
-  }
-}
-
 export const trainCommand: Command = {
   name: 'train',
   summary: 'train a BNN (vi, mc-dropout, ensemble, map) on a CSV file and write the model',
@@ -263,7 +244,6 @@ export const trainCommand: Command = {
     // Members differ through their model index: each draws its own initialisation and minibatch order.
     const models = Array.from({ length: count }, (): ModelHyper => hyper);
     const options: TrainOptions = { method, epochs, batchSize, lr, seed, models, onProgress: progressReporter(io, count) };
-    const paths = count > 1 ? Array.from({ length: count }, (_, k) => memberPath(out, k)) : [out];
 
     await withContext(io, async (ctx) => {
       const shape = `${inputs}-${hidden.join('-')}-${method === 'ensemble' ? 2 : 1} ${activation}`;
@@ -274,10 +254,10 @@ export const trainCommand: Command = {
       );
       const result = await train(ctx, arch, { x, y }, options);
       const final = result.history.at(-1);
-      for (const [k, model] of result.models.entries()) await writeFile(paths[k] as string, modelToBytes(model));
+      await writeFile(out, method === 'ensemble' ? ensembleToBytes(result.models) : modelToBytes(result.models[0] as Model));
       const lossText = final ? meanLoss(final).toPrecision(5) : 'n/a';
       io.stdout(`trained in ${formatSeconds(result.elapsedMs)}, final ${count > 1 ? 'mean ' : ''}loss ${lossText}\n`);
-      io.stdout(`wrote ${paths.length === 1 ? paths[0] : `${paths.length} member files: ${paths.join(', ')}`}\n`);
+      io.stdout(`wrote ${out}${method === 'ensemble' ? ` (ensemble of ${count} members)` : ''}\n`);
     });
     return 0;
   },
