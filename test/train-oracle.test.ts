@@ -651,6 +651,10 @@ describe('bad inputs are InvalidInputErrors', () => {
     ['negative seed', arch, { x, y }, { ...ok, seed: -1 }],
     ['unknown optimizer', arch, { x, y }, { ...ok, optimizer: 'rmsprop' as unknown as 'adam' }],
     ['unknown schedule', arch, { x, y }, { ...ok, schedule: 'linear' as unknown as 'cosine' }],
+    ['unknown kernel strategy', arch, { x, y }, { ...ok, kernelStrategy: 'fused' as unknown as 'tiled' }],
+    ['tile side 0', arch, { x, y }, { ...ok, tile: { rows: 0, units: 4, inputs: 4 } }],
+    ['tile side 9', arch, { x, y }, { ...ok, tile: { rows: 4, units: 9, inputs: 4 } }],
+    ['fractional tile side', arch, { x, y }, { ...ok, tile: { rows: 4, units: 4, inputs: 2.5 } }],
   ];
   for (const [what, a, d, o] of cases) {
     it(what, () => {
