@@ -129,6 +129,30 @@ describe.skipIf(!gpu)(`GPU training vs float64 oracle ${gpu ? '' : `(skipped: ${
     result.theta.forEach((theta, m) => expectClose(theta, simple.theta[m]!, `model ${m} θ, tiled vs simple`, 1e-4));
   });
 
+  it('every buffer a training run creates is destroyed when it returns', async () => {
+    const device = ctx.device;
+    const created: GPUBuffer[] = [];
+    const destroyed = new Set<GPUBuffer>();
+    const original = device.createBuffer.bind(device);
+    device.createBuffer = (descriptor: GPUBufferDescriptor): GPUBuffer => {
+      const buffer = original(descriptor);
+      const destroy = buffer.destroy.bind(buffer);
+      buffer.destroy = () => {
+        destroyed.add(buffer);
+        destroy();
+      };
+      created.push(buffer);
+      return buffer;
+    };
+    try {
+      await train(ctx, { inputDim: 2, hidden: [4], activation: 'relu' }, dataset(12, 2, 9), { method: 'mc-dropout', epochs: 2, batchSize: 5, models: [{ dropout: 0.1 }, { dropout: 0.2 }] });
+    } finally {
+      device.createBuffer = original;
+    }
+    expect(created.length).toBeGreaterThan(10);
+    expect(created.filter((b) => !destroyed.has(b)).map((b) => b.label)).toEqual([]);
+  });
+
   it.each(METHODS)('%s: several Adam epochs track the oracle (θ and loss history)', async (method) => {
     const arch = { inputDim: 2, hidden: [6], activation: 'tanh' as const };
     const data = dataset(40, 2, 5);
