@@ -156,7 +156,8 @@ describe.skipIf(!gpu)(`GPU training vs float64 oracle ${gpu ? '' : `(skipped: ${
   it.each(METHODS)('%s: several Adam epochs track the oracle (θ and loss history)', async (method) => {
     const arch = { inputDim: 2, hidden: [6], activation: 'tanh' as const };
     const data = dataset(40, 2, 5);
-    const options: TrainOptions = { method, epochs: 3, batchSize: 16, lr: 1e-2, seed: 3, clipNorm: 5, schedule: 'cosine', models: [{}, { rows: Array.from({ length: 25 }, (_, i) => i + 10) }] };
+    // The second model has its own learning rate (ModelHyper.lr).
+    const options: TrainOptions = { method, epochs: 3, batchSize: 16, lr: 1e-2, seed: 3, clipNorm: 5, schedule: 'cosine', models: [{}, { rows: Array.from({ length: 25 }, (_, i) => i + 10), lr: 3e-2 }] };
     const result = await train(ctx, arch, data, options);
     const oracle = oracleTrain(arch, data, options);
     result.theta.forEach((theta, m) => expectClose(theta, oracle.theta[m]!, `model ${m} θ`, 5e-3));

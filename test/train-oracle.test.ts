@@ -464,6 +464,18 @@ describe('optimiser', () => {
     s.models[0]!.theta.forEach((v, i) => (sq += (v - (before[i] ?? 0)) ** 2));
     expect(Math.sqrt(sq)).toBeCloseTo(0.5 * 1e-3, 12);
   });
+
+  it("a model's own lr replaces options.lr, under the schedule too", () => {
+    const data = sinData(30, 0.1, 4);
+    const arch: ArchitectureSpec = { inputDim: 1, hidden: [4], activation: 'tanh' };
+    const base: TrainOptions = { method: 'map', epochs: 3, batchSize: 8, schedule: 'cosine', seed: 2 };
+    const own = oracleTrain(arch, data, { ...base, lr: 1e-3, models: [{ lr: 0.05 }] });
+    const global = oracleTrain(arch, data, { ...base, lr: 0.05 });
+    // Equal up to the rounding of lr * (0.05 / 1e-3) against 0.05.
+    own.theta[0]!.forEach((v, i) => expect(v).toBeCloseTo(global.theta[0]![i] as number, 12));
+    const other = oracleTrain(arch, data, { ...base, lr: 1e-3 });
+    expect([...(own.theta[0] ?? [])]).not.toEqual([...(other.theta[0] ?? [])]);
+  });
 });
 
 describe('training', () => {
@@ -652,6 +664,8 @@ describe('bad inputs are InvalidInputErrors', () => {
     ['unknown optimizer', arch, { x, y }, { ...ok, optimizer: 'rmsprop' as unknown as 'adam' }],
     ['unknown schedule', arch, { x, y }, { ...ok, schedule: 'linear' as unknown as 'cosine' }],
     ['unknown kernel strategy', arch, { x, y }, { ...ok, kernelStrategy: 'fused' as unknown as 'tiled' }],
+    ['model lr 0', arch, { x, y }, { ...ok, models: [{ lr: 0 }] }],
+    ['model lr NaN', arch, { x, y }, { ...ok, models: [{ lr: NaN }] }],
     ['tile side 0', arch, { x, y }, { ...ok, tile: { rows: 0, units: 4, inputs: 4 } }],
     ['tile side 9', arch, { x, y }, { ...ok, tile: { rows: 4, units: 9, inputs: 4 } }],
     ['fractional tile side', arch, { x, y }, { ...ok, tile: { rows: 4, units: 4, inputs: 2.5 } }],

@@ -322,13 +322,24 @@ describe.skipIf(!gpu)('the protocol on the GPU (tiny: 2 splits, 2-point grid, 5 
     expect(readFileSync(files[1]!, 'utf8')).toContain('| MC dropout | 1.20 ± 0.05 | -1.90 ± 0.03 |');
   });
 
-  it('ensemble and vi: no search, one final call with every split (and member)', async () => {
+  it('ensemble: the learning rate searched with one member per point, then every member; vi: no search', async () => {
     const d = await loadUciDataset(good);
     const ens = await runUciProtocol(gpu!, d, { method: 'ensemble', members: 2, epochs: 3 });
-    expect(ens.timing.trainCalls.map((c) => [c.phase, c.models])).toEqual([['final', 4]]);
+    // 2 rates x 2 splits x 1 member, then 2 splits x 2 members at the chosen rate.
+    expect(ens.timing.trainCalls.map((c) => [c.phase, c.models])).toEqual([
+      ['search', 4],
+      ['final', 4],
+    ]);
     expect(ens.splits).toHaveLength(2);
-    expect(ens.splits[0]?.validation).toEqual([]);
-    expect(Number.isFinite(ens.splits[0]!.ll)).toBe(true);
+    for (const s of ens.splits) {
+      expect(s.validation.map((v) => v.point)).toEqual([{ lr: 1e-3 }, { lr: 1e-2 }]);
+      const best = s.validation.reduce((a, v) => (v.ll > a.ll ? v : a));
+      expect(s.chosen).toEqual(best.point);
+      expect(Number.isFinite(s.ll)).toBe(true);
+    }
+    const fixed = await runUciProtocol(gpu!, d, { method: 'ensemble', members: 2, epochs: 3, lr: 5e-3, splits: 1 });
+    expect(fixed.timing.trainCalls.map((c) => [c.phase, c.models])).toEqual([['final', 2]]);
+    expect(fixed.splits[0]?.chosen).toEqual({ lr: 5e-3 });
     const vi = await runUciProtocol(gpu!, d, { method: 'vi', splits: 1, epochs: 3, samples: 32 });
     expect(vi.timing.trainCalls.map((c) => [c.phase, c.models])).toEqual([['final', 1]]);
     expect(vi.settings).toMatchObject({ method: 'vi', lr: 1e-2, hidden: [8], splits: 1 });

@@ -23,6 +23,8 @@ export interface PreparedModel {
   /** mc-dropout's weight decay p l^2 / (2 N tau). */
   readonly lambda: number;
   readonly priorScale: number;
+  /** This model's learning rate over the run's (ModelHyper.lr / TrainOptions.lr). */
+  readonly lrScale: number;
   readonly stepsPerEpoch: number;
 }
 
@@ -144,6 +146,7 @@ export function prepareRun(arch: ArchitectureSpec, data: TrainData, options: Tra
     if (!(dropout >= 0 && dropout < 1)) throw new InvalidInputError(`model ${m}: dropout must be in [0, 1), got ${String(dropout)}`);
     const tau = positive(hyper.tau ?? 1, `model ${m}: tau`);
     const priorScale = positive(hyper.priorScale ?? 1, `model ${m}: priorScale`);
+    const lrScale = positive(hyper.lr ?? lr, `model ${m}: lr`) / lr;
     const n = rows.length;
     return {
       rows,
@@ -157,6 +160,7 @@ export function prepareRun(arch: ArchitectureSpec, data: TrainData, options: Tra
       sigmaStd: 1 / (Math.sqrt(tau) * yStd),
       lambda: (dropout * lengthScale ** 2) / (2 * n * tau),
       priorScale,
+      lrScale,
       stepsPerEpoch: 0,
     };
   });

@@ -106,7 +106,7 @@ export async function train(ctx: GpuContext, arch: ArchitectureSpec, data: Train
     run.models.forEach((p, m) => {
       allRows.set(p.rows, offset);
       metaU.set([offset, p.rows.length, p.stepsPerEpoch, p.keepThreshold], m * META_U32);
-      metaF.set([1 / (1 - p.dropout), p.sigmaStd, p.lambda, p.priorScale, p.yMean, p.yStd, p.rows.length, 0], m * META_F32);
+      metaF.set([1 / (1 - p.dropout), p.sigmaStd, p.lambda, p.priorScale, p.yMean, p.yStd, p.rows.length, p.lrScale], m * META_F32);
       xstats.set(p.xMean, m * 2 * run.inputDim);
       xstats.set(p.xStd, m * 2 * run.inputDim + run.inputDim);
       offset += p.rows.length;

@@ -50,7 +50,8 @@
  *   objective adds -log Gamma(lambda_l | 1, 1) (a MAP estimate of the precision under a Gamma(1, 1)
  *   hyperprior; no Jacobian term).
  * OPTIMISER: Adam (β1 0.9, β2 0.999, ε 1e-8, bias-corrected) or SGD (momentum 0.9); learning rate
- *   lr * schedule(step); gradients clipped to global norm `clipNorm` per model when given.
+ *   lr_m * schedule(step), lr_m = the model's ModelHyper.lr or options.lr; gradients clipped to
+ *   global norm `clipNorm` per model when given.
  */
 import type { Activation } from '../model/spec.js';
 
@@ -80,6 +81,11 @@ export interface ModelHyper {
   readonly tau?: number;
   /** Prior std of weights ('vi', 'map'); default 1. */
   readonly priorScale?: number;
+  /**
+   * This model's learning rate (default: TrainOptions.lr), so a learning-rate grid trains in one
+   * call; the schedule scales it as it scales TrainOptions.lr.
+   */
+  readonly lr?: number;
 }
 
 export interface TrainOptions {

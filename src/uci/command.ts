@@ -35,8 +35,9 @@ Methods (network: one hidden layer of n_hidden ReLU units; 10 x n_epochs epochs;
                Adam lr 1e-3; T = 10000 dropout passes
   vi           Bayes by Backprop (mean-field normal, N(0, s^2) prior, LogNormal noise guide);
                no grid unless --prior-scales lists several s; Adam lr 1e-2; T = 10000 samples
-  ensemble     5 members with mean and variance heads (Gaussian NLL), no grid; Adam lr 1e-3;
-               predicted as the uniform mixture of the members
+  ensemble     5 members with mean and variance heads (Gaussian NLL); grid: Adam lr 1e-3 and
+               1e-2, searched with one member per point, then 5 members at the chosen lr
+               (--lr fixes it: no search); predicted as the uniform mixture of the members
 All (split, grid point, member) models of a phase train together, in as few train() calls as
 the device's buffer limits allow.
 

@@ -183,7 +183,8 @@ export async function runUciProtocol(ctx: GpuContext, dataset: UciDataset, optio
     const out: CandidateScore[] = [];
     for (const [i, cand] of candidates.entries()) {
       options.onProgress?.({ phase, stage: 'score', done: i, total: candidates.length, call: 1, calls: 1, models: candidates.length, elapsedMs: performance.now() - t0 });
-      const members = models.slice(i * plan.members, (i + 1) * plan.members);
+      const per = phase === 'search' ? plan.searchMembers : plan.members;
+      const members = models.slice(i * per, (i + 1) * per);
       const s = await plan.score(ctx, members, gatherRows(dataset, cand.rows), draws, seed + cand.split);
       out.push({ point: cand.point, rmse: s.rmse, ll: s.ll });
     }
@@ -192,8 +193,8 @@ export async function runUciProtocol(ctx: GpuContext, dataset: UciDataset, optio
     return out;
   };
 
-  const jobsFor = (split: number, point: HyperPoint, rows: readonly number[]): Job[] =>
-    Array.from({ length: plan.members }, (_, member) => ({ split, point, hyper: { ...plan.hyper(point, member), rows } }));
+  const jobsFor = (split: number, point: HyperPoint, rows: readonly number[], members: number): Job[] =>
+    Array.from({ length: members }, (_, member) => ({ split, point, hyper: { ...plan.hyper(point, member), rows } }));
 
   // 1. Search on the validation part.
   const chosen = new Map<number, HyperPoint>();
@@ -204,7 +205,7 @@ export async function runUciProtocol(ctx: GpuContext, dataset: UciDataset, optio
       const { fit, validation: held } = validationSplit(dataset.splits[split]?.train ?? []);
       return plan.grid.map((point) => ({ split, point, fit, rows: held }));
     });
-    const models = await trainJobs('search', candidates.flatMap((c) => jobsFor(c.split, c.point, c.fit)));
+    const models = await trainJobs('search', candidates.flatMap((c) => jobsFor(c.split, c.point, c.fit, plan.searchMembers)));
     const scores = await scoreAll('search', candidates, models, validationSamples);
     for (const split of splitIds) {
       const mine = scores.filter((_, i) => candidates[i]?.split === split);
@@ -219,7 +220,7 @@ export async function runUciProtocol(ctx: GpuContext, dataset: UciDataset, optio
   const finals = splitIds.map((split) => ({ split, point: chosen.get(split) ?? (plan.grid[0] as HyperPoint), rows: dataset.splits[split]?.test ?? [] }));
   const models = await trainJobs(
     'final',
-    finals.flatMap((f) => jobsFor(f.split, f.point, dataset.splits[f.split]?.train ?? [])),
+    finals.flatMap((f) => jobsFor(f.split, f.point, dataset.splits[f.split]?.train ?? [], plan.members)),
   );
   const tests = await scoreAll('final', finals, models, samples);
   const splits = finals.map((f, i): UciSplitResult => {

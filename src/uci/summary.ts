@@ -67,6 +67,7 @@ export function formatPoint(p: HyperPoint): string {
   if (p.dropout !== undefined) parts.push(`p=${p.dropout}`);
   if (p.tau !== undefined) parts.push(`tau=${p.tau}`);
   if (p.priorScale !== undefined) parts.push(`prior scale=${p.priorScale}`);
+  if (p.lr !== undefined) parts.push(`lr=${p.lr}`);
   return parts.length > 0 ? parts.join(', ') : '—';
 }
 
@@ -80,7 +81,7 @@ export function describeSettings(s: UciSettings): string {
   const grid = s.grid.length > 1 ? `${s.grid.length}-point grid (${s.grid.map(formatPoint).join('; ')}) searched on the last ${s.validationFraction * 100}% of each training part` : `no grid (${formatPoint(s.grid[0] ?? {})})`;
   return (
     `${s.inputDim}-${s.hidden.join('-')}-1 ${s.activation}${s.members > 1 ? `, ${s.members} members` : ''}, ` +
-    `${s.epochs} epochs, batch ${s.batchSize}, Adam lr ${s.lr}, T = ${s.samples} predictive samples` +
+    `${s.epochs} epochs, batch ${s.batchSize}, Adam${s.grid.some((p) => p.lr !== undefined) ? '' : ` lr ${s.lr}`}, T = ${s.samples} predictive samples` +
     `${s.validationSamples !== s.samples ? ` (${s.validationSamples} on validation)` : ''}, seed ${s.seed}; ${grid}`
   );
 }

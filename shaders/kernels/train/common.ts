@@ -18,7 +18,7 @@ export const STEP_FIELDS = ['t', 'epoch', 's', 'lr', 'seedLo', 'seedHi', 'pad0',
 
 /** Per-model metadata words (u32) and values (f32); see the gather and loss kernels. */
 export const META_U32 = 4; // rowOffset, rowCount, stepsPerEpoch, keepThreshold
-export const META_F32 = 8; // invKeep, sigmaStd, lambda, priorScale, yMean, yStd, N, unused
+export const META_F32 = 8; // invKeep, sigmaStd, lambda, priorScale, yMean, yStd, N, lrScale
 
 export interface TrainShape {
   readonly layout: TrainLayout;

@@ -1,12 +1,7 @@
 /** Update of θ: update counting, gradient clipping, Adam or SGD with momentum. */
 import type { Kernel } from '../../../src/gpu/kernel.js';
 import { f32Literal } from '../../../src/kernels/model-layout.js';
-import {
-  type TrainShape,
-  f32Array,
-  stepBinding,
-  kernel
-} from './common.js';
+import { META_F32, type TrainShape, f32Array, stepBinding, kernel } from './common.js';
 
 /** Per model: count the update (Adam's bias correction) and the gradient-clipping factor. */
 export function trainClipKernel(shape: TrainShape): Kernel {
@@ -43,6 +38,7 @@ export function trainOptimizerKernel(shape: TrainShape): Kernel {
     f32Array('model_active', 'read'),
     f32Array('counts', 'read'),
     f32Array('clip', 'read'),
+    f32Array('meta_f', 'read'),
     f32Array('theta', 'read_write'),
     f32Array('moment1', 'read_write'),
     f32Array('moment2', 'read_write'),
@@ -57,11 +53,11 @@ export function trainOptimizerKernel(shape: TrainShape): Kernel {
   let c = counts[m];
   let m_hat = m1 / (1.0 - pow(0.9, c));
   let v_hat = m2 / (1.0 - pow(0.999, c));
-  theta[t] = theta[t] - step.lr * m_hat / (sqrt(v_hat) + 1e-8);`
+  theta[t] = theta[t] - lr * m_hat / (sqrt(v_hat) + 1e-8);`
       : `
   let u = 0.9 * moment1[t] + g;
   moment1[t] = u;
-  theta[t] = theta[t] - step.lr * u;`;
+  theta[t] = theta[t] - lr * u;`;
   return kernel(
     'train_optimizer',
     shape,
@@ -76,6 +72,8 @@ export function trainOptimizerKernel(shape: TrainShape): Kernel {
     return;
   }
   let g = grad[t] * clip[m];
+  // The step's scheduled rate times this model's own (ModelHyper.lr / TrainOptions.lr).
+  let lr = step.lr * meta_f[m * ${META_F32}u + 7u];
 ${update}
 `,
   );

@@ -99,7 +99,7 @@ export function oracleStep(state: OracleState, t: number): Float64Array {
     const g = oracleGradient(state, m, t);
     if (!g) return NaN;
     clipGradient(g.grad, run.clipNorm);
-    optimizerUpdate(run.optimizer, ms.theta, g.grad, ms.optimizer, lr);
+    optimizerUpdate(run.optimizer, ms.theta, g.grad, ms.optimizer, lr * (setup.models[m]?.prepared.lrScale ?? 1));
     return g.loss;
   });
 }
