@@ -8,43 +8,13 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli, type CliIo } from '../src/cli/run.js';
 import { Engine } from '../src/infer/engine.js';
 import { predictEnsemble } from '../src/infer/ensemble.js';
 import { ensembleFromBytes } from '../src/model/ensemble-file.js';
 import { modelFromBytes } from '../src/model/format.js';
+import { cli, withGpu } from './cli-harness.js';
 import { gpu } from './gpu-context.js';
 import { testRng } from './model-builders.js';
-
-interface Run {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-const noGpu = (): Promise<never> => Promise.reject(new Error('the GPU context was requested'));
-
-async function cli(argv: readonly string[], extra: Partial<CliIo> = {}): Promise<Run> {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(argv, {
-    stdout: (t) => {
-      stdout += t;
-    },
-    stderr: (t) => {
-      stderr += t;
-    },
-    context: noGpu,
-    ...extra,
-  });
-  return { code, stdout, stderr };
-}
-
-function withGpu(extra: Partial<CliIo> = {}): Partial<CliIo> {
-  const ctx = gpu;
-  if (!ctx) throw new Error('no GPU context');
-  return { context: () => Promise.resolve(ctx), ...extra };
-}
 
 let dir = '';
 const file = (name: string) => join(dir, name);

@@ -10,12 +10,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli, type CliIo } from '../src/cli/run.js';
 import { parseTable } from '../src/cli/matrix-file.js';
 import { GpuUnavailableError } from '../src/errors.js';
 import { modelFromBytes } from '../src/model/format.js';
 import { pointFromBytes } from '../src/model/point.js';
 import { oraclePredict, oracleScore } from '../src/reference/index.js';
+import { cli, withGpu } from './cli-harness.js';
 import { gpu } from './gpu-context.js';
 
 const MODEL = fileURLToPath(new URL('../models/pyro-toy1d.safetensors', import.meta.url));
@@ -26,37 +26,6 @@ const FIXTURE = JSON.parse(readFileSync(new URL('./fixtures/pyro/toy1d.json', im
 const N = 12;
 const X = FIXTURE.train_x.slice(0, N);
 const Y = FIXTURE.train_y.slice(0, N);
-
-interface Run {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-/** GPU must not be reached: mistakes are found before it, so this hook failing would show up as exit 1. */
-const noGpu = (): Promise<never> => Promise.reject(new Error('the GPU context was requested'));
-
-async function cli(argv: readonly string[], extra: Partial<CliIo> = {}): Promise<Run> {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(argv, {
-    stdout: (t) => {
-      stdout += t;
-    },
-    stderr: (t) => {
-      stderr += t;
-    },
-    context: noGpu,
-    ...extra,
-  });
-  return { code, stdout, stderr };
-}
-
-function withGpu(): Partial<CliIo> {
-  const ctx = gpu;
-  if (!ctx) throw new Error('no GPU context');
-  return { context: () => Promise.resolve(ctx) };
-}
 
 let dir = '';
 const file = (name: string) => join(dir, name);

@@ -43,25 +43,9 @@ import { permute, shuffleKeys } from '../src/train/shuffle.js';
 import { STREAM_INIT } from '../src/train/streams.js';
 import type { ArchitectureSpec, TrainData, TrainMethod, TrainOptions } from '../src/train/types.js';
 import { testRng } from './model-builders.js';
+import { sinData, uniformRows } from './train-data.js';
 
 const METHODS: readonly TrainMethod[] = ['vi', 'mc-dropout', 'ensemble', 'map'];
-
-function uniformRows(n: number, dim: number, lo: number, hi: number, seed: number): number[][] {
-  const rand = testRng(seed);
-  return Array.from({ length: n }, () => Array.from({ length: dim }, () => lo + (hi - lo) * rand()));
-}
-
-/** Standard normal from the test generator (Box-Muller), independent of the library's RNG. */
-function gaussian(rand: () => number): number {
-  return Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());
-}
-
-/** y = sin(3x) + noise on x in [-1, 1]. */
-function sinData(n: number, noise: number, seed: number): { x: number[][]; y: number[] } {
-  const x = uniformRows(n, 1, -1, 1, seed);
-  const rand = testRng(seed + 1);
-  return { x, y: x.map((r) => Math.sin(3 * (r[0] ?? 0)) + noise * gaussian(rand)) };
-}
 
 const GRID = Array.from({ length: 41 }, (_, i) => [-0.9 + (1.8 * i) / 40]);
 

@@ -1,0 +1,36 @@
+/** Runs the CLI in process (runCli) with captured output, for the CLI test files. */
+import { runCli, type CliIo } from '../src/cli/run.js';
+import { gpu } from './gpu-context.js';
+
+export interface CliRun {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** The GPU must not be reached: mistakes are found before it, so this hook failing would show up as exit 1. */
+export const noGpu = (): Promise<never> => Promise.reject(new Error('the GPU context was requested'));
+
+/** Runs `webgpu-bnn <argv>`; the GPU is refused unless `extra` supplies a context (withGpu). */
+export async function cli(argv: readonly string[], extra: Partial<CliIo> = {}): Promise<CliRun> {
+  let stdout = '';
+  let stderr = '';
+  const code = await runCli(argv, {
+    stdout: (t) => {
+      stdout += t;
+    },
+    stderr: (t) => {
+      stderr += t;
+    },
+    context: noGpu,
+    ...extra,
+  });
+  return { code, stdout, stderr };
+}
+
+/** CliIo fields that lend the tests' shared GPU context (and anything else in `extra`). */
+export function withGpu(extra: Partial<CliIo> = {}): Partial<CliIo> {
+  const ctx = gpu;
+  if (!ctx) throw new Error('no GPU context');
+  return { context: () => Promise.resolve(ctx), ...extra };
+}
