@@ -3,9 +3,11 @@
  *
  * One engine per (device, model): pipelines are compiled once and cached, scratch buffers are
  * allocated on first use and reused (grown when a call needs more), and every buffer is destroyed
- * by dispose(). A call splits S samples x N inputs into chunks (src/scheduler/plan.ts), records all
- * layers of many chunks into one command encoder, folds each chunk into running statistics on the
- * GPU and reads back only the statistics (O(N)), unless per-sample outputs are asked for.
+ * by dispose(). A call checks its inputs, splits S samples x N inputs into chunks
+ * (src/scheduler/plan.ts), builds the kernel program (program.ts), and hands the recording to
+ * src/scheduler/predict-encoder.ts: all layers of many chunks in one command encoder, each chunk
+ * folded into running statistics on the GPU. Only the statistics (O(N)) are read back, unless
+ * per-sample outputs are asked for.
  */
 import { SITE_WORDS, siteLogProbKernel } from '../../shaders/kernels/site-logprob.wgsl.js';
 import { WORKGROUP_SIZE } from '../../shaders/kernels/common.js';
@@ -21,11 +23,12 @@ import { normalQuantile } from '../math/special.js';
 import type { Model } from '../model/spec.js';
 import { outputDim } from '../model/spec.js';
 import { seedToKey } from '../random/streams.js';
-import { UNIFORM_SLOT_BYTES, packChunk, type ChunkValues } from '../scheduler/chunk-uniforms.js';
-import { planChunks, type ChunkPlan } from '../scheduler/plan.js';
+import { planChunks } from '../scheduler/plan.js';
+import { allocatePredictBuffers, encodePredict, type PredictBuffer, type PredictCall } from '../scheduler/predict-encoder.js';
+import { ScratchBuffers } from '../scheduler/scratch.js';
 import { checkInteger, toMatrix, type Matrix, type MatrixInput } from './inputs.js';
 import { pointModel, scoreSites } from './point-model.js';
-import { buildProgram, programKernels, type Program } from './program.js';
+import { buildProgram, programKernels } from './program.js';
 import type { PredictOptions, PredictResult, ScoreResult } from './types.js';
 
 export interface EngineOptions {
@@ -61,41 +64,6 @@ const DEFAULTS = {
   chunksPerSubmit: 64,
 };
 
-/** Buffers bound by name; the kernels' binding names select from this. */
-type BufferName =
-  | 'chunk'
-  | 'params'
-  | 'x'
-  | 'y'
-  | 'act0'
-  | 'act1'
-  | 'weights'
-  | 'masks'
-  | 'scales'
-  | 'acc'
-  | 'lpd_acc'
-  | 'll'
-  | 'sample_ll'
-  | 'stats'
-  | 'f_out'
-  | 'scale_out'
-  | 'f_all'
-  | 'scale_all';
-
-interface Call {
-  readonly x: Float32Array;
-  readonly y: Float32Array | null;
-  readonly n: number;
-  readonly samples: number;
-  readonly key: readonly [number, number];
-  readonly z: number;
-  readonly level: number;
-  readonly returnSamples: boolean;
-  readonly program: Program;
-  readonly compiled: Map<Kernel, CompiledKernel>;
-  readonly plan: ChunkPlan;
-}
-
 export class Engine {
   readonly model: Model;
   readonly layout: ModelLayout;
@@ -103,7 +71,7 @@ export class Engine {
   private readonly options: typeof DEFAULTS;
   private readonly buffers: BufferSet;
   private readonly pipelines: PipelineCache;
-  private readonly scratch = new Map<BufferName, GPUBuffer>();
+  private readonly scratch: ScratchBuffers<PredictBuffer>;
   private params: GPUBuffer;
   private queue: Promise<unknown> = Promise.resolve();
   private disposed = false;
@@ -117,6 +85,8 @@ export class Engine {
     this.buffers = new BufferSet(ctx.device);
     this.pipelines = new PipelineCache(ctx.device);
     this.params = this.buffers.upload('params', this.layout.params);
+    this.scratch = new ScratchBuffers(this.buffers);
+    this.scratch.set('params', this.params);
   }
 
   /** Creates an engine for `model` on the context's device. The model should already be validated (loadModel does). */
@@ -191,7 +161,7 @@ export class Engine {
     let outcome: PredictResult | null = null;
     let failure: unknown = null;
     try {
-      this.encodeAndSubmit(call);
+      encodePredict(this.ctx, this.scratch, this.layout, call, this.options.chunksPerSubmit);
       outcome = await this.readResults(call);
     } catch (error) {
       failure = error;
@@ -214,7 +184,7 @@ export class Engine {
     }
   }
 
-  private async prepare(xInput: MatrixInput, options: PredictOptions): Promise<Call> {
+  private async prepare(xInput: MatrixInput, options: PredictOptions): Promise<PredictCall> {
     const layout = this.layout;
     const samples = checkInteger(options.samples ?? 1000, 'samples', 1, 0xffffffff);
     const key = seedToKey(options.seed ?? 0);
@@ -286,8 +256,9 @@ export class Engine {
         compiled.set(k, await this.pipelines.get(k));
       }),
     );
-    this.ensureBuffers(plan, n, D, samples, y !== null, returnSamples, program);
-    return { x: this.standardizeX(xm), y, n, samples, key, z: normalQuantile((1 + level) / 2), level, returnSamples, program, compiled, plan };
+    const call: PredictCall = { x: this.standardizeX(xm), y, n, samples, key, z: normalQuantile((1 + level) / 2), level, returnSamples, program, compiled, plan };
+    allocatePredictBuffers(this.scratch, layout, call, this.options.chunksPerSubmit);
+    return call;
   }
 
   /** Standardised x as float32 rows padded with zeros to a multiple of 4 (the kernels load vec4s). */
@@ -304,194 +275,13 @@ export class Engine {
     return out;
   }
 
-  /** Makes sure scratch buffer `name` holds at least `bytes`, reusing it when it does. */
-  private ensure(name: BufferName, bytes: number, usage?: GPUBufferUsageFlags): GPUBuffer {
-    const existing = this.scratch.get(name);
-    if (existing && existing.size >= bytes) return existing;
-    this.buffers.destroy(existing);
-    const buffer = usage === undefined ? this.buffers.createStorage(name, bytes) : this.buffers.create(name, bytes, usage);
-    this.scratch.set(name, buffer);
-    return buffer;
-  }
-
-  private ensureBuffers(plan: ChunkPlan, n: number, D: number, samples: number, withY: boolean, returnSamples: boolean, program: Program): void {
-    const layout = this.layout;
-    const sc = plan.samplesPerChunk;
-    const nc = plan.inputsPerChunk;
-    const slots = Math.min(this.options.chunksPerSubmit, plan.sampleChunks * plan.inputChunks);
-    this.ensure('chunk', slots * UNIFORM_SLOT_BYTES, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST);
-    this.ensure('x', nc * layout.inputDimPadded * 4);
-    this.ensure('act0', sc * nc * layout.maxUnits * 4);
-    this.ensure('act1', sc * nc * layout.maxUnits * 4);
-    this.ensure('weights', program.usesMaterializedWeights ? sc * layout.weightsPerSample * 4 : 4);
-    this.ensure('masks', sc * layout.masksPerSample * 4);
-    this.ensure('scales', sc * 4);
-    this.ensure('acc', nc * D * 3 * 4);
-    this.ensure('stats', (STAT_NAMES.length * n * D + n) * 4);
-    if (withY) {
-      this.ensure('y', nc * D * 4);
-      this.ensure('lpd_acc', nc * 2 * 4);
-      this.ensure('ll', sc * nc * 4);
-      this.ensure('sample_ll', samples * 4);
-    }
-    if (returnSamples) {
-      this.ensure('f_out', sc * nc * D * 4);
-      this.ensure('scale_out', sc * nc * D * 4);
-      this.ensure('f_all', samples * n * D * 4);
-      this.ensure('scale_all', samples * n * D * 4);
-    }
-  }
-
-  private buffer(name: BufferName): GPUBuffer {
-    if (name === 'params') return this.params;
-    const b = this.scratch.get(name);
-    if (!b) throw new Error(`internal: scratch buffer '${name}' missing`);
-    return b;
-  }
-
-  private bindGroup(compiled: CompiledKernel, names: Readonly<Record<string, BufferName>>): GPUBindGroup {
-    return this.ctx.device.createBindGroup({
-      label: compiled.kernel.name,
-      layout: compiled.layout,
-      entries: compiled.kernel.bindings.map((b, binding) => {
-        const name = names[b.name] ?? (b.name as BufferName);
-        const buffer = this.buffer(name);
-        return { binding, resource: b.kind === 'uniform' ? { buffer, offset: 0, size: UNIFORM_SLOT_BYTES } : { buffer } };
-      }),
-    });
-  }
-
-  /** Records and submits every chunk: N-chunks outside (x/y uploads), S-chunks inside (running merges). */
-  private encodeAndSubmit(call: Call): void {
-    const device = this.ctx.device;
-    const { plan, program, compiled } = call;
-    const D = this.layout.outputDim;
-    const L = this.layout.layers.length;
-    const actName = (l: number): BufferName => (l % 2 === 0 ? 'act0' : 'act1');
-    // Bind groups depend only on buffers, so one set serves every chunk of the call.
-    const groups = new Map<Kernel, GPUBindGroup>();
-    const group = (kernel: Kernel, names: Readonly<Record<string, BufferName>> = {}): GPUBindGroup => {
-      let g = groups.get(kernel);
-      if (!g) {
-        const c = compiled.get(kernel);
-        if (!c) throw new Error(`internal: kernel ${kernel.name} not compiled`);
-        g = this.bindGroup(c, names);
-        groups.set(kernel, g);
-      }
-      return g;
-    };
-    const lastAct = actName(L - 1);
-    const slotsPerSubmit = Math.min(this.options.chunksPerSubmit, plan.sampleChunks * plan.inputChunks);
-    const slotData = new ArrayBuffer(slotsPerSubmit * UNIFORM_SLOT_BYTES);
-
-    for (let ni = 0; ni < plan.inputChunks; ni++) {
-      const nOffset = ni * plan.inputsPerChunk;
-      const nCount = Math.min(plan.inputsPerChunk, call.n - nOffset);
-      const xs = call.x.subarray(nOffset * this.layout.inputDimPadded, (nOffset + nCount) * this.layout.inputDimPadded);
-      device.queue.writeBuffer(this.buffer('x'), 0, xs.buffer, xs.byteOffset, xs.byteLength);
-      if (call.y) {
-        const ys = call.y.subarray(nOffset * D, (nOffset + nCount) * D);
-        device.queue.writeBuffer(this.buffer('y'), 0, ys.buffer, ys.byteOffset, ys.byteLength);
-      }
-      let encoder = device.createCommandEncoder({ label: 'predict' });
-      let slot = 0;
-      const flush = () => {
-        device.queue.writeBuffer(this.buffer('chunk'), 0, slotData, 0, slot * UNIFORM_SLOT_BYTES);
-        device.queue.submit([encoder.finish()]);
-        encoder = device.createCommandEncoder({ label: 'predict' });
-        slot = 0;
-      };
-      for (let si = 0; si < plan.sampleChunks; si++) {
-        if (slot === slotsPerSubmit) flush();
-        const sampleOffset = si * plan.samplesPerChunk;
-        const sampleCount = Math.min(plan.samplesPerChunk, call.samples - sampleOffset);
-        const values: ChunkValues = {
-          sampleOffset,
-          sampleCount,
-          nOffset,
-          nCount,
-          seedLo: call.key[0],
-          seedHi: call.key[1],
-          samplesBefore: sampleOffset,
-          totalSamples: call.samples,
-          totalInputs: call.n,
-          intervalZ: call.z,
-        };
-        packChunk(slotData, slot, values);
-        const offset = [slot * UNIFORM_SLOT_BYTES];
-        const pass = encoder.beginComputePass({ label: 'predict chunk' });
-        const dispatch = (kernel: Kernel, bind: GPUBindGroup, x: number, y = 1) => {
-          const c = compiled.get(kernel);
-          if (!c) throw new Error(`internal: kernel ${kernel.name} not compiled`);
-          if (x > this.ctx.limits.maxComputeWorkgroupsPerDimension || y > this.ctx.limits.maxComputeWorkgroupsPerDimension) {
-            throw new DeviceLimitError(`kernel ${kernel.name} needs a ${x}x${y} grid, beyond maxComputeWorkgroupsPerDimension`);
-          }
-          pass.setPipeline(c.pipeline);
-          pass.setBindGroup(0, bind, offset);
-          pass.dispatchWorkgroups(x, y);
-        };
-        const groupsFor = (items: number) => Math.max(1, Math.ceil(items / WORKGROUP_SIZE));
-        // Kernels indexed by flat_index: `threads` packed densely, the grid folded into x and y.
-        const dispatchFlat = (kernel: Kernel, bind: GPUBindGroup, threads: number) => {
-          const groups = groupsFor(threads);
-          const x = Math.min(groups, this.ctx.limits.maxComputeWorkgroupsPerDimension);
-          dispatch(kernel, bind, x, Math.ceil(groups / x));
-        };
-        program.layers.forEach((lk, l) => {
-          const layer = this.layout.layers[l];
-          if (!layer) return;
-          if (lk.masks) dispatchFlat(lk.masks, group(lk.masks), sampleCount * Math.ceil(layer.inputs / 4));
-        });
-        if (program.noise) dispatch(program.noise, group(program.noise), groupsFor(sampleCount));
-        program.layers.forEach((lk, l) => {
-          const layer = this.layout.layers[l];
-          if (!layer) return;
-          const io = { layer_in: l === 0 ? ('x' as const) : actName(l - 1), layer_out: actName(l) };
-          if (lk.sampleWeights) dispatchFlat(lk.sampleWeights, group(lk.sampleWeights), sampleCount * Math.ceil(layer.paramCount / 4));
-          const bind = group(lk.dense, io);
-          if (lk.strategy === 'fused') dispatch(lk.dense, bind, Math.ceil(nCount / lk.inputsPerWorkgroup), sampleCount);
-          else if (lk.strategy === 'registers') dispatchFlat(lk.dense, bind, sampleCount * Math.ceil(nCount / lk.inputsPerThread));
-          else if (lk.strategy === 'materialized') dispatchFlat(lk.dense, bind, sampleCount * Math.ceil(nCount / lk.inputsPerThread));
-          else dispatchFlat(lk.dense, bind, sampleCount * nCount);
-        });
-        const outNames = { act: lastAct };
-        dispatch(program.moments, group(program.moments, outNames), groupsFor(nCount * D));
-        if (program.loglik && program.lpd && program.sampleLoglik) {
-          dispatchFlat(program.loglik, group(program.loglik, outNames), sampleCount * nCount);
-          dispatch(program.lpd, group(program.lpd), groupsFor(nCount));
-          dispatch(program.sampleLoglik, group(program.sampleLoglik), groupsFor(sampleCount));
-        }
-        const lastChunk = si === plan.sampleChunks - 1;
-        if (lastChunk) dispatch(program.finalize, group(program.finalize), groupsFor(nCount * D));
-        pass.end();
-        if (call.returnSamples) this.copySamples(encoder, sampleOffset, sampleCount, nOffset, nCount, call.n, D);
-        slot++;
-      }
-      flush();
-    }
-  }
-
-  /** Copies a chunk's per-sample f and scale ([sCount, nCount, D]) into the [S, N, D] result buffers. */
-  private copySamples(encoder: GPUCommandEncoder, sampleOffset: number, sampleCount: number, nOffset: number, nCount: number, n: number, D: number): void {
-    const row = nCount * D * 4;
-    for (const [from, to] of [['f_out', 'f_all'], ['scale_out', 'scale_all']] as const) {
-      if (nCount === n) {
-        encoder.copyBufferToBuffer(this.buffer(from), 0, this.buffer(to), sampleOffset * n * D * 4, sampleCount * row);
-        continue;
-      }
-      for (let s = 0; s < sampleCount; s++) {
-        encoder.copyBufferToBuffer(this.buffer(from), s * row, this.buffer(to), ((sampleOffset + s) * n + nOffset) * D * 4, row);
-      }
-    }
-  }
-
-  private async readResults(call: Call): Promise<PredictResult> {
+  private async readResults(call: PredictCall): Promise<PredictResult> {
     const device = this.ctx.device;
     const D = this.layout.outputDim;
     const n = call.n;
     const plane = n * D;
     const statsBytes = (STAT_NAMES.length * plane + (call.y ? n : 0)) * 4;
-    const stats = new Float32Array(await readBuffer(device, this.buffer('stats'), 0, statsBytes));
+    const stats = new Float32Array(await readBuffer(device, this.scratch.get('stats'), 0, statsBytes));
     const at = (k: number) => stats.slice(k * plane, (k + 1) * plane);
     const base = {
       n,
@@ -508,13 +298,13 @@ export class Engine {
     const withY = call.y
       ? {
           logPredictiveDensity: stats.slice(6 * plane, 6 * plane + n),
-          sampleLogLikelihood: new Float32Array(await readBuffer(device, this.buffer('sample_ll'), 0, call.samples * 4)),
+          sampleLogLikelihood: new Float32Array(await readBuffer(device, this.scratch.get('sample_ll'), 0, call.samples * 4)),
         }
       : {};
     const withSamples = call.returnSamples
       ? {
-          fSamples: new Float32Array(await readBuffer(device, this.buffer('f_all'), 0, call.samples * plane * 4)),
-          scaleSamples: new Float32Array(await readBuffer(device, this.buffer('scale_all'), 0, call.samples * plane * 4)),
+          fSamples: new Float32Array(await readBuffer(device, this.scratch.get('f_all'), 0, call.samples * plane * 4)),
+          scaleSamples: new Float32Array(await readBuffer(device, this.scratch.get('scale_all'), 0, call.samples * plane * 4)),
         }
       : {};
     return { ...base, ...withY, ...withSamples };

@@ -39,6 +39,7 @@ import { PipelineCache, type CompiledKernel } from '../gpu/pipelines.js';
 import { seedToKey } from '../random/streams.js';
 import { DEFAULT_LEAKY_SLOPE } from '../model/validate.js';
 import { UNIFORM_SLOT_BYTES } from '../scheduler/chunk-uniforms.js';
+import { flatGrid } from '../scheduler/grid.js';
 import { trainLayout, type TrainLayout } from './layout.js';
 import { learningRate, prepareRun, type PreparedRun } from './prepare.js';
 import { initialTheta } from './init.js';
@@ -222,11 +223,9 @@ export async function train(ctx: GpuContext, arch: ArchitectureSpec, data: Train
         const pass = encoder.beginComputePass({ label: 'train step' });
         steps.forEach((st, i) => {
           const c = compiled.get(st.kernel) as CompiledKernel;
-          const wg = Math.max(1, Math.ceil(st.threads / WORKGROUP_SIZE));
-          const x = Math.min(wg, maxGroups);
           pass.setPipeline(c.pipeline);
           pass.setBindGroup(0, groups[i] as GPUBindGroup, [slot * UNIFORM_SLOT_BYTES]);
-          pass.dispatchWorkgroups(x, Math.ceil(wg / x));
+          pass.dispatchWorkgroups(...flatGrid(st.threads, WORKGROUP_SIZE, maxGroups));
         });
         pass.end();
         slot++;
