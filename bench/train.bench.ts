@@ -11,6 +11,7 @@
  * maths (test/gpu-train.test.ts checks them against the float64 oracle), so only speed differs.
  *
  * Options: --models M (240), --epochs E (3), --repeats R (3), --methods a,b (mc-dropout),
+ * --strategies a,b (all: simple, tiled-4x4x4 (the default), tiled-8x4x8, tiled-4x8x4, tiled-8x8x8),
  * --json <file>.
  */
 import { writeFile } from 'node:fs/promises';
@@ -34,10 +35,10 @@ interface Strategy {
 
 const STRATEGIES: readonly Strategy[] = [
   { name: 'simple', options: { kernelStrategy: 'simple' } },
-  { name: 'tiled 4x4x4', options: { kernelStrategy: 'tiled', tile: { rows: 4, units: 4, inputs: 4 } } },
-  { name: 'tiled 8x4x8', options: { kernelStrategy: 'tiled', tile: { rows: 8, units: 4, inputs: 8 } } },
-  { name: 'tiled 4x8x4', options: { kernelStrategy: 'tiled', tile: { rows: 4, units: 8, inputs: 4 } } },
-  { name: 'tiled 8x8x8', options: { kernelStrategy: 'tiled', tile: { rows: 8, units: 8, inputs: 8 } } },
+  { name: 'tiled-4x4x4', options: { kernelStrategy: 'tiled', tile: { rows: 4, units: 4, inputs: 4 } } },
+  { name: 'tiled-8x4x8', options: { kernelStrategy: 'tiled', tile: { rows: 8, units: 4, inputs: 8 } } },
+  { name: 'tiled-4x8x4', options: { kernelStrategy: 'tiled', tile: { rows: 4, units: 8, inputs: 4 } } },
+  { name: 'tiled-8x8x8', options: { kernelStrategy: 'tiled', tile: { rows: 8, units: 8, inputs: 8 } } },
 ];
 
 interface Measurement {
@@ -95,6 +96,7 @@ async function main(): Promise<void> {
       epochs: { type: 'string', default: '3' },
       repeats: { type: 'string', default: '3' },
       methods: { type: 'string', default: 'mc-dropout' },
+      strategies: { type: 'string', default: STRATEGIES.map((s) => s.name).join(',') },
       json: { type: 'string' },
     },
   });
@@ -102,6 +104,10 @@ async function main(): Promise<void> {
   const epochs = Number(values.epochs);
   const repeats = Number(values.repeats);
   const methods = values.methods.split(',') as TrainMethod[];
+  const wanted = values.strategies.split(',');
+  const unknown = wanted.filter((w) => !STRATEGIES.some((s) => s.name === w));
+  if (unknown.length > 0) throw new Error(`unknown strategies ${unknown.join(', ')}; known: ${STRATEGIES.map((s) => s.name).join(', ')}`);
+  const strategies = STRATEGIES.filter((s) => wanted.includes(s.name));
   const ctx = await createNodeContext();
   try {
     console.log(adapterLine(ctx.adapter));
@@ -109,13 +115,14 @@ async function main(): Promise<void> {
     const results: Measurement[] = [];
     for (const method of methods) {
       let simpleMs: number | null = null;
-      for (const strategy of STRATEGIES) {
+      for (const strategy of strategies) {
         const m = await measure(ctx, method, models, epochs, repeats, strategy);
         if (strategy.name === 'simple') simpleMs = m.medianMs;
         const row: Measurement = { ...m, relativeToSimple: simpleMs === null ? null : m.medianMs / simpleMs };
         results.push(row);
         console.log(
-          `${method.padEnd(10)} ${strategy.name.padEnd(12)} median ${(m.medianMs / 1000).toFixed(2)} s  ${m.modelEpochsPerSecond.toFixed(1)} model-epochs/s  x${(row.relativeToSimple ?? 1).toFixed(2)} of simple`,
+          `${method.padEnd(10)} ${strategy.name.padEnd(12)} median ${(m.medianMs / 1000).toFixed(2)} s  ${m.modelEpochsPerSecond.toFixed(1)} model-epochs/s` +
+            (row.relativeToSimple === null ? '' : `  x${row.relativeToSimple.toFixed(2)} of simple`),
         );
       }
     }
