@@ -6,7 +6,7 @@
  *   status        'starting' | 'ready' | 'busy' | 'no-webgpu' | 'error'
  *   error         last error message shown on the page, or null
  *   adapter       the adapter (vendor, architecture, ..., timestampQuery, cpuFallback), or null
- *   model         { name, format, architecture, inputDim } of the current model, or null
+ *   model         { name, format, architecture, inputDim, members } of the current model, or null
  *   points        number of data points on the chart
  *   predictCount  completed chart predictions (wait for it to grow after an action)
  *   lastPredict   the last chart prediction: x grid, S, seed, options, wall ms, and the statistics
@@ -60,6 +60,8 @@ export interface ModelSummary {
   readonly format: ModelFormat;
   readonly architecture: string;
   readonly inputDim: number;
+  /** 1, or the ensemble's size. */
+  readonly members: number;
 }
 
 export interface CsvSummary {

@@ -7,7 +7,7 @@
  * kernel, preset, method and epochs (train panel), model (a built-in id loaded at start, default
  * 'pyro-toy1d'; 'none' for none).
  */
-import { outputDim, type GpuContext, type PredictOptions, type PredictResult, type SamplingPath, type KernelStrategy } from '../src/index.js';
+import { ensembleToBytes, modelToBytes, outputDim, type GpuContext, type PredictOptions, type PredictResult, type SamplingPath, type KernelStrategy } from '../src/index.js';
 import { normalQuantile } from '../src/math/special.js';
 import { renderAdapter, renderThroughput, summarizeAdapter } from './adapter-info.js';
 import { PredictiveChart, renderLegend } from './chart.js';
@@ -37,6 +37,7 @@ const ui = {
   pointCount: byId<HTMLElement>('point-count'),
   builtinModels: byId<HTMLElement>('builtin-models'),
   modelFile: byId<HTMLInputElement>('model-file'),
+  saveModel: byId<HTMLButtonElement>('save-model'),
   modelInfo: byId<HTMLElement>('model-info'),
   modelError: byId<HTMLElement>('model-error'),
   samples: byId<HTMLInputElement>('samples'),
@@ -69,6 +70,8 @@ const ui = {
 // ---- state ----
 let ctx: GpuContext | null = null;
 let predictor: Predictor | null = null;
+/** The current model's members (what Save writes) and its name. */
+let current: LoadedModel | null = null;
 let modelOutputDim = 1;
 /** Chart predictions since the predictor changed (the first one compiles pipelines). */
 let callsOnPredictor = 0;
@@ -232,12 +235,32 @@ async function predictPlain(x: number[][], options: Omit<PredictOptions, 'return
 }
 
 function summary(loaded: LoadedModel): ModelSummary {
-  return { name: loaded.name, format: loaded.format, architecture: architecture(loaded.model), inputDim: loaded.model.spec.inputDim };
+  return { name: loaded.name, format: loaded.format, architecture: architecture(loaded.model), inputDim: loaded.model.spec.inputDim, members: loaded.members.length };
+}
+
+function predictorFor(context: GpuContext, loaded: LoadedModel): Predictor {
+  return loaded.members.length > 1 ? ensemblePredictor(context, loaded.members, loaded.name) : enginePredictor(context, loaded.model, loaded.name);
+}
+
+/** Downloads the current model in the webgpu-bnn format (an ensemble's members in one file). */
+function saveModel(): void {
+  if (!current) return;
+  const bytes = current.members.length > 1 ? ensembleToBytes(current.members) : modelToBytes(current.model);
+  const blob = new Blob([Uint8Array.from(bytes)], { type: 'application/octet-stream' });
+  const a = document.createElement('a');
+  a.href = URL.createObjectURL(blob);
+  a.download = `${current.name.replace(/\.safetensors$/, '').replace(/[^\w.-]+/g, '-').replace(/^-+|-+$/g, '') || 'model'}.safetensors`;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(a.href), 1000);
 }
 
 function usePredictor(next: Predictor, loaded: LoadedModel): void {
   predictor?.dispose();
   predictor = next;
+  current = loaded;
+  ui.saveModel.disabled = false;
   callsOnPredictor = 0;
   modelOutputDim = outputDim(loaded.model.spec);
   hooks.model = summary(loaded);
@@ -248,7 +271,7 @@ function usePredictor(next: Predictor, loaded: LoadedModel): void {
 
 async function useLoaded(loaded: LoadedModel): Promise<ModelSummary> {
   if (!ctx) throw new Error('WebGPU is not available');
-  usePredictor(enginePredictor(ctx, loaded.model, loaded.name), loaded);
+  usePredictor(predictorFor(ctx, loaded), loaded);
   if (loaded.points) {
     points = loaded.points;
     ui.preset.value = 'model';
@@ -273,8 +296,8 @@ async function useTrained(outcome: TrainOutcome): Promise<void> {
   const first = outcome.models[0];
   if (!first) throw new Error('training returned no model');
   const name = { vi: 'VI', 'mc-dropout': 'MC dropout', ensemble: `deep ensemble of ${outcome.models.length}` }[outcome.method];
-  const loaded: LoadedModel = { model: first, name: `${name} (trained)`, format: 'trained', points: null };
-  const next = outcome.models.length > 1 ? ensemblePredictor(ctx, outcome.models, loaded.name) : enginePredictor(ctx, first, loaded.name);
+  const loaded: LoadedModel = { model: first, members: outcome.models, name: `${name} (trained)`, format: 'trained', points: null };
+  const next = predictorFor(ctx, loaded);
   await serial(async () => {
     usePredictor(next, loaded);
     await predictChart();
@@ -363,6 +386,7 @@ async function start(): Promise<void> {
 
   ui.builtinModels.querySelectorAll('button').forEach((b) => (b.disabled = false));
   ui.predictButton.addEventListener('click', () => void serial(predictChart).catch(() => undefined));
+  ui.saveModel.addEventListener('click', saveModel);
   ui.modelFile.addEventListener('change', () => {
     const file = ui.modelFile.files?.[0];
     if (!file) return;

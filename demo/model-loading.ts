@@ -1,15 +1,19 @@
 /**
  * Loading models in the page: the built-in files served next to the page (see vite.config.ts) or a
- * file the user picks. Both formats are read by the library's loader: our webgpu-bnn safetensors
- * and Pyro AutoNormal exports. The Pyro fixtures also bring their training data (their JSON).
+ * file the user picks. The library's loaders read our webgpu-bnn safetensors (one model or a deep
+ * ensemble, as `train --method ensemble` or this page's Save button writes it) and Pyro AutoNormal
+ * exports. The Pyro fixtures also bring their training data (their JSON).
  */
-import { FORMAT_NAME, loadModel, modelFromBytes, parseSafetensors, type Model } from '../src/index.js';
+import { FORMAT_NAME, ensembleFromBytes, isEnsembleMetadata, parseSafetensors, type Model } from '../src/index.js';
 import { pointsFromFixtureJson, type Points } from './data.js';
 
-export type ModelFormat = 'webgpu-bnn' | 'pyro-autonormal' | 'trained';
+export type ModelFormat = 'webgpu-bnn' | 'webgpu-bnn-ensemble' | 'pyro-autonormal' | 'trained';
 
 export interface LoadedModel {
+  /** The model, or an ensemble's first member (its architecture and noise model). */
   readonly model: Model;
+  /** Every member: [model] for one model, M for a deep ensemble (predicted as their mixture). */
+  readonly members: readonly Model[];
   readonly name: string;
   readonly format: ModelFormat;
   /** Training data that came with the model (the Pyro fixtures' JSON), if any. */
@@ -32,7 +36,15 @@ export const BUILTIN_MODELS: readonly BuiltinModel[] = [
 
 /** The file's format from its metadata (the loader has already accepted it). */
 function formatOf(bytes: Uint8Array): ModelFormat {
-  return parseSafetensors(bytes).metadata['format'] === FORMAT_NAME ? 'webgpu-bnn' : 'pyro-autonormal';
+  const { metadata } = parseSafetensors(bytes);
+  if (isEnsembleMetadata(metadata)) return 'webgpu-bnn-ensemble';
+  return metadata['format'] === FORMAT_NAME ? 'webgpu-bnn' : 'pyro-autonormal';
+}
+
+/** A file's members and format (the loader has checked every member). */
+function fromBytes(bytes: Uint8Array, name: string, points: Points | null): LoadedModel {
+  const members = ensembleFromBytes(bytes);
+  return { model: members[0] as Model, members, name, format: formatOf(bytes), points };
 }
 
 function pageUrl(relative: string): URL {
@@ -44,13 +56,12 @@ export async function loadModelUrl(url: string, name = url, dataUrl: string | nu
   const response = await fetch(pageUrl(url));
   if (!response.ok) throw new Error(`cannot fetch ${url}: HTTP ${response.status}`);
   const bytes = new Uint8Array(await response.arrayBuffer());
-  const model = await loadModel(bytes);
   let points: Points | null = null;
   if (dataUrl) {
     const data = await fetch(pageUrl(dataUrl));
     if (data.ok) points = pointsFromFixtureJson(await data.json());
   }
-  return { model, name, format: formatOf(bytes), points };
+  return fromBytes(bytes, name, points);
 }
 
 export function loadBuiltin(id: string): Promise<LoadedModel> {
@@ -61,9 +72,7 @@ export function loadBuiltin(id: string): Promise<LoadedModel> {
 
 /** A file from an <input type=file>. */
 export async function loadModelFile(file: File): Promise<LoadedModel> {
-  const bytes = new Uint8Array(await file.arrayBuffer());
-  const model = modelFromBytes(bytes);
-  return { model, name: file.name, format: formatOf(bytes), points: null };
+  return fromBytes(new Uint8Array(await file.arrayBuffer()), file.name, null);
 }
 
 /** '1 → 32 relu → 32 relu → 1' */
@@ -91,5 +100,6 @@ export function describeModel(loaded: LoadedModel): string {
         : `latent σ (${noise.kind} posterior)`;
   const posterior = spec.layers.some((l) => l.weight.posterior === 'normal') ? 'mean-field normal weights' : 'point weights';
   const formatText = loaded.format === 'trained' ? 'trained in this page' : `${loaded.format} file`;
-  return `${loaded.name}: ${architecture(loaded.model)}; ${posterior}; ${noiseText}; ${formatText}`;
+  const ensemble = loaded.members.length > 1 ? `deep ensemble of ${loaded.members.length} × ` : '';
+  return `${loaded.name}: ${ensemble}${architecture(loaded.model)}; ${posterior}; ${noiseText}; ${formatText}`;
 }

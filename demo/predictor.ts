@@ -4,8 +4,7 @@
  * of its members' predictive normals.
  */
 import { Engine, type GpuContext, type Model, type PredictOptions, type PredictResult } from '../src/index.js';
-import { gaussianMixture } from '../src/infer/ensemble.js';
-import { normalQuantile } from '../src/math/special.js';
+import { gaussianMixture, mixtureAsPrediction } from '../src/infer/ensemble.js';
 
 export interface Predictor {
   readonly label: string;
@@ -58,33 +57,15 @@ function flatten(y: NonNullable<PredictOptions['y']>): number[] {
   return rows.map((r) => (typeof r === 'number' ? r : (r[0] ?? NaN)));
 }
 
-/** The mixture as a PredictResult (`samples` = M, one component per member). */
+/** The mixture as a PredictResult (`samples` = M, one component per member; fSamples = the members' means). */
 function mixtureResult(results: readonly PredictResult[], level: number, withSamples: boolean, y: number[] | undefined): PredictResult {
   const r0 = results[0];
   if (!r0) throw new Error('no member results');
   if (r0.outputDim !== 1) throw new Error(`ensemble members must have one output, got ${r0.outputDim}`);
-  const mix = gaussianMixture(
-    results.map((r) => ({ mean: r.mean, std: r.aleatoricStd })),
-    y,
-  );
-  const z = normalQuantile((1 + level) / 2);
-  const f32 = (a: Float64Array) => Float32Array.from(a);
-  const M = results.length;
+  const mix = mixtureAsPrediction(gaussianMixture(results.map((r) => ({ mean: r.mean, std: r.aleatoricStd })), y), level);
+  if (!withSamples) return mix;
   const len = r0.mean.length;
-  const fSamples = withSamples ? new Float32Array(M * len) : undefined;
-  if (fSamples) results.forEach((r, k) => fSamples.set(r.mean, k * len));
-  return {
-    n: r0.n,
-    outputDim: 1,
-    samples: M,
-    mean: f32(mix.mean),
-    std: f32(mix.std),
-    epistemicStd: f32(mix.epistemicStd),
-    aleatoricStd: f32(mix.aleatoricStd),
-    lower: Float32Array.from(mix.mean, (m, i) => m - z * (mix.std[i] ?? NaN)),
-    upper: Float32Array.from(mix.mean, (m, i) => m + z * (mix.std[i] ?? NaN)),
-    intervalLevel: level,
-    ...(mix.logPredictiveDensity ? { logPredictiveDensity: f32(mix.logPredictiveDensity) } : {}),
-    ...(fSamples ? { fSamples } : {}),
-  };
+  const fSamples = new Float32Array(results.length * len);
+  results.forEach((r, k) => fSamples.set(r.mean, k * len));
+  return { ...mix, fSamples };
 }
