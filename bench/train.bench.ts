@@ -6,8 +6,9 @@
  * 13-50-1 ReLU network, each on its own 364 rows (Boston's 80% part), batch 128, for `--epochs`
  * epochs of 'mc-dropout' (and the other methods with --methods). Each kernel strategy of the trainer
  * ('simple': a thread per row or per parameter; 'tiled' with several tile shapes) runs the same
- * training `--repeats` times after one warm-up run (pipeline compilation); the median wall time is
- * printed with model-epochs per second and the ratio to 'simple'. All strategies compute the same
+ * training `--repeats` times, the strategies taking turns, after one warm-up run each (pipeline
+ * compilation); the median wall time is printed with model-epochs per second and the ratio to
+ * 'simple'. All strategies compute the same
  * maths (test/gpu-train.test.ts checks them against the float64 oracle), so only speed differs.
  *
  * Options: --models M (240), --epochs E (3), --repeats R (3), --methods a,b (mc-dropout),
@@ -74,19 +75,23 @@ function options(method: TrainMethod, models: number, epochs: number, strategy: 
   };
 }
 
-async function measure(ctx: GpuContext, method: TrainMethod, models: number, epochs: number, repeats: number, strategy: Strategy): Promise<Omit<Measurement, 'relativeToSimple'>> {
+/**
+ * Times every strategy `repeats` times, round robin (one warm-up run each first), so a machine
+ * whose load drifts during the run slows every strategy alike and the ratios stay fair.
+ */
+async function measureAll(ctx: GpuContext, method: TrainMethod, models: number, epochs: number, repeats: number, strategies: readonly Strategy[]): Promise<Map<Strategy, number[]>> {
   const data = benchData(3);
   const arch = { inputDim: INPUTS, hidden: [HIDDEN], activation: 'relu' as const };
-  const opts = options(method, models, epochs, strategy);
-  await train(ctx, arch, data, { ...opts, epochs: 1 });
-  const timesMs: number[] = [];
+  const times = new Map<Strategy, number[]>(strategies.map((s) => [s, []]));
+  for (const strategy of strategies) await train(ctx, arch, data, { ...options(method, models, epochs, strategy), epochs: 1 });
   for (let r = 0; r < repeats; r++) {
-    const started = performance.now();
-    await train(ctx, arch, data, opts);
-    timesMs.push(performance.now() - started);
+    for (const strategy of strategies) {
+      const started = performance.now();
+      await train(ctx, arch, data, options(method, models, epochs, strategy));
+      times.get(strategy)?.push(performance.now() - started);
+    }
   }
-  const medianMs = median(timesMs);
-  return { method, strategy: strategy.name, timesMs, medianMs, modelEpochsPerSecond: (models * epochs) / (medianMs / 1000) };
+  return times;
 }
 
 async function main(): Promise<void> {
@@ -114,14 +119,23 @@ async function main(): Promise<void> {
     console.log(`workload: ${models} models of ${INPUTS}-${HIDDEN}-1 ReLU, ${MODEL_ROWS} rows each, batch 128, ${epochs} epochs; median of ${repeats}`);
     const results: Measurement[] = [];
     for (const method of methods) {
-      let simpleMs: number | null = null;
+      const times = await measureAll(ctx, method, models, epochs, repeats, strategies);
+      const medians = new Map(strategies.map((s) => [s, median(times.get(s) ?? [])]));
+      const simple = strategies.find((s) => s.name === 'simple');
+      const simpleMs = simple ? (medians.get(simple) ?? null) : null;
       for (const strategy of strategies) {
-        const m = await measure(ctx, method, models, epochs, repeats, strategy);
-        if (strategy.name === 'simple') simpleMs = m.medianMs;
-        const row: Measurement = { ...m, relativeToSimple: simpleMs === null ? null : m.medianMs / simpleMs };
+        const medianMs = medians.get(strategy) ?? NaN;
+        const row: Measurement = {
+          method,
+          strategy: strategy.name,
+          timesMs: times.get(strategy) ?? [],
+          medianMs,
+          modelEpochsPerSecond: (models * epochs) / (medianMs / 1000),
+          relativeToSimple: simpleMs === null ? null : medianMs / simpleMs,
+        };
         results.push(row);
         console.log(
-          `${method.padEnd(10)} ${strategy.name.padEnd(12)} median ${(m.medianMs / 1000).toFixed(2)} s  ${m.modelEpochsPerSecond.toFixed(1)} model-epochs/s` +
+          `${method.padEnd(10)} ${strategy.name.padEnd(12)} median ${(medianMs / 1000).toFixed(2)} s  ${row.modelEpochsPerSecond.toFixed(1)} model-epochs/s` +
             (row.relativeToSimple === null ? '' : `  x${row.relativeToSimple.toFixed(2)} of simple`),
         );
       }
