@@ -18,6 +18,7 @@ import { parseMeanSe, publishedFor } from '../src/uci/published.js';
 import { validationSplit } from '../src/uci/splits.js';
 import { meanSe } from '../src/uci/summary.js';
 import { checkTarget } from '../src/uci/table.js';
+import { captureRun, type CliRun } from './cli-harness.js';
 import { gpu } from './gpu-context.js';
 import { testRng } from './model-builders.js';
 
@@ -181,25 +182,8 @@ describe('protocol pieces', () => {
   });
 });
 
-interface Run {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-async function uci(argv: readonly string[], context?: CliIo['context']): Promise<Run> {
-  let stdout = '';
-  let stderr = '';
-  const code = await runUciCli(argv, {
-    stdout: (t) => {
-      stdout += t;
-    },
-    stderr: (t) => {
-      stderr += t;
-    },
-    context: context ?? (() => Promise.reject(new Error('the GPU context was requested'))),
-  });
-  return { code, stdout, stderr };
+function uci(argv: readonly string[], context?: CliIo['context']): Promise<CliRun> {
+  return captureRun(runUciCli, argv, context ? { context } : {});
 }
 
 describe('the runner: user mistakes exit 2 with one line', () => {
