@@ -130,7 +130,8 @@ describe('loading a UCI folder', () => {
     const d = await loadUciDataset(dir);
     expect(d.dropoutRates).toBeNull();
     expect(() => methodPlan(d, 'mc-dropout')).toThrow(/needs dropout_rates\.txt and tau_values\.txt/);
-    expect(methodPlan(d, 'vi').grid).toEqual([{ priorScale: 1 }]);
+    expect(methodPlan(d, 'vi').grid).toEqual([{ priorScale: 0.1 }, { priorScale: 0.3 }, { priorScale: 1 }]);
+    expect(methodPlan(d, 'vi', { priorScales: [2] }).grid).toEqual([{ priorScale: 2 }]);
     expect(methodPlan(d, 'ensemble').members).toBe(5);
   });
 });
@@ -306,7 +307,7 @@ describe.skipIf(!gpu)('the protocol on the GPU (tiny: 2 splits, 2-point grid, 5 
     expect(readFileSync(files[1]!, 'utf8')).toContain('| MC dropout | 1.20 ± 0.05 | -1.90 ± 0.03 |');
   });
 
-  it('ensemble: the learning rate searched with one member per point, then every member; vi: no search', async () => {
+  it('ensemble: the learning rate searched with one member per point, then every member; vi: the prior-scale grid', async () => {
     const d = await loadUciDataset(good);
     const ens = await runUciProtocol(gpu!, d, { method: 'ensemble', members: 2, epochs: 3 });
     // 2 rates x 2 splits x 1 member, then 2 splits x 2 members at the chosen rate.
@@ -324,8 +325,15 @@ describe.skipIf(!gpu)('the protocol on the GPU (tiny: 2 splits, 2-point grid, 5 
     const fixed = await runUciProtocol(gpu!, d, { method: 'ensemble', members: 2, epochs: 3, lr: 5e-3, splits: 1 });
     expect(fixed.timing.trainCalls.map((c) => [c.phase, c.models])).toEqual([['final', 2]]);
     expect(fixed.splits[0]?.chosen).toEqual({ lr: 5e-3 });
+    // The default prior-scale grid: 3 search models for 1 split, then the final one.
     const vi = await runUciProtocol(gpu!, d, { method: 'vi', splits: 1, epochs: 3, samples: 32 });
-    expect(vi.timing.trainCalls.map((c) => [c.phase, c.models])).toEqual([['final', 1]]);
+    expect(vi.timing.trainCalls.map((c) => [c.phase, c.models])).toEqual([
+      ['search', 3],
+      ['final', 1],
+    ]);
+    expect(vi.splits[0]?.validation.map((v) => v.point)).toEqual([{ priorScale: 0.1 }, { priorScale: 0.3 }, { priorScale: 1 }]);
+    const one = await runUciProtocol(gpu!, d, { method: 'vi', splits: 1, epochs: 3, samples: 32, priorScales: [1] });
+    expect(one.timing.trainCalls.map((c) => [c.phase, c.models])).toEqual([['final', 1]]);
     expect(vi.settings).toMatchObject({ method: 'vi', lr: 1e-2, hidden: [8], splits: 1 });
     expect(Number.isFinite(vi.splits[0]!.rmse)).toBe(true);
   });

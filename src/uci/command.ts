@@ -34,7 +34,8 @@ Methods (network: one hidden layer of n_hidden ReLU units; 10 x n_epochs epochs;
                (validation log-likelihood), best pair retrained on the whole training part;
                Adam lr 1e-3; T = 10000 dropout passes
   vi           Bayes by Backprop (mean-field normal, N(0, s^2) prior, LogNormal noise guide);
-               no grid unless --prior-scales lists several s; Adam lr 1e-2; T = 10000 samples
+               grid: prior scales s in {0.1, 0.3, 1} searched on validation (--prior-scales
+               sets them; one value: no search); Adam lr 1e-2; T = 10000 samples
   ensemble     5 members with mean and variance heads (Gaussian NLL); grid: Adam lr 1e-3 and
                1e-2, searched with one member per point, then 5 members at the chosen lr
                (--lr fixes it: no search); predicted as the uniform mixture of the members
@@ -51,7 +52,7 @@ Options:
   --samples <T>              predictive samples on the test part (default 10000)
   --validation-samples <T>   predictive samples on the validation part (default: --samples)
   --members <M>              ensemble members (default 5)
-  --prior-scales <a,b,...>   vi: prior scales to search (default 1)
+  --prior-scales <a,b,...>   vi: prior scales to search (default 0.1,0.3,1)
   --seed <K>                 base seed (default 0)
   --max-models-per-call <M>  cap on models per train() call (default: the device's limit)
   --json                     print the summary as JSON on stdout:
