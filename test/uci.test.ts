@@ -194,6 +194,7 @@ describe('the runner: user mistakes exit 2 with one line', () => {
     ['unknown method', () => ['--data-dir', good, '--method', 'map'], /unknown method 'map'/],
     ['more splits than the folder has', () => ['--data-dir', good, '--method', 'vi', '--splits', '3'], /--splits 3: toy-small has 2 splits/],
     ['bad epochs scale', () => ['--data-dir', good, '--method', 'vi', '--epochs-scale', '0'], /--epochs-scale must be a positive number/],
+    ['unknown schedule', () => ['--data-dir', good, '--method', 'vi', '--schedule', 'step'], /--schedule must be constant or cosine, got 'step'/],
     ['unknown option', () => ['--data-dir', good, '--method', 'vi', '--bogus'], /Unknown option '--bogus'/],
     ['bad folder', () => ['--data-dir', join(root, 'nope'), '--method', 'vi'], /data\.txt missing/],
   ];
@@ -307,12 +308,12 @@ describe.skipIf(!gpu)('the protocol on the GPU (tiny: 2 splits, 2-point grid, 5 
     expect(readFileSync(files[1]!, 'utf8')).toContain('| MC dropout | 1.20 ± 0.05 | -1.90 ± 0.03 |');
   });
 
-  it('ensemble: the learning rate searched with one member per point, then every member; vi: the prior-scale grid', async () => {
+  it('ensemble: the learning rate searched with the whole mixture per point, then the chosen rate; vi: the prior-scale grid', async () => {
     const d = await loadUciDataset(good);
     const ens = await runUciProtocol(gpu!, d, { method: 'ensemble', members: 2, epochs: 3 });
-    // 2 rates x 2 splits x 1 member, then 2 splits x 2 members at the chosen rate.
+    // 2 rates x 2 splits x 2 members, then 2 splits x 2 members at the chosen rate.
     expect(ens.timing.trainCalls.map((c) => [c.phase, c.models])).toEqual([
-      ['search', 4],
+      ['search', 8],
       ['final', 4],
     ]);
     expect(ens.splits).toHaveLength(2);
@@ -332,8 +333,10 @@ describe.skipIf(!gpu)('the protocol on the GPU (tiny: 2 splits, 2-point grid, 5 
       ['final', 1],
     ]);
     expect(vi.splits[0]?.validation.map((v) => v.point)).toEqual([{ priorScale: 0.1 }, { priorScale: 0.3 }, { priorScale: 1 }]);
-    const one = await runUciProtocol(gpu!, d, { method: 'vi', splits: 1, epochs: 3, samples: 32, priorScales: [1] });
+    const one = await runUciProtocol(gpu!, d, { method: 'vi', splits: 1, epochs: 3, samples: 32, priorScales: [1], schedule: 'cosine' });
     expect(one.timing.trainCalls.map((c) => [c.phase, c.models])).toEqual([['final', 1]]);
+    expect(one.settings.schedule).toBe('cosine');
+    expect(vi.settings.schedule).toBe('constant');
     expect(vi.settings).toMatchObject({ method: 'vi', lr: 1e-2, hidden: [8], splits: 1 });
     expect(Number.isFinite(vi.splits[0]!.rmse)).toBe(true);
   });

@@ -37,7 +37,7 @@ Methods (network: one hidden layer of n_hidden ReLU units; 10 x n_epochs epochs;
                grid: prior scales s in {0.1, 0.3, 1} searched on validation (--prior-scales
                sets them; one value: no search); Adam lr 1e-2; T = 10000 samples
   ensemble     5 members with mean and variance heads (Gaussian NLL); grid: Adam lr 1e-3 and
-               1e-2, searched with one member per point, then 5 members at the chosen lr
+               1e-2, each scored as the 5-member mixture, then 5 members at the chosen lr
                (--lr fixes it: no search); predicted as the uniform mixture of the members
 All (split, grid point, member) models of a phase train together, in as few train() calls as
 the device's buffer limits allow.
@@ -49,6 +49,7 @@ Options:
   --epochs-scale <f>         multiply the epochs by f, e.g. 0.25 to shorten a run (default 1)
   --epochs <N>               epochs, overriding 10 x n_epochs x f
   --lr <x>                   Adam learning rate (default: the method's, above)
+  --schedule <s>             learning-rate schedule: constant (default) or cosine (decays to 0)
   --samples <T>              predictive samples on the test part (default 10000)
   --validation-samples <T>   predictive samples on the validation part (default: --samples)
   --members <M>              ensemble members (default 5)
@@ -72,6 +73,7 @@ const OPTIONS = {
   'epochs-scale': { type: 'string' },
   epochs: { type: 'string' },
   lr: { type: 'string' },
+  schedule: { type: 'string' },
   samples: { type: 'string' },
   'validation-samples': { type: 'string' },
   members: { type: 'string' },
@@ -98,6 +100,11 @@ function positive(text: string | undefined, name: string): number | undefined {
   const v = text.trim() === '' ? NaN : Number(text);
   if (!(v > 0) || !Number.isFinite(v)) throw new InvalidInputError(`--${name} must be a positive number, got '${text}'`);
   return v;
+}
+
+function parseSchedule(text: string | undefined): 'constant' | 'cosine' | undefined {
+  if (text === undefined || text === 'constant' || text === 'cosine') return text;
+  throw new InvalidInputError(`--schedule must be constant or cosine, got '${text}'`);
 }
 
 /** Plain progress lines on stderr: each phase's start, then about every 10%. */
@@ -176,6 +183,7 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
     ...defined('epochsScale', positive(str('epochs-scale'), 'epochs-scale')),
     ...defined('epochs', integer(str('epochs'), 'epochs', 1)),
     ...defined('lr', positive(str('lr'), 'lr')),
+    ...defined('schedule', parseSchedule(str('schedule'))),
     ...defined('samples', integer(str('samples'), 'samples', 1)),
     ...defined('validationSamples', integer(str('validation-samples'), 'validation-samples', 1)),
     ...defined('members', integer(str('members'), 'members', 1)),

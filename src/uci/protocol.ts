@@ -34,6 +34,8 @@ export interface UciRunOptions extends MethodChoices {
   /** Epochs, overriding 10 x n_epochs.txt x epochsScale. */
   readonly epochs?: number;
   readonly batchSize?: number;
+  /** Learning-rate schedule of every train() call (default 'constant'). */
+  readonly schedule?: 'constant' | 'cosine';
   /** Predictive samples T on the test part (default 10000). */
   readonly samples?: number;
   /** Predictive samples on the validation part (default: samples). */
@@ -84,6 +86,8 @@ export interface UciSettings {
   readonly epochs: number;
   readonly batchSize: number;
   readonly lr: number;
+  /** Absent in files written before the option existed: 'constant'. */
+  readonly schedule?: 'constant' | 'cosine';
   readonly optimizer: 'adam';
   readonly samples: number;
   readonly validationSamples: number;
@@ -139,6 +143,7 @@ export async function runUciProtocol(ctx: GpuContext, dataset: UciDataset, optio
   const validationSamples = positiveInteger(options.validationSamples, samples, 'validation samples');
   const batchSize = positiveInteger(options.batchSize, plan.batchSize, 'batch size');
   const seed = options.seed ?? 0;
+  const schedule = options.schedule ?? 'constant';
   const arch: ArchitectureSpec = { inputDim: dataset.inputDim, hidden: [dataset.nHidden], activation: 'relu' };
   const deviceMax = maxModelsPerCall(ctx.limits, { arch, method: plan.trainMethod, batch: batchSize, samplesPerStep: plan.samplesPerStep });
   const perCall = Math.min(deviceMax, positiveInteger(options.maxModelsPerCall, deviceMax, 'max models per call'));
@@ -159,6 +164,7 @@ export async function runUciProtocol(ctx: GpuContext, dataset: UciDataset, optio
         epochs,
         batchSize,
         lr: plan.lr,
+        schedule,
         samplesPerStep: plan.samplesPerStep,
         seed: seed + (phase === 'search' ? 0 : 1_000_003) + c * 7919,
         models: chunk.map((j) => j.hyper),
@@ -246,6 +252,7 @@ export async function runUciProtocol(ctx: GpuContext, dataset: UciDataset, optio
       epochs,
       batchSize,
       lr: plan.lr,
+      schedule,
       optimizer: 'adam',
       samples,
       validationSamples,
