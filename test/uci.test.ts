@@ -12,7 +12,7 @@ import type { CliIo } from '../src/cli/io.js';
 import { chunkEvenly, maxModelsPerCall } from '../src/uci/batching.js';
 import { runUciCli } from '../src/uci/command.js';
 import { loadUciDataset } from '../src/uci/dataset.js';
-import { methodPlan } from '../src/uci/methods.js';
+import { MC_DROPOUT_LR, methodPlan } from '../src/uci/methods.js';
 import { runUciProtocol } from '../src/uci/protocol.js';
 import { parseMeanSe, publishedFor } from '../src/uci/published.js';
 import { validationSplit } from '../src/uci/splits.js';
@@ -152,7 +152,9 @@ describe('protocol pieces', () => {
       { dropout: 0.01, tau: 4 },
       { dropout: 0.05, tau: 4 },
     ]);
-    expect(plan).toMatchObject({ baseEpochs: 10, batchSize: 128, lr: 1e-3, members: 1 });
+    expect(plan).toMatchObject({ baseEpochs: 10, batchSize: 128, lr: MC_DROPOUT_LR, schedule: 'cosine', members: 1 });
+    expect(methodPlan(await loadUciDataset(good), 'mc-dropout', { lr: 1e-3, schedule: 'constant' })).toMatchObject({ lr: 1e-3, schedule: 'constant' });
+    expect(methodPlan(await loadUciDataset(good), 'ensemble')).toMatchObject({ schedule: 'constant', members: 5, searchMembers: 5 });
   });
 
   it('models per train() call follow the buffer limits; chunks are near-equal', () => {
@@ -293,7 +295,7 @@ describe.skipIf(!gpu)('the protocol on the GPU (tiny: 2 splits, 2-point grid, 5 
       expect(Number.isFinite(s.rmse) && Number.isFinite(s.ll)).toBe(true);
     }
     expect(j.rmse.mean).toBeCloseTo((j.splits[0]!.rmse + j.splits[1]!.rmse) / 2, 10);
-    expect(j.settings).toMatchObject({ epochs: 5, samples: 64 });
+    expect(j.settings).toMatchObject({ epochs: 5, samples: 64, lr: MC_DROPOUT_LR, schedule: 'cosine' });
     // 4 search models under a cap of 3 per call: 2 calls of 2; then 2 final models in one call.
     expect(j.timing.trainCalls.map((c) => [c.phase, c.models])).toEqual([
       ['search', 2],
@@ -337,6 +339,7 @@ describe.skipIf(!gpu)('the protocol on the GPU (tiny: 2 splits, 2-point grid, 5 
     expect(one.timing.trainCalls.map((c) => [c.phase, c.models])).toEqual([['final', 1]]);
     expect(one.settings.schedule).toBe('cosine');
     expect(vi.settings.schedule).toBe('constant');
+    expect(ens.settings.schedule).toBe('constant');
     expect(vi.settings).toMatchObject({ method: 'vi', lr: 1e-2, hidden: [8], splits: 1 });
     expect(Number.isFinite(vi.splits[0]!.rmse)).toBe(true);
   });

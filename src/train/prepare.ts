@@ -7,7 +7,7 @@ import { InvalidInputError } from '../errors.js';
 import { toMatrix } from '../infer/inputs.js';
 import { dropoutKeepThreshold } from '../random/streams.js';
 import { checkArchitecture } from './layout.js';
-import type { ArchitectureSpec, TrainData, TrainOptions } from './types.js';
+import type { ArchitectureSpec, LearningRateSchedule, TrainData, TrainOptions } from './types.js';
 
 export interface PreparedModel {
   readonly rows: Uint32Array;
@@ -39,7 +39,7 @@ export interface PreparedRun {
   readonly epochs: number;
   readonly lr: number;
   readonly optimizer: 'adam' | 'sgd';
-  readonly schedule: 'constant' | 'cosine';
+  readonly schedule: LearningRateSchedule;
   readonly clipNorm: number;
   readonly samplesPerStep: number;
   readonly seed: number;

@@ -57,6 +57,9 @@ import type { Activation } from '../model/spec.js';
 
 export type TrainMethod = 'vi' | 'mc-dropout' | 'ensemble' | 'map';
 
+/** 'constant': lr throughout; 'cosine': lr * (1 + cos(pi t / T)) / 2, from lr at the first step to 0 at the last. */
+export type LearningRateSchedule = 'constant' | 'cosine';
+
 export interface ArchitectureSpec {
   readonly inputDim: number;
   /** Hidden layer widths; the output layer (1 unit, or 2 for 'ensemble') is added. */
@@ -94,7 +97,7 @@ export interface TrainOptions {
   readonly batchSize?: number;
   readonly lr?: number;
   readonly optimizer?: 'adam' | 'sgd';
-  readonly schedule?: 'constant' | 'cosine';
+  readonly schedule?: LearningRateSchedule;
   readonly clipNorm?: number;
   /** Reparameterised samples per step ('vi'); default 1. */
   readonly samplesPerStep?: number;

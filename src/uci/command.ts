@@ -13,6 +13,7 @@ import { describeAdapter } from '../cli/gpu.js';
 import type { CliIo } from '../cli/io.js';
 import { USER_ERROR_CODES } from '../cli/run.js';
 import { createNodeContext } from '../node/device.js';
+import type { LearningRateSchedule } from '../train/types.js';
 import { loadUciDataset } from './dataset.js';
 import { parseUciMethod } from './methods.js';
 import { runUciProtocol, type UciProgress, type UciRunOptions } from './protocol.js';
@@ -32,7 +33,7 @@ published columns of PROTOCOL.md when the folder's parent holds it.
 Methods (network: one hidden layer of n_hidden ReLU units; 10 x n_epochs epochs; batch 128):
   mc-dropout   grid dropout_rates x tau_values searched on the last 20% of each training part
                (validation log-likelihood), best pair retrained on the whole training part;
-               Adam lr 1e-3; T = 10000 dropout passes
+               Adam lr 3e-2 decayed to 0 by a cosine schedule; T = 10000 dropout passes
   vi           Bayes by Backprop (mean-field normal, N(0, s^2) prior, LogNormal noise guide);
                grid: prior scales s in {0.1, 0.3, 1} searched on validation (--prior-scales
                sets them; one value: no search); Adam lr 1e-2; T = 10000 samples
@@ -49,7 +50,8 @@ Options:
   --epochs-scale <f>         multiply the epochs by f, e.g. 0.25 to shorten a run (default 1)
   --epochs <N>               epochs, overriding 10 x n_epochs x f
   --lr <x>                   Adam learning rate (default: the method's, above)
-  --schedule <s>             learning-rate schedule: constant (default) or cosine (decays to 0)
+  --schedule <s>             learning-rate schedule: constant or cosine (decays to 0)
+                             (default: the method's, above; constant for vi and ensemble)
   --samples <T>              predictive samples on the test part (default 10000)
   --validation-samples <T>   predictive samples on the validation part (default: --samples)
   --members <M>              ensemble members (default 5)
@@ -102,7 +104,7 @@ function positive(text: string | undefined, name: string): number | undefined {
   return v;
 }
 
-function parseSchedule(text: string | undefined): 'constant' | 'cosine' | undefined {
+function parseSchedule(text: string | undefined): LearningRateSchedule | undefined {
   if (text === undefined || text === 'constant' || text === 'cosine') return text;
   throw new InvalidInputError(`--schedule must be constant or cosine, got '${text}'`);
 }

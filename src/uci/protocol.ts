@@ -16,7 +16,7 @@ import { InvalidInputError } from '../errors.js';
 import type { GpuContext } from '../gpu/device.js';
 import type { Model } from '../model/spec.js';
 import { train } from '../train/trainer.js';
-import type { ArchitectureSpec, ModelHyper } from '../train/types.js';
+import type { ArchitectureSpec, LearningRateSchedule, ModelHyper } from '../train/types.js';
 import { chunkEvenly, maxModelsPerCall } from './batching.js';
 import type { UciDataset } from './dataset.js';
 import { methodPlan, type HyperPoint, type MethodChoices, type UciMethod } from './methods.js';
@@ -34,8 +34,6 @@ export interface UciRunOptions extends MethodChoices {
   /** Epochs, overriding 10 x n_epochs.txt x epochsScale. */
   readonly epochs?: number;
   readonly batchSize?: number;
-  /** Learning-rate schedule of every train() call (default 'constant'). */
-  readonly schedule?: 'constant' | 'cosine';
   /** Predictive samples T on the test part (default 10000). */
   readonly samples?: number;
   /** Predictive samples on the validation part (default: samples). */
@@ -87,7 +85,7 @@ export interface UciSettings {
   readonly batchSize: number;
   readonly lr: number;
   /** Absent in files written before the option existed: 'constant'. */
-  readonly schedule?: 'constant' | 'cosine';
+  readonly schedule?: LearningRateSchedule;
   readonly optimizer: 'adam';
   readonly samples: number;
   readonly validationSamples: number;
@@ -143,7 +141,6 @@ export async function runUciProtocol(ctx: GpuContext, dataset: UciDataset, optio
   const validationSamples = positiveInteger(options.validationSamples, samples, 'validation samples');
   const batchSize = positiveInteger(options.batchSize, plan.batchSize, 'batch size');
   const seed = options.seed ?? 0;
-  const schedule = options.schedule ?? 'constant';
   const arch: ArchitectureSpec = { inputDim: dataset.inputDim, hidden: [dataset.nHidden], activation: 'relu' };
   const deviceMax = maxModelsPerCall(ctx.limits, { arch, method: plan.trainMethod, batch: batchSize, samplesPerStep: plan.samplesPerStep });
   const perCall = Math.min(deviceMax, positiveInteger(options.maxModelsPerCall, deviceMax, 'max models per call'));
@@ -164,7 +161,7 @@ export async function runUciProtocol(ctx: GpuContext, dataset: UciDataset, optio
         epochs,
         batchSize,
         lr: plan.lr,
-        schedule,
+        schedule: plan.schedule,
         samplesPerStep: plan.samplesPerStep,
         seed: seed + (phase === 'search' ? 0 : 1_000_003) + c * 7919,
         models: chunk.map((j) => j.hyper),
@@ -252,7 +249,7 @@ export async function runUciProtocol(ctx: GpuContext, dataset: UciDataset, optio
       epochs,
       batchSize,
       lr: plan.lr,
-      schedule,
+      schedule: plan.schedule,
       optimizer: 'adam',
       samples,
       validationSamples,
