@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CliIo } from '../src/cli/io.js';
-import { chunkEvenly, maxModelsPerCall } from '../src/uci/batching.js';
+import { chunkByEpochs, chunkEvenly, maxModelsPerCall } from '../src/uci/batching.js';
 import { runUciCli } from '../src/uci/command.js';
 import { loadUciDataset } from '../src/uci/dataset.js';
 import { MC_DROPOUT_LR, methodPlan } from '../src/uci/methods.js';
@@ -167,6 +167,22 @@ describe('protocol pieces', () => {
     expect(chunkEvenly(Array.from({ length: 250 }, (_, i) => i), 240).map((c) => c.length)).toEqual([125, 125]);
   });
 
+  it('jobs with per-point epochs: one call per epochs value, each job in exactly one call', () => {
+    // Search jobs come split-major, point-minor: the epochs interleave.
+    const epochs = [40, 40, 400, 400, 40, 40, 400, 400, 40, 40, 400, 400];
+    const chunks = chunkByEpochs(epochs, 4);
+    expect(chunks).toEqual([
+      { epochs: 40, indices: [0, 1, 4] },
+      { epochs: 40, indices: [5, 8, 9] },
+      { epochs: 400, indices: [2, 3, 6] },
+      { epochs: 400, indices: [7, 10, 11] },
+    ]);
+    const seen = chunks.flatMap((c) => c.indices).sort((a, b) => a - b);
+    expect(seen).toEqual(epochs.map((_, i) => i));
+    for (const c of chunks) for (const i of c.indices) expect(epochs[i]).toBe(c.epochs);
+    expect(chunkByEpochs([], 4)).toEqual([]);
+  });
+
   it('mean ± standard error uses the population std / sqrt(n)', () => {
     expect(meanSe([1, 3])).toEqual({ mean: 2, se: 1 / Math.sqrt(2) });
     expect(meanSe([5])).toEqual({ mean: 5, se: 0 });
@@ -310,24 +326,37 @@ describe.skipIf(!gpu)('the protocol on the GPU (tiny: 2 splits, 2-point grid, 5 
     expect(readFileSync(files[1]!, 'utf8')).toContain('| MC dropout | 1.20 ± 0.05 | -1.90 ± 0.03 |');
   });
 
-  it('ensemble: the learning rate searched with the whole mixture per point, then the chosen rate; vi: the prior-scale grid', async () => {
+  it('ensemble: the epochs searched with the whole mixture per point, then the chosen epochs; vi: the prior-scale grid', async () => {
     const d = await loadUciDataset(good);
-    const ens = await runUciProtocol(gpu!, d, { method: 'ensemble', members: 2, epochs: 3 });
-    // 2 rates x 2 splits x 2 members, then 2 splits x 2 members at the chosen rate.
-    expect(ens.timing.trainCalls.map((c) => [c.phase, c.models])).toEqual([
-      ['search', 8],
-      ['final', 4],
+    const ens = await runUciProtocol(gpu!, d, { method: 'ensemble', members: 2, epochs: 6 });
+    // Points n_epochs (1) and 10 x n_epochs (10), scaled by 6/10: 1 and 6 epochs. One train() call
+    // per epochs: 2 splits x 2 members each; then 2 splits x 2 members for the chosen epochs.
+    expect(ens.settings.grid).toEqual([{ epochs: 1 }, { epochs: 6 }]);
+    const search = ens.timing.trainCalls.filter((c) => c.phase === 'search');
+    expect(search.map((c) => [c.models, c.epochs])).toEqual([
+      [4, 1],
+      [4, 6],
     ]);
+    const finals = ens.timing.trainCalls.filter((c) => c.phase === 'final');
+    expect(finals.reduce((n, c) => n + c.models, 0)).toBe(4);
     expect(ens.splits).toHaveLength(2);
     for (const s of ens.splits) {
-      expect(s.validation.map((v) => v.point)).toEqual([{ lr: 1e-3 }, { lr: 1e-2 }]);
+      expect(s.validation.map((v) => v.point)).toEqual([{ epochs: 1 }, { epochs: 6 }]);
       const best = s.validation.reduce((a, v) => (v.ll > a.ll ? v : a));
       expect(s.chosen).toEqual(best.point);
+      expect(finals.some((c) => c.epochs === s.chosen.epochs)).toBe(true);
       expect(Number.isFinite(s.ll)).toBe(true);
     }
-    const fixed = await runUciProtocol(gpu!, d, { method: 'ensemble', members: 2, epochs: 3, lr: 5e-3, splits: 1 });
-    expect(fixed.timing.trainCalls.map((c) => [c.phase, c.models])).toEqual([['final', 2]]);
-    expect(fixed.splits[0]?.chosen).toEqual({ lr: 5e-3 });
+    expect(ens.settings).toMatchObject({ lr: 1e-2, schedule: 'constant', members: 2 });
+    const fixed = await runUciProtocol(gpu!, d, { method: 'ensemble', members: 2, epochs: 3, lr: 5e-3, splits: 1, maxModelsPerCall: 1 });
+    expect(fixed.settings.lr).toBe(5e-3);
+    // 2 points x 2 members, one model per call, each call at its point's epochs.
+    expect(fixed.timing.trainCalls.filter((c) => c.phase === 'search').map((c) => [c.models, c.epochs])).toEqual([
+      [1, 1],
+      [1, 1],
+      [1, 3],
+      [1, 3],
+    ]);
     // The default prior-scale grid: 3 search models for 1 split, then the final one.
     const vi = await runUciProtocol(gpu!, d, { method: 'vi', splits: 1, epochs: 3, samples: 32 });
     expect(vi.timing.trainCalls.map((c) => [c.phase, c.models])).toEqual([

@@ -39,3 +39,24 @@ export function chunkEvenly<T>(items: readonly T[], max: number): T[][] {
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
   return out;
 }
+
+/** One train() call's share of the jobs: their indices, all with the same epochs. */
+export interface EpochsChunk {
+  readonly epochs: number;
+  readonly indices: readonly number[];
+}
+
+/**
+ * Cuts jobs with per-job epochs into train() calls: jobs of equal epochs together (a call trains
+ * every model for the same number of epochs), at most `max` per call, near-equal sizes; epochs
+ * groups in order of first appearance, indices ascending within each.
+ */
+export function chunkByEpochs(epochsOfJob: readonly number[], max: number): EpochsChunk[] {
+  const groups = new Map<number, number[]>();
+  for (const [i, e] of epochsOfJob.entries()) {
+    const group = groups.get(e);
+    if (group) group.push(i);
+    else groups.set(e, [i]);
+  }
+  return [...groups.entries()].flatMap(([epochs, indices]) => chunkEvenly(indices, max).map((chunk) => ({ epochs, indices: chunk })));
+}

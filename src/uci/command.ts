@@ -37,9 +37,9 @@ Methods (network: one hidden layer of n_hidden ReLU units; 10 x n_epochs epochs;
   vi           Bayes by Backprop (mean-field normal, N(0, s^2) prior, LogNormal noise guide);
                grid: prior scales s in {0.1, 0.3, 1} searched on validation (--prior-scales
                sets them; one value: no search); Adam lr 1e-2; T = 10000 samples
-  ensemble     5 members with mean and variance heads (Gaussian NLL); grid: Adam lr 1e-3 and
-               1e-2, each scored as the 5-member mixture, then 5 members at the chosen lr
-               (--lr fixes it: no search); predicted as the uniform mixture of the members
+  ensemble     5 members with mean and variance heads (Gaussian NLL), Adam lr 1e-2; grid: epochs
+               n_epochs and 10 x n_epochs (early stopping), each scored as the 5-member mixture,
+               then 5 members for the chosen epochs; predicted as the mixture of the members
 All (split, grid point, member) models of a phase train together, in as few train() calls as
 the device's buffer limits allow.
 

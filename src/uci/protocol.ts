@@ -17,7 +17,7 @@ import type { GpuContext } from '../gpu/device.js';
 import type { Model } from '../model/spec.js';
 import { train } from '../train/trainer.js';
 import type { ArchitectureSpec, LearningRateSchedule, ModelHyper } from '../train/types.js';
-import { chunkEvenly, maxModelsPerCall } from './batching.js';
+import { chunkByEpochs, maxModelsPerCall } from './batching.js';
 import type { UciDataset } from './dataset.js';
 import { methodPlan, type HyperPoint, type MethodChoices, type UciMethod } from './methods.js';
 import { gatherRows, selectSplits, validationSplit, VALIDATION_FRACTION } from './splits.js';
@@ -148,29 +148,36 @@ export async function runUciProtocol(ctx: GpuContext, dataset: UciDataset, optio
   let trainMs = 0;
   let scoreMs = 0;
 
+  // A grid point may carry its own epochs (given against plan.baseEpochs); scale them like the run's.
+  const grid = plan.grid.map((p) => (p.epochs === undefined ? p : { ...p, epochs: Math.max(1, Math.round((p.epochs * epochs) / plan.baseEpochs)) }));
+
+  /** Trains the jobs, one train() call per chunk of jobs with the same epochs; models in job order. */
   const trainJobs = async (phase: 'search' | 'final', jobs: readonly Job[]): Promise<Model[]> => {
-    const chunks = chunkEvenly(jobs, perCall);
-    const models: Model[] = [];
+    const chunks = chunkByEpochs(
+      jobs.map((j) => j.point.epochs ?? epochs),
+      perCall,
+    );
+    const models: Model[] = new Array<Model>(jobs.length);
     for (const [c, chunk] of chunks.entries()) {
       const t0 = performance.now();
       const report = (done: number) =>
-        options.onProgress?.({ phase, stage: 'train', done, total: epochs, call: c + 1, calls: chunks.length, models: chunk.length, elapsedMs: performance.now() - t0 });
+        options.onProgress?.({ phase, stage: 'train', done, total: chunk.epochs, call: c + 1, calls: chunks.length, models: chunk.indices.length, elapsedMs: performance.now() - t0 });
       report(0);
       const result = await train(ctx, arch, { x: dataset.x, y: dataset.y }, {
         method: plan.trainMethod,
-        epochs,
+        epochs: chunk.epochs,
         batchSize,
         lr: plan.lr,
         schedule: plan.schedule,
         samplesPerStep: plan.samplesPerStep,
         seed: seed + (phase === 'search' ? 0 : 1_000_003) + c * 7919,
-        models: chunk.map((j) => j.hyper),
+        models: chunk.indices.map((i) => (jobs[i] as Job).hyper),
         onProgress: (p) => report(p.epoch),
       });
       const ms = performance.now() - t0;
       trainMs += ms;
-      calls.push({ phase, models: chunk.length, epochs, ms });
-      models.push(...result.models);
+      calls.push({ phase, models: chunk.indices.length, epochs: chunk.epochs, ms });
+      for (const [k, i] of chunk.indices.entries()) models[i] = result.models[k] as Model;
     }
     return models;
   };
@@ -202,11 +209,11 @@ export async function runUciProtocol(ctx: GpuContext, dataset: UciDataset, optio
   // 1. Search on the validation part.
   const chosen = new Map<number, HyperPoint>();
   const validation = new Map<number, CandidateScore[]>();
-  const search = plan.grid.length > 1;
+  const search = grid.length > 1;
   if (search) {
     const candidates = splitIds.flatMap((split) => {
       const { fit, validation: held } = validationSplit(dataset.splits[split]?.train ?? []);
-      return plan.grid.map((point) => ({ split, point, fit, rows: held }));
+      return grid.map((point) => ({ split, point, fit, rows: held }));
     });
     const models = await trainJobs('search', candidates.flatMap((c) => jobsFor(c.split, c.point, c.fit, plan.searchMembers)));
     const scores = await scoreAll('search', candidates, models, validationSamples);
@@ -215,12 +222,12 @@ export async function runUciProtocol(ctx: GpuContext, dataset: UciDataset, optio
       validation.set(split, mine);
       let best = mine[0];
       for (const s of mine) if (best && ll(s) > ll(best)) best = s;
-      chosen.set(split, best?.point ?? (plan.grid[0] as HyperPoint));
+      chosen.set(split, best?.point ?? (grid[0] as HyperPoint));
     }
   }
 
   // 2. Train the chosen point on the whole training part; score the test part.
-  const finals = splitIds.map((split) => ({ split, point: chosen.get(split) ?? (plan.grid[0] as HyperPoint), rows: dataset.splits[split]?.test ?? [] }));
+  const finals = splitIds.map((split) => ({ split, point: chosen.get(split) ?? (grid[0] as HyperPoint), rows: dataset.splits[split]?.test ?? [] }));
   const models = await trainJobs(
     'final',
     finals.flatMap((f) => jobsFor(f.split, f.point, dataset.splits[f.split]?.train ?? [], plan.members)),
@@ -254,7 +261,7 @@ export async function runUciProtocol(ctx: GpuContext, dataset: UciDataset, optio
       samples,
       validationSamples,
       validationFraction: VALIDATION_FRACTION,
-      grid: plan.grid,
+      grid,
       members: plan.members,
       splits: splitIds.length,
       seed,

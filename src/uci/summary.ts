@@ -68,6 +68,7 @@ export function formatPoint(p: HyperPoint): string {
   if (p.tau !== undefined) parts.push(`tau=${p.tau}`);
   if (p.priorScale !== undefined) parts.push(`prior scale=${p.priorScale}`);
   if (p.lr !== undefined) parts.push(`lr=${p.lr}`);
+  if (p.epochs !== undefined) parts.push(`${p.epochs} epochs`);
   return parts.length > 0 ? parts.join(', ') : '—';
 }
 
@@ -77,11 +78,19 @@ function comparisonRows(s: UciSummary): [string, string, string][] {
   return [ours, ...(s.published ?? []).map((c): [string, string, string] => [c.column, formatMeanSe(c.rmse), formatMeanSe(c.ll)])];
 }
 
+/** The run's epochs, or each grid point's where the grid searches them ('40/400'). */
+export function epochsLabel(s: UciSettings): string {
+  // Files written by hand or by older versions may lack the grid.
+  const grid: readonly HyperPoint[] = Array.isArray(s.grid) ? s.grid : [];
+  const perPoint = [...new Set(grid.flatMap((p) => (p.epochs === undefined ? [] : [p.epochs])))].sort((a, b) => a - b);
+  return perPoint.length > 0 ? perPoint.join('/') : String(s.epochs);
+}
+
 export function describeSettings(s: UciSettings): string {
   const grid = s.grid.length > 1 ? `${s.grid.length}-point grid (${s.grid.map(formatPoint).join('; ')}) searched on the last ${s.validationFraction * 100}% of each training part` : `no grid (${formatPoint(s.grid[0] ?? {})})`;
   return (
     `${s.inputDim}-${s.hidden.join('-')}-1 ${s.activation}${s.members > 1 ? `, ${s.members} members` : ''}, ` +
-    `${s.epochs} epochs, batch ${s.batchSize}, Adam${s.grid.some((p) => p.lr !== undefined) ? '' : ` lr ${s.lr}`}${s.schedule === 'cosine' ? ' (cosine schedule)' : ''}, T = ${s.samples} predictive samples` +
+    `${epochsLabel(s)} epochs, batch ${s.batchSize}, Adam${s.grid.some((p) => p.lr !== undefined) ? '' : ` lr ${s.lr}`}${s.schedule === 'cosine' ? ' (cosine schedule)' : ''}, T = ${s.samples} predictive samples` +
     `${s.validationSamples !== s.samples ? ` (${s.validationSamples} on validation)` : ''}, seed ${s.seed}; ${grid}`
   );
 }

@@ -10,7 +10,7 @@
 import type { UciMethod } from './methods.js';
 import type { MeanSe, PublishedColumn } from './published.js';
 import type { UciSummary } from './summary.js';
-import { formatMeanSe } from './summary.js';
+import { epochsLabel, formatMeanSe } from './summary.js';
 
 export interface Target {
   /** Which published column the method is judged against. */
@@ -65,7 +65,7 @@ export function uciTableMarkdown(summaries: readonly UciSummary[]): string {
       const target = findColumn(s.published, TARGETS[s.method].column);
       const pbp = findColumn(s.published, /^PBP$/i);
       out.push(
-        `| ${s.dataset} | ${s.splits.length} | ${s.settings.epochs} | ${formatMeanSe(s.rmse, 3)} | ${formatMeanSe(target?.rmse ?? null)} | ${mark(check.rmse)} | ${formatMeanSe(s.ll, 3)} | ${formatMeanSe(target?.ll ?? null)} | ${mark(check.ll)} | ${formatMeanSe(pbp?.rmse ?? null)} / ${formatMeanSe(pbp?.ll ?? null)} | ${(s.timing.wallMs / 1000).toFixed(0)} s |`,
+        `| ${s.dataset} | ${s.splits.length} | ${epochsLabel(s.settings)} | ${formatMeanSe(s.rmse, 3)} | ${formatMeanSe(target?.rmse ?? null)} | ${mark(check.rmse)} | ${formatMeanSe(s.ll, 3)} | ${formatMeanSe(target?.ll ?? null)} | ${mark(check.ll)} | ${formatMeanSe(pbp?.rmse ?? null)} / ${formatMeanSe(pbp?.ll ?? null)} | ${(s.timing.wallMs / 1000).toFixed(0)} s |`,
       );
     }
     const column = rows.map((s) => checkTarget(s).column).find((c) => c !== null);
