@@ -8,9 +8,10 @@
  *   predictive from T = 10000 dropout passes. Adam starts at lr 3e-2 and decays to 0 on a cosine
  *   schedule. PROTOCOL.md leaves the rate open; Gal's code uses Keras's default 1e-3, and the
  *   published "2018 grid" column was made with it over 100 x n_epochs (4000) epochs. At 1e-3 our
- *   400 epochs reproduce his 10 x n_epochs logs and stay far from that column (yacht 3.51 / -2.69
- *   against 0.67 / -1.25); 3e-2 with the decay reaches it in 400 epochs (first 4 splits: yacht
- *   0.72 / -1.26, energy 0.51 / -1.20, concrete 4.60 / -2.94). --lr and --schedule change both.
+ *   400 epochs reproduce his 10 x n_epochs logs and stay far from that column (20 splits: yacht
+ *   3.51 / -2.69, energy 1.73 / -1.99 against 0.67 / -1.25 and 0.54 / -1.21); 3e-2 with the decay
+ *   gets there in 400 (yacht 0.72 / -1.27, energy 0.57 / -1.22). The rate was picked from pilots
+ *   on 4 splits, not searched on validation. --lr and --schedule change both.
  * - 'vi' (Bayes by Backprop, mean field): grid = prior scales {0.1, 0.3, 1} of the N(0, s^2)
  *   weight prior, searched on validation (on wine, s = 1 alone stays just short of the VI column:
  *   0.653 / -0.989; the grid gives 0.643 / -0.976), or the scales given; same network, Adam lr 1e-2 (the posterior scales start at 1e-3 and must grow; at 1e-3
