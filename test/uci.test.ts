@@ -147,7 +147,8 @@ describe('protocol pieces', () => {
   });
 
   it('the MC-dropout grid is dropout_rates x tau_values, 10 x n_epochs epochs', async () => {
-    const plan = methodPlan(await loadUciDataset(good), 'mc-dropout');
+    const d0 = await loadUciDataset(good);
+    const plan = methodPlan(d0, 'mc-dropout');
     expect(plan.grid).toEqual([
       { dropout: 0.01, tau: 4 },
       { dropout: 0.05, tau: 4 },
@@ -155,6 +156,17 @@ describe('protocol pieces', () => {
     expect(plan).toMatchObject({ baseEpochs: 10, batchSize: 128, lr: MC_DROPOUT_LR, schedule: 'cosine', members: 1 });
     expect(methodPlan(await loadUciDataset(good), 'mc-dropout', { lr: 1e-3, schedule: 'constant' })).toMatchObject({ lr: 1e-3, schedule: 'constant' });
     expect(methodPlan(await loadUciDataset(good), 'ensemble')).toMatchObject({ schedule: 'constant', members: 5, searchMembers: 5 });
+    // A learning-rate grid crosses the method's grid; each model trains at its point's rate.
+    const crossed = methodPlan(await loadUciDataset(good), 'mc-dropout', { learningRates: [1e-2, 3e-2] });
+    expect(crossed.grid).toEqual([
+      { dropout: 0.01, tau: 4, lr: 1e-2 },
+      { dropout: 0.01, tau: 4, lr: 3e-2 },
+      { dropout: 0.05, tau: 4, lr: 1e-2 },
+      { dropout: 0.05, tau: 4, lr: 3e-2 },
+    ]);
+    expect(crossed.hyper(crossed.grid[3]!, 0)).toEqual({ dropout: 0.05, tau: 4, lr: 3e-2 });
+    expect(() => methodPlan(d0, 'vi', { learningRates: [1e-2], lr: 1e-3 })).toThrow(/either a learning rate or learning rates/);
+    expect(() => methodPlan(d0, 'vi', { learningRates: [] })).toThrow(/learning rates must be positive/);
   });
 
   it('models per train() call follow the buffer limits; chunks are near-equal', () => {
@@ -212,6 +224,8 @@ describe('the runner: user mistakes exit 2 with one line', () => {
     ['unknown method', () => ['--data-dir', good, '--method', 'map'], /unknown method 'map'/],
     ['more splits than the folder has', () => ['--data-dir', good, '--method', 'vi', '--splits', '3'], /--splits 3: toy-small has 2 splits/],
     ['bad epochs scale', () => ['--data-dir', good, '--method', 'vi', '--epochs-scale', '0'], /--epochs-scale must be a positive number/],
+    ['lr and lr grid', () => ['--data-dir', good, '--method', 'vi', '--lr', '1e-3', '--lr-grid', '1e-2,3e-2'], /either a learning rate or learning rates/],
+    ['bad lr grid', () => ['--data-dir', good, '--method', 'vi', '--lr-grid', '1e-2,x'], /--lr-grid must be a positive number, got 'x'/],
     ['unknown schedule', () => ['--data-dir', good, '--method', 'vi', '--schedule', 'step'], /--schedule must be constant or cosine, got 'step'/],
     ['unknown option', () => ['--data-dir', good, '--method', 'vi', '--bogus'], /Unknown option '--bogus'/],
     ['bad folder', () => ['--data-dir', join(root, 'nope'), '--method', 'vi'], /data\.txt missing/],
@@ -367,6 +381,17 @@ describe.skipIf(!gpu)('the protocol on the GPU (tiny: 2 splits, 2-point grid, 5 
     const one = await runUciProtocol(gpu!, d, { method: 'vi', splits: 1, epochs: 3, samples: 32, priorScales: [1], schedule: 'cosine' });
     expect(one.timing.trainCalls.map((c) => [c.phase, c.models])).toEqual([['final', 1]]);
     expect(one.settings.schedule).toBe('cosine');
+    // The learning rate searched on validation: 1 scale x 2 rates, then the chosen one.
+    const searched = await runUciProtocol(gpu!, d, { method: 'vi', splits: 1, epochs: 3, samples: 32, priorScales: [1], learningRates: [1e-2, 3e-2] });
+    expect(searched.timing.trainCalls.map((c) => [c.phase, c.models])).toEqual([
+      ['search', 2],
+      ['final', 1],
+    ]);
+    expect(searched.splits[0]?.validation.map((v) => v.point)).toEqual([
+      { priorScale: 1, lr: 1e-2 },
+      { priorScale: 1, lr: 3e-2 },
+    ]);
+    expect([1e-2, 3e-2]).toContain(searched.splits[0]?.chosen.lr);
     expect(vi.settings.schedule).toBe('constant');
     expect(ens.settings.schedule).toBe('constant');
     expect(vi.settings).toMatchObject({ method: 'vi', lr: 1e-2, hidden: [8], splits: 1 });

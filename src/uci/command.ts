@@ -50,6 +50,8 @@ Options:
   --epochs-scale <f>         multiply the epochs by f, e.g. 0.25 to shorten a run (default 1)
   --epochs <N>               epochs, overriding 10 x n_epochs x f
   --lr <x>                   Adam learning rate (default: the method's, above)
+  --lr-grid <a,b,...>        Adam rates searched on validation, crossed with the method's grid
+                             (each grid point once per rate; not with --lr)
   --schedule <s>             learning-rate schedule: constant or cosine (decays to 0)
                              (default: the method's, above; constant for vi and ensemble)
   --samples <T>              predictive samples on the test part (default 10000)
@@ -75,6 +77,7 @@ const OPTIONS = {
   'epochs-scale': { type: 'string' },
   epochs: { type: 'string' },
   lr: { type: 'string' },
+  'lr-grid': { type: 'string' },
   schedule: { type: 'string' },
   samples: { type: 'string' },
   'validation-samples': { type: 'string' },
@@ -177,6 +180,11 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
   if (dataDir === undefined) throw new InvalidInputError(`--data-dir <folder> is required (${HINT})`);
   if (methodText === undefined) throw new InvalidInputError(`--method mc-dropout|vi|ensemble is required (${HINT})`);
   const method = parseUciMethod(methodText);
+  const lrGridText = str('lr-grid');
+  const learningRates = lrGridText?.split(',').map((t) => positive(t, 'lr-grid') as number);
+  if (learningRates !== undefined && str('lr') !== undefined) {
+    throw new InvalidInputError(`give either a learning rate or learning rates to search, not both: --lr or --lr-grid (${HINT})`);
+  }
   const priorScalesText = str('prior-scales');
   const priorScales = priorScalesText?.split(',').map((t) => positive(t, 'prior-scales') as number);
   const options: UciRunOptions = {
@@ -185,6 +193,7 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
     ...defined('epochsScale', positive(str('epochs-scale'), 'epochs-scale')),
     ...defined('epochs', integer(str('epochs'), 'epochs', 1)),
     ...defined('lr', positive(str('lr'), 'lr')),
+    ...defined('learningRates', learningRates),
     ...defined('schedule', parseSchedule(str('schedule'))),
     ...defined('samples', integer(str('samples'), 'samples', 1)),
     ...defined('validationSamples', integer(str('validation-samples'), 'validation-samples', 1)),

@@ -51,6 +51,8 @@ export interface HyperPoint {
 export interface MethodChoices {
   /** Override of the learning rate. */
   readonly lr?: number;
+  /** Adam rates to search on validation, crossed with the method's grid (excludes `lr`). */
+  readonly learningRates?: readonly number[];
   /** Override of the learning-rate schedule. */
   readonly schedule?: LearningRateSchedule;
   /** Ensemble members (default 5). */
@@ -100,7 +102,26 @@ function only(models: readonly Model[]): Model {
   return m;
 }
 
+/**
+ * The method's plan; with `choices.learningRates`, every grid point is crossed with those Adam
+ * rates (each model trains at its point's rate), so the rate is searched on validation too.
+ */
 export function methodPlan(dataset: UciDataset, method: UciMethod, choices: MethodChoices = {}): UciMethodPlan {
+  const rates = choices.learningRates;
+  if (rates === undefined) return basePlan(dataset, method, choices);
+  if (choices.lr !== undefined) throw new InvalidInputError('give either a learning rate or learning rates to search, not both');
+  if (rates.length === 0 || rates.some((r) => !(r > 0) || !Number.isFinite(r))) {
+    throw new InvalidInputError(`learning rates must be positive numbers, got ${rates.join(', ')}`);
+  }
+  const base = basePlan(dataset, method, choices);
+  return {
+    ...base,
+    grid: base.grid.flatMap((p) => rates.map((lr) => ({ ...p, lr }))),
+    hyper: (p, member) => ({ ...base.hyper(p, member), ...(p.lr === undefined ? {} : { lr: p.lr }) }),
+  };
+}
+
+function basePlan(dataset: UciDataset, method: UciMethod, choices: MethodChoices): UciMethodPlan {
   const baseEpochs = 10 * dataset.nEpochs;
   const sampled = (ctx: GpuContext, models: readonly Model[], rows: HeldOutRows, samples: number, seed: number) =>
     scoreSampled(ctx, only(models), rows, samples, seed);
