@@ -154,10 +154,10 @@ describe('protocol pieces', () => {
       { dropout: 0.05, tau: 4 },
     ]);
     expect(plan).toMatchObject({ baseEpochs: 10, batchSize: 128, lr: MC_DROPOUT_LR, schedule: 'cosine', members: 1 });
-    expect(methodPlan(await loadUciDataset(good), 'mc-dropout', { lr: 1e-3, schedule: 'constant' })).toMatchObject({ lr: 1e-3, schedule: 'constant' });
-    expect(methodPlan(await loadUciDataset(good), 'ensemble')).toMatchObject({ schedule: 'constant', members: 5, searchMembers: 5 });
+    expect(methodPlan(d0, 'mc-dropout', { lr: 1e-3, schedule: 'constant' })).toMatchObject({ lr: 1e-3, schedule: 'constant' });
+    expect(methodPlan(d0, 'ensemble')).toMatchObject({ schedule: 'constant', members: 5, searchMembers: 5 });
     // A learning-rate grid crosses the method's grid; each model trains at its point's rate.
-    const crossed = methodPlan(await loadUciDataset(good), 'mc-dropout', { learningRates: [1e-2, 3e-2] });
+    const crossed = methodPlan(d0, 'mc-dropout', { learningRates: [1e-2, 3e-2] });
     expect(crossed.grid).toEqual([
       { dropout: 0.01, tau: 4, lr: 1e-2 },
       { dropout: 0.01, tau: 4, lr: 3e-2 },

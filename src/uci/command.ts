@@ -15,7 +15,7 @@ import { USER_ERROR_CODES } from '../cli/run.js';
 import { createNodeContext } from '../node/device.js';
 import type { LearningRateSchedule } from '../train/types.js';
 import { loadUciDataset } from './dataset.js';
-import { parseUciMethod } from './methods.js';
+import { methodPlan, parseUciMethod } from './methods.js';
 import { runUciProtocol, type UciProgress, type UciRunOptions } from './protocol.js';
 import { readPublished } from './published.js';
 import { readSummaries } from './read-summaries.js';
@@ -182,9 +182,6 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
   const method = parseUciMethod(methodText);
   const lrGridText = str('lr-grid');
   const learningRates = lrGridText?.split(',').map((t) => positive(t, 'lr-grid') as number);
-  if (learningRates !== undefined && str('lr') !== undefined) {
-    throw new InvalidInputError(`give either a learning rate or learning rates to search, not both: --lr or --lr-grid (${HINT})`);
-  }
   const priorScalesText = str('prior-scales');
   const priorScales = priorScalesText?.split(',').map((t) => positive(t, 'prior-scales') as number);
   const options: UciRunOptions = {
@@ -208,6 +205,8 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
   if (options.splits !== undefined && options.splits > dataset.splits.length) {
     throw new InvalidInputError(`--splits ${options.splits}: ${dataset.name} has ${dataset.splits.length} splits`);
   }
+  // The method's choices are checked here, before the GPU is reached (runUciProtocol builds the same plan).
+  methodPlan(dataset, method, options);
   const published = await readPublished(dataset.dir, dataset.name);
 
   const borrowed = io.context !== undefined;
