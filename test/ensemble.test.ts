@@ -49,11 +49,27 @@ describe('gaussianMixture', () => {
     expect(Number.isFinite(lpd[2])).toBe(true);
   });
 
+  it('has a moment-matched log density = log N(y | mixture mean, mixture std)', () => {
+    const p = gaussianMixture(members, y);
+    const matched = p.momentMatchedLogDensity as Float64Array;
+    const lpd = p.logPredictiveDensity as Float64Array;
+    for (let i = 0; i < 3; i++) {
+      const s = p.std[i] as number;
+      const direct = -0.5 * ((y[i]! - (p.mean[i] as number)) / s) ** 2 - Math.log(s) - 0.5 * Math.log(2 * Math.PI);
+      expect(matched[i]).toBeCloseTo(direct, 12);
+    }
+    // y = 10 lies beyond every member's narrow bulk: the normal spread over the members'
+    // disagreement (means -2, 3, 0) gives it far more density than the mixture does.
+    expect(matched[2]).toBeGreaterThan((lpd[2] as number) + 1);
+    expect(gaussianMixture(members).momentMatchedLogDensity).toBeUndefined();
+  });
+
   it('of one member is that member', () => {
     const p = gaussianMixture([{ mean: [2], std: [0.5] }], [2.5]);
     expect(p.mean[0]).toBe(2);
     expect(p.std[0]).toBeCloseTo(0.5, 14);
     expect(p.logPredictiveDensity?.[0]).toBeCloseTo(normalLogDensity(2.5, 2, 0.5), 14);
+    expect(p.momentMatchedLogDensity?.[0]).toBeCloseTo(normalLogDensity(2.5, 2, 0.5), 14);
   });
 
   it('rejects mismatched members and y', () => {

@@ -169,6 +169,14 @@ describe('protocol pieces', () => {
     expect(() => methodPlan(d0, 'vi', { learningRates: [] })).toThrow(/learning rates must be positive/);
   });
 
+  it("the ensemble's density: the mixture by default, the moment-matched normal on request, for ensembles only", async () => {
+    const d0 = await loadUciDataset(good);
+    expect(methodPlan(d0, 'ensemble').ensembleDensity).toBe('mixture');
+    expect(methodPlan(d0, 'ensemble', { ensembleDensity: 'moment-matched' }).ensembleDensity).toBe('moment-matched');
+    expect(methodPlan(d0, 'vi').ensembleDensity).toBeUndefined();
+    expect(() => methodPlan(d0, 'mc-dropout', { ensembleDensity: 'mixture' })).toThrow(/applies to method 'ensemble', not 'mc-dropout'/);
+  });
+
   it('models per train() call follow the buffer limits; chunks are near-equal', () => {
     const shape = { arch: { inputDim: 13, hidden: [50], activation: 'relu' as const }, method: 'mc-dropout' as const, batch: 128 };
     const limits = { maxStorageBufferBindingSize: 128 * 1024 * 1024, maxBufferSize: 256 * 1024 * 1024 };
@@ -227,6 +235,8 @@ describe('the runner: user mistakes exit 2 with one line', () => {
     ['lr and lr grid', () => ['--data-dir', good, '--method', 'vi', '--lr', '1e-3', '--lr-grid', '1e-2,3e-2'], /either a learning rate or learning rates/],
     ['bad lr grid', () => ['--data-dir', good, '--method', 'vi', '--lr-grid', '1e-2,x'], /--lr-grid must be a positive number, got 'x'/],
     ['unknown schedule', () => ['--data-dir', good, '--method', 'vi', '--schedule', 'step'], /--schedule must be constant or cosine, got 'step'/],
+    ['unknown ensemble density', () => ['--data-dir', good, '--method', 'ensemble', '--ensemble-density', 'median'], /unknown ensemble density 'median'; use one of mixture, moment-matched/],
+    ['ensemble density for another method', () => ['--data-dir', good, '--method', 'vi', '--ensemble-density', 'mixture'], /applies to method 'ensemble', not 'vi'/],
     ['unknown option', () => ['--data-dir', good, '--method', 'vi', '--bogus'], /Unknown option '--bogus'/],
     ['bad folder', () => ['--data-dir', join(root, 'nope'), '--method', 'vi'], /data\.txt missing/],
   ];
@@ -361,7 +371,16 @@ describe.skipIf(!gpu)('the protocol on the GPU (tiny: 2 splits, 2-point grid, 5 
       expect(finals.some((c) => c.epochs === s.chosen.epochs)).toBe(true);
       expect(Number.isFinite(s.ll)).toBe(true);
     }
-    expect(ens.settings).toMatchObject({ lr: 1e-2, schedule: 'constant', members: 2 });
+    expect(ens.settings).toMatchObject({ lr: 1e-2, schedule: 'constant', members: 2, ensembleDensity: 'mixture' });
+    // The same seeds train the same members; scored as the moment-matched normal, the validation
+    // RMSEs stay and the log-likelihoods change.
+    const matched = await runUciProtocol(gpu!, d, { method: 'ensemble', members: 2, epochs: 6, ensembleDensity: 'moment-matched' });
+    expect(matched.settings.ensembleDensity).toBe('moment-matched');
+    for (const [k, s] of matched.splits.entries()) {
+      const other = ens.splits[k]!.validation;
+      expect(s.validation.map((v) => v.rmse)).toEqual(other.map((v) => v.rmse));
+      s.validation.forEach((v, i) => expect(v.ll).not.toBe(other[i]!.ll));
+    }
     const fixed = await runUciProtocol(gpu!, d, { method: 'ensemble', members: 2, epochs: 3, lr: 5e-3, splits: 1, maxModelsPerCall: 1 });
     expect(fixed.settings.lr).toBe(5e-3);
     // 2 points x 2 members, one model per call, each call at its point's epochs.

@@ -6,6 +6,12 @@
  *   mean     = (1/M) Σ_m μ_m
  *   variance = (1/M) Σ_m (σ_m² + μ_m²) − mean²   (computed as (1/M) Σ σ_m² + (1/M) Σ (μ_m − mean)²)
  *   log p(y) = logsumexp_m log N(y | μ_m, σ_m) − log M
+ * and, beside it, the log density of the moment-matched normal N(y | mean, variance): the paper
+ * scores its regression results with that approximation ("for ease of computing quantities such
+ * as the predictive probabilities, we further approximate the ensemble prediction as a Gaussian
+ * whose mean and variance are respectively the mean and variance of the mixture", section 2.4).
+ * The two differ most where members are confident and disagree: the mixture puts little mass
+ * between their means, the moment-matched normal spreads it over the members' disagreement.
  */
 import { InvalidInputError } from '../errors.js';
 import { normalLogPdf } from '../math/densities.js';
@@ -35,6 +41,8 @@ export interface MixturePrediction {
   readonly aleatoricStd: Float64Array;
   /** log of the mixture density at y, [N]; present when y was given. */
   readonly logPredictiveDensity?: Float64Array;
+  /** log N(y | mean, std²), the moment-matched normal's density at y, [N]; present when y was given. */
+  readonly momentMatchedLogDensity?: Float64Array;
 }
 
 /** The uniform mixture of Gaussian members at N points; with y, the log mixture density per point. */
@@ -53,6 +61,7 @@ export function gaussianMixture(members: readonly GaussianMember[], y?: ArrayLik
   const epistemicStd = new Float64Array(n);
   const aleatoricStd = new Float64Array(n);
   const lpd = y === undefined ? undefined : new Float64Array(n);
+  const matched = y === undefined ? undefined : new Float64Array(n);
   const terms = new Float64Array(M);
   const logM = Math.log(M);
   for (let i = 0; i < n; i++) {
@@ -68,14 +77,23 @@ export function gaussianMixture(members: readonly GaussianMember[], y?: ArrayLik
     epistemicStd[i] = Math.sqrt(spread);
     aleatoricStd[i] = Math.sqrt(noise);
     std[i] = Math.sqrt(spread + noise);
-    if (lpd && y) {
+    if (lpd && matched && y) {
       members.forEach((m, k) => {
         terms[k] = normalLogPdf(y[i] as number, m.mean[i] as number, m.std[i] as number);
       });
       lpd[i] = logSumExp(terms) - logM;
+      matched[i] = normalLogPdf(y[i] as number, mu, std[i] as number);
     }
   }
-  return { n, members: M, mean, std, epistemicStd, aleatoricStd, ...(lpd ? { logPredictiveDensity: lpd } : {}) };
+  return {
+    n,
+    members: M,
+    mean,
+    std,
+    epistemicStd,
+    aleatoricStd,
+    ...(lpd && matched ? { logPredictiveDensity: lpd, momentMatchedLogDensity: matched } : {}),
+  };
 }
 
 /**

@@ -15,7 +15,7 @@ import { USER_ERROR_CODES } from '../cli/run.js';
 import { createNodeContext } from '../node/device.js';
 import type { LearningRateSchedule } from '../train/types.js';
 import { loadUciDataset } from './dataset.js';
-import { methodPlan, parseUciMethod } from './methods.js';
+import { methodPlan, parseEnsembleDensity, parseUciMethod } from './methods.js';
 import { runUciProtocol, type UciProgress, type UciRunOptions } from './protocol.js';
 import { readPublished } from './published.js';
 import { readSummaries } from './read-summaries.js';
@@ -58,6 +58,9 @@ Options:
   --validation-samples <T>   predictive samples on the validation part (default: --samples)
   --members <M>              ensemble members (default 5)
   --prior-scales <a,b,...>   vi: prior scales to search (default 0.1,0.3,1)
+  --ensemble-density <d>     ensemble: log-likelihood of the 'mixture' of the members or of its
+                             'moment-matched' normal (the paper's), on validation and test
+                             (default mixture)
   --seed <K>                 base seed (default 0)
   --max-models-per-call <M>  cap on models per train() call (default: the device's limit)
   --json                     print the summary as JSON on stdout:
@@ -83,6 +86,7 @@ const OPTIONS = {
   'validation-samples': { type: 'string' },
   members: { type: 'string' },
   'prior-scales': { type: 'string' },
+  'ensemble-density': { type: 'string' },
   seed: { type: 'string' },
   'max-models-per-call': { type: 'string' },
   json: { type: 'boolean' },
@@ -184,6 +188,7 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
   const learningRates = lrGridText?.split(',').map((t) => positive(t, 'lr-grid') as number);
   const priorScalesText = str('prior-scales');
   const priorScales = priorScalesText?.split(',').map((t) => positive(t, 'prior-scales') as number);
+  const ensembleDensityText = str('ensemble-density');
   const options: UciRunOptions = {
     method,
     ...defined('splits', integer(str('splits'), 'splits', 1)),
@@ -196,6 +201,7 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
     ...defined('validationSamples', integer(str('validation-samples'), 'validation-samples', 1)),
     ...defined('members', integer(str('members'), 'members', 1)),
     ...defined('priorScales', priorScales),
+    ...defined('ensembleDensity', ensembleDensityText === undefined ? undefined : parseEnsembleDensity(ensembleDensityText)),
     ...defined('seed', integer(str('seed'), 'seed', 0)),
     ...defined('maxModelsPerCall', integer(str('max-models-per-call'), 'max-models-per-call', 1)),
     onProgress: progressPrinter(io),

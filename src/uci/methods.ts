@@ -34,7 +34,7 @@ import type { GpuContext } from '../gpu/device.js';
 import type { Model } from '../model/spec.js';
 import type { LearningRateSchedule, ModelHyper, TrainMethod } from '../train/types.js';
 import type { UciDataset } from './dataset.js';
-import { scoreEnsemble, scoreSampled, type HeldOutRows, type HeldOutScore } from './score.js';
+import { ENSEMBLE_DENSITIES, scoreEnsemble, scoreSampled, type EnsembleDensity, type HeldOutRows, type HeldOutScore } from './score.js';
 
 export const UCI_METHODS = ['mc-dropout', 'vi', 'ensemble'] as const;
 export type UciMethod = (typeof UCI_METHODS)[number];
@@ -61,6 +61,8 @@ export interface MethodChoices {
   readonly members?: number;
   /** 'vi': prior scales to search (default VI_PRIOR_SCALES). */
   readonly priorScales?: readonly number[];
+  /** 'ensemble': how the log-likelihood is taken, on validation and test (default ENSEMBLE_DENSITY). */
+  readonly ensembleDensity?: EnsembleDensity;
 }
 
 export interface UciMethodPlan {
@@ -77,6 +79,8 @@ export interface UciMethodPlan {
   readonly baseEpochs: number;
   readonly batchSize: number;
   readonly samplesPerStep: number;
+  /** 'ensemble': how the log-likelihood is taken; absent for the other methods. */
+  readonly ensembleDensity?: EnsembleDensity;
   /** The ModelHyper (without rows) of one member of one grid point. */
   hyper(point: HyperPoint, member: number): ModelHyper;
   /** Scores one candidate (its members' models) on held-out rows with `samples` draws. */
@@ -91,6 +95,15 @@ export const VI_PRIOR_SCALES: readonly number[] = [0.1, 0.3, 1];
 
 /** The ensemble's Adam learning rate (see the file comment). */
 export const ENSEMBLE_LR = 1e-2;
+
+/** The ensemble's log-likelihood by default (see the file comment). */
+export const ENSEMBLE_DENSITY: EnsembleDensity = 'mixture';
+
+export function parseEnsembleDensity(text: string): EnsembleDensity {
+  const d = ENSEMBLE_DENSITIES.find((v) => v === text);
+  if (!d) throw new InvalidInputError(`unknown ensemble density '${text}'; use one of ${ENSEMBLE_DENSITIES.join(', ')}`);
+  return d;
+}
 
 export function parseUciMethod(text: string): UciMethod {
   const m = UCI_METHODS.find((v) => v === text);
@@ -124,6 +137,9 @@ export function methodPlan(dataset: UciDataset, method: UciMethod, choices: Meth
 }
 
 function basePlan(dataset: UciDataset, method: UciMethod, choices: MethodChoices): UciMethodPlan {
+  if (choices.ensembleDensity !== undefined && method !== 'ensemble') {
+    throw new InvalidInputError(`an ensemble density applies to method 'ensemble', not '${method}'`);
+  }
   const baseEpochs = 10 * dataset.nEpochs;
   const sampled = (ctx: GpuContext, models: readonly Model[], rows: HeldOutRows, samples: number, seed: number) =>
     scoreSampled(ctx, only(models), rows, samples, seed);
@@ -172,6 +188,7 @@ function basePlan(dataset: UciDataset, method: UciMethod, choices: MethodChoices
     case 'ensemble': {
       const members = choices.members ?? 5;
       if (!Number.isInteger(members) || members < 1) throw new InvalidInputError(`members must be a positive integer, got ${String(members)}`);
+      const density = choices.ensembleDensity ?? ENSEMBLE_DENSITY;
       return {
         method,
         trainMethod: 'ensemble',
@@ -183,9 +200,10 @@ function basePlan(dataset: UciDataset, method: UciMethod, choices: MethodChoices
         baseEpochs,
         batchSize: 128,
         samplesPerStep: 1,
+        ensembleDensity: density,
         // Members differ through their model index (own initialisation and minibatch order).
         hyper: () => ({}),
-        score: (ctx, models, rows) => scoreEnsemble(ctx, models, rows),
+        score: (ctx, models, rows) => scoreEnsemble(ctx, models, rows, density),
       };
     }
   }

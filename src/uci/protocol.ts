@@ -20,6 +20,7 @@ import type { ArchitectureSpec, LearningRateSchedule, ModelHyper } from '../trai
 import { chunkByEpochs, maxModelsPerCall } from './batching.js';
 import type { UciDataset } from './dataset.js';
 import { methodPlan, type HyperPoint, type MethodChoices, type UciMethod } from './methods.js';
+import type { EnsembleDensity } from './score.js';
 import { gatherRows, selectSplits, validationSplit, VALIDATION_FRACTION } from './splits.js';
 
 /** The protocol's number of predictive samples. */
@@ -92,6 +93,8 @@ export interface UciSettings {
   readonly validationFraction: number;
   readonly grid: readonly HyperPoint[];
   readonly members: number;
+  /** 'ensemble': how the log-likelihood was taken (absent in files written before the option: 'mixture'). */
+  readonly ensembleDensity?: EnsembleDensity;
   readonly splits: number;
   readonly seed: number;
 }
@@ -263,6 +266,7 @@ export async function runUciProtocol(ctx: GpuContext, dataset: UciDataset, optio
       validationFraction: VALIDATION_FRACTION,
       grid,
       members: plan.members,
+      ...(plan.ensembleDensity === undefined ? {} : { ensembleDensity: plan.ensembleDensity }),
       splits: splitIds.length,
       seed,
     },

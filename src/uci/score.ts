@@ -7,7 +7,8 @@
  *   units; for MC dropout σ = 1/sqrt(τ) is fixed, which is exactly the protocol's
  *   logsumexp_t(−τ/2 (y − ŷ_t)²) − log T − ½ log 2π + ½ log τ.
  * - Deep ensembles: each member (a delta model) predicted once, combined as the uniform mixture
- *   (src/infer/ensemble.ts).
+ *   (src/infer/ensemble.ts); the log-likelihood is that of the mixture or of its moment-matched
+ *   normal, as the caller asks.
  */
 import type { GpuContext } from '../gpu/device.js';
 import { Engine } from '../infer/engine.js';
@@ -49,10 +50,17 @@ export async function scoreSampled(ctx: GpuContext, model: Model, rows: HeldOutR
   }
 }
 
-/** A deep ensemble's mixture predictive (members predicted with one sample each: they are delta models). */
-export async function scoreEnsemble(ctx: GpuContext, members: readonly Model[], rows: HeldOutRows): Promise<HeldOutScore> {
+/**
+ * How a deep ensemble's log-likelihood is taken: 'mixture', the uniform mixture of the members'
+ * normals; 'moment-matched', the normal with the mixture's mean and variance (the paper's choice).
+ */
+export const ENSEMBLE_DENSITIES = ['mixture', 'moment-matched'] as const;
+export type EnsembleDensity = (typeof ENSEMBLE_DENSITIES)[number];
+
+/** A deep ensemble's predictive (members predicted with one sample each: they are delta models). */
+export async function scoreEnsemble(ctx: GpuContext, members: readonly Model[], rows: HeldOutRows, density: EnsembleDensity = 'mixture'): Promise<HeldOutScore> {
   const p = await predictEnsemble(ctx, members, rows.x, { y: rows.y });
-  const lpd = p.logPredictiveDensity;
+  const lpd = density === 'mixture' ? p.logPredictiveDensity : p.momentMatchedLogDensity;
   if (!lpd) throw new Error('internal: the mixture returned no log predictive density');
   return { rmse: rootMeanSquaredError(p.mean, rows.y), ll: average(lpd) };
 }
