@@ -129,6 +129,48 @@ describe.skipIf(!gpu)(`GPU training vs float64 oracle ${gpu ? '' : `(skipped: ${
     result.theta.forEach((theta, m) => expectClose(theta, simple.theta[m]!, `model ${m} θ, tiled vs simple`, 1e-4));
   });
 
+  // Adversarial training (types.ts): the first pass's input gradient, the copies in the second half
+  // of the batch and the doubled batch's objective, for both point methods and kernel strategies.
+  // Models 1 and 2 have fewer rows than the batch, so invalid slots (and their copies) are present.
+  it.each([
+    { method: 'ensemble' as const, activation: 'relu' as const, kernelStrategy: 'tiled' as const },
+    { method: 'ensemble' as const, activation: 'prelu' as const, kernelStrategy: 'simple' as const },
+    { method: 'map' as const, activation: 'tanh' as const, kernelStrategy: 'tiled' as const },
+    { method: 'map' as const, activation: 'gelu' as const, kernelStrategy: 'simple' as const },
+  ])('adversarial $method / $activation / $kernelStrategy kernels: the first step moves θ by the oracle gradient', async ({ method, activation, kernelStrategy }) => {
+    const arch = { inputDim: 3, hidden: [5, 4], activation };
+    const data = dataset(14, 3, 6);
+    const plainOptions: TrainOptions = {
+      method,
+      epochs: 1,
+      batchSize: 16,
+      optimizer: 'sgd',
+      lr: 1,
+      seed: 31,
+      kernelStrategy,
+      models: [{ priorScale: 0.7 }, { rows: [0, 2, 3, 5, 7, 8, 11] }, { rows: [1, 4, 6, 9, 10, 12, 13, 0, 2], priorScale: 2 }],
+    };
+    const options: TrainOptions = { ...plainOptions, adversarialEpsilon: 0.05 };
+    const result = await train(ctx, arch, data, options);
+    const oracle = oracleInit(arch, data, options);
+    expectFirstStepIsGradient(oracle, result.theta, ' (adversarial)');
+    // The copies change the step: without them the oracle's gradient is another.
+    const plain = oracleInit(arch, data, plainOptions);
+    const a = oracleGradient(oracle, 0, 0)!.grad;
+    const b = oracleGradient(plain, 0, 0)!.grad;
+    expect(Math.max(...a.map((v, i) => Math.abs(v - (b[i] as number))))).toBeGreaterThan(1e-2);
+  });
+
+  it.each(['ensemble', 'map'] as const)('adversarial %s: several Adam epochs track the oracle (θ and loss history)', async (method) => {
+    const arch = { inputDim: 2, hidden: [6], activation: 'tanh' as const };
+    const data = dataset(40, 2, 12);
+    const options: TrainOptions = { method, epochs: 3, batchSize: 16, lr: 1e-2, seed: 5, adversarialEpsilon: 0.01, models: [{}, { rows: Array.from({ length: 25 }, (_, i) => i + 10) }] };
+    const result = await train(ctx, arch, data, options);
+    const oracle = oracleTrain(arch, data, options);
+    result.theta.forEach((theta, m) => expectClose(theta, oracle.theta[m]!, `model ${m} θ`, 5e-3));
+    result.history.forEach((losses, e) => expectClose(losses, oracle.history[e]!, `epoch ${e} loss`, 5e-3));
+  });
+
   it('every buffer a training run creates is destroyed when it returns', async () => {
     const device = ctx.device;
     const created: GPUBuffer[] = [];

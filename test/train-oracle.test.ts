@@ -23,10 +23,13 @@ import {
 } from '../src/random/streams.js';
 import { oraclePredict } from '../src/reference/index.js';
 import {
+  adversarialMinibatch,
   batchPositions,
   clipGradient,
   forward,
   locParams,
+  minibatchObjective,
+  objectiveConfig,
   oracleGradient,
   oracleInit,
   oracleModels,
@@ -36,7 +39,7 @@ import {
   optimizerUpdate,
   stepDraws,
 } from '../src/reference/train/index.js';
-import type { OracleState } from '../src/reference/train/index.js';
+import type { Minibatch, OracleState } from '../src/reference/train/index.js';
 import { trainLayout } from '../src/train/layout.js';
 import { learningRate, prepareRun } from '../src/train/prepare.js';
 import { permute, shuffleKeys } from '../src/train/shuffle.js';
@@ -286,6 +289,118 @@ describe('objective values by hand (linear model, explicit draw addressing)', ()
       return (N / rows.length / K) * data + kl(m0, sp(r0)) + kl(m1, sp(r1)) + kl(mb, sp(rb)) + sigmaTerm / K;
     });
   });
+});
+
+describe('adversarial training (fast gradient sign)', () => {
+  const arch: ArchitectureSpec = { inputDim: 2, hidden: [4], activation: 'tanh' };
+  const xs = uniformRows(9, 2, -2, 2, 31);
+  const data: TrainData = { x: xs, y: uniformRows(9, 1, -1, 1, 32).map((r) => r[0] ?? 0) };
+  const base = { epochs: 1, batchSize: 5, seed: 7 } as const;
+
+  /** Model 0's first minibatch, its objective config and draws. */
+  function firstStep(method: TrainMethod, epsilon: number) {
+    const state = oracleInit(arch, data, { method, ...base, adversarialEpsilon: epsilon });
+    const { setup } = state;
+    const model = setup.models[0]!;
+    const positions = batchPositions(setup, model, 0, 0);
+    const x = new Float64Array(positions.length * 2);
+    positions.forEach((p, k) => x.set(model.x.subarray(2 * p, 2 * p + 2), 2 * k));
+    const batch: Minibatch = { rows: positions.length, x, y: Float64Array.from(positions, (p) => model.y[p] ?? NaN) };
+    const cfg = objectiveConfig(setup, model);
+    return { setup, theta: state.models[0]!.theta, batch, cfg, draws: stepDraws(setup, model, 0, positions.length) };
+  }
+
+  it('the step per input is e times its range over the model rows, in standardised units; off by default', () => {
+    const run = prepareRun(arch, data, { method: 'ensemble', ...base, adversarialEpsilon: 0.01, models: [{}, { rows: [0, 3, 5] }] });
+    const rowsOf = [Array.from({ length: 9 }, (_, i) => i), [0, 3, 5]];
+    run.models.forEach((p, m) => {
+      for (let c = 0; c < 2; c++) {
+        const v = rowsOf[m]!.map((r) => xs[r]![c]!);
+        expect(p.adversarialStep?.[c]).toBeCloseTo((0.01 * (Math.max(...v) - Math.min(...v))) / p.xStd[c]!, 12);
+      }
+    });
+    expect(run.adversarial).toBe(true);
+    const off = prepareRun(arch, data, { method: 'ensemble', ...base });
+    expect(off.adversarial).toBe(false);
+    expect(off.models[0]?.adversarialStep).toBeNull();
+    // A constant column has no range: its inputs are not moved.
+    const flat = prepareRun(arch, { x: xs.map((r) => [r[0]!, 3]), y: data.y }, { method: 'map', ...base, adversarialEpsilon: 0.01 });
+    expect(flat.models[0]?.adversarialStep?.[1]).toBe(0);
+  });
+
+  for (const method of ['ensemble', 'map'] as const) {
+    it(`${method}: each copy moves every input by its step along the sign of the data term's slope in x (finite differences)`, () => {
+      const { setup, theta, batch, cfg, draws } = firstStep(method, 0.05);
+      const step = cfg.adversarialStep!;
+      const adv = adversarialMinibatch(setup.layout, cfg, theta, batch, draws.masks, step);
+      expect(adv.rows).toBe(2 * batch.rows);
+      expect([...adv.x.subarray(0, batch.x.length)]).toEqual([...batch.x]);
+      expect([...adv.y]).toEqual([...batch.y, ...batch.y]);
+      const plain = { ...cfg, adversarialStep: null };
+      const h = 1e-5;
+      for (let e = 0; e < batch.x.length; e++) {
+        const at = (delta: number) => {
+          const x = batch.x.slice();
+          x[e] = (x[e] ?? NaN) + delta;
+          return minibatchObjective(setup.layout, plain, theta, { ...batch, x }, draws).loss;
+        };
+        const slope = (at(h) - at(-h)) / (2 * h);
+        expect(Math.abs(slope)).toBeGreaterThan(1e-6);
+        const moved = (adv.x[batch.x.length + e] ?? NaN) - (batch.x[e] ?? NaN);
+        expect(moved).toBeCloseTo(Math.sign(slope) * (step[e % 2] ?? NaN), 12);
+      }
+    });
+
+    it(`${method}: the objective and its gradient are the mean of the clean and the adversarial minibatch's`, () => {
+      const { setup, theta, batch, cfg, draws } = firstStep(method, 0.05);
+      const plain = { ...cfg, adversarialStep: null };
+      const adv = adversarialMinibatch(setup.layout, cfg, theta, batch, draws.masks, cfg.adversarialStep!);
+      const copies: Minibatch = { rows: batch.rows, x: adv.x.slice(batch.x.length), y: batch.y };
+      const both = minibatchObjective(setup.layout, cfg, theta, batch, draws);
+      const clean = minibatchObjective(setup.layout, plain, theta, batch, draws);
+      const moved = minibatchObjective(setup.layout, plain, theta, copies, draws);
+      // ('map': the prior term is in both, so their mean counts it once.)
+      expect(both.loss).toBeCloseTo((clean.loss + moved.loss) / 2, 12);
+      both.grad.forEach((g, i) => expect(g).toBeCloseTo(((clean.grad[i] ?? NaN) + (moved.grad[i] ?? NaN)) / 2, 12));
+      // The copies are worse for the model than the rows they come from (a first-order ascent step).
+      expect(moved.loss).toBeGreaterThan(clean.loss);
+    });
+  }
+
+  for (const [method, activation] of [
+    ['ensemble', 'relu'],
+    ['ensemble', 'prelu'],
+    ['map', 'tanh'],
+    ['map', 'gelu'],
+  ] as const) {
+    it(`${method} / ${activation}: the gradient over θ against finite differences (the copies held fixed)`, () => {
+      const state = oracleInit({ inputDim: 2, hidden: [3, 2], activation }, data, { method, ...base, adversarialEpsilon: 0.02 });
+      const theta = state.models[0]!.theta;
+      const rand = testRng(41);
+      for (let i = 0; i < theta.length; i++) theta[i] = 2 * rand() - 1;
+      const g = oracleGradient(state, 0, 0)!;
+      const at = (i: number, delta: number) => {
+        const saved = theta[i] ?? NaN;
+        theta[i] = saved + delta;
+        const v = oracleGradient(state, 0, 0)!.objective;
+        theta[i] = saved;
+        return v;
+      };
+      const h = 1e-4;
+      const scale = Math.max(...g.grad.map(Math.abs));
+      for (let i = 0; i < theta.length; i++) {
+        const fd = (8 * (at(i, h) - at(i, -h)) - (at(i, 2 * h) - at(i, -2 * h))) / (12 * h);
+        const exact = g.grad[i] ?? NaN;
+        const rel = Math.abs(exact - fd) / Math.max(Math.abs(exact), Math.abs(fd), 1e-3 * scale);
+        if (rel > 1e-5) expect.fail(`θ[${i}]: gradient ${exact}, finite difference ${fd} (relative ${rel})`);
+      }
+      // Training adversarially changes the gradient.
+      const plain = oracleInit({ inputDim: 2, hidden: [3, 2], activation }, data, { method, ...base });
+      plain.models[0]!.theta.set(theta);
+      const gPlain = oracleGradient(plain, 0, 0)!;
+      expect(Math.max(...g.grad.map((v, i) => Math.abs(v - (gPlain.grad[i] ?? NaN))))).toBeGreaterThan(1e-3 * scale);
+    });
+  }
 });
 
 describe('initialisation and standardisation', () => {
@@ -653,6 +768,11 @@ describe('bad inputs are InvalidInputErrors', () => {
     ['tile side 0', arch, { x, y }, { ...ok, tile: { rows: 0, units: 4, inputs: 4 } }],
     ['tile side 9', arch, { x, y }, { ...ok, tile: { rows: 4, units: 9, inputs: 4 } }],
     ['fractional tile side', arch, { x, y }, { ...ok, tile: { rows: 4, units: 4, inputs: 2.5 } }],
+    ['adversarialEpsilon 0', arch, { x, y }, { ...ok, adversarialEpsilon: 0 }],
+    ['adversarialEpsilon NaN', arch, { x, y }, { ...ok, adversarialEpsilon: NaN }],
+    ['adversarialEpsilon Infinity', arch, { x, y }, { ...ok, method: 'ensemble', adversarialEpsilon: Infinity }],
+    ['adversarial vi', arch, { x, y }, { ...ok, method: 'vi', adversarialEpsilon: 0.01 }],
+    ['adversarial mc-dropout', arch, { x, y }, { ...ok, method: 'mc-dropout', adversarialEpsilon: 0.01 }],
   ];
   for (const [what, a, d, o] of cases) {
     it(what, () => {

@@ -26,6 +26,11 @@ export interface PreparedModel {
   /** This model's learning rate over the run's (ModelHyper.lr / TrainOptions.lr). */
   readonly lrScale: number;
   readonly stepsPerEpoch: number;
+  /**
+   * Adversarial training's step per input in standardised units (adversarialEpsilon x the input's
+   * range over the model's rows / xStd); null when adversarial training is off.
+   */
+  readonly adversarialStep: Float64Array | null;
 }
 
 export interface PreparedRun {
@@ -34,7 +39,10 @@ export interface PreparedRun {
   readonly rows: number;
   readonly inputDim: number;
   readonly models: readonly PreparedModel[];
+  /** Data rows per step (the kernels see twice as many with adversarial training). */
   readonly batch: number;
+  /** Adversarial training on (options.adversarialEpsilon). */
+  readonly adversarial: boolean;
   readonly maxStepsPerEpoch: number;
   readonly epochs: number;
   readonly lr: number;
@@ -95,6 +103,31 @@ function checkViOptions(options: TrainOptions): void {
   if (hierarchical === true) throw new InvalidInputError(`the hierarchical prior is a 'vi' option, not '${String(options.method)}'`);
 }
 
+/** adversarialEpsilon (types.ts): a positive number, for 'ensemble' and 'map' only; undefined when off. */
+function adversarialEpsilon(options: TrainOptions): number | undefined {
+  const e = options.adversarialEpsilon;
+  if (e === undefined) return undefined;
+  if (typeof e !== 'number' || !(e > 0) || !Number.isFinite(e)) throw new InvalidInputError(`adversarialEpsilon must be a positive number, got ${String(e)}`);
+  if (options.method !== 'ensemble' && options.method !== 'map') {
+    throw new InvalidInputError(`adversarial training is an 'ensemble' and 'map' option, not '${String(options.method)}'`);
+  }
+  return e;
+}
+
+/** Each input's range over `rows` (max - min) divided by its std, times e. */
+function adversarialStep(x: Float64Array, d: number, rows: Uint32Array, xStd: Float64Array, e: number): Float64Array {
+  const lo = new Float64Array(d).fill(Infinity);
+  const hi = new Float64Array(d).fill(-Infinity);
+  for (const r of rows) {
+    for (let c = 0; c < d; c++) {
+      const v = x[r * d + c] as number;
+      if (v < (lo[c] as number)) lo[c] = v;
+      if (v > (hi[c] as number)) hi[c] = v;
+    }
+  }
+  return Float64Array.from({ length: d }, (_, c) => (e * ((hi[c] as number) - (lo[c] as number))) / (xStd[c] as number));
+}
+
 export function prepareRun(arch: ArchitectureSpec, data: TrainData, options: TrainOptions): PreparedRun {
   checkArchitecture(arch, options.method);
   const xm = toMatrix(data.x, arch.inputDim, 'x');
@@ -111,6 +144,7 @@ export function prepareRun(arch: ArchitectureSpec, data: TrainData, options: Tra
   if (schedule !== 'constant' && schedule !== 'cosine') throw new InvalidInputError(`schedule must be 'constant' or 'cosine', got '${String(schedule)}'`);
   const lengthScale = positive(options.lengthScale ?? 0.01, 'lengthScale');
   checkViOptions(options);
+  const epsilon = adversarialEpsilon(options);
   const kernels = kernelChoices(options);
   const hypers = options.models ?? [{}];
   if (hypers.length === 0) throw new InvalidInputError('models must list at least one model');
@@ -162,6 +196,7 @@ export function prepareRun(arch: ArchitectureSpec, data: TrainData, options: Tra
       priorScale,
       lrScale,
       stepsPerEpoch: 0,
+      adversarialStep: epsilon === undefined ? null : adversarialStep(xm.data, d, rows, xStd, epsilon),
     };
   });
   const batch = Math.min(batchSize, Math.max(...prepared.map((p) => p.rows.length)));
@@ -173,6 +208,7 @@ export function prepareRun(arch: ArchitectureSpec, data: TrainData, options: Tra
     inputDim: d,
     models,
     batch,
+    adversarial: epsilon !== undefined,
     maxStepsPerEpoch: Math.max(...models.map((p) => p.stepsPerEpoch)),
     epochs,
     lr,

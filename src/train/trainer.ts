@@ -9,11 +9,13 @@ import {
   META_U32,
   STEP_FIELDS,
   gatherKernel,
+  trainAdversarialKernel,
   trainClipKernel,
   trainDhPrevKernel,
   trainDzKernel,
   trainFlipKernel,
   trainForwardKernel,
+  trainInputGradKernel,
   trainLossKernel,
   trainMasksKernel,
   trainOptimizerKernel,
@@ -70,7 +72,8 @@ export async function train(ctx: GpuContext, arch: ArchitectureSpec, data: Train
   const layout = trainLayout(arch, options.method, options.hierarchical ?? false);
   const estimator = options.method === 'vi' ? (options.viEstimator ?? 'reparameterization') : 'reparameterization';
   const M = run.models.length;
-  const B = run.batch;
+  // With adversarial training each step's rows are followed by their adversarial copies.
+  const B = run.adversarial ? 2 * run.batch : run.batch;
   const K = run.samplesPerStep;
   const shape: TrainShape = {
     layout,
@@ -83,6 +86,7 @@ export async function train(ctx: GpuContext, arch: ArchitectureSpec, data: Train
     clipNorm: run.clipNorm,
     estimator,
     hierarchical: layout.precision >= 0,
+    adversarial: run.adversarial,
   };
   const device = ctx.device;
   const limits = ctx.limits;
@@ -143,6 +147,10 @@ export async function train(ctx: GpuContext, arch: ArchitectureSpec, data: Train
       lr_sd: buffers.createStorage('lr_sd', (estimator === 'local' ? actFloats : 1) * 4),
       flip: buffers.createStorage('flip', (estimator === 'flipout' ? M * K * B * layout.layers.reduce((a, l) => a + l.inputs + l.units, 0) : 1) * 4),
     };
+    if (run.adversarial) {
+      named['dx'] = buffers.createStorage('dx', M * B * run.inputDim * 4);
+      named['adv_step'] = buffers.upload('adv_step', Float32Array.from(run.models.flatMap((p) => [...(p.adversarialStep ?? [])])));
+    }
     const slots = Math.min(run.maxStepsPerEpoch, 256);
     named['step'] = buffers.create('step', slots * UNIFORM_SLOT_BYTES, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST);
 
@@ -159,14 +167,24 @@ export async function train(ctx: GpuContext, arch: ArchitectureSpec, data: Train
       steps.push({ kernel: trainSigmaKernel(shape), threads: M * K });
     }
     const tiled = run.kernelStrategy === 'tiled' && tiledEstimator(shape);
-    for (const l of layout.layers) {
-      steps.push(
-        tiled
-          ? { kernel: trainForwardTiledKernel(shape, l, DEFAULT_LEAKY_SLOPE, run.tile), threads: tiledForwardThreads(shape, l, run.tile) }
-          : { kernel: trainForwardKernel(shape, l, DEFAULT_LEAKY_SLOPE), threads: M * K * B },
-      );
+    const forwardPass = layout.layers.map((l) =>
+      tiled
+        ? { kernel: trainForwardTiledKernel(shape, l, DEFAULT_LEAKY_SLOPE, run.tile), threads: tiledForwardThreads(shape, l, run.tile) }
+        : { kernel: trainForwardKernel(shape, l, DEFAULT_LEAKY_SLOPE), threads: M * K * B },
+    );
+    const dhPrev = (l: TrainLayout['layers'][number]): Step =>
+      tiled ? { kernel: trainDhPrevTiledKernel(shape, l, run.tile), threads: tiledDhPrevThreads(shape, l, run.tile) } : { kernel: trainDhPrevKernel(shape, l), threads: M * K * B };
+    if (run.adversarial) {
+      // First pass over the data rows alone (the copies are still invalid): the data term's
+      // gradient over the inputs, then the copies x + step * sign(dx).
+      steps.push(...forwardPass, { kernel: trainLossKernel(shape, false), threads: M });
+      for (const l of [...layout.layers].reverse()) {
+        steps.push({ kernel: trainDzKernel(shape, l, DEFAULT_LEAKY_SLOPE), threads: M * K * B });
+        steps.push(l.index > 0 ? dhPrev(l) : { kernel: trainInputGradKernel(shape, l), threads: M * K * B });
+      }
+      steps.push({ kernel: trainAdversarialKernel(shape, run.inputDim), threads: M * run.batch });
     }
-    steps.push({ kernel: trainLossKernel(shape), threads: M });
+    steps.push(...forwardPass, { kernel: trainLossKernel(shape), threads: M });
     for (const l of [...layout.layers].reverse()) {
       steps.push({ kernel: trainDzKernel(shape, l, DEFAULT_LEAKY_SLOPE), threads: M * K * B });
       steps.push(
@@ -174,13 +192,7 @@ export async function train(ctx: GpuContext, arch: ArchitectureSpec, data: Train
           ? { kernel: trainWeightGradTiledKernel(shape, l, run.tile), threads: tiledWeightGradThreads(shape, l, run.tile) }
           : { kernel: trainWeightGradKernel(shape, l), threads: M * (l.inputs * l.units + l.units + (l.prelu >= 0 ? l.units : 0)) },
       );
-      if (l.index > 0) {
-        steps.push(
-          tiled
-            ? { kernel: trainDhPrevTiledKernel(shape, l, run.tile), threads: tiledDhPrevThreads(shape, l, run.tile) }
-            : { kernel: trainDhPrevKernel(shape, l), threads: M * K * B },
-        );
-      }
+      if (l.index > 0) steps.push(dhPrev(l));
     }
     steps.push({ kernel: trainClipKernel(shape), threads: M });
     steps.push({ kernel: trainOptimizerKernel(shape), threads: M * layout.size });

@@ -49,6 +49,14 @@
  *   -2 log priorScale); the weight prior of layer l is N(0, 1/lambda_l) (replacing priorScale), and the
  *   objective adds -log Gamma(lambda_l | 1, 1) (a MAP estimate of the precision under a Gamma(1, 1)
  *   hyperprior; no Jacobian term).
+ * ADVERSARIAL TRAINING (options.adversarialEpsilon = e > 0; 'ensemble' and 'map' only; Lakshminarayanan
+ *   et al. 2017, Goodfellow et al.'s fast gradient sign): at every step, for each row b of the
+ *   minibatch, g_b = d ℓ_b / d x_b (ℓ_b the row's data term at the current θ, x standardised) and
+ *   x'_b = x_b + ε ⊙ sign(g_b) (sign(0) = 0), with ε_i = e × (range of input i over the model's
+ *   rows) / xStd_i, i.e. e times the input's range in standardised units (the paper's ε = 0.01 ×
+ *   range). The data term of the step is then taken over the 2B rows {x_b} ∪ {x'_b} (each row
+ *   weighs 1/(2B): the mean of the clean and the adversarial terms, half the paper's sum, which
+ *   Adam does not see); the prior term ('map') is unchanged. The reported loss is that objective.
  * OPTIMISER: Adam (β1 0.9, β2 0.999, ε 1e-8, bias-corrected) or SGD (momentum 0.9); learning rate
  *   lr_m * schedule(step), lr_m = the model's ModelHyper.lr or options.lr; gradients clipped to
  *   global norm `clipNorm` per model when given.
@@ -110,6 +118,11 @@ export interface TrainOptions {
   readonly viEstimator?: 'reparameterization' | 'local' | 'flipout';
   /** 'vi': learn each layer's prior precision under a Gamma(1, 1) hyperprior. */
   readonly hierarchical?: boolean;
+  /**
+   * 'ensemble' and 'map': adversarial training with the fast gradient sign at e times each input's
+   * range (see the header; the paper uses 0.01). Default: off.
+   */
+  readonly adversarialEpsilon?: number;
   /**
    * How the forward and weight-gradient kernels split the work (same maths either way): 'tiled'
    * (default) gives each thread a register tile, 'simple' one row or one parameter. 'vi' with the

@@ -22,6 +22,7 @@ import {
   parameterGradientWgsl,
   rhoIndexWgsl,
   preluSlopeGradientWgsl,
+  stepBinding,
 } from './common.js';
 
 /** WGSL derivative of the activation at (z, h). */
@@ -105,6 +106,32 @@ export function trainDhPrevKernel(shape: TrainShape, layer: TrainLayerLayout): K
       acc = acc + ${term} * dz[base + j];
     }
     dh[prev + i] = acc${mask};
+  }
+`,
+    layerConstants(layer),
+  );
+}
+
+/**
+ * The gradient over layer 0's inputs (the standardised x of each batch slot) for adversarial
+ * training: dx = W_0^T dz_0, written to dx [M, B, IN]. Only the point methods train adversarially
+ * (no dropout, no draws, K = 1).
+ */
+export function trainInputGradKernel(shape: TrainShape, layer: TrainLayerLayout): Kernel {
+  if (layer.index !== 0 || shape.layout.method === 'vi' || shape.dropout) throw new Error('internal: the input gradient is for layer 0 of a point method');
+  const bindings = [stepBinding, f32Array('theta', 'read'), f32Array('valid', 'read'), f32Array('dz', 'read'), f32Array('dx', 'read_write')];
+  return kernel(
+    'train_input_grad',
+    shape,
+    bindings,
+    `${mkbPrelude}
+  let base = ACT_OFFSETS[0] + ((m * K + k) * B + b) * OUT;
+  for (var i = 0u; i < IN; i++) {
+    var acc = 0.0;
+    for (var j = 0u; j < OUT; j++) {
+      acc = acc + ${weightAt(shape, layer, 'j', 'i')} * dz[base + j];
+    }
+    dx[(m * B + b) * IN + i] = acc;
   }
 `,
     layerConstants(layer),

@@ -23,6 +23,7 @@ export const META_F32 = 8; // invKeep, sigmaStd, lambda, priorScale, yMean, yStd
 export interface TrainShape {
   readonly layout: TrainLayout;
   readonly models: number;
+  /** Rows per step as the kernels see them: the data rows, then as many adversarial copies when adversarial. */
   readonly batch: number;
   readonly samples: number;
   readonly dropout: boolean;
@@ -32,6 +33,13 @@ export interface TrainShape {
   /** 'vi' gradient estimator (types.ts). */
   readonly estimator: 'reparameterization' | 'local' | 'flipout';
   readonly hierarchical: boolean;
+  /** Adversarial training (types.ts): rows batch/2.. of a step hold the copies of rows 0..batch/2. */
+  readonly adversarial: boolean;
+}
+
+/** Data rows of a step: the batch, or its first half when the second half holds adversarial copies. */
+export function dataRows(shape: TrainShape): number {
+  return shape.adversarial ? shape.batch / 2 : shape.batch;
 }
 
 export const u32Array = (name: string, kind: 'read' | 'read_write'): TypedBinding => ({ name, kind, type: 'array<u32>' });

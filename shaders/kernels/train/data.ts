@@ -6,13 +6,18 @@ import {
   META_U32,
   META_F32,
   type TrainShape,
+  dataRows,
   u32Array,
   f32Array,
   stepBinding,
   kernel
 } from './common.js';
 
-/** Gather: the batch rows of every model, standardised with the model's own statistics. */
+/**
+ * Gather: the batch rows of every model, standardised with the model's own statistics. With
+ * adversarial training, slots BD.. (the adversarial copies) are cleared and marked invalid until
+ * trainAdversarialKernel fills them.
+ */
 export function gatherKernel(shape: TrainShape, inputDim: number): Kernel {
   const bindings = [
     stepBinding,
@@ -38,8 +43,8 @@ export function gatherKernel(shape: TrainShape, inputDim: number): Kernel {
   let m = t / B;
   let b = t % B;
   let n_m = meta_u[m * ${META_U32}u + 1u];
-  let position = step.s * B + b;
-  let in_batch = step.s < meta_u[m * ${META_U32}u + 2u] && position < n_m;
+  let position = step.s * BD + b;
+  let in_batch = b < BD && step.s < meta_u[m * ${META_U32}u + 2u] && position < n_m;
   valid[t] = select(0.0, 1.0, in_batch);
   if (!in_batch) {
     for (var i = 0u; i < IN0; i++) {
@@ -55,7 +60,44 @@ export function gatherKernel(shape: TrainShape, inputDim: number): Kernel {
   }
   yb[t] = (data_y[row] - meta_f[m * ${META_F32}u + 4u]) / meta_f[m * ${META_F32}u + 5u];
 `,
-    `const IN0: u32 = ${inputDim}u;`,
+    `const IN0: u32 = ${inputDim}u;\nconst BD: u32 = ${dataRows(shape)}u;`,
+  );
+}
+
+/**
+ * Adversarial copies (types.ts): slot BD + b of model m gets x_b + step_m ⊙ sign(dx_b), the target
+ * and the validity of slot b. dx is the data term's gradient over the standardised inputs
+ * (trainInputGradKernel); step is adversarialEpsilon x each input's range in standardised units.
+ * One thread per (model, data slot).
+ */
+export function trainAdversarialKernel(shape: TrainShape, inputDim: number): Kernel {
+  const bindings = [
+    stepBinding,
+    f32Array('adv_step', 'read'),
+    f32Array('dx', 'read'),
+    f32Array('xb', 'read_write'),
+    f32Array('yb', 'read_write'),
+    f32Array('valid', 'read_write'),
+  ];
+  return kernel(
+    'train_adversarial',
+    shape,
+    bindings,
+    `
+  let t = flat_index(gid, groups);
+  if (t >= M * BD) {
+    return;
+  }
+  let m = t / BD;
+  let src = m * B + t % BD;
+  let dst = src + BD;
+  valid[dst] = valid[src];
+  yb[dst] = yb[src];
+  for (var i = 0u; i < IN0; i++) {
+    xb[dst * IN0 + i] = xb[src * IN0 + i] + adv_step[m * IN0 + i] * sign(dx[src * IN0 + i]);
+  }
+`,
+    `const IN0: u32 = ${inputDim}u;\nconst BD: u32 = ${dataRows(shape)}u;`,
   );
 }
 

@@ -14,9 +14,10 @@ import {
 /**
  * The loss of every model and the gradient of its step objective with respect to the network
  * outputs (written to dh of the last layer) and the noise parameters (written to grad). One thread
- * per model; it also accumulates the epoch's loss.
+ * per model; it also accumulates the epoch's loss, unless `accumulate` is false (adversarial
+ * training's first pass, which only needs the gradient over the inputs).
  */
-export function trainLossKernel(shape: TrainShape): Kernel {
+export function trainLossKernel(shape: TrainShape, accumulate = true): Kernel {
   const L = shape.layout;
   const last = L.layers[L.layers.length - 1] as TrainLayerLayout;
   const method = L.method;
@@ -179,7 +180,7 @@ ${L.layers
   let reported = loss;`;
   }
   return kernel(
-    'train_loss',
+    accumulate ? 'train_loss' : 'train_loss_input_pass',
     shape,
     bindings,
     `
@@ -197,8 +198,12 @@ ${L.layers
   }
   let n_total = meta_f[m * ${META_F32}u + 6u];
 ${body}
-  epoch_loss[2u * m] = epoch_loss[2u * m] + reported;
-  epoch_loss[2u * m + 1u] = epoch_loss[2u * m + 1u] + 1.0;
+${
+  accumulate
+    ? `  epoch_loss[2u * m] = epoch_loss[2u * m] + reported;
+  epoch_loss[2u * m + 1u] = epoch_loss[2u * m + 1u] + 1.0;`
+    : '  _ = reported;'
+}
 `,
     `
 fn kl_normal(mu: f32, s: f32, prior: f32) -> f32 {

@@ -7,7 +7,7 @@ export type { ModelSetup, TrainingSetup, ViEstimator } from './data.js';
 export { stepDraws } from './draws.js';
 export type { StepDraws } from './draws.js';
 export { INIT_LOG_SIGMA, INIT_PRELU_SLOPE, INIT_RHO, INIT_SIGMA_LOC, INIT_SIGMA_RHO, initialTheta } from '../../train/init.js';
-export { PRECISION_HYPERPRIOR, forward, locParams, minibatchObjective, objectiveConfig, viTraces } from './objective.js';
+export { PRECISION_HYPERPRIOR, adversarialMinibatch, forward, locParams, minibatchObjective, objectiveConfig, viTraces } from './objective.js';
 export type { LayerTrace, Minibatch, ObjectiveConfig, ObjectiveResult } from './objective.js';
 export {
   ADAM_BETA1,

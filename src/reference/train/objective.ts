@@ -28,6 +28,8 @@ export interface ObjectiveConfig {
   readonly sigmaPrior: GammaPrior;
   /** 'vi' estimator of the data term (default 'reparameterization'); the draws must match it (stepDraws). */
   readonly viEstimator?: ViEstimator;
+  /** Adversarial training's step per standardised input ('ensemble', 'map'; types.ts); null or absent when off. */
+  readonly adversarialStep?: Float64Array | null;
 }
 
 /**
@@ -38,8 +40,8 @@ export interface ObjectiveConfig {
 export const PRECISION_HYPERPRIOR: GammaPrior = { concentration: 1, rate: 1 };
 
 export function objectiveConfig(setup: TrainingSetup, model: ModelSetup): ObjectiveConfig {
-  const { lambda, priorScale } = model.prepared;
-  return { method: setup.method, n: model.n, priorScale, weightDecay: lambda, sigmaPrior: VI_SIGMA_PRIOR, viEstimator: setup.viEstimator };
+  const { lambda, priorScale, adversarialStep } = model.prepared;
+  return { method: setup.method, n: model.n, priorScale, weightDecay: lambda, sigmaPrior: VI_SIGMA_PRIOR, viEstimator: setup.viEstimator, adversarialStep };
 }
 
 /** Standardised rows of one step: x [rows, inputDim], y [rows]. */
@@ -145,7 +147,8 @@ export function forward(
 
 /**
  * Backpropagate d objective / d (last layer output) through the traced pass, adding into the
- * layer-local [W, b] gradients `gParams` and the PReLU slope gradients `gSlopes`.
+ * layer-local [W, b] gradients `gParams` and the PReLU slope gradients `gSlopes`; with `dInput`
+ * ([rows, inputDim]), also the gradient over the network's inputs.
  */
 function backward(
   layout: TrainLayout,
@@ -157,6 +160,7 @@ function backward(
   dOut: Float64Array,
   gParams: readonly Float64Array[],
   gSlopes: readonly Float64Array[],
+  dInput?: Float64Array,
 ): void {
   let d = dOut;
   for (let l = layout.layers.length - 1; l >= 0; l--) {
@@ -168,7 +172,7 @@ function backward(
     const slope = slopes[l];
     if (!layer || !trace || !p || !g || !gs || !slope) throw new RangeError(`layer ${l} is missing from the pass`);
     const { inputs, units, activation } = layer;
-    const dIn = l > 0 ? new Float64Array(rows * inputs) : null;
+    const dIn = l > 0 ? new Float64Array(rows * inputs) : (dInput ?? null);
     const biasAt = units * inputs;
     for (let b = 0; b < rows; b++) {
       for (let j = 0; j < units; j++) {
@@ -189,7 +193,8 @@ function backward(
     if (!dIn) break;
     // The layer's input was mask * (previous output): the mask scales the gradient too.
     const mask = masks[l] ?? null;
-    d = mask ? dIn.map((v, i) => v * (mask[i] ?? 0)) : dIn;
+    if (mask) dIn.forEach((v, i) => (dIn[i] = v * (mask[i] ?? 0)));
+    d = dIn;
   }
 }
 
@@ -620,6 +625,36 @@ function viObjective(
   return loss + gaussianKl(layout, cfg.priorScale, theta, grad);
 }
 
+/**
+ * Adversarial training (types.ts): the minibatch followed by its fast-gradient-sign copies
+ * x' = x + step ⊙ sign(d data term / d x) at θ, the targets repeated.
+ */
+export function adversarialMinibatch(
+  layout: TrainLayout,
+  cfg: ObjectiveConfig,
+  theta: Float64Array,
+  batch: Minibatch,
+  masks: readonly (Float64Array | null)[],
+  step: Float64Array,
+): Minibatch {
+  const { params, slopes } = locParams(layout, theta);
+  const traces = forward(layout, params, slopes, batch.x, batch.rows, masks);
+  const out = traces[traces.length - 1]?.out ?? new Float64Array(0);
+  const dOut = new Float64Array(out.length);
+  pointDataTerm(layout, cfg.method, theta, out, batch, dOut, new Float64Array(layout.size));
+  const dx = new Float64Array(batch.x.length);
+  const scratch = layout.layers.map((layer) => new Float64Array(layer.units));
+  backward(layout, params, slopes, traces, masks, batch.rows, dOut, zerosLike(params), scratch, dx);
+  const x = new Float64Array(2 * batch.x.length);
+  x.set(batch.x);
+  const dim = step.length;
+  for (let e = 0; e < batch.x.length; e++) x[batch.x.length + e] = (batch.x[e] ?? NaN) + (step[e % dim] ?? NaN) * Math.sign(dx[e] ?? NaN);
+  const y = new Float64Array(2 * batch.rows);
+  y.set(batch.y);
+  y.set(batch.y, batch.rows);
+  return { rows: 2 * batch.rows, x, y };
+}
+
 /** The minibatch objective of one model at θ with the step's draws, and its gradient over θ. */
 export function minibatchObjective(
   layout: TrainLayout,
@@ -637,12 +672,13 @@ export function minibatchObjective(
   if (cfg.method === 'vi') {
     loss = viObjective(layout, cfg, theta, batch, draws, locs, slopes, gSlopes, grad);
   } else {
-    const traces = forward(layout, locs, slopes, batch.x, batch.rows, draws.masks);
+    const rows = cfg.adversarialStep ? adversarialMinibatch(layout, cfg, theta, batch, draws.masks, cfg.adversarialStep) : batch;
+    const traces = forward(layout, locs, slopes, rows.x, rows.rows, draws.masks);
     const out = traces[traces.length - 1]?.out ?? new Float64Array(0);
     const dOut = new Float64Array(out.length);
-    loss = pointDataTerm(layout, cfg.method, theta, out, batch, dOut, grad);
+    loss = pointDataTerm(layout, cfg.method, theta, out, rows, dOut, grad);
     const gParams = zerosLike(locs);
-    backward(layout, locs, slopes, traces, draws.masks, batch.rows, dOut, gParams, gSlopes);
+    backward(layout, locs, slopes, traces, draws.masks, rows.rows, dOut, gParams, gSlopes);
     scatterLoc(layout, gParams, grad);
     loss += pointPriorTerm(layout, cfg, theta, grad);
   }
