@@ -70,6 +70,8 @@ describe('train: user mistakes exit 2 with one line, before the GPU', () => {
     ['bad lr', () => [...base(), '--lr=-1'], /--lr must be a positive number/],
     ['dropout out of range', () => [...base(), '--dropout', '1'], /--dropout must be a number in \[0, 1\)/],
     ['option of another method', () => [...base(), '--members', '3'], /--members does not apply to --method mc-dropout/],
+    ['adversarial training for mc-dropout', () => [...base(), '--adversarial-epsilon', '0.01'], /--adversarial-epsilon does not apply to --method mc-dropout/],
+    ['adversarial epsilon 0', () => [...base(), '--method', 'ensemble', '--adversarial-epsilon', '0'], /--adversarial-epsilon must be a positive number, got '0'/],
     ['output folder missing', () => [...base(), '--out', file('no/such/dir/m.safetensors')], /--out .*cannot write into .*no such file/],
     ['unknown flag', () => [...base(), '--bogus'], /unknown option '--bogus'/],
   ];
@@ -114,6 +116,18 @@ describe.skipIf(!gpu)('train on the GPU (60 rows, a few epochs)', () => {
     const p = await engine.predict([[0, 0, 1]], { samples: 200 });
     engine.dispose();
     expect(Number.isFinite(p.mean[0])).toBe(true);
+  });
+
+  it('map with --adversarial-epsilon: said in the first line, and the model differs from the one trained without it', async () => {
+    const argv = (out: string) => ['train', '--data', file('data.csv'), '--target', 'y', '--method', 'map', '--hidden', '8', '--epochs', '4', '--batch-size', '16', '--out', out];
+    const r = await cli([...argv(file('map-adv.safetensors')), '--adversarial-epsilon', '0.01'], withGpu());
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout.split('\n')[0]).toContain(', adversarial epsilon 0.01;');
+    const plain = await cli(argv(file('map-plain.safetensors')), withGpu());
+    expect(plain.code).toBe(0);
+    expect(plain.stdout).not.toContain('adversarial');
+    expect(readFileSync(file('map-adv.safetensors')).equals(readFileSync(file('map-plain.safetensors')))).toBe(false);
   });
 
   it('ensemble: one file holding the members; on a terminal, a redrawn bar; predict and info read it as the mixture', async () => {

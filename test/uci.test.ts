@@ -187,6 +187,11 @@ describe('protocol pieces', () => {
     expect(methodPlan(d0, 'ensemble', { ensembleDensity: 'mixture' }).ensembleDensity).toBe('mixture');
     expect(methodPlan(d0, 'vi').ensembleDensity).toBeUndefined();
     expect(() => methodPlan(d0, 'mc-dropout', { ensembleDensity: 'mixture' })).toThrow(/applies to method 'ensemble', not 'mc-dropout'/);
+    // Adversarial training: off by default, for ensembles only.
+    expect(methodPlan(d0, 'ensemble').adversarialEpsilon).toBeUndefined();
+    expect(methodPlan(d0, 'ensemble', { adversarialEpsilon: 0.01 }).adversarialEpsilon).toBe(0.01);
+    expect(() => methodPlan(d0, 'vi', { adversarialEpsilon: 0.01 })).toThrow(/adversarial training applies to method 'ensemble', not 'vi'/);
+    expect(() => methodPlan(d0, 'ensemble', { adversarialEpsilon: -1 })).toThrow(/adversarial epsilon must be a positive number/);
   });
 
   it('models per train() call follow the buffer limits; chunks are near-equal', () => {
@@ -249,6 +254,8 @@ describe('the runner: user mistakes exit 2 with one line', () => {
     ['unknown schedule', () => ['--data-dir', good, '--method', 'vi', '--schedule', 'step'], /--schedule must be constant or cosine, got 'step'/],
     ['unknown ensemble density', () => ['--data-dir', good, '--method', 'ensemble', '--ensemble-density', 'median'], /unknown ensemble density 'median'; use one of mixture, moment-matched/],
     ['ensemble density for another method', () => ['--data-dir', good, '--method', 'vi', '--ensemble-density', 'mixture'], /applies to method 'ensemble', not 'vi'/],
+    ['bad adversarial epsilon', () => ['--data-dir', good, '--method', 'ensemble', '--adversarial-epsilon', '0'], /--adversarial-epsilon must be a positive number, got '0'/],
+    ['adversarial training for another method', () => ['--data-dir', good, '--method', 'mc-dropout', '--adversarial-epsilon', '0.01'], /adversarial training applies to method 'ensemble', not 'mc-dropout'/],
     ['unknown option', () => ['--data-dir', good, '--method', 'vi', '--bogus'], /Unknown option '--bogus'/],
     ['bad folder', () => ['--data-dir', join(root, 'nope'), '--method', 'vi'], /data\.txt missing/],
   ];
@@ -392,11 +399,18 @@ describe.skipIf(!gpu)('the protocol on the GPU (tiny: 2 splits, small grids, few
     // the log-likelihoods change.
     const mixture = await runUciProtocol(gpu!, d, { method: 'ensemble', members: 2, epochs: 6, ensembleDensity: 'mixture' });
     expect(mixture.settings.ensembleDensity).toBe('mixture');
+    expect(mixture.settings.adversarialEpsilon).toBeUndefined();
     for (const [k, s] of mixture.splits.entries()) {
       const other = ens.splits[k]!.validation;
       expect(s.validation.map((v) => v.rmse)).toEqual(other.map((v) => v.rmse));
       s.validation.forEach((v, i) => expect(v.ll).not.toBe(other[i]!.ll));
     }
+    // Adversarial training reaches train(): same seeds, other members.
+    const small = { method: 'ensemble', members: 2, epochs: 4, splits: 1 } as const;
+    const adversarial = await runUciProtocol(gpu!, d, { ...small, adversarialEpsilon: 0.05 });
+    const plain = await runUciProtocol(gpu!, d, small);
+    expect(adversarial.settings.adversarialEpsilon).toBe(0.05);
+    expect(adversarial.splits[0]!.validation.map((v) => v.rmse)).not.toEqual(plain.splits[0]!.validation.map((v) => v.rmse));
     const fixed = await runUciProtocol(gpu!, d, { method: 'ensemble', members: 2, epochs: 3, lr: 5e-3, splits: 1, maxModelsPerCall: 1 });
     expect(fixed.settings.lr).toBe(5e-3);
     // 2 points x 2 members, one model per call, each call at its point's epochs.

@@ -65,6 +65,8 @@ Options:
   --ensemble-density <d>     ensemble: log-likelihood of the 'mixture' of the members or of its
                              'moment-matched' normal (the paper's), on validation and test
                              (default moment-matched)
+  --adversarial-epsilon <e>  ensemble: adversarial training (fast gradient sign) at e times each
+                             input's range (the paper's 0.01); default off
   --seed <K>                 base seed (default 0)
   --max-models-per-call <M>  cap on models per train() call (default: the device's limit)
   --json                     print the summary as JSON on stdout:
@@ -91,6 +93,7 @@ const OPTIONS = {
   members: { type: 'string' },
   'prior-scales': { type: 'string' },
   'ensemble-density': { type: 'string' },
+  'adversarial-epsilon': { type: 'string' },
   seed: { type: 'string' },
   'max-models-per-call': { type: 'string' },
   json: { type: 'boolean' },
@@ -206,6 +209,7 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
     ...defined('members', integer(str('members'), 'members', 1)),
     ...defined('priorScales', priorScales),
     ...defined('ensembleDensity', ensembleDensityText === undefined ? undefined : parseEnsembleDensity(ensembleDensityText)),
+    ...defined('adversarialEpsilon', positive(str('adversarial-epsilon'), 'adversarial-epsilon')),
     ...defined('seed', integer(str('seed'), 'seed', 0)),
     ...defined('maxModelsPerCall', integer(str('max-models-per-call'), 'max-models-per-call', 1)),
     onProgress: progressPrinter(io),

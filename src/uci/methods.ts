@@ -70,6 +70,8 @@ export interface MethodChoices {
   readonly priorScales?: readonly number[];
   /** 'ensemble': how the log-likelihood is taken, on validation and test (default ENSEMBLE_DENSITY). */
   readonly ensembleDensity?: EnsembleDensity;
+  /** 'ensemble': adversarial training at this fraction of each input's range (TrainOptions.adversarialEpsilon); default off. */
+  readonly adversarialEpsilon?: number;
 }
 
 export interface UciMethodPlan {
@@ -88,6 +90,8 @@ export interface UciMethodPlan {
   readonly samplesPerStep: number;
   /** 'ensemble': how the log-likelihood is taken; absent for the other methods. */
   readonly ensembleDensity?: EnsembleDensity;
+  /** 'ensemble': adversarial training's epsilon; absent when off. */
+  readonly adversarialEpsilon?: number;
   /** The ModelHyper (without rows) of one member of one grid point. */
   hyper(point: HyperPoint, member: number): ModelHyper;
   /** Scores one candidate (its members' models) on held-out rows with `samples` draws. */
@@ -157,6 +161,11 @@ function basePlan(dataset: UciDataset, method: UciMethod, choices: MethodChoices
   if (choices.ensembleDensity !== undefined && method !== 'ensemble') {
     throw new InvalidInputError(`an ensemble density applies to method 'ensemble', not '${method}'`);
   }
+  const epsilon = choices.adversarialEpsilon;
+  if (epsilon !== undefined) {
+    if (method !== 'ensemble') throw new InvalidInputError(`adversarial training applies to method 'ensemble', not '${method}'`);
+    if (!(epsilon > 0) || !Number.isFinite(epsilon)) throw new InvalidInputError(`adversarial epsilon must be a positive number, got ${String(epsilon)}`);
+  }
   const baseEpochs = 10 * dataset.nEpochs;
   const sampled = (ctx: GpuContext, models: readonly Model[], rows: HeldOutRows, samples: number, seed: number) =>
     scoreSampled(ctx, only(models), rows, samples, seed);
@@ -218,6 +227,7 @@ function basePlan(dataset: UciDataset, method: UciMethod, choices: MethodChoices
         batchSize: 128,
         samplesPerStep: 1,
         ensembleDensity: density,
+        ...(epsilon === undefined ? {} : { adversarialEpsilon: epsilon }),
         // Members differ through their model index (own initialisation and minibatch order).
         hyper: () => ({}),
         score: (ctx, models, rows) => scoreEnsemble(ctx, models, rows, density),

@@ -95,6 +95,8 @@ export interface UciSettings {
   readonly members: number;
   /** 'ensemble': how the log-likelihood was taken (absent in files written before the option: 'mixture'). */
   readonly ensembleDensity?: EnsembleDensity;
+  /** 'ensemble': adversarial training's epsilon (absent: off). */
+  readonly adversarialEpsilon?: number;
   readonly splits: number;
   readonly seed: number;
 }
@@ -145,7 +147,9 @@ export async function runUciProtocol(ctx: GpuContext, dataset: UciDataset, optio
   const batchSize = positiveInteger(options.batchSize, plan.batchSize, 'batch size');
   const seed = options.seed ?? 0;
   const arch: ArchitectureSpec = { inputDim: dataset.inputDim, hidden: [dataset.nHidden], activation: 'relu' };
-  const deviceMax = maxModelsPerCall(ctx.limits, { arch, method: plan.trainMethod, batch: batchSize, samplesPerStep: plan.samplesPerStep });
+  // Adversarial training doubles the rows each step's kernels hold.
+  const kernelBatch = plan.adversarialEpsilon === undefined ? batchSize : 2 * batchSize;
+  const deviceMax = maxModelsPerCall(ctx.limits, { arch, method: plan.trainMethod, batch: kernelBatch, samplesPerStep: plan.samplesPerStep });
   const perCall = Math.min(deviceMax, positiveInteger(options.maxModelsPerCall, deviceMax, 'max models per call'));
   const calls: TrainCallRecord[] = [];
   let trainMs = 0;
@@ -173,6 +177,7 @@ export async function runUciProtocol(ctx: GpuContext, dataset: UciDataset, optio
         lr: plan.lr,
         schedule: plan.schedule,
         samplesPerStep: plan.samplesPerStep,
+        ...(plan.adversarialEpsilon === undefined ? {} : { adversarialEpsilon: plan.adversarialEpsilon }),
         seed: seed + (phase === 'search' ? 0 : 1_000_003) + c * 7919,
         models: chunk.indices.map((i) => (jobs[i] as Job).hyper),
         onProgress: (p) => report(p.epoch),
@@ -267,6 +272,7 @@ export async function runUciProtocol(ctx: GpuContext, dataset: UciDataset, optio
       grid,
       members: plan.members,
       ...(plan.ensembleDensity === undefined ? {} : { ensembleDensity: plan.ensembleDensity }),
+      ...(plan.adversarialEpsilon === undefined ? {} : { adversarialEpsilon: plan.adversarialEpsilon }),
       splits: splitIds.length,
       seed,
     },

@@ -51,6 +51,9 @@ Options:
                         i.e. noise std 0.1 x the target's std)
   --prior-scale <s>     vi, map: prior std of every weight (default 1)
   --members <M>         ensemble: number of members (default 5)
+  --adversarial-epsilon <e>
+                        ensemble, map: adversarial training (fast gradient sign) at e times
+                        each input's range (Lakshminarayanan et al. use 0.01); default off
   --seed <K>            RNG seed of initialisation, shuffling and noise (default 0)
   -h, --help            show this help
 `;
@@ -72,6 +75,7 @@ const GRAMMAR = {
     tau: { type: 'string' },
     'prior-scale': { type: 'string' },
     members: { type: 'string' },
+    'adversarial-epsilon': { type: 'string' },
     seed: { type: 'string' },
   },
 } as const;
@@ -216,6 +220,8 @@ export const trainCommand: Command = {
     const priorScale = priorText === undefined ? 1 : parseNumber(priorText, 'prior-scale', (v) => v > 0, 'a positive number');
     const membersText = opt('members');
     const members = membersText === undefined ? 5 : parseIntegerOption(membersText, 'members', 1, MAX_COUNT);
+    const epsilonText = opt('adversarial-epsilon');
+    const epsilon = epsilonText === undefined ? undefined : parseNumber(epsilonText, 'adversarial-epsilon', (v) => v > 0, 'a positive number');
     const seedText = opt('seed');
     const seed = seedText === undefined ? 0 : parseIntegerOption(seedText, 'seed', 0, Number.MAX_SAFE_INTEGER);
     for (const [name, given, applies] of [
@@ -223,6 +229,7 @@ export const trainCommand: Command = {
       ['tau', tauText, method === 'mc-dropout'],
       ['prior-scale', priorText, method === 'vi' || method === 'map'],
       ['members', membersText, method === 'ensemble'],
+      ['adversarial-epsilon', epsilonText, method === 'ensemble' || method === 'map'],
     ] as const) {
       if (given !== undefined && !applies) throw new UsageError(`--${name} does not apply to --method ${method}`);
     }
@@ -243,14 +250,24 @@ export const trainCommand: Command = {
     const hyper: ModelHyper = method === 'mc-dropout' ? { dropout, tau } : { priorScale };
     // Members differ through their model index: each draws its own initialisation and minibatch order.
     const models = Array.from({ length: count }, (): ModelHyper => hyper);
-    const options: TrainOptions = { method, epochs, batchSize, lr, seed, models, onProgress: progressReporter(io, count) };
+    const options: TrainOptions = {
+      method,
+      epochs,
+      batchSize,
+      lr,
+      seed,
+      models,
+      ...(epsilon === undefined ? {} : { adversarialEpsilon: epsilon }),
+      onProgress: progressReporter(io, count),
+    };
 
     await withContext(io, async (ctx) => {
       const shape = `${inputs}-${hidden.join('-')}-${method === 'ensemble' ? 2 : 1} ${activation}`;
       io.stdout(
         `training ${method}${count > 1 ? ` (${count} members)` : ''}, ${shape}, on ${table.rows} rows of ${basename(dataPath)} ` +
           `(target '${targetName}'), ${epochs} epochs, batch ${Math.min(batchSize, table.rows)}, Adam lr ${lr}` +
-          `${method === 'mc-dropout' ? `, dropout ${dropout}, tau ${Number(tau.toPrecision(6))}` : ''}; adapter ${describeAdapter(ctx)}\n`,
+          `${method === 'mc-dropout' ? `, dropout ${dropout}, tau ${Number(tau.toPrecision(6))}` : ''}` +
+          `${epsilon === undefined ? '' : `, adversarial epsilon ${epsilon}`}; adapter ${describeAdapter(ctx)}\n`,
       );
       const result = await train(ctx, arch, { x, y }, options);
       const final = result.history.at(-1);
