@@ -181,10 +181,10 @@ describe('protocol pieces', () => {
     expect(() => methodPlan(d0, 'vi', { learningRates: [] })).toThrow(/learning rates must be positive/);
   });
 
-  it("the ensemble's density: the moment-matched normal by default, the mixture on request, for ensembles only", async () => {
+  it("the ensemble's density: the mixture by default, the moment-matched normal on request, for ensembles only", async () => {
     const d0 = await loadUciDataset(good);
-    expect(methodPlan(d0, 'ensemble').ensembleDensity).toBe('moment-matched');
-    expect(methodPlan(d0, 'ensemble', { ensembleDensity: 'mixture' }).ensembleDensity).toBe('mixture');
+    expect(methodPlan(d0, 'ensemble').ensembleDensity).toBe('mixture');
+    expect(methodPlan(d0, 'ensemble', { ensembleDensity: 'moment-matched' }).ensembleDensity).toBe('moment-matched');
     expect(methodPlan(d0, 'vi').ensembleDensity).toBeUndefined();
     expect(() => methodPlan(d0, 'mc-dropout', { ensembleDensity: 'mixture' })).toThrow(/applies to method 'ensemble', not 'mc-dropout'/);
     // Adversarial training: off by default, for ensembles only.
@@ -394,13 +394,13 @@ describe.skipIf(!gpu)('the protocol on the GPU (tiny: 2 splits, small grids, few
       expect(finals.some((c) => c.epochs === s.chosen.epochs)).toBe(true);
       expect(Number.isFinite(s.ll)).toBe(true);
     }
-    expect(ens.settings).toMatchObject({ lr: 1e-2, schedule: 'constant', members: 2, ensembleDensity: 'moment-matched' });
-    // The same seeds train the same members; scored as the mixture, the validation RMSEs stay and
-    // the log-likelihoods change.
-    const mixture = await runUciProtocol(gpu!, d, { method: 'ensemble', members: 2, epochs: 6, ensembleDensity: 'mixture' });
-    expect(mixture.settings.ensembleDensity).toBe('mixture');
-    expect(mixture.settings.adversarialEpsilon).toBeUndefined();
-    for (const [k, s] of mixture.splits.entries()) {
+    expect(ens.settings).toMatchObject({ lr: 1e-2, schedule: 'constant', members: 2, ensembleDensity: 'mixture' });
+    expect(ens.settings.adversarialEpsilon).toBeUndefined();
+    // The same seeds train the same members; scored as the moment-matched normal, the validation
+    // RMSEs stay and the log-likelihoods change.
+    const matched = await runUciProtocol(gpu!, d, { method: 'ensemble', members: 2, epochs: 6, ensembleDensity: 'moment-matched' });
+    expect(matched.settings.ensembleDensity).toBe('moment-matched');
+    for (const [k, s] of matched.splits.entries()) {
       const other = ens.splits[k]!.validation;
       expect(s.validation.map((v) => v.rmse)).toEqual(other.map((v) => v.rmse));
       s.validation.forEach((v, i) => expect(v.ll).not.toBe(other[i]!.ll));

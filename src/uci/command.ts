@@ -39,9 +39,8 @@ Methods (network: one hidden layer of n_hidden ReLU units; 10 x n_epochs epochs;
                grid: prior scales s in {0.1, 0.3, 1} searched on validation (--prior-scales
                sets them; one value: no search); Adam lr 1e-2; T = 10000 samples
   ensemble     5 members with mean and variance heads (Gaussian NLL), Adam lr 1e-2; grid: epochs
-               n_epochs and 10 x n_epochs (early stopping), each scored as the 5-member ensemble,
-               then 5 members for the chosen epochs; log-likelihood of the normal with the
-               mixture's mean and variance, as the paper scores it (--ensemble-density)
+               n_epochs and 10 x n_epochs (early stopping), each scored as the 5-member mixture,
+               then 5 members for the chosen epochs; predicted as the mixture of the members
 All (split, grid point, member) models of a phase train together, in as few train() calls as
 the device's buffer limits allow.
 
@@ -64,7 +63,7 @@ Options:
   --prior-scales <a,b,...>   vi: prior scales to search (default 0.1,0.3,1)
   --ensemble-density <d>     ensemble: log-likelihood of the 'mixture' of the members or of its
                              'moment-matched' normal (the paper's), on validation and test
-                             (default moment-matched)
+                             (default mixture)
   --adversarial-epsilon <e>  ensemble: adversarial training (fast gradient sign) at e times each
                              input's range (the paper's 0.01); default off
   --seed <K>                 base seed (default 0)
