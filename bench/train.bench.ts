@@ -13,6 +13,8 @@
  *
  * Options: --models M (240), --epochs E (3), --repeats R (3), --methods a,b (mc-dropout),
  * --strategies a,b (all: simple, tiled-4x4x4 (the default), tiled-8x4x8, tiled-4x8x4, tiled-8x8x8),
+ * --adversarial-epsilon e (methods 'ensemble' and 'map': every strategy also runs with adversarial
+ * training at e, in the same round robin, and its time is printed against the plain run's),
  * --json <file>.
  */
 import { writeFile } from 'node:fs/promises';
@@ -31,7 +33,9 @@ const MODEL_ROWS = 364;
 
 interface Strategy {
   readonly name: string;
-  readonly options: Pick<TrainOptions, 'kernelStrategy' | 'tile'>;
+  readonly options: Pick<TrainOptions, 'kernelStrategy' | 'tile' | 'adversarialEpsilon'>;
+  /** For an adversarial twin: the strategy it is compared with. */
+  readonly plain?: Strategy;
 }
 
 const STRATEGIES: readonly Strategy[] = [
@@ -49,6 +53,8 @@ interface Measurement {
   readonly medianMs: number;
   readonly modelEpochsPerSecond: number;
   readonly relativeToSimple: number | null;
+  /** An adversarial twin's median over its plain strategy's. */
+  readonly relativeToPlain: number | null;
 }
 
 function benchData(seed: number): { x: number[][]; y: number[] } {
@@ -102,6 +108,7 @@ async function main(): Promise<void> {
       repeats: { type: 'string', default: '3' },
       methods: { type: 'string', default: 'mc-dropout' },
       strategies: { type: 'string', default: STRATEGIES.map((s) => s.name).join(',') },
+      'adversarial-epsilon': { type: 'string' },
       json: { type: 'string' },
     },
   });
@@ -112,7 +119,14 @@ async function main(): Promise<void> {
   const wanted = values.strategies.split(',');
   const unknown = wanted.filter((w) => !STRATEGIES.some((s) => s.name === w));
   if (unknown.length > 0) throw new Error(`unknown strategies ${unknown.join(', ')}; known: ${STRATEGIES.map((s) => s.name).join(', ')}`);
-  const strategies = STRATEGIES.filter((s) => wanted.includes(s.name));
+  const plainStrategies = STRATEGIES.filter((s) => wanted.includes(s.name));
+  const epsilonText = values['adversarial-epsilon'];
+  const epsilon = epsilonText === undefined ? undefined : Number(epsilonText);
+  if (epsilon !== undefined && !(epsilon > 0)) throw new Error(`--adversarial-epsilon must be a positive number, got '${epsilonText}'`);
+  if (epsilon !== undefined && methods.some((m) => m !== 'ensemble' && m !== 'map')) throw new Error("--adversarial-epsilon needs --methods from 'ensemble', 'map'");
+  const strategies = plainStrategies.flatMap((s): Strategy[] =>
+    epsilon === undefined ? [s] : [s, { name: `${s.name}+adv`, options: { ...s.options, adversarialEpsilon: epsilon }, plain: s }],
+  );
   const ctx = await createNodeContext();
   try {
     console.log(adapterLine(ctx.adapter));
@@ -131,12 +145,14 @@ async function main(): Promise<void> {
           timesMs: times.get(strategy) ?? [],
           medianMs,
           modelEpochsPerSecond: (models * epochs) / (medianMs / 1000),
-          relativeToSimple: simpleMs === null ? null : medianMs / simpleMs,
+          relativeToSimple: simpleMs === null || strategy.plain ? null : medianMs / simpleMs,
+          relativeToPlain: strategy.plain ? medianMs / (medians.get(strategy.plain) ?? NaN) : null,
         };
         results.push(row);
         console.log(
-          `${method.padEnd(10)} ${strategy.name.padEnd(12)} median ${(medianMs / 1000).toFixed(2)} s  ${row.modelEpochsPerSecond.toFixed(1)} model-epochs/s` +
-            (row.relativeToSimple === null ? '' : `  x${row.relativeToSimple.toFixed(2)} of simple`),
+          `${method.padEnd(10)} ${strategy.name.padEnd(16)} median ${(medianMs / 1000).toFixed(2)} s  ${row.modelEpochsPerSecond.toFixed(1)} model-epochs/s` +
+            (row.relativeToSimple === null ? '' : `  x${row.relativeToSimple.toFixed(2)} of simple`) +
+            (row.relativeToPlain === null ? '' : `  x${row.relativeToPlain.toFixed(2)} of ${strategy.plain?.name ?? ''} without`),
         );
       }
     }
