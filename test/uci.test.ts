@@ -12,7 +12,7 @@ import type { CliIo } from '../src/cli/io.js';
 import { chunkByEpochs, chunkEvenly, maxModelsPerCall } from '../src/uci/batching.js';
 import { runUciCli } from '../src/uci/command.js';
 import { loadUciDataset } from '../src/uci/dataset.js';
-import { MC_DROPOUT_LEARNING_RATES, methodPlan } from '../src/uci/methods.js';
+import { MC_DROPOUT_LR, methodPlan } from '../src/uci/methods.js';
 import { runUciProtocol } from '../src/uci/protocol.js';
 import { parseMeanSe, publishedFor } from '../src/uci/published.js';
 import { validationSplit } from '../src/uci/splits.js';
@@ -146,27 +146,15 @@ describe('protocol pieces', () => {
     expect(validationSplit([5, 6])).toEqual({ fit: [5], validation: [6] });
   });
 
-  it('the MC-dropout grid is dropout_rates x tau_values x the Adam rates, 10 x n_epochs epochs', async () => {
+  it('the MC-dropout grid is dropout_rates x tau_values, 10 x n_epochs epochs', async () => {
     const d0 = await loadUciDataset(good);
     const plan = methodPlan(d0, 'mc-dropout');
-    expect(MC_DROPOUT_LEARNING_RATES).toEqual([3e-2, 1e-1]);
     expect(plan.grid).toEqual([
-      { dropout: 0.01, tau: 4, lr: 3e-2 },
-      { dropout: 0.01, tau: 4, lr: 1e-1 },
-      { dropout: 0.05, tau: 4, lr: 3e-2 },
-      { dropout: 0.05, tau: 4, lr: 1e-1 },
-    ]);
-    expect(plan.hyper(plan.grid[1]!, 0)).toEqual({ dropout: 0.01, tau: 4, lr: 1e-1 });
-    expect(plan).toMatchObject({ baseEpochs: 10, batchSize: 128, schedule: 'cosine', members: 1 });
-    // One rate given: no rate search.
-    const single = methodPlan(d0, 'mc-dropout', { lr: 1e-3, schedule: 'constant' });
-    expect(single).toMatchObject({ lr: 1e-3, schedule: 'constant' });
-    expect(single.grid).toEqual([
       { dropout: 0.01, tau: 4 },
       { dropout: 0.05, tau: 4 },
     ]);
-    // The other methods search no rate unless asked.
-    expect(methodPlan(d0, 'vi').grid.every((p) => p.lr === undefined)).toBe(true);
+    expect(plan).toMatchObject({ baseEpochs: 10, batchSize: 128, lr: MC_DROPOUT_LR, schedule: 'cosine', members: 1 });
+    expect(methodPlan(d0, 'mc-dropout', { lr: 1e-3, schedule: 'constant' })).toMatchObject({ lr: 1e-3, schedule: 'constant' });
     expect(methodPlan(d0, 'ensemble')).toMatchObject({ schedule: 'constant', members: 5, searchMembers: 5 });
     // A learning-rate grid crosses the method's grid; each model trains at its point's rate.
     const crossed = methodPlan(d0, 'mc-dropout', { learningRates: [1e-2, 3e-2] });
@@ -326,7 +314,7 @@ describe('the cross-run table (--table)', () => {
   });
 });
 
-describe.skipIf(!gpu)('the protocol on the GPU (tiny: 2 splits, small grids, few epochs)', () => {
+describe.skipIf(!gpu)('the protocol on the GPU (tiny: 2 splits, 2-point grid, 5 epochs)', () => {
   const context = () => Promise.resolve(gpu!);
 
   it('mc-dropout through the runner: JSON on stdout, files, the grid searched per split', async () => {
@@ -336,7 +324,7 @@ describe.skipIf(!gpu)('the protocol on the GPU (tiny: 2 splits, small grids, few
     const j = JSON.parse(r.stdout) as {
       rmse: { mean: number; se: number };
       ll: { mean: number; se: number };
-      splits: { split: number; rmse: number; ll: number; chosen: { dropout: number; tau: number; lr: number }; validation: unknown[]; trainRows: number; testRows: number }[];
+      splits: { split: number; rmse: number; ll: number; chosen: { dropout: number; tau: number }; validation: unknown[]; trainRows: number; testRows: number }[];
       settings: { epochs: number; samples: number; grid: unknown[] };
       timing: { trainCalls: { phase: string; models: number }[] };
       published: { column: string }[];
@@ -349,24 +337,20 @@ describe.skipIf(!gpu)('the protocol on the GPU (tiny: 2 splits, small grids, few
     expect(j.splits.map((s) => s.split)).toEqual([0, 1]);
     for (const s of j.splits) {
       expect(s).toMatchObject({ trainRows: 48, testRows: 12 });
-      expect(s.validation).toHaveLength(4);
+      expect(s.validation).toHaveLength(2);
       expect([0.01, 0.05]).toContain(s.chosen.dropout);
-      expect(MC_DROPOUT_LEARNING_RATES).toContain(s.chosen.lr);
       expect(Number.isFinite(s.rmse) && Number.isFinite(s.ll)).toBe(true);
     }
     expect(j.rmse.mean).toBeCloseTo((j.splits[0]!.rmse + j.splits[1]!.rmse) / 2, 10);
-    expect(j.settings).toMatchObject({ epochs: 5, samples: 64, schedule: 'cosine' });
-    expect(j.settings.grid).toHaveLength(4);
-    // 2 splits x 4 points = 8 search models under a cap of 3 per call: 3 near-equal calls; then
-    // 2 final models in one call.
+    expect(j.settings).toMatchObject({ epochs: 5, samples: 64, lr: MC_DROPOUT_LR, schedule: 'cosine' });
+    // 4 search models under a cap of 3 per call: 2 calls of 2; then 2 final models in one call.
     expect(j.timing.trainCalls.map((c) => [c.phase, c.models])).toEqual([
-      ['search', 3],
-      ['search', 3],
+      ['search', 2],
       ['search', 2],
       ['final', 2],
     ]);
     expect(j.published.map((c) => c.column)).toEqual(['VI', 'MC dropout']);
-    expect(r.stderr).toMatch(/search: training 3 models together \(call 1\/3\)/);
+    expect(r.stderr).toMatch(/search: training 2 models together \(call 1\/2\)/);
     const files = ['toy-small-mc-dropout.json', 'toy-small-mc-dropout.md'].map((f) => join(outDir, f));
     for (const f of files) expect(existsSync(f)).toBe(true);
     expect(JSON.parse(readFileSync(files[0]!, 'utf8'))).toMatchObject({ rmse: j.rmse, ll: j.ll });
