@@ -12,7 +12,7 @@ import type { CliIo } from '../src/cli/io.js';
 import { chunkByEpochs, chunkEvenly, maxModelsPerCall } from '../src/uci/batching.js';
 import { runUciCli } from '../src/uci/command.js';
 import { loadUciDataset } from '../src/uci/dataset.js';
-import { MC_DROPOUT_LR, methodPlan } from '../src/uci/methods.js';
+import { ENSEMBLE_ADVERSARIAL_EPSILON, MC_DROPOUT_LR, methodPlan } from '../src/uci/methods.js';
 import { runUciProtocol } from '../src/uci/protocol.js';
 import { parseMeanSe, publishedFor } from '../src/uci/published.js';
 import { validationSplit } from '../src/uci/splits.js';
@@ -175,11 +175,12 @@ describe('protocol pieces', () => {
     expect(methodPlan(d0, 'ensemble', { ensembleDensity: 'moment-matched' }).ensembleDensity).toBe('moment-matched');
     expect(methodPlan(d0, 'vi').ensembleDensity).toBeUndefined();
     expect(() => methodPlan(d0, 'mc-dropout', { ensembleDensity: 'mixture' })).toThrow(/applies to method 'ensemble', not 'mc-dropout'/);
-    // Adversarial training: off by default, for ensembles only.
-    expect(methodPlan(d0, 'ensemble').adversarialEpsilon).toBeUndefined();
-    expect(methodPlan(d0, 'ensemble', { adversarialEpsilon: 0.01 }).adversarialEpsilon).toBe(0.01);
+    // Adversarial training: for ensembles only; 0 turns it off.
+    expect(methodPlan(d0, 'ensemble').adversarialEpsilon).toBe(ENSEMBLE_ADVERSARIAL_EPSILON > 0 ? ENSEMBLE_ADVERSARIAL_EPSILON : undefined);
+    expect(methodPlan(d0, 'ensemble', { adversarialEpsilon: 0.05 }).adversarialEpsilon).toBe(0.05);
+    expect(methodPlan(d0, 'ensemble', { adversarialEpsilon: 0 }).adversarialEpsilon).toBeUndefined();
     expect(() => methodPlan(d0, 'vi', { adversarialEpsilon: 0.01 })).toThrow(/adversarial training applies to method 'ensemble', not 'vi'/);
-    expect(() => methodPlan(d0, 'ensemble', { adversarialEpsilon: -1 })).toThrow(/adversarial epsilon must be a positive number/);
+    expect(() => methodPlan(d0, 'ensemble', { adversarialEpsilon: -1 })).toThrow(/adversarial epsilon must be a number >= 0/);
   });
 
   it('models per train() call follow the buffer limits; chunks are near-equal', () => {
@@ -242,7 +243,7 @@ describe('the runner: user mistakes exit 2 with one line', () => {
     ['unknown schedule', () => ['--data-dir', good, '--method', 'vi', '--schedule', 'step'], /--schedule must be constant or cosine, got 'step'/],
     ['unknown ensemble density', () => ['--data-dir', good, '--method', 'ensemble', '--ensemble-density', 'median'], /unknown ensemble density 'median'; use one of mixture, moment-matched/],
     ['ensemble density for another method', () => ['--data-dir', good, '--method', 'vi', '--ensemble-density', 'mixture'], /applies to method 'ensemble', not 'vi'/],
-    ['bad adversarial epsilon', () => ['--data-dir', good, '--method', 'ensemble', '--adversarial-epsilon', '0'], /--adversarial-epsilon must be a positive number, got '0'/],
+    ['bad adversarial epsilon', () => ['--data-dir', good, '--method', 'ensemble', '--adversarial-epsilon=-1'], /--adversarial-epsilon must be a number >= 0, got '-1'/],
     ['adversarial training for another method', () => ['--data-dir', good, '--method', 'mc-dropout', '--adversarial-epsilon', '0.01'], /adversarial training applies to method 'ensemble', not 'mc-dropout'/],
     ['unknown option', () => ['--data-dir', good, '--method', 'vi', '--bogus'], /Unknown option '--bogus'/],
     ['bad folder', () => ['--data-dir', join(root, 'nope'), '--method', 'vi'], /data\.txt missing/],
@@ -379,7 +380,6 @@ describe.skipIf(!gpu)('the protocol on the GPU (tiny: 2 splits, 2-point grid, 5 
       expect(Number.isFinite(s.ll)).toBe(true);
     }
     expect(ens.settings).toMatchObject({ lr: 1e-2, schedule: 'constant', members: 2, ensembleDensity: 'mixture' });
-    expect(ens.settings.adversarialEpsilon).toBeUndefined();
     // The same seeds train the same members; scored as the moment-matched normal, the validation
     // RMSEs stay and the log-likelihoods change.
     const matched = await runUciProtocol(gpu!, d, { method: 'ensemble', members: 2, epochs: 6, ensembleDensity: 'moment-matched' });
@@ -392,8 +392,9 @@ describe.skipIf(!gpu)('the protocol on the GPU (tiny: 2 splits, 2-point grid, 5 
     // Adversarial training reaches train(): same seeds, other members.
     const small = { method: 'ensemble', members: 2, epochs: 4, splits: 1 } as const;
     const adversarial = await runUciProtocol(gpu!, d, { ...small, adversarialEpsilon: 0.05 });
-    const plain = await runUciProtocol(gpu!, d, small);
+    const plain = await runUciProtocol(gpu!, d, { ...small, adversarialEpsilon: 0 });
     expect(adversarial.settings.adversarialEpsilon).toBe(0.05);
+    expect(plain.settings.adversarialEpsilon).toBeUndefined();
     expect(adversarial.splits[0]!.validation.map((v) => v.rmse)).not.toEqual(plain.splits[0]!.validation.map((v) => v.rmse));
     const fixed = await runUciProtocol(gpu!, d, { method: 'ensemble', members: 2, epochs: 3, lr: 5e-3, splits: 1, maxModelsPerCall: 1 });
     expect(fixed.settings.lr).toBe(5e-3);

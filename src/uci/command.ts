@@ -62,7 +62,7 @@ Options:
                              'moment-matched' normal (the paper's), on validation and test
                              (default mixture)
   --adversarial-epsilon <e>  ensemble: adversarial training (fast gradient sign) at e times each
-                             input's range (the paper's 0.01); default off
+                             input's range (the paper's 0.01); 0 turns it off (default 0)
   --seed <K>                 base seed (default 0)
   --max-models-per-call <M>  cap on models per train() call (default: the device's limit)
   --json                     print the summary as JSON on stdout:
@@ -111,6 +111,13 @@ function positive(text: string | undefined, name: string): number | undefined {
   if (text === undefined) return undefined;
   const v = text.trim() === '' ? NaN : Number(text);
   if (!(v > 0) || !Number.isFinite(v)) throw new InvalidInputError(`--${name} must be a positive number, got '${text}'`);
+  return v;
+}
+
+function nonNegative(text: string | undefined, name: string): number | undefined {
+  if (text === undefined) return undefined;
+  const v = text.trim() === '' ? NaN : Number(text);
+  if (!(v >= 0) || !Number.isFinite(v)) throw new InvalidInputError(`--${name} must be a number >= 0, got '${text}'`);
   return v;
 }
 
@@ -205,7 +212,7 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
     ...defined('members', integer(str('members'), 'members', 1)),
     ...defined('priorScales', priorScales),
     ...defined('ensembleDensity', ensembleDensityText === undefined ? undefined : parseEnsembleDensity(ensembleDensityText)),
-    ...defined('adversarialEpsilon', positive(str('adversarial-epsilon'), 'adversarial-epsilon')),
+    ...defined('adversarialEpsilon', nonNegative(str('adversarial-epsilon'), 'adversarial-epsilon')),
     ...defined('seed', integer(str('seed'), 'seed', 0)),
     ...defined('maxModelsPerCall', integer(str('max-models-per-call'), 'max-models-per-call', 1)),
     onProgress: progressPrinter(io),

@@ -74,7 +74,10 @@ export interface MethodChoices {
   readonly priorScales?: readonly number[];
   /** 'ensemble': how the log-likelihood is taken, on validation and test (default ENSEMBLE_DENSITY). */
   readonly ensembleDensity?: EnsembleDensity;
-  /** 'ensemble': adversarial training at this fraction of each input's range (TrainOptions.adversarialEpsilon); default off. */
+  /**
+   * 'ensemble': adversarial training at this fraction of each input's range
+   * (TrainOptions.adversarialEpsilon); 0 turns it off (default ENSEMBLE_ADVERSARIAL_EPSILON).
+   */
   readonly adversarialEpsilon?: number;
 }
 
@@ -110,6 +113,9 @@ export const VI_PRIOR_SCALES: readonly number[] = [0.1, 0.3, 1];
 
 /** The ensemble's Adam learning rate (see the file comment). */
 export const ENSEMBLE_LR = 1e-2;
+
+/** The ensemble's adversarial training by default, as a fraction of each input's range; 0: off (see the file comment). */
+export const ENSEMBLE_ADVERSARIAL_EPSILON = 0;
 
 /** The ensemble's log-likelihood by default: the mixture's (see the file comment). */
 export const ENSEMBLE_DENSITY: EnsembleDensity = 'mixture';
@@ -155,10 +161,10 @@ function basePlan(dataset: UciDataset, method: UciMethod, choices: MethodChoices
   if (choices.ensembleDensity !== undefined && method !== 'ensemble') {
     throw new InvalidInputError(`an ensemble density applies to method 'ensemble', not '${method}'`);
   }
-  const epsilon = choices.adversarialEpsilon;
-  if (epsilon !== undefined) {
+  if (choices.adversarialEpsilon !== undefined) {
+    const e = choices.adversarialEpsilon;
     if (method !== 'ensemble') throw new InvalidInputError(`adversarial training applies to method 'ensemble', not '${method}'`);
-    if (!(epsilon > 0) || !Number.isFinite(epsilon)) throw new InvalidInputError(`adversarial epsilon must be a positive number, got ${String(epsilon)}`);
+    if (!(e >= 0) || !Number.isFinite(e)) throw new InvalidInputError(`adversarial epsilon must be a number >= 0 (0: off), got ${String(e)}`);
   }
   const baseEpochs = 10 * dataset.nEpochs;
   const sampled = (ctx: GpuContext, models: readonly Model[], rows: HeldOutRows, samples: number, seed: number) =>
@@ -209,6 +215,7 @@ function basePlan(dataset: UciDataset, method: UciMethod, choices: MethodChoices
       const members = choices.members ?? 5;
       if (!Number.isInteger(members) || members < 1) throw new InvalidInputError(`members must be a positive integer, got ${String(members)}`);
       const density = choices.ensembleDensity ?? ENSEMBLE_DENSITY;
+      const epsilon = choices.adversarialEpsilon ?? ENSEMBLE_ADVERSARIAL_EPSILON;
       return {
         method,
         trainMethod: 'ensemble',
@@ -221,7 +228,7 @@ function basePlan(dataset: UciDataset, method: UciMethod, choices: MethodChoices
         batchSize: 128,
         samplesPerStep: 1,
         ensembleDensity: density,
-        ...(epsilon === undefined ? {} : { adversarialEpsilon: epsilon }),
+        ...(epsilon > 0 ? { adversarialEpsilon: epsilon } : {}),
         // Members differ through their model index (own initialisation and minibatch order).
         hyper: () => ({}),
         score: (ctx, models, rows) => scoreEnsemble(ctx, models, rows, density),
