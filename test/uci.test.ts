@@ -169,14 +169,15 @@ describe('protocol pieces', () => {
     expect(() => methodPlan(d0, 'vi', { learningRates: [] })).toThrow(/learning rates must be positive/);
   });
 
-  it("the ensemble's density: the mixture by default, the moment-matched normal on request, for ensembles only", async () => {
+  it("the ensemble's density: the moment-matched normal by default (the paper's), the mixture on request, for ensembles only", async () => {
     const d0 = await loadUciDataset(good);
-    expect(methodPlan(d0, 'ensemble').ensembleDensity).toBe('mixture');
-    expect(methodPlan(d0, 'ensemble', { ensembleDensity: 'moment-matched' }).ensembleDensity).toBe('moment-matched');
+    expect(methodPlan(d0, 'ensemble').ensembleDensity).toBe('moment-matched');
+    expect(methodPlan(d0, 'ensemble', { ensembleDensity: 'mixture' }).ensembleDensity).toBe('mixture');
     expect(methodPlan(d0, 'vi').ensembleDensity).toBeUndefined();
     expect(() => methodPlan(d0, 'mc-dropout', { ensembleDensity: 'mixture' })).toThrow(/applies to method 'ensemble', not 'mc-dropout'/);
-    // Adversarial training: for ensembles only; 0 turns it off.
-    expect(methodPlan(d0, 'ensemble').adversarialEpsilon).toBe(ENSEMBLE_ADVERSARIAL_EPSILON > 0 ? ENSEMBLE_ADVERSARIAL_EPSILON : undefined);
+    // Adversarial training: on for ensembles by default (the paper's 0.01), for ensembles only; 0 turns it off.
+    expect(ENSEMBLE_ADVERSARIAL_EPSILON).toBe(0.01);
+    expect(methodPlan(d0, 'ensemble').adversarialEpsilon).toBe(0.01);
     expect(methodPlan(d0, 'ensemble', { adversarialEpsilon: 0.05 }).adversarialEpsilon).toBe(0.05);
     expect(methodPlan(d0, 'ensemble', { adversarialEpsilon: 0 }).adversarialEpsilon).toBeUndefined();
     expect(() => methodPlan(d0, 'vi', { adversarialEpsilon: 0.01 })).toThrow(/adversarial training applies to method 'ensemble', not 'vi'/);
@@ -379,12 +380,12 @@ describe.skipIf(!gpu)('the protocol on the GPU (tiny: 2 splits, 2-point grid, 5 
       expect(finals.some((c) => c.epochs === s.chosen.epochs)).toBe(true);
       expect(Number.isFinite(s.ll)).toBe(true);
     }
-    expect(ens.settings).toMatchObject({ lr: 1e-2, schedule: 'constant', members: 2, ensembleDensity: 'mixture' });
-    // The same seeds train the same members; scored as the moment-matched normal, the validation
-    // RMSEs stay and the log-likelihoods change.
-    const matched = await runUciProtocol(gpu!, d, { method: 'ensemble', members: 2, epochs: 6, ensembleDensity: 'moment-matched' });
-    expect(matched.settings.ensembleDensity).toBe('moment-matched');
-    for (const [k, s] of matched.splits.entries()) {
+    expect(ens.settings).toMatchObject({ lr: 1e-2, schedule: 'constant', members: 2, ensembleDensity: 'moment-matched', adversarialEpsilon: 0.01 });
+    // The same seeds train the same members; scored as the mixture, the validation RMSEs stay and
+    // the log-likelihoods change.
+    const mixture = await runUciProtocol(gpu!, d, { method: 'ensemble', members: 2, epochs: 6, ensembleDensity: 'mixture' });
+    expect(mixture.settings.ensembleDensity).toBe('mixture');
+    for (const [k, s] of mixture.splits.entries()) {
       const other = ens.splits[k]!.validation;
       expect(s.validation.map((v) => v.rmse)).toEqual(other.map((v) => v.rmse));
       s.validation.forEach((v, i) => expect(v.ll).not.toBe(other[i]!.ll));

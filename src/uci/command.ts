@@ -37,9 +37,11 @@ Methods (network: one hidden layer of n_hidden ReLU units; 10 x n_epochs epochs;
   vi           Bayes by Backprop (mean-field normal, N(0, s^2) prior, LogNormal noise guide);
                grid: prior scales s in {0.1, 0.3, 1} searched on validation (--prior-scales
                sets them; one value: no search); Adam lr 1e-2; T = 10000 samples
-  ensemble     5 members with mean and variance heads (Gaussian NLL), Adam lr 1e-2; grid: epochs
-               n_epochs and 10 x n_epochs (early stopping), each scored as the 5-member mixture,
-               then 5 members for the chosen epochs; predicted as the mixture of the members
+  ensemble     5 members with mean and variance heads (Gaussian NLL), adversarial training
+               (epsilon 0.01 x each input's range), Adam lr 1e-2; grid: epochs n_epochs and
+               10 x n_epochs (early stopping), each scored as the 5-member ensemble, then 5
+               members for the chosen epochs; the log-likelihood is that of the normal with
+               the members' mixture's mean and variance (the paper's)
 All (split, grid point, member) models of a phase train together, in as few train() calls as
 the device's buffer limits allow.
 
@@ -60,9 +62,9 @@ Options:
   --prior-scales <a,b,...>   vi: prior scales to search (default 0.1,0.3,1)
   --ensemble-density <d>     ensemble: log-likelihood of the 'mixture' of the members or of its
                              'moment-matched' normal (the paper's), on validation and test
-                             (default mixture)
+                             (default moment-matched)
   --adversarial-epsilon <e>  ensemble: adversarial training (fast gradient sign) at e times each
-                             input's range (the paper's 0.01); 0 turns it off (default 0)
+                             input's range; 0 turns it off (default 0.01, the paper's)
   --seed <K>                 base seed (default 0)
   --max-models-per-call <M>  cap on models per train() call (default: the device's limit)
   --json                     print the summary as JSON on stdout:
