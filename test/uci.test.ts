@@ -13,7 +13,7 @@ import { chunkByEpochs, chunkEvenly, maxModelsPerCall } from '../src/uci/batchin
 import { runUciCli } from '../src/uci/command.js';
 import { loadUciDataset } from '../src/uci/dataset.js';
 import { ENSEMBLE_ADVERSARIAL_EPSILON, MC_DROPOUT_LR, methodPlan } from '../src/uci/methods.js';
-import { runUciProtocol } from '../src/uci/protocol.js';
+import { runUciProtocol, searchRateSeedOffset } from '../src/uci/protocol.js';
 import { parseMeanSe, publishedFor } from '../src/uci/published.js';
 import { validationSplit } from '../src/uci/splits.js';
 import { meanSe } from '../src/uci/summary.js';
@@ -210,6 +210,17 @@ describe('protocol pieces', () => {
     expect(chunkByEpochs([], 4)).toEqual([]);
   });
 
+  it("a searched rate other than the run's keys its calls by the rate, in the seed's high word", () => {
+    const offsets = [1e-4, 3e-2, 1e-1, 1, 1e3].map(searchRateSeedOffset);
+    for (const o of offsets) {
+      expect(o % 2 ** 32).toBe(0);
+      expect(o).toBeGreaterThan(0);
+      expect(Number.isSafeInteger(o + 2 ** 32 - 1)).toBe(true);
+    }
+    expect(new Set(offsets).size).toBe(offsets.length);
+    expect(searchRateSeedOffset(0.1)).toBe(searchRateSeedOffset(0.1 * (1 + 1e-7)));
+  });
+
   it('mean ± standard error uses the population std / sqrt(n)', () => {
     expect(meanSe([1, 3])).toEqual({ mean: 2, se: 1 / Math.sqrt(2) });
     expect(meanSe([5])).toEqual({ mean: 5, se: 0 });
@@ -319,6 +330,32 @@ describe('the cross-run table (--table)', () => {
 describe.skipIf(!gpu)('the protocol on the GPU (tiny: 2 splits, 2-point grid, 5 epochs)', () => {
   const context = () => Promise.resolve(gpu!);
 
+  it('searching more learning rates only adds candidates: the others keep their models, scores and choices', async () => {
+    const d = await loadUciDataset(good);
+    const base = { method: 'mc-dropout', epochs: 5, samples: 32, validationSamples: 32 } as const;
+    const plain = await runUciProtocol(gpu!, d, base);
+    const both = await runUciProtocol(gpu!, d, { ...base, learningRates: [MC_DROPOUT_LR, 1e-1] });
+    const alone = await runUciProtocol(gpu!, d, { ...base, learningRates: [1e-1] });
+    const at = (run: typeof both, split: number, lr: number) =>
+      run.splits[split]!.validation.filter((v) => v.point.lr === lr).map((v) => [v.point.dropout, v.point.tau, v.rmse, v.ll]);
+    for (const split of [0, 1]) {
+      const own = plain.splits[split]!.validation.map((v) => [v.point.dropout, v.point.tau, v.rmse, v.ll]);
+      expect(at(both, split, MC_DROPOUT_LR)).toEqual(own);
+      expect(at(both, split, 1e-1)).toEqual(at(alone, split, 1e-1));
+      expect(at(both, split, 1e-1)).not.toEqual(own);
+      // The final model has the same streams whichever rate won, so a split whose choice is
+      // unchanged keeps its test scores bit for bit.
+      const winner = both.splits[split]!.chosen.lr === 1e-1 ? alone : plain;
+      expect([both.splits[split]!.rmse, both.splits[split]!.ll]).toEqual([winner.splits[split]!.rmse, winner.splits[split]!.ll]);
+    }
+    // One call per rate in the search, one final call.
+    expect(both.timing.trainCalls.map((c) => [c.phase, c.models])).toEqual([
+      ['search', 4],
+      ['search', 4],
+      ['final', 2],
+    ]);
+  });
+
   it('mc-dropout through the runner: JSON on stdout, files, the grid searched per split', async () => {
     const outDir = join(root, 'out');
     const r = await uci(['--data-dir', good, '--method', 'mc-dropout', '--epochs', '5', '--samples', '64', '--max-models-per-call', '3', '--json', '--out-dir', outDir], context);
@@ -418,8 +455,10 @@ describe.skipIf(!gpu)('the protocol on the GPU (tiny: 2 splits, 2-point grid, 5 
     expect(one.settings.schedule).toBe('cosine');
     // The learning rate searched on validation: 1 scale x 2 rates, then the chosen one.
     const searched = await runUciProtocol(gpu!, d, { method: 'vi', splits: 1, epochs: 3, samples: 32, priorScales: [1], learningRates: [1e-2, 3e-2] });
+    // Each rate searched in its own call (see protocol.ts: a point's streams ignore the other rates).
     expect(searched.timing.trainCalls.map((c) => [c.phase, c.models])).toEqual([
-      ['search', 2],
+      ['search', 1],
+      ['search', 1],
       ['final', 1],
     ]);
     expect(searched.splits[0]?.validation.map((v) => v.point)).toEqual([

@@ -53,7 +53,8 @@ Options:
   --epochs <N>               epochs, overriding 10 x n_epochs x f
   --lr <x>                   Adam learning rate (default: the method's, above)
   --lr-grid <a,b,...>        Adam rates searched on validation, crossed with the method's grid
-                             (each grid point once per rate; not with --lr)
+                             (each grid point once per rate; not with --lr); the points at
+                             the method's rate train exactly as without --lr-grid
   --schedule <s>             learning-rate schedule: constant or cosine (decays to 0)
                              (default: the method's, above; constant for vi and ensemble)
   --samples <T>              predictive samples on the test part (default 10000)

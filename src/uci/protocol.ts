@@ -11,6 +11,16 @@
  *
  * train() standardises each model with the mean and std of the rows it is given (zero std -> 1) and
  * records that in the model, so predictions come back in original units.
+ *
+ * Random streams: a train() call's seed is the run's seed (+ 1_000_003 in the final phase, + 7919 per
+ * call before it in its group), and a model draws the stream of its slot in the call. With a
+ * learning-rate grid the search trains each rate in its own calls, and a rate other than the run's
+ * own adds a tag of its float32 bits to the key's high word (searchRateSeedOffset). So the
+ * candidates at the run's rate are the very models of the run without the grid, and those at rate
+ * r the models of a run searching r alone: searching more rates only adds candidates, and a split's
+ * result changes only where an added rate wins on validation. The final phase keeps one call per
+ * epochs value (each model at its chosen rate), so a split's final model has the same streams
+ * whichever rate it chose.
  */
 import { InvalidInputError } from '../errors.js';
 import type { GpuContext } from '../gpu/device.js';
@@ -151,41 +161,47 @@ export async function runUciProtocol(ctx: GpuContext, dataset: UciDataset, optio
   const kernelBatch = plan.adversarialEpsilon === undefined ? batchSize : 2 * batchSize;
   const deviceMax = maxModelsPerCall(ctx.limits, { arch, method: plan.trainMethod, batch: kernelBatch, samplesPerStep: plan.samplesPerStep });
   const perCall = Math.min(deviceMax, positiveInteger(options.maxModelsPerCall, deviceMax, 'max models per call'));
-  const calls: TrainCallRecord[] = [];
+  const trainCalls: TrainCallRecord[] = [];
   let trainMs = 0;
   let scoreMs = 0;
 
   // A grid point may carry its own epochs (given against plan.baseEpochs); scale them like the run's.
   const grid = plan.grid.map((p) => (p.epochs === undefined ? p : { ...p, epochs: Math.max(1, Math.round((p.epochs * epochs) / plan.baseEpochs)) }));
 
-  /** Trains the jobs, one train() call per chunk of jobs with the same epochs; models in job order. */
+  /**
+   * Trains the jobs, one train() call per chunk of jobs with the same epochs (and, searching, the
+   * same rate; see the file comment); models in job order.
+   */
   const trainJobs = async (phase: 'search' | 'final', jobs: readonly Job[]): Promise<Model[]> => {
-    const chunks = chunkByEpochs(
-      jobs.map((j) => j.point.epochs ?? epochs),
-      perCall,
+    const groups = phase === 'search' ? groupByRate(jobs, plan.lr) : [{ seedOffset: 0, jobs: jobs.map((_, i) => i) }];
+    const calls = groups.flatMap((g) =>
+      chunkByEpochs(
+        g.jobs.map((i) => (jobs[i] as Job).point.epochs ?? epochs),
+        perCall,
+      ).map((chunk, c) => ({ epochs: chunk.epochs, indices: chunk.indices.map((k) => g.jobs[k] as number), seed: seed + g.seedOffset + c * 7919 })),
     );
     const models: Model[] = new Array<Model>(jobs.length);
-    for (const [c, chunk] of chunks.entries()) {
+    for (const [c, call] of calls.entries()) {
       const t0 = performance.now();
       const report = (done: number) =>
-        options.onProgress?.({ phase, stage: 'train', done, total: chunk.epochs, call: c + 1, calls: chunks.length, models: chunk.indices.length, elapsedMs: performance.now() - t0 });
+        options.onProgress?.({ phase, stage: 'train', done, total: call.epochs, call: c + 1, calls: calls.length, models: call.indices.length, elapsedMs: performance.now() - t0 });
       report(0);
       const result = await train(ctx, arch, { x: dataset.x, y: dataset.y }, {
         method: plan.trainMethod,
-        epochs: chunk.epochs,
+        epochs: call.epochs,
         batchSize,
         lr: plan.lr,
         schedule: plan.schedule,
         samplesPerStep: plan.samplesPerStep,
         ...(plan.adversarialEpsilon === undefined ? {} : { adversarialEpsilon: plan.adversarialEpsilon }),
-        seed: seed + (phase === 'search' ? 0 : 1_000_003) + c * 7919,
-        models: chunk.indices.map((i) => (jobs[i] as Job).hyper),
+        seed: call.seed + (phase === 'search' ? 0 : 1_000_003),
+        models: call.indices.map((i) => (jobs[i] as Job).hyper),
         onProgress: (p) => report(p.epoch),
       });
       const ms = performance.now() - t0;
       trainMs += ms;
-      calls.push({ phase, models: chunk.indices.length, epochs: chunk.epochs, ms });
-      for (const [k, i] of chunk.indices.entries()) models[i] = result.models[k] as Model;
+      trainCalls.push({ phase, models: call.indices.length, epochs: call.epochs, ms });
+      for (const [k, i] of call.indices.entries()) models[i] = result.models[k] as Model;
     }
     return models;
   };
@@ -277,11 +293,36 @@ export async function runUciProtocol(ctx: GpuContext, dataset: UciDataset, optio
       seed,
     },
     splits,
-    timing: { wallMs: performance.now() - started, trainMs, scoreMs, trainCalls: calls },
+    timing: { wallMs: performance.now() - started, trainMs, scoreMs, trainCalls },
   };
 }
 
 /** A candidate's validation log-likelihood, NaN ranked last. */
 function ll(s: CandidateScore): number {
   return Number.isNaN(s.ll) ? -Infinity : s.ll;
+}
+
+/**
+ * The search's jobs by learning rate, in order of first appearance: the run's own rate (points
+ * without one included) with seed offset 0, another rate r with searchRateSeedOffset(r).
+ */
+function groupByRate(jobs: readonly Job[], runRate: number): { seedOffset: number; jobs: number[] }[] {
+  const groups = new Map<number, { seedOffset: number; jobs: number[] }>();
+  for (const [i, job] of jobs.entries()) {
+    const rate = job.point.lr ?? runRate;
+    const group = groups.get(rate);
+    if (group) group.jobs.push(i);
+    else groups.set(rate, { seedOffset: rate === runRate ? 0 : searchRateSeedOffset(rate), jobs: [i] });
+  }
+  return [...groups.values()];
+}
+
+/**
+ * Seed offset of the search calls at a rate other than the run's: 1 + the top 20 bits of the rate's
+ * float32 bits, in the key's high word (seedToKey), so it never meets the offsets of the low word.
+ * Rates that share those bits (within ~5e-4 relative) share streams, which is harmless.
+ */
+export function searchRateSeedOffset(rate: number): number {
+  const bits = new Uint32Array(Float32Array.of(rate).buffer)[0] as number;
+  return ((bits >>> 12) + 1) * 2 ** 32;
 }
