@@ -12,11 +12,13 @@ import type { CliIo } from '../src/cli/io.js';
 import { chunkByEpochs, chunkEvenly, maxModelsPerCall } from '../src/uci/batching.js';
 import { runUciCli } from '../src/uci/command.js';
 import { loadUciDataset } from '../src/uci/dataset.js';
-import { ENSEMBLE_ADVERSARIAL_EPSILON, MC_DROPOUT_LR, methodPlan } from '../src/uci/methods.js';
+import { ENSEMBLE_ADVERSARIAL_EPSILON, MC_DROPOUT_LR, methodPlan, type HyperPoint } from '../src/uci/methods.js';
 import { runUciProtocol, searchRateSeedOffset } from '../src/uci/protocol.js';
 import { parseMeanSe, publishedFor } from '../src/uci/published.js';
 import { validationSplit } from '../src/uci/splits.js';
-import { meanSe } from '../src/uci/summary.js';
+import { meanSe, summarize, summaryJson, summaryMarkdown, type UciSummary } from '../src/uci/summary.js';
+import { mergeRateSearches } from '../src/uci/merge.js';
+import { InvalidInputError } from '../src/errors.js';
 import { checkTarget } from '../src/uci/table.js';
 import { captureRun, type CliRun } from './cli-harness.js';
 import { gpu } from './gpu-context.js';
@@ -327,6 +329,80 @@ describe('the cross-run table (--table)', () => {
   });
 });
 
+describe('merging runs that searched other rates (--merge)', () => {
+  const base = [
+    { dropout: 0.01, tau: 1 },
+    { dropout: 0.05, tau: 1 },
+  ];
+  const adapter = { vendor: 'google', architecture: 'swiftshader', device: '', description: 'SwiftShader' };
+  // Validation LL of (split, base point, rate): rate 0.1 wins split 0, the run's 0.03 split 1.
+  const validationLl = (split: number, i: number, lr: number) => -1 - 0.1 * i + (lr === 0.1 ? (split === 0 ? 0.5 : -0.5) : 0);
+  /** A run searching `rates` (null: the run's own rate, points without lr), as protocol.ts records it. */
+  const run = (rates: number[] | null, change: (s: Record<string, unknown>) => void = () => undefined): UciSummary => {
+    const grid: HyperPoint[] = rates ? base.flatMap((p) => rates.map((lr) => ({ ...p, lr }))) : base;
+    const splits = [0, 1].map((split) => {
+      const validation = grid.map((point) => ({ point, rmse: 1, ll: validationLl(split, base.findIndex((b) => b.dropout === point.dropout), point.lr ?? 0.03) }));
+      const best = validation.reduce((a, v) => (v.ll > a.ll ? v : a));
+      const lr = best.point.lr ?? 0.03;
+      return { split, trainRows: 48, testRows: 12, chosen: best.point, rmse: 1 + split + lr, ll: -1 - split - lr, validation };
+    });
+    const settings: Record<string, unknown> = { method: 'mc-dropout', inputDim: 3, hidden: [8], activation: 'relu', epochs: 5, batchSize: 128, lr: 0.03, schedule: 'cosine' };
+    Object.assign(settings, { optimizer: 'adam', samples: 64, validationSamples: 64, validationFraction: 0.2, grid, members: 1, splits: 2, seed: 0 });
+    change(settings);
+    const timing = { wallMs: 1000, trainMs: 800, scoreMs: 200, trainCalls: [{ phase: 'search', models: grid.length * 2, epochs: 5, ms: 700 }] };
+    return {
+      ...summarize({ dataset: 'toy', settings: settings as never, splits, timing: timing as never }, adapter as never, null),
+    };
+  };
+  const named = (name: string, summary: UciSummary) => ({ name, summary });
+
+  it('gives the choices and test scores of the run searching every rate, in its grid order', () => {
+    const merged = mergeRateSearches([named('plain.json', run(null)), named('fast.json', run([0.1]))]);
+    const together = run([0.03, 0.1]);
+    expect(merged.settings.grid).toEqual(together.settings.grid);
+    expect(merged.splits).toEqual(together.splits);
+    expect(merged.splits.map((s) => s.chosen.lr)).toEqual([0.1, 0.03]);
+    expect([merged.rmse, merged.ll]).toEqual([together.rmse, together.ll]);
+    expect(merged.mergedFrom).toEqual(['plain.json', 'fast.json']);
+    expect(merged.timing.wallMs).toBe(2000);
+    expect(merged.timing.trainCalls).toHaveLength(2);
+    // The order given is the grid's order, as in --lr-grid.
+    expect(mergeRateSearches([named('fast.json', run([0.1])), named('plain.json', run(null))]).settings.grid).toEqual(run([0.1, 0.03]).settings.grid);
+    expect(summaryMarkdown(merged, 'SwiftShader', 'npm run uci -- --merge plain.json,fast.json')).toMatch(/Merged from plain\.json, fast\.json/);
+  });
+
+  it.each<[string, () => UciSummary[], RegExp]>([
+    ['one run', () => [run(null)], /at least two runs/],
+    ['a rate in two runs', () => [run(null), run([0.03, 0.1])], /rate 0\.03 was also searched by a\.json/],
+    ['other epochs', () => [run(null), run([0.1], (s) => (s['epochs'] = 6))], /b\.json: settings\.epochs is 6, a\.json has 5/],
+    ['another base grid', () => [run(null), run([0.1], (s) => (s['grid'] = [base[0], { dropout: 0.1, tau: 1 }].map((p) => ({ ...p, lr: 0.1 }))))], /b\.json: the base grid \(points without their rate\) is/],
+    ['no search', () => [run(null), run([0.1], (s) => (s['grid'] = [{ dropout: 0.01, tau: 1, lr: 0.1 }]))], /searched no grid/],
+    ['a grid that is not a full cross', () => [run(null), run([0.1], (s) => (s['grid'] = [...base.map((p) => ({ ...p, lr: 0.1 })), { dropout: 0.01, tau: 1, lr: 0.2 }]))], /not the base grid crossed/],
+  ])('refuses %s, naming the problem', (_what, runs, message) => {
+    const files = runs().map((summary, i) => named(`${'ab'[i] ?? 'c'}.json`, summary));
+    expect(() => mergeRateSearches(files)).toThrow(InvalidInputError);
+    expect(() => mergeRateSearches(files)).toThrow(message);
+  });
+
+  it('through the runner: files written; a bad file is one line, exit 2', async () => {
+    const dir = join(root, 'merge');
+    await mkdir(dir, { recursive: true });
+    await writeFile(join(dir, 'plain.json'), summaryJson(run(null)));
+    await writeFile(join(dir, 'fast.json'), summaryJson(run([0.1])));
+    const outDir = join(dir, 'out');
+    const r = await uci(['--merge', `${join(dir, 'plain.json')},${join(dir, 'fast.json')}`, '--out-dir', outDir, '--json']);
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.stdout) as UciSummary;
+    expect(j.splits.map((s) => s.chosen.lr)).toEqual([0.1, 0.03]);
+    expect(JSON.parse(readFileSync(join(outDir, 'toy-mc-dropout.json'), 'utf8'))).toEqual(j);
+    expect(readFileSync(join(outDir, 'toy-mc-dropout.md'), 'utf8')).toContain('the sum of the 2 merged runs');
+    const bad = await uci(['--merge', `${join(dir, 'plain.json')},${join(dir, 'nope.json')}`]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/^uci: cannot read '.*nope\.json'/);
+    expect(bad.stderr.trimEnd().split('\n')).toHaveLength(1);
+  });
+});
+
 describe.skipIf(!gpu)('the protocol on the GPU (tiny: 2 splits, 2-point grid, 5 epochs)', () => {
   const context = () => Promise.resolve(gpu!);
 
@@ -348,6 +424,12 @@ describe.skipIf(!gpu)('the protocol on the GPU (tiny: 2 splits, 2-point grid, 5 
       const winner = both.splits[split]!.chosen.lr === 1e-1 ? alone : plain;
       expect([both.splits[split]!.rmse, both.splits[split]!.ll]).toEqual([winner.splits[split]!.rmse, winner.splits[split]!.ll]);
     }
+    // Merging the two single-rate runs gives the run searching both.
+    const merged = mergeRateSearches([
+      { name: 'plain', summary: summarize(plain, gpu!.adapter, null) },
+      { name: 'alone', summary: summarize(alone, gpu!.adapter, null) },
+    ]);
+    expect(merged.splits).toEqual(summarize(both, gpu!.adapter, null).splits);
     // One call per rate in the search, one final call.
     expect(both.timing.trainCalls.map((c) => [c.phase, c.models])).toEqual([
       ['search', 4],

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { BnnError, InvalidInputError } from '../errors.js';
 import type { GpuContext } from '../gpu/device.js';
-import { describeAdapter } from '../cli/gpu.js';
+import { describeAdapter, describeAdapterDescription } from '../cli/gpu.js';
 import type { CliIo } from '../cli/io.js';
 import { USER_ERROR_CODES } from '../cli/run.js';
 import { createNodeContext } from '../node/device.js';
@@ -18,8 +18,9 @@ import { loadUciDataset } from './dataset.js';
 import { methodPlan, parseEnsembleDensity, parseUciMethod } from './methods.js';
 import { runUciProtocol, type UciProgress, type UciRunOptions } from './protocol.js';
 import { readPublished } from './published.js';
-import { readSummaries } from './read-summaries.js';
-import { summarize, summaryJson, summaryMarkdown, summaryText } from './summary.js';
+import { mergeRateSearches } from './merge.js';
+import { readSummaries, readSummary } from './read-summaries.js';
+import { summarize, summaryJson, summaryMarkdown, summaryText, type UciSummary } from './summary.js';
 import { uciTableMarkdown } from './table.js';
 
 export const UCI_HELP = `Usage: npm run uci -- --data-dir <folder> --method mc-dropout|vi|ensemble [options]
@@ -73,6 +74,11 @@ Options:
   --out-dir <dir>            where <data set>-<method>.json and .md go (default uci-results)
   -h, --help                 show this help
 
+Usage: npm run uci -- --merge <a.json,b.json,...> [--out-dir <dir>] [--json]
+  Merges runs that searched the same grid at different learning rates (--lr-grid, or the
+  method's rate) into the run searching all of them: the same choices and test scores, since
+  each rate trains in its own calls keyed by the rate. Writes <data set>-<method>.json and .md.
+
 Usage: npm run uci -- --table <dir>
   Reads every <data set>-<method>.json in <dir> (written by runs above), prints one markdown
   table per method beside the column it is judged against, and writes it to <dir>/uci-table.md.
@@ -98,6 +104,7 @@ const OPTIONS = {
   json: { type: 'boolean' },
   'out-dir': { type: 'string' },
   table: { type: 'string' },
+  merge: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -192,6 +199,15 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
     io.stderr(`uci: wrote ${path}\n`);
     return 0;
   }
+  const mergeText = str('merge');
+  if (mergeText !== undefined) {
+    const files = mergeText.split(',').filter((f) => f.trim() !== '');
+    const merged = mergeRateSearches(await Promise.all(files.map(async (f) => ({ name: f, summary: await readSummary(f) }))));
+    const adapterLine = merged.adapter ? describeAdapterDescription(merged.adapter) : 'an unknown adapter';
+    await writeSummaryFiles(merged, str('out-dir') ?? 'uci-results', adapterLine, `npm run uci -- ${argv.join(' ')}`, io);
+    io.stdout(values.json === true ? summaryJson(merged) : summaryText(merged, adapterLine));
+    return 0;
+  }
   const dataDir = str('data-dir');
   const methodText = str('method');
   if (dataDir === undefined) throw new InvalidInputError(`--data-dir <folder> is required (${HINT})`);
@@ -236,15 +252,8 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
     io.stderr(`uci: ${dataset.name} (${dataset.rows} rows, ${dataset.inputDim} inputs, ${dataset.splits.length} splits), method ${method}, adapter ${adapterLine}\n`);
     const result = await runUciProtocol(ctx, dataset, options);
     const summary = summarize(result, ctx.adapter, published?.columns ?? null);
-    const base = `${dataset.name}-${method}`;
-    await mkdir(outDir, { recursive: true });
-    const jsonPath = join(outDir, `${base}.json`);
-    const mdPath = join(outDir, `${base}.md`);
-    const command = `npm run uci -- ${argv.join(' ')}`;
-    await writeFile(jsonPath, summaryJson(summary));
-    await writeFile(mdPath, summaryMarkdown(summary, adapterLine, command));
+    await writeSummaryFiles(summary, outDir, adapterLine, `npm run uci -- ${argv.join(' ')}`, io);
     io.stdout(values.json === true ? summaryJson(summary) : summaryText(summary, adapterLine));
-    io.stderr(`uci: wrote ${jsonPath} and ${mdPath}\n`);
   } finally {
     if (!borrowed) ctx.destroy();
   }
@@ -254,4 +263,15 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
 /** `{ [key]: value }` when value is defined, else `{}` (exactOptionalPropertyTypes). */
 function defined<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
   return value === undefined ? {} : ({ [key]: value } as { [P in K]?: V });
+}
+
+/** Writes <data set>-<method>.json and .md into `outDir`. */
+async function writeSummaryFiles(summary: UciSummary, outDir: string, adapterLine: string, command: string, io: CliIo): Promise<void> {
+  const base = `${summary.dataset}-${summary.method}`;
+  await mkdir(outDir, { recursive: true });
+  const jsonPath = join(outDir, `${base}.json`);
+  const mdPath = join(outDir, `${base}.md`);
+  await writeFile(jsonPath, summaryJson(summary));
+  await writeFile(mdPath, summaryMarkdown(summary, adapterLine, command));
+  io.stderr(`uci: wrote ${jsonPath} and ${mdPath}\n`);
 }

@@ -19,3 +19,4 @@ export {
 export { publishedFor, readPublished, parseMeanSe, type MeanSe, type PublishedColumn } from './published.js';
 export { meanSe, summarize, summaryJson, summaryMarkdown, summaryText, type UciSummary } from './summary.js';
 export { runUciCli, UCI_HELP } from './command.js';
+export { mergeRateSearches, type NamedSummary } from './merge.js';

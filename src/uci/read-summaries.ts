@@ -36,6 +36,23 @@ function checkSummary(value: unknown, file: string): UciSummary {
   return s as UciSummary;
 }
 
+/** One run summary file, parsed and checked. */
+export async function readSummary(file: string): Promise<UciSummary> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    throw new InvalidInputError(`cannot read '${file}': ${(error as Error).message}`, { cause: error });
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    throw new InvalidInputError(`${file}: not valid JSON (${(error as Error).message})`, { cause: error });
+  }
+  return checkSummary(parsed, file);
+}
+
 /** Every <data set>-<method>.json of `dir`, parsed and checked. */
 export async function readSummaries(dir: string): Promise<UciSummary[]> {
   let names: string[];
@@ -46,16 +63,5 @@ export async function readSummaries(dir: string): Promise<UciSummary[]> {
   }
   const files = names.filter((n) => UCI_METHODS.some((m) => n.endsWith(`-${m}.json`))).sort();
   if (files.length === 0) throw new InvalidInputError(`'${dir}' holds no <data set>-<method>.json run summaries`);
-  return Promise.all(
-    files.map(async (name) => {
-      const file = join(dir, name);
-      let parsed: unknown;
-      try {
-        parsed = JSON.parse(await readFile(file, 'utf8'));
-      } catch (error) {
-        throw new InvalidInputError(`${file}: not valid JSON (${(error as Error).message})`, { cause: error });
-      }
-      return checkSummary(parsed, file);
-    }),
-  );
+  return Promise.all(files.map((name) => readSummary(join(dir, name))));
 }

@@ -20,6 +20,8 @@ export interface UciSummary {
   readonly adapter: AdapterDescription | null;
   /** The published columns for this data set (PROTOCOL.md), or null. */
   readonly published: readonly PublishedColumn[] | null;
+  /** The files this summary was merged from (merge.ts); absent for a single run. */
+  readonly mergedFrom?: readonly string[];
 }
 
 /** Mean and standard error (population std / sqrt(n)). */
@@ -95,6 +97,14 @@ export function describeSettings(s: UciSettings): string {
   );
 }
 
+/** What a merged summary is (merge.ts). */
+function mergedNote(files: readonly string[]): string {
+  return (
+    `Merged from ${files.join(', ')}: runs that searched the same grid at different learning rates. Each rate trains in its own ` +
+    'calls keyed by the rate, so these are the choices and test scores of one run searching all the rates.'
+  );
+}
+
 /** Plain-text report: the comparison table and the timing. */
 export function summaryText(s: UciSummary, adapterLine: string): string {
   const rows = comparisonRows(s);
@@ -116,6 +126,7 @@ export function summaryText(s: UciSummary, adapterLine: string): string {
       `${calls.map((c) => `${c.phase} ${c.models} models x ${c.epochs} epochs ${seconds(c.ms)}`).join(', ')}; scoring ${seconds(s.timing.scoreMs)})`,
     `adapter: ${adapterLine}`,
   );
+  if (s.mergedFrom) lines.push(mergedNote(s.mergedFrom), 'wall time: the sum of the merged runs\'');
   return lines.join('\n') + '\n';
 }
 
@@ -136,8 +147,9 @@ export function summaryMarkdown(s: UciSummary, adapterLine: string, command: str
     '|---|---|---|---|---|---|',
     ...s.splits.map((r) => `| ${r.split} | ${r.trainRows} | ${r.testRows} | ${formatPoint(r.chosen)} | ${fixed(r.rmse, 4)} | ${fixed(r.ll, 4)} |`),
     '',
-    `Wall time ${seconds(s.timing.wallMs)} (training ${seconds(s.timing.trainMs)} in ${s.timing.trainCalls.length} train() calls, scoring ${seconds(s.timing.scoreMs)}) on ${adapterLine}.`,
+    `Wall time ${seconds(s.timing.wallMs)} (training ${seconds(s.timing.trainMs)} in ${s.timing.trainCalls.length} train() calls, scoring ${seconds(s.timing.scoreMs)}) on ${adapterLine}${s.mergedFrom ? `: the sum of the ${s.mergedFrom.length} merged runs'` : ''}.`,
   ];
+  if (s.mergedFrom) out.push('', mergedNote(s.mergedFrom));
   if (command) out.push('', `Command: \`${command}\``);
   return out.join('\n') + '\n';
 }

@@ -65,7 +65,7 @@ export function uciTableMarkdown(summaries: readonly UciSummary[]): string {
       const target = findColumn(s.published, TARGETS[s.method].column);
       const pbp = findColumn(s.published, /^PBP$/i);
       out.push(
-        `| ${s.dataset} | ${s.splits.length} | ${epochsLabel(s.settings)} | ${formatMeanSe(s.rmse, 3)} | ${formatMeanSe(target?.rmse ?? null)} | ${mark(check.rmse)} | ${formatMeanSe(s.ll, 3)} | ${formatMeanSe(target?.ll ?? null)} | ${mark(check.ll)} | ${formatMeanSe(pbp?.rmse ?? null)} / ${formatMeanSe(pbp?.ll ?? null)} | ${(s.timing.wallMs / 1000).toFixed(0)} s |`,
+        `| ${s.dataset} | ${s.splits.length} | ${epochsLabel(s.settings)} | ${formatMeanSe(s.rmse, 3)} | ${formatMeanSe(target?.rmse ?? null)} | ${mark(check.rmse)} | ${formatMeanSe(s.ll, 3)} | ${formatMeanSe(target?.ll ?? null)} | ${mark(check.ll)} | ${formatMeanSe(pbp?.rmse ?? null)} / ${formatMeanSe(pbp?.ll ?? null)} | ${(s.timing.wallMs / 1000).toFixed(0)} s${s.mergedFrom ? ` (${s.mergedFrom.length} runs)` : ''} |`,
       );
     }
     const column = rows.map((s) => checkTarget(s).column).find((c) => c !== null);
