@@ -12,7 +12,7 @@ import type { CliIo } from '../src/cli/io.js';
 import { chunkByEpochs, chunkEvenly, maxModelsPerCall } from '../src/uci/batching.js';
 import { runUciCli } from '../src/uci/command.js';
 import { loadUciDataset } from '../src/uci/dataset.js';
-import { ENSEMBLE_ADVERSARIAL_EPSILON, MC_DROPOUT_LR, methodPlan, type HyperPoint } from '../src/uci/methods.js';
+import { ENSEMBLE_ADVERSARIAL_EPSILON, MC_DROPOUT_LR, MC_DROPOUT_RATES, methodPlan, type HyperPoint } from '../src/uci/methods.js';
 import { runUciProtocol, searchRateSeedOffset } from '../src/uci/protocol.js';
 import { parseMeanSe, publishedFor } from '../src/uci/published.js';
 import { validationSplit } from '../src/uci/splits.js';
@@ -148,15 +148,24 @@ describe('protocol pieces', () => {
     expect(validationSplit([5, 6])).toEqual({ fit: [5], validation: [6] });
   });
 
-  it('the MC-dropout grid is dropout_rates x tau_values, 10 x n_epochs epochs', async () => {
+  it('the MC-dropout grid is dropout_rates x tau_values x the rates {3e-2, 1e-1}, 10 x n_epochs epochs', async () => {
     const d0 = await loadUciDataset(good);
     const plan = methodPlan(d0, 'mc-dropout');
+    expect(MC_DROPOUT_RATES).toEqual([MC_DROPOUT_LR, 1e-1]);
     expect(plan.grid).toEqual([
+      { dropout: 0.01, tau: 4, lr: MC_DROPOUT_LR },
+      { dropout: 0.01, tau: 4, lr: 1e-1 },
+      { dropout: 0.05, tau: 4, lr: MC_DROPOUT_LR },
+      { dropout: 0.05, tau: 4, lr: 1e-1 },
+    ]);
+    expect(plan).toMatchObject({ baseEpochs: 10, batchSize: 128, lr: MC_DROPOUT_LR, schedule: 'cosine', members: 1 });
+    // A rate given: that rate alone, no rate search.
+    const fixed = methodPlan(d0, 'mc-dropout', { lr: 1e-3, schedule: 'constant' });
+    expect(fixed).toMatchObject({ lr: 1e-3, schedule: 'constant' });
+    expect(fixed.grid).toEqual([
       { dropout: 0.01, tau: 4 },
       { dropout: 0.05, tau: 4 },
     ]);
-    expect(plan).toMatchObject({ baseEpochs: 10, batchSize: 128, lr: MC_DROPOUT_LR, schedule: 'cosine', members: 1 });
-    expect(methodPlan(d0, 'mc-dropout', { lr: 1e-3, schedule: 'constant' })).toMatchObject({ lr: 1e-3, schedule: 'constant' });
     expect(methodPlan(d0, 'ensemble')).toMatchObject({ schedule: 'constant', members: 5, searchMembers: 5 });
     // A learning-rate grid crosses the method's grid; each model trains at its point's rate.
     const crossed = methodPlan(d0, 'mc-dropout', { learningRates: [1e-2, 3e-2] });
@@ -409,8 +418,9 @@ describe.skipIf(!gpu)('the protocol on the GPU (tiny: 2 splits, 2-point grid, 5 
   it('searching more learning rates only adds candidates: the others keep their models, scores and choices', async () => {
     const d = await loadUciDataset(good);
     const base = { method: 'mc-dropout', epochs: 5, samples: 32, validationSamples: 32 } as const;
-    const plain = await runUciProtocol(gpu!, d, base);
-    const both = await runUciProtocol(gpu!, d, { ...base, learningRates: [MC_DROPOUT_LR, 1e-1] });
+    const plain = await runUciProtocol(gpu!, d, { ...base, lr: MC_DROPOUT_LR });
+    // The default searches MC_DROPOUT_RATES = [MC_DROPOUT_LR, 1e-1].
+    const both = await runUciProtocol(gpu!, d, base);
     const alone = await runUciProtocol(gpu!, d, { ...base, learningRates: [1e-1] });
     const at = (run: typeof both, split: number, lr: number) =>
       run.splits[split]!.validation.filter((v) => v.point.lr === lr).map((v) => [v.point.dropout, v.point.tau, v.rmse, v.ll]);
@@ -445,7 +455,7 @@ describe.skipIf(!gpu)('the protocol on the GPU (tiny: 2 splits, 2-point grid, 5 
     const j = JSON.parse(r.stdout) as {
       rmse: { mean: number; se: number };
       ll: { mean: number; se: number };
-      splits: { split: number; rmse: number; ll: number; chosen: { dropout: number; tau: number }; validation: unknown[]; trainRows: number; testRows: number }[];
+      splits: { split: number; rmse: number; ll: number; chosen: { dropout: number; tau: number; lr: number }; validation: unknown[]; trainRows: number; testRows: number }[];
       settings: { epochs: number; samples: number; grid: unknown[] };
       timing: { trainCalls: { phase: string; models: number }[] };
       published: { column: string }[];
@@ -458,20 +468,24 @@ describe.skipIf(!gpu)('the protocol on the GPU (tiny: 2 splits, 2-point grid, 5 
     expect(j.splits.map((s) => s.split)).toEqual([0, 1]);
     for (const s of j.splits) {
       expect(s).toMatchObject({ trainRows: 48, testRows: 12 });
-      expect(s.validation).toHaveLength(2);
+      expect(s.validation).toHaveLength(4);
       expect([0.01, 0.05]).toContain(s.chosen.dropout);
+      expect([MC_DROPOUT_LR, 1e-1]).toContain(s.chosen.lr);
       expect(Number.isFinite(s.rmse) && Number.isFinite(s.ll)).toBe(true);
     }
     expect(j.rmse.mean).toBeCloseTo((j.splits[0]!.rmse + j.splits[1]!.rmse) / 2, 10);
     expect(j.settings).toMatchObject({ epochs: 5, samples: 64, lr: MC_DROPOUT_LR, schedule: 'cosine' });
-    // 4 search models under a cap of 3 per call: 2 calls of 2; then 2 final models in one call.
+    // 4 search models per rate under a cap of 3 per call: 2 calls of 2 per rate; then 2 final
+    // models in one call.
     expect(j.timing.trainCalls.map((c) => [c.phase, c.models])).toEqual([
+      ['search', 2],
+      ['search', 2],
       ['search', 2],
       ['search', 2],
       ['final', 2],
     ]);
     expect(j.published.map((c) => c.column)).toEqual(['VI', 'MC dropout']);
-    expect(r.stderr).toMatch(/search: training 2 models together \(call 1\/2\)/);
+    expect(r.stderr).toMatch(/search: training 2 models together \(call 1\/4\)/);
     const files = ['toy-small-mc-dropout.json', 'toy-small-mc-dropout.md'].map((f) => join(outDir, f));
     for (const f of files) expect(existsSync(f)).toBe(true);
     expect(JSON.parse(readFileSync(files[0]!, 'utf8'))).toMatchObject({ rmse: j.rmse, ll: j.ll });

@@ -32,9 +32,10 @@ and prints test RMSE and test log-likelihood (mean ± standard error over the sp
 published columns of PROTOCOL.md when the folder's parent holds it.
 
 Methods (network: one hidden layer of n_hidden ReLU units; 10 x n_epochs epochs; batch 128):
-  mc-dropout   grid dropout_rates x tau_values searched on the last 20% of each training part
-               (validation log-likelihood), best pair retrained on the whole training part;
-               Adam lr 3e-2 decayed to 0 by a cosine schedule; T = 10000 dropout passes
+  mc-dropout   grid dropout_rates x tau_values x Adam rates {3e-2, 1e-1} searched on the last
+               20% of each training part (validation log-likelihood), best point retrained on
+               the whole training part; the rate decays to 0 on a cosine schedule;
+               T = 10000 dropout passes
   vi           Bayes by Backprop (mean-field normal, N(0, s^2) prior, LogNormal noise guide);
                grid: prior scales s in {0.1, 0.3, 1} searched on validation (--prior-scales
                sets them; one value: no search); Adam lr 1e-2; T = 10000 samples
@@ -52,10 +53,12 @@ Options:
   --splits <K>               run the first K splits (default: all, n_splits.txt)
   --epochs-scale <f>         multiply the epochs by f, e.g. 0.25 to shorten a run (default 1)
   --epochs <N>               epochs, overriding 10 x n_epochs x f
-  --lr <x>                   Adam learning rate (default: the method's, above)
+  --lr <x>                   Adam learning rate (default: the method's, above); for
+                             mc-dropout, that rate alone (no rate search)
   --lr-grid <a,b,...>        Adam rates searched on validation, crossed with the method's grid
-                             (each grid point once per rate; not with --lr); the points at
-                             the method's rate train exactly as without --lr-grid
+                             (each grid point once per rate; not with --lr); each rate trains
+                             in its own calls keyed by the rate, so the points at one rate
+                             train exactly as in a run searching that rate alone
   --schedule <s>             learning-rate schedule: constant or cosine (decays to 0)
                              (default: the method's, above; constant for vi and ensemble)
   --samples <T>              predictive samples on the test part (default 10000)
