@@ -358,12 +358,13 @@ describe('merging runs that searched other rates (--merge)', () => {
     const settings: Record<string, unknown> = { method: 'mc-dropout', inputDim: 3, hidden: [8], activation: 'relu', epochs: 5, batchSize: 128, lr: 0.03, schedule: 'cosine' };
     Object.assign(settings, { optimizer: 'adam', samples: 64, validationSamples: 64, validationFraction: 0.2, grid, members: 1, splits: 2, seed: 0 });
     change(settings);
-    const timing = { wallMs: 1000, trainMs: 800, scoreMs: 200, trainCalls: [{ phase: 'search', models: grid.length * 2, epochs: 5, ms: 700 }] };
+    const timing = { wallMs: 1000, trainMs: 800, scoreMs: 200, trainCalls: (rates ?? [0.03]).map(() => ({ phase: 'search', models: base.length * 2, epochs: 5, ms: 700 })) };
     return {
       ...summarize({ dataset: 'toy', settings: settings as never, splits, timing: timing as never }, adapter as never, null),
     };
   };
   const named = (name: string, summary: UciSummary) => ({ name, summary });
+  const withCalls = (s: UciSummary, models: number): UciSummary => ({ ...s, timing: { ...s.timing, trainCalls: [{ phase: 'search', models, epochs: 5, ms: 1 }] } });
 
   it('gives the choices and test scores of the run searching every rate, in its grid order', () => {
     const merged = mergeRateSearches([named('plain.json', run(null)), named('fast.json', run([0.1]))]);
@@ -375,6 +376,9 @@ describe('merging runs that searched other rates (--merge)', () => {
     expect(merged.mergedFrom).toEqual(['plain.json', 'fast.json']);
     expect(merged.timing.wallMs).toBe(2000);
     expect(merged.timing.trainCalls).toHaveLength(2);
+    // A merged file merges again with a third rate.
+    const third = run([0.2]);
+    expect(mergeRateSearches([named('both.json', merged), named('slow.json', third)]).splits).toEqual(run([0.03, 0.1, 0.2]).splits);
     // The order given is the grid's order, as in --lr-grid.
     expect(mergeRateSearches([named('fast.json', run([0.1])), named('plain.json', run(null))]).settings.grid).toEqual(run([0.1, 0.03]).settings.grid);
     expect(summaryMarkdown(merged, 'SwiftShader', 'npm run uci -- --merge plain.json,fast.json')).toMatch(/Merged from plain\.json, fast\.json/);
@@ -386,6 +390,7 @@ describe('merging runs that searched other rates (--merge)', () => {
     ['other epochs', () => [run(null), run([0.1], (s) => (s['epochs'] = 6))], /b\.json: settings\.epochs is 6, a\.json has 5/],
     ['another base grid', () => [run(null), run([0.1], (s) => (s['grid'] = [base[0], { dropout: 0.1, tau: 1 }].map((p) => ({ ...p, lr: 0.1 }))))], /b\.json: the base grid \(points without their rate\) is/],
     ['no search', () => [run(null), run([0.1], (s) => (s['grid'] = [{ dropout: 0.01, tau: 1, lr: 0.1 }]))], /searched no grid/],
+    ['a run that trained its rates in one call (before they had calls of their own)', () => [run(null), withCalls(run([0.1, 0.2]), 8)], /b\.json: a search call trained more models than one rate has \(4\)/],
     ['a grid that is not a full cross', () => [run(null), run([0.1], (s) => (s['grid'] = [...base.map((p) => ({ ...p, lr: 0.1 })), { dropout: 0.01, tau: 1, lr: 0.2 }]))], /not the base grid crossed/],
   ])('refuses %s, naming the problem', (_what, runs, message) => {
     const files = runs().map((summary, i) => named(`${'ab'[i] ?? 'c'}.json`, summary));

@@ -91,6 +91,12 @@ function rateSearch({ name, summary }: NamedSummary): RateSearch {
   if (grid.length !== base.length * rates.length) {
     throw new InvalidInputError(`${name}: the grid is not the base grid crossed with its rates (${grid.length} points, ${base.length} base points, ${rates.length} rates)`);
   }
+  // Runs made before each rate had calls of its own trained several rates per call, so their
+  // candidates differ from single-rate runs: a call then held more models than one rate has.
+  const perRate = base.length * summary.splits.length * (summary.method === 'ensemble' ? summary.settings.members : 1);
+  if (rates.length > 1 && t.trainCalls.some((c) => c.phase === 'search' && c.models > perRate)) {
+    throw new InvalidInputError(`${name}: a search call trained more models than one rate has (${perRate}): the run trained its rates together, as before they were searched in calls of their own, so it cannot be merged`);
+  }
   for (const s of summary.splits) {
     if (!Array.isArray(s.validation) || s.validation.length !== grid.length) {
       throw new InvalidInputError(`${name}: split ${s.split} has ${Array.isArray(s.validation) ? s.validation.length : 'no'} validation scores for ${grid.length} grid points`);
