@@ -319,8 +319,9 @@ function groupByRate(jobs: readonly Job[], runRate: number): { seedOffset: numbe
 
 /**
  * Seed offset of the search calls at a rate other than the run's: 1 + the top 20 bits of the rate's
- * float32 bits, in the key's high word (seedToKey), so it never meets the offsets of the low word.
- * Rates that share those bits (within ~5e-4 relative) share streams, which is harmless.
+ * float32 bits, in the key's high word (seedToKey), which the low word's offsets (phase, call) reach
+ * only from base seeds within about 1e6 of 2^32. Rates that share those bits (within ~5e-4
+ * relative) share streams, which is harmless.
  */
 export function searchRateSeedOffset(rate: number): number {
   const bits = new Uint32Array(Float32Array.of(rate).buffer)[0] as number;
