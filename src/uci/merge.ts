@@ -53,6 +53,16 @@ function baseKey(p: HyperPoint): string {
   return JSON.stringify([p.dropout, p.tau, p.priorScale, p.epochs]);
 }
 
+/** A point's rate: its own, or the run's for a point without one. */
+function rateOf(p: HyperPoint, runRate: number): number {
+  return p.lr ?? runRate;
+}
+
+/** Whether `p` (of a run at `runRate`) is the merged grid's point `q` (which carries its rate). */
+function isPoint(p: HyperPoint, runRate: number, q: HyperPoint): boolean {
+  return baseKey(p) === baseKey(q) && rateOf(p, runRate) === q.lr;
+}
+
 function withoutRate(p: HyperPoint): HyperPoint {
   const { lr: _lr, ...rest } = p;
   return rest;
@@ -82,7 +92,7 @@ function rateSearch({ name, summary }: NamedSummary): RateSearch {
   for (const p of grid) {
     const key = baseKey(p);
     if (!base.some((b) => baseKey(b) === key)) base.push(withoutRate(p));
-    const rate = p.lr ?? runRate;
+    const rate = rateOf(p, runRate);
     if (!rates.includes(rate)) rates.push(rate);
     const pair = `${key}@${rate}`;
     if (seen.has(pair)) throw new InvalidInputError(`${name}: the grid lists a point twice (${pair})`);
@@ -142,8 +152,7 @@ export function mergeRateSearches(runs: readonly NamedSummary[]): UciSummary {
   const splits = a.splits.map((split, k): UciSplitResult => {
     const validation = grid.map((point): CandidateScore => {
       const from = owner.get(point.lr as number) as RateSearch;
-      const runRate = from.summary.settings.lr;
-      const found = from.summary.splits[k]?.validation.find((c) => baseKey(c.point) === baseKey(point) && (c.point.lr ?? runRate) === point.lr);
+      const found = from.summary.splits[k]?.validation.find((c) => isPoint(c.point, from.summary.settings.lr, point));
       if (!found) throw new InvalidInputError(`${from.name}: split ${split.split} has no validation score for ${JSON.stringify(point)}`);
       return { ...found, point };
     });
@@ -151,8 +160,7 @@ export function mergeRateSearches(runs: readonly NamedSummary[]): UciSummary {
     for (const c of validation) if (rank(c) > rank(best)) best = c;
     const from = owner.get(best.point.lr as number) as RateSearch;
     const result = from.summary.splits[k] as UciSplitResult;
-    const runRate = from.summary.settings.lr;
-    if (baseKey(result.chosen) !== baseKey(best.point) || (result.chosen.lr ?? runRate) !== best.point.lr) {
+    if (!isPoint(result.chosen, from.summary.settings.lr, best.point)) {
       throw new InvalidInputError(`${from.name}: split ${split.split} chose ${JSON.stringify(result.chosen)}, not its best validation point ${JSON.stringify(best.point)}`);
     }
     return { ...result, chosen: best.point, validation };
