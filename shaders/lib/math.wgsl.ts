@@ -1,22 +1,51 @@
 /**
  * Activations, softplus and log-densities in f32, twins of src/math/activations.ts and
- * src/math/densities.ts. lgamma: shift x up to >= 8 with the recurrence, then Stirling's series
- * (error ~1e-7 relative in f32), since WGSL has no lgamma.
+ * src/math/densities.ts. The activations cannot overflow for any finite input (see activations.ts:
+ * WGSL's tanh is NaN past |x| ~ 89 on SwiftShader, and exp overflows at 88.7). lgamma: shift x up
+ * to >= 8 with the recurrence, then Stirling's series (error ~1e-7 relative in f32), since WGSL has
+ * no lgamma.
  */
+import { GELU_SATURATION, TANH_CLAMP } from '../../src/math/activations.js';
+import { f32Literal } from '../../src/kernels/model-layout.js';
+
 export const mathWgsl = /* wgsl */ `
 const HALF_LOG_TWO_PI: f32 = 0.91893853320467274;
 const GELU_C: f32 = 0.7978845608028654;
+const TANH_CLAMP: f32 = ${f32Literal(TANH_CLAMP)};
+const GELU_SATURATION: f32 = ${f32Literal(GELU_SATURATION)};
 
 fn softplus(x: f32) -> f32 {
   return max(x, 0.0) + log(1.0 + exp(-abs(x)));
 }
 
+fn tanh_safe(x: f32) -> f32 {
+  return tanh(clamp(x, -TANH_CLAMP, TANH_CLAMP));
+}
+
 fn gelu_tanh(x: f32) -> f32 {
-  return 0.5 * x * (1.0 + tanh(GELU_C * (x + 0.044715 * x * x * x)));
+  if (x > GELU_SATURATION) {
+    return x;
+  }
+  if (x < -GELU_SATURATION) {
+    return 0.0;
+  }
+  return 0.5 * x * (1.0 + tanh_safe(GELU_C * (x + 0.044715 * x * x * x)));
+}
+
+fn gelu_tanh_grad(x: f32) -> f32 {
+  if (x > GELU_SATURATION) {
+    return 1.0;
+  }
+  if (x < -GELU_SATURATION) {
+    return 0.0;
+  }
+  let th = tanh_safe(GELU_C * (x + 0.044715 * x * x * x));
+  return 0.5 * (1.0 + th) + 0.5 * x * (1.0 - th * th) * GELU_C * (1.0 + 3.0 * 0.044715 * x * x);
 }
 
 fn sigmoid(x: f32) -> f32 {
-  return 1.0 / (1.0 + exp(-x));
+  let e = exp(-abs(x));
+  return select(e / (1.0 + e), 1.0 / (1.0 + e), x >= 0.0);
 }
 
 fn normal_log_pdf(x: f32, loc: f32, scale: f32) -> f32 {
@@ -66,7 +95,7 @@ export function activationExpression(activation: string, pre: string, slope: str
     case 'relu':
       return `max(${pre}, 0.0)`;
     case 'tanh':
-      return `tanh(${pre})`;
+      return `tanh_safe(${pre})`;
     case 'sigmoid':
       return `sigmoid(${pre})`;
     case 'gelu':

@@ -19,7 +19,7 @@ export type { CliIo } from './io.js';
 export const COMMANDS: readonly Command[] = [predictCommand, scoreCommand, infoCommand, trainCommand, demoCommand];
 
 /** Error codes that mean the user asked for something wrong or impossible here: exit status 2. */
-export const USER_ERROR_CODES: ReadonlySet<string> = new Set(['INVALID_INPUT', 'MODEL_FORMAT', 'DEVICE_LIMIT', 'GPU_UNAVAILABLE']);
+export const USER_ERROR_CODES: ReadonlySet<string> = new Set(['INVALID_INPUT', 'MODEL_FORMAT', 'DEVICE_LIMIT', 'GPU_UNAVAILABLE', 'NUMERICAL']);
 
 export const EXIT_OK = 0;
 export const EXIT_INTERNAL = 1;

@@ -1,29 +1,88 @@
 /**
  * Scalar definitions of the activations and link functions, in float64. The WGSL kernels implement
- * the same formulas (shaders/lib/activations.wgsl.ts); the oracle uses these.
+ * the same formulas (shaders/lib/math.wgsl.ts); the oracle and the training oracle use these.
  *
- * gelu is the tanh approximation (torch's approximate='tanh'): WGSL has no erf, and one formula on
- * both sides keeps GPU and oracle comparable sample by sample.
+ * Every definition is total: no intermediate can overflow for any finite input, in float64 here or
+ * in float32 on the GPU (WGSL's tanh inherits sinh/cosh's range and is NaN past |x| ~ 89 on
+ * SwiftShader; exp overflows at 88.7). So:
+ * - tanh is taken of x clamped to ±TANH_CLAMP, where tanh is 1 to float32 precision (and to 2e-13 in
+ *   float64);
+ * - sigmoid uses exp(-|x|), which only underflows;
+ * - gelu is the tanh approximation (torch's approximate='tanh': WGSL has no erf, and one formula on
+ *   both sides keeps GPU and oracle comparable sample by sample), equal to x above +GELU_SATURATION
+ *   and 0 below -GELU_SATURATION (the formula's own values there are x and 0 to 1e-37), so its cubic
+ *   never overflows.
  */
 import type { Activation } from '../model/spec.js';
 
 const GELU_C = Math.sqrt(2 / Math.PI);
+const GELU_CUBIC = 0.044715;
+/** |x| beyond which tanh(x) is ±1 in float32 (it is from |x| > 9.01). */
+export const TANH_CLAMP = 15;
+/** |x| beyond which gelu(x) is x (or 0): the formula's tanh argument is past 43 there. */
+export const GELU_SATURATION = 10;
+
+export function tanhSafe(x: number): number {
+  return Math.tanh(Math.min(Math.max(x, -TANH_CLAMP), TANH_CLAMP));
+}
+
+export function sigmoid(x: number): number {
+  const e = Math.exp(-Math.abs(x));
+  return x >= 0 ? 1 / (1 + e) : e / (1 + e);
+}
+
+export function gelu(x: number): number {
+  if (x > GELU_SATURATION) return x;
+  if (x < -GELU_SATURATION) return 0;
+  return 0.5 * x * (1 + tanhSafe(GELU_C * (x + GELU_CUBIC * x * x * x)));
+}
+
+/** d gelu / dx: 1 above the saturation and 0 below, as gelu itself. */
+export function geluDerivative(x: number): number {
+  if (x > GELU_SATURATION) return 1;
+  if (x < -GELU_SATURATION) return 0;
+  const t = tanhSafe(GELU_C * (x + GELU_CUBIC * x * x * x));
+  return 0.5 * (1 + t) + 0.5 * x * (1 - t * t) * GELU_C * (1 + 3 * GELU_CUBIC * x * x);
+}
 
 export function applyActivation(act: Activation, x: number, slope: number): number {
   switch (act) {
     case 'relu':
       return x > 0 ? x : 0;
     case 'tanh':
-      return Math.tanh(x);
+      return tanhSafe(x);
     case 'sigmoid':
-      return 1 / (1 + Math.exp(-x));
+      return sigmoid(x);
     case 'gelu':
-      return 0.5 * x * (1 + Math.tanh(GELU_C * (x + 0.044715 * x * x * x)));
+      return gelu(x);
     case 'leaky_relu':
     case 'prelu':
       return x > 0 ? x : slope * x;
     case 'identity':
       return x;
+  }
+}
+
+/** d act(x) / dx (at a kink, the left side's: x <= 0 counts as negative). */
+export function activationDerivative(act: Activation, x: number, slope: number): number {
+  switch (act) {
+    case 'relu':
+      return x > 0 ? 1 : 0;
+    case 'leaky_relu':
+    case 'prelu':
+      return x > 0 ? 1 : slope;
+    case 'tanh': {
+      const t = tanhSafe(x);
+      return 1 - t * t;
+    }
+    case 'sigmoid': {
+      const s = sigmoid(x);
+      return s * (1 - s);
+    }
+    case 'gelu':
+      return geluDerivative(x);
+    case 'identity':
+      return 1;
   }
 }
 

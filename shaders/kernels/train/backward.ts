@@ -62,12 +62,7 @@ export function trainDzKernel(shape: TrainShape, layer: TrainLayerLayout, leakyS
     dz[base + j] = dh[base + j] * (${activationDerivative(layer.activation, slope)});
   }
 `,
-    `${layerConstants(layer)}
-fn gelu_tanh_grad(x: f32) -> f32 {
-  let inner = GELU_C * (x + 0.044715 * x * x * x);
-  let th = tanh(inner);
-  return 0.5 * (1.0 + th) + 0.5 * x * (1.0 - th * th) * GELU_C * (1.0 + 3.0 * 0.044715 * x * x);
-}`,
+    layerConstants(layer),
   );
 }
 

@@ -6,7 +6,7 @@
  * data term (types.ts, VI ESTIMATORS: shared weight draw, local reparameterisation, flipout) and an
  * optional hierarchical prior (a learned log precision per layer under a Gamma(1, 1) hyperprior).
  */
-import { applyActivation, softplus } from '../../math/activations.js';
+import { activationDerivative, applyActivation, sigmoid, softplus } from '../../math/activations.js';
 import { gammaLogPdf, logNormalLogPdf, normalLogPdf } from '../../math/densities.js';
 import type { Activation, GammaPrior } from '../../model/spec.js';
 import { DEFAULT_LEAKY_SLOPE } from '../../model/validate.js';
@@ -62,37 +62,6 @@ export interface LayerTrace {
   readonly input: Float64Array;
   readonly pre: Float64Array;
   readonly out: Float64Array;
-}
-
-function sigmoid(x: number): number {
-  return 1 / (1 + Math.exp(-x));
-}
-
-const GELU_C = Math.sqrt(2 / Math.PI);
-
-/** d act(x) / dx, the derivative of applyActivation (at a kink, the left side's: x <= 0 counts as negative). */
-function activationDerivative(act: Activation, x: number, slope: number): number {
-  switch (act) {
-    case 'relu':
-      return x > 0 ? 1 : 0;
-    case 'leaky_relu':
-    case 'prelu':
-      return x > 0 ? 1 : slope;
-    case 'tanh': {
-      const t = Math.tanh(x);
-      return 1 - t * t;
-    }
-    case 'sigmoid': {
-      const s = sigmoid(x);
-      return s * (1 - s);
-    }
-    case 'gelu': {
-      const t = Math.tanh(GELU_C * (x + 0.044715 * x * x * x));
-      return 0.5 * (1 + t) + 0.5 * x * (1 - t * t) * GELU_C * (1 + 3 * 0.044715 * x * x);
-    }
-    case 'identity':
-      return 1;
-  }
 }
 
 /** θ index of element e of the layer-local [W, b] space: loc (W or W_loc, b or b_loc) or, for 'vi', rho. */
