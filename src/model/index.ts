@@ -2,7 +2,14 @@
 export * from './spec.js';
 export {
   MAX_HEADER_BYTES,
+  MAX_JSON_DEPTH,
+  MAX_MODEL_FILE_BYTES,
+  MAX_NAME_LENGTH,
   MAX_TENSOR_ELEMENTS,
+  MAX_TENSORS_PER_FILE,
+} from './limits.js';
+export { parseJsonStrict, previewJson, type StrictJsonOptions } from './strict-json.js';
+export {
   SAFETENSORS_FLOAT_DTYPES,
   parseSafetensors,
   serializeSafetensors,
@@ -10,7 +17,7 @@ export {
   type SafetensorsFile,
   type SafetensorsTensor,
 } from './safetensors.js';
-export { DEFAULT_LEAKY_SLOPE, SCALAR_SHAPE, validateModel, validateSpec, validateSpecJson } from './validate.js';
+export { DEFAULT_LEAKY_SLOPE, SCALAR_SHAPE, checkLayerCount, validateModel, validateSpec, validateSpecJson } from './validate.js';
 export { FORMAT_NAME, FORMAT_VERSION, loadModel, modelFromBytes, modelToBytes, type ModelSource } from './format.js';
 export {
   AUTONORMAL_LOCS_PREFIX,

@@ -4,6 +4,8 @@
  * `AutoNormal.locs.<site>` so a trained AutoNormal guide's locs can serve as the point.
  */
 import { ModelFormatError } from '../errors.js';
+import { quoteName, quoteNames } from './names.js';
+import { linkText, noiseScaleFits, sigmaRangeText } from './noise-range.js';
 import { AUTONORMAL_LOCS_PREFIX, AUTONORMAL_SCALES_PREFIX } from './pyro.js';
 import { parseSafetensors } from './safetensors.js';
 import { type Model, layerInputs, tensorNames } from './spec.js';
@@ -49,7 +51,8 @@ function siteRules(model: Model): Map<string, SiteRule> {
  * Reads a parameter point for `model`: site name -> values (weights [out, in] row-major, biases
  * [out], sigma one element). A weight/bias site missing from the file takes the model's loc when its
  * posterior is 'delta'; any other missing site is an error, as are unknown sites, wrong shapes,
- * NaN/Inf and sigma <= 0.
+ * NaN/Inf and a sigma whose likelihood scale or noise variance float32 cannot hold (sigma <= 0
+ * included; see noise-range.ts for the range).
  *
  * `AutoNormal.locs.<site>` of a positive site (sigma) is the loc of log(sigma), as AutoNormal works
  * in unconstrained space, so its value is exp(loc), the guide's median. `AutoNormal.scales.*`
@@ -57,27 +60,39 @@ function siteRules(model: Model): Map<string, SiteRule> {
  */
 export function pointFromBytes(bytes: Uint8Array, model: Model): Map<string, Float32Array> {
   const rules = siteRules(model);
+  const { link } = model.spec.likelihood;
   const point = new Map<string, Float32Array>();
   for (const [name, tensor] of parseSafetensors(bytes).tensors) {
     if (name.startsWith(AUTONORMAL_SCALES_PREFIX)) continue;
     const fromGuide = name.startsWith(AUTONORMAL_LOCS_PREFIX);
     const site = fromGuide ? name.slice(AUTONORMAL_LOCS_PREFIX.length) : name;
     const rule = rules.get(site);
-    if (!rule) fail(`unknown site '${site}' (tensor '${name}'); the model's sites: ${[...rules.keys()].join(', ')}`);
-    if (point.has(site)) fail(`site '${site}' is given twice (as '${site}' and '${AUTONORMAL_LOCS_PREFIX}${site}')`);
+    if (!rule) fail(`unknown site ${quoteName(site)} (tensor ${quoteName(name)}); the model's sites: ${quoteNames(rules.keys(), 16)}`);
+    if (point.has(site)) fail(`site ${quoteName(site)} is given twice (as itself and as ${AUTONORMAL_LOCS_PREFIX}<site>)`);
     if (!rule.shapes.some((shape) => sameShape(shape, tensor.shape))) {
       fail(
-        `site '${site}' has shape ${formatShape(tensor.shape)}, expected ${rule.shapes.map(formatShape).join(' or ')}`,
+        `site ${quoteName(site)} has shape ${formatShape(tensor.shape)}, expected ${rule.shapes.map(formatShape).join(' or ')}`,
       );
     }
     tensor.data.forEach((v, i) => {
-      if (!Number.isFinite(v)) fail(`site '${site}' has a non-finite value (${v}) at index ${i}`);
+      if (!Number.isFinite(v)) fail(`site ${quoteName(site)} has a non-finite value (${v}) at index ${i}`);
     });
-    const values = fromGuide && rule.positive ? tensor.data.map(Math.exp) : tensor.data;
-    values.forEach((v, i) => {
-      if (rule.positive && !(v > 0)) fail(`site '${site}' has value ${v} at index ${i}; it must be > 0`);
+    if (!rule.positive) {
+      point.set(site, tensor.data);
+      continue;
+    }
+    // exp in float64, so a loc of 100 is seen as the 2.7e43 it means rather than float32's Infinity.
+    const sigmas = fromGuide ? Array.from(tensor.data, Math.exp) : Array.from(tensor.data);
+    sigmas.forEach((v, i) => {
+      if (!noiseScaleFits(v, link)) {
+        const given = fromGuide ? `exp(${tensor.data[i]}) = ${v.toPrecision(3)}` : `value ${v}`;
+        fail(
+          `site ${quoteName(site)} has ${given} at index ${i}; it must be > 0 and, ${linkText(link)}, ` +
+            `lie in ${sigmaRangeText(link)} so that float32 holds its likelihood scale and variance`,
+        );
+      }
     });
-    point.set(site, values);
+    point.set(site, Float32Array.from(sigmas));
   }
   for (const [site, rule] of rules) {
     if (point.has(site)) continue;

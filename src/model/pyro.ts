@@ -9,9 +9,11 @@
  * 'layers.2.weight' for the last). So the layer index is parsed from the number before
  * `.weight`/`.bias` rather than from a fixed prefix, and the exact site names are kept in the spec.
  */
-import { ModelFormatError } from '../errors.js';
+import { ModelFormatError, preview } from '../errors.js';
+import { quoteName, quoteNames } from './names.js';
 import {
   ACTIVATIONS,
+  MAX_LAYERS,
   type Activation,
   type GammaPrior,
   type LayerSpec,
@@ -19,7 +21,7 @@ import {
   type Tensor,
   tensorNames,
 } from './spec.js';
-import { previewJson } from './safetensors.js';
+import { parseJsonStrict, previewJson } from './strict-json.js';
 import { DEFAULT_LEAKY_SLOPE, JsonReader, SCALAR_SHAPE, validateModel } from './validate.js';
 
 export const AUTONORMAL_LOCS_PREFIX = 'AutoNormal.locs.';
@@ -45,12 +47,17 @@ interface PyroModelInfo {
   readonly sigmaSquared: boolean;
 }
 
-/** The metadata's `model` JSON as an object, or null when absent or not JSON. */
-function modelMetadataJson(metadata: Readonly<Record<string, string>>): unknown {
+/** The metadata's `model` JSON, read strictly (depth, duplicate keys); throws ModelFormatError. */
+function modelMetadataJson(text: string): unknown {
+  return parseJsonStrict(text, { what: 'Pyro AutoNormal export: __metadata__.model' });
+}
+
+/** The `model` JSON when it parses, else null: detection must not throw on other formats' files. */
+function modelMetadataIfJson(metadata: Readonly<Record<string, string>>): unknown {
   const text = metadata['model'];
   if (text === undefined) return null;
   try {
-    return JSON.parse(text) as unknown;
+    return modelMetadataJson(text);
   } catch {
     return null;
   }
@@ -61,7 +68,7 @@ export function isPyroAutoNormal(
   metadata: Readonly<Record<string, string>>,
   tensors: ReadonlyMap<string, unknown>,
 ): boolean {
-  const model = modelMetadataJson(metadata);
+  const model = modelMetadataIfJson(metadata);
   if (typeof model === 'object' && model !== null && (model as Record<string, unknown>)['guide'] === 'AutoNormal') {
     return true;
   }
@@ -69,18 +76,20 @@ export function isPyroAutoNormal(
 }
 
 function readPyroModelInfo(metadata: Readonly<Record<string, string>>): PyroModelInfo {
-  if (metadata['model'] === undefined) {
+  const text = metadata['model'];
+  if (text === undefined) {
     fail('__metadata__.model is missing; it must be JSON with dims, activation, weight_prior_scale, ...');
   }
-  const json = modelMetadataJson(metadata);
-  if (json === null) fail('__metadata__.model is not valid JSON');
-  const info = pyroJson.object(json, 'model');
+  const info = pyroJson.object(modelMetadataJson(text), 'model');
   const guide = info['guide'];
   if (guide !== undefined && guide !== 'AutoNormal') {
     fail(`guide ${previewJson(guide)} is not supported (only AutoNormal)`);
   }
   const dims = pyroJson.numbers(info['dims'], 'dims');
   if (dims.length < 2) fail(`dims ${previewJson(dims)} must list the input size and at least one layer`);
+  if (dims.length - 1 > MAX_LAYERS) {
+    fail(`dims ${previewJson(dims)} give ${dims.length - 1} layers, more than MAX_LAYERS = ${MAX_LAYERS} (each layer compiles its own GPU pipelines)`);
+  }
   const sigmaPrior = pyroJson.optional(info['sigma_prior'], null, (v) => {
     const pair = pyroJson.numbers(v, 'sigma_prior');
     const [concentration, rate] = pair;
@@ -114,14 +123,15 @@ function readGuideSites(tensors: ReadonlyMap<string, Tensor>): Map<string, Guide
   for (const [name, tensor] of tensors) {
     if (name.startsWith(AUTONORMAL_LOCS_PREFIX)) locs.set(name.slice(AUTONORMAL_LOCS_PREFIX.length), tensor);
     else if (name.startsWith(AUTONORMAL_SCALES_PREFIX)) scales.set(name.slice(AUTONORMAL_SCALES_PREFIX.length), tensor);
-    else fail(`tensor '${name}' is neither ${AUTONORMAL_LOCS_PREFIX}<site> nor ${AUTONORMAL_SCALES_PREFIX}<site>`);
+    else fail(`tensor ${quoteName(name)} is neither ${AUTONORMAL_LOCS_PREFIX}<site> nor ${AUTONORMAL_SCALES_PREFIX}<site>`);
   }
   const sites = new Map<string, GuideSite>();
   for (const site of new Set([...locs.keys(), ...scales.keys()])) {
     const loc = locs.get(site);
     const scale = scales.get(site);
-    if (!loc) fail(`site '${site}' has ${AUTONORMAL_SCALES_PREFIX}${site} but no ${AUTONORMAL_LOCS_PREFIX}${site}`);
-    if (!scale) fail(`site '${site}' has ${AUTONORMAL_LOCS_PREFIX}${site} but no ${AUTONORMAL_SCALES_PREFIX}${site}`);
+    const shown = preview(site);
+    if (!loc) fail(`site ${quoteName(site)} has ${AUTONORMAL_SCALES_PREFIX}${shown} but no ${AUTONORMAL_LOCS_PREFIX}${shown}`);
+    if (!scale) fail(`site ${quoteName(site)} has ${AUTONORMAL_LOCS_PREFIX}${shown} but no ${AUTONORMAL_SCALES_PREFIX}${shown}`);
     sites.set(site, { loc: { shape: loc.shape, data: loc.data }, scale: { shape: scale.shape, data: scale.data } });
   }
   return sites;
@@ -133,11 +143,11 @@ function assignLayerSites(sites: Iterable<string>, layerCount: number): { weight
   for (const site of sites) {
     if (site === PYRO_SIGMA_SITE) continue;
     const match = LAYER_SITE.exec(site);
-    if (!match) fail(`site '${site}' is neither a layer's <i>.weight / <i>.bias nor '${PYRO_SIGMA_SITE}'`);
+    if (!match) fail(`site ${quoteName(site)} is neither a layer's <i>.weight / <i>.bias nor '${PYRO_SIGMA_SITE}'`);
     const index = Number(match[1]);
     const kind = match[2] as 'weight' | 'bias';
     const layer = found[index];
-    if (!layer) fail(`site '${site}' refers to layer ${index}, but dims give layers 0..${layerCount - 1}`);
+    if (!layer) fail(`site ${quoteName(site)} refers to layer ${match[1]}, but dims give layers 0..${layerCount - 1}`);
     layer[kind].push(site);
   }
   return found.map((layer, l) => {
@@ -145,7 +155,7 @@ function assignLayerSites(sites: Iterable<string>, layerCount: number): { weight
       const [site, ...more] = layer[kind];
       if (site === undefined) fail(`layer ${l} has no ${kind} site (expected a site named like '${l}.${kind}')`);
       if (more.length > 0) {
-        fail(`layer ${l} has several ${kind} sites: ${[site, ...more].map((s) => `'${s}'`).join(', ')}`);
+        fail(`layer ${l} has several ${kind} sites: ${quoteNames([site, ...more])}`);
       }
       return site;
     };

@@ -9,7 +9,15 @@
  * narrowed to float32, the only precision the engine computes in.
  */
 import { InvalidInputError, ModelFormatError } from '../errors.js';
+import { FLOAT32_MAX } from './float32.js';
+import { MAX_HEADER_BYTES, MAX_TENSOR_ELEMENTS, MAX_TENSORS_PER_FILE } from './limits.js';
+import { checkNameLength, quoteName } from './names.js';
 import type { Tensor } from './spec.js';
+import { parseJsonStrict, previewJson } from './strict-json.js';
+
+export { MAX_HEADER_BYTES, MAX_TENSOR_ELEMENTS, MAX_TENSORS_PER_FILE } from './limits.js';
+/** Re-exported from strict-json.ts, where it lives, for the modules that print header values. */
+export { previewJson } from './strict-json.js';
 
 /** Float dtypes we read; all are converted to float32. */
 export const SAFETENSORS_FLOAT_DTYPES = ['F32', 'F64', 'F16', 'BF16'] as const;
@@ -19,11 +27,6 @@ export type SafetensorsDtype = (typeof SAFETENSORS_FLOAT_DTYPES)[number];
 const NON_FLOAT_DTYPES = new Set(['BOOL', 'U8', 'I8', 'U16', 'I16', 'U32', 'I32', 'U64', 'I64']);
 
 const BYTES_PER_ELEMENT: Readonly<Record<SafetensorsDtype, number>> = { F32: 4, F64: 8, F16: 2, BF16: 2 };
-
-/** Largest header we parse: real headers are kilobytes; anything near this is hostile. */
-export const MAX_HEADER_BYTES = 100_000_000;
-/** Largest tensor (in elements) we accept: 1 GiB of float32, far above any model this library runs. */
-export const MAX_TENSOR_ELEMENTS = 2 ** 28;
 
 const HEADER_LENGTH_BYTES = 8;
 const HEADER_ALIGNMENT = 8;
@@ -58,12 +61,6 @@ function fail(message: string): never {
 const isPlainObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 
-/** A JSON value for an error message, cut short: hostile headers can hold megabytes in one field. */
-export function previewJson(value: unknown): string {
-  const text = JSON.stringify(value) ?? String(value);
-  return text.length > 80 ? `${text.slice(0, 80)}...` : text;
-}
-
 const isNonNegativeSafeInteger = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 0;
 
 /** Parses a safetensors file; tensors are copied out as float32 (the input may be unaligned). */
@@ -74,7 +71,7 @@ export function parseSafetensors(bytes: Uint8Array): SafetensorsFile {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const headerLength = view.getBigUint64(0, true);
   if (headerLength > BigInt(MAX_HEADER_BYTES)) {
-    fail(`header length ${headerLength} is absurd (limit ${MAX_HEADER_BYTES} bytes)`);
+    fail(`header length ${headerLength} is absurd: more than MAX_HEADER_BYTES = ${MAX_HEADER_BYTES} bytes (real headers are kilobytes)`);
   }
   const headerEnd = HEADER_LENGTH_BYTES + Number(headerLength);
   if (headerEnd > bytes.byteLength) {
@@ -83,9 +80,15 @@ export function parseSafetensors(bytes: Uint8Array): SafetensorsFile {
   const header = parseHeaderJson(bytes.subarray(HEADER_LENGTH_BYTES, headerEnd));
   const dataLength = bytes.byteLength - headerEnd;
 
+  const names = Object.keys(header);
+  const tensorCount = names.length - (Object.hasOwn(header, METADATA_KEY) ? 1 : 0);
+  if (tensorCount > MAX_TENSORS_PER_FILE) {
+    fail(`header lists ${tensorCount} tensors, more than MAX_TENSORS_PER_FILE = ${MAX_TENSORS_PER_FILE}`);
+  }
   let metadata: Record<string, string> = {};
   const entries: TensorEntry[] = [];
-  for (const [name, value] of Object.entries(header)) {
+  for (const name of names) {
+    const value = header[name];
     if (name === METADATA_KEY) metadata = parseMetadata(value);
     else entries.push(parseEntry(name, value, dataLength));
   }
@@ -94,6 +97,7 @@ export function parseSafetensors(bytes: Uint8Array): SafetensorsFile {
   const tensors = new Map<string, SafetensorsTensor>();
   for (const entry of entries) {
     const data = decodeFloat32(bytes.subarray(headerEnd + entry.begin, headerEnd + entry.end), entry.dtype);
+    if (entry.dtype === 'F64') checkF64FitsFloat32(entry, bytes.subarray(headerEnd + entry.begin, headerEnd + entry.end), data);
     tensors.set(entry.name, { dtype: entry.dtype, shape: entry.shape, data });
   }
   return { metadata, tensors };
@@ -106,12 +110,8 @@ function parseHeaderJson(headerBytes: Uint8Array): Record<string, unknown> {
   } catch (cause) {
     throw new ModelFormatError('safetensors: header is not valid UTF-8', { cause });
   }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (cause) {
-    throw new ModelFormatError(`safetensors: header is not valid JSON (${(cause as Error).message})`, { cause });
-  }
+  // Strict: a tensor or __metadata__ named twice is refused, not resolved by JSON.parse's last-wins.
+  const json = parseJsonStrict(text, { what: 'safetensors: header' });
   if (!isPlainObject(json)) fail('header JSON is not an object');
   return json;
 }
@@ -120,7 +120,8 @@ function parseMetadata(value: unknown): Record<string, string> {
   if (!isPlainObject(value)) fail(`${METADATA_KEY} is not an object`);
   const entries = Object.entries(value);
   for (const [key, v] of entries) {
-    if (typeof v !== 'string') fail(`${METADATA_KEY}['${key}'] is not a string (got ${typeof v})`);
+    checkNameLength(key, `${METADATA_KEY} key`, fail);
+    if (typeof v !== 'string') fail(`${METADATA_KEY}[${quoteName(key)}] is not a string (got ${typeof v})`);
   }
   // fromEntries defines own properties, so a key like "__proto__" cannot touch the prototype.
   return Object.fromEntries(entries) as Record<string, string>;
@@ -130,19 +131,19 @@ function parseDtype(name: string, dtype: unknown): SafetensorsDtype {
   if ((SAFETENSORS_FLOAT_DTYPES as readonly unknown[]).includes(dtype)) return dtype as SafetensorsDtype;
   if (typeof dtype === 'string' && NON_FLOAT_DTYPES.has(dtype)) {
     fail(
-      `tensor '${name}' has integer/bool dtype ${dtype}; model tensors must be floating point ` +
+      `tensor ${quoteName(name)} has integer/bool dtype ${dtype}; model tensors must be floating point ` +
         `(${SAFETENSORS_FLOAT_DTYPES.join(', ')})`,
     );
   }
   return fail(
-    `tensor '${name}' has unknown dtype ${previewJson(dtype)}; accepted: ${SAFETENSORS_FLOAT_DTYPES.join(', ')}`,
+    `tensor ${quoteName(name)} has unknown dtype ${previewJson(dtype)}; accepted: ${SAFETENSORS_FLOAT_DTYPES.join(', ')}`,
   );
 }
 
 /** Element count of a shape, refusing absurd sizes before anything is allocated for them. */
 function parseShape(name: string, shape: unknown): { shape: number[]; elements: number } {
   if (!Array.isArray(shape) || !shape.every(isNonNegativeSafeInteger)) {
-    fail(`tensor '${name}' has shape ${previewJson(shape)}; expected an array of non-negative integers`);
+    fail(`tensor ${quoteName(name)} has shape ${previewJson(shape)}; expected an array of non-negative integers`);
   }
   let elements = 1;
   if (shape.includes(0)) elements = 0;
@@ -150,7 +151,10 @@ function parseShape(name: string, shape: unknown): { shape: number[]; elements: 
     for (const dim of shape) {
       elements *= dim;
       if (elements > MAX_TENSOR_ELEMENTS) {
-        fail(`tensor '${name}' has shape ${previewJson(shape)}: too many elements (limit ${MAX_TENSOR_ELEMENTS})`);
+        fail(
+          `tensor ${quoteName(name)} has shape ${previewJson(shape)}: too many elements ` +
+            `(more than MAX_TENSOR_ELEMENTS = ${MAX_TENSOR_ELEMENTS})`,
+        );
       }
     }
   }
@@ -158,21 +162,22 @@ function parseShape(name: string, shape: unknown): { shape: number[]; elements: 
 }
 
 function parseEntry(name: string, value: unknown, dataLength: number): TensorEntry {
-  if (!isPlainObject(value)) fail(`header entry '${name}' is not an object`);
+  checkNameLength(name, 'tensor name', fail);
+  if (!isPlainObject(value)) fail(`header entry ${quoteName(name)} is not an object`);
   const dtype = parseDtype(name, value['dtype']);
   const { shape, elements } = parseShape(name, value['shape']);
   const offsets = value['data_offsets'];
   if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every(isNonNegativeSafeInteger)) {
-    fail(`tensor '${name}' has data_offsets ${previewJson(offsets)}; expected [begin, end] non-negative integers`);
+    fail(`tensor ${quoteName(name)} has data_offsets ${previewJson(offsets)}; expected [begin, end] non-negative integers`);
   }
   const [begin, end] = offsets as [number, number];
   if (begin > end || end > dataLength) {
-    fail(`tensor '${name}' has data_offsets [${begin}, ${end}] outside the ${dataLength}-byte data section`);
+    fail(`tensor ${quoteName(name)} has data_offsets [${begin}, ${end}] outside the ${dataLength}-byte data section`);
   }
   const expectedBytes = elements * BYTES_PER_ELEMENT[dtype];
   if (end - begin !== expectedBytes) {
     fail(
-      `tensor '${name}' spans ${end - begin} bytes but shape [${shape.join(', ')}] of ${dtype} needs ${expectedBytes}`,
+      `tensor ${quoteName(name)} spans ${end - begin} bytes but shape [${shape.join(', ')}] of ${dtype} needs ${expectedBytes}`,
     );
   }
   return { name, dtype, shape, elements, begin, end };
@@ -184,7 +189,26 @@ function checkNoOverlap(entries: readonly TensorEntry[]): void {
     const prev = byStart[i - 1];
     const cur = byStart[i];
     if (prev && cur && cur.begin < prev.end) {
-      fail(`tensors '${prev.name}' [${prev.begin}, ${prev.end}] and '${cur.name}' [${cur.begin}, ${cur.end}] overlap`);
+      fail(`tensors ${quoteName(prev.name)} [${prev.begin}, ${prev.end}] and ${quoteName(cur.name)} [${cur.begin}, ${cur.end}] overlap`);
+    }
+  }
+}
+
+/**
+ * An F64 value beyond float32's range would silently become Infinity in the float32 copy; refuse it
+ * with the value it had, since the GPU computes in float32 and could not represent it anyway.
+ * (Values that are already NaN or Infinity in the file are left for the model's validation.)
+ */
+function checkF64FitsFloat32(entry: TensorEntry, raw: Uint8Array, data: Float32Array): void {
+  const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
+  for (let i = 0; i < data.length; i++) {
+    if (Number.isFinite(data[i])) continue;
+    const original = view.getFloat64(8 * i, true);
+    if (Number.isFinite(original)) {
+      fail(
+        `tensor ${quoteName(entry.name)} holds ${original} (F64) at index ${i}, beyond float32's range ` +
+          `(|x| <= ${FLOAT32_MAX.toPrecision(8)}); the library computes in float32`,
+      );
     }
   }
 }

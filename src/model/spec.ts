@@ -11,6 +11,15 @@
  * - Folded batch-norm: pre = (W h + b) * bnScale + bnShift, before the activation.
  */
 
+/**
+ * Most dense layers a model may have. Every layer compiles its own GPU pipelines (forward, and for
+ * training backward and update kernels): a 200-layer model took 48 s and 642 MB of pipelines on
+ * SwiftShader and a valid 3000-layer one never finished predicting. 32 is several times deeper
+ * than any MLP a mean-field posterior is trained for (the UCI networks have one or two hidden
+ * layers), and keeps a model's pipelines to seconds. Loading and training both refuse deeper ones.
+ */
+export const MAX_LAYERS = 32;
+
 export const ACTIVATIONS = ['relu', 'tanh', 'sigmoid', 'gelu', 'leaky_relu', 'prelu', 'identity'] as const;
 export type Activation = (typeof ACTIVATIONS)[number];
 

@@ -3,13 +3,32 @@
  * the spec's numbers are in range, every tensor the spec implies is present with the right shape and
  * finite, in-range values, and nothing else is there. Also the typed reader of a spec's JSON form.
  *
+ * "In range" means in float32, the precision the GPU computes in: a number must stay finite after
+ * Math.fround, a scale must stay a normal float32 (> 0 and not flushed to 0), and the noise model
+ * must give a likelihood scale and variance float32 can hold (noise-range.ts).
+ *
  * Scalar tensors (noise.loc, noise.scale, noise.concentration, noise.rate) have shape [] (one
  * element), as safetensors and Pyro store a scalar site.
  */
 import { ModelFormatError } from '../errors.js';
-import { previewJson } from './safetensors.js';
+import { FLOAT32_MAX, FLOAT32_SCALE_RANGE, isFloat32Finite, isFloat32PositiveNormal } from './float32.js';
+import { MAX_TENSOR_ELEMENTS } from './limits.js';
+import { checkNameLength, listNames, quoteName, quoteNames } from './names.js';
+import {
+  gammaExtremes,
+  GAMMA_LOWER_TAIL,
+  GAMMA_UPPER_STDS,
+  linkText,
+  lognormalExtremes,
+  LOGNORMAL_Z_MAX,
+  noiseScaleFits,
+  sigmaRangeText,
+  type Link,
+} from './noise-range.js';
+import { previewJson } from './strict-json.js';
 import {
   ACTIVATIONS,
+  MAX_LAYERS,
   type Activation,
   type GammaPrior,
   type LayerSpec,
@@ -46,12 +65,36 @@ function checkPositiveInteger(value: number, what: string): void {
   if (!Number.isSafeInteger(value) || value <= 0) fail(`${what} must be a positive integer (got ${value})`);
 }
 
+const FLOAT32_MAX_TEXT = FLOAT32_MAX.toPrecision(8);
+
+/** What a number becomes in float32, when that differs from it, for messages. */
+function float32Note(value: number): string {
+  if (typeof value !== 'number' || Number.isNaN(value)) return '';
+  const rounded = Math.fround(value);
+  return rounded === value ? '' : `, which is ${rounded} in float32`;
+}
+
+/** A scale: finite and >= the smallest normal float32 after rounding to float32. */
 function checkPositive(value: number, what: string): void {
-  if (!isFiniteNumber(value) || value <= 0) fail(`${what} must be a finite number > 0 (got ${value})`);
+  if (!isFiniteNumber(value) || !isFloat32PositiveNormal(value)) {
+    fail(`${what} must be a finite number > 0 in float32's normal range ${FLOAT32_SCALE_RANGE} (got ${value}${float32Note(value)})`);
+  }
 }
 
 function checkFinite(value: number, what: string): void {
-  if (!isFiniteNumber(value)) fail(`${what} must be a finite number (got ${value})`);
+  if (!isFiniteNumber(value) || !isFloat32Finite(value)) {
+    fail(`${what} must be a finite number within float32's range, |x| <= ${FLOAT32_MAX_TEXT} (got ${value}${float32Note(value)})`);
+  }
+}
+
+/** A fixed sigma, or one drawn at the extremes of its posterior: see noise-range.ts. */
+function checkNoiseScale(sigma: number, link: Link, what: string): void {
+  if (!noiseScaleFits(sigma, link)) {
+    fail(
+      `${what} gives sigma = ${sigma.toPrecision(3)}${float32Note(sigma)}, whose likelihood scale or noise variance ` +
+        `float32 cannot hold; ${linkText(link)} sigma must lie in ${sigmaRangeText(link)}`,
+    );
+  }
 }
 
 function checkOneOf<T>(value: T, options: readonly T[], what: string): void {
@@ -61,21 +104,27 @@ function checkOneOf<T>(value: T, options: readonly T[], what: string): void {
 /** Checks the description alone (no tensors): ranges, enums and cross-field consistency. */
 export function validateSpec(spec: ModelSpec): void {
   checkPositiveInteger(spec.inputDim, 'inputDim');
-  if (spec.layers.length === 0) fail('has no layers');
+  checkLayerCount(spec.layers.length);
   const sites = new Map<string, string>();
   const claimSite = (site: string, owner: string): void => {
     if (typeof site !== 'string' || site === '') fail(`${owner}.site must be a non-empty string`);
+    checkNameLength(site, `${owner}.site`, fail);
     const other = sites.get(site);
-    if (other !== undefined) fail(`site '${site}' is used by both ${other} and ${owner}`);
+    if (other !== undefined) fail(`site ${quoteName(site)} is used by both ${other} and ${owner}`);
     sites.set(site, owner);
   };
   spec.layers.forEach((layer, l) => {
     const at = `layers[${l}]`;
     checkPositiveInteger(layer.units, `${at}.units`);
+    const weights = layer.units * layerInputs(spec, l);
+    if (weights > MAX_TENSOR_ELEMENTS) {
+      fail(`${at} has ${weights} weights (units x inputs), more than MAX_TENSOR_ELEMENTS = ${MAX_TENSOR_ELEMENTS}`);
+    }
     checkOneOf(layer.activation, ACTIVATIONS, `${at}.activation`);
     checkFinite(layer.leakySlope, `${at}.leakySlope`);
-    if (!isFiniteNumber(layer.dropout) || layer.dropout < 0 || layer.dropout >= 1) {
-      fail(`${at}.dropout must be in [0, 1) (got ${layer.dropout})`);
+    // In float32 too: a rate that rounds to 1 keeps no unit and scales the rest by 1/(1 - p) = Infinity.
+    if (!isFiniteNumber(layer.dropout) || layer.dropout < 0 || Math.fround(layer.dropout) >= 1) {
+      fail(`${at}.dropout must be in [0, 1), also after rounding to float32 (got ${layer.dropout}${float32Note(layer.dropout)})`);
     }
     if (typeof layer.batchNorm !== 'boolean') fail(`${at}.batchNorm must be a boolean`);
     for (const [param, which] of [
@@ -88,6 +137,14 @@ export function validateSpec(spec: ModelSpec): void {
   });
   validateLikelihood(spec, claimSite);
   if (spec.standardization !== null) validateStandardization(spec.standardization, spec.inputDim, outputDim(spec));
+}
+
+/** The layer count: at least one, at most MAX_LAYERS (see there for why). */
+export function checkLayerCount(count: number): void {
+  if (count === 0) fail('has no layers');
+  if (count > MAX_LAYERS) {
+    fail(`has ${count} layers, more than MAX_LAYERS = ${MAX_LAYERS} (each layer compiles its own GPU pipelines)`);
+  }
 }
 
 function checkParam(param: ParamSpec, at: string): void {
@@ -104,6 +161,7 @@ function validateLikelihood(spec: ModelSpec, claimSite: (site: string, owner: st
   switch (noise.kind) {
     case 'fixed':
       checkPositive(noise.sigma, 'likelihood.noise.sigma (fixed)');
+      checkNoiseScale(noise.sigma, link, 'likelihood.noise.sigma (fixed)');
       break;
     case 'lognormal':
     case 'gamma':
@@ -114,8 +172,11 @@ function validateLikelihood(spec: ModelSpec, claimSite: (site: string, owner: st
       if (units % 2 !== 0) {
         fail(`a heteroscedastic head needs an even number of last-layer units (mean and scale halves), got ${units}`);
       }
-      if (!isFiniteNumber(noise.minScale) || noise.minScale < 0) {
-        fail(`likelihood.noise.minScale must be a finite number >= 0 (got ${noise.minScale})`);
+      if (!isFiniteNumber(noise.minScale) || noise.minScale < 0 || !isFloat32Finite(noise.minScale)) {
+        fail(
+          `likelihood.noise.minScale must be a finite number >= 0 within float32's range ` +
+            `(got ${noise.minScale}${float32Note(noise.minScale)})`,
+        );
       }
       break;
     }
@@ -216,10 +277,35 @@ export function validateModel(model: Model): void {
   }
   const unknown = [...model.tensors.keys()].filter((name) => !rules.has(name));
   if (unknown.length > 0) {
-    fail(
-      `unknown tensor(s) ${unknown.map((n) => `'${n}'`).join(', ')}: this spec uses exactly ` +
-        [...rules.keys()].join(', '),
-    );
+    fail(`unknown tensor(s) ${quoteNames(unknown)}: this spec uses exactly ${[...rules.keys()].join(', ')}`);
+  }
+  validateNoiseDraws(model);
+}
+
+const scalarOf = (tensors: Model['tensors'], name: string): number => tensors.get(name)?.data[0] ?? NaN;
+
+/**
+ * A latent sigma's posterior must draw values whose likelihood scale and variance float32 holds,
+ * at both ends of its draws (noise-range.ts): LogNormal at loc ± 6 scale, Gamma from its 1e-9
+ * lower-quantile bound to mean + 40 std.
+ */
+function validateNoiseDraws({ spec, tensors }: Model): void {
+  const { noise, link } = spec.likelihood;
+  if (noise.kind === 'lognormal') {
+    const loc = scalarOf(tensors, tensorNames.noiseLoc);
+    const scale = scalarOf(tensors, tensorNames.noiseScale);
+    const { low, high } = lognormalExtremes(loc, scale);
+    const what = (end: string) =>
+      `the LogNormal noise posterior (noise.loc = ${loc}, noise.scale = ${scale}) at z = ${end}${LOGNORMAL_Z_MAX}`;
+    checkNoiseScale(low, link, what('-'));
+    checkNoiseScale(high, link, what('+'));
+  } else if (noise.kind === 'gamma') {
+    const concentration = scalarOf(tensors, tensorNames.noiseConcentration);
+    const rate = scalarOf(tensors, tensorNames.noiseRate);
+    const { low, high } = gammaExtremes(concentration, rate);
+    const what = `the Gamma noise posterior (noise.concentration = ${concentration}, noise.rate = ${rate})`;
+    checkNoiseScale(low, link, `${what} at its ${GAMMA_LOWER_TAIL} lower quantile bound`);
+    checkNoiseScale(high, link, `${what} at mean + ${GAMMA_UPPER_STDS} std`);
   }
 }
 
@@ -246,7 +332,7 @@ export class JsonReader {
     if (allowedKeys) {
       const extra = Object.keys(record).filter((k) => !allowedKeys.includes(k));
       if (extra.length > 0) {
-        this.fail(`${path} has unknown field(s) ${extra.join(', ')}; known: ${allowedKeys.join(', ')}`);
+        this.fail(`${path} has unknown field(s) ${listNames(extra)}; known: ${allowedKeys.join(', ')}`);
       }
     }
     return record;
@@ -295,9 +381,11 @@ const specJson = new JsonReader('model spec');
  */
 export function validateSpecJson(json: unknown): ModelSpec {
   const root = specJson.object(json, 'spec', ['inputDim', 'layers', 'likelihood', 'standardization']);
+  const layers = specJson.array(root['layers'], 'layers');
+  checkLayerCount(layers.length); // before reading thousands of layers only to refuse them
   const spec: ModelSpec = {
     inputDim: specJson.number(root['inputDim'], 'inputDim'),
-    layers: specJson.array(root['layers'], 'layers').map((v, l) => readLayer(v, `layers[${l}]`)),
+    layers: layers.map((v, l) => readLayer(v, `layers[${l}]`)),
     likelihood: readLikelihood(root['likelihood']),
     standardization: specJson.optional(root['standardization'], null, (v) =>
       v === null ? null : readStandardization(v),
