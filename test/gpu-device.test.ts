@@ -30,6 +30,30 @@ describe.skipIf(!gpu)(`device loss ${gpu ? '' : `(skipped: ${gpuUnavailableReaso
     );
     engine.dispose();
   });
+
+  it('surfaces a device lost while training or predicting is in flight as DeviceLostError', async () => {
+    const x = Array.from({ length: 64 }, (_, i) => [i / 64]);
+    const y = x.map(([v]) => Math.sin(6 * (v as number)));
+    const ctx = await createNodeContext();
+    const training = train(ctx, { inputDim: 1, hidden: [8], activation: 'tanh' }, { x, y }, {
+      method: 'map',
+      epochs: 50,
+      batchSize: 8,
+      onProgress: ({ epoch }) => {
+        if (epoch === 2) ctx.destroy();
+      },
+    });
+    await expect(training).rejects.toBeInstanceOf(DeviceLostError);
+
+    const ctx2 = await createNodeContext();
+    const engine = Engine.create(ctx2, buildModel({ inputDim: 1, units: [16, 1], seed: 3 }));
+    await engine.predict([[0.5]], { samples: 4 });
+    const predicting = engine.predict(x, { samples: 5000 });
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    ctx2.destroy();
+    await expect(predicting).rejects.toBeInstanceOf(DeviceLostError);
+    engine.dispose();
+  });
 });
 
 describe('no adapter', () => {

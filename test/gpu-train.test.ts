@@ -3,15 +3,18 @@
  * gradient of a step must agree. A first SGD step with lr = 1 moves θ by exactly -g (the momentum
  * buffer starts at 0), which exposes the GPU gradient; multi-step Adam runs must then track the
  * oracle's θ. Tolerance: |gpu - oracle| <= 2e-3 (1 + |oracle|) — float32 forward and backward over
- * small networks plus the GPU's normal draws (off by <= 5e-4 (1 + |z|), gpu-random.test.ts); a
- * wrong index, stream or derivative is off by O(1).
+ * small networks on standardised data (values O(1), so the bound's 1 is the magnitude of the terms
+ * summed) plus the GPU's normal draws (off by <= 5e-4 (1 + |z|), gpu-random.test.ts); a wrong
+ * index, stream or derivative is off by O(1). The comparison fails on any NaN or infinity.
  */
 import { describe, expect, it } from 'vitest';
-import type { Activation } from '../src/model/spec.js';
+import { InvalidInputError, NumericalError } from '../src/errors.js';
+import { MAX_LAYERS, type Activation } from '../src/model/spec.js';
 import { oracleGradient, oracleInit, oracleTrain } from '../src/reference/train/index.js';
 import { train } from '../src/train/trainer.js';
 import type { TrainMethod, TrainOptions } from '../src/train/types.js';
 import { gpu, gpuUnavailableReason } from './gpu-context.js';
+import { expectAllClose, relativeBound } from './all-close.js';
 import { testRng } from './model-builders.js';
 
 function dataset(rows: number, dim: number, seed: number) {
@@ -21,17 +24,9 @@ function dataset(rows: number, dim: number, seed: number) {
   return { x, y };
 }
 
+/** |gpu - oracle| <= tol (1 + |oracle|) everywhere, NaN and infinities included (test/all-close.ts). */
 function expectClose(got: ArrayLike<number>, want: ArrayLike<number>, what: string, tol = 2e-3): void {
-  let worst = 0;
-  let at = -1;
-  for (let i = 0; i < want.length; i++) {
-    const err = Math.abs((got[i] as number) - (want[i] as number)) / (1 + Math.abs(want[i] as number));
-    if (!(err <= worst)) {
-      worst = err;
-      at = i;
-    }
-  }
-  expect(worst, `${what}: worst at θ[${at}] (gpu ${got[at]}, oracle ${want[at]})`).toBeLessThanOrEqual(tol);
+  expectAllClose(got, want, relativeBound(want, tol), what);
 }
 
 /** A first SGD step with lr = 1 from the oracle's initial θ moved each model by exactly -gradient. */
@@ -204,5 +199,67 @@ describe.skipIf(!gpu)(`GPU training vs float64 oracle ${gpu ? '' : `(skipped: ${
     const oracle = oracleTrain(arch, data, options);
     result.theta.forEach((theta, m) => expectClose(theta, oracle.theta[m]!, `model ${m} θ`, 5e-3));
     result.history.forEach((losses, e) => expectClose(losses, oracle.history[e]!, `epoch ${e} loss`, 5e-3));
+  });
+
+  it.each(ACTIVATIONS)('%s: the first step at pre-activations near +-100 moves θ by the oracle gradient (saturated forward and backward)', async (activation) => {
+    // One input, zero on every row but one: standardised, that row is sqrt(N - 1) ~ 100, so the
+    // first layer's pre-activations there reach ~100 |w| (w ~ N(0, 1)), past tanh's float32
+    // overflow (89), sigmoid's exp overflow (88) and gelu's cubic (13).
+    const N = 10_000;
+    const x = Array.from({ length: N }, (_, i) => [i === 17 ? 1 : 0]);
+    const y = x.map(([v], i) => (v as number) + Math.sin(i));
+    const arch = { inputDim: 1, hidden: [8], activation };
+    const options: TrainOptions = { method: 'map', epochs: 1, batchSize: N, optimizer: 'sgd', lr: 1, seed: 2 };
+    const state = oracleInit(arch, { x, y }, options);
+    const outlier = Math.sqrt(N - 1);
+    expect(Math.max(...state.models[0]!.theta.subarray(0, 8).map((w) => Math.abs(w * outlier)))).toBeGreaterThan(89);
+    const result = await train(ctx, arch, { x, y }, options);
+    expectFirstStepIsGradient(state, result.theta, ` (${activation}, saturated)`);
+  });
+
+  it('stops with a NumericalError when the loss diverges, or flags the model with onNonFinite: keep', async () => {
+    const arch = { inputDim: 2, hidden: [6], activation: 'relu' as const };
+    const data = dataset(30, 2, 4);
+    const diverging: TrainOptions = { method: 'map', epochs: 4, batchSize: 10, lr: 1e30, seed: 1 };
+    await expect(train(ctx, arch, data, diverging)).rejects.toThrow(NumericalError);
+    await expect(train(ctx, arch, data, diverging)).rejects.toThrow(/training diverged: after epoch \d of 4 its (loss is (NaN|-?Infinity)|parameters are not finite)\. Lower the learning rate \(lr 1e\+30\)/);
+    // The same through the oracle, which implements the same rule.
+    expect(() => oracleTrain(arch, data, diverging)).toThrow(NumericalError);
+    // Two models, one diverging: 'keep' trains both and flags only that one.
+    const kept = await train(ctx, arch, data, { ...diverging, lr: 1e-2, onNonFinite: 'keep', models: [{}, { lr: 1e30 }] });
+    expect(kept.diverged).toEqual([false, true]);
+    expect(kept.theta[0]!.every(Number.isFinite)).toBe(true);
+    const fine = await train(ctx, arch, data, { ...diverging, lr: 1e-2 });
+    expect(fine.diverged).toEqual([false]);
+  });
+
+  it('refuses bad options, data and architectures with InvalidInputError naming them', async () => {
+    const arch = { inputDim: 2, hidden: [3], activation: 'tanh' as const };
+    const data = dataset(8, 2, 1);
+    const ok: TrainOptions = { method: 'map', epochs: 1 };
+    const cases: [unknown, unknown, unknown, RegExp][] = [
+      [arch, data, null, /train options must be an object, got null/],
+      [arch, data, undefined, /train needs options/],
+      [arch, data, { ...ok, signal: 1 }, /train options has no option 'signal'/],
+      [arch, data, { ...ok, epochs: '5' }, /epochs must be an integer in \[1, \d+\], got '5' \(a string\)/],
+      [arch, data, { ...ok, lr: 1e39 }, /lr must be a number that is finite in float32, got 1e\+39/],
+      [arch, data, { ...ok, lr: 1e-300 }, /lr must be a number >= 1\.17\d*e-38/],
+      [arch, data, { ...ok, tile: null }, /train options: tile is null; leave it out to use its default/],
+      [arch, data, { ...ok, models: {} }, /models must be an array/],
+      [arch, data, { ...ok, models: [{ drop: 0.1 }] }, /models\[0\] has no option 'drop'/],
+      [arch, data, { ...ok, onProgress: 'log' }, /onProgress must be a function/],
+      [arch, data, { ...ok, onNonFinite: 'ignore' }, /onNonFinite must be one of 'error', 'keep'/],
+      [{ ...arch, hidden: 'wide' }, data, ok, /hidden must be an array of layer widths/],
+      [{ ...arch, hidden: Array.from({ length: MAX_LAYERS }, () => 2) }, data, ok, new RegExp(`at most ${MAX_LAYERS} are supported`)],
+      [null, data, ok, /the architecture must be an object/],
+      [arch, null, ok, /the training data must be an object/],
+      [arch, { x: data.x, y: data.y.map((v, i) => (i === 3 ? 1e39 : v)) }, ok, /y row 3 column 0 is 1e\+39; beyond float32's range/],
+      [arch, { x: data.x.map((r, i) => (i === 2 ? [r[0], 5e38] : r)), y: data.y }, ok, /x row 2 column 1 is 5e\+38; beyond float32's range/],
+    ];
+    for (const [a, d, o, message] of cases) {
+      const call = () => train(ctx, a as typeof arch, d as typeof data, o as TrainOptions);
+      await expect(call(), String(message)).rejects.toThrow(message);
+      await expect(call()).rejects.toBeInstanceOf(InvalidInputError);
+    }
   });
 });

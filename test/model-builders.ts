@@ -17,23 +17,27 @@ export interface BuildOptions {
   readonly batchNorm?: readonly boolean[];
   readonly noise?: NoiseSpec;
   readonly link?: 'sigma' | 'sigma2';
-  readonly posterior?: 'normal' | 'delta';
+  /** One posterior kind for every parameter, or per layer for [weight, bias]. */
+  readonly posterior?: 'normal' | 'delta' | readonly (readonly ['normal' | 'delta', 'normal' | 'delta'])[];
   readonly seed?: number;
-  readonly scale?: number;
+  /** Largest posterior scale (each drawn from [0.2, 1] times it): one for all layers, or per layer. */
+  readonly scale?: number | readonly number[];
+  readonly leakySlope?: number;
   readonly standardization?: ModelSpec['standardization'];
 }
 
 export function buildModel(o: BuildOptions): Model {
   const rand = testRng(o.seed ?? 1);
   const uniform = (lo: number, hi: number) => lo + (hi - lo) * rand();
+  const posterior = (l: number, part: 0 | 1) => (typeof o.posterior === 'string' || o.posterior === undefined ? (o.posterior ?? 'normal') : (o.posterior[l]?.[part] ?? 'normal'));
   const layers: LayerSpec[] = o.units.map((units, l) => ({
     units,
     activation: o.activations?.[l] ?? (l === o.units.length - 1 ? 'identity' : 'tanh'),
-    leakySlope: 0.1,
+    leakySlope: o.leakySlope ?? 0.1,
     dropout: o.dropout?.[l] ?? 0,
     batchNorm: o.batchNorm?.[l] ?? false,
-    weight: { site: `layers.${l}.weight`, posterior: o.posterior ?? 'normal', prior: { kind: 'normal', loc: 0, scale: 1 } },
-    bias: { site: `layers.${l}.bias`, posterior: o.posterior ?? 'normal', prior: { kind: 'normal', loc: 0, scale: 1 } },
+    weight: { site: `layers.${l}.weight`, posterior: posterior(l, 0), prior: { kind: 'normal', loc: 0, scale: 1 } },
+    bias: { site: `layers.${l}.bias`, posterior: posterior(l, 1), prior: { kind: 'normal', loc: 0, scale: 1 } },
   }));
   const noise: NoiseSpec = o.noise ?? { kind: 'fixed', sigma: 0.3 };
   const spec: ModelSpec = {
@@ -51,8 +55,8 @@ export function buildModel(o: BuildOptions): Model {
     const size = shape.reduce((a, b) => a * b, 1);
     return { shape, data: Float32Array.from({ length: size }, f) };
   };
-  const s = o.scale ?? 0.2;
   layers.forEach((layer, l) => {
+    const s = typeof o.scale === 'number' || o.scale === undefined ? (o.scale ?? 0.2) : (o.scale[l] ?? 0.2);
     const fanIn = layerInputs(spec, l);
     const w = 1 / Math.sqrt(fanIn);
     tensors.set(tensorNames.weightLoc(l), fill([layer.units, fanIn], () => uniform(-1.5 * w, 1.5 * w)));

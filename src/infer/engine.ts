@@ -13,23 +13,26 @@ import { SITE_WORDS, siteLogProbKernel } from '../../shaders/kernels/site-logpro
 import { WORKGROUP_SIZE } from '../../shaders/kernels/common.js';
 import { STAT_NAMES } from '../../shaders/kernels/reduce.wgsl.js';
 import { DEFAULT_MATMUL_BLOCKING, type MatmulBlocking } from '../../shaders/kernels/dense.wgsl.js';
-import { DeviceLimitError, DeviceLostError, DisposedError, GpuExecutionError, InvalidInputError } from '../errors.js';
+import { DeviceLimitError, DisposedError, GpuExecutionError, InvalidInputError, NumericalError } from '../errors.js';
 import { BufferSet, readBuffer } from '../gpu/buffers.js';
 import type { GpuContext } from '../gpu/device.js';
 import type { Kernel } from '../gpu/kernel.js';
 import { PipelineCache, type CompiledKernel } from '../gpu/pipelines.js';
 import { buildModelLayout, type ModelLayout } from '../kernels/model-layout.js';
-import { normalQuantile } from '../math/special.js';
 import type { Model } from '../model/spec.js';
 import { outputDim } from '../model/spec.js';
+import { validateModel } from '../model/validate.js';
+import { FLOAT32_MAX, describeValue, integerOption, readOptionsObject } from '../options.js';
 import { seedToKey } from '../random/streams.js';
-import { planChunks } from '../scheduler/plan.js';
+import { planChunks, type ChunkPlan } from '../scheduler/plan.js';
 import { allocatePredictBuffers, encodePredict, type PredictBuffer, type PredictCall } from '../scheduler/predict-encoder.js';
 import { ScratchBuffers } from '../scheduler/scratch.js';
-import { checkInteger, toMatrix, type Matrix, type MatrixInput } from './inputs.js';
-import { pointModel, scoreSites } from './point-model.js';
-import { buildProgram, programKernels } from './program.js';
-import type { PredictOptions, PredictResult, ScoreResult } from './types.js';
+import { toMatrix, type Matrix, type MatrixInput } from './inputs.js';
+import { pointModel, readPoint, scoreSites, type PointInput } from './point-model.js';
+import { resolvePredictOptions } from './predict-options.js';
+import { surfaceGpuFailure } from '../gpu/failure.js';
+import { buildProgram, programKernels, type Program } from './program.js';
+import type { KernelStrategy, PredictOptions, PredictResult, ScoreResult } from './types.js';
 
 export interface EngineOptions {
   /** Largest chunk buffer in bytes (default 64 MiB, capped by the device's binding limit). */
@@ -90,9 +93,19 @@ export class Engine {
   }
 
   /** Creates an engine for `model` on the context's device. The model should already be validated (loadModel does). */
+  /**
+   * Creates an engine for `model` on the context's device. The model is validated (as loadModel
+   * does), so a model built in code with a missing tensor or a bad value is a ModelFormatError
+   * here rather than garbage later.
+   */
   static create(ctx: GpuContext, model: Model, options: EngineOptions = {}): Engine {
+    if (typeof ctx !== 'object' || ctx === null || typeof (ctx as Partial<GpuContext>).assertHealthy !== 'function') {
+      throw new InvalidInputError(`Engine.create needs a GpuContext (from createNodeContext or createBrowserContext), got ${describeValue(ctx)}`);
+    }
     ctx.assertHealthy();
-    return new Engine(ctx, model, options);
+    if (typeof model !== 'object' || model === null) throw new InvalidInputError(`Engine.create needs a model (from loadModel or train), got ${describeValue(model)}`);
+    validateModel(model);
+    return new Engine(ctx, model, readEngineOptions(options));
   }
 
   /** SwiftShader and other CPU implementations (their trade-offs invert a GPU's). */
@@ -128,7 +141,7 @@ export class Engine {
    * log-densities), 'obs' (the likelihood of y, with dropout off), and their sum, the log joint —
    * what a Pyro trace's log_prob_sum gives for the same values.
    */
-  score(point: ReadonlyMap<string, Float32Array>, x: MatrixInput, y: MatrixInput): Promise<ScoreResult> {
+  score(point: PointInput, x: MatrixInput, y: MatrixInput): Promise<ScoreResult> {
     return this.exclusive(() => this.scoreNow(point, x, y));
   }
 
@@ -155,110 +168,149 @@ export class Engine {
   private async predictNow(xInput: MatrixInput, options: PredictOptions): Promise<PredictResult> {
     this.assertUsable();
     const call = await this.prepare(xInput, options);
-    const device = this.ctx.device;
-    device.pushErrorScope('out-of-memory');
-    device.pushErrorScope('validation');
-    let outcome: PredictResult | null = null;
-    let failure: unknown = null;
-    try {
+    const outcome = await this.inErrorScopes('predict', async () => {
       encodePredict(this.ctx, this.scratch, this.layout, call, this.options.chunksPerSubmit);
-      outcome = await this.readResults(call);
-    } catch (error) {
-      failure = error;
-    }
-    const validation = await device.popErrorScope();
-    const oom = await device.popErrorScope();
-    this.throwIfFailed(failure, validation ?? oom);
-    if (!outcome) throw new GpuExecutionError('predict produced no result');
+      return this.readResults(call);
+    });
+    checkFiniteResult(outcome);
     return outcome;
   }
 
-  private throwIfFailed(failure: unknown, scopeError: GPUError | null): void {
-    this.ctx.assertHealthy();
-    if (scopeError) throw new GpuExecutionError(`WebGPU error during predict: ${scopeError.message}`);
-    if (failure) {
-      if (failure instanceof Error && /lost|destroyed/i.test(failure.message)) {
-        throw new DeviceLostError('unknown', `the GPU device was lost: ${failure.message}`);
-      }
-      throw failure;
+  /**
+   * Runs GPU work inside validation and out-of-memory error scopes: a scope error becomes a
+   * GpuExecutionError, a rejection after device loss a DeviceLostError (src/gpu/failure.ts).
+   */
+  private async inErrorScopes<T>(during: string, work: () => Promise<T>): Promise<T> {
+    const device = this.ctx.device;
+    device.pushErrorScope('out-of-memory');
+    device.pushErrorScope('validation');
+    let outcome: { value: T } | null = null;
+    let failure: unknown = null;
+    try {
+      outcome = { value: await work() };
+    } catch (error) {
+      failure = error;
     }
+    let scopeError: GPUError | null = null;
+    try {
+      const validation = await device.popErrorScope();
+      const oom = await device.popErrorScope();
+      scopeError = validation ?? oom;
+    } catch (error) {
+      failure ??= error;
+    }
+    this.ctx.assertHealthy();
+    if (failure !== null) return surfaceGpuFailure(this.ctx, failure, during);
+    if (scopeError) throw new GpuExecutionError(`WebGPU error during ${during}: ${scopeError.message}`);
+    if (!outcome) throw new GpuExecutionError(`${during} produced no result`);
+    return outcome.value;
   }
 
   private async prepare(xInput: MatrixInput, options: PredictOptions): Promise<PredictCall> {
     const layout = this.layout;
-    const samples = checkInteger(options.samples ?? 1000, 'samples', 1, 0xffffffff);
-    const key = seedToKey(options.seed ?? 0);
-    const level = options.intervalLevel ?? 0.9;
-    if (!(level > 0 && level < 1)) throw new InvalidInputError(`intervalLevel must be in (0, 1), got ${String(level)}`);
-    const path = options.path ?? 'joint';
-    if (path !== 'joint' && path !== 'marginal') throw new InvalidInputError(`path must be 'joint' or 'marginal', got '${String(path)}'`);
-    const kernel = options.kernel ?? 'auto';
-    if (!['auto', 'fused', 'registers', 'materialized'].includes(kernel)) {
-      throw new InvalidInputError(`kernel must be 'auto', 'fused', 'registers' or 'materialized', got '${String(kernel)}'`);
-    }
-    const returnSamples = options.returnSamples ?? false;
-    if (path === 'marginal' && returnSamples) {
-      throw new InvalidInputError('returnSamples needs the joint path: marginal draws have no per-sample functions');
-    }
+    const o = resolvePredictOptions(options);
     const xm = toMatrix(xInput, layout.inputDim, 'x');
     const D = outputDim(this.model.spec);
     let y: Float32Array | null = null;
-    if (options.y !== undefined) {
-      const ym = toMatrix(options.y, D, 'y');
+    if (o.y !== undefined) {
+      const ym = toMatrix(o.y, D, 'y');
       if (ym.rows !== xm.rows) throw new InvalidInputError(`y has ${ym.rows} rows but x has ${xm.rows}`);
       y = Float32Array.from(ym.data);
     }
     const n = xm.rows;
-    if (path === 'marginal' && n * layout.maxUnits >= 2 ** 32) {
-      throw new DeviceLimitError(`the marginal path indexes draws by input*units, which must stay below 2^32 (N=${n})`);
+    if (o.path === 'marginal' && n * layout.maxUnits >= 2 ** 32) {
+      throw new DeviceLimitError(`the marginal path indexes draws by input*units, which must stay below 2^32 (N=${n}); split x`);
     }
     const limits = this.ctx.limits;
-    const plan = planChunks(
-      {
-        samples,
-        inputs: n,
-        maxUnits: layout.maxUnits,
-        // Planned before the program: only a forced-fused or marginal call surely skips materialised weights.
-        weightsPerSample: path === 'marginal' || kernel === 'fused' || kernel === 'registers' ? 0 : layout.weightsPerSample,
-        masksPerSample: layout.masksPerSample,
-        workgroupSize: WORKGROUP_SIZE,
-        maxChunkBytes: this.options.maxChunkBytes,
-        maxSamplesPerChunk: this.options.maxSamplesPerChunk,
-        maxInputsPerChunk: this.options.maxInputsPerChunk,
-      },
-      limits,
-    );
-    const program = buildProgram(layout, {
-      path,
-      kernel,
-      withY: y !== null,
-      returnSamples,
-      workgroupFloats: Math.floor(Math.min(limits.maxComputeWorkgroupStorageSize, 32768) / 4),
-      fusedInputsPerWorkgroup: this.options.fusedInputsPerWorkgroup,
-      registersInputsPerThread: this.options.registersInputsPerThread || (this.cpuAdapter ? 64 : 8),
-      matmulBlocking: this.options.matmulBlocking,
-      inputsPerChunk: plan.inputsPerChunk,
-      cpuAdapter: this.cpuAdapter,
-    });
     const statsBytes = (STAT_NAMES.length * n * D + n) * 4;
     if (statsBytes > limits.maxStorageBufferBindingSize) {
-      throw new DeviceLimitError(`N=${n} inputs need ${statsBytes} bytes of statistics, beyond maxStorageBufferBindingSize; split x`);
+      throw new DeviceLimitError(`N=${n} inputs need ${statsBytes} bytes of statistics, beyond this device's maxStorageBufferBindingSize (${limits.maxStorageBufferBindingSize}); split x`);
     }
-    if (returnSamples && samples * n * D * 4 > limits.maxBufferSize) {
-      throw new DeviceLimitError(`returnSamples for S=${samples}, N=${n} needs ${samples * n * D * 4} bytes, beyond maxBufferSize; ask for fewer samples`);
+    if (o.returnSamples && o.samples * n * D * 4 > limits.maxBufferSize) {
+      throw new DeviceLimitError(`returnSamples for S=${o.samples}, N=${n} needs ${o.samples * n * D * 4} bytes, beyond this device's maxBufferSize (${limits.maxBufferSize}); ask for fewer samples`);
     }
-    if (y && samples * 4 > limits.maxStorageBufferBindingSize) {
-      throw new DeviceLimitError(`per-sample log-likelihoods for S=${samples} exceed maxStorageBufferBindingSize`);
+    if (y && o.samples * 4 > limits.maxStorageBufferBindingSize) {
+      throw new DeviceLimitError(`per-sample log-likelihoods for S=${o.samples} exceed this device's maxStorageBufferBindingSize (${limits.maxStorageBufferBindingSize})`);
     }
+    const { plan, program } = this.chooseKernels(o.kernel, o.path, o.samples, n, y !== null, o.returnSamples);
     const compiled = new Map<Kernel, CompiledKernel>();
     await Promise.all(
       programKernels(program).map(async (k) => {
         compiled.set(k, await this.pipelines.get(k));
       }),
     );
-    const call: PredictCall = { x: this.standardizeX(xm), y, n, samples, key, z: normalQuantile((1 + level) / 2), level, returnSamples, program, compiled, plan };
+    const call: PredictCall = {
+      x: this.standardizeX(xm),
+      y,
+      n,
+      samples: o.samples,
+      key: seedToKey(o.seed),
+      z: o.intervalZ,
+      level: o.intervalLevel,
+      returnSamples: o.returnSamples,
+      program,
+      compiled,
+      plan,
+    };
     allocatePredictBuffers(this.scratch, layout, call, this.options.chunksPerSubmit);
     return call;
+  }
+
+  /**
+   * The chunk plan and the kernels of a call. 'auto' tries its first choice and falls back to the
+   * workgroup-fused, then the registers kernel when a limit stops it (the materialised weights of
+   * one sample can exceed the chunk budget where a fused kernel needs only one weight row); an
+   * explicit kernel is planned as asked. When nothing fits, the error lists why each failed.
+   */
+  private chooseKernels(kernel: KernelStrategy, path: 'joint' | 'marginal', samples: number, n: number, withY: boolean, returnSamples: boolean): { plan: ChunkPlan; program: Program } {
+    const candidates: KernelStrategy[] = path === 'joint' && kernel === 'auto' ? ['auto', 'fused', 'registers'] : [kernel];
+    const refusals: string[] = [];
+    for (const candidate of candidates) {
+      try {
+        return this.planFor(candidate, path, samples, n, withY, returnSamples);
+      } catch (error) {
+        if (!(error instanceof DeviceLimitError) || candidates.length === 1) throw error;
+        refusals.push(`${candidate === 'auto' ? (this.cpuAdapter ? 'materialized' : 'auto') : candidate}: ${error.message}`);
+      }
+    }
+    throw new DeviceLimitError(`no kernel fits this model on this device: ${refusals.join('; ')}`);
+  }
+
+  private planFor(kernel: KernelStrategy, path: 'joint' | 'marginal', samples: number, n: number, withY: boolean, returnSamples: boolean): { plan: ChunkPlan; program: Program } {
+    const layout = this.layout;
+    const limits = this.ctx.limits;
+    const request = (weightsPerSample: number) => ({
+      samples,
+      inputs: n,
+      maxUnits: layout.maxUnits,
+      weightsPerSample,
+      masksPerSample: layout.masksPerSample,
+      workgroupSize: WORKGROUP_SIZE,
+      maxChunkBytes: this.options.maxChunkBytes,
+      maxSamplesPerChunk: this.options.maxSamplesPerChunk,
+      maxInputsPerChunk: this.options.maxInputsPerChunk,
+    });
+    const options = (inputsPerChunk: number) => ({
+      path,
+      kernel,
+      withY,
+      returnSamples,
+      workgroupFloats: Math.floor(Math.min(limits.maxComputeWorkgroupStorageSize, 32768) / 4),
+      fusedInputsPerWorkgroup: this.options.fusedInputsPerWorkgroup,
+      registersInputsPerThread: this.options.registersInputsPerThread || (this.cpuAdapter ? 64 : 8),
+      matmulBlocking: this.options.matmulBlocking,
+      inputsPerChunk,
+      cpuAdapter: this.cpuAdapter,
+    });
+    // Plan without materialised weights first: the program says whether it needs them, and then
+    // the plan is redone with their size (a chunk holds every sample's weights).
+    let plan = planChunks(request(0), limits);
+    let program = buildProgram(layout, options(plan.inputsPerChunk));
+    if (program.usesMaterializedWeights) {
+      plan = planChunks(request(layout.weightsPerSample), limits);
+      program = buildProgram(layout, options(plan.inputsPerChunk));
+    }
+    return { plan, program };
   }
 
   /** Standardised x as float32 rows padded with zeros to a multiple of 4 (the kernels load vec4s). */
@@ -269,7 +321,11 @@ export class Engine {
     for (let r = 0; r < x.rows; r++) {
       for (let c = 0; c < x.cols; c++) {
         const v = x.data[r * x.cols + c] as number;
-        out[r * stride + c] = std ? (v - (std.xMean[c] as number)) / (std.xStd[c] as number) : v;
+        const scaled = std ? (v - (std.xMean[c] as number)) / (std.xStd[c] as number) : v;
+        if (!(Math.abs(scaled) <= FLOAT32_MAX)) {
+          throw new InvalidInputError(`x row ${r} column ${c} is ${v}, which the model's input standardisation takes to ${scaled}, beyond float32's range`);
+        }
+        out[r * stride + c] = scaled;
       }
     }
     return out;
@@ -310,9 +366,12 @@ export class Engine {
     return { ...base, ...withY, ...withSamples };
   }
 
-  private async scoreNow(point: ReadonlyMap<string, Float32Array>, xInput: MatrixInput, yInput: MatrixInput): Promise<ScoreResult> {
+  private async scoreNow(point: PointInput, xInput: MatrixInput, yInput: MatrixInput): Promise<ScoreResult> {
     this.assertUsable();
-    const pm = pointModel(this.model, point);
+    if ((yInput as unknown) === undefined || (yInput as unknown) === null) {
+      throw new InvalidInputError('score needs y: the targets whose likelihood is the obs term of the log joint');
+    }
+    const pm = pointModel(this.model, readPoint(point));
     if (!this.pointEngine) this.pointEngine = new Engine(this.ctx, pm, this.options);
     else this.pointEngine.replaceParams(pm);
     const engine = this.pointEngine;
@@ -320,7 +379,7 @@ export class Engine {
     const obs = predicted.sampleLogLikelihood?.[0];
     if (obs === undefined) throw new GpuExecutionError('score produced no likelihood');
     const sites = scoreSites(this.model.spec, engine.layout);
-    const lp = await engine.siteLogProbs(sites.map((s) => s.words));
+    const lp = await this.inErrorScopes('score', () => engine.siteLogProbs(sites.map((s) => s.words)));
     const out: Record<string, number> = {};
     sites.forEach((s, i) => {
       out[s.site] = lp[i] as number;
@@ -370,3 +429,56 @@ export class Engine {
   }
 }
 
+/** Every option checked: a positive integer each, within what the kernels can be built for. */
+function readEngineOptions(options: unknown): typeof DEFAULTS {
+  const o = readOptionsObject(options, Object.keys(DEFAULTS), 'engine options');
+  const int = (name: keyof typeof DEFAULTS, min: number, max: number): number => (o[name] === undefined ? (DEFAULTS[name] as number) : integerOption(o[name], name, min, max));
+  let matmulBlocking = DEFAULTS.matmulBlocking;
+  if (o['matmulBlocking'] !== undefined) {
+    const b = readOptionsObject(o['matmulBlocking'], ['inputs', 'unitQuads'], 'matmulBlocking');
+    matmulBlocking = { inputs: integerOption(b['inputs'], 'matmulBlocking.inputs', 1, 16), unitQuads: integerOption(b['unitQuads'], 'matmulBlocking.unitQuads', 1, 8) };
+  }
+  return {
+    maxChunkBytes: int('maxChunkBytes', 16, Number.MAX_SAFE_INTEGER),
+    maxSamplesPerChunk: int('maxSamplesPerChunk', 1, 2 ** 31),
+    maxInputsPerChunk: int('maxInputsPerChunk', 1, 2 ** 31),
+    fusedInputsPerWorkgroup: int('fusedInputsPerWorkgroup', 1, 4096),
+    registersInputsPerThread: o['registersInputsPerThread'] === undefined ? 0 : integerOption(o['registersInputsPerThread'], 'registersInputsPerThread', 1, 4096),
+    matmulBlocking,
+    chunksPerSubmit: int('chunksPerSubmit', 1, 4096),
+  };
+}
+
+const STATISTIC_LABELS: Readonly<Record<string, string>> = {
+  mean: 'predictive mean',
+  std: 'predictive std',
+  epistemicStd: 'epistemic std',
+  aleatoricStd: 'aleatoric std',
+  lower: 'interval lower bound',
+  upper: 'interval upper bound',
+  logPredictiveDensity: 'log predictive density',
+  sampleLogLikelihood: 'per-sample log-likelihood',
+  fSamples: 'network output sample',
+  scaleSamples: 'noise scale sample',
+};
+
+/**
+ * A result is returned only if every number in it is finite in float32: a statistic that
+ * overflowed (outputs near 1e38, variances past it, a log density below -3.4e38) would otherwise
+ * come back as Infinity, NaN or float32's largest value, looking like an answer.
+ */
+function checkFiniteResult(r: PredictResult): void {
+  const D = r.outputDim;
+  for (const [name, label] of Object.entries(STATISTIC_LABELS)) {
+    const values = (r as unknown as Record<string, Float32Array | undefined>)[name];
+    if (!values) continue;
+    for (let i = 0; i < values.length; i++) {
+      const v = values[i] as number;
+      if (Math.abs(v) < FLOAT32_MAX) continue;
+      const where = name === 'sampleLogLikelihood' ? `sample ${i}` : name === 'logPredictiveDensity' ? `input ${i}` : name.endsWith('Samples') ? `element ${i} of [S, N, D]` : `input ${Math.floor(i / D)}, output ${i % D}`;
+      throw new NumericalError(
+        `predict: the ${label} at ${where} is ${v}: the computation left float32's range (the model's outputs, their spread or the targets are too large for float32; rescale x or y, or standardise them in the model)`,
+      );
+    }
+  }
+}

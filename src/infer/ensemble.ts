@@ -14,6 +14,8 @@
  * between their means, the moment-matched normal spreads it over the members' disagreement.
  */
 import { InvalidInputError } from '../errors.js';
+import { describeValue, numberOption, readOptionsObject } from '../options.js';
+import { toMatrix } from './inputs.js';
 import { normalLogPdf } from '../math/densities.js';
 import { logSumExp, normalQuantile } from '../math/special.js';
 import type { GpuContext } from '../gpu/device.js';
@@ -107,6 +109,9 @@ export async function predictEnsemble(
   x: MatrixInput,
   options: { readonly y?: ArrayLike<number> } = {},
 ): Promise<MixturePrediction> {
+  const o = readOptionsObject(options, ['y'], 'predictEnsemble options');
+  if (!Array.isArray(models) || models.length === 0) throw new InvalidInputError(`predictEnsemble needs a non-empty array of member models, got ${describeValue(models)}`);
+  const y = o['y'] === undefined ? undefined : toMatrix(o['y'] as ArrayLike<number>, 1, 'y').data;
   const members: GaussianMember[] = [];
   for (const model of models) {
     const engine = Engine.create(ctx, model);
@@ -118,7 +123,7 @@ export async function predictEnsemble(
       engine.dispose();
     }
   }
-  return gaussianMixture(members, options.y);
+  return gaussianMixture(members, y);
 }
 
 /**
@@ -127,7 +132,7 @@ export async function predictEnsemble(
  * code written for PredictResult (the CLI's tables and JSON) shows ensembles too.
  */
 export function mixtureAsPrediction(mix: MixturePrediction, intervalLevel = 0.9): PredictResult {
-  if (!(intervalLevel > 0 && intervalLevel < 1)) throw new InvalidInputError(`intervalLevel must be in (0, 1), got ${String(intervalLevel)}`);
+  numberOption(intervalLevel, 'intervalLevel', { min: 0, max: 1, exclusive: true });
   const z = normalQuantile((1 + intervalLevel) / 2);
   const lower = Float32Array.from(mix.mean, (m, i) => m - z * (mix.std[i] as number));
   const upper = Float32Array.from(mix.mean, (m, i) => m + z * (mix.std[i] as number));

@@ -3,6 +3,7 @@
  * row-major array. Every problem gets an InvalidInputError naming the argument, row and column.
  */
 import { InvalidInputError } from '../errors.js';
+import { FLOAT32_MAX, describeValue, isFiniteFloat32 } from '../options.js';
 
 export type MatrixInput = ArrayLike<number> | readonly (readonly number[])[];
 
@@ -20,7 +21,8 @@ function isRowArray(input: MatrixInput): input is readonly (readonly number[])[]
 /**
  * Reads `input` as a matrix with `cols` columns (a flat array of length rows*cols also works),
  * rejecting ragged rows, a flat length that is not a multiple of `cols`, non-numbers (no silent
- * coercion of strings or nested arrays) and non-finite values (they would poison every statistic).
+ * coercion of strings or nested arrays) and values that are not finite in float32 (they would
+ * poison every statistic on the GPU).
  */
 export function toMatrix(input: MatrixInput, cols: number, name: string): Matrix {
   if (input === null || typeof input !== 'object' || typeof (input as { length?: unknown }).length !== 'number') {
@@ -45,20 +47,12 @@ export function toMatrix(input: MatrixInput, cols: number, name: string): Matrix
     }
     for (let c = 0; c < cols; c++) {
       const v: unknown = (row as ArrayLike<unknown>)[base + c];
-      if (typeof v !== 'number' || !Number.isFinite(v)) {
-        const got = typeof v === 'number' ? String(v) : Array.isArray(v) ? 'an array' : `a ${typeof v}`;
-        throw new InvalidInputError(`${name} row ${r} column ${c} is ${got}; values must be finite numbers`);
+      if (!isFiniteFloat32(v)) {
+        const why = typeof v === 'number' && Number.isFinite(v) ? `beyond float32's range (±${FLOAT32_MAX.toPrecision(5)}), which the GPU computes in` : 'values must be finite numbers';
+        throw new InvalidInputError(`${name} row ${r} column ${c} is ${describeValue(v)}; ${why}`);
       }
       data[r * cols + c] = v;
     }
   }
   return { rows, cols, data };
-}
-
-/** Checks an integer option in [min, max]. */
-export function checkInteger(value: number, name: string, min: number, max = Number.MAX_SAFE_INTEGER): number {
-  if (!Number.isSafeInteger(value) || value < min || value > max) {
-    throw new InvalidInputError(`${name} must be an integer in [${min}, ${max}], got ${String(value)}`);
-  }
-  return value;
 }

@@ -4,18 +4,46 @@
  * the point's value. The prior log-densities are then sums over ranges of that model's params.
  */
 import { SITE_KIND_GAMMA, SITE_KIND_NORMAL, SITE_WORDS } from '../../shaders/kernels/site-logprob.wgsl.js';
-import { InvalidInputError } from '../errors.js';
+import { InvalidInputError, preview } from '../errors.js';
+import { FLOAT32_MIN_NORMAL, describeValue, isFiniteFloat32 } from '../options.js';
 import type { ModelLayout } from '../kernels/model-layout.js';
 import type { LayerSpec, Model, ModelSpec, NoiseSpec, Tensor } from '../model/spec.js';
 import { layerInputs, tensorNames } from '../model/spec.js';
 
+/** A parameter point as callers give it: site name -> values (a Map or a plain object; a scalar site may be a number). */
+export type PointInput = ReadonlyMap<string, ArrayLike<number> | number> | Readonly<Record<string, ArrayLike<number> | number>>;
+
+/**
+ * The point as site -> float32 values, every value checked: a number finite in float32 (the GPU's
+ * type), in a Map or plain object keyed by site name. Shapes are checked against the model later.
+ */
+export function readPoint(point: unknown): Map<string, Float32Array> {
+  let entries: [unknown, unknown][];
+  if (point instanceof Map) entries = [...(point as Map<unknown, unknown>)];
+  else if (typeof point === 'object' && point !== null && !Array.isArray(point)) entries = Object.entries(point);
+  else throw new InvalidInputError(`a parameter point must be a Map or an object of site name -> values, got ${describeValue(point)}`);
+  const out = new Map<string, Float32Array>();
+  for (const [site, value] of entries) {
+    if (typeof site !== 'string') throw new InvalidInputError(`a parameter point's keys must be site names (strings), got ${describeValue(site)}`);
+    const values: ArrayLike<unknown> | null = typeof value === 'number' ? [value] : isArrayLike(value) ? value : null;
+    if (values === null) throw new InvalidInputError(`site '${preview(site)}' must be an array of numbers (or one number), got ${describeValue(value)}`);
+    for (let i = 0; i < values.length; i++) {
+      const v = values[i];
+      if (!isFiniteFloat32(v)) throw new InvalidInputError(`site '${preview(site)}' value ${i} is ${describeValue(v)}; values must be finite in float32`);
+    }
+    out.set(site, Float32Array.from(values as ArrayLike<number>));
+  }
+  return out;
+}
+
+function isArrayLike(value: unknown): value is ArrayLike<unknown> {
+  return Array.isArray(value) || ArrayBuffer.isView(value) && !(value instanceof DataView);
+}
+
 function siteValues(point: ReadonlyMap<string, Float32Array>, site: string, count: number, fallback: Tensor | undefined): Float32Array {
   const values = point.get(site) ?? fallback?.data;
-  if (!values) throw new InvalidInputError(`the point has no value for site '${site}'`);
-  if (values.length !== count) throw new InvalidInputError(`site '${site}' has ${values.length} values; expected ${count}`);
-  for (let i = 0; i < values.length; i++) {
-    if (!Number.isFinite(values[i])) throw new InvalidInputError(`site '${site}' value ${i} is ${String(values[i])}`);
-  }
+  if (!values) throw new InvalidInputError(`the point has no value for site '${preview(site)}'`);
+  if (values.length !== count) throw new InvalidInputError(`site '${preview(site)}' has ${values.length} values; expected ${count}`);
   return values;
 }
 
@@ -42,11 +70,14 @@ export function pointModel(model: Model, point: ReadonlyMap<string, Float32Array
   if (noise.kind === 'lognormal' || noise.kind === 'gamma') {
     known.add(noise.site);
     const sigma = siteValues(point, noise.site, 1, undefined)[0] as number;
-    if (!(sigma > 0)) throw new InvalidInputError(`site '${noise.site}' (sigma) must be positive, got ${sigma}`);
+    const linked = spec.likelihood.link === 'sigma2' ? sigma * sigma : sigma;
+    if (!(sigma > 0) || !(linked >= FLOAT32_MIN_NORMAL) || !isFiniteFloat32(linked)) {
+      throw new InvalidInputError(`site '${preview(noise.site)}' (sigma) is ${sigma}; it must be > 0 and give an observation scale${spec.likelihood.link === 'sigma2' ? ' (sigma^2)' : ''} that is a positive normal float32`);
+    }
     pointNoise = { kind: 'fixed', sigma };
   }
   for (const site of point.keys()) {
-    if (!known.has(site)) throw new InvalidInputError(`the point names site '${site}', which the model does not have (sites: ${[...known].join(', ')})`);
+    if (!known.has(site)) throw new InvalidInputError(`the point names site '${preview(site)}', which the model does not have (sites: ${preview([...known].join(', '), 200)})`);
   }
   const pointSpec: ModelSpec = { ...spec, layers, likelihood: { ...spec.likelihood, noise: pointNoise } };
   return { spec: pointSpec, tensors: out };

@@ -2,10 +2,10 @@
  * The oracle's predict: the statistics PredictResult reports, computed in float64 from the oracle's
  * samples. Bad inputs are InvalidInputErrors, so the engine's error behaviour can be compared too.
  */
-import { InvalidInputError } from '../errors.js';
-import type { PredictOptions, PredictResult, SamplingPath } from '../infer/types.js';
+import { resolvePredictOptions } from '../infer/predict-options.js';
+import type { PredictOptions, PredictResult } from '../infer/types.js';
 import { normalLogPdf } from '../math/densities.js';
-import { logSumExp, normalQuantile } from '../math/special.js';
+import { logSumExp } from '../math/special.js';
 import type { Model } from '../model/spec.js';
 import { oracleSamples, readTargets } from './forward.js';
 import type { OracleInput } from './forward.js';
@@ -15,27 +15,12 @@ type Float64Fields<T> = { readonly [K in keyof T]: T[K] extends Float32Array | u
 /** PredictResult with every array in float64. */
 export type OraclePredictResult = Float64Fields<PredictResult>;
 
-const DEFAULT_SAMPLES = 1000;
-const DEFAULT_INTERVAL_LEVEL = 0.9;
-
-/** Fill in the defaults and check what oracleSamples does not (samples, path, seed and x are checked there). */
-function resolveOptions(opts: PredictOptions): { samples: number; seed: number; level: number; path: SamplingPath } {
-  const level = opts.intervalLevel ?? DEFAULT_INTERVAL_LEVEL;
-  if (!(level > 0 && level < 1)) {
-    throw new InvalidInputError(`intervalLevel must be in (0, 1), got ${String(level)}`);
-  }
-  if (opts.path === 'marginal' && opts.returnSamples) {
-    throw new InvalidInputError('returnSamples needs the joint path: the marginal path draws no function samples');
-  }
-  return { samples: opts.samples ?? DEFAULT_SAMPLES, seed: opts.seed ?? 0, level, path: opts.path ?? 'joint' };
-}
-
 /**
  * Float64 reference of predict: mean, epistemic/aleatoric/total std and the moment-matched interval
  * per (n, d); with y, the log predictive density per input and the log-likelihood per sample.
  */
 export function oraclePredict(model: Model, x: OracleInput, opts: PredictOptions = {}): OraclePredictResult {
-  const { samples: S, seed, level, path } = resolveOptions(opts);
+  const { samples: S, seed, intervalLevel: level, intervalZ: z, path } = resolvePredictOptions(opts);
   const { n: N, outputDim: D, f, scale } = oracleSamples(model, x, { samples: S, seed, path });
   // Read y only after x so a bad x is reported first, as the shapes of y depend on N.
   const y = opts.y === undefined ? null : readTargets(opts.y, N, D);
@@ -47,7 +32,6 @@ export function oraclePredict(model: Model, x: OracleInput, opts: PredictOptions
   const std = new Float64Array(ND);
   const lower = new Float64Array(ND);
   const upper = new Float64Array(ND);
-  const z = normalQuantile((1 + level) / 2);
   for (let k = 0; k < ND; k++) {
     let sum = 0;
     let scaleSq = 0;

@@ -33,18 +33,31 @@ export interface ChunkPlan {
   readonly inputChunks: number;
 }
 
+/** The binding limit on chunk buffers, named after whichever bound is smallest (for messages). */
+function chunkBudget(req: PlanRequest, limits: ChunkLimits): { bytes: number; says: string } {
+  const bounds = [
+    { bytes: req.maxChunkBytes, says: `the engine's chunk budget (EngineOptions.maxChunkBytes = ${req.maxChunkBytes} bytes; this device allows up to ${Math.min(limits.maxStorageBufferBindingSize, limits.maxBufferSize)})` },
+    { bytes: limits.maxStorageBufferBindingSize, says: `this device's maxStorageBufferBindingSize (${limits.maxStorageBufferBindingSize} bytes)` },
+    { bytes: limits.maxBufferSize, says: `this device's maxBufferSize (${limits.maxBufferSize} bytes)` },
+  ];
+  return bounds.reduce((a, b) => (b.bytes < a.bytes ? b : a));
+}
+
 export function planChunks(req: PlanRequest, limits: ChunkLimits): ChunkPlan {
-  const budget = Math.min(req.maxChunkBytes, limits.maxStorageBufferBindingSize, limits.maxBufferSize);
+  const { bytes: budget, says } = chunkBudget(req, limits);
   const floatsBudget = Math.floor(budget / 4);
   const maxGroups = limits.maxComputeWorkgroupsPerDimension;
   const rowFloats = Math.max(req.maxUnits, 1);
   if (rowFloats > floatsBudget) {
-    throw new DeviceLimitError(`one activation row of ${rowFloats} floats exceeds the chunk budget of ${budget} bytes`);
+    throw new DeviceLimitError(`one activation row of ${rowFloats} floats (${rowFloats * 4} bytes) exceeds ${says}`);
   }
   if (req.weightsPerSample > floatsBudget) {
     throw new DeviceLimitError(
-      `one posterior sample's weights (${req.weightsPerSample} floats) exceed the chunk budget of ${budget} bytes; use the fused kernel or a device with a larger maxStorageBufferBindingSize`,
+      `one posterior sample's materialised weights (${req.weightsPerSample} floats, ${req.weightsPerSample * 4} bytes) exceed ${says}; the fused and registers kernels do not materialise them`,
     );
+  }
+  if (req.masksPerSample > floatsBudget) {
+    throw new DeviceLimitError(`one posterior sample's dropout masks (${req.masksPerSample} floats) exceed ${says}`);
   }
   // Inputs per chunk: thread grids of nCount*units must fit one dispatch dimension.
   const inputsPerChunk = Math.max(

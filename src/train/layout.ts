@@ -4,7 +4,8 @@
  * oracle and the θ -> Model conversion.
  */
 import { InvalidInputError } from '../errors.js';
-import { ACTIVATIONS, type Activation } from '../model/spec.js';
+import { ACTIVATIONS, MAX_LAYERS, type Activation } from '../model/spec.js';
+import { describeValue, integerOption } from '../options.js';
 import type { ArchitectureSpec, TrainMethod } from './types.js';
 
 export const TRAIN_METHODS: readonly TrainMethod[] = ['vi', 'mc-dropout', 'ensemble', 'map'];
@@ -42,14 +43,19 @@ export interface TrainLayout {
   readonly maxUnits: number;
 }
 
+/** Widest layer (and input) a training run takes: each thread loops over a layer's inputs and units. */
+export const MAX_TRAIN_WIDTH = 65536;
+
 export function checkArchitecture(arch: ArchitectureSpec, method: TrainMethod): void {
   if (!TRAIN_METHODS.includes(method)) {
     throw new InvalidInputError(`unknown training method '${String(method)}'; use one of ${TRAIN_METHODS.join(', ')}`);
   }
-  if (!Number.isInteger(arch.inputDim) || arch.inputDim < 1) throw new InvalidInputError(`inputDim must be a positive integer, got ${String(arch.inputDim)}`);
-  arch.hidden.forEach((h, i) => {
-    if (!Number.isInteger(h) || h < 1) throw new InvalidInputError(`hidden layer ${i} width must be a positive integer, got ${String(h)}`);
-  });
+  integerOption(arch.inputDim, 'inputDim', 1, MAX_TRAIN_WIDTH);
+  if (!Array.isArray(arch.hidden)) throw new InvalidInputError(`hidden must be an array of layer widths (e.g. [50, 50]), got ${describeValue(arch.hidden)}`);
+  if (arch.hidden.length + 1 > MAX_LAYERS) {
+    throw new InvalidInputError(`${arch.hidden.length} hidden layers and the output make ${arch.hidden.length + 1} layers; at most ${MAX_LAYERS} are supported (every layer compiles its own GPU kernels)`);
+  }
+  arch.hidden.forEach((h: unknown, i) => integerOption(h, `hidden layer ${i} width`, 1, MAX_TRAIN_WIDTH));
   if (!ACTIVATIONS.includes(arch.activation)) {
     throw new InvalidInputError(`unknown activation '${String(arch.activation)}'; use one of ${ACTIVATIONS.join(', ')}`);
   }

@@ -3,7 +3,8 @@
  * statistics and hyper-parameters, with the defaults of src/train/types.ts. Shared by the GPU
  * trainer and the float64 training oracle so both see identical inputs.
  */
-import { InvalidInputError } from '../errors.js';
+import { InvalidInputError, NumericalError } from '../errors.js';
+import { describeValue, integerOption, numberOption, oneOfOption, optional, readOptionsObject, scaleOption } from '../options.js';
 import { toMatrix } from '../infer/inputs.js';
 import { dropoutKeepThreshold } from '../random/streams.js';
 import { checkArchitecture } from './layout.js';
@@ -52,17 +53,46 @@ export interface PreparedRun {
   readonly samplesPerStep: number;
   readonly seed: number;
   readonly kernelStrategy: 'tiled' | 'simple';
+  /** What a non-finite loss or θ does: 'error' (NumericalError) or 'keep' (flag it in the result). */
+  readonly onNonFinite: 'error' | 'keep';
   readonly tile: { readonly rows: number; readonly units: number; readonly inputs: number };
 }
 
-function positiveInteger(value: number, name: string): number {
-  if (!Number.isSafeInteger(value) || value < 1) throw new InvalidInputError(`${name} must be a positive integer, got ${String(value)}`);
-  return value;
+function positiveInteger(value: unknown, name: string): number {
+  return integerOption(value, name, 1);
 }
 
-function positive(value: number, name: string): number {
-  if (!(value > 0) || !Number.isFinite(value)) throw new InvalidInputError(`${name} must be a positive number, got ${String(value)}`);
-  return value;
+/** A positive number whose float32 rounding is a positive normal float32 (the GPU's type). */
+function positive(value: unknown, name: string): number {
+  return scaleOption(value, name);
+}
+
+/** Every key of TrainOptions (types.ts): anything else is a misspelling, refused rather than ignored. */
+const TRAIN_OPTION_KEYS = [
+  'method', 'epochs', 'batchSize', 'lr', 'optimizer', 'schedule', 'clipNorm', 'samplesPerStep', 'seed', 'models',
+  'lengthScale', 'viEstimator', 'hierarchical', 'adversarialEpsilon', 'kernelStrategy', 'tile', 'onProgress', 'onNonFinite',
+] as const;
+const MODEL_HYPER_KEYS = ['rows', 'dropout', 'tau', 'priorScale', 'lr'] as const;
+
+/** The option objects' shapes (plain objects, known keys, functions and arrays where declared). */
+function checkShapes(arch: unknown, data: unknown, options: unknown): void {
+  readOptionsObject(arch, ['inputDim', 'hidden', 'activation', 'dropout'], 'the architecture');
+  if (arch === undefined) throw new InvalidInputError('train needs an architecture: { inputDim, hidden, activation }');
+  readOptionsObject(data, ['x', 'y'], 'the training data');
+  if (data === undefined) throw new InvalidInputError('train needs data: { x, y }');
+  const o = readOptionsObject(options, TRAIN_OPTION_KEYS, 'train options');
+  if (options === undefined) throw new InvalidInputError("train needs options with at least { method, epochs }");
+  if (o['onProgress'] !== undefined && typeof o['onProgress'] !== 'function') throw new InvalidInputError(`onProgress must be a function, got ${describeValue(o['onProgress'])}`);
+  optional(o['onNonFinite'], 'error', (v) => oneOfOption(v, 'onNonFinite', ['error', 'keep']));
+  optional(o['seed'], 0, (v) => integerOption(v, 'seed', 0));
+  if (o['models'] !== undefined) {
+    if (!Array.isArray(o['models'])) throw new InvalidInputError(`models must be an array of per-model settings, got ${describeValue(o['models'])}`);
+    (o['models'] as unknown[]).forEach((hyper, m) => {
+      readOptionsObject(hyper, MODEL_HYPER_KEYS, `models[${m}]`);
+      const rows = (hyper as Record<string, unknown> | undefined)?.['rows'];
+      if (rows !== undefined && !Array.isArray(rows) && !ArrayBuffer.isView(rows)) throw new InvalidInputError(`models[${m}].rows must be an array of row indices, got ${describeValue(rows)}`);
+    });
+  }
 }
 
 /** Largest side of a kernel tile: the tile is unrolled into tile.rows x tile.units registers. */
@@ -74,12 +104,9 @@ function kernelChoices(options: TrainOptions): Pick<PreparedRun, 'kernelStrategy
   if (kernelStrategy !== 'tiled' && kernelStrategy !== 'simple') {
     throw new InvalidInputError(`kernelStrategy must be 'tiled' or 'simple', got '${String(kernelStrategy)}'`);
   }
-  const tile = options.tile ?? DEFAULT_TILE;
-  for (const side of ['rows', 'units', 'inputs'] as const) {
-    const v = tile[side];
-    if (!Number.isInteger(v) || v < 1 || v > MAX_TILE_SIDE) throw new InvalidInputError(`tile.${side} must be an integer in 1..${MAX_TILE_SIDE}, got ${String(v)}`);
-  }
-  return { kernelStrategy, tile: { rows: tile.rows, units: tile.units, inputs: tile.inputs } };
+  const tile = readOptionsObject(options.tile ?? DEFAULT_TILE, ['rows', 'units', 'inputs'], 'tile');
+  const side = (name: string) => integerOption(tile[name], `tile.${name}`, 1, MAX_TILE_SIDE);
+  return { kernelStrategy, tile: { rows: side('rows'), units: side('units'), inputs: side('inputs') } };
 }
 
 const VI_ESTIMATORS: readonly string[] = ['reparameterization', 'local', 'flipout'];
@@ -129,6 +156,7 @@ function adversarialStep(x: Float64Array, d: number, rows: Uint32Array, xStd: Fl
 }
 
 export function prepareRun(arch: ArchitectureSpec, data: TrainData, options: TrainOptions): PreparedRun {
+  checkShapes(arch, data, options);
   checkArchitecture(arch, options.method);
   const xm = toMatrix(data.x, arch.inputDim, 'x');
   const ym = toMatrix(data.y, 1, 'y');
@@ -176,8 +204,8 @@ export function prepareRun(arch: ArchitectureSpec, data: TrainData, options: Tra
       xStd[c] = constant(std, xMean[c] as number) ? 1 : std;
     }
     const yStd = constant(Math.sqrt(yVar), yMean) ? 1 : Math.sqrt(yVar);
-    const dropout = options.method === 'mc-dropout' ? (hyper.dropout ?? arch.dropout ?? 0.05) : 0;
-    if (!(dropout >= 0 && dropout < 1)) throw new InvalidInputError(`model ${m}: dropout must be in [0, 1), got ${String(dropout)}`);
+    const dropout = options.method === 'mc-dropout' ? numberOption(hyper.dropout ?? arch.dropout ?? 0.05, `model ${m}: dropout`, { min: 0, max: 1 }) : 0;
+    if (!(dropout < 1)) throw new InvalidInputError(`model ${m}: dropout must be in [0, 1), got ${String(dropout)}`);
     const tau = positive(hyper.tau ?? 1, `model ${m}: tau`);
     const priorScale = positive(hyper.priorScale ?? 1, `model ${m}: priorScale`);
     const lrScale = positive(hyper.lr ?? lr, `model ${m}: lr`) / lr;
@@ -217,6 +245,7 @@ export function prepareRun(arch: ArchitectureSpec, data: TrainData, options: Tra
     clipNorm,
     samplesPerStep: options.method === 'vi' ? samplesPerStep : 1,
     seed: options.seed ?? 0,
+    onNonFinite: options.onNonFinite ?? 'error',
     ...kernels,
   };
 }
@@ -226,4 +255,14 @@ export function learningRate(run: PreparedRun, t: number): number {
   if (run.schedule === 'constant') return run.lr;
   const total = run.epochs * run.maxStepsPerEpoch;
   return run.lr * 0.5 * (1 + Math.cos((Math.PI * t) / total));
+}
+
+/** The typed error of a model whose loss or θ left float32's range (TrainOptions.onNonFinite 'error'). */
+export function divergenceError(run: PreparedRun, m: number, epoch: number, what: string): NumericalError {
+  const model = run.models.length > 1 ? `model ${m} ` : '';
+  return new NumericalError(
+    `training diverged: ${model}after epoch ${epoch} of ${run.epochs} ${what}. Lower the learning rate ` +
+      `(lr ${run.lr * (run.models[m]?.lrScale ?? 1)}), clip gradients (clipNorm) or check the data's scale; ` +
+      `onNonFinite: 'keep' returns such models flagged in 'diverged' instead`,
+  );
 }

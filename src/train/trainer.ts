@@ -34,6 +34,7 @@ import {
 } from '../../shaders/kernels/train/index.js';
 import { WORKGROUP_SIZE } from '../../shaders/kernels/common.js';
 import { DeviceLimitError, GpuExecutionError } from '../errors.js';
+import { surfaceGpuFailure } from '../gpu/failure.js';
 import { BufferSet, readBuffer } from '../gpu/buffers.js';
 import type { GpuContext } from '../gpu/device.js';
 import type { Kernel } from '../gpu/kernel.js';
@@ -43,7 +44,7 @@ import { DEFAULT_LEAKY_SLOPE } from '../model/validate.js';
 import { UNIFORM_SLOT_BYTES } from '../scheduler/chunk-uniforms.js';
 import { flatGrid } from '../scheduler/grid.js';
 import { trainLayout, type TrainLayout } from './layout.js';
-import { learningRate, prepareRun, type PreparedRun } from './prepare.js';
+import { divergenceError, learningRate, prepareRun, type PreparedRun } from './prepare.js';
 import { initialTheta } from './init.js';
 import { VI_SIGMA_PRIOR, thetaToModel } from './to-model.js';
 import type { ArchitectureSpec, TrainData, TrainOptions, TrainResult } from './types.js';
@@ -214,6 +215,7 @@ export async function train(ctx: GpuContext, arch: ArchitectureSpec, data: Train
     const maxGroups = limits.maxComputeWorkgroupsPerDimension;
     const key = seedToKey(run.seed);
     const history: Float64Array[] = [];
+    const divergedAt: (number | null)[] = run.models.map(() => null);
     const slotData = new ArrayBuffer(slots * UNIFORM_SLOT_BYTES);
     for (let epoch = 0; epoch < run.epochs; epoch++) {
       let encoder = device.createCommandEncoder({ label: 'train epoch' });
@@ -247,11 +249,22 @@ export async function train(ctx: GpuContext, arch: ArchitectureSpec, data: Train
       const perModel = Float64Array.from({ length: M }, (_, m) => (loss[2 * m] as number) / Math.max(loss[2 * m + 1] as number, 1));
       history.push(perModel);
       ctx.assertHealthy();
+      perModel.forEach((value, m) => {
+        if (Number.isFinite(value) || divergedAt[m] !== null) return;
+        divergedAt[m] = epoch + 1;
+        if (run.onNonFinite === 'error') throw divergenceError(run, m, epoch + 1, `its loss is ${value}`);
+      });
       options.onProgress?.({ epoch: epoch + 1, epochs: run.epochs, loss: perModel, elapsedMs: performance.now() - started });
     }
     const theta = new Float32Array(await readBuffer(device, named['theta'] as GPUBuffer, 0, M * layout.size * 4));
     const error = await closeScope();
     if (error) throw new GpuExecutionError(`WebGPU error during training: ${error.message}`);
+    // The last step can overflow θ after the last loss was read.
+    run.models.forEach((_, m) => {
+      if (divergedAt[m] !== null || theta.subarray(m * layout.size, (m + 1) * layout.size).every(Number.isFinite)) return;
+      divergedAt[m] = run.epochs;
+      if (run.onNonFinite === 'error') throw divergenceError(run, m, run.epochs, 'its parameters are not finite');
+    });
     const models = run.models.map((p, m) =>
       thetaToModel(layout, theta.subarray(m * layout.size, (m + 1) * layout.size), {
         standardization: { xMean: [...p.xMean], xStd: [...p.xStd], yMean: [p.yMean], yStd: [p.yStd] },
@@ -261,9 +274,14 @@ export async function train(ctx: GpuContext, arch: ArchitectureSpec, data: Train
       }),
     );
     const thetas = run.models.map((_, m) => Float64Array.from(theta.subarray(m * layout.size, (m + 1) * layout.size)));
-    return { models, history, theta: thetas, elapsedMs: performance.now() - started };
+    return { models, history, theta: thetas, diverged: divergedAt.map((e) => e !== null), elapsedMs: performance.now() - started };
+  } catch (error) {
+    return await surfaceGpuFailure(ctx, error, 'training');
   } finally {
-    if (scopeOpen) await closeScope();
+    if (scopeOpen) {
+      // After a device loss the scope cannot be popped; that is already reported.
+      await closeScope().catch(() => undefined);
+    }
     buffers.destroyAll();
   }
 }

@@ -133,6 +133,12 @@ export interface TrainOptions {
   readonly tile?: { readonly rows: number; readonly units: number; readonly inputs: number };
   /** Called after every epoch with the mean loss per model. */
   readonly onProgress?: (p: TrainProgress) => void;
+  /**
+   * A model whose loss (or, at the end, θ) is not finite: 'error' (default) stops training with a
+   * NumericalError naming the model and epoch; 'keep' trains on and flags it in TrainResult.diverged
+   * (for grid searches, where a diverging candidate simply loses).
+   */
+  readonly onNonFinite?: 'error' | 'keep';
 }
 
 export interface TrainProgress {
@@ -156,5 +162,7 @@ export interface TrainResult {
   readonly history: Float64Array[];
   /** Each model's final unconstrained parameters θ (layout: src/train/layout.ts). */
   readonly theta: readonly Float64Array[];
+  /** Per model: its loss or θ became non-finite (only with onNonFinite 'keep'; its model is then not valid). */
+  readonly diverged: readonly boolean[];
   readonly elapsedMs: number;
 }

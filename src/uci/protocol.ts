@@ -172,7 +172,7 @@ export async function runUciProtocol(ctx: GpuContext, dataset: UciDataset, optio
    * Trains the jobs, one train() call per chunk of jobs with the same epochs (and, searching, the
    * same rate; see the file comment); models in job order.
    */
-  const trainJobs = async (phase: 'search' | 'final', jobs: readonly Job[]): Promise<Model[]> => {
+  const trainJobs = async (phase: 'search' | 'final', jobs: readonly Job[]): Promise<(Model | null)[]> => {
     const groups = phase === 'search' ? groupByRate(jobs, plan.lr) : [{ seedOffset: 0, jobs: jobs.map((_, i) => i) }];
     const calls = groups.flatMap((g) =>
       chunkByEpochs(
@@ -180,7 +180,8 @@ export async function runUciProtocol(ctx: GpuContext, dataset: UciDataset, optio
         perCall,
       ).map((chunk, c) => ({ epochs: chunk.epochs, indices: chunk.indices.map((k) => g.jobs[k] as number), seed: seed + g.seedOffset + c * 7919 })),
     );
-    const models: Model[] = new Array<Model>(jobs.length);
+    // A model whose training diverged is null: its candidate scores NaN and ranks last.
+    const models: (Model | null)[] = new Array<Model | null>(jobs.length);
     for (const [c, call] of calls.entries()) {
       const t0 = performance.now();
       const report = (done: number) =>
@@ -197,11 +198,12 @@ export async function runUciProtocol(ctx: GpuContext, dataset: UciDataset, optio
         seed: call.seed + (phase === 'search' ? 0 : 1_000_003),
         models: call.indices.map((i) => (jobs[i] as Job).hyper),
         onProgress: (p) => report(p.epoch),
+        onNonFinite: 'keep',
       });
       const ms = performance.now() - t0;
       trainMs += ms;
       trainCalls.push({ phase, models: call.indices.length, epochs: call.epochs, ms });
-      for (const [k, i] of call.indices.entries()) models[i] = result.models[k] as Model;
+      for (const [k, i] of call.indices.entries()) models[i] = result.diverged[k] ? null : (result.models[k] as Model);
     }
     return models;
   };
@@ -210,7 +212,7 @@ export async function runUciProtocol(ctx: GpuContext, dataset: UciDataset, optio
   const scoreAll = async (
     phase: 'search' | 'final',
     candidates: readonly { split: number; point: HyperPoint; rows: readonly number[] }[],
-    models: readonly Model[],
+    models: readonly (Model | null)[],
     draws: number,
   ): Promise<CandidateScore[]> => {
     const t0 = performance.now();
@@ -219,7 +221,8 @@ export async function runUciProtocol(ctx: GpuContext, dataset: UciDataset, optio
       options.onProgress?.({ phase, stage: 'score', done: i, total: candidates.length, call: 1, calls: 1, models: candidates.length, elapsedMs: performance.now() - t0 });
       const per = phase === 'search' ? plan.searchMembers : plan.members;
       const members = models.slice(i * per, (i + 1) * per);
-      const s = await plan.score(ctx, members, gatherRows(dataset, cand.rows), draws, seed + cand.split);
+      const trained = members.filter((m): m is Model => m !== null);
+      const s = trained.length < members.length ? { rmse: NaN, ll: NaN } : await plan.score(ctx, trained, gatherRows(dataset, cand.rows), draws, seed + cand.split);
       out.push({ point: cand.point, rmse: s.rmse, ll: s.ll });
     }
     options.onProgress?.({ phase, stage: 'score', done: candidates.length, total: candidates.length, call: 1, calls: 1, models: candidates.length, elapsedMs: performance.now() - t0 });

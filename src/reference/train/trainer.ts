@@ -9,7 +9,7 @@
  */
 import { InvalidInputError } from '../../errors.js';
 import type { Model } from '../../model/spec.js';
-import { learningRate } from '../../train/prepare.js';
+import { divergenceError, learningRate } from '../../train/prepare.js';
 import { thetaToModel } from '../../train/to-model.js';
 import type { ArchitectureSpec, TrainData, TrainOptions, TrainResult } from '../../train/types.js';
 import { batchPositions, resolveTraining } from './data.js';
@@ -122,6 +122,7 @@ export function oracleTrain(arch: ArchitectureSpec, data: TrainData, options: Tr
   const state = oracleInit(arch, data, options);
   const { run, models } = state.setup;
   const history: Float64Array[] = [];
+  const diverged = models.map(() => false);
   for (let epoch = 0; epoch < run.epochs; epoch++) {
     const sum = new Float64Array(models.length);
     for (let step = 0; step < run.maxStepsPerEpoch; step++) {
@@ -133,7 +134,17 @@ export function oracleTrain(arch: ArchitectureSpec, data: TrainData, options: Tr
     }
     const loss = sum.map((s, m) => s / (models[m]?.prepared.stepsPerEpoch ?? 1));
     history.push(loss);
+    loss.forEach((value, m) => {
+      if (Number.isFinite(value) || diverged[m]) return;
+      diverged[m] = true;
+      if (run.onNonFinite === 'error') throw divergenceError(run, m, epoch + 1, `its loss is ${value}`);
+    });
     options.onProgress?.({ epoch: epoch + 1, epochs: run.epochs, loss: loss.slice(), elapsedMs: performance.now() - started });
   }
-  return { models: oracleModels(state), history, theta: state.models.map((ms) => ms.theta.slice()), elapsedMs: performance.now() - started };
+  state.models.forEach((ms, m) => {
+    if (diverged[m] || ms.theta.every(Number.isFinite)) return;
+    diverged[m] = true;
+    if (run.onNonFinite === 'error') throw divergenceError(run, m, run.epochs, 'its parameters are not finite');
+  });
+  return { models: oracleModels(state), history, theta: state.models.map((ms) => ms.theta.slice()), diverged, elapsedMs: performance.now() - started };
 }

@@ -1,0 +1,52 @@
+/**
+ * PredictOptions read once, with their defaults, for every place that predicts: the GPU engine,
+ * the float64 oracle and the ensemble helpers. A bad option shape (null, a string where a number
+ * belongs, an unknown key) is an InvalidInputError naming it.
+ */
+import { InvalidInputError } from '../errors.js';
+import { normalQuantile } from '../math/special.js';
+import { booleanOption, integerOption, numberOption, oneOfOption, optional, readOptionsObject } from '../options.js';
+import type { KernelStrategy, PredictOptions, SamplingPath } from './types.js';
+
+export const DEFAULT_SAMPLES = 1000;
+export const DEFAULT_INTERVAL_LEVEL = 0.9;
+/** Largest S: the sample index is a u32 counter word of the RNG. */
+export const MAX_SAMPLES = 0xffffffff;
+
+const PREDICT_OPTION_KEYS = ['samples', 'seed', 'y', 'returnSamples', 'intervalLevel', 'path', 'kernel'] as const;
+const PATHS: readonly SamplingPath[] = ['joint', 'marginal'];
+const KERNELS: readonly KernelStrategy[] = ['auto', 'fused', 'registers', 'materialized'];
+
+export interface ResolvedPredictOptions {
+  readonly samples: number;
+  readonly seed: number;
+  readonly intervalLevel: number;
+  /** Φ⁻¹((1 + level) / 2): the interval's half-width in standard deviations. */
+  readonly intervalZ: number;
+  readonly path: SamplingPath;
+  readonly kernel: KernelStrategy;
+  readonly returnSamples: boolean;
+  /** Still unchecked: its shape depends on the model and on x. */
+  readonly y: PredictOptions['y'];
+}
+
+/** Checks every option's type and range and fills the defaults of types.ts. */
+export function resolvePredictOptions(options: unknown, what = 'predict options'): ResolvedPredictOptions {
+  const o = readOptionsObject(options, PREDICT_OPTION_KEYS, what);
+  const intervalLevel = optional(o['intervalLevel'], DEFAULT_INTERVAL_LEVEL, (v) => numberOption(v, 'intervalLevel', { min: 0, max: 1, exclusive: true }));
+  const path = optional(o['path'], 'joint' as SamplingPath, (v) => oneOfOption(v, 'path', PATHS));
+  const returnSamples = optional(o['returnSamples'], false, (v) => booleanOption(v, 'returnSamples'));
+  if (path === 'marginal' && returnSamples) {
+    throw new InvalidInputError('returnSamples needs the joint path: marginal draws have no per-sample functions');
+  }
+  return {
+    samples: optional(o['samples'], DEFAULT_SAMPLES, (v) => integerOption(v, 'samples', 1, MAX_SAMPLES)),
+    seed: optional(o['seed'], 0, (v) => integerOption(v, 'seed', 0)),
+    intervalLevel,
+    intervalZ: normalQuantile((1 + intervalLevel) / 2),
+    path,
+    kernel: optional(o['kernel'], 'auto' as KernelStrategy, (v) => oneOfOption(v, 'kernel', KERNELS)),
+    returnSamples,
+    y: o['y'] as PredictOptions['y'],
+  };
+}
