@@ -35,7 +35,7 @@ Options:
   --level <p>        central probability of the interval, in (0, 1) (default 0.9)
   --path <p>         joint: one weight draw per sample, shared by all inputs (default);
                      marginal: local reparameterisation, independent draws per input
-  --kernel <k>       kernel of the joint path: auto (default), fused or materialized
+  --kernel <k>       kernel of the joint path: auto (default), fused, registers or materialized
   --json             print JSON (all arrays, flat [N, D] row-major; timing; adapter)
   -h, --help         show this help
 `;
