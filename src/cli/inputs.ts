@@ -2,20 +2,18 @@
  * The files a command reads, checked against each other before any GPU work: the model, a
  * parameter point, and x / y (columns against the model, rows of y against x).
  */
-import { readFile } from 'node:fs/promises';
-import { InvalidInputError, ModelFormatError } from '../errors.js';
+import { InvalidInputError, ModelFormatError, preview } from '../errors.js';
 import { ensembleFromBytes } from '../model/ensemble-file.js';
 import { modelFromBytes } from '../model/format.js';
+import { MAX_MODEL_FILE_BYTES } from '../model/limits.js';
 import { pointFromBytes } from '../model/point.js';
+import { readFileBounded } from '../model/read-file.js';
 import { outputDim, type Model } from '../model/spec.js';
-import { describeFsError, expectColumns, readTableFile, type NumericTable } from './matrix-file.js';
+import { expectColumns, readTableFile, type NumericTable } from './matrix-file.js';
 
-async function readBytes(path: string, what: string): Promise<Uint8Array> {
-  try {
-    return await readFile(path);
-  } catch (cause) {
-    throw new InvalidInputError(`cannot read ${what} '${path}': ${describeFsError(cause)}`, { cause });
-  }
+/** A model or point file's bytes: a regular file of at most MAX_MODEL_FILE_BYTES. */
+function readBytes(path: string, what: string): Promise<Uint8Array> {
+  return readFileBounded(path, { what, maxBytes: MAX_MODEL_FILE_BYTES, capName: 'MAX_MODEL_FILE_BYTES' });
 }
 
 /** Prefixes a ModelFormatError with the file it came from. */
@@ -23,7 +21,7 @@ function inFile<T>(path: string, read: () => T): T {
   try {
     return read();
   } catch (error) {
-    if (error instanceof ModelFormatError) throw new ModelFormatError(`${path}: ${error.message}`, { cause: error });
+    if (error instanceof ModelFormatError) throw new ModelFormatError(`${preview(path, 200)}: ${error.message}`, { cause: error });
     throw error;
   }
 }
@@ -50,7 +48,7 @@ export async function readPointFile(path: string, model: Model): Promise<Map<str
 export async function readX(path: string, model: Model): Promise<NumericTable> {
   const x = await readTableFile(path, 'x');
   const inputs = model.spec.inputDim;
-  expectColumns(x, inputs, `x file '${path}'`, inputs === 1 ? 'input' : 'inputs');
+  expectColumns(x, inputs, `x file '${preview(path, 200)}'`, inputs === 1 ? 'input' : 'inputs');
   return x;
 }
 
@@ -58,7 +56,7 @@ export async function readX(path: string, model: Model): Promise<NumericTable> {
 export async function readY(path: string, model: Model, x: NumericTable): Promise<NumericTable> {
   const y = await readTableFile(path, 'y');
   const D = outputDim(model.spec);
-  expectColumns(y, D, `y file '${path}'`, D === 1 ? 'output' : 'outputs');
-  if (y.rows !== x.rows) throw new InvalidInputError(`y file '${path}' has ${y.rows} rows, but x has ${x.rows}`);
+  expectColumns(y, D, `y file '${preview(path, 200)}'`, D === 1 ? 'output' : 'outputs');
+  if (y.rows !== x.rows) throw new InvalidInputError(`y file '${preview(path, 200)}' has ${y.rows} rows, but x has ${x.rows}`);
   return y;
 }

@@ -2,9 +2,23 @@
  * Reading x and y from files: CSV (an optional header row; values separated by commas and/or
  * whitespace; blank lines and lines starting with '#' are skipped) or JSON (an array of rows, or a
  * flat array for one column). Every problem is an InvalidInputError naming the file, line and column.
+ *
+ * The first row is a header only when none of its tokens looks like a number: a row mixing numbers
+ * and words is a data row with a typo ('1.5,2x,3'), which must be reported, not silently taken as
+ * column names (which would drop the row).
  */
-import { readFile } from 'node:fs/promises';
-import { InvalidInputError } from '../errors.js';
+import { InvalidInputError, preview } from '../errors.js';
+import { readFileBounded } from '../model/read-file.js';
+import { parseJsonStrict, previewJson } from '../model/strict-json.js';
+
+export { describeFsError } from '../model/read-file.js';
+
+/**
+ * Largest table file read, in bytes. The text becomes one JavaScript string (V8's longest is
+ * 2^29 - 24 characters, ~512 M) and then a Float64Array; 256 MiB of CSV is ~20 million numbers,
+ * more rows than one predict call can take on any device, and stays far from V8's string limit.
+ */
+export const MAX_TABLE_FILE_BYTES = 256 * 2 ** 20;
 
 export interface NumericTable {
   readonly rows: number;
@@ -21,24 +35,14 @@ export type TableRole = string;
 /** Looks like a number, finite or not: such a token is data (and rejected when not finite), never a header name. */
 const NUMBER_LIKE = /^[+-]?(?:(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?|nan|inf|infinity)$/i;
 
-/** Reads a CSV or JSON table of finite numbers from `path`. */
+/**
+ * Reads a CSV or JSON table of finite numbers from `path`: a regular file of at most
+ * MAX_TABLE_FILE_BYTES (not a device, FIFO or directory), decoded as UTF-8.
+ */
 export async function readTableFile(path: string, role: TableRole): Promise<NumericTable> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (cause) {
-    throw new InvalidInputError(`cannot read ${role} file '${path}': ${describeFsError(cause)}`, { cause });
-  }
-  return parseTable(text, `${role} file '${path}'`, path.toLowerCase().endsWith('.json'));
-}
-
-/** A file-system error in a few words ('no such file' rather than ENOENT's full message). */
-export function describeFsError(cause: unknown): string {
-  const code = (cause as { code?: unknown }).code;
-  if (code === 'ENOENT') return 'no such file';
-  if (code === 'EISDIR') return 'it is a directory';
-  if (code === 'EACCES') return 'permission denied';
-  return cause instanceof Error ? cause.message : String(cause);
+  const bytes = await readFileBounded(path, { what: `${role} file`, maxBytes: MAX_TABLE_FILE_BYTES, capName: 'MAX_TABLE_FILE_BYTES' });
+  const text = new TextDecoder('utf-8').decode(bytes);
+  return parseTable(text, `${role} file '${preview(path, 200)}'`, path.toLowerCase().endsWith('.json'));
 }
 
 /** Parses table text; JSON when `json` is set or the text starts with '[' (no CSV does). */
@@ -60,6 +64,7 @@ function parseCsvTable(text: string, source: string): NumericTable {
     const tokens = splitCsvLine(line);
     const lineNo = i + 1;
     if (cols < 0 && header === null && tokens.some((t) => !NUMBER_LIKE.test(t))) {
+      checkHeaderRow(tokens, source, lineNo);
       header = tokens.map(unquote);
       continue;
     }
@@ -76,7 +81,7 @@ function parseCsvTable(text: string, source: string): NumericTable {
     tokens.forEach((token, c) => {
       const v = token === '' ? NaN : Number(token);
       if (!Number.isFinite(v) || !NUMBER_LIKE.test(token)) {
-        const shown = token === '' ? 'empty' : `'${token}'`;
+        const shown = token === '' ? 'empty' : `'${preview(token)}'`;
         throw new InvalidInputError(`${source} line ${lineNo} column ${c + 1}: ${shown} is not a finite number`);
       }
       values.push(v);
@@ -85,6 +90,22 @@ function parseCsvTable(text: string, source: string): NumericTable {
   }
   if (rows === 0) throw new InvalidInputError(`${source} has no data rows`);
   return { rows, cols, data: Float64Array.from(values), header };
+}
+
+/**
+ * A first row with a non-number must hold no number at all to be a header: '1.5,2x,3' is data with
+ * a typo, and taking it as column names would silently drop the row.
+ */
+function checkHeaderRow(tokens: readonly string[], source: string, lineNo: number): void {
+  const numberAt = tokens.findIndex((t) => NUMBER_LIKE.test(t));
+  if (numberAt < 0) return;
+  const badAt = tokens.findIndex((t) => !NUMBER_LIKE.test(t));
+  const bad = tokens[badAt] ?? '';
+  throw new InvalidInputError(
+    `${source} line ${lineNo} is neither a header (it has the number '${preview(tokens[numberAt] ?? '')}' in column ` +
+      `${numberAt + 1}) nor data (column ${badAt + 1}: ${bad === '' ? 'empty' : `'${preview(bad)}'`} is not a number); ` +
+      `a header row holds only names`,
+  );
 }
 
 /** Splits on commas (with optional spaces around them) or, when there is no comma, on whitespace. */
@@ -97,13 +118,7 @@ function unquote(token: string): string {
 }
 
 function parseJsonTable(text: string, source: string): NumericTable {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (cause) {
-    const reason = cause instanceof Error ? cause.message : String(cause);
-    throw new InvalidInputError(`${source} is not valid JSON: ${reason}`, { cause });
-  }
+  const json = parseJsonStrict(text, { what: source, error: InvalidInputError });
   if (!Array.isArray(json)) throw new InvalidInputError(`${source}: expected a JSON array (of rows, or of numbers for one column)`);
   if (json.length === 0) throw new InvalidInputError(`${source} has no data rows`);
   const nested = Array.isArray(json[0]);
@@ -117,7 +132,7 @@ function parseJsonTable(text: string, source: string): NumericTable {
     if (cells.length !== cols) throw new InvalidInputError(`${source} row ${r} has ${cells.length} values, but row 0 has ${cols}`);
     cells.forEach((v, c) => {
       if (typeof v !== 'number' || !Number.isFinite(v)) {
-        throw new InvalidInputError(`${source} row ${r} column ${c}: ${JSON.stringify(v) ?? String(v)} is not a finite number`);
+        throw new InvalidInputError(`${source} row ${r} column ${c}: ${previewJson(v)} is not a finite number`);
       }
       data[r * cols + c] = v;
     });

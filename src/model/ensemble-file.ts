@@ -6,7 +6,7 @@
  * that belongs to no member is an error, as in the single-model format.
  */
 import { ModelFormatError, InvalidInputError } from '../errors.js';
-import { FORMAT_NAME, FORMAT_VERSION, loadWith, modelFromBytes, type ModelSource } from './format.js';
+import { FORMAT_NAME, FORMAT_VERSION, loadWith, modelFromSafetensors, type ModelSource } from './format.js';
 import { quoteName } from './names.js';
 import { parseSafetensors, serializeSafetensors, type SafetensorsFile } from './safetensors.js';
 import type { Model, Tensor } from './spec.js';
@@ -102,7 +102,7 @@ function membersFromFile({ metadata, tensors }: SafetensorsFile): Model[] {
  */
 export function ensembleFromBytes(bytes: Uint8Array): Model[] {
   const file = parseSafetensors(bytes);
-  return isEnsembleMetadata(file.metadata) ? membersFromFile(file) : [modelFromBytes(bytes)];
+  return isEnsembleMetadata(file.metadata) ? membersFromFile(file) : [modelFromSafetensors(file)];
 }
 
 /**

@@ -3,10 +3,13 @@
  * version: "1", model: <ModelSpec as JSON> } and tensors named exactly by `tensorNames`. A Pyro
  * AutoNormal export is read too (see pyro.ts). Every loaded model has passed validateModel.
  */
-import { InvalidInputError, ModelFormatError } from '../errors.js';
+import { InvalidInputError, ModelFormatError, preview } from '../errors.js';
+import { fetchBounded } from './fetch-bounded.js';
+import { MAX_MODEL_FILE_BYTES } from './limits.js';
 import { isPyroAutoNormal, modelFromPyro } from './pyro.js';
-import { parseSafetensors, previewJson, serializeSafetensors, type SafetensorsFile } from './safetensors.js';
+import { parseSafetensors, serializeSafetensors, type SafetensorsFile } from './safetensors.js';
 import type { Model, Tensor } from './spec.js';
+import { parseJsonStrict, previewJson } from './strict-json.js';
 import { validateModel, validateSpecJson } from './validate.js';
 
 export const FORMAT_NAME = 'webgpu-bnn';
@@ -27,7 +30,11 @@ export function modelToBytes(model: Model): Uint8Array {
 
 /** Reads a model file: our format or a Pyro AutoNormal export (told apart by metadata and names). */
 export function modelFromBytes(bytes: Uint8Array): Model {
-  const file = parseSafetensors(bytes);
+  return modelFromSafetensors(parseSafetensors(bytes));
+}
+
+/** modelFromBytes for a file already parsed (so a caller that looked at its metadata parses it once). */
+export function modelFromSafetensors(file: SafetensorsFile): Model {
   if (file.metadata['format'] === FORMAT_NAME) return modelFromOwnFormat(file);
   if (isPyroAutoNormal(file.metadata, file.tensors)) return modelFromPyro(file.metadata, file.tensors);
   throw new ModelFormatError(
@@ -50,12 +57,7 @@ function modelFromOwnFormat({ metadata, tensors }: SafetensorsFile): Model {
     throw new ModelFormatError(`this ${FORMAT_NAME} file holds a deep ensemble, not one model: read it with loadEnsemble or ensembleFromBytes`);
   }
   if (specText === undefined) throw new ModelFormatError(`${FORMAT_NAME} file has no __metadata__.model`);
-  let specJson: unknown;
-  try {
-    specJson = JSON.parse(specText);
-  } catch (cause) {
-    throw new ModelFormatError(`${FORMAT_NAME} file: __metadata__.model is not valid JSON`, { cause });
-  }
+  const specJson = parseJsonStrict(specText, { what: `${FORMAT_NAME} file: __metadata__.model` });
   const model: Model = {
     spec: validateSpecJson(specJson),
     tensors: new Map<string, Tensor>([...tensors].map(([name, { shape, data }]) => [name, { shape, data }])),
@@ -87,7 +89,7 @@ export async function loadWith<T>(source: ModelSource, parse: (bytes: Uint8Array
     return parse(bytes);
   } catch (error) {
     if (!(error instanceof ModelFormatError)) throw error;
-    throw new ModelFormatError(`${String(source)}: ${error.message}`, { cause: error });
+    throw new ModelFormatError(`${preview(String(source), 200)}: ${error.message}`, { cause: error });
   }
 }
 
@@ -100,7 +102,7 @@ async function readSource(source: URL | string): Promise<Uint8Array> {
   if (url.protocol === 'file:' && runningInNode()) return readFileInNode(url);
   if (FETCHED_PROTOCOLS.has(url.protocol) || url.protocol === 'file:') return fetchBytes(url);
   throw new InvalidInputError(
-    `cannot load '${url.href}': unsupported URL scheme '${url.protocol}' (use http(s), file or a path)`,
+    `cannot load '${preview(url.href, 200)}': unsupported URL scheme '${preview(url.protocol)}' (use http(s), file or a path)`,
   );
 }
 
@@ -120,28 +122,21 @@ function runningInNode(): boolean {
 }
 
 async function readFileInNode(path: string | URL): Promise<Uint8Array> {
-  const shown = String(path);
   if (!runningInNode()) {
     throw new InvalidInputError(
-      `cannot read '${shown}': filesystem paths can only be read in Node; pass a URL or bytes`,
+      `cannot read '${preview(String(path), 200)}': filesystem paths can only be read in Node; pass a URL or bytes`,
     );
   }
   // Imported only here, so bundles for the browser never need node:fs.
-  const fs = await import('node:fs/promises');
-  try {
-    return await fs.readFile(path);
-  } catch (cause) {
-    throw new InvalidInputError(`cannot read model file '${shown}': ${describe(cause)}`, { cause });
-  }
+  const { readFileBounded } = await import('./read-file.js');
+  return readFileBounded(path, { what: 'model file', maxBytes: MAX_MODEL_FILE_BYTES, capName: 'MAX_MODEL_FILE_BYTES' });
 }
 
 async function fetchBytes(url: URL): Promise<Uint8Array> {
   try {
-    const response = await fetch(url);
-    if (!response.ok) throw new InvalidInputError(`HTTP ${response.status} ${response.statusText}`.trimEnd());
-    return new Uint8Array(await response.arrayBuffer());
+    return await fetchBounded(url, MAX_MODEL_FILE_BYTES, 'MAX_MODEL_FILE_BYTES');
   } catch (cause) {
-    throw new InvalidInputError(`cannot fetch model '${url.href}': ${describe(cause)}`, { cause });
+    throw new InvalidInputError(`cannot fetch model '${preview(url.href, 200)}': ${describe(cause)}`, { cause });
   }
 }
 

@@ -18,7 +18,7 @@ export {
   type SafetensorsTensor,
 } from './safetensors.js';
 export { DEFAULT_LEAKY_SLOPE, SCALAR_SHAPE, checkLayerCount, validateModel, validateSpec, validateSpecJson } from './validate.js';
-export { FORMAT_NAME, FORMAT_VERSION, loadModel, modelFromBytes, modelToBytes, type ModelSource } from './format.js';
+export { FORMAT_NAME, FORMAT_VERSION, loadModel, modelFromBytes, modelFromSafetensors, modelToBytes, type ModelSource } from './format.js';
 export {
   AUTONORMAL_LOCS_PREFIX,
   AUTONORMAL_SCALES_PREFIX,

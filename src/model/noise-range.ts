@@ -30,7 +30,11 @@ export const LOGNORMAL_Z_MAX = 6;
  */
 export const GAMMA_LOWER_TAIL = 1e-9;
 
-/** Gamma draws are checked up to mean + GAMMA_UPPER_STDS std: farther draws have probability < 1e-15. */
+/**
+ * Gamma draws are checked up to mean + GAMMA_UPPER_STDS std. For every concentration that passes
+ * the lower-tail check (above ~0.3: smaller ones underflow there) less than 1e-9 of the mass lies
+ * beyond it (test/hostile-noise.test.ts checks this against the incomplete gamma function).
+ */
 export const GAMMA_UPPER_STDS = 40;
 
 /** Whether sigma gives a likelihood scale and noise variance that are finite, normal float32 numbers. */

@@ -31,12 +31,71 @@ const OPEN_BRACKET = 0x5b;
 const CLOSE_BRACKET = 0x5d;
 const COMMA = 0x2c;
 
-/** One open array or object during the scan; objects remember their keys to catch repeats. */
-interface Container {
-  /** Keys seen so far (objects), or null (arrays). */
-  readonly keys: Set<string> | null;
+/** Objects with up to this many keys keep them in an array: cheaper than a Set for the usual 3-key entry. */
+const SMALL_OBJECT_KEYS = 16;
+
+/**
+ * The open arrays and objects during a scan, one slot per depth. Slots are reused, so a header of
+ * 65k tensor entries costs no allocation per entry beyond its key strings (an object per container
+ * made the scan spend most of its time collecting garbage).
+ */
+class OpenContainers {
+  depth = 0;
+  private readonly isObject: Uint8Array;
   /** In an object: whether the next string is a key (after '{' or ','), not a value. */
-  expectKey: boolean;
+  private readonly expectKey: Uint8Array;
+  /** Keys of the object at each depth while it is small, then in `largeKeys`. */
+  private readonly smallKeys: string[][] = [];
+  private readonly largeKeys: (Set<string> | null)[] = [];
+
+  constructor(maxDepth: number) {
+    this.isObject = new Uint8Array(maxDepth);
+    this.expectKey = new Uint8Array(maxDepth);
+  }
+
+  open(object: boolean): void {
+    const d = this.depth++;
+    this.isObject[d] = object ? 1 : 0;
+    this.expectKey[d] = object ? 1 : 0;
+    if (!object) return;
+    const keys = this.smallKeys[d];
+    if (keys) keys.length = 0;
+    else this.smallKeys[d] = [];
+    this.largeKeys[d] = null;
+  }
+
+  close(): void {
+    if (this.depth > 0) this.depth--;
+  }
+
+  /** After a comma: in an object, a key comes next. */
+  comma(): void {
+    const d = this.depth - 1;
+    if (d >= 0 && this.isObject[d]) this.expectKey[d] = 1;
+  }
+
+  /** Whether the string starting now is an object's key. */
+  atKey(): boolean {
+    const d = this.depth - 1;
+    return d >= 0 && this.isObject[d] === 1 && this.expectKey[d] === 1;
+  }
+
+  /** Records the key of the innermost object; false when that object already has it. */
+  addKey(key: string): boolean {
+    const d = this.depth - 1;
+    this.expectKey[d] = 0;
+    const large = this.largeKeys[d];
+    if (large) {
+      if (large.has(key)) return false;
+      large.add(key);
+      return true;
+    }
+    const small = this.smallKeys[d] as string[];
+    if (small.includes(key)) return false;
+    small.push(key);
+    if (small.length > SMALL_OBJECT_KEYS) this.largeKeys[d] = new Set(small);
+    return true;
+  }
 }
 
 /**
@@ -48,33 +107,29 @@ export function parseJsonStrict(text: string, options: StrictJsonOptions): unkno
   const { what } = options;
   const maxDepth = options.maxDepth ?? MAX_JSON_DEPTH;
   const ErrorType = options.error ?? ModelFormatError;
-  const stack: Container[] = [];
+  const open = new OpenContainers(maxDepth);
   const length = text.length;
   for (let i = 0; i < length; i++) {
     const c = text.charCodeAt(i);
     if (c === QUOTE) {
       const end = closingQuote(text, i);
       if (end < 0) break; // unterminated string: JSON.parse below says so
-      const top = stack[stack.length - 1];
-      if (top?.keys && top.expectKey) {
+      if (open.atKey()) {
         const key = decodeKey(text, i, end);
-        if (top.keys.has(key)) {
+        if (!open.addKey(key)) {
           throw new ErrorType(`${what} has the key '${preview(key)}' twice in one object (at character ${i}); every key must be unique`);
         }
-        top.keys.add(key);
-        top.expectKey = false;
       }
       i = end;
     } else if (c === OPEN_BRACE || c === OPEN_BRACKET) {
-      if (stack.length >= maxDepth) {
+      if (open.depth >= maxDepth) {
         throw new ErrorType(`${what} nests arrays and objects deeper than ${maxDepth} levels (at character ${i}); the limit is ${maxDepth}`);
       }
-      stack.push(c === OPEN_BRACE ? { keys: new Set(), expectKey: true } : { keys: null, expectKey: false });
+      open.open(c === OPEN_BRACE);
     } else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) {
-      stack.pop();
+      open.close();
     } else if (c === COMMA) {
-      const top = stack[stack.length - 1];
-      if (top?.keys) top.expectKey = true;
+      open.comma();
     }
   }
   try {
@@ -85,12 +140,18 @@ export function parseJsonStrict(text: string, options: StrictJsonOptions): unkno
   }
 }
 
-/** Index of the quote closing the string that opens at `open`, or -1 when it is unterminated. */
+/**
+ * Index of the quote closing the string that opens at `open`, or -1 when it is unterminated. A
+ * quote closes the string unless an odd number of backslashes precedes it; indexOf keeps a
+ * megabyte-long string to one native search.
+ */
 function closingQuote(text: string, open: number): number {
-  for (let j = open + 1; j < text.length; j++) {
-    const c = text.charCodeAt(j);
-    if (c === BACKSLASH) j++;
-    else if (c === QUOTE) return j;
+  let quote = text.indexOf('"', open + 1);
+  while (quote >= 0) {
+    let backslashes = 0;
+    while (text.charCodeAt(quote - 1 - backslashes) === BACKSLASH) backslashes++;
+    if (backslashes % 2 === 0) return quote;
+    quote = text.indexOf('"', quote + 1);
   }
   return -1;
 }

@@ -11,7 +11,7 @@
  * element), as safetensors and Pyro store a scalar site.
  */
 import { ModelFormatError } from '../errors.js';
-import { FLOAT32_MAX, FLOAT32_SCALE_RANGE, isFloat32Finite, isFloat32PositiveNormal } from './float32.js';
+import { FLOAT32_MAX, FLOAT32_MIN_NORMAL, FLOAT32_SCALE_RANGE, isFloat32Finite, isFloat32PositiveNormal } from './float32.js';
 import { MAX_TENSOR_ELEMENTS } from './limits.js';
 import { checkNameLength, listNames, quoteName, quoteNames } from './names.js';
 import {
@@ -67,12 +67,18 @@ function checkPositiveInteger(value: number, what: string): void {
 
 const FLOAT32_MAX_TEXT = FLOAT32_MAX.toPrecision(8);
 
-/** What a number becomes in float32, when that differs from it, for messages. */
+/** What a number becomes in float32 when that is what makes it unusable (0, Infinity, subnormal), for messages. */
 function float32Note(value: number): string {
-  if (typeof value !== 'number' || Number.isNaN(value)) return '';
+  if (typeof value !== 'number' || !Number.isFinite(value) || value === 0) return '';
   const rounded = Math.fround(value);
-  return rounded === value ? '' : `, which is ${rounded} in float32`;
+  if (rounded === 0) return ', which is 0 in float32';
+  if (!Number.isFinite(rounded)) return ', which overflows to Infinity in float32';
+  if (Math.abs(rounded) < FLOAT32_MIN_NORMAL) return ', which is subnormal in float32';
+  return '';
 }
+
+/** A float32 tensor value for messages: 8 significant digits, so 1e-30 does not print as 1.0000000031710769e-30. */
+const float32Text = (value: number): number => Number(value.toPrecision(8));
 
 /** A scale: finite and >= the smallest normal float32 after rounding to float32. */
 function checkPositive(value: number, what: string): void {
@@ -91,8 +97,8 @@ function checkFinite(value: number, what: string): void {
 function checkNoiseScale(sigma: number, link: Link, what: string): void {
   if (!noiseScaleFits(sigma, link)) {
     fail(
-      `${what} gives sigma = ${sigma.toPrecision(3)}${float32Note(sigma)}, whose likelihood scale or noise variance ` +
-        `float32 cannot hold; ${linkText(link)} sigma must lie in ${sigmaRangeText(link)}`,
+      `${what} gives sigma = ${sigma.toPrecision(3)}${float32Note(sigma)}: float32 cannot hold its likelihood scale ` +
+        `and noise variance; ${linkText(link)}, sigma must lie in ${sigmaRangeText(link)}`,
     );
   }
 }
@@ -124,7 +130,9 @@ export function validateSpec(spec: ModelSpec): void {
     checkFinite(layer.leakySlope, `${at}.leakySlope`);
     // In float32 too: a rate that rounds to 1 keeps no unit and scales the rest by 1/(1 - p) = Infinity.
     if (!isFiniteNumber(layer.dropout) || layer.dropout < 0 || Math.fround(layer.dropout) >= 1) {
-      fail(`${at}.dropout must be in [0, 1), also after rounding to float32 (got ${layer.dropout}${float32Note(layer.dropout)})`);
+      const rounded = isFiniteNumber(layer.dropout) ? Math.fround(layer.dropout) : layer.dropout;
+      const note = rounded !== layer.dropout ? `, which is ${rounded} in float32` : '';
+      fail(`${at}.dropout must be in [0, 1), also after rounding to float32 (got ${layer.dropout}${note})`);
     }
     if (typeof layer.batchNorm !== 'boolean') fail(`${at}.batchNorm must be a boolean`);
     for (const [param, which] of [
@@ -296,14 +304,14 @@ function validateNoiseDraws({ spec, tensors }: Model): void {
     const scale = scalarOf(tensors, tensorNames.noiseScale);
     const { low, high } = lognormalExtremes(loc, scale);
     const what = (end: string) =>
-      `the LogNormal noise posterior (noise.loc = ${loc}, noise.scale = ${scale}) at z = ${end}${LOGNORMAL_Z_MAX}`;
+      `the LogNormal noise posterior (noise.loc = ${float32Text(loc)}, noise.scale = ${float32Text(scale)}) at z = ${end}${LOGNORMAL_Z_MAX}`;
     checkNoiseScale(low, link, what('-'));
     checkNoiseScale(high, link, what('+'));
   } else if (noise.kind === 'gamma') {
     const concentration = scalarOf(tensors, tensorNames.noiseConcentration);
     const rate = scalarOf(tensors, tensorNames.noiseRate);
     const { low, high } = gammaExtremes(concentration, rate);
-    const what = `the Gamma noise posterior (noise.concentration = ${concentration}, noise.rate = ${rate})`;
+    const what = `the Gamma noise posterior (noise.concentration = ${float32Text(concentration)}, noise.rate = ${float32Text(rate)})`;
     checkNoiseScale(low, link, `${what} at its ${GAMMA_LOWER_TAIL} lower quantile bound`);
     checkNoiseScale(high, link, `${what} at mean + ${GAMMA_UPPER_STDS} std`);
   }
