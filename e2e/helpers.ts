@@ -1,6 +1,7 @@
 /** Shared by the e2e specs: opening the pages, waiting on their hooks, screenshots, comparisons. */
 import { mkdirSync } from 'node:fs';
 import { expect, type Page } from '@playwright/test';
+import { compareClose, describeMismatches, relativeBound } from '../test/compare-close.js';
 import type { BnnHooks } from '../demo/hooks.js';
 
 export const SCREENSHOT_DIR = 'artifacts/screenshots';
@@ -48,21 +49,13 @@ export async function waitForPredictions(page: Page, count: number): Promise<voi
   await page.waitForFunction((c) => (window.__bnn?.predictCount ?? 0) >= c, count, { timeout: 90_000 });
 }
 
-/** |a - b| <= rel * max(|a|, |b|) + abs, elementwise; reports the worst element. */
+/**
+ * |actual - expected| <= rel |expected| + abs elementwise, and no NaN or infinity that the other
+ * side lacks (the comparison of test/compare-close.ts, shared with the unit tests).
+ */
 export function expectClose(actual: ArrayLike<number>, expected: ArrayLike<number>, rel: number, abs: number, what: string): void {
-  expect(actual.length, `${what}: length`).toBe(expected.length);
-  let worst = -1;
-  let worstExcess = 0;
-  for (let i = 0; i < expected.length; i++) {
-    const a = actual[i] as number;
-    const b = expected[i] as number;
-    const excess = Math.abs(a - b) - (rel * Math.max(Math.abs(a), Math.abs(b)) + abs);
-    if (!(excess <= 0) && (worst < 0 || excess > worstExcess || Number.isNaN(excess))) {
-      worst = i;
-      worstExcess = excess;
-    }
-  }
-  expect(worst, worst >= 0 ? `${what}[${worst}]: browser ${String(actual[worst])} vs node ${String(expected[worst])}` : what).toBe(-1);
+  const report = compareClose(actual, expected, relativeBound(expected, rel, abs));
+  expect(report.mismatches.length === 0, describeMismatches(what, report)).toBe(true);
 }
 
 export function allFinite(values: readonly number[]): boolean {

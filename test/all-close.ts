@@ -1,75 +1,12 @@
-/**
- * The one comparison every GPU-vs-oracle test uses. It fails on any NaN or infinity that the
- * expected values do not have at the same index (and on any the expected values have that the
- * result lacks), wherever it is, and on any finite element outside its bound.
- *
- * Bounds are per element (an array) or one number for all. Where they come from is the caller's
- * rule, stated at the call site: the engine tests derive them from the magnitudes of the
- * computation (test/error-bound.ts); `relativeBound` gives the classic atol + rtol |want| form.
- */
+/** vitest's assertion over test/compare-close.ts: fails on any NaN/Inf mismatch or element out of bound. */
 import { expect } from 'vitest';
+import { compareClose, describeMismatches, type CloseReport } from './compare-close.js';
 
-export interface Mismatch {
-  readonly index: number;
-  readonly got: number;
-  readonly want: number;
-  readonly bound: number;
-}
-
-export interface CloseReport {
-  /** Elements out of bound or with a non-finite mismatch. */
-  readonly mismatches: readonly Mismatch[];
-  readonly count: number;
-  /** Largest |got - want| / bound over finite elements (0 when all are exact): how tight the bound was. */
-  readonly worstRatio: number;
-}
-
-const sameNonFinite = (a: number, b: number): boolean => (Number.isNaN(a) && Number.isNaN(b)) || a === b;
-
-/** Compares without asserting (the fuzz script counts mismatches across cases). */
-export function compareClose(got: ArrayLike<number>, want: ArrayLike<number>, bound: ArrayLike<number> | number): CloseReport {
-  const mismatches: Mismatch[] = [];
-  let worstRatio = 0;
-  const n = Math.max(got.length, want.length);
-  for (let i = 0; i < n; i++) {
-    const g = got[i] ?? NaN;
-    const w = want[i] ?? NaN;
-    const b = typeof bound === 'number' ? bound : (bound[i] ?? NaN);
-    if (!Number.isFinite(g) || !Number.isFinite(w)) {
-      if (!sameNonFinite(g, w)) mismatches.push({ index: i, got: g, want: w, bound: b });
-      continue;
-    }
-    const err = Math.abs(g - w);
-    // A NaN or negative bound is the caller's bug: it must not pass silently either.
-    if (!(b >= 0) || !(err <= b)) {
-      mismatches.push({ index: i, got: g, want: w, bound: b });
-      continue;
-    }
-    if (b > 0) worstRatio = Math.max(worstRatio, err / b);
-    else if (err > 0) worstRatio = Infinity;
-  }
-  if (got.length !== want.length) mismatches.unshift({ index: -1, got: got.length, want: want.length, bound: 0 });
-  return { mismatches, count: n, worstRatio };
-}
-
-function describe(what: string, report: CloseReport): string {
-  const first = report.mismatches[0];
-  if (first?.index === -1) return `${what}: length ${first.got}, expected ${first.want}`;
-  const shown = report.mismatches
-    .slice(0, 5)
-    .map((m) => `[${m.index}] got ${m.got}, want ${m.want}, |diff| ${Math.abs(m.got - m.want).toPrecision(3)} > bound ${m.bound.toPrecision(3)}`)
-    .join('; ');
-  return `${what}: ${report.mismatches.length} of ${report.count} elements out of bound: ${shown}`;
-}
+export { compareClose, relativeBound, type CloseReport } from './compare-close.js';
 
 /** Asserts every element of `got` is within its bound of `want`, NaN and infinities included. */
 export function expectAllClose(got: ArrayLike<number>, want: ArrayLike<number>, bound: ArrayLike<number> | number, what: string): CloseReport {
   const report = compareClose(got, want, bound);
-  expect(report.mismatches.length === 0, describe(what, report)).toBe(true);
+  expect(report.mismatches.length === 0, describeMismatches(what, report)).toBe(true);
   return report;
-}
-
-/** Per-element bound atol + rtol |want| (NaN where want is not finite: such elements must match exactly). */
-export function relativeBound(want: ArrayLike<number>, rtol: number, atol = rtol): Float64Array {
-  return Float64Array.from({ length: want.length }, (_, i) => atol + rtol * Math.abs(want[i] ?? NaN));
 }
