@@ -9,23 +9,25 @@
  */
 
 /**
- * Largest safetensors header (the JSON before the tensor bytes). A model's header is about 100
- * bytes per tensor plus its spec (~250 bytes per layer): a 1024-member ensemble of MAX_LAYERS-deep
- * networks stays under 16 MiB, and parsing 16 MiB of JSON takes well under a second.
+ * Largest safetensors header (the JSON before the tensor bytes). A header takes ~630 bytes per
+ * layer (four tensor entries and the layer's spec): a MAX_LAYERS-deep model's is 20 KB, so 16 MiB
+ * holds ~800 such members, or 1024 members of up to 25 layers. Real headers are kilobytes, and the
+ * strict scan and JSON.parse of 16 MiB take a few hundred milliseconds.
  */
 export const MAX_HEADER_BYTES = 16 * 2 ** 20;
 
 /**
- * Largest tensor, in elements: 2^28 float32 values are 1 GiB, above the storage-buffer binding size
- * of every WebGPU device, so a larger tensor could never be bound; refusing it before allocating
- * keeps a 100-byte file from asking for terabytes.
+ * Largest tensor, in elements: 2^28 float32 values are 1 GiB, eight times WebGPU's default
+ * maxStorageBufferBindingSize (128 MiB) and more than most devices raise it to, so a larger tensor
+ * could hardly be bound; refusing it before allocating keeps a 100-byte file from asking for terabytes.
  */
 export const MAX_TENSOR_ELEMENTS = 2 ** 28;
 
 /**
- * Most tensors in one file. A single model has at most 6 per layer plus 2 for the noise (~200 at
- * MAX_LAYERS); a 1024-member ensemble of one-hidden-layer networks has ~10k. Every entry costs a
- * parse, a check and a Map slot, so an unbounded count is a cheap way to stall the loader.
+ * Most tensors in one file. A model has 4 per layer (up to 7 with PReLU slopes and batch-norm) plus 2 for the
+ * noise: 130 at MAX_LAYERS, so this holds 500 MAX_LAYERS-deep members or 1024 members of up to 15
+ * layers (deep ensembles use 5 to 10 shallow ones). Every entry costs a parse, a check and a Map
+ * slot (65k take ~0.5 s), so an unbounded count is a cheap way to stall the loader.
  */
 export const MAX_TENSORS_PER_FILE = 65_536;
 

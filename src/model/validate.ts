@@ -40,6 +40,7 @@ import {
   type PosteriorKind,
   type Prior,
   type Standardization,
+  type Tensor,
   layerInputs,
   outputDim,
   sigmaIsLatent,
@@ -109,6 +110,7 @@ function checkOneOf<T>(value: T, options: readonly T[], what: string): void {
 
 /** Checks the description alone (no tensors): ranges, enums and cross-field consistency. */
 export function validateSpec(spec: ModelSpec): void {
+  checkStructure(spec);
   checkPositiveInteger(spec.inputDim, 'inputDim');
   checkLayerCount(spec.layers.length);
   const sites = new Map<string, string>();
@@ -152,6 +154,38 @@ export function checkLayerCount(count: number): void {
   if (count === 0) fail('has no layers');
   if (count > MAX_LAYERS) {
     fail(`has ${count} layers, more than MAX_LAYERS = ${MAX_LAYERS} (each layer compiles its own GPU pipelines)`);
+  }
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isNumberArray = (v: unknown): boolean => Array.isArray(v) || (ArrayBuffer.isView(v) && !(v instanceof DataView));
+
+/**
+ * The spec's objects and arrays are there, so the checks below can read their fields: a spec from
+ * JavaScript (not through validateSpecJson) may hold anything, and a TypeError would be untyped.
+ */
+function checkStructure(spec: ModelSpec): void {
+  const value: unknown = spec;
+  if (!isRecord(value)) fail(`the spec must be an object (got ${previewJson(value)})`);
+  if (!Array.isArray(value['layers'])) fail(`layers must be an array (got ${previewJson(value['layers'])})`);
+  (value['layers'] as unknown[]).forEach((layer, l) => {
+    if (!isRecord(layer)) fail(`layers[${l}] must be an object (got ${previewJson(layer)})`);
+    for (const which of ['weight', 'bias']) {
+      const param = layer[which];
+      if (!isRecord(param)) fail(`layers[${l}].${which} must be an object (got ${previewJson(param)})`);
+      if (!isRecord(param['prior'])) fail(`layers[${l}].${which}.prior must be an object (got ${previewJson(param['prior'])})`);
+    }
+  });
+  const likelihood = value['likelihood'];
+  if (!isRecord(likelihood)) fail(`likelihood must be an object (got ${previewJson(likelihood)})`);
+  if (!isRecord(likelihood['noise'])) fail(`likelihood.noise must be an object (got ${previewJson(likelihood['noise'])})`);
+  const sigmaPrior = likelihood['sigmaPrior'];
+  if (sigmaPrior !== null && !isRecord(sigmaPrior)) fail(`likelihood.sigmaPrior must be null or an object (got ${previewJson(sigmaPrior)})`);
+  const standardization = value['standardization'];
+  if (standardization === null) return;
+  if (!isRecord(standardization)) fail(`standardization must be null or an object (got ${previewJson(standardization)})`);
+  for (const name of ['xMean', 'xStd', 'yMean', 'yStd']) {
+    if (!isNumberArray(standardization[name])) fail(`standardization.${name} must be an array (got ${previewJson(standardization[name])})`);
   }
 }
 
@@ -252,7 +286,13 @@ function tensorRules(spec: ModelSpec): Map<string, TensorRule> {
   return rules;
 }
 
-export const formatShape = (shape: readonly number[]): string => `[${shape.join(', ')}]`;
+/** Dimensions a message shows of a shape; a hostile file's shape can have thousands. */
+const SHOWN_DIMS = 8;
+
+export const formatShape = (shape: readonly number[]): string =>
+  shape.length <= SHOWN_DIMS
+    ? `[${shape.join(', ')}]`
+    : `[${shape.slice(0, SHOWN_DIMS).join(', ')}, ... (${shape.length} dimensions)]`;
 export const sameShape = (a: readonly number[], b: readonly number[]): boolean =>
   a.length === b.length && a.every((d, i) => d === b[i]);
 
@@ -264,11 +304,20 @@ const VALUE_REQUIREMENT: Readonly<Record<TensorRule['values'], { ok: (v: number)
 
 /** Throws ModelFormatError naming the first problem: spec, missing/extra tensor, shape or value. */
 export function validateModel(model: Model): void {
+  const value: unknown = model;
+  if (!isRecord(value)) fail(`a model must be an object { spec, tensors } (got ${previewJson(value)})`);
   validateSpec(model.spec);
+  if (!(model.tensors instanceof Map)) fail(`model.tensors must be a Map from tensor name to { shape, data } (got ${previewJson(model.tensors)})`);
   const rules = tensorRules(model.spec);
+  for (const name of rules.keys()) {
+    const tensor: unknown = model.tensors.get(name);
+    if (tensor === undefined) fail(`missing tensor '${name}'`);
+    if (!isRecord(tensor) || !Array.isArray(tensor['shape']) || !(tensor['data'] instanceof Float32Array)) {
+      fail(`tensor '${name}' must be { shape: number[], data: Float32Array }`);
+    }
+  }
   for (const [name, rule] of rules) {
-    const tensor = model.tensors.get(name);
-    if (!tensor) fail(`missing tensor '${name}'`);
+    const tensor = model.tensors.get(name) as Tensor;
     if (!rule.shapes.some((shape) => sameShape(shape, tensor.shape))) {
       const expected = rule.shapes.map(formatShape).join(' or ');
       fail(`tensor '${name}' has shape ${formatShape(tensor.shape)}, expected ${expected}`);
