@@ -382,7 +382,7 @@ function headerCases(): HostileCase[] {
     modelError('header-length-max-u64', 'header length 2^64 - 1', 'is absurd', () => withLength(2n ** 64n - 1n)),
     modelError('header-length-over-cap', `header length MAX_HEADER_BYTES + 1 = ${MAX_HEADER_BYTES + 1}`, 'MAX_HEADER_BYTES', () => withLength(BigInt(MAX_HEADER_BYTES + 1))),
     modelError('header-length-past-end', 'header length 1 byte beyond the end of the file', 'runs beyond the end', () => withLength(BigInt(base.byteLength - 8 + 1))),
-    modelError('header-length-short', 'header length 1 byte short (the JSON is cut)', 'header is not valid JSON', () => withLength(BigInt(headerLength - 40))),
+    modelError('header-length-short', 'header length 40 bytes short (the JSON is cut)', 'header is not valid JSON', () => withLength(BigInt(headerLength - 40))),
     modelError('header-length-odd-into-data', 'header length 4 bytes into the data (tensor bytes appended to the JSON)', 'safetensors: header is not valid', () => withLength(BigInt(headerLength + 4))),
     modelError('header-not-object', 'the header is a JSON array', 'header JSON is not an object', () => fileBytes('[1,2,3]')),
     modelError('header-null', 'the header is JSON null', 'header JSON is not an object', () => fileBytes('null')),

@@ -23,9 +23,11 @@ export interface BoundedReadOptions {
 
 /**
  * O_NONBLOCK makes opening a FIFO return at once instead of waiting for a writer (the fstat after
- * it then refuses the FIFO); on regular files it changes nothing. Windows has no such flag.
+ * it then refuses the FIFO); on regular files it changes nothing. Windows has no such flag. A
+ * function, not a constant: a bundler that inlines this module into browser code must not touch
+ * node:fs when the module is merely evaluated.
  */
-const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0);
+const openFlags = (): number => constants.O_RDONLY | (constants.O_NONBLOCK ?? 0);
 
 /** Bytes read per call: one read() of more than 2 GiB fails on Linux. */
 const READ_CHUNK_BYTES = 2 ** 30;
@@ -63,7 +65,7 @@ export async function readFileBounded(path: string | URL, options: BoundedReadOp
   };
   let handle: FileHandle;
   try {
-    handle = await open(path, OPEN_FLAGS);
+    handle = await open(path, openFlags());
   } catch (cause) {
     return refuse(describeFsError(cause), cause);
   }
