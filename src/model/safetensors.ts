@@ -15,9 +15,8 @@ import { checkNameLength, quoteName } from './names.js';
 import type { Tensor } from './spec.js';
 import { parseJsonStrict, previewJson } from './strict-json.js';
 
+/** The caps this parser applies, where they were first defined (they live in limits.ts). */
 export { MAX_HEADER_BYTES, MAX_TENSOR_ELEMENTS, MAX_TENSORS_PER_FILE } from './limits.js';
-/** Re-exported from strict-json.ts, where it lives, for the modules that print header values. */
-export { previewJson } from './strict-json.js';
 
 /** Float dtypes we read; all are converted to float32. */
 export const SAFETENSORS_FLOAT_DTYPES = ['F32', 'F64', 'F16', 'BF16'] as const;
