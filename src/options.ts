@@ -6,15 +6,11 @@
  * checked in float32 terms, since float32 is what the GPU computes in.
  */
 import { InvalidInputError, preview } from './errors.js';
-
-/** Largest finite float32. */
-export const FLOAT32_MAX = 3.4028234663852886e38;
-/** Smallest positive normal float32: scales below it lose precision or flush to zero on GPUs. */
-export const FLOAT32_MIN_NORMAL = 1.1754943508222875e-38;
+import { FLOAT32_MIN_NORMAL, isFloat32Finite } from './float32.js';
 
 /** Whether v is a number that stays finite when rounded to float32. */
 export function isFiniteFloat32(v: unknown): v is number {
-  return typeof v === 'number' && Number.isFinite(v) && Math.abs(v) <= FLOAT32_MAX;
+  return typeof v === 'number' && isFloat32Finite(v);
 }
 
 /** A value for a message: numbers and strings as they are (strings quoted and cut short), others by type. */

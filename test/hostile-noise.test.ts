@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { regularizedGammaP } from '../src/math/special.js';
-import { FLOAT32_MIN_NORMAL } from '../src/model/float32.js';
+import { FLOAT32_MIN_NORMAL } from '../src/float32.js';
 import { GAMMA_LOWER_TAIL, gammaExtremes, lognormalExtremes, LOGNORMAL_Z_MAX, noiseScaleFits, sigmaRangeText } from '../src/model/noise-range.js';
 
 describe('gammaExtremes', () => {

@@ -3,7 +3,8 @@
  * row-major array. Every problem gets an InvalidInputError naming the argument, row and column.
  */
 import { InvalidInputError } from '../errors.js';
-import { FLOAT32_MAX, describeValue, isFiniteFloat32 } from '../options.js';
+import { describeValue, isFiniteFloat32 } from '../options.js';
+import { FLOAT32_MAX } from '../float32.js';
 
 export type MatrixInput = ArrayLike<number> | readonly (readonly number[])[];
 

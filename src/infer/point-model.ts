@@ -5,7 +5,8 @@
  */
 import { SITE_KIND_GAMMA, SITE_KIND_NORMAL, SITE_WORDS } from '../../shaders/kernels/site-logprob.wgsl.js';
 import { InvalidInputError, preview } from '../errors.js';
-import { FLOAT32_MIN_NORMAL, describeValue, isFiniteFloat32 } from '../options.js';
+import { describeValue, isFiniteFloat32 } from '../options.js';
+import { FLOAT32_MIN_NORMAL } from '../float32.js';
 import type { ModelLayout } from '../kernels/model-layout.js';
 import type { LayerSpec, Model, ModelSpec, NoiseSpec, Tensor } from '../model/spec.js';
 import { layerInputs, tensorNames } from '../model/spec.js';

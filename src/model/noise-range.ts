@@ -13,7 +13,7 @@
  * |z| <= LOGNORMAL_Z_MAX, and Gamma draws between a lower quantile bound and a far upper tail.
  */
 import { lgamma } from '../math/special.js';
-import { FLOAT32_MAX, FLOAT32_MIN_NORMAL, isFloat32PositiveNormal } from './float32.js';
+import { FLOAT32_MAX, FLOAT32_MIN_NORMAL, isFloat32PositiveNormal } from '../float32.js';
 import type { LikelihoodSpec } from './spec.js';
 
 export type Link = LikelihoodSpec['link'];

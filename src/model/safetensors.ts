@@ -9,7 +9,7 @@
  * narrowed to float32, the only precision the engine computes in.
  */
 import { InvalidInputError, ModelFormatError } from '../errors.js';
-import { FLOAT32_MAX } from './float32.js';
+import { FLOAT32_MAX } from '../float32.js';
 import { MAX_HEADER_BYTES, MAX_TENSOR_ELEMENTS, MAX_TENSORS_PER_FILE } from './limits.js';
 import { checkNameLength, quoteName } from './names.js';
 import type { Tensor } from './spec.js';

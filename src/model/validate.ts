@@ -11,7 +11,7 @@
  * element), as safetensors and Pyro store a scalar site.
  */
 import { ModelFormatError } from '../errors.js';
-import { FLOAT32_MAX, FLOAT32_MIN_NORMAL, FLOAT32_SCALE_RANGE, isFloat32Finite, isFloat32PositiveNormal } from './float32.js';
+import { FLOAT32_MAX, FLOAT32_MIN_NORMAL, FLOAT32_SCALE_RANGE, isFloat32Finite, isFloat32PositiveNormal } from '../float32.js';
 import { MAX_TENSOR_ELEMENTS } from './limits.js';
 import { checkNameLength, listNames, quoteName, quoteNames } from './names.js';
 import {
