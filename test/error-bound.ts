@@ -146,67 +146,68 @@ function jointLayer(c: LayerConstants, key: readonly [number, number], sample: n
     w[e] = loc + scale * z;
     dw[e] = scale * DRAW_ERROR * (1 + Math.abs(z)) + (scale > 0 ? 2 * U * (Math.abs(loc) + Math.abs(scale * z)) : 0);
   }
-  const mask = dropoutFactors(c, key, sample);
-  const out = { value: new Float64Array(rows * units), bound: new Float64Array(rows * units) };
-  for (let n = 0; n < rows; n++) {
-    const h = maskedRow(input, n, inputs, mask);
-    for (let j = 0; j < units; j++) {
-      const b = units * inputs + j;
-      let pre = w[b] as number;
-      let magnitude = Math.abs(pre);
-      let err = dw[b] as number;
-      for (let i = 0; i < inputs; i++) {
-        const wi = w[j * inputs + i] as number;
-        const hi = h.value[i] as number;
-        pre += wi * hi;
-        magnitude += Math.abs(wi * hi);
-        err += (dw[j * inputs + i] as number) * Math.abs(hi) + Math.abs(wi) * (h.bound[i] as number);
-      }
-      err += (inputs + 2) * U * magnitude;
-      const [a, ea] = finish(c, j, pre, err);
-      out.value[n * units + j] = a;
-      out.bound[n * units + j] = ea;
+  return layerOutputs(c, key, sample, input, rows, (h, j) => {
+    const b = units * inputs + j;
+    let pre = w[b] as number;
+    let magnitude = Math.abs(pre);
+    let err = dw[b] as number;
+    for (let i = 0; i < inputs; i++) {
+      const wi = w[j * inputs + i] as number;
+      const hi = h.value[i] as number;
+      pre += wi * hi;
+      magnitude += Math.abs(wi * hi);
+      err += (dw[j * inputs + i] as number) * Math.abs(hi) + Math.abs(wi) * (h.bound[i] as number);
     }
-  }
-  return out;
+    return [pre, err + (inputs + 2) * U * magnitude];
+  });
 }
 
-function marginalLayer(c: LayerConstants, key: readonly [number, number], sample: number, input: Signal, rows: number, nOffset: number): Signal {
+function marginalLayer(c: LayerConstants, key: readonly [number, number], sample: number, input: Signal, rows: number): Signal {
   const { inputs, units, loc } = c;
   const stream = layerStream(c.index, STREAM_MARGINAL);
+  return layerOutputs(c, key, sample, input, rows, (h, j, n) => {
+    const b = units * inputs + j;
+    let mu = loc[b] as number;
+    let muMagnitude = Math.abs(mu);
+    let muErr = 0;
+    const sb = c.scale ? (c.scale[b] as number) : 0;
+    let v = sb * sb;
+    let vErr = 0;
+    for (let i = 0; i < inputs; i++) {
+      const l = loc[j * inputs + i] as number;
+      const s = c.scale ? (c.scale[j * inputs + i] as number) : 0;
+      const hi = h.value[i] as number;
+      const ei = h.bound[i] as number;
+      mu += l * hi;
+      muMagnitude += Math.abs(l * hi);
+      muErr += Math.abs(l) * ei;
+      v += s * s * hi * hi;
+      vErr += s * s * (2 * Math.abs(hi) * ei + ei * ei);
+    }
+    muErr += (inputs + 2) * U * muMagnitude;
+    vErr += (2 * inputs + 4) * U * v;
+    const sd = Math.sqrt(v);
+    const sdErr = sd > 0 ? Math.min(vErr / (2 * sd), Math.sqrt(vErr)) : Math.sqrt(vErr);
+    // Element (global input) * units + unit of the layer's marginal stream; the oracle sees every row.
+    const z = c.scale ? normalAt(key, sample, stream, n * units + j) : 0;
+    return [mu + sd * z, muErr + sdErr * Math.abs(z) + sd * DRAW_ERROR * (1 + Math.abs(z)) + 2 * U * (Math.abs(mu) + Math.abs(sd * z))];
+  });
+}
+
+/**
+ * A layer's outputs and bounds for every row: dropout on the input, then `unit` gives unit j's
+ * pre-activation and its bound for row n, and batch norm and the activation finish it.
+ */
+function layerOutputs(c: LayerConstants, key: readonly [number, number], sample: number, input: Signal, rows: number, unit: (h: Signal, j: number, n: number) => [number, number]): Signal {
   const mask = dropoutFactors(c, key, sample);
-  const out = { value: new Float64Array(rows * units), bound: new Float64Array(rows * units) };
+  const out = { value: new Float64Array(rows * c.units), bound: new Float64Array(rows * c.units) };
   for (let n = 0; n < rows; n++) {
-    const h = maskedRow(input, n, inputs, mask);
-    for (let j = 0; j < units; j++) {
-      const b = units * inputs + j;
-      let mu = loc[b] as number;
-      let muMagnitude = Math.abs(mu);
-      let muErr = 0;
-      const sb = c.scale ? (c.scale[b] as number) : 0;
-      let v = sb * sb;
-      let vErr = 0;
-      for (let i = 0; i < inputs; i++) {
-        const l = loc[j * inputs + i] as number;
-        const s = c.scale ? (c.scale[j * inputs + i] as number) : 0;
-        const hi = h.value[i] as number;
-        const ei = h.bound[i] as number;
-        mu += l * hi;
-        muMagnitude += Math.abs(l * hi);
-        muErr += Math.abs(l) * ei;
-        v += s * s * hi * hi;
-        vErr += s * s * (2 * Math.abs(hi) * ei + ei * ei);
-      }
-      muErr += (inputs + 2) * U * muMagnitude;
-      vErr += (2 * inputs + 4) * U * v;
-      const sd = Math.sqrt(v);
-      const sdErr = sd > 0 ? Math.min(vErr / (2 * sd), Math.sqrt(vErr)) : Math.sqrt(vErr);
-      const z = c.scale ? normalAt(key, sample, stream, (nOffset + n) * units + j) : 0;
-      const pre = mu + sd * z;
-      const preErr = muErr + sdErr * Math.abs(z) + sd * DRAW_ERROR * (1 + Math.abs(z)) + 2 * U * (Math.abs(mu) + Math.abs(sd * z));
-      const [a, ea] = finish(c, j, pre, preErr);
-      out.value[n * units + j] = a;
-      out.bound[n * units + j] = ea;
+    const h = maskedRow(input, n, c.inputs, mask);
+    for (let j = 0; j < c.units; j++) {
+      const [pre, err] = unit(h, j, n);
+      const [a, ea] = finish(c, j, pre, err);
+      out.value[n * c.units + j] = a;
+      out.bound[n * c.units + j] = ea;
     }
   }
   return out;
@@ -261,7 +262,7 @@ export function sampleBounds(model: Model, x: readonly (readonly number[])[], o:
   const x0: Signal = { value: inputs.data, bound: inputs.data.map((v) => U * Math.abs(v)) };
   for (let s = 0; s < o.samples; s++) {
     let h = x0;
-    for (const c of layers) h = o.path === 'joint' ? jointLayer(c, key, s, h, N) : marginalLayer(c, key, s, h, N, 0);
+    for (const c of layers) h = o.path === 'joint' ? jointLayer(c, key, s, h, N) : marginalLayer(c, key, s, h, N);
     const [sigma, sigmaErr] = sigmaWithBound(model, key, s);
     for (let n = 0; n < N; n++) {
       for (let d = 0; d < D; d++) {
