@@ -17,7 +17,7 @@
  * - sigma: fixed, one rounding; LogNormal exp(loc + scale z): the draw's error times scale, plus
  *   exp's (4 + 2 |x|) ulps; Gamma: 2e-3 relative + 1e-7 / rate (gpu-random.test.ts); the
  *   heteroscedastic softplus moves by softplus(raw + e) - softplus(raw) (+ 16 u (|sigma| + 1)); sigma^2 and the output
- *   standardisation propagate exactly, plus roundings.
+ *   standardisation propagate exactly, plus roundings (of yMean and yStd in the params buffer too).
  * - Statistics over S samples: the mean is off by the mean of the per-sample bounds, a standard
  *   deviation by the root-mean-square of the per-sample bounds (Minkowski), each plus S u times the
  *   statistic's magnitude for float32 accumulation; the interval by Δmean + z Δstd.
@@ -281,9 +281,10 @@ export function sampleBounds(model: Model, x: readonly (readonly number[])[], o:
         const o1 = h.value[n * lastUnits + d] as number;
         const at = (s * N + n) * D + d;
         out.f[at] = yMean + yStd * o1;
-        out.fBound[at] = yStd * (h.bound[n * lastUnits + d] as number) + (st ? 2 * U * (Math.abs(yStd * o1) + Math.abs(yMean)) : 0);
+        // yMean and yStd are rounded to float32 in the params buffer, then the product and the sum.
+        out.fBound[at] = yStd * (h.bound[n * lastUnits + d] as number) + (st ? U * (2 * Math.abs(yStd * o1) + Math.abs(yMean) + Math.abs(out.f[at] as number)) : 0);
         out.scale[at] = yStd * linked;
-        out.scaleBound[at] = yStd * linkedErr + (st ? U * yStd * linked : 0);
+        out.scaleBound[at] = yStd * linkedErr + (st ? 2 * U * yStd * linked : 0);
       }
     }
   }
