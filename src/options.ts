@@ -87,3 +87,12 @@ export function oneOfOption<T extends string>(value: unknown, name: string, choi
 export function optional<T>(value: unknown, fallback: T, read: (v: unknown) => T): T {
   return value === undefined ? fallback : read(value);
 }
+
+/** An AbortSignal (by its shape: `aborted` and `throwIfAborted`, so any realm's or polyfill's signal works). */
+export function abortSignalOption(value: unknown, name: string): AbortSignal {
+  const v = value as Partial<AbortSignal> | null;
+  if (typeof v !== 'object' || v === null || typeof v.aborted !== 'boolean' || typeof v.throwIfAborted !== 'function') {
+    fail(name, 'an AbortSignal (from an AbortController)', value);
+  }
+  return value as AbortSignal;
+}

@@ -277,4 +277,25 @@ describe.skipIf(!gpu)(`GPU engine vs float64 oracle ${gpu ? '' : `(skipped: ${gp
     await expect(engine.predict([[1, 2]], { samples: 4 })).rejects.toThrow(/no kernel fits this model on this device: .*EngineOptions.maxChunkBytes = 128 bytes/);
     engine.dispose();
   });
+
+  it('cancels a predict when its signal aborts, and stays usable', async () => {
+    const model = buildModel({ inputDim: 2, units: [32, 32, 1], seed: 4 });
+    const engine = Engine.create(ctx, model, { maxSamplesPerChunk: 50, chunksPerSubmit: 1 });
+    const x = randomInputs(64, 2, 1);
+    const early = new AbortController();
+    early.abort();
+    await expect(engine.predict(x, { samples: 10, signal: early.signal })).rejects.toMatchObject({ name: 'AbortError' });
+    const controller = new AbortController();
+    const reason = new Error('stop');
+    const started = performance.now();
+    const running = engine.predict(x, { samples: 100_000, signal: controller.signal });
+    setTimeout(() => controller.abort(reason), 50);
+    await expect(running).rejects.toBe(reason);
+    // 100k samples would take minutes on SwiftShader; the abort lands within a submit of 50.
+    expect(performance.now() - started).toBeLessThan(30_000);
+    await expect(engine.predict(x, { samples: 10, signal: 'stop' as never })).rejects.toThrow(/signal must be an AbortSignal/);
+    const r = await engine.predict(x, { samples: 10, seed: 1, signal: new AbortController().signal, returnSamples: true });
+    expectSamplesMatchOracle(r.fSamples, model, x, 10, 1, 'after an abort');
+    engine.dispose();
+  });
 });

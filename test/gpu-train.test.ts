@@ -240,7 +240,8 @@ describe.skipIf(!gpu)(`GPU training vs float64 oracle ${gpu ? '' : `(skipped: ${
     const cases: [unknown, unknown, unknown, RegExp][] = [
       [arch, data, null, /train options must be an object, got null/],
       [arch, data, undefined, /train needs options/],
-      [arch, data, { ...ok, signal: 1 }, /train options has no option 'signal'/],
+      [arch, data, { ...ok, sigal: 1 }, /train options has no option 'sigal'/],
+      [arch, data, { ...ok, signal: {} }, /signal must be an AbortSignal/],
       [arch, data, { ...ok, epochs: '5' }, /epochs must be an integer in \[1, \d+\], got '5' \(a string\)/],
       [arch, data, { ...ok, lr: 1e39 }, /lr must be a number that is finite in float32, got 1e\+39/],
       [arch, data, { ...ok, lr: 1e-300 }, /lr must be a number >= 1\.17\d*e-38/],
@@ -261,5 +262,30 @@ describe.skipIf(!gpu)(`GPU training vs float64 oracle ${gpu ? '' : `(skipped: ${
       await expect(call(), String(message)).rejects.toThrow(message);
       await expect(call()).rejects.toBeInstanceOf(InvalidInputError);
     }
+  });
+
+  it('stops when its signal aborts: rejects with the reason after the current epoch, and the device trains again', async () => {
+    const arch = { inputDim: 2, hidden: [4], activation: 'relu' as const };
+    const data = dataset(20, 2, 3);
+    const before = new AbortController();
+    before.abort();
+    await expect(train(ctx, arch, data, { method: 'map', epochs: 5, signal: before.signal })).rejects.toMatchObject({ name: 'AbortError' });
+    const controller = new AbortController();
+    const epochs: number[] = [];
+    const reason = new Error('user pressed Stop');
+    const run = train(ctx, arch, data, {
+      method: 'map',
+      epochs: 50,
+      batchSize: 4,
+      signal: controller.signal,
+      onProgress: ({ epoch }) => {
+        epochs.push(epoch);
+        if (epoch === 3) controller.abort(reason);
+      },
+    });
+    await expect(run).rejects.toBe(reason);
+    expect(epochs).toEqual([1, 2, 3]);
+    // The device is fine: the next run trains.
+    expect((await train(ctx, arch, data, { method: 'map', epochs: 1 })).diverged).toEqual([false]);
   });
 });

@@ -169,8 +169,8 @@ export class Engine {
   private async predictNow(xInput: MatrixInput, options: PredictOptions): Promise<PredictResult> {
     this.assertUsable();
     const call = await this.prepare(xInput, options);
-    const outcome = await this.inErrorScopes('predict', async () => {
-      encodePredict(this.ctx, this.scratch, this.layout, call, this.options.chunksPerSubmit);
+    const outcome = await this.inErrorScopes('predict', call.signal, async () => {
+      await encodePredict(this.ctx, this.scratch, this.layout, call, this.options.chunksPerSubmit, call.signal);
       return this.readResults(call);
     });
     checkFiniteResult(outcome);
@@ -181,7 +181,7 @@ export class Engine {
    * Runs GPU work inside validation and out-of-memory error scopes: a scope error becomes a
    * GpuExecutionError, a rejection after device loss a DeviceLostError (src/gpu/failure.ts).
    */
-  private async inErrorScopes<T>(during: string, work: () => Promise<T>): Promise<T> {
+  private async inErrorScopes<T>(during: string, signal: AbortSignal | undefined, work: () => Promise<T>): Promise<T> {
     const device = this.ctx.device;
     device.pushErrorScope('out-of-memory');
     device.pushErrorScope('validation');
@@ -201,6 +201,8 @@ export class Engine {
       failure ??= error;
     }
     this.ctx.assertHealthy();
+    // A cancelled call rejects with the signal's reason, as fetch does.
+    if (failure !== null && signal?.aborted && failure === signal.reason) throw failure;
     if (failure !== null) return surfaceGpuFailure(this.ctx, failure, during);
     if (scopeError) throw new GpuExecutionError(`WebGPU error during ${during}: ${scopeError.message}`);
     if (!outcome) throw new GpuExecutionError(`${during} produced no result`);
@@ -210,6 +212,7 @@ export class Engine {
   private async prepare(xInput: MatrixInput, options: PredictOptions): Promise<PredictCall> {
     const layout = this.layout;
     const o = resolvePredictOptions(options);
+    o.signal?.throwIfAborted();
     const xm = toMatrix(xInput, layout.inputDim, 'x');
     const D = outputDim(this.model.spec);
     let y: Float32Array | null = null;
@@ -252,6 +255,7 @@ export class Engine {
       program,
       compiled,
       plan,
+      ...(o.signal ? { signal: o.signal } : {}),
     };
     allocatePredictBuffers(this.scratch, layout, call, this.options.chunksPerSubmit);
     return call;
@@ -380,7 +384,7 @@ export class Engine {
     const obs = predicted.sampleLogLikelihood?.[0];
     if (obs === undefined) throw new GpuExecutionError('score produced no likelihood');
     const sites = scoreSites(this.model.spec, engine.layout);
-    const lp = await this.inErrorScopes('score', () => engine.siteLogProbs(sites.map((s) => s.words)));
+    const lp = await this.inErrorScopes('score', undefined, () => engine.siteLogProbs(sites.map((s) => s.words)));
     const out: Record<string, number> = {};
     sites.forEach((s, i) => {
       out[s.site] = lp[i] as number;

@@ -5,7 +5,7 @@
  */
 import { InvalidInputError } from '../errors.js';
 import { normalQuantile } from '../math/special.js';
-import { booleanOption, integerOption, numberOption, oneOfOption, optional, readOptionsObject } from '../options.js';
+import { abortSignalOption, booleanOption, integerOption, numberOption, oneOfOption, optional, readOptionsObject } from '../options.js';
 import type { KernelStrategy, PredictOptions, SamplingPath } from './types.js';
 
 export const DEFAULT_SAMPLES = 1000;
@@ -13,7 +13,7 @@ export const DEFAULT_INTERVAL_LEVEL = 0.9;
 /** Largest S: the sample index is a u32 counter word of the RNG. */
 export const MAX_SAMPLES = 0xffffffff;
 
-const PREDICT_OPTION_KEYS = ['samples', 'seed', 'y', 'returnSamples', 'intervalLevel', 'path', 'kernel'] as const;
+const PREDICT_OPTION_KEYS = ['samples', 'seed', 'y', 'returnSamples', 'intervalLevel', 'path', 'kernel', 'signal'] as const;
 const PATHS: readonly SamplingPath[] = ['joint', 'marginal'];
 const KERNELS: readonly KernelStrategy[] = ['auto', 'fused', 'registers', 'materialized'];
 
@@ -28,6 +28,7 @@ export interface ResolvedPredictOptions {
   readonly returnSamples: boolean;
   /** Still unchecked: its shape depends on the model and on x. */
   readonly y: PredictOptions['y'];
+  readonly signal: AbortSignal | undefined;
 }
 
 /** Checks every option's type and range and fills the defaults of types.ts. */
@@ -48,5 +49,6 @@ export function resolvePredictOptions(options: unknown, what = 'predict options'
     kernel: optional(o['kernel'], 'auto' as KernelStrategy, (v) => oneOfOption(v, 'kernel', KERNELS)),
     returnSamples,
     y: o['y'] as PredictOptions['y'],
+    signal: optional(o['signal'], undefined, (v) => abortSignalOption(v, 'signal')),
   };
 }

@@ -40,6 +40,11 @@ export interface PredictOptions {
   readonly intervalLevel?: number;
   readonly path?: SamplingPath;
   readonly kernel?: KernelStrategy;
+  /**
+   * Cancels the call: it rejects with the signal's reason (an AbortError DOMException unless you
+   * gave one) within one submit of chunks; the engine stays usable.
+   */
+  readonly signal?: AbortSignal;
 }
 
 export interface PredictResult {

@@ -51,6 +51,8 @@ export interface PredictCall {
   readonly program: Program;
   readonly compiled: Map<Kernel, CompiledKernel>;
   readonly plan: ChunkPlan;
+  /** Checked after every submit; aborting rejects the call with the signal's reason. */
+  readonly signal?: AbortSignal;
 }
 
 /** Makes sure every scratch buffer of the call exists and is big enough (reused across calls). */
@@ -94,8 +96,12 @@ function bindGroup(device: GPUDevice, scratch: ScratchBuffers<PredictBuffer>, co
   });
 }
 
-/** Records and submits every chunk of the call. */
-export function encodePredict(ctx: GpuContext, scratch: ScratchBuffers<PredictBuffer>, layout: ModelLayout, call: PredictCall, chunksPerSubmit: number): void {
+/**
+ * Records and submits every chunk of the call. With a signal, each submit is waited for and the
+ * signal checked before the next (rejecting with its reason): a long call stops within one submit
+ * of chunks; without one, submits are queued back to back.
+ */
+export async function encodePredict(ctx: GpuContext, scratch: ScratchBuffers<PredictBuffer>, layout: ModelLayout, call: PredictCall, chunksPerSubmit: number, signal?: AbortSignal): Promise<void> {
   const device = ctx.device;
   const maxPerDimension = ctx.limits.maxComputeWorkgroupsPerDimension;
   const { plan, program, compiled } = call;
@@ -130,14 +136,18 @@ export function encodePredict(ctx: GpuContext, scratch: ScratchBuffers<PredictBu
     }
     let encoder = device.createCommandEncoder({ label: 'predict' });
     let slot = 0;
-    const flush = () => {
+    const flush = async () => {
       device.queue.writeBuffer(scratch.get('chunk'), 0, slotData, 0, slot * UNIFORM_SLOT_BYTES);
       device.queue.submit([encoder.finish()]);
       encoder = device.createCommandEncoder({ label: 'predict' });
       slot = 0;
+      if (signal) {
+        await device.queue.onSubmittedWorkDone();
+        signal.throwIfAborted();
+      }
     };
     for (let si = 0; si < plan.sampleChunks; si++) {
-      if (slot === slotsPerSubmit) flush();
+      if (slot === slotsPerSubmit) await flush();
       const sampleOffset = si * plan.samplesPerChunk;
       const sampleCount = Math.min(plan.samplesPerChunk, call.samples - sampleOffset);
       packChunk(slotData, slot, {
@@ -192,7 +202,7 @@ export function encodePredict(ctx: GpuContext, scratch: ScratchBuffers<PredictBu
       if (call.returnSamples) copySamples(encoder, scratch, { sampleOffset, sampleCount, nOffset, nCount, n: call.n, D });
       slot++;
     }
-    flush();
+    await flush();
   }
 }
 

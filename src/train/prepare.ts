@@ -4,7 +4,7 @@
  * trainer and the float64 training oracle so both see identical inputs.
  */
 import { InvalidInputError, NumericalError } from '../errors.js';
-import { describeValue, integerOption, numberOption, oneOfOption, optional, readOptionsObject, scaleOption } from '../options.js';
+import { abortSignalOption, describeValue, integerOption, numberOption, oneOfOption, optional, readOptionsObject, scaleOption } from '../options.js';
 import { toMatrix } from '../infer/inputs.js';
 import { dropoutKeepThreshold } from '../random/streams.js';
 import { checkArchitecture } from './layout.js';
@@ -55,6 +55,8 @@ export interface PreparedRun {
   readonly kernelStrategy: 'tiled' | 'simple';
   /** What a non-finite loss or θ does: 'error' (NumericalError) or 'keep' (flag it in the result). */
   readonly onNonFinite: 'error' | 'keep';
+  /** Checked after every epoch (TrainOptions.signal). */
+  readonly signal: AbortSignal | undefined;
   readonly tile: { readonly rows: number; readonly units: number; readonly inputs: number };
 }
 
@@ -70,7 +72,7 @@ function positive(value: unknown, name: string): number {
 /** Every key of TrainOptions (types.ts): anything else is a misspelling, refused rather than ignored. */
 const TRAIN_OPTION_KEYS = [
   'method', 'epochs', 'batchSize', 'lr', 'optimizer', 'schedule', 'clipNorm', 'samplesPerStep', 'seed', 'models',
-  'lengthScale', 'viEstimator', 'hierarchical', 'adversarialEpsilon', 'kernelStrategy', 'tile', 'onProgress', 'onNonFinite',
+  'lengthScale', 'viEstimator', 'hierarchical', 'adversarialEpsilon', 'kernelStrategy', 'tile', 'onProgress', 'onNonFinite', 'signal',
 ] as const;
 const MODEL_HYPER_KEYS = ['rows', 'dropout', 'tau', 'priorScale', 'lr'] as const;
 
@@ -246,6 +248,7 @@ export function prepareRun(arch: ArchitectureSpec, data: TrainData, options: Tra
     samplesPerStep: options.method === 'vi' ? samplesPerStep : 1,
     seed: options.seed ?? 0,
     onNonFinite: options.onNonFinite ?? 'error',
+    signal: optional(options.signal, undefined, (v) => abortSignalOption(v, 'signal')),
     ...kernels,
   };
 }

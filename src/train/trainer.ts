@@ -70,6 +70,7 @@ export async function train(ctx: GpuContext, arch: ArchitectureSpec, data: Train
   ctx.assertHealthy();
   const started = performance.now();
   const run = prepareRun(arch, data, options);
+  run.signal?.throwIfAborted();
   const layout = trainLayout(arch, options.method, options.hierarchical ?? false);
   const estimator = options.method === 'vi' ? (options.viEstimator ?? 'reparameterization') : 'reparameterization';
   const M = run.models.length;
@@ -255,6 +256,7 @@ export async function train(ctx: GpuContext, arch: ArchitectureSpec, data: Train
         if (run.onNonFinite === 'error') throw divergenceError(run, m, epoch + 1, `its loss is ${value}`);
       });
       options.onProgress?.({ epoch: epoch + 1, epochs: run.epochs, loss: perModel, elapsedMs: performance.now() - started });
+      run.signal?.throwIfAborted();
     }
     const theta = new Float32Array(await readBuffer(device, named['theta'] as GPUBuffer, 0, M * layout.size * 4));
     const error = await closeScope();
@@ -276,6 +278,8 @@ export async function train(ctx: GpuContext, arch: ArchitectureSpec, data: Train
     const thetas = run.models.map((_, m) => Float64Array.from(theta.subarray(m * layout.size, (m + 1) * layout.size)));
     return { models, history, theta: thetas, diverged: divergedAt.map((e) => e !== null), elapsedMs: performance.now() - started };
   } catch (error) {
+    // A cancelled run rejects with the signal's reason, as fetch does.
+    if (run.signal?.aborted && error === run.signal.reason) throw error;
     return await surfaceGpuFailure(ctx, error, 'training');
   } finally {
     if (scopeOpen) {

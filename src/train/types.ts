@@ -139,6 +139,11 @@ export interface TrainOptions {
    * (for grid searches, where a diverging candidate simply loses).
    */
   readonly onNonFinite?: 'error' | 'keep';
+  /**
+   * Cancels training: checked before the first epoch and after each one; the call rejects with the
+   * signal's reason (an AbortError DOMException unless you gave one) and frees its buffers.
+   */
+  readonly signal?: AbortSignal;
 }
 
 export interface TrainProgress {
