@@ -1,8 +1,8 @@
 /**
  * UCI benchmark (a script, not a test): `npm run uci -- --data-dir <folder> --method mc-dropout|vi|ensemble`
- * builds and runs dist/bench/uci.js. See src/uci/command.ts (or --help) for the options.
+ * builds and runs dist/bench/uci.js. See bench/uci/command.ts (or --help) for the options.
  */
-import { runUciCli } from '../src/uci/command.js';
+import { runUciCli } from './uci/command.js';
 
 const code = await runUciCli(process.argv.slice(2), {
   stdout: (text) => {

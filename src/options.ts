@@ -7,6 +7,7 @@
  */
 import { InvalidInputError, preview } from './errors.js';
 import { FLOAT32_MIN_NORMAL, isFloat32Finite } from './float32.js';
+import type { AbortSignalLike } from './gpu/webgpu-types.js';
 
 /** Whether v is a number that stays finite when rounded to float32. */
 export function isFiniteFloat32(v: unknown): v is number {
@@ -89,10 +90,10 @@ export function optional<T>(value: unknown, fallback: T, read: (v: unknown) => T
 }
 
 /** An AbortSignal (by its shape: `aborted` and `throwIfAborted`, so any realm's or polyfill's signal works). */
-export function abortSignalOption(value: unknown, name: string): AbortSignal {
-  const v = value as Partial<AbortSignal> | null;
+export function abortSignalOption(value: unknown, name: string): AbortSignalLike {
+  const v = value as Partial<AbortSignalLike> | null;
   if (typeof v !== 'object' || v === null || typeof v.aborted !== 'boolean' || typeof v.throwIfAborted !== 'function') {
-    fail(name, 'an AbortSignal (from an AbortController)', value);
+    fail(name, 'an AbortSignalLike (from an AbortController)', value);
   }
-  return value as AbortSignal;
+  return value as AbortSignalLike;
 }

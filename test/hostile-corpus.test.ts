@@ -10,6 +10,8 @@
  * No GPU is used: valid point and table cases run until the CLI asks for a GPU context, which this
  * test refuses with a GpuUnavailableError carrying a marker, proving every file was accepted.
  */
+// The Node entry installs the bounded path reader that loadModel uses for files.
+import '../src/node/index.js';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -3,6 +3,8 @@
  * ones, so no disk is used), never read past their size, and fetched bodies stop at the cap whether
  * or not the server declares a Content-Length.
  */
+// The Node entry installs the bounded path reader that loadModel uses for files.
+import '../src/node/index.js';
 import { mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,7 +15,7 @@ import { InvalidInputError } from '../src/errors.js';
 import { fetchBounded, readStreamBounded } from '../src/model/fetch-bounded.js';
 import { MAX_MODEL_FILE_BYTES } from '../src/model/limits.js';
 import { loadModel } from '../src/model/index.js';
-import { readFileBounded } from '../src/model/read-file.js';
+import { readFileBounded } from '../src/node/read-file.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'webgpu-bnn-bounded-'));
 afterAll(() => {

@@ -1,3 +1,5 @@
+// The Node entry installs the bounded path reader that loadModel uses for files.
+import '../src/node/index.js';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

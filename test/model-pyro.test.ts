@@ -1,3 +1,5 @@
+// The Node entry installs the bounded path reader that loadModel uses for files.
+import '../src/node/index.js';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';

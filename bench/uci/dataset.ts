@@ -8,7 +8,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
-import { InvalidInputError } from '../errors.js';
+import { InvalidInputError } from '../../src/errors.js';
 
 export interface UciSplit {
   /** 0-based row indices into the data set, in file order. */

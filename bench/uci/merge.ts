@@ -16,7 +16,7 @@
  * the runs' rates in the order given, as `--lr-grid` orders it; ties on validation go to the
  * earlier point in that order, as in a single run.
  */
-import { InvalidInputError } from '../errors.js';
+import { InvalidInputError } from '../../src/errors.js';
 import type { HyperPoint } from './methods.js';
 import type { CandidateScore, UciSettings, UciSplitResult } from './protocol.js';
 import { meanSe, type UciSummary } from './summary.js';

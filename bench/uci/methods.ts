@@ -41,10 +41,10 @@
  *   over-confident on a small validation part. --lr sets the rate; --epochs / --epochs-scale
  *   scale both points; --adversarial-epsilon 0 trains without adversarial examples.
  */
-import { InvalidInputError } from '../errors.js';
-import type { GpuContext } from '../gpu/device.js';
-import type { Model } from '../model/spec.js';
-import type { LearningRateSchedule, ModelHyper, TrainMethod } from '../train/types.js';
+import { InvalidInputError } from '../../src/errors.js';
+import type { GpuContext } from '../../src/gpu/device.js';
+import type { Model } from '../../src/model/spec.js';
+import type { LearningRateSchedule, ModelHyper, TrainMethod } from '../../src/train/types.js';
 import type { UciDataset } from './dataset.js';
 import { ENSEMBLE_DENSITIES, scoreEnsemble, scoreSampled, type EnsembleDensity, type HeldOutRows, type HeldOutScore } from './score.js';
 

@@ -22,11 +22,11 @@
  * epochs value (each model at its chosen rate), so a split's final model has the same streams
  * whichever rate it chose.
  */
-import { InvalidInputError } from '../errors.js';
-import type { GpuContext } from '../gpu/device.js';
-import type { Model } from '../model/spec.js';
-import { train } from '../train/trainer.js';
-import type { ArchitectureSpec, LearningRateSchedule, ModelHyper } from '../train/types.js';
+import { InvalidInputError } from '../../src/errors.js';
+import type { GpuContext } from '../../src/gpu/device.js';
+import type { Model } from '../../src/model/spec.js';
+import { train } from '../../src/train/trainer.js';
+import type { ArchitectureSpec, LearningRateSchedule, ModelHyper } from '../../src/train/types.js';
 import { chunkByEpochs, maxModelsPerCall } from './batching.js';
 import type { UciDataset } from './dataset.js';
 import { methodPlan, type HyperPoint, type MethodChoices, type UciMethod } from './methods.js';

@@ -5,7 +5,7 @@
  */
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { InvalidInputError } from '../errors.js';
+import { InvalidInputError } from '../../src/errors.js';
 import { UCI_METHODS } from './methods.js';
 import type { UciSummary } from './summary.js';
 

@@ -10,10 +10,10 @@
  *   (src/infer/ensemble.ts); the log-likelihood is that of the mixture or of its moment-matched
  *   normal, as the caller asks.
  */
-import type { GpuContext } from '../gpu/device.js';
-import { Engine } from '../infer/engine.js';
-import { predictEnsemble } from '../infer/ensemble.js';
-import type { Model } from '../model/spec.js';
+import type { GpuContext } from '../../src/gpu/device.js';
+import { Engine } from '../../src/infer/engine.js';
+import { predictEnsemble } from '../../src/infer/ensemble.js';
+import type { Model } from '../../src/model/spec.js';
 
 export interface HeldOutScore {
   readonly rmse: number;

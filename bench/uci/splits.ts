@@ -4,7 +4,7 @@
  * floor(0.8 n) rows fit, as in Gal & Ghahramani's experiment code). Standardisation is not done
  * here: train() standardises every model with the statistics of the rows it is given.
  */
-import { InvalidInputError } from '../errors.js';
+import { InvalidInputError } from '../../src/errors.js';
 import type { UciDataset } from './dataset.js';
 
 /** Share of a split's training rows held out for validation in the grid search. */

@@ -4,7 +4,7 @@
  * numpy's std / sqrt(n_splits)), the JSON document, and text / markdown tables beside the
  * published columns.
  */
-import type { AdapterDescription } from '../gpu/device.js';
+import type { AdapterDescription } from '../../src/gpu/device.js';
 import type { UciRun, UciSettings, UciSplitResult, UciTiming } from './protocol.js';
 import type { MeanSe, PublishedColumn } from './published.js';
 import type { HyperPoint } from './methods.js';

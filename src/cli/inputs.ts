@@ -7,7 +7,7 @@ import { ensembleFromBytes } from '../model/ensemble-file.js';
 import { modelFromBytes } from '../model/format.js';
 import { MAX_MODEL_FILE_BYTES } from '../model/limits.js';
 import { pointFromBytes } from '../model/point.js';
-import { readFileBounded } from '../model/read-file.js';
+import { readFileBounded } from '../node/read-file.js';
 import { outputDim, type Model } from '../model/spec.js';
 import { expectColumns, readTableFile, type NumericTable } from './matrix-file.js';
 

@@ -8,10 +8,10 @@
  * column names (which would drop the row).
  */
 import { InvalidInputError, preview } from '../errors.js';
-import { readFileBounded } from '../model/read-file.js';
+import { readFileBounded } from '../node/read-file.js';
 import { parseJsonStrict, previewJson } from '../model/strict-json.js';
 
-export { describeFsError } from '../model/read-file.js';
+export { describeFsError } from '../node/read-file.js';
 
 /**
  * Largest table file read, in bytes. The text becomes one JavaScript string (V8's longest is

@@ -3,14 +3,15 @@
  * dispose(). Byte and buffer counters make leak tests exact.
  */
 import { DeviceLimitError } from '../errors.js';
+import type { WebGpuBuffer, WebGpuBufferUsage, WebGpuDevice } from './webgpu-types.js';
 
 export class BufferSet {
-  private readonly live = new Set<GPUBuffer>();
+  private readonly live = new Set<WebGpuBuffer>();
   private liveBytes = 0;
 
-  constructor(private readonly device: GPUDevice) {}
+  constructor(private readonly device: WebGpuDevice) {}
 
-  create(label: string, size: number, usage: GPUBufferUsageFlags): GPUBuffer {
+  create(label: string, size: number, usage: WebGpuBufferUsage): WebGpuBuffer {
     // WebGPU wants sizes in multiples of 4 and > 0 for storage bindings.
     const padded = Math.max(16, Math.ceil(size / 16) * 16);
     if (padded > this.device.limits.maxBufferSize) {
@@ -24,18 +25,18 @@ export class BufferSet {
     return buffer;
   }
 
-  createStorage(label: string, size: number, extraUsage: GPUBufferUsageFlags = 0): GPUBuffer {
+  createStorage(label: string, size: number, extraUsage: WebGpuBufferUsage = 0): WebGpuBuffer {
     return this.create(label, size, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST | GPUBufferUsage.COPY_SRC | extraUsage);
   }
 
   /** A storage buffer initialised from host data. */
-  upload(label: string, data: Float32Array | Uint32Array): GPUBuffer {
+  upload(label: string, data: Float32Array | Uint32Array): WebGpuBuffer {
     const buffer = this.createStorage(label, data.byteLength);
     this.device.queue.writeBuffer(buffer, 0, data.buffer, data.byteOffset, data.byteLength);
     return buffer;
   }
 
-  destroy(buffer: GPUBuffer | null | undefined): void {
+  destroy(buffer: WebGpuBuffer | null | undefined): void {
     if (!buffer || !this.live.has(buffer)) return;
     this.live.delete(buffer);
     this.liveBytes -= buffer.size;
@@ -61,7 +62,7 @@ export class BufferSet {
  * Reads `size` bytes from `source` at `offset`: copy to a MAP_READ staging buffer, map, copy out,
  * and destroy the staging buffer whatever happens.
  */
-export async function readBuffer(device: GPUDevice, source: GPUBuffer, offset: number, size: number): Promise<ArrayBuffer> {
+export async function readBuffer(device: WebGpuDevice, source: WebGpuBuffer, offset: number, size: number): Promise<ArrayBuffer> {
   const padded = Math.ceil(size / 4) * 4;
   const staging = device.createBuffer({ label: 'readback', size: Math.max(4, padded), usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
   try {

@@ -4,6 +4,7 @@
  * and uncaptured errors are recorded and surfaced to callers instead of being swallowed.
  */
 import { DeviceLostError, GpuExecutionError, GpuUnavailableError } from '../errors.js';
+import type { WebGpu, WebGpuAdapter, WebGpuDevice, WebGpuLimits } from './webgpu-types.js';
 
 /** Limits the scheduler sizes its chunks by; requested at the adapter's maximum. */
 const RAISED_LIMITS = [
@@ -24,9 +25,9 @@ export interface AdapterDescription {
 }
 
 export interface GpuContext {
-  readonly device: GPUDevice;
+  readonly device: WebGpuDevice;
   readonly adapter: AdapterDescription;
-  readonly limits: GPUSupportedLimits;
+  readonly limits: WebGpuLimits;
   readonly hasTimestampQuery: boolean;
   /** Throws DeviceLostError if the device was lost, GpuExecutionError for a recorded uncaptured error. */
   assertHealthy(): void;
@@ -54,7 +55,7 @@ function describeAdapter(info: GPUAdapterInfo | undefined): AdapterDescription {
 }
 
 /** Requests an adapter, or returns null (so a caller can try another backend before failing). */
-export async function requestAdapter(gpu: GPU, options: CreateContextOptions = {}): Promise<GPUAdapter | null> {
+export async function requestAdapter(gpu: WebGpu, options: CreateContextOptions = {}): Promise<WebGpuAdapter | null> {
   try {
     return await gpu.requestAdapter(options.powerPreference ? { powerPreference: options.powerPreference } : {});
   } catch {
@@ -62,7 +63,7 @@ export async function requestAdapter(gpu: GPU, options: CreateContextOptions = {
   }
 }
 
-export async function createContextFromAdapter(adapter: GPUAdapter, options: CreateContextOptions = {}): Promise<GpuContext> {
+export async function createContextFromAdapter(adapter: WebGpuAdapter, options: CreateContextOptions = {}): Promise<GpuContext> {
   const requiredLimits: Record<string, number> = {};
   for (const name of RAISED_LIMITS) {
     const value = adapter.limits[name];
@@ -70,7 +71,7 @@ export async function createContextFromAdapter(adapter: GPUAdapter, options: Cre
   }
   const hasTimestampQuery = adapter.features.has('timestamp-query');
   const requiredFeatures: GPUFeatureName[] = hasTimestampQuery ? ['timestamp-query'] : [];
-  let device: GPUDevice;
+  let device: WebGpuDevice;
   try {
     device = await adapter.requestDevice({ requiredLimits, requiredFeatures, label: 'webgpu-bnn' });
   } catch (cause) {
@@ -82,7 +83,7 @@ export async function createContextFromAdapter(adapter: GPUAdapter, options: Cre
   const lost = device.lost.then((info) => {
     lostError = new DeviceLostError(
       info.reason,
-      `the GPU device was lost (${info.reason})${info.message ? `: ${info.message}` : ''}`,
+      `the WebGpu device was lost (${info.reason})${info.message ? `: ${info.message}` : ''}`,
     );
     return lostError;
   });
@@ -113,7 +114,7 @@ export async function createContextFromAdapter(adapter: GPUAdapter, options: Cre
 }
 
 /** Creates a context from a `GPU` object, with one clear error when no adapter exists. */
-export async function createContext(gpu: GPU | undefined, options: CreateContextOptions = {}): Promise<GpuContext> {
+export async function createContext(gpu: WebGpu | undefined, options: CreateContextOptions = {}): Promise<GpuContext> {
   if (!gpu) {
     throw new GpuUnavailableError(
       `WebGPU is not available here (no navigator.gpu). ${options.fixHint ?? 'Use a browser with WebGPU enabled (Chrome 113+, or Chromium with --enable-unsafe-webgpu).'}`,
@@ -122,7 +123,7 @@ export async function createContext(gpu: GPU | undefined, options: CreateContext
   const adapter = await requestAdapter(gpu, options);
   if (!adapter) {
     throw new GpuUnavailableError(
-      `no WebGPU adapter was found. ${options.fixHint ?? 'Enable WebGPU in the browser (chrome://flags/#enable-unsafe-webgpu) or update the GPU driver.'}`,
+      `no WebGPU adapter was found. ${options.fixHint ?? 'Enable WebGPU in the browser (chrome://flags/#enable-unsafe-webgpu) or update the WebGpu driver.'}`,
     );
   }
   return createContextFromAdapter(adapter, options);
@@ -130,6 +131,6 @@ export async function createContext(gpu: GPU | undefined, options: CreateContext
 
 /** The browser entry: navigator.gpu. */
 export async function createBrowserContext(options: CreateContextOptions = {}): Promise<GpuContext> {
-  const gpu = typeof navigator !== 'undefined' ? (navigator as Navigator & { gpu?: GPU }).gpu : undefined;
+  const gpu = typeof navigator !== 'undefined' ? (navigator as Navigator & { gpu?: WebGpu }).gpu : undefined;
   return createContext(gpu, options);
 }

@@ -5,22 +5,23 @@
  */
 import { ShaderCompileError } from '../errors.js';
 import type { Kernel } from './kernel.js';
+import type { WebGpuBindGroupLayout, WebGpuComputePipeline, WebGpuDevice } from './webgpu-types.js';
 
 export interface CompiledKernel {
   readonly kernel: Kernel;
-  readonly pipeline: GPUComputePipeline;
-  readonly layout: GPUBindGroupLayout;
+  readonly pipeline: WebGpuComputePipeline;
+  readonly layout: WebGpuBindGroupLayout;
 }
 
-const perDevice = new WeakMap<GPUDevice, PipelineCache>();
+const perDevice = new WeakMap<WebGpuDevice, PipelineCache>();
 
 export class PipelineCache {
   private readonly compiled = new Map<string, Promise<CompiledKernel>>();
 
-  constructor(private readonly device: GPUDevice) {}
+  constructor(private readonly device: WebGpuDevice) {}
 
   /** The device's shared cache: engines and training runs on one device compile each kernel once. */
-  static for(device: GPUDevice): PipelineCache {
+  static for(device: WebGpuDevice): PipelineCache {
     let cache = perDevice.get(device);
     if (!cache) {
       cache = new PipelineCache(device);
@@ -59,7 +60,7 @@ export class PipelineCache {
             : { type: b.kind === 'read' ? ('read-only-storage' as const) : ('storage' as const) },
       })),
     });
-    let pipeline: GPUComputePipeline | null = null;
+    let pipeline: WebGpuComputePipeline | null = null;
     let pipelineError: unknown = null;
     try {
       pipeline = await device.createComputePipelineAsync({

@@ -34,6 +34,7 @@ import { resolvePredictOptions } from './predict-options.js';
 import { surfaceGpuFailure } from '../gpu/failure.js';
 import { buildProgram, programKernels, type Program } from './program.js';
 import type { KernelStrategy, PredictOptions, PredictResult, ScoreResult } from './types.js';
+import type { AbortSignalLike, WebGpuBuffer, WebGpuDevice } from '../gpu/webgpu-types.js';
 
 export interface EngineOptions {
   /** Largest chunk buffer in bytes (default 64 MiB, capped by the device's binding limit). */
@@ -76,7 +77,7 @@ export class Engine {
   private readonly buffers: BufferSet;
   private readonly pipelines: PipelineCache;
   private readonly scratch: ScratchBuffers<PredictBuffer>;
-  private params: GPUBuffer;
+  private params: WebGpuBuffer;
   private queue: Promise<unknown> = Promise.resolve();
   private disposed = false;
   private pointEngine: Engine | null = null;
@@ -115,7 +116,7 @@ export class Engine {
     return /swiftshader|llvmpipe|lavapipe|cpu/i.test(`${a.architecture} ${a.description} ${a.vendor}`);
   }
 
-  get device(): GPUDevice {
+  get device(): WebGpuDevice {
     return this.ctx.device;
   }
 
@@ -181,7 +182,7 @@ export class Engine {
    * Runs GPU work inside validation and out-of-memory error scopes: a scope error becomes a
    * GpuExecutionError, a rejection after device loss a DeviceLostError (src/gpu/failure.ts).
    */
-  private async inErrorScopes<T>(during: string, signal: AbortSignal | undefined, work: () => Promise<T>): Promise<T> {
+  private async inErrorScopes<T>(during: string, signal: AbortSignalLike | undefined, work: () => Promise<T>): Promise<T> {
     const device = this.ctx.device;
     device.pushErrorScope('out-of-memory');
     device.pushErrorScope('validation');

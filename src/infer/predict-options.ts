@@ -7,6 +7,7 @@ import { InvalidInputError } from '../errors.js';
 import { normalQuantile } from '../math/special.js';
 import { abortSignalOption, booleanOption, integerOption, numberOption, oneOfOption, optional, readOptionsObject } from '../options.js';
 import type { KernelStrategy, PredictOptions, SamplingPath } from './types.js';
+import type { AbortSignalLike } from '../gpu/webgpu-types.js';
 
 export const DEFAULT_SAMPLES = 1000;
 export const DEFAULT_INTERVAL_LEVEL = 0.9;
@@ -28,7 +29,7 @@ export interface ResolvedPredictOptions {
   readonly returnSamples: boolean;
   /** Still unchecked: its shape depends on the model and on x. */
   readonly y: PredictOptions['y'];
-  readonly signal: AbortSignal | undefined;
+  readonly signal: AbortSignalLike | undefined;
 }
 
 /** Checks every option's type and range and fills the defaults of types.ts. */

@@ -5,6 +5,7 @@
  * Flat arrays are row-major: statistic for input n, output d is at n*D + d; a per-sample array of
  * f is [S, N, D].
  */
+import type { AbortSignalLike } from '../gpu/webgpu-types.js';
 
 /**
  * Which algorithm forms the network outputs.
@@ -44,7 +45,7 @@ export interface PredictOptions {
    * Cancels the call: it rejects with the signal's reason (an AbortError DOMException unless you
    * gave one) within one submit of chunks; the engine stays usable.
    */
-  readonly signal?: AbortSignal;
+  readonly signal?: AbortSignalLike;
 }
 
 export interface PredictResult {

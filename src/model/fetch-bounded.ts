@@ -5,13 +5,14 @@
  * cap is refused before any of the body is read.
  */
 import { InvalidInputError } from '../errors.js';
+import type { UrlLike } from '../gpu/webgpu-types.js';
 
 /**
  * The body of a successful GET of `url`, at most `maxBytes` bytes. Throws InvalidInputError for an
  * HTTP error status and for a body over the cap (`capName` names the constant in the message);
  * network failures propagate as fetch raises them.
  */
-export async function fetchBounded(url: URL, maxBytes: number, capName: string): Promise<Uint8Array> {
+export async function fetchBounded(url: UrlLike, maxBytes: number, capName: string): Promise<Uint8Array> {
   const response = await fetch(url);
   if (!response.ok) throw new InvalidInputError(`HTTP ${response.status} ${response.statusText}`.trimEnd());
   const tooLarge = (size: string): InvalidInputError =>

@@ -11,12 +11,13 @@ import { parseSafetensors, serializeSafetensors, type SafetensorsFile } from './
 import type { Model, Tensor } from './spec.js';
 import { parseJsonStrict, previewJson } from './strict-json.js';
 import { validateModel, validateSpecJson } from './validate.js';
+import type { UrlLike } from '../gpu/webgpu-types.js';
 
 export const FORMAT_NAME = 'webgpu-bnn';
 export const FORMAT_VERSION = '1';
 
 /** Bytes, or where to get them: an http(s)/file URL (object or string) or a filesystem path (Node). */
-export type ModelSource = Uint8Array | ArrayBuffer | URL | string;
+export type ModelSource = Uint8Array | ArrayBuffer | UrlLike | string;
 
 /** Serialises a model (validated first) to our safetensors format; the same model gives the same bytes. */
 export function modelToBytes(model: Model): Uint8Array {
@@ -68,7 +69,8 @@ function modelFromOwnFormat({ metadata, tensors }: SafetensorsFile): Model {
 
 /**
  * Loads and validates a model from bytes, a URL (fetched; file: URLs are read from disk in Node) or
- * a string holding a URL or a filesystem path (Node only). Errors name the source.
+ * a string holding a URL or a filesystem path (Node, where the package's Node entry reads it with
+ * bounds: see installPathReader). Errors name the source.
  */
 export function loadModel(source: ModelSource): Promise<Model> {
   return loadWith(source, modelFromBytes, 'loadModel');
@@ -82,7 +84,7 @@ export async function loadWith<T>(source: ModelSource, parse: (bytes: Uint8Array
   if (source instanceof Uint8Array) return parse(source);
   if (source instanceof ArrayBuffer) return parse(new Uint8Array(source));
   if (!(source instanceof URL) && typeof source !== 'string') {
-    throw new InvalidInputError(`${caller}: expected a Uint8Array, ArrayBuffer, URL or path string`);
+    throw new InvalidInputError(`${caller}: expected a Uint8Array, ArrayBuffer, UrlLike or path string`);
   }
   const bytes = await readSource(source);
   try {
@@ -96,19 +98,19 @@ export async function loadWith<T>(source: ModelSource, parse: (bytes: Uint8Array
 /** Schemes read with fetch (data: and blob: are what a browser hands out for in-memory files). */
 const FETCHED_PROTOCOLS = new Set(['http:', 'https:', 'data:', 'blob:']);
 
-async function readSource(source: URL | string): Promise<Uint8Array> {
+async function readSource(source: UrlLike | string): Promise<Uint8Array> {
   const url = typeof source === 'string' ? parseUrl(source) : source;
-  if (url === null) return readFileInNode(source);
-  if (url.protocol === 'file:' && runningInNode()) return readFileInNode(url);
+  if (url === null) return readPath(source);
+  if (url.protocol === 'file:' && pathReader) return readPath(url);
   if (FETCHED_PROTOCOLS.has(url.protocol) || url.protocol === 'file:') return fetchBytes(url);
   throw new InvalidInputError(
-    `cannot load '${preview(url.href, 200)}': unsupported URL scheme '${preview(url.protocol)}' (use http(s), file or a path)`,
+    `cannot load '${preview(url.href, 200)}': unsupported UrlLike scheme '${preview(url.protocol)}' (use http(s), file or a path)`,
   );
 }
 
 /** The string as a URL, or null for a filesystem path (a Windows drive letter parses as a one-letter scheme). */
-function parseUrl(text: string): URL | null {
-  let url: URL;
+function parseUrl(text: string): UrlLike | null {
+  let url: UrlLike;
   try {
     url = new URL(text);
   } catch {
@@ -117,22 +119,30 @@ function parseUrl(text: string): URL | null {
   return /^[a-z]:$/i.test(url.protocol) ? null : url;
 }
 
-function runningInNode(): boolean {
-  return typeof process !== 'undefined' && typeof process.versions?.node === 'string';
+/** Reads a filesystem path or file: URL; only Node has one (installed by src/node/index.ts). */
+export type PathReader = (path: string | UrlLike) => Promise<Uint8Array>;
+
+let pathReader: PathReader | null = null;
+
+/**
+ * Lets loadModel and loadEnsemble read filesystem paths. The Node entry installs a bounded reader
+ * (src/node/read-file.ts) when it is imported; browser bundles never import node:fs, so there a
+ * path is refused with a message saying what to pass instead.
+ */
+export function installPathReader(reader: PathReader): void {
+  pathReader = reader;
 }
 
-async function readFileInNode(path: string | URL): Promise<Uint8Array> {
-  if (!runningInNode()) {
+function readPath(path: string | UrlLike): Promise<Uint8Array> {
+  if (!pathReader) {
     throw new InvalidInputError(
-      `cannot read '${preview(String(path), 200)}': filesystem paths can only be read in Node; pass a URL or bytes`,
+      `cannot read '${preview(String(path), 200)}': filesystem paths are read in Node (import 'webgpu-bnn' there, or 'webgpu-bnn/node'); in a browser pass a UrlLike or bytes`,
     );
   }
-  // Imported only here, so bundles for the browser never need node:fs.
-  const { readFileBounded } = await import('./read-file.js');
-  return readFileBounded(path, { what: 'model file', maxBytes: MAX_MODEL_FILE_BYTES, capName: 'MAX_MODEL_FILE_BYTES' });
+  return pathReader(path);
 }
 
-async function fetchBytes(url: URL): Promise<Uint8Array> {
+async function fetchBytes(url: UrlLike): Promise<Uint8Array> {
   try {
     return await fetchBounded(url, MAX_MODEL_FILE_BYTES, 'MAX_MODEL_FILE_BYTES');
   } catch (cause) {

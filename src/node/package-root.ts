@@ -1,7 +1,7 @@
 /**
  * The package's own directory, found from this module's location (import.meta.url) rather than the
- * working directory, so `webgpu-bnn demo` finds its model and data wherever it is run from — from
- * the sources (src/cli) as well as from the build (dist/src/cli) or an installed copy.
+ * working directory, so `webgpu-bnn demo` and exampleModelPath find the shipped files wherever they run from — from
+ * the sources (src/node) as well as from the build (dist/src/node) or an installed copy.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';

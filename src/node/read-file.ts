@@ -11,6 +11,7 @@
 import { constants } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { InvalidInputError, preview } from '../errors.js';
+import type { UrlLike } from '../gpu/webgpu-types.js';
 
 export interface BoundedReadOptions {
   /** What the file is, for messages: 'model file', 'x file'. */
@@ -58,7 +59,7 @@ function describeNonRegular(stats: { isDirectory(): boolean; isFIFO(): boolean; 
  * The bytes of the regular file at `path`, refusing (InvalidInputError naming the file) anything
  * that is missing, unreadable, not a regular file, larger than `maxBytes` or changing size.
  */
-export async function readFileBounded(path: string | URL, options: BoundedReadOptions): Promise<Uint8Array> {
+export async function readFileBounded(path: string | UrlLike, options: BoundedReadOptions): Promise<Uint8Array> {
   const shown = preview(path instanceof URL ? path.href : path, 200);
   const refuse = (reason: string, cause?: unknown): never => {
     throw new InvalidInputError(`cannot read ${options.what} '${shown}': ${reason}`, cause === undefined ? undefined : { cause });

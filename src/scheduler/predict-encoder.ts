@@ -16,6 +16,7 @@ import { UNIFORM_SLOT_BYTES, packChunk } from './chunk-uniforms.js';
 import { flatGrid, workgroupsFor } from './grid.js';
 import type { ChunkPlan } from './plan.js';
 import type { ScratchBuffers } from './scratch.js';
+import type { AbortSignalLike, WebGpuDevice } from '../gpu/webgpu-types.js';
 
 /** Buffers bound by name; the kernels' binding names select from these. */
 export type PredictBuffer =
@@ -52,7 +53,7 @@ export interface PredictCall {
   readonly compiled: Map<Kernel, CompiledKernel>;
   readonly plan: ChunkPlan;
   /** Checked after every submit; aborting rejects the call with the signal's reason. */
-  readonly signal?: AbortSignal;
+  readonly signal?: AbortSignalLike;
 }
 
 /** Makes sure every scratch buffer of the call exists and is big enough (reused across calls). */
@@ -85,7 +86,7 @@ export function allocatePredictBuffers(scratch: ScratchBuffers<PredictBuffer>, l
   }
 }
 
-function bindGroup(device: GPUDevice, scratch: ScratchBuffers<PredictBuffer>, compiled: CompiledKernel, names: Readonly<Record<string, PredictBuffer>>): GPUBindGroup {
+function bindGroup(device: WebGpuDevice, scratch: ScratchBuffers<PredictBuffer>, compiled: CompiledKernel, names: Readonly<Record<string, PredictBuffer>>): GPUBindGroup {
   return device.createBindGroup({
     label: compiled.kernel.name,
     layout: compiled.layout,
@@ -101,7 +102,7 @@ function bindGroup(device: GPUDevice, scratch: ScratchBuffers<PredictBuffer>, co
  * signal checked before the next (rejecting with its reason): a long call stops within one submit
  * of chunks; without one, submits are queued back to back.
  */
-export async function encodePredict(ctx: GpuContext, scratch: ScratchBuffers<PredictBuffer>, layout: ModelLayout, call: PredictCall, chunksPerSubmit: number, signal?: AbortSignal): Promise<void> {
+export async function encodePredict(ctx: GpuContext, scratch: ScratchBuffers<PredictBuffer>, layout: ModelLayout, call: PredictCall, chunksPerSubmit: number, signal?: AbortSignalLike): Promise<void> {
   const device = ctx.device;
   const maxPerDimension = ctx.limits.maxComputeWorkgroupsPerDimension;
   const { plan, program, compiled } = call;

@@ -4,14 +4,15 @@
  * engine's dispose() destroys them and its counters see them.
  */
 import type { BufferSet } from '../gpu/buffers.js';
+import type { WebGpuBuffer, WebGpuBufferUsage } from '../gpu/webgpu-types.js';
 
 export class ScratchBuffers<Name extends string> {
-  private readonly byName = new Map<Name, GPUBuffer>();
+  private readonly byName = new Map<Name, WebGpuBuffer>();
 
   constructor(private readonly buffers: BufferSet) {}
 
   /** Buffer `name` with at least `bytes` (storage usage unless `usage` is given). */
-  ensure(name: Name, bytes: number, usage?: GPUBufferUsageFlags): GPUBuffer {
+  ensure(name: Name, bytes: number, usage?: WebGpuBufferUsage): WebGpuBuffer {
     const existing = this.byName.get(name);
     if (existing && existing.size >= bytes) return existing;
     this.buffers.destroy(existing);
@@ -21,11 +22,11 @@ export class ScratchBuffers<Name extends string> {
   }
 
   /** Registers a buffer made elsewhere (still owned by the BufferSet) under `name`. */
-  set(name: Name, buffer: GPUBuffer): void {
+  set(name: Name, buffer: WebGpuBuffer): void {
     this.byName.set(name, buffer);
   }
 
-  get(name: Name): GPUBuffer {
+  get(name: Name): WebGpuBuffer {
     const b = this.byName.get(name);
     if (!b) throw new Error(`internal: scratch buffer '${name}' missing`);
     return b;

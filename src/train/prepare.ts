@@ -9,6 +9,7 @@ import { toMatrix } from '../infer/inputs.js';
 import { dropoutKeepThreshold } from '../random/streams.js';
 import { checkArchitecture } from './layout.js';
 import type { ArchitectureSpec, LearningRateSchedule, TrainData, TrainOptions } from './types.js';
+import type { AbortSignalLike } from '../gpu/webgpu-types.js';
 
 export interface PreparedModel {
   readonly rows: Uint32Array;
@@ -56,7 +57,7 @@ export interface PreparedRun {
   /** What a non-finite loss or θ does: 'error' (NumericalError) or 'keep' (flag it in the result). */
   readonly onNonFinite: 'error' | 'keep';
   /** Checked after every epoch (TrainOptions.signal). */
-  readonly signal: AbortSignal | undefined;
+  readonly signal: AbortSignalLike | undefined;
   readonly tile: { readonly rows: number; readonly units: number; readonly inputs: number };
 }
 

@@ -62,6 +62,7 @@
  *   global norm `clipNorm` per model when given.
  */
 import type { Activation } from '../model/spec.js';
+import type { AbortSignalLike } from '../gpu/webgpu-types.js';
 
 export type TrainMethod = 'vi' | 'mc-dropout' | 'ensemble' | 'map';
 
@@ -143,7 +144,7 @@ export interface TrainOptions {
    * Cancels training: checked before the first epoch and after each one; the call rejects with the
    * signal's reason (an AbortError DOMException unless you gave one) and frees its buffers.
    */
-  readonly signal?: AbortSignal;
+  readonly signal?: AbortSignalLike;
 }
 
 export interface TrainProgress {
