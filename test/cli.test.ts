@@ -235,12 +235,28 @@ describe.skipIf(!gpu)('on the GPU', () => {
   });
 
   it('demo finds its model and grid from the package, not the working directory', async () => {
-    const r = await cli(['demo', '--samples', '100'], withGpu());
+    const r = await cli(['demo'], withGpu());
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain('models/pyro-toy1d.safetensors');
+    expect(r.stdout).toContain('models/toy1d-ensemble.safetensors');
     expect(r.stdout).toMatch(/throughput:\s+\S+ .*samples x inputs per second/);
-    expect(r.stdout.split('\n').filter((l) => /^\s*\d+\s+-?\d/.test(l))).toHaveLength(25);
+    const rows = r.stdout.split('\n').filter((l) => /^\s*\d+\s+-?\d/.test(l));
+    expect(rows).toHaveLength(25);
+    // The shipped ensemble was trained on x in [-2, -0.5] and [0.5, 2]: its std grows in the gap and beyond.
+    const std = (x: string) => Number(rows.find((l) => l.trim().split(/\s+/)[1] === x)?.trim().split(/\s+/)[3]);
+    expect(std('0.0000')).toBeGreaterThan(2 * std('-1.0000'));
+    expect(std('-3.0000')).toBeGreaterThan(2 * std('-1.0000'));
+    expect(std('3.0000')).toBeGreaterThan(2 * std('1.0000'));
+  });
+
+  it('demo --model pyro-toy1d samples the Pyro export; --samples does not apply to the default ensemble', async () => {
+    const r = await cli(['demo', '--model', 'pyro-toy1d', '--samples', '100'], withGpu());
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('models/pyro-toy1d.safetensors');
+    expect(r.stdout).toContain('100 (seed 0)');
+    const refused = await cli(['demo', '--samples', '100'], withGpu());
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/^webgpu-bnn: demo: --samples does not apply to .*deep ensemble/);
   });
 
   it('the borrowed context stays usable after the commands', () => {

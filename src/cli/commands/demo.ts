@@ -1,33 +1,78 @@
 /**
- * `webgpu-bnn demo`: the shipped Pyro model (models/pyro-toy1d.safetensors) on the shipped grid
- * (data/toy1d-grid.csv), S = 1000: the uncertainty table, throughput and adapter. Paths are
- * resolved from the package, not the working directory.
+ * `webgpu-bnn demo`: the posterior predictive of a shipped model on the shipped grid
+ * (data/toy1d-grid.csv, x from -3 to 3): the uncertainty table, the time it took and the adapter.
+ * The default model is models/toy1d-ensemble.safetensors, a deep ensemble that webgpu-bnn trained
+ * (scripts/train-demo-model.ts) on data with a gap, so the table shows the std growing away from
+ * the data; `--model pyro-toy1d` runs the Pyro import example with S Monte-Carlo samples. Shipped
+ * files are found from the package, not the working directory.
  */
+import { existsSync } from 'node:fs';
 import { relative } from 'node:path';
-import { flag, parseCommand, samplingOptions } from '../args.js';
+import { gaussianMixture, mixtureAsPrediction, type GaussianMember } from '../../infer/ensemble.js';
+import type { AdapterDescription } from '../../gpu/device.js';
+import { Engine } from '../../infer/engine.js';
+import type { PredictResult } from '../../infer/types.js';
+import type { Model } from '../../model/spec.js';
+import { exampleModelPath, exampleModels } from '../../node/examples.js';
+import { normalQuantile } from '../../math/special.js';
+import { flag, parseCommand, samplingOptions, stringOption, UsageError, type CommandLine } from '../args.js';
 import type { Command } from '../command.js';
 import { formatMs, formatRate, renderFields } from '../format.js';
-import { describeAdapter, withEngine } from '../gpu.js';
-import { readModelFile, readX } from '../inputs.js';
-import { tableRows } from '../matrix-file.js';
-import { normalQuantile } from '../../math/special.js';
+import { describeAdapterDescription, withContext } from '../gpu.js';
+import { readModelMembers, readX } from '../inputs.js';
+import type { CliIo } from '../io.js';
+import { readTableFile, tableRows, type NumericTable } from '../matrix-file.js';
 import { packagePath, packageRoot } from '../package-root.js';
 import { architecture, formatLevel, parameterCounts, predictionJson, predictionTable, throughput } from '../report.js';
 
-export const DEMO_MODEL = ['models', 'pyro-toy1d.safetensors'] as const;
-export const DEMO_INPUTS = ['data', 'toy1d-grid.csv'] as const;
+const DEFAULT_DEMO_MODEL = 'toy1d-ensemble';
+const DEMO_INPUTS = ['data', 'toy1d-grid.csv'] as const;
 const LEVEL = 0.9;
 
-const HELP = `Usage: webgpu-bnn demo [--samples S] [--seed K] [--json]
+/** What the demo says about the models it ships, and where their training data is. */
+interface ShippedModel {
+  readonly about: string;
+  /** The training data (x, y columns) inside the package, when it ships. */
+  readonly data: readonly string[] | null;
+  /** Where the training data lies, said in words when the data itself does not ship. */
+  readonly dataRange: string;
+}
 
-Runs the posterior predictive of the model shipped with the package, a 1-32-32-1 ReLU
-Bayesian MLP trained in Pyro (AutoNormal guide, models/pyro-toy1d.safetensors), on a grid
-of x from -3 to 3 (data/toy1d-grid.csv), and prints the uncertainty table, the throughput
-in samples x inputs per second and the GPU adapter used.
+const SHIPPED: Readonly<Record<string, ShippedModel>> = {
+  'toy1d-ensemble': {
+    about: 'trained by webgpu-bnn with scripts/train-demo-model.ts',
+    data: ['data', 'toy1d-gap.csv'],
+    dataRange: 'x in [-2, -0.5] and [0.5, 2]',
+  },
+  'pyro-toy1d': {
+    about: 'Pyro AutoNormal export, an import example',
+    data: null,
+    dataRange: 'x in about [-2, 2]',
+  },
+};
+
+const HELP = `Usage: webgpu-bnn demo [--model <name|file>] [--samples S] [--seed K] [--json]
+
+Predicts with a model shipped with the package on a grid of x from -3 to 3
+(data/toy1d-grid.csv) and prints the uncertainty table, the time it took and the GPU
+adapter used.
+
+The default model, toy1d-ensemble (models/toy1d-ensemble.safetensors), is a deep ensemble of
+5 ReLU networks 1-32-32-1 that webgpu-bnn trained on 80 noisy points of sin(2x) with x in
+[-2, -0.5] and [0.5, 2] (data/toy1d-gap.csv). Its mean follows the sine on the data; its
+epistemic std (how much the members disagree) grows in the gap around 0 and beyond +-2, as
+the table's column 'where' marks. Its predictive is the exact mixture of the members, so
+--samples and --seed do not apply to it.
+
+--model pyro-toy1d runs the Pyro AutoNormal export shipped as an import example (a 1-32-32-1
+ReLU BNN trained in Pyro on x in about [-2, 2]) with S Monte-Carlo posterior samples drawn
+on the GPU.
 
 Options:
-  --samples <S>      posterior samples (default 1000)
-  --seed <K>         RNG seed (default 0)
+  --model <m>        a shipped model by name (${Object.keys(SHIPPED).join(', ')}) or a
+                     model file with one input (default ${DEFAULT_DEMO_MODEL})
+  --samples <S>      posterior samples of a single model (default 1000)
+  --seed <K>         RNG seed of a single model (default 0)
   --json             print the predict JSON instead of the table
   -h, --help         show this help
 `;
@@ -35,61 +80,187 @@ Options:
 const GRAMMAR = {
   command: 'demo',
   positionals: [],
-  options: { samples: { type: 'string' }, seed: { type: 'string' }, json: { type: 'boolean' } },
+  options: { model: { type: 'string' }, samples: { type: 'string' }, seed: { type: 'string' }, json: { type: 'boolean' } },
 } as const;
 
-export const demoCommand: Command = {
-  name: 'demo',
-  summary: 'predict with the shipped Pyro model on a grid: uncertainty table and throughput',
-  help: HELP,
-  async run(args, io) {
-    const line = parseCommand(args, GRAMMAR);
-    const { samples, seed } = samplingOptions(line, 1000);
-    const root = packageRoot();
-    const modelFile = packagePath(...DEMO_MODEL);
-    const inputsFile = packagePath(...DEMO_INPUTS);
-    const model = await readModelFile(modelFile);
-    const x = await readX(inputsFile, model);
-    const rows = tableRows(x);
+/** A shipped model's name, else the argument as a path. */
+function resolveModel(argument: string): { path: string; shipped: ShippedModel | null } {
+  const names = exampleModels();
+  if (names.includes(argument)) return { path: exampleModelPath(argument), shipped: SHIPPED[argument] ?? null };
+  // A bare word that is no file was meant as a name: say which names there are.
+  if (/^[\w-]+$/.test(argument) && !existsSync(argument)) throw new UsageError(`demo: --model ${argument}: no shipped model of that name (${names.join(', ')}) and no such file`);
+  return { path: argument, shipped: null };
+}
 
-    await withEngine(io, model, async (engine, ctx) => {
+/** Where each grid x lies against the training data: on it, in a gap inside its range, or beyond it. */
+export function dataCoverage(grid: readonly number[], trainingX: readonly number[], onDataDistance: number): string[] {
+  const lo = Math.min(...trainingX);
+  const hi = Math.max(...trainingX);
+  return grid.map((x) => {
+    const nearest = Math.min(...trainingX.map((t) => Math.abs(t - x)));
+    if (nearest <= onDataDistance) return 'data';
+    return x > lo && x < hi ? 'gap' : 'beyond';
+  });
+}
+
+/** Appends a left-aligned column to a table rendered by renderTable (title, rule, then one line per row). */
+function withColumn(table: string, title: string, cells: readonly string[]): string {
+  const lines = table.trimEnd().split('\n');
+  const width = Math.max(...lines.map((l) => l.length));
+  const cellWidth = Math.max(title.length, ...cells.map((c) => c.length));
+  return (
+    lines
+      .map((line, i) => {
+        const cell = i === 0 ? title : i === 1 ? '-'.repeat(cellWidth) : (cells[i - 2] ?? '');
+        return `${line.padEnd(width)}  ${cell}`.trimEnd();
+      })
+      .join('\n') + '\n'
+  );
+}
+
+/** '0.0172 on the data; 0.2604 at x = 0 (gap); 0.4425 at x = 3 (beyond)': the average on the data, the largest elsewhere. */
+function coverageSummary(grid: readonly number[], coverage: readonly string[], epistemic: ArrayLike<number>): string {
+  const onData = coverage.flatMap((c, i) => (c === 'data' ? [epistemic[i] ?? NaN] : []));
+  const parts = [`${(onData.reduce((a, b) => a + b, 0) / Math.max(1, onData.length)).toFixed(4)} on average on the data`];
+  for (const where of ['gap', 'beyond']) {
+    let best = -1;
+    coverage.forEach((c, i) => {
+      if (c === where && (best < 0 || (epistemic[i] ?? -Infinity) > (epistemic[best] ?? -Infinity))) best = i;
+    });
+    if (best >= 0) parts.push(`${(epistemic[best] ?? NaN).toFixed(4)} at x = ${grid[best] ?? NaN} (${where === 'gap' ? 'in the gap' : 'beyond the data'})`);
+  }
+  return parts.join(', ');
+}
+
+interface Timed {
+  readonly result: PredictResult;
+  /** The first call: compiles the pipelines. */
+  readonly coldMs: number;
+  /** The call whose result is shown. */
+  readonly ms: number;
+  /** Samples behind one input: S, or the ensemble's members. */
+  readonly samples: number;
+  readonly seed: number;
+  readonly adapter: AdapterDescription;
+}
+
+/**
+ * A deep ensemble's exact mixture (predictEnsemble's computation), with the member engines kept
+ * across two calls so the second is timed without pipeline compilation.
+ */
+async function predictMixture(members: readonly Model[], rows: number[][], io: CliIo): Promise<Timed> {
+  return withContext(io, async (ctx) => {
+    const engines = members.map((m) => Engine.create(ctx, m));
+    try {
+      const mixture = async () => {
+        const parts: GaussianMember[] = [];
+        for (const engine of engines) {
+          const r = await engine.predict(rows, { samples: 1, seed: 0 });
+          parts.push({ mean: r.mean, std: r.aleatoricStd });
+        }
+        return mixtureAsPrediction(gaussianMixture(parts), LEVEL);
+      };
+      const coldStart = performance.now();
+      await mixture();
+      const coldMs = performance.now() - coldStart;
+      const start = performance.now();
+      const result = await mixture();
+      return { result, coldMs, ms: performance.now() - start, samples: members.length, seed: 0, adapter: ctx.adapter };
+    } finally {
+      engines.forEach((e) => e.dispose());
+    }
+  });
+}
+
+async function predictMonteCarlo(model: Model, rows: number[][], line: CommandLine, io: CliIo): Promise<Timed> {
+  const { samples, seed } = samplingOptions(line, 1000);
+  return withContext(io, async (ctx) => {
+    const engine = Engine.create(ctx, model);
+    try {
       // The first call compiles the pipelines; time a second one for the throughput.
       const coldStart = performance.now();
       await engine.predict(rows, { samples: 1, seed });
       const coldMs = performance.now() - coldStart;
       const start = performance.now();
       const result = await engine.predict(rows, { samples, seed, intervalLevel: LEVEL });
-      const ms = performance.now() - start;
-      if (flag(line, 'json')) {
-        io.stdout(predictionJson(result, { model: modelFile, adapter: ctx.adapter, seed, path: 'joint', kernel: 'auto', predictMs: ms }));
-        return;
+      return { result, coldMs, ms: performance.now() - start, samples, seed, adapter: ctx.adapter };
+    } finally {
+      engine.dispose();
+    }
+  });
+}
+
+export const demoCommand: Command = {
+  name: 'demo',
+  summary: 'predict with a shipped model on a grid: uncertainty table and throughput',
+  help: HELP,
+  async run(args, io) {
+    const line = parseCommand(args, GRAMMAR);
+    const root = packageRoot();
+    const { path: modelFile, shipped } = resolveModel(stringOption(line, 'model') ?? DEFAULT_DEMO_MODEL);
+    const inputsFile = packagePath(...DEMO_INPUTS);
+    const members = await readModelMembers(modelFile);
+    const model = members[0] as Model;
+    const ensemble = members.length > 1;
+    if (ensemble) {
+      for (const option of ['samples', 'seed'] as const) {
+        if (stringOption(line, option) !== undefined) {
+          throw new UsageError(`demo: --${option} does not apply to ${relative(root, modelFile) || modelFile}, a deep ensemble: its predictive is the exact mixture of its ${members.length} members (--model pyro-toy1d samples a BNN)`);
+        }
       }
-      const counts = parameterCounts(model);
-      const xs = Array.from(x.data);
-      const z = normalQuantile((1 + LEVEL) / 2);
-      io.stdout('webgpu-bnn demo: Monte-Carlo posterior predictive of a Bayesian neural network on WebGPU\n\n');
-      io.stdout(
-        renderFields([
-          ['model', `${relative(root, modelFile)} (Pyro AutoNormal export: ${architecture(model)}, ${counts.network} weights and biases, latent sigma)`],
-          ['inputs', `${relative(root, inputsFile)} (${x.rows} points, x from ${Math.min(...xs)} to ${Math.max(...xs)}; the training data covered about [-2, 2])`],
-          ['adapter', describeAdapter(ctx)],
-          ['samples', `${samples} (seed ${seed})`],
-        ]) + '\n',
-      );
-      io.stdout(predictionTable(x, result));
-      io.stdout(
-        `\nepistemic = std of f(x) over the posterior samples (grows away from the training data);\n` +
-          `aleatoric = sqrt(mean sigma^2), the observation noise; std = sqrt(epistemic^2 + aleatoric^2);\n` +
-          `${formatLevel(LEVEL)} interval = mean +/- ${z.toFixed(3)} std (moment-matched normal).\n\n`,
-      );
-      io.stdout(
-        renderFields([
-          ['throughput', `${formatRate(throughput(samples, x.rows, ms))} samples x inputs per second (${samples} x ${x.rows} in ${formatMs(ms)})`],
-          ['first call', `${formatMs(coldMs)} (compiles the pipelines)`],
-          ['adapter', describeAdapter(ctx)],
-        ]),
-      );
-    });
+    }
+    const x = await readX(inputsFile, model);
+    const trainingData: NumericTable | null = shipped?.data ? await readTableFile(packagePath(...shipped.data), 'training data') : null;
+    const rows = tableRows(x);
+
+    const run = ensemble ? await predictMixture(members, rows, io) : await predictMonteCarlo(model, rows, line, io);
+    const { result, seed, adapter } = run;
+    if (flag(line, 'json')) {
+      const path = ensemble ? 'ensemble' : 'joint';
+      io.stdout(predictionJson(result, { model: modelFile, adapter, seed, path, kernel: ensemble ? 'none' : 'auto', predictMs: run.ms }));
+      return 0;
+    }
+
+    const xs = Array.from(x.data);
+    const shownPath = (p: string) => (p.startsWith(root) ? relative(root, p) : p);
+    const what = ensemble
+      ? `deep ensemble of ${members.length} x ${architecture(model)}, exact mixture`
+      : `${architecture(model)}, ${parameterCounts(model).network} weights and biases`;
+    const trainingX = trainingData ? Array.from({ length: trainingData.rows }, (_, r) => trainingData.data[r * trainingData.cols] ?? NaN) : null;
+    const step = xs.length > 1 ? Math.abs((xs[1] ?? 0) - (xs[0] ?? 0)) : 0;
+    // A grid point is "on the data" when a training point is within half a grid step of it.
+    const coverage = trainingX ? dataCoverage(xs, trainingX, step / 2) : null;
+
+    io.stdout('webgpu-bnn demo: the posterior predictive of a Bayesian neural network on WebGPU\n\n');
+    io.stdout(
+      renderFields([
+        ['model', `${shownPath(modelFile)} (${shipped ? `${shipped.about}: ` : ''}${what})`],
+        ...(shipped ? [['training data', `${shipped.data ? `${shipped.data.join('/')}, ${trainingData?.rows ?? 0} points with ` : ''}${shipped.dataRange}`] as const] : []),
+        ['inputs', `${shownPath(inputsFile)} (${x.rows} points, x from ${Math.min(...xs)} to ${Math.max(...xs)})`],
+        ['samples', ensemble ? `${members.length} (one per member)` : `${run.samples} (seed ${seed})`],
+        ['adapter', describeAdapterDescription(adapter)],
+      ]) + '\n',
+    );
+    const table = predictionTable(x, result);
+    io.stdout(coverage ? withColumn(table, 'where', coverage) : table);
+    const z = normalQuantile((1 + LEVEL) / 2);
+    io.stdout(
+      '\n' +
+        (ensemble
+          ? 'epistemic = std of the members\' means (they agree where there was data, and differ away from it);\naleatoric = sqrt(mean of the members\' sigma(x)^2), the noise each member learnt;'
+          : 'epistemic = std of f(x) over the posterior samples (grows away from the training data);\naleatoric = sqrt(mean sigma^2), the observation noise;') +
+        ` std = sqrt(epistemic^2 + aleatoric^2);\n${formatLevel(LEVEL)} interval = mean +/- ${z.toFixed(3)} std (moment-matched normal).\n`,
+    );
+    if (coverage) io.stdout(`epistemic std: ${coverageSummary(xs, coverage, result.epistemicStd)}.\n`);
+    io.stdout('\n');
+    const unit = ensemble ? 'members' : 'samples';
+    io.stdout(
+      renderFields([
+        ['throughput', `${formatRate(throughput(run.samples, x.rows, run.ms))} samples x inputs per second (${run.samples} ${unit} x ${x.rows} inputs in ${formatMs(run.ms)})`],
+        ['first call', `${formatMs(run.coldMs)} (compiles the pipelines)`],
+        ['adapter', describeAdapterDescription(adapter)],
+      ]),
+    );
     return 0;
   },
 };
