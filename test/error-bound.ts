@@ -15,7 +15,8 @@
  *   with L the Lipschitz constant: WGSL's transcendental accuracy with margin).
  * - The marginal path bounds mean and variance the same way, and sqrt(v) by min(Δv / (2 sqrt v), sqrt Δv).
  * - sigma: fixed, one rounding; LogNormal exp(loc + scale z): the draw's error times scale, plus
- *   exp's (4 + 2 |x|) ulps; Gamma: 2e-3 relative + 1e-7 / rate (gpu-random.test.ts); the
+ *   exp's (4 + 2 |x|) ulps; LogitNormal low + (high - low) sigmoid(loc + scale z): the argument's
+ *   error times the slope, plus sigmoid's evaluation error as above, times high - low; Gamma: 2e-3 relative + 1e-7 / rate (gpu-random.test.ts); the
  *   heteroscedastic softplus moves by softplus(raw + e) - softplus(raw) (+ 16 u (|sigma| + 1)); sigma^2 and the output
  *   standardisation propagate exactly, plus roundings (of yMean and yStd in the params buffer too).
  * - Statistics over S samples: the mean is off by the mean of the per-sample bounds, a standard
@@ -30,7 +31,7 @@
 import { outputDim, tensorNames, type Activation, type Model } from '../src/model/spec.js';
 import { loadLayers, readInputs, type LayerConstants } from '../src/reference/forward.js';
 import type { SamplingPath } from '../src/infer/types.js';
-import { applyActivation, softplus } from '../src/math/activations.js';
+import { applyActivation, sigmoid, softplus } from '../src/math/activations.js';
 import { logSumExp } from '../src/math/special.js';
 import { gammaDraw, noiseNormal, normalAt, dropoutKeep } from '../src/random/draws.js';
 import { STREAM_DROPOUT, STREAM_MARGINAL, STREAM_WEIGHTS, layerStream, seedToKey } from '../src/random/streams.js';
@@ -227,6 +228,21 @@ function sigmaWithBound(model: Model, key: readonly [number, number], sample: nu
       const arg = loc + scale * z;
       const sigma = Math.exp(arg);
       return [sigma, sigma * (scale * DRAW_ERROR * (1 + Math.abs(z)) + (6 + 2 * Math.abs(arg)) * U)];
+    }
+    case 'logitnormal': {
+      // sigma = low + w sigmoid(arg), w = high - low: the argument's error (as for LogNormal) times the
+      // slope w s (1 - s), plus sigmoid's evaluation error (the transcendental rule, Lipschitz 1/4,
+      // times w) and three roundings (w, the product, the sum).
+      const loc = scalar(tensorNames.noiseLoc);
+      const scale = scalar(tensorNames.noiseScale);
+      const z = noiseNormal(key, sample);
+      const arg = loc + scale * z;
+      const s = sigmoid(arg);
+      const w = noise.high - noise.low;
+      const sigma = noise.low + w * s;
+      const argError = scale * DRAW_ERROR * (1 + Math.abs(z)) + 2 * U * (Math.abs(loc) + Math.abs(scale * z));
+      const sigmoidError = TRANSCENDENTAL_ULPS * U * (s + 0.25 * Math.abs(arg)) + TRANSCENDENTAL_ABSOLUTE;
+      return [sigma, w * s * (1 - s) * argError + w * Math.min(sigmoidError, 1) + 3 * U * (Math.abs(noise.low) + w + sigma)];
     }
     case 'gamma': {
       const rate = scalar(tensorNames.noiseRate);

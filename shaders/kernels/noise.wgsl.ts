@@ -1,9 +1,12 @@
 /**
  * The observation scale of every sample of a chunk (before output de-standardisation):
- * sigma from the fixed value, a LogNormal or a Gamma posterior, then the link (sigma or sigma^2).
+ * sigma from the fixed value, a LogNormal, LogitNormal or Gamma posterior, then the link (sigma or
+ * sigma^2). LogitNormal is AutoNormal's guide for an interval (low, high): sigma = low + (high - low)
+ * * sigmoid(u), u = loc + scale z, z the same normal a LogNormal sigma uses.
  */
 import { bindingDeclarations, type Kernel } from '../../src/gpu/kernel.js';
 import type { NoiseLayout } from '../../src/kernels/model-layout.js';
+import { mathWgsl } from '../lib/math.wgsl.js';
 import { randomWgsl } from '../lib/random.wgsl.js';
 import { WORKGROUP_SIZE, chunkBinding, kernelPrelude, readArray, untyped, writeArray } from './common.js';
 
@@ -14,10 +17,14 @@ export function noiseKernel(noise: NoiseLayout): Kernel {
   let sigma: string;
   if (spec.kind === 'fixed') sigma = `params[${noise.first}u]`;
   else if (spec.kind === 'lognormal') sigma = `exp(params[${noise.first}u] + params[${noise.second}u] * noise_normal(gs, seed_key()))`;
-  else sigma = `gamma_draw(gs, seed_key(), params[${noise.first}u]) / params[${noise.second}u]`;
+  else if (spec.kind === 'logitnormal') {
+    const [low, high] = [`params[${noise.bounds}u]`, `params[${noise.bounds + 1}u]`];
+    sigma = `${low} + (${high} - ${low}) * sigmoid(params[${noise.first}u] + params[${noise.second}u] * noise_normal(gs, seed_key()))`;
+  } else sigma = `gamma_draw(gs, seed_key(), params[${noise.first}u]) / params[${noise.second}u]`;
   const source = `
 ${kernelPrelude}
 ${randomWgsl}
+${spec.kind === 'logitnormal' ? mathWgsl : ''}
 ${bindingDeclarations(bindings)}
 @compute @workgroup_size(${WORKGROUP_SIZE})
 fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
@@ -32,7 +39,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
 `;
   return {
     name: `noise_${spec.kind}`,
-    cacheKey: `noise|${spec.kind}|${noise.first}|${noise.second}|${noise.link}`,
+    cacheKey: `noise|${spec.kind}|${noise.first}|${noise.second}|${noise.bounds}|${noise.link}`,
     source,
     bindings: untyped(bindings),
   };

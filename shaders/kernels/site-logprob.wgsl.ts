@@ -1,16 +1,28 @@
 /**
- * Log prior of parameter values, one workgroup per latent site: sum over the site's elements of
- * log Normal(v | loc, scale) or log Gamma(v | concentration, rate). Values are read from `params`;
- * `sites` holds 5 words per site: offset, count, kind (0 normal, 1 gamma), then the two prior
- * parameters as f32 bits.
+ * Log prior of parameter values, one workgroup per latent site: the sum over the site's elements of
+ * the prior's log density (Normal for weights and biases; any sigma prior kind for sigma). Values are
+ * read from `params`; `sites` holds SITE_WORDS words per site: offset, count, kind (SITE_KIND_*),
+ * then two prior parameters as f32 bits (unused ones are 0).
  */
 import { bindingDeclarations, type Kernel } from '../../src/gpu/kernel.js';
 import { mathWgsl } from '../lib/math.wgsl.js';
 import { WORKGROUP_SIZE, readArray, untyped, writeArray, type TypedBinding } from './common.js';
 
 export const SITE_WORDS = 5;
+/** Normal(loc, scale): p1 = loc, p2 = scale. */
 export const SITE_KIND_NORMAL = 0;
+/** Gamma(concentration, rate). */
 export const SITE_KIND_GAMMA = 1;
+/** LogNormal(loc, scale) (of log x). */
+export const SITE_KIND_LOGNORMAL = 2;
+/** HalfNormal(scale): p1 = scale. */
+export const SITE_KIND_HALFNORMAL = 3;
+/** HalfCauchy(scale): p1 = scale. */
+export const SITE_KIND_HALFCAUCHY = 4;
+/** Exponential(rate): p1 = rate. */
+export const SITE_KIND_EXPONENTIAL = 5;
+/** Uniform(low, high). */
+export const SITE_KIND_UNIFORM = 6;
 
 export function siteLogProbKernel(): Kernel {
   const bindings: TypedBinding[] = [readArray('params'), { name: 'sites', kind: 'read', type: 'array<u32>' }, writeArray('site_lp')];
@@ -18,7 +30,34 @@ export function siteLogProbKernel(): Kernel {
 ${mathWgsl}
 ${bindingDeclarations(bindings)}
 const WG: u32 = ${WORKGROUP_SIZE}u;
+const NEG_INF_BITS: u32 = 0xff800000u;
 var<workgroup> partial: array<f32, ${WORKGROUP_SIZE}>;
+
+fn site_log_pdf(kind: u32, v: f32, p1: f32, p2: f32, neg_inf: f32) -> f32 {
+  switch kind {
+    case ${SITE_KIND_GAMMA}u: {
+      return gamma_log_pdf(v, p1, p2);
+    }
+    case ${SITE_KIND_LOGNORMAL}u: {
+      return lognormal_log_pdf(v, p1, p2);
+    }
+    case ${SITE_KIND_HALFNORMAL}u: {
+      return half_normal_log_pdf(v, p1, neg_inf);
+    }
+    case ${SITE_KIND_HALFCAUCHY}u: {
+      return half_cauchy_log_pdf(v, p1, neg_inf);
+    }
+    case ${SITE_KIND_EXPONENTIAL}u: {
+      return exponential_log_pdf(v, p1, neg_inf);
+    }
+    case ${SITE_KIND_UNIFORM}u: {
+      return uniform_log_pdf(v, p1, p2, neg_inf);
+    }
+    default: {
+      return normal_log_pdf(v, p1, p2);
+    }
+  }
+}
 
 @compute @workgroup_size(${WORKGROUP_SIZE})
 fn main(@builtin(local_invocation_index) lid: u32, @builtin(workgroup_id) wid: vec3<u32>) {
@@ -28,10 +67,12 @@ fn main(@builtin(local_invocation_index) lid: u32, @builtin(workgroup_id) wid: v
   let kind = sites[m + 2u];
   let p1 = bitcast<f32>(sites[m + 3u]);
   let p2 = bitcast<f32>(sites[m + 4u]);
+  // -inf for values outside a prior's support. WGSL refuses an infinite constant expression, so the
+  // bits are combined with a value read at run time (kind & 0u is 0, but not a constant).
+  let neg_inf = bitcast<f32>(NEG_INF_BITS | (kind & 0u));
   var total = 0.0;
   for (var e = lid; e < count; e += WG) {
-    let v = params[offset + e];
-    total = total + select(normal_log_pdf(v, p1, p2), gamma_log_pdf(v, p1, p2), kind == ${SITE_KIND_GAMMA}u);
+    total = total + site_log_pdf(kind, params[offset + e], p1, p2, neg_inf);
   }
   partial[lid] = total;
   workgroupBarrier();

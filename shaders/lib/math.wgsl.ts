@@ -87,6 +87,66 @@ fn gamma_log_pdf(x: f32, concentration: f32, rate: f32) -> f32 {
   }
   return concentration * log(rate) - lgamma(concentration) + (concentration - 1.0) * log(x) - rate * x;
 }
+
+/**
+ * log(1 + x) for x >= 0. WGSL has no log1p, and its log is only held to 2^-21 absolute near 1, so
+ * log(1 + x) for small x would lose all relative accuracy: below 1/64 the series x - x^2/2 + ...
+ * (truncated after x^5: error < x^6/6, under 2^-24 relative there) is used instead.
+ */
+fn log1p_nonnegative(x: f32) -> f32 {
+  if (x < 0.015625) {
+    return x * (1.0 - x * (0.5 - x * (1.0 / 3.0 - x * (0.25 - x * 0.2))));
+  }
+  return log(1.0 + x);
+}
+
+/** log(1 + z^2) without overflowing z^2: 2 log|z| + log1p(1/z^2) past |z| = 1. */
+fn log1p_square(z: f32) -> f32 {
+  let a = abs(z);
+  if (a <= 1.0) {
+    return log1p_nonnegative(a * a);
+  }
+  let inv = 1.0 / a;
+  return 2.0 * log(a) + log1p_nonnegative(inv * inv);
+}
+
+const LOG_TWO: f32 = 0.69314718055994531;
+const LOG_PI: f32 = 1.1447298858494002;
+
+/**
+ * The sigma priors' densities (src/math/densities.ts has the float64 twins). Their support is [0,
+ * inf) (uniform: [low, high)); outside it the log density is -inf, which the caller supplies as
+ * neg_inf (WGSL refuses an infinite constant, so it is made at run time). (0.5 z) z rather than
+ * 0.5 z^2 keeps the square from overflowing before the result does.
+ */
+fn half_normal_log_pdf(x: f32, scale: f32, neg_inf: f32) -> f32 {
+  if (x < 0.0) {
+    return neg_inf;
+  }
+  let z = x / scale;
+  return LOG_TWO - (0.5 * z) * z - log(scale) - HALF_LOG_TWO_PI;
+}
+
+fn half_cauchy_log_pdf(x: f32, scale: f32, neg_inf: f32) -> f32 {
+  if (x < 0.0) {
+    return neg_inf;
+  }
+  return LOG_TWO - LOG_PI - log(scale) - log1p_square(x / scale);
+}
+
+fn exponential_log_pdf(x: f32, rate: f32, neg_inf: f32) -> f32 {
+  if (x < 0.0) {
+    return neg_inf;
+  }
+  return log(rate) - rate * x;
+}
+
+fn uniform_log_pdf(x: f32, low: f32, high: f32, neg_inf: f32) -> f32 {
+  if (x < low || x >= high) {
+    return neg_inf;
+  }
+  return -log(high - low);
+}
 `;
 
 /** WGSL expression of an activation applied to 'pre'; 'slope' names the leaky/PReLU slope. */

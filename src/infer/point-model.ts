@@ -3,13 +3,22 @@
  * whose every parameter is a delta at the given value, dropout off (eval mode) and sigma fixed at
  * the point's value. The prior log-densities are then sums over ranges of that model's params.
  */
-import { SITE_KIND_GAMMA, SITE_KIND_NORMAL, SITE_WORDS } from '../../shaders/kernels/site-logprob.wgsl.js';
+import {
+  SITE_KIND_EXPONENTIAL,
+  SITE_KIND_GAMMA,
+  SITE_KIND_HALFCAUCHY,
+  SITE_KIND_HALFNORMAL,
+  SITE_KIND_LOGNORMAL,
+  SITE_KIND_NORMAL,
+  SITE_KIND_UNIFORM,
+  SITE_WORDS,
+} from '../../shaders/kernels/site-logprob.wgsl.js';
 import { InvalidInputError, preview } from '../errors.js';
 import { describeValue, isFiniteFloat32 } from '../options.js';
 import { FLOAT32_MIN_NORMAL } from '../float32.js';
 import type { ModelLayout } from '../kernels/model-layout.js';
-import type { LayerSpec, Model, ModelSpec, NoiseSpec, Tensor } from '../model/spec.js';
-import { layerInputs, tensorNames } from '../model/spec.js';
+import type { LayerSpec, Model, ModelSpec, NoiseSpec, SigmaPrior, Tensor } from '../model/spec.js';
+import { latentNoise, layerInputs, tensorNames } from '../model/spec.js';
 
 /** A parameter point as callers give it: site name -> values (a Map or a plain object; a scalar site may be a number). */
 export type PointInput = ReadonlyMap<string, ArrayLike<number> | number> | Readonly<Record<string, ArrayLike<number> | number>>;
@@ -66,9 +75,9 @@ export function pointModel(model: Model, point: ReadonlyMap<string, Float32Array
     }
     return { ...layer, dropout: 0, weight: delta(layer.weight), bias: delta(layer.bias) };
   });
-  const noise = spec.likelihood.noise;
-  let pointNoise: NoiseSpec = noise;
-  if (noise.kind === 'lognormal' || noise.kind === 'gamma') {
+  const noise = latentNoise(spec.likelihood.noise);
+  let pointNoise: NoiseSpec = spec.likelihood.noise;
+  if (noise) {
     known.add(noise.site);
     const sigma = siteValues(point, noise.site, 1, undefined)[0] as number;
     const linked = spec.likelihood.link === 'sigma2' ? sigma * sigma : sigma;
@@ -100,6 +109,23 @@ function siteWords(offset: number, count: number, kind: number, p1: number, p2: 
   return words;
 }
 
+/** The site-logprob kernel's kind and two parameters for a sigma prior (see SITE_KIND_*). */
+function sigmaPriorWords(prior: SigmaPrior): [kind: number, p1: number, p2: number] {
+  if (prior.kind === undefined || prior.kind === 'gamma') return [SITE_KIND_GAMMA, prior.concentration, prior.rate];
+  switch (prior.kind) {
+    case 'lognormal':
+      return [SITE_KIND_LOGNORMAL, prior.loc, prior.scale];
+    case 'halfnormal':
+      return [SITE_KIND_HALFNORMAL, prior.scale, 0];
+    case 'halfcauchy':
+      return [SITE_KIND_HALFCAUCHY, prior.scale, 0];
+    case 'exponential':
+      return [SITE_KIND_EXPONENTIAL, prior.rate, 0];
+    case 'uniform':
+      return [SITE_KIND_UNIFORM, prior.low, prior.high];
+  }
+}
+
 /** The latent sites of `spec` as ranges of the point model's params buffer, with their priors. */
 export function scoreSites(spec: ModelSpec, pointLayout: ModelLayout): SiteRange[] {
   const sites: SiteRange[] = [];
@@ -111,10 +137,12 @@ export function scoreSites(spec: ModelSpec, pointLayout: ModelLayout): SiteRange
     sites.push({ site: layer.weight.site, words: siteWords(ll.weightLoc, ll.units * ll.inputs, SITE_KIND_NORMAL, wp.loc, wp.scale) });
     sites.push({ site: layer.bias.site, words: siteWords(ll.biasLoc, ll.units, SITE_KIND_NORMAL, bp.loc, bp.scale) });
   });
-  const noise = spec.likelihood.noise;
+  const noise = latentNoise(spec.likelihood.noise);
   const prior = spec.likelihood.sigmaPrior;
-  if ((noise.kind === 'lognormal' || noise.kind === 'gamma') && prior) {
-    sites.push({ site: noise.site, words: siteWords(pointLayout.noise.first, 1, SITE_KIND_GAMMA, prior.concentration, prior.rate) });
+  if (noise && prior) {
+    // The point model holds the point's sigma as a fixed sigma (pointModel), at noise.first.
+    const [kind, p1, p2] = sigmaPriorWords(prior);
+    sites.push({ site: noise.site, words: siteWords(pointLayout.noise.first, 1, kind, p1, p2) });
   }
   return sites;
 }

@@ -43,9 +43,11 @@ export interface LayerLayout {
 export interface NoiseLayout {
   readonly spec: NoiseSpec;
   readonly link: 'sigma' | 'sigma2';
-  /** Offsets into `params` of sigma (fixed), (loc, scale) (lognormal) or (concentration, rate) (gamma); -1 when unused. */
+  /** Offsets into `params` of sigma (fixed), (loc, scale) (lognormal, logitnormal) or (concentration, rate) (gamma); -1 when unused. */
   readonly first: number;
   readonly second: number;
+  /** Offset into `params` of (low, high), the interval of a logitnormal sigma; -1 for other kinds. */
+  readonly bounds: number;
 }
 
 export interface ModelLayout {
@@ -119,6 +121,7 @@ export function buildModelLayout(model: Model): ModelLayout {
   const noiseSpec = spec.likelihood.noise;
   let first = -1;
   let second = -1;
+  let bounds = -1;
   if (noiseSpec.kind === 'fixed') {
     first = cursor;
     chunks.push(Float32Array.of(noiseSpec.sigma));
@@ -126,6 +129,12 @@ export function buildModelLayout(model: Model): ModelLayout {
   } else if (noiseSpec.kind === 'lognormal') {
     first = place(tensorNames.noiseLoc);
     second = place(tensorNames.noiseScale);
+  } else if (noiseSpec.kind === 'logitnormal') {
+    first = place(tensorNames.noiseLoc);
+    second = place(tensorNames.noiseScale);
+    bounds = cursor;
+    chunks.push(Float32Array.of(noiseSpec.low, noiseSpec.high));
+    cursor += 2;
   } else if (noiseSpec.kind === 'gamma') {
     first = place(tensorNames.noiseConcentration);
     second = place(tensorNames.noiseRate);
@@ -150,7 +159,7 @@ export function buildModelLayout(model: Model): ModelLayout {
     params,
     weightsPerSample: weightCursor,
     masksPerSample: maskCursor,
-    noise: { spec: noiseSpec, link: spec.likelihood.link, first, second },
+    noise: { spec: noiseSpec, link: spec.likelihood.link, first, second, bounds },
     outputDim: D,
     lastUnits: last?.units ?? 0,
     lastUnitsPadded: pad4(last?.units ?? 0),

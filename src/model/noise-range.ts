@@ -12,6 +12,7 @@
  * A latent sigma is checked at the extremes of its draws: LogNormal draws exp(loc + scale z) with
  * |z| <= LOGNORMAL_Z_MAX, and Gamma draws between a lower quantile bound and a far upper tail.
  */
+import { sigmoid } from '../math/activations.js';
 import { lgamma } from '../math/special.js';
 import { FLOAT32_MAX, FLOAT32_MIN_NORMAL, isFloat32PositiveNormal } from '../float32.js';
 import type { LikelihoodSpec } from './spec.js';
@@ -74,4 +75,13 @@ export function gammaExtremes(concentration: number, rate: number): { low: numbe
     low: Math.exp(logLowerQuantile - Math.log(rate)),
     high: (concentration + GAMMA_UPPER_STDS * Math.sqrt(concentration)) / rate,
   };
+}
+
+/**
+ * The smallest and largest sigma a LogitNormal posterior on (low, high) draws: sigma = low + (high -
+ * low) * sigmoid(u) is increasing in u = loc + scale z, so its ends are at z = ∓LOGNORMAL_Z_MAX.
+ */
+export function logitnormalExtremes(loc: number, scale: number, low: number, high: number): { low: number; high: number } {
+  const at = (u: number) => low + (high - low) * sigmoid(u);
+  return { low: at(loc - LOGNORMAL_Z_MAX * scale), high: at(loc + LOGNORMAL_Z_MAX * scale) };
 }

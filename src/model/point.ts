@@ -8,7 +8,8 @@ import { quoteName, quoteNames } from './names.js';
 import { linkText, noiseScaleFits, sigmaRangeText } from './noise-range.js';
 import { AUTONORMAL_LOCS_PREFIX, AUTONORMAL_SCALES_PREFIX } from './pyro.js';
 import { parseSafetensors } from './safetensors.js';
-import { type Model, layerInputs, tensorNames } from './spec.js';
+import { sigmoid } from '../math/activations.js';
+import { type Model, type NoiseSpec, latentNoise, layerInputs, tensorNames } from './spec.js';
 import { formatShape, sameShape } from './validate.js';
 
 function fail(message: string): never {
@@ -40,11 +41,24 @@ function siteRules(model: Model): Map<string, SiteRule> {
       });
     }
   });
-  const noise = spec.likelihood.noise;
-  if (noise.kind === 'lognormal' || noise.kind === 'gamma') {
-    rules.set(noise.site, { shapes: [[], [1]], positive: true, fallbackTensor: null });
-  }
+  const noise = latentNoise(spec.likelihood.noise);
+  if (noise) rules.set(noise.site, { shapes: [[], [1]], positive: true, fallbackTensor: null });
   return rules;
+}
+
+/**
+ * sigma from a guide file's `AutoNormal.locs.<site>`, the loc of sigma's unconstrained value: the
+ * inverse of AutoNormal's transform, exp for a positive site, low + (high - low) sigmoid for an
+ * interval (logitnormal). Both are increasing, so the value is the guide's median of sigma. In
+ * float64, so a loc of 100 is seen as the 2.7e43 it means rather than float32's Infinity.
+ */
+function sigmaFromGuideLoc(noise: NoiseSpec, loc: number): { sigma: number; shown: string } {
+  if (noise.kind === 'logitnormal') {
+    const sigma = noise.low + (noise.high - noise.low) * sigmoid(loc);
+    return { sigma, shown: `${noise.low} + ${noise.high - noise.low} * sigmoid(${loc}) = ${sigma.toPrecision(3)}` };
+  }
+  const sigma = Math.exp(loc);
+  return { sigma, shown: `exp(${loc}) = ${sigma.toPrecision(3)}` };
 }
 
 /**
@@ -54,9 +68,10 @@ function siteRules(model: Model): Map<string, SiteRule> {
  * NaN/Inf and a sigma whose likelihood scale or noise variance float32 cannot hold (sigma <= 0
  * included; see noise-range.ts for the range).
  *
- * `AutoNormal.locs.<site>` of a positive site (sigma) is the loc of log(sigma), as AutoNormal works
- * in unconstrained space, so its value is exp(loc), the guide's median. `AutoNormal.scales.*`
- * tensors are ignored, so a whole guide file can be passed.
+ * `AutoNormal.locs.<site>` of sigma is the loc of sigma's unconstrained value, as AutoNormal works
+ * in unconstrained space, so its value is the guide's median: exp(loc), or low + (high - low)
+ * sigmoid(loc) for a 'logitnormal' sigma. `AutoNormal.scales.*` tensors are ignored, so a whole
+ * guide file can be passed.
  */
 export function pointFromBytes(bytes: Uint8Array, model: Model): Map<string, Float32Array> {
   const rules = siteRules(model);
@@ -81,11 +96,12 @@ export function pointFromBytes(bytes: Uint8Array, model: Model): Map<string, Flo
       point.set(site, tensor.data);
       continue;
     }
-    // exp in float64, so a loc of 100 is seen as the 2.7e43 it means rather than float32's Infinity.
-    const sigmas = fromGuide ? Array.from(tensor.data, Math.exp) : Array.from(tensor.data);
+    const noise = model.spec.likelihood.noise;
+    const fromLoc = Array.from(tensor.data, (loc) => sigmaFromGuideLoc(noise, loc));
+    const sigmas = fromGuide ? fromLoc.map((s) => s.sigma) : Array.from(tensor.data);
     sigmas.forEach((v, i) => {
       if (!noiseScaleFits(v, link)) {
-        const given = fromGuide ? `exp(${tensor.data[i]}) = ${v.toPrecision(3)}` : `value ${v}`;
+        const given = fromGuide ? (fromLoc[i]?.shown ?? '') : `value ${v}`;
         fail(
           `site ${quoteName(site)} has ${given} at index ${i}; it must be > 0 and, ${linkText(link)}, ` +
             `lie in ${sigmaRangeText(link)} so that float32 holds its likelihood scale and variance`,

@@ -54,31 +54,76 @@ export interface LayerSpec {
   readonly bias: ParamSpec;
 }
 
+/** Gamma(concentration, rate): what training uses for sigma and for hierarchical prior precisions. */
 export interface GammaPrior {
   readonly concentration: number;
   readonly rate: number;
 }
 
 /**
+ * Gamma(concentration, rate) as a prior on sigma. `kind` may be absent: sigma priors were all Gamma
+ * before the other kinds existed, so version "1" files written then (and specs built in code, as the
+ * trainer's) carry `{ concentration, rate }` alone, and that still means Gamma.
+ */
+export interface GammaSigmaPrior extends GammaPrior {
+  readonly kind?: 'gamma';
+}
+
+/**
+ * The prior on a latent sigma (the densities are torch.distributions', so score() is what a Pyro
+ * trace's log_prob gives for the sample site sigma itself):
+ * - gamma: Gamma(concentration, rate).
+ * - lognormal: LogNormal(loc, scale), loc and scale of log sigma.
+ * - halfnormal: HalfNormal(scale), normalised on [0, inf).
+ * - halfcauchy: HalfCauchy(scale), normalised on [0, inf).
+ * - exponential: Exponential(rate).
+ * - uniform: Uniform(low, high), density 1/(high - low) on [low, high), zero (log density -inf) elsewhere.
+ * All but uniform have support (0, inf), which Pyro's AutoNormal maps to the real line by log; an
+ * interval support is mapped by logit (see NoiseSpec 'logitnormal').
+ */
+export type SigmaPrior =
+  | GammaSigmaPrior
+  | { readonly kind: 'lognormal'; readonly loc: number; readonly scale: number }
+  | { readonly kind: 'halfnormal'; readonly scale: number }
+  | { readonly kind: 'halfcauchy'; readonly scale: number }
+  | { readonly kind: 'exponential'; readonly rate: number }
+  | { readonly kind: 'uniform'; readonly low: number; readonly high: number };
+
+export type SigmaPriorKind = NonNullable<SigmaPrior['kind']>;
+export const SIGMA_PRIOR_KINDS: readonly SigmaPriorKind[] = ['gamma', 'lognormal', 'halfnormal', 'halfcauchy', 'exponential', 'uniform'];
+
+/** The prior's kind, 'gamma' for a prior written without one (see GammaSigmaPrior). */
+export function sigmaPriorKind(prior: SigmaPrior): SigmaPriorKind {
+  return prior.kind ?? 'gamma';
+}
+
+/**
  * Where the observation noise sigma comes from.
  * - fixed: a constant.
  * - lognormal: posterior LogNormal(loc, scale) on sigma (tensors `noise.loc`, `noise.scale`; they are
- *   of log sigma, as Pyro's AutoNormal stores a positive site).
+ *   of log sigma, as Pyro's AutoNormal stores a site whose support is positive).
+ * - logitnormal: sigma = low + (high - low) * sigmoid(u) with u ~ Normal(loc, scale) (tensors
+ *   `noise.loc`, `noise.scale` of u): AutoNormal's guide for a site with interval support (low, high),
+ *   e.g. sigma ~ Uniform(0, 10), whose unconstrained value is u = logit((sigma - low)/(high - low)).
  * - gamma: posterior Gamma(concentration, rate) on sigma (tensors `noise.concentration`, `noise.rate`).
  * - heteroscedastic: the last layer has 2*D units; sigma = softplus(second half) + minScale.
  */
 export type NoiseSpec =
   | { readonly kind: 'fixed'; readonly sigma: number }
   | { readonly kind: 'lognormal'; readonly site: string }
+  | { readonly kind: 'logitnormal'; readonly site: string; readonly low: number; readonly high: number }
   | { readonly kind: 'gamma'; readonly site: string }
   | { readonly kind: 'heteroscedastic'; readonly minScale: number };
+
+/** A noise model whose sigma is a latent site (it has a posterior, and may have a prior). */
+export type LatentNoiseSpec = Extract<NoiseSpec, { readonly site: string }>;
 
 export interface LikelihoodSpec {
   readonly noise: NoiseSpec;
   /** y ~ Normal(f, scale) with scale = sigma ('sigma') or scale = sigma^2 ('sigma2', the seed Pyro model). */
   readonly link: 'sigma' | 'sigma2';
-  /** Prior on sigma (when sigma is latent): Gamma(concentration, rate). */
-  readonly sigmaPrior: GammaPrior | null;
+  /** Prior on sigma when sigma is latent (null: none, and score() leaves the site out). */
+  readonly sigmaPrior: SigmaPrior | null;
 }
 
 /** Affine standardisation recorded at training time: x_model = (x - xMean)/xStd; y = yMean + yStd * y_model. */
@@ -145,8 +190,12 @@ export function layerParamCount(spec: ModelSpec, l: number): number {
   return layer.units * layerInputs(spec, l) + layer.units;
 }
 
-/** Whether sigma is a latent site (has a posterior and a prior). */
+/** The noise model when sigma is a latent site (has a posterior and may have a prior), else null. */
+export function latentNoise(noise: NoiseSpec): LatentNoiseSpec | null {
+  return noise.kind === 'lognormal' || noise.kind === 'logitnormal' || noise.kind === 'gamma' ? noise : null;
+}
+
+/** Whether sigma is a latent site (has a posterior and may have a prior). */
 export function sigmaIsLatent(spec: ModelSpec): boolean {
-  const k = spec.likelihood.noise.kind;
-  return k === 'lognormal' || k === 'gamma';
+  return latentNoise(spec.likelihood.noise) !== null;
 }

@@ -19,18 +19,20 @@ import {
   GAMMA_LOWER_TAIL,
   GAMMA_UPPER_STDS,
   linkText,
+  logitnormalExtremes,
   lognormalExtremes,
   LOGNORMAL_Z_MAX,
   noiseScaleFits,
   sigmaRangeText,
   type Link,
 } from './noise-range.js';
+import { describeSigmaPrior, noiseSupport, SIGMA_PRIOR_FIELDS, sigmaPriorSupport } from './sigma-prior.js';
 import { previewJson } from './strict-json.js';
 import {
   ACTIVATIONS,
   MAX_LAYERS,
+  SIGMA_PRIOR_KINDS,
   type Activation,
-  type GammaPrior,
   type LayerSpec,
   type LikelihoodSpec,
   type Model,
@@ -39,6 +41,7 @@ import {
   type ParamSpec,
   type PosteriorKind,
   type Prior,
+  type SigmaPrior,
   type Standardization,
   type Tensor,
   layerInputs,
@@ -53,7 +56,8 @@ export const SCALAR_SHAPE: readonly number[] = Object.freeze([]);
 export const DEFAULT_LEAKY_SLOPE = 0.01;
 
 const POSTERIOR_KINDS: readonly PosteriorKind[] = ['normal', 'delta'];
-const NOISE_KINDS: readonly NoiseSpec['kind'][] = ['fixed', 'lognormal', 'gamma', 'heteroscedastic'];
+// 'logitnormal' last: messages list the kinds in this order, and the older ones read as before.
+const NOISE_KINDS: readonly NoiseSpec['kind'][] = ['fixed', 'lognormal', 'gamma', 'heteroscedastic', 'logitnormal'];
 const LINKS: readonly LikelihoodSpec['link'][] = ['sigma', 'sigma2'];
 
 function fail(message: string): never {
@@ -209,6 +213,10 @@ function validateLikelihood(spec: ModelSpec, claimSite: (site: string, owner: st
     case 'gamma':
       claimSite(noise.site, 'likelihood.noise');
       break;
+    case 'logitnormal':
+      claimSite(noise.site, 'likelihood.noise');
+      checkInterval(noise.low, noise.high, 'likelihood.noise');
+      break;
     case 'heteroscedastic': {
       const units = spec.layers[spec.layers.length - 1]?.units ?? 0;
       if (units % 2 !== 0) {
@@ -227,8 +235,67 @@ function validateLikelihood(spec: ModelSpec, claimSite: (site: string, owner: st
     if (!sigmaIsLatent(spec)) {
       fail(`likelihood.sigmaPrior is set but sigma is not latent (noise kind '${noise.kind}')`);
     }
-    checkPositive(sigmaPrior.concentration, 'likelihood.sigmaPrior.concentration');
-    checkPositive(sigmaPrior.rate, 'likelihood.sigmaPrior.rate');
+    validateSigmaPrior(sigmaPrior);
+    checkPosteriorInsidePrior(noise, sigmaPrior);
+  }
+}
+
+/**
+ * An interval (low, high) of sigma: finite float32 bounds with 0 <= low < high also after rounding
+ * to float32 (the GPU holds them as float32; low < 0 would allow a negative noise scale).
+ */
+function checkInterval(low: number, high: number, at: string): void {
+  checkFinite(low, `${at}.low`);
+  checkFinite(high, `${at}.high`);
+  if (low < 0) fail(`${at}.low must be >= 0: sigma is a noise scale (got ${low})`);
+  if (!(Math.fround(high) > Math.fround(low))) {
+    fail(`${at}.high must be greater than ${at}.low, also in float32 (got low ${low}, high ${high})`);
+  }
+}
+
+function validateSigmaPrior(prior: SigmaPrior): void {
+  const at = 'likelihood.sigmaPrior';
+  const kind: unknown = prior.kind ?? 'gamma';
+  checkOneOf(kind, SIGMA_PRIOR_KINDS as readonly unknown[], `${at}.kind`);
+  switch (prior.kind) {
+    case undefined:
+    case 'gamma':
+      checkPositive(prior.concentration, `${at}.concentration`);
+      checkPositive(prior.rate, `${at}.rate`);
+      break;
+    case 'lognormal':
+      checkFinite(prior.loc, `${at}.loc`);
+      checkPositive(prior.scale, `${at}.scale`);
+      break;
+    case 'halfnormal':
+    case 'halfcauchy':
+      checkPositive(prior.scale, `${at}.scale`);
+      break;
+    case 'exponential':
+      checkPositive(prior.rate, `${at}.rate`);
+      break;
+    case 'uniform':
+      checkInterval(prior.low, prior.high, at);
+      break;
+  }
+}
+
+/**
+ * Every sigma the posterior draws must lie where the prior has density: a LogNormal or Gamma
+ * posterior ranges over (0, inf), so it cannot go with a Uniform(low, high) prior, which AutoNormal
+ * would have guided with 'logitnormal' over (low, high). A file claiming both was written by an
+ * exporter that stored logit(sigma) as log sigma (or the reverse): refused rather than misread.
+ */
+function checkPosteriorInsidePrior(noise: NoiseSpec, prior: SigmaPrior): void {
+  const posterior = noiseSupport(noise);
+  const support = sigmaPriorSupport(prior);
+  if (posterior.low < support.low || posterior.high > support.high) {
+    const range = (r: { low: number; high: number }) => `(${r.low}, ${r.high === Infinity ? 'inf' : r.high})`;
+    fail(
+      `the '${noise.kind}' sigma posterior draws from ${range(posterior)}, outside the support ${range(support)} of its ` +
+        `${describeSigmaPrior(prior)} prior; a Uniform(low, high) prior goes with the 'logitnormal' posterior ` +
+        `(sigma = low + (high - low) * sigmoid(u)), the priors on (0, inf) with 'lognormal' (sigma = exp(u))`,
+    );
   }
 }
 
@@ -276,7 +343,7 @@ function tensorRules(spec: ModelSpec): Map<string, TensorRule> {
     }
   });
   const noise = spec.likelihood.noise;
-  if (noise.kind === 'lognormal') {
+  if (noise.kind === 'lognormal' || noise.kind === 'logitnormal') {
     add(tensorNames.noiseLoc, SCALAR_SHAPE);
     add(tensorNames.noiseScale, SCALAR_SHAPE, 'nonNegative');
   } else if (noise.kind === 'gamma') {
@@ -343,8 +410,8 @@ const scalarOf = (tensors: Model['tensors'], name: string): number => tensors.ge
 
 /**
  * A latent sigma's posterior must draw values whose likelihood scale and variance float32 holds,
- * at both ends of its draws (noise-range.ts): LogNormal at loc ± 6 scale, Gamma from its 1e-9
- * lower-quantile bound to mean + 40 std.
+ * at both ends of its draws (noise-range.ts): LogNormal and LogitNormal at loc ± 6 scale, Gamma
+ * from its 1e-9 lower-quantile bound to mean + 40 std.
  */
 function validateNoiseDraws({ spec, tensors }: Model): void {
   const { noise, link } = spec.likelihood;
@@ -354,6 +421,15 @@ function validateNoiseDraws({ spec, tensors }: Model): void {
     const { low, high } = lognormalExtremes(loc, scale);
     const what = (end: string) =>
       `the LogNormal noise posterior (noise.loc = ${float32Text(loc)}, noise.scale = ${float32Text(scale)}) at z = ${end}${LOGNORMAL_Z_MAX}`;
+    checkNoiseScale(low, link, what('-'));
+    checkNoiseScale(high, link, what('+'));
+  } else if (noise.kind === 'logitnormal') {
+    const loc = scalarOf(tensors, tensorNames.noiseLoc);
+    const scale = scalarOf(tensors, tensorNames.noiseScale);
+    const { low, high } = logitnormalExtremes(loc, scale, noise.low, noise.high);
+    const what = (end: string) =>
+      `the LogitNormal noise posterior on (${noise.low}, ${noise.high}) (noise.loc = ${float32Text(loc)}, ` +
+      `noise.scale = ${float32Text(scale)}) at z = ${end}${LOGNORMAL_Z_MAX}`;
     checkNoiseScale(low, link, what('-'));
     checkNoiseScale(high, link, what('+'));
   } else if (noise.kind === 'gamma') {
@@ -503,6 +579,15 @@ function readNoise(value: unknown): NoiseSpec {
       const noise = specJson.object(value, at, ['kind', 'site']);
       return { kind, site: specJson.string(noise['site'], `${at}.site`) };
     }
+    case 'logitnormal': {
+      const noise = specJson.object(value, at, ['kind', 'site', 'low', 'high']);
+      return {
+        kind,
+        site: specJson.string(noise['site'], `${at}.site`),
+        low: specJson.number(noise['low'], `${at}.low`),
+        high: specJson.number(noise['high'], `${at}.high`),
+      };
+    }
     case 'heteroscedastic': {
       const noise = specJson.object(value, at, ['kind', 'minScale']);
       return { kind, minScale: specJson.number(noise['minScale'], `${at}.minScale`) };
@@ -515,17 +600,42 @@ function readLikelihood(value: unknown): LikelihoodSpec {
   return {
     noise: readNoise(likelihood['noise']),
     link: specJson.oneOf(likelihood['link'], 'likelihood.link', LINKS),
-    sigmaPrior: specJson.optional(likelihood['sigmaPrior'], null, (v) => (v === null ? null : readGamma(v))),
+    sigmaPrior: specJson.optional(likelihood['sigmaPrior'], null, (v) =>
+      v === null ? null : readSigmaPriorJson(specJson, v, 'likelihood.sigmaPrior'),
+    ),
   };
 }
 
-function readGamma(value: unknown): GammaPrior {
-  const at = 'likelihood.sigmaPrior';
-  const gamma = specJson.object(value, at, ['concentration', 'rate']);
-  return {
-    concentration: specJson.number(gamma['concentration'], `${at}.concentration`),
-    rate: specJson.number(gamma['rate'], `${at}.rate`),
-  };
+/**
+ * A sigma prior from JSON: `{ kind, <fields> }` (SIGMA_PRIOR_FIELDS), or `{ concentration, rate }`
+ * without a kind, which is Gamma and is returned as written (without a kind), so a version "1" file
+ * from before the other kinds reads back to the spec it was written from. Ranges are validateSpec's.
+ */
+export function readSigmaPriorJson(reader: JsonReader, value: unknown, at: string): SigmaPrior {
+  const kindValue = reader.object(value, at)['kind'];
+  if (kindValue === undefined) {
+    const gamma = reader.object(value, at, SIGMA_PRIOR_FIELDS.gamma);
+    return {
+      concentration: reader.number(gamma['concentration'], `${at}.concentration`),
+      rate: reader.number(gamma['rate'], `${at}.rate`),
+    };
+  }
+  const kind = reader.oneOf(kindValue, `${at}.kind`, SIGMA_PRIOR_KINDS);
+  const prior = reader.object(value, at, ['kind', ...SIGMA_PRIOR_FIELDS[kind]]);
+  const field = (name: string): number => reader.number(prior[name], `${at}.${name}`);
+  switch (kind) {
+    case 'gamma':
+      return { kind, concentration: field('concentration'), rate: field('rate') };
+    case 'lognormal':
+      return { kind, loc: field('loc'), scale: field('scale') };
+    case 'halfnormal':
+    case 'halfcauchy':
+      return { kind, scale: field('scale') };
+    case 'exponential':
+      return { kind, rate: field('rate') };
+    case 'uniform':
+      return { kind, low: field('low'), high: field('high') };
+  }
 }
 
 function readStandardization(value: unknown): Standardization {

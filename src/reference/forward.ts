@@ -9,7 +9,7 @@
  */
 import { toMatrix } from '../infer/inputs.js';
 import { InvalidInputError, ModelFormatError } from '../errors.js';
-import { applyActivation, softplus } from '../math/activations.js';
+import { applyActivation, sigmoid, softplus } from '../math/activations.js';
 import type { SamplingPath } from '../infer/types.js';
 import { layerInputs, outputDim, tensorNames } from '../model/spec.js';
 import type { Activation, Model, ModelSpec } from '../model/spec.js';
@@ -260,6 +260,13 @@ function noiseSampler(model: Model): (key: Key, sample: number) => number {
       const loc = tensorData(model, tensorNames.noiseLoc, 1)[0] ?? 0;
       const scale = tensorData(model, tensorNames.noiseScale, 1)[0] ?? 0;
       return (key, s) => Math.exp(loc + scale * noiseNormal(key, s));
+    }
+    case 'logitnormal': {
+      // AutoNormal's interval transform: sigma = low + (high - low) * sigmoid(u), u ~ Normal(loc, scale).
+      const loc = tensorData(model, tensorNames.noiseLoc, 1)[0] ?? 0;
+      const scale = tensorData(model, tensorNames.noiseScale, 1)[0] ?? 0;
+      const { low, high } = noise;
+      return (key, s) => low + (high - low) * sigmoid(loc + scale * noiseNormal(key, s));
     }
     case 'gamma': {
       const conc = tensorData(model, tensorNames.noiseConcentration, 1)[0] ?? 1;

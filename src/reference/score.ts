@@ -5,9 +5,17 @@
  */
 import { InvalidInputError, ModelFormatError } from '../errors.js';
 import type { ScoreResult } from '../infer/types.js';
-import { gammaLogPdf, normalLogPdf } from '../math/densities.js';
-import { layerInputs, outputDim } from '../model/spec.js';
-import type { Model, ParamSpec } from '../model/spec.js';
+import {
+  exponentialLogPdf,
+  gammaLogPdf,
+  halfCauchyLogPdf,
+  halfNormalLogPdf,
+  logNormalLogPdf,
+  normalLogPdf,
+  uniformLogPdf,
+} from '../math/densities.js';
+import { latentNoise, layerInputs, outputDim } from '../model/spec.js';
+import type { Model, ParamSpec, SigmaPrior } from '../model/spec.js';
 import { checkHead, denseLayer, loadLayers, readInputs, readTargets, writeHead } from './forward.js';
 import type { OracleInput } from './forward.js';
 
@@ -24,14 +32,39 @@ function siteValue(point: ParameterPoint, site: string, length: number): ArrayLi
 
 /** The latent sigma of the point, or null when the noise model has none (fixed or heteroscedastic). */
 function pointSigma(model: Model, point: ParameterPoint): number | null {
-  const noise = model.spec.likelihood.noise;
-  if (noise.kind !== 'lognormal' && noise.kind !== 'gamma') return null;
+  const noise = latentNoise(model.spec.likelihood.noise);
+  if (!noise) return null;
   return siteValue(point, noise.site, 1)[0] ?? NaN;
 }
 
 /**
+ * log p(sigma) under the sigma prior, at sigma itself: the log_prob of Pyro's sample site (no
+ * Jacobian: the transform to the unconstrained space belongs to the guide, not to the model). A
+ * Uniform prior's bounds are taken in float32, where the GPU and torch hold them, so a sigma at a
+ * bound is inside or outside exactly as it is there.
+ */
+export function sigmaPriorLogPdf(prior: SigmaPrior, sigma: number): number {
+  if (prior.kind === undefined || prior.kind === 'gamma') return gammaLogPdf(sigma, prior.concentration, prior.rate);
+  switch (prior.kind) {
+    case 'lognormal':
+      return logNormalLogPdf(sigma, prior.loc, prior.scale);
+    case 'halfnormal':
+      return halfNormalLogPdf(sigma, prior.scale);
+    case 'halfcauchy':
+      return halfCauchyLogPdf(sigma, prior.scale);
+    case 'exponential':
+      return exponentialLogPdf(sigma, prior.rate);
+    case 'uniform': {
+      const low = Math.fround(prior.low);
+      const high = Math.fround(prior.high);
+      return uniformLogPdf(sigma, low, high);
+    }
+  }
+}
+
+/**
  * log prior of every latent site at the point: Normal priors summed over each weight and bias, and
- * the Gamma prior of sigma when sigma is latent and has one.
+ * the prior of sigma (sigmaPriorLogPdf) when sigma is latent and has one.
  */
 export function oracleLogPrior(model: Model, point: ParameterPoint): Record<string, number> {
   const { spec } = model;
@@ -52,11 +85,9 @@ export function oracleLogPrior(model: Model, point: ParameterPoint): Record<stri
     priorOf(layer.bias, layer.units);
   });
   const sigma = pointSigma(model, point);
-  const noise = spec.likelihood.noise;
+  const noise = latentNoise(spec.likelihood.noise);
   const sigmaPrior = spec.likelihood.sigmaPrior;
-  if (sigma !== null && sigmaPrior && (noise.kind === 'lognormal' || noise.kind === 'gamma')) {
-    add(noise.site, gammaLogPdf(sigma, sigmaPrior.concentration, sigmaPrior.rate));
-  }
+  if (sigma !== null && sigmaPrior && noise) add(noise.site, sigmaPriorLogPdf(sigmaPrior, sigma));
   return sites;
 }
 
