@@ -4,6 +4,7 @@
  * and uncaptured errors are recorded and surfaced to callers instead of being swallowed.
  */
 import { DeviceLostError, GpuExecutionError, GpuUnavailableError } from '../errors.js';
+import { withDisposeSymbol } from './dispose-symbol.js';
 import type { WebGpu, WebGpuAdapter, WebGpuDevice, WebGpuLimits } from './webgpu-types.js';
 
 /** Limits the scheduler sizes its chunks by; requested at the adapter's maximum. */
@@ -38,7 +39,7 @@ export interface GpuContext {
 }
 
 export interface CreateContextOptions {
-  readonly powerPreference?: GPUPowerPreference;
+  readonly powerPreference?: 'low-power' | 'high-performance';
   /** Keeps the object that created the GPU alive as long as the device (Dawn in Node needs this). */
   readonly owner?: unknown;
   /** How to get an adapter, shown when none is found. */
@@ -91,7 +92,7 @@ export async function createContextFromAdapter(adapter: WebGpuAdapter, options: 
     const error = (event as GPUUncapturedErrorEvent).error;
     uncaptured ??= new GpuExecutionError(`uncaptured WebGPU error: ${error.message}`);
   });
-  return {
+  const context = {
     device,
     adapter: describeAdapter(adapter.info),
     limits: device.limits,
@@ -111,6 +112,8 @@ export async function createContextFromAdapter(adapter: WebGpuAdapter, options: 
       void owner;
     },
   };
+  // [Symbol.dispose] too, which src/disposable.ts declares for `using`.
+  return withDisposeSymbol(context, () => context.destroy());
 }
 
 /** Creates a context from a `GPU` object, with one clear error when no adapter exists. */

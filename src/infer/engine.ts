@@ -32,6 +32,7 @@ import { toMatrix, type Matrix, type MatrixInput } from './inputs.js';
 import { pointModel, readPoint, scoreSites, type PointInput } from './point-model.js';
 import { resolvePredictOptions } from './predict-options.js';
 import { surfaceGpuFailure } from '../gpu/failure.js';
+import { installDisposeSymbol } from '../gpu/dispose-symbol.js';
 import { buildProgram, programKernels, type Program } from './program.js';
 import type { KernelStrategy, PredictOptions, PredictResult, ScoreResult } from './types.js';
 import type { AbortSignalLike, WebGpuBuffer, WebGpuDevice } from '../gpu/webgpu-types.js';
@@ -147,6 +148,7 @@ export class Engine {
     return this.exclusive(() => this.scoreNow(point, x, y));
   }
 
+  /** Destroys every GPU buffer the engine made (also `engine[Symbol.dispose]()`, for `using`). */
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
@@ -488,3 +490,5 @@ function checkFiniteResult(r: PredictResult): void {
     }
   }
 }
+
+installDisposeSymbol(Engine.prototype, (engine: Engine) => engine.dispose());

@@ -4,7 +4,7 @@
  * Vulkan driver that Debian's chromium package ships, by pointing VK_ICD_FILENAMES at it before
  * creating a second GPU instance.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { GpuUnavailableError } from '../errors.js';
 import { createContextFromAdapter, requestAdapter, type CreateContextOptions, type GpuContext } from '../gpu/device.js';
@@ -41,12 +41,24 @@ export interface NodeContextOptions extends CreateContextOptions {
   readonly forceSwiftShader?: boolean;
 }
 
+/**
+ * Whether this machine has a GPU a Vulkan driver could drive: a DRM render node or an NVIDIA
+ * device file. Without one, Dawn's first attempt can only find Mesa's software driver, which
+ * Debian 12's Dawn refuses with a four-line warning on stderr; going to SwiftShader directly
+ * keeps every run quiet.
+ */
+function hasGpuDevice(): boolean {
+  const renderNodes = existsSync('/dev/dri') && readdirSync('/dev/dri').some((f) => f.startsWith('renderD'));
+  return renderNodes || existsSync('/dev/nvidia0') || existsSync('/dev/dxg') || process.platform !== 'linux';
+}
+
 /** Creates a WebGPU context in Node, falling back to Chromium's SwiftShader when no adapter is found. */
 export async function createNodeContext(options: NodeContextOptions = {}): Promise<GpuContext> {
   const { create } = await loadDawn();
   // Dawn's Vulkan loader prints an error line to stderr when XDG_RUNTIME_DIR is unset (CI, cron).
   process.env['XDG_RUNTIME_DIR'] ??= tmpdir();
-  if (options.forceSwiftShader && existsSync(SWIFTSHADER_ICD)) process.env['VK_ICD_FILENAMES'] = SWIFTSHADER_ICD;
+  const swiftShaderOnly = options.forceSwiftShader === true || (!process.env['VK_ICD_FILENAMES'] && !hasGpuDevice());
+  if (swiftShaderOnly && existsSync(SWIFTSHADER_ICD)) process.env['VK_ICD_FILENAMES'] = SWIFTSHADER_ICD;
   let gpu = create([]);
   let adapter = await requestAdapter(gpu, options);
   if (!adapter && !process.env['VK_ICD_FILENAMES'] && existsSync(SWIFTSHADER_ICD)) {
