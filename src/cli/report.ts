@@ -1,4 +1,5 @@
 /** What the commands print: prediction tables and JSON, score tables and model summaries. */
+import { describeSigmaPrior } from '../model/sigma-prior.js';
 import type { AdapterDescription } from '../gpu/device.js';
 import type { PredictResult, ScoreResult } from '../infer/types.js';
 import { layerInputs, outputDim, sigmaIsLatent, type Model, type NoiseSpec } from '../model/spec.js';
@@ -147,6 +148,8 @@ function describeNoise(noise: NoiseSpec): string {
       return `latent sigma (site '${noise.site}'), LogNormal posterior`;
     case 'gamma':
       return `latent sigma (site '${noise.site}'), Gamma posterior`;
+    case 'logitnormal':
+      return `latent sigma (site '${noise.site}') in (${noise.low}, ${noise.high}), logit-normal posterior (sigma = low + (high - low) sigmoid(u))`;
     case 'heteroscedastic':
       return `heteroscedastic: sigma = softplus(second half of the last layer) + ${noise.minScale}`;
   }
@@ -175,7 +178,7 @@ export function modelInfo(model: Model, source: string): string {
     ['outputs', String(outputDim(spec))],
     ['noise', describeNoise(lik.noise)],
     ['likelihood', `y ~ Normal(f(x), ${lik.link === 'sigma2' ? 'sigma^2' : 'sigma'})`],
-    ...(lik.sigmaPrior ? [['sigma prior', `Gamma(${lik.sigmaPrior.concentration}, ${lik.sigmaPrior.rate})`] as [string, string]] : []),
+    ...(lik.sigmaPrior ? [['sigma prior', describeSigmaPrior(lik.sigmaPrior)] as [string, string]] : []),
     ['standardization', spec.standardization ? 'x and y standardised (undone in the outputs)' : 'none'],
     ['parameters', `${counts.network} weights and biases${counts.latent > counts.network ? ' + sigma' : ''}; ${counts.stored} stored values`],
   ];
@@ -186,9 +189,8 @@ export function modelInfo(model: Model, source: string): string {
       [layer.bias.site, `[${layer.units}]`, layer.bias.posterior, `Normal(${layer.bias.prior.loc}, ${layer.bias.prior.scale})`],
     ];
   });
-  if (lik.noise.kind === 'lognormal' || lik.noise.kind === 'gamma') {
-    const prior = lik.sigmaPrior ? `Gamma(${lik.sigmaPrior.concentration}, ${lik.sigmaPrior.rate})` : 'none';
-    sites.push([lik.noise.site, '[]', lik.noise.kind, prior]);
+  if (sigmaIsLatent(spec) && 'site' in lik.noise) {
+    sites.push([lik.noise.site, '[]', lik.noise.kind, lik.sigmaPrior ? describeSigmaPrior(lik.sigmaPrior) : 'none']);
   }
   const table = renderTable(
     [{ title: 'site', align: 'left' }, { title: 'shape', align: 'left' }, { title: 'posterior', align: 'left' }, { title: 'prior', align: 'left' }],

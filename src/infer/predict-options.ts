@@ -5,7 +5,7 @@
  */
 import { InvalidInputError } from '../errors.js';
 import { normalQuantile } from '../math/special.js';
-import { abortSignalOption, booleanOption, integerOption, numberOption, oneOfOption, optional, readOptionsObject } from '../options.js';
+import { abortSignalOption, booleanOption, describeValue, integerOption, numberOption, oneOfOption, optional, readOptionsObject } from '../options.js';
 import type { KernelStrategy, PredictOptions, SamplingPath } from './types.js';
 import type { AbortSignalLike } from '../gpu/webgpu-types.js';
 
@@ -14,7 +14,9 @@ export const DEFAULT_INTERVAL_LEVEL = 0.9;
 /** Largest S: the sample index is a u32 counter word of the RNG. */
 export const MAX_SAMPLES = 0xffffffff;
 
-const PREDICT_OPTION_KEYS = ['samples', 'seed', 'y', 'returnSamples', 'intervalLevel', 'path', 'kernel', 'signal'] as const;
+const PREDICT_OPTION_KEYS = ['samples', 'seed', 'y', 'returnSamples', 'intervalLevel', 'path', 'kernel', 'quantiles', 'signal'] as const;
+/** Most quantile levels one call computes (each is a bisection over all samples). */
+export const MAX_QUANTILE_LEVELS = 64;
 const PATHS: readonly SamplingPath[] = ['joint', 'marginal'];
 const KERNELS: readonly KernelStrategy[] = ['auto', 'fused', 'registers', 'materialized'];
 
@@ -30,6 +32,8 @@ export interface ResolvedPredictOptions {
   /** Still unchecked: its shape depends on the model and on x. */
   readonly y: PredictOptions['y'];
   readonly signal: AbortSignalLike | undefined;
+  /** Quantile levels, each in (0, 1); empty when none were asked for. */
+  readonly quantiles: readonly number[];
 }
 
 /** Checks every option's type and range and fills the defaults of types.ts. */
@@ -51,5 +55,13 @@ export function resolvePredictOptions(options: unknown, what = 'predict options'
     returnSamples,
     y: o['y'] as PredictOptions['y'],
     signal: optional(o['signal'], undefined, (v) => abortSignalOption(v, 'signal')),
+    quantiles: optional(o['quantiles'], [] as number[], readQuantileLevels),
   };
+}
+
+function readQuantileLevels(value: unknown): number[] {
+  if (!Array.isArray(value) || value.length === 0 || value.length > MAX_QUANTILE_LEVELS) {
+    throw new InvalidInputError(`quantiles must be an array of 1..${MAX_QUANTILE_LEVELS} levels in (0, 1), got ${describeValue(value)}`);
+  }
+  return value.map((v: unknown, i) => numberOption(v, `quantiles[${i}]`, { min: 0, max: 1, exclusive: true }));
 }

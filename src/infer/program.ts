@@ -21,6 +21,7 @@ import {
   sampleLoglikKernel,
 } from '../../shaders/kernels/reduce.wgsl.js';
 import { sampleWeightsKernel } from '../../shaders/kernels/sample-weights.wgsl.js';
+import { quantileKernel } from '../../shaders/kernels/quantile.wgsl.js';
 import { DeviceLimitError } from '../errors.js';
 import type { Kernel } from '../gpu/kernel.js';
 import type { ModelLayout } from '../kernels/model-layout.js';
@@ -46,7 +47,11 @@ export interface Program {
   readonly lpd: Kernel | null;
   readonly sampleLoglik: Kernel | null;
   readonly finalize: Kernel;
+  /** Exact predictive quantiles over the stored samples (options.quantiles), or null. */
+  readonly quantile: Kernel | null;
   readonly usesMaterializedWeights: boolean;
+  /** Whether every sample's f and scale are kept ([S, N, D]): for returnSamples and for quantiles. */
+  readonly storesSamples: boolean;
 }
 
 export interface ProgramOptions {
@@ -54,6 +59,7 @@ export interface ProgramOptions {
   readonly kernel: KernelStrategy;
   readonly withY: boolean;
   readonly returnSamples: boolean;
+  readonly withQuantiles: boolean;
   /** Floats of workgroup memory a fused tile may use. */
   readonly workgroupFloats: number;
   readonly fusedInputsPerWorkgroup: number;
@@ -118,15 +124,18 @@ export function buildProgram(layout: ModelLayout, options: ProgramOptions): Prog
     };
   });
   const hetero = layout.noise.spec.kind === 'heteroscedastic';
+  const storesSamples = options.returnSamples || options.withQuantiles;
   return {
     layers,
     noise: hetero ? null : noiseKernel(layout.noise),
-    moments: momentsKernel(layout, options.returnSamples),
+    moments: momentsKernel(layout, storesSamples),
     loglik: options.withY ? loglikKernel(layout) : null,
     lpd: options.withY ? lpdKernel() : null,
     sampleLoglik: options.withY ? sampleLoglikKernel() : null,
     finalize: finalizeKernel(layout, options.withY),
+    quantile: options.withQuantiles ? quantileKernel(layout.outputDim) : null,
     usesMaterializedWeights: layers.some((l) => l.strategy === 'materialized'),
+    storesSamples,
   };
 }
 
@@ -140,6 +149,7 @@ export function programKernels(program: Program): Kernel[] {
     program.lpd,
     program.sampleLoglik,
     program.finalize,
+    program.quantile,
   ];
   return all.filter((k): k is Kernel => k !== null);
 }

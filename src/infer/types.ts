@@ -42,6 +42,12 @@ export interface PredictOptions {
   readonly path?: SamplingPath;
   readonly kernel?: KernelStrategy;
   /**
+   * Levels (each in (0, 1)) of exact predictive quantiles to return: for each input and output,
+   * the y where the mixture over samples of N(f_s, scale_s^2) reaches that probability (not the
+   * moment-matched normal of lower/upper). Needs S x N x D floats of GPU memory.
+   */
+  readonly quantiles?: readonly number[];
+  /**
    * Cancels the call: it rejects with the signal's reason (an AbortError DOMException unless you
    * gave one) within one submit of chunks; the engine stays usable.
    */
@@ -72,6 +78,9 @@ export interface PredictResult {
   readonly logPredictiveDensity?: Float32Array;
   /** Σ_n log N(y_n | f_s(x_n), scale_s) per posterior sample, [S]; present when y was given. */
   readonly sampleLogLikelihood?: Float32Array;
+  /** Exact predictive quantiles at `quantileLevels`, [Q, N, D]; present with options.quantiles. */
+  readonly quantiles?: Float32Array;
+  readonly quantileLevels?: readonly number[];
   /** f per sample, [S, N, D]; present with returnSamples. */
   readonly fSamples?: Float32Array;
   /** Observation scale per sample, input and output ([S, N, D]; constant over inputs unless heteroscedastic); with returnSamples. */

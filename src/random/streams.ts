@@ -61,5 +61,18 @@ export function seedToKey(seed: number): [number, number] {
   return [lo >>> 0, hi >>> 0];
 }
 
+/** Added to the key's high word per ensemble member (the golden-ratio constant: members far apart). */
+export const MEMBER_KEY_STRIDE = 0x9e3779b9;
+
+/**
+ * The Philox key of member m of an ensemble predicted with `seed`: member 0 uses the seed's own key
+ * (a one-member ensemble draws as the single model does), member m adds m * MEMBER_KEY_STRIDE to
+ * the high word, so members draw independent streams.
+ */
+export function memberKey(seed: number, member: number): [number, number] {
+  const [lo, hi] = seedToKey(seed);
+  return [lo, (hi + Math.imul(member, MEMBER_KEY_STRIDE)) >>> 0];
+}
+
 /** Marsaglia-Tsang attempts before giving up (acceptance >= 0.95 per attempt, so 16 never all fail in practice). */
 export const GAMMA_MAX_ATTEMPTS = 16;

@@ -37,7 +37,9 @@ export type PredictBuffer =
   | 'f_out'
   | 'scale_out'
   | 'f_all'
-  | 'scale_all';
+  | 'scale_all'
+  | 'levels'
+  | 'quantiles';
 
 /** One predict call, prepared: standardised inputs, the plan, the program and its pipelines. */
 export interface PredictCall {
@@ -49,6 +51,8 @@ export interface PredictCall {
   readonly z: number;
   readonly level: number;
   readonly returnSamples: boolean;
+  /** Quantile levels (options.quantiles); empty for none. */
+  readonly quantileLevels: readonly number[];
   readonly program: Program;
   readonly compiled: Map<Kernel, CompiledKernel>;
   readonly plan: ChunkPlan;
@@ -78,11 +82,15 @@ export function allocatePredictBuffers(scratch: ScratchBuffers<PredictBuffer>, l
     scratch.ensure('ll', sc * nc * 4);
     scratch.ensure('sample_ll', samples * 4);
   }
-  if (call.returnSamples) {
+  if (program.storesSamples) {
     scratch.ensure('f_out', sc * nc * D * 4);
     scratch.ensure('scale_out', sc * nc * D * 4);
     scratch.ensure('f_all', samples * n * D * 4);
     scratch.ensure('scale_all', samples * n * D * 4);
+  }
+  if (program.quantile) {
+    scratch.ensure('levels', call.quantileLevels.length * 4);
+    scratch.ensure('quantiles', call.quantileLevels.length * n * D * 4);
   }
 }
 
@@ -200,10 +208,49 @@ export async function encodePredict(ctx: GpuContext, scratch: ScratchBuffers<Pre
       }
       if (si === plan.sampleChunks - 1) dispatch(program.finalize, group(program.finalize), groupsFor(nCount * D));
       pass.end();
-      if (call.returnSamples) copySamples(encoder, scratch, { sampleOffset, sampleCount, nOffset, nCount, n: call.n, D });
+      if (program.storesSamples) copySamples(encoder, scratch, { sampleOffset, sampleCount, nOffset, nCount, n: call.n, D });
       slot++;
     }
     await flush();
+  }
+  if (program.quantile) await encodeQuantiles(ctx, scratch, call, D, group(program.quantile), slotData);
+}
+
+/** The quantile kernel over every (n, d), once all samples are stored: one more submit. */
+async function encodeQuantiles(ctx: GpuContext, scratch: ScratchBuffers<PredictBuffer>, call: PredictCall, D: number, bind: GPUBindGroup, slotData: ArrayBuffer): Promise<void> {
+  const device = ctx.device;
+  const kernel = call.program.quantile;
+  const compiled = kernel ? call.compiled.get(kernel) : undefined;
+  if (!compiled) throw new Error('internal: quantile kernel not compiled');
+  const levels = Float32Array.from(call.quantileLevels);
+  device.queue.writeBuffer(scratch.get('levels'), 0, levels.buffer, levels.byteOffset, levels.byteLength);
+  packChunk(slotData, 0, {
+    sampleOffset: 0,
+    sampleCount: call.samples,
+    nOffset: 0,
+    nCount: call.n,
+    seedLo: call.key[0],
+    seedHi: call.key[1],
+    samplesBefore: 0,
+    totalSamples: call.samples,
+    totalInputs: call.n,
+    intervalZ: call.z,
+  });
+  device.queue.writeBuffer(scratch.get('chunk'), 0, slotData, 0, UNIFORM_SLOT_BYTES);
+  const encoder = device.createCommandEncoder({ label: 'quantiles' });
+  const pass = encoder.beginComputePass({ label: 'quantiles' });
+  pass.setPipeline(compiled.pipeline);
+  pass.setBindGroup(0, bind, [0]);
+  const groups = workgroupsFor(call.n * D, WORKGROUP_SIZE);
+  if (groups > ctx.limits.maxComputeWorkgroupsPerDimension) {
+    throw new DeviceLimitError(`quantiles for N x D = ${call.n * D} outputs need ${groups} workgroups, beyond maxComputeWorkgroupsPerDimension; split x`);
+  }
+  pass.dispatchWorkgroups(groups);
+  pass.end();
+  device.queue.submit([encoder.finish()]);
+  if (call.signal) {
+    await device.queue.onSubmittedWorkDone();
+    call.signal.throwIfAborted();
   }
 }
 
