@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # System packages webgpu-bnn needs on Debian (12+) to run WebGPU in Node without a GPU: the Vulkan
 # loader (libvulkan1) and Chromium, whose package ships the SwiftShader Vulkan driver
-# (/usr/lib/chromium/vk_swiftshader_icd.json) that createNodeContext() falls back to.
+# (/usr/lib/chromium/vk_swiftshader_icd.json) that createNodeContext() falls back to; and for the
+# tests of the Python exporter (python/), Python 3 with PyTorch and numpy (python3-torch,
+# python3-numpy: the tests train small torch networks and compare the engine with torch).
 # Installs them only if missing (as root, or through sudo). Then: npm ci && npm start.
 set -euo pipefail
 
@@ -20,9 +22,12 @@ fi
 missing=()
 if ! dpkg -s libvulkan1 >/dev/null 2>&1; then missing+=(libvulkan1); fi
 if [ ! -e "$SWIFTSHADER_ICD" ]; then missing+=(chromium); fi
+for package in python3-torch python3-numpy; do
+  if ! dpkg -s "$package" >/dev/null 2>&1; then missing+=("$package"); fi
+done
 
 if [ "${#missing[@]}" -eq 0 ]; then
-  echo "setup: libvulkan1 and chromium (SwiftShader) are already installed"
+  echo "setup: libvulkan1, chromium (SwiftShader), python3-torch and python3-numpy are already installed"
   exit 0
 fi
 
@@ -40,9 +45,9 @@ if [ "$(id -u)" -ne 0 ]; then
   sudo_cmd=(sudo)
 fi
 
-echo "setup: installing chromium libvulkan1 (missing: ${missing[*]})"
+echo "setup: installing ${missing[*]}"
 "${sudo_cmd[@]}" apt-get update
-"${sudo_cmd[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium libvulkan1
+"${sudo_cmd[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y "${missing[@]}"
 
 if [ ! -e "$SWIFTSHADER_ICD" ]; then
   echo "setup: warning: $SWIFTSHADER_ICD is still missing; without a GPU Vulkan driver WebGPU will not be available" >&2
