@@ -1,4 +1,4 @@
-/** Model description, validation and files (our safetensors format, Pyro AutoNormal exports, parameter points). */
+/** Model description, validation and files (our safetensors format, Pyro AutoNormal / AutoDiagonalNormal exports, parameter points). */
 export * from './spec.js';
 export {
   MAX_HEADER_BYTES,
@@ -20,11 +20,16 @@ export {
 export { DEFAULT_LEAKY_SLOPE, SCALAR_SHAPE, checkLayerCount, validateModel, validateSpec, validateSpecJson } from './validate.js';
 export { FORMAT_NAME, FORMAT_VERSION, loadModel, modelFromBytes, modelFromSafetensors, modelToBytes, type ModelSource } from './format.js';
 export {
+  AUTODIAGONALNORMAL_LOC,
+  AUTODIAGONALNORMAL_SCALE,
   AUTONORMAL_LOCS_PREFIX,
   AUTONORMAL_SCALES_PREFIX,
+  PYRO_GUIDES,
   PYRO_SIGMA_SITE,
   isPyroAutoNormal,
   modelFromPyro,
+  type PyroGuide,
 } from './pyro.js';
+export { SIGMA_PRIOR_FIELDS, describeSigmaPrior, noiseSupport, sigmaPriorParameters, sigmaPriorSupport } from './sigma-prior.js';
 export { pointFromBytes } from './point.js';
 export { MAX_ENSEMBLE_MEMBERS, ensembleFromBytes, ensembleToBytes, isEnsembleMetadata, loadEnsemble } from './ensemble-file.js';

@@ -204,6 +204,8 @@ function validateLikelihood(spec: ModelSpec, claimSite: (site: string, owner: st
   const { noise, link, sigmaPrior } = spec.likelihood;
   checkOneOf(link, LINKS, 'likelihood.link');
   checkOneOf(noise.kind, NOISE_KINDS, 'likelihood.noise.kind');
+  // The prior first: a Pyro export's noise interval is its Uniform prior's, and the message should say so.
+  if (sigmaPrior !== null) validateSigmaPrior(sigmaPrior);
   switch (noise.kind) {
     case 'fixed':
       checkPositive(noise.sigma, 'likelihood.noise.sigma (fixed)');
@@ -235,7 +237,6 @@ function validateLikelihood(spec: ModelSpec, claimSite: (site: string, owner: st
     if (!sigmaIsLatent(spec)) {
       fail(`likelihood.sigmaPrior is set but sigma is not latent (noise kind '${noise.kind}')`);
     }
-    validateSigmaPrior(sigmaPrior);
     checkPosteriorInsidePrior(noise, sigmaPrior);
   }
 }
