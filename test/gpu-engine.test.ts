@@ -26,6 +26,7 @@ const NOISES: readonly NoiseSpec[] = [
   { kind: 'lognormal', site: 'sigma' },
   { kind: 'gamma', site: 'sigma' },
   { kind: 'heteroscedastic', minScale: 1e-3 },
+  { kind: 'logitnormal', site: 'sigma', low: 0.05, high: 2 },
 ];
 
 /** f samples of the engine against the oracle, each within its derived bound. */
@@ -55,6 +56,20 @@ describe.skipIf(!gpu)(`GPU engine vs float64 oracle ${gpu ? '' : `(skipped: ${gp
     // Same draws, different summation orders: float32 rounding apart (1e-6 relative covers it; a
     // different draw is off by O(0.1)).
     for (const r of results.slice(1)) expectAllClose(r, results[0]!, relativeBound(results[0]!, 1e-6), 'f samples');
+  });
+
+  it("draws a 'logitnormal' sigma (a Uniform prior's AutoNormal guide) per sample like the oracle, whatever the chunking", async () => {
+    const model = buildModel({ inputDim: 2, units: [5, 1], noise: { kind: 'logitnormal', site: 'sigma', low: 0, high: 10 }, seed: 12 });
+    const x = randomInputs(6, 2, 3);
+    const want = oracleSamples(model, x, { samples: 50, seed: 2, path: 'joint' });
+    const bounds = sampleBounds(model, x, { samples: 50, seed: 2, path: 'joint' });
+    expect(want.sigma.every((s) => s > 0 && s < 10)).toBe(true);
+    for (const samplesPerChunk of [50, 7]) {
+      const engine = Engine.create(ctx, model, { maxSamplesPerChunk: samplesPerChunk });
+      const r = await engine.predict(x, { samples: 50, seed: 2, returnSamples: true });
+      engine.dispose();
+      expectAllClose(r.scaleSamples!, want.scale, bounds.scaleBound, `noise scales, ${samplesPerChunk} samples per chunk`);
+    }
   });
 
   it.each([
@@ -116,7 +131,7 @@ describe.skipIf(!gpu)(`GPU engine vs float64 oracle ${gpu ? '' : `(skipped: ${gp
         point.set(layer.weight.site, model.tensors.get(`layers.${l}.weight.loc`)!.data.map((v) => v + 0.1));
         point.set(layer.bias.site, model.tensors.get(`layers.${l}.bias.loc`)!.data.map((v) => v - 0.05));
       });
-      if (noise.kind === 'lognormal' || noise.kind === 'gamma') point.set(noise.site, Float32Array.of(0.7));
+      if (noise.kind === 'lognormal' || noise.kind === 'gamma' || noise.kind === 'logitnormal') point.set(noise.site, Float32Array.of(0.7));
       const x = randomInputs(12, 2, 3);
       const y = randomInputs(12, 1, 4);
       const engine = Engine.create(ctx, model);

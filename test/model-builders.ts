@@ -46,7 +46,13 @@ export function buildModel(o: BuildOptions): Model {
     likelihood: {
       noise,
       link: o.link ?? 'sigma',
-      sigmaPrior: noise.kind === 'lognormal' || noise.kind === 'gamma' ? { concentration: 0.5, rate: 1 } : null,
+      // A logitnormal sigma is AutoNormal's guide for a Uniform prior over the same interval.
+      sigmaPrior:
+        noise.kind === 'logitnormal'
+          ? { kind: 'uniform', low: noise.low, high: noise.high }
+          : noise.kind === 'lognormal' || noise.kind === 'gamma'
+            ? { concentration: 0.5, rate: 1 }
+            : null,
     },
     standardization: o.standardization ?? null,
   };
@@ -72,6 +78,12 @@ export function buildModel(o: BuildOptions): Model {
   if (noise.kind === 'lognormal') {
     tensors.set(tensorNames.noiseLoc, { shape: [], data: Float32Array.of(Math.log(0.3)) });
     tensors.set(tensorNames.noiseScale, { shape: [], data: Float32Array.of(0.2) });
+  } else if (noise.kind === 'logitnormal') {
+    // The median sigma 0.3 (or the interval's middle if 0.3 is outside it): u = logit((sigma - low)/(high - low)).
+    const median = noise.low < 0.3 && 0.3 < noise.high ? 0.3 : (noise.low + noise.high) / 2;
+    const p = (median - noise.low) / (noise.high - noise.low);
+    tensors.set(tensorNames.noiseLoc, { shape: [], data: Float32Array.of(Math.log(p / (1 - p))) });
+    tensors.set(tensorNames.noiseScale, { shape: [], data: Float32Array.of(0.5) });
   } else if (noise.kind === 'gamma') {
     tensors.set(tensorNames.noiseConcentration, { shape: [], data: Float32Array.of(3) });
     tensors.set(tensorNames.noiseRate, { shape: [], data: Float32Array.of(10) });
