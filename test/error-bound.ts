@@ -34,7 +34,7 @@ import type { SamplingPath } from '../src/infer/types.js';
 import { applyActivation, sigmoid, softplus } from '../src/math/activations.js';
 import { logSumExp } from '../src/math/special.js';
 import { gammaDraw, noiseNormal, normalAt, dropoutKeep } from '../src/random/draws.js';
-import { STREAM_DROPOUT, STREAM_MARGINAL, STREAM_WEIGHTS, layerStream, seedToKey } from '../src/random/streams.js';
+import { STREAM_DROPOUT, STREAM_MARGINAL, STREAM_WEIGHTS, layerStream, memberKey } from '../src/random/streams.js';
 
 /** Unit roundoff of float32. */
 export const U = 2 ** -24;
@@ -258,12 +258,14 @@ export interface BoundOptions {
   readonly samples: number;
   readonly seed: number;
   readonly path: SamplingPath;
+  /** Ensemble member whose streams to draw (memberKey); default 0. */
+  readonly member?: number;
 }
 
 /** The oracle's per-sample f and scale with the bound of each (see the header for the rule). */
 export function sampleBounds(model: Model, x: readonly (readonly number[])[], o: BoundOptions): SampleBounds {
   const { spec } = model;
-  const key = seedToKey(o.seed);
+  const key = memberKey(o.seed, o.member ?? 0);
   const inputs = readInputs(spec, x);
   const N = inputs.rows;
   const D = outputDim(spec);
@@ -417,4 +419,43 @@ export function statisticBounds(b: SampleBounds, y: readonly (readonly number[])
     sampleLl[s] = bound + 2 * N * U * magnitude;
   }
   return { ...stats, logPredictiveDensity: lpd, sampleLogLikelihood: sampleLl };
+}
+
+/** Relative accuracy of the GPU's normal CDF (Numerical Recipes' erfc, shaders/kernels/quantile.wgsl.ts). */
+const NORMAL_CDF_ERROR = 1.2e-7;
+
+/**
+ * Bounds of the exact predictive quantiles ([Q, N, D], at the oracle's quantiles `want`): each
+ * sample's f and scale errors move the mixture CDF at q by at most (1/S) sum_s phi_max (|df| + |q - f| |ds| / s) / (s - |ds|)
+ * (phi at the closest point of the perturbed z), the CDF itself is off by NORMAL_CDF_ERROR and S u
+ * of float32 summation; divided by the mixture's density at q (doubled for its change over the
+ * error), plus float32 bisection's resolution (4 u of the bracket's magnitude).
+ */
+export function quantileBounds(b: SampleBounds, levels: readonly number[], want: ArrayLike<number>): Float64Array {
+  const { samples: S, n: N, outputDim: D } = b;
+  const ND = N * D;
+  const out = new Float64Array(levels.length * ND);
+  const phi = (z: number) => Math.exp(-0.5 * z * z) / Math.sqrt(2 * Math.PI);
+  for (let q = 0; q < levels.length; q++) {
+    for (let k = 0; k < ND; k++) {
+      const y = want[q * ND + k] as number;
+      let cdfError = NORMAL_CDF_ERROR + 4 * S * U;
+      let density = 0;
+      let magnitude = 0;
+      for (let s = 0; s < S; s++) {
+        const at = s * ND + k;
+        const f = b.f[at] as number;
+        const sc = b.scale[at] as number;
+        const df = b.fBound[at] as number;
+        const ds = b.scaleBound[at] as number;
+        const z = (y - f) / sc;
+        const dz = sc - ds > 0 ? (df + Math.abs(y - f) * ds / sc) / (sc - ds) : Infinity;
+        cdfError += phi(Math.max(0, Math.abs(z) - dz)) * dz / S;
+        density += phi(z) / sc / S;
+        magnitude = Math.max(magnitude, Math.abs(f) + 10 * sc);
+      }
+      out[q * ND + k] = (2 * cdfError) / density + 4 * U * magnitude;
+    }
+  }
+  return out;
 }

@@ -15,7 +15,7 @@ import { normalQuantile } from '../src/math/special.js';
 import { oraclePredict } from '../src/reference/predict.js';
 import { oracleSamples } from '../src/reference/forward.js';
 import { compareClose, relativeBound, type CloseReport } from './all-close.js';
-import { sampleBounds, statisticBounds } from './error-bound.js';
+import { quantileBounds, sampleBounds, statisticBounds } from './error-bound.js';
 import { fuzzCase, type FuzzCase } from './fuzz-cases.js';
 import { gpu, gpuUnavailableReason } from './gpu-context.js';
 
@@ -23,6 +23,7 @@ const CASES = Number(process.env['BNN_FUZZ_CASES'] ?? 20);
 const FIRST_SEED = Number(process.env['BNN_FUZZ_SEED'] ?? 1);
 const SEED = 1234;
 const LEVEL = 0.9;
+const QUANTILE_LEVELS = [0.05, 0.5, 0.95];
 
 type Run = 'fused' | 'registers' | 'materialized' | 'marginal';
 const RUNS: readonly Run[] = ['fused', 'registers', 'materialized', 'marginal'];
@@ -62,16 +63,20 @@ async function runCase(ctx: NonNullable<typeof gpu>, c: FuzzCase): Promise<strin
   try {
     for (const run of RUNS) {
       const draws = run === 'marginal' ? marginal : joint;
+      // Quantiles on one joint kernel and the marginal path: they read the samples every kernel stores alike.
+      const quantiles = run === 'materialized' || run === 'marginal' ? QUANTILE_LEVELS : undefined;
       const r: PredictResult = await engine.predict(c.x, {
         samples: c.samples,
         seed: SEED,
         y: c.y,
         intervalLevel: LEVEL,
+        ...(quantiles ? { quantiles } : {}),
         ...(run === 'marginal' ? { path: 'marginal' as const } : { kernel: run, returnSamples: true }),
       });
       const stats = statisticBounds(draws, c.y, z);
       const path = run === 'marginal' ? 'marginal' : 'joint';
-      const want = oraclePredict(c.model, c.x, { samples: c.samples, seed: SEED, y: c.y, intervalLevel: LEVEL, path });
+      const want = oraclePredict(c.model, c.x, { samples: c.samples, seed: SEED, y: c.y, intervalLevel: LEVEL, path, ...(quantiles ? { quantiles } : {}) });
+      if (quantiles) check(`${run} quantiles`, r.quantiles, want.quantiles!, quantileBounds(draws, quantiles, want.quantiles!), problems);
       if (run !== 'marginal') {
         const oracle = oracleSamples(c.model, c.x, { samples: c.samples, seed: SEED, path });
         // The bounds must have been computed along the oracle's own computation.

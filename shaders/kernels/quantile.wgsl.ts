@@ -61,7 +61,8 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
     lo = min(lo, f - BRACKET * sc);
     hi = max(hi, f + BRACKET * sc);
   }
-  for (var q = 0u; q < arrayLength(&levels); q++) {
+  // chunk.quantileCount, not arrayLength: buffers are padded and reused across calls.
+  for (var q = 0u; q < chunk.quantileCount; q++) {
     let level = levels[q];
     var a = lo;
     var b = hi;

@@ -13,7 +13,8 @@ export const CHUNK_FIELDS = [
   ['totalSamples', 'u32'],
   ['totalInputs', 'u32'],
   ['intervalZ', 'f32'],
-  ['pad0', 'u32'],
+  /** How many quantile levels the quantile kernel reads (its levels buffer may be longer). */
+  ['quantileCount', 'u32'],
   ['pad1', 'u32'],
 ] as const;
 

@@ -17,7 +17,8 @@ import { installDisposeSymbol } from '../gpu/dispose-symbol.js';
 import type { WebGpuDevice } from '../gpu/webgpu-types.js';
 import { logSumExp } from '../math/special.js';
 import type { Model } from '../model/spec.js';
-import { outputDim, sigmaIsLatent } from '../model/spec.js';
+import { outputDim } from '../model/spec.js';
+import { isDeterministic } from '../model/deterministic.js';
 import { describeValue } from '../options.js';
 import type { MatrixInput } from './inputs.js';
 import { ModelEngine, type EngineOptions, type EngineResources } from './model-engine.js';
@@ -27,12 +28,6 @@ import { runQuantiles } from './quantile-pass.js';
 import type { PredictOptions, PredictResult, ScoreResult } from './types.js';
 
 export type { EngineOptions, EngineResources } from './model-engine.js';
-
-/** Whether a member's predictive needs no samples: point weights, no dropout, sigma not latent. */
-function isDeterministic(model: Model): boolean {
-  const { spec } = model;
-  return !sigmaIsLatent(spec) && spec.layers.every((l) => l.dropout === 0 && l.weight.posterior === 'delta' && l.bias.posterior === 'delta');
-}
 
 export class Engine {
   /** The model, or the ensemble's members (a single model is a one-member list). */
@@ -125,7 +120,7 @@ export class Engine {
   private async predictEnsemble(x: MatrixInput, options: PredictOptions): Promise<PredictResult> {
     const o = resolvePredictOptions(options);
     const M = this.runners.length;
-    const deterministic = this.members.map(isDeterministic);
+    const deterministic = this.members.map((m) => isDeterministic(m.spec));
     const samples = options.samples === undefined ? (deterministic.every(Boolean) ? M : Math.ceil(DEFAULT_SAMPLES / M) * M) : o.samples;
     if (samples % M !== 0) {
       throw new InvalidInputError(`samples must be a multiple of the ensemble's ${M} members (each member gets samples / ${M}), got ${samples}`);

@@ -39,7 +39,7 @@ export async function runQuantiles(ctx: GpuContext, r: QuantileRequest): Promise
   const buffers = new BufferSet(device);
   try {
     const slot = new ArrayBuffer(UNIFORM_SLOT_BYTES);
-    packChunk(slot, 0, { sampleOffset: 0, sampleCount: r.samples, nOffset: 0, nCount: r.n, seedLo: 0, seedHi: 0, samplesBefore: 0, totalSamples: r.samples, totalInputs: r.n, intervalZ: 0 });
+    packChunk(slot, 0, { sampleOffset: 0, sampleCount: r.samples, nOffset: 0, nCount: r.n, seedLo: 0, seedHi: 0, samplesBefore: 0, totalSamples: r.samples, totalInputs: r.n, intervalZ: 0, quantileCount: r.levels.length });
     const chunk = buffers.create('quantile chunk', UNIFORM_SLOT_BYTES, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST);
     device.queue.writeBuffer(chunk, 0, slot);
     const named: Record<string, GPUBuffer> = {

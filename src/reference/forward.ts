@@ -21,7 +21,7 @@ import {
   STREAM_WEIGHTS,
   dropoutKeepThreshold,
   layerStream,
-  seedToKey,
+  memberKey,
 } from '../random/streams.js';
 
 /** A matrix given as N rows, or flat row-major (length a multiple of the row length). */
@@ -33,6 +33,8 @@ export interface OracleSampleOptions {
   readonly path: SamplingPath;
   /** Global index of the first posterior sample (default 0), so one chunk of a GPU run can be checked. */
   readonly sampleOffset?: number;
+  /** Ensemble member index: its draws use memberKey(seed, member) (default 0: the seed's own key). */
+  readonly member?: number;
 }
 
 export interface OracleSamples {
@@ -337,7 +339,7 @@ export function oracleSamples(model: Model, x: OracleInput, opts: OracleSampleOp
   if (opts.path !== 'joint' && opts.path !== 'marginal') {
     throw new InvalidInputError(`path must be 'joint' or 'marginal', got ${String(opts.path)}`);
   }
-  const key = seedToKey(opts.seed);
+  const key = memberKey(opts.seed, opts.member ?? 0);
   const { data: xs, rows: N } = readInputs(spec, x);
   const layers = loadLayers(model);
   const drawSigma = noiseSampler(model);

@@ -4,7 +4,8 @@
  */
 export { oracleSamples } from './forward.js';
 export type { OracleInput, OracleSampleOptions, OracleSamples } from './forward.js';
-export { oraclePredict } from './predict.js';
+export { oraclePredict, predictiveFromSamples } from './predict.js';
+export { oracleEnsemblePredict } from './ensemble.js';
 export type { OraclePredictResult } from './predict.js';
 export { oracleLogPrior, oracleScore } from './score.js';
 export type { ParameterPoint } from './score.js';

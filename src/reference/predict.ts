@@ -2,10 +2,11 @@
  * The oracle's predict: the statistics PredictResult reports, computed in float64 from the oracle's
  * samples. Bad inputs are InvalidInputErrors, so the engine's error behaviour can be compared too.
  */
-import { resolvePredictOptions } from '../infer/predict-options.js';
+import { resolvePredictOptions, type ResolvedPredictOptions } from '../infer/predict-options.js';
 import type { PredictOptions, PredictResult } from '../infer/types.js';
 import { normalLogPdf } from '../math/densities.js';
 import { logSumExp } from '../math/special.js';
+import { mixtureQuantile } from '../math/mixture-quantile.js';
 import type { Model } from '../model/spec.js';
 import { oracleSamples, readTargets } from './forward.js';
 import type { OracleInput } from './forward.js';
@@ -17,14 +18,30 @@ export type OraclePredictResult = Float64Fields<PredictResult>;
 
 /**
  * Float64 reference of predict: mean, epistemic/aleatoric/total std and the moment-matched interval
- * per (n, d); with y, the log predictive density per input and the log-likelihood per sample.
+ * per (n, d); with y, the log predictive density per input and the log-likelihood per sample; with
+ * quantiles, the exact quantiles of the mixture over samples. `member`: an ensemble member's streams.
  */
-export function oraclePredict(model: Model, x: OracleInput, opts: PredictOptions = {}): OraclePredictResult {
-  const { samples: S, seed, intervalLevel: level, intervalZ: z, path } = resolvePredictOptions(opts);
-  const { n: N, outputDim: D, f, scale } = oracleSamples(model, x, { samples: S, seed, path });
+export function oraclePredict(model: Model, x: OracleInput, opts: PredictOptions = {}, member = 0): OraclePredictResult {
+  const o = resolvePredictOptions(opts);
+  const { n: N, outputDim: D, f, scale } = oracleSamples(model, x, { samples: o.samples, seed: o.seed, path: o.path, member });
   // Read y only after x so a bad x is reported first, as the shapes of y depend on N.
   const y = opts.y === undefined ? null : readTargets(opts.y, N, D);
+  return predictiveFromSamples({ f, scale, S: o.samples, N, D }, y, o);
+}
 
+/** Per-sample f and scale, [S, N, D]. */
+export interface SampleSet {
+  readonly f: Float64Array;
+  readonly scale: Float64Array;
+  readonly S: number;
+  readonly N: number;
+  readonly D: number;
+}
+
+/** The statistics PredictResult reports, from per-sample f and scale (all samples weigh the same). */
+export function predictiveFromSamples(samples: SampleSet, y: Float64Array | null, o: ResolvedPredictOptions): OraclePredictResult {
+  const { f, scale, S, N, D } = samples;
+  const z = o.intervalZ;
   const ND = N * D;
   const mean = new Float64Array(ND);
   const epistemicStd = new Float64Array(ND);
@@ -68,10 +85,11 @@ export function oraclePredict(model: Model, x: OracleInput, opts: PredictOptions
     aleatoricStd,
     lower,
     upper,
-    intervalLevel: level,
+    intervalLevel: o.intervalLevel,
     ...(y ? logDensities(y, f, scale, S, N, D) : {}),
+    ...(o.quantiles.length > 0 ? { quantiles: mixtureQuantiles(f, scale, S, ND, o.quantiles), quantileLevels: [...o.quantiles] } : {}),
     // scaleSamples is always [S, N, D], as the engine returns it (also when one number per sample would do).
-    ...(opts.returnSamples ? { fSamples: f, scaleSamples: scale } : {}),
+    ...(o.returnSamples ? { fSamples: f, scaleSamples: scale } : {}),
   };
 }
 
@@ -109,4 +127,13 @@ function logDensities(
     sampleLogLikelihood[s] = sum;
   }
   return { logPredictiveDensity, sampleLogLikelihood };
+}
+
+/** Exact quantiles of the mixture over samples at every (n, d): [Q, N, D]. */
+export function mixtureQuantiles(f: Float64Array, scale: Float64Array, S: number, ND: number, levels: readonly number[]): Float64Array {
+  const out = new Float64Array(levels.length * ND);
+  levels.forEach((level, q) => {
+    for (let k = 0; k < ND; k++) out[q * ND + k] = mixtureQuantile(level, f, scale, S, k, ND);
+  });
+  return out;
 }

@@ -170,6 +170,7 @@ export async function encodePredict(ctx: GpuContext, scratch: ScratchBuffers<Pre
         totalSamples: call.samples,
         totalInputs: call.n,
         intervalZ: call.z,
+        quantileCount: 0,
       });
       const offset = [slot * UNIFORM_SLOT_BYTES];
       const pass = encoder.beginComputePass({ label: 'predict chunk' });
@@ -235,6 +236,7 @@ async function encodeQuantiles(ctx: GpuContext, scratch: ScratchBuffers<PredictB
     totalSamples: call.samples,
     totalInputs: call.n,
     intervalZ: call.z,
+    quantileCount: call.quantileLevels.length,
   });
   device.queue.writeBuffer(scratch.get('chunk'), 0, slotData, 0, UNIFORM_SLOT_BYTES);
   const encoder = device.createCommandEncoder({ label: 'quantiles' });

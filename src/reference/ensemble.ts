@@ -1,0 +1,44 @@
+/**
+ * The oracle of an ensemble engine (src/infer/engine.ts): S samples split evenly over the M
+ * members, member m drawing on memberKey(seed, m), a member without randomness evaluated once and
+ * repeated for its S/M samples; the statistics then computed from all S samples together, as one
+ * sample set (not by merging the members' statistics as the engine does), so the two check each
+ * other.
+ */
+import { InvalidInputError } from '../errors.js';
+import { DEFAULT_SAMPLES, resolvePredictOptions } from '../infer/predict-options.js';
+import type { PredictOptions } from '../infer/types.js';
+import type { Model } from '../model/spec.js';
+import { isDeterministic } from '../model/deterministic.js';
+import { oracleSamples, readTargets, type OracleInput } from './forward.js';
+import { predictiveFromSamples, type OraclePredictResult } from './predict.js';
+
+export function oracleEnsemblePredict(members: readonly Model[], x: OracleInput, opts: PredictOptions = {}): OraclePredictResult {
+  const M = members.length;
+  const o = resolvePredictOptions(opts);
+  const deterministic = members.map((m) => isDeterministic(m.spec));
+  const S = opts.samples === undefined ? (deterministic.every(Boolean) ? M : Math.ceil(DEFAULT_SAMPLES / M) * M) : o.samples;
+  if (S % M !== 0) throw new InvalidInputError(`samples must be a multiple of the ensemble's ${M} members, got ${S}`);
+  const per = S / M;
+  let N = 0;
+  let D = 0;
+  let f = new Float64Array(0);
+  let scale = new Float64Array(0);
+  members.forEach((model, m) => {
+    const drawn = oracleSamples(model, x, { samples: deterministic[m] ? 1 : per, seed: o.seed, path: o.path, member: m });
+    if (m === 0) {
+      N = drawn.n;
+      D = drawn.outputDim;
+      f = new Float64Array(S * N * D);
+      scale = new Float64Array(S * N * D);
+    }
+    const size = N * D;
+    for (let s = 0; s < per; s++) {
+      const from = drawn.samples === per ? s : 0;
+      f.set(drawn.f.subarray(from * size, (from + 1) * size), (m * per + s) * size);
+      scale.set(drawn.scale.subarray(from * size, (from + 1) * size), (m * per + s) * size);
+    }
+  });
+  const y = opts.y === undefined ? null : readTargets(opts.y, N, D);
+  return predictiveFromSamples({ f, scale, S, N, D }, y, { ...o, samples: S });
+}
