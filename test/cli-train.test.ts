@@ -95,16 +95,18 @@ describe('train: user mistakes exit 2 with one line, before the GPU', () => {
 });
 
 describe.skipIf(!gpu)('train on the GPU (60 rows, a few epochs)', () => {
-  it('mc-dropout: plain progress lines, a model file with the standardisation and the dropout', async () => {
+  it('mc-dropout: plain progress lines on stderr (compilation said apart), one result line on stdout, a model file with the standardisation and the dropout', async () => {
     const out = file('mcd.safetensors');
     const r = await cli(['train', '--data', file('data.csv'), '--target', 'y', '--method', 'mc-dropout', '--hidden', '16', '--epochs', '20', '--batch-size', '16', '--dropout', '0.1', '--tau', '25', '--out', out], withGpu());
-    expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    const progress = r.stdout.split('\n').filter((l) => l.startsWith('epoch '));
+    const lines = r.stderr.split('\n');
+    expect(lines[1]).toBe('compiling GPU kernels...');
+    expect(lines[2]).toMatch(/^kernels compiled in \d+\.\d s$/);
+    const progress = lines.filter((l) => l.startsWith('epoch '));
     expect(progress).toHaveLength(10);
     expect(progress.at(-1)).toMatch(/^epoch 20\/20 {2}loss \S+ {2}elapsed .* ETA /);
-    expect(r.stdout).not.toContain('\r');
-    expect(r.stdout).toContain(`wrote ${out}`);
+    expect(r.stderr).not.toContain('\r');
+    expect(r.stdout).toMatch(new RegExp(`^wrote ${out.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: trained in .*, final loss \\S+\\n$`));
     const model = modelFromBytes(readFileSync(out));
     expect(model.spec.inputDim).toBe(3);
     expect(model.spec.layers.map((l) => l.units)).toEqual([16, 1]);
@@ -120,23 +122,25 @@ describe.skipIf(!gpu)('train on the GPU (60 rows, a few epochs)', () => {
 
   it('map with --adversarial-epsilon: said in the first line, and the model differs from the one trained without it', async () => {
     const argv = (out: string) => ['train', '--data', file('data.csv'), '--target', 'y', '--method', 'map', '--hidden', '8', '--epochs', '4', '--batch-size', '16', '--out', out];
-    const r = await cli([...argv(file('map-adv.safetensors')), '--adversarial-epsilon', '0.01'], withGpu());
-    expect(r.stderr).toBe('');
+    const r = await cli([...argv(file('map-adv.safetensors')), '--adversarial-epsilon', '0.01', '--json'], withGpu());
     expect(r.code).toBe(0);
-    expect(r.stdout.split('\n')[0]).toContain(', adversarial epsilon 0.01;');
+    expect(r.stderr.split('\n')[0]).toContain(', adversarial epsilon 0.01;');
+    const summary = JSON.parse(r.stdout) as { out: string; method: string; epochs: number; lossHistory: number[]; finalLoss: number };
+    expect(summary).toMatchObject({ out: file('map-adv.safetensors'), method: 'map', epochs: 4 });
+    expect(summary.lossHistory).toHaveLength(4);
+    expect(summary.finalLoss).toBe(summary.lossHistory[3]);
     const plain = await cli(argv(file('map-plain.safetensors')), withGpu());
     expect(plain.code).toBe(0);
-    expect(plain.stdout).not.toContain('adversarial');
+    expect(plain.stderr).not.toContain('adversarial');
     expect(readFileSync(file('map-adv.safetensors')).equals(readFileSync(file('map-plain.safetensors')))).toBe(false);
   });
 
   it('ensemble: one file holding the members; on a terminal, a redrawn bar; predict and info read it as the mixture', async () => {
     const out = file('ens.safetensors');
-    const r = await cli(['train', '--data', file('data.csv'), '--target', '3', '--method', 'ensemble', '--members', '2', '--hidden', '8,8', '--epochs', '3', '--out', out], withGpu({ stdoutIsTTY: true }));
-    expect(r.stderr).toBe('');
+    const r = await cli(['train', '--data', file('data.csv'), '--target', '3', '--method', 'ensemble', '--members', '2', '--hidden', '8,8', '--epochs', '3', '--out', out], withGpu({ stderrIsTTY: true }));
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain('\r\u001b[2Kepoch 1/3 [');
-    expect(r.stdout).toMatch(/epoch 3\/3 \[#+\] mean loss \S+ {2}done in/);
+    expect(r.stderr).toContain('compiling GPU kernels...\r\u001b[2Kepoch 1/3 [');
+    expect(r.stderr).toMatch(/epoch 3\/3 \[#+\] mean loss \S+ {2}done in .* \(kernels compiled in /);
     expect(r.stdout).toContain(`wrote ${out} (ensemble of 2 members)`);
     const members = ensembleFromBytes(readFileSync(out));
     expect(members).toHaveLength(2);
@@ -150,6 +154,7 @@ describe.skipIf(!gpu)('train on the GPU (60 rows, a few epochs)', () => {
     expect(p.code).toBe(0);
     const j = JSON.parse(p.stdout) as { mean: number[]; std: number[]; logPredictiveDensity: number[]; samples: number; path: string };
     const want = await predictEnsemble(gpu!, members, [[0, 0, 1], [1, 2, 0]], { y: [3, 4] });
+    // One pass per member: the exact mixture.
     expect(j.samples).toBe(2);
     expect(j.path).toBe('ensemble');
     for (let i = 0; i < 2; i++) {
@@ -157,9 +162,13 @@ describe.skipIf(!gpu)('train on the GPU (60 rows, a few epochs)', () => {
       expect(j.std[i]).toBeCloseTo(want.std[i] as number, 4);
       expect(j.logPredictiveDensity[i]).toBeCloseTo(want.logPredictiveDensity![i] as number, 4);
     }
-    const bad = await cli(['predict', out, '--x', file('ens-x.csv'), '--samples', '10'], withGpu());
+    // More samples of deterministic members change nothing but the count; an odd count is refused.
+    const more = await cli(['predict', out, '--x', file('ens-x.csv'), '--samples', '10', '--json'], withGpu());
+    expect(more.code).toBe(0);
+    expect((JSON.parse(more.stdout) as { samples: number; mean: number[] }).mean).toEqual(j.mean);
+    const bad = await cli(['predict', out, '--x', file('ens-x.csv'), '--samples', '9'], withGpu());
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toMatch(/--samples does not apply to an ensemble/);
+    expect(bad.stderr).toMatch(/an ensemble of 2 members takes a multiple of 2/);
     const info = await cli(['info', out]);
     expect(info.code).toBe(0);
     expect(info.stdout).toContain('deep ensemble of 2 members');

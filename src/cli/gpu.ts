@@ -19,8 +19,13 @@ export async function withContext<T>(io: CliIo, task: (ctx: GpuContext) => Promi
 }
 
 export function withEngine<T>(io: CliIo, model: Model, task: (engine: Engine, ctx: GpuContext) => Promise<T>): Promise<T> {
+  return withEnsembleEngine(io, [model], task);
+}
+
+/** An engine for one model or an ensemble's members (predicted as their mixture). */
+export function withEnsembleEngine<T>(io: CliIo, members: readonly Model[], task: (engine: Engine, ctx: GpuContext) => Promise<T>): Promise<T> {
   return withContext(io, async (ctx) => {
-    const engine = Engine.create(ctx, model);
+    const engine = Engine.create(ctx, members.length === 1 ? (members[0] as Model) : members);
     try {
       return await task(engine, ctx);
     } finally {

@@ -9,6 +9,7 @@ import { MAX_MODEL_FILE_BYTES } from '../model/limits.js';
 import { pointFromBytes } from '../model/point.js';
 import { readFileBounded } from '../node/read-file.js';
 import { outputDim, type Model } from '../model/spec.js';
+import { resolveTarget, splitColumns } from './columns.js';
 import { expectColumns, readTableFile, type NumericTable } from './matrix-file.js';
 
 /** A model or point file's bytes: a regular file of at most MAX_MODEL_FILE_BYTES. */
@@ -59,4 +60,22 @@ export async function readY(path: string, model: Model, x: NumericTable): Promis
   expectColumns(y, D, `y file '${preview(path, 200)}'`, D === 1 ? 'output' : 'outputs');
   if (y.rows !== x.rows) throw new InvalidInputError(`y file '${preview(path, 200)}' has ${y.rows} rows, but x has ${x.rows}`);
   return y;
+}
+
+/**
+ * x and y from one table holding the target too (the CSV 'train --data' reads): the target column
+ * (a header name or 0-based index) becomes y, the other columns x, checked against the model.
+ */
+export async function readXAndTarget(path: string, target: string, model: Model): Promise<{ x: NumericTable; y: NumericTable }> {
+  const table = await readTableFile(path, 'x');
+  const source = `x file '${path}'`;
+  const column = resolveTarget(table, target, source);
+  const D = outputDim(model.spec);
+  if (D !== 1) throw new InvalidInputError(`--target gives one target column, but the model has ${D} outputs; give y as --y <file>`);
+  const { x, y, inputs } = splitColumns(table, column);
+  const header = table.header ? table.header.filter((_, c) => c !== column) : null;
+  const xTable: NumericTable = { rows: table.rows, cols: inputs, data: x, header };
+  const inputDim = model.spec.inputDim;
+  expectColumns(xTable, inputDim, `${source} without its target column`, inputDim === 1 ? 'input' : 'inputs');
+  return { x: xTable, y: { rows: table.rows, cols: 1, data: y, header: table.header ? [table.header[column] ?? 'y'] : null } };
 }

@@ -6,8 +6,10 @@ export interface CliIo {
   readonly stdout: (text: string) => void;
   /** Writes text to standard error. */
   readonly stderr: (text: string) => void;
-  /** Whether stdout is a terminal (long commands then redraw a progress bar instead of printing lines). Default: no. */
+  /** Whether stdout is a terminal. Default: no. */
   readonly stdoutIsTTY?: boolean;
+  /** Whether stderr is a terminal (progress then redraws one line instead of printing lines). Default: no. */
+  readonly stderrIsTTY?: boolean;
   /** Environment variables (DEBUG=webgpu-bnn shows stacks of internal errors). Default: none. */
   readonly env?: Readonly<Record<string, string | undefined>>;
   /**

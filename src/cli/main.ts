@@ -33,6 +33,7 @@ const code = await runCli(process.argv.slice(2), {
   },
   env: process.env,
   stdoutIsTTY: process.stdout.isTTY === true,
+  stderrIsTTY: process.stderr.isTTY === true,
 });
 process.exitCode = code;
 await Promise.all([flushed(process.stdout), flushed(process.stderr)]);

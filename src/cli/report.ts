@@ -3,7 +3,7 @@ import { describeSigmaPrior } from '../model/sigma-prior.js';
 import type { AdapterDescription } from '../gpu/device.js';
 import type { PredictResult, ScoreResult } from '../infer/types.js';
 import { layerInputs, outputDim, sigmaIsLatent, type Model, type NoiseSpec } from '../model/spec.js';
-import { float32List, formatNumber, renderFields, renderTable, type Column } from './format.js';
+import { float32List, float32Number, formatNumber, renderFields, renderTable, type Column } from './format.js';
 import type { NumericTable } from './matrix-file.js';
 
 /** Most x columns shown in a prediction table. */
@@ -33,6 +33,7 @@ export function predictionTable(x: NumericTable, r: PredictResult): string {
     { title: `${level} lower` },
     { title: `${level} upper` },
     ...(lpd ? [{ title: 'log pred. density' }] : []),
+    ...(r.quantileLevels ?? []).map((q) => ({ title: `q ${formatLevel(q)}` })),
   ];
   const rows: string[][] = [];
   for (let n = 0; n < r.n; n++) {
@@ -51,6 +52,7 @@ export function predictionTable(x: NumericTable, r: PredictResult): string {
         formatNumber(r.lower[k] ?? NaN),
         formatNumber(r.upper[k] ?? NaN),
         ...(lpd ? [first ? formatNumber(lpd[n] ?? NaN) : ''] : []),
+        ...(r.quantileLevels ?? []).map((_, q) => formatNumber(r.quantiles?.[q * r.n * D + k] ?? NaN)),
       ]);
     }
   }
@@ -106,12 +108,49 @@ export function predictionJson(r: PredictResult, run: PredictRun): string {
           sampleLogLikelihood: float32List(r.sampleLogLikelihood ?? []),
         }
       : {}),
+    ...(r.quantiles ? { quantileLevels: r.quantileLevels, quantiles: float32List(r.quantiles) } : {}),
     timing: {
       predictMs: run.predictMs,
       sampleInputsPerSecond: throughput(r.samples, r.n, run.predictMs),
     },
   };
   return JSON.stringify(doc) + '\n';
+}
+
+/**
+ * `predict --output csv`: a header, then one line per input with its x columns and, per output d
+ * (suffix _d when D > 1), mean, std, epistemic_std, aleatoric_std, lower, upper, q<level>...; with y
+ * a log_predictive_density column. Numbers are the shortest decimals of the float32 results.
+ */
+export function predictionCsv(x: NumericTable, r: PredictResult): string {
+  const D = r.outputDim;
+  const xNames = Array.from({ length: x.cols }, (_, c) => csvField(x.header?.[c] ?? (x.cols === 1 ? 'x' : `x${c}`)));
+  const suffix = (d: number) => (D > 1 ? `_${d}` : '');
+  const stats = ['mean', 'std', 'epistemic_std', 'aleatoric_std', 'lower', 'upper'] as const;
+  const arrays = [r.mean, r.std, r.epistemicStd, r.aleatoricStd, r.lower, r.upper];
+  const levels = r.quantileLevels ?? [];
+  const header = [
+    ...xNames,
+    ...Array.from({ length: D }, (_, d) => [...stats.map((s) => `${s}${suffix(d)}`), ...levels.map((q) => `q${q}${suffix(d)}`)]).flat(),
+    ...(r.logPredictiveDensity ? ['log_predictive_density'] : []),
+  ];
+  const lines = [header.join(',')];
+  for (let n = 0; n < r.n; n++) {
+    const cells = Array.from({ length: x.cols }, (_, c) => String(x.data[n * x.cols + c] ?? NaN));
+    for (let d = 0; d < D; d++) {
+      const k = n * D + d;
+      cells.push(...arrays.map((a) => String(float32Number(a[k] ?? NaN))));
+      cells.push(...levels.map((_, q) => String(float32Number(r.quantiles?.[q * r.n * D + k] ?? NaN))));
+    }
+    if (r.logPredictiveDensity) cells.push(String(float32Number(r.logPredictiveDensity[n] ?? NaN)));
+    lines.push(cells.join(','));
+  }
+  return lines.join('\n') + '\n';
+}
+
+/** A CSV field, quoted when it holds a comma, quote or line break. */
+function csvField(text: string): string {
+  return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
 /** `score --json`: exactly {"sites": {...}, "log_joint": number}. */

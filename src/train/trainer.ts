@@ -201,6 +201,7 @@ export async function train(ctx: GpuContext, arch: ArchitectureSpec, data: Train
 
     const compiled = new Map<Kernel, CompiledKernel>();
     await Promise.all(steps.map(async (s) => compiled.set(s.kernel, await pipelines.get(s.kernel))));
+    const compileMs = performance.now() - started;
     const groups = steps.map((s) => {
       const c = compiled.get(s.kernel) as CompiledKernel;
       return device.createBindGroup({
@@ -255,7 +256,7 @@ export async function train(ctx: GpuContext, arch: ArchitectureSpec, data: Train
         divergedAt[m] = epoch + 1;
         if (run.onNonFinite === 'error') throw divergenceError(run, m, epoch + 1, `its loss is ${value}`);
       });
-      options.onProgress?.({ epoch: epoch + 1, epochs: run.epochs, loss: perModel, elapsedMs: performance.now() - started });
+      options.onProgress?.({ epoch: epoch + 1, epochs: run.epochs, loss: perModel, elapsedMs: performance.now() - started, compileMs });
       run.signal?.throwIfAborted();
     }
     const theta = new Float32Array(await readBuffer(device, named['theta'] as GPUBuffer, 0, M * layout.size * 4));

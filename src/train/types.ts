@@ -152,6 +152,8 @@ export interface TrainProgress {
   readonly epochs: number;
   readonly loss: Float64Array;
   readonly elapsedMs: number;
+  /** Of elapsedMs, the time spent before the first epoch, compiling the GPU kernels (not per epoch: leave it out of an ETA). */
+  readonly compileMs: number;
 }
 
 export interface TrainResult {

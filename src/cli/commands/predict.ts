@@ -1,43 +1,54 @@
-/** `webgpu-bnn predict <model> --x <file> [--y <file>] ...`: posterior predictive statistics. */
+/** `webgpu-bnn predict <model> --x <file> [--y <file> | --target <column>] ...`: posterior predictive statistics. */
 import type { GpuContext } from '../../gpu/device.js';
-import { mixtureAsPrediction, predictEnsemble } from '../../infer/ensemble.js';
+import type { Engine } from '../../infer/engine.js';
 import type { PredictOptions, PredictResult } from '../../infer/types.js';
-import type { Model } from '../../model/spec.js';
-import { UsageError, flag, parseCommand, parseKernel, parseLevel, parsePath, requiredOption, samplingOptions, stringOption } from '../args.js';
+import { isDeterministic } from '../../model/deterministic.js';
+import { outputDim, type Model } from '../../model/spec.js';
+import { UsageError, flag, parseCommand, parseIntegerOption, parseKernel, parseLevel, parsePath, requiredOption, stringOption, MAX_SAMPLES } from '../args.js';
 import type { Command } from '../command.js';
 import { formatMs, formatNumber, formatRate, renderFields } from '../format.js';
-import { describeAdapter, withContext, withEngine } from '../gpu.js';
+import { describeAdapter, withEnsembleEngine } from '../gpu.js';
 import type { CliIo } from '../io.js';
-import { readModelMembers, readX, readY } from '../inputs.js';
+import { readModelMembers, readX, readXAndTarget, readY } from '../inputs.js';
 import { tableRows, type NumericTable } from '../matrix-file.js';
-import { meanLogPredictiveDensity, predictionJson, predictionTable, throughput } from '../report.js';
+import { meanLogPredictiveDensity, predictionCsv, predictionJson, predictionTable, throughput } from '../report.js';
 
-const HELP = `Usage: webgpu-bnn predict <model> --x <file> [--y <file>] [options]
+const HELP = `Usage: webgpu-bnn predict <model> --x <file> [--y <file> | --target <column>] [options]
 
 Posterior predictive of a Bayesian neural network at the rows of x, from S Monte-Carlo
 samples of its weights drawn on the GPU: mean, total std, epistemic std (spread of f over
-samples), aleatoric std (observation noise), a central interval and, with y, the log
-predictive density.
+samples), aleatoric std (observation noise), a central interval, exact quantiles on request
+and, with y, the log predictive density.
 
 Arguments:
   <model>            model file: .safetensors in the webgpu-bnn format (one model, or a deep
                      ensemble written by 'train --method ensemble'), or a Pyro AutoNormal export.
-                     An ensemble is predicted as the exact uniform mixture of its members, so
-                     --samples, --seed, --path and --kernel do not apply to it
+                     An ensemble is predicted as the uniform mixture of its members: S samples
+                     split evenly over them (S a multiple of the members; default: one pass
+                     per member when no member is random, exactly the mixture)
 
 Options:
-  --x <file>         inputs, one row per input: CSV (optional header row; comma or whitespace
-                     separated) or JSON (array of rows, or a flat array for one column)
+  --x <file>         inputs, one row per input: CSV (a header row of names is optional; comma
+                     or whitespace separated) or JSON (array of rows, or a flat array for one
+                     column). The CSV that 'train --data' reads works with --target
   --y <file>         observed targets, one row per row of x (same formats): adds the log
                      predictive density per input
+  --target <col>     the x file also holds the target (as 'train --data' does): this column,
+                     by header name or 0-based index, is taken out of x and used as y
   --samples <S>      posterior samples, >= 1 (default 1000)
   --seed <K>         RNG seed, a non-negative integer (default 0)
   --level <p>        central probability of the interval, in (0, 1) (default 0.9)
+  --quantiles <q,..> exact predictive quantiles at these levels, e.g. 0.05,0.5,0.95 (the
+                     mixture over samples, not the moment-matched normal of the interval)
   --path <p>         joint: one weight draw per sample, shared by all inputs (default);
                      marginal: local reparameterisation, independent draws per input
   --kernel <k>       kernel of the joint path: auto (default), fused, registers or materialized
-  --json             print JSON (all arrays, flat [N, D] row-major; timing; adapter)
+  --output <f>       table (default), csv (one line per input: x, then the statistics) or json
+                     (all arrays, flat [N, D] row-major; timing; adapter)
+  --json             the same as --output json
   -h, --help         show this help
+
+Results go to standard output, nothing else does; errors are one line on standard error.
 `;
 
 const GRAMMAR = {
@@ -46,14 +57,33 @@ const GRAMMAR = {
   options: {
     x: { type: 'string' },
     y: { type: 'string' },
+    target: { type: 'string' },
     samples: { type: 'string' },
     seed: { type: 'string' },
     level: { type: 'string' },
+    quantiles: { type: 'string' },
     path: { type: 'string' },
     kernel: { type: 'string' },
+    output: { type: 'string' },
     json: { type: 'boolean' },
   },
 } as const;
+
+type OutputFormat = 'table' | 'csv' | 'json';
+
+function parseOutput(text: string | undefined, json: boolean): OutputFormat {
+  if (text === undefined) return json ? 'json' : 'table';
+  if (text !== 'table' && text !== 'csv' && text !== 'json') throw new UsageError(`--output must be table, csv or json, got '${text}'`);
+  if (json && text !== 'json') throw new UsageError(`--json and --output ${text} disagree; give one of them`);
+  return text;
+}
+
+function parseQuantiles(text: string): number[] {
+  const parts = text.split(',').map((t) => t.trim());
+  const levels = parts.map((t) => (t === '' ? NaN : Number(t)));
+  if (levels.length === 0 || levels.some((q) => !(q > 0 && q < 1))) throw new UsageError(`--quantiles must be levels in (0, 1) separated by commas, such as 0.05,0.5,0.95, got '${text}'`);
+  return levels;
+}
 
 export const predictCommand: Command = {
   name: 'predict',
@@ -64,40 +94,44 @@ export const predictCommand: Command = {
     const modelPath = line.positionals[0] ?? '';
     const xPath = requiredOption(line, 'x', 'predict');
     const yPath = stringOption(line, 'y');
+    const target = stringOption(line, 'target');
+    if (yPath !== undefined && target !== undefined) throw new UsageError('predict: give the targets either as --y <file> or as --target <column> of the x file, not both');
     const levelText = stringOption(line, 'level');
-    const intervalLevel = levelText === undefined ? 0.9 : parseLevel(levelText);
+    const quantilesText = stringOption(line, 'quantiles');
+    const output = parseOutput(stringOption(line, 'output'), flag(line, 'json'));
+    const samplesText = stringOption(line, 'samples');
+    const seedText = stringOption(line, 'seed');
+    const pathText = stringOption(line, 'path');
+    const kernelText = stringOption(line, 'kernel');
+    const options: PredictOptions = {
+      ...(samplesText === undefined ? {} : { samples: parseIntegerOption(samplesText, 'samples', 1, MAX_SAMPLES) }),
+      ...(seedText === undefined ? {} : { seed: parseIntegerOption(seedText, 'seed', 0, Number.MAX_SAFE_INTEGER) }),
+      intervalLevel: levelText === undefined ? 0.9 : parseLevel(levelText),
+      ...(quantilesText === undefined ? {} : { quantiles: parseQuantiles(quantilesText) }),
+      ...(pathText === undefined ? {} : { path: parsePath(pathText) }),
+      ...(kernelText === undefined ? {} : { kernel: parseKernel(kernelText) }),
+    };
 
     // Every file is read and checked before the GPU is touched.
     const members = await readModelMembers(modelPath);
     const model = members[0] as Model;
-    const x = await readX(xPath, model);
-    const y = yPath === undefined ? null : await readY(yPath, model, x);
-    if (members.length > 1) {
-      for (const option of ['samples', 'seed', 'path', 'kernel'] as const) {
-        if (stringOption(line, option) !== undefined) throw new UsageError(`predict: --${option} does not apply to an ensemble file (its predictive is the exact mixture of its ${members.length} members)`);
-      }
-      await withContext(io, async (ctx) => {
-        const start = performance.now();
-        const mix = await predictEnsemble(ctx, members, tableRows(x), y ? { y: y.data } : {});
-        const result = mixtureAsPrediction(mix, intervalLevel);
-        const predictMs = performance.now() - start;
-        report(io, { x, result, modelPath, ctx, predictMs, json: flag(line, 'json'), seed: 0, path: 'ensemble', kernel: 'none', what: `ensemble of ${members.length} members (exact mixture)` });
-      });
-      return 0;
+    let x: NumericTable;
+    let y: NumericTable | null = null;
+    if (target !== undefined) ({ x, y } = await readXAndTarget(xPath, target, model));
+    else {
+      x = await readX(xPath, model);
+      if (yPath !== undefined) y = await readY(yPath, model, x);
     }
-    const { samples, seed } = samplingOptions(line, 1000);
-    const pathText = stringOption(line, 'path');
-    const kernelText = stringOption(line, 'kernel');
-    const path = pathText === undefined ? 'joint' : parsePath(pathText);
-    const kernel = kernelText === undefined ? 'auto' : parseKernel(kernelText);
-    const options: PredictOptions = { samples, seed, intervalLevel, path, kernel, ...(y ? { y: tableRows(y) } : {}) };
+    if (members.length > 1 && options.samples !== undefined && options.samples % members.length !== 0) {
+      throw new UsageError(`predict: --samples ${options.samples}: an ensemble of ${members.length} members takes a multiple of ${members.length} (each member gets S / ${members.length})`);
+    }
+    const call: PredictOptions = { ...options, ...(y ? { y: tableRows(y) } : {}) };
 
-    await withEngine(io, model, async (engine, ctx) => {
+    await withEnsembleEngine(io, members, async (engine, ctx) => {
       const start = performance.now();
-      const result = await engine.predict(tableRows(x), options);
+      const result = await engine.predict(tableRows(x), call);
       const predictMs = performance.now() - start;
-      const what = `${samples} (seed ${seed}, path ${path}${path === 'joint' ? `, kernel ${kernel}` : ''})`;
-      report(io, { x, result, modelPath, ctx, predictMs, json: flag(line, 'json'), seed, path, kernel, what });
+      report(io, { x, result, modelPath, ctx, predictMs, output, options: call, members, engine });
     });
     return 0;
   },
@@ -109,22 +143,47 @@ interface Report {
   readonly modelPath: string;
   readonly ctx: GpuContext;
   readonly predictMs: number;
-  readonly json: boolean;
-  readonly seed: number;
-  readonly path: string;
-  readonly kernel: string;
-  /** The 'samples' line of the text report. */
-  readonly what: string;
+  readonly output: OutputFormat;
+  readonly options: PredictOptions;
+  readonly members: readonly Model[];
+  readonly engine: Engine;
 }
 
-/** Prints a prediction: the JSON document, or the fields, the table and the summary lines. */
+/** What produced the samples, in words: 'S = 1000 (seed 0, path joint, kernel auto)' or the ensemble's split. */
+function describeSampling(r: Report): string {
+  const { options: o, members, result } = r;
+  const path = o.path ?? 'joint';
+  const how = `seed ${o.seed ?? 0}, path ${path}${path === 'joint' ? `, kernel ${o.kernel ?? 'auto'}` : ''}`;
+  if (members.length === 1) return `${result.samples} (${how})`;
+  const exact = members.every((m) => isDeterministic(m.spec));
+  return exact
+    ? `ensemble of ${members.length} members: the exact mixture (one pass per member)`
+    : `${result.samples}, ${result.samples / members.length} per member of ${members.length} (${how})`;
+}
+
+/** Prints a prediction: the JSON document, the CSV, or the fields, the table and the summary lines. */
 function report(io: CliIo, r: Report): void {
   const { x, result } = r;
-  if (r.json) {
-    io.stdout(predictionJson(result, { model: r.modelPath, adapter: r.ctx.adapter, seed: r.seed, path: r.path, kernel: r.kernel, predictMs: r.predictMs }));
+  if (r.output === 'json') {
+    const o = r.options;
+    io.stdout(
+      predictionJson(result, {
+        model: r.modelPath,
+        adapter: r.ctx.adapter,
+        seed: o.seed ?? 0,
+        path: r.members.length > 1 ? 'ensemble' : (o.path ?? 'joint'),
+        kernel: o.kernel ?? 'auto',
+        predictMs: r.predictMs,
+      }),
+    );
     return;
   }
-  io.stdout(renderFields([['model', r.modelPath], ['adapter', describeAdapter(r.ctx)], ['samples', r.what]]) + '\n');
+  if (r.output === 'csv') {
+    io.stdout(predictionCsv(x, result));
+    return;
+  }
+  const D = outputDim(r.members[0]?.spec ?? r.engine.model.spec);
+  io.stdout(renderFields([['model', r.modelPath], ['adapter', describeAdapter(r.ctx)], ['samples', describeSampling(r)], ...(D > 1 ? [['outputs', String(D)] as [string, string]] : [])]) + '\n');
   io.stdout(predictionTable(x, result));
   const lpd = meanLogPredictiveDensity(result);
   const summary: [string, string][] = [];

@@ -13,11 +13,12 @@ import { ACTIVATIONS, type Activation, type Model } from '../../model/spec.js';
 import { train } from '../../train/trainer.js';
 import { TRAIN_METHODS } from '../../train/layout.js';
 import type { ArchitectureSpec, ModelHyper, TrainMethod, TrainOptions, TrainProgress } from '../../train/types.js';
-import { UsageError, parseCommand, parseIntegerOption, requiredOption, stringOption } from '../args.js';
+import { UsageError, flag, parseCommand, parseIntegerOption, requiredOption, stringOption } from '../args.js';
 import type { Command } from '../command.js';
 import { describeAdapter, withContext } from '../gpu.js';
 import type { CliIo } from '../io.js';
-import { describeFsError, readTableFile, type NumericTable } from '../matrix-file.js';
+import { describeFsError, readTableFile } from '../matrix-file.js';
+import { resolveTarget, splitColumns } from '../columns.js';
 
 const HELP = `Usage: webgpu-bnn train --data <csv> --target <column> --method <m> --out <model> [options]
 
@@ -55,7 +56,12 @@ Options:
                         ensemble, map: adversarial training (fast gradient sign) at e times
                         each input's range (Lakshminarayanan et al. use 0.01); default off
   --seed <K>            RNG seed of initialisation, shuffling and noise (default 0)
+  --json                print a JSON summary on standard output (file, settings, time, loss
+                        per epoch)
   -h, --help            show this help
+
+Progress and messages go to standard error; standard output gets one line naming the file
+written (or the JSON summary).
 `;
 
 const GRAMMAR = {
@@ -77,6 +83,7 @@ const GRAMMAR = {
     members: { type: 'string' },
     'adversarial-epsilon': { type: 'string' },
     seed: { type: 'string' },
+    json: { type: 'boolean' },
   },
 } as const;
 
@@ -105,35 +112,6 @@ function parseHidden(text: string): number[] {
   const parts = text.split(',').map((t) => t.trim());
   if (parts.some((t) => t === '')) throw new UsageError(`--hidden must be comma-separated layer widths such as 50,50, got '${text}'`);
   return parts.map((t) => parseIntegerOption(t, 'hidden', 1, MAX_COUNT));
-}
-
-/** The target column of `table`: a header name, else a 0-based index. */
-export function resolveTarget(table: NumericTable, target: string, source: string): number {
-  const byName = table.header?.indexOf(target) ?? -1;
-  if (byName >= 0) return byName;
-  if (/^\d+$/.test(target.trim())) {
-    const index = Number(target.trim());
-    if (index < table.cols) return index;
-    throw new UsageError(`--target ${target}: ${source} has ${table.cols} columns (indices 0..${table.cols - 1})`);
-  }
-  const names = table.header ? `columns: ${table.header.join(', ')}` : 'it has no header row; give the target as a 0-based column index';
-  throw new UsageError(`--target '${target}' is not a column of ${source} (${names})`);
-}
-
-/** Splits the table into inputs (all columns but the target) and the target. */
-function splitColumns(table: NumericTable, target: number): { x: Float64Array; y: Float64Array; inputs: number } {
-  const inputs = table.cols - 1;
-  const x = new Float64Array(table.rows * inputs);
-  const y = new Float64Array(table.rows);
-  for (let r = 0; r < table.rows; r++) {
-    let j = 0;
-    for (let c = 0; c < table.cols; c++) {
-      const v = table.data[r * table.cols + c] as number;
-      if (c === target) y[r] = v;
-      else x[r * inputs + j++] = v;
-    }
-  }
-  return { x, y, inputs };
 }
 
 function variance(values: Float64Array): number {
@@ -167,28 +145,39 @@ function meanLoss(loss: Float64Array): number {
   return sum / loss.length;
 }
 
-/** Progress: a redrawn bar on a terminal, otherwise a plain line about every 10% of the epochs. */
-export function progressReporter(io: CliIo, members: number): (p: TrainProgress) => void {
-  const tty = io.stdoutIsTTY === true;
+/**
+ * Progress on standard error (standard output is for results): a line saying the GPU kernels are
+ * compiling, then a redrawn bar on a terminal or a plain line about every 10% of the epochs. The
+ * ETA leaves out the compilation (spent once, before the first epoch) and uses the time per epoch
+ * since, so the first estimate is not inflated by it.
+ */
+export function progressReporter(io: CliIo, members: number): { start: () => void; onProgress: (p: TrainProgress) => void } {
+  const tty = io.stderrIsTTY === true;
   let lastTenth = 0;
   const what = members > 1 ? 'mean loss' : 'loss';
-  return (p) => {
-    const eta = (p.elapsedMs / p.epoch) * (p.epochs - p.epoch);
-    const loss = meanLoss(p.loss);
-    const lossText = Number.isFinite(loss) ? loss.toPrecision(5) : String(loss);
-    const width = String(p.epochs).length;
-    if (tty) {
-      const cells = 24;
-      const done = Math.round((cells * p.epoch) / p.epochs);
-      const bar = `[${'#'.repeat(done)}${'-'.repeat(cells - done)}]`;
-      const tail = p.epoch === p.epochs ? `done in ${formatSeconds(p.elapsedMs)}\n` : `ETA ${formatSeconds(eta)}`;
-      io.stdout(`\r\x1b[2Kepoch ${String(p.epoch).padStart(width)}/${p.epochs} ${bar} ${what} ${lossText}  ${tail}`);
-      return;
-    }
-    const tenth = Math.floor((10 * p.epoch) / p.epochs);
-    if (tenth <= lastTenth) return;
-    lastTenth = tenth;
-    io.stdout(`epoch ${String(p.epoch).padStart(width)}/${p.epochs}  ${what} ${lossText}  elapsed ${formatSeconds(p.elapsedMs)}  ETA ${formatSeconds(eta)}\n`);
+  return {
+    start: () => io.stderr(tty ? 'compiling GPU kernels...' : 'compiling GPU kernels...\n'),
+    onProgress: (p) => {
+      const perEpoch = (p.elapsedMs - p.compileMs) / p.epoch;
+      const eta = perEpoch * (p.epochs - p.epoch);
+      const loss = meanLoss(p.loss);
+      const lossText = Number.isFinite(loss) ? loss.toPrecision(5) : String(loss);
+      const width = String(p.epochs).length;
+      const compiled = `kernels compiled in ${formatSeconds(p.compileMs)}`;
+      if (tty) {
+        const cells = 24;
+        const done = Math.round((cells * p.epoch) / p.epochs);
+        const bar = `[${'#'.repeat(done)}${'-'.repeat(cells - done)}]`;
+        const tail = p.epoch === p.epochs ? `done in ${formatSeconds(p.elapsedMs)} (${compiled})\n` : `ETA ${formatSeconds(eta)}`;
+        io.stderr(`\r\x1b[2Kepoch ${String(p.epoch).padStart(width)}/${p.epochs} ${bar} ${what} ${lossText}  ${tail}`);
+        return;
+      }
+      if (p.epoch === 1) io.stderr(`${compiled}\n`);
+      const tenth = Math.floor((10 * p.epoch) / p.epochs);
+      if (tenth <= lastTenth) return;
+      lastTenth = tenth;
+      io.stderr(`epoch ${String(p.epoch).padStart(width)}/${p.epochs}  ${what} ${lossText}  elapsed ${formatSeconds(p.elapsedMs)}  ETA ${formatSeconds(eta)}\n`);
+    },
   };
 }
 
@@ -224,6 +213,7 @@ export const trainCommand: Command = {
     const epsilon = epsilonText === undefined ? undefined : parseNumber(epsilonText, 'adversarial-epsilon', (v) => v > 0, 'a positive number');
     const seedText = opt('seed');
     const seed = seedText === undefined ? 0 : parseIntegerOption(seedText, 'seed', 0, Number.MAX_SAFE_INTEGER);
+    const json = flag(line, 'json');
     for (const [name, given, applies] of [
       ['dropout', dropoutText, method === 'mc-dropout'],
       ['tau', tauText, method === 'mc-dropout'],
@@ -250,6 +240,7 @@ export const trainCommand: Command = {
     const hyper: ModelHyper = method === 'mc-dropout' ? { dropout, tau } : { priorScale };
     // Members differ through their model index: each draws its own initialisation and minibatch order.
     const models = Array.from({ length: count }, (): ModelHyper => hyper);
+    const progress = progressReporter(io, count);
     const options: TrainOptions = {
       method,
       epochs,
@@ -258,23 +249,44 @@ export const trainCommand: Command = {
       seed,
       models,
       ...(epsilon === undefined ? {} : { adversarialEpsilon: epsilon }),
-      onProgress: progressReporter(io, count),
+      onProgress: progress.onProgress,
     };
 
     await withContext(io, async (ctx) => {
       const shape = `${inputs}-${hidden.join('-')}-${method === 'ensemble' ? 2 : 1} ${activation}`;
-      io.stdout(
+      io.stderr(
         `training ${method}${count > 1 ? ` (${count} members)` : ''}, ${shape}, on ${table.rows} rows of ${basename(dataPath)} ` +
           `(target '${targetName}'), ${epochs} epochs, batch ${Math.min(batchSize, table.rows)}, Adam lr ${lr}` +
           `${method === 'mc-dropout' ? `, dropout ${dropout}, tau ${Number(tau.toPrecision(6))}` : ''}` +
           `${epsilon === undefined ? '' : `, adversarial epsilon ${epsilon}`}; adapter ${describeAdapter(ctx)}\n`,
       );
+      progress.start();
       const result = await train(ctx, arch, { x, y }, options);
       const final = result.history.at(-1);
       await writeFile(out, method === 'ensemble' ? ensembleToBytes(result.models) : modelToBytes(result.models[0] as Model));
-      const lossText = final ? meanLoss(final).toPrecision(5) : 'n/a';
-      io.stdout(`trained in ${formatSeconds(result.elapsedMs)}, final ${count > 1 ? 'mean ' : ''}loss ${lossText}\n`);
-      io.stdout(`wrote ${out}${method === 'ensemble' ? ` (ensemble of ${count} members)` : ''}\n`);
+      const finalLoss = final ? meanLoss(final) : NaN;
+      if (json) {
+        io.stdout(
+          JSON.stringify({
+            out,
+            method,
+            members: count,
+            architecture: shape,
+            rows: table.rows,
+            target: targetName,
+            epochs,
+            batchSize: Math.min(batchSize, table.rows),
+            lr,
+            seed,
+            adapter: ctx.adapter,
+            elapsedMs: result.elapsedMs,
+            finalLoss: Number.isFinite(finalLoss) ? finalLoss : null,
+            lossHistory: result.history.map((l) => meanLoss(l)),
+          }) + '\n',
+        );
+      } else {
+        io.stdout(`wrote ${out}${method === 'ensemble' ? ` (ensemble of ${count} members)` : ''}: trained in ${formatSeconds(result.elapsedMs)}, final ${count > 1 ? 'mean ' : ''}loss ${Number.isFinite(finalLoss) ? finalLoss.toPrecision(5) : 'n/a'}\n`);
+      }
     });
     return 0;
   },

@@ -139,7 +139,7 @@ export function oracleTrain(arch: ArchitectureSpec, data: TrainData, options: Tr
       diverged[m] = true;
       if (run.onNonFinite === 'error') throw divergenceError(run, m, epoch + 1, `its loss is ${value}`);
     });
-    options.onProgress?.({ epoch: epoch + 1, epochs: run.epochs, loss: loss.slice(), elapsedMs: performance.now() - started });
+    options.onProgress?.({ epoch: epoch + 1, epochs: run.epochs, loss: loss.slice(), elapsedMs: performance.now() - started, compileMs: 0 });
   }
   state.models.forEach((ms, m) => {
     if (diverged[m] || ms.theta.every(Number.isFinite)) return;
