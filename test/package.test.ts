@@ -159,6 +159,11 @@ export async function main(): Promise<void> {
     }, 120_000);
   });
 
+  it('its API reference builds from the doc comments with no warning (npm run docs)', async () => {
+    const { stdout, stderr } = await sh(join(REPO, 'node_modules', '.bin', 'typedoc'), ['--emit', 'none', '--treatWarningsAsErrors'], REPO);
+    expect(`${stdout}${stderr}`).not.toMatch(/warning|error/i);
+  }, 180_000);
+
   it('builds a Vite app that imports it with zero warnings and no Node modules in the bundle', async () => {
     const web = join(app, 'web');
     await mkdir(web, { recursive: true });
