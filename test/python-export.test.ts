@@ -104,17 +104,18 @@ describe('MC dropout: a torch nn.Sequential (Linear, ReLU, Dropout(0.1), Linear,
   }, 120_000);
 });
 
-describe('MC dropout: a module with named layers, read with a description', () => {
-  it('takes the layers in the order given, with their activations and dropout rates', () => {
+describe('MC dropout: a module with named layers, read with a description, standardised', () => {
+  it('takes the layers in the order given, with their activations, dropout rates and the standardisation', () => {
     const { spec } = loadFile(cases.mc_dropout_named.file);
     expect(spec.layers.map((l) => [l.units, l.activation, l.dropout])).toEqual([
       [8, 'tanh', 0],
       [8, 'sigmoid', 0.25],
       [1, 'identity', 0.25],
     ]);
+    expect(spec.standardization).toEqual({ xMean: [0.5], xStd: [2], yMean: [1], yStd: [3] });
   });
 
-  it("with dropout off equals torch's eval-mode forward pass", async () => {
+  it("with dropout off equals torch's eval-mode forward pass, in the original units", async () => {
     const c = cases.mc_dropout_named;
     const { oracle, bound, gpuF } = await deterministic(loadFile(c.file), c.x);
     expectAllClose(c.eval_f.flat(), oracle, bound, 'torch vs the oracle');

@@ -108,13 +108,17 @@ class Named(nn.Module):
 
 torch.manual_seed(3)
 named = fit(Named(), lambda m: ((m(X) - Y) ** 2).mean(), steps=200)
+# Exported with a standardisation: the network works on (x - 0.5) / 2 and predicts (y - 1) / 3.
+STANDARDIZATION = {"x_mean": [0.5], "x_std": [2.0], "y_mean": [1.0], "y_std": [3.0]}
 named_spec = wbe.export_mc_dropout(
     named, path("mc_dropout_named.safetensors"), sigma=0.2,
     layers=["fc1", "fc2", "out"], activation=["tanh", "sigmoid", "identity"], dropout=[0, 0.25, 0.25],
+    standardization=STANDARDIZATION,
 )
 named.eval()
 with torch.no_grad():
-    manifest["mc_dropout_named"] = {"file": "mc_dropout_named.safetensors", "spec": named_spec, "x": rows(GRID), "eval_f": rows(named(GRID))}
+    named_f = 1.0 + 3.0 * named((GRID - 0.5) / 2.0)
+    manifest["mc_dropout_named"] = {"file": "mc_dropout_named.safetensors", "spec": named_spec, "x": rows(GRID), "eval_f": rows(named_f)}
 
 # BatchNorm1d (folded with its running statistics), LeakyReLU, PReLU, GELU(tanh), nested Sequential, input dropout.
 torch.manual_seed(4)
