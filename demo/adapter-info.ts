@@ -52,7 +52,10 @@ export function renderAdapter(dl: HTMLElement, s: AdapterSummary): void {
 }
 
 export interface Throughput {
+  /** Posterior samples, or a deep ensemble's members (one function each). */
   readonly samples: number;
+  /** A deep ensemble's size (samples are then its members), or 1. */
+  readonly members: number;
   readonly inputs: number;
   readonly ms: number;
   /** The first call on a new model also compiles its pipelines. */
@@ -66,7 +69,7 @@ export function sampleInputsPerSecond(t: Throughput): number {
 
 export function renderThroughput(dl: HTMLElement, t: Throughput): void {
   fillList(dl, [
-    ['last predict', `S = ${t.samples}, N = ${t.inputs}`],
+    ['last predict', t.members > 1 ? `${t.members} ensemble members, N = ${t.inputs}` : `S = ${t.samples}, N = ${t.inputs}`],
     ['time', `${t.ms.toFixed(1)} ms (wall, upload to read-back${t.firstCall ? '; first call, includes compiling the pipelines: predict again for the steady state' : ''})`],
     ['throughput', `${formatRate(sampleInputsPerSecond(t))} samples×inputs/s`],
   ]);

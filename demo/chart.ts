@@ -52,6 +52,15 @@ export interface ChartState {
   readonly yRange: readonly [number, number];
 }
 
+/** The bands drawn at one grid point. */
+export interface BandWidths {
+  readonly x: number;
+  /** Width of mean ± z·σ_epi. */
+  readonly epistemic: number;
+  /** Width of mean ± z·σ_total. */
+  readonly total: number;
+}
+
 const HIT_RADIUS_PX = 7;
 
 export class PredictiveChart {
@@ -93,6 +102,22 @@ export class PredictiveChart {
       points: this.points.x.length,
       gridPoints: this.prediction?.x.length ?? 0,
       yRange: this.range,
+    };
+  }
+
+  /** The band widths at the grid point nearest x (output 0), as drawn; null without a prediction. */
+  bandsAt(x: number): BandWidths | null {
+    const pred = this.prediction;
+    if (!pred || pred.x.length === 0) return null;
+    let best = 0;
+    pred.x.forEach((g, i) => {
+      if (Math.abs(g - x) < Math.abs((pred.x[best] ?? Infinity) - x)) best = i;
+    });
+    const D = pred.result.outputDim;
+    return {
+      x: pred.x[best] ?? NaN,
+      epistemic: 2 * pred.z * (pred.result.epistemicStd[best * D] ?? NaN),
+      total: 2 * pred.z * (pred.result.std[best * D] ?? NaN),
     };
   }
 
@@ -190,7 +215,7 @@ export class PredictiveChart {
     if (values.length === 0) return [-2, 2];
     const lo = Math.min(...values);
     const hi = Math.max(...values);
-    const pad = 0.6 * Math.max(hi - lo, 1);
+    const pad = 0.4 * Math.max(hi - lo, 1);
     return [lo - pad, hi + pad];
   }
 

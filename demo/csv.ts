@@ -50,38 +50,85 @@ export function splitXY(table: CsvTable, inputDim: number, outputDim: number): {
   return { x, y };
 }
 
-const fmt = (v: number | undefined) => (v === undefined || !Number.isFinite(v) ? '–' : Math.abs(v) >= 1e4 || (Math.abs(v) < 1e-3 && v !== 0) ? v.toExponential(3) : v.toFixed(4));
+/**
+ * Formats one column so its numbers line up: fixed 4 decimals when every non-zero magnitude is in
+ * [1e-3, 1e6), otherwise the whole column in exponent form (a mix of both would not align).
+ */
+export function formatColumn(values: readonly number[]): string[] {
+  const magnitudes = values.filter((v) => Number.isFinite(v) && v !== 0).map(Math.abs);
+  const fixed = magnitudes.every((a) => a >= 1e-3 && a < 1e6);
+  return values.map((v) => {
+    if (Number.isNaN(v)) return 'NaN';
+    if (!Number.isFinite(v)) return v > 0 ? '∞' : '−∞';
+    const text = fixed ? v.toFixed(4) : v.toExponential(3);
+    return text.replace(/^-/, '−'); // a real minus sign: as wide as a digit in tabular figures
+  });
+}
 
-/** Renders a table: row, x columns, mean, std, epistemic, aleatoric, interval, log predictive density. */
-export function renderPredictionTable(el: HTMLElement, x: readonly (readonly number[])[], r: PredictResult, maxRows = 500): void {
+interface TableColumn {
+  readonly title: string;
+  readonly cells: readonly string[];
+  /** A border before it: x | y | predictions | density. */
+  readonly groupStart?: boolean;
+  readonly className?: string;
+}
+
+/**
+ * Renders the predictions: row number, x columns, y columns (when the CSV had them), then mean,
+ * std, epistemic, aleatoric, the interval and the log predictive density (with y); a caption says
+ * what the columns are. At most maxRows rows are shown.
+ */
+export function renderPredictionTable(el: HTMLElement, x: readonly (readonly number[])[], y: readonly (readonly number[])[] | null, r: PredictResult, maxRows = 500): void {
   const D = r.outputDim;
   const inputDim = x[0]?.length ?? 0;
-  const level = Math.round(r.intervalLevel * 100);
-  const heads = ['#', ...Array.from({ length: inputDim }, (_, c) => (inputDim === 1 ? 'x' : `x${c}`))];
-  for (let d = 0; d < D; d++) {
-    const s = D === 1 ? '' : `[${d}]`;
-    heads.push(`mean${s}`, `std${s}`, `epistemic${s}`, `aleatoric${s}`, `${level}% low${s}`, `${level}% high${s}`);
+  const level = Math.round(r.intervalLevel * 1000) / 10;
+  const shown = Math.min(r.n, maxRows);
+  const rows = Array.from({ length: shown }, (_, i) => i);
+  const suffix = (d: number) => (D === 1 ? '' : `[${d}]`);
+  const stat = (a: ArrayLike<number>, d: number) => formatColumn(rows.map((i) => a[i * D + d] ?? NaN));
+  const columns: TableColumn[] = [{ title: '#', cells: rows.map(String), className: 'index' }];
+  for (let c = 0; c < inputDim; c++) {
+    columns.push({ title: inputDim === 1 ? 'x' : `x${c}`, cells: formatColumn(rows.map((i) => x[i]?.[c] ?? NaN)), groupStart: c === 0 });
   }
-  if (r.logPredictiveDensity) heads.push('log p(y)');
+  if (y) {
+    for (let d = 0; d < D; d++) columns.push({ title: `y${suffix(d)}`, cells: formatColumn(rows.map((i) => y[i]?.[d] ?? NaN)), groupStart: d === 0 });
+  }
+  for (let d = 0; d < D; d++) {
+    const s = suffix(d);
+    columns.push(
+      { title: `mean${s}`, cells: stat(r.mean, d), groupStart: true },
+      { title: `std${s}`, cells: stat(r.std, d) },
+      { title: `epistemic${s}`, cells: stat(r.epistemicStd, d) },
+      { title: `aleatoric${s}`, cells: stat(r.aleatoricStd, d) },
+      { title: `${level}% lower${s}`, cells: stat(r.lower, d) },
+      { title: `${level}% upper${s}`, cells: stat(r.upper, d) },
+    );
+  }
+  const lpd = r.logPredictiveDensity;
+  if (lpd) columns.push({ title: 'log p(y)', cells: formatColumn(rows.map((i) => lpd[i] ?? NaN)), groupStart: true });
+
   const table = document.createElement('table');
   table.className = 'results';
-  const thead = table.createTHead().insertRow();
-  for (const h of heads) {
+  table.createCaption().textContent =
+    `std is the total predictive std, sqrt(epistemic² + aleatoric²); the interval is mean ± z·std (${level}%)` +
+    (lpd ? '; log p(y) is the log predictive density of the row\'s y.' : '.');
+  const head = table.createTHead().insertRow();
+  for (const column of columns) {
     const th = document.createElement('th');
-    th.textContent = h;
-    thead.append(th);
+    th.scope = 'col';
+    th.textContent = column.title;
+    if (column.groupStart) th.className = 'group-start';
+    head.append(th);
   }
   const body = table.createTBody();
-  const shown = Math.min(r.n, maxRows);
   for (let i = 0; i < shown; i++) {
-    const cells: string[] = [String(i), ...(x[i] ?? []).map((v) => fmt(v))];
-    for (let d = 0; d < D; d++) {
-      const k = i * D + d;
-      cells.push(fmt(r.mean[k]), fmt(r.std[k]), fmt(r.epistemicStd[k]), fmt(r.aleatoricStd[k]), fmt(r.lower[k]), fmt(r.upper[k]));
-    }
-    if (r.logPredictiveDensity) cells.push(fmt(r.logPredictiveDensity[i]));
     const tr = body.insertRow();
-    for (const c of cells) tr.insertCell().textContent = c;
+    for (const column of columns) {
+      const td = tr.insertCell();
+      td.textContent = column.cells[i] ?? '';
+      const classes = [column.groupStart ? 'group-start' : '', column.className ?? ''].filter((c) => c !== '');
+      if (classes.length > 0) td.className = classes.join(' ');
+    }
   }
   el.replaceChildren(table);
   if (shown < r.n) {

@@ -12,23 +12,29 @@
  *   lastPredict   the last chart prediction: x grid, S, seed, options, wall ms, and the statistics
  *                 (output 0) mean, std, epistemicStd, aleatoricStd, lower, upper; functions drawn
  *   chart         { series, bands, functions, points, gridPoints, yRange } of the uPlot chart
- *   train         { state: 'idle' | 'running' | 'done' | 'error', method, losses (mean per epoch),
- *                 elapsedMs, error }
+ *   train         { state: 'idle' | 'running' | 'done' | 'stopped' | 'error', method, losses (mean
+ *                 loss per epoch so far), epochs (asked for), elapsedMs, etaMs (time left while
+ *                 running), error ('name: message') }
  *   csv           { rows, hasY, meanLogPredictiveDensity } of the last CSV prediction, or null
  *   ready         resolves once the page has started (with or without WebGPU)
  *
- *   loadModel(id | url)         loads a built-in model by id ('pyro-toy1d', 'native-toy1d',
- *                               'pyro-seedquirk') or a URL relative to the page, then predicts
+ *   loadModel(id | url)         loads a built-in model by id ('toy1d-ensemble', the default;
+ *                               'pyro-toy1d', 'native-toy1d', 'pyro-seedquirk') or a URL relative
+ *                               to the page, then predicts
  *   predict(x, options)         predicts on rows x with the current model, without touching the
  *                               chart: every statistic as plain arrays ([N·D] row-major), and ms
  *   pixelAt(x, y)               RGBA of the chart canvas at data coordinates
- *   runTraining(method, epochs?) runs the train panel with that method (and epochs) as if its
- *                               button was clicked; resolves when training and the new chart
- *                               prediction are done
+ *   bandsAt(x)                  the bands drawn at the chart's grid point nearest x: { x, epistemic
+ *                               (width of mean ± z·σ_epi), total (width of mean ± z·σ_total) }, or
+ *                               null without a prediction
+ *   runTraining(method?, epochs?) runs the train panel as if its button was clicked, with that
+ *                               method's defaults (default: the method selected) and epochs;
+ *                               resolves when the run ends (done and predicted, stopped or failed)
+ *   stopTraining()              clicks Stop: the run ends after the current epoch
  */
 import type { PredictOptions } from '../src/index.js';
 import type { AdapterSummary } from './adapter-info.js';
-import type { ChartState } from './chart.js';
+import type { BandWidths, ChartState } from './chart.js';
 import type { ModelFormat } from './model-loading.js';
 import type { TrainStatus } from './train-panel.js';
 
@@ -85,7 +91,9 @@ export interface BnnHooks {
   loadModel(idOrUrl: string): Promise<ModelSummary>;
   predict(x: number[][], options?: Omit<PredictOptions, 'returnSamples'>): Promise<PlainPrediction>;
   pixelAt(x: number, y: number): [number, number, number, number] | null;
-  runTraining(method: string, epochs?: number): Promise<void>;
+  bandsAt(x: number): BandWidths | null;
+  runTraining(method?: string, epochs?: number): Promise<void>;
+  stopTraining(): void;
 }
 
 declare global {

@@ -5,19 +5,20 @@
  *
  * URL parameters (all optional; the inputs start from them): samples, seed, grid, functions, path,
  * kernel, preset, method and epochs (train panel), model (a built-in id loaded at start, default
- * 'pyro-toy1d'; 'none' for none).
+ * 'toy1d-ensemble'; 'none' for none).
  */
 import { ensembleToBytes, modelToBytes, outputDim, type GpuContext, type PredictOptions, type PredictResult, type SamplingPath, type KernelStrategy } from '../src/index.js';
 import { normalQuantile } from '../src/math/special.js';
 import { renderAdapter, renderThroughput, summarizeAdapter } from './adapter-info.js';
 import { PredictiveChart, renderLegend } from './chart.js';
 import { parseCsv, renderPredictionTable, splitXY } from './csv.js';
+import { describeError } from './errors.js';
 import { addPoint, grid, preset, removePoint, PRESETS, type Points, type PresetName } from './data.js';
 import { showWebGpuMissing, startGpu } from './gpu.js';
 import { installHooks, type BnnHooks, type LastPredict, type ModelSummary, type PlainPrediction } from './hooks.js';
-import { architecture, BUILTIN_MODELS, describeModel, loadBuiltin, loadModelFile, loadModelUrl, type LoadedModel } from './model-loading.js';
+import { architecture, BUILTIN_MODELS, DEFAULT_MODEL_ID, describeModel, loadBuiltin, loadModelFile, loadModelUrl, type LoadedModel } from './model-loading.js';
 import { enginePredictor, ensemblePredictor, type Predictor } from './predictor.js';
-import { setupTrainPanel, type TrainOutcome } from './train-panel.js';
+import { setupTrainPanel, type TrainOutcome, type TrainPanel } from './train-panel.js';
 
 const INTERVAL_LEVEL = 0.9;
 
@@ -53,6 +54,7 @@ const ui = {
   chartNote: byId<HTMLElement>('chart-note'),
   csvFile: byId<HTMLInputElement>('csv-file'),
   csvInfo: byId<HTMLElement>('csv-info'),
+  csvResults: byId<HTMLElement>('csv-results'),
   csvError: byId<HTMLElement>('csv-error'),
   csvTable: byId<HTMLElement>('csv-table'),
   train: {
@@ -61,6 +63,8 @@ const ui = {
     hidden: byId<HTMLInputElement>('train-hidden'),
     lr: byId<HTMLInputElement>('train-lr'),
     button: byId<HTMLButtonElement>('train-btn'),
+    stop: byId<HTMLButtonElement>('train-stop'),
+    bar: byId<HTMLProgressElement>('train-bar'),
     progress: byId<HTMLElement>('train-progress'),
     note: byId<HTMLElement>('train-note'),
     lossChart: byId<HTMLElement>('loss-chart'),
@@ -77,7 +81,7 @@ let modelOutputDim = 1;
 let callsOnPredictor = 0;
 let points: Points = { x: [], y: [] };
 let resolveReady: () => void = () => undefined;
-let runTraining: () => Promise<void> = async () => undefined;
+let trainPanel: TrainPanel | null = null;
 
 const hooks: BnnHooks = installHooks({
   status: 'starting',
@@ -94,12 +98,16 @@ const hooks: BnnHooks = installHooks({
   loadModel: (idOrUrl) => serial(() => loadAndPredict(idOrUrl)),
   predict: (x, options = {}) => serial(() => predictPlain(x, options)),
   pixelAt: (x, y) => chart.pixelAt(x, y),
+  bandsAt: (x) => chart.bandsAt(x),
   runTraining: async (method, epochs) => {
-    ui.train.method.value = method;
-    ui.train.method.dispatchEvent(new Event('change')); // the method's defaults
+    if (method !== undefined) {
+      ui.train.method.value = method;
+      ui.train.method.dispatchEvent(new Event('change')); // the method's defaults
+    }
     if (epochs !== undefined) ui.train.epochs.value = String(epochs);
-    await runTraining();
+    await trainPanel?.run();
   },
+  stopTraining: () => trainPanel?.stop(),
 });
 
 const chart = new PredictiveChart(ui.chart, (click) => {
@@ -116,7 +124,7 @@ function setStatus(status: BnnHooks['status'], text: string): void {
 }
 
 function showError(target: HTMLElement, error: unknown): string {
-  const message = error instanceof Error ? `${error.name === 'Error' ? '' : `${error.name}: `}${error.message}` : String(error);
+  const message = describeError(error);
   target.textContent = message;
   target.hidden = false;
   hooks.error = message;
@@ -218,7 +226,7 @@ async function predictChart(): Promise<void> {
     hooks.lastPredict = last;
     hooks.chart = chart.state();
     hooks.predictCount += 1;
-    renderThroughput(ui.throughput, { samples: result.samples, inputs: result.n, ms, firstCall: callsOnPredictor === 0 });
+    renderThroughput(ui.throughput, { samples: result.samples, members: predictor.members, inputs: result.n, ms, firstCall: callsOnPredictor === 0 });
     callsOnPredictor += 1;
   } catch (error) {
     showError(ui.predictError, error);
@@ -312,10 +320,14 @@ async function predictCsv(file: File): Promise<void> {
   const { x, y } = splitXY(table, predictor.inputDim, modelOutputDim);
   const options = predictOptions();
   const result = await predictor.predict(x, y ? { ...options, y } : options);
-  renderPredictionTable(ui.csvTable, x, result);
+  renderPredictionTable(ui.csvTable, x, y, result);
   const lpd = result.logPredictiveDensity;
   const meanLpd = lpd ? lpd.reduce((a, b) => a + b, 0) / lpd.length : null;
-  ui.csvInfo.textContent = `${file.name}: ${result.n} rows, S = ${result.samples}` + (meanLpd !== null ? `, mean log predictive density ${meanLpd.toFixed(4)}` : '');
+  const samples = predictor.members > 1 ? `an ensemble of ${predictor.members}` : `S = ${result.samples}`;
+  ui.csvInfo.textContent =
+    `Predictions for ${file.name}: ${result.n} rows, ${samples}` + (meanLpd !== null ? `, mean log predictive density ${meanLpd.toFixed(4)}` : '');
+  ui.csvResults.hidden = false;
+  ui.csvResults.scrollIntoView({ block: 'nearest' });
   hooks.csv = { rows: result.n, hasY: y !== null, meanLogPredictiveDensity: meanLpd };
 }
 
@@ -398,7 +410,7 @@ async function start(): Promise<void> {
     void serial(() => predictCsv(file)).catch((error: unknown) => showError(ui.csvError, error));
   });
 
-  runTraining = setupTrainPanel(ui.train, {
+  trainPanel = setupTrainPanel(ui.train, {
     ctx: () => ctx,
     points: () => points,
     seed: () => intParam(ui.seed, 0, 0, Number.MAX_SAFE_INTEGER),
@@ -411,13 +423,13 @@ async function start(): Promise<void> {
   }
   if (epochs !== null) ui.train.epochs.value = epochs;
 
-  const initial = params.get('model') ?? 'pyro-toy1d';
+  const initial = params.get('model') ?? DEFAULT_MODEL_ID;
   if (initial !== 'none') await hooks.loadModel(initial).catch(() => undefined);
 }
 
 start()
   .catch((error: unknown) => {
-    setStatus('error', `The demo failed to start: ${error instanceof Error ? error.message : String(error)}`);
-    hooks.error = String(error);
+    setStatus('error', `The demo failed to start: ${describeError(error)}`);
+    hooks.error = describeError(error);
   })
   .finally(() => resolveReady());

@@ -1,10 +1,15 @@
 /**
- * Loading models in the page: the built-in files served next to the page (see vite.config.ts) or a
- * file the user picks. The library's loaders read our webgpu-bnn safetensors (one model or a deep
- * ensemble, as `train --method ensemble` or this page's Save button writes it) and Pyro AutoNormal
- * exports. The Pyro fixtures also bring their training data (their JSON).
+ * Loading models in the page: the built-in models (bundled with the page by Vite, or served next to
+ * it, see vite.config.ts) or a file the user picks. The library's loaders read our webgpu-bnn
+ * safetensors (one model or a deep ensemble, as `train --method ensemble` or this page's Save button
+ * writes it) and Pyro AutoNormal exports. Built-in models bring their training data.
  */
 import { FORMAT_NAME, ensembleFromBytes, isEnsembleMetadata, parseSafetensors, type Model } from '../src/index.js';
+// The shipped demo model and its data (scripts/train-demo-model.ts): Vite emits the model as an
+// asset (its URL here) and inlines the 80-point CSV, so the page needs no server configuration.
+import toy1dEnsembleUrl from '../models/toy1d-ensemble.safetensors?url';
+import toy1dGapCsv from '../data/toy1d-gap.csv?raw';
+import { parseCsv } from './csv.js';
 import { pointsFromFixtureJson, type Points } from './data.js';
 
 export type ModelFormat = 'webgpu-bnn' | 'webgpu-bnn-ensemble' | 'pyro-autonormal' | 'trained';
@@ -16,22 +21,56 @@ export interface LoadedModel {
   readonly members: readonly Model[];
   readonly name: string;
   readonly format: ModelFormat;
-  /** Training data that came with the model (the Pyro fixtures' JSON), if any. */
+  /** Training data that came with the model (a built-in model's), if any. */
   readonly points: Points | null;
+  /** What a built-in model is for, shown with it. */
+  readonly note?: string;
 }
+
+/** A built-in model's training data: a Pyro fixture's JSON (a URL relative to the page), or x,y CSV text. */
+export type BuiltinData = { readonly fixtureJsonUrl: string } | { readonly csvText: string };
 
 export interface BuiltinModel {
   readonly id: string;
   readonly label: string;
-  /** Relative to the page. */
+  /** Relative to the page (or absolute). */
   readonly url: string;
-  readonly dataUrl: string | null;
+  readonly data: BuiltinData | null;
+  readonly note: string;
 }
 
+/** The model the page opens on (URL parameter `model`, default this). */
+export const DEFAULT_MODEL_ID = 'toy1d-ensemble';
+
 export const BUILTIN_MODELS: readonly BuiltinModel[] = [
-  { id: 'pyro-toy1d', label: 'Pyro toy1d', url: 'models/pyro-toy1d.safetensors', dataUrl: 'fixtures/pyro/toy1d.json' },
-  { id: 'native-toy1d', label: 'toy1d (webgpu-bnn format)', url: 'models/toy1d-native.safetensors', dataUrl: 'fixtures/pyro/toy1d.json' },
-  { id: 'pyro-seedquirk', label: 'Pyro seedquirk (tanh, dropout)', url: 'fixtures/pyro/seedquirk.safetensors', dataUrl: 'fixtures/pyro/seedquirk.json' },
+  {
+    id: 'toy1d-ensemble',
+    label: 'Deep ensemble (gap data)',
+    url: toy1dEnsembleUrl,
+    data: { csvText: toy1dGapCsv },
+    note: 'Trained by webgpu-bnn (scripts/train-demo-model.ts) on sin(2x) with a gap: the members agree on the data and disagree in the gap and beyond ±2.',
+  },
+  {
+    id: 'pyro-toy1d',
+    label: 'Pyro toy1d',
+    url: 'models/pyro-toy1d.safetensors',
+    data: { fixtureJsonUrl: 'fixtures/pyro/toy1d.json' },
+    note: "The Pyro import example, predicted exactly as Pyro would: Pyro's SVI left this model underfit (its mean is nearly flat), so its band covers the data with noise.",
+  },
+  {
+    id: 'native-toy1d',
+    label: 'toy1d (webgpu-bnn format)',
+    url: 'models/toy1d-native.safetensors',
+    data: { fixtureJsonUrl: 'fixtures/pyro/toy1d.json' },
+    note: 'The Pyro toy1d model converted to the webgpu-bnn format: the same predictions.',
+  },
+  {
+    id: 'pyro-seedquirk',
+    label: 'Pyro seedquirk (tanh, dropout)',
+    url: 'fixtures/pyro/seedquirk.safetensors',
+    data: { fixtureJsonUrl: 'fixtures/pyro/seedquirk.json' },
+    note: 'A Pyro test fixture: tanh layers, dropout and a σ² link.',
+  },
 ];
 
 /** The file's format from its metadata (the loader has already accepted it). */
@@ -51,23 +90,30 @@ function pageUrl(relative: string): URL {
   return new URL(relative, document.baseURI);
 }
 
-/** Fetches and loads a model (and its data) by URL relative to the page. */
-export async function loadModelUrl(url: string, name = url, dataUrl: string | null = null): Promise<LoadedModel> {
+/** Fetches and loads a model by URL relative to the page. */
+export async function loadModelUrl(url: string, name = url, points: Points | null = null): Promise<LoadedModel> {
   const response = await fetch(pageUrl(url));
   if (!response.ok) throw new Error(`cannot fetch ${url}: HTTP ${response.status}`);
-  const bytes = new Uint8Array(await response.arrayBuffer());
-  let points: Points | null = null;
-  if (dataUrl) {
-    const data = await fetch(pageUrl(dataUrl));
-    if (data.ok) points = pointsFromFixtureJson(await data.json());
-  }
-  return fromBytes(bytes, name, points);
+  return fromBytes(new Uint8Array(await response.arrayBuffer()), name, points);
 }
 
-export function loadBuiltin(id: string): Promise<LoadedModel> {
+/** The first two columns of x,y CSV text as points. */
+function pointsFromCsv(text: string): Points {
+  const { rows } = parseCsv(text);
+  return { x: rows.map((r) => r[0] ?? NaN), y: rows.map((r) => r[1] ?? NaN) };
+}
+
+async function builtinPoints(data: BuiltinData | null): Promise<Points | null> {
+  if (!data) return null;
+  if ('csvText' in data) return pointsFromCsv(data.csvText);
+  const response = await fetch(pageUrl(data.fixtureJsonUrl));
+  return response.ok ? pointsFromFixtureJson(await response.json()) : null;
+}
+
+export async function loadBuiltin(id: string): Promise<LoadedModel> {
   const entry = BUILTIN_MODELS.find((m) => m.id === id);
   if (!entry) throw new Error(`no built-in model '${id}'`);
-  return loadModelUrl(entry.url, entry.label, entry.dataUrl);
+  return { ...(await loadModelUrl(entry.url, entry.label, await builtinPoints(entry.data))), note: entry.note };
 }
 
 /** A file from an <input type=file>. */
@@ -101,5 +147,6 @@ export function describeModel(loaded: LoadedModel): string {
   const posterior = spec.layers.some((l) => l.weight.posterior === 'normal') ? 'mean-field normal weights' : 'point weights';
   const formatText = loaded.format === 'trained' ? 'trained in this page' : `${loaded.format} file`;
   const ensemble = loaded.members.length > 1 ? `deep ensemble of ${loaded.members.length} × ` : '';
-  return `${loaded.name}: ${ensemble}${architecture(loaded.model)}; ${posterior}; ${noiseText}; ${formatText}`;
+  const summary = `${loaded.name}: ${ensemble}${architecture(loaded.model)}; ${posterior}; ${noiseText}; ${formatText}.`;
+  return loaded.note ? `${summary} ${loaded.note}` : summary;
 }
