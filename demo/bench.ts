@@ -9,23 +9,30 @@
  * Throughput: samples × inputs per second = S·N / time; GFLOP/s = 2·S·N·Σ(in·out) / time (the
  * dense layers' multiply-adds; weight draws and reductions are not counted).
  *
- * URL parameters: arch ('1-32-32-1;13-50-50-1'), samples ('1000,10000'), inputs ('256,4096'),
- * strategies ('auto,fused,materialized,marginal'), repeats (3), autorun (1 to start at load).
+ * Workloads (bench-workloads.ts): 'quick' (about 30 s on SwiftShader, the default on a CPU
+ * fallback adapter) and 'gpu' (larger S and N, the default on a GPU); the inputs start from the
+ * chosen one and the URL parameters override them: workload ('quick' | 'gpu'), arch
+ * ('1-32-32-1;13-50-50-1'), samples ('1000,10000'), inputs ('256,4096'), strategies
+ * ('auto,fused,materialized,marginal'), repeats (3), autorun (1 to start at load).
+ * Stop cancels a run: the predict in flight rejects through its signal (checked after every submit)
+ * and the cases done so far stay in the table and the JSON.
  * Results: the table, the two plots, "Download JSON", and window.__bnnBench:
- *   status 'starting' | 'idle' | 'running' | 'done' | 'error' | 'no-webgpu'; adapter; timing;
- *   results (BenchResult[]); error; report() -> the JSON object; run() -> runs with the inputs' values.
+ *   status 'starting' | 'idle' | 'running' | 'stopping' | 'done' | 'stopped' | 'error' | 'no-webgpu'; adapter;
+ *   timing; workload; results (BenchResult[]); error ('name: message'); report() -> the JSON object;
+ *   run() -> runs with the inputs' values (resolves when it ends); stop() -> cancels a run.
  */
 import type uPlot from 'uplot';
-import { Engine, type KernelStrategy, type PredictOptions } from '../src/index.js';
+import { Engine, type PredictOptions } from '../src/index.js';
 import { median } from '../src/bench/stats.js';
 import { formatRate, renderAdapter, summarizeAdapter, type AdapterSummary } from './adapter-info.js';
 import { plotSeries, type PlotSeries } from './bench-chart.js';
 import { benchInputs, benchModel, macsPerForward, parseArchitecture } from './bench-models.js';
+import { WORKLOADS, isWorkloadName, type Strategy, type Workload, type WorkloadName } from './bench-workloads.js';
+import { describeError, isAbort } from './errors.js';
 import { showWebGpuMissing, startGpu } from './gpu.js';
 import { timedContext, type GpuTimer } from './gpu-timer.js';
 
-export type Strategy = KernelStrategy | 'marginal';
-export const STRATEGIES: readonly Strategy[] = ['auto', 'fused', 'registers', 'materialized', 'marginal'];
+export type { Strategy } from './bench-workloads.js';
 
 export interface BenchConfig {
   readonly architectures: readonly (readonly number[])[];
@@ -69,13 +76,17 @@ export interface BenchReport {
 }
 
 export interface BenchHooks {
-  status: 'starting' | 'idle' | 'running' | 'done' | 'error' | 'no-webgpu';
+  /** 'stopping': Stop was clicked and the predict in flight has not returned yet. */
+  status: 'starting' | 'idle' | 'running' | 'stopping' | 'done' | 'stopped' | 'error' | 'no-webgpu';
   adapter: AdapterSummary | null;
   timing: Timing;
+  /** The workload the inputs started from. */
+  workload: WorkloadName;
   results: BenchResult[];
   error: string | null;
   report(): BenchReport;
   run(): Promise<BenchReport>;
+  stop(): void;
 }
 
 declare global {
@@ -100,7 +111,9 @@ const ui = {
   inputs: byId<HTMLInputElement>('inputs'),
   strategies: byId<HTMLElement>('strategies'),
   repeats: byId<HTMLInputElement>('repeats'),
+  workload: byId<HTMLSelectElement>('workload'),
   run: byId<HTMLButtonElement>('run'),
+  stop: byId<HTMLButtonElement>('stop'),
   download: byId<HTMLButtonElement>('download'),
   progress: byId<HTMLElement>('progress'),
   error: byId<HTMLElement>('error'),
@@ -113,6 +126,7 @@ let timer: GpuTimer | null = null;
 let lastConfig: BenchConfig | null = null;
 let rateChart: uPlot | null = null;
 let gflopsChart: uPlot | null = null;
+let controller: AbortController | null = null;
 
 const TIMING_NOTES: Record<Timing, string> = {
   'gpu-timestamp':
@@ -126,6 +140,7 @@ const hooks: BenchHooks = {
   status: 'starting',
   adapter: null,
   timing: 'wall',
+  workload: 'quick',
   results: [],
   error: null,
   report: () => ({
@@ -139,6 +154,7 @@ const hooks: BenchHooks = {
     results: hooks.results,
   }),
   run: () => runBench(readConfig()),
+  stop: () => stopBench(),
 };
 window.__bnnBench = hooks;
 
@@ -179,9 +195,9 @@ function strategyOptions(strategy: Strategy): Pick<PredictOptions, 'path' | 'ker
   return strategy === 'marginal' ? { path: 'marginal' } : { path: 'joint', kernel: strategy };
 }
 
-async function measure(engine: Engine, t: GpuTimer, widths: readonly number[], strategy: Strategy, S: number, N: number, repeats: number): Promise<BenchResult> {
+async function measure(engine: Engine, t: GpuTimer, widths: readonly number[], strategy: Strategy, S: number, N: number, repeats: number, signal: AbortSignal): Promise<BenchResult> {
   const x = benchInputs(N, widths[0] ?? 1);
-  const options: PredictOptions = { samples: S, seed: 1, ...strategyOptions(strategy) };
+  const options: PredictOptions = { samples: S, seed: 1, signal, ...strategyOptions(strategy) };
   const warmStart = performance.now();
   await engine.predict(x, options);
   const warmupMs = performance.now() - warmStart;
@@ -191,7 +207,13 @@ async function measure(engine: Engine, t: GpuTimer, widths: readonly number[], s
   for (let i = 0; i < repeats; i++) {
     t.begin();
     const start = performance.now();
-    const r = await engine.predict(x, options);
+    let r: Awaited<ReturnType<Engine['predict']>>;
+    try {
+      r = await engine.predict(x, options);
+    } catch (error) {
+      await t.end(); // a cancelled call still closes its timing window
+      throw error;
+    }
     wallMs.push(performance.now() - start);
     const g = await t.end();
     if (g === null) gpuOk = false;
@@ -264,15 +286,19 @@ function renderResults(results: readonly BenchResult[]): void {
 async function runBench(config: BenchConfig): Promise<BenchReport> {
   const t = timer;
   if (!t) throw new Error('WebGPU is not available');
-  if (hooks.status === 'running') throw new Error('a run is in progress');
+  if (controller) throw new Error('a run is in progress');
+  const abort = new AbortController();
+  controller = abort;
   lastConfig = config;
   hooks.results = [];
   hooks.error = null;
   ui.error.hidden = true;
   ui.run.disabled = true;
+  ui.stop.disabled = false;
   ui.download.disabled = true;
   setStatus('running', 'Running…');
   const total = config.architectures.length * config.strategies.length * config.samples.length * config.inputs.length;
+  const started = performance.now();
   let done = 0;
   try {
     for (const widths of config.architectures) {
@@ -281,8 +307,11 @@ async function runBench(config: BenchConfig): Promise<BenchReport> {
         for (const strategy of config.strategies) {
           for (const S of config.samples) {
             for (const N of config.inputs) {
-              ui.progress.textContent = `case ${done + 1}/${total}: ${widths.join('-')}, ${strategy}, S = ${S}, N = ${N}`;
-              const result = await measure(engine, t, widths, strategy, S, N, config.repeats);
+              abort.signal.throwIfAborted();
+              const elapsed = performance.now() - started;
+              const eta = done > 0 ? `, about ${formatSeconds((elapsed / done) * (total - done))} left` : '';
+              ui.progress.textContent = `case ${done + 1}/${total}: ${widths.join('-')}, ${strategy}, S = ${S}, N = ${N} (${formatSeconds(elapsed)}${eta})`;
+              const result = await measure(engine, t, widths, strategy, S, N, config.repeats, abort.signal);
               hooks.results = [...hooks.results, result];
               done++;
               renderResults(hooks.results);
@@ -295,22 +324,53 @@ async function runBench(config: BenchConfig): Promise<BenchReport> {
         engine.dispose();
       }
     }
-    hooks.timing = hooks.results.every((r) => r.timing === 'gpu-timestamp') ? 'gpu-timestamp' : 'wall';
-    ui.timingMode.textContent = TIMING_NOTES[hooks.timing];
-    ui.progress.textContent = `${done} cases done.`;
+    finishTiming();
+    ui.progress.textContent = `${done} cases done in ${formatSeconds(performance.now() - started)}.`;
     setStatus('done', `Done: ${done} cases`);
     return hooks.report();
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
+    if (isAbort(error)) {
+      finishTiming();
+      ui.progress.textContent = `Stopped after ${done} of ${total} cases (${formatSeconds(performance.now() - started)}); the table and the JSON keep them.`;
+      setStatus('stopped', `Stopped: ${done} of ${total} cases`);
+      return hooks.report();
+    }
+    const message = describeError(error);
     hooks.error = message;
     ui.error.textContent = message;
     ui.error.hidden = false;
     setStatus('error', 'The run failed');
     throw error;
   } finally {
+    controller = null;
     ui.run.disabled = false;
+    ui.stop.disabled = true;
     ui.download.disabled = hooks.results.length === 0;
   }
+}
+
+/**
+ * Cancels the run. The predict in flight rejects when the engine next checks the signal, after the
+ * submit the GPU is working on (the engine records up to 64 chunks per submit: on a CPU fallback a
+ * large case can take a while), so the page says so until it has.
+ */
+function stopBench(): void {
+  if (!controller || controller.signal.aborted) return;
+  controller.abort();
+  ui.stop.disabled = true;
+  ui.progress.textContent = 'Stopping: the GPU finishes the work it has already been given…';
+  setStatus('stopping', 'Stopping…');
+}
+
+/** The timing the results use (all GPU timestamps, or wall time), shown beside the adapter. */
+function finishTiming(): void {
+  if (hooks.results.length === 0) return;
+  hooks.timing = hooks.results.every((r) => r.timing === 'gpu-timestamp') ? 'gpu-timestamp' : 'wall';
+  ui.timingMode.textContent = TIMING_NOTES[hooks.timing];
+}
+
+function formatSeconds(ms: number): string {
+  return ms < 60_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
 }
 
 function download(): void {
@@ -324,6 +384,20 @@ function download(): void {
   setTimeout(() => URL.revokeObjectURL(a.href), 1000);
 }
 
+/** Fills the inputs with a workload. */
+function applyWorkload(name: WorkloadName): void {
+  const w: Workload = WORKLOADS[name];
+  hooks.workload = name;
+  ui.workload.value = name;
+  ui.arch.value = w.architectures;
+  ui.samples.value = w.samples;
+  ui.inputs.value = w.inputs;
+  ui.repeats.value = String(w.repeats);
+  const wanted = new Set<string>(w.strategies);
+  ui.strategies.querySelectorAll<HTMLInputElement>('input[type=checkbox]').forEach((c) => (c.checked = wanted.has(c.value)));
+}
+
+/** URL parameters override the workload's inputs one by one. */
 function applyUrlParams(params: URLSearchParams): void {
   const arch = params.get('arch');
   if (arch !== null) ui.arch.value = arch;
@@ -342,6 +416,8 @@ function applyUrlParams(params: URLSearchParams): void {
 
 async function start(): Promise<void> {
   const params = new URLSearchParams(location.search);
+  const asked = params.get('workload');
+  applyWorkload(asked !== null && isWorkloadName(asked) ? asked : 'quick');
   applyUrlParams(params);
   const started = await startGpu();
   if (!started.ok) {
@@ -353,26 +429,35 @@ async function start(): Promise<void> {
   timer = timedContext(started.ctx);
   hooks.adapter = summarizeAdapter(started.ctx);
   hooks.timing = timer.available ? 'gpu-timestamp' : 'wall';
+  // On a GPU the quick workload mostly measures overheads: start from the larger one there.
+  if (asked === null && !hooks.adapter.cpuFallback) {
+    applyWorkload('gpu');
+    applyUrlParams(params);
+  }
   renderAdapter(ui.adapter, hooks.adapter);
   ui.timingMode.textContent = TIMING_NOTES[hooks.timing];
   setStatus('idle', `WebGPU ready: ${hooks.adapter.vendor} ${hooks.adapter.architecture}`.trim());
   ui.run.disabled = false;
+  ui.workload.addEventListener('change', () => {
+    if (isWorkloadName(ui.workload.value)) applyWorkload(ui.workload.value);
+  });
   ui.run.addEventListener('click', () => {
     let config: BenchConfig;
     try {
       config = readConfig();
     } catch (error) {
-      ui.error.textContent = error instanceof Error ? error.message : String(error);
+      ui.error.textContent = describeError(error);
       ui.error.hidden = false;
       return;
     }
     void runBench(config).catch(() => undefined);
   });
+  ui.stop.addEventListener('click', () => hooks.stop());
   ui.download.addEventListener('click', download);
   if (params.get('autorun') === '1') await runBench(readConfig()).catch(() => undefined);
 }
 
 void start().catch((error: unknown) => {
-  hooks.error = String(error);
-  setStatus('error', `The benchmark page failed to start: ${String(error)}`);
+  hooks.error = describeError(error);
+  setStatus('error', `The benchmark page failed to start: ${describeError(error)}`);
 });
