@@ -1,8 +1,13 @@
-/** The benchmark page: a small grid of cases produces finite throughput numbers, plots and a JSON export. */
+/**
+ * The benchmark page: a small grid of cases (URL parameters) produces finite throughput numbers,
+ * plots and a JSON export; the default workload finishes; Stop cancels a run.
+ */
 import { readFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
 import type { BenchReport } from '../demo/bench.js';
 import { screenshot, watchErrors } from './helpers.js';
+
+const FINISHED = ['done', 'stopped', 'error', 'no-webgpu'];
 
 test('the benchmark page produces throughput numbers and exports them as JSON', async ({ page }) => {
   const errors = watchErrors(page);
@@ -15,7 +20,7 @@ test('the benchmark page produces throughput numbers and exports them as JSON', 
     autorun: '1',
   });
   await page.goto(`/bench.html?${params.toString()}`);
-  await page.waitForFunction(() => ['done', 'error', 'no-webgpu'].includes(window.__bnnBench?.status ?? ''), undefined, { timeout: 90_000 });
+  await page.waitForFunction((end) => end.includes(window.__bnnBench?.status ?? ''), FINISHED, { timeout: 90_000 });
   const report = await page.evaluate(() => window.__bnnBench?.report() ?? null);
   if (!report) throw new Error('no report');
   expect(await page.evaluate(() => window.__bnnBench?.error ?? null)).toBeNull();
@@ -47,5 +52,53 @@ test('the benchmark page produces throughput numbers and exports them as JSON', 
   expect(exported.results).toHaveLength(8);
   expect(exported.timing).toBe(report.timing);
   await screenshot(page, 'bench');
+  expect(errors).toEqual([]);
+});
+
+test('the default workload finishes on a CPU fallback adapter', async ({ page }) => {
+  const errors = watchErrors(page);
+  const start = Date.now();
+  await page.goto('/bench.html?autorun=1');
+  await page.waitForFunction((end) => end.includes(window.__bnnBench?.status ?? ''), FINISHED, { timeout: 100_000 });
+  const seconds = (Date.now() - start) / 1000;
+  test.info().annotations.push({ type: 'default workload', description: `${seconds.toFixed(1)} s` });
+  const state = await page.evaluate(() => ({ status: window.__bnnBench?.status, error: window.__bnnBench?.error, workload: window.__bnnBench?.workload, adapter: window.__bnnBench?.adapter }));
+  expect(state.error).toBeNull();
+  expect(state.status).toBe('done');
+  // SwiftShader here: the page starts from the quick workload (2 architectures x 2 strategies x 1 S x 2 N).
+  expect(state.adapter?.cpuFallback).toBe(true);
+  expect(state.workload).toBe('quick');
+  const report = await page.evaluate(() => window.__bnnBench?.report() ?? null);
+  expect(report?.results).toHaveLength(8);
+  await expect(page.locator('#progress')).toContainText('8 cases done in');
+  await screenshot(page, 'bench-default');
+  expect(errors).toEqual([]);
+});
+
+test('Stop cancels a running benchmark and the page stays usable', async ({ page }) => {
+  const errors = watchErrors(page);
+  await page.goto('/bench.html?autorun=1');
+  await page.waitForFunction(() => (window.__bnnBench?.results.length ?? 0) >= 1, undefined, { timeout: 60_000 });
+  await page.locator('#stop').click();
+  await page.waitForFunction(() => window.__bnnBench?.status === 'stopped', undefined, { timeout: 30_000 });
+  const kept = (await page.evaluate(() => window.__bnnBench?.results.length)) ?? 0;
+  expect(kept).toBeGreaterThanOrEqual(1);
+  expect(kept).toBeLessThan(8);
+  await expect(page.locator('#progress')).toContainText(`Stopped after ${kept} of 8 cases`);
+  await expect(page.locator('#results tbody tr')).toHaveCount(kept);
+  await expect(page.locator('#run')).toBeEnabled();
+  await expect(page.locator('#stop')).toBeDisabled();
+  await expect(page.locator('#download')).toBeEnabled();
+  expect(await page.evaluate(() => window.__bnnBench?.error ?? null)).toBeNull();
+
+  // A new run with other inputs works after the cancelled one.
+  await page.locator('#arch').fill('1-16-1');
+  await page.locator('#samples').fill('16');
+  await page.locator('#inputs').fill('16');
+  await page.locator('#strategies input[value="marginal"]').uncheck();
+  await page.locator('#run').click();
+  await page.waitForFunction((end) => end.includes(window.__bnnBench?.status ?? ''), FINISHED, { timeout: 60_000 });
+  expect(await page.evaluate(() => window.__bnnBench?.status)).toBe('done');
+  await expect(page.locator('#results tbody tr')).toHaveCount(1);
   expect(errors).toEqual([]);
 });

@@ -1,6 +1,32 @@
-/** The demo page with WebGPU: adapter, bands on a fixture model, model formats, CSV, point editing. */
+/**
+ * The demo page with WebGPU: the shipped model it opens on, adapter, bands on a fixture model,
+ * model formats, errors by name, CSV, point editing.
+ */
 import { expect, test } from '@playwright/test';
-import { allFinite, hook, openDemo, screenshot, SMALL, waitForPredictions, watchErrors } from './helpers.js';
+import { allFinite, bandsAt, hook, openDemo, screenshot, SMALL, waitForPredictions, watchErrors } from './helpers.js';
+
+test('the demo opens on the shipped deep ensemble: its mean follows the data and its bands grow away from it', async ({ page }) => {
+  const errors = watchErrors(page);
+  await openDemo(page, SMALL); // no model parameter: the default
+  await waitForPredictions(page, 1);
+  expect(await hook(page, 'model')).toMatchObject({ format: 'webgpu-bnn-ensemble', members: 5, inputDim: 1, architecture: '1 → 32 relu → 32 relu → 2' });
+  // Its training data (data/toy1d-gap.csv): 80 points of sin(2x) + noise, x in [-2, -0.5] and [0.5, 2].
+  expect(await hook(page, 'points')).toBe(80);
+  await expect(page.locator('#preset')).toHaveValue('model');
+  const p = await hook(page, 'lastPredict');
+  if (!p) throw new Error('no prediction');
+  const onData = p.x.flatMap((x, i) => (Math.abs(x) >= 0.6 && Math.abs(x) <= 1.9 ? [i] : []));
+  expect(onData.length).toBeGreaterThan(10);
+  for (const i of onData) expect(Math.abs((p.mean[i] ?? NaN) - Math.sin(2 * (p.x[i] ?? NaN))), `mean at x = ${p.x[i]}`).toBeLessThan(0.25);
+  const dataBand = Math.max(...(await bandsAt(page, onData.map((i) => p.x[i] ?? NaN))).map((b) => b.epistemic));
+  const [gap, left, right] = await bandsAt(page, [0, -3, 3]);
+  for (const [where, band] of [['gap (x = 0)', gap], ['x = -3', left], ['x = 3', right]] as const) {
+    expect(band?.epistemic ?? 0, `epistemic band in the ${where} vs the widest on the data (${dataBand})`).toBeGreaterThan(3 * dataBand);
+  }
+  await expect(page.locator('#model-info')).toContainText('deep ensemble of 5');
+  await screenshot(page, 'demo-default-ensemble');
+  expect(errors).toEqual([]);
+});
 
 test('the demo finds a WebGPU adapter and shows its architecture', async ({ page }) => {
   const errors = watchErrors(page);
@@ -18,7 +44,7 @@ test('the demo finds a WebGPU adapter and shows its architecture', async ({ page
 
 test('predictions on the Pyro toy1d fixture render the mean, both bands and function samples', async ({ page }) => {
   const errors = watchErrors(page);
-  await openDemo(page, { ...SMALL, seed: 3 }); // loads models/pyro-toy1d.safetensors at start
+  await openDemo(page, { ...SMALL, seed: 3, model: 'pyro-toy1d' }); // loads models/pyro-toy1d.safetensors at start
   await waitForPredictions(page, 1);
   const model = await hook(page, 'model');
   expect(model).toMatchObject({ format: 'pyro-autonormal', architecture: '1 → 32 relu → 32 relu → 1', inputDim: 1 });
@@ -113,7 +139,16 @@ test('a Pyro fixture picked with the file input loads and predicts', async ({ pa
   expect(errors).toEqual([]);
 });
 
-test('a CSV upload predicts a table with the log predictive density', async ({ page }) => {
+test('a model file that is not one shows the error by name', async ({ page }) => {
+  await openDemo(page, { ...SMALL, model: 'none' });
+  await page.locator('#model-file').setInputFiles({ name: 'notes.safetensors', mimeType: 'application/octet-stream', buffer: Buffer.from('not a safetensors file at all') });
+  await expect(page.locator('#model-error')).toBeVisible();
+  // The library's error classes keep their names in the minified build.
+  await expect(page.locator('#model-error')).toHaveText(/^ModelFormatError: /);
+  expect(await hook(page, 'error')).toMatch(/^ModelFormatError: /);
+});
+
+test('a CSV upload predicts a readable table with the log predictive density', async ({ page }) => {
   await openDemo(page, SMALL);
   await waitForPredictions(page, 1);
   const csv = ['x,y', '# a comment', '-1.0, 0.8', '0.0, 0.0', '0.5, 0.9', '2.5, -0.4', ''].join('\n');
@@ -122,8 +157,15 @@ test('a CSV upload predicts a table with the log predictive density', async ({ p
   const summary = await hook(page, 'csv');
   expect(summary).toMatchObject({ rows: 4, hasY: true });
   expect(Number.isFinite(summary?.meanLogPredictiveDensity)).toBe(true);
+  await expect(page.locator('#csv-results')).toBeVisible();
+  await expect(page.locator('#csv-info')).toContainText('points.csv: 4 rows');
   await expect(page.locator('#csv-table tbody tr')).toHaveCount(4);
-  await expect(page.locator('#csv-table thead')).toContainText('log p(y)');
+  await expect(page.locator('#csv-table thead th')).toHaveText(['#', 'x', 'y', 'mean', 'std', 'epistemic', 'aleatoric', '90% lower', '90% upper', 'log p(y)']);
+  await expect(page.locator('#csv-table caption')).toContainText('total predictive std');
+  // Every number of a column has the same number of decimals, so the column lines up.
+  const means = await page.locator('#csv-table tbody tr td:nth-child(4)').allTextContents();
+  expect(new Set(means.map((m) => m.split('.')[1]?.length)).size).toBe(1);
+  await screenshot(page, 'demo-csv-table');
 });
 
 test('clicking the chart adds a point, clicking it again removes it', async ({ page }) => {

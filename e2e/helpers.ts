@@ -2,6 +2,7 @@
 import { mkdirSync } from 'node:fs';
 import { expect, type Page } from '@playwright/test';
 import { compareClose, describeMismatches, relativeBound } from '../test/compare-close.js';
+import type { BandWidths } from '../demo/chart.js';
 import type { BnnHooks } from '../demo/hooks.js';
 
 export const SCREENSHOT_DIR = 'artifacts/screenshots';
@@ -47,6 +48,19 @@ export async function hook<K extends keyof BnnHooks>(page: Page, key: K): Promis
 /** Waits until the demo has completed at least `count` chart predictions. */
 export async function waitForPredictions(page: Page, count: number): Promise<void> {
   await page.waitForFunction((c) => (window.__bnn?.predictCount ?? 0) >= c, count, { timeout: 90_000 });
+}
+
+/** The bands the chart draws at the grid points nearest each x (window.__bnn.bandsAt). */
+export async function bandsAt(page: Page, xs: readonly number[]): Promise<BandWidths[]> {
+  return page.evaluate((points) => {
+    const h = window.__bnn;
+    if (!h) throw new Error('window.__bnn is missing');
+    return points.map((x) => {
+      const b = h.bandsAt(x);
+      if (!b) throw new Error('the chart has no prediction');
+      return b;
+    });
+  }, xs);
 }
 
 /**

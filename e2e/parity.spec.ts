@@ -5,8 +5,8 @@
  * `webgpu`, SwiftShader when there is no GPU).
  */
 import { expect, test } from '@playwright/test';
-import { Engine, loadModel, type GpuContext, type PredictOptions } from '../src/index.js';
-import { createNodeContext } from '../src/node/device.js';
+// The Node entry: it installs the filesystem reader that loadModel uses for paths.
+import { createNodeContext, Engine, loadModel, type GpuContext, type PredictOptions } from '../src/node/index.js';
 import { expectClose, openDemo } from './helpers.js';
 
 const REL = 1e-4;

@@ -1,18 +1,75 @@
 /**
  * Training in the page: a few hundred Adam steps (48 points of the 'gap' preset in minibatches of
- * 16: 3 steps per epoch) lower the loss, and the trained model's bands are drawn; a trained
+ * 16: 3 steps per epoch) lower the loss, and the trained model's bands are drawn; the default
+ * method and settings show epistemic uncertainty on the gap preset; Stop ends a run; a trained
  * ensemble saved with the Save button loads back through the file input as the same mixture.
  */
 import { readFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
-import { allFinite, expectClose, hook, openDemo, screenshot, SMALL, waitForPredictions, watchErrors } from './helpers.js';
+import { allFinite, bandsAt, expectClose, hook, openDemo, screenshot, SMALL, waitForPredictions, watchErrors } from './helpers.js';
 
 const mean = (values: readonly number[]) => values.reduce((a, b) => a + b, 0) / values.length;
 
-for (const [method, epochs] of [
-  ['vi', 100],
-  ['ensemble', 100],
-] as const) {
+/** The 'gap' preset's clusters are x in [-2, -0.6] and [0.8, 2]: grid points well inside them, and the gap's middle. */
+const ON_GAP_DATA = [-1.8, -1.4, -1.0, 1.0, 1.4, 1.8];
+const IN_GAP = 0.1;
+
+test('the default method and settings draw a wider band in the gap preset\'s gap than on its data', async ({ page }) => {
+  const errors = watchErrors(page);
+  await openDemo(page, { ...SMALL, model: 'none', preset: 'gap' });
+  await page.evaluate(() => window.__bnn?.runTraining()); // the panel as it opens: method, epochs, widths, rate
+  const train = await hook(page, 'train');
+  expect(train).toMatchObject({ state: 'done', method: 'ensemble', error: null });
+  const losses = train?.losses ?? [];
+  expect(losses).toHaveLength(train?.epochs ?? -1);
+  expect(allFinite(losses)).toBe(true);
+  expect(mean(losses.slice(-20))).toBeLessThan(mean(losses.slice(0, 20)) - 0.1);
+  expect((await hook(page, 'model'))?.format).toBe('trained');
+  expect(await hook(page, 'chart')).toMatchObject({ bands: 3, functions: 5 });
+  await expect(page.locator('#train-progress')).toContainText('done');
+  const onData = await bandsAt(page, ON_GAP_DATA);
+  const [gap, left, right] = await bandsAt(page, [IN_GAP, -3, 3]);
+  const widest = (key: 'epistemic' | 'total') => Math.max(...onData.map((b) => b[key]));
+  expect(gap?.epistemic ?? 0, `epistemic band in the gap vs the widest on the data (${widest('epistemic')})`).toBeGreaterThan(2 * widest('epistemic'));
+  expect(gap?.total ?? 0, `total band in the gap vs the widest on the data (${widest('total')})`).toBeGreaterThan(widest('total'));
+  expect(left?.epistemic ?? 0, 'epistemic band at x = -3').toBeGreaterThan(2 * widest('epistemic'));
+  expect(right?.epistemic ?? 0, 'epistemic band at x = 3').toBeGreaterThan(2 * widest('epistemic'));
+  await screenshot(page, 'demo-trained-gap-default');
+  expect(errors).toEqual([]);
+});
+
+test('Stop ends a training run: the loss stops updating, the page says so and stays usable', async ({ page }) => {
+  const errors = watchErrors(page);
+  await openDemo(page, { ...SMALL, model: 'none', preset: 'gap' });
+  const epochs = 5000; // far longer than the test: only Stop can end it in time
+  await page.evaluate((e) => void window.__bnn?.runTraining(undefined, e), epochs);
+  await page.waitForFunction(() => (window.__bnn?.train?.losses.length ?? 0) >= 5);
+  await expect(page.locator('#train-progress')).toContainText(/epoch \d+\/5000 · loss .* left/); // the ETA
+  expect((await hook(page, 'train'))?.etaMs ?? 0).toBeGreaterThan(0);
+  await expect(page.locator('#train-stop')).toBeEnabled();
+  await screenshot(page, 'demo-training-running');
+  await page.locator('#train-stop').click();
+  await page.waitForFunction(() => window.__bnn?.train?.state === 'stopped', undefined, { timeout: 10_000 });
+  const stoppedAt = (await hook(page, 'train'))?.losses.length ?? 0;
+  expect(stoppedAt).toBeLessThan(epochs);
+  await page.waitForTimeout(500);
+  expect((await hook(page, 'train'))?.losses.length).toBe(stoppedAt);
+  await expect(page.locator('#train-progress')).toContainText(`stopped after epoch ${stoppedAt} of ${epochs}`);
+  await expect(page.locator('#train-btn')).toBeEnabled();
+  await expect(page.locator('#train-stop')).toBeDisabled();
+  expect(await hook(page, 'model')).toBeNull(); // a stopped run makes no model
+  expect(await hook(page, 'error')).toBeNull();
+
+  // Still usable: a short run trains and predicts.
+  await page.evaluate(() => window.__bnn?.runTraining('ensemble', 10));
+  expect((await hook(page, 'train'))?.state).toBe('done');
+  expect((await hook(page, 'model'))?.format).toBe('trained');
+  expect(await hook(page, 'predictCount')).toBeGreaterThanOrEqual(1);
+  expect(errors).toEqual([]);
+});
+
+// The default method (a deep ensemble) is trained by the gap test above.
+for (const [method, epochs] of [['vi', 100]] as const) {
   test(`training '${method}' in the page lowers the loss and draws the bands`, async ({ page }) => {
     const errors = watchErrors(page);
     await openDemo(page, { ...SMALL, model: 'none', preset: 'gap' });
