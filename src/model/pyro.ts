@@ -365,6 +365,12 @@ function checkListedSites(layers: readonly LayerSites[], sites: ReadonlyMap<stri
   }
 }
 
+/** Where a site's loc or scale is in the file, for messages. */
+function guideTensorName(guide: PyroGuide, site: string, part: 'loc' | 'scale'): string {
+  if (guide === 'AutoNormal') return `${part === 'loc' ? AUTONORMAL_LOCS_PREFIX : AUTONORMAL_SCALES_PREFIX}${preview(site)}`;
+  return `${part === 'loc' ? AUTODIAGONALNORMAL_LOC : AUTODIAGONALNORMAL_SCALE} at ${quoteName(site)}`;
+}
+
 /** Pyro stores the scalar sigma site with shape []; anything else of one element is reshaped to it. */
 function asScalar(tensor: Tensor, name: string, guide: PyroGuide): Tensor {
   if (tensor.data.length !== 1) fail(`${name} must be a scalar, got shape [${tensor.shape.join(', ')}]`, guide);
@@ -431,9 +437,8 @@ export function modelFromPyro(metadata: Readonly<Record<string, string>>, tensor
   } else {
     const { site, prior } = info.noise;
     const sigma = sites.get(site) as GuideSite;
-    const shown = guide === 'AutoNormal' ? [`${AUTONORMAL_LOCS_PREFIX}${preview(site)}`, `${AUTONORMAL_SCALES_PREFIX}${preview(site)}`] : [`${AUTODIAGONALNORMAL_LOC} at ${quoteName(site)}`, `${AUTODIAGONALNORMAL_SCALE} at ${quoteName(site)}`];
-    modelTensors.set(tensorNames.noiseLoc, asScalar(sigma.loc, shown[0] as string, guide));
-    modelTensors.set(tensorNames.noiseScale, asScalar(sigma.scale, shown[1] as string, guide));
+    modelTensors.set(tensorNames.noiseLoc, asScalar(sigma.loc, guideTensorName(guide, site, 'loc'), guide));
+    modelTensors.set(tensorNames.noiseScale, asScalar(sigma.scale, guideTensorName(guide, site, 'scale'), guide));
     noise = latentNoiseSpec(site, prior);
     sigmaPrior = prior;
   }
