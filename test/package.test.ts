@@ -111,6 +111,22 @@ describe('the packed package', () => {
     expect(stderr).toBe('');
   }, 180_000);
 
+  it('runs `npx webgpu-bnn train` and `npx webgpu-bnn demo` there', async () => {
+    const rows = Array.from({ length: 40 }, (_, i) => {
+      const x = -2 + (4 * i) / 39;
+      return `${x},${Math.sin(2 * x)}`;
+    });
+    await writeFile(join(app, 'train.csv'), `x,y\n${rows.join('\n')}\n`);
+    const trained = await sh('npx', ['webgpu-bnn', 'train', '--data', 'train.csv', '--target', 'y', '--method', 'map', '--hidden', '8', '--epochs', '3', '--out', 'mine.safetensors', '--json'], app);
+    expect((JSON.parse(trained.stdout) as { out: string }).out).toBe('mine.safetensors');
+    expect(trained.stderr).toContain('compiling GPU kernels');
+    const predicted = await sh('npx', ['webgpu-bnn', 'predict', 'mine.safetensors', '--x', 'train.csv', '--target', 'y', '--output', 'csv'], app);
+    expect(predicted.stdout.split('\n')[0]).toBe('x,mean,std,epistemic_std,aleatoric_std,lower,upper,log_predictive_density');
+    const demo = await sh('npx', ['webgpu-bnn', 'demo'], app);
+    expect(demo.stdout).toContain('epistemic');
+    expect(demo.stderr).toBe('');
+  }, 300_000);
+
   describe.each(Object.keys(TYPESCRIPTS))('types under %s', (ts) => {
     const tsc = () => join(root, ts, 'node_modules', '.bin', 'tsc');
     const USER_CODE = `import { Engine, loadModel, train, type GpuContext, type Model, type PredictResult, InvalidInputError } from 'webgpu-bnn';
