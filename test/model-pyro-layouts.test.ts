@@ -16,7 +16,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { ModelFormatError } from '../src/errors.js';
 import { Engine } from '../src/index.js';
 import { sigmoid } from '../src/math/activations.js';
@@ -36,10 +36,11 @@ import { oracleScore } from '../src/reference/score.js';
 import { expectAllClose } from './all-close.js';
 import { sampleBounds } from './error-bound.js';
 import { gpu, gpuUnavailableReason } from './gpu-context.js';
-import { runExportCases, type GuideCase } from './python.js';
+import { removeExportCases, runExportCases, type GuideCase } from './python.js';
 import { normalTerms, obsBound, sigmaPriorTerms, siteBound } from './score-bound.js';
 
 const cases = runExportCases();
+afterAll(() => removeExportCases(cases));
 const fileBytes = (name: string): Uint8Array => new Uint8Array(readFileSync(join(cases.dir, name)));
 const bits = (data: Float32Array): number[] => [...new Uint32Array(data.buffer, data.byteOffset, data.length)];
 

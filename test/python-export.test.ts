@@ -15,19 +15,17 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { Engine, predictEnsemble } from '../src/index.js';
 import { ensembleFromBytes, modelFromBytes, parseSafetensors, type Model } from '../src/model/index.js';
 import { oracleSamples } from '../src/reference/forward.js';
 import { expectAllClose } from './all-close.js';
 import { sampleBounds } from './error-bound.js';
 import { gpu, gpuUnavailableReason } from './gpu-context.js';
-import { runExportCases, type ExportCases } from './python.js';
+import { removeExportCases, runExportCases } from './python.js';
 
-let cases: ExportCases;
-beforeAll(() => {
-  cases = runExportCases();
-}, 300_000);
+const cases = runExportCases();
+afterAll(() => removeExportCases(cases));
 
 const fileBytes = (name: string): Uint8Array => new Uint8Array(readFileSync(join(cases.dir, name)));
 const loadFile = (name: string): Model => modelFromBytes(fileBytes(name));

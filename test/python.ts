@@ -6,7 +6,7 @@
  * must test the exporter.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -90,6 +90,11 @@ export function runExportCases(): ExportCases {
   if (run.status !== 0) throw new Error(`${python} ${script} failed (${run.error?.message ?? `exit ${run.status}`}):\n${run.stderr}`);
   const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as Omit<ExportCases, 'dir'>;
   return { ...manifest, dir };
+}
+
+/** Removes the folder runExportCases wrote (call it in afterAll). */
+export function removeExportCases(cases: ExportCases | undefined): void {
+  if (cases) rmSync(cases.dir, { recursive: true, force: true });
 }
 
 /** torch's number, with its infinities spelt as strings in the JSON. */

@@ -10,7 +10,7 @@
  * 1e-6 relative); GPU vs oracle, test/score-bound.ts's float32 bound; infinities must match exactly,
  * and a density below -3.4e38 (beyond float32) must be -Infinity on the GPU.
  */
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { ModelFormatError } from '../src/errors.js';
 import { Engine } from '../src/index.js';
 import { sigmoid } from '../src/math/activations.js';
@@ -32,10 +32,11 @@ import { logitnormalExtremes } from '../src/model/noise-range.js';
 import { oracleScore, sigmaPriorLogPdf } from '../src/reference/score.js';
 import { FLOAT32_MAX } from '../src/float32.js';
 import { gpu, gpuUnavailableReason } from './gpu-context.js';
-import { jsonNumber, runExportCases } from './python.js';
+import { jsonNumber, removeExportCases, runExportCases } from './python.js';
 import { sigmaPriorTerms, siteBound } from './score-bound.js';
 
 const cases = runExportCases();
+afterAll(() => removeExportCases(cases));
 
 const scalar = (v: number): Tensor => ({ shape: [], data: Float32Array.of(v) });
 
