@@ -17,7 +17,7 @@ import { addPoint, grid, preset, removePoint, PRESETS, type Points, type PresetN
 import { showWebGpuMissing, startGpu } from './gpu.js';
 import { installHooks, type BnnHooks, type LastPredict, type ModelSummary, type PlainPrediction } from './hooks.js';
 import { architecture, BUILTIN_MODELS, DEFAULT_MODEL_ID, describeModel, loadBuiltin, loadModelFile, loadModelUrl, type LoadedModel } from './model-loading.js';
-import { enginePredictor, ensemblePredictor, type Predictor } from './predictor.js';
+import { createPredictor, type Predictor } from './predictor.js';
 import { setupTrainPanel, type TrainOutcome, type TrainPanel } from './train-panel.js';
 
 const INTERVAL_LEVEL = 0.9;
@@ -247,7 +247,7 @@ function summary(loaded: LoadedModel): ModelSummary {
 }
 
 function predictorFor(context: GpuContext, loaded: LoadedModel): Predictor {
-  return loaded.members.length > 1 ? ensemblePredictor(context, loaded.members, loaded.name) : enginePredictor(context, loaded.model, loaded.name);
+  return createPredictor(context, loaded.members, loaded.name);
 }
 
 /** Downloads the current model in the webgpu-bnn format (an ensemble's members in one file). */
@@ -325,7 +325,7 @@ async function predictCsv(file: File): Promise<void> {
   const meanLpd = lpd ? lpd.reduce((a, b) => a + b, 0) / lpd.length : null;
   const samples = predictor.members > 1 ? `an ensemble of ${predictor.members}` : `S = ${result.samples}`;
   ui.csvInfo.textContent =
-    `Predictions for ${file.name}: ${result.n} rows, ${samples}` + (meanLpd !== null ? `, mean log predictive density ${meanLpd.toFixed(4)}` : '');
+    `Predictions for ${file.name}: ${result.n} rows, ${samples}` + (meanLpd !== null ? `, mean log predictive density ${meanLpd.toFixed(4).replace(/^-/, '−')}` : '');
   ui.csvResults.hidden = false;
   ui.csvResults.scrollIntoView({ block: 'nearest' });
   hooks.csv = { rows: result.n, hasY: y !== null, meanLogPredictiveDensity: meanLpd };
