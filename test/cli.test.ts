@@ -235,7 +235,7 @@ describe.skipIf(!gpu)('on the GPU', () => {
   });
 
   it('demo finds its model and grid from the package, not the working directory', async () => {
-    const r = await cli(['demo'], withGpu());
+    const r = await cli(['demo', '--samples', '100'], withGpu());
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('models/toy1d-ensemble.safetensors');
@@ -249,14 +249,14 @@ describe.skipIf(!gpu)('on the GPU', () => {
     expect(std('3.0000')).toBeGreaterThan(2 * std('1.0000'));
   });
 
-  it('demo --model pyro-toy1d samples the Pyro export; --samples does not apply to the default ensemble', async () => {
+  it('demo --model pyro-toy1d samples the Pyro export; the ensemble takes S in multiples of its members', async () => {
     const r = await cli(['demo', '--model', 'pyro-toy1d', '--samples', '100'], withGpu());
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('models/pyro-toy1d.safetensors');
     expect(r.stdout).toContain('100 (seed 0)');
-    const refused = await cli(['demo', '--samples', '100'], withGpu());
+    const refused = await cli(['demo', '--samples', '7'], withGpu());
     expect(refused.code).toBe(2);
-    expect(refused.stderr).toMatch(/^webgpu-bnn: demo: --samples does not apply to .*deep ensemble/);
+    expect(refused.stderr).toMatch(/^webgpu-bnn: demo: --samples 7: an ensemble of 5 members takes a multiple of 5/);
   });
 
   it('the borrowed context stays usable after the commands', () => {

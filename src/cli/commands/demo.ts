@@ -8,17 +8,16 @@
  */
 import { existsSync } from 'node:fs';
 import { relative } from 'node:path';
-import { gaussianMixture, mixtureAsPrediction, type GaussianMember } from '../../infer/ensemble.js';
 import type { AdapterDescription } from '../../gpu/device.js';
-import { Engine } from '../../infer/engine.js';
-import type { PredictResult } from '../../infer/types.js';
+import type { PredictOptions, PredictResult } from '../../infer/types.js';
+import { isDeterministic } from '../../model/deterministic.js';
 import type { Model } from '../../model/spec.js';
 import { exampleModelPath, exampleModels } from '../../node/examples.js';
 import { normalQuantile } from '../../math/special.js';
-import { flag, parseCommand, samplingOptions, stringOption, UsageError, type CommandLine } from '../args.js';
+import { flag, parseCommand, samplingOptions, stringOption, UsageError } from '../args.js';
 import type { Command } from '../command.js';
 import { formatMs, formatRate, renderFields } from '../format.js';
-import { describeAdapterDescription, withContext } from '../gpu.js';
+import { describeAdapterDescription, withEnsembleEngine } from '../gpu.js';
 import { readModelMembers, readX } from '../inputs.js';
 import type { CliIo } from '../io.js';
 import { readTableFile, tableRows, type NumericTable } from '../matrix-file.js';
@@ -61,8 +60,8 @@ The default model, toy1d-ensemble (models/toy1d-ensemble.safetensors), is a deep
 5 ReLU networks 1-32-32-1 that webgpu-bnn trained on 80 noisy points of sin(2x) with x in
 [-2, -0.5] and [0.5, 2] (data/toy1d-gap.csv). Its mean follows the sine on the data; its
 epistemic std (how much the members disagree) grows in the gap around 0 and beyond +-2, as
-the table's column 'where' marks. Its predictive is the exact mixture of the members, so
---samples and --seed do not apply to it.
+the table's column 'where' marks. Its predictive is the exact mixture of the members (one
+pass each: they are point networks), so --samples and --seed change nothing for it.
 
 --model pyro-toy1d runs the Pyro AutoNormal export shipped as an import example (a 1-32-32-1
 ReLU BNN trained in Pyro on x in about [-2, 2]) with S Monte-Carlo posterior samples drawn
@@ -71,8 +70,9 @@ on the GPU.
 Options:
   --model <m>        a shipped model by name (${Object.keys(SHIPPED).join(', ')}) or a
                      model file with one input (default ${DEFAULT_DEMO_MODEL})
-  --samples <S>      posterior samples of a single model (default 1000)
-  --seed <K>         RNG seed of a single model (default 0)
+  --samples <S>      posterior samples (default 1000; an ensemble: a multiple of its
+                     members, default one per member)
+  --seed <K>         RNG seed (default 0)
   --json             print the predict JSON instead of the table
   -h, --help         show this help
 `;
@@ -138,56 +138,30 @@ interface Timed {
   readonly coldMs: number;
   /** The call whose result is shown. */
   readonly ms: number;
-  /** Samples behind one input: S, or the ensemble's members. */
-  readonly samples: number;
-  readonly seed: number;
   readonly adapter: AdapterDescription;
 }
 
 /**
- * A deep ensemble's exact mixture (predictEnsemble's computation), with the member engines kept
- * across two calls so the second is timed without pipeline compilation.
+ * Predicts twice with one engine (the model, or the ensemble's members as their mixture): the
+ * first call compiles the pipelines, the second, timed, is the one shown.
  */
-async function predictMixture(members: readonly Model[], rows: number[][], io: CliIo): Promise<Timed> {
-  return withContext(io, async (ctx) => {
-    const engines = members.map((m) => Engine.create(ctx, m));
-    try {
-      const mixture = async () => {
-        const parts: GaussianMember[] = [];
-        for (const engine of engines) {
-          const r = await engine.predict(rows, { samples: 1, seed: 0 });
-          parts.push({ mean: r.mean, std: r.aleatoricStd });
-        }
-        return mixtureAsPrediction(gaussianMixture(parts), LEVEL);
-      };
-      const coldStart = performance.now();
-      await mixture();
-      const coldMs = performance.now() - coldStart;
-      const start = performance.now();
-      const result = await mixture();
-      return { result, coldMs, ms: performance.now() - start, samples: members.length, seed: 0, adapter: ctx.adapter };
-    } finally {
-      engines.forEach((e) => e.dispose());
-    }
+function predictTimed(io: CliIo, members: readonly Model[], rows: number[][], options: PredictOptions): Promise<Timed> {
+  return withEnsembleEngine(io, members, async (engine, ctx) => {
+    const coldStart = performance.now();
+    // The fewest samples the engine takes: one per member.
+    await engine.predict(rows, { samples: members.length, seed: options.seed ?? 0 });
+    const coldMs = performance.now() - coldStart;
+    const start = performance.now();
+    const result = await engine.predict(rows, options);
+    return { result, coldMs, ms: performance.now() - start, adapter: ctx.adapter };
   });
 }
 
-async function predictMonteCarlo(model: Model, rows: number[][], line: CommandLine, io: CliIo): Promise<Timed> {
-  const { samples, seed } = samplingOptions(line, 1000);
-  return withContext(io, async (ctx) => {
-    const engine = Engine.create(ctx, model);
-    try {
-      // The first call compiles the pipelines; time a second one for the throughput.
-      const coldStart = performance.now();
-      await engine.predict(rows, { samples: 1, seed });
-      const coldMs = performance.now() - coldStart;
-      const start = performance.now();
-      const result = await engine.predict(rows, { samples, seed, intervalLevel: LEVEL });
-      return { result, coldMs, ms: performance.now() - start, samples, seed, adapter: ctx.adapter };
-    } finally {
-      engine.dispose();
-    }
-  });
+/** What produced the samples, in words. */
+function describeSampling(members: readonly Model[], result: PredictResult, seed: number): string {
+  if (members.length === 1) return `${result.samples} (seed ${seed})`;
+  if (members.every((m) => isDeterministic(m.spec))) return `ensemble of ${members.length} members: the exact mixture (one pass per member)`;
+  return `${result.samples}, ${result.samples / members.length} per member of ${members.length} (seed ${seed})`;
 }
 
 export const demoCommand: Command = {
@@ -202,30 +176,28 @@ export const demoCommand: Command = {
     const members = await readModelMembers(modelFile);
     const model = members[0] as Model;
     const ensemble = members.length > 1;
-    if (ensemble) {
-      for (const option of ['samples', 'seed'] as const) {
-        if (stringOption(line, option) !== undefined) {
-          throw new UsageError(`demo: --${option} does not apply to ${relative(root, modelFile) || modelFile}, a deep ensemble: its predictive is the exact mixture of its ${members.length} members (--model pyro-toy1d samples a BNN)`);
-        }
-      }
-    }
     const x = await readX(inputsFile, model);
     const trainingData: NumericTable | null = shipped?.data ? await readTableFile(packagePath(...shipped.data), 'training data') : null;
     const rows = tableRows(x);
+    const { samples, seed } = samplingOptions(line, 1000);
+    // An ensemble's default is the engine's (one pass per member when no member needs samples); a
+    // given S must be a multiple of the members, as for predict.
+    const samplesGiven = stringOption(line, 'samples') !== undefined;
+    if (ensemble && samplesGiven && samples % members.length !== 0) {
+      throw new UsageError(`demo: --samples ${samples}: an ensemble of ${members.length} members takes a multiple of ${members.length} (each member gets S / ${members.length})`);
+    }
+    const options: PredictOptions = { seed, intervalLevel: LEVEL, ...(ensemble && !samplesGiven ? {} : { samples }) };
 
-    const run = ensemble ? await predictMixture(members, rows, io) : await predictMonteCarlo(model, rows, line, io);
-    const { result, seed, adapter } = run;
+    const run = await predictTimed(io, members, rows, options);
+    const { result, adapter } = run;
     if (flag(line, 'json')) {
-      const path = ensemble ? 'ensemble' : 'joint';
-      io.stdout(predictionJson(result, { model: modelFile, adapter, seed, path, kernel: ensemble ? 'none' : 'auto', predictMs: run.ms }));
+      io.stdout(predictionJson(result, { model: modelFile, adapter, seed, path: ensemble ? 'ensemble' : 'joint', kernel: 'auto', predictMs: run.ms }));
       return 0;
     }
 
     const xs = Array.from(x.data);
     const shownPath = (p: string) => (p.startsWith(root) ? relative(root, p) : p);
-    const what = ensemble
-      ? `deep ensemble of ${members.length} x ${architecture(model)}, exact mixture`
-      : `${architecture(model)}, ${parameterCounts(model).network} weights and biases`;
+    const what = ensemble ? `deep ensemble of ${members.length} x ${architecture(model)}` : `${architecture(model)}, ${parameterCounts(model).network} weights and biases`;
     const trainingX = trainingData ? Array.from({ length: trainingData.rows }, (_, r) => trainingData.data[r * trainingData.cols] ?? NaN) : null;
     const step = xs.length > 1 ? Math.abs((xs[1] ?? 0) - (xs[0] ?? 0)) : 0;
     // A grid point is "on the data" when a training point is within half a grid step of it.
@@ -237,7 +209,7 @@ export const demoCommand: Command = {
         ['model', `${shownPath(modelFile)} (${shipped ? `${shipped.about}: ` : ''}${what})`],
         ...(shipped ? [['training data', `${shipped.data ? `${shipped.data.join('/')}, ${trainingData?.rows ?? 0} points with ` : ''}${shipped.dataRange}`] as const] : []),
         ['inputs', `${shownPath(inputsFile)} (${x.rows} points, x from ${Math.min(...xs)} to ${Math.max(...xs)})`],
-        ['samples', ensemble ? `${members.length} (one per member)` : `${run.samples} (seed ${seed})`],
+        ['samples', describeSampling(members, result, seed)],
         ['adapter', describeAdapterDescription(adapter)],
       ]) + '\n',
     );
@@ -253,10 +225,9 @@ export const demoCommand: Command = {
     );
     if (coverage) io.stdout(`epistemic std: ${coverageSummary(xs, coverage, result.epistemicStd)}.\n`);
     io.stdout('\n');
-    const unit = ensemble ? 'members' : 'samples';
     io.stdout(
       renderFields([
-        ['throughput', `${formatRate(throughput(run.samples, x.rows, run.ms))} samples x inputs per second (${run.samples} ${unit} x ${x.rows} inputs in ${formatMs(run.ms)})`],
+        ['throughput', `${formatRate(throughput(result.samples, x.rows, run.ms))} samples x inputs per second (${result.samples} samples x ${x.rows} inputs in ${formatMs(run.ms)})`],
         ['first call', `${formatMs(run.coldMs)} (compiles the pipelines)`],
         ['adapter', describeAdapterDescription(adapter)],
       ]),
