@@ -93,7 +93,7 @@ export function optional<T>(value: unknown, fallback: T, read: (v: unknown) => T
 export function abortSignalOption(value: unknown, name: string): AbortSignalLike {
   const v = value as Partial<AbortSignalLike> | null;
   if (typeof v !== 'object' || v === null || typeof v.aborted !== 'boolean' || typeof v.throwIfAborted !== 'function') {
-    fail(name, 'an AbortSignalLike (from an AbortController)', value);
+    fail(name, 'an AbortSignal (from an AbortController)', value);
   }
   return value as AbortSignalLike;
 }

@@ -84,7 +84,7 @@ export async function createContextFromAdapter(adapter: WebGpuAdapter, options: 
   const lost = device.lost.then((info) => {
     lostError = new DeviceLostError(
       info.reason,
-      `the WebGpu device was lost (${info.reason})${info.message ? `: ${info.message}` : ''}`,
+      `the GPU device was lost (${info.reason})${info.message ? `: ${info.message}` : ''}`,
     );
     return lostError;
   });
@@ -126,7 +126,7 @@ export async function createContext(gpu: WebGpu | undefined, options: CreateCont
   const adapter = await requestAdapter(gpu, options);
   if (!adapter) {
     throw new GpuUnavailableError(
-      `no WebGPU adapter was found. ${options.fixHint ?? 'Enable WebGPU in the browser (chrome://flags/#enable-unsafe-webgpu) or update the WebGpu driver.'}`,
+      `no WebGPU adapter was found. ${options.fixHint ?? 'Enable WebGPU in the browser (chrome://flags/#enable-unsafe-webgpu) or update the GPU driver.'}`,
     );
   }
   return createContextFromAdapter(adapter, options);

@@ -84,7 +84,7 @@ export async function loadWith<T>(source: ModelSource, parse: (bytes: Uint8Array
   if (source instanceof Uint8Array) return parse(source);
   if (source instanceof ArrayBuffer) return parse(new Uint8Array(source));
   if (!(source instanceof URL) && typeof source !== 'string') {
-    throw new InvalidInputError(`${caller}: expected a Uint8Array, ArrayBuffer, UrlLike or path string`);
+    throw new InvalidInputError(`${caller}: expected a Uint8Array, ArrayBuffer, URL or path string`);
   }
   const bytes = await readSource(source);
   try {
@@ -104,7 +104,7 @@ async function readSource(source: UrlLike | string): Promise<Uint8Array> {
   if (url.protocol === 'file:' && pathReader) return readPath(url);
   if (FETCHED_PROTOCOLS.has(url.protocol) || url.protocol === 'file:') return fetchBytes(url);
   throw new InvalidInputError(
-    `cannot load '${preview(url.href, 200)}': unsupported UrlLike scheme '${preview(url.protocol)}' (use http(s), file or a path)`,
+    `cannot load '${preview(url.href, 200)}': unsupported URL scheme '${preview(url.protocol)}' (use http(s), file or a path)`,
   );
 }
 
@@ -136,7 +136,7 @@ export function installPathReader(reader: PathReader): void {
 function readPath(path: string | UrlLike): Promise<Uint8Array> {
   if (!pathReader) {
     throw new InvalidInputError(
-      `cannot read '${preview(String(path), 200)}': filesystem paths are read in Node (import 'webgpu-bnn' there, or 'webgpu-bnn/node'); in a browser pass a UrlLike or bytes`,
+      `cannot read '${preview(String(path), 200)}': filesystem paths are read in Node (import 'webgpu-bnn' there, or 'webgpu-bnn/node'); in a browser pass a URL or bytes`,
     );
   }
   return pathReader(path);
