@@ -47,6 +47,11 @@ test('Stop ends a training run: the loss stops updating, the page says so and st
   await expect(page.locator('#train-progress')).toContainText(/epoch \d+\/5000 · loss .* left/); // the ETA
   expect((await hook(page, 'train'))?.etaMs ?? 0).toBeGreaterThan(0);
   await expect(page.locator('#train-stop')).toBeEnabled();
+  // The chart stays in view when the panels are scrolled to their end.
+  await page.locator('#gpu-panel').scrollIntoViewIfNeeded();
+  const chart = await page.locator('#chart').boundingBox();
+  const viewport = page.viewportSize();
+  expect(chart && viewport && chart.y >= 0 && chart.y + chart.height <= viewport.height, `chart at ${JSON.stringify(chart)} in ${JSON.stringify(viewport)}`).toBe(true);
   await screenshot(page, 'demo-training-running');
   await page.locator('#train-stop').click();
   await page.waitForFunction(() => window.__bnn?.train?.state === 'stopped', undefined, { timeout: 10_000 });
