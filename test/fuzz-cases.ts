@@ -27,6 +27,7 @@ const NOISES: readonly NoiseSpec[] = [
   { kind: 'lognormal', site: 'sigma' },
   { kind: 'gamma', site: 'sigma' },
   { kind: 'heteroscedastic', minScale: 1e-3 },
+  { kind: 'logitnormal', site: 'sigma', low: 0.05, high: 2 },
 ];
 
 const POSTERIOR_SCALES = [0.05, 0.2, 0.5, 1] as const;
