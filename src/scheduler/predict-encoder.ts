@@ -106,9 +106,9 @@ function bindGroup(device: WebGpuDevice, scratch: ScratchBuffers<PredictBuffer>,
 }
 
 /**
- * Records and submits every chunk of the call. With a signal, each submit is waited for and the
- * signal checked before the next (rejecting with its reason): a long call stops within one submit
- * of chunks; without one, submits are queued back to back.
+ * Records and submits every chunk of the call. With a signal, each chunk is submitted alone,
+ * waited for and the signal checked before the next (rejecting with its reason): a long call stops
+ * within one chunk; without one, many chunks go in a submit and submits are queued back to back.
  */
 export async function encodePredict(ctx: GpuContext, scratch: ScratchBuffers<PredictBuffer>, layout: ModelLayout, call: PredictCall, chunksPerSubmit: number, signal?: AbortSignalLike): Promise<void> {
   const device = ctx.device;
@@ -130,7 +130,9 @@ export async function encodePredict(ctx: GpuContext, scratch: ScratchBuffers<Pre
     return g;
   };
   const lastAct = actName(L - 1);
-  const slotsPerSubmit = Math.min(chunksPerSubmit, plan.sampleChunks * plan.inputChunks);
+  // With a signal every chunk is its own submit, so an abort lands within one chunk's work (on
+  // SwiftShader a submit of 64 large chunks ran for minutes).
+  const slotsPerSubmit = signal ? 1 : Math.min(chunksPerSubmit, plan.sampleChunks * plan.inputChunks);
   const slotData = new ArrayBuffer(slotsPerSubmit * UNIFORM_SLOT_BYTES);
   const groupsFor = (items: number) => workgroupsFor(items, WORKGROUP_SIZE);
 
