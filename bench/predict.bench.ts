@@ -18,8 +18,8 @@ import type { GpuContext } from '../src/gpu/device.js';
 import { Engine } from '../src/infer/engine.js';
 import type { PredictOptions } from '../src/infer/types.js';
 import type { Model } from '../src/model/spec.js';
-import { adapterLine, median } from '../src/bench/stats.js';
-import { mulberry32, syntheticModel } from '../src/bench/synthetic.js';
+import { adapterLine, median } from './lib/stats.js';
+import { mulberry32, syntheticModel } from './lib/synthetic.js';
 import { createNodeContext } from '../src/node/device.js';
 import { oraclePredict } from '../src/reference/index.js';
 

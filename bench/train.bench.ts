@@ -19,8 +19,8 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { adapterLine, median } from '../src/bench/stats.js';
-import { mulberry32 } from '../src/bench/synthetic.js';
+import { adapterLine, median } from './lib/stats.js';
+import { mulberry32 } from './lib/synthetic.js';
 import type { GpuContext } from '../src/gpu/device.js';
 import { createNodeContext } from '../src/node/device.js';
 import { train } from '../src/train/trainer.js';

@@ -1,9 +1,9 @@
 /**
  * Synthetic models and inputs for the benchmark page: an MLP of the given widths ('13-50-50-1'),
- * ReLU hidden layers, identity output, mean-field Normal posterior on every weight and bias (src/bench/synthetic.ts), fixed σ = 0.1.
+ * ReLU hidden layers, identity output, mean-field Normal posterior on every weight and bias (bench/lib/synthetic.ts), fixed σ = 0.1.
  */
 import type { Model } from '../src/index.js';
-import { syntheticModel } from '../src/bench/synthetic.js';
+import { syntheticModel } from '../bench/lib/synthetic.js';
 import { seededRandom } from './data.js';
 
 /** Parses '13-50-50-1' (also 'x', ',' or spaces between widths) into widths, input first. */

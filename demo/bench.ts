@@ -23,7 +23,7 @@
  */
 import type uPlot from 'uplot';
 import { Engine, type PredictOptions } from '../src/index.js';
-import { median } from '../src/bench/stats.js';
+import { median } from '../bench/lib/stats.js';
 import { formatRate, renderAdapter, summarizeAdapter, type AdapterSummary } from './adapter-info.js';
 import { plotSeries, type PlotSeries } from './bench-chart.js';
 import { benchInputs, benchModel, macsPerForward, parseArchitecture } from './bench-models.js';

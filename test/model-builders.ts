@@ -2,7 +2,7 @@
  * Random but reproducible models for property tests: any architecture, activation, dropout and
  * noise model, with tensors from a seeded generator (not the library's RNG, so tests stay independent).
  */
-import { mulberry32 } from '../src/bench/synthetic.js';
+import { mulberry32 } from '../bench/lib/synthetic.js';
 import type { Activation, LayerSpec, Model, ModelSpec, NoiseSpec, Tensor } from '../src/model/spec.js';
 import { layerInputs, tensorNames } from '../src/model/spec.js';
 

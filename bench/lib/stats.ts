@@ -1,5 +1,5 @@
 /** Small helpers shared by the benchmark scripts (bench/) and the benchmark page. */
-import type { AdapterDescription } from '../gpu/device.js';
+import type { AdapterDescription } from '../../src/gpu/device.js';
 
 /** Median of the values (mean of the middle two for an even count). */
 export function median(values: readonly number[]): number {
