@@ -34,7 +34,7 @@ import type { SamplingPath } from '../src/infer/types.js';
 import { applyActivation, sigmoid, softplus } from '../src/math/activations.js';
 import { logSumExp } from '../src/math/special.js';
 import { gammaDraw, noiseNormal, normalAt, dropoutKeep } from '../src/random/draws.js';
-import { STREAM_DROPOUT, STREAM_MARGINAL, STREAM_WEIGHTS, layerStream, memberKey } from '../src/random/streams.js';
+import { STREAM_DROPOUT, STREAM_MARGINAL, STREAM_OBSERVATION, STREAM_WEIGHTS, layerStream, memberKey } from '../src/random/streams.js';
 
 /** Unit roundoff of float32. */
 export const U = 2 ** -24;
@@ -92,6 +92,9 @@ export interface SampleBounds {
   readonly fBound: Float64Array;
   readonly scale: Float64Array;
   readonly scaleBound: Float64Array;
+  /** The draw of y per (s, n, d) (f + scale * eps, the observation stream) and its bound. */
+  readonly y: Float64Array;
+  readonly yBound: Float64Array;
 }
 
 interface Signal {
@@ -275,7 +278,14 @@ export function sampleBounds(model: Model, x: readonly (readonly number[])[], o:
   const squared = spec.likelihood.link === 'sigma2';
   const st = spec.standardization;
   const size = o.samples * N * D;
-  const out = { f: new Float64Array(size), fBound: new Float64Array(size), scale: new Float64Array(size), scaleBound: new Float64Array(size) };
+  const out = {
+    f: new Float64Array(size),
+    fBound: new Float64Array(size),
+    scale: new Float64Array(size),
+    scaleBound: new Float64Array(size),
+    y: new Float64Array(size),
+    yBound: new Float64Array(size),
+  };
   // The host standardises in float64 and rounds to float32 once.
   const x0: Signal = { value: inputs.data, bound: inputs.data.map((v) => U * Math.abs(v)) };
   for (let s = 0; s < o.samples; s++) {
@@ -303,6 +313,12 @@ export function sampleBounds(model: Model, x: readonly (readonly number[])[], o:
         out.fBound[at] = yStd * (h.bound[n * lastUnits + d] as number) + (st ? U * (2 * Math.abs(yStd * o1) + Math.abs(yMean) + Math.abs(out.f[at] as number)) : 0);
         out.scale[at] = yStd * linked;
         out.scaleBound[at] = yStd * linkedErr + (st ? 2 * U * yStd * linked : 0);
+        // y = f + scale * eps: the draw's error times the scale, the factors' errors, two roundings.
+        const eps = normalAt(key, s, STREAM_OBSERVATION, n * D + d);
+        const fv = out.f[at] as number;
+        const sv = out.scale[at] as number;
+        out.y[at] = fv + sv * eps;
+        out.yBound[at] = (out.fBound[at] as number) + Math.abs(eps) * (out.scaleBound[at] as number) + sv * DRAW_ERROR * (1 + Math.abs(eps)) + 2 * U * (Math.abs(fv) + Math.abs(sv * eps));
       }
     }
   }

@@ -28,7 +28,7 @@ function ensembleBounds(members: readonly Model[], x: number[][], per: number, s
   const first = parts[0] as SampleBounds;
   const size = first.n * first.outputDim;
   const S = members.length * per;
-  const join = (field: 'f' | 'fBound' | 'scale' | 'scaleBound') => {
+  const join = (field: 'f' | 'fBound' | 'scale' | 'scaleBound' | 'y' | 'yBound') => {
     const out = new Float64Array(S * size);
     parts.forEach((p, m) => {
       for (let s = 0; s < per; s++) {
@@ -38,7 +38,7 @@ function ensembleBounds(members: readonly Model[], x: number[][], per: number, s
     });
     return out;
   };
-  return { samples: S, n: first.n, outputDim: first.outputDim, f: join('f'), fBound: join('fBound'), scale: join('scale'), scaleBound: join('scaleBound') };
+  return { samples: S, n: first.n, outputDim: first.outputDim, f: join('f'), fBound: join('fBound'), scale: join('scale'), scaleBound: join('scaleBound'), y: join('y'), yBound: join('yBound') };
 }
 
 function expectStatisticsMatch(r: Awaited<ReturnType<Engine['predict']>>, want: ReturnType<typeof oraclePredict>, bounds: SampleBounds, y: number[][] | null, what: string): void {
@@ -111,6 +111,7 @@ describe.skipIf(!gpu)(`quantiles and ensembles ${gpu ? '' : `(skipped: ${gpuUnav
     const want = oracleEnsemblePredict(members, x, options);
     const bounds = ensembleBounds(members, x, 12, 3, false);
     expectAllClose(r.fSamples!, want.fSamples!, bounds.fBound, 'f samples');
+    expectAllClose(r.ySamples!, want.ySamples!, bounds.yBound, 'y samples');
     expectStatisticsMatch(r, want, bounds, y, 'ensemble');
     expectAllClose(r.quantiles!, want.quantiles!, quantileBounds(bounds, [0.1, 0.5], want.quantiles!), 'ensemble quantiles');
     // Member 0 draws as the model alone would.
@@ -129,5 +130,32 @@ describe.skipIf(!gpu)(`quantiles and ensembles ${gpu ? '' : `(skipped: ${gpuUnav
     const b = buildModel({ inputDim: 3, units: [3, 1], seed: 2 });
     expect(() => Engine.create(ctx, [a, b])).toThrow(/member 1 maps 3 inputs to 1 outputs, member 0 2 to 1/);
     expect(() => Engine.create(ctx, [])).toThrow(/non-empty list/);
+  });
+
+  it('draws y per sample (Pyro\'s Predictive obs): the oracle\'s draws, distributed as the predictive', async () => {
+    const model = buildModel({ inputDim: 1, units: [8, 1], noise: { kind: 'lognormal', site: 'sigma' }, scale: 0.3, seed: 30 });
+    const x = [[-1], [0.5], [2]];
+    const engine = Engine.create(ctx, model);
+    const small = await engine.predict(x, { samples: 20, seed: 4, returnSamples: true });
+    const want = oraclePredict(model, x, { samples: 20, seed: 4, returnSamples: true });
+    expectAllClose(small.ySamples!, want.ySamples!, sampleBounds(model, x, { samples: 20, seed: 4, path: 'joint' }).yBound, 'y samples');
+    // Over many samples, y's mean and variance are the predictive's (z-tests; declared failure rate: |z| > 5, 6e-7 per check).
+    const S = 20_000;
+    const r = await engine.predict(x, { samples: S, seed: 9, returnSamples: true });
+    engine.dispose();
+    for (let n = 0; n < x.length; n++) {
+      let mean = 0;
+      let m2 = 0;
+      let m4 = 0;
+      for (let s = 0; s < S; s++) mean += r.ySamples![s * 3 + n]! / S;
+      for (let s = 0; s < S; s++) {
+        const e = r.ySamples![s * 3 + n]! - mean;
+        m2 += (e * e) / S;
+        m4 += (e * e * e * e) / S;
+      }
+      // The statistics are of these same S samples' f and scale, so y's sample mean is within its own standard error of r.mean.
+      expect(Math.abs((mean - r.mean[n]!) / Math.sqrt(m2 / S))).toBeLessThan(5);
+      expect(Math.abs((m2 - r.std[n]! ** 2) / Math.sqrt((m4 - m2 * m2) / S))).toBeLessThan(5);
+    }
   });
 });

@@ -83,6 +83,7 @@ async function runCase(ctx: NonNullable<typeof gpu>, c: FuzzCase): Promise<strin
         expect(compareClose(draws.f, oracle.f, relativeBound(oracle.f, 1e-12)).mismatches).toEqual([]);
         check(`${run} f samples`, r.fSamples, oracle.f, draws.fBound, problems);
         check(`${run} scale samples`, r.scaleSamples, oracle.scale, draws.scaleBound, problems);
+        check(`${run} y samples`, r.ySamples, oracle.y, draws.yBound, problems);
       }
       const wantStats = { ...want, logPredictiveDensity: want.logPredictiveDensity!, sampleLogLikelihood: want.sampleLogLikelihood! };
       for (const name of ['mean', 'epistemicStd', 'aleatoricStd', 'std', 'lower', 'upper'] as const) {

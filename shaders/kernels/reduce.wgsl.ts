@@ -12,6 +12,8 @@ import { bindingDeclarations, type Kernel } from '../../src/gpu/kernel.js';
 import type { ModelLayout } from '../../src/kernels/model-layout.js';
 import { f32Literal } from '../../src/kernels/model-layout.js';
 import { mathWgsl } from '../lib/math.wgsl.js';
+import { randomWgsl } from '../lib/random.wgsl.js';
+import { STREAM_OBSERVATION } from '../../src/random/streams.js';
 import { WORKGROUP_SIZE, chunkBinding, flatParams, kernelPrelude, readArray, untyped, writeArray, type TypedBinding } from './common.js';
 
 export const STAT_NAMES = ['mean', 'std', 'epistemicStd', 'aleatoricStd', 'lower', 'upper'] as const;
@@ -51,16 +53,24 @@ function outputBindings(layout: ModelLayout): TypedBinding[] {
   return [readArray('params'), readArray('act'), ...(isHetero(layout) ? [] : [readArray('scales')])];
 }
 
-export function momentsKernel(layout: ModelLayout, returnSamples: boolean): Kernel {
+/**
+ * Moments of f and the noise variance per (n, d), merged over sample chunks. `storeSamples` also
+ * writes each sample's f and scale (for returnSamples and quantiles); `drawObservations` also a
+ * draw of y = f + scale * eps per sample (Pyro's Predictive 'obs'), eps from the observation
+ * stream at element (global input) * D + d, so it depends on neither chunking nor kernel.
+ */
+export function momentsKernel(layout: ModelLayout, storeSamples: boolean, drawObservations = false): Kernel {
   const bindings = [
     chunkBinding,
     ...outputBindings(layout),
     writeArray('acc'),
-    ...(returnSamples ? [writeArray('f_out'), writeArray('scale_out')] : []),
+    ...(storeSamples ? [writeArray('f_out'), writeArray('scale_out')] : []),
+    ...(drawObservations ? [writeArray('y_out')] : []),
   ];
   const source = `
 ${kernelPrelude}
 ${mathWgsl}
+${drawObservations ? `${randomWgsl}\nconst STREAM_OBSERVATION: u32 = ${STREAM_OBSERVATION}u;` : ''}
 ${bindingDeclarations(bindings)}
 ${outputsWgsl(layout)}
 
@@ -83,7 +93,8 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
     mean = mean + delta / count;
     m2 = m2 + delta * (f - mean);
     mean_var = mean_var + (sc * sc - mean_var) / count;
-${returnSamples ? '    f_out[(s * chunk.nCount + n) * D + d] = f;\n    scale_out[(s * chunk.nCount + n) * D + d] = sc;' : ''}
+${storeSamples ? '    f_out[(s * chunk.nCount + n) * D + d] = f;\n    scale_out[(s * chunk.nCount + n) * D + d] = sc;' : ''}
+${drawObservations ? '    let e = (chunk.nOffset + n) * D + d;\n    y_out[(s * chunk.nCount + n) * D + d] = f + sc * normals4(e / 4u, chunk.sampleOffset + s, STREAM_OBSERVATION, seed_key())[e % 4u];' : ''}
   }
   let a = idx * 3u;
   if (chunk.samplesBefore == 0u) {
@@ -104,7 +115,7 @@ ${returnSamples ? '    f_out[(s * chunk.nCount + n) * D + d] = f;\n    scale_out
 `;
   return {
     name: 'moments',
-    cacheKey: `moments|${layoutKey(layout)}|${returnSamples}`,
+    cacheKey: `moments|${layoutKey(layout)}|${storeSamples}|${drawObservations}`,
     source,
     bindings: untyped(bindings),
   };

@@ -130,7 +130,9 @@ export class Engine {
     const results: PredictResult[] = [];
     for (const [m, runner] of this.runners.entries()) {
       const { quantiles: _mixtureOnly, ...rest } = options;
-      const memberOptions: PredictOptions = { ...rest, samples: deterministic[m] ? 1 : per, returnSamples: needSamples };
+      // A member with nothing random is evaluated once, unless y is drawn per sample (returnSamples).
+      const once = deterministic[m] === true && !o.returnSamples;
+      const memberOptions: PredictOptions = { ...rest, samples: once ? 1 : per, returnSamples: needSamples };
       results.push(await runner.predict(x, memberOptions, m));
     }
     const first = results[0] as PredictResult;
@@ -139,7 +141,7 @@ export class Engine {
     const withY = first.logPredictiveDensity ? { logPredictiveDensity: merged.lpd, sampleLogLikelihood: repeatSamples(results, counts, per, 'sampleLogLikelihood', 1) } : {};
     const fSamples = needSamples ? repeatSamples(results, counts, per, 'fSamples', first.n * first.outputDim) : null;
     const scaleSamples = needSamples ? repeatSamples(results, counts, per, 'scaleSamples', first.n * first.outputDim) : null;
-    const withSamples = o.returnSamples && fSamples && scaleSamples ? { fSamples, scaleSamples } : {};
+    const withSamples = o.returnSamples && fSamples && scaleSamples ? { fSamples, scaleSamples, ySamples: repeatSamples(results, counts, per, 'ySamples', first.n * first.outputDim) } : {};
     const withQuantiles =
       o.quantiles.length > 0 && fSamples && scaleSamples
         ? {
@@ -214,7 +216,7 @@ function mergeMembers(results: readonly PredictResult[], z: number) {
  * A per-sample field of every member concatenated along S, member m's block holding its `per`
  * samples (a member evaluated once repeats its single sample `per` times).
  */
-function repeatSamples(results: readonly PredictResult[], counts: readonly number[], per: number, field: 'fSamples' | 'scaleSamples' | 'sampleLogLikelihood', size: number): Float32Array {
+function repeatSamples(results: readonly PredictResult[], counts: readonly number[], per: number, field: 'fSamples' | 'scaleSamples' | 'ySamples' | 'sampleLogLikelihood', size: number): Float32Array {
   const out = new Float32Array(results.length * per * size);
   results.forEach((r, m) => {
     const values = r[field] as Float32Array;

@@ -375,6 +375,7 @@ export class ModelEngine {
       ? {
           fSamples: new Float32Array(await readBuffer(device, this.scratch.get('f_all'), 0, call.samples * plane * 4)),
           scaleSamples: new Float32Array(await readBuffer(device, this.scratch.get('scale_all'), 0, call.samples * plane * 4)),
+          ySamples: new Float32Array(await readBuffer(device, this.scratch.get('y_all'), 0, call.samples * plane * 4)),
         }
       : {};
     const Q = call.quantileLevels.length;
@@ -478,6 +479,7 @@ const STATISTIC_LABELS: Readonly<Record<string, string>> = {
   sampleLogLikelihood: 'per-sample log-likelihood',
   fSamples: 'network output sample',
   scaleSamples: 'noise scale sample',
+  ySamples: 'observation sample',
 };
 
 /**

@@ -128,7 +128,7 @@ export function buildProgram(layout: ModelLayout, options: ProgramOptions): Prog
   return {
     layers,
     noise: hetero ? null : noiseKernel(layout.noise),
-    moments: momentsKernel(layout, storesSamples),
+    moments: momentsKernel(layout, storesSamples, options.returnSamples),
     loglik: options.withY ? loglikKernel(layout) : null,
     lpd: options.withY ? lpdKernel() : null,
     sampleLoglik: options.withY ? sampleLoglikKernel() : null,

@@ -35,7 +35,7 @@ export interface PredictOptions {
   readonly seed?: number;
   /** Observed targets (N rows of D); with them the result includes the log predictive density. */
   readonly y?: ArrayLike<number> | readonly (readonly number[])[];
-  /** Also return f for every sample ([S, N, D]) and each sample's noise scale. Forces the joint path. */
+  /** Also return f, the noise scale and a draw of y for every sample ([S, N, D]). Needs the joint path. */
   readonly returnSamples?: boolean;
   /** Central probability of the predictive interval, in (0, 1). Default 0.9 (5% and 95%). */
   readonly intervalLevel?: number;
@@ -85,6 +85,11 @@ export interface PredictResult {
   readonly fSamples?: Float32Array;
   /** Observation scale per sample, input and output ([S, N, D]; constant over inputs unless heteroscedastic); with returnSamples. */
   readonly scaleSamples?: Float32Array;
+  /**
+   * A draw of y per sample, input and output: f + scale * eps with eps ~ N(0, 1) from the
+   * observation stream ([S, N, D]; Pyro's Predictive 'obs'); with returnSamples.
+   */
+  readonly ySamples?: Float32Array;
 }
 
 /** Result of scoring one parameter point: log-probabilities per latent site and the log joint. */

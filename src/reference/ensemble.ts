@@ -24,21 +24,26 @@ export function oracleEnsemblePredict(members: readonly Model[], x: OracleInput,
   let D = 0;
   let f = new Float64Array(0);
   let scale = new Float64Array(0);
+  let ys = new Float64Array(0);
   members.forEach((model, m) => {
-    const drawn = oracleSamples(model, x, { samples: deterministic[m] ? 1 : per, seed: o.seed, path: o.path, member: m });
+    // With returnSamples every member draws its own y per sample, so none is evaluated only once.
+    const once = deterministic[m] === true && !o.returnSamples;
+    const drawn = oracleSamples(model, x, { samples: once ? 1 : per, seed: o.seed, path: o.path, member: m });
     if (m === 0) {
       N = drawn.n;
       D = drawn.outputDim;
       f = new Float64Array(S * N * D);
       scale = new Float64Array(S * N * D);
+      ys = new Float64Array(S * N * D);
     }
     const size = N * D;
     for (let s = 0; s < per; s++) {
       const from = drawn.samples === per ? s : 0;
       f.set(drawn.f.subarray(from * size, (from + 1) * size), (m * per + s) * size);
       scale.set(drawn.scale.subarray(from * size, (from + 1) * size), (m * per + s) * size);
+      ys.set(drawn.y.subarray(from * size, (from + 1) * size), (m * per + s) * size);
     }
   });
   const y = opts.y === undefined ? null : readTargets(opts.y, N, D);
-  return predictiveFromSamples({ f, scale, S, N, D }, y, { ...o, samples: S });
+  return predictiveFromSamples({ f, scale, y: ys, S, N, D }, y, { ...o, samples: S });
 }

@@ -18,6 +18,7 @@ import type { Key } from '../random/draws.js';
 import {
   STREAM_DROPOUT,
   STREAM_MARGINAL,
+  STREAM_OBSERVATION,
   STREAM_WEIGHTS,
   dropoutKeepThreshold,
   layerStream,
@@ -47,6 +48,8 @@ export interface OracleSamples {
   readonly scale: Float64Array;
   /** sigma per sample before the link and standardisation, [S]; NaN for a heteroscedastic head (sigma varies per input). */
   readonly sigma: Float64Array;
+  /** A draw of y per sample: f + scale * eps, eps from the observation stream at element n * D + d, [S, N, D]. */
+  readonly y: Float64Array;
 }
 
 /** x or y as a flat row-major Float64Array: the engine's validation, so both reject the same input. */
@@ -353,6 +356,7 @@ export function oracleSamples(model: Model, x: OracleInput, opts: OracleSampleOp
   const f = new Float64Array(S * N * D);
   const scale = new Float64Array(S * N * D);
   const sigma = new Float64Array(S);
+  const y = new Float64Array(S * N * D);
 
   for (let k = 0; k < S; k++) {
     const s = offset + k;
@@ -372,8 +376,12 @@ export function oracleSamples(model: Model, x: OracleInput, opts: OracleSampleOp
     const sg = drawSigma(key, s);
     sigma[k] = sg;
     writeHead(spec, h, N, sg, f, scale, k * N * D);
+    for (let e = 0; e < N * D; e++) {
+      const at = k * N * D + e;
+      y[at] = (f[at] as number) + (scale[at] as number) * normalAt(key, s, STREAM_OBSERVATION, e);
+    }
   }
-  return { n: N, outputDim: D, samples: S, f, scale, sigma };
+  return { n: N, outputDim: D, samples: S, f, scale, sigma, y };
 }
 
 /** One joint-path draw of a layer's [W, b]: loc + scale * z_e over the weight stream (loc itself for delta). */

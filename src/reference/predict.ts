@@ -23,16 +23,18 @@ export type OraclePredictResult = Float64Fields<PredictResult>;
  */
 export function oraclePredict(model: Model, x: OracleInput, opts: PredictOptions = {}, member = 0): OraclePredictResult {
   const o = resolvePredictOptions(opts);
-  const { n: N, outputDim: D, f, scale } = oracleSamples(model, x, { samples: o.samples, seed: o.seed, path: o.path, member });
+  const { n: N, outputDim: D, f, scale, y: ySamples } = oracleSamples(model, x, { samples: o.samples, seed: o.seed, path: o.path, member });
   // Read y only after x so a bad x is reported first, as the shapes of y depend on N.
   const y = opts.y === undefined ? null : readTargets(opts.y, N, D);
-  return predictiveFromSamples({ f, scale, S: o.samples, N, D }, y, o);
+  return predictiveFromSamples({ f, scale, y: ySamples, S: o.samples, N, D }, y, o);
 }
 
 /** Per-sample f and scale, [S, N, D]. */
 export interface SampleSet {
   readonly f: Float64Array;
   readonly scale: Float64Array;
+  /** A draw of y per sample. */
+  readonly y: Float64Array;
   readonly S: number;
   readonly N: number;
   readonly D: number;
@@ -89,7 +91,7 @@ export function predictiveFromSamples(samples: SampleSet, y: Float64Array | null
     ...(y ? logDensities(y, f, scale, S, N, D) : {}),
     ...(o.quantiles.length > 0 ? { quantiles: mixtureQuantiles(f, scale, S, ND, o.quantiles), quantileLevels: [...o.quantiles] } : {}),
     // scaleSamples is always [S, N, D], as the engine returns it (also when one number per sample would do).
-    ...(o.returnSamples ? { fSamples: f, scaleSamples: scale } : {}),
+    ...(o.returnSamples ? { fSamples: f, scaleSamples: scale, ySamples: samples.y } : {}),
   };
 }
 

@@ -36,6 +36,8 @@ export type PredictBuffer =
   | 'stats'
   | 'f_out'
   | 'scale_out'
+  | 'y_out'
+  | 'y_all'
   | 'f_all'
   | 'scale_all'
   | 'levels'
@@ -87,6 +89,10 @@ export function allocatePredictBuffers(scratch: ScratchBuffers<PredictBuffer>, l
     scratch.ensure('scale_out', sc * nc * D * 4);
     scratch.ensure('f_all', samples * n * D * 4);
     scratch.ensure('scale_all', samples * n * D * 4);
+  }
+  if (call.returnSamples) {
+    scratch.ensure('y_out', sc * nc * D * 4);
+    scratch.ensure('y_all', samples * n * D * 4);
   }
   if (program.quantile) {
     scratch.ensure('levels', call.quantileLevels.length * 4);
@@ -211,7 +217,7 @@ export async function encodePredict(ctx: GpuContext, scratch: ScratchBuffers<Pre
       }
       if (si === plan.sampleChunks - 1) dispatch(program.finalize, group(program.finalize), groupsFor(nCount * D));
       pass.end();
-      if (program.storesSamples) copySamples(encoder, scratch, { sampleOffset, sampleCount, nOffset, nCount, n: call.n, D });
+      if (program.storesSamples) copySamples(encoder, scratch, { sampleOffset, sampleCount, nOffset, nCount, n: call.n, D, observations: call.returnSamples });
       slot++;
     }
     await flush();
@@ -262,10 +268,11 @@ async function encodeQuantiles(ctx: GpuContext, scratch: ScratchBuffers<PredictB
 function copySamples(
   encoder: GPUCommandEncoder,
   scratch: ScratchBuffers<PredictBuffer>,
-  c: { sampleOffset: number; sampleCount: number; nOffset: number; nCount: number; n: number; D: number },
+  c: { sampleOffset: number; sampleCount: number; nOffset: number; nCount: number; n: number; D: number; observations: boolean },
 ): void {
   const row = c.nCount * c.D * 4;
-  for (const [from, to] of [['f_out', 'f_all'], ['scale_out', 'scale_all']] as const) {
+  const pairs: (readonly [PredictBuffer, PredictBuffer])[] = [['f_out', 'f_all'], ['scale_out', 'scale_all'], ...(c.observations ? [['y_out', 'y_all'] as const] : [])];
+  for (const [from, to] of pairs) {
     if (c.nCount === c.n) {
       encoder.copyBufferToBuffer(scratch.get(from), 0, scratch.get(to), c.sampleOffset * c.n * c.D * 4, c.sampleCount * row);
       continue;
