@@ -79,7 +79,7 @@ describe('user mistakes: exit 2, one line on stderr, no GPU', () => {
     ['samples=1.5', () => ['predict', MODEL, '--x', file('x.csv'), '--samples=1.5'], /--samples must be an integer/],
     ['negative seed', () => ['predict', MODEL, '--x', file('x.csv'), '--seed=-1'], /--seed must be an integer from 0/],
     ['level out of range', () => ['predict', MODEL, '--x', file('x.csv'), '--level', '1.5'], /--level must be a number between 0 and 1/],
-    ['unknown path', () => ['predict', MODEL, '--x', file('x.csv'), '--path', 'sideways'], /--path must be 'joint' or 'marginal'/],
+    ['unknown path', () => ['predict', MODEL, '--x', file('x.csv'), '--path', 'sideways'], /--path must be 'auto', 'joint' or 'marginal'/],
     ['unknown kernel', () => ['predict', MODEL, '--x', file('x.csv'), '--kernel', 'magic'], /--kernel must be 'auto', 'fused', 'registers' or 'materialized'/],
     ['score without --point', () => ['score', MODEL, '--x', file('x.csv'), '--y', file('y.json')], /--point <file> is required/],
     ['score with a bad point file', () => ['score', MODEL, '--point', file('x.csv'), '--x', file('x.csv'), '--y', file('y.json')], /x\.csv: safetensors/],

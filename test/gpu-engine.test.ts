@@ -106,6 +106,29 @@ describe.skipIf(!gpu)(`GPU engine vs float64 oracle ${gpu ? '' : `(skipped: ${gp
     engine.dispose();
   });
 
+  it("path 'auto' takes the marginal path for few inputs and the joint path otherwise, as the oracle does", async () => {
+    // 2-8-8-1: 16 + 64 + 8 = 88 weights, 17 units: marginal while 17 N <= 88, i.e. N <= 5.
+    const model = buildModel({ inputDim: 2, units: [8, 8, 1], seed: 12 });
+    const engine = Engine.create(ctx, model);
+    for (const [n, options, want] of [
+      [5, {}, 'marginal'],
+      [6, {}, 'joint'],
+      [1, { returnSamples: true }, 'joint'],
+      [1, { kernel: 'fused' }, 'joint'],
+      [1, { y: [[0.5]] }, 'joint'],
+    ] as const) {
+      const x = randomInputs(n, 2, 7);
+      const r = await engine.predict(x, { samples: 64, seed: 5, ...options });
+      expect(r.path, `N=${n} ${JSON.stringify(options)}`).toBe(want);
+      const o = oraclePredict(model, x, { samples: 64, seed: 5, ...options });
+      expect(o.path).toBe(want);
+      const bounds = statisticBounds(sampleBounds(model, x, { samples: 64, seed: 5, path: want }), null, 1.6448536269514722);
+      expectAllClose(r.mean, o.mean, bounds.mean, `auto path mean N=${n}`);
+      expectAllClose(r.epistemicStd, o.epistemicStd, bounds.epistemicStd, `auto path epistemic std N=${n}`);
+    }
+    engine.dispose();
+  });
+
   it('handles N = 10^6 inputs in chunks', async () => {
     const model = buildModel({ inputDim: 1, units: [4, 1], activations: ['relu', 'identity'], seed: 4 });
     const engine = Engine.create(ctx, model, { maxInputsPerChunk: 300_000 });
@@ -185,7 +208,7 @@ describe.skipIf(!gpu)(`GPU engine vs float64 oracle ${gpu ? '' : `(skipped: ${gp
       [[[1, 2]], { path: 'marginal', returnSamples: true }, /returnSamples needs the joint path/],
       [[[1, 2]], { returnSamples: 'yes' }, /returnSamples must be true or false/],
       [[[1, 2]], { kernel: 'magic' }, /kernel must be one of 'auto', 'fused', 'registers', 'materialized'/],
-      [[[1, 2]], { path: 42 }, /path must be one of 'joint', 'marginal', got 42/],
+      [[[1, 2]], { path: 42 }, /path must be one of 'auto', 'joint', 'marginal', got 42/],
     ];
     for (const [x, opts, message] of cases) {
       const call = () => engine.predict(x as number[][], opts as PredictOptions);
@@ -278,8 +301,9 @@ describe.skipIf(!gpu)(`GPU engine vs float64 oracle ${gpu ? '' : `(skipped: ${gp
     const model = buildModel({ inputDim: 16, units: [64, 1], seed: 3 });
     const engine = Engine.create(ctx, model, { maxChunkBytes: 4096 });
     const x = randomInputs(5, 16, 2);
-    await expect(engine.predict(x, { samples: 3, kernel: 'materialized' })).rejects.toThrow(DeviceLimitError);
-    await expect(engine.predict(x, { samples: 3, kernel: 'materialized' })).rejects.toThrow(/exceed the engine's chunk budget \(EngineOptions.maxChunkBytes = 4096 bytes/);
+    // path 'joint': at N = 5 'auto' would take the marginal path, which materialises nothing.
+    await expect(engine.predict(x, { samples: 3, path: 'joint', kernel: 'materialized' })).rejects.toThrow(DeviceLimitError);
+    await expect(engine.predict(x, { samples: 3, path: 'joint', kernel: 'materialized' })).rejects.toThrow(/exceed the engine's chunk budget \(EngineOptions.maxChunkBytes = 4096 bytes/);
     const r = await engine.predict(x, { samples: 3, seed: 8, returnSamples: true });
     expectSamplesMatchOracle(r.fSamples, model, x, 3, 8, 'auto fallback f samples');
     engine.dispose();
@@ -288,8 +312,8 @@ describe.skipIf(!gpu)(`GPU engine vs float64 oracle ${gpu ? '' : `(skipped: ${gp
   it('reports a request beyond device limits as DeviceLimitError', async () => {
     const model = buildModel({ inputDim: 2, units: [64, 1], seed: 2 });
     const engine = Engine.create(ctx, model, { maxChunkBytes: 128 });
-    await expect(engine.predict([[1, 2]], { samples: 4 })).rejects.toBeInstanceOf(DeviceLimitError);
-    await expect(engine.predict([[1, 2]], { samples: 4 })).rejects.toThrow(/no kernel fits this model on this device: .*EngineOptions.maxChunkBytes = 128 bytes/);
+    await expect(engine.predict([[1, 2]], { samples: 4, path: 'joint' })).rejects.toBeInstanceOf(DeviceLimitError);
+    await expect(engine.predict([[1, 2]], { samples: 4, path: 'joint' })).rejects.toThrow(/no kernel fits this model on this device: .*EngineOptions.maxChunkBytes = 128 bytes/);
     engine.dispose();
   });
 

@@ -5,7 +5,7 @@
  */
 import gammaln from '@stdlib/math-base-special-gammaln';
 import { describe, expect, it } from 'vitest';
-import { probeRandom } from '../src/gpu/rng-probe.js';
+import { probeRandom } from './support/rng-probe.js';
 import { normalCdf } from '../src/math/special.js';
 import { gammaDraw, normalAt } from '../src/random/draws.js';
 import { philox4x32 } from '../src/random/philox.js';

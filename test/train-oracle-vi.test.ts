@@ -23,7 +23,7 @@ import {
 import type { Minibatch, OracleState, ViEstimator } from '../src/reference/train/index.js';
 import { trainLayout } from '../src/train/layout.js';
 import { prepareRun } from '../src/train/prepare.js';
-import { permute, shuffleKeys } from '../src/train/shuffle.js';
+import { permute, shuffleKeys } from '../src/random/shuffle.js';
 import type { ArchitectureSpec, TrainData, TrainMethod, TrainOptions } from '../src/train/types.js';
 import { testRng } from './model-builders.js';
 import { gaussian, sinData, uniformRows } from './train-data.js';

@@ -42,8 +42,8 @@ import {
 import type { Minibatch, OracleState } from '../src/reference/train/index.js';
 import { trainLayout } from '../src/train/layout.js';
 import { learningRate, prepareRun } from '../src/train/prepare.js';
-import { permute, shuffleKeys } from '../src/train/shuffle.js';
-import { STREAM_INIT } from '../src/train/streams.js';
+import { permute, shuffleKeys } from '../src/random/shuffle.js';
+import { STREAM_INIT } from '../src/random/train-streams.js';
 import type { ArchitectureSpec, TrainData, TrainMethod, TrainOptions } from '../src/train/types.js';
 import { testRng } from './model-builders.js';
 import { sinData, uniformRows } from './train-data.js';

@@ -2,8 +2,8 @@
 import type { KernelBinding } from '../../src/gpu/kernel.js';
 import { chunkStructWgsl } from '../lib/chunk.wgsl.js';
 import { activationExpression } from '../lib/math.wgsl.js';
-import type { LayerLayout } from '../../src/kernels/model-layout.js';
-import { f32Literal } from '../../src/kernels/model-layout.js';
+import type { LayerLayout } from '../../src/model/gpu-layout.js';
+import { f32Literal } from '../../src/kernels/wgsl.js';
 
 export const WORKGROUP_SIZE = 64;
 

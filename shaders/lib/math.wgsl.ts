@@ -6,7 +6,7 @@
  * no lgamma.
  */
 import { GELU_SATURATION, TANH_CLAMP } from '../../src/math/activations.js';
-import { f32Literal } from '../../src/kernels/model-layout.js';
+import { f32Literal } from '../../src/kernels/wgsl.js';
 
 export const mathWgsl = /* wgsl */ `
 const HALF_LOG_TWO_PI: f32 = 0.91893853320467274;

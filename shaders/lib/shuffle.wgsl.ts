@@ -1,5 +1,5 @@
-/** Keyed Feistel permutation of [0, n) with cycle walking: twin of src/train/shuffle.ts. */
-import { FEISTEL_ROUNDS } from '../../src/train/shuffle.js';
+/** Keyed Feistel permutation of [0, n) with cycle walking: twin of src/random/shuffle.ts. */
+import { FEISTEL_ROUNDS } from '../../src/random/shuffle.js';
 
 export const shuffleWgsl = /* wgsl */ `
 fn feistel_half_bits(n: u32) -> u32 {

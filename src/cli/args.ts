@@ -104,9 +104,9 @@ export function parseLevel(text: string): number {
   return value;
 }
 
-export function parsePath(text: string): SamplingPath {
-  if (text === 'joint' || text === 'marginal') return text;
-  throw new UsageError(`--path must be 'joint' or 'marginal', got '${text}'`);
+export function parsePath(text: string): SamplingPath | 'auto' {
+  if (text === 'auto' || text === 'joint' || text === 'marginal') return text;
+  throw new UsageError(`--path must be 'auto', 'joint' or 'marginal', got '${text}'`);
 }
 
 export function parseKernel(text: string): KernelStrategy {

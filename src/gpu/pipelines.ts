@@ -1,26 +1,29 @@
 /**
- * Pipelines are compiled once per cache key and reused; concurrent requests for the same key share
- * one in-flight compile. Compilation runs inside a validation scope so a bad shader becomes a
- * ShaderCompileError carrying the compiler's messages rather than a silent invalid pipeline.
+ * One pipeline cache per device: every engine, training run and quantile pass on a device compiles
+ * each program once (by its cache key), and concurrent requests for a key share one in-flight
+ * compile. Compilation runs inside a validation scope, so a bad shader is a ShaderCompileError with
+ * the compiler's messages rather than a silently invalid pipeline. A key arriving with another
+ * source than the one compiled under it is an internal error: keys must be functions of the
+ * source's inputs (src/kernels/program.ts).
  */
 import { ShaderCompileError } from '../errors.js';
-import type { Kernel } from './kernel.js';
+import type { Program } from '../kernels/program.js';
 import type { WebGpuBindGroupLayout, WebGpuComputePipeline, WebGpuDevice } from './webgpu-types.js';
 
-export interface CompiledKernel {
-  readonly kernel: Kernel;
+export interface CompiledProgram {
+  readonly program: Program<never>;
   readonly pipeline: WebGpuComputePipeline;
   readonly layout: WebGpuBindGroupLayout;
 }
 
-const perDevice = new WeakMap<WebGpuDevice, PipelineCache>();
+const perDevice = new WeakMap<object, PipelineCache>();
 
 export class PipelineCache {
-  private readonly compiled = new Map<string, Promise<CompiledKernel>>();
+  private readonly compiled = new Map<string, { source: string; pipeline: Promise<CompiledProgram> }>();
 
-  constructor(private readonly device: WebGpuDevice) {}
+  private constructor(private readonly device: WebGpuDevice) {}
 
-  /** The device's shared cache: engines and training runs on one device compile each kernel once. */
+  /** The device's cache. */
   static for(device: WebGpuDevice): PipelineCache {
     let cache = perDevice.get(device);
     if (!cache) {
@@ -34,38 +37,47 @@ export class PipelineCache {
     return this.compiled.size;
   }
 
-  get(kernel: Kernel): Promise<CompiledKernel> {
-    let entry = this.compiled.get(kernel.cacheKey);
-    if (!entry) {
-      entry = this.compile(kernel);
-      this.compiled.set(kernel.cacheKey, entry);
-      // A failed compile is not cached: the next call reports it again.
-      entry.catch(() => this.compiled.delete(kernel.cacheKey));
+  get<Run>(program: Program<Run>): Promise<CompiledProgram> {
+    const entry = this.compiled.get(program.cacheKey);
+    if (entry) {
+      if (entry.source !== program.source) throw new Error(`internal: cache key '${program.cacheKey}' names two different sources`);
+      return entry.pipeline;
     }
-    return entry;
+    const pipeline = this.compile(program as Program<never>);
+    this.compiled.set(program.cacheKey, { source: program.source, pipeline });
+    // A failed compile is not cached: the next call reports it again.
+    pipeline.catch(() => this.compiled.delete(program.cacheKey));
+    return pipeline;
   }
 
-  private async compile(kernel: Kernel): Promise<CompiledKernel> {
+  /** Compiles every program of a list (deduplicated), keyed by program. */
+  async getAll(programs: readonly Program<never>[]): Promise<Map<Program<never>, CompiledProgram>> {
+    const out = new Map<Program<never>, CompiledProgram>();
+    await Promise.all(programs.map(async (p) => out.set(p, await this.get(p))));
+    return out;
+  }
+
+  private async compile(program: Program<never>): Promise<CompiledProgram> {
     const device = this.device;
     device.pushErrorScope('validation');
-    const module = device.createShaderModule({ label: kernel.name, code: kernel.source });
+    const module = device.createShaderModule({ label: program.name, code: program.source });
     const layout = device.createBindGroupLayout({
-      label: kernel.name,
-      entries: kernel.bindings.map((b, binding) => ({
+      label: program.name,
+      entries: program.bindings.map((b, binding) => ({
         binding,
         visibility: GPUShaderStage.COMPUTE,
         buffer:
-          b.kind === 'uniform'
+          b.access === 'uniform'
             ? { type: 'uniform' as const, hasDynamicOffset: true }
-            : { type: b.kind === 'read' ? ('read-only-storage' as const) : ('storage' as const) },
+            : { type: b.access === 'read' ? ('read-only-storage' as const) : ('storage' as const) },
       })),
     });
-    let pipeline: WebGpuComputePipeline | null = null;
+    let pipeline: GPUComputePipeline | null = null;
     let pipelineError: unknown = null;
     try {
       pipeline = await device.createComputePipelineAsync({
-        label: kernel.name,
-        layout: device.createPipelineLayout({ label: kernel.name, bindGroupLayouts: [layout] }),
+        label: program.name,
+        layout: device.createPipelineLayout({ label: program.name, bindGroupLayouts: [layout] }),
         compute: { module, entryPoint: 'main' },
       });
     } catch (error) {
@@ -74,12 +86,10 @@ export class PipelineCache {
     const scopeError = await device.popErrorScope();
     if (scopeError || pipelineError || !pipeline) {
       const info = await module.getCompilationInfo();
-      const messages = info.messages
-        .filter((m) => m.type === 'error')
-        .map((m) => `${kernel.name}:${m.lineNum}:${m.linePos}: ${m.message}`);
+      const messages = info.messages.filter((m) => m.type === 'error').map((m) => `${program.name}:${m.lineNum}:${m.linePos}: ${m.message}`);
       if (messages.length === 0) messages.push(scopeError?.message ?? String(pipelineError));
-      throw new ShaderCompileError(kernel.name, messages, kernel.source);
+      throw new ShaderCompileError(program.name, messages, program.source);
     }
-    return { kernel, pipeline, layout };
+    return { program, pipeline, layout };
   }
 }

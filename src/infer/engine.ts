@@ -23,7 +23,9 @@ import { describeValue } from '../options.js';
 import type { MatrixInput } from './inputs.js';
 import { ModelEngine, type EngineOptions, type EngineResources } from './model-engine.js';
 import type { PointInput } from './point-model.js';
-import { DEFAULT_SAMPLES, resolvePredictOptions } from './predict-options.js';
+import { DEFAULT_SAMPLES, resolveEnsemblePath, resolvePredictOptions } from './predict-options.js';
+import { scorePoint } from './score.js';
+import { toMatrix } from './inputs.js';
 import { runQuantiles } from './quantile-pass.js';
 import type { PredictOptions, PredictResult, ScoreResult } from './types.js';
 
@@ -107,7 +109,8 @@ export class Engine {
   async score(point: PointInput, x: MatrixInput, y: MatrixInput): Promise<ScoreResult> {
     if (this.disposed) throw new DisposedError('the engine');
     if (this.runners.length > 1) throw new InvalidInputError(`score takes one model's parameter point; this engine holds an ensemble of ${this.runners.length} members`);
-    return (this.runners[0] as ModelEngine).score(point, x, y);
+    const runner = this.runners[0] as ModelEngine;
+    return scorePoint(this.ctx, runner.model, runner.options, point, x, y);
   }
 
   /** Destroys every GPU buffer of every member (also `engine[Symbol.dispose]()`, for `using`). */
@@ -127,13 +130,14 @@ export class Engine {
     }
     const per = samples / M;
     const needSamples = o.returnSamples || o.quantiles.length > 0;
+    const path = resolveEnsemblePath(this.members, toMatrix(x, this.model.spec.inputDim, 'x').rows, o);
     const results: PredictResult[] = [];
     for (const [m, runner] of this.runners.entries()) {
       const { quantiles: _mixtureOnly, ...rest } = options;
       // A member with nothing random is evaluated once, unless y is drawn per sample (returnSamples).
       const once = deterministic[m] === true && !o.returnSamples;
       const memberOptions: PredictOptions = { ...rest, samples: once ? 1 : per, returnSamples: needSamples };
-      results.push(await runner.predict(x, memberOptions, m));
+      results.push(await runner.predict(x, memberOptions, m, path));
     }
     const first = results[0] as PredictResult;
     const merged = mergeMembers(results, o.intervalZ);
@@ -153,6 +157,7 @@ export class Engine {
       n: first.n,
       outputDim: first.outputDim,
       samples,
+      path,
       mean: merged.mean,
       std: merged.std,
       epistemicStd: merged.epistemicStd,

@@ -12,11 +12,11 @@ import {
   SITE_KIND_NORMAL,
   SITE_KIND_UNIFORM,
   SITE_WORDS,
-} from '../../shaders/kernels/site-logprob.wgsl.js';
+} from '../kernels/infer/site-logprob.js';
 import { InvalidInputError, preview } from '../errors.js';
 import { describeValue, isFiniteFloat32 } from '../options.js';
 import { FLOAT32_MIN_NORMAL } from '../float32.js';
-import type { ModelLayout } from '../kernels/model-layout.js';
+import type { ModelLayout } from '../model/gpu-layout.js';
 import type { LayerSpec, Model, ModelSpec, NoiseSpec, SigmaPrior, Tensor } from '../model/spec.js';
 import { latentNoise, layerInputs, tensorNames } from '../model/spec.js';
 

@@ -8,8 +8,10 @@
 import type { AbortSignalLike } from '../gpu/webgpu-types.js';
 
 /**
- * Which algorithm forms the network outputs.
- * - 'joint' (default): one weight draw per posterior sample, shared by all inputs (function samples).
+ * Which algorithm forms the network outputs (PredictOptions.path also takes 'auto', the default:
+ * the marginal path when it draws fewer normals than the joint one, i.e. few inputs, and no
+ * per-sample output is asked for; src/infer/predict-options.ts resolvePath).
+ * - 'joint': one weight draw per posterior sample, shared by all inputs (function samples).
  *   Realised by the 'fused' or the 'materialized' kernel strategy (`kernel`).
  * - 'marginal': local reparameterisation: each layer's pre-activations drawn per input from
  *   N(h·loc, h²·scale²). Exact per-input predictive, no cross-input correlation; draws S·N·units
@@ -39,7 +41,8 @@ export interface PredictOptions {
   readonly returnSamples?: boolean;
   /** Central probability of the predictive interval, in (0, 1). Default 0.9 (5% and 95%). */
   readonly intervalLevel?: number;
-  readonly path?: SamplingPath;
+  /** Sampling path; default 'auto' (resolvePath in src/infer/predict-options.ts). */
+  readonly path?: SamplingPath | 'auto';
   readonly kernel?: KernelStrategy;
   /**
    * Levels (each in (0, 1)) of exact predictive quantiles to return: for each input and output,
@@ -58,6 +61,8 @@ export interface PredictResult {
   readonly n: number;
   readonly outputDim: number;
   readonly samples: number;
+  /** The sampling path the call took ('auto' resolved; an ensemble's members all take the same). */
+  readonly path: SamplingPath;
   /** Predictive mean of y (= mean of f over samples), [N, D]. */
   readonly mean: Float32Array;
   /** Total predictive std of y: sqrt(epistemic^2 + aleatoric^2), [N, D]. */

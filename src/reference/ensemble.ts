@@ -6,11 +6,11 @@
  * other.
  */
 import { InvalidInputError } from '../errors.js';
-import { DEFAULT_SAMPLES, resolvePredictOptions } from '../infer/predict-options.js';
+import { DEFAULT_SAMPLES, resolveEnsemblePath, resolvePredictOptions } from '../infer/predict-options.js';
 import type { PredictOptions } from '../infer/types.js';
 import type { Model } from '../model/spec.js';
 import { isDeterministic } from '../model/deterministic.js';
-import { oracleSamples, readTargets, type OracleInput } from './forward.js';
+import { oracleSamples, readInputs, readTargets, type OracleInput } from './forward.js';
 import { predictiveFromSamples, type OraclePredictResult } from './predict.js';
 
 export function oracleEnsemblePredict(members: readonly Model[], x: OracleInput, opts: PredictOptions = {}): OraclePredictResult {
@@ -20,6 +20,7 @@ export function oracleEnsemblePredict(members: readonly Model[], x: OracleInput,
   const S = opts.samples === undefined ? (deterministic.every(Boolean) ? M : Math.ceil(DEFAULT_SAMPLES / M) * M) : o.samples;
   if (S % M !== 0) throw new InvalidInputError(`samples must be a multiple of the ensemble's ${M} members, got ${S}`);
   const per = S / M;
+  const path = resolveEnsemblePath(members, inputRows(members, x), o);
   let N = 0;
   let D = 0;
   let f = new Float64Array(0);
@@ -28,7 +29,7 @@ export function oracleEnsemblePredict(members: readonly Model[], x: OracleInput,
   members.forEach((model, m) => {
     // With returnSamples every member draws its own y per sample, so none is evaluated only once.
     const once = deterministic[m] === true && !o.returnSamples;
-    const drawn = oracleSamples(model, x, { samples: once ? 1 : per, seed: o.seed, path: o.path, member: m });
+    const drawn = oracleSamples(model, x, { samples: once ? 1 : per, seed: o.seed, path, member: m });
     if (m === 0) {
       N = drawn.n;
       D = drawn.outputDim;
@@ -45,5 +46,12 @@ export function oracleEnsemblePredict(members: readonly Model[], x: OracleInput,
     }
   });
   const y = opts.y === undefined ? null : readTargets(opts.y, N, D);
-  return predictiveFromSamples({ f, scale, y: ys, S, N, D }, y, { ...o, samples: S });
+  return predictiveFromSamples({ f, scale, y: ys, S, N, D }, y, { ...o, samples: S }, path);
+}
+
+/** N, read from x by the first member (an ensemble's members share the input dimension). */
+function inputRows(members: readonly Model[], x: OracleInput): number {
+  const first = members[0];
+  if (!first) throw new InvalidInputError('an ensemble needs at least one member');
+  return readInputs(first.spec, x).rows;
 }

@@ -2,13 +2,13 @@
  * The oracle's predict: the statistics PredictResult reports, computed in float64 from the oracle's
  * samples. Bad inputs are InvalidInputErrors, so the engine's error behaviour can be compared too.
  */
-import { resolvePredictOptions, type ResolvedPredictOptions } from '../infer/predict-options.js';
-import type { PredictOptions, PredictResult } from '../infer/types.js';
+import { resolvePath, resolvePredictOptions, type ResolvedPredictOptions } from '../infer/predict-options.js';
+import type { PredictOptions, PredictResult, SamplingPath } from '../infer/types.js';
 import { normalLogPdf } from '../math/densities.js';
 import { logSumExp } from '../math/special.js';
 import { mixtureQuantile } from '../math/mixture-quantile.js';
 import type { Model } from '../model/spec.js';
-import { oracleSamples, readTargets } from './forward.js';
+import { oracleSamples, readInputs, readTargets } from './forward.js';
 import type { OracleInput } from './forward.js';
 
 type Float64Fields<T> = { readonly [K in keyof T]: T[K] extends Float32Array | undefined ? Exclude<T[K], Float32Array> | Float64Array : T[K] };
@@ -23,10 +23,11 @@ export type OraclePredictResult = Float64Fields<PredictResult>;
  */
 export function oraclePredict(model: Model, x: OracleInput, opts: PredictOptions = {}, member = 0): OraclePredictResult {
   const o = resolvePredictOptions(opts);
-  const { n: N, outputDim: D, f, scale, y: ySamples } = oracleSamples(model, x, { samples: o.samples, seed: o.seed, path: o.path, member });
+  const path = resolvePath(model.spec, readInputs(model.spec, x).rows, o);
+  const { n: N, outputDim: D, f, scale, y: ySamples } = oracleSamples(model, x, { samples: o.samples, seed: o.seed, path, member });
   // Read y only after x so a bad x is reported first, as the shapes of y depend on N.
   const y = opts.y === undefined ? null : readTargets(opts.y, N, D);
-  return predictiveFromSamples({ f, scale, y: ySamples, S: o.samples, N, D }, y, o);
+  return predictiveFromSamples({ f, scale, y: ySamples, S: o.samples, N, D }, y, o, path);
 }
 
 /** Per-sample f and scale, [S, N, D]. */
@@ -41,7 +42,7 @@ export interface SampleSet {
 }
 
 /** The statistics PredictResult reports, from per-sample f and scale (all samples weigh the same). */
-export function predictiveFromSamples(samples: SampleSet, y: Float64Array | null, o: ResolvedPredictOptions): OraclePredictResult {
+export function predictiveFromSamples(samples: SampleSet, y: Float64Array | null, o: ResolvedPredictOptions, path: SamplingPath): OraclePredictResult {
   const { f, scale, S, N, D } = samples;
   const z = o.intervalZ;
   const ND = N * D;
@@ -81,6 +82,7 @@ export function predictiveFromSamples(samples: SampleSet, y: Float64Array | null
     n: N,
     outputDim: D,
     samples: S,
+    path,
     mean,
     std,
     epistemicStd,

@@ -7,7 +7,7 @@
 import type { Key } from '../random/draws.js';
 import { normalAt } from '../random/draws.js';
 import type { TrainLayout } from './layout.js';
-import { STREAM_INIT, modelWord } from './streams.js';
+import { STREAM_INIT, modelWord } from '../random/train-streams.js';
 
 export const INIT_RHO = Math.log(Math.expm1(1e-3));
 export const INIT_PRELU_SLOPE = 0.25;

@@ -38,7 +38,8 @@ import { surfaceGpuFailure } from '../gpu/failure.js';
 import { BufferSet, readBuffer } from '../gpu/buffers.js';
 import type { GpuContext } from '../gpu/device.js';
 import type { Kernel } from '../gpu/kernel.js';
-import { PipelineCache, type CompiledKernel } from '../gpu/pipelines.js';
+import { PipelineCache, type CompiledProgram } from '../gpu/pipelines.js';
+import type { Program } from '../kernels/program.js';
 import { seedToKey } from '../random/streams.js';
 import { DEFAULT_LEAKY_SLOPE } from '../model/validate.js';
 import { UNIFORM_SLOT_BYTES } from '../scheduler/chunk-uniforms.js';
@@ -199,11 +200,11 @@ export async function train(ctx: GpuContext, arch: ArchitectureSpec, data: Train
     steps.push({ kernel: trainClipKernel(shape), threads: M });
     steps.push({ kernel: trainOptimizerKernel(shape), threads: M * layout.size });
 
-    const compiled = new Map<Kernel, CompiledKernel>();
-    await Promise.all(steps.map(async (s) => compiled.set(s.kernel, await pipelines.get(s.kernel))));
+    const compiled = new Map<Kernel, CompiledProgram>();
+    await Promise.all(steps.map(async (s) => compiled.set(s.kernel, await pipelines.get(asProgram(s.kernel)))));
     const compileMs = performance.now() - started;
     const groups = steps.map((s) => {
-      const c = compiled.get(s.kernel) as CompiledKernel;
+      const c = compiled.get(s.kernel) as CompiledProgram;
       return device.createBindGroup({
         label: s.kernel.name,
         layout: c.layout,
@@ -238,7 +239,7 @@ export async function train(ctx: GpuContext, arch: ArchitectureSpec, data: Train
         floats[STEP_FIELDS.indexOf('lr')] = learningRate(run, t);
         const pass = encoder.beginComputePass({ label: 'train step' });
         steps.forEach((st, i) => {
-          const c = compiled.get(st.kernel) as CompiledKernel;
+          const c = compiled.get(st.kernel) as CompiledProgram;
           pass.setPipeline(c.pipeline);
           pass.setBindGroup(0, groups[i] as GPUBindGroup, [slot * UNIFORM_SLOT_BYTES]);
           pass.dispatchWorkgroups(...flatGrid(st.threads, WORKGROUP_SIZE, maxGroups));
@@ -289,4 +290,16 @@ export async function train(ctx: GpuContext, arch: ArchitectureSpec, data: Train
     }
     buffers.destroyAll();
   }
+}
+
+/** Transitional: a training kernel seen through the program contract, for the pipeline cache. */
+function asProgram(k: Kernel): Program<never> {
+  return {
+    name: k.name,
+    cacheKey: k.cacheKey,
+    source: k.source,
+    bindings: k.bindings.map((b) => ({ name: b.name, access: b.kind, type: '' })),
+    uniform: null,
+    workgroups: () => [1, 1, 1],
+  };
 }

@@ -21,11 +21,11 @@
  *   map log_sigma = log(0.5).
  * MINIBATCHES. Epoch e, step t, batch slot k of model m reads row perm_m,e(t*B + k) of its own
  *   n_m rows (the last step of an epoch is short when B does not divide n_m). perm is a keyed
- *   Feistel bijection on [0, n_m) with cycle walking (src/train/shuffle.ts), keyed by
+ *   Feistel bijection on [0, n_m) with cycle walking (src/random/shuffle.ts), keyed by
  *   (seed, model, epoch): no sort, no host round trip.
  * DRAWS per step (Philox key = seed): sample index = global step; streams by layer as in inference
  *   (STREAM_WEIGHTS for eps of weights, one draw per (model, K-sample, θ-element) with element index
- *   = m * K * P + k * P + e ... see trainStream() in src/train/streams.ts); dropout masks per (model,
+ *   = m * K * P + k * P + e ... see trainStream() in src/random/train-streams.ts); dropout masks per (model,
  *   row in batch, unit), i.e. independent per example as in standard dropout training.
  * OBJECTIVES (per model, minimised; B = rows in the step, N = n_m):
  *   'vi':         (N/B) Σ_b (1/K) Σ_k −log N(y_b | f_k(x_b), σ_k) + KL(q‖p), KL closed form for the

@@ -1,7 +1,7 @@
 /** Backward pass of one layer: dz from dh, dh of the previous layer, and the parameter gradients. */
 import type { Kernel } from '../../../src/gpu/kernel.js';
 import { type TrainLayerLayout } from '../../../src/train/layout.js';
-import { f32Literal } from '../../../src/kernels/model-layout.js';
+import { f32Literal } from '../../../src/kernels/wgsl.js';
 import {
   type TrainShape,
   f32Array,

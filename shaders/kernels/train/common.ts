@@ -7,8 +7,8 @@
 import { bindingDeclarations, type Kernel } from '../../../src/gpu/kernel.js';
 import { STREAM_NOISE } from '../../../src/random/streams.js';
 import type { TrainLayerLayout, TrainLayout } from '../../../src/train/layout.js';
-import { STREAM_SHUFFLE } from '../../../src/train/streams.js';
-import { f32Literal } from '../../../src/kernels/model-layout.js';
+import { STREAM_SHUFFLE } from '../../../src/random/train-streams.js';
+import { f32Literal } from '../../../src/kernels/wgsl.js';
 import { mathWgsl } from '../../lib/math.wgsl.js';
 import { randomWgsl } from '../../lib/random.wgsl.js';
 import { shuffleWgsl } from '../../lib/shuffle.wgsl.js';

@@ -2,7 +2,7 @@
 import type { Kernel } from '../../../src/gpu/kernel.js';
 import { STREAM_MARGINAL, layerStream } from '../../../src/random/streams.js';
 import { type TrainLayerLayout } from '../../../src/train/layout.js';
-import { f32Literal } from '../../../src/kernels/model-layout.js';
+import { f32Literal } from '../../../src/kernels/wgsl.js';
 import { activationExpression } from '../../lib/math.wgsl.js';
 import {
   type TrainShape,

@@ -1,7 +1,7 @@
 /** Per-model loss of a step and its gradient with respect to the network outputs and noise parameters. */
 import type { Kernel } from '../../../src/gpu/kernel.js';
 import { ENSEMBLE_MIN_SCALE, type TrainLayerLayout } from '../../../src/train/layout.js';
-import { f32Literal } from '../../../src/kernels/model-layout.js';
+import { f32Literal } from '../../../src/kernels/wgsl.js';
 import {
   META_F32,
   type TrainShape,

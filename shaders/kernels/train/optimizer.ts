@@ -1,6 +1,6 @@
 /** Update of θ: update counting, gradient clipping, Adam or SGD with momentum. */
 import type { Kernel } from '../../../src/gpu/kernel.js';
-import { f32Literal } from '../../../src/kernels/model-layout.js';
+import { f32Literal } from '../../../src/kernels/wgsl.js';
 import { META_F32, type TrainShape, f32Array, stepBinding, kernel } from './common.js';
 
 /** Per model: count the update (Adam's bias correction) and the gradient-clipping factor. */

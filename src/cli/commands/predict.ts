@@ -40,7 +40,8 @@ Options:
   --level <p>        central probability of the interval, in (0, 1) (default 0.9)
   --quantiles <q,..> exact predictive quantiles at these levels, e.g. 0.05,0.5,0.95 (the
                      mixture over samples, not the moment-matched normal of the interval)
-  --path <p>         joint: one weight draw per sample, shared by all inputs (default);
+  --path <p>         auto (default): marginal for a few inputs when it draws fewer normals,
+                     else joint; joint: one weight draw per sample, shared by all inputs;
                      marginal: local reparameterisation, independent draws per input
   --kernel <k>       kernel of the joint path: auto (default), fused, registers or materialized
   --output <f>       table (default), csv (one line per input: x, then the statistics) or json
@@ -152,7 +153,7 @@ interface Report {
 /** What produced the samples, in words: 'S = 1000 (seed 0, path joint, kernel auto)' or the ensemble's split. */
 function describeSampling(r: Report): string {
   const { options: o, members, result } = r;
-  const path = o.path ?? 'joint';
+  const path = result.path;
   const how = `seed ${o.seed ?? 0}, path ${path}${path === 'joint' ? `, kernel ${o.kernel ?? 'auto'}` : ''}`;
   if (members.length === 1) return `${result.samples} (${how})`;
   const exact = members.every((m) => isDeterministic(m.spec));
@@ -171,7 +172,7 @@ function report(io: CliIo, r: Report): void {
         model: r.modelPath,
         adapter: r.ctx.adapter,
         seed: o.seed ?? 0,
-        path: r.members.length > 1 ? 'ensemble' : (o.path ?? 'joint'),
+        path: r.members.length > 1 ? 'ensemble' : result.path,
         kernel: o.kernel ?? 'auto',
         predictMs: r.predictMs,
       }),

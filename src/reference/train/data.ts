@@ -11,7 +11,7 @@ import { trainLayout } from '../../train/layout.js';
 import type { TrainLayout } from '../../train/layout.js';
 import { prepareRun } from '../../train/prepare.js';
 import type { PreparedModel, PreparedRun } from '../../train/prepare.js';
-import { permute, shuffleKeys } from '../../train/shuffle.js';
+import { permute, shuffleKeys } from '../../random/shuffle.js';
 import type { ArchitectureSpec, TrainData, TrainMethod, TrainOptions } from '../../train/types.js';
 
 /** One model's share of the request. */

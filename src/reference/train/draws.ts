@@ -1,5 +1,5 @@
 /**
- * The random draws of one training step of one model, addressed as src/train/streams.ts pins them
+ * The random draws of one training step of one model, addressed as src/random/train-streams.ts pins them
  * (4th Philox counter word = modelWord(m)), so the GPU trainer draws the same numbers. The objective
  * takes them as data, which makes it a deterministic function of θ (finite differences, GPU checks).
  */
@@ -13,7 +13,7 @@ import {
   dropoutKeepThreshold,
   layerStream,
 } from '../../random/streams.js';
-import { modelWord } from '../../train/streams.js';
+import { modelWord } from '../../random/train-streams.js';
 import type { ModelSetup, TrainingSetup } from './data.js';
 
 export interface StepDraws {

@@ -1,31 +1,25 @@
 /**
- * The kernels one predict call runs, chosen from the model layout and the call's options. Kernel
- * sources are pure functions of compile-time choices, so the pipeline cache compiles each at most
- * once per engine.
+ * The programs one predict call runs, chosen from the model layout and the call's options. Program
+ * sources are pure functions of compile-time choices, so the device's pipeline cache compiles each
+ * at most once.
  */
-import { dropoutMasksKernel } from '../../shaders/kernels/dropout-masks.wgsl.js';
+import { dropoutMasksProgram, noiseProgram, sampleWeightsProgram } from '../kernels/infer/draws.js';
 import {
-  denseFusedKernel,
-  denseMarginalKernel,
-  denseMaterializedKernel,
-  denseRegistersKernel,
+  denseFusedProgram,
+  denseMarginalProgram,
+  denseMaterializedProgram,
+  denseRegistersProgram,
   fusedRowsPerTile,
+  type ChunkRun,
   type MatmulBlocking,
-} from '../../shaders/kernels/dense.wgsl.js';
-import { noiseKernel } from '../../shaders/kernels/noise.wgsl.js';
-import {
-  finalizeKernel,
-  loglikKernel,
-  lpdKernel,
-  momentsKernel,
-  sampleLoglikKernel,
-} from '../../shaders/kernels/reduce.wgsl.js';
-import { sampleWeightsKernel } from '../../shaders/kernels/sample-weights.wgsl.js';
-import { quantileKernel } from '../../shaders/kernels/quantile.wgsl.js';
+} from '../kernels/infer/dense.js';
+import { finalizeProgram, loglikProgram, lpdProgram, momentsProgram, quantileProgram, sampleLoglikProgram, type QuantileRun } from '../kernels/infer/reduce.js';
+import type { Program as KernelProgram } from '../kernels/program.js';
 import { DeviceLimitError } from '../errors.js';
-import type { Kernel } from '../gpu/kernel.js';
-import type { ModelLayout } from '../kernels/model-layout.js';
+import type { ModelLayout } from '../model/gpu-layout.js';
 import type { KernelStrategy, SamplingPath } from './types.js';
+
+type Kernel = KernelProgram<ChunkRun>;
 
 export type LayerStrategy = 'fused' | 'registers' | 'materialized' | 'marginal';
 
@@ -39,7 +33,7 @@ export interface LayerKernels {
   readonly inputsPerThread: number;
 }
 
-export interface Program {
+export interface PredictProgram {
   readonly layers: readonly LayerKernels[];
   readonly noise: Kernel | null;
   readonly moments: Kernel;
@@ -48,7 +42,7 @@ export interface Program {
   readonly sampleLoglik: Kernel | null;
   readonly finalize: Kernel;
   /** Exact predictive quantiles over the stored samples (options.quantiles), or null. */
-  readonly quantile: Kernel | null;
+  readonly quantile: KernelProgram<QuantileRun> | null;
   readonly usesMaterializedWeights: boolean;
   /** Whether every sample's f and scale are kept ([S, N, D]): for returnSamples and for quantiles. */
   readonly storesSamples: boolean;
@@ -97,27 +91,27 @@ function layerStrategy(o: ProgramOptions, rowsPerTile: number, index: number, in
   return 'materialized';
 }
 
-export function buildProgram(layout: ModelLayout, options: ProgramOptions): Program {
+export function buildProgram(layout: ModelLayout, options: ProgramOptions): PredictProgram {
   const layers = layout.layers.map((layer): LayerKernels => {
     const rowsPerTile = fusedRowsPerTile(layer, options.workgroupFloats);
     const inputsPerWorkgroup = Math.min(options.fusedInputsPerWorkgroup, options.inputsPerChunk);
     const inputsPerThread = Math.min(options.registersInputsPerThread, options.inputsPerChunk);
     const strategy = layerStrategy(options, rowsPerTile, layer.index, layer.inputs);
-    const masks = layer.maskOffset >= 0 ? dropoutMasksKernel(layer, layout.masksPerSample) : null;
+    const masks = layer.maskOffset >= 0 ? dropoutMasksProgram(layer, layout.masksPerSample) : null;
     let dense: Kernel;
     if (strategy === 'fused') {
-      dense = denseFusedKernel(layer, layout.masksPerSample, { rowsPerTile, inputsPerWorkgroup });
+      dense = denseFusedProgram(layer, layout.masksPerSample, { rowsPerTile, inputsPerWorkgroup });
     } else if (strategy === 'registers') {
-      dense = denseRegistersKernel(layer, layout.masksPerSample, inputsPerThread);
+      dense = denseRegistersProgram(layer, layout.masksPerSample, inputsPerThread);
     } else if (strategy === 'materialized') {
-      dense = denseMaterializedKernel(layer, layout.weightsPerSample, options.matmulBlocking);
+      dense = denseMaterializedProgram(layer, layout.weightsPerSample, options.matmulBlocking);
     } else {
-      dense = denseMarginalKernel(layer, layout.masksPerSample);
+      dense = denseMarginalProgram(layer, layout.masksPerSample);
     }
     return {
       strategy,
       masks,
-      sampleWeights: strategy === 'materialized' ? sampleWeightsKernel(layer, layout.weightsPerSample, layout.masksPerSample) : null,
+      sampleWeights: strategy === 'materialized' ? sampleWeightsProgram(layer, layout.weightsPerSample, layout.masksPerSample) : null,
       dense,
       inputsPerWorkgroup,
       inputsPerThread: strategy === 'materialized' ? options.matmulBlocking.inputs : inputsPerThread,
@@ -127,21 +121,21 @@ export function buildProgram(layout: ModelLayout, options: ProgramOptions): Prog
   const storesSamples = options.returnSamples || options.withQuantiles;
   return {
     layers,
-    noise: hetero ? null : noiseKernel(layout.noise),
-    moments: momentsKernel(layout, storesSamples, options.returnSamples),
-    loglik: options.withY ? loglikKernel(layout) : null,
-    lpd: options.withY ? lpdKernel() : null,
-    sampleLoglik: options.withY ? sampleLoglikKernel() : null,
-    finalize: finalizeKernel(layout, options.withY),
-    quantile: options.withQuantiles ? quantileKernel(layout.outputDim) : null,
+    noise: hetero ? null : noiseProgram(layout.noise),
+    moments: momentsProgram(layout, storesSamples, options.returnSamples),
+    loglik: options.withY ? loglikProgram(layout) : null,
+    lpd: options.withY ? lpdProgram() : null,
+    sampleLoglik: options.withY ? sampleLoglikProgram() : null,
+    finalize: finalizeProgram(layout, options.withY),
+    quantile: options.withQuantiles ? quantileProgram(layout.outputDim) : null,
     usesMaterializedWeights: layers.some((l) => l.strategy === 'materialized'),
     storesSamples,
   };
 }
 
-/** Every kernel of a program, for compiling them together. */
-export function programKernels(program: Program): Kernel[] {
-  const all: (Kernel | null)[] = [
+/** Every program of a call, for compiling them together. */
+export function programKernels(program: PredictProgram): KernelProgram<never>[] {
+  const all: (KernelProgram<never> | null)[] = [
     ...program.layers.flatMap((l) => [l.masks, l.sampleWeights, l.dense]),
     program.noise,
     program.moments,
@@ -151,5 +145,5 @@ export function programKernels(program: Program): Kernel[] {
     program.finalize,
     program.quantile,
   ];
-  return all.filter((k): k is Kernel => k !== null);
+  return all.filter((k): k is KernelProgram<never> => k !== null);
 }

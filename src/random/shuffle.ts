@@ -4,8 +4,8 @@
  * of epoch e of model m holds row permute(p). The WGSL twin (shaders/lib/shuffle.wgsl.ts) uses the
  * same u32 operations, so GPU and oracle draw identical minibatches.
  */
-import { philox4x32 } from '../random/philox.js';
-import { STREAM_SHUFFLE, modelWord } from './streams.js';
+import { philox4x32 } from './philox.js';
+import { STREAM_SHUFFLE, modelWord } from './train-streams.js';
 
 export const FEISTEL_ROUNDS = 4;
 

@@ -9,7 +9,7 @@
  * - dropout keep of unit i of layer l's input for batch slot b at step t:
  *   wordAt(key, t, layerStream(l, STREAM_DROPOUT), b * inputs + i, m + 1) >>> 8 < keepThreshold
  * - sigma's eps ('vi') at step t, K-sample k: word pair (0, 1) of block (0, t * K + k, STREAM_NOISE, m + 1), cos branch
- * - shuffle round keys: src/train/shuffle.ts
+ * - shuffle round keys: src/random/shuffle.ts
  */
 export const STREAM_INIT = 0xfff00010;
 export const STREAM_SHUFFLE = 0xfff00011;

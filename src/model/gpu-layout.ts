@@ -1,10 +1,11 @@
 /**
  * Where every model quantity lives on the GPU: one read-only `params` buffer holding all tensors,
  * per-sample weight slots for the materialised path and per-sample dropout-mask slots. Offsets are
- * compile-time constants of the kernels (the architecture is fixed for an engine's lifetime).
+ * compile-time constants of the kernels (the architecture is fixed for an engine's lifetime). No
+ * GPU code here: the kernels (src/kernels/infer) read this description.
  */
-import type { Activation, Model, NoiseSpec } from '../model/spec.js';
-import { layerInputs, outputDim, tensorNames } from '../model/spec.js';
+import type { Activation, Model, NoiseSpec } from './spec.js';
+import { layerInputs, outputDim, tensorNames } from './spec.js';
 import { dropoutKeepThreshold } from '../random/streams.js';
 
 export interface LayerLayout {
@@ -172,12 +173,4 @@ export function buildModelLayout(model: Model): ModelLayout {
 
 export function pad4(n: number): number {
   return Math.ceil(n / 4) * 4;
-}
-
-/** A WGSL f32 literal that round-trips the float32 value exactly. */
-export function f32Literal(value: number): string {
-  const v = Math.fround(value);
-  if (!Number.isFinite(v)) throw new RangeError(`non-finite constant ${value}`);
-  const text = v.toPrecision(9);
-  return text.includes('.') || text.includes('e') ? text : `${text}.0`;
 }

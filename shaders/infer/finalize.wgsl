@@ -1,0 +1,28 @@
+// The statistics of the chunk's inputs into the planar `stats` buffer (src/infer/statistics.ts
+// names the planes): mean, std, epistemic std, aleatoric std, the interval's ends, and with
+// WITH_LPD the log predictive density. Constant: D.
+@compute @workgroup_size(WORKGROUP_SIZE)
+fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
+  let idx = gid.x;
+  if (idx >= chunk.nCount * D) {
+    return;
+  }
+  let plane = chunk.totalInputs * D;
+  let at = chunk.nOffset * D + idx;
+  let mean = acc[3u * idx];
+  let epistemic = sqrt(max(acc[3u * idx + 1u] / f32(chunk.totalSamples), 0.0));
+  let aleatoric = sqrt(max(acc[3u * idx + 2u], 0.0));
+  let total = sqrt(epistemic * epistemic + aleatoric * aleatoric);
+  stats[at] = mean;
+  stats[plane + at] = total;
+  stats[2u * plane + at] = epistemic;
+  stats[3u * plane + at] = aleatoric;
+  stats[4u * plane + at] = mean - chunk.intervalZ * total;
+  stats[5u * plane + at] = mean + chunk.intervalZ * total;
+#if WITH_LPD
+  if (idx % D == 0u) {
+    let n = idx / D;
+    stats[6u * plane + chunk.nOffset + n] = lpd_acc[2u * n] + log(lpd_acc[2u * n + 1u]) - log(f32(chunk.totalSamples));
+  }
+#endif
+}

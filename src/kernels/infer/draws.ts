@@ -1,0 +1,88 @@
+/**
+ * The per-sample draws that precede the layers: dropout masks of a layer's input, a layer's
+ * materialised weights (the materialised path), and the observation scale (the noise model).
+ */
+import type { LayerLayout, NoiseLayout } from '../../model/gpu-layout.js';
+import { STREAM_DROPOUT, STREAM_WEIGHTS, layerStream } from '../../random/streams.js';
+import { MATH, RANDOM } from '../library.js';
+import { defineProgram, flatGrid, linearGrid, type Program } from '../program.js';
+import { f32, u32 } from '../wgsl.js';
+import { CHUNK, chunkBinding, readF32, writeF32 } from './chunk.js';
+import type { ChunkRun } from './dense.js';
+import { LAYER, layerConsts, layerDefines, layerParams } from './layer.js';
+import { CHUNK_KEY, FLAT_INDEX } from './libraries.js';
+
+export function dropoutMasksProgram(layer: LayerLayout, masksPerSample: number): Program<ChunkRun> {
+  const p = { index: layer.index, inputs: layer.inputs, keepThreshold: layer.keepThreshold, dropout: layer.dropout, maskOffset: layer.maskOffset, masksPerSample };
+  return defineProgram({
+    family: 'dropout_masks',
+    label: `dropout_masks_l${layer.index}`,
+    params: p,
+    uniform: CHUNK,
+    wgsl: {
+      consts: {
+        UNITS: u32(layer.inputs),
+        STREAM: u32(layerStream(layer.index, STREAM_DROPOUT)),
+        KEEP_THRESHOLD: u32(layer.keepThreshold),
+        KEEP_SCALE: f32(1 / (1 - layer.dropout)),
+        MASK_OFFSET: u32(layer.maskOffset),
+        MASK_STRIDE: u32(masksPerSample),
+      },
+      bindings: [chunkBinding, writeF32('masks')],
+      libraries: [FLAT_INDEX, CHUNK_KEY, RANDOM],
+      body: ['infer/dropout-masks'],
+    },
+    workgroups: (run, max) => flatGrid(run.sampleCount * Math.ceil(layer.inputs / 4), max),
+  });
+}
+
+export function sampleWeightsProgram(layer: LayerLayout, weightsPerSample: number, masksPerSample: number): Program<ChunkRun> {
+  const hasMask = layer.maskOffset >= 0;
+  const p = { layer: layerParams(layer), weightsPerSample, masksPerSample, sampleWeightOffset: layer.sampleWeightOffset, maskOffset: layer.maskOffset };
+  return defineProgram({
+    family: 'sample_weights',
+    label: `sample_weights_l${layer.index}`,
+    params: p,
+    uniform: CHUNK,
+    wgsl: {
+      consts: {
+        ...layerConsts(p.layer),
+        STREAM: u32(layerStream(layer.index, STREAM_WEIGHTS)),
+        SLOT: u32(weightsPerSample),
+        DST: u32(layer.sampleWeightOffset),
+        MASK_STRIDE: u32(masksPerSample),
+        MASK_OFFSET: u32(Math.max(layer.maskOffset, 0)),
+      },
+      bindings: [chunkBinding, readF32('params'), ...(hasMask ? [readF32('masks')] : []), writeF32('weights')],
+      libraries: [FLAT_INDEX, CHUNK_KEY, RANDOM, LAYER],
+      body: ['infer/sample-weights'],
+      defines: { ...layerDefines(p.layer), HAS_MASK: hasMask },
+    },
+    workgroups: (run, max) => flatGrid(run.sampleCount * Math.ceil((layer.inputs * layer.units + layer.units) / 4), max),
+  });
+}
+
+export function noiseProgram(noise: NoiseLayout): Program<ChunkRun> {
+  const spec = noise.spec;
+  if (spec.kind === 'heteroscedastic') throw new Error('internal: heteroscedastic noise has no per-sample program');
+  const p = { kind: spec.kind, first: noise.first, second: noise.second, bounds: noise.bounds, link: noise.link };
+  return defineProgram({
+    family: 'noise',
+    label: `noise_${spec.kind}`,
+    params: p,
+    uniform: CHUNK,
+    wgsl: {
+      consts: { FIRST: u32(Math.max(noise.first, 0)), SECOND: u32(Math.max(noise.second, 0)), BOUNDS: u32(Math.max(noise.bounds, 0)) },
+      bindings: [chunkBinding, readF32('params'), writeF32('scales')],
+      libraries: [CHUNK_KEY, RANDOM, MATH],
+      body: ['infer/noise'],
+      defines: {
+        NOISE_FIXED: spec.kind === 'fixed',
+        NOISE_LOGNORMAL: spec.kind === 'lognormal',
+        NOISE_LOGITNORMAL: spec.kind === 'logitnormal',
+        LINK_SIGMA2: noise.link === 'sigma2',
+      },
+    },
+    workgroups: (run) => linearGrid(run.sampleCount),
+  });
+}

@@ -1,0 +1,150 @@
+/**
+ * Reductions of a chunk's Monte-Carlo samples into running, mergeable statistics, so any number of
+ * sample chunks fold in without keeping samples (shaders/infer/*.wgsl say how each merges):
+ * moments (Welford / Chan), per-(sample, input) log-likelihoods, a running logsumexp of them per
+ * input, per-sample sums, and finalize, which writes the statistics' planes. Plus the exact
+ * quantiles over stored samples.
+ */
+import type { ModelLayout } from '../../model/gpu-layout.js';
+import { STREAM_OBSERVATION } from '../../random/streams.js';
+import { QUANTILE_BISECTION_STEPS, QUANTILE_BRACKET_SCALES } from '../../math/mixture-quantile.js';
+import { MATH, NORMAL_CDF, RANDOM } from '../library.js';
+import { defineProgram, flatGrid, linearGrid, type Program } from '../program.js';
+import { f32, u32, type BindingSpec, type WgslConst, type WgslLibrary } from '../wgsl.js';
+import { CHUNK, chunkBinding, readF32, writeF32 } from './chunk.js';
+import type { ChunkRun } from './dense.js';
+import { CHUNK_KEY, FLAT_INDEX } from './libraries.js';
+
+/** f_of and scale_of (shaders/infer/outputs.wgsl). */
+const OUTPUTS: WgslLibrary = { file: 'infer/outputs', needs: [MATH] };
+
+/** What of the layout the output functions compile in. */
+function outputParams(layout: ModelLayout) {
+  const noise = layout.noise.spec;
+  return {
+    D: layout.outputDim,
+    lastUnitsPadded: layout.lastUnitsPadded,
+    yMeanOffset: layout.yMeanOffset,
+    yStdOffset: layout.yStdOffset,
+    heteroscedastic: noise.kind === 'heteroscedastic',
+    minScale: noise.kind === 'heteroscedastic' ? noise.minScale : 0,
+    link: layout.noise.link,
+  };
+}
+
+type OutputParams = ReturnType<typeof outputParams>;
+
+function outputConsts(o: OutputParams): Record<string, WgslConst> {
+  return { D: u32(o.D), LAST: u32(o.lastUnitsPadded), Y_MEAN: u32(o.yMeanOffset), Y_STD: u32(o.yStdOffset), MIN_SCALE: f32(o.minScale) };
+}
+
+function outputBindings(o: OutputParams): BindingSpec[] {
+  return [readF32('params'), readF32('act'), ...(o.heteroscedastic ? [] : [readF32('scales')])];
+}
+
+function outputDefines(o: OutputParams) {
+  return { HETEROSCEDASTIC: o.heteroscedastic, LINK_SIGMA2: o.link === 'sigma2' };
+}
+
+/**
+ * Moments of f and the noise variance per (n, d). `storeSamples` also writes every sample's f and
+ * scale (returnSamples, quantiles); `drawObservations` a draw of y per sample (returnSamples).
+ */
+export function momentsProgram(layout: ModelLayout, storeSamples: boolean, drawObservations = false): Program<ChunkRun> {
+  const o = outputParams(layout);
+  return defineProgram({
+    family: 'moments',
+    params: { outputs: o, storeSamples, drawObservations },
+    uniform: CHUNK,
+    wgsl: {
+      consts: { ...outputConsts(o), STREAM_OBSERVATION: u32(STREAM_OBSERVATION) },
+      bindings: [
+        chunkBinding,
+        ...outputBindings(o),
+        writeF32('acc'),
+        ...(storeSamples ? [writeF32('f_out'), writeF32('scale_out')] : []),
+        ...(drawObservations ? [writeF32('y_out')] : []),
+      ],
+      libraries: [CHUNK_KEY, OUTPUTS, ...(drawObservations ? [RANDOM] : [])],
+      body: ['infer/moments'],
+      defines: { ...outputDefines(o), STORE_SAMPLES: storeSamples, DRAW_OBSERVATIONS: drawObservations },
+    },
+    workgroups: (run) => linearGrid(run.nCount * o.D),
+  });
+}
+
+export function loglikProgram(layout: ModelLayout): Program<ChunkRun> {
+  const o = outputParams(layout);
+  return defineProgram({
+    family: 'loglik',
+    params: { outputs: o },
+    uniform: CHUNK,
+    wgsl: {
+      consts: outputConsts(o),
+      bindings: [chunkBinding, ...outputBindings(o), readF32('y'), writeF32('ll')],
+      libraries: [FLAT_INDEX, OUTPUTS],
+      body: ['infer/loglik'],
+      defines: outputDefines(o),
+    },
+    workgroups: (run, max) => flatGrid(run.sampleCount * run.nCount, max),
+  });
+}
+
+/** -FLT_MAX: the running maximum's start. */
+const NEG_MAX = -3.4028234663852886e38;
+
+export function lpdProgram(): Program<ChunkRun> {
+  return defineProgram({
+    family: 'lpd',
+    params: {},
+    uniform: CHUNK,
+    wgsl: { consts: { NEG_MAX: f32(NEG_MAX) }, bindings: [chunkBinding, readF32('ll'), writeF32('lpd_acc')], body: ['infer/lpd'] },
+    workgroups: (run) => linearGrid(run.nCount),
+  });
+}
+
+export function sampleLoglikProgram(): Program<ChunkRun> {
+  return defineProgram({
+    family: 'sample_loglik',
+    params: {},
+    uniform: CHUNK,
+    wgsl: { consts: {}, bindings: [chunkBinding, readF32('ll'), writeF32('sample_ll')], body: ['infer/sample-loglik'] },
+    workgroups: (run) => linearGrid(run.sampleCount),
+  });
+}
+
+export function finalizeProgram(layout: ModelLayout, withLpd: boolean): Program<ChunkRun> {
+  const D = layout.outputDim;
+  return defineProgram({
+    family: 'finalize',
+    params: { D, withLpd },
+    uniform: CHUNK,
+    wgsl: {
+      consts: { D: u32(D) },
+      bindings: [chunkBinding, readF32('acc'), ...(withLpd ? [readF32('lpd_acc')] : []), writeF32('stats')],
+      body: ['infer/finalize'],
+      defines: { WITH_LPD: withLpd },
+    },
+    workgroups: (run) => linearGrid(run.nCount * D),
+  });
+}
+
+/** The extent of a quantile pass: every (n, d) of the call. */
+export interface QuantileRun {
+  readonly n: number;
+}
+
+export function quantileProgram(outputDim: number): Program<QuantileRun> {
+  return defineProgram({
+    family: 'quantile',
+    params: { D: outputDim },
+    uniform: CHUNK,
+    wgsl: {
+      consts: { D: u32(outputDim), STEPS: u32(QUANTILE_BISECTION_STEPS), BRACKET: f32(QUANTILE_BRACKET_SCALES) },
+      bindings: [chunkBinding, readF32('f_all'), readF32('scale_all'), readF32('levels'), writeF32('quantiles')],
+      libraries: [NORMAL_CDF],
+      body: ['infer/quantile'],
+    },
+    workgroups: (run) => linearGrid(run.n * outputDim),
+  });
+}

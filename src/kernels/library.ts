@@ -1,0 +1,19 @@
+/** The WGSL libraries under shaders/lib with the constants each reads from the host's definitions. */
+import { GELU_SATURATION, TANH_CLAMP } from '../math/activations.js';
+import { GAMMA_MAX_ATTEMPTS, STREAM_NOISE } from '../random/streams.js';
+import { FEISTEL_ROUNDS } from '../random/shuffle.js';
+import { f32, u32, type WgslLibrary } from './wgsl.js';
+
+export const PHILOX: WgslLibrary = { file: 'lib/philox' };
+
+export const RANDOM: WgslLibrary = {
+  file: 'lib/random',
+  consts: { STREAM_NOISE: u32(STREAM_NOISE), GAMMA_MAX_ATTEMPTS: u32(GAMMA_MAX_ATTEMPTS) },
+  needs: [PHILOX],
+};
+
+export const MATH: WgslLibrary = { file: 'lib/math', consts: { TANH_CLAMP: f32(TANH_CLAMP), GELU_SATURATION: f32(GELU_SATURATION) } };
+
+export const SHUFFLE: WgslLibrary = { file: 'lib/shuffle', consts: { FEISTEL_ROUNDS: u32(FEISTEL_ROUNDS) } };
+
+export const NORMAL_CDF: WgslLibrary = { file: 'lib/normal-cdf' };
