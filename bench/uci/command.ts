@@ -25,11 +25,11 @@ import { uciTableMarkdown } from './table.js';
 
 export const UCI_HELP = `Usage: npm run uci -- --data-dir <folder> --method mc-dropout|vi|ensemble [options]
 
-Runs the UCI regression protocol (../shared/data/uci/PROTOCOL.md) on any folder in the UCI
+Runs the UCI regression protocol (bench/uci/PROTOCOL.md) on any folder in the UCI
 layout (data.txt, index_features.txt, index_target.txt, index_train_K.txt, index_test_K.txt,
 n_splits.txt, n_hidden.txt, n_epochs.txt; dropout_rates.txt and tau_values.txt for MC dropout)
 and prints test RMSE and test log-likelihood (mean ± standard error over the splits) beside the
-published columns of PROTOCOL.md when the folder's parent holds it.
+published columns of a PROTOCOL.md in the folder's parent, else of bench/uci/PROTOCOL.md.
 
 Methods (network: one hidden layer of n_hidden ReLU units; 10 x n_epochs epochs; batch 128):
   mc-dropout   grid dropout_rates x tau_values x Adam rates {3e-2, 1e-1} searched on the last

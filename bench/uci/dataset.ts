@@ -1,5 +1,5 @@
 /**
- * Loading a data set folder in the UCI benchmark layout (../shared/data/uci/PROTOCOL.md):
+ * Loading a data set folder in the UCI benchmark layout (bench/uci/PROTOCOL.md):
  * data.txt (whitespace-separated numbers, one row per example), index_features.txt,
  * index_target.txt, index_train_K.txt / index_test_K.txt for K = 0..n_splits-1, n_splits.txt,
  * n_hidden.txt, n_epochs.txt, and the MC-dropout grid dropout_rates.txt and tau_values.txt

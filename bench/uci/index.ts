@@ -1,4 +1,4 @@
-/** The UCI regression benchmark (PROTOCOL.md): loading, splits, per-method protocols, scoring and summaries. */
+/** The UCI regression benchmark (bench/uci/PROTOCOL.md): loading, splits, per-method protocols, scoring and summaries. */
 export { loadUciDataset, type UciDataset, type UciSplit } from './dataset.js';
 export { validationSplit, selectSplits, gatherRows, VALIDATION_FRACTION, type ValidationSplit } from './splits.js';
 export { maxModelsPerCall, chunkEvenly, type CallShape } from './batching.js';

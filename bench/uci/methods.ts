@@ -2,12 +2,12 @@
  * What differs between the methods of the UCI benchmark: the hyper-parameter grid searched on the
  * validation part, the models trained per candidate, the training settings and the scoring.
  *
- * - 'mc-dropout' (PROTOCOL.md, Gal & Ghahramani's 2018 grid search): grid = dropout_rates.txt x
+ * - 'mc-dropout' (bench/uci/PROTOCOL.md, Gal & Ghahramani's 2018 grid search): grid = dropout_rates.txt x
  *   tau_values.txt; one hidden layer of n_hidden.txt ReLU units, dropout p on the input and the
  *   hidden layer, weight decay p l² / (2 N τ) with l = 0.01, batch 128, 10 x n_epochs.txt epochs;
  *   predictive from T = 10000 dropout passes. Adam's rate decays to 0 on a cosine schedule from a
  *   starting rate searched on validation with (p, tau): {3e-2, 1e-1} (MC_DROPOUT_RATES; 24 points
- *   per split). PROTOCOL.md leaves the rate open; Gal's code uses Keras's default 1e-3, and the
+ *   per split). bench/uci/PROTOCOL.md leaves the rate open; Gal's code uses Keras's default 1e-3, and the
  *   published "2018 grid" column was made with it over 100 x n_epochs (4000) epochs. At 1e-3 our
  *   400 epochs reproduce his 10 x n_epochs logs and stay far from that column (20 splits: yacht
  *   3.51 / -2.69, energy 1.73 / -1.99 against 0.67 / -1.25 and 0.54 / -1.21). 3e-2 alone (picked

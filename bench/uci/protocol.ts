@@ -1,5 +1,5 @@
 /**
- * The UCI protocol for any method (PROTOCOL.md), on any folder in the UCI layout:
+ * The UCI protocol for any method (bench/uci/PROTOCOL.md), on any folder in the UCI layout:
  *
  * 1. Search (when the method's grid has more than one point): for every selected split and grid
  *    point, train on the first 80% of the split's training rows; ALL (split, point, member) models

@@ -1,9 +1,10 @@
 /**
- * The published UCI results of PROTOCOL.md (the folder's parent holds it): two markdown tables,
+ * The published UCI results of bench/uci/PROTOCOL.md (or of a PROTOCOL.md in the data folder's parent): two markdown tables,
  * "Test RMSE" and "Test log-likelihood", one row per data set and one column per method, cells
  * "mean±se". Rows are matched to a folder by name: every word of the row's name ("Wine (red)")
  * must be a word of the folder's name ("wine-quality-red"; camelCase splits: "bostonHousing").
  */
+import { fileURLToPath } from 'node:url';
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 
@@ -71,7 +72,7 @@ function matchRow(names: Iterable<string>, dataset: string): string | null {
   return best;
 }
 
-/** The published columns for `dataset` from PROTOCOL.md's text, or null when it has no such row. */
+/** The published columns for `dataset` from bench/uci/PROTOCOL.md's text, or null when it has no such row. */
 export function publishedFor(markdown: string, dataset: string): PublishedColumn[] | null {
   const lines = markdown.split(/\r?\n/);
   const rmse = tableAfter(lines, /^\s*test rmse/i);
@@ -88,15 +89,23 @@ export function publishedFor(markdown: string, dataset: string): PublishedColumn
   }));
 }
 
-/** PROTOCOL.md next to the data set folder (in its parent), read and matched; null when absent or unmatched. */
+/**
+ * The protocol document with the published tables: PROTOCOL.md next to the data set folder (in its
+ * parent) when there is one, else the repository's copy (bench/uci/PROTOCOL.md). Null when neither
+ * is readable or its tables have no row for the data set.
+ */
 export async function readPublished(datasetDir: string, dataset: string): Promise<{ path: string; columns: PublishedColumn[] } | null> {
-  const path = join(dirname(datasetDir), 'PROTOCOL.md');
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch {
-    return null;
+  // This module runs from bench/uci (sources, under vitest) or dist/bench/uci (built).
+  const repositoryCopies = [new URL('./PROTOCOL.md', import.meta.url), new URL('../../../bench/uci/PROTOCOL.md', import.meta.url)].map((u) => fileURLToPath(u));
+  for (const path of [join(dirname(datasetDir), 'PROTOCOL.md'), ...repositoryCopies]) {
+    let text: string;
+    try {
+      text = await readFile(path, 'utf8');
+    } catch {
+      continue;
+    }
+    const columns = publishedFor(text, dataset);
+    return columns ? { path, columns } : null;
   }
-  const columns = publishedFor(text, dataset);
-  return columns ? { path, columns } : null;
+  return null;
 }

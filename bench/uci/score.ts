@@ -1,5 +1,5 @@
 /**
- * Scoring a trained candidate on held-out rows, in the target's ORIGINAL units (PROTOCOL.md):
+ * Scoring a trained candidate on held-out rows, in the target's ORIGINAL units (bench/uci/PROTOCOL.md):
  * RMSE of the predictive mean and the mean log predictive density per point.
  *
  * - Sampled predictive (MC dropout, VI): the engine with T samples and y given. Its per-point

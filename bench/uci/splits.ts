@@ -1,5 +1,5 @@
 /**
- * The split logic of the UCI protocol (PROTOCOL.md): which splits run, and the validation hold-out
+ * The split logic of the UCI protocol (bench/uci/PROTOCOL.md): which splits run, and the validation hold-out
  * of the grid search — the last 20% of a split's training rows (in file order; the first
  * floor(0.8 n) rows fit, as in Gal & Ghahramani's experiment code). Standardisation is not done
  * here: train() standardises every model with the statistics of the rows it is given.

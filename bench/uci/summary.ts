@@ -18,7 +18,7 @@ export interface UciSummary {
   readonly settings: UciSettings;
   readonly timing: UciTiming;
   readonly adapter: AdapterDescription | null;
-  /** The published columns for this data set (PROTOCOL.md), or null. */
+  /** The published columns for this data set (bench/uci/PROTOCOL.md), or null. */
   readonly published: readonly PublishedColumn[] | null;
   /** The files this summary was merged from (merge.ts); absent for a single run. */
   readonly mergedFrom?: readonly string[];
@@ -118,7 +118,7 @@ export function summaryText(s: UciSummary, adapterLine: string): string {
     `${'-'.repeat(w0)}  ${'-'.repeat(w1)}  ${'-'.repeat(19)}`,
     ...rows.map((r) => `${r[0].padEnd(w0)}  ${r[1].padEnd(w1)}  ${r[2]}`),
   ];
-  if (s.published === null) lines.push('(no published columns: no PROTOCOL.md next to the folder, or no row in it for this data set)');
+  if (s.published === null) lines.push('(no published columns: no row for this data set in PROTOCOL.md, next to the folder or bench/uci/PROTOCOL.md)');
   const calls = s.timing.trainCalls;
   lines.push(
     '',
@@ -141,7 +141,7 @@ export function summaryMarkdown(s: UciSummary, adapterLine: string, command: str
     '|---|---|---|',
     ...comparisonRows(s).map((r) => `| ${r.join(' | ')} |`),
     '',
-    'Ours: mean ± standard error (population std / sqrt(splits)) over the splits below; published: PROTOCOL.md.',
+    'Ours: mean ± standard error (population std / sqrt(splits)) over the splits below; published: bench/uci/PROTOCOL.md.',
     '',
     '| split | train rows | test rows | chosen | test RMSE | test LL |',
     '|---|---|---|---|---|---|',

@@ -5,7 +5,7 @@
  * Targets (the training issue): 'mc-dropout' within one published standard error of the "MC dropout
  * 2018 grid" column or better; 'vi' at least as good as the "VI" column (and PBP shown, the column
  * to aim at); 'ensemble' at least as good as the "Deep ensembles" column (means only: that column's
- * ± is on another scale, PROTOCOL.md). "Better" is lower RMSE and higher log-likelihood.
+ * ± is on another scale, bench/uci/PROTOCOL.md). "Better" is lower RMSE and higher log-likelihood.
  */
 import type { UciMethod } from './methods.js';
 import type { MeanSe, PublishedColumn } from './published.js';

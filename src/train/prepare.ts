@@ -199,7 +199,7 @@ export function prepareRun(arch: ArchitectureSpec, data: TrainData, options: Tra
       for (let c = 0; c < d; c++) xStd[c] = (xStd[c] as number) + ((xm.data[r * d + c] as number) - (xMean[c] as number)) ** 2 / rows.length;
       yVar += ((ym.data[r] as number) - yMean) ** 2 / rows.length;
     }
-    // A constant column keeps std 1 (PROTOCOL.md), so standardisation never divides by zero. The
+    // A constant column keeps std 1 (bench/uci/PROTOCOL.md), so standardisation never divides by zero. The
     // test is relative: rounding in the mean leaves a constant column a std of ~1e-15 |mean|.
     const constant = (std: number, mean: number) => std <= 1e-12 * Math.max(1, Math.abs(mean));
     for (let c = 0; c < d; c++) {

@@ -31,7 +31,7 @@
  *   'vi':         (N/B) Σ_b (1/K) Σ_k −log N(y_b | f_k(x_b), σ_k) + KL(q‖p), KL closed form for the
  *                 Gaussian weights against N(0, priorScale²), Monte Carlo for sigma:
  *                 log q(σ_k) − log Gamma(σ_k | a, b) averaged over k. Reported loss: that / N.
- *   'mc-dropout': (1/B) Σ_b (y_b − f(x_b))² + λ Σ (W² + b²), λ = p l² / (2 N τ) (PROTOCOL.md).
+ *   'mc-dropout': (1/B) Σ_b (y_b − f(x_b))² + λ Σ (W² + b²), λ = p l² / (2 N τ) (bench/uci/PROTOCOL.md).
  *   'map':        (1/B) Σ_b −log N(y_b | f(x_b), σ) + (1/N) Σ −log N(w | 0, priorScale) (σ = exp(log_sigma)).
  *   'ensemble':   (1/B) Σ_b −log N(y_b | μ(x_b), σ(x_b)).
  * VI ESTIMATORS (options.viEstimator, 'vi' only; s = softplus(rho), t the global step, k the K-sample):
@@ -74,7 +74,7 @@ export interface ArchitectureSpec {
   /** Hidden layer widths; the output layer (1 unit, or 2 for 'ensemble') is added. */
   readonly hidden: readonly number[];
   readonly activation: Activation;
-  /** Dropout rate on every layer's input ('mc-dropout'; PROTOCOL.md puts it on the input and the hidden layer). */
+  /** Dropout rate on every layer's input ('mc-dropout'; bench/uci/PROTOCOL.md puts it on the input and the hidden layer). */
   readonly dropout?: number;
 }
 
