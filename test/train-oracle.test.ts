@@ -8,7 +8,7 @@ import { InvalidInputError } from '../src/errors.js';
 import { softplus } from '../src/math/activations.js';
 import { ACTIVATIONS, tensorNames } from '../src/model/spec.js';
 import type { Activation, Model } from '../src/model/spec.js';
-import { validateModel } from '../src/model/validate.js';
+import { validateModel } from '../src/model/validate-model.js';
 import { gammaLogPdf, logNormalLogPdf } from '../src/math/densities.js';
 import { normalAt, wordAt } from '../src/random/draws.js';
 import { philox4x32 } from '../src/random/philox.js';

@@ -4,7 +4,7 @@
  * and bias with locs and scales from a seeded generator, fixed sigma. The same seed gives the same
  * model everywhere, so numbers from both benchmarks describe one workload.
  */
-import { validateModel } from '../../src/model/validate.js';
+import { validateModel } from '../../src/model/validate-model.js';
 import { layerInputs, tensorNames, type LayerSpec, type Model, type ModelSpec, type Tensor } from '../../src/model/spec.js';
 
 /** mulberry32: a small seeded generator of uniforms in [0, 1) for weights and data. */

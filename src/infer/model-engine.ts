@@ -19,7 +19,7 @@ import type { WebGpuBuffer, WebGpuDevice } from '../gpu/webgpu-types.js';
 import { buildModelLayout, type ModelLayout } from '../model/gpu-layout.js';
 import type { Model } from '../model/spec.js';
 import { outputDim } from '../model/spec.js';
-import { validateModel } from '../model/validate.js';
+import { validateModel } from '../model/validate-model.js';
 import { describeValue } from '../options.js';
 import { memberKey } from '../random/streams.js';
 import { ScratchBuffers } from '../scheduler/scratch.js';

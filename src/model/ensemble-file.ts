@@ -11,7 +11,8 @@ import { quoteName } from './names.js';
 import { parseSafetensors, serializeSafetensors, type SafetensorsFile } from './safetensors.js';
 import type { Model, Tensor } from './spec.js';
 import { parseJsonStrict, previewJson } from './strict-json.js';
-import { validateModel, validateSpecJson } from './validate.js';
+import { validateModel } from './validate-model.js';
+import { validateSpecJson } from './spec-json.js';
 
 /**
  * Members a file may hold: deep ensembles use 5 to 10; every member is validated and predicted

@@ -10,7 +10,8 @@ import { isPyroAutoNormal, modelFromPyro } from './pyro.js';
 import { parseSafetensors, serializeSafetensors, type SafetensorsFile } from './safetensors.js';
 import type { Model, Tensor } from './spec.js';
 import { parseJsonStrict, previewJson } from './strict-json.js';
-import { validateModel, validateSpecJson } from './validate.js';
+import { validateModel } from './validate-model.js';
+import { validateSpecJson } from './spec-json.js';
 import type { UrlLike } from '../gpu/webgpu-types.js';
 
 export const FORMAT_NAME = 'webgpu-bnn';

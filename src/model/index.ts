@@ -17,7 +17,11 @@ export {
   type SafetensorsFile,
   type SafetensorsTensor,
 } from './safetensors.js';
-export { DEFAULT_LEAKY_SLOPE, SCALAR_SHAPE, checkLayerCount, validateModel, validateSpec, validateSpecJson } from './validate.js';
+export { checkLayerCount, validateSpec } from './validate.js';
+export { validateModel } from './validate-model.js';
+export { validateSpecJson } from './spec-json.js';
+export { SCALAR_SHAPE } from './shapes.js';
+export { DEFAULT_LEAKY_SLOPE } from './spec.js';
 export { FORMAT_NAME, FORMAT_VERSION, loadModel, modelFromBytes, modelFromSafetensors, modelToBytes, type ModelSource } from './format.js';
 export {
   AUTODIAGONALNORMAL_LOC,

@@ -10,7 +10,7 @@ import { AUTONORMAL_LOCS_PREFIX, AUTONORMAL_SCALES_PREFIX } from './pyro.js';
 import { parseSafetensors } from './safetensors.js';
 import { sigmoid } from '../math/activations.js';
 import { type Model, type NoiseSpec, latentNoise, layerInputs, tensorNames } from './spec.js';
-import { formatShape, sameShape } from './validate.js';
+import { formatShape, sameShape } from './shapes.js';
 
 function fail(message: string): never {
   throw new ModelFormatError(`parameter point: ${message}`);

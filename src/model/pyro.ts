@@ -47,7 +47,11 @@ import {
   tensorNames,
 } from './spec.js';
 import { parseJsonStrict, previewJson } from './strict-json.js';
-import { DEFAULT_LEAKY_SLOPE, JsonReader, SCALAR_SHAPE, formatShape, readSigmaPriorJson, validateModel } from './validate.js';
+import { JsonReader } from './json-reader.js';
+import { SCALAR_SHAPE, formatShape } from './shapes.js';
+import { readSigmaPriorJson } from './spec-json.js';
+import { validateModel } from './validate-model.js';
+import { DEFAULT_LEAKY_SLOPE } from './spec.js';
 
 export const AUTONORMAL_LOCS_PREFIX = 'AutoNormal.locs.';
 export const AUTONORMAL_SCALES_PREFIX = 'AutoNormal.scales.';

@@ -41,6 +41,9 @@ export interface ParamSpec {
   readonly prior: Prior;
 }
 
+/** leaky_relu's negative slope when a layer does not give one. */
+export const DEFAULT_LEAKY_SLOPE = 0.01;
+
 export interface LayerSpec {
   readonly units: number;
   readonly activation: Activation;

@@ -15,7 +15,8 @@ import { softplus } from '../math/activations.js';
 import { PYRO_SIGMA_SITE } from '../model/pyro.js';
 import { tensorNames } from '../model/spec.js';
 import type { GammaPrior, LayerSpec, LikelihoodSpec, Model, Standardization, Tensor } from '../model/spec.js';
-import { DEFAULT_LEAKY_SLOPE, SCALAR_SHAPE } from '../model/validate.js';
+import { DEFAULT_LEAKY_SLOPE } from '../model/spec.js';
+import { SCALAR_SHAPE } from '../model/shapes.js';
 import { ENSEMBLE_MIN_SCALE } from './layout.js';
 import type { TrainLayerLayout, TrainLayout } from './layout.js';
 

@@ -41,7 +41,7 @@ import type { Kernel } from '../gpu/kernel.js';
 import { PipelineCache, type CompiledProgram } from '../gpu/pipelines.js';
 import type { Program } from '../kernels/program.js';
 import { seedToKey } from '../random/streams.js';
-import { DEFAULT_LEAKY_SLOPE } from '../model/validate.js';
+import { DEFAULT_LEAKY_SLOPE } from '../model/spec.js';
 import { UNIFORM_SLOT_BYTES } from '../scheduler/chunk-uniforms.js';
 import { flatGrid } from '../scheduler/grid.js';
 import { trainLayout, type TrainLayout } from './layout.js';

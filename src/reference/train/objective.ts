@@ -9,7 +9,7 @@
 import { activationDerivative, applyActivation, sigmoid, softplus } from '../../math/activations.js';
 import { gammaLogPdf, logNormalLogPdf, normalLogPdf } from '../../math/densities.js';
 import type { GammaPrior } from '../../model/spec.js';
-import { DEFAULT_LEAKY_SLOPE } from '../../model/validate.js';
+import { DEFAULT_LEAKY_SLOPE } from '../../model/spec.js';
 import { ENSEMBLE_MIN_SCALE } from '../../train/layout.js';
 import type { TrainLayerLayout, TrainLayout } from '../../train/layout.js';
 import { VI_SIGMA_PRIOR } from '../../train/to-model.js';
