@@ -1,75 +1,30 @@
 /**
  * The demo page's wiring: WebGPU start-up (or the message saying what to do), the data on the
- * chart, loading models, predicting on the chart's grid and on an uploaded CSV, the train panel,
- * and the window.__bnn hooks (hooks.ts).
+ * chart, loading models and predicting on the chart's grid; the CSV panel (csv-panel.ts), Save
+ * (save-model.ts), the train panel (train-panel.ts) and the window.__bnn hooks (hooks.ts) are wired
+ * here from their own modules.
  *
  * URL parameters (all optional; the inputs start from them): samples, seed, grid, functions, path,
  * kernel, preset, method and epochs (train panel), model (a built-in id loaded at start, default
  * 'toy1d-ensemble'; 'none' for none).
  */
-import { ensembleToBytes, modelToBytes, outputDim, type GpuContext, type PredictOptions, type PredictResult, type SamplingPath, type KernelStrategy } from '../src/index.js';
+import { outputDim, type GpuContext, type PredictOptions, type PredictResult, type SamplingPath, type KernelStrategy } from '../src/index.js';
 import { normalQuantile } from '../src/math/special.js';
 import { renderAdapter, renderThroughput, summarizeAdapter } from './adapter-info.js';
 import { PredictiveChart, renderLegend } from './chart.js';
-import { parseCsv, renderPredictionTable, splitXY } from './csv.js';
+import { predictCsv } from './csv-panel.js';
 import { describeError } from './errors.js';
 import { addPoint, grid, preset, removePoint, PRESETS, type Points, type PresetName } from './data.js';
 import { showWebGpuMissing, startGpu } from './gpu.js';
 import { installHooks, type BnnHooks, type LastPredict, type ModelSummary, type PlainPrediction } from './hooks.js';
 import { architecture, BUILTIN_MODELS, DEFAULT_MODEL_ID, describeModel, loadBuiltin, loadModelFile, loadModelUrl, type LoadedModel } from './model-loading.js';
 import { createPredictor, type Predictor } from './predictor.js';
+import { everyOutput0, plain } from './plain-prediction.js';
+import { downloadModel } from './save-model.js';
 import { setupTrainPanel, type TrainOutcome, type TrainPanel } from './train-panel.js';
+import { ui } from './ui.js';
 
 const INTERVAL_LEVEL = 0.9;
-
-function byId<T extends HTMLElement>(id: string): T {
-  const el = document.getElementById(id);
-  if (!el) throw new Error(`demo: #${id} is missing from index.html`);
-  return el as T;
-}
-
-const ui = {
-  status: byId<HTMLElement>('status'),
-  missing: byId<HTMLElement>('webgpu-missing'),
-  adapter: byId<HTMLElement>('adapter'),
-  throughput: byId<HTMLElement>('throughput'),
-  preset: byId<HTMLSelectElement>('preset'),
-  clearPoints: byId<HTMLButtonElement>('clear-points'),
-  pointCount: byId<HTMLElement>('point-count'),
-  builtinModels: byId<HTMLElement>('builtin-models'),
-  modelFile: byId<HTMLInputElement>('model-file'),
-  saveModel: byId<HTMLButtonElement>('save-model'),
-  modelInfo: byId<HTMLElement>('model-info'),
-  modelError: byId<HTMLElement>('model-error'),
-  samples: byId<HTMLInputElement>('samples'),
-  seed: byId<HTMLInputElement>('seed'),
-  grid: byId<HTMLInputElement>('grid'),
-  functions: byId<HTMLInputElement>('func-samples'),
-  path: byId<HTMLSelectElement>('path'),
-  kernel: byId<HTMLSelectElement>('kernel'),
-  predictButton: byId<HTMLButtonElement>('predict-btn'),
-  predictError: byId<HTMLElement>('predict-error'),
-  chart: byId<HTMLElement>('chart'),
-  chartLegend: byId<HTMLElement>('chart-legend'),
-  chartNote: byId<HTMLElement>('chart-note'),
-  csvFile: byId<HTMLInputElement>('csv-file'),
-  csvInfo: byId<HTMLElement>('csv-info'),
-  csvResults: byId<HTMLElement>('csv-results'),
-  csvError: byId<HTMLElement>('csv-error'),
-  csvTable: byId<HTMLElement>('csv-table'),
-  train: {
-    method: byId<HTMLSelectElement>('train-method'),
-    epochs: byId<HTMLInputElement>('train-epochs'),
-    hidden: byId<HTMLInputElement>('train-hidden'),
-    lr: byId<HTMLInputElement>('train-lr'),
-    button: byId<HTMLButtonElement>('train-btn'),
-    stop: byId<HTMLButtonElement>('train-stop'),
-    bar: byId<HTMLProgressElement>('train-bar'),
-    progress: byId<HTMLElement>('train-progress'),
-    note: byId<HTMLElement>('train-note'),
-    lossChart: byId<HTMLElement>('loss-chart'),
-  },
-};
 
 // ---- state ----
 let ctx: GpuContext | null = null;
@@ -166,28 +121,6 @@ function predictOptions(): PredictOptions {
   };
 }
 
-function plain(r: PredictResult, ms: number): PlainPrediction {
-  return {
-    n: r.n,
-    outputDim: r.outputDim,
-    samples: r.samples,
-    mean: Array.from(r.mean),
-    std: Array.from(r.std),
-    epistemicStd: Array.from(r.epistemicStd),
-    aleatoricStd: Array.from(r.aleatoricStd),
-    lower: Array.from(r.lower),
-    upper: Array.from(r.upper),
-    logPredictiveDensity: r.logPredictiveDensity ? Array.from(r.logPredictiveDensity) : null,
-    ms,
-  };
-}
-
-function everyOutput0(p: PlainPrediction): PlainPrediction {
-  if (p.outputDim === 1) return p;
-  const pick = (a: number[]) => a.filter((_, i) => i % p.outputDim === 0);
-  return { ...p, mean: pick(p.mean), std: pick(p.std), epistemicStd: pick(p.epistemicStd), aleatoricStd: pick(p.aleatoricStd), lower: pick(p.lower), upper: pick(p.upper) };
-}
-
 function showPoints(rescale = true): void {
   chart.setPoints(points, rescale);
   hooks.points = points.x.length;
@@ -250,18 +183,9 @@ function predictorFor(context: GpuContext, loaded: LoadedModel): Predictor {
   return createPredictor(context, loaded.members, loaded.name);
 }
 
-/** Downloads the current model in the webgpu-bnn format (an ensemble's members in one file). */
+/** Downloads the current model in the webgpu-bnn format. */
 function saveModel(): void {
-  if (!current) return;
-  const bytes = current.members.length > 1 ? ensembleToBytes(current.members) : modelToBytes(current.model);
-  const blob = new Blob([Uint8Array.from(bytes)], { type: 'application/octet-stream' });
-  const a = document.createElement('a');
-  a.href = URL.createObjectURL(blob);
-  a.download = `${current.name.replace(/\.safetensors$/, '').replace(/[^\w.-]+/g, '-').replace(/^-+|-+$/g, '') || 'model'}.safetensors`;
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(a.href), 1000);
+  if (current) downloadModel(current);
 }
 
 function usePredictor(next: Predictor, loaded: LoadedModel): void {
@@ -313,22 +237,9 @@ async function useTrained(outcome: TrainOutcome): Promise<void> {
 }
 
 // ---- CSV ----
-async function predictCsv(file: File): Promise<void> {
-  ui.csvError.hidden = true;
+async function predictCsvFile(file: File): Promise<void> {
   if (!predictor) throw new Error('load or train a model first');
-  const table = parseCsv(await file.text());
-  const { x, y } = splitXY(table, predictor.inputDim, modelOutputDim);
-  const options = predictOptions();
-  const result = await predictor.predict(x, y ? { ...options, y } : options);
-  renderPredictionTable(ui.csvTable, x, y, result);
-  const lpd = result.logPredictiveDensity;
-  const meanLpd = lpd ? lpd.reduce((a, b) => a + b, 0) / lpd.length : null;
-  const samples = predictor.members > 1 ? `an ensemble of ${predictor.members}` : `S = ${result.samples}`;
-  ui.csvInfo.textContent =
-    `Predictions for ${file.name}: ${result.n} rows, ${samples}` + (meanLpd !== null ? `, mean log predictive density ${meanLpd.toFixed(4).replace(/^-/, '−')}` : '');
-  ui.csvResults.hidden = false;
-  ui.csvResults.scrollIntoView({ block: 'nearest' });
-  hooks.csv = { rows: result.n, hasY: y !== null, meanLogPredictiveDensity: meanLpd };
+  hooks.csv = await predictCsv(file, predictor, modelOutputDim, predictOptions(), ui);
 }
 
 // ---- start-up ----
@@ -407,7 +318,7 @@ async function start(): Promise<void> {
   ui.csvFile.addEventListener('change', () => {
     const file = ui.csvFile.files?.[0];
     if (!file) return;
-    void serial(() => predictCsv(file)).catch((error: unknown) => showError(ui.csvError, error));
+    void serial(() => predictCsvFile(file)).catch((error: unknown) => showError(ui.csvError, error));
   });
 
   trainPanel = setupTrainPanel(ui.train, {
