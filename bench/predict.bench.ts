@@ -37,6 +37,8 @@ const STRATEGIES: readonly Strategy[] = [
   { name: 'joint, materialized', options: { path: 'joint', kernel: 'materialized' } },
   { name: 'joint, auto', options: { path: 'joint', kernel: 'auto' } },
   { name: 'marginal', options: { path: 'marginal' } },
+  // The default: path and kernel both 'auto' (src/infer/predict-options.ts resolvePath, kernel-choice.ts).
+  { name: 'auto (path and kernel)', options: {} },
 ];
 
 interface Measurement {

@@ -24,7 +24,7 @@ import { mulberry32 } from './lib/synthetic.js';
 import type { GpuContext } from '../src/gpu/device.js';
 import { createNodeContext } from '../src/node/device.js';
 import { train } from '../src/train/trainer.js';
-import type { TrainMethod, TrainOptions } from '../src/train/types.js';
+import type { TrainMethod, TrainOptions } from '../src/objective/types.js';
 
 const INPUTS = 13;
 const HIDDEN = 50;

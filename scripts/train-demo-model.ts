@@ -22,7 +22,7 @@ import { mixtureAsPrediction, predictEnsemble } from '../src/infer/ensemble.js';
 import { ensembleToBytes } from '../src/model/ensemble-file.js';
 import { createNodeContext } from '../src/node/device.js';
 import { train } from '../src/train/trainer.js';
-import type { ArchitectureSpec, TrainOptions } from '../src/train/types.js';
+import type { ArchitectureSpec, TrainOptions } from '../src/objective/types.js';
 
 const DATA_FILE = 'data/toy1d-gap.csv';
 const MODEL_FILE = 'models/toy1d-ensemble.safetensors';

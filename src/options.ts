@@ -7,7 +7,7 @@
  */
 import { InvalidInputError, preview } from './errors.js';
 import { FLOAT32_MIN_NORMAL, isFloat32Finite } from './float32.js';
-import type { AbortSignalLike } from './gpu/webgpu-types.js';
+import type { AbortSignalLike } from './platform-types.js';
 
 /** Whether v is a number that stays finite when rounded to float32. */
 export function isFiniteFloat32(v: unknown): v is number {

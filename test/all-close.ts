@@ -2,7 +2,7 @@
 import { expect } from 'vitest';
 import { compareClose, describeMismatches, type CloseReport } from './compare-close.js';
 
-export { compareClose, relativeBound, type CloseReport } from './compare-close.js';
+export { compareClose, relativeBound, toleranceBound, ulp32, type CloseReport, type Tolerance } from './compare-close.js';
 
 /** Asserts every element of `got` is within its bound of `want`, NaN and infinities included. */
 export function expectAllClose(got: ArrayLike<number>, want: ArrayLike<number>, bound: ArrayLike<number> | number, what: string): CloseReport {

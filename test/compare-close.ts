@@ -6,7 +6,8 @@
  *
  * Bounds are per element (an array) or one number for all. Where they come from is the caller's
  * rule, stated at the call site: the engine tests derive them from the magnitudes of the
- * computation (test/error-bound.ts); `relativeBound` gives the classic atol + rtol |want| form.
+ * computation (test/error-bound.ts); `toleranceBound` states explicit absolute, relative and ULP
+ * terms, `relativeBound` the classic atol + rtol |want| form.
  */
 export interface Mismatch {
   readonly index: number;
@@ -62,7 +63,35 @@ export function describeMismatches(what: string, report: CloseReport): string {
   return `${what}: ${report.mismatches.length} of ${report.count} elements out of bound: ${shown}`;
 }
 
-/** Per-element bound atol + rtol |want| (NaN where want is not finite: such elements must match exactly). */
+/** Tolerance terms, added per element: |got - want| <= abs + rel |want| + ulps ulp32(want). */
+export interface Tolerance {
+  /** Absolute term. */
+  readonly abs?: number;
+  /** Relative term, a fraction of |want|. */
+  readonly rel?: number;
+  /** Units in the last place of want in float32 (the spacing of float32 values at |want|). */
+  readonly ulps?: number;
+}
+
+/** The spacing of float32 values at |x|: 2^(e - 23) for a normal x = m 2^e, the subnormal spacing 2^-149 below. */
+export function ulp32(x: number): number {
+  const a = Math.abs(Math.fround(x));
+  if (!Number.isFinite(a)) return NaN;
+  if (a < 2 ** -126) return 2 ** -149;
+  return 2 ** (Math.floor(Math.log2(a)) - 23);
+}
+
+/** Per-element bound from explicit tolerances (NaN where want is not finite: such elements must match exactly). */
+export function toleranceBound(want: ArrayLike<number>, t: Tolerance): Float64Array {
+  const { abs = 0, rel = 0, ulps = 0 } = t;
+  return Float64Array.from({ length: want.length }, (_, i) => {
+    const w = want[i] ?? NaN;
+    if (!Number.isFinite(w)) return NaN;
+    return abs + rel * Math.abs(w) + (ulps > 0 ? ulps * ulp32(w) : 0);
+  });
+}
+
+/** Per-element bound atol + rtol |want| (the classic form; toleranceBound with abs and rel). */
 export function relativeBound(want: ArrayLike<number>, rtol: number, atol = rtol): Float64Array {
-  return Float64Array.from({ length: want.length }, (_, i) => atol + rtol * Math.abs(want[i] ?? NaN));
+  return toleranceBound(want, { abs: atol, rel: rtol });
 }

@@ -310,15 +310,15 @@ export function sampleBounds(model: Model, x: readonly (readonly number[])[], o:
         const at = (s * N + n) * D + d;
         out.f[at] = yMean + yStd * o1;
         // yMean and yStd are rounded to float32 in the params buffer, then the product and the sum.
-        out.fBound[at] = yStd * (h.bound[n * lastUnits + d] as number) + (st ? U * (2 * Math.abs(yStd * o1) + Math.abs(yMean) + Math.abs(out.f[at] as number)) : 0);
+        out.fBound[at] = yStd * (h.bound[n * lastUnits + d] as number) + (st ? U * (2 * Math.abs(yStd * o1) + Math.abs(yMean) + Math.abs(out.f[at])) : 0);
         out.scale[at] = yStd * linked;
         out.scaleBound[at] = yStd * linkedErr + (st ? 2 * U * yStd * linked : 0);
         // y = f + scale * eps: the draw's error times the scale, the factors' errors, two roundings.
         const eps = normalAt(key, s, STREAM_OBSERVATION, n * D + d);
-        const fv = out.f[at] as number;
-        const sv = out.scale[at] as number;
+        const fv = out.f[at];
+        const sv = out.scale[at];
         out.y[at] = fv + sv * eps;
-        out.yBound[at] = (out.fBound[at] as number) + Math.abs(eps) * (out.scaleBound[at] as number) + sv * DRAW_ERROR * (1 + Math.abs(eps)) + 2 * U * (Math.abs(fv) + Math.abs(sv * eps));
+        out.yBound[at] = (out.fBound[at]) + Math.abs(eps) * (out.scaleBound[at]) + sv * DRAW_ERROR * (1 + Math.abs(eps)) + 2 * U * (Math.abs(fv) + Math.abs(sv * eps));
       }
     }
   }
@@ -437,7 +437,7 @@ export function statisticBounds(b: SampleBounds, y: readonly (readonly number[])
   return { ...stats, logPredictiveDensity: lpd, sampleLogLikelihood: sampleLl };
 }
 
-/** Relative accuracy of the GPU's normal CDF (Numerical Recipes' erfc, shaders/kernels/quantile.wgsl.ts). */
+/** Relative accuracy of the GPU's normal CDF (Numerical Recipes' erfc, shaders/lib/normal-cdf.wgsl). */
 const NORMAL_CDF_ERROR = 1.2e-7;
 
 /**

@@ -5,7 +5,7 @@
  * from [-2, 2] up to +-1e4 (past every activation's saturation), and S and N across chunk
  * boundaries for every path and kernel. A case is a pure function of its seed.
  */
-import type { Activation, Model, NoiseSpec } from '../src/model/spec.js';
+import type { Model, NoiseSpec } from '../src/model/spec.js';
 import { ACTIVATIONS } from '../src/model/spec.js';
 import { buildModel, testRng } from './model-builders.js';
 
@@ -45,7 +45,7 @@ export function fuzzCase(seed: number): FuzzCase {
   const width = () => (rand() < 0.15 ? int(60, 70) : int(1, 40));
   const units = Array.from({ length: depth }, (_, l) => (l === depth - 1 ? (noise.kind === 'heteroscedastic' ? 2 * outDim : outDim) : width()));
   const inputDim = int(1, 9);
-  const activations = units.map((_, l) => (l === depth - 1 && rand() < 0.7 ? 'identity' : pick(ACTIVATIONS)) as Activation);
+  const activations = units.map((_, l) => (l === depth - 1 && rand() < 0.7 ? 'identity' : pick(ACTIVATIONS)));
   const dropout = units.map(() => (rand() < 0.4 ? Math.round(rand() * 60) / 100 : 0));
   const batchNorm = units.map(() => rand() < 0.3);
   const posterior = units.map(() => [rand() < 0.85 ? 'normal' : 'delta', rand() < 0.85 ? 'normal' : 'delta'] as const);

@@ -115,7 +115,8 @@ describe.skipIf(!gpu)(`GPU engine vs float64 oracle ${gpu ? '' : `(skipped: ${gp
       [6, {}, 'joint'],
       [1, { returnSamples: true }, 'joint'],
       [1, { kernel: 'fused' }, 'joint'],
-      [1, { y: [[0.5]] }, 'joint'],
+      [1, { y: [[0.5]] }, 'marginal'],
+      [2, { y: [[0.5], [0.1]] }, 'joint'],
     ] as const) {
       const x = randomInputs(n, 2, 7);
       const r = await engine.predict(x, { samples: 64, seed: 5, ...options });
@@ -267,9 +268,9 @@ describe.skipIf(!gpu)(`GPU engine vs float64 oracle ${gpu ? '' : `(skipped: ${gp
   it.each(ACTIVATIONS)('%s stays finite and equals the oracle at pre-activations up to +-1e4 (every path and kernel)', async (activation: Activation) => {
     // One unit, weight 1, bias 0, point posterior: f = act(x) exactly, in float32 as in float64.
     const model = buildModel({ inputDim: 1, units: [1], activations: [activation], posterior: 'delta', seed: 1 });
-    (model.tensors.get('layers.0.weight.loc')!.data as Float32Array)[0] = 1;
-    (model.tensors.get('layers.0.bias.loc')!.data as Float32Array)[0] = 0;
-    if (activation === 'prelu') (model.tensors.get('layers.0.prelu_slope')!.data as Float32Array)[0] = 0.25;
+    (model.tensors.get('layers.0.weight.loc')!.data)[0] = 1;
+    (model.tensors.get('layers.0.bias.loc')!.data)[0] = 0;
+    if (activation === 'prelu') (model.tensors.get('layers.0.prelu_slope')!.data)[0] = 0.25;
     const xs = [1e4, -1e4, 1e3, -1e3, 89, -89, 44, -44, 13, -13, 10.5, -10.5, 9.5, -9.5, 0.75, -0.75, 0];
     const want = oraclePredict(model, xs.map((v) => [v]), { samples: 1 }).mean;
     for (const v of want) expect(Number.isFinite(v)).toBe(true);
@@ -285,7 +286,7 @@ describe.skipIf(!gpu)(`GPU engine vs float64 oracle ${gpu ? '' : `(skipped: ${gp
   it('refuses a result that overflows float32 with a NumericalError naming the statistic', async () => {
     // f = 1e20 x: finite inputs, outputs beyond float32 at x = 1e19.
     const model = buildModel({ inputDim: 1, units: [1], activations: ['identity'], posterior: 'delta', seed: 1 });
-    (model.tensors.get('layers.0.weight.loc')!.data as Float32Array)[0] = 1e20;
+    (model.tensors.get('layers.0.weight.loc')!.data)[0] = 1e20;
     const engine = Engine.create(ctx, model);
     await expect(engine.predict([[1], [1e19]], { samples: 2 })).rejects.toThrow(NumericalError);
     await expect(engine.predict([[1], [1e19]], { samples: 2 })).rejects.toThrow(/predictive mean at input 1, output 0 is (NaN|-?Infinity): the computation left float32's range/);

@@ -12,7 +12,7 @@ import { InvalidInputError, NumericalError } from '../src/errors.js';
 import { MAX_LAYERS, type Activation } from '../src/model/spec.js';
 import { oracleGradient, oracleInit, oracleTrain } from '../src/reference/train/index.js';
 import { train } from '../src/train/trainer.js';
-import type { TrainMethod, TrainOptions } from '../src/train/types.js';
+import type { TrainMethod, TrainOptions } from '../src/objective/types.js';
 import { gpu, gpuUnavailableReason } from './gpu-context.js';
 import { expectAllClose, relativeBound } from './all-close.js';
 import { testRng } from './model-builders.js';
@@ -95,7 +95,7 @@ describe.skipIf(!gpu)(`GPU training vs float64 oracle ${gpu ? '' : `(skipped: ${
     expectFirstStepIsGradient(oracleInit(arch, data, options), result.theta);
   });
 
-  // The tiled kernels (shaders/kernels/train/tiled.ts) against the oracle with partial tiles on
+  // The tiled kernels (src/kernels/train/tiled.ts) against the oracle with partial tiles on
   // every side: 6 inputs + bias, widths 9 and 5, batch 10 (one step: 10 and 7 rows), odd tile shapes.
   it.each([
     { method: 'mc-dropout' as const, tile: { rows: 4, units: 4, inputs: 4 }, activation: 'relu' as const },

@@ -669,7 +669,7 @@ describe('loadModel', () => {
   });
 
   it('fetches http(s) URLs', async () => {
-    const fetchMock = vi.fn(async () => new Response(bytes.slice()));
+    const fetchMock = vi.fn(() => Promise.resolve(new Response(bytes.slice())));
     vi.stubGlobal('fetch', fetchMock);
     expectSameModel(await loadModel('https://example.com/m.safetensors'), model);
     expect(String(fetchMock.mock.calls[0]?.[0 as never])).toBe('https://example.com/m.safetensors');
@@ -678,7 +678,7 @@ describe('loadModel', () => {
   it('reports HTTP errors and network failures as InvalidInputError with the URL', async () => {
     vi.stubGlobal(
       'fetch',
-      vi.fn(async () => new Response('gone', { status: 404, statusText: 'Not Found' })),
+      vi.fn(() => Promise.resolve(new Response('gone', { status: 404, statusText: 'Not Found' }))),
     );
     await expect(loadModel(new URL('http://example.com/x'))).rejects.toThrow(InvalidInputError);
     await expect(loadModel(new URL('http://example.com/x'))).rejects.toThrow(

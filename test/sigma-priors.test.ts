@@ -111,7 +111,7 @@ describe('sigma prior densities against values derived by hand', () => {
     ['Uniform(0.05, 2) at 0.0499999', { kind: 'uniform', low: 0.05, high: 2 }, 0.0499999, -Infinity],
     ['HalfNormal(1) below 0', { kind: 'halfnormal', scale: 1 }, -1, -Infinity],
   ] as const)('%s', (_what, prior, x, want) => {
-    const got = sigmaPriorLogPdf(prior as SigmaPrior, x);
+    const got = sigmaPriorLogPdf(prior, x);
     if (!Number.isFinite(want)) expect(got).toBe(want);
     else expect(got).toBeCloseTo(want, (prior as SigmaPrior).kind === 'uniform' ? 6 : 12);
   });
@@ -185,7 +185,7 @@ describe('specs with sigma priors', () => {
     ['Uniform(1, 1 + 1e-9): one float32 number', { kind: 'uniform', low: 1, high: 1 + 1e-9 }, 'also in float32'],
     ['Uniform(-1, 1)', { kind: 'uniform', low: -1, high: 1 }, 'likelihood.sigmaPrior.low must be >= 0'],
   ] as const)('refuses %s', (_what, prior, fragment) => {
-    const model = modelWithPrior(prior as SigmaPrior, { kind: 'lognormal', site: 'sigma' });
+    const model = modelWithPrior(prior, { kind: 'lognormal', site: 'sigma' });
     expect(() => validateModel(model)).toThrow(ModelFormatError);
     expect(() => validateModel(model)).toThrow(fragment);
   });

@@ -1,5 +1,5 @@
 /**
- * The float64 training oracle's 'vi' options (src/train/types.ts, VI ESTIMATORS and HIERARCHICAL
+ * The float64 training oracle's 'vi' options (src/objective/index.ts, VI ESTIMATORS and HIERARCHICAL
  * PRIOR): draw addressing, exact gradients against finite differences, objective values by hand,
  * unbiasedness and variance of the estimators, training, and input validation. Every seed is fixed,
  * so the file is deterministic.
@@ -20,11 +20,12 @@ import {
   stepDraws,
   viTraces,
 } from '../src/reference/train/index.js';
-import type { Minibatch, OracleState, ViEstimator } from '../src/reference/train/index.js';
-import { trainLayout } from '../src/train/layout.js';
-import { prepareRun } from '../src/train/prepare.js';
+import type { Minibatch, OracleState } from '../src/reference/train/index.js';
+import type { ViEstimator } from '../src/objective/methods.js';
+import { trainLayout } from '../src/objective/layout.js';
+import { prepareRun } from '../src/objective/prepare.js';
 import { permute, shuffleKeys } from '../src/random/shuffle.js';
-import type { ArchitectureSpec, TrainData, TrainMethod, TrainOptions } from '../src/train/types.js';
+import type { ArchitectureSpec, TrainData, TrainMethod, TrainOptions } from '../src/objective/types.js';
 import { testRng } from './model-builders.js';
 import { gaussian, sinData, uniformRows } from './train-data.js';
 

@@ -40,11 +40,11 @@ import {
   stepDraws,
 } from '../src/reference/train/index.js';
 import type { Minibatch, OracleState } from '../src/reference/train/index.js';
-import { trainLayout } from '../src/train/layout.js';
-import { learningRate, prepareRun } from '../src/train/prepare.js';
+import { trainLayout } from '../src/objective/layout.js';
+import { learningRate, prepareRun } from '../src/objective/prepare.js';
 import { permute, shuffleKeys } from '../src/random/shuffle.js';
 import { STREAM_INIT } from '../src/random/train-streams.js';
-import type { ArchitectureSpec, TrainData, TrainMethod, TrainOptions } from '../src/train/types.js';
+import type { ArchitectureSpec, TrainData, TrainMethod, TrainOptions } from '../src/objective/types.js';
 import { testRng } from './model-builders.js';
 import { sinData, uniformRows } from './train-data.js';
 
@@ -53,7 +53,7 @@ const METHODS: readonly TrainMethod[] = ['vi', 'mc-dropout', 'ensemble', 'map'];
 const GRID = Array.from({ length: 41 }, (_, i) => [-0.9 + (1.8 * i) / 40]);
 
 function gridRmse(model: Model | readonly Model[], truth: (x: number) => number, samples: number): number {
-  const models = Array.isArray(model) ? model : [model as Model];
+  const models: readonly Model[] = Array.isArray(model) ? model : [model as Model];
   const mean = new Float64Array(GRID.length);
   for (const m of models) {
     const p = oraclePredict(m, GRID, { samples, seed: 3 });
@@ -417,7 +417,7 @@ describe('initialisation and standardisation', () => {
     for (let e = 0; e < 6; e++) expect(theta[e]).toBe(normalAt(key, 0, STREAM_INIT, e, 2) / Math.sqrt(3));
     for (let e = 18; e < 20; e++) expect(theta[e]).toBe(normalAt(key, 0, STREAM_INIT, e, 2) / Math.sqrt(2));
     const rho = Math.log(Math.expm1(1e-3));
-    expect([...theta.subarray(6, 18)]).toEqual([...Array(6).fill(rho), 0, 0, rho, rho, 0.25, 0.25]);
+    expect([...theta.subarray(6, 18)]).toEqual([...Array<number>(6).fill(rho), 0, 0, rho, rho, 0.25, 0.25]);
     expect([...theta.subarray(20, 26)]).toEqual([rho, rho, 0, rho, Math.log(0.5), Math.log(Math.expm1(0.1))]);
     expect(state.models[0]!.theta[0]).not.toBe(theta[0]);
   });

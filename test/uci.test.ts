@@ -360,7 +360,7 @@ describe('merging runs that searched other rates (--merge)', () => {
     change(settings);
     const timing = { wallMs: 1000, trainMs: 800, scoreMs: 200, trainCalls: (rates ?? [0.03]).map(() => ({ phase: 'search', models: base.length * 2, epochs: 5, ms: 700 })) };
     return {
-      ...summarize({ dataset: 'toy', settings: settings as never, splits, timing: timing as never }, adapter as never, null),
+      ...summarize({ dataset: 'toy', settings: settings as never, splits, timing: timing as never }, adapter, null),
     };
   };
   const named = (name: string, summary: UciSummary) => ({ name, summary });

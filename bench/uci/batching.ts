@@ -6,8 +6,8 @@
  * largest per-model share decides. Fewer, larger calls are the point: M models train in the same
  * dispatches, so on a GPU a whole grid over all splits costs a small multiple of one model.
  */
-import type { ArchitectureSpec, TrainMethod } from '../../src/train/types.js';
-import { trainLayout } from '../../src/train/layout.js';
+import type { ArchitectureSpec, TrainMethod } from '../../src/objective/types.js';
+import { trainLayout } from '../../src/objective/layout.js';
 
 export interface CallShape {
   readonly arch: ArchitectureSpec;

@@ -13,7 +13,7 @@ import { describeAdapter, describeAdapterDescription } from '../../src/cli/gpu.j
 import type { CliIo } from '../../src/cli/io.js';
 import { USER_ERROR_CODES } from '../../src/cli/run.js';
 import { createNodeContext } from '../../src/node/device.js';
-import type { LearningRateSchedule } from '../../src/train/types.js';
+import type { LearningRateSchedule } from '../../src/objective/types.js';
 import { loadUciDataset } from './dataset.js';
 import { methodPlan, parseEnsembleDensity, parseUciMethod } from './methods.js';
 import { runUciProtocol, type UciProgress, type UciRunOptions } from './protocol.js';

@@ -78,12 +78,14 @@ interface RateSearch {
 
 /** The run's base grid and rates, checking the grid crosses them fully. */
 function rateSearch({ name, summary }: NamedSummary): RateSearch {
-  const grid = summary.settings.grid;
-  if (!Array.isArray(grid) || grid.length < 2) throw new InvalidInputError(`${name}: the run searched no grid (one point or none), so there is nothing to merge`);
+  // A summary read from a file: its grid may be missing.
+  const givenGrid: unknown = summary.settings.grid;
+  const grid: readonly HyperPoint[] = Array.isArray(givenGrid) ? summary.settings.grid : [];
+  if (grid.length < 2) throw new InvalidInputError(`${name}: the run searched no grid (one point or none), so there is nothing to merge`);
   const runRate = summary.settings.lr;
   if (typeof runRate !== 'number') throw new InvalidInputError(`${name}: no 'settings.lr', so the rates of its points are unknown`);
   const t = summary.timing;
-  if (typeof t.trainMs !== 'number' || typeof t.scoreMs !== 'number' || !Array.isArray(t.trainCalls)) {
+  if (typeof t.trainMs !== 'number' || typeof t.scoreMs !== 'number' || !isList(t.trainCalls)) {
     throw new InvalidInputError(`${name}: 'timing' lacks trainMs, scoreMs or trainCalls`);
   }
   const base: HyperPoint[] = [];
@@ -184,4 +186,9 @@ export function mergeRateSearches(runs: readonly NamedSummary[]): UciSummary {
     published: a.published,
     mergedFrom: searches.map((s) => s.name),
   };
+}
+
+/** Array.isArray through an unknown, so a typed list read from a file is not narrowed to any[]. */
+function isList(value: unknown): boolean {
+  return Array.isArray(value);
 }

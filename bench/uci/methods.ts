@@ -44,7 +44,7 @@
 import { InvalidInputError } from '../../src/errors.js';
 import type { GpuContext } from '../../src/gpu/device.js';
 import type { Model } from '../../src/model/spec.js';
-import type { LearningRateSchedule, ModelHyper, TrainMethod } from '../../src/train/types.js';
+import type { LearningRateSchedule, ModelHyper, TrainMethod } from '../../src/objective/types.js';
 import type { UciDataset } from './dataset.js';
 import { ENSEMBLE_DENSITIES, scoreEnsemble, scoreSampled, type EnsembleDensity, type HeldOutRows, type HeldOutScore } from './score.js';
 

@@ -26,7 +26,7 @@ import { InvalidInputError } from '../../src/errors.js';
 import type { GpuContext } from '../../src/gpu/device.js';
 import type { Model } from '../../src/model/spec.js';
 import { train } from '../../src/train/trainer.js';
-import type { ArchitectureSpec, LearningRateSchedule, ModelHyper } from '../../src/train/types.js';
+import type { ArchitectureSpec, LearningRateSchedule, ModelHyper } from '../../src/objective/types.js';
 import { chunkByEpochs, maxModelsPerCall } from './batching.js';
 import type { UciDataset } from './dataset.js';
 import { methodPlan, type HyperPoint, type MethodChoices, type UciMethod } from './methods.js';

@@ -8,13 +8,13 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
   let blocks = (UNITS + 3u) / 4u;
   let t = flat_index(gid, groups);
   let s = t / blocks;
-  let block = t % blocks;
+  let block_index = t % blocks;
   if (s >= chunk.sampleCount) {
     return;
   }
-  let w = philox4x32(vec4<u32>(block, chunk.sampleOffset + s, STREAM, 0u), seed_key());
+  let w = philox4x32(vec4<u32>(block_index, chunk.sampleOffset + s, STREAM, 0u), seed_key());
   for (var lane = 0u; lane < 4u; lane++) {
-    let i = block * 4u + lane;
+    let i = block_index * 4u + lane;
     if (i < UNITS) {
       masks[s * MASK_STRIDE + MASK_OFFSET + i] = select(0.0, KEEP_SCALE, (w[lane] >> 8u) < KEEP_THRESHOLD);
     }

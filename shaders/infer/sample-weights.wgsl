@@ -7,13 +7,13 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
   let blocks = (PARAM_COUNT + 3u) / 4u;
   let t = flat_index(gid, groups);
   let s = t / blocks;
-  let block = t % blocks;
+  let block_index = t % blocks;
   if (s >= chunk.sampleCount) {
     return;
   }
-  let eps = normals4(block, chunk.sampleOffset + s, STREAM, seed_key());
+  let eps = normals4(block_index, chunk.sampleOffset + s, STREAM, seed_key());
   for (var lane = 0u; lane < 4u; lane++) {
-    let e = block * 4u + lane;
+    let e = block_index * 4u + lane;
     if (e < PARAM_COUNT) {
       // Padded layout: W row j at j * IN_P, biases after OUT_P rows.
       let at = select(OUT_P * IN_P + e - WEIGHT_COUNT, (e / IN) * IN_P + e % IN, e < WEIGHT_COUNT);

@@ -19,33 +19,33 @@ fn box_muller(a: u32, b: u32) -> vec2<f32> {
   return vec2<f32>(r * cos(theta), r * sin(theta));
 }
 
-/** The 4 normals of block 'block' of (sample, stream): elements 4*block .. 4*block+3. */
-fn normals4(block: u32, sample: u32, stream: u32, key: vec2<u32>) -> vec4<f32> {
-  return normals4w(block, sample, stream, 0u, key);
-}
-
 /** normals4 with the 4th counter word given (training uses model + 1). */
-fn normals4w(block: u32, sample: u32, stream: u32, word3: u32, key: vec2<u32>) -> vec4<f32> {
-  let w = philox4x32(vec4<u32>(block, sample, stream, word3), key);
+fn normals4w(block_index: u32, sample_index: u32, stream: u32, word3: u32, key: vec2<u32>) -> vec4<f32> {
+  let w = philox4x32(vec4<u32>(block_index, sample_index, stream, word3), key);
   let p = box_muller(w.x, w.y);
   let q = box_muller(w.z, w.w);
   return vec4<f32>(p.x, p.y, q.x, q.y);
 }
 
+/** The 4 normals of block 'block' of (sample, stream): elements 4*block .. 4*block+3. */
+fn normals4(block_index: u32, sample_index: u32, stream: u32, key: vec2<u32>) -> vec4<f32> {
+  return normals4w(block_index, sample_index, stream, 0u, key);
+}
+
 /** Standard normal for a sample's LogNormal sigma: block 0 of the noise stream, cos branch. */
-fn noise_normal(sample: u32, key: vec2<u32>) -> f32 {
-  let w = philox4x32(vec4<u32>(0u, sample, STREAM_NOISE, 0u), key);
+fn noise_normal(sample_index: u32, key: vec2<u32>) -> f32 {
+  let w = philox4x32(vec4<u32>(0u, sample_index, STREAM_NOISE, 0u), key);
   return box_muller(w.x, w.y).x;
 }
 
 /** Gamma(concentration, 1) by Marsaglia-Tsang, attempt k on block k of the noise stream. */
-fn gamma_draw(sample: u32, key: vec2<u32>, concentration: f32) -> f32 {
+fn gamma_draw(sample_index: u32, key: vec2<u32>, concentration: f32) -> f32 {
   let boost = concentration < 1.0;
   let a = select(concentration, concentration + 1.0, boost);
   let d = a - 1.0 / 3.0;
   let c = 1.0 / sqrt(9.0 * d);
   for (var k = 0u; k < GAMMA_MAX_ATTEMPTS; k++) {
-    let w = philox4x32(vec4<u32>(k, sample, STREAM_NOISE, 0u), key);
+    let w = philox4x32(vec4<u32>(k, sample_index, STREAM_NOISE, 0u), key);
     let x = box_muller(w.x, w.y).x;
     let t = 1.0 + c * x;
     if (t <= 0.0) {

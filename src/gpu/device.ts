@@ -89,7 +89,7 @@ export async function createContextFromAdapter(adapter: WebGpuAdapter, options: 
     return lostError;
   });
   device.addEventListener('uncapturederror', (event) => {
-    const error = (event as GPUUncapturedErrorEvent).error;
+    const error = (event).error;
     uncaptured ??= new GpuExecutionError(`uncaptured WebGPU error: ${error.message}`);
   });
   const context = {

@@ -6,7 +6,7 @@
  */
 import { BnnError, GpuExecutionError } from '../errors.js';
 import type { GpuContext } from './device.js';
-import type { AbortSignalLike } from './webgpu-types.js';
+import type { AbortSignalLike } from '../platform-types.js';
 
 /** How long a rejected operation waits for the device's `lost` promise (it settles within a task or two). */
 const LOST_GRACE_MS = 200;
@@ -52,6 +52,8 @@ export async function withErrorScopes<T>(ctx: GpuContext, during: string, signal
     failure ??= error;
   }
   ctx.assertHealthy();
+  // The signal's reason is thrown as given, as fetch does (it need not be an Error).
+  // eslint-disable-next-line @typescript-eslint/only-throw-error
   if (failure !== null && signal?.aborted && failure === signal.reason) throw failure;
   if (failure !== null) return surfaceGpuFailure(ctx, failure, during);
   if (scopeError) throw new GpuExecutionError(`WebGPU error during ${during}: ${scopeError.message}`);

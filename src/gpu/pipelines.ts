@@ -43,7 +43,7 @@ export class PipelineCache {
       if (entry.source !== program.source) throw new Error(`internal: cache key '${program.cacheKey}' names two different sources`);
       return entry.pipeline;
     }
-    const pipeline = this.compile(program as Program<never>);
+    const pipeline = this.compile(program);
     this.compiled.set(program.cacheKey, { source: program.source, pipeline });
     // A failed compile is not cached: the next call reports it again.
     pipeline.catch(() => this.compiled.delete(program.cacheKey));

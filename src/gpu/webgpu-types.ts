@@ -9,9 +9,8 @@
  * declaration of our own, so it compiles under all three. In this package's own build the globals
  * exist, so every alias is exactly the WebGPU type.
  */
+import type { GlobalClass } from '../platform-types.js';
 
-/** The global declared as `var Name: { prototype: T }` (how lib.dom and @webgpu/types declare classes), or Fallback. */
-type GlobalClass<Name extends string, Fallback> = typeof globalThis extends { readonly [K in Name]: { readonly prototype: infer T } } ? T : Fallback;
 
 /** What a type is when the user's environment has no WebGPU declarations: a name, not `any`. */
 interface Opaque<Name extends string> {
@@ -37,9 +36,3 @@ export interface WebGpuLimits {
   readonly maxComputeWorkgroupSizeX: number;
   readonly maxStorageBuffersPerShaderStage: number;
 }
-
-/** AbortSignal from the DOM lib or @types/node, else the members this library uses. */
-export type AbortSignalLike = GlobalClass<'AbortSignal', { readonly aborted: boolean; readonly reason: unknown; throwIfAborted(): void }>;
-
-/** URL from the DOM lib or @types/node, else the members this library reads. */
-export type UrlLike = GlobalClass<'URL', { readonly href: string; readonly protocol: string }>;

@@ -28,7 +28,7 @@ export const DEFAULTS = {
   maxInputsPerChunk: 65536,
   fusedInputsPerWorkgroup: 256,
   registersInputsPerThread: 0,
-  matmulBlocking: DEFAULT_MATMUL_BLOCKING as MatmulBlocking,
+  matmulBlocking: DEFAULT_MATMUL_BLOCKING,
   chunksPerSubmit: 64,
 };
 

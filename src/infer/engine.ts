@@ -20,12 +20,12 @@ import type { Model } from '../model/spec.js';
 import { outputDim } from '../model/spec.js';
 import { isDeterministic } from '../model/deterministic.js';
 import { describeValue } from '../options.js';
-import type { MatrixInput } from './inputs.js';
+import type { MatrixInput } from '../inputs.js';
 import { ModelEngine, type EngineOptions, type EngineResources } from './model-engine.js';
 import type { PointInput } from './point-model.js';
 import { DEFAULT_SAMPLES, resolveEnsemblePath, resolvePredictOptions } from './predict-options.js';
 import { scorePoint } from './score.js';
-import { toMatrix } from './inputs.js';
+import { toMatrix } from '../inputs.js';
 import { runQuantiles } from './quantile-pass.js';
 import type { PredictOptions, PredictResult, ScoreResult } from './types.js';
 

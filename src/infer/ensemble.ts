@@ -15,13 +15,13 @@
  */
 import { InvalidInputError } from '../errors.js';
 import { describeValue, numberOption, readOptionsObject } from '../options.js';
-import { toMatrix } from './inputs.js';
+import { toMatrix } from '../inputs.js';
 import { normalLogPdf } from '../math/densities.js';
 import { logSumExp, normalQuantile } from '../math/special.js';
 import type { GpuContext } from '../gpu/device.js';
 import type { Model } from '../model/spec.js';
 import { Engine } from './engine.js';
-import type { MatrixInput } from './inputs.js';
+import type { MatrixInput } from '../inputs.js';
 import type { PredictResult } from './types.js';
 
 /** One member's prediction at N points (one output). */
@@ -110,7 +110,9 @@ export async function predictEnsemble(
   options: { readonly y?: ArrayLike<number> } = {},
 ): Promise<MixturePrediction> {
   const o = readOptionsObject(options, ['y'], 'predictEnsemble options');
-  if (!Array.isArray(models) || models.length === 0) throw new InvalidInputError(`predictEnsemble needs a non-empty array of member models, got ${describeValue(models)}`);
+  // Checked through an unknown: Array.isArray would narrow the typed list to any[].
+  const given: unknown = models;
+  if (!Array.isArray(given) || given.length === 0) throw new InvalidInputError(`predictEnsemble needs a non-empty array of member models, got ${describeValue(models)}`);
   const y = o['y'] === undefined ? undefined : toMatrix(o['y'] as ArrayLike<number>, 1, 'y').data;
   const members: GaussianMember[] = [];
   for (const model of models) {

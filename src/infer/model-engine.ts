@@ -24,7 +24,7 @@ import { describeValue } from '../options.js';
 import { memberKey } from '../random/streams.js';
 import { ScratchBuffers } from '../scheduler/scratch.js';
 import { readEngineOptions, type EngineOptions, type ResolvedEngineOptions } from './engine-options.js';
-import { toMatrix, type Matrix, type MatrixInput } from './inputs.js';
+import { toMatrix, type Matrix, type MatrixInput } from '../inputs.js';
 import { chooseKernels, isCpuAdapter } from './kernel-choice.js';
 import { allocatePredictBuffers, encodePredict, predictRecorder, type PredictBuffer, type PredictCall } from './predict-encoder.js';
 import { resolvePath, resolvePredictOptions } from './predict-options.js';

@@ -7,7 +7,7 @@
 import { CHUNK, type ChunkField } from '../kernels/infer/chunk.js';
 import type { CompiledProgram } from '../gpu/pipelines.js';
 import type { GpuContext } from '../gpu/device.js';
-import type { AbortSignalLike } from '../gpu/webgpu-types.js';
+import type { AbortSignalLike } from '../platform-types.js';
 import type { Program } from '../kernels/program.js';
 import type { ModelLayout } from '../model/gpu-layout.js';
 import { Recorder } from '../scheduler/recorder.js';

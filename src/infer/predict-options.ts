@@ -8,7 +8,7 @@ import { normalQuantile } from '../math/special.js';
 import { abortSignalOption, booleanOption, describeValue, integerOption, numberOption, oneOfOption, optional, readOptionsObject } from '../options.js';
 import type { KernelStrategy, PredictOptions, SamplingPath } from './types.js';
 import { layerInputs, type ModelSpec } from '../model/spec.js';
-import type { AbortSignalLike } from '../gpu/webgpu-types.js';
+import type { AbortSignalLike } from '../platform-types.js';
 
 export const DEFAULT_SAMPLES = 1000;
 export const DEFAULT_INTERVAL_LEVEL = 0.9;
@@ -42,7 +42,7 @@ export interface ResolvedPredictOptions {
 export function resolvePredictOptions(options: unknown, what = 'predict options'): ResolvedPredictOptions {
   const o = readOptionsObject(options, PREDICT_OPTION_KEYS, what);
   const intervalLevel = optional(o['intervalLevel'], DEFAULT_INTERVAL_LEVEL, (v) => numberOption(v, 'intervalLevel', { min: 0, max: 1, exclusive: true }));
-  const path = optional(o['path'], 'auto' as SamplingPath | 'auto', (v) => oneOfOption(v, 'path', PATHS));
+  const path = optional(o['path'], 'auto', (v) => oneOfOption(v, 'path', PATHS));
   const returnSamples = optional(o['returnSamples'], false, (v) => booleanOption(v, 'returnSamples'));
   if (path === 'marginal' && returnSamples) {
     throw new InvalidInputError('returnSamples needs the joint path: marginal draws have no per-sample functions');
@@ -53,7 +53,7 @@ export function resolvePredictOptions(options: unknown, what = 'predict options'
     intervalLevel,
     intervalZ: normalQuantile((1 + intervalLevel) / 2),
     path,
-    kernel: optional(o['kernel'], 'auto' as KernelStrategy, (v) => oneOfOption(v, 'kernel', KERNELS)),
+    kernel: optional(o['kernel'], 'auto', (v) => oneOfOption(v, 'kernel', KERNELS)),
     returnSamples,
     y: o['y'] as PredictOptions['y'],
     signal: optional(o['signal'], undefined, (v) => abortSignalOption(v, 'signal')),
@@ -81,16 +81,17 @@ export function marginalIsCheaper(spec: ModelSpec, n: number): boolean {
 
 /**
  * The sampling path of a call. 'auto' takes the marginal path when it draws fewer normals than the
- * joint path (marginalIsCheaper: for 13-50-50-1, N <= 7), unless per-sample outputs are asked for
- * (returnSamples, or y, whose per-sample log-likelihood is a function's only on the joint path) or
- * a joint-path kernel is named (kernel other than 'auto').
+ * joint path (marginalIsCheaper: for 13-50-50-1, N <= 7), unless per-sample functions are asked
+ * for (returnSamples; or y with N > 1, whose per-sample log-likelihood sums a function's values
+ * only on the joint path, while at N = 1 both paths draw the same distribution) or a joint-path
+ * kernel is named (kernel other than 'auto').
  * Measured on SwiftShader (bench/README.md): marginal 2.8x faster at N = 1, 14x slower at N = 256.
  * The rule reads the shape only, never the adapter, so a seed gives the same numbers on every
  * device, and the float64 oracle resolves it the same way.
  */
 export function resolvePath(spec: ModelSpec, n: number, o: Pick<ResolvedPredictOptions, 'path' | 'kernel' | 'returnSamples' | 'y'>): SamplingPath {
   if (o.path !== 'auto') return o.path;
-  if (o.returnSamples || o.y !== undefined || o.kernel !== 'auto') return 'joint';
+  if (o.returnSamples || (o.y !== undefined && n > 1) || o.kernel !== 'auto') return 'joint';
   return marginalIsCheaper(spec, n) ? 'marginal' : 'joint';
 }
 

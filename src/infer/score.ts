@@ -14,7 +14,7 @@ import { CHUNK } from '../kernels/infer/chunk.js';
 import { SITE_WORDS, siteLogProbProgram } from '../kernels/infer/site-logprob.js';
 import type { Model } from '../model/spec.js';
 import { Recorder } from '../scheduler/recorder.js';
-import type { MatrixInput } from './inputs.js';
+import type { MatrixInput } from '../inputs.js';
 import { ModelEngine } from './model-engine.js';
 import type { ResolvedEngineOptions } from './engine-options.js';
 import { pointModel, readPoint, scoreSites, type PointInput } from './point-model.js';

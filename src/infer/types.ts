@@ -5,7 +5,7 @@
  * Flat arrays are row-major: statistic for input n, output d is at n*D + d; a per-sample array of
  * f is [S, N, D].
  */
-import type { AbortSignalLike } from '../gpu/webgpu-types.js';
+import type { AbortSignalLike } from '../platform-types.js';
 
 /**
  * Which algorithm forms the network outputs (PredictOptions.path also takes 'auto', the default:

@@ -2,6 +2,9 @@
 import { GELU_SATURATION, TANH_CLAMP } from '../math/activations.js';
 import { GAMMA_MAX_ATTEMPTS, STREAM_NOISE } from '../random/streams.js';
 import { FEISTEL_ROUNDS } from '../random/shuffle.js';
+import type { Activation } from '../math/activations.js';
+import type { Defines } from './preprocess.js';
+import { WORKGROUP_SIZE } from './program.js';
 import { f32, u32, type WgslLibrary } from './wgsl.js';
 
 export const PHILOX: WgslLibrary = { file: 'lib/philox' };
@@ -17,3 +20,21 @@ export const MATH: WgslLibrary = { file: 'lib/math', consts: { TANH_CLAMP: f32(T
 export const SHUFFLE: WgslLibrary = { file: 'lib/shuffle', consts: { FEISTEL_ROUNDS: u32(FEISTEL_ROUNDS) } };
 
 export const NORMAL_CDF: WgslLibrary = { file: 'lib/normal-cdf' };
+
+/** flat_index(): the thread index of a grid folded into x and y (flatGrid in program.ts). */
+export const FLAT_INDEX: WgslLibrary = { file: 'lib/flat-index', consts: { WORKGROUP_SIZE: u32(WORKGROUP_SIZE) } };
+
+/** activate() and activate_grad() of one activation, chosen by activationDefines. */
+export const ACTIVATION: WgslLibrary = { file: 'lib/activation', needs: [MATH] };
+
+/** The defines of lib/activation for one activation. */
+export function activationDefines(activation: Activation): Defines {
+  return {
+    ACT_RELU: activation === 'relu',
+    ACT_TANH: activation === 'tanh',
+    ACT_SIGMOID: activation === 'sigmoid',
+    ACT_GELU: activation === 'gelu',
+    ACT_LEAKY: activation === 'leaky_relu',
+    ACT_PRELU: activation === 'prelu',
+  };
+}

@@ -1,6 +1,7 @@
 /**
  * Scalar definitions of the activations and link functions, in float64. The WGSL kernels implement
- * the same formulas (shaders/lib/math.wgsl.ts); the oracle and the training oracle use these.
+ * the same formulas (shaders/lib/math.wgsl, shaders/lib/activation.wgsl); the oracle and the
+ * training oracle use these.
  *
  * Every definition is total: no intermediate can overflow for any finite input, in float64 here or
  * in float32 on the GPU (WGSL's tanh inherits sinh/cosh's range and is NaN past |x| ~ 89 on
@@ -13,7 +14,10 @@
  *   and 0 below -GELU_SATURATION (the formula's own values there are x and 0 to 1e-37), so its cubic
  *   never overflows.
  */
-import type { Activation } from '../model/spec.js';
+
+/** Every activation a layer may use; the WGSL twins are in shaders/lib/activation.wgsl. */
+export const ACTIVATIONS = ['relu', 'tanh', 'sigmoid', 'gelu', 'leaky_relu', 'prelu', 'identity'] as const;
+export type Activation = (typeof ACTIVATIONS)[number];
 
 const GELU_C = Math.sqrt(2 / Math.PI);
 const GELU_CUBIC = 0.044715;

@@ -1,6 +1,6 @@
 /**
  * Quantiles of a uniform mixture of normals in float64: the exact posterior predictive quantiles
- * of a Monte-Carlo sample (the float64 twin of shaders/kernels/quantile.wgsl.ts, which bisects the
+ * of a Monte-Carlo sample (the float64 twin of shaders/infer/quantile.wgsl, which bisects the
  * same bracket in float32).
  */
 import { normalCdf } from './special.js';

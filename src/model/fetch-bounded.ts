@@ -5,7 +5,7 @@
  * cap is refused before any of the body is read.
  */
 import { InvalidInputError } from '../errors.js';
-import type { UrlLike } from '../gpu/webgpu-types.js';
+import type { UrlLike } from '../platform-types.js';
 
 /**
  * The body of a successful GET of `url`, at most `maxBytes` bytes. Throws InvalidInputError for an

@@ -12,7 +12,7 @@ import type { Model, Tensor } from './spec.js';
 import { parseJsonStrict, previewJson } from './strict-json.js';
 import { validateModel } from './validate-model.js';
 import { validateSpecJson } from './spec-json.js';
-import type { UrlLike } from '../gpu/webgpu-types.js';
+import type { UrlLike } from '../platform-types.js';
 
 export const FORMAT_NAME = 'webgpu-bnn';
 export const FORMAT_VERSION = '1';

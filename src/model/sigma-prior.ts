@@ -1,7 +1,7 @@
 /**
  * The priors a latent sigma may have (SigmaPrior in spec.ts): their fields, their support and how
  * they read in messages and in `info`. The densities themselves are in src/math/densities.ts (float64)
- * and shaders/lib/math.wgsl.ts (float32).
+ * and shaders/lib/math.wgsl (float32).
  */
 import type { NoiseSpec, SigmaPrior, SigmaPriorKind } from './spec.js';
 import { sigmaPriorKind } from './spec.js';

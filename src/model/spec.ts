@@ -10,6 +10,10 @@
  *   each posterior sample is one coherent function; each input's marginal equals torch's per-row masks.
  * - Folded batch-norm: pre = (W h + b) * bnScale + bnShift, before the activation.
  */
+import { ACTIVATIONS, type Activation } from '../math/activations.js';
+
+/** The activations a layer may use (defined with their maths in src/math/activations.ts). */
+export { ACTIVATIONS, type Activation };
 
 /**
  * Most dense layers a model may have. Every layer compiles its own GPU pipelines (forward, and for
@@ -20,8 +24,6 @@
  */
 export const MAX_LAYERS = 32;
 
-export const ACTIVATIONS = ['relu', 'tanh', 'sigmoid', 'gelu', 'leaky_relu', 'prelu', 'identity'] as const;
-export type Activation = (typeof ACTIVATIONS)[number];
 
 /** Normal(loc, scale) prior on every element of a parameter. */
 export interface NormalPrior {

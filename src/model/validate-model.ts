@@ -59,7 +59,7 @@ export function validateModel(model: Model): void {
   const value: unknown = model;
   if (!isRecord(value)) fail(`a model must be an object { spec, tensors } (got ${previewJson(value)})`);
   validateSpec(model.spec);
-  if (!(model.tensors instanceof Map)) fail(`model.tensors must be a Map from tensor name to { shape, data } (got ${previewJson(model.tensors)})`);
+  if (!((model.tensors as unknown) instanceof Map)) fail(`model.tensors must be a Map from tensor name to { shape, data } (got ${previewJson(model.tensors)})`);
   const rules = tensorRules(model.spec);
   for (const name of rules.keys()) {
     const tensor: unknown = model.tensors.get(name);

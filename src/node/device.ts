@@ -25,7 +25,7 @@ let dawn: DawnModule | null = null;
 async function loadDawn(): Promise<DawnModule> {
   if (dawn) return dawn;
   try {
-    dawn = (await import('webgpu')) as unknown as DawnModule;
+    dawn = await import('webgpu');
   } catch (cause) {
     throw new GpuUnavailableError(`npm package 'webgpu' (Dawn for Node) could not be loaded: ${String(cause)}. Run \`npm install webgpu\`.`, { cause });
   }
@@ -54,16 +54,16 @@ function hasGpuDevice(): boolean {
 
 /** Creates a WebGPU context in Node, falling back to Chromium's SwiftShader when no adapter is found. */
 export async function createNodeContext(options: NodeContextOptions = {}): Promise<GpuContext> {
-  const { create } = await loadDawn();
+  const dawn = await loadDawn();
   // Dawn's Vulkan loader prints an error line to stderr when XDG_RUNTIME_DIR is unset (CI, cron).
   process.env['XDG_RUNTIME_DIR'] ??= tmpdir();
   const swiftShaderOnly = options.forceSwiftShader === true || (!process.env['VK_ICD_FILENAMES'] && !hasGpuDevice());
   if (swiftShaderOnly && existsSync(SWIFTSHADER_ICD)) process.env['VK_ICD_FILENAMES'] = SWIFTSHADER_ICD;
-  let gpu = create([]);
+  let gpu = dawn.create([]);
   let adapter = await requestAdapter(gpu, options);
   if (!adapter && !process.env['VK_ICD_FILENAMES'] && existsSync(SWIFTSHADER_ICD)) {
     process.env['VK_ICD_FILENAMES'] = SWIFTSHADER_ICD;
-    gpu = create([]);
+    gpu = dawn.create([]);
     adapter = await requestAdapter(gpu, options);
   }
   if (!adapter) {

@@ -11,7 +11,7 @@
 import { constants } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { InvalidInputError, preview } from '../errors.js';
-import type { UrlLike } from '../gpu/webgpu-types.js';
+import type { UrlLike } from '../platform-types.js';
 
 export interface BoundedReadOptions {
   /** What the file is, for messages: 'model file', 'x file'. */

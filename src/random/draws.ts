@@ -1,6 +1,6 @@
 /**
  * The random draws of the model, in float64, addressed as streams.ts describes. The WGSL kernels
- * (shaders/lib/random.wgsl.ts) compute the same draws from the same Philox words in float32.
+ * (shaders/lib/random.wgsl) compute the same draws from the same Philox words in float32.
  */
 import { philox4x32 } from './philox.js';
 import {

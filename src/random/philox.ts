@@ -1,6 +1,6 @@
 /**
  * Philox4x32-10 (Salmon et al., "Parallel random numbers: as easy as 1, 2, 3", SC'11), bit-exact
- * with Random123 and with shaders/lib/philox.wgsl.ts. Pure u32 arithmetic: the float64 oracle and
+ * with Random123 and with shaders/lib/philox.wgsl. Pure u32 arithmetic: the float64 oracle and
  * the GPU draw identical words for the same (counter, key).
  */
 

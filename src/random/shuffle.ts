@@ -1,7 +1,7 @@
 /**
  * Minibatch order without sorting: a keyed bijection of [0, n) (a 4-round balanced Feistel network
  * on the smallest even number of bits covering n, with cycle walking back into range). Position p
- * of epoch e of model m holds row permute(p). The WGSL twin (shaders/lib/shuffle.wgsl.ts) uses the
+ * of epoch e of model m holds row permute(p). The WGSL twin (shaders/lib/shuffle.wgsl) uses the
  * same u32 operations, so GPU and oracle draw identical minibatches.
  */
 import { philox4x32 } from './philox.js';

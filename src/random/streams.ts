@@ -1,7 +1,7 @@
 /**
  * How random draws are addressed: every draw is a pure function of (seed, posterior sample, stream,
  * element), never of workgroup size, chunking or dispatch order. Shared by the GPU kernels
- * (shaders/lib/random.wgsl.ts) and the float64 oracle, which must agree bit for bit on the words.
+ * (shaders/lib/random.wgsl) and the float64 oracle, which must agree bit for bit on the words.
  *
  * Philox counter = (element >> 2, sample, stream, 0), key = (seed low 32 bits, seed high bits).
  * A block gives 4 words; element e uses lane e & 3.

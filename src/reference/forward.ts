@@ -7,7 +7,7 @@
  * network. Marginal path: each layer's pre-activations are drawn per input from their exact Gaussian
  * given the layer's input (local reparameterisation). Both share the dropout masks and noise draws.
  */
-import { toMatrix } from '../infer/inputs.js';
+import { toMatrix } from '../inputs.js';
 import { InvalidInputError, ModelFormatError } from '../errors.js';
 import { applyActivation, sigmoid, softplus } from '../math/activations.js';
 import type { SamplingPath } from '../infer/types.js';

@@ -13,7 +13,8 @@
 import { DeviceLimitError } from '../errors.js';
 import type { GpuContext } from '../gpu/device.js';
 import type { CompiledProgram } from '../gpu/pipelines.js';
-import type { AbortSignalLike, WebGpuBuffer } from '../gpu/webgpu-types.js';
+import type { WebGpuBuffer } from '../gpu/webgpu-types.js';
+import type { AbortSignalLike } from '../platform-types.js';
 import type { Program } from '../kernels/program.js';
 import type { StructLayout } from '../kernels/struct.js';
 
@@ -61,13 +62,13 @@ export class Recorder<F extends string> {
   /** Records a run of `program` in the current slot; `names` binds a binding name to another buffer name. */
   dispatch<Run>(program: Program<Run>, run: Run, names: Readonly<Record<string, string>> = {}): void {
     if (this.slot < 0) throw new Error('internal: dispatch before begin');
-    const compiled = this.compiledFor(program as Program<never>);
+    const compiled = this.compiledFor(program);
     const max = this.ctx.limits.maxComputeWorkgroupsPerDimension;
     const [x, y, z] = program.workgroups(run, max);
     if (x > max || y > max || z > max) throw new DeviceLimitError(`kernel ${program.name} needs a ${x}x${y}x${z} grid, beyond this device's maxComputeWorkgroupsPerDimension (${max})`);
     this.pass ??= this.encoder.beginComputePass({ label: this.options.label });
     this.pass.setPipeline(compiled.pipeline);
-    this.pass.setBindGroup(0, this.bindGroup(program as Program<never>, compiled, names), program.uniform ? [this.slot * UNIFORM_SLOT_BYTES] : []);
+    this.pass.setBindGroup(0, this.bindGroup(program, compiled, names), program.uniform ? [this.slot * UNIFORM_SLOT_BYTES] : []);
     this.pass.dispatchWorkgroups(x, y, z);
   }
 

@@ -1,7 +1,8 @@
 /** Training on the GPU: variational inference, MC dropout, deep ensembles and MAP, many models per dispatch. */
 export { train } from './trainer.js';
-export { initialTheta } from './init.js';
-export { trainLayout, TRAIN_METHODS, type TrainLayout, type TrainLayerLayout } from './layout.js';
-export { prepareRun, type PreparedRun, type PreparedModel } from './prepare.js';
-export { thetaToModel } from './to-model.js';
-export type { ArchitectureSpec, LearningRateSchedule, ModelHyper, TrainData, TrainMethod, TrainOptions, TrainProgress, TrainResult } from './types.js';
+export { initialTheta } from '../objective/init.js';
+export { trainLayout, type TrainLayout, type TrainLayerLayout } from '../objective/layout.js';
+export { TRAIN_METHODS } from '../objective/methods.js';
+export { prepareRun, type PreparedRun, type PreparedModel } from '../objective/prepare.js';
+export { thetaToModel } from '../objective/to-model.js';
+export type { ArchitectureSpec, LearningRateSchedule, ModelHyper, TrainData, TrainMethod, TrainOptions, TrainProgress, TrainResult } from '../objective/types.js';

@@ -1,38 +1,48 @@
 /**
- * Initial θ of a model (types.ts, INITIALISATION): W (or W_loc) element at θ index e is
- * normalAt(key, 0, STREAM_INIT, e, modelWord(m)) / sqrt(fan_in); biases 0; rho log(expm1(1e-3));
- * PReLU slopes 0.25; 'vi' sigma_loc log 0.5 and sigma_rho log(expm1(0.1)); 'map' log_sigma log 0.5;
- * hierarchical 'vi' log prior precision of every layer -2 log(priorScale) (the model's prior std).
+ * init: a training run made ready on the GPU. The step's programs are compiled through the
+ * device's pipeline cache, then the data, the models' constants and the initial θ are uploaded and
+ * the scratch buffers made, and a recorder is set up for the steps.
  */
-import type { Key } from '../random/draws.js';
-import { normalAt } from '../random/draws.js';
-import type { TrainLayout } from './layout.js';
-import { STREAM_INIT, modelWord } from '../random/train-streams.js';
+import { BufferSet } from '../gpu/buffers.js';
+import type { GpuContext } from '../gpu/device.js';
+import { PipelineCache } from '../gpu/pipelines.js';
+import { STEP } from '../kernels/train/step.js';
+import { seedToKey } from '../random/streams.js';
+import { Recorder } from '../scheduler/recorder.js';
+import { createTrainBuffers, trainBuffer } from './buffers.js';
+import { modelData } from './model-data.js';
+import type { TrainPlan } from './plan.js';
+import type { TrainState } from './state.js';
+import { stepPrograms } from './step-programs.js';
 
-export const INIT_RHO = Math.log(Math.expm1(1e-3));
-export const INIT_PRELU_SLOPE = 0.25;
-export const INIT_SIGMA_LOC = Math.log(0.5);
-export const INIT_SIGMA_RHO = Math.log(Math.expm1(0.1));
-export const INIT_LOG_SIGMA = Math.log(0.5);
+/**
+ * Steps recorded into one submit at most (the run's epochs are shorter, usually): bounds the
+ * recorder's uniform buffer (a 256-byte slot per step) and how long one submit holds the GPU.
+ */
+export const MAX_STEPS_PER_SUBMIT = 256;
 
-export function initialTheta(layout: TrainLayout, key: Key, model: number, priorScale = 1): Float64Array {
-  const theta = new Float64Array(layout.size);
-  const word = modelWord(model);
-  for (const layer of layout.layers) {
-    const w = layer.units * layer.inputs;
-    const std = Math.sqrt(layer.inputs);
-    for (let e = layer.weight; e < layer.weight + w; e++) theta[e] = normalAt(key, 0, STREAM_INIT, e, word) / std;
-    if (layer.weightRho >= 0) theta.fill(INIT_RHO, layer.weightRho, layer.weightRho + w);
-    if (layer.biasRho >= 0) theta.fill(INIT_RHO, layer.biasRho, layer.biasRho + layer.units);
-    if (layer.prelu >= 0) theta.fill(INIT_PRELU_SLOPE, layer.prelu, layer.prelu + layer.units);
+export async function init(ctx: GpuContext, plan: TrainPlan): Promise<TrainState> {
+  const step = stepPrograms(plan.shape, plan.run);
+  const compiled = await PipelineCache.for(ctx.device).getAll(step);
+  const bufferSet = new BufferSet(ctx.device);
+  try {
+    const buffers = createTrainBuffers(bufferSet, plan, modelData(plan.run, plan.layout));
+    const recorder = new Recorder(ctx, {
+      uniform: STEP,
+      slotsPerSubmit: Math.min(plan.run.maxStepsPerEpoch, MAX_STEPS_PER_SUBMIT),
+      resolve: (name) => trainBuffer(buffers, name),
+      compiled,
+      label: 'train',
+    });
+    return { ctx, plan, key: seedToKey(plan.run.seed), bufferSet, buffers, step, recorder };
+  } catch (error) {
+    bufferSet.destroyAll();
+    throw error;
   }
-  if (layout.method === 'vi') {
-    theta[layout.noise] = INIT_SIGMA_LOC;
-    theta[layout.noise + 1] = INIT_SIGMA_RHO;
-  } else if (layout.method === 'map') {
-    theta[layout.noise] = INIT_LOG_SIGMA;
-  }
-  // Written 0 - 2 log(priorScale) so that priorScale 1 gives +0 rather than -0.
-  if (layout.precision >= 0) theta.fill(0 - 2 * Math.log(priorScale), layout.precision, layout.precision + layout.layers.length);
-  return theta;
+}
+
+/** Frees everything init made. */
+export function disposeTraining(state: TrainState): void {
+  state.recorder.destroy();
+  state.bufferSet.destroyAll();
 }

@@ -24,7 +24,3 @@ export const CHUNK = defineStruct('Chunk', [
 export type ChunkField = (typeof CHUNK.fields)[number][0];
 
 export const chunkBinding: BindingSpec = { name: 'chunk', access: 'uniform', type: 'Chunk' };
-export const readF32 = (name: string): BindingSpec => ({ name, access: 'read', type: 'array<f32>' });
-export const writeF32 = (name: string): BindingSpec => ({ name, access: 'read_write', type: 'array<f32>' });
-export const readVec4 = (name: string): BindingSpec => ({ name, access: 'read', type: 'array<vec4<f32>>' });
-export const writeVec4 = (name: string): BindingSpec => ({ name, access: 'read_write', type: 'array<vec4<f32>>' });

@@ -10,12 +10,13 @@
  */
 import type { LayerLayout } from '../../model/gpu-layout.js';
 import { STREAM_MARGINAL, STREAM_WEIGHTS, layerStream } from '../../random/streams.js';
-import { RANDOM } from '../library.js';
+import { RANDOM, FLAT_INDEX } from '../library.js';
 import { defineProgram, flatGrid, type Program } from '../program.js';
 import { u32, type WgslConst } from '../wgsl.js';
-import { CHUNK, chunkBinding, readF32, readVec4, writeF32, writeVec4 } from './chunk.js';
+import { readF32, readVec4, writeF32, writeVec4 } from '../bindings.js';
+import { CHUNK, chunkBinding } from './chunk.js';
 import { LAYER, LAYER_INPUT, layerConsts, layerDefines, layerIsRandom, layerParams } from './layer.js';
-import { CHUNK_KEY, FLAT_INDEX } from './libraries.js';
+import { CHUNK_KEY } from './libraries.js';
 
 /** The extent of one chunk's run of a program. */
 export interface ChunkRun {

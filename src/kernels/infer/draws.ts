@@ -4,13 +4,14 @@
  */
 import type { LayerLayout, NoiseLayout } from '../../model/gpu-layout.js';
 import { STREAM_DROPOUT, STREAM_WEIGHTS, layerStream } from '../../random/streams.js';
-import { MATH, RANDOM } from '../library.js';
+import { MATH, RANDOM, FLAT_INDEX } from '../library.js';
 import { defineProgram, flatGrid, linearGrid, type Program } from '../program.js';
 import { f32, u32 } from '../wgsl.js';
-import { CHUNK, chunkBinding, readF32, writeF32 } from './chunk.js';
+import { readF32, writeF32 } from '../bindings.js';
+import { CHUNK, chunkBinding } from './chunk.js';
 import type { ChunkRun } from './dense.js';
 import { LAYER, layerConsts, layerDefines, layerParams } from './layer.js';
-import { CHUNK_KEY, FLAT_INDEX } from './libraries.js';
+import { CHUNK_KEY } from './libraries.js';
 
 export function dropoutMasksProgram(layer: LayerLayout, masksPerSample: number): Program<ChunkRun> {
   const p = { index: layer.index, inputs: layer.inputs, keepThreshold: layer.keepThreshold, dropout: layer.dropout, maskOffset: layer.maskOffset, masksPerSample };

@@ -6,7 +6,7 @@
  */
 import type { Activation } from '../../model/spec.js';
 import type { LayerLayout } from '../../model/gpu-layout.js';
-import { MATH } from '../library.js';
+import { ACTIVATION, activationDefines } from '../library.js';
 import type { Defines } from '../preprocess.js';
 import { f32, u32, type WgslConst, type WgslLibrary } from '../wgsl.js';
 
@@ -52,19 +52,6 @@ export function layerParams(layer: LayerLayout): LayerParams {
   };
 }
 
-/** The defines of lib/activation for one activation. */
-export function activationDefines(activation: Activation): Defines {
-  return {
-    ACT_RELU: activation === 'relu',
-    ACT_TANH: activation === 'tanh',
-    ACT_SIGMOID: activation === 'sigmoid',
-    ACT_GELU: activation === 'gelu',
-    ACT_LEAKY: activation === 'leaky_relu',
-    ACT_PRELU: activation === 'prelu',
-  };
-}
-
-export const ACTIVATION: WgslLibrary = { file: 'lib/activation', needs: [MATH] };
 /** finish_unit, param_loc, param_scale of shaders/infer/layer.wgsl. */
 export const LAYER: WgslLibrary = { file: 'infer/layer', needs: [ACTIVATION] };
 /** input_base of shaders/infer/layer-input.wgsl. */

@@ -8,12 +8,13 @@
 import type { ModelLayout } from '../../model/gpu-layout.js';
 import { STREAM_OBSERVATION } from '../../random/streams.js';
 import { QUANTILE_BISECTION_STEPS, QUANTILE_BRACKET_SCALES } from '../../math/mixture-quantile.js';
-import { MATH, NORMAL_CDF, RANDOM } from '../library.js';
+import { MATH, NORMAL_CDF, RANDOM, FLAT_INDEX } from '../library.js';
 import { defineProgram, flatGrid, linearGrid, type Program } from '../program.js';
 import { f32, u32, type BindingSpec, type WgslConst, type WgslLibrary } from '../wgsl.js';
-import { CHUNK, chunkBinding, readF32, writeF32 } from './chunk.js';
+import { readF32, writeF32 } from '../bindings.js';
+import { CHUNK, chunkBinding } from './chunk.js';
 import type { ChunkRun } from './dense.js';
-import { CHUNK_KEY, FLAT_INDEX } from './libraries.js';
+import { CHUNK_KEY } from './libraries.js';
 
 /** f_of and scale_of (shaders/infer/outputs.wgsl). */
 const OUTPUTS: WgslLibrary = { file: 'infer/outputs', needs: [MATH] };

@@ -3,11 +3,10 @@
  * `sites` holds SITE_WORDS words per site: its offset and count in `params`, its prior kind, two
  * prior parameters as f32 bits.
  */
-import { MATH } from '../library.js';
+import { MATH, FLAT_INDEX } from '../library.js';
 import { defineProgram, type Program } from '../program.js';
 import { u32, type BindingSpec } from '../wgsl.js';
-import { readF32, writeF32 } from './chunk.js';
-import { FLAT_INDEX } from './libraries.js';
+import { readF32, writeF32 } from '../bindings.js';
 
 export const SITE_WORDS = 5;
 /** Normal(loc, scale): p1 = loc, p2 = scale. */

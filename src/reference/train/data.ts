@@ -1,18 +1,19 @@
 /**
  * A training request resolved for the oracle. Validation, defaults, row lists and standardisation
- * statistics come from src/train/prepare.ts, the GPU trainer's own preparation, so both train on
+ * statistics come from src/objective/prepare.ts, the GPU trainer's own preparation, so both train on
  * identical inputs; this adds each model's standardised copy of its rows and the rows of a
  * minibatch.
  */
 import type { Standardization } from '../../model/spec.js';
+import type { ArchitectureSpec } from '../../objective/architecture.js';
+import { trainLayout, type TrainLayout } from '../../objective/layout.js';
+import type { TrainMethod, ViEstimator } from '../../objective/methods.js';
+import { prepareRun } from '../../objective/prepare.js';
+import type { PreparedModel, PreparedRun } from '../../objective/prepare.js';
+import type { TrainData, TrainOptions } from '../../objective/types.js';
 import type { Key } from '../../random/draws.js';
-import { seedToKey } from '../../random/streams.js';
-import { trainLayout } from '../../train/layout.js';
-import type { TrainLayout } from '../../train/layout.js';
-import { prepareRun } from '../../train/prepare.js';
-import type { PreparedModel, PreparedRun } from '../../train/prepare.js';
 import { permute, shuffleKeys } from '../../random/shuffle.js';
-import type { ArchitectureSpec, TrainData, TrainMethod, TrainOptions } from '../../train/types.js';
+import { seedToKey } from '../../random/streams.js';
 
 /** One model's share of the request. */
 export interface ModelSetup {
@@ -25,9 +26,6 @@ export interface ModelSetup {
   readonly y: Float64Array;
   readonly standardization: Standardization;
 }
-
-/** The 'vi' gradient estimator (types.ts, VI ESTIMATORS). */
-export type ViEstimator = NonNullable<TrainOptions['viEstimator']>;
 
 export interface TrainingSetup {
   readonly method: TrainMethod;
@@ -58,7 +56,7 @@ function modelSetup(run: PreparedRun, prepared: PreparedModel, index: number): M
   };
 }
 
-/** Check a training request (InvalidInputError) and resolve it with the defaults of types.ts. */
+/** Check a training request (InvalidInputError) and resolve it with the defaults of src/objective/types.ts. */
 export function resolveTraining(arch: ArchitectureSpec, data: TrainData, options: TrainOptions): TrainingSetup {
   const run = prepareRun(arch, data, options);
   const hierarchical = options.hierarchical === true;

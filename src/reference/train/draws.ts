@@ -4,15 +4,7 @@
  * takes them as data, which makes it a deterministic function of θ (finite differences, GPU checks).
  */
 import { normalAt, wordAt } from '../../random/draws.js';
-import {
-  STREAM_DROPOUT,
-  STREAM_FLIP,
-  STREAM_MARGINAL,
-  STREAM_NOISE,
-  STREAM_WEIGHTS,
-  dropoutKeepThreshold,
-  layerStream,
-} from '../../random/streams.js';
+import { STREAM_DROPOUT, STREAM_FLIP, STREAM_MARGINAL, STREAM_NOISE, STREAM_WEIGHTS, dropoutKeepThreshold, layerStream } from '../../random/streams.js';
 import { modelWord } from '../../random/train-streams.js';
 import type { ModelSetup, TrainingSetup } from './data.js';
 

@@ -1,13 +1,11 @@
 /**
- * The optimiser of types.ts (OPTIMISER), per model and in float64: global norm clipping, Adam with
- * bias correction by the model's own update count, SGD with momentum. (The learning-rate schedule
- * is src/train/prepare.ts's learningRate, shared with the GPU trainer.)
+ * The optimiser (src/objective/index.ts, OPTIMISER), per model and in float64: global norm
+ * clipping, Adam with bias correction by the model's own update count, SGD with momentum, with the
+ * constants of src/objective/optimizer.ts (the GPU's optimizer program compiles in the same; the
+ * learning-rate schedule is there too).
  */
-
-export const ADAM_BETA1 = 0.9;
-export const ADAM_BETA2 = 0.999;
-export const ADAM_EPSILON = 1e-8;
-export const SGD_MOMENTUM = 0.9;
+import type { OptimizerKind } from '../../objective/methods.js';
+import { ADAM_BETA1, ADAM_BETA2, ADAM_EPSILON, SGD_MOMENTUM } from '../../objective/optimizer.js';
 
 /** One model's optimiser state. */
 export interface OptimizerState {
@@ -36,13 +34,7 @@ export function clipGradient(g: Float64Array, clipNorm: number): number {
 }
 
 /** One update of θ in place with gradient g at learning rate lr. */
-export function optimizerUpdate(
-  kind: 'adam' | 'sgd',
-  theta: Float64Array,
-  g: Float64Array,
-  state: OptimizerState,
-  lr: number,
-): void {
+export function optimizerUpdate(kind: OptimizerKind, theta: Float64Array, g: Float64Array, state: OptimizerState, lr: number): void {
   state.count += 1;
   const { moment1: m, moment2: v } = state;
   if (kind === 'sgd') {

@@ -1,6 +1,6 @@
 /**
  * The float64 training oracle: the same minibatches, draws, objective and optimiser as the GPU
- * trainer (types.ts), step by step, so a GPU step can be checked against oracleGradient/oracleStep
+ * trainer (src/objective/index.ts), step by step, so a GPU step can be checked against oracleGradient/oracleStep
  * and a whole run against oracleTrain.
  *
  * Steps. The global step t = epoch * stepsPerEpoch + step counts the longest model's steps; a model
@@ -9,15 +9,16 @@
  */
 import { InvalidInputError } from '../../errors.js';
 import type { Model } from '../../model/spec.js';
-import { divergenceError, learningRate } from '../../train/prepare.js';
-import { thetaToModel } from '../../train/to-model.js';
-import type { ArchitectureSpec, TrainData, TrainOptions, TrainResult } from '../../train/types.js';
+import type { ArchitectureSpec } from '../../objective/architecture.js';
+import { initialTheta } from '../../objective/init.js';
+import { divergenceError, learningRate } from '../../objective/prepare.js';
+import { thetaToModel } from '../../objective/to-model.js';
+import type { TrainData, TrainOptions, TrainResult } from '../../objective/types.js';
+import { objectiveConfig, type Minibatch } from './config.js';
 import { batchPositions, resolveTraining } from './data.js';
 import type { ModelSetup, TrainingSetup } from './data.js';
 import { stepDraws } from './draws.js';
-import { initialTheta } from '../../train/init.js';
-import { minibatchObjective, objectiveConfig } from './objective.js';
-import type { Minibatch } from './objective.js';
+import { minibatchObjective } from './objective.js';
 import { clipGradient, optimizerState, optimizerUpdate } from './optim.js';
 import type { OptimizerState } from './optim.js';
 
@@ -104,7 +105,7 @@ export function oracleStep(state: OracleState, t: number): Float64Array {
   });
 }
 
-/** Every model's current θ as an engine Model (src/train/to-model.ts). */
+/** Every model's current θ as an engine Model (src/objective/to-model.ts). */
 export function oracleModels(state: OracleState): Model[] {
   return state.setup.models.map((model, m) =>
     thetaToModel(state.setup.layout, state.models[m]?.theta ?? new Float64Array(0), {

@@ -1,0 +1,35 @@
+// A layer's forward pass with register tiles, for layers whose weights every batch slot of a
+// (model, K-sample) shares: a thread computes z and h for TR batch slots x TU units, so each
+// loaded input feeds TU multiply-adds and each loaded weight TR (on SwiftShader every storage load
+// is a per-lane gather and dominates these loops; bench/train.bench.ts measures the split). Same
+// maths as train/forward. The unrolled tile statements enter at the #insert points
+// (src/kernels/train/tiled.ts writes them for the tile): rows row{r}, units unit{u} (clamped to
+// valid indices), accumulators acc{r}_{u}. Constants: TR, TU, ROW_TILES, UNIT_TILES, OUT,
+// ACT_OFFSET.
+
+// Writes the pre-activation `acc` of unit j for batch slot b, and its activation, when (b, j) is
+// inside the layer and the slot holds a row.
+fn store_unit(m: u32, k: u32, b: u32, j: u32, acc: f32) {
+  if (b < B && j < OUT && valid[m * B + b] != 0.0) {
+    let at = ACT_OFFSET + ((m * K + k) * B + b) * OUT + j;
+    z[at] = acc;
+    h[at] = activate(acc, unit_slope(m, j));
+  }
+}
+
+@compute @workgroup_size(WORKGROUP_SIZE)
+fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
+  let t = flat_index(gid, groups);
+  if (t >= M * K * ROW_TILES * UNIT_TILES) {
+    return;
+  }
+  let m = t / (K * ROW_TILES * UNIT_TILES);
+  let k = (t / (ROW_TILES * UNIT_TILES)) % K;
+  let b0 = ((t / UNIT_TILES) % ROW_TILES) * TR;
+  let j0 = (t % UNIT_TILES) * TU;
+#insert TILE_SETUP
+  for (var i = 0u; i < IN; i++) {
+#insert TILE_BODY
+  }
+#insert TILE_STORE
+}

@@ -1,0 +1,33 @@
+// 'map''s step objective for model m over nb rows (src/objective/index.ts, OBJECTIVES):
+// (1/nb) Σ −log N(y | f, σ) + (1/N) Σ −log N(w | 0, priorScale), σ = exp(log_sigma). Its gradient
+// over the outputs goes to dh, over log_sigma to grad (the prior's is the weight gradient's).
+// Constants: LOG_SIGMA_OFFSET (log_sigma in θ), LAYERS and per layer LAYER_INPUTS, LAYER_UNITS,
+// LAYER_WEIGHT, LAYER_BIAS. Needs lib/math.
+fn model_loss(m: u32, nb: f32, n_total: f32) -> f32 {
+  let sigma = exp(theta[m * P + LOG_SIGMA_OFFSET]);
+  var loss = 0.0;
+  var d_u = 0.0;
+  for (var b = 0u; b < B; b++) {
+    if (valid[m * B + b] == 0.0) {
+      set_d_out(m, 0u, b, 0u, 0.0);
+      continue;
+    }
+    let r = yb[m * B + b] - net_out(m, 0u, b, 0u);
+    loss = loss + (0.5 * r * r / (sigma * sigma) + log(sigma) + HALF_LOG_TWO_PI) / nb;
+    set_d_out(m, 0u, b, 0u, -r / (sigma * sigma) / nb);
+    d_u = d_u + (1.0 - r * r / (sigma * sigma)) / nb;
+  }
+  let prior = models[m].priorScale;
+  var penalty = 0.0;
+  for (var l = 0u; l < LAYERS; l++) {
+    for (var e = 0u; e < LAYER_INPUTS[l] * LAYER_UNITS[l]; e++) {
+      penalty = penalty - normal_log_pdf(theta[m * P + LAYER_WEIGHT[l] + e], 0.0, prior);
+    }
+    for (var e = 0u; e < LAYER_UNITS[l]; e++) {
+      penalty = penalty - normal_log_pdf(theta[m * P + LAYER_BIAS[l] + e], 0.0, prior);
+    }
+  }
+  loss = loss + penalty / n_total;
+  grad[m * P + LOG_SIGMA_OFFSET] = d_u;
+  return loss;
+}

@@ -1,0 +1,32 @@
+// The update of every (model, θ element) of the models active this step: Adam, bias-corrected by
+// the model's own update count (define ADAM), or SGD with momentum, at the step's scheduled rate
+// times the model's own (src/objective/optimizer.ts has the constants). Constants: ADAM_BETA1,
+// ADAM_BETA2, ADAM_EPSILON, ADAM_GRAD_WEIGHT1 = 1 - β1, ADAM_GRAD_WEIGHT2 = 1 - β2 (rounded from
+// float64 on the host, as the literals they replace were), SGD_MOMENTUM.
+@compute @workgroup_size(WORKGROUP_SIZE)
+fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
+  let t = flat_index(gid, groups);
+  if (t >= M * P) {
+    return;
+  }
+  let m = t / P;
+  if (model_active[m] == 0.0) {
+    return;
+  }
+  let g = grad[t] * clip[m];
+  let lr = step.lr * models[m].lrScale;
+#if ADAM
+  let m1 = ADAM_BETA1 * moment1[t] + ADAM_GRAD_WEIGHT1 * g;
+  let m2 = ADAM_BETA2 * moment2[t] + ADAM_GRAD_WEIGHT2 * g * g;
+  moment1[t] = m1;
+  moment2[t] = m2;
+  let c = counts[m];
+  let m_hat = m1 / (1.0 - pow(ADAM_BETA1, c));
+  let v_hat = m2 / (1.0 - pow(ADAM_BETA2, c));
+  theta[t] = theta[t] - lr * m_hat / (sqrt(v_hat) + ADAM_EPSILON);
+#else
+  let u = SGD_MOMENTUM * moment1[t] + g;
+  moment1[t] = u;
+  theta[t] = theta[t] - lr * u;
+#endif
+}

@@ -1,0 +1,85 @@
+/**
+ * A step's inputs: the minibatch gather (keyed Feistel shuffle, per-model standardisation), the
+ * adversarial copies, and the dropout masks of each layer's input.
+ */
+import type { TrainLayerLayout } from '../../objective/layout.js';
+import { dataRows, type TrainShape } from '../../objective/shape.js';
+import { STREAM_DROPOUT, layerStream } from '../../random/streams.js';
+import { STREAM_SHUFFLE } from '../../random/train-streams.js';
+import { readF32, readU32, writeF32 } from '../bindings.js';
+import { PHILOX, SHUFFLE, FLAT_INDEX } from '../library.js';
+import { defineProgram, flatGrid, type Program } from '../program.js';
+import { u32 } from '../wgsl.js';
+import { dimConsts, stepDims } from './dims.js';
+import { stepBufferLayout } from './step-buffers.js';
+import { MODEL_CONSTANTS, STEP, STEP_KEY, modelsBinding, stepBinding } from './step.js';
+
+/** Gather: the step's rows of every model into xb, yb and valid (shaders/train/gather.wgsl). */
+export function gatherProgram(shape: TrainShape): Program<void> {
+  const dims = stepDims(shape);
+  const inputDim = shape.layout.layers[0]?.inputs ?? 0;
+  const p = { dims, inputDim, dataRows: dataRows(shape) };
+  return defineProgram({
+    family: 'train_gather',
+    params: p,
+    uniform: STEP,
+    wgsl: {
+      consts: { ...dimConsts(dims), IN0: u32(inputDim), BD: u32(p.dataRows), STREAM_SHUFFLE: u32(STREAM_SHUFFLE) },
+      structs: [MODEL_CONSTANTS],
+      bindings: [
+        stepBinding,
+        readF32('data_x'),
+        readF32('data_y'),
+        readU32('rows'),
+        modelsBinding,
+        readF32('x_mean'),
+        readF32('x_std'),
+        writeF32('xb'),
+        writeF32('yb'),
+        writeF32('valid'),
+      ],
+      libraries: [FLAT_INDEX, STEP_KEY, PHILOX, SHUFFLE],
+      body: ['train/gather'],
+    },
+    workgroups: (_, max) => flatGrid(dims.models * dims.batch, max),
+  });
+}
+
+/** Adversarial copies of the data rows (shaders/train/adversarial.wgsl), one thread per (model, data row). */
+export function adversarialProgram(shape: TrainShape): Program<void> {
+  const dims = stepDims(shape);
+  const inputDim = shape.layout.layers[0]?.inputs ?? 0;
+  const p = { dims, inputDim, dataRows: dataRows(shape) };
+  return defineProgram({
+    family: 'train_adversarial',
+    params: p,
+    wgsl: {
+      consts: { ...dimConsts(dims), IN0: u32(inputDim), BD: u32(p.dataRows) },
+      bindings: [readF32('adv_step'), readF32('dx'), writeF32('xb'), writeF32('yb'), writeF32('valid')],
+      libraries: [FLAT_INDEX],
+      body: ['train/adversarial'],
+    },
+    workgroups: (_, max) => flatGrid(dims.models * p.dataRows, max),
+  });
+}
+
+/** Dropout masks of layer l's input (shaders/train/masks.wgsl), one thread per (model, 4 masks). */
+export function masksProgram(shape: TrainShape, layer: TrainLayerLayout): Program<void> {
+  const dims = stepDims(shape);
+  const quads = Math.ceil((dims.batch * layer.inputs) / 4);
+  const p = { dims, index: layer.index, inputs: layer.inputs, maskOffset: stepBufferLayout(shape).mask[layer.index] ?? 0 };
+  return defineProgram({
+    family: 'train_masks',
+    label: `train_masks_l${layer.index}`,
+    params: p,
+    uniform: STEP,
+    wgsl: {
+      consts: { ...dimConsts(dims), IN: u32(layer.inputs), QUADS: u32(quads), STREAM: u32(layerStream(layer.index, STREAM_DROPOUT)), MASK_OFFSET: u32(p.maskOffset) },
+      structs: [MODEL_CONSTANTS],
+      bindings: [stepBinding, modelsBinding, writeF32('masks')],
+      libraries: [FLAT_INDEX, STEP_KEY, PHILOX],
+      body: ['train/masks'],
+    },
+    workgroups: (_, max) => flatGrid(dims.models * quads, max),
+  });
+}

@@ -1,0 +1,150 @@
+/**
+ * What every training program of one dense layer compiles in: the step's sizes, the layer's shape
+ * and activation, its θ offsets, its place in the step's buffers and the run's method and
+ * estimator, as WGSL constants and defines for shaders/train/*.wgsl. The parameters are the
+ * programs' cache-key inputs: nothing else about the layer reaches the source.
+ */
+import type { Activation } from '../../model/spec.js';
+import { DEFAULT_LEAKY_SLOPE } from '../../model/spec.js';
+import type { TrainLayerLayout } from '../../objective/layout.js';
+import type { TrainMethod, ViEstimator } from '../../objective/methods.js';
+import type { TrainShape } from '../../objective/shape.js';
+import { readF32 } from '../bindings.js';
+import { MATH, ACTIVATION, activationDefines } from '../library.js';
+import type { Defines } from '../preprocess.js';
+import { f32, u32, type BindingSpec, type WgslConst, type WgslLibrary } from '../wgsl.js';
+import { dimConsts, stepDims, type StepDims } from './dims.js';
+import { stepBufferLayout } from './step-buffers.js';
+
+export interface TrainLayerParams {
+  readonly dims: StepDims;
+  readonly index: number;
+  readonly inputs: number;
+  readonly units: number;
+  readonly activation: Activation;
+  readonly leakySlope: number;
+  readonly method: TrainMethod;
+  readonly estimator: ViEstimator;
+  readonly dropout: boolean;
+  readonly hierarchical: boolean;
+  /** θ offsets (src/objective/layout.ts); -1 where absent. */
+  readonly weight: number;
+  readonly bias: number;
+  readonly weightRho: number;
+  readonly biasRho: number;
+  readonly prelu: number;
+  readonly precision: number;
+  readonly drawnOffset: number;
+  /** Offsets in the step's buffers (step-buffers.ts); the previous layer's activations -1 for layer 0. */
+  readonly actOffset: number;
+  readonly prevActOffset: number;
+  readonly maskOffset: number;
+  readonly flipOffset: number;
+}
+
+export function trainLayerParams(shape: TrainShape, layer: TrainLayerLayout): TrainLayerParams {
+  const buffers = stepBufferLayout(shape);
+  const l = layer.index;
+  return {
+    dims: stepDims(shape),
+    index: l,
+    inputs: layer.inputs,
+    units: layer.units,
+    activation: layer.activation,
+    leakySlope: DEFAULT_LEAKY_SLOPE,
+    method: shape.layout.method,
+    estimator: shape.estimator,
+    dropout: shape.dropout,
+    hierarchical: shape.hierarchical,
+    weight: layer.weight,
+    bias: layer.bias,
+    weightRho: layer.weightRho,
+    biasRho: layer.biasRho,
+    prelu: layer.prelu,
+    precision: shape.layout.precision,
+    drawnOffset: layer.drawnOffset,
+    actOffset: buffers.act[l] ?? 0,
+    prevActOffset: l > 0 ? (buffers.act[l - 1] ?? 0) : -1,
+    maskOffset: buffers.mask[l] ?? 0,
+    flipOffset: buffers.flip[l] ?? 0,
+  };
+}
+
+/** The layer's weights come from the step's shared draw ('vi' but for local reparameterisation). */
+export function drawsWeights(p: TrainLayerParams): boolean {
+  return p.method === 'vi' && p.estimator !== 'local';
+}
+
+export function isLocal(p: TrainLayerParams): boolean {
+  return p.method === 'vi' && p.estimator === 'local';
+}
+
+export function isFlipout(p: TrainLayerParams): boolean {
+  return p.method === 'vi' && p.estimator === 'flipout';
+}
+
+/** An offset as a WGSL u32 (an absent one, -1, is never read: 0). */
+const offset = (value: number): WgslConst => u32(Math.max(value, 0));
+
+export function trainLayerConsts(p: TrainLayerParams): Record<string, WgslConst> {
+  return {
+    ...dimConsts(p.dims),
+    LAYER: u32(p.index),
+    IN: u32(p.inputs),
+    OUT: u32(p.units),
+    WEIGHT_COUNT: u32(p.inputs * p.units),
+    WEIGHT_OFFSET: offset(p.weight),
+    BIAS_OFFSET: offset(p.bias),
+    WEIGHT_RHO_OFFSET: offset(p.weightRho),
+    BIAS_RHO_OFFSET: offset(p.biasRho),
+    PRELU_OFFSET: offset(p.prelu),
+    PRECISION_OFFSET: offset(p.precision),
+    DRAWN_OFFSET: offset(p.drawnOffset),
+    ACT_OFFSET: offset(p.actOffset),
+    PREV_ACT_OFFSET: offset(p.prevActOffset),
+    MASK_OFFSET: offset(p.maskOffset),
+    FLIP_OFFSET: offset(p.flipOffset),
+    FLIP_WIDTH: u32(p.inputs + p.units),
+    LEAKY_SLOPE: f32(p.leakySlope),
+  };
+}
+
+export function trainLayerDefines(p: TrainLayerParams): Defines {
+  return {
+    ...activationDefines(p.activation),
+    FIRST_LAYER: p.index === 0,
+    DROPOUT: p.dropout,
+    DRAWN: drawsWeights(p),
+    LOCAL: isLocal(p),
+    FLIPOUT: isFlipout(p),
+    HIERARCHICAL: p.hierarchical,
+    METHOD_VI: p.method === 'vi',
+    METHOD_MAP: p.method === 'map',
+    METHOD_MC_DROPOUT: p.method === 'mc-dropout',
+  };
+}
+
+/**
+ * θ, the shared draw, layer 0's input, the masks and the slots' validity, as a layer's programs
+ * read them (a later layer's input is `h`, which each program binds with the access it needs).
+ */
+export function layerInputBindings(p: TrainLayerParams): BindingSpec[] {
+  return [readF32('theta'), ...(drawsWeights(p) ? [readF32('drawn')] : []), ...(p.index === 0 ? [readF32('xb')] : []), ...(p.dropout ? [readF32('masks')] : []), readF32('valid')];
+}
+
+/** weight_at, bias_at (shaders/train/weights.wgsl). */
+export const WEIGHTS: WgslLibrary = { file: 'train/weights' };
+/** input_at (shaders/train/inputs.wgsl). */
+export const INPUTS: WgslLibrary = { file: 'train/inputs' };
+/** unit_slope (shaders/train/slope.wgsl) and activate / activate_grad (shaders/lib/activation.wgsl). */
+export const SLOPE: WgslLibrary = { file: 'train/slope', needs: [ACTIVATION] };
+/** loc_at, std_at (shaders/train/posterior.wgsl). */
+export const POSTERIOR: WgslLibrary = { file: 'train/posterior', needs: [MATH] };
+/** delta_at, flip_in, flip_out (shaders/train/flipout.wgsl). */
+export const FLIPOUT: WgslLibrary = { file: 'train/flipout', needs: [POSTERIOR] };
+/** prior_std (shaders/train/prior.wgsl). */
+export const PRIOR: WgslLibrary = { file: 'train/prior' };
+/** store_param_grad, rho_index (shaders/train/param-grad.wgsl). */
+export const PARAM_GRAD: WgslLibrary = { file: 'train/param-grad', needs: [MATH, PRIOR] };
+/** store_prelu_slope_grad (shaders/train/prelu-grad.wgsl). */
+export const PRELU_GRAD: WgslLibrary = { file: 'train/prelu-grad' };

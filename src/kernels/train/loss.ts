@@ -1,0 +1,118 @@
+/**
+ * The per-model loss of a step and its gradient over the network's outputs and the noise (and
+ * prior-precision) parameters: shaders/train/loss.wgsl with the method's model_loss
+ * (shaders/train/loss-<method>.wgsl). One thread per model.
+ */
+import { ENSEMBLE_MIN_SCALE, PRECISION_HYPERPRIOR } from '../../objective/constants.js';
+import type { TrainLayerLayout } from '../../objective/layout.js';
+import type { TrainShape } from '../../objective/shape.js';
+import { readF32, writeF32 } from '../bindings.js';
+import { MATH, FLAT_INDEX } from '../library.js';
+import { defineProgram, flatGrid, type Program } from '../program.js';
+import type { WgslSourceName } from '../wgsl.generated.js';
+import { f32, u32, u32s, type WgslConst, type WgslLibrary } from '../wgsl.js';
+import { dimConsts, stepDims } from './dims.js';
+import { PRIOR } from './layer.js';
+import { stepBufferLayout } from './step-buffers.js';
+import { MODEL_CONSTANTS, modelsBinding } from './step.js';
+
+/** net_out, set_d_out (shaders/train/outputs.wgsl). */
+const OUTPUTS: WgslLibrary = { file: 'train/outputs' };
+
+const MODEL_LOSS: Readonly<Record<TrainShape['layout']['method'], WgslSourceName>> = {
+  vi: 'train/loss-vi',
+  map: 'train/loss-map',
+  'mc-dropout': 'train/loss-mc-dropout',
+  ensemble: 'train/loss-ensemble',
+};
+
+/** Every layer's shape and θ offsets as constant arrays, for the prior terms' loops over layers. */
+function layerTables(layers: readonly TrainLayerLayout[]): Record<string, WgslConst> {
+  const column = (f: (l: TrainLayerLayout) => number) => u32s(layers.map((l) => Math.max(f(l), 0)));
+  return {
+    LAYERS: u32(layers.length),
+    LAYER_INPUTS: column((l) => l.inputs),
+    LAYER_UNITS: column((l) => l.units),
+    LAYER_WEIGHT: column((l) => l.weight),
+    LAYER_WEIGHT_RHO: column((l) => l.weightRho),
+    LAYER_BIAS: column((l) => l.bias),
+    LAYER_BIAS_RHO: column((l) => l.biasRho),
+  };
+}
+
+/** The constants of the method's model_loss. */
+function methodConsts(shape: TrainShape): Record<string, WgslConst> {
+  const layout = shape.layout;
+  switch (layout.method) {
+    case 'vi':
+      return {
+        SIGMA_LOC_OFFSET: u32(layout.noise),
+        SIGMA_RHO_OFFSET: u32(layout.noise + 1),
+        PRECISION_OFFSET: u32(Math.max(layout.precision, 0)),
+        SIGMA_PRIOR_CONCENTRATION: f32(shape.sigmaPrior.concentration),
+        SIGMA_PRIOR_RATE: f32(shape.sigmaPrior.rate),
+        PRECISION_PRIOR_CONCENTRATION: f32(PRECISION_HYPERPRIOR.concentration),
+        PRECISION_PRIOR_RATE: f32(PRECISION_HYPERPRIOR.rate),
+      };
+    case 'map':
+      return { LOG_SIGMA_OFFSET: u32(layout.noise) };
+    case 'mc-dropout':
+      return {};
+    case 'ensemble':
+      return { ENSEMBLE_MIN_SCALE: f32(ENSEMBLE_MIN_SCALE) };
+  }
+}
+
+/**
+ * The loss of every model; `accumulate` adds it to the epoch's loss (off for adversarial
+ * training's first pass, which only needs the gradient over the inputs).
+ */
+export function lossProgram(shape: TrainShape, accumulate = true): Program<void> {
+  const layout = shape.layout;
+  const dims = stepDims(shape);
+  const last = layout.layers[layout.layers.length - 1];
+  if (!last) throw new Error('internal: a network without layers');
+  const p = {
+    dims,
+    method: layout.method,
+    hierarchical: shape.hierarchical,
+    sigmaPrior: shape.sigmaPrior,
+    layers: layout.layers.map((l) => ({ inputs: l.inputs, units: l.units, weight: l.weight, weightRho: l.weightRho, bias: l.bias, biasRho: l.biasRho })),
+    noise: layout.noise,
+    precision: layout.precision,
+    outputOffset: stepBufferLayout(shape).act[last.index] ?? 0,
+    accumulate,
+  };
+  const vi = layout.method === 'vi';
+  return defineProgram({
+    family: 'train_loss',
+    label: accumulate ? 'train_loss' : 'train_loss_input_pass',
+    params: p,
+    wgsl: {
+      consts: {
+        ...dimConsts(dims),
+        ...layerTables(layout.layers),
+        OUTPUT_OFFSET: u32(p.outputOffset),
+        OUTPUT_UNITS: u32(last.units),
+        ...methodConsts(shape),
+      },
+      structs: [MODEL_CONSTANTS],
+      bindings: [
+        readF32('theta'),
+        readF32('yb'),
+        readF32('valid'),
+        modelsBinding,
+        readF32('h'),
+        ...(vi ? [readF32('sig')] : []),
+        writeF32('dh'),
+        writeF32('grad'),
+        writeF32('model_active'),
+        writeF32('epoch_loss'),
+      ],
+      libraries: [FLAT_INDEX, MATH, OUTPUTS, ...(vi ? [PRIOR] : [])],
+      body: [MODEL_LOSS[layout.method], 'train/loss'],
+      defines: { ACCUMULATE: accumulate, HIERARCHICAL: shape.hierarchical },
+    },
+    workgroups: (_, max) => flatGrid(dims.models, max),
+  });
+}

@@ -1,0 +1,79 @@
+/**
+ * The training contract: the exact semantics that the GPU trainer (src/train, its kernels in
+ * src/kernels/train) and the float64 training oracle (src/reference/train) both implement, so
+ * gradients can be compared step by step, and the definitions both read: methods, the θ layout,
+ * initialisation, the objectives' constants, the optimiser, the step's compile-time shape and the
+ * per-step and per-model values the kernels read, and a request's options, their checks and defaults
+ * (prepare.ts) and its result. Plain TypeScript with no GPU, kernel, trainer or inference imports,
+ * so every side can import it.
+ *
+ * MODELS. M independent models (ensemble members, grid points, data splits) train together. They
+ * share the architecture (an MLP of dense layers, ModelSpec conventions: weight [out, in], dropout
+ * on a layer's input) and the dataset (rows uploaded once), and differ in their row subsets, their
+ * standardisation, their hyper-parameters and their seeds.
+ *
+ * PARAMETERS (layout.ts; unconstrained vector θ per model, layer by layer, in this order):
+ *   method 'vi':  W_loc [out*in], W_rho [out*in], b_loc [out], b_rho [out] (scale = softplus(rho)),
+ *                 PReLU slopes [out] if prelu; then noise: sigma_loc, sigma_rho (LogNormal guide on
+ *                 sigma: log sigma ~ N(sigma_loc, softplus(sigma_rho))).
+ *   otherwise:    W [out*in], b [out], PReLU slopes [out] if prelu; then noise: 'map' learns log_sigma
+ *                 (one value); 'mc-dropout' has no noise parameter (sigma fixed from tau);
+ *                 'ensemble' has none (heteroscedastic head: last layer 2 units, sigma =
+ *                 softplus(raw) + 1e-3).
+ * INITIALISATION (init.ts; Philox stream STREAM_INIT, sample 0, element = θ index, 4th word the
+ *   model's): weights (W or W_loc) ~ N(0, 1/fan_in) (He-like, sqrt(1/fan_in) std); biases 0;
+ *   rho = log(expm1(1e-3)); PReLU slopes 0.25; sigma_loc = log(0.5), sigma_rho = log(expm1(0.1));
+ *   map log_sigma = log(0.5).
+ * MINIBATCHES. Epoch e, step t, batch slot k of model m reads row perm_m,e(t*B + k) of its own
+ *   n_m rows (the last step of an epoch is short when B does not divide n_m). perm is a keyed
+ *   Feistel bijection on [0, n_m) with cycle walking (src/random/shuffle.ts), keyed by
+ *   (seed, model, epoch): no sort, no host round trip.
+ * DRAWS per step (Philox key = seed): sample index = global step; streams by layer as in inference
+ *   (STREAM_WEIGHTS for eps of weights, one draw per (model, K-sample, θ-element), the 4th counter
+ *   word the model's: src/random/train-streams.ts); dropout masks per (model, row in batch, unit),
+ *   i.e. independent per example as in standard dropout training.
+ * OBJECTIVES (per model, minimised; B = rows in the step, N = n_m):
+ *   'vi':         (N/B) Σ_b (1/K) Σ_k −log N(y_b | f_k(x_b), σ_k) + KL(q‖p), KL closed form for the
+ *                 Gaussian weights against N(0, priorScale²), Monte Carlo for sigma:
+ *                 log q(σ_k) − log Gamma(σ_k | a, b) averaged over k. Reported loss: that / N.
+ *   'mc-dropout': (1/B) Σ_b (y_b − f(x_b))² + λ Σ (W² + b²), λ = p l² / (2 N τ) (bench/uci/PROTOCOL.md).
+ *   'map':        (1/B) Σ_b −log N(y_b | f(x_b), σ) + (1/N) Σ −log N(w | 0, priorScale) (σ = exp(log_sigma)).
+ *   'ensemble':   (1/B) Σ_b −log N(y_b | μ(x_b), σ(x_b)).
+ * VI ESTIMATORS (options.viEstimator, 'vi' only; s = softplus(rho), t the global step, k the K-sample):
+ *   'reparameterization' (default): as above, one weight draw per (model, K-sample) shared by the batch.
+ *   'local' (local reparameterisation, Kingma et al. 2015): per (model, k, batch slot b, unit j) of
+ *     layer l, z_j = mu_j + sqrt(v_j) eps with mu_j = b_loc_j + sum_i W_loc_ji h_i,
+ *     v_j = s_b_j^2 + sum_i s_ji^2 h_i^2, eps = normalAt(key, t*K + k, layerStream(l, STREAM_MARGINAL),
+ *     b*out + j, m + 1).
+ *   'flipout' (Wen et al. 2018): E = the reparameterisation draws of W and b (same stream and index as
+ *     above), signs from word = wordAt(key, t*K + k, layerStream(l, STREAM_FLIP), b*(in + out) + c, m + 1)
+ *     with sign = word < 2^31 ? +1 : -1: input sign q_i at c = i, output sign r_j at c = in + j;
+ *     z_j = b_loc_j + s_b_j E_b_j + sum_i W_loc_ji h_i + r_j sum_i s_ji E_ji q_i h_i (the bias is not flipped).
+ * HIERARCHICAL PRIOR (options.hierarchical, 'vi' only): each layer l gets a learned log-precision
+ *   log lambda_l (θ: one value per layer, after the noise parameters, initialised to
+ *   -2 log priorScale); the weight prior of layer l is N(0, 1/lambda_l) (replacing priorScale), and the
+ *   objective adds -log Gamma(lambda_l | 1, 1) (a MAP estimate of the precision under a Gamma(1, 1)
+ *   hyperprior, constants.ts; no Jacobian term).
+ * ADVERSARIAL TRAINING (options.adversarialEpsilon = e > 0; 'ensemble' and 'map' only; Lakshminarayanan
+ *   et al. 2017, Goodfellow et al.'s fast gradient sign): at every step, for each row b of the
+ *   minibatch, g_b = d ℓ_b / d x_b (ℓ_b the row's data term at the current θ, x standardised) and
+ *   x'_b = x_b + ε ⊙ sign(g_b) (sign(0) = 0), with ε_i = e × (range of input i over the model's
+ *   rows) / xStd_i, i.e. e times the input's range in standardised units (the paper's ε = 0.01 ×
+ *   range). The data term of the step is then taken over the 2B rows {x_b} ∪ {x'_b} (each row
+ *   weighs 1/(2B): the mean of the clean and the adversarial terms, half the paper's sum, which
+ *   Adam does not see); the prior term ('map') is unchanged. The reported loss is that objective.
+ * OPTIMISER (optimizer.ts): Adam (β1 0.9, β2 0.999, ε 1e-8, bias-corrected) or SGD (momentum 0.9); learning rate
+ *   lr_m * schedule(step), lr_m = the model's ModelHyper.lr or options.lr; gradients clipped to
+ *   global norm `clipNorm` per model when given.
+ */
+export { checkArchitecture, MAX_TRAIN_WIDTH, type ArchitectureSpec } from './architecture.js';
+export { ENSEMBLE_MIN_SCALE, PRECISION_HYPERPRIOR, VI_SIGMA_PRIOR } from './constants.js';
+export { INIT_LOG_SIGMA, INIT_PRELU_SLOPE, INIT_RHO, INIT_SIGMA_LOC, INIT_SIGMA_RHO, initialTheta } from './init.js';
+export { trainLayout, type TrainLayerLayout, type TrainLayout } from './layout.js';
+export { TRAIN_METHODS, VI_ESTIMATORS, type LearningRateSchedule, type OptimizerKind, type TrainMethod, type ViEstimator } from './methods.js';
+export { ADAM_BETA1, ADAM_BETA2, ADAM_EPSILON, SGD_MOMENTUM, scheduledLearningRate } from './optimizer.js';
+export { divergenceError, learningRate, prepareRun, type PreparedModel, type PreparedRun } from './prepare.js';
+export { dataRows, type TrainShape } from './shape.js';
+export { MODEL_FIELDS, STEP_FIELDS, type ModelField, type StepField } from './step.js';
+export { thetaToModel, type TrainedModelInfo } from './to-model.js';
+export type { ModelHyper, TrainData, TrainOptions, TrainProgress, TrainResult } from './types.js';

@@ -1,0 +1,38 @@
+/**
+ * Initial θ of a model (index.ts, INITIALISATION): W (or W_loc) element at θ index e is
+ * normalAt(key, 0, STREAM_INIT, e, modelWord(m)) / sqrt(fan_in); biases 0; rho log(expm1(1e-3));
+ * PReLU slopes 0.25; 'vi' sigma_loc log 0.5 and sigma_rho log(expm1(0.1)); 'map' log_sigma log 0.5;
+ * hierarchical 'vi' log prior precision of every layer -2 log(priorScale) (the model's prior std).
+ */
+import type { Key } from '../random/draws.js';
+import { normalAt } from '../random/draws.js';
+import { STREAM_INIT, modelWord } from '../random/train-streams.js';
+import type { TrainLayout } from './layout.js';
+
+export const INIT_RHO = Math.log(Math.expm1(1e-3));
+export const INIT_PRELU_SLOPE = 0.25;
+export const INIT_SIGMA_LOC = Math.log(0.5);
+export const INIT_SIGMA_RHO = Math.log(Math.expm1(0.1));
+export const INIT_LOG_SIGMA = Math.log(0.5);
+
+export function initialTheta(layout: TrainLayout, key: Key, model: number, priorScale = 1): Float64Array {
+  const theta = new Float64Array(layout.size);
+  const word = modelWord(model);
+  for (const layer of layout.layers) {
+    const w = layer.units * layer.inputs;
+    const std = Math.sqrt(layer.inputs);
+    for (let e = layer.weight; e < layer.weight + w; e++) theta[e] = normalAt(key, 0, STREAM_INIT, e, word) / std;
+    if (layer.weightRho >= 0) theta.fill(INIT_RHO, layer.weightRho, layer.weightRho + w);
+    if (layer.biasRho >= 0) theta.fill(INIT_RHO, layer.biasRho, layer.biasRho + layer.units);
+    if (layer.prelu >= 0) theta.fill(INIT_PRELU_SLOPE, layer.prelu, layer.prelu + layer.units);
+  }
+  if (layout.method === 'vi') {
+    theta[layout.noise] = INIT_SIGMA_LOC;
+    theta[layout.noise + 1] = INIT_SIGMA_RHO;
+  } else if (layout.method === 'map') {
+    theta[layout.noise] = INIT_LOG_SIGMA;
+  }
+  // Written 0 - 2 log(priorScale) so that priorScale 1 gives +0 rather than -0.
+  if (layout.precision >= 0) theta.fill(0 - 2 * Math.log(priorScale), layout.precision, layout.precision + layout.layers.length);
+  return theta;
+}

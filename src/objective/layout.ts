@@ -1,0 +1,70 @@
+/**
+ * Where each trainable parameter sits in a model's unconstrained vector θ (index.ts, PARAMETERS),
+ * and the layer shapes of the architecture. The GPU kernels compile these offsets in; the float64
+ * oracle and the θ -> Model conversion read θ through them.
+ */
+import { InvalidInputError } from '../errors.js';
+import type { Activation } from '../model/spec.js';
+import { checkArchitecture, type ArchitectureSpec } from './architecture.js';
+import type { TrainMethod } from './methods.js';
+
+export interface TrainLayerLayout {
+  readonly index: number;
+  readonly inputs: number;
+  readonly units: number;
+  readonly activation: Activation;
+  /** θ offsets: W (or W_loc) and b (or b_loc); rho offsets are -1 unless 'vi'; prelu -1 unless prelu. */
+  readonly weight: number;
+  readonly bias: number;
+  readonly weightRho: number;
+  readonly biasRho: number;
+  readonly prelu: number;
+  /** Offset of this layer's sampled [W, b] within one (model, K-sample) slot of drawn weights ('vi'). */
+  readonly drawnOffset: number;
+}
+
+export interface TrainLayout {
+  readonly method: TrainMethod;
+  readonly layers: readonly TrainLayerLayout[];
+  /** θ length per model. */
+  readonly size: number;
+  /** 'vi': sigma_loc, sigma_rho; 'map': log_sigma at `noise`; -1 when absent. */
+  readonly noise: number;
+  /** Hierarchical 'vi': log prior precision of layer l at precision + l; -1 when absent. */
+  readonly precision: number;
+  /** Floats of drawn [W, b] per (model, K-sample) ('vi'). */
+  readonly drawnSize: number;
+  readonly outputUnits: number;
+  readonly maxUnits: number;
+}
+
+export function trainLayout(arch: ArchitectureSpec, method: TrainMethod, hierarchical = false): TrainLayout {
+  if (hierarchical && method !== 'vi') throw new InvalidInputError(`the hierarchical prior is a 'vi' option, not '${method}'`);
+  checkArchitecture(arch, method);
+  const outputUnits = method === 'ensemble' ? 2 : 1;
+  const widths = [...arch.hidden, outputUnits];
+  let cursor = 0;
+  let drawn = 0;
+  const vi = method === 'vi';
+  const layers = widths.map((units, index): TrainLayerLayout => {
+    const inputs = index === 0 ? arch.inputDim : (widths[index - 1] as number);
+    const activation: Activation = index === widths.length - 1 ? 'identity' : arch.activation;
+    const w = inputs * units;
+    const weight = cursor;
+    const weightRho = vi ? weight + w : -1;
+    const bias = vi ? weight + 2 * w : weight + w;
+    const biasRho = vi ? bias + units : -1;
+    cursor = vi ? bias + 2 * units : bias + units;
+    const prelu = activation === 'prelu' ? cursor : -1;
+    if (prelu >= 0) cursor += units;
+    const layer = { index, inputs, units, activation, weight, bias, weightRho, biasRho, prelu, drawnOffset: drawn };
+    drawn += w + units;
+    return layer;
+  });
+  const noise = method === 'vi' || method === 'map' ? cursor : -1;
+  if (method === 'vi') cursor += 2;
+  else if (method === 'map') cursor += 1;
+  const precision = hierarchical ? cursor : -1;
+  if (hierarchical) cursor += layers.length;
+  return { method, layers, size: cursor, noise, precision, drawnSize: drawn, outputUnits, maxUnits: Math.max(arch.inputDim, ...widths) };
+}

@@ -1,0 +1,288 @@
+/**
+ * Host-side preparation of a training run: validated data, each model's rows, standardisation
+ * statistics and hyper-parameters, with the defaults of types.ts. Shared by the GPU trainer and
+ * the float64 training oracle so both see identical inputs.
+ */
+import { InvalidInputError, NumericalError } from '../errors.js';
+import { toMatrix } from '../inputs.js';
+import { abortSignalOption, describeValue, integerOption, numberOption, oneOfOption, optional, readOptionsObject, scaleOption } from '../options.js';
+import type { AbortSignalLike } from '../platform-types.js';
+import { dropoutKeepThreshold } from '../random/streams.js';
+import { checkArchitecture, type ArchitectureSpec } from './architecture.js';
+import { VI_ESTIMATORS, type LearningRateSchedule, type OptimizerKind } from './methods.js';
+import { scheduledLearningRate } from './optimizer.js';
+import type { TrainData, TrainOptions } from './types.js';
+
+export interface PreparedModel {
+  readonly rows: Uint32Array;
+  readonly xMean: Float64Array;
+  readonly xStd: Float64Array;
+  readonly yMean: number;
+  readonly yStd: number;
+  readonly dropout: number;
+  readonly keepThreshold: number;
+  readonly tau: number;
+  /** mc-dropout's fixed noise in standardised units: 1 / (sqrt(tau) yStd). */
+  readonly sigmaStd: number;
+  /** mc-dropout's weight decay p l^2 / (2 N tau). */
+  readonly lambda: number;
+  readonly priorScale: number;
+  /** This model's learning rate over the run's (ModelHyper.lr / TrainOptions.lr). */
+  readonly lrScale: number;
+  readonly stepsPerEpoch: number;
+  /**
+   * Adversarial training's step per input in standardised units (adversarialEpsilon x the input's
+   * range over the model's rows / xStd); null when adversarial training is off.
+   */
+  readonly adversarialStep: Float64Array | null;
+}
+
+export interface PreparedRun {
+  readonly x: Float64Array;
+  readonly y: Float64Array;
+  readonly rows: number;
+  readonly inputDim: number;
+  readonly models: readonly PreparedModel[];
+  /** Data rows per step (the kernels see twice as many with adversarial training). */
+  readonly batch: number;
+  /** Adversarial training on (options.adversarialEpsilon). */
+  readonly adversarial: boolean;
+  readonly maxStepsPerEpoch: number;
+  readonly epochs: number;
+  readonly lr: number;
+  readonly optimizer: OptimizerKind;
+  readonly schedule: LearningRateSchedule;
+  readonly clipNorm: number;
+  readonly samplesPerStep: number;
+  readonly seed: number;
+  readonly kernelStrategy: 'tiled' | 'simple';
+  /** What a non-finite loss or θ does: 'error' (NumericalError) or 'keep' (flag it in the result). */
+  readonly onNonFinite: 'error' | 'keep';
+  /** Checked after every epoch (TrainOptions.signal). */
+  readonly signal: AbortSignalLike | undefined;
+  readonly tile: { readonly rows: number; readonly units: number; readonly inputs: number };
+}
+
+function positiveInteger(value: unknown, name: string): number {
+  return integerOption(value, name, 1);
+}
+
+/** A positive number whose float32 rounding is a positive normal float32 (the GPU's type). */
+function positive(value: unknown, name: string): number {
+  return scaleOption(value, name);
+}
+
+/** Every key of TrainOptions (types.ts): anything else is a misspelling, refused rather than ignored. */
+const TRAIN_OPTION_KEYS = [
+  'method',
+  'epochs',
+  'batchSize',
+  'lr',
+  'optimizer',
+  'schedule',
+  'clipNorm',
+  'samplesPerStep',
+  'seed',
+  'models',
+  'lengthScale',
+  'viEstimator',
+  'hierarchical',
+  'adversarialEpsilon',
+  'kernelStrategy',
+  'tile',
+  'onProgress',
+  'onNonFinite',
+  'signal',
+] as const;
+const MODEL_HYPER_KEYS = ['rows', 'dropout', 'tau', 'priorScale', 'lr'] as const;
+
+/** The option objects' shapes (plain objects, known keys, functions and arrays where declared). */
+function checkShapes(arch: unknown, data: unknown, options: unknown): void {
+  readOptionsObject(arch, ['inputDim', 'hidden', 'activation', 'dropout'], 'the architecture');
+  if (arch === undefined) throw new InvalidInputError('train needs an architecture: { inputDim, hidden, activation }');
+  readOptionsObject(data, ['x', 'y'], 'the training data');
+  if (data === undefined) throw new InvalidInputError('train needs data: { x, y }');
+  const o = readOptionsObject(options, TRAIN_OPTION_KEYS, 'train options');
+  if (options === undefined) throw new InvalidInputError('train needs options with at least { method, epochs }');
+  if (o['onProgress'] !== undefined && typeof o['onProgress'] !== 'function') throw new InvalidInputError(`onProgress must be a function, got ${describeValue(o['onProgress'])}`);
+  optional(o['onNonFinite'], 'error', (v) => oneOfOption(v, 'onNonFinite', ['error', 'keep']));
+  optional(o['seed'], 0, (v) => integerOption(v, 'seed', 0));
+  if (o['models'] !== undefined) {
+    if (!Array.isArray(o['models'])) throw new InvalidInputError(`models must be an array of per-model settings, got ${describeValue(o['models'])}`);
+    (o['models'] as unknown[]).forEach((hyper, m) => {
+      readOptionsObject(hyper, MODEL_HYPER_KEYS, `models[${m}]`);
+      const rows = (hyper as Record<string, unknown> | undefined)?.['rows'];
+      if (rows !== undefined && !Array.isArray(rows) && !ArrayBuffer.isView(rows))
+        throw new InvalidInputError(`models[${m}].rows must be an array of row indices, got ${describeValue(rows)}`);
+    });
+  }
+}
+
+/** Largest side of a kernel tile: the tile is unrolled into tile.rows x tile.units registers. */
+export const MAX_TILE_SIDE = 8;
+export const DEFAULT_TILE = { rows: 4, units: 4, inputs: 4 } as const;
+
+function kernelChoices(options: TrainOptions): Pick<PreparedRun, 'kernelStrategy' | 'tile'> {
+  const kernelStrategy = options.kernelStrategy ?? 'tiled';
+  if (kernelStrategy !== 'tiled' && kernelStrategy !== 'simple') {
+    throw new InvalidInputError(`kernelStrategy must be 'tiled' or 'simple', got '${String(kernelStrategy)}'`);
+  }
+  const tile = readOptionsObject(options.tile ?? DEFAULT_TILE, ['rows', 'units', 'inputs'], 'tile');
+  const side = (name: string) => integerOption(tile[name], `tile.${name}`, 1, MAX_TILE_SIDE);
+  return { kernelStrategy, tile: { rows: side('rows'), units: side('units'), inputs: side('inputs') } };
+}
+
+/**
+ * viEstimator and hierarchical (types.ts): known values, and 'vi' options only. On another method an
+ * explicit default ('reparameterization', false) is accepted, anything else is an error.
+ */
+function checkViOptions(options: TrainOptions): void {
+  const { viEstimator, hierarchical } = options;
+  if (viEstimator !== undefined && !VI_ESTIMATORS.includes(viEstimator)) {
+    throw new InvalidInputError(`viEstimator must be one of ${VI_ESTIMATORS.join(', ')}, got '${String(viEstimator)}'`);
+  }
+  if (hierarchical !== undefined && typeof hierarchical !== 'boolean') {
+    throw new InvalidInputError(`hierarchical must be true or false, got ${String(hierarchical)}`);
+  }
+  if (options.method === 'vi') return;
+  if (viEstimator !== undefined && viEstimator !== 'reparameterization') {
+    throw new InvalidInputError(`viEstimator '${viEstimator}' is a 'vi' option, not '${String(options.method)}'`);
+  }
+  if (hierarchical === true) throw new InvalidInputError(`the hierarchical prior is a 'vi' option, not '${String(options.method)}'`);
+}
+
+/** adversarialEpsilon (types.ts): a positive number, for 'ensemble' and 'map' only; undefined when off. */
+function adversarialEpsilon(options: TrainOptions): number | undefined {
+  const e = options.adversarialEpsilon;
+  if (e === undefined) return undefined;
+  if (typeof e !== 'number' || !(e > 0) || !Number.isFinite(e)) throw new InvalidInputError(`adversarialEpsilon must be a positive number, got ${String(e)}`);
+  if (options.method !== 'ensemble' && options.method !== 'map') {
+    throw new InvalidInputError(`adversarial training is an 'ensemble' and 'map' option, not '${String(options.method)}'`);
+  }
+  return e;
+}
+
+/** Each input's range over `rows` (max - min) divided by its std, times e. */
+function adversarialStep(x: Float64Array, d: number, rows: Uint32Array, xStd: Float64Array, e: number): Float64Array {
+  const lo = new Float64Array(d).fill(Infinity);
+  const hi = new Float64Array(d).fill(-Infinity);
+  for (const r of rows) {
+    for (let c = 0; c < d; c++) {
+      const v = x[r * d + c] as number;
+      if (v < (lo[c] as number)) lo[c] = v;
+      if (v > (hi[c] as number)) hi[c] = v;
+    }
+  }
+  return Float64Array.from({ length: d }, (_, c) => (e * ((hi[c] as number) - (lo[c] as number))) / (xStd[c] as number));
+}
+
+export function prepareRun(arch: ArchitectureSpec, data: TrainData, options: TrainOptions): PreparedRun {
+  checkShapes(arch, data, options);
+  checkArchitecture(arch, options.method);
+  const xm = toMatrix(data.x, arch.inputDim, 'x');
+  const ym = toMatrix(data.y, 1, 'y');
+  if (ym.rows !== xm.rows) throw new InvalidInputError(`y has ${ym.rows} values but x has ${xm.rows} rows`);
+  const epochs = positiveInteger(options.epochs, 'epochs');
+  const batchSize = positiveInteger(options.batchSize ?? 128, 'batchSize');
+  const samplesPerStep = positiveInteger(options.samplesPerStep ?? 1, 'samplesPerStep');
+  const lr = positive(options.lr ?? 1e-3, 'lr');
+  const clipNorm = options.clipNorm === undefined ? 0 : positive(options.clipNorm, 'clipNorm');
+  const optimizer = options.optimizer ?? 'adam';
+  if (optimizer !== 'adam' && optimizer !== 'sgd') throw new InvalidInputError(`optimizer must be 'adam' or 'sgd', got '${String(optimizer)}'`);
+  const schedule = options.schedule ?? 'constant';
+  if (schedule !== 'constant' && schedule !== 'cosine') throw new InvalidInputError(`schedule must be 'constant' or 'cosine', got '${String(schedule)}'`);
+  const lengthScale = positive(options.lengthScale ?? 0.01, 'lengthScale');
+  checkViOptions(options);
+  const epsilon = adversarialEpsilon(options);
+  const kernels = kernelChoices(options);
+  const hypers = options.models ?? [{}];
+  if (hypers.length === 0) throw new InvalidInputError('models must list at least one model');
+  const d = arch.inputDim;
+  const prepared = hypers.map((hyper, m): PreparedModel => {
+    const rowList = hyper.rows ?? Array.from({ length: xm.rows }, (_, i) => i);
+    if (rowList.length === 0) throw new InvalidInputError(`model ${m} has no rows`);
+    const rows = Uint32Array.from(rowList, (r) => {
+      if (!Number.isInteger(r) || r < 0 || r >= xm.rows) throw new InvalidInputError(`model ${m} names row ${String(r)}, outside 0..${xm.rows - 1}`);
+      return r;
+    });
+    const xMean = new Float64Array(d);
+    const xStd = new Float64Array(d);
+    let yMean = 0;
+    for (const r of rows) {
+      for (let c = 0; c < d; c++) xMean[c] = (xMean[c] as number) + (xm.data[r * d + c] as number) / rows.length;
+      yMean += (ym.data[r] as number) / rows.length;
+    }
+    let yVar = 0;
+    for (const r of rows) {
+      for (let c = 0; c < d; c++) xStd[c] = (xStd[c] as number) + ((xm.data[r * d + c] as number) - (xMean[c] as number)) ** 2 / rows.length;
+      yVar += ((ym.data[r] as number) - yMean) ** 2 / rows.length;
+    }
+    // A constant column keeps std 1 (bench/uci/PROTOCOL.md), so standardisation never divides by zero. The
+    // test is relative: rounding in the mean leaves a constant column a std of ~1e-15 |mean|.
+    const constant = (std: number, mean: number) => std <= 1e-12 * Math.max(1, Math.abs(mean));
+    for (let c = 0; c < d; c++) {
+      const std = Math.sqrt(xStd[c] as number);
+      xStd[c] = constant(std, xMean[c] as number) ? 1 : std;
+    }
+    const yStd = constant(Math.sqrt(yVar), yMean) ? 1 : Math.sqrt(yVar);
+    const dropout = options.method === 'mc-dropout' ? numberOption(hyper.dropout ?? arch.dropout ?? 0.05, `model ${m}: dropout`, { min: 0, max: 1 }) : 0;
+    if (!(dropout < 1)) throw new InvalidInputError(`model ${m}: dropout must be in [0, 1), got ${String(dropout)}`);
+    const tau = positive(hyper.tau ?? 1, `model ${m}: tau`);
+    const priorScale = positive(hyper.priorScale ?? 1, `model ${m}: priorScale`);
+    const lrScale = positive(hyper.lr ?? lr, `model ${m}: lr`) / lr;
+    const n = rows.length;
+    return {
+      rows,
+      xMean,
+      xStd,
+      yMean,
+      yStd,
+      dropout,
+      keepThreshold: dropoutKeepThreshold(dropout),
+      tau,
+      sigmaStd: 1 / (Math.sqrt(tau) * yStd),
+      lambda: (dropout * lengthScale ** 2) / (2 * n * tau),
+      priorScale,
+      lrScale,
+      stepsPerEpoch: 0,
+      adversarialStep: epsilon === undefined ? null : adversarialStep(xm.data, d, rows, xStd, epsilon),
+    };
+  });
+  const batch = Math.min(batchSize, Math.max(...prepared.map((p) => p.rows.length)));
+  const models = prepared.map((p) => ({ ...p, stepsPerEpoch: Math.ceil(p.rows.length / batch) }));
+  return {
+    x: xm.data,
+    y: ym.data,
+    rows: xm.rows,
+    inputDim: d,
+    models,
+    batch,
+    adversarial: epsilon !== undefined,
+    maxStepsPerEpoch: Math.max(...models.map((p) => p.stepsPerEpoch)),
+    epochs,
+    lr,
+    optimizer,
+    schedule,
+    clipNorm,
+    samplesPerStep: options.method === 'vi' ? samplesPerStep : 1,
+    seed: options.seed ?? 0,
+    onNonFinite: options.onNonFinite ?? 'error',
+    signal: optional(options.signal, undefined, (v) => abortSignalOption(v, 'signal')),
+    ...kernels,
+  };
+}
+
+/** Learning rate at global step t of the run (optimizer.ts). */
+export function learningRate(run: PreparedRun, t: number): number {
+  return scheduledLearningRate(run.schedule, run.lr, t, run.epochs * run.maxStepsPerEpoch);
+}
+
+/** The typed error of a model whose loss or θ left float32's range (TrainOptions.onNonFinite 'error'). */
+export function divergenceError(run: PreparedRun, m: number, epoch: number, what: string): NumericalError {
+  const model = run.models.length > 1 ? `model ${m} ` : '';
+  return new NumericalError(
+    `training diverged: ${model}after epoch ${epoch} of ${run.epochs} ${what}. Lower the learning rate ` +
+      `(lr ${run.lr * (run.models[m]?.lrScale ?? 1)}), clip gradients (clipNorm) or check the data's scale; ` +
+      `onNonFinite: 'keep' returns such models flagged in 'diverged' instead`,
+  );
+}

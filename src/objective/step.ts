@@ -1,0 +1,45 @@
+/**
+ * The values a training step reads besides θ and the data, as field lists (plain data: the GPU
+ * side turns them into WGSL structs and their packers, src/kernels/train/step.ts).
+ *
+ * STEP_FIELDS: one step of the run, a uniform per step. MODEL_FIELDS: one model's constants, a
+ * storage array with one entry per model, read by field name (`models[m].priorScale`).
+ */
+
+export const STEP_FIELDS = [
+  /** Global step t = epoch * steps per epoch + stepInEpoch: the draws' sample index (index.ts, DRAWS). */
+  ['t', 'u32'],
+  ['epoch', 'u32'],
+  ['stepInEpoch', 'u32'],
+  /** The scheduled learning rate of the step, before each model's own factor (lrScale). */
+  ['lr', 'f32'],
+  /** The run's Philox key (seedToKey of options.seed). */
+  ['seedLo', 'u32'],
+  ['seedHi', 'u32'],
+] as const;
+
+export type StepField = (typeof STEP_FIELDS)[number][0];
+
+export const MODEL_FIELDS = [
+  /** The model's rows are rows[rowOffset .. rowOffset + rowCount) of the uploaded row list. */
+  ['rowOffset', 'u32'],
+  ['rowCount', 'u32'],
+  /** Steps of the model's own epoch: ceil(rowCount / batch); it sits the epoch's later steps out. */
+  ['stepsPerEpoch', 'u32'],
+  /** Dropout keeps a unit when (Philox word >> 8) < keepThreshold (src/random/streams.ts). */
+  ['keepThreshold', 'u32'],
+  /** Inverted dropout's factor on a kept unit: 1 / (1 - p). */
+  ['keepScale', 'f32'],
+  /** 'mc-dropout''s weight decay λ = p l² / (2 N τ). */
+  ['weightDecay', 'f32'],
+  ['priorScale', 'f32'],
+  /** The targets' standardisation. */
+  ['yMean', 'f32'],
+  ['yStd', 'f32'],
+  /** N = rowCount as a float: the objective's data size. */
+  ['n', 'f32'],
+  /** This model's learning rate over the run's (ModelHyper.lr / TrainOptions.lr). */
+  ['lrScale', 'f32'],
+] as const;
+
+export type ModelField = (typeof MODEL_FIELDS)[number][0];

@@ -1,0 +1,107 @@
+/**
+ * θ of one trained model -> an engine Model (TrainResult.models, types.ts), shared by the GPU
+ * trainer and the float64 training oracle so both hand back identical model descriptions.
+ *
+ * - 'vi': normal posteriors (loc, softplus(rho)) under N(0, priorScale) priors; noise
+ *   LogNormal(sigma_loc, softplus(sigma_rho)) on the site 'sigma' with the Gamma sigma prior.
+ * - 'mc-dropout': delta weights, dropout p on every layer's input, fixed sigma 1/(sqrt(tau) yStd)
+ *   (tau is the precision in the targets' units; the network works in standardised units).
+ * - 'map': delta weights, fixed sigma exp(log_sigma).
+ * - 'ensemble': delta weights, heteroscedastic head (mean unit 0, scale unit 1).
+ * The standardisation the model was trained with is recorded, so predictions come back in the
+ * original units.
+ */
+import { softplus } from '../math/activations.js';
+import { PYRO_SIGMA_SITE } from '../model/pyro.js';
+import { SCALAR_SHAPE } from '../model/shapes.js';
+import { tensorNames } from '../model/spec.js';
+import type { LayerSpec, LikelihoodSpec, Model, Standardization, Tensor } from '../model/spec.js';
+import { DEFAULT_LEAKY_SLOPE } from '../model/spec.js';
+import { ENSEMBLE_MIN_SCALE, VI_SIGMA_PRIOR } from './constants.js';
+import type { TrainLayerLayout, TrainLayout } from './layout.js';
+
+/** What the conversion needs beyond θ, per model (defaults already resolved). */
+export interface TrainedModelInfo {
+  readonly standardization: Standardization;
+  /** Dropout rate on every layer's input ('mc-dropout'; ignored otherwise). */
+  readonly dropout: number;
+  /** Precision τ in the targets' units ('mc-dropout'; ignored otherwise). */
+  readonly tau: number;
+  /** Prior std of every weight and bias (recorded for scoring). */
+  readonly priorScale: number;
+}
+
+function tensor(shape: readonly number[], values: ArrayLike<number>): Tensor {
+  return { shape, data: Float32Array.from(values) };
+}
+
+/** θ[from .. from+length), optionally mapped elementwise. */
+function slice(theta: ArrayLike<number>, from: number, length: number, map?: (v: number) => number): number[] {
+  const out = new Array<number>(length);
+  for (let i = 0; i < length; i++) {
+    const v = theta[from + i] ?? NaN;
+    out[i] = map ? map(v) : v;
+  }
+  return out;
+}
+
+function likelihood(layout: TrainLayout, theta: ArrayLike<number>, info: TrainedModelInfo): LikelihoodSpec {
+  switch (layout.method) {
+    case 'vi':
+      return { noise: { kind: 'lognormal', site: PYRO_SIGMA_SITE }, link: 'sigma', sigmaPrior: VI_SIGMA_PRIOR };
+    case 'mc-dropout': {
+      const yStd = info.standardization.yStd[0] ?? 1;
+      return { noise: { kind: 'fixed', sigma: 1 / (Math.sqrt(info.tau) * yStd) }, link: 'sigma', sigmaPrior: null };
+    }
+    case 'map':
+      return { noise: { kind: 'fixed', sigma: Math.exp(theta[layout.noise] ?? NaN) }, link: 'sigma', sigmaPrior: null };
+    case 'ensemble':
+      return { noise: { kind: 'heteroscedastic', minScale: ENSEMBLE_MIN_SCALE }, link: 'sigma', sigmaPrior: null };
+  }
+}
+
+function layerSpec(layer: TrainLayerLayout, layout: TrainLayout, theta: ArrayLike<number>, info: TrainedModelInfo): LayerSpec {
+  const posterior = layout.method === 'vi' ? 'normal' : 'delta';
+  // A hierarchical model carries its learned prior: std 1/sqrt(lambda_l) per layer.
+  const scale = layout.precision >= 0 ? Math.exp(-0.5 * (theta[layout.precision + layer.index] ?? NaN)) : info.priorScale;
+  const prior = { kind: 'normal', loc: 0, scale } as const;
+  return {
+    units: layer.units,
+    activation: layer.activation,
+    leakySlope: DEFAULT_LEAKY_SLOPE,
+    dropout: layout.method === 'mc-dropout' ? info.dropout : 0,
+    batchNorm: false,
+    weight: { site: `layers.${layer.index}.weight`, posterior, prior },
+    bias: { site: `layers.${layer.index}.bias`, posterior, prior },
+  };
+}
+
+/** The engine Model of one trained θ (layout from trainLayout of the same architecture and method). */
+export function thetaToModel(layout: TrainLayout, theta: ArrayLike<number>, info: TrainedModelInfo): Model {
+  if (theta.length !== layout.size) throw new RangeError(`θ has ${theta.length} values, the layout ${layout.size}`);
+  const tensors = new Map<string, Tensor>();
+  for (const layer of layout.layers) {
+    const { index: l, inputs, units } = layer;
+    tensors.set(tensorNames.weightLoc(l), tensor([units, inputs], slice(theta, layer.weight, units * inputs)));
+    tensors.set(tensorNames.biasLoc(l), tensor([units], slice(theta, layer.bias, units)));
+    if (layout.method === 'vi') {
+      tensors.set(tensorNames.weightScale(l), tensor([units, inputs], slice(theta, layer.weightRho, units * inputs, softplus)));
+      tensors.set(tensorNames.biasScale(l), tensor([units], slice(theta, layer.biasRho, units, softplus)));
+    }
+    if (layer.prelu >= 0) tensors.set(tensorNames.preluSlope(l), tensor([units], slice(theta, layer.prelu, units)));
+  }
+  if (layout.method === 'vi') {
+    tensors.set(tensorNames.noiseLoc, tensor(SCALAR_SHAPE, [theta[layout.noise] ?? NaN]));
+    tensors.set(tensorNames.noiseScale, tensor(SCALAR_SHAPE, [softplus(theta[layout.noise + 1] ?? NaN)]));
+  }
+  const first = layout.layers[0];
+  return {
+    spec: {
+      inputDim: first ? first.inputs : 0,
+      layers: layout.layers.map((layer) => layerSpec(layer, layout, theta, info)),
+      likelihood: likelihood(layout, theta, info),
+      standardization: info.standardization,
+    },
+    tensors,
+  };
+}

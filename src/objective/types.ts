@@ -1,0 +1,108 @@
+/**
+ * The public shapes of a training run, train()'s and the float64 oracle's oracleTrain()'s alike:
+ * its data, options, progress and result. What they mean (objectives, draws, minibatches, θ) is
+ * index.ts's.
+ */
+import type { Model } from '../model/spec.js';
+import type { AbortSignalLike } from '../platform-types.js';
+import type { LearningRateSchedule, OptimizerKind, TrainMethod, ViEstimator } from './methods.js';
+
+export type { ArchitectureSpec } from './architecture.js';
+export type { LearningRateSchedule, TrainMethod, ViEstimator } from './methods.js';
+
+export interface TrainData {
+  /** Rows of inputs (N x inputDim) and targets (N). */
+  readonly x: ArrayLike<number> | readonly (readonly number[])[];
+  readonly y: ArrayLike<number>;
+}
+
+export interface ModelHyper {
+  /** Row indices into the data this model trains on (default: all rows). */
+  readonly rows?: readonly number[];
+  /** Dropout rate p ('mc-dropout'). */
+  readonly dropout?: number;
+  /** Model precision τ ('mc-dropout': fixed noise σ = 1/sqrt(τ) in the target's units). */
+  readonly tau?: number;
+  /** Prior std of weights ('vi', 'map'); default 1. */
+  readonly priorScale?: number;
+  /**
+   * This model's learning rate (default: TrainOptions.lr), so a learning-rate grid trains in one
+   * call; the schedule scales it as it scales TrainOptions.lr.
+   */
+  readonly lr?: number;
+}
+
+export interface TrainOptions {
+  readonly method: TrainMethod;
+  readonly epochs: number;
+  readonly batchSize?: number;
+  readonly lr?: number;
+  readonly optimizer?: OptimizerKind;
+  readonly schedule?: LearningRateSchedule;
+  readonly clipNorm?: number;
+  /** Reparameterised samples per step ('vi'); default 1. */
+  readonly samplesPerStep?: number;
+  readonly seed?: number;
+  /** One entry per model trained together (default: one model on all rows). */
+  readonly models?: readonly ModelHyper[];
+  /** Length-scale l of MC dropout's weight decay (default 0.01). */
+  readonly lengthScale?: number;
+  /** 'vi' gradient estimator (index.ts, VI ESTIMATORS): default 'reparameterization'. */
+  readonly viEstimator?: ViEstimator;
+  /** 'vi': learn each layer's prior precision under a Gamma(1, 1) hyperprior. */
+  readonly hierarchical?: boolean;
+  /**
+   * 'ensemble' and 'map': adversarial training with the fast gradient sign at e times each input's
+   * range (index.ts, ADVERSARIAL TRAINING; the paper uses 0.01). Default: off.
+   */
+  readonly adversarialEpsilon?: number;
+  /**
+   * How the forward and weight-gradient kernels split the work (same maths either way): 'tiled'
+   * (default) gives each thread a register tile, 'simple' one row or one parameter. 'vi' with the
+   * local or Flipout estimator always runs 'simple'.
+   */
+  readonly kernelStrategy?: 'tiled' | 'simple';
+  /** Tile of the 'tiled' kernels, each side 1..8 (default rows 4, units 4, inputs 4). */
+  readonly tile?: { readonly rows: number; readonly units: number; readonly inputs: number };
+  /** Called after every epoch with the mean loss per model. */
+  readonly onProgress?: (p: TrainProgress) => void;
+  /**
+   * A model whose loss (or, at the end, θ) is not finite: 'error' (default) stops training with a
+   * NumericalError naming the model and epoch; 'keep' trains on and flags it in TrainResult.diverged
+   * (for grid searches, where a diverging candidate simply loses).
+   */
+  readonly onNonFinite?: 'error' | 'keep';
+  /**
+   * Cancels training: checked before the first epoch and after each one; the call rejects with the
+   * signal's reason (an AbortError DOMException unless you gave one) and frees its buffers.
+   */
+  readonly signal?: AbortSignalLike;
+}
+
+export interface TrainProgress {
+  readonly epoch: number;
+  readonly epochs: number;
+  readonly loss: Float64Array;
+  readonly elapsedMs: number;
+  /** Of elapsedMs, the time spent before the first epoch, compiling the GPU kernels (not per epoch: leave it out of an ETA). */
+  readonly compileMs: number;
+}
+
+export interface TrainResult {
+  /**
+   * One engine model per trained model, in the order of `options.models`, with the training
+   * standardisation recorded (predictions come back in the original units):
+   * 'vi' -> normal posteriors (loc, softplus(rho)), noise LogNormal(sigma_loc, softplus(sigma_rho))
+   * with the Gamma sigma prior; 'mc-dropout' -> delta weights, the dropout rate, fixed sigma
+   * 1/sqrt(tau) (in standardised units: 1/(sqrt(tau) yStd)); 'map' -> delta weights, fixed sigma
+   * exp(log_sigma); 'ensemble' -> one delta member with a heteroscedastic head per model.
+   */
+  readonly models: Model[];
+  /** Mean training loss per epoch, per model ([epochs][M]). */
+  readonly history: Float64Array[];
+  /** Each model's final unconstrained parameters θ (layout: layout.ts). */
+  readonly theta: readonly Float64Array[];
+  /** Per model: its loss or θ became non-finite (only with onNonFinite 'keep'; its model is then not valid). */
+  readonly diverged: readonly boolean[];
+  readonly elapsedMs: number;
+}

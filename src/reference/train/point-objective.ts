@@ -1,0 +1,75 @@
+/** The terms of the point methods' objectives ('mc-dropout', 'map', 'ensemble'; src/objective/index.ts, OBJECTIVES). */
+import { sigmoid, softplus } from '../../math/activations.js';
+import { normalLogPdf } from '../../math/densities.js';
+import { ENSEMBLE_MIN_SCALE } from '../../objective/constants.js';
+import type { TrainLayout } from '../../objective/layout.js';
+import type { TrainMethod } from '../../objective/methods.js';
+import type { Minibatch, ObjectiveConfig } from './config.js';
+import { addAt, thetaIndex } from './parameters.js';
+
+/**
+ * The data term of the non-'vi' methods from the network output, with d term / d output into
+ * `dOut` and d term / d log_sigma ('map') into `grad`.
+ */
+export function pointDataTerm(layout: TrainLayout, method: TrainMethod, theta: Float64Array, out: Float64Array, batch: Minibatch, dOut: Float64Array, grad: Float64Array): number {
+  const B = batch.rows;
+  let loss = 0;
+  switch (method) {
+    case 'mc-dropout':
+      for (let b = 0; b < B; b++) {
+        const r = (batch.y[b] ?? 0) - (out[b] ?? 0);
+        loss += (r * r) / B;
+        dOut[b] = (-2 * r) / B;
+      }
+      return loss;
+    case 'map': {
+      const sigma = Math.exp(theta[layout.noise] ?? NaN);
+      let gLogSigma = 0;
+      for (let b = 0; b < B; b++) {
+        const y = batch.y[b] ?? 0;
+        const f = out[b] ?? 0;
+        const z = (y - f) / sigma;
+        loss -= normalLogPdf(y, f, sigma) / B;
+        dOut[b] = -z / sigma / B;
+        gLogSigma += (1 - z * z) / B;
+      }
+      addAt(grad, layout.noise, gLogSigma);
+      return loss;
+    }
+    case 'ensemble':
+      for (let b = 0; b < B; b++) {
+        const y = batch.y[b] ?? 0;
+        const mu = out[2 * b] ?? 0;
+        const raw = out[2 * b + 1] ?? 0;
+        const sigma = softplus(raw) + ENSEMBLE_MIN_SCALE;
+        const r = y - mu;
+        loss -= normalLogPdf(y, mu, sigma) / B;
+        dOut[2 * b] = -r / (sigma * sigma) / B;
+        dOut[2 * b + 1] = ((1 / sigma - (r * r) / (sigma * sigma * sigma)) / B) * sigmoid(raw);
+      }
+      return loss;
+    case 'vi':
+      throw new RangeError("'vi' has its own data term");
+  }
+}
+
+/** The prior term on W and b: 'map' (1/N) Σ −log N(w | 0, priorScale), 'mc-dropout' λ Σ w². */
+export function pointPriorTerm(layout: TrainLayout, cfg: ObjectiveConfig, theta: Float64Array, grad: Float64Array): number {
+  if (cfg.method !== 'map' && cfg.method !== 'mc-dropout') return 0;
+  const ps = cfg.priorScale;
+  let loss = 0;
+  for (const layer of layout.layers) {
+    for (let e = 0; e < layer.units * (layer.inputs + 1); e++) {
+      const at = thetaIndex(layer, e, false);
+      const w = theta[at] ?? NaN;
+      if (cfg.method === 'map') {
+        loss -= normalLogPdf(w, 0, ps) / cfg.n;
+        addAt(grad, at, w / (ps * ps * cfg.n));
+      } else {
+        loss += cfg.weightDecay * w * w;
+        addAt(grad, at, 2 * cfg.weightDecay * w);
+      }
+    }
+  }
+  return loss;
+}

@@ -1,0 +1,96 @@
+/**
+ * The buffers of a training run, by the names the training programs bind (src/kernels/train):
+ * the data and the models' constants (uploaded once), θ and the optimiser's moments, and the step's
+ * scratch (minibatch, draws, activations and their gradients, per-model flags and the epoch's loss).
+ * All live for the whole run in one BufferSet, destroyed when it returns.
+ */
+import type { BufferSet } from '../gpu/buffers.js';
+import type { WebGpuBuffer } from '../gpu/webgpu-types.js';
+import type { ModelData } from './model-data.js';
+import type { TrainPlan } from './plan.js';
+
+export type TrainBuffer =
+  | 'data_x'
+  | 'data_y'
+  | 'rows'
+  | 'models'
+  | 'x_mean'
+  | 'x_std'
+  | 'adv_step'
+  | 'theta'
+  | 'grad'
+  | 'moment1'
+  | 'moment2'
+  | 'counts'
+  | 'clip'
+  | 'model_active'
+  | 'xb'
+  | 'yb'
+  | 'valid'
+  | 'dx'
+  | 'drawn'
+  | 'eps'
+  | 'sig'
+  | 'masks'
+  | 'flip'
+  | 'z'
+  | 'h'
+  | 'dh'
+  | 'dz'
+  | 'lr_eps'
+  | 'lr_sd'
+  | 'epoch_loss';
+
+export type TrainBuffers = ReadonlyMap<TrainBuffer, WebGpuBuffer>;
+
+/** The buffer a program binds by `name` (an internal error when the run has none: a program the plan did not size for). */
+export function trainBuffer(buffers: TrainBuffers, name: string): WebGpuBuffer {
+  const buffer = buffers.get(name as TrainBuffer);
+  if (!buffer) throw new Error(`internal: no training buffer '${name}'`);
+  return buffer;
+}
+
+/**
+ * Creates every buffer the run's programs bind in `set` and uploads the data, the models'
+ * constants and θ. The draws' buffers exist only for the methods and estimators that draw them.
+ */
+export function createTrainBuffers(set: BufferSet, plan: TrainPlan, data: ModelData): TrainBuffers {
+  const { run, layout, shape, stepBuffers } = plan;
+  const M = shape.models;
+  const B = shape.batch;
+  const K = shape.samples;
+  const vi = layout.method === 'vi';
+  const adversarialStep = data.adversarialStep;
+  const floats = (name: TrainBuffer, count: number): [TrainBuffer, WebGpuBuffer] => [name, set.createStorage(name, count * 4)];
+  const upload = (name: TrainBuffer, values: Float32Array | Uint32Array): [TrainBuffer, WebGpuBuffer] => [name, set.upload(name, values)];
+  const when = (condition: boolean, make: () => [TrainBuffer, WebGpuBuffer][]) => (condition ? make() : []);
+  return new Map([
+    upload('data_x', Float32Array.from(run.x)),
+    upload('data_y', Float32Array.from(run.y)),
+    upload('rows', data.rows),
+    upload('models', data.constants),
+    upload('x_mean', data.xMean),
+    upload('x_std', data.xStd),
+    upload('theta', data.theta),
+    floats('grad', M * layout.size),
+    floats('moment1', M * layout.size),
+    floats('moment2', M * layout.size),
+    floats('counts', M),
+    floats('clip', M),
+    floats('model_active', M),
+    floats('xb', M * B * run.inputDim),
+    floats('yb', M * B),
+    floats('valid', M * B),
+    floats('z', stepBuffers.actFloats),
+    floats('h', stepBuffers.actFloats),
+    floats('dh', stepBuffers.actFloats),
+    floats('dz', stepBuffers.actFloats),
+    floats('epoch_loss', M * 2),
+    ...(adversarialStep ? [upload('adv_step', adversarialStep), floats('dx', M * B * run.inputDim)] : []),
+    ...when(shape.dropout, () => [floats('masks', stepBuffers.maskFloats)]),
+    ...when(vi, () => [floats('sig', M * K * 2)]),
+    ...when(vi && shape.estimator !== 'local', () => [floats('drawn', M * K * layout.drawnSize), floats('eps', M * K * layout.drawnSize)]),
+    ...when(vi && shape.estimator === 'local', () => [floats('lr_eps', stepBuffers.actFloats), floats('lr_sd', stepBuffers.actFloats)]),
+    ...when(vi && shape.estimator === 'flipout', () => [floats('flip', stepBuffers.flipFloats)]),
+  ]);
+}

@@ -1,0 +1,45 @@
+/**
+ * The first half of init: the request checked and resolved (src/objective/prepare.ts), the θ layout, the step's
+ * compile-time shape and its buffers' layout, and the device limits they must fit. No GPU work, so
+ * a bad request fails before anything is allocated.
+ */
+import { DeviceLimitError } from '../errors.js';
+import type { WebGpuLimits } from '../gpu/webgpu-types.js';
+import { stepBufferLayout, type StepBufferLayout } from '../kernels/train/step-buffers.js';
+import type { ArchitectureSpec } from '../objective/architecture.js';
+import { VI_SIGMA_PRIOR } from '../objective/constants.js';
+import { trainLayout, type TrainLayout } from '../objective/layout.js';
+import { prepareRun, type PreparedRun } from '../objective/prepare.js';
+import type { TrainShape } from '../objective/shape.js';
+import type { TrainData, TrainOptions } from '../objective/types.js';
+
+export interface TrainPlan {
+  readonly run: PreparedRun;
+  readonly layout: TrainLayout;
+  readonly shape: TrainShape;
+  readonly stepBuffers: StepBufferLayout;
+}
+
+export function planTraining(limits: WebGpuLimits, arch: ArchitectureSpec, data: TrainData, options: TrainOptions): TrainPlan {
+  const run = prepareRun(arch, data, options);
+  const layout = trainLayout(arch, options.method, options.hierarchical ?? false);
+  const shape: TrainShape = {
+    layout,
+    models: run.models.length,
+    // With adversarial training each step's rows are followed by their adversarial copies.
+    batch: run.adversarial ? 2 * run.batch : run.batch,
+    samples: run.samplesPerStep,
+    dropout: options.method === 'mc-dropout',
+    sigmaPrior: VI_SIGMA_PRIOR,
+    optimizer: run.optimizer,
+    clipNorm: run.clipNorm,
+    estimator: options.method === 'vi' ? (options.viEstimator ?? 'reparameterization') : 'reparameterization',
+    hierarchical: layout.precision >= 0,
+    adversarial: run.adversarial,
+  };
+  const stepBuffers = stepBufferLayout(shape);
+  if (stepBuffers.actFloats * 4 > limits.maxStorageBufferBindingSize || shape.models * layout.size * 4 > limits.maxStorageBufferBindingSize) {
+    throw new DeviceLimitError(`training ${shape.models} models with batch ${shape.batch} needs buffers beyond maxStorageBufferBindingSize; train fewer models at once`);
+  }
+  return { run, layout, shape, stepBuffers };
+}

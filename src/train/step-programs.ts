@@ -1,0 +1,49 @@
+/**
+ * The programs of one training step, in dispatch order (src/objective/index.ts has the maths):
+ * gather the minibatch, draw the step's masks and weights, the forward pass and the loss, the
+ * backward pass layer by layer with each layer's parameter gradients, then clip and update θ. With
+ * adversarial training a first forward and backward pass over the data rows gives the gradient over
+ * the inputs, from which the adversarial copies are made before the real pass.
+ */
+import type { Program } from '../kernels/program.js';
+import { dhPrevProgram, dzProgram, inputGradProgram, weightGradProgram } from '../kernels/train/backward.js';
+import { adversarialProgram, gatherProgram, masksProgram } from '../kernels/train/data.js';
+import { flipProgram, sampleProgram, sigmaProgram } from '../kernels/train/draws.js';
+import { forwardProgram } from '../kernels/train/forward.js';
+import { lossProgram } from '../kernels/train/loss.js';
+import { clipProgram, optimizerProgram } from '../kernels/train/optimizer.js';
+import { dhPrevTiledProgram, forwardTiledProgram, tiledEstimator, weightGradTiledProgram } from '../kernels/train/tiled.js';
+import type { PreparedRun } from '../objective/prepare.js';
+import type { TrainShape } from '../objective/shape.js';
+
+export function stepPrograms(shape: TrainShape, run: Pick<PreparedRun, 'kernelStrategy' | 'tile'>): Program<void>[] {
+  const layers = shape.layout.layers;
+  const backwards = [...layers].reverse();
+  const tiled = run.kernelStrategy === 'tiled' && tiledEstimator(shape);
+  const forward = layers.map((l) => (tiled ? forwardTiledProgram(shape, l, run.tile) : forwardProgram(shape, l)));
+  const dz = layers.map((l) => dzProgram(shape, l));
+  // dh of the layer below (none below layer 0).
+  const dhPrev = layers.map((l) => (l.index === 0 ? null : tiled ? dhPrevTiledProgram(shape, l, run.tile) : dhPrevProgram(shape, l)));
+
+  const step: Program<void>[] = [gatherProgram(shape)];
+  if (shape.dropout) step.push(...layers.map((l) => masksProgram(shape, l)));
+  if (shape.layout.method === 'vi') {
+    if (shape.estimator !== 'local') step.push(...layers.map((l) => sampleProgram(shape, l)));
+    if (shape.estimator === 'flipout') step.push(...layers.map((l) => flipProgram(shape, l)));
+    step.push(sigmaProgram(shape));
+  }
+  if (shape.adversarial) {
+    // The data rows alone (the copies are still invalid): the data term's gradient over the inputs.
+    step.push(...forward, lossProgram(shape, false));
+    for (const l of backwards) step.push(dz[l.index] as Program<void>, dhPrev[l.index] ?? inputGradProgram(shape, l));
+    step.push(adversarialProgram(shape));
+  }
+  step.push(...forward, lossProgram(shape));
+  for (const l of backwards) {
+    step.push(dz[l.index] as Program<void>, tiled ? weightGradTiledProgram(shape, l, run.tile) : weightGradProgram(shape, l));
+    const below = dhPrev[l.index];
+    if (below) step.push(below);
+  }
+  step.push(clipProgram(shape), optimizerProgram(shape));
+  return step;
+}

@@ -1,0 +1,98 @@
+/**
+ * Every inference program the library can build, over a matrix of model shapes and call options:
+ * architectures from one to three layers, every activation, dropout, batch norm, point-valued
+ * parts, every noise model, every kernel strategy and both paths, with and without targets,
+ * per-sample outputs and quantiles; and every training step's programs over methods, estimators,
+ * kernel strategies, optimisers and activations. The kernel tests compile, parse and key these.
+ */
+import { ACTIVATIONS, type NoiseSpec } from '../../src/model/spec.js';
+import { buildModelLayout } from '../../src/model/gpu-layout.js';
+import type { Program } from '../../src/kernels/program.js';
+import { buildProgram, programKernels, type ProgramOptions } from '../../src/infer/predict-program.js';
+import { siteLogProbProgram } from '../../src/kernels/infer/site-logprob.js';
+import { DEFAULT_MATMUL_BLOCKING } from '../../src/kernels/infer/dense.js';
+import { buildModel } from '../model-builders.js';
+import { planTraining } from '../../src/train/plan.js';
+import { stepPrograms } from '../../src/train/step-programs.js';
+import type { TrainOptions } from '../../src/objective/types.js';
+import type { WebGpuLimits } from '../../src/gpu/webgpu-types.js';
+
+const NOISES: readonly NoiseSpec[] = [
+  { kind: 'fixed', sigma: 0.3 },
+  { kind: 'lognormal', site: 'sigma' },
+  { kind: 'logitnormal', site: 'sigma', low: 0.01, high: 2 },
+  { kind: 'gamma', site: 'sigma' },
+  { kind: 'heteroscedastic', minScale: 1e-3 },
+];
+
+/** The layouts of the matrix: every activation in a hidden layer, every noise model, and odd shapes. */
+function layouts() {
+  const out = [];
+  for (const [i, activation] of ACTIVATIONS.entries()) {
+    const noise = NOISES[i % NOISES.length] as NoiseSpec;
+    const outputs = noise.kind === 'heteroscedastic' ? 2 : 1;
+    out.push(buildModelLayout(buildModel({ inputDim: 1 + (i % 3), units: [5 + i, outputs], activations: [activation, 'identity'], noise, dropout: [i % 2 ? 0.1 : 0, 0], batchNorm: [i % 3 === 0, false], seed: i + 1 })));
+  }
+  out.push(buildModelLayout(buildModel({ inputDim: 13, units: [50, 50, 1], activations: ['relu', 'relu', 'identity'], seed: 9 })));
+  out.push(buildModelLayout(buildModel({ inputDim: 3, units: [7, 6, 4], activations: ['gelu', 'leaky_relu', 'identity'], posterior: [['normal', 'delta'], ['delta', 'normal'], ['delta', 'delta']], noise: { kind: 'gamma', site: 'sigma' }, seed: 10 })));
+  return out;
+}
+
+/** Each call shape of the matrix: a strategy with a combination of options. */
+function optionSets(): ProgramOptions[] {
+  const base = { workgroupFloats: 4096, fusedInputsPerWorkgroup: 256, registersInputsPerThread: 64, matmulBlocking: DEFAULT_MATMUL_BLOCKING, inputsPerChunk: 256, cpuAdapter: false };
+  const out: ProgramOptions[] = [];
+  for (const kernel of ['fused', 'registers', 'materialized'] as const) {
+    for (const [withY, returnSamples, withQuantiles] of [[false, false, false], [true, true, true], [true, false, false], [false, false, true]] as const) {
+      out.push({ ...base, path: 'joint', kernel, withY, returnSamples, withQuantiles });
+    }
+  }
+  out.push({ ...base, path: 'marginal', kernel: 'auto', withY: true, returnSamples: false, withQuantiles: true });
+  out.push({ ...base, path: 'joint', kernel: 'materialized', withY: false, returnSamples: false, withQuantiles: false, matmulBlocking: { inputs: 4, unitQuads: 2 } });
+  return out;
+}
+
+/** Every program of the matrix (with repeats: equal programs built from different calls). */
+export function inferencePrograms(): Program<never>[] {
+  const programs: Program<never>[] = [siteLogProbProgram()];
+  for (const layout of layouts()) {
+    for (const options of optionSets()) programs.push(...programKernels(buildProgram(layout, options)));
+  }
+  return programs;
+}
+
+/** WebGPU's default limits: what the training plan checks its buffers against. */
+const DEFAULT_LIMITS: WebGpuLimits = {
+  maxStorageBufferBindingSize: 134_217_728,
+  maxBufferSize: 268_435_456,
+  maxComputeWorkgroupsPerDimension: 65_535,
+  maxComputeWorkgroupStorageSize: 16_384,
+  maxComputeInvocationsPerWorkgroup: 256,
+  maxComputeWorkgroupSizeX: 256,
+  maxStorageBuffersPerShaderStage: 8,
+};
+
+/** Every training step's programs of the matrix. */
+export function trainingPrograms(): Program<never>[] {
+  const x = Array.from({ length: 24 }, (_, i) => [Math.sin(i), Math.cos(i)]);
+  const y = x.map(([a, b]) => (a ?? 0) + (b ?? 0));
+  const configs: Partial<TrainOptions>[] = [
+    { method: 'vi', viEstimator: 'reparameterization' },
+    { method: 'vi', viEstimator: 'local', hierarchical: true },
+    { method: 'vi', viEstimator: 'flipout', optimizer: 'sgd' },
+    { method: 'mc-dropout' },
+    { method: 'mc-dropout', kernelStrategy: 'simple' },
+    { method: 'map', adversarialEpsilon: 0.01 },
+    { method: 'ensemble' },
+    { method: 'ensemble', adversarialEpsilon: 0.02, kernelStrategy: 'simple' },
+  ];
+  const programs: Program<never>[] = [];
+  for (const [i, config] of configs.entries()) {
+    for (const activation of [ACTIVATIONS[i % ACTIVATIONS.length], 'prelu'] as const) {
+      const options = { epochs: 1, batchSize: 8, lr: 1e-2, seed: 1, samplesPerStep: 2, models: [{ dropout: 0.1, tau: 4 }, { dropout: 0.2 }], ...config } as TrainOptions;
+      const plan = planTraining(DEFAULT_LIMITS, { inputDim: 2, hidden: [5, 3], activation: activation ?? 'tanh' }, { x, y }, options);
+      programs.push(...(stepPrograms(plan.shape, plan.run) as Program<never>[]));
+    }
+  }
+  return programs;
+}
