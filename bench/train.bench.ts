@@ -9,7 +9,7 @@
  * training `--repeats` times, the strategies taking turns, after one warm-up run each (pipeline
  * compilation); the median wall time is printed with model-epochs per second and the ratio to
  * 'simple'. All strategies compute the same
- * maths (test/gpu-train.test.ts checks them against the float64 oracle), so only speed differs.
+ * maths (test/train/train.gpu.test.ts checks them against the float64 oracle), so only speed differs.
  *
  * Options: --models M (240), --epochs E (3), --repeats R (3), --methods a,b (mc-dropout),
  * --strategies a,b (all: simple, tiled-4x4x4 (the default), tiled-8x4x8, tiled-4x8x4, tiled-8x8x8),

@@ -1,7 +1,7 @@
 /** Shared by the e2e specs: opening the pages, waiting on their hooks, screenshots, comparisons. */
 import { mkdirSync } from 'node:fs';
 import { expect, type Page } from '@playwright/test';
-import { compareClose, describeMismatches, relativeBound } from '../test/compare-close.js';
+import { compareClose, describeMismatches, relativeBound } from '../test/support/compare-close.js';
 import type { BandWidths } from '../demo/chart.js';
 import type { BnnHooks } from '../demo/hooks.js';
 
@@ -65,7 +65,7 @@ export async function bandsAt(page: Page, xs: readonly number[]): Promise<BandWi
 
 /**
  * |actual - expected| <= rel |expected| + abs elementwise, and no NaN or infinity that the other
- * side lacks (the comparison of test/compare-close.ts, shared with the unit tests).
+ * side lacks (the comparison of test/support/compare-close.ts, shared with the unit tests).
  */
 export function expectClose(actual: ArrayLike<number>, expected: ArrayLike<number>, rel: number, abs: number, what: string): void {
   const report = compareClose(actual, expected, relativeBound(expected, rel, abs));

@@ -54,7 +54,7 @@ __all__ = [
 
 FORMAT_NAME = "webgpu-bnn"
 FORMAT_VERSION = "1"
-ACTIVATIONS = ("relu", "tanh", "sigmoid", "gelu", "leaky_relu", "prelu", "identity")
+ACTIVATIONS = ("relu", "tanh", "sigmoid", "gelu", "leaky_relu", "prelu", "identity", "silu")
 DEFAULT_LEAKY_SLOPE = 0.01
 FLOAT32_MAX = float(np.finfo(np.float32).max)
 
@@ -665,12 +665,14 @@ def _activation_of(module: Any, nn: Any, where: str) -> Tuple[str, float, Option
                 f"{where}: nn.GELU() is the exact (erf) GELU; webgpu-bnn's gelu is the tanh approximation: use nn.GELU(approximate='tanh')"
             )
         return "gelu", DEFAULT_LEAKY_SLOPE, None
+    if isinstance(module, nn.SiLU):
+        return "silu", DEFAULT_LEAKY_SLOPE, None
     if isinstance(module, nn.LeakyReLU):
         return "leaky_relu", float(module.negative_slope), None
     if isinstance(module, nn.PReLU):
         return "prelu", DEFAULT_LEAKY_SLOPE, _to_numpy(module.weight).reshape(-1)
     raise ExportError(
-        f"{where}: not supported (an MLP of Linear layers with ReLU, Tanh, Sigmoid, GELU(approximate='tanh'), LeakyReLU or "
+        f"{where}: not supported (an MLP of Linear layers with ReLU, Tanh, Sigmoid, GELU(approximate='tanh'), SiLU, LeakyReLU or "
         "PReLU activations, Dropout and BatchNorm1d)"
     )
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The GPU-vs-oracle fuzz test (test/gpu-fuzz.test.ts) on demand, at any size:
+# The GPU-vs-oracle fuzz test (test/infer/fuzz.gpu.test.ts) on demand, at any size:
 #   npm run fuzz -- [--cases N] [--seed S]
 # runs N random architectures (default 1000) from seed S (default 1000; CI runs seeds 1..20) through
 # every path and kernel and prints one summary line: cases, comparisons, elements, how many were out
@@ -20,4 +20,4 @@ done
 [[ "$cases" =~ ^[1-9][0-9]*$ ]] || { echo "fuzz: --cases must be a positive integer, got '$cases'" >&2; exit 2; }
 [[ "$seed" =~ ^[0-9]+$ ]] || { echo "fuzz: --seed must be a non-negative integer, got '$seed'" >&2; exit 2; }
 
-BNN_FUZZ_CASES="$cases" BNN_FUZZ_SEED="$seed" BNN_REQUIRE_GPU=1 npx vitest run test/gpu-fuzz.test.ts --reporter=dot
+BNN_FUZZ_CASES="$cases" BNN_FUZZ_SEED="$seed" BNN_REQUIRE_GPU=1 npx vitest run test/infer/fuzz.gpu.test.ts --reporter=dot

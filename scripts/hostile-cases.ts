@@ -6,7 +6,7 @@
  *
  * Files are written here byte by byte with a writer of their own (not the library's serializer),
  * so the parser is tested against an independent encoder. Everything is deterministic: the same
- * code gives the same bytes, which test/hostile-corpus.test.ts checks against the committed copy.
+ * code gives the same bytes, which test/model/hostile-corpus.test.ts checks against the committed copy.
  * Cases marked `committed: false` are megabytes long; the test generates them instead.
  *
  * Run `npm run hostile-corpus` to rewrite test/fixtures/hostile/ after changing this file.

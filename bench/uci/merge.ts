@@ -6,7 +6,7 @@
  * (protocol.ts), and a split's final model has the same streams whichever point it chose. So the
  * candidates of `--lr-grid a,b` at rate a are the candidates of the run at rate a alone, and a
  * split's test scores are those of the run whose rate won on validation. Merging therefore gives
- * what the single run gives (checked on the toy folder in test/uci.test.ts, and on the 20
+ * what the single run gives (checked on the toy folder in test/bench/uci.test.ts, and on the 20
  * splits of all five UCI data sets in bench/README.md), at the cost of one more final phase: a rate can be added to a
  * finished search without training the others again.
  *

@@ -1,5 +1,5 @@
 // One activation, chosen by a define (ACT_RELU, ACT_TANH, ACT_SIGMOID, ACT_GELU, ACT_LEAKY,
-// ACT_PRELU; none of them: identity), and its derivative. `slope` is the negative-side slope of
+// ACT_PRELU, ACT_SILU; none of them: identity), and its derivative. `slope` is the negative-side slope of
 // leaky_relu and prelu (unused otherwise). Needs lib/math. The twin of src/math/activations.ts.
 fn activate(z: f32, slope: f32) -> f32 {
 #if ACT_RELU
@@ -10,6 +10,8 @@ fn activate(z: f32, slope: f32) -> f32 {
   return sigmoid(z);
 #elif ACT_GELU
   return gelu_tanh(z);
+#elif ACT_SILU
+  return silu(z);
 #elif ACT_LEAKY
   return select(slope * z, z, z > 0.0);
 #elif ACT_PRELU
@@ -29,6 +31,8 @@ fn activate_grad(z: f32, h: f32, slope: f32) -> f32 {
   return h * (1.0 - h);
 #elif ACT_GELU
   return gelu_tanh_grad(z);
+#elif ACT_SILU
+  return silu_grad(z);
 #elif ACT_LEAKY
   return select(slope, 1.0, z > 0.0);
 #elif ACT_PRELU

@@ -40,6 +40,16 @@ fn sigmoid(x: f32) -> f32 {
   return select(e / (1.0 + e), 1.0 / (1.0 + e), x >= 0.0);
 }
 
+// SiLU (swish) x sigmoid(x) and its derivative s (1 + x (1 - s)): products of bounded factors.
+fn silu(x: f32) -> f32 {
+  return x * sigmoid(x);
+}
+
+fn silu_grad(x: f32) -> f32 {
+  let s = sigmoid(x);
+  return s * (1.0 + x * (1.0 - s));
+}
+
 fn normal_log_pdf(x: f32, loc: f32, scale: f32) -> f32 {
   let z = (x - loc) / scale;
   return -0.5 * z * z - log(scale) - HALF_LOG_TWO_PI;

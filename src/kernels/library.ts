@@ -36,5 +36,6 @@ export function activationDefines(activation: Activation): Defines {
     ACT_GELU: activation === 'gelu',
     ACT_LEAKY: activation === 'leaky_relu',
     ACT_PRELU: activation === 'prelu',
+    ACT_SILU: activation === 'silu',
   };
 }

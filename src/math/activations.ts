@@ -9,6 +9,7 @@
  * - tanh is taken of x clamped to ±TANH_CLAMP, where tanh is 1 to float32 precision (and to 2e-13 in
  *   float64);
  * - sigmoid uses exp(-|x|), which only underflows;
+ * - silu (swish) is x sigmoid(x): the product only underflows (to -0 far left, x far right);
  * - gelu is the tanh approximation (torch's approximate='tanh': WGSL has no erf, and one formula on
  *   both sides keeps GPU and oracle comparable sample by sample), equal to x above +GELU_SATURATION
  *   and 0 below -GELU_SATURATION (the formula's own values there are x and 0 to 1e-37), so its cubic
@@ -16,7 +17,7 @@
  */
 
 /** Every activation a layer may use; the WGSL twins are in shaders/lib/activation.wgsl. */
-export const ACTIVATIONS = ['relu', 'tanh', 'sigmoid', 'gelu', 'leaky_relu', 'prelu', 'identity'] as const;
+export const ACTIVATIONS = ['relu', 'tanh', 'sigmoid', 'gelu', 'leaky_relu', 'prelu', 'identity', 'silu'] as const;
 export type Activation = (typeof ACTIVATIONS)[number];
 
 const GELU_C = Math.sqrt(2 / Math.PI);
@@ -49,6 +50,17 @@ export function geluDerivative(x: number): number {
   return 0.5 * (1 + t) + 0.5 * x * (1 - t * t) * GELU_C * (1 + 3 * GELU_CUBIC * x * x);
 }
 
+/** SiLU (swish): x sigmoid(x), torch's nn.SiLU. */
+export function silu(x: number): number {
+  return x * sigmoid(x);
+}
+
+/** d silu / dx = s (1 + x (1 - s)) with s = sigmoid(x): bounded (|.| <= 1.1), never overflowing. */
+export function siluDerivative(x: number): number {
+  const s = sigmoid(x);
+  return s * (1 + x * (1 - s));
+}
+
 export function applyActivation(act: Activation, x: number, slope: number): number {
   switch (act) {
     case 'relu':
@@ -59,6 +71,8 @@ export function applyActivation(act: Activation, x: number, slope: number): numb
       return sigmoid(x);
     case 'gelu':
       return gelu(x);
+    case 'silu':
+      return silu(x);
     case 'leaky_relu':
     case 'prelu':
       return x > 0 ? x : slope * x;
@@ -85,6 +99,8 @@ export function activationDerivative(act: Activation, x: number, slope: number):
     }
     case 'gelu':
       return geluDerivative(x);
+    case 'silu':
+      return siluDerivative(x);
     case 'identity':
       return 1;
   }

@@ -34,7 +34,7 @@ export const GAMMA_LOWER_TAIL = 1e-9;
 /**
  * Gamma draws are checked up to mean + GAMMA_UPPER_STDS std. For every concentration that passes
  * the lower-tail check (above ~0.3: smaller ones underflow there) less than 1e-9 of the mass lies
- * beyond it (test/hostile-noise.test.ts checks this against the incomplete gamma function).
+ * beyond it (test/model/hostile-noise.test.ts checks this against the incomplete gamma function).
  */
 export const GAMMA_UPPER_STDS = 40;
 

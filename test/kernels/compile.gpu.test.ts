@@ -3,11 +3,11 @@
  * (Tint) with no error and no warning: the parser test checks syntax and bindings, this one types
  * and semantics. Modules only: no pipelines, so it stays quick on SwiftShader.
  */
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { inferencePrograms, trainingPrograms } from '../support/program-matrix.js';
-import { gpu, gpuUnavailableReason } from '../gpu-context.js';
+import { describeGpu, gpu } from '../support/gpu.js';
 
-describe.skipIf(!gpu)(`programs compile in Tint ${gpu ? '' : `(skipped: ${gpuUnavailableReason})`}`, () => {
+describeGpu('programs compile in Tint', () => {
   it('every distinct inference and training program', async () => {
     const device = gpu!.device;
     const distinct = [...new Map([...inferencePrograms(), ...trainingPrograms()].map((p) => [p.cacheKey, p])).values()];

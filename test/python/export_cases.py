@@ -1,4 +1,4 @@
-"""Cases for test/python-export.test.ts and test/model-pyro-layouts.test.ts, run as
+"""Cases for test/python/export.test.ts and test/model/pyro-layouts.test.ts, run as
 ``python3 export_cases.py OUT_DIR``: trains tiny torch networks (seeded, seconds), exports them with
 python/webgpu_bnn_export.py, lays out Pyro 1.8 / NumPyro param stores from seeded arrays, and
 writes what torch computes for each (forward passes, MC-dropout moments, mixture moments,
@@ -120,13 +120,14 @@ with torch.no_grad():
     named_f = 1.0 + 3.0 * named((GRID - 0.5) / 2.0)
     manifest["mc_dropout_named"] = {"file": "mc_dropout_named.safetensors", "spec": named_spec, "x": rows(GRID), "eval_f": rows(named_f)}
 
-# BatchNorm1d (folded with its running statistics), LeakyReLU, PReLU, GELU(tanh), nested Sequential, input dropout.
+# BatchNorm1d (folded with its running statistics), LeakyReLU, PReLU, GELU(tanh), SiLU, nested Sequential, input dropout.
 torch.manual_seed(4)
 bn = nn.Sequential(
     nn.Dropout(0.05),
     nn.Linear(1, 12), nn.BatchNorm1d(12), nn.LeakyReLU(0.2),
     nn.Sequential(nn.Linear(12, 12), nn.PReLU(12)),
     nn.Linear(12, 12), nn.GELU(approximate="tanh"),
+    nn.Linear(12, 12), nn.SiLU(),
     nn.Linear(12, 1),
 )
 fit(bn, lambda m: ((m(X) - Y) ** 2).mean(), steps=150)
@@ -427,7 +428,7 @@ manifest["prior_from_distribution"] = {
 
 # ----------------------------------------------------------------------------------------------
 # torch.distributions' log_prob at awkward points (tiny and huge scales, values at and near bounds):
-# the independent reference of every sigma prior's density (test/sigma-priors.test.ts).
+# the independent reference of every sigma prior's density (test/model/sigma-priors.test.ts).
 
 DENSITY_CASES = [
     ("gamma", {"concentration": 0.5, "rate": 1.0}, lambda p: D.Gamma(p["concentration"], p["rate"])),

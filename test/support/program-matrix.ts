@@ -11,7 +11,7 @@ import type { Program } from '../../src/kernels/program.js';
 import { buildProgram, programKernels, type ProgramOptions } from '../../src/infer/predict-program.js';
 import { siteLogProbProgram } from '../../src/kernels/infer/site-logprob.js';
 import { DEFAULT_MATMUL_BLOCKING } from '../../src/kernels/infer/dense.js';
-import { buildModel } from '../model-builders.js';
+import { buildModel } from './model-builders.js';
 import { planTraining } from '../../src/train/plan.js';
 import { stepPrograms } from '../../src/train/step-programs.js';
 import type { TrainOptions } from '../../src/objective/types.js';

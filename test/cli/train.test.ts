@@ -1,0 +1,189 @@
+/**
+ * `webgpu-bnn train`, in process through runCli: user mistakes (exit 2, one line, found before the
+ * GPU), and small real runs (60 rows, a few epochs) that write model files the engine loads,
+ * with plain progress lines off a terminal and a redrawn bar on one.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Engine } from '../../src/infer/engine.js';
+import { predictEnsemble } from '../../src/infer/ensemble.js';
+import { ensembleFromBytes } from '../../src/model/ensemble-file.js';
+import { modelFromBytes } from '../../src/model/format.js';
+import { cli, withGpu } from '../support/cli-harness.js';
+import { describeGpu, gpu } from '../support/gpu.js';
+import { testRng } from '../support/model-builders.js';
+
+let dir = '';
+const file = (name: string) => join(dir, name);
+
+/** 60 rows: y = 3 + 2 sin(a) + b/2 + noise, with a constant column c. */
+function dataCsv(): string {
+  const rand = testRng(3);
+  const lines = ['a,b,c,y'];
+  for (let i = 0; i < 60; i++) {
+    const a = 4 * rand() - 2;
+    const b = 2 * rand() - 1;
+    lines.push(`${a},${b},1,${3 + 2 * Math.sin(a) + b / 2 + 0.1 * (rand() - 0.5)}`);
+  }
+  return lines.join('\n') + '\n';
+}
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'webgpu-bnn-train-'));
+  const files: Record<string, string> = {
+    'data.csv': dataCsv(),
+    'one-column.csv': 'y\n1\n2\n3\n',
+    'one-row.csv': 'a,y\n1,2\n',
+    'nan.csv': 'a,y\n1,2\nNaN,3\n',
+    'no-header.csv': '1,2\n3,4\n5,6\n',
+  };
+  for (const [name, content] of Object.entries(files)) await writeFile(file(name), content);
+});
+
+afterAll(async () => {
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+const base = () => ['train', '--data', file('data.csv'), '--target', 'y', '--method', 'mc-dropout', '--out', file('m.safetensors')];
+
+describe('train: user mistakes exit 2 with one line, before the GPU', () => {
+  const cases: [string, () => string[], RegExp][] = [
+    ['missing --data', () => ['train', '--target', 'y', '--method', 'map', '--out', file('m.safetensors')], /--data <file> is required/],
+    ['missing --target', () => ['train', '--data', file('data.csv'), '--method', 'map', '--out', file('m.safetensors')], /--target <column> is required/],
+    ['missing --method', () => ['train', '--data', file('data.csv'), '--target', 'y', '--out', file('m.safetensors')], /--method .* is required/],
+    ['missing --out', () => ['train', '--data', file('data.csv'), '--target', 'y', '--method', 'map'], /--out <file> is required/],
+    ['unknown method', () => [...base(), '--method', 'magic'], /--method must be one of vi, mc-dropout, ensemble, map, got 'magic'/],
+    ['unknown target name', () => [...base(), '--target', 'z'], /--target 'z' is not a column of .*columns: a, b, c, y/],
+    ['target index out of range', () => [...base(), '--target', '4'], /--target 4: .* has 4 columns \(indices 0\.\.3\)/],
+    ['target name without a header', () => ['train', '--data', file('no-header.csv'), '--target', 'y', '--method', 'map', '--out', file('m.safetensors')], /no header row; give the target as a 0-based column index/],
+    ['missing data file', () => [...base(), '--data', file('nope.csv')], /cannot read data file .*nope\.csv.*no such file/],
+    ['NaN in the data', () => [...base(), '--data', file('nan.csv')], /line 3 column 1: 'NaN' is not a finite number/],
+    ['only the target column', () => [...base(), '--data', file('one-column.csv')], /needs the target and at least one input/],
+    ['one row', () => [...base(), '--data', file('one-row.csv')], /training needs at least 2/],
+    ['bad hidden', () => [...base(), '--hidden', '50,,50'], /--hidden must be comma-separated layer widths/],
+    ['zero width', () => [...base(), '--hidden', '0'], /--hidden must be an integer from 1/],
+    ['bad activation', () => [...base(), '--activation', 'swish'], /--activation must be one of relu/],
+    ['bad epochs', () => [...base(), '--epochs', '0'], /--epochs must be an integer from 1/],
+    ['bad lr', () => [...base(), '--lr=-1'], /--lr must be a positive number/],
+    ['dropout out of range', () => [...base(), '--dropout', '1'], /--dropout must be a number in \[0, 1\)/],
+    ['option of another method', () => [...base(), '--members', '3'], /--members does not apply to --method mc-dropout/],
+    ['adversarial training for mc-dropout', () => [...base(), '--adversarial-epsilon', '0.01'], /--adversarial-epsilon does not apply to --method mc-dropout/],
+    ['adversarial epsilon 0', () => [...base(), '--method', 'ensemble', '--adversarial-epsilon', '0'], /--adversarial-epsilon must be a positive number, got '0'/],
+    ['output folder missing', () => [...base(), '--out', file('no/such/dir/m.safetensors')], /--out .*cannot write into .*no such file/],
+    ['unknown flag', () => [...base(), '--bogus'], /unknown option '--bogus'/],
+  ];
+  it.each(cases)('%s', async (_name, argv, message) => {
+    const r = await cli(argv());
+    expect(r.stdout).toBe('');
+    expect(r.code).toBe(2);
+    const lines = r.stderr.trimEnd().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^webgpu-bnn: /);
+    expect(lines[0]).toMatch(message);
+  });
+
+  it('--help says an ensemble goes into one file', async () => {
+    const r = await cli(['train', '--help']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('Usage: webgpu-bnn train');
+    expect(r.stdout).toContain("An ensemble's members go into one");
+    expect((await cli(['--help'])).stdout).toContain('  train');
+  });
+});
+
+describeGpu('train on the GPU (60 rows, a few epochs)', () => {
+  it('mc-dropout: plain progress lines on stderr (compilation said apart), one result line on stdout, a model file with the standardisation and the dropout', async () => {
+    const out = file('mcd.safetensors');
+    const r = await cli(['train', '--data', file('data.csv'), '--target', 'y', '--method', 'mc-dropout', '--hidden', '16', '--epochs', '20', '--batch-size', '16', '--dropout', '0.1', '--tau', '25', '--out', out], withGpu());
+    expect(r.code).toBe(0);
+    const lines = r.stderr.split('\n');
+    expect(lines[1]).toBe('compiling GPU kernels...');
+    expect(lines[2]).toMatch(/^kernels compiled in \d+\.\d s$/);
+    const progress = lines.filter((l) => l.startsWith('epoch '));
+    expect(progress).toHaveLength(10);
+    expect(progress.at(-1)).toMatch(/^epoch 20\/20 {2}loss \S+ {2}elapsed .* ETA /);
+    expect(r.stderr).not.toContain('\r');
+    expect(r.stdout).toMatch(new RegExp(`^wrote ${out.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: trained in .*, final loss \\S+\\n$`));
+    const model = modelFromBytes(readFileSync(out));
+    expect(model.spec.inputDim).toBe(3);
+    expect(model.spec.layers.map((l) => l.units)).toEqual([16, 1]);
+    expect(model.spec.layers[0]?.dropout).toBe(0.1);
+    const std = model.spec.standardization;
+    expect(std?.yMean[0]).toBeGreaterThan(2);
+    expect(model.spec.likelihood.noise).toEqual({ kind: 'fixed', sigma: expect.closeTo(1 / (5 * (std?.yStd[0] ?? 1)), 6) as number });
+    const engine = Engine.create(gpu!, model);
+    const p = await engine.predict([[0, 0, 1]], { samples: 200 });
+    engine.dispose();
+    expect(Number.isFinite(p.mean[0])).toBe(true);
+  });
+
+  it('vi with --activation silu: the model file keeps the activation, and predict reads it back', async () => {
+    const out = file('vi-silu.safetensors');
+    const r = await cli(['train', '--data', file('data.csv'), '--target', 'y', '--method', 'vi', '--activation', 'silu', '--hidden', '8', '--epochs', '4', '--batch-size', '16', '--out', out], withGpu());
+    expect(r.code).toBe(0);
+    const model = modelFromBytes(readFileSync(out));
+    expect(model.spec.layers.map((l) => l.activation)).toEqual(['silu', 'identity']);
+    const p = await cli(['predict', out, '--x', file('data.csv'), '--target', 'y', '--samples', '50', '--output', 'json'], withGpu());
+    expect(p.code).toBe(0);
+    const mean = (JSON.parse(p.stdout) as { mean: number[] }).mean;
+    expect(mean.length).toBeGreaterThan(0);
+    expect(mean.every(Number.isFinite)).toBe(true);
+  });
+
+  it('map with --adversarial-epsilon: said in the first line, and the model differs from the one trained without it', async () => {
+    const argv = (out: string) => ['train', '--data', file('data.csv'), '--target', 'y', '--method', 'map', '--hidden', '8', '--epochs', '4', '--batch-size', '16', '--out', out];
+    const r = await cli([...argv(file('map-adv.safetensors')), '--adversarial-epsilon', '0.01', '--json'], withGpu());
+    expect(r.code).toBe(0);
+    expect(r.stderr.split('\n')[0]).toContain(', adversarial epsilon 0.01;');
+    const summary = JSON.parse(r.stdout) as { out: string; method: string; epochs: number; lossHistory: number[]; finalLoss: number };
+    expect(summary).toMatchObject({ out: file('map-adv.safetensors'), method: 'map', epochs: 4 });
+    expect(summary.lossHistory).toHaveLength(4);
+    expect(summary.finalLoss).toBe(summary.lossHistory[3]);
+    const plain = await cli(argv(file('map-plain.safetensors')), withGpu());
+    expect(plain.code).toBe(0);
+    expect(plain.stderr).not.toContain('adversarial');
+    expect(readFileSync(file('map-adv.safetensors')).equals(readFileSync(file('map-plain.safetensors')))).toBe(false);
+  });
+
+  it('ensemble: one file holding the members; on a terminal, a redrawn bar; predict and info read it as the mixture', async () => {
+    const out = file('ens.safetensors');
+    const r = await cli(['train', '--data', file('data.csv'), '--target', '3', '--method', 'ensemble', '--members', '2', '--hidden', '8,8', '--epochs', '3', '--out', out], withGpu({ stderrIsTTY: true }));
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('compiling GPU kernels...\r\u001b[2Kepoch 1/3 [');
+    expect(r.stderr).toMatch(/epoch 3\/3 \[#+\] mean loss \S+ {2}done in .* \(kernels compiled in /);
+    expect(r.stdout).toContain(`wrote ${out} (ensemble of 2 members)`);
+    const members = ensembleFromBytes(readFileSync(out));
+    expect(members).toHaveLength(2);
+    for (const model of members) expect(model.spec.likelihood.noise.kind).toBe('heteroscedastic');
+    expect(() => modelFromBytes(readFileSync(out))).toThrow(/holds a deep ensemble/);
+
+    writeFileSync(file('ens-x.csv'), '0,0,1\n1,2,0\n');
+    writeFileSync(file('ens-y.csv'), '3\n4\n');
+    const p = await cli(['predict', out, '--x', file('ens-x.csv'), '--y', file('ens-y.csv'), '--json'], withGpu());
+    expect(p.stderr).toBe('');
+    expect(p.code).toBe(0);
+    const j = JSON.parse(p.stdout) as { mean: number[]; std: number[]; logPredictiveDensity: number[]; samples: number; path: string };
+    const want = await predictEnsemble(gpu!, members, [[0, 0, 1], [1, 2, 0]], { y: [3, 4] });
+    // One pass per member: the exact mixture.
+    expect(j.samples).toBe(2);
+    expect(j.path).toBe('ensemble');
+    for (let i = 0; i < 2; i++) {
+      expect(j.mean[i]).toBeCloseTo(want.mean[i] as number, 4);
+      expect(j.std[i]).toBeCloseTo(want.std[i] as number, 4);
+      expect(j.logPredictiveDensity[i]).toBeCloseTo(want.logPredictiveDensity![i] as number, 4);
+    }
+    // More samples of deterministic members change nothing but the count; an odd count is refused.
+    const more = await cli(['predict', out, '--x', file('ens-x.csv'), '--samples', '10', '--json'], withGpu());
+    expect(more.code).toBe(0);
+    expect((JSON.parse(more.stdout) as { samples: number; mean: number[] }).mean).toEqual(j.mean);
+    const bad = await cli(['predict', out, '--x', file('ens-x.csv'), '--samples', '9'], withGpu());
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/an ensemble of 2 members takes a multiple of 2/);
+    const info = await cli(['info', out]);
+    expect(info.code).toBe(0);
+    expect(info.stdout).toContain('deep ensemble of 2 members');
+  });
+});
