@@ -29,8 +29,7 @@ const STATIC_FILES: Record<string, string> = {
 /** Files made at build time: URL path -> bytes. */
 const GENERATED_FILES: Record<string, () => Uint8Array> = {
   // Our own format, converted from the shipped Pyro export (same weights, same predictions).
-  'models/toy1d-native.safetensors': () =>
-    modelToBytes(modelFromBytes(new Uint8Array(readFileSync(repo('models/pyro-toy1d.safetensors'))))),
+  'models/toy1d-native.safetensors': () => modelToBytes(modelFromBytes(new Uint8Array(readFileSync(repo('models/pyro-toy1d.safetensors'))))),
 };
 
 function assetBytes(path: string): Uint8Array | null {

@@ -73,7 +73,6 @@ function benchData(n: number, seed: number): { x: number[][]; y: number[][] } {
   return { x, y };
 }
 
-
 async function measure(engine: Engine, strategy: Strategy, n: number, samples: number, repeats: number, seed: number): Promise<Omit<Measurement, 'relativeToFused'>> {
   const { x, y } = benchData(n, seed + 1);
   const options: PredictOptions = { samples, seed, y, ...strategy.options };

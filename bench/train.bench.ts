@@ -85,7 +85,14 @@ function options(method: TrainMethod, models: number, epochs: number, strategy: 
  * Times every strategy `repeats` times, round robin (one warm-up run each first), so a machine
  * whose load drifts during the run slows every strategy alike and the ratios stay fair.
  */
-async function measureAll(ctx: GpuContext, method: TrainMethod, models: number, epochs: number, repeats: number, strategies: readonly Strategy[]): Promise<Map<Strategy, number[]>> {
+async function measureAll(
+  ctx: GpuContext,
+  method: TrainMethod,
+  models: number,
+  epochs: number,
+  repeats: number,
+  strategies: readonly Strategy[],
+): Promise<Map<Strategy, number[]>> {
   const data = benchData(3);
   const arch = { inputDim: INPUTS, hidden: [HIDDEN], activation: 'relu' as const };
   const times = new Map<Strategy, number[]>(strategies.map((s) => [s, []]));

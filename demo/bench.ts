@@ -130,7 +130,7 @@ let controller: AbortController | null = null;
 
 const TIMING_NOTES: Record<Timing, string> = {
   'gpu-timestamp':
-    'GPU time from timestamp queries: the sum over the predict\'s compute passes of (end − start); uploads, ' +
+    "GPU time from timestamp queries: the sum over the predict's compute passes of (end − start); uploads, " +
     'queue gaps and the read-back are excluded (wall time is recorded too). Browsers may round timestamps ' +
     '(Chrome to 100 µs without --enable-webgpu-developer-features).',
   wall: 'Wall time around engine.predict (upload, GPU work, read-back of the statistics): this adapter has no timestamp queries.',
@@ -195,7 +195,16 @@ function strategyOptions(strategy: Strategy): Pick<PredictOptions, 'path' | 'ker
   return strategy === 'marginal' ? { path: 'marginal' } : { path: 'joint', kernel: strategy };
 }
 
-async function measure(engine: Engine, t: GpuTimer, widths: readonly number[], strategy: Strategy, S: number, N: number, repeats: number, signal: AbortSignal): Promise<BenchResult> {
+async function measure(
+  engine: Engine,
+  t: GpuTimer,
+  widths: readonly number[],
+  strategy: Strategy,
+  S: number,
+  N: number,
+  repeats: number,
+  signal: AbortSignal,
+): Promise<BenchResult> {
   const x = benchInputs(N, widths[0] ?? 1);
   const options: PredictOptions = { samples: S, seed: 1, signal, ...strategyOptions(strategy) };
   const warmStart = performance.now();
@@ -277,10 +286,21 @@ function renderResults(results: readonly BenchResult[]): void {
     const key = `${r.architecture} ${r.strategy}`;
     groups.set(key, [...(groups.get(key) ?? []), r]);
   }
-  const series = (f: (r: BenchResult) => number): PlotSeries[] =>
-    [...groups].map(([label, rs]) => ({ label, points: rs.map((r) => [r.samples * r.inputs, f(r)] as const) }));
-  rateChart = plotSeries(ui.chartRate, series((r) => r.sampleInputsPerSecond), 'S·N', 'samples×inputs/s', rateChart);
-  gflopsChart = plotSeries(ui.chartGflops, series((r) => r.gflops), 'S·N', 'GFLOP/s', gflopsChart);
+  const series = (f: (r: BenchResult) => number): PlotSeries[] => [...groups].map(([label, rs]) => ({ label, points: rs.map((r) => [r.samples * r.inputs, f(r)] as const) }));
+  rateChart = plotSeries(
+    ui.chartRate,
+    series((r) => r.sampleInputsPerSecond),
+    'S·N',
+    'samples×inputs/s',
+    rateChart,
+  );
+  gflopsChart = plotSeries(
+    ui.chartGflops,
+    series((r) => r.gflops),
+    'S·N',
+    'GFLOP/s',
+    gflopsChart,
+  );
 }
 
 async function runBench(config: BenchConfig): Promise<BenchReport> {

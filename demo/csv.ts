@@ -111,7 +111,7 @@ export function renderPredictionTable(el: HTMLElement, x: readonly (readonly num
   table.className = 'results';
   table.createCaption().textContent =
     `std is the total predictive std, sqrt(epistemic² + aleatoric²); the interval is mean ± z·std (${level}%)` +
-    (lpd ? '; log p(y) is the log predictive density of the row\'s y.' : '.');
+    (lpd ? "; log p(y) is the log predictive density of the row's y." : '.');
   const head = table.createTHead().insertRow();
   for (const column of columns) {
     const th = document.createElement('th');

@@ -148,13 +148,10 @@ async function predictChart(): Promise<void> {
     const functions = intParam(ui.functions, 5, 0, 50);
     // A few posterior functions: the first K samples of the same seed (draws depend only on seed and sample index).
     const withSamples =
-      functions > 0 && options.path !== 'marginal'
-        ? await predictor.predict(x, { ...options, samples: Math.min(functions, options.samples ?? 1000), returnSamples: true })
-        : null;
+      functions > 0 && options.path !== 'marginal' ? await predictor.predict(x, { ...options, samples: Math.min(functions, options.samples ?? 1000), returnSamples: true }) : null;
     const shown: PredictResult = withSamples?.fSamples ? { ...result, fSamples: withSamples.fSamples } : result;
     chart.setPrediction({ x: xs, result: shown, z: normalQuantile((1 + INTERVAL_LEVEL) / 2), functions });
-    ui.chartNote.textContent =
-      options.path === 'marginal' && functions > 0 ? 'The marginal path has no per-sample functions: none drawn.' : '';
+    ui.chartNote.textContent = options.path === 'marginal' && functions > 0 ? 'The marginal path has no per-sample functions: none drawn.' : '';
     const last: LastPredict = { ...everyOutput0(plain(result, ms)), x: xs, seed: options.seed ?? 0, options, functions: chart.state().functions };
     hooks.lastPredict = last;
     hooks.chart = chart.state();

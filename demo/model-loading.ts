@@ -126,10 +126,7 @@ export function architecture(model: Model): string {
   const { spec } = model;
   const last = spec.layers.length - 1;
   const parts = spec.layers.map((layer, l) => {
-    const extras = [
-      l === last && layer.activation === 'identity' ? '' : layer.activation,
-      layer.dropout > 0 ? `dropout ${layer.dropout}` : '',
-    ].filter((s) => s !== '');
+    const extras = [l === last && layer.activation === 'identity' ? '' : layer.activation, layer.dropout > 0 ? `dropout ${layer.dropout}` : ''].filter((s) => s !== '');
     return [String(layer.units), ...extras].join(' ');
   });
   return [String(spec.inputDim), ...parts].join(' → ');
@@ -139,11 +136,7 @@ export function describeModel(loaded: LoadedModel): string {
   const { spec } = loaded.model;
   const noise = spec.likelihood.noise;
   const noiseText =
-    noise.kind === 'fixed'
-      ? `fixed σ = ${noise.sigma.toPrecision(3)}`
-      : noise.kind === 'heteroscedastic'
-        ? 'heteroscedastic σ(x)'
-        : `latent σ (${noise.kind} posterior)`;
+    noise.kind === 'fixed' ? `fixed σ = ${noise.sigma.toPrecision(3)}` : noise.kind === 'heteroscedastic' ? 'heteroscedastic σ(x)' : `latent σ (${noise.kind} posterior)`;
   const posterior = spec.layers.some((l) => l.weight.posterior === 'normal') ? 'mean-field normal weights' : 'point weights';
   const formatText = loaded.format === 'trained' ? 'trained in this page' : `${loaded.format} file`;
   const ensemble = loaded.members.length > 1 ? `deep ensemble of ${loaded.members.length} × ` : '';

@@ -4,7 +4,12 @@ import type { LoadedModel } from './model-loading.js';
 
 /** A file name from the model's name: word characters, dots and dashes only. */
 export function downloadName(name: string): string {
-  return `${name.replace(/\.safetensors$/, '').replace(/[^\w.-]+/g, '-').replace(/^-+|-+$/g, '') || 'model'}.safetensors`;
+  return `${
+    name
+      .replace(/\.safetensors$/, '')
+      .replace(/[^\w.-]+/g, '-')
+      .replace(/^-+|-+$/g, '') || 'model'
+  }.safetensors`;
 }
 
 export function downloadModel(current: LoadedModel): void {

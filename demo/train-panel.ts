@@ -83,11 +83,7 @@ function yieldToPage(): Promise<void> {
 }
 
 /** Trains on the points with the demo's settings for `method`; onEpoch sees the mean loss of each epoch. */
-export async function trainInPage(
-  ctx: GpuContext,
-  request: TrainRequest,
-  onEpoch: (progress: EpochProgress) => void = () => undefined,
-): Promise<TrainOutcome> {
+export async function trainInPage(ctx: GpuContext, request: TrainRequest, onEpoch: (progress: EpochProgress) => void = () => undefined): Promise<TrainOutcome> {
   const n = request.points.x.length;
   if (n < 2) throw new Error('add at least 2 points to train on');
   const arch: ArchitectureSpec = {

@@ -62,7 +62,12 @@ test('the default workload finishes on a CPU fallback adapter', async ({ page })
   await page.waitForFunction((end) => end.includes(window.__bnnBench?.status ?? ''), FINISHED, { timeout: 100_000 });
   const seconds = (Date.now() - start) / 1000;
   test.info().annotations.push({ type: 'default workload', description: `${seconds.toFixed(1)} s` });
-  const state = await page.evaluate(() => ({ status: window.__bnnBench?.status, error: window.__bnnBench?.error, workload: window.__bnnBench?.workload, adapter: window.__bnnBench?.adapter }));
+  const state = await page.evaluate(() => ({
+    status: window.__bnnBench?.status,
+    error: window.__bnnBench?.error,
+    workload: window.__bnnBench?.workload,
+    adapter: window.__bnnBench?.adapter,
+  }));
   expect(state.error).toBeNull();
   expect(state.status).toBe('done');
   // SwiftShader here: the page starts from the quick workload (2 architectures x 2 strategies x 1 S x 2 N).

@@ -18,9 +18,20 @@ test('the demo opens on the shipped deep ensemble: its mean follows the data and
   const onData = p.x.flatMap((x, i) => (Math.abs(x) >= 0.6 && Math.abs(x) <= 1.9 ? [i] : []));
   expect(onData.length).toBeGreaterThan(10);
   for (const i of onData) expect(Math.abs((p.mean[i] ?? NaN) - Math.sin(2 * (p.x[i] ?? NaN))), `mean at x = ${p.x[i]}`).toBeLessThan(0.25);
-  const dataBand = Math.max(...(await bandsAt(page, onData.map((i) => p.x[i] ?? NaN))).map((b) => b.epistemic));
+  const dataBand = Math.max(
+    ...(
+      await bandsAt(
+        page,
+        onData.map((i) => p.x[i] ?? NaN),
+      )
+    ).map((b) => b.epistemic),
+  );
   const [gap, left, right] = await bandsAt(page, [0, -3, 3]);
-  for (const [where, band] of [['gap (x = 0)', gap], ['x = -3', left], ['x = 3', right]] as const) {
+  for (const [where, band] of [
+    ['gap (x = 0)', gap],
+    ['x = -3', left],
+    ['x = 3', right],
+  ] as const) {
     expect(band?.epistemic ?? 0, `epistemic band in the ${where} vs the widest on the data (${dataBand})`).toBeGreaterThan(3 * dataBand);
   }
   await expect(page.locator('#model-info')).toContainText('deep ensemble of 5');

@@ -35,7 +35,12 @@ interface Case {
 const CASES: readonly Case[] = [
   { name: 'Pyro toy1d, joint path', file: 'models/pyro-toy1d.safetensors', builtin: 'pyro-toy1d', options: { samples: 200, seed: 7 } },
   { name: 'Pyro toy1d, marginal path', file: 'models/pyro-toy1d.safetensors', builtin: 'pyro-toy1d', options: { samples: 200, seed: 8, path: 'marginal' } },
-  { name: 'Pyro seedquirk (dropout, sigma²), joint, materialized', file: 'test/fixtures/pyro/seedquirk.safetensors', builtin: 'pyro-seedquirk', options: { samples: 200, seed: 9, kernel: 'materialized' } },
+  {
+    name: 'Pyro seedquirk (dropout, sigma²), joint, materialized',
+    file: 'test/fixtures/pyro/seedquirk.safetensors',
+    builtin: 'pyro-seedquirk',
+    options: { samples: 200, seed: 9, kernel: 'materialized' },
+  },
 ];
 
 test('browser predictions equal the Node engine on the same model and seed', async ({ page }) => {

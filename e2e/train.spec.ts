@@ -14,7 +14,7 @@ const mean = (values: readonly number[]) => values.reduce((a, b) => a + b, 0) / 
 const ON_GAP_DATA = [-1.8, -1.4, -1.0, 1.0, 1.4, 1.8];
 const IN_GAP = 0.1;
 
-test('the default method and settings draw a wider band in the gap preset\'s gap than on its data', async ({ page }) => {
+test("the default method and settings draw a wider band in the gap preset's gap than on its data", async ({ page }) => {
   const errors = watchErrors(page);
   await openDemo(page, { ...SMALL, model: 'none', preset: 'gap' });
   await page.evaluate(() => window.__bnn?.runTraining()); // the panel as it opens: method, epochs, widths, rate

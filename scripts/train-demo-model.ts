@@ -115,7 +115,13 @@ async function main(): Promise<void> {
     const result = await train(ctx, ARCHITECTURE, { x: data.x.map((v) => [v]), y: data.y }, options);
     write(join(root, MODEL_FILE), ensembleToBytes(result.models));
 
-    const p = mixtureAsPrediction(await predictEnsemble(ctx, result.models, GRID.map((v) => [v])));
+    const p = mixtureAsPrediction(
+      await predictEnsemble(
+        ctx,
+        result.models,
+        GRID.map((v) => [v]),
+      ),
+    );
     const onData = (x: number) => Math.abs(x) >= DATA.gapHalfWidth && Math.abs(x) <= DATA.dataEdge;
     const dataRows = GRID.flatMap((x, i) => (onData(x) ? [i] : []));
     const epistemicAt = (x: number) => p.epistemicStd[GRID.findIndex((g) => Math.abs(g - x) < 1e-9)] ?? NaN;
@@ -126,7 +132,13 @@ async function main(): Promise<void> {
     process.stdout.write(`trained in ${(result.elapsedMs / 1000).toFixed(1)} s on ${ctx.adapter.description || ctx.adapter.architecture} (${ctx.adapter.vendor})\n\n`);
     process.stdout.write('     x      mean  sin(2x)  epistemic  aleatoric\n');
     GRID.forEach((x, i) => {
-      const cells = [x.toFixed(2).padStart(6), (p.mean[i] ?? NaN).toFixed(4).padStart(9), Math.sin(DATA.frequency * x).toFixed(4).padStart(8)];
+      const cells = [
+        x.toFixed(2).padStart(6),
+        (p.mean[i] ?? NaN).toFixed(4).padStart(9),
+        Math.sin(DATA.frequency * x)
+          .toFixed(4)
+          .padStart(8),
+      ];
       cells.push((p.epistemicStd[i] ?? NaN).toFixed(4).padStart(10), (p.aleatoricStd[i] ?? NaN).toFixed(4).padStart(10));
       process.stdout.write(`${cells.join(' ')}${onData(x) ? '' : '   (no data)'}\n`);
     });

@@ -57,7 +57,7 @@ beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), 'webgpu-bnn-package-'));
   const { stdout } = await sh('npm', ['pack', '--json', '--pack-destination', root], REPO);
   // `npm pack --json` prints the build's output first when prepack writes to stdout.
-  packed = (JSON.parse(stdout.slice(stdout.indexOf('[')) ) as PackResult[])[0] as PackResult;
+  packed = (JSON.parse(stdout.slice(stdout.indexOf('['))) as PackResult[])[0] as PackResult;
   app = join(root, 'app');
   await mkdir(app);
   await writeFile(join(app, 'package.json'), JSON.stringify({ name: 'bnn-user-app', private: true, type: 'module' }, null, 2));
@@ -78,7 +78,16 @@ describe('the packed package', () => {
   it('ships the library, its models, LICENSE and CHANGELOG, and no research code or source maps', () => {
     const paths = packed.files.map((f) => f.path);
     console.log(`tarball: ${(packed.size / 1024).toFixed(1)} kB packed, ${(packed.unpackedSize / 1024).toFixed(1)} kB unpacked, ${paths.length} files`);
-    for (const needed of ['LICENSE', 'README.md', 'CHANGELOG.md', 'package.json', 'dist/src/index.js', 'dist/src/node/index.js', 'dist/src/reference/index.js', 'dist/src/cli/main.js']) {
+    for (const needed of [
+      'LICENSE',
+      'README.md',
+      'CHANGELOG.md',
+      'package.json',
+      'dist/src/index.js',
+      'dist/src/node/index.js',
+      'dist/src/reference/index.js',
+      'dist/src/cli/main.js',
+    ]) {
       expect(paths, needed).toContain(needed);
     }
     expect(paths.some((p) => p.startsWith('models/') && p.endsWith('.safetensors'))).toBe(true);
@@ -93,13 +102,17 @@ describe('the packed package', () => {
     expect(stderr).toBe('');
   }, 180_000);
 
-  it.each(['api', 'train'])("runs the README's %s example in a fresh project", async (name) => {
-    await writeFile(join(app, `readme-${name}.mjs`), await readmeExample(name));
-    const { stdout, stderr } = await sh('node', [`readme-${name}.mjs`], app);
-    expect(stdout).not.toMatch(/NaN/);
-    expect(stdout.trim().length).toBeGreaterThan(0);
-    expect(stderr).toBe('');
-  }, 300_000);
+  it.each(['api', 'train'])(
+    "runs the README's %s example in a fresh project",
+    async (name) => {
+      await writeFile(join(app, `readme-${name}.mjs`), await readmeExample(name));
+      const { stdout, stderr } = await sh('node', [`readme-${name}.mjs`], app);
+      expect(stdout).not.toMatch(/NaN/);
+      expect(stdout.trim().length).toBeGreaterThan(0);
+      expect(stderr).toBe('');
+    },
+    300_000,
+  );
 
   it('runs `npx webgpu-bnn predict` on a shipped model', async () => {
     await writeFile(join(app, 'x.csv'), 'x\n-1\n0\n2.5\n');
@@ -117,7 +130,11 @@ describe('the packed package', () => {
       return `${x},${Math.sin(2 * x)}`;
     });
     await writeFile(join(app, 'train.csv'), `x,y\n${rows.join('\n')}\n`);
-    const trained = await sh('npx', ['webgpu-bnn', 'train', '--data', 'train.csv', '--target', 'y', '--method', 'map', '--hidden', '8', '--epochs', '3', '--out', 'mine.safetensors', '--json'], app);
+    const trained = await sh(
+      'npx',
+      ['webgpu-bnn', 'train', '--data', 'train.csv', '--target', 'y', '--method', 'map', '--hidden', '8', '--epochs', '3', '--out', 'mine.safetensors', '--json'],
+      app,
+    );
     expect((JSON.parse(trained.stdout) as { out: string }).out).toBe('mine.safetensors');
     expect(trained.stderr).toContain('compiling GPU kernels');
     const predicted = await sh('npx', ['webgpu-bnn', 'predict', 'mine.safetensors', '--x', 'train.csv', '--target', 'y', '--output', 'csv'], app);
@@ -154,14 +171,30 @@ export async function main(): Promise<number> {
     };
     // TypeScript 7's DOM lib declares WebGPU itself: there @webgpu/types clashes with the DOM (not with us), so that pair is not a user setup.
     const applicable = Object.entries(configs).filter(([name]) => !(ts === 'ts7' && name === 'dom + @webgpu/types'));
-    it.each(applicable)('%s', async (name, config) => {
-      const dir = join(app, `types-${ts}-${name.replace(/\W+/g, '-')}`);
-      await mkdir(dir, { recursive: true });
-      await writeFile(join(dir, 'main.ts'), USER_CODE);
-      const tsconfig = { compilerOptions: { target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, noEmit: true, skipLibCheck: false, ...config, typeRoots: [join(app, 'node_modules', '@types'), join(app, 'node_modules')] }, files: ['main.ts'] };
-      await writeFile(join(dir, 'tsconfig.json'), JSON.stringify(tsconfig, null, 2));
-      await sh(tsc(), ['-p', 'tsconfig.json'], dir);
-    }, 120_000);
+    it.each(applicable)(
+      '%s',
+      async (name, config) => {
+        const dir = join(app, `types-${ts}-${name.replace(/\W+/g, '-')}`);
+        await mkdir(dir, { recursive: true });
+        await writeFile(join(dir, 'main.ts'), USER_CODE);
+        const tsconfig = {
+          compilerOptions: {
+            target: 'ES2022',
+            module: 'NodeNext',
+            moduleResolution: 'NodeNext',
+            strict: true,
+            noEmit: true,
+            skipLibCheck: false,
+            ...config,
+            typeRoots: [join(app, 'node_modules', '@types'), join(app, 'node_modules')],
+          },
+          files: ['main.ts'],
+        };
+        await writeFile(join(dir, 'tsconfig.json'), JSON.stringify(tsconfig, null, 2));
+        await sh(tsc(), ['-p', 'tsconfig.json'], dir);
+      },
+      120_000,
+    );
 
     it("'webgpu-bnn/disposable' types `using` engines and contexts", async () => {
       const dir = join(app, `types-${ts}-disposable`);
@@ -177,7 +210,19 @@ export async function main(): Promise<void> {
 }
 `,
       );
-      const tsconfig = { compilerOptions: { target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, noEmit: true, lib: ['ES2022', 'ESNext.Disposable'], types: ['node'], typeRoots: [join(app, 'node_modules', '@types')] }, files: ['main.ts'] };
+      const tsconfig = {
+        compilerOptions: {
+          target: 'ES2022',
+          module: 'NodeNext',
+          moduleResolution: 'NodeNext',
+          strict: true,
+          noEmit: true,
+          lib: ['ES2022', 'ESNext.Disposable'],
+          types: ['node'],
+          typeRoots: [join(app, 'node_modules', '@types')],
+        },
+        files: ['main.ts'],
+      };
       await writeFile(join(dir, 'tsconfig.json'), JSON.stringify(tsconfig, null, 2));
       await sh(tsc(), ['-p', 'tsconfig.json'], dir);
     }, 120_000);

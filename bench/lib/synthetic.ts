@@ -47,10 +47,22 @@ export function syntheticModel(widths: readonly number[], seed = 1, sigma = 0.1)
   layers.forEach((layer, l) => {
     const fanIn = layerInputs(spec, l);
     const w = Math.sqrt(2 / fanIn);
-    tensors.set(tensorNames.weightLoc(l), fill([layer.units, fanIn], () => uniform(-w, w)));
-    tensors.set(tensorNames.weightScale(l), fill([layer.units, fanIn], () => uniform(0.01, 0.1)));
-    tensors.set(tensorNames.biasLoc(l), fill([layer.units], () => uniform(-0.1, 0.1)));
-    tensors.set(tensorNames.biasScale(l), fill([layer.units], () => uniform(0.01, 0.1)));
+    tensors.set(
+      tensorNames.weightLoc(l),
+      fill([layer.units, fanIn], () => uniform(-w, w)),
+    );
+    tensors.set(
+      tensorNames.weightScale(l),
+      fill([layer.units, fanIn], () => uniform(0.01, 0.1)),
+    );
+    tensors.set(
+      tensorNames.biasLoc(l),
+      fill([layer.units], () => uniform(-0.1, 0.1)),
+    );
+    tensors.set(
+      tensorNames.biasScale(l),
+      fill([layer.units], () => uniform(0.01, 0.1)),
+    );
   });
   const model = { spec, tensors };
   validateModel(model);

@@ -107,7 +107,9 @@ function rateSearch({ name, summary }: NamedSummary): RateSearch {
   // candidates differ from single-rate runs: a call then held more models than one rate has.
   const perRate = base.length * summary.splits.length * (summary.method === 'ensemble' ? summary.settings.members : 1);
   if (rates.length > 1 && t.trainCalls.some((c) => c.phase === 'search' && c.models > perRate)) {
-    throw new InvalidInputError(`${name}: a search call trained more models than one rate has (${perRate}): the run trained its rates together, as before they were searched in calls of their own, so it cannot be merged`);
+    throw new InvalidInputError(
+      `${name}: a search call trained more models than one rate has (${perRate}): the run trained its rates together, as before they were searched in calls of their own, so it cannot be merged`,
+    );
   }
   for (const s of summary.splits) {
     if (!Array.isArray(s.validation) || s.validation.length !== grid.length) {
@@ -137,7 +139,17 @@ export function mergeRateSearches(runs: readonly NamedSummary[]): UciSummary {
     if (a.dataset !== b.dataset) throw differ('the data set', a.dataset, b.dataset);
     for (const key of SAME_SETTINGS) if (!same(a.settings[key], b.settings[key])) throw differ(`settings.${key}`, a.settings[key], b.settings[key]);
     if (!same(a.adapter, b.adapter)) throw differ('the adapter', a.adapter, b.adapter);
-    if (!same(a.splits.map((s) => s.split), b.splits.map((s) => s.split))) throw differ('the list of splits', a.splits.map((s) => s.split), b.splits.map((s) => s.split));
+    if (
+      !same(
+        a.splits.map((s) => s.split),
+        b.splits.map((s) => s.split),
+      )
+    )
+      throw differ(
+        'the list of splits',
+        a.splits.map((s) => s.split),
+        b.splits.map((s) => s.split),
+      );
     if (!same(first.base.map(baseKey), other.base.map(baseKey))) throw differ('the base grid (points without their rate)', first.base, other.base);
   }
   const owner = new Map<number, RateSearch>();

@@ -174,8 +174,7 @@ function basePlan(dataset: UciDataset, method: UciMethod, choices: MethodChoices
     if (!(e >= 0) || !Number.isFinite(e)) throw new InvalidInputError(`adversarial epsilon must be a number >= 0 (0: off), got ${String(e)}`);
   }
   const baseEpochs = 10 * dataset.nEpochs;
-  const sampled = (ctx: GpuContext, models: readonly Model[], rows: HeldOutRows, samples: number, seed: number) =>
-    scoreSampled(ctx, only(models), rows, samples, seed);
+  const sampled = (ctx: GpuContext, models: readonly Model[], rows: HeldOutRows, samples: number, seed: number) => scoreSampled(ctx, only(models), rows, samples, seed);
   switch (method) {
     case 'mc-dropout': {
       const rates = dataset.dropoutRates;

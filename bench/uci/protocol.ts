@@ -187,19 +187,24 @@ export async function runUciProtocol(ctx: GpuContext, dataset: UciDataset, optio
       const report = (done: number) =>
         options.onProgress?.({ phase, stage: 'train', done, total: call.epochs, call: c + 1, calls: calls.length, models: call.indices.length, elapsedMs: performance.now() - t0 });
       report(0);
-      const result = await train(ctx, arch, { x: dataset.x, y: dataset.y }, {
-        method: plan.trainMethod,
-        epochs: call.epochs,
-        batchSize,
-        lr: plan.lr,
-        schedule: plan.schedule,
-        samplesPerStep: plan.samplesPerStep,
-        ...(plan.adversarialEpsilon === undefined ? {} : { adversarialEpsilon: plan.adversarialEpsilon }),
-        seed: call.seed + (phase === 'search' ? 0 : 1_000_003),
-        models: call.indices.map((i) => (jobs[i] as Job).hyper),
-        onProgress: (p) => report(p.epoch),
-        onNonFinite: 'keep',
-      });
+      const result = await train(
+        ctx,
+        arch,
+        { x: dataset.x, y: dataset.y },
+        {
+          method: plan.trainMethod,
+          epochs: call.epochs,
+          batchSize,
+          lr: plan.lr,
+          schedule: plan.schedule,
+          samplesPerStep: plan.samplesPerStep,
+          ...(plan.adversarialEpsilon === undefined ? {} : { adversarialEpsilon: plan.adversarialEpsilon }),
+          seed: call.seed + (phase === 'search' ? 0 : 1_000_003),
+          models: call.indices.map((i) => (jobs[i] as Job).hyper),
+          onProgress: (p) => report(p.epoch),
+          onNonFinite: 'keep',
+        },
+      );
       const ms = performance.now() - t0;
       trainMs += ms;
       trainCalls.push({ phase, models: call.indices.length, epochs: call.epochs, ms });
@@ -225,7 +230,16 @@ export async function runUciProtocol(ctx: GpuContext, dataset: UciDataset, optio
       const s = trained.length < members.length ? { rmse: NaN, ll: NaN } : await plan.score(ctx, trained, gatherRows(dataset, cand.rows), draws, seed + cand.split);
       out.push({ point: cand.point, rmse: s.rmse, ll: s.ll });
     }
-    options.onProgress?.({ phase, stage: 'score', done: candidates.length, total: candidates.length, call: 1, calls: 1, models: candidates.length, elapsedMs: performance.now() - t0 });
+    options.onProgress?.({
+      phase,
+      stage: 'score',
+      done: candidates.length,
+      total: candidates.length,
+      call: 1,
+      calls: 1,
+      models: candidates.length,
+      elapsedMs: performance.now() - t0,
+    });
     scoreMs += performance.now() - t0;
     return out;
   };
@@ -242,7 +256,10 @@ export async function runUciProtocol(ctx: GpuContext, dataset: UciDataset, optio
       const { fit, validation: held } = validationSplit(dataset.splits[split]?.train ?? []);
       return grid.map((point) => ({ split, point, fit, rows: held }));
     });
-    const models = await trainJobs('search', candidates.flatMap((c) => jobsFor(c.split, c.point, c.fit, plan.searchMembers)));
+    const models = await trainJobs(
+      'search',
+      candidates.flatMap((c) => jobsFor(c.split, c.point, c.fit, plan.searchMembers)),
+    );
     const scores = await scoreAll('search', candidates, models, validationSamples);
     for (const split of splitIds) {
       const mine = scores.filter((_, i) => candidates[i]?.split === split);

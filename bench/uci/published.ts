@@ -26,7 +26,12 @@ interface Table {
 }
 
 function cells(line: string): string[] {
-  return line.trim().replace(/^\|/, '').replace(/\|$/, '').split('|').map((c) => c.trim());
+  return line
+    .trim()
+    .replace(/^\|/, '')
+    .replace(/\|$/, '')
+    .split('|')
+    .map((c) => c.trim());
 }
 
 /** '4.32±0.29', '-2.90 ± 0.07', '4.32+-0.29' -> { mean, se }; anything else -> null. */

@@ -89,7 +89,10 @@ export function epochsLabel(s: UciSettings): string {
 }
 
 export function describeSettings(s: UciSettings): string {
-  const grid = s.grid.length > 1 ? `${s.grid.length}-point grid (${s.grid.map(formatPoint).join('; ')}) searched on the last ${s.validationFraction * 100}% of each training part` : `no grid (${formatPoint(s.grid[0] ?? {})})`;
+  const grid =
+    s.grid.length > 1
+      ? `${s.grid.length}-point grid (${s.grid.map(formatPoint).join('; ')}) searched on the last ${s.validationFraction * 100}% of each training part`
+      : `no grid (${formatPoint(s.grid[0] ?? {})})`;
   return (
     `${s.inputDim}-${s.hidden.join('-')}-1 ${s.activation}${s.members > 1 ? `, ${s.members} members` : ''}${s.ensembleDensity ? ` scored as the ${s.ensembleDensity} density` : ''}${s.adversarialEpsilon ? `, adversarial training at ${s.adversarialEpsilon} x the input range` : ''}, ` +
     `${epochsLabel(s)} epochs, batch ${s.batchSize}, Adam${s.grid.some((p) => p.lr !== undefined) ? '' : ` lr ${s.lr}`}${s.schedule === 'cosine' ? ' (cosine schedule)' : ''}, T = ${s.samples} predictive samples` +
@@ -126,7 +129,7 @@ export function summaryText(s: UciSummary, adapterLine: string): string {
       `${calls.map((c) => `${c.phase} ${c.models} models x ${c.epochs} epochs ${seconds(c.ms)}`).join(', ')}; scoring ${seconds(s.timing.scoreMs)})`,
     `adapter: ${adapterLine}`,
   );
-  if (s.mergedFrom) lines.push(mergedNote(s.mergedFrom), 'wall time: the sum of the merged runs\'');
+  if (s.mergedFrom) lines.push(mergedNote(s.mergedFrom), "wall time: the sum of the merged runs'");
   return lines.join('\n') + '\n';
 }
 

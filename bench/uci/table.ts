@@ -69,7 +69,11 @@ export function uciTableMarkdown(summaries: readonly UciSummary[]): string {
       );
     }
     const column = rows.map((s) => checkTarget(s).column).find((c) => c !== null);
-    out.push('', `Target column: ${column ?? 'none found'}${TARGETS[method].slackSe > 0 ? `, within ${TARGETS[method].slackSe} published standard error` : ''} (✓ met, ✗ missed).`, '');
+    out.push(
+      '',
+      `Target column: ${column ?? 'none found'}${TARGETS[method].slackSe > 0 ? `, within ${TARGETS[method].slackSe} published standard error` : ''} (✓ met, ✗ missed).`,
+      '',
+    );
   }
   return out.join('\n');
 }

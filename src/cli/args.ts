@@ -42,7 +42,10 @@ export function parseCommand(args: readonly string[], grammar: CommandGrammar): 
   }
   const { positionals } = parsed;
   if (positionals.length < grammar.positionals.length) {
-    const missing = grammar.positionals.slice(positionals.length).map((p) => `<${p}>`).join(' ');
+    const missing = grammar.positionals
+      .slice(positionals.length)
+      .map((p) => `<${p}>`)
+      .join(' ');
     throw new UsageError(`${grammar.command}: missing ${missing} (${hint})`);
   }
   if (positionals.length > grammar.positionals.length) {

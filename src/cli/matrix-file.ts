@@ -148,8 +148,6 @@ export function tableRows(table: NumericTable): number[][] {
 /** Checks the column count against the model: `expected` columns, described as e.g. 'inputs'. */
 export function expectColumns(table: NumericTable, expected: number, source: string, what: string): void {
   if (table.cols !== expected) {
-    throw new InvalidInputError(
-      `${source} has ${table.cols} column${table.cols === 1 ? '' : 's'}, but the model has ${expected} ${what}`,
-    );
+    throw new InvalidInputError(`${source} has ${table.cols} column${table.cols === 1 ? '' : 's'}, but the model has ${expected} ${what}`);
   }
 }

@@ -232,7 +232,12 @@ export function modelInfo(model: Model, source: string): string {
     sites.push([lik.noise.site, '[]', lik.noise.kind, lik.sigmaPrior ? describeSigmaPrior(lik.sigmaPrior) : 'none']);
   }
   const table = renderTable(
-    [{ title: 'site', align: 'left' }, { title: 'shape', align: 'left' }, { title: 'posterior', align: 'left' }, { title: 'prior', align: 'left' }],
+    [
+      { title: 'site', align: 'left' },
+      { title: 'shape', align: 'left' },
+      { title: 'posterior', align: 'left' },
+      { title: 'prior', align: 'left' },
+    ],
     sites,
   );
   return `${renderFields(fields)}\n${table}`;

@@ -15,9 +15,7 @@ export class BufferSet {
     // WebGPU wants sizes in multiples of 4 and > 0 for storage bindings.
     const padded = Math.max(16, Math.ceil(size / 16) * 16);
     if (padded > this.device.limits.maxBufferSize) {
-      throw new DeviceLimitError(
-        `buffer '${label}' needs ${padded} bytes, beyond this device's maxBufferSize (${this.device.limits.maxBufferSize})`,
-      );
+      throw new DeviceLimitError(`buffer '${label}' needs ${padded} bytes, beyond this device's maxBufferSize (${this.device.limits.maxBufferSize})`);
     }
     const buffer = this.device.createBuffer({ label, size: padded, usage });
     this.live.add(buffer);

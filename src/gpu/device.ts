@@ -82,14 +82,11 @@ export async function createContextFromAdapter(adapter: WebGpuAdapter, options: 
   let lostError: DeviceLostError | null = null;
   let uncaptured: GpuExecutionError | null = null;
   const lost = device.lost.then((info) => {
-    lostError = new DeviceLostError(
-      info.reason,
-      `the GPU device was lost (${info.reason})${info.message ? `: ${info.message}` : ''}`,
-    );
+    lostError = new DeviceLostError(info.reason, `the GPU device was lost (${info.reason})${info.message ? `: ${info.message}` : ''}`);
     return lostError;
   });
   device.addEventListener('uncapturederror', (event) => {
-    const error = (event).error;
+    const error = event.error;
     uncaptured ??= new GpuExecutionError(`uncaptured WebGPU error: ${error.message}`);
   });
   const context = {

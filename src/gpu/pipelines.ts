@@ -67,9 +67,7 @@ export class PipelineCache {
         binding,
         visibility: GPUShaderStage.COMPUTE,
         buffer:
-          b.access === 'uniform'
-            ? { type: 'uniform' as const, hasDynamicOffset: true }
-            : { type: b.access === 'read' ? ('read-only-storage' as const) : ('storage' as const) },
+          b.access === 'uniform' ? { type: 'uniform' as const, hasDynamicOffset: true } : { type: b.access === 'read' ? ('read-only-storage' as const) : ('storage' as const) },
       })),
     });
     let pipeline: GPUComputePipeline | null = null;

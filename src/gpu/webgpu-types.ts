@@ -11,7 +11,6 @@
  */
 import type { GlobalClass } from '../platform-types.js';
 
-
 /** What a type is when the user's environment has no WebGPU declarations: a name, not `any`. */
 interface Opaque<Name extends string> {
   readonly __webgpuType: Name;

@@ -84,10 +84,11 @@ export class Engine {
 
   /** Live GPU buffers, their bytes and compiled pipelines over all members (for leak checks). */
   get resources(): EngineResources {
-    return this.runners.reduce(
-      (a, r) => ({ buffers: a.buffers + r.resources.buffers, bytes: a.bytes + r.resources.bytes, pipelines: a.pipelines + r.resources.pipelines }),
-      { buffers: 0, bytes: 0, pipelines: 0 },
-    );
+    return this.runners.reduce((a, r) => ({ buffers: a.buffers + r.resources.buffers, bytes: a.bytes + r.resources.bytes, pipelines: a.pipelines + r.resources.pipelines }), {
+      buffers: 0,
+      bytes: 0,
+      pipelines: 0,
+    });
   }
 
   /**
@@ -145,7 +146,8 @@ export class Engine {
     const withY = first.logPredictiveDensity ? { logPredictiveDensity: merged.lpd, sampleLogLikelihood: repeatSamples(results, counts, per, 'sampleLogLikelihood', 1) } : {};
     const fSamples = needSamples ? repeatSamples(results, counts, per, 'fSamples', first.n * first.outputDim) : null;
     const scaleSamples = needSamples ? repeatSamples(results, counts, per, 'scaleSamples', first.n * first.outputDim) : null;
-    const withSamples = o.returnSamples && fSamples && scaleSamples ? { fSamples, scaleSamples, ySamples: repeatSamples(results, counts, per, 'ySamples', first.n * first.outputDim) } : {};
+    const withSamples =
+      o.returnSamples && fSamples && scaleSamples ? { fSamples, scaleSamples, ySamples: repeatSamples(results, counts, per, 'ySamples', first.n * first.outputDim) } : {};
     const withQuantiles =
       o.quantiles.length > 0 && fSamples && scaleSamples
         ? {
@@ -221,7 +223,13 @@ function mergeMembers(results: readonly PredictResult[], z: number) {
  * A per-sample field of every member concatenated along S, member m's block holding its `per`
  * samples (a member evaluated once repeats its single sample `per` times).
  */
-function repeatSamples(results: readonly PredictResult[], counts: readonly number[], per: number, field: 'fSamples' | 'scaleSamples' | 'ySamples' | 'sampleLogLikelihood', size: number): Float32Array {
+function repeatSamples(
+  results: readonly PredictResult[],
+  counts: readonly number[],
+  per: number,
+  field: 'fSamples' | 'scaleSamples' | 'ySamples' | 'sampleLogLikelihood',
+  size: number,
+): Float32Array {
   const out = new Float32Array(results.length * per * size);
   results.forEach((r, m) => {
     const values = r[field] as Float32Array;

@@ -103,12 +103,7 @@ export function gaussianMixture(members: readonly GaussianMember[], y?: ArrayLik
  * head, as train() returns for method 'ensemble') at the rows of x, as the uniform mixture.
  * @example const p = await predictEnsemble(ctx, result.models, x, { y }); p.mean, p.logPredictiveDensity
  */
-export async function predictEnsemble(
-  ctx: GpuContext,
-  models: readonly Model[],
-  x: MatrixInput,
-  options: { readonly y?: ArrayLike<number> } = {},
-): Promise<MixturePrediction> {
+export async function predictEnsemble(ctx: GpuContext, models: readonly Model[], x: MatrixInput, options: { readonly y?: ArrayLike<number> } = {}): Promise<MixturePrediction> {
   const o = readOptionsObject(options, ['y'], 'predictEnsemble options');
   // Checked through an unknown: Array.isArray would narrow the typed list to any[].
   const given: unknown = models;

@@ -58,7 +58,14 @@ export function chooseKernels(ctx: GpuContext, layout: ModelLayout, options: Res
   throw new DeviceLimitError(`no kernel fits this model on this device: ${refusals.join('; ')}`);
 }
 
-function planFor(ctx: GpuContext, layout: ModelLayout, o: ResolvedEngineOptions, shape: CallShape, kernel: KernelStrategy, cpu: boolean): { plan: ChunkPlan; program: PredictProgram } {
+function planFor(
+  ctx: GpuContext,
+  layout: ModelLayout,
+  o: ResolvedEngineOptions,
+  shape: CallShape,
+  kernel: KernelStrategy,
+  cpu: boolean,
+): { plan: ChunkPlan; program: PredictProgram } {
   const limits = ctx.limits;
   const request = (weightsPerSample: number) => ({
     samples: shape.samples,

@@ -208,11 +208,15 @@ export class ModelEngine {
     const limits = this.ctx.limits;
     const statsBytes = statisticsFloats(n, D) * 4;
     if (statsBytes > limits.maxStorageBufferBindingSize) {
-      throw new DeviceLimitError(`N=${n} inputs need ${statsBytes} bytes of statistics, beyond this device's maxStorageBufferBindingSize (${limits.maxStorageBufferBindingSize}); split x`);
+      throw new DeviceLimitError(
+        `N=${n} inputs need ${statsBytes} bytes of statistics, beyond this device's maxStorageBufferBindingSize (${limits.maxStorageBufferBindingSize}); split x`,
+      );
     }
     const sampleBytes = samples * n * D * 4;
     if (returnSamples && sampleBytes > limits.maxBufferSize) {
-      throw new DeviceLimitError(`returnSamples for S=${samples}, N=${n} needs ${sampleBytes} bytes, beyond this device's maxBufferSize (${limits.maxBufferSize}); ask for fewer samples`);
+      throw new DeviceLimitError(
+        `returnSamples for S=${samples}, N=${n} needs ${sampleBytes} bytes, beyond this device's maxBufferSize (${limits.maxBufferSize}); ask for fewer samples`,
+      );
     }
     // The quantile program binds every sample's f and scale at once.
     if (withQuantiles && sampleBytes > limits.maxStorageBufferBindingSize) {

@@ -47,7 +47,7 @@ export function readPoint(point: unknown): Map<string, Float32Array> {
 }
 
 function isArrayLike(value: unknown): value is ArrayLike<unknown> {
-  return Array.isArray(value) || ArrayBuffer.isView(value) && !(value instanceof DataView);
+  return Array.isArray(value) || (ArrayBuffer.isView(value) && !(value instanceof DataView));
 }
 
 function siteValues(point: ReadonlyMap<string, Float32Array>, site: string, count: number, fallback: Tensor | undefined): Float32Array {
@@ -82,7 +82,9 @@ export function pointModel(model: Model, point: ReadonlyMap<string, Float32Array
     const sigma = siteValues(point, noise.site, 1, undefined)[0] as number;
     const linked = spec.likelihood.link === 'sigma2' ? sigma * sigma : sigma;
     if (!(sigma > 0) || !(linked >= FLOAT32_MIN_NORMAL) || !isFiniteFloat32(linked)) {
-      throw new InvalidInputError(`site '${preview(noise.site)}' (sigma) is ${sigma}; it must be > 0 and give an observation scale${spec.likelihood.link === 'sigma2' ? ' (sigma^2)' : ''} that is a positive normal float32`);
+      throw new InvalidInputError(
+        `site '${preview(noise.site)}' (sigma) is ${sigma}; it must be > 0 and give an observation scale${spec.likelihood.link === 'sigma2' ? ' (sigma^2)' : ''} that is a positive normal float32`,
+      );
     }
     pointNoise = { kind: 'fixed', sigma };
   }

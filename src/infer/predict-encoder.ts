@@ -114,7 +114,13 @@ export function predictRecorder(ctx: GpuContext, scratch: ScratchBuffers<Predict
 }
 
 /** Records and submits every chunk of the call, then the quantile pass. */
-export async function encodePredict(ctx: GpuContext, scratch: ScratchBuffers<PredictBuffer>, layout: ModelLayout, call: PredictCall, recorder: Recorder<ChunkField>): Promise<void> {
+export async function encodePredict(
+  ctx: GpuContext,
+  scratch: ScratchBuffers<PredictBuffer>,
+  layout: ModelLayout,
+  call: PredictCall,
+  recorder: Recorder<ChunkField>,
+): Promise<void> {
   const device = ctx.device;
   const { plan, program } = call;
   const D = layout.outputDim;

@@ -99,7 +99,11 @@ export function resolvePath(spec: ModelSpec, n: number, o: Pick<ResolvedPredictO
  * An ensemble's path: 'auto' takes the marginal path only when every member would, and not with
  * quantiles (the mixture's quantiles are taken over the members' stored per-sample functions).
  */
-export function resolveEnsemblePath(members: readonly { readonly spec: ModelSpec }[], n: number, o: Pick<ResolvedPredictOptions, 'path' | 'kernel' | 'returnSamples' | 'y' | 'quantiles'>): SamplingPath {
+export function resolveEnsemblePath(
+  members: readonly { readonly spec: ModelSpec }[],
+  n: number,
+  o: Pick<ResolvedPredictOptions, 'path' | 'kernel' | 'returnSamples' | 'y' | 'quantiles'>,
+): SamplingPath {
   if (o.path === 'auto' && o.quantiles.length > 0) return 'joint';
   return members.every((m) => resolvePath(m.spec, n, o) === 'marginal') ? 'marginal' : 'joint';
 }

@@ -29,7 +29,9 @@ export interface QuantileRequest {
 export async function runQuantiles(ctx: GpuContext, r: QuantileRequest): Promise<Float32Array> {
   const bytes = r.samples * r.n * r.outputDim * 4;
   if (bytes > ctx.limits.maxStorageBufferBindingSize) {
-    throw new DeviceLimitError(`quantiles for S=${r.samples}, N=${r.n} need ${bytes} bytes of samples bound at once, beyond this device's maxStorageBufferBindingSize (${ctx.limits.maxStorageBufferBindingSize}); ask for fewer samples or split x`);
+    throw new DeviceLimitError(
+      `quantiles for S=${r.samples}, N=${r.n} need ${bytes} bytes of samples bound at once, beyond this device's maxStorageBufferBindingSize (${ctx.limits.maxStorageBufferBindingSize}); ask for fewer samples or split x`,
+    );
   }
   const program = quantileProgram(r.outputDim);
   const compiled = await PipelineCache.for(ctx.device).get(program);

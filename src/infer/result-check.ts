@@ -31,7 +31,16 @@ export function checkFiniteResult(r: PredictResult): void {
     for (let i = 0; i < values.length; i++) {
       const v = values[i] as number;
       if (Math.abs(v) < FLOAT32_MAX) continue;
-      const where = name === 'sampleLogLikelihood' ? `sample ${i}` : name === 'logPredictiveDensity' ? `input ${i}` : name.endsWith('Samples') ? `element ${i} of [S, N, D]` : name === 'quantiles' ? `element ${i} of [Q, N, D]` : `input ${Math.floor(i / D)}, output ${i % D}`;
+      const where =
+        name === 'sampleLogLikelihood'
+          ? `sample ${i}`
+          : name === 'logPredictiveDensity'
+            ? `input ${i}`
+            : name.endsWith('Samples')
+              ? `element ${i} of [S, N, D]`
+              : name === 'quantiles'
+                ? `element ${i} of [Q, N, D]`
+                : `input ${Math.floor(i / D)}, output ${i % D}`;
       throw new NumericalError(
         `predict: the ${label} at ${where} is ${v}: the computation left float32's range (the model's outputs, their spread or the targets are too large for float32; rescale x or y, or standardise them in the model)`,
       );

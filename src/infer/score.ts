@@ -32,7 +32,11 @@ export async function scorePoint(ctx: GpuContext, model: Model, options: Resolve
       const obs = predicted.sampleLogLikelihood?.[0];
       if (obs === undefined) throw new GpuExecutionError('score produced no likelihood');
       const sites = scoreSites(model.spec, engine.layout);
-      const lp = await siteLogProbs(ctx, engine, sites.map((s) => s.words));
+      const lp = await siteLogProbs(
+        ctx,
+        engine,
+        sites.map((s) => s.words),
+      );
       const out: Record<string, number> = {};
       sites.forEach((s, i) => {
         out[s.site] = lp[i] as number;

@@ -22,9 +22,9 @@ const ZETA_MINUS_ONE: readonly number[] = (() => {
     // Tail sum_{n>=N} n^-k = N^(1-k)/(k-1) + N^-k/2 + B2/2! k N^(-k-1) + B4/4! k(k+1)(k+2) N^(-k-3) + ...
     const nk = Math.pow(N, -k);
     let tail = (N * nk) / (k - 1) + nk / 2;
-    tail += (k / 12) * nk / N;
-    tail -= ((k * (k + 1) * (k + 2)) / 720) * nk / (N * N * N);
-    tail += ((k * (k + 1) * (k + 2) * (k + 3) * (k + 4)) / 30240) * nk / Math.pow(N, 5);
+    tail += ((k / 12) * nk) / N;
+    tail -= (((k * (k + 1) * (k + 2)) / 720) * nk) / (N * N * N);
+    tail += (((k * (k + 1) * (k + 2) * (k + 3) * (k + 4)) / 30240) * nk) / Math.pow(N, 5);
     // Add from the smallest term up so the large n=2 term does not swamp the rounding of the rest.
     let sum = tail;
     for (let n = N - 1; n >= 2; n--) sum += Math.pow(n, -k);
@@ -52,10 +52,7 @@ function lgamma1p(z: number): number {
 function lgammaStirling(x: number): number {
   const r = 1 / x;
   const r2 = r * r;
-  const series =
-    r *
-    (1 / 12 +
-      r2 * (-1 / 360 + r2 * (1 / 1260 + r2 * (-1 / 1680 + r2 * (1 / 1188 + r2 * (-691 / 360360 + r2 * (1 / 156)))))));
+  const series = r * (1 / 12 + r2 * (-1 / 360 + r2 * (1 / 1260 + r2 * (-1 / 1680 + r2 * (1 / 1188 + r2 * (-691 / 360360 + r2 * (1 / 156)))))));
   return (x - 0.5) * Math.log(x) - x + LOG_SQRT_2PI + series;
 }
 

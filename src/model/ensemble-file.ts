@@ -45,10 +45,7 @@ const MEMBER_TENSOR = /^members\.(0|[1-9]\d*)\./;
  * Splits the file's tensors by member in one pass (not one pass per member: 1024 members x 65k
  * tensors would be 67M comparisons). `stray` is the first tensor of no member 0..count-1.
  */
-function tensorsByMember(
-  tensors: SafetensorsFile['tensors'],
-  count: number,
-): { byMember: Map<string, Tensor>[]; stray: string | undefined } {
+function tensorsByMember(tensors: SafetensorsFile['tensors'], count: number): { byMember: Map<string, Tensor>[]; stray: string | undefined } {
   const byMember = Array.from({ length: count }, () => new Map<string, Tensor>());
   let stray: string | undefined;
   for (const [name, { shape, data }] of tensors) {
@@ -72,10 +69,7 @@ function membersFromFile({ metadata, tensors }: SafetensorsFile): Model[] {
   const specs = parseJsonStrict(metadata['ensemble'] ?? '', { what: `${FORMAT_NAME} ensemble file: __metadata__.ensemble` });
   if (!Array.isArray(specs) || specs.length === 0 || specs.length > MAX_ENSEMBLE_MEMBERS) {
     const got = Array.isArray(specs) ? `${specs.length} entries` : previewJson(specs);
-    throw new ModelFormatError(
-      `${FORMAT_NAME} ensemble file: __metadata__.ensemble must list 1..${MAX_ENSEMBLE_MEMBERS} member specs ` +
-        `(MAX_ENSEMBLE_MEMBERS), got ${got}`,
-    );
+    throw new ModelFormatError(`${FORMAT_NAME} ensemble file: __metadata__.ensemble must list 1..${MAX_ENSEMBLE_MEMBERS} member specs ` + `(MAX_ENSEMBLE_MEMBERS), got ${got}`);
   }
   const { byMember, stray } = tensorsByMember(tensors, specs.length);
   const members = specs.map((specJson: unknown, k): Model => {

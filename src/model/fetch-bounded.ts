@@ -15,8 +15,7 @@ import type { UrlLike } from '../platform-types.js';
 export async function fetchBounded(url: UrlLike, maxBytes: number, capName: string): Promise<Uint8Array> {
   const response = await fetch(url);
   if (!response.ok) throw new InvalidInputError(`HTTP ${response.status} ${response.statusText}`.trimEnd());
-  const tooLarge = (size: string): InvalidInputError =>
-    new InvalidInputError(`the response is ${size} bytes, more than the limit of ${maxBytes} bytes (${capName})`);
+  const tooLarge = (size: string): InvalidInputError => new InvalidInputError(`the response is ${size} bytes, more than the limit of ${maxBytes} bytes (${capName})`);
   const declared = Number(response.headers.get('content-length') ?? NaN);
   if (Number.isFinite(declared) && declared > maxBytes) {
     await response.body?.cancel();
@@ -27,11 +26,7 @@ export async function fetchBounded(url: UrlLike, maxBytes: number, capName: stri
 }
 
 /** Concatenates a byte stream's chunks, cancelling it and throwing `tooLarge()` past `maxBytes`. */
-export async function readStreamBounded(
-  stream: ReadableStream<Uint8Array>,
-  maxBytes: number,
-  tooLarge: () => Error,
-): Promise<Uint8Array> {
+export async function readStreamBounded(stream: ReadableStream<Uint8Array>, maxBytes: number, tooLarge: () => Error): Promise<Uint8Array> {
   const reader = stream.getReader();
   const chunks: Uint8Array[] = [];
   let total = 0;

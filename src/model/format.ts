@@ -49,10 +49,7 @@ export function modelFromSafetensors(file: SafetensorsFile): Model {
 function modelFromOwnFormat({ metadata, tensors }: SafetensorsFile): Model {
   const version = metadata['version'];
   if (version !== FORMAT_VERSION) {
-    throw new ModelFormatError(
-      `${FORMAT_NAME} file version ${previewJson(version)} is not supported ` +
-        `(this library reads version ${FORMAT_VERSION})`,
-    );
+    throw new ModelFormatError(`${FORMAT_NAME} file version ${previewJson(version)} is not supported ` + `(this library reads version ${FORMAT_VERSION})`);
   }
   const specText = metadata['model'];
   if (specText === undefined && metadata['ensemble'] !== undefined) {
@@ -104,9 +101,7 @@ async function readSource(source: UrlLike | string): Promise<Uint8Array> {
   if (url === null) return readPath(source);
   if (url.protocol === 'file:' && pathReader) return readPath(url);
   if (FETCHED_PROTOCOLS.has(url.protocol) || url.protocol === 'file:') return fetchBytes(url);
-  throw new InvalidInputError(
-    `cannot load '${preview(url.href, 200)}': unsupported URL scheme '${preview(url.protocol)}' (use http(s), file or a path)`,
-  );
+  throw new InvalidInputError(`cannot load '${preview(url.href, 200)}': unsupported URL scheme '${preview(url.protocol)}' (use http(s), file or a path)`);
 }
 
 /** The string as a URL, or null for a filesystem path (a Windows drive letter parses as a one-letter scheme). */

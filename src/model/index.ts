@@ -1,22 +1,8 @@
 /** Model description, validation and files (our safetensors format, Pyro AutoNormal / AutoDiagonalNormal exports, parameter points). */
 export * from './spec.js';
-export {
-  MAX_HEADER_BYTES,
-  MAX_JSON_DEPTH,
-  MAX_MODEL_FILE_BYTES,
-  MAX_NAME_LENGTH,
-  MAX_TENSOR_ELEMENTS,
-  MAX_TENSORS_PER_FILE,
-} from './limits.js';
+export { MAX_HEADER_BYTES, MAX_JSON_DEPTH, MAX_MODEL_FILE_BYTES, MAX_NAME_LENGTH, MAX_TENSOR_ELEMENTS, MAX_TENSORS_PER_FILE } from './limits.js';
 export { parseJsonStrict, previewJson, type StrictJsonOptions } from './strict-json.js';
-export {
-  SAFETENSORS_FLOAT_DTYPES,
-  parseSafetensors,
-  serializeSafetensors,
-  type SafetensorsDtype,
-  type SafetensorsFile,
-  type SafetensorsTensor,
-} from './safetensors.js';
+export { SAFETENSORS_FLOAT_DTYPES, parseSafetensors, serializeSafetensors, type SafetensorsDtype, type SafetensorsFile, type SafetensorsTensor } from './safetensors.js';
 export { checkLayerCount, validateSpec } from './validate.js';
 export { validateModel } from './validate-model.js';
 export { validateSpecJson } from './spec-json.js';

@@ -63,4 +63,3 @@ export class JsonReader {
     return value === undefined ? fallback : read(value);
   }
 }
-

@@ -85,9 +85,7 @@ export function pointFromBytes(bytes: Uint8Array, model: Model): Map<string, Flo
     if (!rule) fail(`unknown site ${quoteName(site)} (tensor ${quoteName(name)}); the model's sites: ${quoteNames(rules.keys(), 16)}`);
     if (point.has(site)) fail(`site ${quoteName(site)} is given twice (as itself and as ${AUTONORMAL_LOCS_PREFIX}<site>)`);
     if (!rule.shapes.some((shape) => sameShape(shape, tensor.shape))) {
-      fail(
-        `site ${quoteName(site)} has shape ${formatShape(tensor.shape)}, expected ${rule.shapes.map(formatShape).join(' or ')}`,
-      );
+      fail(`site ${quoteName(site)} has shape ${formatShape(tensor.shape)}, expected ${rule.shapes.map(formatShape).join(' or ')}`);
     }
     tensor.data.forEach((v, i) => {
       if (!Number.isFinite(v)) fail(`site ${quoteName(site)} has a non-finite value (${v}) at index ${i}`);

@@ -35,17 +35,7 @@
 import { ModelFormatError, preview } from '../errors.js';
 import { MAX_TENSOR_ELEMENTS } from './limits.js';
 import { quoteName, quoteNames } from './names.js';
-import {
-  ACTIVATIONS,
-  MAX_LAYERS,
-  type Activation,
-  type LayerSpec,
-  type Model,
-  type NoiseSpec,
-  type SigmaPrior,
-  type Tensor,
-  tensorNames,
-} from './spec.js';
+import { ACTIVATIONS, MAX_LAYERS, type Activation, type LayerSpec, type Model, type NoiseSpec, type SigmaPrior, type Tensor, tensorNames } from './spec.js';
 import { parseJsonStrict, previewJson } from './strict-json.js';
 import { JsonReader } from './json-reader.js';
 import { SCALAR_SHAPE, formatShape } from './shapes.js';
@@ -72,9 +62,7 @@ function fail(message: string, guide: PyroGuide = 'AutoNormal'): never {
 }
 
 /** Where sigma comes from, as the metadata describes it. */
-type PyroNoise =
-  | { readonly kind: 'fixed'; readonly sigma: number }
-  | { readonly kind: 'latent'; readonly site: string; readonly prior: SigmaPrior | null };
+type PyroNoise = { readonly kind: 'fixed'; readonly sigma: number } | { readonly kind: 'latent'; readonly site: string; readonly prior: SigmaPrior | null };
 
 /** A layer's two site names. */
 interface LayerSites {
@@ -122,10 +110,7 @@ function modelMetadataIfJson(metadata: Readonly<Record<string, string>>): unknow
  * Whether a safetensors file looks like a Pyro export (AutoNormal or AutoDiagonalNormal), by the
  * metadata's `guide` or by tensor names.
  */
-export function isPyroAutoNormal(
-  metadata: Readonly<Record<string, string>>,
-  tensors: ReadonlyMap<string, unknown>,
-): boolean {
+export function isPyroAutoNormal(metadata: Readonly<Record<string, string>>, tensors: ReadonlyMap<string, unknown>): boolean {
   const model = modelMetadataIfJson(metadata);
   if (typeof model === 'object' && model !== null) {
     const guide = (model as Record<string, unknown>)['guide'];
@@ -221,9 +206,7 @@ function readPyroModelInfo(metadata: Readonly<Record<string, string>>): PyroMode
     layers: pyroJson.optional(info['layers'], null, (v) => readLayerSites(v, layerCount)),
     flatSites,
     noise: readNoise(info),
-    sigmaSquared: pyroJson.optional(info['scale_is_sigma_squared'], false, (v) =>
-      pyroJson.boolean(v, 'scale_is_sigma_squared'),
-    ),
+    sigmaSquared: pyroJson.optional(info['scale_is_sigma_squared'], false, (v) => pyroJson.boolean(v, 'scale_is_sigma_squared')),
   };
 }
 
@@ -404,10 +387,7 @@ export function modelFromPyro(metadata: Readonly<Record<string, string>>, tensor
   const layerCount = info.dims.length - 1;
   const noiseSite = info.noise.kind === 'latent' ? info.noise.site : null;
   if (noiseSite !== null && !sites.has(noiseSite)) {
-    fail(
-      `no ${quoteName(noiseSite)} site: the observation noise is unknown (name the noise site with sigma_site, or give fixed_sigma for fixed noise)`,
-      guide,
-    );
+    fail(`no ${quoteName(noiseSite)} site: the observation noise is unknown (name the noise site with sigma_site, or give fixed_sigma for fixed noise)`, guide);
   }
   const layerSites = info.layers ?? layerSitesByIndex(sites.keys(), layerCount, noiseSite, guide);
   if (info.layers) checkListedSites(info.layers, sites, noiseSite, guide);

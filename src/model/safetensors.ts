@@ -57,8 +57,7 @@ function fail(message: string): never {
   throw new ModelFormatError(`safetensors: ${message}`);
 }
 
-const isPlainObject = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
+const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 const isNonNegativeSafeInteger = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 0;
 
@@ -129,14 +128,9 @@ function parseMetadata(value: unknown): Record<string, string> {
 function parseDtype(name: string, dtype: unknown): SafetensorsDtype {
   if ((SAFETENSORS_FLOAT_DTYPES as readonly unknown[]).includes(dtype)) return dtype as SafetensorsDtype;
   if (typeof dtype === 'string' && NON_FLOAT_DTYPES.has(dtype)) {
-    fail(
-      `tensor ${quoteName(name)} has integer/bool dtype ${dtype}; model tensors must be floating point ` +
-        `(${SAFETENSORS_FLOAT_DTYPES.join(', ')})`,
-    );
+    fail(`tensor ${quoteName(name)} has integer/bool dtype ${dtype}; model tensors must be floating point ` + `(${SAFETENSORS_FLOAT_DTYPES.join(', ')})`);
   }
-  return fail(
-    `tensor ${quoteName(name)} has unknown dtype ${previewJson(dtype)}; accepted: ${SAFETENSORS_FLOAT_DTYPES.join(', ')}`,
-  );
+  return fail(`tensor ${quoteName(name)} has unknown dtype ${previewJson(dtype)}; accepted: ${SAFETENSORS_FLOAT_DTYPES.join(', ')}`);
 }
 
 /** Element count of a shape, refusing absurd sizes before anything is allocated for them. */
@@ -150,10 +144,7 @@ function parseShape(name: string, shape: unknown): { shape: number[]; elements: 
     for (const dim of shape) {
       elements *= dim;
       if (elements > MAX_TENSOR_ELEMENTS) {
-        fail(
-          `tensor ${quoteName(name)} has shape ${previewJson(shape)}: too many elements ` +
-            `(more than MAX_TENSOR_ELEMENTS = ${MAX_TENSOR_ELEMENTS})`,
-        );
+        fail(`tensor ${quoteName(name)} has shape ${previewJson(shape)}: too many elements ` + `(more than MAX_TENSOR_ELEMENTS = ${MAX_TENSOR_ELEMENTS})`);
       }
     }
   }
@@ -175,9 +166,7 @@ function parseEntry(name: string, value: unknown, dataLength: number): TensorEnt
   }
   const expectedBytes = elements * BYTES_PER_ELEMENT[dtype];
   if (end - begin !== expectedBytes) {
-    fail(
-      `tensor ${quoteName(name)} spans ${end - begin} bytes but shape [${shape.join(', ')}] of ${dtype} needs ${expectedBytes}`,
-    );
+    fail(`tensor ${quoteName(name)} spans ${end - begin} bytes but shape [${shape.join(', ')}] of ${dtype} needs ${expectedBytes}`);
   }
   return { name, dtype, shape, elements, begin, end };
 }
@@ -265,10 +254,7 @@ function bfloat16ToNumber(bits: number): number {
  * (code-unit order, locale independent) so the same model always gives the same bytes; the header
  * is padded with spaces to a multiple of 8 bytes so every tensor starts 8-byte aligned in the file.
  */
-export function serializeSafetensors(
-  tensors: ReadonlyMap<string, Tensor>,
-  metadata: Readonly<Record<string, string>> = {},
-): Uint8Array {
+export function serializeSafetensors(tensors: ReadonlyMap<string, Tensor>, metadata: Readonly<Record<string, string>> = {}): Uint8Array {
   const sorted = [...tensors].sort(([a], [b]) => compareCodeUnits(a, b));
   const header: Record<string, unknown> = {};
   const metadataEntries = Object.entries(metadata).sort(([a], [b]) => compareCodeUnits(a, b));
@@ -278,9 +264,7 @@ export function serializeSafetensors(
     if (name === METADATA_KEY) throw new InvalidInputError(`tensor name '${METADATA_KEY}' is reserved by safetensors`);
     const validShape = tensor.shape.every(isNonNegativeSafeInteger);
     if (!validShape || tensor.shape.reduce((a, b) => a * b, 1) !== tensor.data.length) {
-      throw new InvalidInputError(
-        `tensor '${name}' has shape [${tensor.shape.join(', ')}] but ${tensor.data.length} elements`,
-      );
+      throw new InvalidInputError(`tensor '${name}' has shape [${tensor.shape.join(', ')}] but ${tensor.data.length} elements`);
     }
     const byteLength = tensor.data.length * BYTES_PER_ELEMENT.F32;
     header[name] = { dtype: 'F32', shape: [...tensor.shape], data_offsets: [dataLength, dataLength + byteLength] };

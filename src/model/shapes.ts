@@ -7,9 +7,5 @@ export const SCALAR_SHAPE: readonly number[] = Object.freeze([]);
 const SHOWN_DIMS = 8;
 
 export const formatShape = (shape: readonly number[]): string =>
-  shape.length <= SHOWN_DIMS
-    ? `[${shape.join(', ')}]`
-    : `[${shape.slice(0, SHOWN_DIMS).join(', ')}, ... (${shape.length} dimensions)]`;
-export const sameShape = (a: readonly number[], b: readonly number[]): boolean =>
-  a.length === b.length && a.every((d, i) => d === b[i]);
-
+  shape.length <= SHOWN_DIMS ? `[${shape.join(', ')}]` : `[${shape.slice(0, SHOWN_DIMS).join(', ')}, ... (${shape.length} dimensions)]`;
+export const sameShape = (a: readonly number[], b: readonly number[]): boolean => a.length === b.length && a.every((d, i) => d === b[i]);

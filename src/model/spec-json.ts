@@ -1,6 +1,18 @@
 /** The typed reader of a model spec's JSON form (a file's metadata): every field checked, its path named. */
 import { SIGMA_PRIOR_FIELDS } from './sigma-prior.js';
-import { ACTIVATIONS, SIGMA_PRIOR_KINDS, type Activation, type LayerSpec, type LikelihoodSpec, type ModelSpec, type NoiseSpec, type ParamSpec, type Prior, type SigmaPrior, type Standardization } from './spec.js';
+import {
+  ACTIVATIONS,
+  SIGMA_PRIOR_KINDS,
+  type Activation,
+  type LayerSpec,
+  type LikelihoodSpec,
+  type ModelSpec,
+  type NoiseSpec,
+  type ParamSpec,
+  type Prior,
+  type SigmaPrior,
+  type Standardization,
+} from './spec.js';
 import { POSTERIOR_KINDS, NOISE_KINDS, LINKS } from './validation-checks.js';
 import { validateSpec, checkLayerCount } from './validate.js';
 import { JsonReader } from './json-reader.js';
@@ -20,30 +32,18 @@ export function validateSpecJson(json: unknown): ModelSpec {
     inputDim: specJson.number(root['inputDim'], 'inputDim'),
     layers: layers.map((v, l) => readLayer(v, `layers[${l}]`)),
     likelihood: readLikelihood(root['likelihood']),
-    standardization: specJson.optional(root['standardization'], null, (v) =>
-      v === null ? null : readStandardization(v),
-    ),
+    standardization: specJson.optional(root['standardization'], null, (v) => (v === null ? null : readStandardization(v))),
   };
   validateSpec(spec);
   return spec;
 }
 
 function readLayer(value: unknown, at: string): LayerSpec {
-  const layer = specJson.object(value, at, [
-    'units',
-    'activation',
-    'leakySlope',
-    'dropout',
-    'batchNorm',
-    'weight',
-    'bias',
-  ]);
+  const layer = specJson.object(value, at, ['units', 'activation', 'leakySlope', 'dropout', 'batchNorm', 'weight', 'bias']);
   return {
     units: specJson.number(layer['units'], `${at}.units`),
     activation: specJson.oneOf<Activation>(layer['activation'], `${at}.activation`, ACTIVATIONS),
-    leakySlope: specJson.optional(layer['leakySlope'], DEFAULT_LEAKY_SLOPE, (v) =>
-      specJson.number(v, `${at}.leakySlope`),
-    ),
+    leakySlope: specJson.optional(layer['leakySlope'], DEFAULT_LEAKY_SLOPE, (v) => specJson.number(v, `${at}.leakySlope`)),
     dropout: specJson.optional(layer['dropout'], 0, (v) => specJson.number(v, `${at}.dropout`)),
     batchNorm: specJson.optional(layer['batchNorm'], false, (v) => specJson.boolean(v, `${at}.batchNorm`)),
     weight: readParam(layer['weight'], `${at}.weight`),
@@ -100,9 +100,7 @@ function readLikelihood(value: unknown): LikelihoodSpec {
   return {
     noise: readNoise(likelihood['noise']),
     link: specJson.oneOf(likelihood['link'], 'likelihood.link', LINKS),
-    sigmaPrior: specJson.optional(likelihood['sigmaPrior'], null, (v) =>
-      v === null ? null : readSigmaPriorJson(specJson, v, 'likelihood.sigmaPrior'),
-    ),
+    sigmaPrior: specJson.optional(likelihood['sigmaPrior'], null, (v) => (v === null ? null : readSigmaPriorJson(specJson, v, 'likelihood.sigmaPrior'))),
   };
 }
 
@@ -148,4 +146,3 @@ function readStandardization(value: unknown): Standardization {
     yStd: specJson.numbers(s['yStd'], `${at}.yStd`),
   };
 }
-

@@ -24,7 +24,6 @@ export { ACTIVATIONS, type Activation };
  */
 export const MAX_LAYERS = 32;
 
-
 /** Normal(loc, scale) prior on every element of a parameter. */
 export interface NormalPrior {
   readonly kind: 'normal';

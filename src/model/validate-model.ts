@@ -104,8 +104,7 @@ function validateNoiseDraws({ spec, tensors }: Model): void {
     const loc = scalarOf(tensors, tensorNames.noiseLoc);
     const scale = scalarOf(tensors, tensorNames.noiseScale);
     const { low, high } = lognormalExtremes(loc, scale);
-    const what = (end: string) =>
-      `the LogNormal noise posterior (noise.loc = ${float32Text(loc)}, noise.scale = ${float32Text(scale)}) at z = ${end}${LOGNORMAL_Z_MAX}`;
+    const what = (end: string) => `the LogNormal noise posterior (noise.loc = ${float32Text(loc)}, noise.scale = ${float32Text(scale)}) at z = ${end}${LOGNORMAL_Z_MAX}`;
     checkNoiseScale(low, link, what('-'));
     checkNoiseScale(high, link, what('+'));
   } else if (noise.kind === 'logitnormal') {
@@ -126,4 +125,3 @@ function validateNoiseDraws({ spec, tensors }: Model): void {
     checkNoiseScale(high, link, `${what} at mean + ${GAMMA_UPPER_STDS} std`);
   }
 }
-

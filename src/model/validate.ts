@@ -9,8 +9,34 @@ import { MAX_TENSOR_ELEMENTS } from './limits.js';
 import { checkNameLength, quoteName } from './names.js';
 import { describeSigmaPrior, noiseSupport, sigmaPriorSupport } from './sigma-prior.js';
 import { previewJson } from './strict-json.js';
-import { ACTIVATIONS, MAX_LAYERS, SIGMA_PRIOR_KINDS, type ModelSpec, type NoiseSpec, type ParamSpec, type SigmaPrior, type Standardization, layerInputs, outputDim, sigmaIsLatent } from './spec.js';
-import { fail, isFiniteNumber, checkPositiveInteger, float32Note, checkPositive, checkFinite, checkNoiseScale, checkOneOf, isRecord, isNumberArray, POSTERIOR_KINDS, NOISE_KINDS, LINKS } from './validation-checks.js';
+import {
+  ACTIVATIONS,
+  MAX_LAYERS,
+  SIGMA_PRIOR_KINDS,
+  type ModelSpec,
+  type NoiseSpec,
+  type ParamSpec,
+  type SigmaPrior,
+  type Standardization,
+  layerInputs,
+  outputDim,
+  sigmaIsLatent,
+} from './spec.js';
+import {
+  fail,
+  isFiniteNumber,
+  checkPositiveInteger,
+  float32Note,
+  checkPositive,
+  checkFinite,
+  checkNoiseScale,
+  checkOneOf,
+  isRecord,
+  isNumberArray,
+  POSTERIOR_KINDS,
+  NOISE_KINDS,
+  LINKS,
+} from './validation-checks.js';
 
 /** Checks the description alone (no tensors): ranges, enums and cross-field consistency. */
 export function validateSpec(spec: ModelSpec): void {
@@ -122,10 +148,7 @@ function validateLikelihood(spec: ModelSpec, claimSite: (site: string, owner: st
         fail(`a heteroscedastic head needs an even number of last-layer units (mean and scale halves), got ${units}`);
       }
       if (!isFiniteNumber(noise.minScale) || noise.minScale < 0 || !isFloat32Finite(noise.minScale)) {
-        fail(
-          `likelihood.noise.minScale must be a finite number >= 0 within float32's range ` +
-            `(got ${noise.minScale}${float32Note(noise.minScale)})`,
-        );
+        fail(`likelihood.noise.minScale must be a finite number >= 0 within float32's range ` + `(got ${noise.minScale}${float32Note(noise.minScale)})`);
       }
       break;
     }

@@ -45,13 +45,7 @@ export function describeFsError(cause: unknown): string {
 /** Why a path that is not a regular file cannot be read as one, in words. */
 function describeNonRegular(stats: { isDirectory(): boolean; isFIFO(): boolean; isCharacterDevice(): boolean; isSocket(): boolean }): string {
   if (stats.isDirectory()) return 'it is a directory';
-  const kind = stats.isFIFO()
-    ? 'a FIFO (named pipe)'
-    : stats.isCharacterDevice()
-      ? 'a character device (such as /dev/zero)'
-      : stats.isSocket()
-        ? 'a socket'
-        : 'not a regular file';
+  const kind = stats.isFIFO() ? 'a FIFO (named pipe)' : stats.isCharacterDevice() ? 'a character device (such as /dev/zero)' : stats.isSocket() ? 'a socket' : 'not a regular file';
   return `it is ${kind}, not a regular file, so its size cannot be known before reading it`;
 }
 

@@ -3,12 +3,7 @@
  * (shaders/lib/random.wgsl) compute the same draws from the same Philox words in float32.
  */
 import { philox4x32 } from './philox.js';
-import {
-  GAMMA_MAX_ATTEMPTS,
-  STREAM_NOISE,
-  boxMuller,
-  uniformOpenClosed,
-} from './streams.js';
+import { GAMMA_MAX_ATTEMPTS, STREAM_NOISE, boxMuller, uniformOpenClosed } from './streams.js';
 
 export type Key = readonly [number, number];
 

@@ -15,15 +15,7 @@ import { layerInputs, outputDim, tensorNames } from '../model/spec.js';
 import type { Activation, Model, ModelSpec } from '../model/spec.js';
 import { dropoutKeep, gammaDraw, noiseNormal, normalAt } from '../random/draws.js';
 import type { Key } from '../random/draws.js';
-import {
-  STREAM_DROPOUT,
-  STREAM_MARGINAL,
-  STREAM_OBSERVATION,
-  STREAM_WEIGHTS,
-  dropoutKeepThreshold,
-  layerStream,
-  memberKey,
-} from '../random/streams.js';
+import { STREAM_DROPOUT, STREAM_MARGINAL, STREAM_OBSERVATION, STREAM_WEIGHTS, dropoutKeepThreshold, layerStream, memberKey } from '../random/streams.js';
 
 /** A matrix given as N rows, or flat row-major (length a multiple of the row length). */
 export type OracleInput = ArrayLike<number> | readonly (readonly number[])[];
@@ -180,15 +172,7 @@ function dropoutFactors(c: LayerConstants, key: Key, sample: number): Float64Arr
  * One dense layer on `rows` inputs with fixed parameters [W, b]: out = act(bn(W (mask * h) + b)).
  * `masked` is scratch of length inputs.
  */
-export function denseLayer(
-  c: LayerConstants,
-  params: Float64Array,
-  input: Float64Array,
-  rows: number,
-  mask: Float64Array | null,
-  out: Float64Array,
-  masked: Float64Array,
-): void {
+export function denseLayer(c: LayerConstants, params: Float64Array, input: Float64Array, rows: number, mask: Float64Array | null, out: Float64Array, masked: Float64Array): void {
   const { inputs, units } = c;
   const biasAt = units * inputs;
   for (let n = 0; n < rows; n++) {
@@ -206,13 +190,7 @@ export function denseLayer(
  * Where input row n lives with the dropout factors applied: the row of `input` itself (no mask), or
  * `scratch` filled with mask * row. Returned as (array, offset) to avoid a subarray per row.
  */
-function maskedInput(
-  input: Float64Array,
-  n: number,
-  inputs: number,
-  mask: Float64Array | null,
-  scratch: Float64Array,
-): [Float64Array, number] {
+function maskedInput(input: Float64Array, n: number, inputs: number, mask: Float64Array | null, scratch: Float64Array): [Float64Array, number] {
   if (!mask) return [input, n * inputs];
   for (let i = 0; i < inputs; i++) scratch[i] = (input[n * inputs + i] ?? 0) * (mask[i] ?? 0);
   return [scratch, 0];
@@ -286,15 +264,7 @@ function noiseSampler(model: Model): (key: Key, sample: number) => number {
  * `offset` of [rows, D] blocks: the heteroscedastic head's sigma is softplus(raw) + minScale, then
  * the link (sigma or sigma^2), then the output standardisation. Assumes checkHead(spec) passed.
  */
-export function writeHead(
-  spec: ModelSpec,
-  last: Float64Array,
-  rows: number,
-  sigma: number,
-  f: Float64Array,
-  scale: Float64Array,
-  offset: number,
-): void {
+export function writeHead(spec: ModelSpec, last: Float64Array, rows: number, sigma: number, f: Float64Array, scale: Float64Array, offset: number): void {
   const D = outputDim(spec);
   const units = spec.layers[spec.layers.length - 1]?.units ?? D;
   const noise = spec.likelihood.noise;

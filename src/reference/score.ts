@@ -5,15 +5,7 @@
  */
 import { InvalidInputError, ModelFormatError } from '../errors.js';
 import type { ScoreResult } from '../infer/types.js';
-import {
-  exponentialLogPdf,
-  gammaLogPdf,
-  halfCauchyLogPdf,
-  halfNormalLogPdf,
-  logNormalLogPdf,
-  normalLogPdf,
-  uniformLogPdf,
-} from '../math/densities.js';
+import { exponentialLogPdf, gammaLogPdf, halfCauchyLogPdf, halfNormalLogPdf, logNormalLogPdf, normalLogPdf, uniformLogPdf } from '../math/densities.js';
 import { latentNoise, layerInputs, outputDim } from '../model/spec.js';
 import type { Model, ParamSpec, SigmaPrior } from '../model/spec.js';
 import { checkHead, denseLayer, loadLayers, readInputs, readTargets, writeHead } from './forward.js';

@@ -36,7 +36,10 @@ export interface ChunkPlan {
 /** The binding limit on chunk buffers, named after whichever bound is smallest (for messages). */
 function chunkBudget(req: PlanRequest, limits: ChunkLimits): { bytes: number; says: string } {
   const bounds = [
-    { bytes: req.maxChunkBytes, says: `the engine's chunk budget (EngineOptions.maxChunkBytes = ${req.maxChunkBytes} bytes; this device allows up to ${Math.min(limits.maxStorageBufferBindingSize, limits.maxBufferSize)})` },
+    {
+      bytes: req.maxChunkBytes,
+      says: `the engine's chunk budget (EngineOptions.maxChunkBytes = ${req.maxChunkBytes} bytes; this device allows up to ${Math.min(limits.maxStorageBufferBindingSize, limits.maxBufferSize)})`,
+    },
     { bytes: limits.maxStorageBufferBindingSize, says: `this device's maxStorageBufferBindingSize (${limits.maxStorageBufferBindingSize} bytes)` },
     { bytes: limits.maxBufferSize, says: `this device's maxBufferSize (${limits.maxBufferSize} bytes)` },
   ];
@@ -60,10 +63,7 @@ export function planChunks(req: PlanRequest, limits: ChunkLimits): ChunkPlan {
     throw new DeviceLimitError(`one posterior sample's dropout masks (${req.masksPerSample} floats) exceed ${says}`);
   }
   // Inputs per chunk: thread grids of nCount*units must fit one dispatch dimension.
-  const inputsPerChunk = Math.max(
-    1,
-    Math.min(req.inputs, req.maxInputsPerChunk, Math.floor((maxGroups * req.workgroupSize) / rowFloats), Math.floor(floatsBudget / rowFloats)),
-  );
+  const inputsPerChunk = Math.max(1, Math.min(req.inputs, req.maxInputsPerChunk, Math.floor((maxGroups * req.workgroupSize) / rowFloats), Math.floor(floatsBudget / rowFloats)));
   const samplesPerChunk = Math.max(
     1,
     Math.min(

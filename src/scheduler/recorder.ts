@@ -65,7 +65,8 @@ export class Recorder<F extends string> {
     const compiled = this.compiledFor(program);
     const max = this.ctx.limits.maxComputeWorkgroupsPerDimension;
     const [x, y, z] = program.workgroups(run, max);
-    if (x > max || y > max || z > max) throw new DeviceLimitError(`kernel ${program.name} needs a ${x}x${y}x${z} grid, beyond this device's maxComputeWorkgroupsPerDimension (${max})`);
+    if (x > max || y > max || z > max)
+      throw new DeviceLimitError(`kernel ${program.name} needs a ${x}x${y}x${z} grid, beyond this device's maxComputeWorkgroupsPerDimension (${max})`);
     this.pass ??= this.encoder.beginComputePass({ label: this.options.label });
     this.pass.setPipeline(compiled.pipeline);
     this.pass.setBindGroup(0, this.bindGroup(program, compiled, names), program.uniform ? [this.slot * UNIFORM_SLOT_BYTES] : []);

@@ -65,7 +65,11 @@ function folderFiles(): Record<string, string> {
   for (let k = 0; k < 2; k++) {
     const order = Array.from({ length: ROWS }, (_, i) => (i * (k === 0 ? 7 : 13) + k) % ROWS);
     files[`index_train_${k}.txt`] = order.slice(0, 48).join('\n') + '\n';
-    files[`index_test_${k}.txt`] = order.slice(48).map((v) => `${v}.0`).join('\n') + '\n';
+    files[`index_test_${k}.txt`] =
+      order
+        .slice(48)
+        .map((v) => `${v}.0`)
+        .join('\n') + '\n';
   }
   return files;
 }
@@ -202,7 +206,12 @@ describe('protocol pieces', () => {
     expect(maxModelsPerCall(limits, shape)).toBe(Math.floor((128 * 1024 * 1024) / (4 * 128 * 63)));
     expect(maxModelsPerCall({ maxStorageBufferBindingSize: 1000, maxBufferSize: 1000 }, shape)).toBe(1);
     expect(chunkEvenly([1, 2, 3, 4, 5], 2).map((c) => c.length)).toEqual([2, 2, 1]);
-    expect(chunkEvenly(Array.from({ length: 250 }, (_, i) => i), 240).map((c) => c.length)).toEqual([125, 125]);
+    expect(
+      chunkEvenly(
+        Array.from({ length: 250 }, (_, i) => i),
+        240,
+      ).map((c) => c.length),
+    ).toEqual([125, 125]);
   });
 
   it('jobs with per-point epochs: one call per epochs value, each job in exactly one call', () => {
@@ -264,10 +273,18 @@ describe('the runner: user mistakes exit 2 with one line', () => {
     ['lr and lr grid', () => ['--data-dir', good, '--method', 'vi', '--lr', '1e-3', '--lr-grid', '1e-2,3e-2'], /either a learning rate or learning rates/],
     ['bad lr grid', () => ['--data-dir', good, '--method', 'vi', '--lr-grid', '1e-2,x'], /--lr-grid must be a positive number, got 'x'/],
     ['unknown schedule', () => ['--data-dir', good, '--method', 'vi', '--schedule', 'step'], /--schedule must be constant or cosine, got 'step'/],
-    ['unknown ensemble density', () => ['--data-dir', good, '--method', 'ensemble', '--ensemble-density', 'median'], /unknown ensemble density 'median'; use one of mixture, moment-matched/],
+    [
+      'unknown ensemble density',
+      () => ['--data-dir', good, '--method', 'ensemble', '--ensemble-density', 'median'],
+      /unknown ensemble density 'median'; use one of mixture, moment-matched/,
+    ],
     ['ensemble density for another method', () => ['--data-dir', good, '--method', 'vi', '--ensemble-density', 'mixture'], /applies to method 'ensemble', not 'vi'/],
     ['bad adversarial epsilon', () => ['--data-dir', good, '--method', 'ensemble', '--adversarial-epsilon=-1'], /--adversarial-epsilon must be a number >= 0, got '-1'/],
-    ['adversarial training for another method', () => ['--data-dir', good, '--method', 'mc-dropout', '--adversarial-epsilon', '0.01'], /adversarial training applies to method 'ensemble', not 'mc-dropout'/],
+    [
+      'adversarial training for another method',
+      () => ['--data-dir', good, '--method', 'mc-dropout', '--adversarial-epsilon', '0.01'],
+      /adversarial training applies to method 'ensemble', not 'mc-dropout'/,
+    ],
     ['unknown option', () => ['--data-dir', good, '--method', 'vi', '--bogus'], /Unknown option '--bogus'/],
     ['bad folder', () => ['--data-dir', join(root, 'nope'), '--method', 'vi'], /data\.txt missing/],
   ];
@@ -350,7 +367,15 @@ describe('merging runs that searched other rates (--merge)', () => {
   const run = (rates: number[] | null, change: (s: Record<string, unknown>) => void = () => undefined): UciSummary => {
     const grid: HyperPoint[] = rates ? base.flatMap((p) => rates.map((lr) => ({ ...p, lr }))) : base;
     const splits = [0, 1].map((split) => {
-      const validation = grid.map((point) => ({ point, rmse: 1, ll: validationLl(split, base.findIndex((b) => b.dropout === point.dropout), point.lr ?? 0.03) }));
+      const validation = grid.map((point) => ({
+        point,
+        rmse: 1,
+        ll: validationLl(
+          split,
+          base.findIndex((b) => b.dropout === point.dropout),
+          point.lr ?? 0.03,
+        ),
+      }));
       const best = validation.reduce((a, v) => (v.ll > a.ll ? v : a));
       const lr = best.point.lr ?? 0.03;
       return { split, trainRows: 48, testRows: 12, chosen: best.point, rmse: 1 + split + lr, ll: -1 - split - lr, validation };
@@ -388,10 +413,22 @@ describe('merging runs that searched other rates (--merge)', () => {
     ['one run', () => [run(null)], /at least two runs/],
     ['a rate in two runs', () => [run(null), run([0.03, 0.1])], /rate 0\.03 was also searched by a\.json/],
     ['other epochs', () => [run(null), run([0.1], (s) => (s['epochs'] = 6))], /b\.json: settings\.epochs is 6, a\.json has 5/],
-    ['another base grid', () => [run(null), run([0.1], (s) => (s['grid'] = [base[0], { dropout: 0.1, tau: 1 }].map((p) => ({ ...p, lr: 0.1 }))))], /b\.json: the base grid \(points without their rate\) is/],
+    [
+      'another base grid',
+      () => [run(null), run([0.1], (s) => (s['grid'] = [base[0], { dropout: 0.1, tau: 1 }].map((p) => ({ ...p, lr: 0.1 }))))],
+      /b\.json: the base grid \(points without their rate\) is/,
+    ],
     ['no search', () => [run(null), run([0.1], (s) => (s['grid'] = [{ dropout: 0.01, tau: 1, lr: 0.1 }]))], /searched no grid/],
-    ['a run that trained its rates in one call (before they had calls of their own)', () => [run(null), withCalls(run([0.1, 0.2]), 8)], /b\.json: a search call trained more models than one rate has \(4\)/],
-    ['a grid that is not a full cross', () => [run(null), run([0.1], (s) => (s['grid'] = [...base.map((p) => ({ ...p, lr: 0.1 })), { dropout: 0.01, tau: 1, lr: 0.2 }]))], /not the base grid crossed/],
+    [
+      'a run that trained its rates in one call (before they had calls of their own)',
+      () => [run(null), withCalls(run([0.1, 0.2]), 8)],
+      /b\.json: a search call trained more models than one rate has \(4\)/,
+    ],
+    [
+      'a grid that is not a full cross',
+      () => [run(null), run([0.1], (s) => (s['grid'] = [...base.map((p) => ({ ...p, lr: 0.1 })), { dropout: 0.01, tau: 1, lr: 0.2 }]))],
+      /not the base grid crossed/,
+    ],
   ])('refuses %s, naming the problem', (_what, runs, message) => {
     const files = runs().map((summary, i) => named(`${'ab'[i] ?? 'c'}.json`, summary));
     expect(() => mergeRateSearches(files)).toThrow(InvalidInputError);

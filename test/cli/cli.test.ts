@@ -243,7 +243,13 @@ describeGpu('on the GPU', () => {
     const rows = r.stdout.split('\n').filter((l) => /^\s*\d+\s+-?\d/.test(l));
     expect(rows).toHaveLength(25);
     // The shipped ensemble was trained on x in [-2, -0.5] and [0.5, 2]: its std grows in the gap and beyond.
-    const std = (x: string) => Number(rows.find((l) => l.trim().split(/\s+/)[1] === x)?.trim().split(/\s+/)[3]);
+    const std = (x: string) =>
+      Number(
+        rows
+          .find((l) => l.trim().split(/\s+/)[1] === x)
+          ?.trim()
+          .split(/\s+/)[3],
+      );
     expect(std('0.0000')).toBeGreaterThan(2 * std('-1.0000'));
     expect(std('-3.0000')).toBeGreaterThan(2 * std('-1.0000'));
     expect(std('3.0000')).toBeGreaterThan(2 * std('1.0000'));

@@ -73,7 +73,10 @@ describeGpu('predict on the GPU', () => {
     expect(lines[0]).toBe('a,b,mean,std,epistemic_std,aleatoric_std,lower,upper,q0.05,q0.95,log_predictive_density');
     expect(lines).toHaveLength(4);
     const engine = Engine.create(gpu!, model);
-    const want = await engine.predict(rows.map(([a, , b]) => [a!, b!]), { samples: 40, quantiles: [0.05, 0.95], y: rows.map(([, y]) => [y!]) });
+    const want = await engine.predict(
+      rows.map(([a, , b]) => [a!, b!]),
+      { samples: 40, quantiles: [0.05, 0.95], y: rows.map(([, y]) => [y!]) },
+    );
     engine.dispose();
     lines.slice(1).forEach((line, n) => {
       const cells = line.split(',').map(Number);

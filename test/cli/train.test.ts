@@ -58,7 +58,11 @@ describe('train: user mistakes exit 2 with one line, before the GPU', () => {
     ['unknown method', () => [...base(), '--method', 'magic'], /--method must be one of vi, mc-dropout, ensemble, map, got 'magic'/],
     ['unknown target name', () => [...base(), '--target', 'z'], /--target 'z' is not a column of .*columns: a, b, c, y/],
     ['target index out of range', () => [...base(), '--target', '4'], /--target 4: .* has 4 columns \(indices 0\.\.3\)/],
-    ['target name without a header', () => ['train', '--data', file('no-header.csv'), '--target', 'y', '--method', 'map', '--out', file('m.safetensors')], /no header row; give the target as a 0-based column index/],
+    [
+      'target name without a header',
+      () => ['train', '--data', file('no-header.csv'), '--target', 'y', '--method', 'map', '--out', file('m.safetensors')],
+      /no header row; give the target as a 0-based column index/,
+    ],
     ['missing data file', () => [...base(), '--data', file('nope.csv')], /cannot read data file .*nope\.csv.*no such file/],
     ['NaN in the data', () => [...base(), '--data', file('nan.csv')], /line 3 column 1: 'NaN' is not a finite number/],
     ['only the target column', () => [...base(), '--data', file('one-column.csv')], /needs the target and at least one input/],
@@ -97,7 +101,30 @@ describe('train: user mistakes exit 2 with one line, before the GPU', () => {
 describeGpu('train on the GPU (60 rows, a few epochs)', () => {
   it('mc-dropout: plain progress lines on stderr (compilation said apart), one result line on stdout, a model file with the standardisation and the dropout', async () => {
     const out = file('mcd.safetensors');
-    const r = await cli(['train', '--data', file('data.csv'), '--target', 'y', '--method', 'mc-dropout', '--hidden', '16', '--epochs', '20', '--batch-size', '16', '--dropout', '0.1', '--tau', '25', '--out', out], withGpu());
+    const r = await cli(
+      [
+        'train',
+        '--data',
+        file('data.csv'),
+        '--target',
+        'y',
+        '--method',
+        'mc-dropout',
+        '--hidden',
+        '16',
+        '--epochs',
+        '20',
+        '--batch-size',
+        '16',
+        '--dropout',
+        '0.1',
+        '--tau',
+        '25',
+        '--out',
+        out,
+      ],
+      withGpu(),
+    );
     expect(r.code).toBe(0);
     const lines = r.stderr.split('\n');
     expect(lines[1]).toBe('compiling GPU kernels...');
@@ -122,7 +149,10 @@ describeGpu('train on the GPU (60 rows, a few epochs)', () => {
 
   it('vi with --activation silu: the model file keeps the activation, and predict reads it back', async () => {
     const out = file('vi-silu.safetensors');
-    const r = await cli(['train', '--data', file('data.csv'), '--target', 'y', '--method', 'vi', '--activation', 'silu', '--hidden', '8', '--epochs', '4', '--batch-size', '16', '--out', out], withGpu());
+    const r = await cli(
+      ['train', '--data', file('data.csv'), '--target', 'y', '--method', 'vi', '--activation', 'silu', '--hidden', '8', '--epochs', '4', '--batch-size', '16', '--out', out],
+      withGpu(),
+    );
     expect(r.code).toBe(0);
     const model = modelFromBytes(readFileSync(out));
     expect(model.spec.layers.map((l) => l.activation)).toEqual(['silu', 'identity']);
@@ -150,7 +180,10 @@ describeGpu('train on the GPU (60 rows, a few epochs)', () => {
 
   it('ensemble: one file holding the members; on a terminal, a redrawn bar; predict and info read it as the mixture', async () => {
     const out = file('ens.safetensors');
-    const r = await cli(['train', '--data', file('data.csv'), '--target', '3', '--method', 'ensemble', '--members', '2', '--hidden', '8,8', '--epochs', '3', '--out', out], withGpu({ stderrIsTTY: true }));
+    const r = await cli(
+      ['train', '--data', file('data.csv'), '--target', '3', '--method', 'ensemble', '--members', '2', '--hidden', '8,8', '--epochs', '3', '--out', out],
+      withGpu({ stderrIsTTY: true }),
+    );
     expect(r.code).toBe(0);
     expect(r.stderr).toContain('compiling GPU kernels...\r\u001b[2Kepoch 1/3 [');
     expect(r.stderr).toMatch(/epoch 3\/3 \[#+\] mean loss \S+ {2}done in .* \(kernels compiled in /);
@@ -166,7 +199,15 @@ describeGpu('train on the GPU (60 rows, a few epochs)', () => {
     expect(p.stderr).toBe('');
     expect(p.code).toBe(0);
     const j = JSON.parse(p.stdout) as { mean: number[]; std: number[]; logPredictiveDensity: number[]; samples: number; path: string };
-    const want = await predictEnsemble(gpu!, members, [[0, 0, 1], [1, 2, 0]], { y: [3, 4] });
+    const want = await predictEnsemble(
+      gpu!,
+      members,
+      [
+        [0, 0, 1],
+        [1, 2, 0],
+      ],
+      { y: [3, 4] },
+    );
     // One pass per member: the exact mixture.
     expect(j.samples).toBe(2);
     expect(j.path).toBe('ensemble');

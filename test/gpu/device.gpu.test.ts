@@ -25,9 +25,7 @@ describeGpu('device loss', () => {
     const lost = await ctx.lost;
     expect(lost).toBeInstanceOf(DeviceLostError);
     await expect(engine.predict([[0.5]], { samples: 4 })).rejects.toBeInstanceOf(DeviceLostError);
-    await expect(train(ctx, { inputDim: 1, hidden: [2], activation: 'tanh' }, { x: [[0], [1]], y: [0, 1] }, { method: 'map', epochs: 1 })).rejects.toBeInstanceOf(
-      DeviceLostError,
-    );
+    await expect(train(ctx, { inputDim: 1, hidden: [2], activation: 'tanh' }, { x: [[0], [1]], y: [0, 1] }, { method: 'map', epochs: 1 })).rejects.toBeInstanceOf(DeviceLostError);
     engine.dispose();
   });
 
@@ -35,14 +33,19 @@ describeGpu('device loss', () => {
     const x = Array.from({ length: 64 }, (_, i) => [i / 64]);
     const y = x.map(([v]) => Math.sin(6 * (v as number)));
     const ctx = await createNodeContext();
-    const training = train(ctx, { inputDim: 1, hidden: [8], activation: 'tanh' }, { x, y }, {
-      method: 'map',
-      epochs: 50,
-      batchSize: 8,
-      onProgress: ({ epoch }) => {
-        if (epoch === 2) ctx.destroy();
+    const training = train(
+      ctx,
+      { inputDim: 1, hidden: [8], activation: 'tanh' },
+      { x, y },
+      {
+        method: 'map',
+        epochs: 50,
+        batchSize: 8,
+        onProgress: ({ epoch }) => {
+          if (epoch === 2) ctx.destroy();
+        },
       },
-    });
+    );
     await expect(training).rejects.toBeInstanceOf(DeviceLostError);
 
     const ctx2 = await createNodeContext();

@@ -92,7 +92,10 @@ describeGpu('GPU engine vs float64 oracle', () => {
     const engine = Engine.create(ctx, model);
     const S = 1_000_000;
     const xs = [-1.5, 0.25, 2];
-    const r = await engine.predict(xs.map((v) => [v]), { samples: S, seed: 2024 });
+    const r = await engine.predict(
+      xs.map((v) => [v]),
+      { samples: S, seed: 2024 },
+    );
     xs.forEach((v, i) => {
       const variance = sw! ** 2 * v * v + sb! ** 2;
       // Declared failure rate: |z| > 5 has probability 6e-7 per check.
@@ -142,8 +145,18 @@ describeGpu('GPU engine vs float64 oracle', () => {
     const o = oraclePredict(model, rows, { samples: 8, seed: 1 });
     const bounds = statisticBounds(sampleBounds(model, rows, { samples: 8, seed: 1, path: 'joint' }), null, 1.6448536269514722);
     // The oracle sees only 3 inputs, but joint draws do not depend on N, so the statistics agree.
-    expectAllClose(probe.map((i) => r.mean[i]!), o.mean, bounds.mean, 'mean at probes');
-    expectAllClose(probe.map((i) => r.epistemicStd[i]!), o.epistemicStd, bounds.epistemicStd, 'epistemic std at probes');
+    expectAllClose(
+      probe.map((i) => r.mean[i]!),
+      o.mean,
+      bounds.mean,
+      'mean at probes',
+    );
+    expectAllClose(
+      probe.map((i) => r.epistemicStd[i]!),
+      o.epistemicStd,
+      bounds.epistemicStd,
+      'epistemic std at probes',
+    );
     engine.dispose();
   });
 
@@ -152,8 +165,14 @@ describeGpu('GPU engine vs float64 oracle', () => {
       const model = buildModel({ inputDim: 2, units: [6, noise.kind === 'heteroscedastic' ? 2 : 1], noise, link: 'sigma2', dropout: [0, 0.5], seed: 8 });
       const point = new Map<string, Float32Array>();
       model.spec.layers.forEach((layer, l) => {
-        point.set(layer.weight.site, model.tensors.get(`layers.${l}.weight.loc`)!.data.map((v) => v + 0.1));
-        point.set(layer.bias.site, model.tensors.get(`layers.${l}.bias.loc`)!.data.map((v) => v - 0.05));
+        point.set(
+          layer.weight.site,
+          model.tensors.get(`layers.${l}.weight.loc`)!.data.map((v) => v + 0.1),
+        );
+        point.set(
+          layer.bias.site,
+          model.tensors.get(`layers.${l}.bias.loc`)!.data.map((v) => v - 0.05),
+        );
       });
       if (noise.kind === 'lognormal' || noise.kind === 'gamma' || noise.kind === 'logitnormal') point.set(noise.site, Float32Array.of(0.7));
       const x = randomInputs(12, 2, 3);
@@ -162,7 +181,7 @@ describeGpu('GPU engine vs float64 oracle', () => {
       const got = await engine.score(point, x, y);
       const want = oracleScore(model, point, x, y);
       expect(Object.keys(got.sites).sort()).toEqual(Object.keys(want.sites).sort());
-      for (const [site, v] of Object.entries(want.sites)) expect(got.sites[site]! , site).toBeCloseTo(v, 2);
+      for (const [site, v] of Object.entries(want.sites)) expect(got.sites[site]!, site).toBeCloseTo(v, 2);
       expect(Math.abs(got.logJoint - want.logJoint) / (1 + Math.abs(want.logJoint))).toBeLessThan(1e-4);
       engine.dispose();
     }
@@ -268,15 +287,22 @@ describeGpu('GPU engine vs float64 oracle', () => {
   it.each(ACTIVATIONS)('%s stays finite and equals the oracle at pre-activations up to +-1e4 (every path and kernel)', async (activation: Activation) => {
     // One unit, weight 1, bias 0, point posterior: f = act(x) exactly, in float32 as in float64.
     const model = buildModel({ inputDim: 1, units: [1], activations: [activation], posterior: 'delta', seed: 1 });
-    (model.tensors.get('layers.0.weight.loc')!.data)[0] = 1;
-    (model.tensors.get('layers.0.bias.loc')!.data)[0] = 0;
-    if (activation === 'prelu') (model.tensors.get('layers.0.prelu_slope')!.data)[0] = 0.25;
+    model.tensors.get('layers.0.weight.loc')!.data[0] = 1;
+    model.tensors.get('layers.0.bias.loc')!.data[0] = 0;
+    if (activation === 'prelu') model.tensors.get('layers.0.prelu_slope')!.data[0] = 0.25;
     const xs = [1e4, -1e4, 1e3, -1e3, 89, -89, 44, -44, 13, -13, 10.5, -10.5, 9.5, -9.5, 0.75, -0.75, 0];
-    const want = oraclePredict(model, xs.map((v) => [v]), { samples: 1 }).mean;
+    const want = oraclePredict(
+      model,
+      xs.map((v) => [v]),
+      { samples: 1 },
+    ).mean;
     for (const v of want) expect(Number.isFinite(v)).toBe(true);
     const engine = Engine.create(ctx, model);
     for (const options of [{ kernel: 'fused' }, { kernel: 'registers' }, { kernel: 'materialized' }, { path: 'marginal' }] as const) {
-      const r = await engine.predict(xs.map((v) => [v]), { samples: 1, ...options });
+      const r = await engine.predict(
+        xs.map((v) => [v]),
+        { samples: 1, ...options },
+      );
       // float32 evaluation of one activation: 64 ulps of |f| plus 2^-20 (test/support/error-bound.ts's rule for one unit).
       expectAllClose(r.mean, want, relativeBound(want, 64 * 2 ** -24, 2 ** -20), `${activation} ${JSON.stringify(options)}`);
     }
@@ -286,7 +312,7 @@ describeGpu('GPU engine vs float64 oracle', () => {
   it('refuses a result that overflows float32 with a NumericalError naming the statistic', async () => {
     // f = 1e20 x: finite inputs, outputs beyond float32 at x = 1e19.
     const model = buildModel({ inputDim: 1, units: [1], activations: ['identity'], posterior: 'delta', seed: 1 });
-    (model.tensors.get('layers.0.weight.loc')!.data)[0] = 1e20;
+    model.tensors.get('layers.0.weight.loc')!.data[0] = 1e20;
     const engine = Engine.create(ctx, model);
     await expect(engine.predict([[1], [1e19]], { samples: 2 })).rejects.toThrow(NumericalError);
     await expect(engine.predict([[1], [1e19]], { samples: 2 })).rejects.toThrow(/predictive mean at input 1, output 0 is (NaN|-?Infinity): the computation left float32's range/);
@@ -304,7 +330,9 @@ describeGpu('GPU engine vs float64 oracle', () => {
     const x = randomInputs(5, 16, 2);
     // path 'joint': at N = 5 'auto' would take the marginal path, which materialises nothing.
     await expect(engine.predict(x, { samples: 3, path: 'joint', kernel: 'materialized' })).rejects.toThrow(DeviceLimitError);
-    await expect(engine.predict(x, { samples: 3, path: 'joint', kernel: 'materialized' })).rejects.toThrow(/exceed the engine's chunk budget \(EngineOptions.maxChunkBytes = 4096 bytes/);
+    await expect(engine.predict(x, { samples: 3, path: 'joint', kernel: 'materialized' })).rejects.toThrow(
+      /exceed the engine's chunk budget \(EngineOptions.maxChunkBytes = 4096 bytes/,
+    );
     const r = await engine.predict(x, { samples: 3, seed: 8, returnSamples: true });
     expectSamplesMatchOracle(r.fSamples, model, x, 3, 8, 'auto fallback f samples');
     engine.dispose();

@@ -38,7 +38,17 @@ function ensembleBounds(members: readonly Model[], x: number[][], per: number, s
     });
     return out;
   };
-  return { samples: S, n: first.n, outputDim: first.outputDim, f: join('f'), fBound: join('fBound'), scale: join('scale'), scaleBound: join('scaleBound'), y: join('y'), yBound: join('yBound') };
+  return {
+    samples: S,
+    n: first.n,
+    outputDim: first.outputDim,
+    f: join('f'),
+    fBound: join('fBound'),
+    scale: join('scale'),
+    scaleBound: join('scaleBound'),
+    y: join('y'),
+    yBound: join('yBound'),
+  };
 }
 
 function expectStatisticsMatch(r: Awaited<ReturnType<Engine['predict']>>, want: ReturnType<typeof oraclePredict>, bounds: SampleBounds, y: number[][] | null, what: string): void {
@@ -54,7 +64,15 @@ describeGpu('quantiles and ensembles', () => {
   const ctx = gpu!;
 
   it.each(['joint', 'marginal'] as const)('exact predictive quantiles of one model equal the oracle (%s path)', async (path) => {
-    const model = buildModel({ inputDim: 3, units: [12, 2], activations: ['tanh', 'identity'], noise: { kind: 'lognormal', site: 'sigma' }, dropout: [0.2, 0], scale: 0.5, seed: 21 });
+    const model = buildModel({
+      inputDim: 3,
+      units: [12, 2],
+      activations: ['tanh', 'identity'],
+      noise: { kind: 'lognormal', site: 'sigma' },
+      dropout: [0.2, 0],
+      scale: 0.5,
+      seed: 21,
+    });
     const x = randomInputs(9, 3, 4);
     // Five levels: not a multiple of four, so the levels buffer is padded (the kernel must not read past them).
     const levels = [0.025, 0.5, 0.9, 0.99, 0.999];
@@ -95,7 +113,10 @@ describeGpu('quantiles and ensembles', () => {
         return { mean: p.mean, std: p.aleatoricStd };
       }),
     );
-    const mix = gaussianMixture(single, y.map((row) => row[0]!));
+    const mix = gaussianMixture(
+      single,
+      y.map((row) => row[0]!),
+    );
     expectAllClose(r.mean, mix.mean, relativeBound(mix.mean, 1e-6), 'mixture mean vs gaussianMixture');
     expectAllClose(r.std, mix.std, relativeBound(mix.std, 1e-6), 'mixture std vs gaussianMixture');
     expectAllClose(r.logPredictiveDensity!, mix.logPredictiveDensity!, relativeBound(mix.logPredictiveDensity!, 1e-5), 'mixture density vs gaussianMixture');
@@ -132,7 +153,7 @@ describeGpu('quantiles and ensembles', () => {
     expect(() => Engine.create(ctx, [])).toThrow(/non-empty list/);
   });
 
-  it('draws y per sample (Pyro\'s Predictive obs): the oracle\'s draws, distributed as the predictive', async () => {
+  it("draws y per sample (Pyro's Predictive obs): the oracle's draws, distributed as the predictive", async () => {
     const model = buildModel({ inputDim: 1, units: [8, 1], noise: { kind: 'lognormal', site: 'sigma' }, scale: 0.3, seed: 30 });
     const x = [[-1], [0.5], [2]];
     const engine = Engine.create(ctx, model);

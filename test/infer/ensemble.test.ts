@@ -82,9 +82,7 @@ describe('gaussianMixture', () => {
 describeGpu('predictEnsemble on the GPU', () => {
   it('combines the members predicted one by one', async () => {
     const ctx = gpu!;
-    const models = [1, 2, 3].map((seed) =>
-      buildModel({ inputDim: 2, units: [8, 2], posterior: 'delta', noise: { kind: 'heteroscedastic', minScale: 1e-3 }, seed }),
-    );
+    const models = [1, 2, 3].map((seed) => buildModel({ inputDim: 2, units: [8, 2], posterior: 'delta', noise: { kind: 'heteroscedastic', minScale: 1e-3 }, seed }));
     const x = randomInputs(5, 2, 7);
     const y = [0.1, -0.2, 0.3, 0, 1];
     const p = await predictEnsemble(ctx, models, x, { y });

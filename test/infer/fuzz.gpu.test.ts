@@ -39,7 +39,8 @@ interface Tally {
 const tally: Tally = { cases: 0, comparisons: 0, elements: 0, mismatchedComparisons: 0, worstRatio: 0, failures: [] };
 
 function check(label: string, got: ArrayLike<number> | undefined, want: ArrayLike<number>, bound: ArrayLike<number>, problems: string[]): void {
-  const report: CloseReport = got === undefined ? { mismatches: [{ index: -1, got: 0, want: want.length, bound: 0 }], count: want.length, worstRatio: 0 } : compareClose(got, want, bound);
+  const report: CloseReport =
+    got === undefined ? { mismatches: [{ index: -1, got: 0, want: want.length, bound: 0 }], count: want.length, worstRatio: 0 } : compareClose(got, want, bound);
   tally.comparisons++;
   tally.elements += report.count;
   tally.worstRatio = Math.max(tally.worstRatio, report.worstRatio);

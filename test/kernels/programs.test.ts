@@ -56,7 +56,10 @@ function checkReflection(p: Program<never>): void {
   } catch (error) {
     throw new Error(`${p.name} (${p.cacheKey}) does not parse: ${String(error)}`, { cause: error });
   }
-  expect(reflect.entry.compute.map((e) => e.name), p.name).toEqual(['main']);
+  expect(
+    reflect.entry.compute.map((e) => e.name),
+    p.name,
+  ).toEqual(['main']);
   const bindings = reflect.getBindGroups()[0] ?? [];
   expect(bindings.length, `${p.name}: bindings`).toBe(p.bindings.length);
   p.bindings.forEach((spec, i) => {

@@ -43,7 +43,7 @@ describe.each(ACTIVATIONS)('%s', (act) => {
 });
 
 describe('silu', () => {
-  it("matches torch.nn.SiLU at known points and has its minimum at x = -1.2784645", () => {
+  it('matches torch.nn.SiLU at known points and has its minimum at x = -1.2784645', () => {
     // torch.nn.functional.silu(torch.tensor([1., -1., 2.], dtype=torch.float64))
     expect(applyActivation('silu', 1, 0)).toBeCloseTo(0.7310585786300049, 15);
     expect(applyActivation('silu', -1, 0)).toBeCloseTo(-0.2689414213699951, 15);

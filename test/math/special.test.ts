@@ -191,8 +191,7 @@ describe('densities', () => {
     expect(normal).toBeCloseTo(1, 10);
     // Positive supports: integrate over u = log x (dx = e^u du), which removes the Gamma(0.5)
     // singularity at 0 and makes both integrands smooth and fast-decaying in u.
-    const overLog = (logPdf: (x: number) => number) =>
-      trapezoid((u) => Math.exp(logPdf(Math.exp(u)) + u), -80, 6, 20000);
+    const overLog = (logPdf: (x: number) => number) => trapezoid((u) => Math.exp(logPdf(Math.exp(u)) + u), -80, 6, 20000);
     expect(overLog((x) => logNormalLogPdf(x, -0.3, 0.6))).toBeCloseTo(1, 10);
     for (const [a, rate] of [
       [0.5, 1],

@@ -36,12 +36,7 @@ const param = (site: string, posterior: PosteriorKind = 'normal'): ParamSpec => 
   prior: { kind: 'normal', loc: 0, scale: 1 },
 });
 
-const layer = (
-  l: number,
-  units: number,
-  activation: LayerSpec['activation'],
-  extra: Partial<LayerSpec> = {},
-): LayerSpec => ({
+const layer = (l: number, units: number, activation: LayerSpec['activation'], extra: Partial<LayerSpec> = {}): LayerSpec => ({
   units,
   activation,
   leakySlope: 0.01,
@@ -78,8 +73,7 @@ function tensorsFor(spec: ModelSpec): Map<string, Tensor> {
     const inputs = l === 0 ? spec.inputDim : (spec.layers[l - 1]?.units ?? 0);
     tensors.set(tensorNames.weightLoc(l), filled([ly.units, inputs], locValues));
     tensors.set(tensorNames.biasLoc(l), filled([ly.units], locValues));
-    if (ly.weight.posterior === 'normal')
-      tensors.set(tensorNames.weightScale(l), filled([ly.units, inputs], scaleValues));
+    if (ly.weight.posterior === 'normal') tensors.set(tensorNames.weightScale(l), filled([ly.units, inputs], scaleValues));
     if (ly.bias.posterior === 'normal') tensors.set(tensorNames.biasScale(l), filled([ly.units], scaleValues));
     if (ly.activation === 'prelu')
       tensors.set(
@@ -140,17 +134,12 @@ function withTensor(model: Model, name: string, tensor: Tensor | null): Model {
   return { spec: model.spec, tensors };
 }
 
-function expectThrows(
-  run: () => unknown,
-  errorClass: typeof ModelFormatError | typeof InvalidInputError,
-  fragment: string | RegExp,
-): void {
+function expectThrows(run: () => unknown, errorClass: typeof ModelFormatError | typeof InvalidInputError, fragment: string | RegExp): void {
   expect(run).toThrow(errorClass);
   expect(run).toThrow(fragment);
 }
 
-const expectInvalidModel = (model: Model, fragment: string | RegExp): void =>
-  expectThrows(() => validateModel(model), ModelFormatError, fragment);
+const expectInvalidModel = (model: Model, fragment: string | RegExp): void => expectThrows(() => validateModel(model), ModelFormatError, fragment);
 
 const bits = (data: Float32Array): number[] => [...new Uint32Array(data.buffer, data.byteOffset, data.length)];
 
@@ -182,10 +171,7 @@ describe('model file round trip', () => {
   it.each([
     ['lognormal noise', baseSpec],
     ['prelu, batch-norm, delta posteriors, heteroscedastic head, standardization', richSpec],
-    [
-      'gamma noise without a sigma prior',
-      withLikelihood(baseSpec, { noise: { kind: 'gamma', site: 's' }, sigmaPrior: null }),
-    ],
+    ['gamma noise without a sigma prior', withLikelihood(baseSpec, { noise: { kind: 'gamma', site: 's' }, sigmaPrior: null })],
     ['fixed noise', withLikelihood(baseSpec, { noise: { kind: 'fixed', sigma: 0.3 }, sigmaPrior: null })],
   ])('%s: save then load gives the same spec and bit-identical tensors', (_name, spec) => {
     const model = modelOf(spec);
@@ -208,11 +194,7 @@ describe('model file round trip', () => {
   });
 
   it('refuses to save an invalid model', () => {
-    expectThrows(
-      () => modelToBytes(withTensor(modelOf(baseSpec), tensorNames.biasLoc(0), null)),
-      ModelFormatError,
-      'missing tensor',
-    );
+    expectThrows(() => modelToBytes(withTensor(modelOf(baseSpec), tensorNames.biasLoc(0), null)), ModelFormatError, 'missing tensor');
   });
 });
 
@@ -255,7 +237,11 @@ describe('ensemble files', () => {
     ['a bad member spec', (m: Record<string, string>) => (m['ensemble'] = JSON.stringify([baseSpec, { inputDim: -1 }])), /ensemble member 1: /],
     ['another version', (m: Record<string, string>) => (m['version'] = '7'), /ensemble file version "7" is not supported/],
     ['a missing member tensor', (_m: Record<string, string>, t: Map<string, Tensor>) => t.delete(`members.1.${tensorNames.biasLoc(0)}`), /ensemble member 1: .*missing tensor/],
-    ['a stray tensor', (_m: Record<string, string>, t: Map<string, Tensor>) => t.set('members.5.extra', { shape: [1], data: new Float32Array(1) }), /tensor 'members\.5\.extra' belongs to no member/],
+    [
+      'a stray tensor',
+      (_m: Record<string, string>, t: Map<string, Tensor>) => t.set('members.5.extra', { shape: [1], data: new Float32Array(1) }),
+      /tensor 'members\.5\.extra' belongs to no member/,
+    ],
   ] as const)('%s is a ModelFormatError naming the problem', (_name, edit, message) => {
     expectThrows(() => ensembleFromBytes(tampered(edit)), ModelFormatError, message);
   });
@@ -268,11 +254,7 @@ describe('ensemble files', () => {
 describe('modelFromBytes format detection', () => {
   it('rejects a safetensors file that is neither format, listing the accepted ones', () => {
     const bytes = serializeSafetensors(new Map([['x', filled([1], () => 1)]]), { format: 'pt' });
-    expectThrows(
-      () => modelFromBytes(bytes),
-      ModelFormatError,
-      /accepted: a webgpu-bnn model .* or a Pyro AutoNormal export/,
-    );
+    expectThrows(() => modelFromBytes(bytes), ModelFormatError, /accepted: a webgpu-bnn model .* or a Pyro AutoNormal export/);
   });
 
   it('rejects another version of our format', () => {
@@ -302,11 +284,7 @@ describe('modelFromBytes format detection', () => {
       version: '1',
       model: JSON.stringify(baseSpec),
     });
-    expectThrows(
-      () => modelFromBytes(bytes),
-      ModelFormatError,
-      "tensor 'layers.1.weight.loc' has a non-finite value (NaN) at index 2",
-    );
+    expectThrows(() => modelFromBytes(bytes), ModelFormatError, "tensor 'layers.1.weight.loc' has a non-finite value (NaN) at index 2");
   });
 
   it('rejects a spec with an unknown activation in the file', () => {
@@ -337,18 +315,12 @@ describe('validateModel', () => {
   });
 
   it.each([0, -3, 2.5])('rejects units %s', (units) => {
-    expectInvalidModel(
-      { spec: withLayer(baseSpec, 0, { units }), tensors: base.tensors },
-      'layers[0].units must be a positive integer',
-    );
+    expectInvalidModel({ spec: withLayer(baseSpec, 0, { units }), tensors: base.tensors }, 'layers[0].units must be a positive integer');
   });
 
   it('rejects an unknown activation, listing the known ones', () => {
     const spec = withLayer(baseSpec, 0, { activation: 'swish' as LayerSpec['activation'] });
-    expectInvalidModel(
-      { spec, tensors: base.tensors },
-      'layers[0].activation is "swish"; known: relu, tanh, sigmoid, gelu, leaky_relu, prelu, identity, silu',
-    );
+    expectInvalidModel({ spec, tensors: base.tensors }, 'layers[0].activation is "swish"; known: relu, tanh, sigmoid, gelu, leaky_relu, prelu, identity, silu');
   });
 
   it.each([1, -0.1, 1.5, NaN])('rejects dropout %s', (dropout) => {
@@ -357,17 +329,11 @@ describe('validateModel', () => {
 
   it.each([0, -1, Infinity])('rejects prior scale %s', (scale) => {
     const weight: ParamSpec = { ...param('0.weight'), prior: { kind: 'normal', loc: 0, scale } };
-    expectInvalidModel(
-      modelOf(withLayer(baseSpec, 0, { weight })),
-      'layers[0].weight.prior.scale must be a finite number > 0',
-    );
+    expectInvalidModel(modelOf(withLayer(baseSpec, 0, { weight })), 'layers[0].weight.prior.scale must be a finite number > 0');
   });
 
   it('rejects two parameters sharing a site', () => {
-    expectInvalidModel(
-      modelOf(withLayer(baseSpec, 1, { bias: param('0.bias') })),
-      "site '0.bias' is used by both layers[0].bias and layers[1].bias",
-    );
+    expectInvalidModel(modelOf(withLayer(baseSpec, 1, { bias: param('0.bias') })), "site '0.bias' is used by both layers[0].bias and layers[1].bias");
   });
 
   it('names a missing tensor', () => {
@@ -376,18 +342,12 @@ describe('validateModel', () => {
 
   it('names a tensor with the wrong shape, the expected and the actual shape', () => {
     const transposed = filled([2, 3], locValues);
-    expectInvalidModel(
-      withTensor(base, tensorNames.weightLoc(0), transposed),
-      "tensor 'layers.0.weight.loc' has shape [2, 3], expected [3, 2]",
-    );
+    expectInvalidModel(withTensor(base, tensorNames.weightLoc(0), transposed), "tensor 'layers.0.weight.loc' has shape [2, 3], expected [3, 2]");
   });
 
   it('rejects a tensor whose data length does not match its shape', () => {
     const short: Tensor = { shape: [3], data: new Float32Array(2) };
-    expectInvalidModel(
-      withTensor(base, tensorNames.biasLoc(0), short),
-      "tensor 'layers.0.bias.loc' has 2 values for shape [3]",
-    );
+    expectInvalidModel(withTensor(base, tensorNames.biasLoc(0), short), "tensor 'layers.0.bias.loc' has 2 values for shape [3]");
   });
 
   it.each([
@@ -396,18 +356,12 @@ describe('validateModel', () => {
     [-Infinity, '-Infinity'],
   ])('rejects %s in a tensor, naming tensor and index', (bad, shown) => {
     const tensor = filled([3], (i) => (i === 1 ? bad : 0));
-    expectInvalidModel(
-      withTensor(base, tensorNames.biasLoc(0), tensor),
-      `tensor 'layers.0.bias.loc' has a non-finite value (${shown}) at index 1`,
-    );
+    expectInvalidModel(withTensor(base, tensorNames.biasLoc(0), tensor), `tensor 'layers.0.bias.loc' has a non-finite value (${shown}) at index 1`);
   });
 
   it('rejects a negative posterior scale but allows zero', () => {
     const negative = filled([3, 2], (i) => (i === 4 ? -0.5 : 0.1));
-    expectInvalidModel(
-      withTensor(base, tensorNames.weightScale(0), negative),
-      "tensor 'layers.0.weight.scale' has value -0.5 at index 4; it must be >= 0",
-    );
+    expectInvalidModel(withTensor(base, tensorNames.weightScale(0), negative), "tensor 'layers.0.weight.scale' has value -0.5 at index 4; it must be >= 0");
     const zero = filled([3, 2], () => 0);
     expect(() => validateModel(withTensor(base, tensorNames.weightScale(0), zero))).not.toThrow();
   });
@@ -471,10 +425,7 @@ describe('validateModel', () => {
   });
 
   it('rejects a sigma prior on a sigma that is not latent', () => {
-    expectInvalidModel(
-      modelOf(withLikelihood(baseSpec, { noise: { kind: 'fixed', sigma: 1 } })),
-      'sigmaPrior is set but sigma is not latent',
-    );
+    expectInvalidModel(modelOf(withLikelihood(baseSpec, { noise: { kind: 'fixed', sigma: 1 } })), 'sigmaPrior is set but sigma is not latent');
   });
 
   it('rejects non-positive Gamma posterior parameters', () => {
@@ -512,18 +463,9 @@ describe('validateModel', () => {
   it('checks standardization lengths and stds', () => {
     const s = { xMean: [0, 0], xStd: [1, 1], yMean: [0], yStd: [1] };
     expect(() => validateModel(modelOf({ ...baseSpec, standardization: s }))).not.toThrow();
-    expectInvalidModel(
-      modelOf({ ...baseSpec, standardization: { ...s, xMean: [0] } }),
-      'standardization.xMean has 1 entries, expected 2',
-    );
-    expectInvalidModel(
-      modelOf({ ...baseSpec, standardization: { ...s, yStd: [1, 1] } }),
-      'standardization.yStd has 2 entries, expected 1',
-    );
-    expectInvalidModel(
-      modelOf({ ...baseSpec, standardization: { ...s, xStd: [1, 0] } }),
-      'standardization.xStd[1] must be a finite number > 0',
-    );
+    expectInvalidModel(modelOf({ ...baseSpec, standardization: { ...s, xMean: [0] } }), 'standardization.xMean has 1 entries, expected 2');
+    expectInvalidModel(modelOf({ ...baseSpec, standardization: { ...s, yStd: [1, 1] } }), 'standardization.yStd has 2 entries, expected 1');
+    expectInvalidModel(modelOf({ ...baseSpec, standardization: { ...s, xStd: [1, 0] } }), 'standardization.xStd[1] must be a finite number > 0');
   });
 
   it('rejects unknown extra tensors', () => {
@@ -578,21 +520,9 @@ describe('validateSpecJson', () => {
     ['not an object', [1], 'spec must be an object'],
     ['a string inputDim', { ...minimal, inputDim: '2' }, 'inputDim must be a number (got "2")'],
     ['layers not an array', { ...minimal, layers: {} }, 'layers must be an array'],
-    [
-      'an unknown activation',
-      { ...minimal, layers: [{ ...minimal.layers[0], activation: 'swish' }] },
-      'layers[0].activation must be one of relu, tanh, sigmoid',
-    ],
-    [
-      'a misspelt field',
-      { ...minimal, layers: [{ ...minimal.layers[0], dropuot: 0.5 }] },
-      'layers[0] has unknown field(s) dropuot',
-    ],
-    [
-      'a string batchNorm',
-      { ...minimal, layers: [{ ...minimal.layers[0], batchNorm: 'yes' }] },
-      'layers[0].batchNorm must be a boolean',
-    ],
+    ['an unknown activation', { ...minimal, layers: [{ ...minimal.layers[0], activation: 'swish' }] }, 'layers[0].activation must be one of relu, tanh, sigmoid'],
+    ['a misspelt field', { ...minimal, layers: [{ ...minimal.layers[0], dropuot: 0.5 }] }, 'layers[0] has unknown field(s) dropuot'],
+    ['a string batchNorm', { ...minimal, layers: [{ ...minimal.layers[0], batchNorm: 'yes' }] }, 'layers[0].batchNorm must be a boolean'],
     [
       'an unknown posterior',
       { ...minimal, layers: [{ ...minimal.layers[0], weight: { ...param('w'), posterior: 'laplace' } }] },
@@ -609,21 +539,9 @@ describe('validateSpecJson', () => {
       { ...minimal, likelihood: { ...minimal.likelihood, noise: { kind: 'fixed', sigma: 1, site: 's' } } },
       'likelihood.noise has unknown field(s) site',
     ],
-    [
-      'an unknown link',
-      { ...minimal, likelihood: { ...minimal.likelihood, link: 'log' } },
-      'likelihood.link must be one of sigma, sigma2',
-    ],
-    [
-      'non-numeric standardization',
-      { ...minimal, standardization: { xMean: ['a'], xStd: [1], yMean: [0], yStd: [1] } },
-      'standardization.xMean[0] must be a number',
-    ],
-    [
-      'zero units (range check)',
-      { ...minimal, layers: [{ ...minimal.layers[0], units: 0 }, minimal.layers[1]] },
-      'layers[0].units must be a positive integer',
-    ],
+    ['an unknown link', { ...minimal, likelihood: { ...minimal.likelihood, link: 'log' } }, 'likelihood.link must be one of sigma, sigma2'],
+    ['non-numeric standardization', { ...minimal, standardization: { xMean: ['a'], xStd: [1], yMean: [0], yStd: [1] } }, 'standardization.xMean[0] must be a number'],
+    ['zero units (range check)', { ...minimal, layers: [{ ...minimal.layers[0], units: 0 }, minimal.layers[1]] }, 'layers[0].units must be a positive integer'],
   ];
   it.each(invalid)('rejects %s', (_what, json, fragment) => {
     expectThrows(() => validateSpecJson(json), ModelFormatError, fragment);
@@ -681,16 +599,12 @@ describe('loadModel', () => {
       vi.fn(() => Promise.resolve(new Response('gone', { status: 404, statusText: 'Not Found' }))),
     );
     await expect(loadModel(new URL('http://example.com/x'))).rejects.toThrow(InvalidInputError);
-    await expect(loadModel(new URL('http://example.com/x'))).rejects.toThrow(
-      "cannot fetch model 'http://example.com/x': HTTP 404 Not Found",
-    );
+    await expect(loadModel(new URL('http://example.com/x'))).rejects.toThrow("cannot fetch model 'http://example.com/x': HTTP 404 Not Found");
     vi.stubGlobal(
       'fetch',
       vi.fn(async () => Promise.reject(new TypeError('network down'))),
     );
-    await expect(loadModel('http://example.com/y')).rejects.toThrow(
-      "cannot fetch model 'http://example.com/y': network down",
-    );
+    await expect(loadModel('http://example.com/y')).rejects.toThrow("cannot fetch model 'http://example.com/y': network down");
   });
 
   it('rejects unsupported URL schemes and source types', async () => {
@@ -711,8 +625,7 @@ describe('pointFromBytes', () => {
   ];
   const without = (site: string): [string, Tensor][] => sites().filter(([name]) => name !== site);
   const replaced = (site: string, tensor: Tensor): [string, Tensor][] => [...without(site), [site, tensor]];
-  const expectBadPoint = (bytes: Uint8Array, fragment: string): void =>
-    expectThrows(() => pointFromBytes(bytes, model), ModelFormatError, fragment);
+  const expectBadPoint = (bytes: Uint8Array, fragment: string): void => expectThrows(() => pointFromBytes(bytes, model), ModelFormatError, fragment);
 
   it('reads one value per site', () => {
     const values = pointFromBytes(point(sites()), model);
@@ -738,19 +651,14 @@ describe('pointFromBytes', () => {
   it('fills a missing delta site from the model loc; other missing sites are errors', () => {
     const delta = modelOf(withLayer(baseSpec, 0, { weight: param('0.weight', 'delta') }));
     const values = pointFromBytes(point(without('0.weight')), delta);
-    expect(bits(values.get('0.weight') ?? new Float32Array())).toEqual(
-      bits(delta.tensors.get(tensorNames.weightLoc(0))?.data ?? new Float32Array()),
-    );
+    expect(bits(values.get('0.weight') ?? new Float32Array())).toEqual(bits(delta.tensors.get(tensorNames.weightLoc(0))?.data ?? new Float32Array()));
     expectBadPoint(point(without('0.bias')), "missing site '0.bias'");
     expectBadPoint(point(without('sigma')), "missing site 'sigma'");
   });
 
   it('rejects unknown sites, wrong shapes, NaN and non-positive sigma', () => {
     expectBadPoint(point([...sites(), ['2.weight', filled([1], () => 0)]]), "unknown site '2.weight'");
-    expectBadPoint(
-      point(replaced('0.weight', filled([2, 3], locValues))),
-      "site '0.weight' has shape [2, 3], expected [3, 2]",
-    );
+    expectBadPoint(point(replaced('0.weight', filled([2, 3], locValues))), "site '0.weight' has shape [2, 3], expected [3, 2]");
     expectBadPoint(
       point(
         replaced(
@@ -790,10 +698,7 @@ describe('pointFromBytes', () => {
   });
 
   it('accepts AutoNormal.locs.<site> names (sigma as exp of its loc) and ignores AutoNormal.scales.*', () => {
-    const guide: [string, Tensor][] = sites().map(([site, t]) => [
-      `AutoNormal.locs.${site}`,
-      site === 'sigma' ? filled([], () => Math.log(0.5)) : t,
-    ]);
+    const guide: [string, Tensor][] = sites().map(([site, t]) => [`AutoNormal.locs.${site}`, site === 'sigma' ? filled([], () => Math.log(0.5)) : t]);
     guide.push(['AutoNormal.scales.0.bias', filled([3], scaleValues)]);
     const values = pointFromBytes(point(guide), model);
     expect(values.get('sigma')?.[0]).toBeCloseTo(0.5, 6);

@@ -162,8 +162,14 @@ describe('the committed corpus', () => {
 
   it('has error cases for every reader and valid edge cases', () => {
     for (const loader of ['model', 'ensemble', 'point', 'table'] as const) {
-      expect(cases.some((c) => c.loader === loader && c.expected === 'ok'), loader).toBe(true);
-      expect(cases.some((c) => c.loader === loader && c.expected !== 'ok'), loader).toBe(true);
+      expect(
+        cases.some((c) => c.loader === loader && c.expected === 'ok'),
+        loader,
+      ).toBe(true);
+      expect(
+        cases.some((c) => c.loader === loader && c.expected !== 'ok'),
+        loader,
+      ).toBe(true);
     }
   });
 });

@@ -58,9 +58,7 @@ describe('readFileBounded', () => {
     const path = join(dir, 'eleven.bin');
     writeFileSync(path, '0123456789A');
     await expect(readFileBounded(path, options)).rejects.toThrow(InvalidInputError);
-    await expect(readFileBounded(path, options)).rejects.toThrow(
-      `cannot read test file '${path}': it is 11 bytes, more than the limit of 10 bytes (TEST_CAP)`,
-    );
+    await expect(readFileBounded(path, options)).rejects.toThrow(`cannot read test file '${path}': it is 11 bytes, more than the limit of 10 bytes (TEST_CAP)`);
   });
 
   it('says what is wrong with a missing file', async () => {
@@ -68,9 +66,7 @@ describe('readFileBounded', () => {
   });
 
   it.skipIf(process.platform !== 'linux')('refuses a file that yields more than its size (procfs reports 0 bytes)', async () => {
-    await expect(readFileBounded('/proc/self/status', { ...options, maxBytes: 1 << 20 })).rejects.toThrow(
-      'it grew beyond its 0 bytes while it was read',
-    );
+    await expect(readFileBounded('/proc/self/status', { ...options, maxBytes: 1 << 20 })).rejects.toThrow('it grew beyond its 0 bytes while it was read');
   });
 });
 
@@ -117,20 +113,29 @@ describe('fetchBounded', () => {
   const url = new URL('https://example.com/model.safetensors');
 
   it('returns a body under the cap', async () => {
-    vi.stubGlobal('fetch', vi.fn(() => Promise.resolve(new Response(new Uint8Array([1, 2, 3])))));
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(() => Promise.resolve(new Response(new Uint8Array([1, 2, 3])))),
+    );
     expect([...(await fetchBounded(url, 3, 'TEST_CAP'))]).toEqual([1, 2, 3]);
   });
 
   it('refuses a declared Content-Length over the cap before reading the body', async () => {
     const body = endlessBody();
-    vi.stubGlobal('fetch', vi.fn(() => Promise.resolve(new Response(body.stream, { headers: { 'content-length': '1000' } }))));
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(() => Promise.resolve(new Response(body.stream, { headers: { 'content-length': '1000' } }))),
+    );
     await expect(fetchBounded(url, 100, 'TEST_CAP')).rejects.toThrow('the response is 1000 bytes, more than the limit of 100 bytes (TEST_CAP)');
     expect(body.cancelled()).toBe(true);
   });
 
   it('stops an endless body without Content-Length at the cap and cancels it', async () => {
     const body = endlessBody();
-    vi.stubGlobal('fetch', vi.fn(() => Promise.resolve(new Response(body.stream))));
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(() => Promise.resolve(new Response(body.stream))),
+    );
     await expect(fetchBounded(url, 1000, 'TEST_CAP')).rejects.toThrow('more than the limit of 1000 bytes (TEST_CAP)');
     expect(body.cancelled()).toBe(true);
     expect(body.pulled()).toBeLessThan(40);
@@ -149,7 +154,10 @@ describe('fetchBounded', () => {
 
   it('loadModel refuses a URL whose body exceeds MAX_MODEL_FILE_BYTES, as an InvalidInputError naming the URL', async () => {
     const declared = String(MAX_MODEL_FILE_BYTES + 1);
-    vi.stubGlobal('fetch', vi.fn(() => Promise.resolve(new Response(endlessBody().stream, { headers: { 'content-length': declared } }))));
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(() => Promise.resolve(new Response(endlessBody().stream, { headers: { 'content-length': declared } }))),
+    );
     await expect(loadModel(url)).rejects.toThrow(InvalidInputError);
     await expect(loadModel(url)).rejects.toThrow(`cannot fetch model '${url.href}': the response is ${declared} bytes`);
   });

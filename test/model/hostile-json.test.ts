@@ -8,8 +8,7 @@ import { InvalidInputError, ModelFormatError } from '../../src/errors.js';
 import { MAX_JSON_DEPTH } from '../../src/model/limits.js';
 import { parseJsonStrict, previewJson } from '../../src/model/strict-json.js';
 
-const strict = (text: string, maxDepth?: number): unknown =>
-  parseJsonStrict(text, { what: 'test document', ...(maxDepth === undefined ? {} : { maxDepth }) });
+const strict = (text: string, maxDepth?: number): unknown => parseJsonStrict(text, { what: 'test document', ...(maxDepth === undefined ? {} : { maxDepth }) });
 
 const nested = (depth: number): string => '['.repeat(depth) + ']'.repeat(depth);
 

@@ -20,15 +20,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { ModelFormatError } from '../../src/errors.js';
 import { Engine } from '../../src/index.js';
 import { sigmoid } from '../../src/math/activations.js';
-import {
-  modelFromBytes,
-  modelToBytes,
-  serializeSafetensors,
-  tensorNames,
-  type Model,
-  type ModelSpec,
-  type Tensor,
-} from '../../src/model/index.js';
+import { modelFromBytes, modelToBytes, serializeSafetensors, tensorNames, type Model, type ModelSpec, type Tensor } from '../../src/model/index.js';
 import { noiseNormal } from '../../src/random/draws.js';
 import { seedToKey } from '../../src/random/streams.js';
 import { oracleSamples } from '../../src/reference/forward.js';
@@ -69,7 +61,12 @@ async function checkSigmaDraws(model: Model, x: number[][]): Promise<void> {
   const key = seedToKey(SEED);
   const oracle = oracleSamples(model, x, { samples: SAMPLES, seed: SEED, path: 'joint' });
   const formula = Float64Array.from({ length: SAMPLES }, (_, s) => sigmaOf(model, loc + scale * noiseNormal(key, s)));
-  expectAllClose(oracle.sigma, formula, formula.map((v) => 1e-12 * v), 'oracle sigma vs the transform');
+  expectAllClose(
+    oracle.sigma,
+    formula,
+    formula.map((v) => 1e-12 * v),
+    'oracle sigma vs the transform',
+  );
   const noise = model.spec.likelihood.noise;
   if (noise.kind === 'logitnormal') {
     expect(formula.every((v) => v > noise.low && v < noise.high)).toBe(true);
@@ -169,13 +166,17 @@ describe.each(cases.guides)('Pyro $guide, $layout layout, $name', (c) => {
     expect(modelFromBytes(modelToBytes(model)).spec).toEqual(spec);
   });
 
-  it(c.fixed === null ? "draws sigma through AutoNormal's transform (GPU, oracle and the formula agree)" : 'keeps the fixed sigma in every sample', async () => {
-    if (c.fixed === null) {
-      await checkSigmaDraws(model, c.x);
-      return;
-    }
-    expect(oracleSamples(model, c.x, { samples: 4, seed: SEED, path: 'joint' }).sigma).toEqual(new Float64Array(4).fill(c.fixed));
-  }, 60_000);
+  it(
+    c.fixed === null ? "draws sigma through AutoNormal's transform (GPU, oracle and the formula agree)" : 'keeps the fixed sigma in every sample',
+    async () => {
+      if (c.fixed === null) {
+        await checkSigmaDraws(model, c.x);
+        return;
+      }
+      expect(oracleSamples(model, c.x, { samples: 4, seed: SEED, path: 'joint' }).sigma).toEqual(new Float64Array(4).fill(c.fixed));
+    },
+    60_000,
+  );
 
   it(`score() is Pyro's log_prob of every site (torch), on the GPU and in the oracle ${gpu ? '' : `(GPU skipped: ${gpuSkipReason})`}`, async () => {
     await checkScore(model, c);
@@ -205,7 +206,10 @@ describe.each(cases.numpyro)('NumPyro AutoNormal through the exporter: $name', (
   });
 
   it("draws sigma through NumPyro's transform (GPU, oracle and the formula agree)", async () => {
-    await checkSigmaDraws(model, [[0.5, -0.5], [1, 2]]);
+    await checkSigmaDraws(model, [
+      [0.5, -0.5],
+      [1, 2],
+    ]);
   }, 60_000);
 });
 
@@ -263,7 +267,10 @@ describe('Pyro exports that are refused, never misread', () => {
   });
 
   it('`layers` naming a site the guide lacks, using one twice, or leaving one out', () => {
-    expectRefused(pyroBytes(pyroStore(named), { ...BASE_INFO, layers: layersOf([named[0]!, ['head.weight', 'out.bias']]) }), "layers[1].weight names site 'head.weight', which the guide does not have");
+    expectRefused(
+      pyroBytes(pyroStore(named), { ...BASE_INFO, layers: layersOf([named[0]!, ['head.weight', 'out.bias']]) }),
+      "layers[1].weight names site 'head.weight', which the guide does not have",
+    );
     expectRefused(pyroBytes(pyroStore(named), { ...BASE_INFO, layers: layersOf([named[0]!, ['fc1.weight', 'out.bias']]) }), "site 'fc1.weight' is used twice");
     const extra = pyroStore(named);
     extra.set('AutoNormal.locs.tau', zeros([]));
@@ -275,7 +282,10 @@ describe('Pyro exports that are refused, never misread', () => {
   it('a noise site under another name needs sigma_site', () => {
     const store = pyroStore(named, 'obs_scale');
     expectRefused(pyroBytes(store, { ...BASE_INFO, layers: layersOf(named) }), "no 'sigma' site: the observation noise is unknown (name the noise site with sigma_site");
-    expect(modelFromBytes(pyroBytes(store, { ...BASE_INFO, layers: layersOf(named), sigma_site: 'obs_scale' })).spec.likelihood.noise).toEqual({ kind: 'lognormal', site: 'obs_scale' });
+    expect(modelFromBytes(pyroBytes(store, { ...BASE_INFO, layers: layersOf(named), sigma_site: 'obs_scale' })).spec.likelihood.noise).toEqual({
+      kind: 'lognormal',
+      site: 'obs_scale',
+    });
   });
 
   it('fixed noise: no sigma site, and not together with a sigma prior', () => {
@@ -290,7 +300,10 @@ describe('Pyro exports that are refused, never misread', () => {
   it('a prior the engine cannot score, or with bad parameters', () => {
     const store = pyroStore(named);
     const info = { ...BASE_INFO, layers: layersOf(named) };
-    expectRefused(pyroBytes(store, { ...info, sigma_prior: { kind: 'inversegamma', concentration: 2, rate: 1 } }), 'sigma_prior.kind must be one of gamma, lognormal, halfnormal, halfcauchy, exponential, uniform');
+    expectRefused(
+      pyroBytes(store, { ...info, sigma_prior: { kind: 'inversegamma', concentration: 2, rate: 1 } }),
+      'sigma_prior.kind must be one of gamma, lognormal, halfnormal, halfcauchy, exponential, uniform',
+    );
     expectRefused(pyroBytes(store, { ...info, sigma_prior: { kind: 'uniform', low: 0 } }), 'sigma_prior.high must be a number');
     expectRefused(pyroBytes(store, { ...info, sigma_prior: { kind: 'uniform', low: 10, high: 0 } }), 'likelihood.sigmaPrior.high must be greater than likelihood.sigmaPrior.low');
     expectRefused(pyroBytes(store, { ...info, sigma_prior: { kind: 'uniform', low: -1, high: 1 } }), 'likelihood.sigmaPrior.low must be >= 0');
@@ -313,18 +326,32 @@ describe('Pyro exports that are refused, never misread', () => {
     ];
     expect(modelFromBytes(pyroBytes(flat, { ...info, sites })).spec.layers[1]?.weight.site).toBe('out.weight');
     expectRefused(pyroBytes(flat, { ...info, sites: sites.slice(0, 4) }), 'sites cover 13 values but AutoDiagonalNormal.loc has 14');
-    expectRefused(pyroBytes(flat, { ...info, sites: [...sites, { name: 'tau', shape: [2] }] }), "sites need more than the 14 values of AutoDiagonalNormal.loc (they run out at sites[5], 'tau')");
+    expectRefused(
+      pyroBytes(flat, { ...info, sites: [...sites, { name: 'tau', shape: [2] }] }),
+      "sites need more than the 14 values of AutoDiagonalNormal.loc (they run out at sites[5], 'tau')",
+    );
     flat.set('AutoNormal.locs.sigma', zeros([]));
     expectRefused(pyroBytes(flat, { ...info, sites }), "tensor 'AutoNormal.locs.sigma' is neither AutoDiagonalNormal.loc nor AutoDiagonalNormal.scale");
   });
 
   it('other guides', () => {
-    expectRefused(pyroBytes(pyroStore(named), { ...BASE_INFO, guide: 'AutoLowRankMultivariateNormal' }), 'guide "AutoLowRankMultivariateNormal" is not supported (only AutoNormal and AutoDiagonalNormal)');
+    expectRefused(
+      pyroBytes(pyroStore(named), { ...BASE_INFO, guide: 'AutoLowRankMultivariateNormal' }),
+      'guide "AutoLowRankMultivariateNormal" is not supported (only AutoNormal and AutoDiagonalNormal)',
+    );
   });
 
   it('an export without sigma_prior still reads sigma as a positive site (log sigma), as the format always said', () => {
     const { sigma_prior: _unused, ...info } = BASE_INFO;
-    const { spec } = modelFromBytes(pyroBytes(pyroStore([['0.weight', '0.bias'], ['1.weight', '1.bias']]), info));
+    const { spec } = modelFromBytes(
+      pyroBytes(
+        pyroStore([
+          ['0.weight', '0.bias'],
+          ['1.weight', '1.bias'],
+        ]),
+        info,
+      ),
+    );
     expect(spec.likelihood).toEqual({ noise: { kind: 'lognormal', site: 'sigma' }, link: 'sigma', sigmaPrior: null });
   });
 });

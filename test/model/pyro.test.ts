@@ -18,8 +18,7 @@ import {
   tensorNames,
 } from '../../src/model/index.js';
 
-const fixturePath = (name: string): string =>
-  fileURLToPath(new URL(`../fixtures/pyro/${name}.safetensors`, import.meta.url));
+const fixturePath = (name: string): string => fileURLToPath(new URL(`../fixtures/pyro/${name}.safetensors`, import.meta.url));
 const fixtureBytes = (name: string): Uint8Array => new Uint8Array(readFileSync(fixturePath(name)));
 
 const bits = (data: Float32Array): number[] => [...new Uint32Array(data.buffer, data.byteOffset, data.length)];
@@ -115,9 +114,7 @@ describe.each([
       [tensorNames.noiseScale, 'AutoNormal.scales.sigma'],
     ];
     for (const [ours, theirs] of pairs) {
-      expect(bits(model.tensors.get(ours)?.data ?? new Float32Array()), ours).toEqual(
-        bits(raw.get(theirs)?.data ?? new Float32Array([NaN])),
-      );
+      expect(bits(model.tensors.get(ours)?.data ?? new Float32Array()), ours).toEqual(bits(raw.get(theirs)?.data ?? new Float32Array([NaN])));
     }
     expect(model.tensors.get(tensorNames.weightLoc(2))?.shape).toEqual([1, 32]);
     expect(model.tensors.size).toBe(14);
@@ -137,20 +134,10 @@ describe.each([
 
   it("serves as a parameter point: the guide's locs, sigma = exp(loc)", () => {
     const point = pointFromBytes(fixtureBytes(name), model);
-    expect([...point.keys()].sort()).toEqual([
-      '0.bias',
-      '0.weight',
-      '1.bias',
-      '1.weight',
-      'layers.2.bias',
-      'layers.2.weight',
-      'sigma',
-    ]);
+    expect([...point.keys()].sort()).toEqual(['0.bias', '0.weight', '1.bias', '1.weight', 'layers.2.bias', 'layers.2.weight', 'sigma']);
     const logSigma = model.tensors.get(tensorNames.noiseLoc)?.data[0] ?? NaN;
     expect(point.get('sigma')?.[0]).toBeCloseTo(Math.exp(logSigma), 6);
-    expect(bits(point.get('layers.2.weight') ?? new Float32Array())).toEqual(
-      bits(model.tensors.get(tensorNames.weightLoc(2))?.data ?? new Float32Array()),
-    );
+    expect(bits(point.get('layers.2.weight') ?? new Float32Array())).toEqual(bits(model.tensors.get(tensorNames.weightLoc(2))?.data ?? new Float32Array()));
   });
 });
 
@@ -192,21 +179,12 @@ describe('bad Pyro exports', () => {
   });
 
   it('checks the model metadata fields', () => {
-    expectPyroError(
-      alteredExport({ model: { activation: 'swish' } }),
-      'activation must be one of relu, tanh, sigmoid, gelu, leaky_relu, prelu, identity, silu',
-    );
+    expectPyroError(alteredExport({ model: { activation: 'swish' } }), 'activation must be one of relu, tanh, sigmoid, gelu, leaky_relu, prelu, identity, silu');
     expectPyroError(alteredExport({ model: { dims: [1] } }), 'must list the input size and at least one layer');
     expectPyroError(alteredExport({ model: { dims: '1-32-32-1' } }), 'dims must be an array');
-    expectPyroError(
-      alteredExport({ model: { weight_prior_scale: 0 } }),
-      'layers[0].weight.prior.scale must be a finite number > 0',
-    );
+    expectPyroError(alteredExport({ model: { weight_prior_scale: 0 } }), 'layers[0].weight.prior.scale must be a finite number > 0');
     expectPyroError(alteredExport({ model: { sigma_prior: [0.5] } }), 'sigma_prior must be [concentration, rate]');
-    expectPyroError(
-      alteredExport({ model: { sigma_prior: [0.5, -1] } }),
-      'sigmaPrior.rate must be a finite number > 0',
-    );
+    expectPyroError(alteredExport({ model: { sigma_prior: [0.5, -1] } }), 'sigmaPrior.rate must be a finite number > 0');
     expectPyroError(alteredExport({ model: { dropout: 1 } }), 'layers[2].dropout must be in [0, 1)');
     expectPyroError(alteredExport({ model: { guide: 'AutoDelta' } }), 'guide "AutoDelta" is not supported');
   });
@@ -223,10 +201,7 @@ describe('bad Pyro exports', () => {
   });
 
   it('rejects a layer without a bias site', () => {
-    expectPyroError(
-      alteredExport({ drop: ['AutoNormal.locs.1.bias', 'AutoNormal.scales.1.bias'] }),
-      'layer 1 has no bias site',
-    );
+    expectPyroError(alteredExport({ drop: ['AutoNormal.locs.1.bias', 'AutoNormal.scales.1.bias'] }), 'layer 1 has no bias site');
   });
 
   it('rejects a site for a layer the dims do not have', () => {
@@ -249,43 +224,25 @@ describe('bad Pyro exports', () => {
       }),
       "site 'tau' is neither",
     );
-    expectPyroError(
-      alteredExport({ add: [['extra', scalar(0)]] }),
-      "tensor 'extra' is neither AutoNormal.locs.<site> nor AutoNormal.scales.<site>",
-    );
+    expectPyroError(alteredExport({ add: [['extra', scalar(0)]] }), "tensor 'extra' is neither AutoNormal.locs.<site> nor AutoNormal.scales.<site>");
   });
 
   it('rejects a loc without its scale', () => {
-    expectPyroError(
-      alteredExport({ drop: ['AutoNormal.scales.0.bias'] }),
-      "site '0.bias' has AutoNormal.locs.0.bias but no AutoNormal.scales.0.bias",
-    );
+    expectPyroError(alteredExport({ drop: ['AutoNormal.scales.0.bias'] }), "site '0.bias' has AutoNormal.locs.0.bias but no AutoNormal.scales.0.bias");
   });
 
   it('needs the sigma site, as a scalar', () => {
     expectPyroError(alteredExport({ drop: ['AutoNormal.locs.sigma', 'AutoNormal.scales.sigma'] }), "no 'sigma' site");
     const wide = { shape: [2], data: new Float32Array([0, 0]) };
-    expectPyroError(
-      alteredExport({ add: [['AutoNormal.locs.sigma', wide]] }),
-      'AutoNormal.locs.sigma must be a scalar, got shape [2]',
-    );
+    expectPyroError(alteredExport({ add: [['AutoNormal.locs.sigma', wide]] }), 'AutoNormal.locs.sigma must be a scalar, got shape [2]');
   });
 
   it('validates shapes and values (transposed weight, negative scale, NaN)', () => {
     const t = fixtureParts('toy1d').tensors;
     const transposed = { shape: [1, 32], data: (t.get('AutoNormal.locs.0.weight') as Tensor).data };
-    expectPyroError(
-      alteredExport({ add: [['AutoNormal.locs.0.weight', transposed]] }),
-      "tensor 'layers.0.weight.loc' has shape [1, 32], expected [32, 1]",
-    );
+    expectPyroError(alteredExport({ add: [['AutoNormal.locs.0.weight', transposed]] }), "tensor 'layers.0.weight.loc' has shape [1, 32], expected [32, 1]");
     const negative = { shape: [32], data: new Float32Array(32).fill(-0.1) };
-    expectPyroError(
-      alteredExport({ add: [['AutoNormal.scales.1.bias', negative]] }),
-      "tensor 'layers.1.bias.scale' has value",
-    );
-    expectPyroError(
-      alteredExport({ add: [['AutoNormal.locs.sigma', scalar(NaN)]] }),
-      "tensor 'noise.loc' has a non-finite value (NaN)",
-    );
+    expectPyroError(alteredExport({ add: [['AutoNormal.scales.1.bias', negative]] }), "tensor 'layers.1.bias.scale' has value");
+    expectPyroError(alteredExport({ add: [['AutoNormal.locs.sigma', scalar(NaN)]] }), "tensor 'noise.loc' has a non-finite value (NaN)");
   });
 });

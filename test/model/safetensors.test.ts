@@ -71,9 +71,7 @@ describe('safetensors round trip', () => {
   it('is deterministic: insertion order of tensors and metadata does not change the bytes', () => {
     const forward = sample();
     const reversed = new Map([...forward].reverse());
-    expect(serializeSafetensors(reversed, { y: '1', x: '2' })).toEqual(
-      serializeSafetensors(forward, { x: '2', y: '1' }),
-    );
+    expect(serializeSafetensors(reversed, { y: '1', x: '2' })).toEqual(serializeSafetensors(forward, { x: '2', y: '1' }));
   });
 
   it('omits __metadata__ when there is none', () => {
@@ -86,9 +84,7 @@ describe('safetensors round trip', () => {
     const bytes = serializeSafetensors(sample());
     const padded = new Uint8Array(bytes.byteLength + 3);
     padded.set(bytes, 3);
-    expect(bits(parseSafetensors(padded.subarray(3)).tensors.get('w')?.data ?? new Float32Array())).toEqual(
-      bits(sample().get('w')?.data ?? new Float32Array()),
-    );
+    expect(bits(parseSafetensors(padded.subarray(3)).tensors.get('w')?.data ?? new Float32Array())).toEqual(bits(sample().get('w')?.data ?? new Float32Array()));
   });
 
   it('copies data out of a Node Buffer view (Buffer.slice shares memory) so the input can be reused', () => {
@@ -134,17 +130,11 @@ describe('safetensors dtypes', () => {
   });
 
   it.each(['I32', 'I64', 'U8', 'BOOL'])('rejects integer dtype %s with a clear message', (dtype) => {
-    expectFormatError(
-      rawFile({ x: { dtype, shape: [1], data_offsets: [0, 4] } }, new Uint8Array(8)),
-      'integer/bool dtype',
-    );
+    expectFormatError(rawFile({ x: { dtype, shape: [1], data_offsets: [0, 4] } }, new Uint8Array(8)), 'integer/bool dtype');
   });
 
   it('rejects an unknown dtype', () => {
-    expectFormatError(
-      rawFile({ x: { dtype: 'Q4', shape: [1], data_offsets: [0, 4] } }, new Uint8Array(4)),
-      'unknown dtype "Q4"',
-    );
+    expectFormatError(rawFile({ x: { dtype: 'Q4', shape: [1], data_offsets: [0, 4] } }, new Uint8Array(4)), 'unknown dtype "Q4"');
   });
 });
 
@@ -175,10 +165,7 @@ describe('safetensors hostile input', () => {
   });
 
   it('rejects a header length beyond the file', () => {
-    expectFormatError(
-      rawFile({}, new Uint8Array(0), 1000n),
-      'header length 1000 runs beyond the end of the 10-byte file',
-    );
+    expectFormatError(rawFile({}, new Uint8Array(0), 1000n), 'header length 1000 runs beyond the end of the 10-byte file');
   });
 
   it('rejects headers that are not UTF-8 JSON objects', () => {
@@ -200,10 +187,7 @@ describe('safetensors hostile input', () => {
     ['a string', ['2']],
     ['unsafe', [2 ** 53]],
   ])('rejects a shape that is %s', (_what, shape) => {
-    expectFormatError(
-      rawFile({ x: { dtype: 'F32', shape, data_offsets: [0, 4] } }, new Uint8Array(4)),
-      'expected an array of non-negative integers',
-    );
+    expectFormatError(rawFile({ x: { dtype: 'F32', shape, data_offsets: [0, 4] } }, new Uint8Array(4)), 'expected an array of non-negative integers');
   });
 
   it('rejects an absurd element count before allocating (tiny file, shape [2^20, 2^20])', () => {
@@ -220,18 +204,12 @@ describe('safetensors hostile input', () => {
     ['fractional', [0, 3.5]],
     ['strings', ['0', '4']],
   ])('rejects data_offsets that are %s', (_what, offsets) => {
-    expectFormatError(
-      rawFile({ x: { dtype: 'F32', shape: [1], data_offsets: offsets } }, new Uint8Array(8)),
-      'expected [begin, end]',
-    );
+    expectFormatError(rawFile({ x: { dtype: 'F32', shape: [1], data_offsets: offsets } }, new Uint8Array(8)), 'expected [begin, end]');
   });
 
   it('rejects data_offsets out of the data section or reversed', () => {
     const data = new Uint8Array(8);
-    expectFormatError(
-      rawFile({ x: { dtype: 'F32', shape: [1], data_offsets: [8, 12] } }, data),
-      'outside the 8-byte data section',
-    );
+    expectFormatError(rawFile({ x: { dtype: 'F32', shape: [1], data_offsets: [8, 12] } }, data), 'outside the 8-byte data section');
     expectFormatError(rawFile({ x: { dtype: 'F32', shape: [0], data_offsets: [4, 0] } }, data), 'outside');
   });
 

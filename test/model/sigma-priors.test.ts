@@ -118,28 +118,32 @@ describe('sigma prior densities against values derived by hand', () => {
 });
 
 describeGpu('sigma prior densities on the GPU (score()) against the oracle', () => {
-  it.each(cases.densities.map((d) => [describeSigmaPrior(d.prior as unknown as SigmaPrior), d] as const))('%s', async (_name, d) => {
-    const prior = d.prior as unknown as SigmaPrior;
-    const model = modelWithPrior(prior);
-    const engine = Engine.create(gpu!, model);
-    const termsOf = sigmaPriorTerms(prior);
-    try {
-      for (const x of d.x) {
-        // w = b = 0 and y = 0 keep obs = -log sigma - log sqrt(2 pi) finite at every sigma.
-        const point = { w: [0], b: [0], sigma: [x] };
-        const got = (await engine.score(point, [[1]], [[0]])).sites['sigma']!;
-        const want = oracleScore(model, new Map(Object.entries(point)), [[1]], [[0]]).sites['sigma']!;
-        if (!Number.isFinite(want) || want < -FLOAT32_MAX) {
-          expect(got, `at ${x}: oracle ${want}`).toBe(-Infinity);
-          continue;
+  it.each(cases.densities.map((d) => [describeSigmaPrior(d.prior as unknown as SigmaPrior), d] as const))(
+    '%s',
+    async (_name, d) => {
+      const prior = d.prior as unknown as SigmaPrior;
+      const model = modelWithPrior(prior);
+      const engine = Engine.create(gpu!, model);
+      const termsOf = sigmaPriorTerms(prior);
+      try {
+        for (const x of d.x) {
+          // w = b = 0 and y = 0 keep obs = -log sigma - log sqrt(2 pi) finite at every sigma.
+          const point = { w: [0], b: [0], sigma: [x] };
+          const got = (await engine.score(point, [[1]], [[0]])).sites['sigma']!;
+          const want = oracleScore(model, new Map(Object.entries(point)), [[1]], [[0]]).sites['sigma']!;
+          if (!Number.isFinite(want) || want < -FLOAT32_MAX) {
+            expect(got, `at ${x}: oracle ${want}`).toBe(-Infinity);
+            continue;
+          }
+          const bound = siteBound([x], termsOf);
+          expect(Math.abs(got - want), `at ${x}: GPU ${got}, oracle ${want}, bound ${bound}`).toBeLessThanOrEqual(bound);
         }
-        const bound = siteBound([x], termsOf);
-        expect(Math.abs(got - want), `at ${x}: GPU ${got}, oracle ${want}, bound ${bound}`).toBeLessThanOrEqual(bound);
+      } finally {
+        engine.dispose();
       }
-    } finally {
-      engine.dispose();
-    }
-  }, 120_000);
+    },
+    120_000,
+  );
 });
 
 describe('specs with sigma priors', () => {
@@ -166,7 +170,11 @@ describe('specs with sigma priors', () => {
   });
 
   it.each([
-    ['an unknown kind', { kind: 'inversegamma', concentration: 1, rate: 1 }, 'likelihood.sigmaPrior.kind must be one of gamma, lognormal, halfnormal, halfcauchy, exponential, uniform'],
+    [
+      'an unknown kind',
+      { kind: 'inversegamma', concentration: 1, rate: 1 },
+      'likelihood.sigmaPrior.kind must be one of gamma, lognormal, halfnormal, halfcauchy, exponential, uniform',
+    ],
     ['a field of another kind', { kind: 'halfnormal', scale: 1, rate: 2 }, 'likelihood.sigmaPrior has unknown field(s) rate'],
     ['a missing field', { kind: 'uniform', low: 0 }, 'likelihood.sigmaPrior.high must be a number'],
   ])('refuses a spec JSON with %s', (_what, sigmaPrior, fragment) => {
@@ -220,7 +228,7 @@ describe("the 'logitnormal' noise posterior", () => {
     expect(() => validateModel(modelWithPrior(null, noise))).toThrow(fragment);
   });
 
-  it('reads a guide file\'s AutoNormal.locs of sigma as low + (high - low) sigmoid(loc) in a parameter point', () => {
+  it("reads a guide file's AutoNormal.locs of sigma as low + (high - low) sigmoid(loc) in a parameter point", () => {
     const prior: SigmaPrior = { kind: 'uniform', low: 0, high: 10 };
     const model = modelWithPrior(prior);
     const guide = serializeSafetensors(

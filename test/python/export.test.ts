@@ -64,7 +64,7 @@ describe('safetensors written by hand in Python', () => {
 });
 
 describe('MC dropout: a torch nn.Sequential (Linear, ReLU, Dropout(0.1), Linear, Tanh, Dropout(0.2), Linear)', () => {
-  it('becomes delta weights, dropout on the next layer\'s input, fixed sigma', () => {
+  it("becomes delta weights, dropout on the next layer's input, fixed sigma", () => {
     const { spec } = loadFile(cases.mc_dropout.file);
     expect(spec.layers.map((l) => [l.units, l.activation, l.dropout])).toEqual([
       [16, 'relu', 0],
@@ -81,25 +81,35 @@ describe('MC dropout: a torch nn.Sequential (Linear, ReLU, Dropout(0.1), Linear,
     const { oracle, bound, gpuF } = await deterministic(loadFile(c.file), c.x);
     const torchF = c.eval_f.flat();
     expectAllClose(torchF, oracle, bound, 'torch vs the oracle');
-    if (gpuF) expectAllClose(gpuF, torchF, bound.map((b) => 2 * b), 'GPU vs torch');
+    if (gpuF)
+      expectAllClose(
+        gpuF,
+        torchF,
+        bound.map((b) => 2 * b),
+        'GPU vs torch',
+      );
   });
 
-  it.skipIf(!gpu)(`with dropout on has torch's MC-dropout mean and std within Monte-Carlo error ${gpu ? '' : gpuSkipReason}`, async () => {
-    const c = cases.mc_dropout;
-    const S = 4000;
-    const engine = Engine.create(gpu!, loadFile(c.file));
-    const r = await engine.predict(c.x, { samples: S, seed: 11 });
-    engine.dispose();
-    let worst = 0;
-    c.x.forEach((_, i) => {
-      const v = c.mc_var[i]!;
-      const seMean = Math.sqrt(v / c.passes + v / S);
-      const seStd = Math.sqrt(Math.max(c.mc_m4[i]! - v * v, 1e-12) / (4 * v) * (1 / c.passes + 1 / S));
-      worst = Math.max(worst, Math.abs(r.mean[i]! - c.mc_mean[i]!) / seMean, Math.abs(r.epistemicStd[i]! - Math.sqrt(v)) / seStd);
-      expect(r.aleatoricStd[i]).toBeCloseTo(0.1, 6);
-    });
-    expect(worst).toBeLessThan(5);
-  }, 120_000);
+  it.skipIf(!gpu)(
+    `with dropout on has torch's MC-dropout mean and std within Monte-Carlo error ${gpu ? '' : gpuSkipReason}`,
+    async () => {
+      const c = cases.mc_dropout;
+      const S = 4000;
+      const engine = Engine.create(gpu!, loadFile(c.file));
+      const r = await engine.predict(c.x, { samples: S, seed: 11 });
+      engine.dispose();
+      let worst = 0;
+      c.x.forEach((_, i) => {
+        const v = c.mc_var[i]!;
+        const seMean = Math.sqrt(v / c.passes + v / S);
+        const seStd = Math.sqrt((Math.max(c.mc_m4[i]! - v * v, 1e-12) / (4 * v)) * (1 / c.passes + 1 / S));
+        worst = Math.max(worst, Math.abs(r.mean[i]! - c.mc_mean[i]!) / seMean, Math.abs(r.epistemicStd[i]! - Math.sqrt(v)) / seStd);
+        expect(r.aleatoricStd[i]).toBeCloseTo(0.1, 6);
+      });
+      expect(worst).toBeLessThan(5);
+    },
+    120_000,
+  );
 });
 
 describe('MC dropout: a module with named layers, read with a description, standardised', () => {
@@ -117,7 +127,13 @@ describe('MC dropout: a module with named layers, read with a description, stand
     const c = cases.mc_dropout_named;
     const { oracle, bound, gpuF } = await deterministic(loadFile(c.file), c.x);
     expectAllClose(c.eval_f.flat(), oracle, bound, 'torch vs the oracle');
-    if (gpuF) expectAllClose(gpuF, c.eval_f.flat(), bound.map((b) => 2 * b), 'GPU vs torch');
+    if (gpuF)
+      expectAllClose(
+        gpuF,
+        c.eval_f.flat(),
+        bound.map((b) => 2 * b),
+        'GPU vs torch',
+      );
   });
 });
 
@@ -139,7 +155,13 @@ describe('MC dropout: input dropout, BatchNorm1d folded, LeakyReLU, PReLU, GELU(
     const c = cases.mc_dropout_bn;
     const { oracle, bound, gpuF } = await deterministic(loadFile(c.file), c.x);
     expectAllClose(c.eval_f.flat(), oracle, bound, 'torch vs the oracle');
-    if (gpuF) expectAllClose(gpuF, c.eval_f.flat(), bound.map((b) => 2 * b), 'GPU vs torch');
+    if (gpuF)
+      expectAllClose(
+        gpuF,
+        c.eval_f.flat(),
+        bound.map((b) => 2 * b),
+        'GPU vs torch',
+      );
   });
 });
 

@@ -9,15 +9,7 @@ import { InvalidInputError, ModelFormatError } from '../../src/errors.js';
 import { softplus } from '../../src/math/activations.js';
 import { gammaLogPdf, normalLogPdf } from '../../src/math/densities.js';
 import { lgamma } from '../../src/math/special.js';
-import type {
-  Activation,
-  LayerSpec,
-  LikelihoodSpec,
-  Model,
-  PosteriorKind,
-  Standardization,
-  Tensor,
-} from '../../src/model/spec.js';
+import type { Activation, LayerSpec, LikelihoodSpec, Model, PosteriorKind, Standardization, Tensor } from '../../src/model/spec.js';
 import { gammaDraw, noiseNormal, normalAt } from '../../src/random/draws.js';
 import { STREAM_MARGINAL, STREAM_WEIGHTS, dropoutKeepThreshold, layerStream, seedToKey } from '../../src/random/streams.js';
 import { oraclePredict, oracleSamples, oracleScore } from '../../src/reference/index.js';
@@ -279,11 +271,16 @@ describe('oracleSamples: hand-checkable cases', () => {
       expect(b.scale[s * 4]).toBeCloseTo(sigma * sigma, 14);
     }
     const gamma = oracleSamples(
-      makeModel(3, layers, { ...tensors, 'noise.concentration': [3], 'noise.rate': [4] }, {
-        noise: { kind: 'gamma', site: 'sigma' },
-        link: 'sigma2',
-        sigmaPrior: null,
-      }),
+      makeModel(
+        3,
+        layers,
+        { ...tensors, 'noise.concentration': [3], 'noise.rate': [4] },
+        {
+          noise: { kind: 'gamma', site: 'sigma' },
+          link: 'sigma2',
+          sigmaPrior: null,
+        },
+      ),
       X1,
       { samples: 5, seed, path: 'marginal' },
     );
@@ -296,11 +293,16 @@ describe('oracleSamples: hand-checkable cases', () => {
 
   it('a heteroscedastic head gives f from the first D units and scale = softplus(second D) + minScale', () => {
     // One input, 4 units: f = [x, -x], raw sigma = [0.5 x, -2 x]; D = 2.
-    const model = makeModel(1, [{ units: 4 }], { 'layers.0.weight.loc': [1, -1, 0.5, -2], 'layers.0.bias.loc': [0, 0, 0, 0] }, {
-      noise: { kind: 'heteroscedastic', minScale: 0.01 },
-      link: 'sigma',
-      sigmaPrior: null,
-    });
+    const model = makeModel(
+      1,
+      [{ units: 4 }],
+      { 'layers.0.weight.loc': [1, -1, 0.5, -2], 'layers.0.bias.loc': [0, 0, 0, 0] },
+      {
+        noise: { kind: 'heteroscedastic', minScale: 0.01 },
+        link: 'sigma',
+        sigmaPrior: null,
+      },
+    );
     const r = oracleSamples(model, [[2], [-1]], { samples: 1, seed: 0, path: 'joint' });
     expect(r.outputDim).toBe(2);
     expect(Array.from(r.f)).toEqual([2, -2, -1, 1]);
@@ -424,11 +426,16 @@ describe('oraclePredict', () => {
   });
 
   it('returns per-(s, n, d) scale samples for a heteroscedastic head', () => {
-    const model = makeModel(1, [{ units: 2 }], { 'layers.0.weight.loc': [1, 1], 'layers.0.bias.loc': [0, 0] }, {
-      noise: { kind: 'heteroscedastic', minScale: 0 },
-      link: 'sigma',
-      sigmaPrior: null,
-    });
+    const model = makeModel(
+      1,
+      [{ units: 2 }],
+      { 'layers.0.weight.loc': [1, 1], 'layers.0.bias.loc': [0, 0] },
+      {
+        noise: { kind: 'heteroscedastic', minScale: 0 },
+        link: 'sigma',
+        sigmaPrior: null,
+      },
+    );
     const r = oraclePredict(model, [[0], [1], [2]], { samples: 2, returnSamples: true });
     expect(r.scaleSamples?.length).toBe(6);
     expect(r.scaleSamples?.[1]).toBeCloseTo(softplus(1), 15);
@@ -488,10 +495,15 @@ describe('oracleScore', () => {
   });
 
   it('fixed noise has no sigma site and uses the fixed sigma', () => {
-    const r = oracleScore(linearDelta(), new Map([['0.weight', new Float64Array(W1)], ['0.bias', new Float64Array(B1)]]), X1, [
-      MATMUL.slice(0, 2),
-      MATMUL.slice(2),
-    ]);
+    const r = oracleScore(
+      linearDelta(),
+      new Map([
+        ['0.weight', new Float64Array(W1)],
+        ['0.bias', new Float64Array(B1)],
+      ]),
+      X1,
+      [MATMUL.slice(0, 2), MATMUL.slice(2)],
+    );
     expect(Object.keys(r.sites).sort()).toEqual(['0.bias', '0.weight', 'obs']);
     expect(r.sites['obs']).toBeCloseTo(4 * (-Math.log(0.5) - LOG_SQRT_2PI), 14);
   });
@@ -501,12 +513,28 @@ describe('input validation', () => {
   const model = linearDelta();
   const bad: ReadonlyArray<[string, () => unknown]> = [
     ['x row of the wrong length', () => oraclePredict(model, [[1, 2]])],
-    ['ragged x', () => oraclePredict(model, [[1, 2, 3], [1, 2]])],
+    [
+      'ragged x',
+      () =>
+        oraclePredict(model, [
+          [1, 2, 3],
+          [1, 2],
+        ]),
+    ],
     ['flat x not a multiple of inputDim', () => oraclePredict(model, [1, 2, 3, 4])],
     ['x with no rows', () => oraclePredict(model, [])],
     ['NaN in x', () => oraclePredict(model, [[1, NaN, 3]])],
     ['Infinity in x', () => oraclePredict(model, new Float64Array([1, 2, Infinity]))],
-    ['NaN in y', () => oraclePredict(model, X1, { y: [[1, 2], [NaN, 4]] })],
+    [
+      'NaN in y',
+      () =>
+        oraclePredict(model, X1, {
+          y: [
+            [1, 2],
+            [NaN, 4],
+          ],
+        }),
+    ],
     ['y of the wrong length', () => oraclePredict(model, X1, { y: [1, 2, 3] })],
     ['y with the wrong number of rows', () => oraclePredict(model, X1, { y: [[1, 2]] })],
     ['y row of the wrong length', () => oraclePredict(model, X1, { y: [[1], [2]] })],
@@ -522,9 +550,45 @@ describe('input validation', () => {
     ['non-integer seed', () => oraclePredict(model, X1, { seed: 0.5 })],
     ['negative sampleOffset', () => oracleSamples(model, X1, { samples: 1, seed: 0, path: 'joint', sampleOffset: -1 })],
     ['score: a missing site', () => oracleScore(model, new Map([['0.weight', new Float64Array(W1)]]), X1, [0, 0, 0, 0])],
-    ['score: a site of the wrong length', () => oracleScore(model, new Map([['0.weight', new Float64Array(2)], ['0.bias', new Float64Array(2)]]), X1, [0, 0, 0, 0])],
-    ['score: y of the wrong length', () => oracleScore(model, new Map([['0.weight', new Float64Array(W1)], ['0.bias', new Float64Array(B1)]]), X1, [0, 0])],
-    ['score: NaN in x', () => oracleScore(model, new Map([['0.weight', new Float64Array(W1)], ['0.bias', new Float64Array(B1)]]), [[NaN, 0, 0]], [0, 0])],
+    [
+      'score: a site of the wrong length',
+      () =>
+        oracleScore(
+          model,
+          new Map([
+            ['0.weight', new Float64Array(2)],
+            ['0.bias', new Float64Array(2)],
+          ]),
+          X1,
+          [0, 0, 0, 0],
+        ),
+    ],
+    [
+      'score: y of the wrong length',
+      () =>
+        oracleScore(
+          model,
+          new Map([
+            ['0.weight', new Float64Array(W1)],
+            ['0.bias', new Float64Array(B1)],
+          ]),
+          X1,
+          [0, 0],
+        ),
+    ],
+    [
+      'score: NaN in x',
+      () =>
+        oracleScore(
+          model,
+          new Map([
+            ['0.weight', new Float64Array(W1)],
+            ['0.bias', new Float64Array(B1)],
+          ]),
+          [[NaN, 0, 0]],
+          [0, 0],
+        ),
+    ],
   ];
   it.each(bad)('rejects %s with InvalidInputError', (_name, call) => {
     expect(call).toThrow(InvalidInputError);

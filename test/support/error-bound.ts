@@ -206,7 +206,14 @@ function marginalLayer(c: LayerConstants, key: readonly [number, number], sample
  * A layer's outputs and bounds for every row: dropout on the input, then `unit` gives unit j's
  * pre-activation and its bound for row n, and batch norm and the activation finish it.
  */
-function layerOutputs(c: LayerConstants, key: readonly [number, number], sample: number, input: Signal, rows: number, unit: (h: Signal, j: number, n: number) => [number, number]): Signal {
+function layerOutputs(
+  c: LayerConstants,
+  key: readonly [number, number],
+  sample: number,
+  input: Signal,
+  rows: number,
+  unit: (h: Signal, j: number, n: number) => [number, number],
+): Signal {
   const mask = dropoutFactors(c, key, sample);
   const out = { value: new Float64Array(rows * c.units), bound: new Float64Array(rows * c.units) };
   for (let n = 0; n < rows; n++) {
@@ -322,7 +329,7 @@ export function sampleBounds(model: Model, x: readonly (readonly number[])[], o:
         const fv = out.f[at];
         const sv = out.scale[at];
         out.y[at] = fv + sv * eps;
-        out.yBound[at] = (out.fBound[at]) + Math.abs(eps) * (out.scaleBound[at]) + sv * DRAW_ERROR * (1 + Math.abs(eps)) + 2 * U * (Math.abs(fv) + Math.abs(sv * eps));
+        out.yBound[at] = out.fBound[at] + Math.abs(eps) * out.scaleBound[at] + sv * DRAW_ERROR * (1 + Math.abs(eps)) + 2 * U * (Math.abs(fv) + Math.abs(sv * eps));
       }
     }
   }
@@ -420,7 +427,8 @@ export function statisticBounds(b: SampleBounds, y: readonly (readonly number[])
     }
   }
   const lpd = new Float64Array(N);
-  const column = (n: number, shift: -1 | 0 | 1) => Float64Array.from({ length: S }, (_, s) => (ll[s * N + n] as number) + (shift === 0 ? 0 : shift * (llBound[s * N + n] as number)));
+  const column = (n: number, shift: -1 | 0 | 1) =>
+    Float64Array.from({ length: S }, (_, s) => (ll[s * N + n] as number) + (shift === 0 ? 0 : shift * (llBound[s * N + n] as number)));
   for (let n = 0; n < N; n++) {
     const base = logSumExp(column(n, 0));
     const value = base - Math.log(S);
@@ -469,8 +477,8 @@ export function quantileBounds(b: SampleBounds, levels: readonly number[], want:
         const df = b.fBound[at] as number;
         const ds = b.scaleBound[at] as number;
         const z = (y - f) / sc;
-        const dz = sc - ds > 0 ? (df + Math.abs(y - f) * ds / sc) / (sc - ds) : Infinity;
-        cdfError += phi(Math.max(0, Math.abs(z) - dz)) * dz / S;
+        const dz = sc - ds > 0 ? (df + (Math.abs(y - f) * ds) / sc) / (sc - ds) : Infinity;
+        cdfError += (phi(Math.max(0, Math.abs(z) - dz)) * dz) / S;
         density += phi(z) / sc / S;
         magnitude = Math.max(magnitude, Math.abs(f) + 10 * sc);
       }

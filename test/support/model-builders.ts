@@ -65,14 +65,38 @@ export function buildModel(o: BuildOptions): Model {
     const s = typeof o.scale === 'number' || o.scale === undefined ? (o.scale ?? 0.2) : (o.scale[l] ?? 0.2);
     const fanIn = layerInputs(spec, l);
     const w = 1 / Math.sqrt(fanIn);
-    tensors.set(tensorNames.weightLoc(l), fill([layer.units, fanIn], () => uniform(-1.5 * w, 1.5 * w)));
-    tensors.set(tensorNames.biasLoc(l), fill([layer.units], () => uniform(-0.5, 0.5)));
-    if (layer.weight.posterior === 'normal') tensors.set(tensorNames.weightScale(l), fill([layer.units, fanIn], () => uniform(0.2 * s, s)));
-    if (layer.bias.posterior === 'normal') tensors.set(tensorNames.biasScale(l), fill([layer.units], () => uniform(0.2 * s, s)));
-    if (layer.activation === 'prelu') tensors.set(tensorNames.preluSlope(l), fill([layer.units], () => uniform(0, 0.3)));
+    tensors.set(
+      tensorNames.weightLoc(l),
+      fill([layer.units, fanIn], () => uniform(-1.5 * w, 1.5 * w)),
+    );
+    tensors.set(
+      tensorNames.biasLoc(l),
+      fill([layer.units], () => uniform(-0.5, 0.5)),
+    );
+    if (layer.weight.posterior === 'normal')
+      tensors.set(
+        tensorNames.weightScale(l),
+        fill([layer.units, fanIn], () => uniform(0.2 * s, s)),
+      );
+    if (layer.bias.posterior === 'normal')
+      tensors.set(
+        tensorNames.biasScale(l),
+        fill([layer.units], () => uniform(0.2 * s, s)),
+      );
+    if (layer.activation === 'prelu')
+      tensors.set(
+        tensorNames.preluSlope(l),
+        fill([layer.units], () => uniform(0, 0.3)),
+      );
     if (layer.batchNorm) {
-      tensors.set(tensorNames.bnScale(l), fill([layer.units], () => uniform(0.5, 1.5)));
-      tensors.set(tensorNames.bnShift(l), fill([layer.units], () => uniform(-0.3, 0.3)));
+      tensors.set(
+        tensorNames.bnScale(l),
+        fill([layer.units], () => uniform(0.5, 1.5)),
+      );
+      tensors.set(
+        tensorNames.bnShift(l),
+        fill([layer.units], () => uniform(-0.3, 0.3)),
+      );
     }
   });
   if (noise.kind === 'lognormal') {

@@ -31,19 +31,58 @@ function layouts() {
   for (const [i, activation] of ACTIVATIONS.entries()) {
     const noise = NOISES[i % NOISES.length] as NoiseSpec;
     const outputs = noise.kind === 'heteroscedastic' ? 2 : 1;
-    out.push(buildModelLayout(buildModel({ inputDim: 1 + (i % 3), units: [5 + i, outputs], activations: [activation, 'identity'], noise, dropout: [i % 2 ? 0.1 : 0, 0], batchNorm: [i % 3 === 0, false], seed: i + 1 })));
+    out.push(
+      buildModelLayout(
+        buildModel({
+          inputDim: 1 + (i % 3),
+          units: [5 + i, outputs],
+          activations: [activation, 'identity'],
+          noise,
+          dropout: [i % 2 ? 0.1 : 0, 0],
+          batchNorm: [i % 3 === 0, false],
+          seed: i + 1,
+        }),
+      ),
+    );
   }
   out.push(buildModelLayout(buildModel({ inputDim: 13, units: [50, 50, 1], activations: ['relu', 'relu', 'identity'], seed: 9 })));
-  out.push(buildModelLayout(buildModel({ inputDim: 3, units: [7, 6, 4], activations: ['gelu', 'leaky_relu', 'identity'], posterior: [['normal', 'delta'], ['delta', 'normal'], ['delta', 'delta']], noise: { kind: 'gamma', site: 'sigma' }, seed: 10 })));
+  out.push(
+    buildModelLayout(
+      buildModel({
+        inputDim: 3,
+        units: [7, 6, 4],
+        activations: ['gelu', 'leaky_relu', 'identity'],
+        posterior: [
+          ['normal', 'delta'],
+          ['delta', 'normal'],
+          ['delta', 'delta'],
+        ],
+        noise: { kind: 'gamma', site: 'sigma' },
+        seed: 10,
+      }),
+    ),
+  );
   return out;
 }
 
 /** Each call shape of the matrix: a strategy with a combination of options. */
 function optionSets(): ProgramOptions[] {
-  const base = { workgroupFloats: 4096, fusedInputsPerWorkgroup: 256, registersInputsPerThread: 64, matmulBlocking: DEFAULT_MATMUL_BLOCKING, inputsPerChunk: 256, cpuAdapter: false };
+  const base = {
+    workgroupFloats: 4096,
+    fusedInputsPerWorkgroup: 256,
+    registersInputsPerThread: 64,
+    matmulBlocking: DEFAULT_MATMUL_BLOCKING,
+    inputsPerChunk: 256,
+    cpuAdapter: false,
+  };
   const out: ProgramOptions[] = [];
   for (const kernel of ['fused', 'registers', 'materialized'] as const) {
-    for (const [withY, returnSamples, withQuantiles] of [[false, false, false], [true, true, true], [true, false, false], [false, false, true]] as const) {
+    for (const [withY, returnSamples, withQuantiles] of [
+      [false, false, false],
+      [true, true, true],
+      [true, false, false],
+      [false, false, true],
+    ] as const) {
       out.push({ ...base, path: 'joint', kernel, withY, returnSamples, withQuantiles });
     }
   }

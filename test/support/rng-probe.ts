@@ -25,7 +25,13 @@ export function rngProbeProgram(): Program<{ count: number }> {
     params: {},
     wgsl: {
       consts: {},
-      bindings: [{ name: 'probe_in', access: 'read', type: 'array<u32>' }, out('words_out', 'array<u32>'), out('normals_out', 'array<f32>'), out('gamma_out', 'array<f32>'), out('lgamma_out', 'array<f32>')],
+      bindings: [
+        { name: 'probe_in', access: 'read', type: 'array<u32>' },
+        out('words_out', 'array<u32>'),
+        out('normals_out', 'array<f32>'),
+        out('gamma_out', 'array<f32>'),
+        out('lgamma_out', 'array<f32>'),
+      ],
       libraries: [RANDOM, MATH],
       body: ['probe/rng-probe'],
     },

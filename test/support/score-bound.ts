@@ -30,7 +30,9 @@ export function siteBound(values: ArrayLike<number>, termsOf: TermsOf): number {
 }
 
 /** log N(v | loc, s) = -0.5 z^2 - log s - log sqrt(2 pi). */
-export const normalTerms = (loc: number, s: number): TermsOf => (v) => [0.5 * ((v - loc) / s) ** 2 + Math.abs(Math.log(s)) + 0.92, 1];
+export const normalTerms =
+  (loc: number, s: number): TermsOf =>
+  (v) => [0.5 * ((v - loc) / s) ** 2 + Math.abs(Math.log(s)) + 0.92, 1];
 
 /** The terms of each sigma prior's log density at x (the WGSL of shaders/lib/math.wgsl). */
 export function sigmaPriorTerms(prior: SigmaPrior): TermsOf {

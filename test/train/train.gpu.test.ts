@@ -45,30 +45,37 @@ const ACTIVATIONS: readonly Activation[] = ['relu', 'tanh', 'sigmoid', 'gelu', '
 describeGpu('GPU training vs float64 oracle', () => {
   const ctx = gpu!;
   const cases = METHODS.flatMap((method, i) =>
-    ACTIVATIONS.filter((_, a) => (a + i) % 2 === 0 || method === 'vi').map((activation, a) => ({ method, activation, kernelStrategy: a % 2 === 0 ? ('tiled' as const) : ('simple' as const) })),
+    ACTIVATIONS.filter((_, a) => (a + i) % 2 === 0 || method === 'vi').map((activation, a) => ({
+      method,
+      activation,
+      kernelStrategy: a % 2 === 0 ? ('tiled' as const) : ('simple' as const),
+    })),
   );
 
-  it.each(cases)('$method / $activation / $kernelStrategy kernels: the first step moves θ by the oracle gradient (3 models, different rows)', async ({ method, activation, kernelStrategy }) => {
-    const arch = { inputDim: 3, hidden: [5, 4], activation };
-    const data = dataset(14, 3, 3);
-    const options: TrainOptions = {
-      method,
-      epochs: 1,
-      batchSize: 16,
-      optimizer: 'sgd',
-      lr: 1,
-      seed: 17,
-      samplesPerStep: method === 'vi' ? 2 : 1,
-      kernelStrategy,
-      models: [
-        { dropout: 0.2, tau: 4, priorScale: 0.7 },
-        { rows: [0, 2, 3, 5, 7, 8, 11], dropout: 0.1, tau: 9 },
-        { rows: [1, 4, 6, 9, 10, 12, 13, 0, 2], dropout: 0.3, tau: 2, priorScale: 2 },
-      ],
-    };
-    const result = await train(ctx, arch, data, options);
-    expectFirstStepIsGradient(oracleInit(arch, data, options), result.theta);
-  });
+  it.each(cases)(
+    '$method / $activation / $kernelStrategy kernels: the first step moves θ by the oracle gradient (3 models, different rows)',
+    async ({ method, activation, kernelStrategy }) => {
+      const arch = { inputDim: 3, hidden: [5, 4], activation };
+      const data = dataset(14, 3, 3);
+      const options: TrainOptions = {
+        method,
+        epochs: 1,
+        batchSize: 16,
+        optimizer: 'sgd',
+        lr: 1,
+        seed: 17,
+        samplesPerStep: method === 'vi' ? 2 : 1,
+        kernelStrategy,
+        models: [
+          { dropout: 0.2, tau: 4, priorScale: 0.7 },
+          { rows: [0, 2, 3, 5, 7, 8, 11], dropout: 0.1, tau: 9 },
+          { rows: [1, 4, 6, 9, 10, 12, 13, 0, 2], dropout: 0.3, tau: 2, priorScale: 2 },
+        ],
+      };
+      const result = await train(ctx, arch, data, options);
+      expectFirstStepIsGradient(oracleInit(arch, data, options), result.theta);
+    },
+  );
 
   it.each([
     { viEstimator: 'local' as const, hierarchical: false, activation: 'tanh' as const },
@@ -116,7 +123,10 @@ describeGpu('GPU training vs float64 oracle', () => {
       samplesPerStep: method === 'vi' ? 3 : 1,
       kernelStrategy: 'tiled',
       tile,
-      models: [{ dropout: 0.25, tau: 3, priorScale: 0.8 }, { rows: [1, 2, 3, 5, 8, 0, 9], dropout: 0.1, tau: 5 }],
+      models: [
+        { dropout: 0.25, tau: 3, priorScale: 0.8 },
+        { rows: [1, 2, 3, 5, 8, 0, 9], dropout: 0.1, tau: 5 },
+      ],
     };
     const result = await train(ctx, arch, data, options);
     const simple = await train(ctx, arch, data, { ...options, kernelStrategy: 'simple' });
@@ -159,7 +169,15 @@ describeGpu('GPU training vs float64 oracle', () => {
   it.each(['ensemble', 'map'] as const)('adversarial %s: several Adam epochs track the oracle (θ and loss history)', async (method) => {
     const arch = { inputDim: 2, hidden: [6], activation: 'tanh' as const };
     const data = dataset(40, 2, 12);
-    const options: TrainOptions = { method, epochs: 3, batchSize: 16, lr: 1e-2, seed: 5, adversarialEpsilon: 0.01, models: [{}, { rows: Array.from({ length: 25 }, (_, i) => i + 10) }] };
+    const options: TrainOptions = {
+      method,
+      epochs: 3,
+      batchSize: 16,
+      lr: 1e-2,
+      seed: 5,
+      adversarialEpsilon: 0.01,
+      models: [{}, { rows: Array.from({ length: 25 }, (_, i) => i + 10) }],
+    };
     const result = await train(ctx, arch, data, options);
     const oracle = oracleTrain(arch, data, options);
     result.theta.forEach((theta, m) => expectClose(theta, oracle.theta[m]!, `model ${m} θ`, 5e-3));
@@ -182,7 +200,12 @@ describeGpu('GPU training vs float64 oracle', () => {
       return buffer;
     };
     try {
-      await train(ctx, { inputDim: 2, hidden: [4], activation: 'relu' }, dataset(12, 2, 9), { method: 'mc-dropout', epochs: 2, batchSize: 5, models: [{ dropout: 0.1 }, { dropout: 0.2 }] });
+      await train(ctx, { inputDim: 2, hidden: [4], activation: 'relu' }, dataset(12, 2, 9), {
+        method: 'mc-dropout',
+        epochs: 2,
+        batchSize: 5,
+        models: [{ dropout: 0.1 }, { dropout: 0.2 }],
+      });
     } finally {
       device.createBuffer = original;
     }
@@ -194,7 +217,16 @@ describeGpu('GPU training vs float64 oracle', () => {
     const arch = { inputDim: 2, hidden: [6], activation: 'tanh' as const };
     const data = dataset(40, 2, 5);
     // The second model has its own learning rate (ModelHyper.lr).
-    const options: TrainOptions = { method, epochs: 3, batchSize: 16, lr: 1e-2, seed: 3, clipNorm: 5, schedule: 'cosine', models: [{}, { rows: Array.from({ length: 25 }, (_, i) => i + 10), lr: 3e-2 }] };
+    const options: TrainOptions = {
+      method,
+      epochs: 3,
+      batchSize: 16,
+      lr: 1e-2,
+      seed: 3,
+      clipNorm: 5,
+      schedule: 'cosine',
+      models: [{}, { rows: Array.from({ length: 25 }, (_, i) => i + 10), lr: 3e-2 }],
+    };
     const result = await train(ctx, arch, data, options);
     const oracle = oracleTrain(arch, data, options);
     result.theta.forEach((theta, m) => expectClose(theta, oracle.theta[m]!, `model ${m} θ`, 5e-3));
@@ -222,7 +254,9 @@ describeGpu('GPU training vs float64 oracle', () => {
     const data = dataset(30, 2, 4);
     const diverging: TrainOptions = { method: 'map', epochs: 4, batchSize: 10, lr: 1e30, seed: 1 };
     await expect(train(ctx, arch, data, diverging)).rejects.toThrow(NumericalError);
-    await expect(train(ctx, arch, data, diverging)).rejects.toThrow(/training diverged: after epoch \d of 4 its (loss is (NaN|-?Infinity)|parameters are not finite)\. Lower the learning rate \(lr 1e\+30\)/);
+    await expect(train(ctx, arch, data, diverging)).rejects.toThrow(
+      /training diverged: after epoch \d of 4 its (loss is (NaN|-?Infinity)|parameters are not finite)\. Lower the learning rate \(lr 1e\+30\)/,
+    );
     // The same through the oracle, which implements the same rule.
     expect(() => oracleTrain(arch, data, diverging)).toThrow(NumericalError);
     // Two models, one diverging: 'keep' trains both and flags only that one.

@@ -219,7 +219,7 @@ export const demoCommand: Command = {
     io.stdout(
       '\n' +
         (ensemble
-          ? 'epistemic = std of the members\' means (they agree where there was data, and differ away from it);\naleatoric = sqrt(mean of the members\' sigma(x)^2), the noise each member learnt;'
+          ? "epistemic = std of the members' means (they agree where there was data, and differ away from it);\naleatoric = sqrt(mean of the members' sigma(x)^2), the noise each member learnt;"
           : 'epistemic = std of f(x) over the posterior samples (grows away from the training data);\naleatoric = sqrt(mean sigma^2), the observation noise;') +
         ` std = sqrt(epistemic^2 + aleatoric^2);\n${formatLevel(LEVEL)} interval = mean +/- ${z.toFixed(3)} std (moment-matched normal).\n`,
     );
@@ -227,7 +227,10 @@ export const demoCommand: Command = {
     io.stdout('\n');
     io.stdout(
       renderFields([
-        ['throughput', `${formatRate(throughput(result.samples, x.rows, run.ms))} samples x inputs per second (${result.samples} samples x ${x.rows} inputs in ${formatMs(run.ms)})`],
+        [
+          'throughput',
+          `${formatRate(throughput(result.samples, x.rows, run.ms))} samples x inputs per second (${result.samples} samples x ${x.rows} inputs in ${formatMs(run.ms)})`,
+        ],
         ['first call', `${formatMs(run.coldMs)} (compiles the pipelines)`],
         ['adapter', describeAdapterDescription(adapter)],
       ]),

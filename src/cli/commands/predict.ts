@@ -82,7 +82,8 @@ function parseOutput(text: string | undefined, json: boolean): OutputFormat {
 function parseQuantiles(text: string): number[] {
   const parts = text.split(',').map((t) => t.trim());
   const levels = parts.map((t) => (t === '' ? NaN : Number(t)));
-  if (levels.length === 0 || levels.some((q) => !(q > 0 && q < 1))) throw new UsageError(`--quantiles must be levels in (0, 1) separated by commas, such as 0.05,0.5,0.95, got '${text}'`);
+  if (levels.length === 0 || levels.some((q) => !(q > 0 && q < 1)))
+    throw new UsageError(`--quantiles must be levels in (0, 1) separated by commas, such as 0.05,0.5,0.95, got '${text}'`);
   return levels;
 }
 
@@ -124,7 +125,9 @@ export const predictCommand: Command = {
       if (yPath !== undefined) y = await readY(yPath, model, x);
     }
     if (members.length > 1 && options.samples !== undefined && options.samples % members.length !== 0) {
-      throw new UsageError(`predict: --samples ${options.samples}: an ensemble of ${members.length} members takes a multiple of ${members.length} (each member gets S / ${members.length})`);
+      throw new UsageError(
+        `predict: --samples ${options.samples}: an ensemble of ${members.length} members takes a multiple of ${members.length} (each member gets S / ${members.length})`,
+      );
     }
     const call: PredictOptions = { ...options, ...(y ? { y: tableRows(y) } : {}) };
 
@@ -184,7 +187,10 @@ function report(io: CliIo, r: Report): void {
     return;
   }
   const D = outputDim(r.members[0]?.spec ?? r.engine.model.spec);
-  io.stdout(renderFields([['model', r.modelPath], ['adapter', describeAdapter(r.ctx)], ['samples', describeSampling(r)], ...(D > 1 ? [['outputs', String(D)] as [string, string]] : [])]) + '\n');
+  io.stdout(
+    renderFields([['model', r.modelPath], ['adapter', describeAdapter(r.ctx)], ['samples', describeSampling(r)], ...(D > 1 ? [['outputs', String(D)] as [string, string]] : [])]) +
+      '\n',
+  );
   io.stdout(predictionTable(x, result));
   const lpd = meanLogPredictiveDensity(result);
   const summary: [string, string][] = [];

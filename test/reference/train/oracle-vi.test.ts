@@ -11,15 +11,7 @@ import { ACTIVATIONS } from '../../../src/model/spec.js';
 import type { Activation } from '../../../src/model/spec.js';
 import { normalAt, wordAt } from '../../../src/random/draws.js';
 import { STREAM_FLIP, STREAM_MARGINAL, STREAM_NOISE, STREAM_WEIGHTS, layerStream, seedToKey } from '../../../src/random/streams.js';
-import {
-  minibatchObjective,
-  objectiveConfig,
-  oracleGradient,
-  oracleInit,
-  oracleTrain,
-  stepDraws,
-  viTraces,
-} from '../../../src/reference/train/index.js';
+import { minibatchObjective, objectiveConfig, oracleGradient, oracleInit, oracleTrain, stepDraws, viTraces } from '../../../src/reference/train/index.js';
 import type { Minibatch, OracleState } from '../../../src/reference/train/index.js';
 import type { ViEstimator } from '../../../src/objective/methods.js';
 import { trainLayout } from '../../../src/objective/layout.js';
@@ -49,8 +41,7 @@ describe('draw addressing of the estimators', () => {
   const data: TrainData = { x: uniformRows(6, 2, -1, 1, 1), y: [1, 2, 3, 4, 5, 6] };
   const seed = 9;
   const key = seedToKey(seed);
-  const init = (viEstimator: ViEstimator): OracleState =>
-    oracleInit(arch, data, { method: 'vi', epochs: 3, batchSize: 4, samplesPerStep: 2, seed, viEstimator, models: [{}, {}] });
+  const init = (viEstimator: ViEstimator): OracleState => oracleInit(arch, data, { method: 'vi', epochs: 3, batchSize: 4, samplesPerStep: 2, seed, viEstimator, models: [{}, {}] });
 
   it("'local': one eps per (K-sample, layer, batch slot, unit) from STREAM_MARGINAL, no weight draw", () => {
     const state = init('local');
@@ -120,12 +111,16 @@ describe('draw addressing of the estimators', () => {
 describe('hierarchical prior: layout and initialisation', () => {
   it('one log precision per layer after the noise parameters, initialised to -2 log(priorScale) per model', () => {
     const arch: ArchitectureSpec = { inputDim: 3, hidden: [4, 2], activation: 'tanh' };
-    const state = oracleInit(arch, { x: uniformRows(5, 3, 0, 1, 2), y: [1, 2, 3, 4, 5] }, {
-      method: 'vi',
-      epochs: 1,
-      hierarchical: true,
-      models: [{ priorScale: 0.5 }, {}],
-    });
+    const state = oracleInit(
+      arch,
+      { x: uniformRows(5, 3, 0, 1, 2), y: [1, 2, 3, 4, 5] },
+      {
+        method: 'vi',
+        epochs: 1,
+        hierarchical: true,
+        models: [{ priorScale: 0.5 }, {}],
+      },
+    );
     const { layout } = state.setup;
     const flat = trainLayout(arch, 'vi');
     expect(layout.precision).toBe(flat.size);

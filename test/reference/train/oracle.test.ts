@@ -12,15 +12,7 @@ import { validateModel } from '../../../src/model/validate-model.js';
 import { gammaLogPdf, logNormalLogPdf } from '../../../src/math/densities.js';
 import { normalAt, wordAt } from '../../../src/random/draws.js';
 import { philox4x32 } from '../../../src/random/philox.js';
-import {
-  STREAM_DROPOUT,
-  STREAM_NOISE,
-  STREAM_WEIGHTS,
-  boxMuller,
-  dropoutKeepThreshold,
-  layerStream,
-  seedToKey,
-} from '../../../src/random/streams.js';
+import { STREAM_DROPOUT, STREAM_NOISE, STREAM_WEIGHTS, boxMuller, dropoutKeepThreshold, layerStream, seedToKey } from '../../../src/random/streams.js';
 import { oraclePredict } from '../../../src/reference/index.js';
 import {
   adversarialMinibatch,
@@ -239,8 +231,7 @@ describe('objective values by hand (linear model, explicit draw addressing)', ()
     check('mc-dropout', theta, (rows, t) => {
       const [w0 = 0, w1 = 0, b = 0] = theta;
       const stream = layerStream(0, STREAM_DROPOUT);
-      const keep = (slot: number, i: number): number =>
-        wordAt(key, t, stream, slot * 2 + i, 1) >>> 8 < dropoutKeepThreshold(0.4) ? 1 / 0.6 : 0;
+      const keep = (slot: number, i: number): number => (wordAt(key, t, stream, slot * 2 + i, 1) >>> 8 < dropoutKeepThreshold(0.4) ? 1 / 0.6 : 0);
       let data = 0;
       rows.forEach((r, slot) => {
         const f = w0 * keep(slot, 0) * (xs0[r] ?? NaN) + w1 * keep(slot, 1) * (xs1[r] ?? NaN) + b;
@@ -406,12 +397,16 @@ describe('adversarial training (fast gradient sign)', () => {
 describe('initialisation and standardisation', () => {
   it('θ starts as types.ts says, model by model', () => {
     const key = seedToKey(13);
-    const state = oracleInit({ inputDim: 3, hidden: [2], activation: 'prelu' }, { x: uniformRows(4, 3, 0, 1, 1), y: [1, 2, 3, 4] }, {
-      method: 'vi',
-      epochs: 1,
-      seed: 13,
-      models: [{}, {}],
-    });
+    const state = oracleInit(
+      { inputDim: 3, hidden: [2], activation: 'prelu' },
+      { x: uniformRows(4, 3, 0, 1, 1), y: [1, 2, 3, 4] },
+      {
+        method: 'vi',
+        epochs: 1,
+        seed: 13,
+        models: [{}, {}],
+      },
+    );
     const theta = state.models[1]!.theta;
     // Layer 0: W_loc 0..5, W_rho 6..11, b_loc 12..13, b_rho 14..15, prelu 16..17; layer 1: W_loc 18..19, W_rho 20..21, b 22, rho 23; noise 24, 25.
     for (let e = 0; e < 6; e++) expect(theta[e]).toBe(normalAt(key, 0, STREAM_INIT, e, 2) / Math.sqrt(3));
@@ -429,11 +424,15 @@ describe('initialisation and standardisation', () => {
       [4, 5],
       [9, 5],
     ];
-    const state = oracleInit({ inputDim: 2, hidden: [2], activation: 'tanh' }, { x, y: [0, 1, 2, 3] }, {
-      method: 'map',
-      epochs: 1,
-      models: [{ rows: [0, 1, 2] }, {}],
-    });
+    const state = oracleInit(
+      { inputDim: 2, hidden: [2], activation: 'tanh' },
+      { x, y: [0, 1, 2, 3] },
+      {
+        method: 'map',
+        epochs: 1,
+        models: [{ rows: [0, 1, 2] }, {}],
+      },
+    );
     const [a, b] = state.setup.models;
     const close = (got: readonly number[], want: readonly number[]) => want.forEach((w, i) => expect(got[i]).toBeCloseTo(w, 14));
     close(a!.standardization.xMean, [7 / 3, 5]);
@@ -456,8 +455,7 @@ describe('minibatches', () => {
     models: [{ rows: rows10 }, { rows: rows10 }, { rows: rows7 }],
   });
   const { setup } = state;
-  const order = (m: number, epoch: number): number[] =>
-    Array.from({ length: setup.run.maxStepsPerEpoch }, (_, s) => [...batchPositions(setup, setup.models[m]!, epoch, s)]).flat();
+  const order = (m: number, epoch: number): number[] => Array.from({ length: setup.run.maxStepsPerEpoch }, (_, s) => [...batchPositions(setup, setup.models[m]!, epoch, s)]).flat();
 
   it('steps per epoch follow each model, the longest sets the global count', () => {
     expect(setup.models.map((m) => m.prepared.stepsPerEpoch)).toEqual([3, 3, 2]);
@@ -533,13 +531,17 @@ describe('optimiser', () => {
 
   it('cosine schedule and global-norm clipping', () => {
     const run = (schedule: 'constant' | 'cosine') =>
-      prepareRun({ inputDim: 1, hidden: [], activation: 'identity' }, { x: [1, 2, 3, 4, 5], y: [1, 2, 3, 4, 5] }, {
-        method: 'map',
-        epochs: 2,
-        batchSize: 1,
-        lr: 0.2,
-        schedule,
-      });
+      prepareRun(
+        { inputDim: 1, hidden: [], activation: 'identity' },
+        { x: [1, 2, 3, 4, 5], y: [1, 2, 3, 4, 5] },
+        {
+          method: 'map',
+          epochs: 2,
+          batchSize: 1,
+          lr: 0.2,
+          schedule,
+        },
+      );
     expect(learningRate(run('constant'), 7)).toBe(0.2);
     expect(learningRate(run('cosine'), 0)).toBeCloseTo(0.2, 15);
     expect(learningRate(run('cosine'), 5)).toBeCloseTo(0.1, 15);
@@ -588,8 +590,7 @@ describe('training', () => {
       seed: 1,
     });
     expect(result.history).toHaveLength(200);
-    const mean = (from: number, to: number): number =>
-      result.history.slice(from, to).reduce((a, h) => a + (h[0] ?? NaN), 0) / (to - from);
+    const mean = (from: number, to: number): number => result.history.slice(from, to).reduce((a, h) => a + (h[0] ?? NaN), 0) / (to - from);
     // One-sample ELBO estimates are noisy step to step, so compare averages over epochs.
     expect(mean(100, 200)).toBeLessThan(mean(0, 100));
     expect(mean(180, 200)).toBeLessThan(mean(0, 20) - 1);
@@ -604,13 +605,17 @@ describe('training', () => {
   it('map recovers y = 2x - 1 with 8 tanh units', () => {
     const x = uniformRows(100, 1, -1, 1, 31);
     const y = x.map((r) => 2 * (r[0] ?? 0) - 1);
-    const result = oracleTrain({ inputDim: 1, hidden: [8], activation: 'tanh' }, { x, y }, {
-      method: 'map',
-      epochs: 300,
-      lr: 1e-2,
-      batchSize: 25,
-      seed: 2,
-    });
+    const result = oracleTrain(
+      { inputDim: 1, hidden: [8], activation: 'tanh' },
+      { x, y },
+      {
+        method: 'map',
+        epochs: 300,
+        lr: 1e-2,
+        batchSize: 25,
+        seed: 2,
+      },
+    );
     expect(gridRmse(result.models[0]!, (v) => 2 * v - 1, 1)).toBeLessThan(0.05);
   });
 
@@ -674,7 +679,14 @@ describe('θ -> Model', () => {
       const theta = state.models[0]!.theta;
       const { params, slopes } = locParams(setup.layout, theta);
       const xs = setup.models[0]!.x;
-      const traces = forward(setup.layout, params, slopes, xs, x.length, setup.layout.layers.map(() => null));
+      const traces = forward(
+        setup.layout,
+        params,
+        slopes,
+        xs,
+        x.length,
+        setup.layout.layers.map(() => null),
+      );
       const out = traces[traces.length - 1]!.out;
       const units = setup.layout.outputUnits;
       const f = Array.from({ length: x.length }, (_, n) => (st.yMean[0] ?? 0) + (st.yStd[0] ?? 0) * (out[n * units] ?? 0));
@@ -730,7 +742,19 @@ describe('bad inputs are InvalidInputErrors', () => {
   const y = [1, 2, 3];
   const ok: TrainOptions = { method: 'map', epochs: 1 };
   const cases: [string, ArchitectureSpec, TrainData, TrainOptions][] = [
-    ['NaN in x', arch, { x: [[0, NaN], [1, 2], [2, 0]], y }, ok],
+    [
+      'NaN in x',
+      arch,
+      {
+        x: [
+          [0, NaN],
+          [1, 2],
+          [2, 0],
+        ],
+        y,
+      },
+      ok,
+    ],
     ['Infinity in x', arch, { x: [0, 1, 1, Infinity, 2, 0], y }, ok],
     ['ragged x', arch, { x: [[0, 1], [1], [2, 0]], y }, ok],
     ['flat x not a multiple of inputDim', arch, { x: [0, 1, 2], y }, ok],
