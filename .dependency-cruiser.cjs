@@ -68,6 +68,13 @@ module.exports = {
       to: { path: '^(bench|scripts|demo|test|e2e)/' },
     },
     {
+      name: 'research-not-cli-internals',
+      severity: 'error',
+      comment: 'the benchmarks and the UCI tool use the library, never the CLI internals',
+      from: { path: '^(bench|scripts)/' },
+      to: { path: '^src/cli/' },
+    },
+    {
       name: 'shaders-hold-wgsl-only',
       severity: 'error',
       comment: 'shaders/ holds .wgsl files; the library reads them through src/kernels/wgsl.generated.ts',

@@ -118,3 +118,15 @@ export class DisposedError extends BnnError {
     super('DISPOSED', `${what} was used after dispose()`);
   }
 }
+
+/**
+ * Error codes that mean the caller asked for something wrong or impossible here (bad input, a bad
+ * file, a request beyond the device, no GPU, a numerically impossible request), as opposed to a
+ * failure inside the library or the GPU. The CLI exits 2 for these.
+ */
+export const CALLER_ERROR_CODES: ReadonlySet<string> = new Set(['INVALID_INPUT', 'MODEL_FORMAT', 'DEVICE_LIMIT', 'GPU_UNAVAILABLE', 'NUMERICAL']);
+
+/** Whether `error` is a typed error whose code is one of CALLER_ERROR_CODES. */
+export function isCallerError(error: unknown): error is BnnError {
+  return error instanceof BnnError && CALLER_ERROR_CODES.has(error.code);
+}

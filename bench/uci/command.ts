@@ -7,11 +7,9 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { BnnError, InvalidInputError } from '../../src/errors.js';
+import { BnnError, InvalidInputError, isCallerError } from '../../src/errors.js';
+import { describeAdapter, describeAdapterDescription } from '../../src/gpu/adapter-line.js';
 import type { GpuContext } from '../../src/gpu/device.js';
-import { describeAdapter, describeAdapterDescription } from '../../src/cli/gpu.js';
-import type { CliIo } from '../../src/cli/io.js';
-import { USER_ERROR_CODES } from '../../src/cli/run.js';
 import { createNodeContext } from '../../src/node/device.js';
 import type { LearningRateSchedule } from '../../src/objective/types.js';
 import { loadUciDataset } from './dataset.js';
@@ -22,6 +20,15 @@ import { mergeRateSearches } from './merge.js';
 import { readSummaries, readSummary } from './read-summaries.js';
 import { summarize, summaryJson, summaryMarkdown, summaryText, type UciSummary } from './summary.js';
 import { uciTableMarkdown } from './table.js';
+
+/** What the UCI tool talks to: output writers, the environment and where its GPU context comes from. */
+export interface UciIo {
+  readonly stdout: (text: string) => void;
+  readonly stderr: (text: string) => void;
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  /** Supplies the WebGPU context; one from this hook is borrowed and left alive (tests share one). Default: createNodeContext(). */
+  readonly context?: () => Promise<GpuContext>;
+}
 
 export const UCI_HELP = `Usage: npm run uci -- --data-dir <folder> --method mc-dropout|vi|ensemble [options]
 
@@ -140,7 +147,7 @@ function parseSchedule(text: string | undefined): LearningRateSchedule | undefin
 }
 
 /** Plain progress lines on stderr: each phase's start, then about every 10%. */
-function progressPrinter(io: CliIo): (p: UciProgress) => void {
+function progressPrinter(io: UciIo): (p: UciProgress) => void {
   let lastKey = '';
   let lastTenth = -1;
   return (p) => {
@@ -161,12 +168,12 @@ function progressPrinter(io: CliIo): (p: UciProgress) => void {
 }
 
 /** Runs the benchmark with `argv` (the arguments after the script name); resolves to the exit status. */
-export async function runUciCli(argv: readonly string[], io: CliIo): Promise<number> {
+export async function runUciCli(argv: readonly string[], io: UciIo): Promise<number> {
   try {
     return await run(argv, io);
   } catch (error) {
     const message = (error instanceof Error ? error.message : String(error)).replace(/\s*\n\s*/g, ' ').trim();
-    if (error instanceof BnnError && USER_ERROR_CODES.has(error.code)) {
+    if (isCallerError(error)) {
       io.stderr(`uci: ${message}\n`);
       return 2;
     }
@@ -177,7 +184,7 @@ export async function runUciCli(argv: readonly string[], io: CliIo): Promise<num
   }
 }
 
-async function run(argv: readonly string[], io: CliIo): Promise<number> {
+async function run(argv: readonly string[], io: UciIo): Promise<number> {
   let values: Partial<Record<keyof typeof OPTIONS, string | boolean>>;
   try {
     ({ values } = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: false, strict: true }));
@@ -269,7 +276,7 @@ function defined<K extends string, V>(key: K, value: V | undefined): { [P in K]?
 }
 
 /** Writes <data set>-<method>.json and .md into `outDir`. */
-async function writeSummaryFiles(summary: UciSummary, outDir: string, adapterLine: string, command: string, io: CliIo): Promise<void> {
+async function writeSummaryFiles(summary: UciSummary, outDir: string, adapterLine: string, command: string, io: UciIo): Promise<void> {
   const base = `${summary.dataset}-${summary.method}`;
   await mkdir(outDir, { recursive: true });
   const jsonPath = join(outDir, `${base}.json`);

@@ -2,7 +2,7 @@
  * The GPU side of a command: get a context, make an engine, and always release both — the engine
  * disposed, and the context destroyed when the CLI created it — so the process can exit.
  */
-import type { AdapterDescription, GpuContext } from '../gpu/device.js';
+import type { GpuContext } from '../gpu/device.js';
 import { Engine } from '../infer/engine.js';
 import type { Model } from '../model/spec.js';
 import { createNodeContext } from '../node/device.js';
@@ -32,17 +32,4 @@ export function withEnsembleEngine<T>(io: CliIo, members: readonly Model[], task
       engine.dispose();
     }
   });
-}
-
-/** The adapter in one line: description, vendor and architecture. */
-export function describeAdapter(ctx: GpuContext): string {
-  return describeAdapterDescription(ctx.adapter);
-}
-
-/** The same line from a recorded adapter description (a run summary's). */
-export function describeAdapterDescription(adapter: AdapterDescription): string {
-  const { vendor, architecture, description, device } = adapter;
-  const name = description || device || 'unknown adapter';
-  const details = [vendor, architecture].filter((s) => s !== '').join(' / ');
-  return details ? `${name} (${details})` : name;
 }

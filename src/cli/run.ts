@@ -3,7 +3,7 @@
  * line on stderr and an exit status — 2 for the user's mistakes (usage, input, model file, device
  * limits, no GPU), 1 for anything unexpected (with the stack only under DEBUG=webgpu-bnn).
  */
-import { BnnError } from '../errors.js';
+import { BnnError, isCallerError } from '../errors.js';
 import { UsageError, wantsHelp } from './args.js';
 import type { Command } from './command.js';
 import { demoCommand } from './commands/demo.js';
@@ -17,9 +17,6 @@ import { packageVersion } from './package-root.js';
 export type { CliIo } from './io.js';
 
 export const COMMANDS: readonly Command[] = [predictCommand, scoreCommand, infoCommand, trainCommand, demoCommand];
-
-/** Error codes that mean the user asked for something wrong or impossible here: exit status 2. */
-export const USER_ERROR_CODES: ReadonlySet<string> = new Set(['INVALID_INPUT', 'MODEL_FORMAT', 'DEVICE_LIMIT', 'GPU_UNAVAILABLE', 'NUMERICAL']);
 
 export const EXIT_OK = 0;
 export const EXIT_INTERNAL = 1;
@@ -91,7 +88,7 @@ function debugEnabled(io: CliIo): boolean {
 }
 
 function reportError(error: unknown, io: CliIo): number {
-  if (error instanceof BnnError && USER_ERROR_CODES.has(error.code)) {
+  if (isCallerError(error)) {
     io.stderr(`webgpu-bnn: ${oneLine(error.message)}\n`);
     return EXIT_USAGE;
   }
