@@ -24,6 +24,7 @@ import {
   type ModelSpec,
   type NoiseSpec,
 } from '../src/model/index.js';
+import { expectScaleLikelihood, type NormalLikelihood } from '../src/model/spec.js';
 
 /** Which reader a case goes through (and which CLI command: info, score --point, predict --x). */
 export type Loader = 'model' | 'ensemble' | 'point' | 'table';
@@ -204,7 +205,7 @@ function tensorsOf(spec: ModelSpec, noise: { loc?: number; scale?: number } = {}
     );
     tensors.set(tensorNames.biasScale(l), filled([ly.units], niceScale));
   });
-  if (spec.likelihood.noise.kind === 'lognormal') {
+  if (expectScaleLikelihood(spec).noise.kind === 'lognormal') {
     tensors.set(
       tensorNames.noiseLoc,
       filled([], () => noise.loc ?? -1.25),
@@ -213,7 +214,7 @@ function tensorsOf(spec: ModelSpec, noise: { loc?: number; scale?: number } = {}
       tensorNames.noiseScale,
       filled([], () => noise.scale ?? 0.125),
     );
-  } else if (spec.likelihood.noise.kind === 'gamma') {
+  } else if (expectScaleLikelihood(spec).noise.kind === 'gamma') {
     tensors.set(
       tensorNames.noiseConcentration,
       filled([], () => noise.loc ?? 3),
@@ -261,7 +262,7 @@ function specWith(patch: (spec: Record<string, unknown>) => void, spec: ModelSpe
 const layerOf = (spec: Record<string, unknown>, l: number): Record<string, unknown> => (spec['layers'] as Record<string, unknown>[])[l] as Record<string, unknown>;
 const likelihoodOf = (spec: Record<string, unknown>): Record<string, unknown> => spec['likelihood'] as Record<string, unknown>;
 
-function withNoise(noise: NoiseSpec, link: 'sigma' | 'sigma2' = 'sigma', sigmaPrior: ModelSpec['likelihood']['sigmaPrior'] = null): ModelSpec {
+function withNoise(noise: NoiseSpec, link: 'sigma' | 'sigma2' = 'sigma', sigmaPrior: NormalLikelihood['sigmaPrior'] = null): ModelSpec {
   return { ...baseSpec, likelihood: { noise, link, sigmaPrior } };
 }
 

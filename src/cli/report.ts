@@ -2,7 +2,7 @@
 import { describeSigmaPrior } from '../model/sigma-prior.js';
 import type { AdapterDescription } from '../gpu/device.js';
 import type { PredictResult, ScoreResult } from '../infer/types.js';
-import { layerInputs, outputDim, sigmaIsLatent, type Model, type NoiseSpec } from '../model/spec.js';
+import { expectScaleLikelihood, layerInputs, outputDim, sigmaIsLatent, type Model, type NoiseSpec } from '../model/spec.js';
 import { float32List, float32Number, formatNumber, renderFields, renderTable, type Column } from './format.js';
 import type { NumericTable } from './matrix-file.js';
 
@@ -209,7 +209,7 @@ export function parameterCounts(model: Model): { network: number; latent: number
 export function modelInfo(model: Model, source: string): string {
   const { spec } = model;
   const counts = parameterCounts(model);
-  const lik = spec.likelihood;
+  const lik = expectScaleLikelihood(spec);
   const fields: [string, string][] = [
     ['model', source],
     ['architecture', architecture(model)],

@@ -159,6 +159,7 @@ export class Engine {
       n: first.n,
       outputDim: first.outputDim,
       samples,
+      likelihood: first.likelihood,
       path,
       mean: merged.mean,
       std: merged.std,

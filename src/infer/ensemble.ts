@@ -137,6 +137,7 @@ export function mixtureAsPrediction(mix: MixturePrediction, intervalLevel = 0.9)
     n: mix.n,
     outputDim: 1,
     samples: mix.members,
+    likelihood: 'normal',
     path: 'joint',
     mean: Float32Array.from(mix.mean),
     std: Float32Array.from(mix.std),

@@ -18,7 +18,7 @@ import { PipelineCache } from '../gpu/pipelines.js';
 import type { WebGpuBuffer, WebGpuDevice } from '../gpu/webgpu-types.js';
 import { buildModelLayout, type ModelLayout } from '../model/gpu-layout.js';
 import type { Model } from '../model/spec.js';
-import { outputDim } from '../model/spec.js';
+import { likelihoodKind, outputDim } from '../model/spec.js';
 import { validateModel } from '../model/validate-model.js';
 import { describeValue } from '../options.js';
 import { memberKey } from '../random/streams.js';
@@ -262,6 +262,17 @@ export class ModelEngine {
       : {};
     const Q = call.quantileLevels.length;
     const withQuantiles = Q > 0 ? { quantiles: await read('quantiles', Q * plane), quantileLevels: [...call.quantileLevels] } : {};
-    return { n, outputDim: D, samples: call.samples, path: call.path, ...planes, intervalLevel: call.level, ...withY, ...withSamples, ...withQuantiles };
+    return {
+      n,
+      outputDim: D,
+      samples: call.samples,
+      likelihood: likelihoodKind(this.model.spec.likelihood),
+      path: call.path,
+      ...planes,
+      intervalLevel: call.level,
+      ...withY,
+      ...withSamples,
+      ...withQuantiles,
+    };
   }
 }

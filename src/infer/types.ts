@@ -5,6 +5,7 @@
  * Flat arrays are row-major: statistic for input n, output d is at n*D + d; a per-sample array of
  * f is [S, N, D].
  */
+import type { LikelihoodKind } from '../model/spec.js';
 import type { AbortSignalLike } from '../platform-types.js';
 
 /**
@@ -35,7 +36,11 @@ export interface PredictOptions {
   readonly samples?: number;
   /** RNG seed: non-negative safe integer. Default 0. */
   readonly seed?: number;
-  /** Observed targets (N rows of D); with them the result includes the log predictive density. */
+  /**
+   * Observed targets, N rows of targetDim(spec) (D; a categorical model: 1, the class index 0..K-1;
+   * bernoulli: 0 or 1; beta: in (0, 1); dirichlet: K positive values summing to 1); with them the
+   * result includes the log predictive density (and a classifier's metrics).
+   */
   readonly y?: ArrayLike<number> | readonly (readonly number[])[];
   /** Also return f, the noise scale and a draw of y for every sample ([S, N, D]). Needs the joint path. */
   readonly returnSamples?: boolean;
@@ -57,10 +62,41 @@ export interface PredictOptions {
   readonly signal?: AbortSignalLike;
 }
 
+/** One bin of a reliability diagram (ClassificationMetrics.calibration). */
+export interface CalibrationBin {
+  /** The bin's confidence range [lower, upper) (the last bin includes 1). */
+  readonly lower: number;
+  readonly upper: number;
+  /** Predictions whose confidence (the predicted class's mean probability) fell in the bin. */
+  readonly count: number;
+  /** Their mean confidence and their accuracy (NaN for an empty bin). */
+  readonly confidence: number;
+  readonly accuracy: number;
+}
+
+/**
+ * Batch metrics of a classifier's predictive against labels y (categorical: the class index; bernoulli:
+ * each output's 0/1 label, every output counted as one prediction), from the mean probabilities.
+ */
+export interface ClassificationMetrics {
+  /** Fraction of predictions whose most probable class is the label. */
+  readonly accuracy: number;
+  /** Mean negative log predictive probability of the label (nats). */
+  readonly nll: number;
+  /** Mean over predictions of Σ_k (p_k − 1[k = label])² (bernoulli: over both outcomes). */
+  readonly brier: number;
+  /** Expected calibration error over 15 equal-width confidence bins: Σ_b (n_b/n) |acc_b − conf_b|. */
+  readonly ece: number;
+  /** The 15 bins of the ECE, for a reliability diagram. */
+  readonly calibration: readonly CalibrationBin[];
+}
+
 export interface PredictResult {
   readonly n: number;
   readonly outputDim: number;
   readonly samples: number;
+  /** The model's likelihood kind (an ensemble's members share one). */
+  readonly likelihood: LikelihoodKind;
   /** The sampling path the call took ('auto' resolved; an ensemble's members all take the same). */
   readonly path: SamplingPath;
   /** Predictive mean of y (= mean of f over samples), [N, D]. */
@@ -95,6 +131,26 @@ export interface PredictResult {
    * observation stream ([S, N, D]; Pyro's Predictive 'obs'); with returnSamples.
    */
   readonly ySamples?: Float32Array;
+
+  // Classifiers (likelihood 'categorical' or 'bernoulli'). The fields above then describe the one-hot
+  // outcome (categorical: its K indicators; bernoulli: y_d itself): mean = probs, epistemicStd =
+  // probsStd, aleatoricStd = sqrt(E_s[p(1 − p)]), std = sqrt(p̄(1 − p̄)) (the law of total variance),
+  // lower/upper that interval clipped to [0, 1]; logPredictiveDensity is log (1/S) Σ_s p_s(y_n).
+
+  /** Mean over samples of the class probabilities: [N, K] (categorical), P(y_d = 1) [N, D] (bernoulli). */
+  readonly probs?: Float32Array;
+  /** Std over samples of those probabilities (epistemic spread), same shape. */
+  readonly probsStd?: Float32Array;
+  /** Predictive entropy H[p̄] (total uncertainty), nats, [N] (bernoulli: summed over the D outputs). */
+  readonly entropy?: Float32Array;
+  /** Expected entropy E_s H[p_s] (aleatoric), [N]. */
+  readonly expectedEntropy?: Float32Array;
+  /** Mutual information between y and the weights, entropy − expectedEntropy (epistemic, BALD), [N]. */
+  readonly mutualInformation?: Float32Array;
+  /** Variation ratio 1 − (samples whose most probable class is the modal one)/S, [N] (bernoulli: mean over outputs). */
+  readonly variationRatio?: Float32Array;
+  /** Accuracy, NLL, Brier score and calibration against y; present when y was given. */
+  readonly metrics?: ClassificationMetrics;
 }
 
 /** Result of scoring one parameter point: log-probabilities per latent site and the log joint. */

@@ -5,7 +5,7 @@
  * GPU code here: the kernels (src/kernels/infer) read this description.
  */
 import type { Activation, Model, NoiseSpec } from './spec.js';
-import { layerInputs, outputDim, tensorNames } from './spec.js';
+import { expectScaleLikelihood, layerInputs, outputDim, tensorNames } from './spec.js';
 import { dropoutKeepThreshold } from '../random/streams.js';
 
 export interface LayerLayout {
@@ -119,7 +119,7 @@ export function buildModelLayout(model: Model): ModelLayout {
     if (layer.dropout > 0) maskCursor += inputs;
     return out;
   });
-  const noiseSpec = spec.likelihood.noise;
+  const noiseSpec = expectScaleLikelihood(spec).noise;
   let first = -1;
   let second = -1;
   let bounds = -1;
@@ -160,7 +160,7 @@ export function buildModelLayout(model: Model): ModelLayout {
     params,
     weightsPerSample: weightCursor,
     masksPerSample: maskCursor,
-    noise: { spec: noiseSpec, link: spec.likelihood.link, first, second, bounds },
+    noise: { spec: noiseSpec, link: expectScaleLikelihood(spec).link, first, second, bounds },
     outputDim: D,
     lastUnits: last?.units ?? 0,
     lastUnitsPadded: pad4(last?.units ?? 0),

@@ -15,9 +15,9 @@
 import { sigmoid } from '../math/activations.js';
 import { lgamma } from '../math/special.js';
 import { FLOAT32_MAX, FLOAT32_MIN_NORMAL, isFloat32PositiveNormal } from '../float32.js';
-import type { LikelihoodSpec } from './spec.js';
+import type { NormalLikelihood } from './spec.js';
 
-export type Link = LikelihoodSpec['link'];
+export type Link = NormalLikelihood['link'];
 
 /**
  * Largest |z| of a standard normal the samplers draw: Box-Muller from 24-bit uniforms gives at most

@@ -9,7 +9,7 @@ import { linkText, noiseScaleFits, sigmaRangeText } from './noise-range.js';
 import { AUTONORMAL_LOCS_PREFIX, AUTONORMAL_SCALES_PREFIX } from './pyro.js';
 import { parseSafetensors } from './safetensors.js';
 import { sigmoid } from '../math/activations.js';
-import { type Model, type NoiseSpec, latentNoise, layerInputs, tensorNames } from './spec.js';
+import { expectScaleLikelihood, type Model, type NoiseSpec, latentNoise, layerInputs, tensorNames } from './spec.js';
 import { formatShape, sameShape } from './shapes.js';
 
 function fail(message: string): never {
@@ -41,7 +41,7 @@ function siteRules(model: Model): Map<string, SiteRule> {
       });
     }
   });
-  const noise = latentNoise(spec.likelihood.noise);
+  const noise = latentNoise(expectScaleLikelihood(spec).noise);
   if (noise) rules.set(noise.site, { shapes: [[], [1]], positive: true, fallbackTensor: null });
   return rules;
 }
@@ -75,7 +75,7 @@ function sigmaFromGuideLoc(noise: NoiseSpec, loc: number): { sigma: number; show
  */
 export function pointFromBytes(bytes: Uint8Array, model: Model): Map<string, Float32Array> {
   const rules = siteRules(model);
-  const { link } = model.spec.likelihood;
+  const { link } = expectScaleLikelihood(model.spec);
   const point = new Map<string, Float32Array>();
   for (const [name, tensor] of parseSafetensors(bytes).tensors) {
     if (name.startsWith(AUTONORMAL_SCALES_PREFIX)) continue;
@@ -94,7 +94,7 @@ export function pointFromBytes(bytes: Uint8Array, model: Model): Map<string, Flo
       point.set(site, tensor.data);
       continue;
     }
-    const noise = model.spec.likelihood.noise;
+    const noise = expectScaleLikelihood(model.spec).noise;
     const fromLoc = Array.from(tensor.data, (loc) => sigmaFromGuideLoc(noise, loc));
     const sigmas = fromGuide ? fromLoc.map((s) => s.sigma) : Array.from(tensor.data);
     sigmas.forEach((v, i) => {

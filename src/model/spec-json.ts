@@ -5,6 +5,8 @@ import {
   SIGMA_PRIOR_KINDS,
   type Activation,
   type LayerSpec,
+  LIKELIHOOD_KINDS,
+  type LikelihoodKind,
   type LikelihoodSpec,
   type ModelSpec,
   type NoiseSpec,
@@ -95,8 +97,44 @@ function readNoise(value: unknown): NoiseSpec {
   }
 }
 
+/** Default concentration floor of the Beta and Dirichlet likelihoods when a file does not give one. */
+export const DEFAULT_MIN_CONCENTRATION = 1e-3;
+
 function readLikelihood(value: unknown): LikelihoodSpec {
-  const likelihood = specJson.object(value, 'likelihood', ['noise', 'link', 'sigmaPrior']);
+  const kindValue = specJson.object(value, 'likelihood')['kind'];
+  const kind = kindValue === undefined ? undefined : specJson.oneOf<LikelihoodKind>(kindValue, 'likelihood.kind', LIKELIHOOD_KINDS);
+  const minConcentration = (v: unknown): number => specJson.optional(v, DEFAULT_MIN_CONCENTRATION, (c) => specJson.number(c, 'likelihood.minConcentration'));
+  switch (kind) {
+    case 'categorical': {
+      const likelihood = specJson.object(value, 'likelihood', ['kind', 'classes']);
+      return { kind, classes: specJson.number(likelihood['classes'], 'likelihood.classes') };
+    }
+    case 'bernoulli':
+      specJson.object(value, 'likelihood', ['kind']);
+      return { kind };
+    case 'beta': {
+      const likelihood = specJson.object(value, 'likelihood', ['kind', 'minConcentration']);
+      return { kind, minConcentration: minConcentration(likelihood['minConcentration']) };
+    }
+    case 'dirichlet': {
+      const likelihood = specJson.object(value, 'likelihood', ['kind', 'classes', 'minConcentration']);
+      return { kind, classes: specJson.number(likelihood['classes'], 'likelihood.classes'), minConcentration: minConcentration(likelihood['minConcentration']) };
+    }
+    case 'student-t': {
+      const likelihood = specJson.object(value, 'likelihood', ['kind', 'noise', 'link', 'sigmaPrior', 'df']);
+      return { kind, ...readScaleFields(likelihood), df: specJson.number(likelihood['df'], 'likelihood.df') };
+    }
+    case 'normal': {
+      // Written with its kind: read back with it, so the spec round-trips as written.
+      const likelihood = specJson.object(value, 'likelihood', ['kind', 'noise', 'link', 'sigmaPrior']);
+      return { kind, ...readScaleFields(likelihood) };
+    }
+    case undefined:
+      return readScaleFields(specJson.object(value, 'likelihood', ['noise', 'link', 'sigmaPrior']));
+  }
+}
+
+function readScaleFields(likelihood: Record<string, unknown>): { noise: NoiseSpec; link: 'sigma' | 'sigma2'; sigmaPrior: SigmaPrior | null } {
   return {
     noise: readNoise(likelihood['noise']),
     link: specJson.oneOf(likelihood['link'], 'likelihood.link', LINKS),

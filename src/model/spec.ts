@@ -122,12 +122,111 @@ export type NoiseSpec =
 /** A noise model whose sigma is a latent site (it has a posterior, and may have a prior). */
 export type LatentNoiseSpec = Extract<NoiseSpec, { readonly site: string }>;
 
-export interface LikelihoodSpec {
+/**
+ * The observation model y ~ p(y | f(x)) over the network's outputs f (the last layer's units).
+ * Every kind but 'normal' names itself in `kind`; a likelihood without `kind` is the Normal model
+ * (files and specs written before the other kinds existed).
+ *
+ * | kind          | last layer's units        | y per input                   | outputDim |
+ * | ------------- | ------------------------- | ----------------------------- | --------- |
+ * | normal        | D (2D heteroscedastic)    | D reals                       | D         |
+ * | student-t     | D (2D heteroscedastic)    | D reals                       | D         |
+ * | categorical   | K = classes (the logits)  | 1 class index in 0..K-1       | K         |
+ * | bernoulli     | D (the logits)            | D labels, each 0 or 1         | D         |
+ * | beta          | 2D (α then β, softplus)   | D values in (0, 1)            | D         |
+ * | dirichlet     | K = classes (softplus)    | K values > 0 summing to 1     | K         |
+ *
+ * outputDim is the width of a prediction's per-input arrays (mean, std, probs, ...); targetDim
+ * the width of a row of y (likelihood.ts).
+ */
+export type LikelihoodSpec = NormalLikelihood | StudentTLikelihood | CategoricalLikelihood | BernoulliLikelihood | BetaLikelihood | DirichletLikelihood;
+
+export type LikelihoodKind = 'normal' | 'student-t' | 'categorical' | 'bernoulli' | 'beta' | 'dirichlet';
+export const LIKELIHOOD_KINDS: readonly LikelihoodKind[] = ['normal', 'student-t', 'categorical', 'bernoulli', 'beta', 'dirichlet'];
+
+/** y ~ Normal(f, scale), the scale from the noise model. */
+export interface NormalLikelihood {
+  readonly kind?: 'normal';
   readonly noise: NoiseSpec;
   /** y ~ Normal(f, scale) with scale = sigma ('sigma') or scale = sigma^2 ('sigma2', the seed Pyro model). */
   readonly link: 'sigma' | 'sigma2';
   /** Prior on sigma when sigma is latent (null: none, and score() leaves the site out). */
   readonly sigmaPrior: SigmaPrior | null;
+}
+
+/**
+ * y ~ StudentT(df, f, scale): robust regression. The scale comes from the noise model as the
+ * Normal's does; `df` (> 0) is fixed in the model (training may learn it as a point estimate and
+ * records the value it reached).
+ */
+export interface StudentTLikelihood {
+  readonly kind: 'student-t';
+  readonly noise: NoiseSpec;
+  readonly link: 'sigma' | 'sigma2';
+  readonly sigmaPrior: SigmaPrior | null;
+  readonly df: number;
+}
+
+/** y ~ Categorical(softmax(f)) over `classes` (K >= 2) logits: Pyro's Categorical(logits=f). */
+export interface CategoricalLikelihood {
+  readonly kind: 'categorical';
+  readonly classes: number;
+}
+
+/** Each output d: y_d ~ Bernoulli(sigmoid(f_d)): Pyro's Bernoulli(logits=f). */
+export interface BernoulliLikelihood {
+  readonly kind: 'bernoulli';
+}
+
+/**
+ * Each output d: y_d ~ Beta(α_d, β_d) with α = softplus(f_d) + minConcentration and
+ * β = softplus(f_{D+d}) + minConcentration (two concentrations per output through softplus; the
+ * floor keeps the density finite at a saturated unit).
+ */
+export interface BetaLikelihood {
+  readonly kind: 'beta';
+  readonly minConcentration: number;
+}
+
+/** y ~ Dirichlet(α) with α_k = softplus(f_k) + minConcentration over `classes` (K >= 2) components. */
+export interface DirichletLikelihood {
+  readonly kind: 'dirichlet';
+  readonly classes: number;
+  readonly minConcentration: number;
+}
+
+/** The likelihood's kind, 'normal' for one written without `kind`. */
+export function likelihoodKind(likelihood: LikelihoodSpec): LikelihoodKind {
+  return likelihood.kind ?? 'normal';
+}
+
+/** The likelihoods whose observation scale comes from a noise model (Normal, Student-t). */
+export type ScaleLikelihood = NormalLikelihood | StudentTLikelihood;
+
+/** The likelihood when its scale comes from a noise model (Normal, Student-t), else null. */
+export function scaleLikelihood(likelihood: LikelihoodSpec): ScaleLikelihood | null {
+  return likelihood.kind === undefined || likelihood.kind === 'normal' || likelihood.kind === 'student-t' ? likelihood : null;
+}
+
+/** The Normal likelihood, or null for every other kind. */
+export function normalLikelihood(likelihood: LikelihoodSpec): NormalLikelihood | null {
+  return likelihood.kind === undefined || likelihood.kind === 'normal' ? likelihood : null;
+}
+
+/**
+ * The scale likelihood (Normal, Student-t) of a model the caller knows has one: code paths that
+ * only such models reach (validation routes the others elsewhere). Another kind here is a bug in
+ * the library, hence a RangeError rather than a typed user error.
+ */
+export function expectScaleLikelihood(spec: ModelSpec): ScaleLikelihood {
+  const scale = scaleLikelihood(spec.likelihood);
+  if (!scale) throw new RangeError(`internal: a '${likelihoodKind(spec.likelihood)}' likelihood has no noise model`);
+  return scale;
+}
+
+/** Whether the likelihood is over classes (categorical, bernoulli): class-probability statistics. */
+export function isClassifier(likelihood: LikelihoodSpec): boolean {
+  return likelihood.kind === 'categorical' || likelihood.kind === 'bernoulli';
 }
 
 /** Affine standardisation recorded at training time: x_model = (x - xMean)/xStd; y = yMean + yStd * y_model. */
@@ -180,11 +279,21 @@ export function layerInputs(spec: ModelSpec, l: number): number {
   return prev.units;
 }
 
-/** Output dimension D of the model's mean (half the last layer for a heteroscedastic head). */
+/**
+ * Width D of a prediction's per-input arrays (LikelihoodSpec's table): half the last layer for a
+ * heteroscedastic head or a Beta's two concentrations, else the last layer's units.
+ */
 export function outputDim(spec: ModelSpec): number {
   const last = spec.layers[spec.layers.length - 1];
   if (!last) throw new RangeError('model has no layers');
-  return spec.likelihood.noise.kind === 'heteroscedastic' ? last.units / 2 : last.units;
+  const scale = scaleLikelihood(spec.likelihood);
+  if (scale) return scale.noise.kind === 'heteroscedastic' ? last.units / 2 : last.units;
+  return spec.likelihood.kind === 'beta' ? last.units / 2 : last.units;
+}
+
+/** Width of one row of y: 1 (a class index) for a categorical model, else outputDim. */
+export function targetDim(spec: ModelSpec): number {
+  return spec.likelihood.kind === 'categorical' ? 1 : outputDim(spec);
 }
 
 /** Count of weight + bias elements of layer l (the length of its RNG element space). */
@@ -201,5 +310,6 @@ export function latentNoise(noise: NoiseSpec): LatentNoiseSpec | null {
 
 /** Whether sigma is a latent site (has a posterior and may have a prior). */
 export function sigmaIsLatent(spec: ModelSpec): boolean {
-  return latentNoise(spec.likelihood.noise) !== null;
+  const scale = scaleLikelihood(spec.likelihood);
+  return scale !== null && latentNoise(scale.noise) !== null;
 }

@@ -10,6 +10,10 @@ import { checkNameLength, quoteName } from './names.js';
 import { describeSigmaPrior, noiseSupport, sigmaPriorSupport } from './sigma-prior.js';
 import { previewJson } from './strict-json.js';
 import {
+  expectScaleLikelihood,
+  LIKELIHOOD_KINDS,
+  likelihoodKind,
+  scaleLikelihood,
   ACTIVATIONS,
   MAX_LAYERS,
   SIGMA_PRIOR_KINDS,
@@ -76,7 +80,7 @@ export function validateSpec(spec: ModelSpec): void {
     }
   });
   validateLikelihood(spec, claimSite);
-  if (spec.standardization !== null) validateStandardization(spec.standardization, spec.inputDim, outputDim(spec));
+  if (spec.standardization !== null) validateStandardization(spec.standardization, spec.inputDim, outputDim(spec), scaleLikelihood(spec.likelihood) !== null);
 }
 
 /** The layer count: at least one, at most MAX_LAYERS (see there for why). */
@@ -105,9 +109,12 @@ function checkStructure(spec: ModelSpec): void {
   });
   const likelihood = value['likelihood'];
   if (!isRecord(likelihood)) fail(`likelihood must be an object (got ${previewJson(likelihood)})`);
-  if (!isRecord(likelihood['noise'])) fail(`likelihood.noise must be an object (got ${previewJson(likelihood['noise'])})`);
-  const sigmaPrior = likelihood['sigmaPrior'];
-  if (sigmaPrior !== null && !isRecord(sigmaPrior)) fail(`likelihood.sigmaPrior must be null or an object (got ${previewJson(sigmaPrior)})`);
+  const kind = likelihood['kind'] ?? 'normal';
+  if (kind === 'normal' || kind === 'student-t') {
+    if (!isRecord(likelihood['noise'])) fail(`likelihood.noise must be an object (got ${previewJson(likelihood['noise'])})`);
+    const sigmaPrior = likelihood['sigmaPrior'];
+    if (sigmaPrior !== null && !isRecord(sigmaPrior)) fail(`likelihood.sigmaPrior must be null or an object (got ${previewJson(sigmaPrior)})`);
+  }
   const standardization = value['standardization'];
   if (standardization === null) return;
   if (!isRecord(standardization)) fail(`standardization must be null or an object (got ${previewJson(standardization)})`);
@@ -124,7 +131,34 @@ function checkParam(param: ParamSpec, at: string): void {
 }
 
 function validateLikelihood(spec: ModelSpec, claimSite: (site: string, owner: string) => void): void {
-  const { noise, link, sigmaPrior } = spec.likelihood;
+  const kind = likelihoodKind(spec.likelihood);
+  checkOneOf(kind, LIKELIHOOD_KINDS, 'likelihood.kind');
+  const units = spec.layers[spec.layers.length - 1]?.units ?? 0;
+  const likelihood = spec.likelihood;
+  switch (likelihood.kind) {
+    case 'categorical':
+    case 'dirichlet':
+      checkPositiveInteger(likelihood.classes, 'likelihood.classes');
+      if (likelihood.classes < 2) fail(`a ${likelihood.kind} likelihood needs at least 2 classes (likelihood.classes = ${likelihood.classes})`);
+      if (units !== likelihood.classes) {
+        fail(`a ${likelihood.kind} likelihood over ${likelihood.classes} classes needs ${likelihood.classes} last-layer units (one per class), got ${units}`);
+      }
+      if (likelihood.kind === 'dirichlet') checkMinConcentration(likelihood.minConcentration);
+      return;
+    case 'bernoulli':
+      return;
+    case 'beta':
+      if (units % 2 !== 0) fail(`a beta likelihood needs an even number of last-layer units (the alpha and beta halves), got ${units}`);
+      checkMinConcentration(likelihood.minConcentration);
+      return;
+    case 'student-t':
+      checkPositive(likelihood.df, 'likelihood.df (Student-t degrees of freedom)');
+      break;
+    case undefined:
+    case 'normal':
+      break;
+  }
+  const { noise, link, sigmaPrior } = expectScaleLikelihood(spec);
   checkOneOf(link, LINKS, 'likelihood.link');
   checkOneOf(noise.kind, NOISE_KINDS, 'likelihood.noise.kind');
   // The prior first: a Pyro export's noise interval is its Uniform prior's, and the message should say so.
@@ -158,6 +192,13 @@ function validateLikelihood(spec: ModelSpec, claimSite: (site: string, owner: st
       fail(`likelihood.sigmaPrior is set but sigma is not latent (noise kind '${noise.kind}')`);
     }
     checkPosteriorInsidePrior(noise, sigmaPrior);
+  }
+}
+
+/** A concentration floor (Beta, Dirichlet): finite, >= 0 and within float32's range. */
+function checkMinConcentration(value: number): void {
+  if (!isFiniteNumber(value) || value < 0 || !isFloat32Finite(value)) {
+    fail(`likelihood.minConcentration must be a finite number >= 0 within float32's range (got ${value}${float32Note(value)})`);
   }
 }
 
@@ -220,7 +261,15 @@ function checkPosteriorInsidePrior(noise: NoiseSpec, prior: SigmaPrior): void {
   }
 }
 
-function validateStandardization(s: Standardization, inputDim: number, outDim: number): void {
+/**
+ * x's standardisation applies to every likelihood; y's only where y is a real number on the
+ * model's scale (Normal, Student-t): the other likelihoods' targets (labels, proportions,
+ * probability vectors) are never standardised, so their yMean must be all 0 and yStd all 1.
+ */
+function validateStandardization(s: Standardization, inputDim: number, outDim: number, scaled: boolean): void {
+  if (!scaled && (s.yMean.some((v) => v !== 0) || s.yStd.some((v) => v !== 1))) {
+    fail('standardization.yMean must be all 0 and yStd all 1 for a likelihood whose targets are not real numbers (only normal and student-t targets are standardised)');
+  }
   const arrays = [
     ['xMean', s.xMean, inputDim],
     ['xStd', s.xStd, inputDim],

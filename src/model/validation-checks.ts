@@ -7,12 +7,12 @@ import { ModelFormatError } from '../errors.js';
 import { FLOAT32_MAX, FLOAT32_MIN_NORMAL, FLOAT32_SCALE_RANGE, isFloat32Finite, isFloat32PositiveNormal } from '../float32.js';
 import { linkText, noiseScaleFits, sigmaRangeText, type Link } from './noise-range.js';
 import { previewJson } from './strict-json.js';
-import { type LikelihoodSpec, type NoiseSpec, type PosteriorKind } from './spec.js';
+import { type NormalLikelihood, type NoiseSpec, type PosteriorKind } from './spec.js';
 
 export const POSTERIOR_KINDS: readonly PosteriorKind[] = ['normal', 'delta'];
 // 'logitnormal' last: messages list the kinds in this order, and the older ones read as before.
 export const NOISE_KINDS: readonly NoiseSpec['kind'][] = ['fixed', 'lognormal', 'gamma', 'heteroscedastic', 'logitnormal'];
-export const LINKS: readonly LikelihoodSpec['link'][] = ['sigma', 'sigma2'];
+export const LINKS: readonly NormalLikelihood['link'][] = ['sigma', 'sigma2'];
 
 export function fail(message: string): never {
   throw new ModelFormatError(`model: ${message}`);

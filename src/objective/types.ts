@@ -11,10 +11,21 @@ export type { ArchitectureSpec } from './architecture.js';
 export type { LearningRateSchedule, TrainMethod, ViEstimator } from './methods.js';
 
 export interface TrainData {
-  /** Rows of inputs (N x inputDim) and targets (N). */
+  /**
+   * Rows of inputs (N x inputDim) and targets: N numbers (one target per row: a real number, a class
+   * index 0..K-1, a 0/1 label or a proportion in (0, 1)) or N rows of targets (several outputs; a
+   * dirichlet likelihood's K-part compositions).
+   */
   readonly x: ArrayLike<number> | readonly (readonly number[])[];
-  readonly y: ArrayLike<number>;
+  readonly y: ArrayLike<number> | readonly (readonly number[])[];
 }
+
+/**
+ * The observation model a run trains (LikelihoodSpec in src/model/spec.ts has each one's link):
+ * 'normal' (default) and 'student-t' for real targets, 'categorical' for class indices, 'bernoulli'
+ * for 0/1 labels, 'beta' for proportions in (0, 1), 'dirichlet' for compositions.
+ */
+export type TrainLikelihood = 'normal' | 'student-t' | 'categorical' | 'bernoulli' | 'beta' | 'dirichlet';
 
 export interface ModelHyper {
   /** Row indices into the data this model trains on (default: all rows). */
@@ -34,6 +45,12 @@ export interface ModelHyper {
 
 export interface TrainOptions {
   readonly method: TrainMethod;
+  /** The likelihood (default 'normal'). */
+  readonly likelihood?: TrainLikelihood;
+  /** 'categorical': the number of classes K (default: the largest label + 1, at least 2). */
+  readonly classes?: number;
+  /** 'student-t': degrees of freedom, a number > 0 held fixed, or 'learn' (default) to learn it as a point estimate. */
+  readonly degreesOfFreedom?: number | 'learn';
   readonly epochs: number;
   readonly batchSize?: number;
   readonly lr?: number;

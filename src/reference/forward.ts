@@ -11,7 +11,7 @@ import { toMatrix } from '../inputs.js';
 import { InvalidInputError, ModelFormatError } from '../errors.js';
 import { applyActivation, sigmoid, softplus } from '../math/activations.js';
 import type { SamplingPath } from '../infer/types.js';
-import { layerInputs, outputDim, tensorNames } from '../model/spec.js';
+import { expectScaleLikelihood, layerInputs, outputDim, tensorNames } from '../model/spec.js';
 import type { Activation, Model, ModelSpec } from '../model/spec.js';
 import { dropoutKeep, gammaDraw, noiseNormal, normalAt } from '../random/draws.js';
 import type { Key } from '../random/draws.js';
@@ -233,7 +233,7 @@ function marginalLayer(
 
 /** sigma of one posterior sample from the noise model (NaN for a heteroscedastic head). */
 function noiseSampler(model: Model): (key: Key, sample: number) => number {
-  const noise = model.spec.likelihood.noise;
+  const noise = expectScaleLikelihood(model.spec).noise;
   switch (noise.kind) {
     case 'fixed':
       return () => noise.sigma;
@@ -267,8 +267,8 @@ function noiseSampler(model: Model): (key: Key, sample: number) => number {
 export function writeHead(spec: ModelSpec, last: Float64Array, rows: number, sigma: number, f: Float64Array, scale: Float64Array, offset: number): void {
   const D = outputDim(spec);
   const units = spec.layers[spec.layers.length - 1]?.units ?? D;
-  const noise = spec.likelihood.noise;
-  const squared = spec.likelihood.link === 'sigma2';
+  const noise = expectScaleLikelihood(spec).noise;
+  const squared = expectScaleLikelihood(spec).link === 'sigma2';
   const st = spec.standardization;
   for (let n = 0; n < rows; n++) {
     for (let d = 0; d < D; d++) {

@@ -82,6 +82,7 @@ export function predictiveFromSamples(samples: SampleSet, y: Float64Array | null
     n: N,
     outputDim: D,
     samples: S,
+    likelihood: 'normal',
     path,
     mean,
     std,

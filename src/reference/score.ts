@@ -6,7 +6,7 @@
 import { InvalidInputError, ModelFormatError } from '../errors.js';
 import type { ScoreResult } from '../infer/types.js';
 import { exponentialLogPdf, gammaLogPdf, halfCauchyLogPdf, halfNormalLogPdf, logNormalLogPdf, normalLogPdf, uniformLogPdf } from '../math/densities.js';
-import { latentNoise, layerInputs, outputDim } from '../model/spec.js';
+import { expectScaleLikelihood, latentNoise, layerInputs, outputDim } from '../model/spec.js';
 import type { Model, ParamSpec, SigmaPrior } from '../model/spec.js';
 import { checkHead, denseLayer, loadLayers, readInputs, readTargets, writeHead } from './forward.js';
 import type { OracleInput } from './forward.js';
@@ -24,7 +24,7 @@ function siteValue(point: ParameterPoint, site: string, length: number): ArrayLi
 
 /** The latent sigma of the point, or null when the noise model has none (fixed or heteroscedastic). */
 function pointSigma(model: Model, point: ParameterPoint): number | null {
-  const noise = latentNoise(model.spec.likelihood.noise);
+  const noise = latentNoise(expectScaleLikelihood(model.spec).noise);
   if (!noise) return null;
   return siteValue(point, noise.site, 1)[0] ?? NaN;
 }
@@ -77,8 +77,8 @@ export function oracleLogPrior(model: Model, point: ParameterPoint): Record<stri
     priorOf(layer.bias, layer.units);
   });
   const sigma = pointSigma(model, point);
-  const noise = latentNoise(spec.likelihood.noise);
-  const sigmaPrior = spec.likelihood.sigmaPrior;
+  const noise = latentNoise(expectScaleLikelihood(spec).noise);
+  const sigmaPrior = expectScaleLikelihood(spec).sigmaPrior;
   if (sigma !== null && sigmaPrior && noise) add(noise.site, sigmaPriorLogPdf(sigmaPrior, sigma));
   return sites;
 }
@@ -108,7 +108,7 @@ export function oracleScore(model: Model, point: ParameterPoint, x: OracleInput,
     denseLayer(c, params, h, N, null, out, new Float64Array(c.inputs));
     h = out;
   }
-  const noise = spec.likelihood.noise;
+  const noise = expectScaleLikelihood(spec).noise;
   const sigma = noise.kind === 'fixed' ? noise.sigma : (pointSigma(model, point) ?? NaN);
   const f = new Float64Array(N * D);
   const scale = new Float64Array(N * D);

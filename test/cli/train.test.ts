@@ -12,6 +12,7 @@ import { Engine } from '../../src/infer/engine.js';
 import { predictEnsemble } from '../../src/infer/ensemble.js';
 import { ensembleFromBytes } from '../../src/model/ensemble-file.js';
 import { modelFromBytes } from '../../src/model/format.js';
+import { expectScaleLikelihood } from '../../src/model/spec.js';
 import { cli, withGpu } from '../support/cli-harness.js';
 import { describeGpu, gpu } from '../support/gpu.js';
 import { testRng } from '../support/model-builders.js';
@@ -140,7 +141,7 @@ describeGpu('train on the GPU (60 rows, a few epochs)', () => {
     expect(model.spec.layers[0]?.dropout).toBe(0.1);
     const std = model.spec.standardization;
     expect(std?.yMean[0]).toBeGreaterThan(2);
-    expect(model.spec.likelihood.noise).toEqual({ kind: 'fixed', sigma: expect.closeTo(1 / (5 * (std?.yStd[0] ?? 1)), 6) as number });
+    expect(expectScaleLikelihood(model.spec).noise).toEqual({ kind: 'fixed', sigma: expect.closeTo(1 / (5 * (std?.yStd[0] ?? 1)), 6) as number });
     const engine = Engine.create(gpu!, model);
     const p = await engine.predict([[0, 0, 1]], { samples: 200 });
     engine.dispose();
@@ -190,7 +191,7 @@ describeGpu('train on the GPU (60 rows, a few epochs)', () => {
     expect(r.stdout).toContain(`wrote ${out} (ensemble of 2 members)`);
     const members = ensembleFromBytes(readFileSync(out));
     expect(members).toHaveLength(2);
-    for (const model of members) expect(model.spec.likelihood.noise.kind).toBe('heteroscedastic');
+    for (const model of members) expect(expectScaleLikelihood(model.spec).noise.kind).toBe('heteroscedastic');
     expect(() => modelFromBytes(readFileSync(out))).toThrow(/holds a deep ensemble/);
 
     writeFileSync(file('ens-x.csv'), '0,0,1\n1,2,0\n');

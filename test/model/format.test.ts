@@ -26,6 +26,7 @@ import {
   ensembleToBytes,
   loadEnsemble,
 } from '../../src/model/index.js';
+import { expectScaleLikelihood, type NormalLikelihood } from '../../src/model/spec.js';
 
 // ---------------------------------------------------------------------------------------------
 // A small model: 2 inputs -> 3 (tanh) -> 1 (identity), LogNormal sigma, and variations of it.
@@ -91,7 +92,7 @@ function tensorsFor(spec: ModelSpec): Map<string, Tensor> {
       );
     }
   });
-  const noise = spec.likelihood.noise;
+  const noise = expectScaleLikelihood(spec).noise;
   if (noise.kind === 'lognormal') {
     tensors.set(
       tensorNames.noiseLoc,
@@ -121,9 +122,9 @@ const withLayer = (spec: ModelSpec, l: number, patch: Partial<LayerSpec>): Model
   layers: spec.layers.map((ly, i) => (i === l ? { ...ly, ...patch } : ly)),
 });
 
-const withLikelihood = (spec: ModelSpec, patch: Partial<ModelSpec['likelihood']>): ModelSpec => ({
+const withLikelihood = (spec: ModelSpec, patch: Partial<NormalLikelihood>): ModelSpec => ({
   ...spec,
-  likelihood: { ...spec.likelihood, ...patch },
+  likelihood: { ...expectScaleLikelihood(spec), ...patch },
 });
 
 /** The model with one tensor replaced (or removed when `tensor` is null). */
@@ -509,7 +510,7 @@ describe('validateSpecJson', () => {
       ...minimal,
       likelihood: { noise: { kind: 'fixed', sigma: 1 }, link: 'sigma2' },
     });
-    expect(noPrior.likelihood.sigmaPrior).toBeNull();
+    expect(expectScaleLikelihood(noPrior).sigmaPrior).toBeNull();
   });
 
   it('round-trips a rich spec through JSON', () => {

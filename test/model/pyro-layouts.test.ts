@@ -20,7 +20,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { ModelFormatError } from '../../src/errors.js';
 import { Engine } from '../../src/index.js';
 import { sigmoid } from '../../src/math/activations.js';
-import { modelFromBytes, modelToBytes, serializeSafetensors, tensorNames, type Model, type ModelSpec, type Tensor } from '../../src/model/index.js';
+import { expectScaleLikelihood, modelFromBytes, modelToBytes, serializeSafetensors, tensorNames, type Model, type ModelSpec, type Tensor } from '../../src/model/index.js';
 import { noiseNormal } from '../../src/random/draws.js';
 import { seedToKey } from '../../src/random/streams.js';
 import { oracleSamples } from '../../src/reference/forward.js';
@@ -38,14 +38,14 @@ const bits = (data: Float32Array): number[] => [...new Uint32Array(data.buffer, 
 
 /** The spec with a kind-less Gamma prior written with its kind, so the old and the new form compare equal. */
 function withPriorKinds(spec: ModelSpec): ModelSpec {
-  const prior = spec.likelihood.sigmaPrior;
+  const prior = expectScaleLikelihood(spec).sigmaPrior;
   if (prior === null || prior.kind !== undefined) return spec;
-  return { ...spec, likelihood: { ...spec.likelihood, sigmaPrior: { kind: 'gamma', concentration: prior.concentration, rate: prior.rate } } };
+  return { ...spec, likelihood: { ...expectScaleLikelihood(spec), sigmaPrior: { kind: 'gamma', concentration: prior.concentration, rate: prior.rate } } };
 }
 
 /** AutoNormal's transform of sigma's unconstrained value u: the noise kind's, written out here. */
 function sigmaOf(model: Model, u: number): number {
-  const noise = model.spec.likelihood.noise;
+  const noise = expectScaleLikelihood(model.spec).noise;
   if (noise.kind === 'logitnormal') return noise.low + (noise.high - noise.low) * sigmoid(u);
   if (noise.kind === 'lognormal') return Math.exp(u);
   throw new Error(`no transform for noise kind ${noise.kind}`);
@@ -67,7 +67,7 @@ async function checkSigmaDraws(model: Model, x: number[][]): Promise<void> {
     formula.map((v) => 1e-12 * v),
     'oracle sigma vs the transform',
   );
-  const noise = model.spec.likelihood.noise;
+  const noise = expectScaleLikelihood(model.spec).noise;
   if (noise.kind === 'logitnormal') {
     expect(formula.every((v) => v > noise.low && v < noise.high)).toBe(true);
   }
@@ -109,7 +109,7 @@ async function checkScore(model: Model, c: GuideCase): Promise<void> {
         expect(Math.abs(got.sites[param.site]! - oracle.sites[param.site]!), `${param.site} (${name}) GPU vs oracle`).toBeLessThanOrEqual(bound);
       }
     }
-    const prior = model.spec.likelihood.sigmaPrior;
+    const prior = expectScaleLikelihood(model.spec).sigmaPrior;
     if (prior) {
       const sigma = point.get(c.noise_site)!;
       const bound = siteBound(sigma, sigmaPriorTerms(prior));
@@ -134,7 +134,7 @@ describe.each(cases.guides)('Pyro $guide, $layout layout, $name', (c) => {
       [1, 'identity'],
     ]);
     expect(spec.layers.every((l) => l.weight.prior.scale === 0.8 && l.weight.posterior === 'normal')).toBe(true);
-    const { noise, sigmaPrior, link } = spec.likelihood;
+    const { noise, sigmaPrior, link } = expectScaleLikelihood(spec);
     expect(link).toBe(c.link);
     if (c.fixed !== null) {
       expect(noise).toEqual({ kind: 'fixed', sigma: c.fixed });
@@ -200,8 +200,8 @@ describe.each(cases.numpyro)('NumPyro AutoNormal through the exporter: $name', (
       const [out, inp] = [Math.floor(k / w1.length), k % w1.length];
       expect(v).toBe(Math.fround(w1[inp]![out]!));
     });
-    expect(spec.likelihood.sigmaPrior).toEqual(c.prior);
-    expect(spec.likelihood.noise.kind).toBe(c.prior['kind'] === 'uniform' ? 'logitnormal' : 'lognormal');
+    expect(expectScaleLikelihood(spec).sigmaPrior).toEqual(c.prior);
+    expect(expectScaleLikelihood(spec).noise.kind).toBe(c.prior['kind'] === 'uniform' ? 'logitnormal' : 'lognormal');
     expect(model.tensors.get(tensorNames.noiseLoc)?.data[0]).toBe(Math.fround(c.params['sigma_auto_loc'] as number));
   });
 
@@ -282,7 +282,7 @@ describe('Pyro exports that are refused, never misread', () => {
   it('a noise site under another name needs sigma_site', () => {
     const store = pyroStore(named, 'obs_scale');
     expectRefused(pyroBytes(store, { ...BASE_INFO, layers: layersOf(named) }), "no 'sigma' site: the observation noise is unknown (name the noise site with sigma_site");
-    expect(modelFromBytes(pyroBytes(store, { ...BASE_INFO, layers: layersOf(named), sigma_site: 'obs_scale' })).spec.likelihood.noise).toEqual({
+    expect(expectScaleLikelihood(modelFromBytes(pyroBytes(store, { ...BASE_INFO, layers: layersOf(named), sigma_site: 'obs_scale' })).spec).noise).toEqual({
       kind: 'lognormal',
       site: 'obs_scale',
     });

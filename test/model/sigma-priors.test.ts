@@ -34,6 +34,7 @@ import { FLOAT32_MAX } from '../../src/float32.js';
 import { describeGpu, gpu } from '../support/gpu.js';
 import { jsonNumber, removeExportCases, runExportCases } from '../support/python.js';
 import { sigmaPriorTerms, siteBound } from '../support/score-bound.js';
+import { expectScaleLikelihood } from '../../src/model/spec.js';
 
 const cases = runExportCases();
 afterAll(() => removeExportCases(cases));
@@ -164,9 +165,9 @@ describe('specs with sigma priors', () => {
   it('reads a version "1" file written before the other kinds: { concentration, rate } is Gamma, kept as written', () => {
     const json = JSON.parse(JSON.stringify(modelWithPrior({ concentration: 0.5, rate: 1 }).spec)) as unknown;
     const spec = validateSpecJson(json);
-    expect(spec.likelihood.sigmaPrior).toEqual({ concentration: 0.5, rate: 1 });
-    expect(describeSigmaPrior(spec.likelihood.sigmaPrior!)).toBe('Gamma(0.5, 1)');
-    expect(sigmaPriorLogPdf(spec.likelihood.sigmaPrior!, 0.7)).toBe(sigmaPriorLogPdf({ kind: 'gamma', concentration: 0.5, rate: 1 }, 0.7));
+    expect(expectScaleLikelihood(spec).sigmaPrior).toEqual({ concentration: 0.5, rate: 1 });
+    expect(describeSigmaPrior(expectScaleLikelihood(spec).sigmaPrior!)).toBe('Gamma(0.5, 1)');
+    expect(sigmaPriorLogPdf(expectScaleLikelihood(spec).sigmaPrior!, 0.7)).toBe(sigmaPriorLogPdf({ kind: 'gamma', concentration: 0.5, rate: 1 }, 0.7));
   });
 
   it.each([

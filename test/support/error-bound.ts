@@ -28,7 +28,7 @@
  * A sample whose Gamma draw flips between accept and reject in float32 and float64 breaks the rule;
  * that happens with probability ~1e-6 per draw (gpu-random.test.ts), the declared failure rate.
  */
-import { outputDim, tensorNames, type Activation, type Model } from '../../src/model/spec.js';
+import { expectScaleLikelihood, outputDim, tensorNames, type Activation, type Model } from '../../src/model/spec.js';
 import { loadLayers, readInputs, type LayerConstants } from '../../src/reference/forward.js';
 import type { SamplingPath } from '../../src/infer/types.js';
 import { applyActivation, sigmoid, softplus } from '../../src/math/activations.js';
@@ -230,7 +230,7 @@ function layerOutputs(
 
 /** sigma of one sample (not heteroscedastic) and its bound. */
 function sigmaWithBound(model: Model, key: readonly [number, number], sample: number): [number, number] {
-  const noise = model.spec.likelihood.noise;
+  const noise = expectScaleLikelihood(model.spec).noise;
   const scalar = (name: string) => model.tensors.get(name)?.data[0] ?? NaN;
   switch (noise.kind) {
     case 'fixed':
@@ -285,8 +285,8 @@ export function sampleBounds(model: Model, x: readonly (readonly number[])[], o:
   const D = outputDim(spec);
   const layers = loadLayers(model);
   const lastUnits = spec.layers[spec.layers.length - 1]?.units ?? D;
-  const noise = spec.likelihood.noise;
-  const squared = spec.likelihood.link === 'sigma2';
+  const noise = expectScaleLikelihood(spec).noise;
+  const squared = expectScaleLikelihood(spec).link === 'sigma2';
   const st = spec.standardization;
   const size = o.samples * N * D;
   const out = {

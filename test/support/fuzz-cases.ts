@@ -6,7 +6,7 @@
  * boundaries for every path and kernel. A case is a pure function of its seed.
  */
 import type { Model, NoiseSpec } from '../../src/model/spec.js';
-import { ACTIVATIONS } from '../../src/model/spec.js';
+import { ACTIVATIONS, expectScaleLikelihood } from '../../src/model/spec.js';
 import { buildModel, testRng } from './model-builders.js';
 
 export interface FuzzCase {
@@ -80,7 +80,7 @@ export function fuzzCase(seed: number): FuzzCase {
   const y = Array.from({ length: n }, () => Array.from({ length: outDim }, () => 2 * rand() - 1));
   const name =
     `seed ${seed}: ${inputDim}-${units.join('-')} ${activations.join('/')} dropout ${dropout.join('/')} ` +
-    `bn ${batchNorm.map(Number).join('')} scale ${scale.join('/')} noise ${noise.kind} ${model.spec.likelihood.link}`;
+    `bn ${batchNorm.map(Number).join('')} scale ${scale.join('/')} noise ${noise.kind} ${expectScaleLikelihood(model.spec).link}`;
   return {
     seed,
     name,
