@@ -50,7 +50,8 @@ Options (defaults in brackets):
   --samples <S>            predictive samples, MC dropout and VI [${D.samples}]
   --members <M>            ensemble members [${D.members}]
   --seed <k>               [${D.seed}]
-  --python <path>          python3 with torch [/usr/bin/python3 when present, else python3]
+  --python <path>          python3 with torch [$BNN_PYTHON, else /usr/bin/python3 when
+                           present, else python3]
   --threads <n>            PyTorch's threads [2]
   --no-torch               webgpu-bnn only
   --no-library             PyTorch only

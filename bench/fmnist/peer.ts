@@ -26,8 +26,10 @@ export function peerScriptPath(): string {
   return found;
 }
 
-/** Debian's python3 (with python3-torch) when present: a pyenv shim earlier on PATH may lack torch. */
-export function defaultPython(): string {
+/** $BNN_PYTHON, else Debian's python3 (python3-torch installs there; a pyenv shim earlier on the PATH may lack torch), else python3. */
+export function defaultPython(env: Readonly<Record<string, string | undefined>> = process.env): string {
+  const chosen = env['BNN_PYTHON'];
+  if (chosen !== undefined && chosen !== '') return chosen;
   return existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
 }
 

@@ -36,26 +36,31 @@ class IdxError(ValueError):
     pass
 
 
+def read_idx_bytes(raw, dims, name):
+    """An uncompressed idx file's bytes as a uint8 array of `dims` dimensions, its header checked."""
+    if len(raw) < 4:
+        raise IdxError(f"{name}: {len(raw)} bytes, shorter than the idx magic")
+    zero, dtype, ndim = struct.unpack(">HBB", raw[:4])
+    if zero != 0 or dtype != 0x08:
+        raise IdxError(f"{name}: not an unsigned-byte idx file")
+    if ndim != dims:
+        raise IdxError(f"{name}: {ndim} dimensions, expected {dims}")
+    if len(raw) < 4 + 4 * ndim:
+        raise IdxError(f"{name}: header truncated")
+    shape = struct.unpack(">" + "I" * ndim, raw[4 : 4 + 4 * ndim])
+    count = math.prod(shape)
+    if len(raw) != 4 + 4 * ndim + count:
+        raise IdxError(f"{name}: {len(raw) - 4 - 4 * ndim} data bytes, the header says {count}")
+    return np.frombuffer(raw, dtype=np.uint8, offset=4 + 4 * ndim).reshape(shape)
+
+
 def read_idx(path, dims):
-    """An idx file (gzip or raw) as a uint8 array of `dims` dimensions, its header checked."""
+    """An idx file, gzip-compressed or raw."""
     with open(path, "rb") as f:
         raw = f.read()
     if raw[:2] == b"\x1f\x8b":
         raw = gzip.decompress(raw)
-    if len(raw) < 4:
-        raise IdxError(f"{path}: {len(raw)} bytes, shorter than the idx magic")
-    zero, dtype, ndim = struct.unpack(">HBB", raw[:4])
-    if zero != 0 or dtype != 0x08:
-        raise IdxError(f"{path}: not an unsigned-byte idx file")
-    if ndim != dims:
-        raise IdxError(f"{path}: {ndim} dimensions, expected {dims}")
-    if len(raw) < 4 + 4 * ndim:
-        raise IdxError(f"{path}: header truncated")
-    shape = struct.unpack(">" + "I" * ndim, raw[4 : 4 + 4 * ndim])
-    count = int(np.prod(shape, dtype=np.int64))
-    if len(raw) != 4 + 4 * ndim + count:
-        raise IdxError(f"{path}: {len(raw) - 4 - 4 * ndim} data bytes, the header says {count}")
-    return np.frombuffer(raw, dtype=np.uint8, offset=4 + 4 * ndim).reshape(shape)
+    return read_idx_bytes(raw, dims, path)
 
 
 def mulberry32(seed):
