@@ -18,18 +18,8 @@ import { peerScriptPath, readPeerResult } from '../../bench/fmnist/peer.js';
 import { runFmnistCli } from '../../bench/fmnist/command.js';
 import { mulberry32 } from '../../bench/lib/synthetic.js';
 import { InvalidInputError } from '../../src/errors.js';
+import { idxBytes, writeSyntheticFashionMnist } from '../support/fmnist-folder.js';
 import { pythonWithTorch } from '../support/python.js';
-
-/** An idx file of unsigned bytes with the given dimensions and values. */
-function idxBytes(shape: readonly number[], values: ArrayLike<number>, type = 0x08): Uint8Array {
-  const out = new Uint8Array(4 + 4 * shape.length + values.length);
-  const view = new DataView(out.buffer);
-  out[2] = type;
-  out[3] = shape.length;
-  shape.forEach((n, d) => view.setUint32(4 + 4 * d, n));
-  out.set(Array.from(values), 4 + 4 * shape.length);
-  return out;
-}
 
 const dirs: string[] = [];
 afterAll(() => {
@@ -265,19 +255,7 @@ print(json.dumps({"metrics": t.classification_metrics(mean, np.array(d["labels"]
 
   it('runs end to end from the driver on a tiny synthetic folder and selects the same data', async () => {
     const dir = tempDir();
-    const rand = mulberry32(3);
-    const part = (count: number) => {
-      const labels = Array.from({ length: count }, (_, i) => i % 10);
-      // 4x4 images whose brightness depends on the class, so there is something to learn.
-      const images = labels.flatMap((l) => Array.from({ length: 16 }, () => Math.min(255, Math.floor(20 * l + 40 * rand()))));
-      return { images: idxBytes([count, 4, 4], images), labels: idxBytes([count], labels) };
-    };
-    const train = part(100);
-    const test = part(60);
-    writeFileSync(join(dir, 'train-images-idx3-ubyte.gz'), gzipSync(train.images));
-    writeFileSync(join(dir, 'train-labels-idx1-ubyte.gz'), gzipSync(train.labels));
-    writeFileSync(join(dir, 't10k-images-idx3-ubyte.gz'), gzipSync(test.images));
-    writeFileSync(join(dir, 't10k-labels-idx1-ubyte.gz'), gzipSync(test.labels));
+    writeSyntheticFashionMnist(dir);
     const loaded = await loadFashionMnist(dir);
     expect(loaded.train.pixels).toBe(16);
     let out = '';
