@@ -39,7 +39,7 @@ function trainOptions(method: FmnistMethod, s: FmnistSettings): TrainOptions {
   const common = { likelihood: 'categorical', classes: CLASSES, epochs: s.epochs, batchSize: s.batch, seed: s.seed } as const;
   switch (method) {
     case 'mc-dropout':
-      return { ...common, method: 'mc-dropout', lr: s.lr, lengthScale: s.lengthScale, models: [{ dropout: s.dropout, tau: 1 }] };
+      return { ...common, method: 'mc-dropout', lr: s.lr, lengthScale: s.lengthScale, models: [{ dropout: s.dropout }] };
     case 'vi':
       return { ...common, method: 'vi', lr: s.viLr, viEstimator: 'local', models: [{ priorScale: s.priorScale }] };
     case 'ensemble':

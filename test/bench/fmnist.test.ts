@@ -280,7 +280,7 @@ print(json.dumps({"metrics": t.classification_metrics(mean, np.array(d["labels"]
     ];
     const code = await runFmnistCli([...argv, '--members', '2', '--python', python, '--threads', '1'], { stdout: (t) => (out += t), stderr: (t) => (err += t) });
     expect(err).not.toMatch(/error/i);
-    expect(code).toBe(0);
+    expect(code, err).toBe(0);
     const json = JSON.parse(out) as {
       data: { train: number; checksum: number };
       torch: { data: { checksum: number }; methods: Record<string, { accuracy: number; auroc: unknown }> };
