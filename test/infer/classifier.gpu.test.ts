@@ -11,6 +11,7 @@ import type { PredictResult, SamplingPath } from '../../src/infer/types.js';
 import type { LikelihoodSpec, Model } from '../../src/model/spec.js';
 import { oraclePredict } from '../../src/reference/predict.js';
 import { oracleEnsemblePredict } from '../../src/reference/ensemble.js';
+import { oracleScore } from '../../src/reference/score.js';
 import type { OraclePredictResult } from '../../src/reference/predict.js';
 import { describeGpu, gpu } from '../support/gpu.js';
 import { buildModel, randomInputs, testRng } from '../support/model-builders.js';
@@ -155,6 +156,32 @@ describeGpu('classifiers: GPU engine vs float64 oracle', () => {
     );
     expect(got.samples).toBe(40);
     engine.dispose();
+  });
+
+  it('score: the log joint of a point, obs the labels under softmax / sigmoid, as the oracle', async () => {
+    for (const model of [classifier({ kind: 'categorical', classes: 3 }, [6, 3], 31), classifier({ kind: 'bernoulli' }, [6, 2], 32)]) {
+      const point = new Map<string, Float32Array>();
+      model.spec.layers.forEach((layer, l) => {
+        point.set(
+          layer.weight.site,
+          model.tensors.get(`layers.${l}.weight.loc`)!.data.map((v) => v + 0.1),
+        );
+        point.set(
+          layer.bias.site,
+          model.tensors.get(`layers.${l}.bias.loc`)!.data.map((v) => v - 0.05),
+        );
+      });
+      const categorical = model.spec.likelihood.kind === 'categorical';
+      const y = categorical ? labels(x.length, 3, 5) : x.map((_, n) => [n % 2, (n >> 1) % 2]);
+      const engine = Engine.create(ctx, model);
+      const got = await engine.score(point, x, y);
+      const want = oracleScore(model, point, x, y);
+      expect(Object.keys(got.sites).sort()).toEqual(Object.keys(want.sites).sort());
+      // float32 forward and log-softmax over 21 inputs: 1e-4 relative to the summed magnitude (as the Normal score test).
+      for (const [site, v] of Object.entries(want.sites)) expect(Math.abs(got.sites[site]! - v), site).toBeLessThan(1e-4 * (1 + Math.abs(v)));
+      await expect(engine.score(point, x, categorical ? y.map(() => 7) : y.map(() => [0, 3]))).rejects.toThrow(InvalidInputError);
+      engine.dispose();
+    }
   });
 
   it('refuses labels that are not class indices, quantiles, and members that disagree', async () => {
