@@ -32,7 +32,7 @@ export function oraclePredict(model: Model, x: OracleInput, opts: PredictOptions
   if (kind !== 'normal' && o.quantiles.length > 0) {
     throw new InvalidInputError(`quantiles are for real-valued outcomes; a '${kind}' model's predictive is its class probabilities (probs)`);
   }
-  const path = resolvePath(model.spec, readInputs(model.spec, x).rows, o);
+  const path = resolvePath(readInputs(model.spec, x).rows, o);
   const { n: N, outputDim: D, f, scale, y: ySamples } = oracleSamples(model, x, { samples: o.samples, seed: o.seed, path, member });
   // Read y only after x so a bad x is reported first, as the shapes of y depend on N.
   const y = opts.y === undefined ? null : readTargets(opts.y, N, targetDim(model.spec));
