@@ -1,5 +1,5 @@
-// Per (sample, input) log-likelihood of a classifier's labels: CATEGORICAL, log softmax(f)[y] with
-// y the class index (one per input); else bernoulli, sum_d log sigmoid(±f_d) = -softplus(∓f_d).
+// Per (sample, input) log-likelihood of a classifier's labels (validated on the host): CATEGORICAL,
+// log softmax(f)[y] with y the class index (one per input); else bernoulli, the sum over outputs.
 @compute @workgroup_size(WORKGROUP_SIZE)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
   let t = flat_index(gid, groups);
@@ -9,12 +9,11 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
     return;
   }
 #if CATEGORICAL
-  let total = logit_of(s, n, u32(y[n])) - log_normaliser(s, n);
+  let total = categorical_log_lik(logits_of(s, n), u32(y[n]));
 #else
   var total = 0.0;
   for (var d = 0u; d < D; d++) {
-    let f = logit_of(s, n, d);
-    total = total - softplus(select(f, -f, y[n * D + d] == 1.0));
+    total = total + bernoulli_log_lik(logit_of(s, n, d), y[n * D + d]);
   }
 #endif
   ll[s * chunk.nCount + n] = total;

@@ -18,14 +18,15 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
   for (var s = 0u; s < chunk.sampleCount; s++) {
     let f = logit_of(s, n, d);
 #if CATEGORICAL
-    let log_p = f - log_normaliser(s, n);
+    // Class d's term of the sample's entropy, -p log p with log p finite (categorical_entropy's terms).
+    var lp = log_softmax(logits_of(s, n));
+    let log_p = lp[d];
     let p = exp(log_p);
     let e = -p * log_p;
     let vote = select(0.0, 1.0, is_modal(s, n, d));
 #else
-    // log p = -softplus(-f), log(1 - p) = -softplus(f): finite for every finite f.
     let p = sigmoid(f);
-    let e = p * softplus(-f) + (1.0 - p) * softplus(f);
+    let e = bernoulli_entropy(f);
     let vote = select(0.0, 1.0, f > 0.0);
 #endif
     let count = f32(s + 1u);

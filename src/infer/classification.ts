@@ -16,6 +16,7 @@
  * describe the one-hot outcome (types.ts).
  */
 import { InvalidInputError } from '../errors.js';
+import { binaryEntropy, entropy as probsEntropy } from '../math/likelihoods.js';
 import type { CalibrationBin, ClassificationMetrics } from './types.js';
 
 export type ClassifierKind = 'categorical' | 'bernoulli';
@@ -35,16 +36,6 @@ export interface ClassPlanes {
 export const CALIBRATION_BINS = 15;
 
 type FloatArray = Float32Array | Float64Array;
-
-/** −p log p with 0 log 0 = 0. */
-function plogp(p: number): number {
-  return p > 0 ? -p * Math.log(p) : 0;
-}
-
-/** Entropy (nats) of one outcome's probability d at p (categorical: its term; bernoulli: the binary entropy). */
-export function entropyTerm(kind: ClassifierKind, p: number): number {
-  return kind === 'categorical' ? plogp(p) : plogp(p) + plogp(1 - p);
-}
 
 /**
  * The classifier fields of PredictResult and the one-hot outcome's mean, stds and interval, from the
@@ -67,7 +58,8 @@ export function classifierFields<A extends FloatArray>(planes: ClassPlanes, z: n
   const mutualInformation = alloc(N);
   const variationRatio = alloc(N);
   for (let n = 0; n < N; n++) {
-    let h = 0;
+    // H[p̄]: the entropy of the mean probabilities (bernoulli: the outputs' binary entropies summed).
+    let h = kind === 'categorical' ? probsEntropy(Array.from({ length: D }, (_, d) => planes.probs[n * D + d] as number)) : 0;
     let eh = 0;
     let modal = 0;
     let ratio = 0;
@@ -85,7 +77,7 @@ export function classifierFields<A extends FloatArray>(planes: ClassPlanes, z: n
       std[k] = total;
       lower[k] = Math.max(p - z * total, 0);
       upper[k] = Math.min(p + z * total, 1);
-      h += entropyTerm(kind, p);
+      if (kind === 'bernoulli') h += binaryEntropy(p);
       eh += planes.entropyTerms[k] as number;
       const v = planes.votes[k] as number;
       modal = Math.max(modal, v);

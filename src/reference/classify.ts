@@ -4,23 +4,15 @@
  * and the per-(sample, input) log-likelihood of labels.
  */
 import type { ClassifierKind, ClassPlanes } from '../infer/classification.js';
-import { entropyTerm } from '../infer/classification.js';
-import { softplus } from '../math/activations.js';
+import { bernoulliEntropy, bernoulliLogLik, categoricalLogLik, logSigmoid, logSoftmax } from '../math/likelihoods.js';
 
 /** log p_s(outcome d) at every (s, n, d) of logits f [S, N, D]: log softmax (categorical) or log sigmoid (bernoulli). */
 export function logProbabilities(kind: ClassifierKind, f: Float64Array, S: number, N: number, D: number): Float64Array {
   const out = new Float64Array(S * N * D);
   for (let r = 0; r < S * N; r++) {
-    if (kind === 'bernoulli') {
-      for (let d = 0; d < D; d++) out[r * D + d] = -softplus(-(f[r * D + d] as number));
-      continue;
-    }
-    let m = -Infinity;
-    for (let d = 0; d < D; d++) m = Math.max(m, f[r * D + d] as number);
-    let sum = 0;
-    for (let d = 0; d < D; d++) sum += Math.exp((f[r * D + d] as number) - m);
-    const logZ = m + Math.log(sum);
-    for (let d = 0; d < D; d++) out[r * D + d] = (f[r * D + d] as number) - logZ;
+    const row = f.subarray(r * D, (r + 1) * D);
+    if (kind === 'bernoulli') row.forEach((v, d) => (out[r * D + d] = logSigmoid(v)));
+    else out.set(logSoftmax(row), r * D);
   }
   return out;
 }
@@ -49,9 +41,11 @@ export function classPlanesFromLogits(kind: ClassifierKind, f: Float64Array, S: 
     let e = 0;
     let c = 0;
     for (let s = 0; s < S; s++) {
-      const p = Math.exp(logP[s * ND + k] as number);
+      const lp = logP[s * ND + k] as number;
+      const p = Math.exp(lp);
       sum += p;
-      e += entropyTerm(kind, p);
+      // The sample's entropy term of outcome d: categoricalEntropy's −p log p, or the binary entropy.
+      e += kind === 'categorical' ? -p * lp : bernoulliEntropy(f[s * ND + k] as number);
       if (isModal(kind, f, s * N + Math.floor(k / D), D, k % D)) c++;
     }
     const mean = sum / S;
@@ -67,18 +61,16 @@ export function classPlanesFromLogits(kind: ClassifierKind, f: Float64Array, S: 
 
 /** log p_s(y_n) per (sample, input), [S, N]: labels y (checked) against logits f [S, N, D]. */
 export function classLogLikelihoods(kind: ClassifierKind, f: Float64Array, S: number, N: number, D: number, y: ArrayLike<number>): Float64Array {
-  const logP = logProbabilities(kind, f, S, N, D);
   const out = new Float64Array(S * N);
   for (let s = 0; s < S; s++) {
     for (let n = 0; n < N; n++) {
       const at = (s * N + n) * D;
       if (kind === 'categorical') {
-        out[s * N + n] = logP[at + (y[n] as number)] as number;
+        out[s * N + n] = categoricalLogLik(f.subarray(at, at + D), y[n] as number);
         continue;
       }
       let ll = 0;
-      // log(1 − sigmoid(f)) = −softplus(f), exact where 1 − p would round to 0.
-      for (let d = 0; d < D; d++) ll += (y[n * D + d] as number) === 1 ? (logP[at + d] as number) : -softplus(f[at + d] as number);
+      for (let d = 0; d < D; d++) ll += bernoulliLogLik(f[at + d] as number, y[n * D + d] as number);
       out[s * N + n] = ll;
     }
   }

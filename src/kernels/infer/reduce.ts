@@ -8,7 +8,7 @@
 import type { ModelLayout } from '../../model/gpu-layout.js';
 import { STREAM_OBSERVATION } from '../../random/streams.js';
 import { QUANTILE_BISECTION_STEPS, QUANTILE_BRACKET_SCALES } from '../../math/mixture-quantile.js';
-import { MATH, NORMAL_CDF, RANDOM, FLAT_INDEX } from '../library.js';
+import { LIKELIHOOD, MATH, NORMAL_CDF, RANDOM, FLAT_INDEX, likelihoodClasses } from '../library.js';
 import { defineProgram, flatGrid, linearGrid, type Program } from '../program.js';
 import { f32, u32, type BindingSpec, type WgslConst, type WgslLibrary } from '../wgsl.js';
 import { readF32, writeF32 } from '../bindings.js';
@@ -92,14 +92,18 @@ export function loglikProgram(layout: ModelLayout): Program<ChunkRun> {
   });
 }
 
-/** classifier outputs: logit_of, log_normaliser, is_modal (shaders/infer/class-outputs.wgsl). */
-const CLASS_OUTPUTS: WgslLibrary = { file: 'infer/class-outputs', needs: [MATH] };
+/** A classifier's outputs: logit_of, logits_of, is_modal (shaders/infer/class-outputs.wgsl), over the likelihood maths. */
+function classOutputs(o: ClassParams): WgslLibrary {
+  return { file: 'infer/class-outputs', needs: [o.categorical ? likelihoodClasses(o.D) : LIKELIHOOD] };
+}
 
 /** What of the layout a classifier's programs compile in. */
 function classParams(layout: ModelLayout) {
   if (layout.likelihood !== 'categorical' && layout.likelihood !== 'bernoulli') throw new RangeError(`internal: '${layout.likelihood}' is not a classifier`);
   return { D: layout.outputDim, lastUnitsPadded: layout.lastUnitsPadded, categorical: layout.likelihood === 'categorical' };
 }
+
+type ClassParams = ReturnType<typeof classParams>;
 
 /** Per (n, d) of a classifier: the mean probability and its M2, the mean entropy term and the vote fraction (shaders/infer/class-moments.wgsl). */
 export function classMomentsProgram(layout: ModelLayout, storeSamples: boolean): Program<ChunkRun> {
@@ -111,7 +115,7 @@ export function classMomentsProgram(layout: ModelLayout, storeSamples: boolean):
     wgsl: {
       consts: { D: u32(o.D), LAST: u32(o.lastUnitsPadded) },
       bindings: [chunkBinding, readF32('act'), writeF32('acc'), ...(storeSamples ? [writeF32('f_out')] : [])],
-      libraries: [CLASS_OUTPUTS],
+      libraries: [classOutputs(o)],
       body: ['infer/class-moments'],
       defines: { CATEGORICAL: o.categorical, STORE_SAMPLES: storeSamples },
     },
@@ -129,7 +133,7 @@ export function classLoglikProgram(layout: ModelLayout): Program<ChunkRun> {
     wgsl: {
       consts: { D: u32(o.D), LAST: u32(o.lastUnitsPadded) },
       bindings: [chunkBinding, readF32('act'), readF32('y'), writeF32('ll')],
-      libraries: [FLAT_INDEX, CLASS_OUTPUTS],
+      libraries: [FLAT_INDEX, classOutputs(o)],
       body: ['infer/class-loglik'],
       defines: { CATEGORICAL: o.categorical },
     },
