@@ -62,6 +62,11 @@ function layouts() {
       }),
     ),
   );
+  // Classifiers: categorical over 3 classes and bernoulli with 2 outputs (their own moments, loglik and finalize programs).
+  for (const likelihood of [{ kind: 'categorical', classes: 3 }, { kind: 'bernoulli' }] as const) {
+    const base = buildModel({ inputDim: 2, units: [6, likelihood.kind === 'categorical' ? 3 : 2], dropout: [0.1, 0], seed: 12 });
+    out.push(buildModelLayout({ spec: { ...base.spec, likelihood }, tensors: base.tensors }));
+  }
   return out;
 }
 
@@ -95,7 +100,9 @@ function optionSets(): ProgramOptions[] {
 export function inferencePrograms(): Program<never>[] {
   const programs: Program<never>[] = [siteLogProbProgram()];
   for (const layout of layouts()) {
-    for (const options of optionSets()) programs.push(...programKernels(buildProgram(layout, options)));
+    const classifier = layout.likelihood === 'categorical' || layout.likelihood === 'bernoulli';
+    // A classifier's call never asks for quantiles (predict refuses them).
+    for (const options of optionSets()) programs.push(...programKernels(buildProgram(layout, classifier ? { ...options, withQuantiles: false } : options)));
   }
   return programs;
 }
