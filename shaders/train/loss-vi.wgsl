@@ -4,7 +4,9 @@
 // layers' log precisions when hierarchical) to grad. Constants: SIGMA_LOC_OFFSET,
 // SIGMA_RHO_OFFSET, SIGMA_PRIOR_CONCENTRATION, SIGMA_PRIOR_RATE, PRECISION_PRIOR_CONCENTRATION,
 // PRECISION_PRIOR_RATE, LAYERS and per layer LAYER_INPUTS, LAYER_UNITS, LAYER_WEIGHT,
-// LAYER_WEIGHT_RHO, LAYER_BIAS, LAYER_BIAS_RHO. Define: HIERARCHICAL. Needs lib/math, train/prior.
+// LAYER_WEIGHT_RHO, LAYER_BIAS, LAYER_BIAS_RHO. Defines: HIERARCHICAL; SCALE (the Normal with its
+// sigma site; otherwise the likelihood's NLL by train/likelihood's row_nll and no sigma). Needs
+// lib/math, train/prior.
 fn kl_normal(mu: f32, s: f32, prior: f32) -> f32 {
   return log(prior / s) + (s * s + mu * mu) / (2.0 * prior * prior) - 0.5;
 }
@@ -12,6 +14,7 @@ fn kl_normal(mu: f32, s: f32, prior: f32) -> f32 {
 fn model_loss(m: u32, nb: f32, n_total: f32) -> f32 {
   let scale = n_total / nb / f32(K);
   var loss = 0.0;
+#if SCALE
   var g_mu = 0.0;
   var g_s = 0.0;
   let s_sigma = softplus(theta[m * P + SIGMA_RHO_OFFSET]);
@@ -42,6 +45,17 @@ fn model_loss(m: u32, nb: f32, n_total: f32) -> f32 {
     g_mu = g_mu + d_u_total - 1.0 / f32(K);
     g_s = g_s + z_sigma * d_u_total + (-z_sigma - 1.0 / s_sigma) / f32(K);
   }
+#else
+  for (var k = 0u; k < K; k++) {
+    for (var b = 0u; b < B; b++) {
+      if (valid[m * B + b] == 0.0) {
+        clear_d_out(m, k, b);
+        continue;
+      }
+      loss = loss + scale * row_nll(m, k, b, scale);
+    }
+  }
+#endif
   // KL of the Gaussian weights against N(0, prior^2), closed form; with a hierarchical prior the
   // layer's precision lambda = 1/prior^2 is learned under a Gamma hyperprior: the objective adds
   // -log Gamma(lambda | a, b), and d/d log lambda of each KL term is -1/2 + lambda (s^2 + mu^2) / 2.
@@ -67,7 +81,9 @@ fn model_loss(m: u32, nb: f32, n_total: f32) -> f32 {
     grad[m * P + PRECISION_OFFSET + l] = -0.5 * elements + 0.5 * lambda * second_moment + (PRECISION_PRIOR_RATE * lambda - (PRECISION_PRIOR_CONCENTRATION - 1.0));
 #endif
   }
+#if SCALE
   grad[m * P + SIGMA_LOC_OFFSET] = g_mu;
   grad[m * P + SIGMA_RHO_OFFSET] = g_s * sigmoid(theta[m * P + SIGMA_RHO_OFFSET]);
+#endif
   return loss / n_total;
 }

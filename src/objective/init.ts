@@ -26,7 +26,9 @@ export function initialTheta(layout: TrainLayout, key: Key, model: number, prior
     if (layer.biasRho >= 0) theta.fill(INIT_RHO, layer.biasRho, layer.biasRho + layer.units);
     if (layer.prelu >= 0) theta.fill(INIT_PRELU_SLOPE, layer.prelu, layer.prelu + layer.units);
   }
-  if (layout.method === 'vi') {
+  if (layout.noise < 0) {
+    // A likelihood without a noise scale (layout.ts) has no noise parameters.
+  } else if (layout.method === 'vi') {
     theta[layout.noise] = INIT_SIGMA_LOC;
     theta[layout.noise + 1] = INIT_SIGMA_RHO;
   } else if (layout.method === 'map') {

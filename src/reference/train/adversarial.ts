@@ -29,8 +29,8 @@ export function adversarialMinibatch(
   x.set(batch.x);
   const dim = step.length;
   for (let e = 0; e < batch.x.length; e++) x[batch.x.length + e] = (batch.x[e] ?? NaN) + (step[e % dim] ?? NaN) * Math.sign(dx[e] ?? NaN);
-  const y = new Float64Array(2 * batch.rows);
+  const y = new Float64Array(2 * batch.y.length);
   y.set(batch.y);
-  y.set(batch.y, batch.rows);
+  y.set(batch.y, batch.y.length);
   return { rows: 2 * batch.rows, x, y };
 }

@@ -5,6 +5,7 @@ import { ENSEMBLE_MIN_SCALE } from '../../objective/constants.js';
 import type { TrainLayout } from '../../objective/layout.js';
 import type { TrainMethod } from '../../objective/methods.js';
 import type { Minibatch, ObjectiveConfig } from './config.js';
+import { rowNll } from './likelihood-term.js';
 import { addAt, thetaIndex } from './parameters.js';
 
 /**
@@ -14,6 +15,11 @@ import { addAt, thetaIndex } from './parameters.js';
 export function pointDataTerm(layout: TrainLayout, method: TrainMethod, theta: Float64Array, out: Float64Array, batch: Minibatch, dOut: Float64Array, grad: Float64Array): number {
   const B = batch.rows;
   let loss = 0;
+  if (!layout.likelihood.scale && method !== 'vi') {
+    // Every point method's data term is the mean NLL (no noise parameter, no heteroscedastic head).
+    for (let b = 0; b < B; b++) loss += rowNll(layout.likelihood, layout.outputUnits, out, batch.y, b, dOut, 1 / B) / B;
+    return loss;
+  }
   switch (method) {
     case 'mc-dropout':
       for (let b = 0; b < B; b++) {

@@ -9,6 +9,7 @@ import type { ViEstimator } from '../../objective/methods.js';
 import type { Minibatch, ObjectiveConfig } from './config.js';
 import type { StepDraws } from './draws.js';
 import { gaussianKl } from './kl.js';
+import { rowNll } from './likelihood-term.js';
 import { backward, forward, type LayerTrace } from './network.js';
 import { addAt, gatherLayer, layerSlopes, thetaIndex, zerosLike } from './parameters.js';
 import { perturbedBackward, perturbedForward } from './perturbed.js';
@@ -133,6 +134,13 @@ export function viObjective(
     const z = draws.noise[k] ?? NaN;
     const pass = viPass(layout, estimator, theta, batch, draws, k, locs, slopes);
     const out = pass.traces[pass.traces.length - 1]?.out ?? new Float64Array(0);
+    if (!layout.likelihood.scale) {
+      // No sigma site: the expected NLL alone (its noise draw z goes unused).
+      const dOut = new Float64Array(out.length);
+      for (let b = 0; b < B; b++) loss += dataWeight * rowNll(layout.likelihood, layout.outputUnits, out, batch.y, b, dOut, dataWeight);
+      pass.backward(dOut, grad, gSlopes);
+      continue;
+    }
     const u = sigmaLoc + sigmaScale * z;
     const sigma = Math.exp(u);
     const dOut = new Float64Array(out.length);
@@ -152,7 +160,9 @@ export function viObjective(
     gSigmaScale += gU * z - (1 / sigmaScale + z) / K;
     pass.backward(dOut, grad, gSlopes);
   }
-  addAt(grad, layout.noise, gSigmaLoc);
-  addAt(grad, layout.noise + 1, gSigmaScale * sigmoid(sigmaRho));
+  if (layout.noise >= 0) {
+    addAt(grad, layout.noise, gSigmaLoc);
+    addAt(grad, layout.noise + 1, gSigmaScale * sigmoid(sigmaRho));
+  }
   return loss + gaussianKl(layout, cfg.priorScale, theta, grad);
 }
