@@ -20,7 +20,7 @@ fn digamma_positive(x0: f32) -> f32 {
   return acc + log(x) - 0.5 * inv - inv2 * (1.0 / 12.0 - inv2 * (1.0 / 120.0 - inv2 / 252.0));
 }
 
-fn target(m: u32, b: u32, j: u32) -> f32 {
+fn row_target(m: u32, b: u32, j: u32) -> f32 {
   return yb[(m * B + b) * TY + j];
 }
 
@@ -33,7 +33,7 @@ fn clear_d_out(m: u32, k: u32, b: u32) {
 
 fn row_nll(m: u32, k: u32, b: u32, w: f32) -> f32 {
 #if LIK_CATEGORICAL
-  let label = u32(target(m, b, 0u));
+  let label = u32(row_target(m, b, 0u));
   var top = net_out(m, k, b, 0u);
   for (var j = 1u; j < OUTPUT_UNITS; j++) {
     top = max(top, net_out(m, k, b, j));
@@ -50,11 +50,11 @@ fn row_nll(m: u32, k: u32, b: u32, w: f32) -> f32 {
   return lse - net_out(m, k, b, label);
 #elif LIK_BERNOULLI
   let f = net_out(m, k, b, 0u);
-  let y = target(m, b, 0u);
+  let y = row_target(m, b, 0u);
   set_d_out(m, k, b, 0u, w * (sigmoid(f) - y));
   return softplus(f) - y * f;
 #elif LIK_BETA
-  let y = target(m, b, 0u);
+  let y = row_target(m, b, 0u);
   let f0 = net_out(m, k, b, 0u);
   let f1 = net_out(m, k, b, 1u);
   let a = softplus(f0) + MIN_CONCENTRATION;
@@ -71,12 +71,12 @@ fn row_nll(m: u32, k: u32, b: u32, w: f32) -> f32 {
   for (var j = 0u; j < OUTPUT_UNITS; j++) {
     let a = softplus(net_out(m, k, b, j)) + MIN_CONCENTRATION;
     total = total + a;
-    nll = nll + lgamma(a) - (a - 1.0) * log(target(m, b, j));
+    nll = nll + lgamma(a) - (a - 1.0) * log(row_target(m, b, j));
   }
   let psi_total = digamma_positive(total);
   for (var j = 0u; j < OUTPUT_UNITS; j++) {
     let f = net_out(m, k, b, j);
-    set_d_out(m, k, b, j, w * (digamma_positive(softplus(f) + MIN_CONCENTRATION) - psi_total - log(target(m, b, j))) * sigmoid(f));
+    set_d_out(m, k, b, j, w * (digamma_positive(softplus(f) + MIN_CONCENTRATION) - psi_total - log(row_target(m, b, j))) * sigmoid(f));
   }
   return nll - lgamma(total);
 #else

@@ -109,7 +109,7 @@ export function resolveLikelihood(data: TrainData, options: TrainOptions): { lik
         sum += v;
       }
       if (Math.abs(sum - 1) > DIRICHLET_SUM_TOLERANCE) {
-        throw new InvalidInputError(`y row ${r} sums to ${sum}: dirichlet targets must sum to 1 (within ${DIRICHLET_SUM_TOLERANCE})`);
+        throw new InvalidInputError(`y row ${r} sums to ${Number(sum.toPrecision(6))}: dirichlet targets must sum to 1 (within ${DIRICHLET_SUM_TOLERANCE})`);
       }
     }
     return { likelihood: { kind, classes, targetWidth: classes, scale: false }, y: ym.data, rows: ym.rows };

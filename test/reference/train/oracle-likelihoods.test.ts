@@ -310,7 +310,7 @@ describe('bad targets are InvalidInputErrors naming the row', () => {
         [0.5, 0.5],
         [0.5, 0.5],
       ],
-      message: /y row 1 sums to 0\.89+/,
+      message: /y row 1 sums to 0\.9:/,
     },
     {
       what: 'a dirichlet component of 0',
