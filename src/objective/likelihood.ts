@@ -15,8 +15,8 @@ export const TRAIN_LIKELIHOODS: readonly TrainLikelihood[] = ['normal', 'student
 /** Floor on the Beta's and the Dirichlet's concentrations (softplus(f) + this), the model files' default. */
 export const TRAIN_MIN_CONCENTRATION = DEFAULT_MIN_CONCENTRATION;
 
-/** Most classes a categorical or Dirichlet run takes: each is an output unit, looped over per row by one thread. */
-export const MAX_TRAIN_CLASSES = 4096;
+/** Most classes a categorical or Dirichlet run takes: each is an output unit, held in a private array of the loss thread (lib/likelihood-classes). */
+export const MAX_TRAIN_CLASSES = 1024;
 
 /**
  * Tolerance on a Dirichlet target's sum: |Σ_k y_k − 1| <= 1e-4 (targets written with four or more
@@ -104,8 +104,9 @@ export function resolveLikelihood(data: TrainData, options: TrainOptions): { lik
       let sum = 0;
       for (let k = 0; k < classes; k++) {
         const v = ym.data[r * classes + k] as number;
-        // The GPU reads float32: a value that rounds to 0 would put log 0 in the density.
-        if (!(Math.fround(v) > 0)) throw new InvalidInputError(`y row ${r} column ${k} is ${v}: dirichlet targets must be positive (each row a probability vector)`);
+        // The GPU reads float32: a value that rounds to 0 or 1 would put log 0 in the density.
+        const f = Math.fround(v);
+        if (!(f > 0 && f < 1)) throw new InvalidInputError(`y row ${r} column ${k} is ${v}: dirichlet targets must lie strictly between 0 and 1 (each row a probability vector)`);
         sum += v;
       }
       if (Math.abs(sum - 1) > DIRICHLET_SUM_TOLERANCE) {

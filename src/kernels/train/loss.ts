@@ -5,11 +5,11 @@
  */
 import { ENSEMBLE_MIN_SCALE, PRECISION_HYPERPRIOR } from '../../objective/constants.js';
 import type { TrainLayerLayout } from '../../objective/layout.js';
-import { TRAIN_MIN_CONCENTRATION } from '../../objective/likelihood.js';
+import { TRAIN_MIN_CONCENTRATION, type TrainLikelihoodInfo } from '../../objective/likelihood.js';
 import type { TrainLikelihood } from '../../objective/types.js';
 import type { TrainShape } from '../../objective/shape.js';
 import { readF32, writeF32 } from '../bindings.js';
-import { MATH, FLAT_INDEX } from '../library.js';
+import { FLAT_INDEX, LIKELIHOOD, MATH, likelihoodClasses } from '../library.js';
 import { defineProgram, flatGrid, type Program } from '../program.js';
 import type { WgslSourceName } from '../wgsl.generated.js';
 import { f32, u32, u32s, type WgslConst, type WgslLibrary } from '../wgsl.js';
@@ -21,8 +21,15 @@ import { MODEL_CONSTANTS, modelsBinding } from './step.js';
 /** net_out, set_d_out (shaders/train/outputs.wgsl). */
 const OUTPUTS: WgslLibrary = { file: 'train/outputs' };
 
-/** row_nll, clear_d_out: the data term of a likelihood without a noise scale (shaders/train/likelihood.wgsl). */
-const LIKELIHOOD: WgslLibrary = { file: 'train/likelihood', consts: { MIN_CONCENTRATION: f32(TRAIN_MIN_CONCENTRATION) }, needs: [MATH, OUTPUTS] };
+/**
+ * row_nll, clear_d_out: the data term of a likelihood without a noise scale
+ * (shaders/train/likelihood.wgsl) on the shared likelihood maths (lib/likelihood, and
+ * lib/likelihood-classes over the K outputs of categorical and dirichlet).
+ */
+function trainLikelihood(likelihood: TrainLikelihoodInfo): WgslLibrary {
+  const maths = likelihood.classes > 0 ? likelihoodClasses(likelihood.classes) : LIKELIHOOD;
+  return { file: 'train/likelihood', consts: { MIN_CONCENTRATION: f32(TRAIN_MIN_CONCENTRATION) }, needs: [maths, OUTPUTS] };
+}
 
 /** The defines of train/likelihood: one per likelihood without a noise scale (none for normal). */
 function likelihoodDefines(kind: TrainLikelihood): Record<string, boolean> {
@@ -123,7 +130,7 @@ export function lossProgram(shape: TrainShape, accumulate = true): Program<void>
         writeF32('model_active'),
         writeF32('epoch_loss'),
       ],
-      libraries: [FLAT_INDEX, MATH, OUTPUTS, ...(scale ? [] : [LIKELIHOOD]), ...(vi ? [PRIOR] : [])],
+      libraries: [FLAT_INDEX, MATH, OUTPUTS, ...(scale ? [] : [trainLikelihood(layout.likelihood)]), ...(vi ? [PRIOR] : [])],
       body: [MODEL_LOSS[layout.method], 'train/loss'],
       defines: { ACCUMULATE: accumulate, HIERARCHICAL: shape.hierarchical, SCALE: scale, ...likelihoodDefines(layout.likelihood.kind) },
     },

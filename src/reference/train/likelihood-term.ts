@@ -1,27 +1,11 @@
 /**
  * The data term of the likelihoods without a noise scale (src/objective/index.ts, LIKELIHOODS), in
- * float64: one row's −log p(y | f) from the network's raw outputs f, and its gradient over f.
+ * float64: one row's −log p(y | f) from the network's raw outputs f, and its gradient over f, by
+ * the likelihood maths of src/math/likelihoods.ts.
  * Normal's terms stay in point-objective.ts and vi-objective.ts (they also drive sigma).
  */
-import { sigmoid, softplus } from '../../math/activations.js';
-import { lgamma } from '../../math/special.js';
+import { bernoulliLogLik, bernoulliNllGrad, betaLogLik, betaNllGrad, categoricalLogLik, categoricalNllGrad, dirichletLogLik, dirichletNllGrad } from '../../math/likelihoods.js';
 import { TRAIN_MIN_CONCENTRATION, type TrainLikelihoodInfo } from '../../objective/likelihood.js';
-
-/**
- * ψ(x) for x > 0: the recurrence ψ(x) = ψ(x + 1) − 1/x up to x >= 6, then the asymptotic series
- * (error below 1e-13 there).
- */
-function digamma(x0: number): number {
-  let x = x0;
-  let acc = 0;
-  while (x < 6) {
-    acc -= 1 / x;
-    x += 1;
-  }
-  const inv = 1 / x;
-  const inv2 = inv * inv;
-  return acc + Math.log(x) - 0.5 * inv - inv2 * (1 / 12 - inv2 * (1 / 120 - inv2 * (1 / 252 - inv2 * (1 / 240 - inv2 / 132))));
-}
 
 /**
  * −log p(y_b | f_b) of row b (outputs f at out[b * units ..], targets at y[b * targetWidth ..]);
@@ -35,48 +19,29 @@ export function rowNll(likelihood: TrainLikelihoodInfo, units: number, out: Floa
   const o = b * units;
   const ty = likelihood.targetWidth;
   const c = TRAIN_MIN_CONCENTRATION;
+  const f = out.subarray(o, o + units);
   switch (likelihood.kind) {
     case 'categorical': {
       const label = y[b * ty] ?? NaN;
-      let max = -Infinity;
-      for (let j = 0; j < units; j++) max = Math.max(max, out[o + j] ?? NaN);
-      let sum = 0;
-      for (let j = 0; j < units; j++) sum += Math.exp((out[o + j] ?? NaN) - max);
-      const lse = max + Math.log(sum);
-      for (let j = 0; j < units; j++) dOut[o + j] = w * (Math.exp((out[o + j] ?? NaN) - lse) - (j === label ? 1 : 0));
-      return lse - (out[o + label] ?? NaN);
+      categoricalNllGrad(f, label).forEach((g, j) => (dOut[o + j] = w * g));
+      return -categoricalLogLik(f, label);
     }
     case 'bernoulli': {
-      const f = out[o] ?? NaN;
       const label = y[b * ty] ?? NaN;
-      dOut[o] = w * (sigmoid(f) - label);
-      return softplus(f) - label * f;
+      dOut[o] = w * bernoulliNllGrad(f[0] ?? NaN, label);
+      return -bernoulliLogLik(f[0] ?? NaN, label);
     }
     case 'beta': {
       const v = y[b * ty] ?? NaN;
-      const f0 = out[o] ?? NaN;
-      const f1 = out[o + 1] ?? NaN;
-      const a = softplus(f0) + c;
-      const bb = softplus(f1) + c;
-      const psiSum = digamma(a + bb);
-      dOut[o] = w * (digamma(a) - psiSum - Math.log(v)) * sigmoid(f0);
-      dOut[o + 1] = w * (digamma(bb) - psiSum - Math.log1p(-v)) * sigmoid(f1);
-      return lgamma(a) + lgamma(bb) - lgamma(a + bb) - (a - 1) * Math.log(v) - (bb - 1) * Math.log1p(-v);
+      const [g0, g1] = betaNllGrad(f[0] ?? NaN, f[1] ?? NaN, v, c);
+      dOut[o] = w * g0;
+      dOut[o + 1] = w * g1;
+      return -betaLogLik(f[0] ?? NaN, f[1] ?? NaN, v, c);
     }
     case 'dirichlet': {
-      let total = 0;
-      let nll = 0;
-      for (let k = 0; k < units; k++) {
-        const a = softplus(out[o + k] ?? NaN) + c;
-        total += a;
-        nll += lgamma(a) - (a - 1) * Math.log(y[b * ty + k] ?? NaN);
-      }
-      const psiTotal = digamma(total);
-      for (let k = 0; k < units; k++) {
-        const f = out[o + k] ?? NaN;
-        dOut[o + k] = w * (digamma(softplus(f) + c) - psiTotal - Math.log(y[b * ty + k] ?? NaN)) * sigmoid(f);
-      }
-      return nll - lgamma(total);
+      const row = y.subarray(b * ty, (b + 1) * ty);
+      dirichletNllGrad(f, row, c).forEach((g, j) => (dOut[o + j] = w * g));
+      return -dirichletLogLik(f, row, c);
     }
     case 'normal':
     case 'student-t':

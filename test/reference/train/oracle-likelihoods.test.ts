@@ -313,7 +313,7 @@ describe('bad targets are InvalidInputErrors naming the row', () => {
       message: /y row 1 sums to 0\.9:/,
     },
     {
-      what: 'a dirichlet component of 0',
+      what: 'a dirichlet component of 1 (and 0)',
       likelihood: 'dirichlet',
       y: [
         [0.5, 0.5],
@@ -321,7 +321,7 @@ describe('bad targets are InvalidInputErrors naming the row', () => {
         [1, 0],
         [0.5, 0.5],
       ],
-      message: /y row 2 column 1 is 0/,
+      message: /y row 2 column 0 is 1/,
     },
     { what: 'dirichlet targets as one column', likelihood: 'dirichlet', y: [0.5, 0.5, 0.5, 0.5], message: /rows of K proportions/ },
     { what: 'tau with a classifier', likelihood: 'categorical', y: [0, 1, 1, 0], extra: { models: [{ tau: 2 }] }, message: /tau/ },
