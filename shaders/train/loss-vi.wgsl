@@ -5,8 +5,8 @@
 // SIGMA_RHO_OFFSET, SIGMA_PRIOR_CONCENTRATION, SIGMA_PRIOR_RATE, PRECISION_PRIOR_CONCENTRATION,
 // PRECISION_PRIOR_RATE, LAYERS and per layer LAYER_INPUTS, LAYER_UNITS, LAYER_WEIGHT,
 // LAYER_WEIGHT_RHO, LAYER_BIAS, LAYER_BIAS_RHO. Defines: HIERARCHICAL; SCALE (the Normal with its
-// sigma site; otherwise the likelihood's NLL by train/likelihood's row_nll and no sigma). Needs
-// lib/math, train/prior.
+// sigma site; otherwise the likelihood's NLL by train/likelihood's row_nll and no sigma); STUDENT
+// (with SCALE: y ~ StudentT(df, f, σ_k), train/student-t). Needs lib/math, train/prior.
 fn kl_normal(mu: f32, s: f32, prior: f32) -> f32 {
   return log(prior / s) + (s * s + mu * mu) / (2.0 * prior * prior) - 0.5;
 }
@@ -18,6 +18,10 @@ fn model_loss(m: u32, nb: f32, n_total: f32) -> f32 {
   var g_mu = 0.0;
   var g_s = 0.0;
   let s_sigma = softplus(theta[m * P + SIGMA_RHO_OFFSET]);
+#if STUDENT
+  let df = student_df(m);
+  var d_log_df = 0.0;
+#endif
   for (var k = 0u; k < K; k++) {
     let sigma = sig[2u * (m * K + k)];
     let z_sigma = sig[2u * (m * K + k) + 1u];
@@ -28,11 +32,19 @@ fn model_loss(m: u32, nb: f32, n_total: f32) -> f32 {
         continue;
       }
       let f = net_out(m, k, b, 0u);
+#if STUDENT
+      let t = student_row(yb[m * B + b], f, sigma, df);
+      loss = loss + scale * t.x;
+      set_d_out(m, k, b, 0u, scale * t.y);
+      d_u = d_u + scale * t.z * sigma;
+      d_log_df = d_log_df + scale * t.w;
+#else
       let r = yb[m * B + b] - f;
       loss = loss + scale * (0.5 * r * r / (sigma * sigma) + log(sigma) + HALF_LOG_TWO_PI);
       set_d_out(m, k, b, 0u, scale * (-r) / (sigma * sigma));
       // d NLL / d log sigma = 1 - r^2 / sigma^2
       d_u = d_u + scale * (1.0 - r * r / (sigma * sigma));
+#endif
     }
     // log q(sigma) - log p(sigma) with u = log sigma = mu + s z:
     // log q = -u - log s - 0.5 log 2pi - 0.5 z^2; log p = a log b - lgamma(a) + (a - 1) u - b e^u.
@@ -45,6 +57,9 @@ fn model_loss(m: u32, nb: f32, n_total: f32) -> f32 {
     g_mu = g_mu + d_u_total - 1.0 / f32(K);
     g_s = g_s + z_sigma * d_u_total + (-z_sigma - 1.0 / s_sigma) / f32(K);
   }
+#if STUDENT
+  set_df_grad(m, d_log_df);
+#endif
 #else
   for (var k = 0u; k < K; k++) {
     for (var b = 0u; b < B; b++) {

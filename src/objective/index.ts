@@ -20,8 +20,10 @@
  *                 (one value); 'mc-dropout' has no noise parameter (sigma fixed from tau);
  *                 'ensemble' has none (heteroscedastic head: last layer 2 units, sigma =
  *                 softplus(raw) + 1e-3).
+ *   Then log df when a 'student-t' learns its degrees of freedom, then the hierarchical precisions.
+ *   A likelihood without a noise scale has no noise parameters (LIKELIHOODS).
  * LIKELIHOODS (likelihood.ts; options.likelihood, default 'normal'; the maths is src/math/likelihoods.ts):
- *   output layer: normal 1 unit (2 for 'ensemble': the heteroscedastic head); categorical K logits
+ *   output layer: normal and student-t 1 unit (2 for 'ensemble': the heteroscedastic head); categorical K logits
  *   (K = options.classes, else the largest label + 1, at least 2); bernoulli 1 logit; beta 2 units
  *   (α = softplus(f_0) + c, β = softplus(f_1) + c, c = 1e-3); dirichlet K units (α_k = softplus(f_k) + c).
  *   Targets: one column (normal: a real; categorical: an integer 0..K-1; bernoulli: 0 or 1; beta: a
@@ -33,7 +35,14 @@
  *   for any method, no heteroscedastic head for 'ensemble' (its members are plain classifiers or
  *   Beta / Dirichlet regressors, predicted as the mixture), and no τ ('mc-dropout''s weight decay
  *   uses τ = 1; giving tau is an error). Their data term is NLL_b = −log p(y_b | f(x_b)) in every
- *   objective below in place of the Normal's. 'student-t' is refused for now (not implemented).
+ *   objective below in place of the Normal's.
+ *   'student-t' is a scale likelihood: everything of the normal (standardised y, each method's σ and
+ *   noise parameters, the ensemble's heteroscedastic head) with −log StudentT(y | df, f, σ) in place
+ *   of −log N(y | f, σ), also for 'mc-dropout' (its squared error becomes the Student-t NLL at the
+ *   fixed σ = 1/(sqrt(τ) yStd)). df is options.degreesOfFreedom when a number; with 'learn' (the
+ *   default) θ holds u = log df after the noise parameters (before the hierarchical precisions),
+ *   initialised to log 10, learnt as a point estimate with no prior term, and the model records
+ *   spec.likelihood.df = exp(u).
  * INITIALISATION (init.ts; Philox stream STREAM_INIT, sample 0, element = θ index, 4th word the
  *   model's): weights (W or W_loc) ~ N(0, 1/fan_in) (He-like, sqrt(1/fan_in) std); biases 0;
  *   rho = log(expm1(1e-3)); PReLU slopes 0.25; sigma_loc = log(0.5), sigma_rho = log(expm1(0.1));

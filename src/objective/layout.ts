@@ -33,6 +33,8 @@ export interface TrainLayout {
   readonly size: number;
   /** 'vi': sigma_loc, sigma_rho; 'map': log_sigma at `noise`; -1 when absent (also for a likelihood without a noise scale). */
   readonly noise: number;
+  /** 'student-t' with learnt degrees of freedom: log df at this θ index; -1 when absent. */
+  readonly degreesOfFreedom: number;
   /** Hierarchical 'vi': log prior precision of layer l at precision + l; -1 when absent. */
   readonly precision: number;
   /** Floats of drawn [W, b] per (model, K-sample) ('vi'). */
@@ -67,7 +69,10 @@ export function trainLayout(arch: ArchitectureSpec, method: TrainMethod, hierarc
   const noisy = likelihood.scale && (method === 'vi' || method === 'map');
   const noise = noisy ? cursor : -1;
   if (noisy) cursor += method === 'vi' ? 2 : 1;
+  const learnDf = likelihood.kind === 'student-t' && likelihood.degreesOfFreedom === null;
+  const degreesOfFreedom = learnDf ? cursor : -1;
+  if (learnDf) cursor += 1;
   const precision = hierarchical ? cursor : -1;
   if (hierarchical) cursor += layers.length;
-  return { method, likelihood, layers, size: cursor, noise, precision, drawnSize: drawn, outputUnits, maxUnits: Math.max(arch.inputDim, ...widths) };
+  return { method, likelihood, layers, size: cursor, noise, degreesOfFreedom, precision, drawnSize: drawn, outputUnits, maxUnits: Math.max(arch.inputDim, ...widths) };
 }

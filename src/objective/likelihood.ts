@@ -6,7 +6,7 @@
 import { InvalidInputError } from '../errors.js';
 import { toMatrix } from '../inputs.js';
 import { DEFAULT_MIN_CONCENTRATION } from '../model/spec-json.js';
-import { describeValue, integerOption } from '../options.js';
+import { describeValue, integerOption, scaleOption } from '../options.js';
 import type { TrainMethod } from './methods.js';
 import type { TrainData, TrainLikelihood, TrainOptions } from './types.js';
 
@@ -32,9 +32,14 @@ export interface TrainLikelihoodInfo {
   readonly targetWidth: number;
   /** Whether the targets are real numbers with a noise scale (normal, student-t): standardised y, a sigma site. */
   readonly scale: boolean;
+  /** 'student-t': its fixed degrees of freedom, or null when they are learnt (θ holds log df); null otherwise. */
+  readonly degreesOfFreedom: number | null;
 }
 
-export const NORMAL_TRAINING: TrainLikelihoodInfo = { kind: 'normal', classes: 0, targetWidth: 1, scale: true };
+export const NORMAL_TRAINING: TrainLikelihoodInfo = { kind: 'normal', classes: 0, targetWidth: 1, scale: true, degreesOfFreedom: null };
+
+/** Learnt Student-t degrees of freedom start at 10 (log df = log 10 in θ): tails heavier than the Normal's, variance finite. */
+export const INIT_DEGREES_OF_FREEDOM = 10;
 
 /**
  * The last layer's units (index.ts, LIKELIHOODS): normal 1 (2 with the ensemble's heteroscedastic
@@ -88,10 +93,15 @@ export function resolveLikelihood(data: TrainData, options: TrainOptions): { lik
     throw new InvalidInputError(`classes is a 'categorical' and 'dirichlet' option, not '${kind}'`);
   }
   if (options.degreesOfFreedom !== undefined && kind !== 'student-t') throw new InvalidInputError(`degreesOfFreedom is a 'student-t' option, not '${kind}'`);
-  if (kind === 'student-t') throw new InvalidInputError("training a 'student-t' likelihood is not implemented yet; use 'normal'");
   if (kind === 'normal') {
     const ym = toMatrix(data.y, 1, 'y');
     return { likelihood: NORMAL_TRAINING, y: ym.data, rows: ym.rows };
+  }
+  if (kind === 'student-t') {
+    const ym = toMatrix(data.y, 1, 'y');
+    const df = options.degreesOfFreedom ?? 'learn';
+    const degreesOfFreedom = df === 'learn' ? null : scaleOption(df, 'degreesOfFreedom');
+    return { likelihood: { kind, classes: 0, targetWidth: 1, scale: true, degreesOfFreedom }, y: ym.data, rows: ym.rows };
   }
   if (kind === 'dirichlet') {
     const first = Array.isArray(data.y) ? (data.y[0] as unknown) : undefined;
@@ -113,7 +123,7 @@ export function resolveLikelihood(data: TrainData, options: TrainOptions): { lik
         throw new InvalidInputError(`y row ${r} sums to ${Number(sum.toPrecision(6))}: dirichlet targets must sum to 1 (within ${DIRICHLET_SUM_TOLERANCE})`);
       }
     }
-    return { likelihood: { kind, classes, targetWidth: classes, scale: false }, y: ym.data, rows: ym.rows };
+    return { likelihood: { kind, classes, targetWidth: classes, scale: false, degreesOfFreedom: null }, y: ym.data, rows: ym.rows };
   }
   const ym = toMatrix(data.y, 1, 'y');
   if (kind === 'categorical') {
@@ -121,7 +131,7 @@ export function resolveLikelihood(data: TrainData, options: TrainOptions): { lik
     checkLabels(ym.data, given, 'categorical');
     const classes = given ?? labelCount(ym.data);
     if (classes > MAX_TRAIN_CLASSES) throw new InvalidInputError(`the labels name ${classes} classes; at most ${MAX_TRAIN_CLASSES} are supported`);
-    return { likelihood: { kind, classes, targetWidth: 1, scale: false }, y: ym.data, rows: ym.rows };
+    return { likelihood: { kind, classes, targetWidth: 1, scale: false, degreesOfFreedom: null }, y: ym.data, rows: ym.rows };
   }
   if (kind === 'bernoulli') {
     ym.data.forEach((v, r) => {
@@ -134,5 +144,5 @@ export function resolveLikelihood(data: TrainData, options: TrainOptions): { lik
       if (!(f > 0 && f < 1)) throw new InvalidInputError(`y row ${r} is ${v}: beta targets must lie strictly between 0 and 1 (in float32)`);
     });
   }
-  return { likelihood: { kind, classes: 0, targetWidth: 1, scale: false }, y: ym.data, rows: ym.rows };
+  return { likelihood: { kind, classes: 0, targetWidth: 1, scale: false, degreesOfFreedom: null }, y: ym.data, rows: ym.rows };
 }

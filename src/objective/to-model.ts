@@ -17,7 +17,7 @@ import { softplus } from '../math/activations.js';
 import { PYRO_SIGMA_SITE } from '../model/pyro.js';
 import { SCALAR_SHAPE } from '../model/shapes.js';
 import { tensorNames } from '../model/spec.js';
-import type { LayerSpec, LikelihoodSpec, Model, Standardization, Tensor } from '../model/spec.js';
+import type { LayerSpec, LikelihoodSpec, Model, NormalLikelihood, Standardization, Tensor } from '../model/spec.js';
 import { DEFAULT_LEAKY_SLOPE } from '../model/spec.js';
 import { ENSEMBLE_MIN_SCALE, VI_SIGMA_PRIOR } from './constants.js';
 import type { TrainLayerLayout, TrainLayout } from './layout.js';
@@ -59,11 +59,17 @@ function likelihood(layout: TrainLayout, theta: ArrayLike<number>, info: Trained
       return { kind, minConcentration: TRAIN_MIN_CONCENTRATION };
     case 'dirichlet':
       return { kind, classes, minConcentration: TRAIN_MIN_CONCENTRATION };
-    case 'student-t':
-      throw new RangeError("internal: 'student-t' training is not implemented");
+    case 'student-t': {
+      // The Normal's noise model with the degrees of freedom fixed or reached (exp of θ's log df).
+      const df = layout.likelihood.degreesOfFreedom ?? Math.exp(theta[layout.degreesOfFreedom] ?? NaN);
+      return { kind, ...normalNoise(layout, theta, info), df };
+    }
     case 'normal':
-      break;
+      return normalNoise(layout, theta, info);
   }
+}
+
+function normalNoise(layout: TrainLayout, theta: ArrayLike<number>, info: TrainedModelInfo): NormalLikelihood {
   switch (layout.method) {
     case 'vi':
       return { noise: { kind: 'lognormal', site: PYRO_SIGMA_SITE }, link: 'sigma', sigmaPrior: VI_SIGMA_PRIOR };

@@ -137,7 +137,8 @@ describe('train: user mistakes exit 2 with one line, before the GPU', () => {
     ['a composition not summing to 1', () => [...base(), '--data', file('bad-props.csv'), '--target', 'p,q,r', '--likelihood', 'dirichlet'], /y row 1 sums to 0\.9/],
     ['dirichlet with one target column', () => [...base(), '--data', file('props.csv'), '--target', 'p', '--likelihood', 'dirichlet'], /--likelihood dirichlet needs --target a,b/],
     ['several targets for categorical', () => [...base(), '--data', file('props.csv'), '--target', 'p,q', '--likelihood', 'categorical'], /--target names one column/],
-    ['student-t', () => [...base(), '--likelihood', 'student-t'], /student-t.*not implemented/],
+    ['--df for a normal', () => [...base(), '--df', '4'], /--df does not apply to --likelihood normal/],
+    ['--df 0', () => [...base(), '--likelihood', 'student-t', '--df', '0'], /--df must be a positive number, got '0'/],
   ];
   it.each(cases)('%s', async (_name, argv, message) => {
     const r = await cli(argv());
@@ -189,6 +190,16 @@ describeGpu('train on the GPU (60 rows, a few epochs)', () => {
     expect(model.spec.likelihood).toEqual({ kind: 'categorical', classes: 3 });
     expect(model.spec.layers.at(-1)?.units).toBe(3);
     expect(model.spec.standardization?.yMean).toEqual([0, 0, 0]);
+  });
+
+  it('student-t map with --df 4: the model file records df 4 and the learnt sigma', async () => {
+    const out = file('st.safetensors');
+    const r = await cli(
+      ['train', '--data', file('data.csv'), '--target', 'y', '--likelihood', 'student-t', '--df', '4', '--method', 'map', '--hidden', '4', '--epochs', '2', '--out', out],
+      withGpu(),
+    );
+    expect(r.code).toBe(0);
+    expect(modelFromBytes(readFileSync(out)).spec.likelihood).toMatchObject({ kind: 'student-t', df: 4, noise: { kind: 'fixed' } });
   });
 
   it('dirichlet vi: --target p,q,r gives a 3-component model', async () => {

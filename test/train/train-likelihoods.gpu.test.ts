@@ -1,6 +1,6 @@
 /**
- * GPU training of the likelihoods without a noise scale (categorical, bernoulli, beta, dirichlet)
- * against the float64 training oracle, as train.gpu.test.ts does for the Normal: a first SGD step
+ * GPU training of the likelihoods other than the Normal (categorical, bernoulli, beta, dirichlet,
+ * student-t) against the float64 training oracle, as train.gpu.test.ts does for the Normal: a first SGD step
  * with lr = 1 moves θ by exactly −gradient, for every likelihood × method (each 'vi' estimator,
  * adversarial training), three models per dispatch with different rows (so invalid slots are
  * present); a few Adam epochs track the oracle's θ and loss history; the models returned validate
@@ -89,6 +89,47 @@ describeGpu('GPU training of categorical, bernoulli, beta and dirichlet vs float
     }
   });
 
+  // Student-t: the Normal's noise models with y ~ StudentT(df, f, σ); df learnt (θ's log df, its gradient checked too) or fixed.
+  const studentCases = CONFIGS.map((config, i) => ({
+    ...config,
+    degreesOfFreedom: i === 1 || i === 6 ? 3.5 : ('learn' as const),
+    label: `${config.viEstimator ?? ''}${config.adversarialEpsilon ? 'adversarial' : ''}`,
+  }));
+  it.each(studentCases)('student-t (df $degreesOfFreedom) / $method $label ($kernelStrategy): the first step moves θ by the oracle gradient (3 models)', async (config) => {
+    const arch = { inputDim: 3, hidden: [5], activation: 'tanh' as const };
+    const rand = testRng(8);
+    const x = Array.from({ length: 14 }, () => Array.from({ length: 3 }, () => 4 * rand() - 2));
+    const y = x.map((r, i) => (r[0] ?? 0) - (r[1] ?? 0) + 0.3 * rand() + (i % 5 === 0 ? 8 : 0));
+    const options: TrainOptions = {
+      ...config,
+      likelihood: 'student-t',
+      epochs: 1,
+      batchSize: 16,
+      optimizer: 'sgd',
+      lr: 1,
+      seed: 19,
+      samplesPerStep: config.method === 'vi' ? 2 : 1,
+      models: [
+        { dropout: 0.2, tau: 4, priorScale: 0.7 },
+        { rows: [0, 2, 3, 5, 7, 8, 11], dropout: 0.1, tau: 9 },
+        { rows: [1, 4, 6, 9, 10, 12, 13, 0, 2], dropout: 0.3, tau: 2 },
+      ],
+    };
+    const { label: _label, ...rest } = options as TrainOptions & { label: string };
+    const result = await train(ctx, arch, { x, y }, rest);
+    const state = oracleInit(arch, { x, y }, rest);
+    state.models.forEach((ms, m) => {
+      const g = oracleGradient(state, m, 0);
+      expect(g).not.toBeNull();
+      const step = Float64Array.from(ms.theta, (v, i) => v - (result.theta[m]![i] as number));
+      expectClose(step, g!.grad, `model ${m} gradient`);
+    });
+    for (const model of result.models) {
+      validateModel(model);
+      expect(model.spec.likelihood.kind).toBe('student-t');
+    }
+  });
+
   it.each([
     { kind: 'categorical' as const, method: 'vi' as const },
     { kind: 'bernoulli' as const, method: 'mc-dropout' as const },
@@ -102,5 +143,29 @@ describeGpu('GPU training of categorical, bernoulli, beta and dirichlet vs float
     const oracle = oracleTrain(arch, data, options);
     result.theta.forEach((theta, m) => expectClose(theta, oracle.theta[m]!, `model ${m} θ`, 5e-3));
     result.history.forEach((losses, e) => expectClose(losses, oracle.history[e]!, `epoch ${e} loss`, 5e-3));
+  });
+
+  it('student-t / map, df learnt: several Adam epochs track the oracle (θ with log df, loss history) and record df', async () => {
+    const arch = { inputDim: 3, hidden: [6], activation: 'tanh' as const };
+    const rand = testRng(30);
+    const x = Array.from({ length: 40 }, () => Array.from({ length: 3 }, () => 4 * rand() - 2));
+    const y = x.map((r, i) => (r[0] ?? 0) + 0.2 * rand() + (i % 7 === 0 ? 10 : 0));
+    const options: TrainOptions = {
+      method: 'map',
+      likelihood: 'student-t',
+      epochs: 3,
+      batchSize: 16,
+      lr: 1e-2,
+      seed: 5,
+      models: [{}, { rows: Array.from({ length: 25 }, (_, i) => i + 10) }],
+    };
+    const result = await train(ctx, arch, { x, y }, options);
+    const oracle = oracleTrain(arch, { x, y }, options);
+    result.theta.forEach((theta, m) => expectClose(theta, oracle.theta[m]!, `model ${m} θ`, 5e-3));
+    result.history.forEach((losses, e) => expectClose(losses, oracle.history[e]!, `epoch ${e} loss`, 5e-3));
+    result.models.forEach((model, m) => {
+      const lik = model.spec.likelihood;
+      expect(lik.kind === 'student-t' ? lik.df : NaN).toBeCloseTo(Math.exp(result.theta[m]![result.theta[m]!.length - 1] ?? NaN), 5);
+    });
   });
 });

@@ -36,7 +36,8 @@ Likelihoods (--likelihood, default normal):
   beta           --target names a column of proportions strictly inside (0, 1)
   dirichlet      --target a,b,c names the K columns of a composition (each row positive,
                  summing to 1 within 1e-4)
-  student-t      not implemented yet
+  student-t      real target with Student-t noise (robust to outliers); --df fixes the degrees
+                 of freedom, else they are learnt and recorded in the model
 
 Methods:
   vi             Bayes by Backprop: mean-field normal posterior on every weight, N(0, s^2) prior,

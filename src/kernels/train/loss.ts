@@ -31,6 +31,12 @@ function trainLikelihood(likelihood: TrainLikelihoodInfo): WgslLibrary {
   return { file: 'train/likelihood', consts: { MIN_CONCENTRATION: f32(TRAIN_MIN_CONCENTRATION) }, needs: [maths, OUTPUTS] };
 }
 
+/** y ~ StudentT(df, f, σ) in a scale method (shaders/train/student-t.wgsl): df fixed (DF) or learnt (θ[DF_OFFSET] = log df, define LEARN_DF). */
+function studentT(layout: TrainShape['layout']): WgslLibrary {
+  const df = layout.likelihood.degreesOfFreedom;
+  return { file: 'train/student-t', consts: { DF: f32(df ?? 1), DF_OFFSET: u32(Math.max(layout.degreesOfFreedom, 0)) }, needs: [LIKELIHOOD] };
+}
+
 /** The defines of train/likelihood: one per likelihood without a noise scale (none for normal). */
 function likelihoodDefines(kind: TrainLikelihood): Record<string, boolean> {
   return { LIK_CATEGORICAL: kind === 'categorical', LIK_BERNOULLI: kind === 'bernoulli', LIK_BETA: kind === 'beta', LIK_DIRICHLET: kind === 'dirichlet' };
@@ -103,6 +109,7 @@ export function lossProgram(shape: TrainShape, accumulate = true): Program<void>
     accumulate,
   };
   const scale = layout.likelihood.scale;
+  const student = layout.likelihood.kind === 'student-t';
   const vi = layout.method === 'vi';
   return defineProgram({
     family: 'train_loss',
@@ -130,9 +137,16 @@ export function lossProgram(shape: TrainShape, accumulate = true): Program<void>
         writeF32('model_active'),
         writeF32('epoch_loss'),
       ],
-      libraries: [FLAT_INDEX, MATH, OUTPUTS, ...(scale ? [] : [trainLikelihood(layout.likelihood)]), ...(vi ? [PRIOR] : [])],
+      libraries: [FLAT_INDEX, MATH, OUTPUTS, ...(scale ? [] : [trainLikelihood(layout.likelihood)]), ...(student ? [studentT(layout)] : []), ...(vi ? [PRIOR] : [])],
       body: [MODEL_LOSS[layout.method], 'train/loss'],
-      defines: { ACCUMULATE: accumulate, HIERARCHICAL: shape.hierarchical, SCALE: scale, ...likelihoodDefines(layout.likelihood.kind) },
+      defines: {
+        ACCUMULATE: accumulate,
+        HIERARCHICAL: shape.hierarchical,
+        SCALE: scale,
+        STUDENT: student,
+        LEARN_DF: layout.degreesOfFreedom >= 0,
+        ...likelihoodDefines(layout.likelihood.kind),
+      },
     },
     workgroups: (_, max) => flatGrid(dims.models, max),
   });

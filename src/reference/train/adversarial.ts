@@ -21,7 +21,7 @@ export function adversarialMinibatch(
   const traces = forward(layout, params, slopes, batch.x, batch.rows, masks);
   const out = traces[traces.length - 1]?.out ?? new Float64Array(0);
   const dOut = new Float64Array(out.length);
-  pointDataTerm(layout, cfg.method, theta, out, batch, dOut, new Float64Array(layout.size));
+  pointDataTerm(layout, cfg.method, theta, out, batch, dOut, new Float64Array(layout.size), cfg.fixedSigma);
   const dx = new Float64Array(batch.x.length);
   const scratch = layout.layers.map((layer) => new Float64Array(layer.units));
   backward(layout, params, slopes, traces, masks, batch.rows, dOut, zerosLike(params), scratch, dx);

@@ -38,7 +38,7 @@ function targets(kind: Kind, n: number, seed: number): TrainData['y'] {
 }
 
 describe('row NLL against torch.distributions (float64, torch 1.13)', () => {
-  const info = (kind: Kind, classes = 0): TrainLikelihoodInfo => ({ kind, classes, targetWidth: kind === 'dirichlet' ? classes : 1, scale: false });
+  const info = (kind: Kind, classes = 0): TrainLikelihoodInfo => ({ kind, classes, targetWidth: kind === 'dirichlet' ? classes : 1, scale: false, degreesOfFreedom: null });
   // -Dist.log_prob(y) with the links of spec.ts (softplus + 1e-3 for the concentrations), computed by torch.distributions.
   const cases: { kind: Kind; classes?: number; f: number[]; y: number[]; nll: number }[] = [
     { kind: 'beta', f: [0.3, -1.2], y: [0.25], nll: 0.9771297505170284 },
@@ -95,13 +95,20 @@ describe('gradients against finite differences', () => {
     }
   }
 
-  for (const kind of KINDS) {
+  const studentData = (): TrainData['y'] => {
+    const rand = testRng(13);
+    return Array.from({ length: 7 }, (_, i) => gaussian(rand) + (i === 3 ? 6 : 0));
+  };
+  const variants: { kind: Kind | 'student-t'; df?: number | 'learn' }[] = [...KINDS.map((kind) => ({ kind })), { kind: 'student-t', df: 'learn' }, { kind: 'student-t', df: 3.5 }];
+  for (const { kind, df } of variants) {
     for (const config of configs) {
-      const name = `${kind} / ${config.method}${config.viEstimator ? ` ${config.viEstimator}` : ''}${config.adversarialEpsilon ? ' adversarial' : ''}`;
+      const name = `${kind}${df === undefined ? '' : ` (df ${df})`} / ${config.method}${config.viEstimator ? ` ${config.viEstimator}` : ''}${config.adversarialEpsilon ? ' adversarial' : ''}`;
       it(name, () => {
-        const data: TrainData = { x: uniformRows(7, 2, -2, 2, 11), y: targets(kind, 7, 12) };
-        const state = oracleInit(arch, data, { ...config, likelihood: kind, epochs: 2, batchSize: 5, samplesPerStep: 2, seed: 5, models: [{ priorScale: 0.7 }] });
-        expect(state.setup.layout.noise).toBe(-1);
+        const data: TrainData = { x: uniformRows(7, 2, -2, 2, 11), y: kind === 'student-t' ? studentData() : targets(kind, 7, 12) };
+        const student = kind === 'student-t' ? { degreesOfFreedom: df ?? 'learn', models: [{ priorScale: 0.7, tau: 3 }] } : { models: [{ priorScale: 0.7 }] };
+        const state = oracleInit(arch, data, { ...config, likelihood: kind, epochs: 2, batchSize: 5, samplesPerStep: 2, seed: 5, ...student });
+        if (kind !== 'student-t') expect(state.setup.layout.noise).toBe(-1);
+        else expect(state.setup.layout.degreesOfFreedom >= 0).toBe(df === 'learn');
         // Step 1 is the short last batch of epoch 0 (2 rows); step 2 a full one of epoch 1.
         for (const t of [1, 2]) {
           randomizeTheta(state, 100 + t);
@@ -327,12 +334,70 @@ describe('bad targets are InvalidInputErrors naming the row', () => {
     { what: 'tau with a classifier', likelihood: 'categorical', y: [0, 1, 1, 0], extra: { models: [{ tau: 2 }] }, message: /tau/ },
     { what: 'classes with bernoulli', likelihood: 'bernoulli', y: [0, 1, 1, 0], extra: { classes: 2 }, message: /classes is a/ },
     { what: 'an unknown likelihood', likelihood: 'poisson' as NonNullable<TrainOptions['likelihood']>, y: [0, 1, 1, 0], message: /unknown likelihood/ },
-    { what: 'student-t (not implemented yet)', likelihood: 'student-t', y: [0, 1, 1, 0], message: /student-t/ },
+    { what: 'student-t with df 0', likelihood: 'student-t', y: [0, 1, 1, 0], extra: { degreesOfFreedom: 0 }, message: /degreesOfFreedom/ },
+    { what: 'degreesOfFreedom for a normal', likelihood: 'normal', y: [0, 1, 1, 0], extra: { degreesOfFreedom: 4 }, message: /degreesOfFreedom is a 'student-t' option/ },
   ];
   it.each(cases)('$what', ({ likelihood, y, extra, message }) => {
     const call = () => oracleInit(arch, { x, y }, { method: 'map', epochs: 1, likelihood, ...extra });
     expect(call).toThrow(InvalidInputError);
     expect(call).toThrow(message);
+  });
+});
+
+describe('student-t', () => {
+  /** y = 2x + small noise with every tenth row an outlier at +30. */
+  function outliers(seed: number): { x: number[][]; y: number[] } {
+    const x = uniformRows(150, 1, -1, 1, seed);
+    const rand = testRng(seed + 1);
+    return { x, y: x.map((r, i) => 2 * (r[0] ?? 0) + 0.1 * gaussian(rand) + (i % 10 === 0 ? 30 : 0)) };
+  }
+
+  it.each(['map', 'ensemble', 'vi', 'mc-dropout'] as const)('%s: learnt df falls below its start of 10 on data with outliers, and the model records it', (method) => {
+    const arch: ArchitectureSpec = { inputDim: 1, hidden: [8], activation: 'tanh' };
+    const result = oracleTrain(arch, outliers(71), {
+      method,
+      likelihood: 'student-t',
+      epochs: 40,
+      lr: 2e-2,
+      batchSize: 50,
+      seed: 7,
+      models: [method === 'mc-dropout' ? { tau: 100 } : {}],
+    });
+    const model = result.models[0]!;
+    validateModel(model);
+    const lik = model.spec.likelihood;
+    if (lik.kind !== 'student-t') throw new Error(`a ${String(lik.kind)} model`);
+    expect(lik.df).toBeCloseTo(Math.exp(result.theta[0]![result.theta[0]!.length - 1] ?? NaN), 12);
+    expect(lik.df).toBeLessThan(5);
+    expect(result.history.flatMap((h) => [...h]).every(Number.isFinite)).toBe(true);
+  });
+
+  it('a fixed df is recorded as given and has no θ entry; the noise model is the Normal one of the method', () => {
+    const arch: ArchitectureSpec = { inputDim: 1, hidden: [4], activation: 'tanh' };
+    const data = outliers(81);
+    const fixed = oracleTrain(arch, data, { method: 'map', likelihood: 'student-t', degreesOfFreedom: 2.5, epochs: 2, seed: 1 });
+    const normal = oracleTrain(arch, data, { method: 'map', epochs: 2, seed: 1 });
+    expect(fixed.theta[0]!.length).toBe(normal.theta[0]!.length);
+    expect(fixed.models[0]!.spec.likelihood).toMatchObject({ kind: 'student-t', df: 2.5, link: 'sigma', noise: { kind: 'fixed' } });
+    expect(fixed.models[0]!.spec.standardization?.yStd[0]).toBe(normal.models[0]!.spec.standardization?.yStd[0]);
+    validateModel(fixed.models[0]!);
+  });
+
+  it('map with an outlier-heavy sample: the Student-t fit stays near y = 2x where the Normal is pulled up', () => {
+    const arch: ArchitectureSpec = { inputDim: 1, hidden: [8], activation: 'tanh' };
+    const data = outliers(91);
+    const options: TrainOptions = { method: 'map', epochs: 150, lr: 2e-2, batchSize: 50, seed: 2 };
+    const errorAt0 = (likelihood: 'student-t' | 'normal') => {
+      const result = oracleTrain(arch, data, { ...options, likelihood });
+      const state = oracleInit(arch, data, { ...options, likelihood });
+      state.models[0]!.theta.set(result.theta[0]!);
+      const s = result.models[0]!.spec.standardization!;
+      const f = outputs(state, [[0]])[0] ?? NaN;
+      return Math.abs((s.yMean[0] ?? 0) + (s.yStd[0] ?? 1) * f);
+    };
+    // The outliers (10% at +30) shift a Normal's mean by ~3; a Student-t's location barely moves.
+    expect(errorAt0('student-t')).toBeLessThan(0.5);
+    expect(errorAt0('normal')).toBeGreaterThan(1.5);
   });
 });
 
