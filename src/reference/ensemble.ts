@@ -8,10 +8,11 @@
 import { InvalidInputError } from '../errors.js';
 import { DEFAULT_SAMPLES, resolveEnsemblePath, resolvePredictOptions } from '../infer/predict-options.js';
 import type { PredictOptions } from '../infer/types.js';
-import type { Model } from '../model/spec.js';
+import { likelihoodKind, targetDim, type Model } from '../model/spec.js';
+import { checkLabels } from '../infer/classification.js';
 import { isDeterministic } from '../model/deterministic.js';
 import { oracleSamples, readInputs, readTargets, type OracleInput } from './forward.js';
-import { predictiveFromSamples, type OraclePredictResult } from './predict.js';
+import { classifierPredictive, predictiveFromSamples, type OraclePredictResult } from './predict.js';
 
 export function oracleEnsemblePredict(members: readonly Model[], x: OracleInput, opts: PredictOptions = {}): OraclePredictResult {
   const M = members.length;
@@ -20,7 +21,7 @@ export function oracleEnsemblePredict(members: readonly Model[], x: OracleInput,
   const S = opts.samples === undefined ? (deterministic.every(Boolean) ? M : Math.ceil(DEFAULT_SAMPLES / M) * M) : o.samples;
   if (S % M !== 0) throw new InvalidInputError(`samples must be a multiple of the ensemble's ${M} members, got ${S}`);
   const per = S / M;
-  const path = resolveEnsemblePath(members, inputRows(members, x), o);
+  const path = resolveEnsemblePath(inputRows(members, x), o);
   let N = 0;
   let D = 0;
   let f = new Float64Array(0);
@@ -45,7 +46,13 @@ export function oracleEnsemblePredict(members: readonly Model[], x: OracleInput,
       ys.set(drawn.y.subarray(from * size, (from + 1) * size), (m * per + s) * size);
     }
   });
-  const y = opts.y === undefined ? null : readTargets(opts.y, N, D);
+  const first = members[0] as Model;
+  const kind = likelihoodKind(first.spec.likelihood);
+  const y = opts.y === undefined ? null : readTargets(opts.y, N, targetDim(first.spec));
+  if (kind === 'categorical' || kind === 'bernoulli') {
+    if (y) checkLabels(kind, y, D);
+    return classifierPredictive(kind, f, S, N, D, y, { ...o, samples: S }, path);
+  }
   return predictiveFromSamples({ f, scale, y: ys, S, N, D }, y, { ...o, samples: S }, path);
 }
 
