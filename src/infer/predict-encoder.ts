@@ -86,11 +86,11 @@ export function allocatePredictBuffers(scratch: ScratchBuffers<PredictBuffer>, l
     scratch.ensure('f_out', sc * nc * D * 4);
     scratch.ensure('f_all', samples * n * D * 4);
   }
-  if (program.storesSamples && !program.classifier) {
+  if (program.storesSamples && program.observationScale) {
     scratch.ensure('scale_out', sc * nc * D * 4);
     scratch.ensure('scale_all', samples * n * D * 4);
   }
-  if (call.returnSamples && !program.classifier) {
+  if (call.returnSamples && program.observationScale) {
     scratch.ensure('y_out', sc * nc * D * 4);
     scratch.ensure('y_all', samples * n * D * 4);
   }
@@ -178,8 +178,8 @@ export async function encodePredict(
           nCount,
           n: call.n,
           D,
-          scales: !program.classifier,
-          observations: call.returnSamples && !program.classifier,
+          scales: program.observationScale,
+          observations: call.returnSamples && program.observationScale,
         });
     }
     // x and y of the next input chunk overwrite this one's: its work must be submitted first.

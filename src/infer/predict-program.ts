@@ -17,6 +17,8 @@ import {
   classFinalizeProgram,
   classLoglikProgram,
   classMomentsProgram,
+  likLoglikProgram,
+  likMomentsProgram,
   finalizeProgram,
   loglikProgram,
   lpdProgram,
@@ -59,6 +61,11 @@ export interface PredictProgram {
   readonly storesSamples: boolean;
   /** A classifier's programs (categorical, bernoulli): per-sample logits only, no observation scale or y draws. */
   readonly classifier: boolean;
+  /**
+   * Whether each sample has a Normal observation scale (scaleSamples, ySamples and quantiles): the
+   * Normal model only; the others store only f per sample (a classifier's logits, the sample's mean).
+   */
+  readonly observationScale: boolean;
 }
 
 export interface ProgramOptions {
@@ -148,6 +155,20 @@ export function buildProgram(layout: ModelLayout, options: ProgramOptions): Pred
       finalize: classFinalizeProgram(layout, withLpd),
       quantile: null,
       classifier: true,
+      observationScale: false,
+    };
+  }
+  if (layout.likelihood === 'student-t' || layout.likelihood === 'beta' || layout.likelihood === 'dirichlet') {
+    const hetero = layout.noise?.spec.kind === 'heteroscedastic';
+    return {
+      ...shared,
+      noise: layout.noise && !hetero ? noiseProgram(layout.noise) : null,
+      moments: likMomentsProgram(layout, storesSamples),
+      loglik: withLpd ? likLoglikProgram(layout) : null,
+      finalize: finalizeProgram(layout, withLpd),
+      quantile: null,
+      classifier: false,
+      observationScale: false,
     };
   }
   if (!layout.noise) throw new RangeError(`internal: no predict programs for a '${layout.likelihood}' likelihood`);
@@ -160,6 +181,7 @@ export function buildProgram(layout: ModelLayout, options: ProgramOptions): Pred
     finalize: finalizeProgram(layout, withLpd),
     quantile: options.withQuantiles ? quantileProgram(layout.outputDim) : null,
     classifier: false,
+    observationScale: true,
   };
 }
 

@@ -9,7 +9,7 @@ import { InvalidInputError } from '../errors.js';
 import { DEFAULT_SAMPLES, resolveEnsemblePath, resolvePredictOptions } from '../infer/predict-options.js';
 import type { PredictOptions } from '../infer/types.js';
 import { likelihoodKind, targetDim, type Model } from '../model/spec.js';
-import { checkLabels } from '../infer/classification.js';
+import { checkTargets } from '../infer/targets.js';
 import { isDeterministic } from '../model/deterministic.js';
 import { oracleSamples, readInputs, readTargets, type OracleInput } from './forward.js';
 import { classifierPredictive, predictiveFromSamples, type OraclePredictResult } from './predict.js';
@@ -49,10 +49,9 @@ export function oracleEnsemblePredict(members: readonly Model[], x: OracleInput,
   const first = members[0] as Model;
   const kind = likelihoodKind(first.spec.likelihood);
   const y = opts.y === undefined ? null : readTargets(opts.y, N, targetDim(first.spec));
-  if (kind === 'categorical' || kind === 'bernoulli') {
-    if (y) checkLabels(kind, y, D);
-    return classifierPredictive(kind, f, S, N, D, y, { ...o, samples: S }, path);
-  }
+  if (y) checkTargets(kind, y, D);
+  if (kind === 'categorical' || kind === 'bernoulli') return classifierPredictive(kind, f, S, N, D, y, { ...o, samples: S }, path);
+  if (kind !== 'normal') throw new InvalidInputError(`an ensemble of '${kind}' models is not predicted yet (normal and classifier ensembles are)`);
   return predictiveFromSamples({ f, scale, y: ys, S, N, D }, y, { ...o, samples: S }, path);
 }
 

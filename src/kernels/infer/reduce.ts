@@ -158,6 +158,80 @@ export function classFinalizeProgram(layout: ModelLayout, withLpd: boolean): Pro
   });
 }
 
+/** The likelihoods whose samples carry a mean and variance of their own (lik-moments.wgsl). */
+type MomentKind = 'student-t' | 'beta' | 'dirichlet';
+
+/** What of the layout a Student-t, Beta or Dirichlet predict compiles in. */
+function likParams(layout: ModelLayout) {
+  const spec = layout.likelihoodSpec;
+  const kind = layout.likelihood as MomentKind;
+  if (kind !== 'student-t' && kind !== 'beta' && kind !== 'dirichlet') throw new RangeError(`internal: '${layout.likelihood}' has no sample moments program`);
+  return {
+    kind,
+    df: spec.kind === 'student-t' ? spec.df : 0,
+    minConcentration: spec.kind === 'beta' || spec.kind === 'dirichlet' ? spec.minConcentration : 0,
+    outputs: kind === 'student-t' ? outputParams(layout) : null,
+    D: layout.outputDim,
+    lastUnitsPadded: layout.lastUnitsPadded,
+  };
+}
+
+type LikParams = ReturnType<typeof likParams>;
+
+function likConsts(o: LikParams): Record<string, WgslConst> {
+  return { ...(o.outputs ? outputConsts(o.outputs) : { D: u32(o.D), LAST: u32(o.lastUnitsPadded) }), DF: f32(o.df), MIN_CONC: f32(o.minConcentration) };
+}
+
+/** Student-t reads f and its scale (outputs.wgsl); Beta and Dirichlet their raw outputs (lik-outputs.wgsl). */
+function likLibraries(o: LikParams): WgslLibrary[] {
+  if (o.outputs) return [OUTPUTS, LIKELIHOOD];
+  return [{ file: 'infer/lik-outputs', needs: [o.kind === 'dirichlet' ? likelihoodClasses(o.D) : LIKELIHOOD] }];
+}
+
+function likBindings(o: LikParams): BindingSpec[] {
+  return o.outputs ? outputBindings(o.outputs) : [readF32('act')];
+}
+
+function likDefines(o: LikParams) {
+  return { ...(o.outputs ? outputDefines(o.outputs) : {}), STUDENT_T: o.kind === 'student-t', BETA: o.kind === 'beta', DIRICHLET: o.kind === 'dirichlet' };
+}
+
+/** Per (n, d) of a Student-t, Beta or Dirichlet model: moments of the samples' means and the mean of their variances. */
+export function likMomentsProgram(layout: ModelLayout, storeSamples: boolean): Program<ChunkRun> {
+  const o = likParams(layout);
+  return defineProgram({
+    family: 'lik_moments',
+    params: { lik: o, storeSamples },
+    uniform: CHUNK,
+    wgsl: {
+      consts: likConsts(o),
+      bindings: [chunkBinding, ...likBindings(o), writeF32('acc'), ...(storeSamples ? [writeF32('f_out')] : [])],
+      libraries: likLibraries(o),
+      body: ['infer/lik-moments'],
+      defines: { ...likDefines(o), STORE_SAMPLES: storeSamples },
+    },
+    workgroups: (run) => linearGrid(run.nCount * o.D),
+  });
+}
+
+/** Per (sample, input) log-likelihood of a Student-t, Beta or Dirichlet model's targets. */
+export function likLoglikProgram(layout: ModelLayout): Program<ChunkRun> {
+  const o = likParams(layout);
+  return defineProgram({
+    family: 'lik_loglik',
+    params: { lik: o },
+    uniform: CHUNK,
+    wgsl: {
+      consts: likConsts(o),
+      bindings: [chunkBinding, ...likBindings(o), readF32('y'), writeF32('ll')],
+      libraries: [FLAT_INDEX, ...likLibraries(o)],
+      body: ['infer/lik-loglik'],
+      defines: likDefines(o),
+    },
+    workgroups: (run, max) => flatGrid(run.sampleCount * run.nCount, max),
+  });
+}
+
 /** -FLT_MAX: the running maximum's start. */
 const NEG_MAX = -3.4028234663852886e38;
 
@@ -183,15 +257,17 @@ export function sampleLoglikProgram(): Program<ChunkRun> {
 
 export function finalizeProgram(layout: ModelLayout, withLpd: boolean): Program<ChunkRun> {
   const D = layout.outputDim;
+  // Beta and Dirichlet outcomes lie in [0, 1]: their interval is clipped (the key keeps the Normal's as it was).
+  const clipUnit = layout.likelihood === 'beta' || layout.likelihood === 'dirichlet';
   return defineProgram({
     family: 'finalize',
-    params: { D, withLpd },
+    params: { D, withLpd, ...(clipUnit ? { clipUnit } : {}) },
     uniform: CHUNK,
     wgsl: {
       consts: { D: u32(D) },
       bindings: [chunkBinding, readF32('acc'), ...(withLpd ? [readF32('lpd_acc')] : []), writeF32('stats')],
       body: ['infer/finalize'],
-      defines: { WITH_LPD: withLpd },
+      defines: { WITH_LPD: withLpd, CLIP_UNIT: clipUnit },
     },
     workgroups: (run) => linearGrid(run.nCount * D),
   });
