@@ -37,6 +37,7 @@ function tensorRules(spec: ModelSpec): Map<string, TensorRule> {
       add(tensorNames.bnShift(l), [layer.units]);
     }
   });
+  // Only the likelihoods with a noise scale (Normal, Student-t) can have noise tensors.
   const noise = scaleLikelihood(spec.likelihood)?.noise;
   if (noise === undefined) return rules;
   if (noise.kind === 'lognormal' || noise.kind === 'logitnormal') {
