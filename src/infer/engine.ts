@@ -211,7 +211,10 @@ function mixClassifiers(
           metrics: classificationMetrics(merged.kind, merged.probs, first.n, first.outputDim, toMatrix(c.y, merged.kind === 'categorical' ? 1 : first.outputDim, 'y').data),
         }
       : {};
-  const withSamples = c.returnSamples ? { fSamples: repeatSamples(results, counts, c.per, 'fSamples', first.n * first.outputDim) } : {};
+  const yWidth = first.likelihood === 'categorical' ? 1 : first.outputDim;
+  const withSamples = c.returnSamples
+    ? { fSamples: repeatSamples(results, counts, c.per, 'fSamples', first.n * first.outputDim), ySamples: repeatSamples(results, counts, c.per, 'ySamples', first.n * yWidth) }
+    : {};
   return {
     n: first.n,
     outputDim: first.outputDim,

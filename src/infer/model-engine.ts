@@ -271,12 +271,8 @@ export class ModelEngine {
     const { logPredictiveDensity, ...planes } = readPlanes(stats, n, D);
     const read = async (name: PredictBuffer, floats: number) => new Float32Array(await readBuffer(device, this.scratch.get(name), 0, floats * 4));
     const withY = call.y ? { logPredictiveDensity, sampleLogLikelihood: await read('sample_ll', call.samples) } : {};
-    const f = async () => ({ fSamples: await read('f_all', call.samples * plane) });
-    const withSamples = !call.returnSamples
-      ? {}
-      : call.program.observationScale
-        ? { ...(await f()), scaleSamples: await read('scale_all', call.samples * plane), ySamples: await read('y_all', call.samples * plane) }
-        : await f();
+    const f = async () => ({ fSamples: await read('f_all', call.samples * plane), ySamples: await read('y_all', call.samples * plane) });
+    const withSamples = !call.returnSamples ? {} : call.program.observationScale ? { ...(await f()), scaleSamples: await read('scale_all', call.samples * plane) } : await f();
     const Q = call.quantileLevels.length;
     const withQuantiles = Q > 0 ? { quantiles: await read('quantiles', Q * plane), quantileLevels: [...call.quantileLevels] } : {};
     const result: PredictResult = {
@@ -309,7 +305,7 @@ export class ModelEngine {
     const withY = call.y
       ? { logPredictiveDensity, sampleLogLikelihood: await read('sample_ll', call.samples), metrics: classificationMetrics(kind, planes.probs, n, D, call.y) }
       : {};
-    const withSamples = call.returnSamples ? { fSamples: await read('f_all', call.samples * plane) } : {};
+    const withSamples = call.returnSamples ? { fSamples: await read('f_all', call.samples * plane), ySamples: await read('y_all', call.samples * n * this.layout.targetDim) } : {};
     const result: PredictResult = {
       n,
       outputDim: D,

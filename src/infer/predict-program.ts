@@ -62,8 +62,8 @@ export interface PredictProgram {
   /** A classifier's programs (categorical, bernoulli): per-sample logits only, no observation scale or y draws. */
   readonly classifier: boolean;
   /**
-   * Whether each sample has a Normal observation scale (scaleSamples, ySamples and quantiles): the
-   * Normal model only; the others store only f per sample (a classifier's logits, the sample's mean).
+   * Whether each sample has a Normal observation scale (scaleSamples and quantiles): the Normal model
+   * only; the others store f (a classifier's logits, the sample's mean) and their y draws per sample.
    */
   readonly observationScale: boolean;
 }
@@ -150,7 +150,7 @@ export function buildProgram(layout: ModelLayout, options: ProgramOptions): Pred
     return {
       ...shared,
       noise: null,
-      moments: classMomentsProgram(layout, storesSamples),
+      moments: classMomentsProgram(layout, storesSamples, options.returnSamples),
       loglik: withLpd ? classLoglikProgram(layout) : null,
       finalize: classFinalizeProgram(layout, withLpd),
       quantile: null,
@@ -163,7 +163,7 @@ export function buildProgram(layout: ModelLayout, options: ProgramOptions): Pred
     return {
       ...shared,
       noise: layout.noise && !hetero ? noiseProgram(layout.noise) : null,
-      moments: likMomentsProgram(layout, storesSamples),
+      moments: likMomentsProgram(layout, storesSamples, options.returnSamples),
       loglik: withLpd ? likLoglikProgram(layout) : null,
       finalize: finalizeProgram(layout, withLpd),
       quantile: null,

@@ -36,21 +36,22 @@ export function oracleEnsemblePredict(members: readonly Model[], x: OracleInput,
       D = drawn.outputDim;
       f = new Float64Array(S * N * D);
       scale = new Float64Array(S * N * D);
-      ys = new Float64Array(S * N * D);
+      ys = new Float64Array(S * N * targetDim(model.spec));
     }
     const size = N * D;
     for (let s = 0; s < per; s++) {
       const from = drawn.samples === per ? s : 0;
       f.set(drawn.f.subarray(from * size, (from + 1) * size), (m * per + s) * size);
       scale.set(drawn.scale.subarray(from * size, (from + 1) * size), (m * per + s) * size);
-      ys.set(drawn.y.subarray(from * size, (from + 1) * size), (m * per + s) * size);
+      const ySize = N * targetDim(model.spec);
+      ys.set(drawn.y.subarray(from * ySize, (from + 1) * ySize), (m * per + s) * ySize);
     }
   });
   const first = members[0] as Model;
   const kind = likelihoodKind(first.spec.likelihood);
   const y = opts.y === undefined ? null : readTargets(opts.y, N, targetDim(first.spec));
   if (y) checkTargets(kind, y, D);
-  if (kind === 'categorical' || kind === 'bernoulli') return classifierPredictive(kind, f, S, N, D, y, { ...o, samples: S }, path);
+  if (kind === 'categorical' || kind === 'bernoulli') return classifierPredictive(kind, f, S, N, D, y, { ...o, samples: S }, path, ys);
   if (kind !== 'normal') throw new InvalidInputError(`an ensemble of '${kind}' models is not predicted yet (normal and classifier ensembles are)`);
   return predictiveFromSamples({ f, scale, y: ys, S, N, D }, y, { ...o, samples: S }, path);
 }

@@ -11,10 +11,11 @@ import { toMatrix } from '../inputs.js';
 import { InvalidInputError, ModelFormatError } from '../errors.js';
 import { applyActivation, sigmoid, softplus } from '../math/activations.js';
 import type { SamplingPath } from '../infer/types.js';
-import { normalLikelihood, scaleLikelihood, layerInputs, outputDim, tensorNames } from '../model/spec.js';
+import { normalLikelihood, scaleLikelihood, targetDim, layerInputs, outputDim, tensorNames } from '../model/spec.js';
 import type { Activation, Model, ModelSpec } from '../model/spec.js';
 import { dropoutKeep, gammaDraw, noiseNormal, normalAt } from '../random/draws.js';
 import type { Key } from '../random/draws.js';
+import { drawObservations } from './observations.js';
 import { STREAM_DROPOUT, STREAM_MARGINAL, STREAM_OBSERVATION, STREAM_WEIGHTS, dropoutKeepThreshold, layerStream, memberKey } from '../random/streams.js';
 
 /** A matrix given as N rows, or flat row-major (length a multiple of the row length). */
@@ -40,7 +41,10 @@ export interface OracleSamples {
   readonly scale: Float64Array;
   /** sigma per sample before the link and standardisation, [S]; NaN for a heteroscedastic head (sigma varies per input). */
   readonly sigma: Float64Array;
-  /** A draw of y per sample: f + scale * eps, eps from the observation stream at element n * D + d, [S, N, D] (a Normal model's; NaN for the others). */
+  /**
+   * A draw of y per sample, [S, N, targetDim]: f + scale * eps for a Normal model, eps from the
+   * observation stream at element n * D + d; the others' from src/reference/observations.ts.
+   */
   readonly y: Float64Array;
   /** The last layer's outputs per sample, [S, N, units] (a Beta's two halves, a Dirichlet's K raw concentrations). */
   readonly raw: Float64Array;
@@ -326,7 +330,7 @@ export function oracleSamples(model: Model, x: OracleInput, opts: OracleSampleOp
   const { data: xs, rows: N } = readInputs(spec, x);
   const layers = loadLayers(model);
   const drawSigma = noiseSampler(model);
-  // Only a Normal model's y is drawn here (f + scale * eps); the others' stays NaN.
+  // A Normal model's y is drawn here (f + scale * eps); the others' by drawObservations.
   const noisy = normalLikelihood(spec.likelihood) !== null;
   checkHead(spec);
   const D = outputDim(spec);
@@ -339,7 +343,8 @@ export function oracleSamples(model: Model, x: OracleInput, opts: OracleSampleOp
   const f = new Float64Array(S * N * D);
   const scale = new Float64Array(S * N * D);
   const sigma = new Float64Array(S);
-  const y = new Float64Array(S * N * D).fill(noisy ? 0 : NaN);
+  const Y = targetDim(spec);
+  const y = new Float64Array(S * N * Y);
   const raw = new Float64Array(S * N * units);
 
   for (let k = 0; k < S; k++) {
@@ -361,7 +366,11 @@ export function oracleSamples(model: Model, x: OracleInput, opts: OracleSampleOp
     sigma[k] = sg;
     writeHead(spec, h, N, sg, f, scale, k * N * D);
     raw.set(h.subarray(0, N * units), k * N * units);
-    if (!noisy) continue;
+    if (!noisy) {
+      const block = k * N * D;
+      drawObservations(spec, key, s, N, D, f.subarray(block, block + N * D), scale.subarray(block, block + N * D), h.subarray(0, N * units), y, k * N * Y);
+      continue;
+    }
     for (let e = 0; e < N * D; e++) {
       const at = k * N * D + e;
       y[at] = (f[at] as number) + (scale[at] as number) * normalAt(key, s, STREAM_OBSERVATION, e);

@@ -38,7 +38,7 @@ export function oraclePredict(model: Model, x: OracleInput, opts: PredictOptions
   // Read y only after x so a bad x is reported first, as the shapes of y depend on N.
   const y = opts.y === undefined ? null : readTargets(opts.y, N, targetDim(model.spec));
   if (y) checkTargets(kind, y, D);
-  if (kind === 'categorical' || kind === 'bernoulli') return classifierPredictive(kind, f, o.samples, N, D, y, o, path);
+  if (kind === 'categorical' || kind === 'bernoulli') return classifierPredictive(kind, f, o.samples, N, D, y, o, path, ySamples);
   if (kind !== 'normal') {
     // Each sample's own mean and variance of y take the places of f and scale^2 (README: likelihoods).
     const m = sampleMoments(model.spec, drawn);
@@ -59,6 +59,7 @@ export function classifierPredictive(
   y: Float64Array | null,
   o: ResolvedPredictOptions,
   path: SamplingPath,
+  ySamples: Float64Array,
 ): OraclePredictResult {
   const planes = classPlanesFromLogits(kind, f, S, N, D);
   return {
@@ -70,7 +71,7 @@ export function classifierPredictive(
     ...classifierFields(planes, o.intervalZ, (length) => new Float64Array(length)),
     intervalLevel: o.intervalLevel,
     ...(y ? { ...densitiesFromLogLik(classLogLikelihoods(kind, f, S, N, D, y), S, N), metrics: classificationMetrics(kind, planes.probs, N, D, y) } : {}),
-    ...(o.returnSamples ? { fSamples: f } : {}),
+    ...(o.returnSamples ? { fSamples: f, ySamples } : {}),
   };
 }
 
@@ -147,7 +148,7 @@ export function predictiveFromSamples(samples: SampleSet, y: Float64Array | null
       upper,
       intervalLevel: o.intervalLevel,
       ...(other.logLik ? densitiesFromLogLik(other.logLik, S, N) : {}),
-      ...(o.returnSamples ? { fSamples: f } : {}),
+      ...(o.returnSamples ? { fSamples: f, ySamples: samples.y } : {}),
     };
   }
 

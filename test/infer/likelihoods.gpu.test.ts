@@ -77,6 +77,34 @@ describeGpu('Student-t, Beta, Dirichlet: GPU engine vs float64 oracle', () => {
     engine.dispose();
   });
 
+  it.each(CASES.map((c) => [c.name, c] as const))("%s: returnSamples draws y on the oracle's streams, distributed as the predictive", async (_, c) => {
+    const S = 400;
+    const engine = Engine.create(ctx, c.model, { maxSamplesPerChunk: 128, maxInputsPerChunk: 8 });
+    const got = await engine.predict(x, { samples: S, seed: 8, returnSamples: true });
+    engine.dispose();
+    const want = oraclePredict(c.model, x, { samples: S, seed: 8, returnSamples: true, path: 'joint' });
+    const ND = got.n * got.outputDim;
+    expect(got.ySamples).toHaveLength(S * ND);
+    // Same streams: the float32 draw follows the float64 one (a Gamma draw is held to 2e-3 relative,
+    // error-bound.ts, and the network's outputs to their bounds); a draw on another stream would agree
+    // with it on ~0% of elements. Accept-reject flips are rare (~1e-6 per draw), so 99% must agree.
+    let close = 0;
+    for (let i = 0; i < got.ySamples!.length; i++) if (Math.abs(got.ySamples![i]! - want.ySamples![i]!) <= 1e-2 * (1 + Math.abs(want.ySamples![i]!))) close++;
+    expect(close / got.ySamples!.length).toBeGreaterThan(0.99);
+    // Distributed as the predictive: the draws' mean per (n, d) is the predictive mean within 5
+    // standard errors std/sqrt(S) (declared false-failure rate < 1e-4 over these checks); Student-t
+    // with df <= 2 has no variance, so only its support is checked there.
+    const lik = c.model.spec.likelihood;
+    if (lik.kind === 'student-t' && lik.df <= 2) return;
+    for (let k = 0; k < ND; k++) {
+      let m = 0;
+      for (let s = 0; s < S; s++) m += got.ySamples![s * ND + k]! / S;
+      const z = (m - got.mean[k]!) / (got.std[k]! / Math.sqrt(S));
+      expect(Math.abs(z), `element ${k}`).toBeLessThan(5);
+      if (lik.kind === 'beta' || lik.kind === 'dirichlet') for (let s = 0; s < S; s++) expect(got.ySamples![s * ND + k]).toBeGreaterThanOrEqual(0);
+    }
+  });
+
   it('score of a Beta model equals the oracle', async () => {
     const c = CASES[2]!;
     const point = new Map<string, Float32Array>();

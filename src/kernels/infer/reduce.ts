@@ -8,7 +8,7 @@
 import type { ModelLayout } from '../../model/gpu-layout.js';
 import { STREAM_OBSERVATION } from '../../random/streams.js';
 import { QUANTILE_BISECTION_STEPS, QUANTILE_BRACKET_SCALES } from '../../math/mixture-quantile.js';
-import { LIKELIHOOD, MATH, NORMAL_CDF, RANDOM, FLAT_INDEX, likelihoodClasses } from '../library.js';
+import { LIKELIHOOD, MATH, NORMAL_CDF, OBSERVATION_DRAWS, RANDOM, FLAT_INDEX, likelihoodClasses } from '../library.js';
 import { defineProgram, flatGrid, linearGrid, type Program } from '../program.js';
 import { f32, u32, type BindingSpec, type WgslConst, type WgslLibrary } from '../wgsl.js';
 import { readF32, writeF32 } from '../bindings.js';
@@ -106,18 +106,18 @@ function classParams(layout: ModelLayout) {
 type ClassParams = ReturnType<typeof classParams>;
 
 /** Per (n, d) of a classifier: the mean probability and its M2, the mean entropy term and the vote fraction (shaders/infer/class-moments.wgsl). */
-export function classMomentsProgram(layout: ModelLayout, storeSamples: boolean): Program<ChunkRun> {
+export function classMomentsProgram(layout: ModelLayout, storeSamples: boolean, drawObservations = false): Program<ChunkRun> {
   const o = classParams(layout);
   return defineProgram({
     family: 'class_moments',
-    params: { outputs: o, storeSamples },
+    params: { outputs: o, storeSamples, drawObservations },
     uniform: CHUNK,
     wgsl: {
       consts: { D: u32(o.D), LAST: u32(o.lastUnitsPadded) },
-      bindings: [chunkBinding, readF32('act'), writeF32('acc'), ...(storeSamples ? [writeF32('f_out')] : [])],
-      libraries: [classOutputs(o)],
+      bindings: [chunkBinding, readF32('act'), writeF32('acc'), ...(storeSamples ? [writeF32('f_out')] : []), ...(drawObservations ? [writeF32('y_out')] : [])],
+      libraries: [classOutputs(o), ...(drawObservations ? [CHUNK_KEY, OBSERVATION_DRAWS] : [])],
       body: ['infer/class-moments'],
-      defines: { CATEGORICAL: o.categorical, STORE_SAMPLES: storeSamples },
+      defines: { CATEGORICAL: o.categorical, STORE_SAMPLES: storeSamples, DRAW_OBSERVATIONS: drawObservations },
     },
     workgroups: (run) => linearGrid(run.nCount * o.D),
   });
@@ -197,18 +197,18 @@ function likDefines(o: LikParams) {
 }
 
 /** Per (n, d) of a Student-t, Beta or Dirichlet model: moments of the samples' means and the mean of their variances. */
-export function likMomentsProgram(layout: ModelLayout, storeSamples: boolean): Program<ChunkRun> {
+export function likMomentsProgram(layout: ModelLayout, storeSamples: boolean, drawObservations = false): Program<ChunkRun> {
   const o = likParams(layout);
   return defineProgram({
     family: 'lik_moments',
-    params: { lik: o, storeSamples },
+    params: { lik: o, storeSamples, drawObservations },
     uniform: CHUNK,
     wgsl: {
       consts: likConsts(o),
-      bindings: [chunkBinding, ...likBindings(o), writeF32('acc'), ...(storeSamples ? [writeF32('f_out')] : [])],
-      libraries: likLibraries(o),
+      bindings: [chunkBinding, ...likBindings(o), writeF32('acc'), ...(storeSamples ? [writeF32('f_out')] : []), ...(drawObservations ? [writeF32('y_out')] : [])],
+      libraries: [...likLibraries(o), CHUNK_KEY, OBSERVATION_DRAWS],
       body: ['infer/lik-moments'],
-      defines: { ...likDefines(o), STORE_SAMPLES: storeSamples },
+      defines: { ...likDefines(o), STORE_SAMPLES: storeSamples, DRAW_OBSERVATIONS: drawObservations },
     },
     workgroups: (run) => linearGrid(run.nCount * o.D),
   });
