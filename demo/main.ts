@@ -22,6 +22,7 @@ import { createPredictor, type Predictor } from './predictor.js';
 import { everyOutput0, plain } from './plain-prediction.js';
 import { downloadModel } from './save-model.js';
 import { setupTrainPanel, type TrainOutcome, type TrainPanel } from './train-panel.js';
+import { regressionTrainer, type DemoTrainMethod } from './train-regression.js';
 import { ui } from './ui.js';
 
 const INTERVAL_LEVEL = 0.9;
@@ -220,7 +221,7 @@ async function loadAndPredict(idOrUrl: string): Promise<ModelSummary> {
   }
 }
 
-async function useTrained(outcome: TrainOutcome): Promise<void> {
+async function useTrained(outcome: TrainOutcome<DemoTrainMethod>): Promise<void> {
   if (!ctx) return;
   const first = outcome.models[0];
   if (!first) throw new Error('training returned no model');
@@ -320,7 +321,7 @@ async function start(): Promise<void> {
 
   trainPanel = setupTrainPanel(ui.train, {
     ctx: () => ctx,
-    points: () => points,
+    trainer: regressionTrainer(() => points),
     seed: () => intParam(ui.seed, 0, 0, Number.MAX_SAFE_INTEGER),
     onTrained: useTrained,
     onStatus: (status) => (hooks.train = status),
