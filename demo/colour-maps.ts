@@ -62,7 +62,7 @@ export function classOfPixel(rgb: Rgb, classes = CLASS_COLOURS.length): number {
   const norm = Math.hypot(d[0] ?? 0, d[1] ?? 0, d[2] ?? 0);
   if (norm < 20) return -1;
   let best = -1;
-  let bestCos = 0.97; // within about 14°: the palette's colours are much further apart
+  let bestCos = 0.99; // within about 8°: region colours are exact mixes (cos ≈ 1); the palette is 17° or more apart, grey 12.6° from purple
   for (let k = 0; k < classes; k++) {
     const c = classColour(k);
     const e = [c[0] - 255, c[1] - 255, c[2] - 255];
