@@ -40,7 +40,7 @@ export const EMPTY_POINTS: LabelledPoints = { x: [], label: [] };
  * A preset data set with `classes` classes (moons always has 2), the same on every call with the
  * same seed. Blobs: one isotropic blob per class on a circle (std 0.55, radius 2.2), so the space
  * between them and far outside is where a classifier should be unsure. Moons: the classic
- * interleaved half-circles, scaled by 1.8 into the view, with noise of std 0.2. Spirals: one arm per class, 1.5 turns.
+ * interleaved half-circles, scaled by 1.8 into the view, with noise of std 0.2. Spirals: one arm per class, 1.25 turns out to radius 3.3 (neighbouring arms 3/(1.25 K) apart), noise std 0.08.
  */
 export function classPreset(name: ClassPresetName, classes: number, seed = 1, perClass = 40): LabelledPoints {
   const r = seededRandom(seed);
@@ -59,8 +59,8 @@ export function classPreset(name: ClassPresetName, classes: number, seed = 1, pe
         x.push([1.8 * (u - 0.5) + 0.2 * r.normal(), 1.8 * (v - 0.25) + 0.2 * r.normal()]);
       } else {
         const radius = 0.3 + 3 * t;
-        const angle = 3 * Math.PI * t + (2 * Math.PI * c) / k;
-        x.push([radius * Math.cos(angle) + 0.12 * r.normal(), radius * Math.sin(angle) + 0.12 * r.normal()]);
+        const angle = 2.5 * Math.PI * t + (2 * Math.PI * c) / k;
+        x.push([radius * Math.cos(angle) + 0.08 * r.normal(), radius * Math.sin(angle) + 0.08 * r.normal()]);
       }
       label.push(c);
     }

@@ -10,6 +10,7 @@ export const classifyUi = {
   classes: byId<HTMLSelectElement>('classes'),
   classPicker: byId<HTMLElement>('class-picker'),
   clearPoints: byId<HTMLButtonElement>('clear-points'),
+  showPoints: byId<HTMLInputElement>('show-points'),
   pointCount: byId<HTMLElement>('point-count'),
   builtinModels: byId<HTMLElement>('builtin-models'),
   modelFile: byId<HTMLInputElement>('model-file'),

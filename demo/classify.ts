@@ -153,7 +153,7 @@ function intParam(input: HTMLInputElement, fallback: number, min: number, max: n
 
 // ---- data ----
 function showPoints(): void {
-  for (const name of MAP_NAMES) canvases[name].setPoints(points);
+  for (const name of MAP_NAMES) canvases[name].setPoints(ui.showPoints.checked ? points : EMPTY_POINTS);
   const counts = classCounts(points, classes);
   hooks.points = points.x.length;
   hooks.counts = counts;
@@ -345,6 +345,7 @@ function wireData(): void {
       applyPreset(ui.preset.value);
     } else setClasses(k);
   });
+  ui.showPoints.addEventListener('change', showPoints);
   ui.clearPoints.addEventListener('click', () => {
     points = EMPTY_POINTS;
     showPoints();
