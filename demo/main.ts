@@ -8,7 +8,7 @@
  * kernel, preset, method and epochs (train panel), model (a built-in id loaded at start, default
  * 'toy1d-ensemble'; 'none' for none).
  */
-import { outputDim, type GpuContext, type PredictOptions, type PredictResult, type SamplingPath, type KernelStrategy } from '../src/index.js';
+import { likelihoodKind, outputDim, type GpuContext, type PredictOptions, type PredictResult, type SamplingPath, type KernelStrategy } from '../src/index.js';
 import { normalQuantile } from '../src/math/special.js';
 import { renderAdapter, renderThroughput, summarizeAdapter } from './adapter-info.js';
 import { PredictiveChart, renderLegend } from './chart.js';
@@ -201,6 +201,8 @@ function usePredictor(next: Predictor, loaded: LoadedModel): void {
 
 async function useLoaded(loaded: LoadedModel): Promise<ModelSummary> {
   if (!ctx) throw new Error('WebGPU is not available');
+  const kind = likelihoodKind(loaded.model.spec.likelihood);
+  if (kind === 'categorical') throw new Error(`${loaded.name} is a classifier (likelihood '${kind}'): open it on the classification page (classify.html)`);
   usePredictor(predictorFor(ctx, loaded), loaded);
   if (loaded.points) {
     points = loaded.points;
