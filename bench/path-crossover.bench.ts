@@ -9,7 +9,7 @@
  */
 import { parseArgs } from 'node:util';
 import { Engine } from '../src/infer/engine.js';
-import { marginalIsCheaper } from '../src/infer/predict-options.js';
+import { AUTO_MARGINAL_MAX_INPUTS } from '../src/infer/predict-options.js';
 import type { PredictOptions } from '../src/infer/types.js';
 import { createNodeContext } from '../src/node/device.js';
 import { adapterLine, median } from './lib/stats.js';
@@ -51,7 +51,7 @@ async function main(): Promise<void> {
     const x = Array.from({ length: n }, () => Array.from({ length: ARCHITECTURE[0] }, () => 4 * rand() - 2));
     const joint = await time(x, { samples, seed, path: 'joint' });
     const marginal = await time(x, { samples, seed, path: 'marginal' });
-    console.log([n, joint.toFixed(1), marginal.toFixed(1), (marginal / joint).toFixed(2), marginalIsCheaper(model.spec, n) ? 'marginal' : 'joint'].join('\t'));
+    console.log([n, joint.toFixed(1), marginal.toFixed(1), (marginal / joint).toFixed(2), n <= AUTO_MARGINAL_MAX_INPUTS ? 'marginal' : 'joint'].join('\t'));
   }
   engine.dispose();
   ctx.destroy();

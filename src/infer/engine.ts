@@ -131,7 +131,7 @@ export class Engine {
     }
     const per = samples / M;
     const needSamples = o.returnSamples || o.quantiles.length > 0;
-    const path = resolveEnsemblePath(this.members, toMatrix(x, this.model.spec.inputDim, 'x').rows, o);
+    const path = resolveEnsemblePath(toMatrix(x, this.model.spec.inputDim, 'x').rows, o);
     const results: PredictResult[] = [];
     for (const [m, runner] of this.runners.entries()) {
       const { quantiles: _mixtureOnly, ...rest } = options;

@@ -166,7 +166,7 @@ export class ModelEngine {
       y = Float32Array.from(ym.data);
     }
     const n = xm.rows;
-    const path = pathOverride ?? resolvePath(this.model.spec, n, o);
+    const path = pathOverride ?? resolvePath(n, o);
     if (path === 'marginal' && n * layout.maxUnits >= 2 ** 32) {
       throw new DeviceLimitError(`the marginal path indexes draws by input*units, which must stay below 2^32 (N=${n}); split x`);
     }

@@ -7,7 +7,6 @@ import { InvalidInputError } from '../errors.js';
 import { normalQuantile } from '../math/special.js';
 import { abortSignalOption, booleanOption, describeValue, integerOption, numberOption, oneOfOption, optional, readOptionsObject } from '../options.js';
 import type { KernelStrategy, PredictOptions, SamplingPath } from './types.js';
-import { layerInputs, type ModelSpec } from '../model/spec.js';
 import type { AbortSignalLike } from '../platform-types.js';
 
 export const DEFAULT_SAMPLES = 1000;
@@ -68,42 +67,37 @@ function readQuantileLevels(value: unknown): number[] {
   return value.map((v: unknown, i) => numberOption(v, `quantiles[${i}]`, { min: 0, max: 1, exclusive: true }));
 }
 
-/** Whether the marginal path draws fewer normals than the joint path for N inputs: N * sum(units) <= sum(weights). */
-export function marginalIsCheaper(spec: ModelSpec, n: number): boolean {
-  let units = 0;
-  let weights = 0;
-  spec.layers.forEach((layer, l) => {
-    units += layer.units;
-    weights += layer.units * layerInputs(spec, l);
-  });
-  return n * units <= weights;
-}
+/**
+ * Most inputs for which 'auto' takes the marginal path. Measured with `npm run bench:paths`
+ * (bench/README.md) on SwiftShader for 13-50-50-1, S = 1000: marginal/joint time 0.29 at N = 1,
+ * 0.68 at N = 2, 1.95 at N = 4, 3.6 at N = 16, so the paths cross near N = 2.6. Both paths' cost
+ * per input grows with the weight count (the marginal path runs two matrix-vector products per
+ * input and sample, the joint path one, after drawing every weight once per sample), so the
+ * crossover does not move with the shape to first order: a count, not a ratio of sizes. (A
+ * "fewer normals drawn" rule, N·Σunits <= Σweights, put it at N = 31 and was 2-9x slow between.)
+ */
+export const AUTO_MARGINAL_MAX_INPUTS = 2;
 
 /**
- * The sampling path of a call. 'auto' takes the marginal path when it draws fewer normals than the
- * joint path (marginalIsCheaper: for 13-50-50-1, N <= 7), unless per-sample functions are asked
+ * The sampling path of a call. 'auto' takes the marginal path for at most AUTO_MARGINAL_MAX_INPUTS
+ * inputs, unless per-sample functions are asked
  * for (returnSamples; or y with N > 1, whose per-sample log-likelihood sums a function's values
  * only on the joint path, while at N = 1 both paths draw the same distribution) or a joint-path
  * kernel is named (kernel other than 'auto').
- * Measured on SwiftShader (bench/README.md): marginal 2.8x faster at N = 1, 14x slower at N = 256.
  * The rule reads the shape only, never the adapter, so a seed gives the same numbers on every
  * device, and the float64 oracle resolves it the same way.
  */
-export function resolvePath(spec: ModelSpec, n: number, o: Pick<ResolvedPredictOptions, 'path' | 'kernel' | 'returnSamples' | 'y'>): SamplingPath {
+export function resolvePath(n: number, o: Pick<ResolvedPredictOptions, 'path' | 'kernel' | 'returnSamples' | 'y'>): SamplingPath {
   if (o.path !== 'auto') return o.path;
   if (o.returnSamples || (o.y !== undefined && n > 1) || o.kernel !== 'auto') return 'joint';
-  return marginalIsCheaper(spec, n) ? 'marginal' : 'joint';
+  return n <= AUTO_MARGINAL_MAX_INPUTS ? 'marginal' : 'joint';
 }
 
 /**
- * An ensemble's path: 'auto' takes the marginal path only when every member would, and not with
+ * An ensemble's path: 'auto' resolves as for one model (the rule reads N only), but not to marginal with
  * quantiles (the mixture's quantiles are taken over the members' stored per-sample functions).
  */
-export function resolveEnsemblePath(
-  members: readonly { readonly spec: ModelSpec }[],
-  n: number,
-  o: Pick<ResolvedPredictOptions, 'path' | 'kernel' | 'returnSamples' | 'y' | 'quantiles'>,
-): SamplingPath {
+export function resolveEnsemblePath(n: number, o: Pick<ResolvedPredictOptions, 'path' | 'kernel' | 'returnSamples' | 'y' | 'quantiles'>): SamplingPath {
   if (o.path === 'auto' && o.quantiles.length > 0) return 'joint';
-  return members.every((m) => resolvePath(m.spec, n, o) === 'marginal') ? 'marginal' : 'joint';
+  return resolvePath(n, o);
 }

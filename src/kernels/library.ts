@@ -21,6 +21,21 @@ export const SHUFFLE: WgslLibrary = { file: 'lib/shuffle', consts: { FEISTEL_ROU
 
 export const NORMAL_CDF: WgslLibrary = { file: 'lib/normal-cdf' };
 
+/**
+ * The observation models' log-likelihoods, gradients of -log p, moments and entropies for one
+ * output (bernoulli, beta, student-t) and digamma: the f32 twins of src/math/likelihoods.ts.
+ */
+export const LIKELIHOOD: WgslLibrary = { file: 'lib/likelihood', needs: [MATH] };
+
+/**
+ * The K-class functions (categorical, dirichlet, entropies) on array<f32, CLASSES> values; K is a
+ * compile-time constant of the program using it.
+ */
+export function likelihoodClasses(classes: number): WgslLibrary {
+  if (!Number.isInteger(classes) || classes < 2) throw new RangeError(`internal: ${classes} classes (K >= 2)`);
+  return { file: 'lib/likelihood-classes', consts: { CLASSES: u32(classes) }, needs: [LIKELIHOOD] };
+}
+
 /** flat_index(): the thread index of a grid folded into x and y (flatGrid in program.ts). */
 export const FLAT_INDEX: WgslLibrary = { file: 'lib/flat-index', consts: { WORKGROUP_SIZE: u32(WORKGROUP_SIZE) } };
 

@@ -20,7 +20,7 @@ export function oracleEnsemblePredict(members: readonly Model[], x: OracleInput,
   const S = opts.samples === undefined ? (deterministic.every(Boolean) ? M : Math.ceil(DEFAULT_SAMPLES / M) * M) : o.samples;
   if (S % M !== 0) throw new InvalidInputError(`samples must be a multiple of the ensemble's ${M} members, got ${S}`);
   const per = S / M;
-  const path = resolveEnsemblePath(members, inputRows(members, x), o);
+  const path = resolveEnsemblePath(inputRows(members, x), o);
   let N = 0;
   let D = 0;
   let f = new Float64Array(0);

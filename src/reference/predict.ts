@@ -23,7 +23,7 @@ export type OraclePredictResult = Float64Fields<PredictResult>;
  */
 export function oraclePredict(model: Model, x: OracleInput, opts: PredictOptions = {}, member = 0): OraclePredictResult {
   const o = resolvePredictOptions(opts);
-  const path = resolvePath(model.spec, readInputs(model.spec, x).rows, o);
+  const path = resolvePath(readInputs(model.spec, x).rows, o);
   const { n: N, outputDim: D, f, scale, y: ySamples } = oracleSamples(model, x, { samples: o.samples, seed: o.seed, path, member });
   // Read y only after x so a bad x is reported first, as the shapes of y depend on N.
   const y = opts.y === undefined ? null : readTargets(opts.y, N, D);

@@ -10,6 +10,7 @@
 import { expect, it } from 'vitest';
 import { DeviceLimitError, DisposedError, InvalidInputError, ModelFormatError, NumericalError } from '../../src/errors.js';
 import { Engine } from '../../src/infer/engine.js';
+import { AUTO_MARGINAL_MAX_INPUTS } from '../../src/infer/predict-options.js';
 import type { PredictOptions } from '../../src/infer/types.js';
 import type { Activation, Model, NoiseSpec } from '../../src/model/spec.js';
 import { ACTIVATIONS } from '../../src/model/spec.js';
@@ -110,12 +111,12 @@ describeGpu('GPU engine vs float64 oracle', () => {
   });
 
   it("path 'auto' takes the marginal path for few inputs and the joint path otherwise, as the oracle does", async () => {
-    // 2-8-8-1: 16 + 64 + 8 = 88 weights, 17 units: marginal while 17 N <= 88, i.e. N <= 5.
+    // Marginal for N <= AUTO_MARGINAL_MAX_INPUTS (2), whatever the shape.
     const model = buildModel({ inputDim: 2, units: [8, 8, 1], seed: 12 });
     const engine = Engine.create(ctx, model);
     for (const [n, options, want] of [
-      [5, {}, 'marginal'],
-      [6, {}, 'joint'],
+      [AUTO_MARGINAL_MAX_INPUTS, {}, 'marginal'],
+      [AUTO_MARGINAL_MAX_INPUTS + 1, {}, 'joint'],
       [1, { returnSamples: true }, 'joint'],
       [1, { kernel: 'fused' }, 'joint'],
       [1, { y: [[0.5]] }, 'marginal'],
