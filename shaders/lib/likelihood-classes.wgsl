@@ -148,3 +148,23 @@ fn dirichlet_variance(raw: array<f32, CLASSES>, min_concentration: f32) -> array
   }
   return v;
 }
+
+/**
+ * y ~ Categorical(probs) by the inverse CDF at the uniform u (observation_uniform of lib/observation-draws
+ * at element n): the first k with u < p_0 + .. + p_k, else the last class with p > 0.
+ */
+fn categorical_draw(u: f32, probs: array<f32, CLASSES>) -> u32 {
+  var p = probs;
+  var cumulative = 0.0;
+  var last = 0u;
+  for (var k = 0u; k < CLASSES; k++) {
+    if (p[k] > 0.0) {
+      last = k;
+    }
+    cumulative = cumulative + p[k];
+    if (u < cumulative) {
+      return k;
+    }
+  }
+  return last;
+}

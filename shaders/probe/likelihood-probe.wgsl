@@ -1,19 +1,24 @@
-// Exposes lib/likelihood and lib/likelihood-classes (CLASSES = 3) for checking against their float64
-// twins (test/support/likelihood-probe.ts). Entry i has a mode (probe_mode[1 + i]; probe_mode[0]
-// is the count), 8 f32 inputs at probe_in[8i..] and 8 f32 outputs at probe_out[8i..]:
+// Exposes lib/likelihood, lib/likelihood-classes (CLASSES = 3) and lib/observation-draws for checking
+// against their float64 twins (test/support/likelihood-probe.ts). probe_mode = [count, key0, key1,
+// then one mode per entry]; entry i has 8 f32 inputs at probe_in[8i..] and 8 f32 outputs at
+// probe_out[8i..] (sample and element indices travel as exact f32 integers):
 //   0 bernoulli  (f, y)                      -> log p, d(-log p)/df, entropy, log_sigmoid(f)
 //   1 beta       (f_a, f_b, y, min)          -> log p, grad f_a, grad f_b, mean, variance
 //   2 student-t  (y, loc, scale, df)         -> log p, grad loc, scale, df, log df, variance (-1: none)
 //   3 categorical(f0, f1, f2, label)         -> log p, grad f0..f2, entropy, p0, p1, p2
 //   4 dirichlet  (f0, f1, f2, y0, y1, y2, min) -> log p, grad f0..f2, mean0, variance0, entropy of y
 //   5 special    (x, b)                      -> digamma(x), log_beta(x, b), concentration(x, b)
+//   6 draws      (sample, element, a, b, p, loc, scale, df) -> log Gamma(a) draw, Bernoulli(p),
+//                Beta(a, b), Student-t(df, loc, scale), the observation uniform
+//   7 class draws(sample, n, q0, q1, q2)     -> Categorical(q / sum q) class, Dirichlet(q) y0..y2 (elements 3n + k)
 @compute @workgroup_size(WORKGROUP_SIZE)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
   let i = gid.x;
   if (i >= probe_mode[0]) {
     return;
   }
-  let mode = probe_mode[1u + i];
+  let mode = probe_mode[3u + i];
+  let key = vec2<u32>(probe_mode[1], probe_mode[2]);
   var a: array<f32, 8>;
   for (var k = 0u; k < 8u; k++) {
     a[k] = probe_in[8u * i + k];
@@ -74,6 +79,31 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
       o[0] = digamma(a[0]);
       o[1] = log_beta(a[0], a[1]);
       o[2] = concentration(a[0], a[1]);
+    }
+    case 6u: {
+      let s = u32(a[0]);
+      let e = u32(a[1]);
+      o[0] = log_gamma_draw_at(s, e, key, a[2]);
+      o[1] = bernoulli_draw(s, e, key, a[4]);
+      o[2] = beta_draw(s, e, key, a[2], a[3]);
+      o[3] = student_t_draw(s, e, key, a[5], a[6], a[7]);
+      o[4] = observation_uniform(s, e, key);
+    }
+    case 7u: {
+      let s = u32(a[0]);
+      let n = u32(a[1]);
+      let q = array<f32, CLASSES>(a[2], a[3], a[4]);
+      let total = a[2] + a[3] + a[4];
+      let probs = array<f32, CLASSES>(a[2] / total, a[3] / total, a[4] / total);
+      o[0] = f32(categorical_draw(observation_uniform(s, n, key), probs));
+      var lg: array<f32, CLASSES>;
+      for (var k = 0u; k < CLASSES; k++) {
+        lg[k] = log_gamma_draw_at(s, CLASSES * n + k, key, q[k]);
+      }
+      let y = softmax(lg);
+      o[1] = y[0];
+      o[2] = y[1];
+      o[3] = y[2];
     }
     default: {
     }

@@ -2,21 +2,44 @@
 // (1/nb) Σ −log N(y | f, σ) + (1/N) Σ −log N(w | 0, priorScale), σ = exp(log_sigma). Its gradient
 // over the outputs goes to dh, over log_sigma to grad (the prior's is the weight gradient's).
 // Constants: LOG_SIGMA_OFFSET (log_sigma in θ), LAYERS and per layer LAYER_INPUTS, LAYER_UNITS,
-// LAYER_WEIGHT, LAYER_BIAS. Needs lib/math.
+// LAYER_WEIGHT, LAYER_BIAS. Without define SCALE: the likelihood's mean NLL (train/likelihood's
+// row_nll) and no log_sigma. Define STUDENT: the Student-t's NLL at σ (train/student-t).
 fn model_loss(m: u32, nb: f32, n_total: f32) -> f32 {
-  let sigma = exp(theta[m * P + LOG_SIGMA_OFFSET]);
   var loss = 0.0;
+#if SCALE
+  let sigma = exp(theta[m * P + LOG_SIGMA_OFFSET]);
   var d_u = 0.0;
+#if STUDENT
+  let df = student_df(m);
+  var d_log_df = 0.0;
+#endif
   for (var b = 0u; b < B; b++) {
     if (valid[m * B + b] == 0.0) {
       set_d_out(m, 0u, b, 0u, 0.0);
       continue;
     }
+#if STUDENT
+    let t = student_row(yb[m * B + b], net_out(m, 0u, b, 0u), sigma, df);
+    loss = loss + t.x / nb;
+    set_d_out(m, 0u, b, 0u, t.y / nb);
+    d_u = d_u + t.z * sigma / nb;
+    d_log_df = d_log_df + t.w / nb;
+#else
     let r = yb[m * B + b] - net_out(m, 0u, b, 0u);
     loss = loss + (0.5 * r * r / (sigma * sigma) + log(sigma) + HALF_LOG_TWO_PI) / nb;
     set_d_out(m, 0u, b, 0u, -r / (sigma * sigma) / nb);
     d_u = d_u + (1.0 - r * r / (sigma * sigma)) / nb;
+#endif
   }
+#else
+  for (var b = 0u; b < B; b++) {
+    if (valid[m * B + b] == 0.0) {
+      clear_d_out(m, 0u, b);
+      continue;
+    }
+    loss = loss + row_nll(m, 0u, b, 1.0 / nb) / nb;
+  }
+#endif
   let prior = models[m].priorScale;
   var penalty = 0.0;
   for (var l = 0u; l < LAYERS; l++) {
@@ -28,6 +51,11 @@ fn model_loss(m: u32, nb: f32, n_total: f32) -> f32 {
     }
   }
   loss = loss + penalty / n_total;
+#if SCALE
   grad[m * P + LOG_SIGMA_OFFSET] = d_u;
+#endif
+#if STUDENT
+  set_df_grad(m, d_log_df);
+#endif
   return loss;
 }

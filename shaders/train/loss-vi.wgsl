@@ -4,7 +4,9 @@
 // layers' log precisions when hierarchical) to grad. Constants: SIGMA_LOC_OFFSET,
 // SIGMA_RHO_OFFSET, SIGMA_PRIOR_CONCENTRATION, SIGMA_PRIOR_RATE, PRECISION_PRIOR_CONCENTRATION,
 // PRECISION_PRIOR_RATE, LAYERS and per layer LAYER_INPUTS, LAYER_UNITS, LAYER_WEIGHT,
-// LAYER_WEIGHT_RHO, LAYER_BIAS, LAYER_BIAS_RHO. Define: HIERARCHICAL. Needs lib/math, train/prior.
+// LAYER_WEIGHT_RHO, LAYER_BIAS, LAYER_BIAS_RHO. Defines: HIERARCHICAL; SCALE (the Normal with its
+// sigma site; otherwise the likelihood's NLL by train/likelihood's row_nll and no sigma); STUDENT
+// (with SCALE: y ~ StudentT(df, f, σ_k), train/student-t). Needs lib/math, train/prior.
 fn kl_normal(mu: f32, s: f32, prior: f32) -> f32 {
   return log(prior / s) + (s * s + mu * mu) / (2.0 * prior * prior) - 0.5;
 }
@@ -12,9 +14,14 @@ fn kl_normal(mu: f32, s: f32, prior: f32) -> f32 {
 fn model_loss(m: u32, nb: f32, n_total: f32) -> f32 {
   let scale = n_total / nb / f32(K);
   var loss = 0.0;
+#if SCALE
   var g_mu = 0.0;
   var g_s = 0.0;
   let s_sigma = softplus(theta[m * P + SIGMA_RHO_OFFSET]);
+#if STUDENT
+  let df = student_df(m);
+  var d_log_df = 0.0;
+#endif
   for (var k = 0u; k < K; k++) {
     let sigma = sig[2u * (m * K + k)];
     let z_sigma = sig[2u * (m * K + k) + 1u];
@@ -25,11 +32,19 @@ fn model_loss(m: u32, nb: f32, n_total: f32) -> f32 {
         continue;
       }
       let f = net_out(m, k, b, 0u);
+#if STUDENT
+      let t = student_row(yb[m * B + b], f, sigma, df);
+      loss = loss + scale * t.x;
+      set_d_out(m, k, b, 0u, scale * t.y);
+      d_u = d_u + scale * t.z * sigma;
+      d_log_df = d_log_df + scale * t.w;
+#else
       let r = yb[m * B + b] - f;
       loss = loss + scale * (0.5 * r * r / (sigma * sigma) + log(sigma) + HALF_LOG_TWO_PI);
       set_d_out(m, k, b, 0u, scale * (-r) / (sigma * sigma));
       // d NLL / d log sigma = 1 - r^2 / sigma^2
       d_u = d_u + scale * (1.0 - r * r / (sigma * sigma));
+#endif
     }
     // log q(sigma) - log p(sigma) with u = log sigma = mu + s z:
     // log q = -u - log s - 0.5 log 2pi - 0.5 z^2; log p = a log b - lgamma(a) + (a - 1) u - b e^u.
@@ -42,6 +57,20 @@ fn model_loss(m: u32, nb: f32, n_total: f32) -> f32 {
     g_mu = g_mu + d_u_total - 1.0 / f32(K);
     g_s = g_s + z_sigma * d_u_total + (-z_sigma - 1.0 / s_sigma) / f32(K);
   }
+#if STUDENT
+  set_df_grad(m, d_log_df);
+#endif
+#else
+  for (var k = 0u; k < K; k++) {
+    for (var b = 0u; b < B; b++) {
+      if (valid[m * B + b] == 0.0) {
+        clear_d_out(m, k, b);
+        continue;
+      }
+      loss = loss + scale * row_nll(m, k, b, scale);
+    }
+  }
+#endif
   // KL of the Gaussian weights against N(0, prior^2), closed form; with a hierarchical prior the
   // layer's precision lambda = 1/prior^2 is learned under a Gamma hyperprior: the objective adds
   // -log Gamma(lambda | a, b), and d/d log lambda of each KL term is -1/2 + lambda (s^2 + mu^2) / 2.
@@ -67,7 +96,9 @@ fn model_loss(m: u32, nb: f32, n_total: f32) -> f32 {
     grad[m * P + PRECISION_OFFSET + l] = -0.5 * elements + 0.5 * lambda * second_moment + (PRECISION_PRIOR_RATE * lambda - (PRECISION_PRIOR_CONCENTRATION - 1.0));
 #endif
   }
+#if SCALE
   grad[m * P + SIGMA_LOC_OFFSET] = g_mu;
   grad[m * P + SIGMA_RHO_OFFSET] = g_s * sigmoid(theta[m * P + SIGMA_RHO_OFFSET]);
+#endif
   return loss / n_total;
 }

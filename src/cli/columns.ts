@@ -33,3 +33,16 @@ export function splitColumns(table: NumericTable, target: number): { x: Float64A
   }
   return { x, y, inputs };
 }
+
+/** Splits the table into inputs (all columns but the targets) and rows of the target columns, in the order given. */
+export function splitTargetColumns(table: NumericTable, targets: readonly number[]): { x: Float64Array; y: number[][]; inputs: number } {
+  const inputs = table.cols - targets.length;
+  const x = new Float64Array(table.rows * inputs);
+  const y: number[][] = [];
+  for (let r = 0; r < table.rows; r++) {
+    let j = 0;
+    for (let c = 0; c < table.cols; c++) if (!targets.includes(c)) x[r * inputs + j++] = table.data[r * table.cols + c] as number;
+    y.push(targets.map((c) => table.data[r * table.cols + c] as number));
+  }
+  return { x, y, inputs };
+}

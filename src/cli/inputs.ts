@@ -8,7 +8,8 @@ import { modelFromBytes } from '../model/format.js';
 import { MAX_MODEL_FILE_BYTES } from '../model/limits.js';
 import { pointFromBytes } from '../model/point.js';
 import { readFileBounded } from '../node/read-file.js';
-import { outputDim, type Model } from '../model/spec.js';
+import { outputDim, targetDim, type Model } from '../model/spec.js';
+import { checkLabels } from '../infer/classification.js';
 import { resolveTarget, splitColumns } from './columns.js';
 import { expectColumns, readTableFile, type NumericTable } from './matrix-file.js';
 
@@ -53,12 +54,19 @@ export async function readX(path: string, model: Model): Promise<NumericTable> {
   return x;
 }
 
-/** y with the model's output columns and one row per row of x. */
+/** A classifier's labels checked before the GPU is touched (the engine checks them again). */
+function checkClassLabels(model: Model, y: NumericTable): void {
+  const kind = model.spec.likelihood.kind;
+  if (kind === 'categorical' || kind === 'bernoulli') checkLabels(kind, y.data, outputDim(model.spec));
+}
+
+/** y with the model's target columns (a categorical model's: one, the class index) and one row per row of x. */
 export async function readY(path: string, model: Model, x: NumericTable): Promise<NumericTable> {
   const y = await readTableFile(path, 'y');
-  const D = outputDim(model.spec);
+  const D = targetDim(model.spec);
   expectColumns(y, D, `y file '${preview(path, 200)}'`, D === 1 ? 'output' : 'outputs');
   if (y.rows !== x.rows) throw new InvalidInputError(`y file '${preview(path, 200)}' has ${y.rows} rows, but x has ${x.rows}`);
+  checkClassLabels(model, y);
   return y;
 }
 
@@ -70,12 +78,14 @@ export async function readXAndTarget(path: string, target: string, model: Model)
   const table = await readTableFile(path, 'x');
   const source = `x file '${path}'`;
   const column = resolveTarget(table, target, source);
-  const D = outputDim(model.spec);
+  const D = targetDim(model.spec);
   if (D !== 1) throw new InvalidInputError(`--target gives one target column, but the model has ${D} outputs; give y as --y <file>`);
   const { x, y, inputs } = splitColumns(table, column);
   const header = table.header ? table.header.filter((_, c) => c !== column) : null;
   const xTable: NumericTable = { rows: table.rows, cols: inputs, data: x, header };
   const inputDim = model.spec.inputDim;
   expectColumns(xTable, inputDim, `${source} without its target column`, inputDim === 1 ? 'input' : 'inputs');
-  return { x: xTable, y: { rows: table.rows, cols: 1, data: y, header: table.header ? [table.header[column] ?? 'y'] : null } };
+  const yTable: NumericTable = { rows: table.rows, cols: 1, data: y, header: table.header ? [table.header[column] ?? 'y'] : null };
+  checkClassLabels(model, yTable);
+  return { x: xTable, y: yTable };
 }

@@ -2,7 +2,7 @@
 import { describeSigmaPrior } from '../model/sigma-prior.js';
 import type { AdapterDescription } from '../gpu/device.js';
 import type { PredictResult, ScoreResult } from '../infer/types.js';
-import { expectScaleLikelihood, layerInputs, outputDim, sigmaIsLatent, type Model, type NoiseSpec } from '../model/spec.js';
+import { layerInputs, normalLikelihood, outputDim, scaleLikelihood, sigmaIsLatent, type LikelihoodSpec, type Model, type NoiseSpec } from '../model/spec.js';
 import { float32List, float32Number, formatNumber, renderFields, renderTable, type Column } from './format.js';
 import type { NumericTable } from './matrix-file.js';
 
@@ -14,8 +14,59 @@ export function formatLevel(level: number): string {
   return `${Number((level * 100).toPrecision(6))}%`;
 }
 
-/** One row per input (and output, when D > 1): index, the first x columns, mean, std, epistemic, aleatoric, interval, lpd. */
+/** Most class probabilities shown as columns of a classifier's table; past it, the most probable class and its probability. */
+const MAX_PROB_COLUMNS = 10;
+
+/**
+ * A classifier's table, one row per input: the first x columns, the mean probability of each class
+ * (bernoulli: P(y_d = 1) per output; past MAX_PROB_COLUMNS the most probable class and its
+ * probability), the predicted class (categorical), the entropy split into expected entropy
+ * (aleatoric) and mutual information (epistemic), the variation ratio and, with y, the lpd.
+ */
+function classifierTable(x: NumericTable, r: PredictResult, probs: Float32Array): string {
+  const D = r.outputDim;
+  const categorical = r.likelihood === 'categorical';
+  const shownX = Math.min(x.cols, MAX_X_COLUMNS);
+  const xTitle = (c: number) => x.header?.[c] ?? (x.cols === 1 ? 'x' : `x${c}`);
+  const each = D <= MAX_PROB_COLUMNS;
+  const lpd = r.logPredictiveDensity;
+  const columns: Column[] = [
+    { title: '#' },
+    ...Array.from({ length: shownX }, (_, c) => ({ title: xTitle(c) })),
+    ...(x.cols > shownX ? [{ title: '...', align: 'left' as const }] : []),
+    ...(each ? Array.from({ length: D }, (_, d) => ({ title: categorical ? `p(${d})` : `p(y${D > 1 ? d : ''}=1)` })) : [{ title: 'p(class)' }]),
+    ...(categorical ? [{ title: 'class' }] : []),
+    { title: 'entropy' },
+    { title: 'aleatoric (E[H])' },
+    { title: 'epistemic (MI)' },
+    { title: 'variation ratio' },
+    ...(lpd ? [{ title: 'log pred. density' }] : []),
+  ];
+  const rows = Array.from({ length: r.n }, (_, n) => {
+    const row = probs.subarray(n * D, (n + 1) * D);
+    let best = 0;
+    row.forEach((p, d) => {
+      if (p > (row[best] as number)) best = d;
+    });
+    return [
+      String(n),
+      ...Array.from({ length: shownX }, (_, c) => formatNumber(x.data[n * x.cols + c] ?? NaN)),
+      ...(x.cols > shownX ? [''] : []),
+      ...(each ? Array.from(row, (p) => formatNumber(p)) : [formatNumber(row[best] ?? NaN)]),
+      ...(categorical ? [String(best)] : []),
+      formatNumber(r.entropy?.[n] ?? NaN),
+      formatNumber(r.expectedEntropy?.[n] ?? NaN),
+      formatNumber(r.mutualInformation?.[n] ?? NaN),
+      formatNumber(r.variationRatio?.[n] ?? NaN),
+      ...(lpd ? [formatNumber(lpd[n] ?? NaN)] : []),
+    ];
+  });
+  return renderTable(columns, rows);
+}
+
+/** One row per input (and output, when D > 1): index, the first x columns, mean, std, epistemic, aleatoric, interval, lpd (a classifier: classifierTable). */
 export function predictionTable(x: NumericTable, r: PredictResult): string {
+  if (r.probs) return classifierTable(x, r, r.probs);
   const D = r.outputDim;
   const shownX = Math.min(x.cols, MAX_X_COLUMNS);
   const xTitle = (c: number) => x.header?.[c] ?? (x.cols === 1 ? 'x' : `x${c}`);
@@ -82,10 +133,52 @@ export function throughput(samples: number, inputs: number, ms: number): number 
   return (samples * inputs) / (ms / 1000);
 }
 
-/** The JSON document of `predict --json`: every result array (flat, row-major [N, D]) plus timing and adapter. */
+/** A flat [N, D] array as N rows of D numbers. */
+function rowsOf(values: ArrayLike<number>, D: number): number[][] {
+  const list = float32List(values);
+  return Array.from({ length: list.length / D }, (_, n) => list.slice(n * D, (n + 1) * D));
+}
+
+/** A number for JSON, null when it is not finite (an empty calibration bin's NaN mean). */
+function jsonNumber(v: number): number | null {
+  return Number.isFinite(v) ? v : null;
+}
+
+/**
+ * A classifier's fields of `predict --json`: probs and probsStd as N rows, the per-input entropies,
+ * mutual information and variation ratio, and with y the metrics (the calibration bins' empty
+ * means are null).
+ */
+function classifierJson(r: PredictResult) {
+  if (!r.probs) return {};
+  const m = r.metrics;
+  return {
+    likelihood: r.likelihood,
+    probs: rowsOf(r.probs, r.outputDim),
+    probsStd: rowsOf(r.probsStd ?? [], r.outputDim),
+    entropy: float32List(r.entropy ?? []),
+    expectedEntropy: float32List(r.expectedEntropy ?? []),
+    mutualInformation: float32List(r.mutualInformation ?? []),
+    variationRatio: float32List(r.variationRatio ?? []),
+    ...(m
+      ? {
+          metrics: {
+            accuracy: m.accuracy,
+            nll: m.nll,
+            brier: m.brier,
+            ece: m.ece,
+            calibration: m.calibration.map((b) => ({ ...b, confidence: jsonNumber(b.confidence), accuracy: jsonNumber(b.accuracy) })),
+          },
+        }
+      : {}),
+  };
+}
+
+/** The JSON document of `predict --json`: every result array (flat, row-major [N, D]) plus timing and adapter; a classifier's fields (classifierJson) too. */
 export function predictionJson(r: PredictResult, run: PredictRun): string {
   const lpd = r.logPredictiveDensity;
   const doc = {
+    ...classifierJson(r),
     model: run.model,
     adapter: run.adapter,
     n: r.n,
@@ -123,6 +216,7 @@ export function predictionJson(r: PredictResult, run: PredictRun): string {
  * a log_predictive_density column. Numbers are the shortest decimals of the float32 results.
  */
 export function predictionCsv(x: NumericTable, r: PredictResult): string {
+  if (r.probs) return classifierCsv(x, r, r.probs);
   const D = r.outputDim;
   const xNames = Array.from({ length: x.cols }, (_, c) => csvField(x.header?.[c] ?? (x.cols === 1 ? 'x' : `x${c}`)));
   const suffix = (d: number) => (D > 1 ? `_${d}` : '');
@@ -143,6 +237,37 @@ export function predictionCsv(x: NumericTable, r: PredictResult): string {
       cells.push(...levels.map((_, q) => String(float32Number(r.quantiles?.[q * r.n * D + k] ?? NaN))));
     }
     if (r.logPredictiveDensity) cells.push(String(float32Number(r.logPredictiveDensity[n] ?? NaN)));
+    lines.push(cells.join(','));
+  }
+  return lines.join('\n') + '\n';
+}
+
+/**
+ * A classifier's `predict --output csv`: per input its x columns, p_d and p_std_d per class (or
+ * output), entropy, expected_entropy, mutual_information, variation_ratio and, with y,
+ * log_predictive_density.
+ */
+function classifierCsv(x: NumericTable, r: PredictResult, probs: Float32Array): string {
+  const D = r.outputDim;
+  const xNames = Array.from({ length: x.cols }, (_, c) => csvField(x.header?.[c] ?? (x.cols === 1 ? 'x' : `x${c}`)));
+  const perInput = [r.entropy, r.expectedEntropy, r.mutualInformation, r.variationRatio, r.logPredictiveDensity];
+  const header = [
+    ...xNames,
+    ...Array.from({ length: D }, (_, d) => `p_${d}`),
+    ...Array.from({ length: D }, (_, d) => `p_std_${d}`),
+    'entropy',
+    'expected_entropy',
+    'mutual_information',
+    'variation_ratio',
+    ...(r.logPredictiveDensity ? ['log_predictive_density'] : []),
+  ];
+  const lines = [header.join(',')];
+  const num = (v: number | undefined) => String(float32Number(v ?? NaN));
+  for (let n = 0; n < r.n; n++) {
+    const cells = Array.from({ length: x.cols }, (_, c) => String(x.data[n * x.cols + c] ?? NaN));
+    for (let d = 0; d < D; d++) cells.push(num(probs[n * D + d]));
+    for (let d = 0; d < D; d++) cells.push(num(r.probsStd?.[n * D + d]));
+    for (const a of perInput) if (a) cells.push(num(a[n]));
     lines.push(cells.join(','));
   }
   return lines.join('\n') + '\n';
@@ -206,18 +331,39 @@ export function parameterCounts(model: Model): { network: number; latent: number
   return { network, latent: network + (sigmaIsLatent(spec) ? 1 : 0), stored };
 }
 
+/** The observation model in words, for `info`. */
+export function describeLikelihood(likelihood: LikelihoodSpec): string {
+  switch (likelihood.kind) {
+    case undefined:
+    case 'normal':
+      return `y ~ Normal(f(x), ${(normalLikelihood(likelihood)?.link ?? 'sigma') === 'sigma2' ? 'sigma^2' : 'sigma'})`;
+    case 'student-t':
+      return `y ~ StudentT(df = ${likelihood.df}, f(x), ${likelihood.link === 'sigma2' ? 'sigma^2' : 'sigma'})`;
+    case 'categorical':
+      return `y ~ Categorical(softmax(f(x))) over ${likelihood.classes} classes (y a class index 0..${likelihood.classes - 1})`;
+    case 'bernoulli':
+      return 'y_d ~ Bernoulli(sigmoid(f_d(x))) per output (y_d 0 or 1)';
+    case 'beta':
+      return `y_d ~ Beta(alpha, beta) in (0, 1), alpha = softplus(f_d) + ${likelihood.minConcentration}, beta = softplus(f_{D+d}) + ${likelihood.minConcentration}`;
+    case 'dirichlet':
+      return `y ~ Dirichlet(alpha) over ${likelihood.classes} components (rows summing to 1), alpha_k = softplus(f_k) + ${likelihood.minConcentration}`;
+    default:
+      return `a '${String((likelihood as { kind?: unknown }).kind)}' likelihood`;
+  }
+}
+
 export function modelInfo(model: Model, source: string): string {
   const { spec } = model;
   const counts = parameterCounts(model);
-  const lik = expectScaleLikelihood(spec);
+  const lik = scaleLikelihood(spec.likelihood);
   const fields: [string, string][] = [
     ['model', source],
     ['architecture', architecture(model)],
     ['inputs', String(spec.inputDim)],
     ['outputs', String(outputDim(spec))],
-    ['noise', describeNoise(lik.noise)],
-    ['likelihood', `y ~ Normal(f(x), ${lik.link === 'sigma2' ? 'sigma^2' : 'sigma'})`],
-    ...(lik.sigmaPrior ? [['sigma prior', describeSigmaPrior(lik.sigmaPrior)] as [string, string]] : []),
+    ...(lik ? [['noise', describeNoise(lik.noise)] as [string, string]] : []),
+    ['likelihood', describeLikelihood(spec.likelihood)],
+    ...(lik?.sigmaPrior ? [['sigma prior', describeSigmaPrior(lik.sigmaPrior)] as [string, string]] : []),
     ['standardization', spec.standardization ? 'x and y standardised (undone in the outputs)' : 'none'],
     ['parameters', `${counts.network} weights and biases${counts.latent > counts.network ? ' + sigma' : ''}; ${counts.stored} stored values`],
   ];
@@ -228,7 +374,7 @@ export function modelInfo(model: Model, source: string): string {
       [layer.bias.site, `[${layer.units}]`, layer.bias.posterior, `Normal(${layer.bias.prior.loc}, ${layer.bias.prior.scale})`],
     ];
   });
-  if (sigmaIsLatent(spec) && 'site' in lik.noise) {
+  if (lik && sigmaIsLatent(spec) && 'site' in lik.noise) {
     sites.push([lik.noise.site, '[]', lik.noise.kind, lik.sigmaPrior ? describeSigmaPrior(lik.sigmaPrior) : 'none']);
   }
   const table = renderTable(

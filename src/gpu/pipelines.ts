@@ -2,9 +2,9 @@
  * One pipeline cache per device: every engine, training run and quantile pass on a device compiles
  * each program once (by its cache key), and concurrent requests for a key share one in-flight
  * compile. Compilation runs inside a validation scope, so a bad shader is a ShaderCompileError with
- * the compiler's messages rather than a silently invalid pipeline. A key arriving with another
- * source than the one compiled under it is an internal error: keys must be functions of the
- * source's inputs (src/kernels/program.ts).
+ * the compiler's messages rather than a silently invalid pipeline. A hit is found by key alone,
+ * without composing the program's source: keys are functions of the source's inputs
+ * (src/kernels/program.ts), which test/kernels/programs.test.ts asserts for every program family.
  */
 import { ShaderCompileError } from '../errors.js';
 import type { Program } from '../kernels/program.js';
@@ -19,7 +19,7 @@ export interface CompiledProgram {
 const perDevice = new WeakMap<object, PipelineCache>();
 
 export class PipelineCache {
-  private readonly compiled = new Map<string, { source: string; pipeline: Promise<CompiledProgram> }>();
+  private readonly compiled = new Map<string, Promise<CompiledProgram>>();
 
   private constructor(private readonly device: WebGpuDevice) {}
 
@@ -39,12 +39,9 @@ export class PipelineCache {
 
   get<Run>(program: Program<Run>): Promise<CompiledProgram> {
     const entry = this.compiled.get(program.cacheKey);
-    if (entry) {
-      if (entry.source !== program.source) throw new Error(`internal: cache key '${program.cacheKey}' names two different sources`);
-      return entry.pipeline;
-    }
+    if (entry) return entry;
     const pipeline = this.compile(program);
-    this.compiled.set(program.cacheKey, { source: program.source, pipeline });
+    this.compiled.set(program.cacheKey, pipeline);
     // A failed compile is not cached: the next call reports it again.
     pipeline.catch(() => this.compiled.delete(program.cacheKey));
     return pipeline;

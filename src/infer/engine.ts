@@ -17,7 +17,7 @@ import { installDisposeSymbol } from '../gpu/dispose-symbol.js';
 import type { WebGpuDevice } from '../gpu/webgpu-types.js';
 import { logSumExp } from '../math/special.js';
 import type { Model } from '../model/spec.js';
-import { outputDim } from '../model/spec.js';
+import { likelihoodKind, outputDim } from '../model/spec.js';
 import { isDeterministic } from '../model/deterministic.js';
 import { describeValue } from '../options.js';
 import type { MatrixInput } from '../inputs.js';
@@ -27,6 +27,7 @@ import { DEFAULT_SAMPLES, resolveEnsemblePath, resolvePredictOptions } from './p
 import { scorePoint } from './score.js';
 import { toMatrix } from '../inputs.js';
 import { runQuantiles } from './quantile-pass.js';
+import { classificationMetrics, classifierFields, mergeClassPlanes, type ClassPlanes } from './classification.js';
 import type { PredictOptions, PredictResult, ScoreResult } from './types.js';
 
 export type { EngineOptions, EngineResources } from './model-engine.js';
@@ -60,6 +61,11 @@ export class Engine {
       for (const m of members) runners.push(ModelEngine.create(ctx, m, options));
       const first = members[0] as Model;
       members.forEach((m, i) => {
+        if (likelihoodKind(m.spec.likelihood) !== likelihoodKind(first.spec.likelihood)) {
+          throw new InvalidInputError(
+            `ensemble member ${i} has a '${likelihoodKind(m.spec.likelihood)}' likelihood, member 0 a '${likelihoodKind(first.spec.likelihood)}' one: members must agree`,
+          );
+        }
         if (m.spec.inputDim !== first.spec.inputDim || outputDim(m.spec) !== outputDim(first.spec)) {
           throw new InvalidInputError(
             `ensemble member ${i} maps ${m.spec.inputDim} inputs to ${outputDim(m.spec)} outputs, member 0 ${first.spec.inputDim} to ${outputDim(first.spec)}: members must agree`,
@@ -133,14 +139,19 @@ export class Engine {
     const needSamples = o.returnSamples || o.quantiles.length > 0;
     const path = resolveEnsemblePath(toMatrix(x, this.model.spec.inputDim, 'x').rows, o);
     const results: PredictResult[] = [];
+    const classPlanes: ClassPlanes[] = [];
     for (const [m, runner] of this.runners.entries()) {
       const { quantiles: _mixtureOnly, ...rest } = options;
       // A member with nothing random is evaluated once, unless y is drawn per sample (returnSamples).
       const once = deterministic[m] === true && !o.returnSamples;
       const memberOptions: PredictOptions = { ...rest, samples: once ? 1 : per, returnSamples: needSamples };
-      results.push(await runner.predict(x, memberOptions, m, path));
+      const prediction = await runner.predictMember(x, memberOptions, m, path);
+      results.push(prediction.result);
+      if (prediction.classPlanes) classPlanes.push(prediction.classPlanes);
     }
     const first = results[0] as PredictResult;
+    if (classPlanes.length > 0)
+      return mixClassifiers(results, classPlanes, { samples, per, path, z: o.intervalZ, level: o.intervalLevel, y: options.y, returnSamples: o.returnSamples });
     const merged = mergeMembers(results, o.intervalZ);
     const counts = results.map((r) => r.samples);
     const withY = first.logPredictiveDensity ? { logPredictiveDensity: merged.lpd, sampleLogLikelihood: repeatSamples(results, counts, per, 'sampleLogLikelihood', 1) } : {};
@@ -173,6 +184,55 @@ export class Engine {
       ...withQuantiles,
     };
   }
+}
+
+/**
+ * An ensemble of classifiers: the equal-weight mixture of the members' samples, from their planes
+ * (classification.ts mergeClassPlanes), its density the mean of the members' (logsumexp − log M),
+ * its metrics from the mixture's probabilities.
+ */
+function mixClassifiers(
+  results: readonly PredictResult[],
+  planes: readonly ClassPlanes[],
+  c: { samples: number; per: number; path: PredictResult['path']; z: number; level: number; y: PredictOptions['y']; returnSamples: boolean },
+): PredictResult {
+  const first = results[0] as PredictResult;
+  const merged = mergeClassPlanes(planes);
+  const counts = results.map((r) => r.samples);
+  const withY =
+    first.logPredictiveDensity && c.y !== undefined
+      ? {
+          logPredictiveDensity: mixtureDensity(results),
+          sampleLogLikelihood: repeatSamples(results, counts, c.per, 'sampleLogLikelihood', 1),
+          metrics: classificationMetrics(merged.kind, merged.probs, first.n, first.outputDim, toMatrix(c.y, merged.kind === 'categorical' ? 1 : first.outputDim, 'y').data),
+        }
+      : {};
+  const withSamples = c.returnSamples ? { fSamples: repeatSamples(results, counts, c.per, 'fSamples', first.n * first.outputDim) } : {};
+  return {
+    n: first.n,
+    outputDim: first.outputDim,
+    samples: c.samples,
+    likelihood: first.likelihood,
+    path: c.path,
+    ...classifierFields(merged, c.z, (length) => new Float32Array(length)),
+    intervalLevel: c.level,
+    ...withY,
+    ...withSamples,
+  };
+}
+
+/** log of the mean over members of their predictive densities, per input. */
+function mixtureDensity(results: readonly PredictResult[]): Float32Array {
+  const first = results[0] as PredictResult;
+  const out = new Float32Array(first.n);
+  const terms = new Float64Array(results.length);
+  for (let n = 0; n < first.n; n++) {
+    results.forEach((r, m) => {
+      terms[m] = r.logPredictiveDensity?.[n] ?? NaN;
+    });
+    out[n] = logSumExp(terms) - Math.log(results.length);
+  }
+  return out;
 }
 
 installDisposeSymbol(Engine.prototype, (engine: Engine) => engine.dispose());

@@ -18,7 +18,7 @@ import { PipelineCache } from '../gpu/pipelines.js';
 import type { WebGpuBuffer, WebGpuDevice } from '../gpu/webgpu-types.js';
 import { buildModelLayout, type ModelLayout } from '../model/gpu-layout.js';
 import type { Model } from '../model/spec.js';
-import { likelihoodKind, outputDim } from '../model/spec.js';
+import { isClassifier, likelihoodKind, outputDim, targetDim } from '../model/spec.js';
 import { validateModel } from '../model/validate-model.js';
 import { describeValue } from '../options.js';
 import { memberKey } from '../random/streams.js';
@@ -30,7 +30,8 @@ import { allocatePredictBuffers, encodePredict, predictRecorder, type PredictBuf
 import { resolvePath, resolvePredictOptions } from './predict-options.js';
 import { programKernels } from './predict-program.js';
 import { checkFiniteResult } from './result-check.js';
-import { readPlanes, statisticsFloats, STAT_PLANES } from './statistics.js';
+import { CLASS_PLANES, readClassPlanes, readPlanes, statisticsFloats, STAT_PLANES } from './statistics.js';
+import { checkLabels, classificationMetrics, classifierFields, type ClassifierKind, type ClassPlanes } from './classification.js';
 import type { PredictOptions, PredictResult, SamplingPath } from './types.js';
 
 export type { EngineOptions } from './engine-options.js';
@@ -114,6 +115,11 @@ export class ModelEngine {
    * `path`, when given, overrides options.path (an ensemble resolves 'auto' once for all members).
    */
   predict(x: MatrixInput, options: PredictOptions = {}, member = 0, path?: SamplingPath): Promise<PredictResult> {
+    return this.predictMember(x, options, member, path).then((m) => m.result);
+  }
+
+  /** predict, plus a classifier's planes (null for other likelihoods), which an ensemble mixes before its statistics. */
+  predictMember(x: MatrixInput, options: PredictOptions = {}, member = 0, path?: SamplingPath): Promise<MemberPrediction> {
     return this.exclusive(() => this.predictNow(x, options, member, path));
   }
 
@@ -137,10 +143,10 @@ export class ModelEngine {
     this.ctx.assertHealthy();
   }
 
-  private async predictNow(xInput: MatrixInput, options: PredictOptions, member: number, path: SamplingPath | undefined): Promise<PredictResult> {
+  private async predictNow(xInput: MatrixInput, options: PredictOptions, member: number, path: SamplingPath | undefined): Promise<MemberPrediction> {
     this.assertUsable();
     const call = await this.prepare(xInput, options, member, path);
-    const result = await withErrorScopes(this.ctx, 'predict', call.signal, async () => {
+    const prediction = await withErrorScopes(this.ctx, 'predict', call.signal, async () => {
       const recorder = predictRecorder(this.ctx, this.scratch, call, this.options.chunksPerSubmit);
       try {
         await encodePredict(this.ctx, this.scratch, this.layout, call, recorder);
@@ -149,20 +155,27 @@ export class ModelEngine {
       }
       return this.readResults(call);
     });
-    checkFiniteResult(result);
-    return result;
+    checkFiniteResult(prediction.result);
+    return prediction;
   }
 
   private async prepare(xInput: MatrixInput, options: PredictOptions, member: number, pathOverride: SamplingPath | undefined): Promise<PredictCall> {
     const layout = this.layout;
     const o = resolvePredictOptions(options);
     o.signal?.throwIfAborted();
+    const spec = this.model.spec;
+    const kind = likelihoodKind(spec.likelihood);
+    if (kind !== 'normal' && !isClassifier(spec.likelihood)) throw new InvalidInputError(`predict does not run '${kind}' models yet (normal, categorical and bernoulli do)`);
+    if (isClassifier(spec.likelihood) && o.quantiles.length > 0) {
+      throw new InvalidInputError(`quantiles are for real-valued outcomes; a '${kind}' model's predictive is its class probabilities (probs)`);
+    }
     const xm = toMatrix(xInput, layout.inputDim, 'x');
-    const D = outputDim(this.model.spec);
+    const D = outputDim(spec);
     let y: Float32Array | null = null;
     if (o.y !== undefined) {
-      const ym = toMatrix(o.y, D, 'y');
+      const ym = toMatrix(o.y, targetDim(spec), 'y');
       if (ym.rows !== xm.rows) throw new InvalidInputError(`y has ${ym.rows} rows but x has ${xm.rows}`);
+      if (kind === 'categorical' || kind === 'bernoulli') checkLabels(kind, ym.data, D);
       y = Float32Array.from(ym.data);
     }
     const n = xm.rows;
@@ -170,7 +183,7 @@ export class ModelEngine {
     if (path === 'marginal' && n * layout.maxUnits >= 2 ** 32) {
       throw new DeviceLimitError(`the marginal path indexes draws by input*units, which must stay below 2^32 (N=${n}); split x`);
     }
-    this.checkCallLimits(n, D, o.samples, y !== null, o.returnSamples, o.quantiles.length > 0);
+    this.checkCallLimits(n, D, o.samples, y !== null, o.returnSamples, o.quantiles.length > 0, isClassifier(spec.likelihood));
     const { plan, program } = chooseKernels(this.ctx, layout, this.options, {
       samples: o.samples,
       n,
@@ -204,9 +217,9 @@ export class ModelEngine {
   }
 
   /** The buffers a call needs whole (not chunked) must fit the device's binding and buffer limits. */
-  private checkCallLimits(n: number, D: number, samples: number, withY: boolean, returnSamples: boolean, withQuantiles: boolean): void {
+  private checkCallLimits(n: number, D: number, samples: number, withY: boolean, returnSamples: boolean, withQuantiles: boolean, classifier: boolean): void {
     const limits = this.ctx.limits;
-    const statsBytes = statisticsFloats(n, D) * 4;
+    const statsBytes = statisticsFloats(n, D, classifier) * 4;
     if (statsBytes > limits.maxStorageBufferBindingSize) {
       throw new DeviceLimitError(
         `N=${n} inputs need ${statsBytes} bytes of statistics, beyond this device's maxStorageBufferBindingSize (${limits.maxStorageBufferBindingSize}); split x`,
@@ -247,7 +260,8 @@ export class ModelEngine {
     return out;
   }
 
-  private async readResults(call: PredictCall): Promise<PredictResult> {
+  private async readResults(call: PredictCall): Promise<MemberPrediction> {
+    if (call.program.classifier) return this.readClassifierResults(call);
     const device = this.ctx.device;
     const D = this.layout.outputDim;
     const n = call.n;
@@ -262,7 +276,7 @@ export class ModelEngine {
       : {};
     const Q = call.quantileLevels.length;
     const withQuantiles = Q > 0 ? { quantiles: await read('quantiles', Q * plane), quantileLevels: [...call.quantileLevels] } : {};
-    return {
+    const result: PredictResult = {
       n,
       outputDim: D,
       samples: call.samples,
@@ -274,5 +288,42 @@ export class ModelEngine {
       ...withSamples,
       ...withQuantiles,
     };
+    return { result, classPlanes: null };
   }
+
+  /** A classifier's planes read back (O(N·K)), turned into its statistics on the host (classification.ts). */
+  private async readClassifierResults(call: PredictCall): Promise<MemberPrediction> {
+    const device = this.ctx.device;
+    const D = this.layout.outputDim;
+    const n = call.n;
+    const plane = n * D;
+    const kind = this.layout.likelihood as ClassifierKind;
+    const statsFloats = CLASS_PLANES.length * plane + (call.y ? n : 0);
+    const stats = new Float32Array(await readBuffer(device, this.scratch.get('stats'), 0, statsFloats * 4));
+    const { logPredictiveDensity, ...planes } = readClassPlanes(stats, n, D);
+    const classPlanes: ClassPlanes = { kind, n, D, ...planes };
+    const read = async (name: PredictBuffer, floats: number) => new Float32Array(await readBuffer(device, this.scratch.get(name), 0, floats * 4));
+    const withY = call.y
+      ? { logPredictiveDensity, sampleLogLikelihood: await read('sample_ll', call.samples), metrics: classificationMetrics(kind, planes.probs, n, D, call.y) }
+      : {};
+    const withSamples = call.returnSamples ? { fSamples: await read('f_all', call.samples * plane) } : {};
+    const result: PredictResult = {
+      n,
+      outputDim: D,
+      samples: call.samples,
+      likelihood: kind,
+      path: call.path,
+      ...classifierFields(classPlanes, call.z, (length) => new Float32Array(length)),
+      intervalLevel: call.level,
+      ...withY,
+      ...withSamples,
+    };
+    return { result, classPlanes };
+  }
+}
+
+/** One member's prediction and, for a classifier, the planes its statistics came from. */
+export interface MemberPrediction {
+  readonly result: PredictResult;
+  readonly classPlanes: ClassPlanes | null;
 }

@@ -18,7 +18,7 @@ import { describeValue, isFiniteFloat32 } from '../options.js';
 import { FLOAT32_MIN_NORMAL } from '../float32.js';
 import type { ModelLayout } from '../model/gpu-layout.js';
 import type { LayerSpec, Model, ModelSpec, NoiseSpec, SigmaPrior, Tensor } from '../model/spec.js';
-import { expectScaleLikelihood, latentNoise, layerInputs, tensorNames } from '../model/spec.js';
+import { latentNoise, scaleLikelihood, layerInputs, tensorNames } from '../model/spec.js';
 
 /** A parameter point as callers give it: site name -> values (a Map or a plain object; a scalar site may be a number). */
 export type PointInput = ReadonlyMap<string, ArrayLike<number> | number> | Readonly<Record<string, ArrayLike<number> | number>>;
@@ -75,15 +75,17 @@ export function pointModel(model: Model, point: ReadonlyMap<string, Float32Array
     }
     return { ...layer, dropout: 0, weight: delta(layer.weight), bias: delta(layer.bias) };
   });
-  const noise = latentNoise(expectScaleLikelihood(spec).noise);
-  let pointNoise: NoiseSpec = expectScaleLikelihood(spec).noise;
-  if (noise) {
+  // A classifier (or any likelihood without a noise model) has no sigma site: its likelihood stays as it is.
+  const scale = scaleLikelihood(spec.likelihood);
+  const noise = scale ? latentNoise(scale.noise) : null;
+  let pointNoise: NoiseSpec | null = scale ? scale.noise : null;
+  if (scale && noise) {
     known.add(noise.site);
     const sigma = siteValues(point, noise.site, 1, undefined)[0] as number;
-    const linked = expectScaleLikelihood(spec).link === 'sigma2' ? sigma * sigma : sigma;
+    const linked = scale.link === 'sigma2' ? sigma * sigma : sigma;
     if (!(sigma > 0) || !(linked >= FLOAT32_MIN_NORMAL) || !isFiniteFloat32(linked)) {
       throw new InvalidInputError(
-        `site '${preview(noise.site)}' (sigma) is ${sigma}; it must be > 0 and give an observation scale${expectScaleLikelihood(spec).link === 'sigma2' ? ' (sigma^2)' : ''} that is a positive normal float32`,
+        `site '${preview(noise.site)}' (sigma) is ${sigma}; it must be > 0 and give an observation scale${scale.link === 'sigma2' ? ' (sigma^2)' : ''} that is a positive normal float32`,
       );
     }
     pointNoise = { kind: 'fixed', sigma };
@@ -91,7 +93,7 @@ export function pointModel(model: Model, point: ReadonlyMap<string, Float32Array
   for (const site of point.keys()) {
     if (!known.has(site)) throw new InvalidInputError(`the point names site '${preview(site)}', which the model does not have (sites: ${preview([...known].join(', '), 200)})`);
   }
-  const pointSpec: ModelSpec = { ...spec, layers, likelihood: { ...expectScaleLikelihood(spec), noise: pointNoise } };
+  const pointSpec: ModelSpec = { ...spec, layers, likelihood: scale && pointNoise ? { ...scale, noise: pointNoise } : spec.likelihood };
   return { spec: pointSpec, tensors: out };
 }
 
@@ -139,9 +141,10 @@ export function scoreSites(spec: ModelSpec, pointLayout: ModelLayout): SiteRange
     sites.push({ site: layer.weight.site, words: siteWords(ll.weightLoc, ll.units * ll.inputs, SITE_KIND_NORMAL, wp.loc, wp.scale) });
     sites.push({ site: layer.bias.site, words: siteWords(ll.biasLoc, ll.units, SITE_KIND_NORMAL, bp.loc, bp.scale) });
   });
-  const noise = latentNoise(expectScaleLikelihood(spec).noise);
-  const prior = expectScaleLikelihood(spec).sigmaPrior;
-  if (noise && prior) {
+  const scale = scaleLikelihood(spec.likelihood);
+  const noise = scale ? latentNoise(scale.noise) : null;
+  const prior = scale?.sigmaPrior ?? null;
+  if (noise && prior && pointLayout.noise) {
     // The point model holds the point's sigma as a fixed sigma (pointModel), at noise.first.
     const [kind, p1, p2] = sigmaPriorWords(prior);
     sites.push({ site: noise.site, words: siteWords(pointLayout.noise.first, 1, kind, p1, p2) });

@@ -73,21 +73,24 @@ export function allocatePredictBuffers(scratch: ScratchBuffers<PredictBuffer>, l
   scratch.ensure('weights', program.usesMaterializedWeights ? sc * layout.weightsPerSample * 4 : 4);
   scratch.ensure('masks', sc * layout.masksPerSample * 4);
   scratch.ensure('scales', sc * 4);
-  scratch.ensure('acc', nc * D * 3 * 4);
-  scratch.ensure('stats', statisticsFloats(n, D) * 4);
+  // Accumulators per (n, d): 3 floats for a noise model's moments, 4 for a classifier's (class-moments.wgsl).
+  scratch.ensure('acc', nc * D * (program.classifier ? 4 : 3) * 4);
+  scratch.ensure('stats', statisticsFloats(n, D, program.classifier) * 4);
   if (call.y) {
-    scratch.ensure('y', nc * D * 4);
+    scratch.ensure('y', nc * layout.targetDim * 4);
     scratch.ensure('lpd_acc', nc * 2 * 4);
     scratch.ensure('ll', sc * nc * 4);
     scratch.ensure('sample_ll', samples * 4);
   }
   if (program.storesSamples) {
     scratch.ensure('f_out', sc * nc * D * 4);
-    scratch.ensure('scale_out', sc * nc * D * 4);
     scratch.ensure('f_all', samples * n * D * 4);
+  }
+  if (program.storesSamples && !program.classifier) {
+    scratch.ensure('scale_out', sc * nc * D * 4);
     scratch.ensure('scale_all', samples * n * D * 4);
   }
-  if (call.returnSamples) {
+  if (call.returnSamples && !program.classifier) {
     scratch.ensure('y_out', sc * nc * D * 4);
     scratch.ensure('y_all', samples * n * D * 4);
   }
@@ -134,7 +137,7 @@ export async function encodePredict(
     const xs = call.x.subarray(nOffset * layout.inputDimPadded, (nOffset + nCount) * layout.inputDimPadded);
     device.queue.writeBuffer(scratch.get('x'), 0, xs.buffer, xs.byteOffset, xs.byteLength);
     if (call.y) {
-      const ys = call.y.subarray(nOffset * D, (nOffset + nCount) * D);
+      const ys = call.y.subarray(nOffset * layout.targetDim, (nOffset + nCount) * layout.targetDim);
       device.queue.writeBuffer(scratch.get('y'), 0, ys.buffer, ys.byteOffset, ys.byteLength);
     }
     for (let si = 0; si < plan.sampleChunks; si++) {
@@ -167,7 +170,17 @@ export async function encodePredict(
         recorder.dispatch(program.sampleLoglik, run);
       }
       if (si === plan.sampleChunks - 1) recorder.dispatch(program.finalize, run);
-      if (program.storesSamples) copySamples(recorder, scratch, { sampleOffset, sampleCount, nOffset, nCount, n: call.n, D, observations: call.returnSamples });
+      if (program.storesSamples)
+        copySamples(recorder, scratch, {
+          sampleOffset,
+          sampleCount,
+          nOffset,
+          nCount,
+          n: call.n,
+          D,
+          scales: !program.classifier,
+          observations: call.returnSamples && !program.classifier,
+        });
     }
     // x and y of the next input chunk overwrite this one's: its work must be submitted first.
     await recorder.flush();
@@ -193,14 +206,18 @@ export async function encodePredict(
   }
 }
 
-/** Copies a chunk's per-sample f, scale (and y draws) ([sampleCount, nCount, D]) into the [S, N, D] result buffers. */
+/** Copies a chunk's per-sample f, scale (not a classifier's) and y draws (returnSamples) ([sampleCount, nCount, D]) into the [S, N, D] result buffers. */
 function copySamples(
   recorder: Recorder<ChunkField>,
   scratch: ScratchBuffers<PredictBuffer>,
-  c: { sampleOffset: number; sampleCount: number; nOffset: number; nCount: number; n: number; D: number; observations: boolean },
+  c: { sampleOffset: number; sampleCount: number; nOffset: number; nCount: number; n: number; D: number; scales: boolean; observations: boolean },
 ): void {
   const row = c.nCount * c.D * 4;
-  const pairs: (readonly [PredictBuffer, PredictBuffer])[] = [['f_out', 'f_all'], ['scale_out', 'scale_all'], ...(c.observations ? [['y_out', 'y_all'] as const] : [])];
+  const pairs: (readonly [PredictBuffer, PredictBuffer])[] = [
+    ['f_out', 'f_all'],
+    ...(c.scales ? [['scale_out', 'scale_all'] as const] : []),
+    ...(c.observations ? [['y_out', 'y_all'] as const] : []),
+  ];
   for (const [from, to] of pairs) {
     if (c.nCount === c.n) {
       recorder.copy(scratch.get(from), 0, scratch.get(to), c.sampleOffset * c.n * c.D * 4, c.sampleCount * row);

@@ -13,7 +13,18 @@ import {
   type ChunkRun,
   type MatmulBlocking,
 } from '../kernels/infer/dense.js';
-import { finalizeProgram, loglikProgram, lpdProgram, momentsProgram, quantileProgram, sampleLoglikProgram, type QuantileRun } from '../kernels/infer/reduce.js';
+import {
+  classFinalizeProgram,
+  classLoglikProgram,
+  classMomentsProgram,
+  finalizeProgram,
+  loglikProgram,
+  lpdProgram,
+  momentsProgram,
+  quantileProgram,
+  sampleLoglikProgram,
+  type QuantileRun,
+} from '../kernels/infer/reduce.js';
 import type { Program as KernelProgram } from '../kernels/program.js';
 import { DeviceLimitError } from '../errors.js';
 import type { ModelLayout } from '../model/gpu-layout.js';
@@ -46,6 +57,8 @@ export interface PredictProgram {
   readonly usesMaterializedWeights: boolean;
   /** Whether every sample's f and scale are kept ([S, N, D]): for returnSamples and for quantiles. */
   readonly storesSamples: boolean;
+  /** A classifier's programs (categorical, bernoulli): per-sample logits only, no observation scale or y draws. */
+  readonly classifier: boolean;
 }
 
 export interface ProgramOptions {
@@ -117,19 +130,36 @@ export function buildProgram(layout: ModelLayout, options: ProgramOptions): Pred
       inputsPerThread: strategy === 'materialized' ? options.matmulBlocking.inputs : inputsPerThread,
     };
   });
-  const hetero = layout.noise.spec.kind === 'heteroscedastic';
   const storesSamples = options.returnSamples || options.withQuantiles;
-  return {
+  const withLpd = options.withY;
+  const shared = {
     layers,
-    noise: hetero ? null : noiseProgram(layout.noise),
-    moments: momentsProgram(layout, storesSamples, options.returnSamples),
-    loglik: options.withY ? loglikProgram(layout) : null,
-    lpd: options.withY ? lpdProgram() : null,
-    sampleLoglik: options.withY ? sampleLoglikProgram() : null,
-    finalize: finalizeProgram(layout, options.withY),
-    quantile: options.withQuantiles ? quantileProgram(layout.outputDim) : null,
+    lpd: withLpd ? lpdProgram() : null,
+    sampleLoglik: withLpd ? sampleLoglikProgram() : null,
     usesMaterializedWeights: layers.some((l) => l.strategy === 'materialized'),
     storesSamples,
+  };
+  if (layout.likelihood === 'categorical' || layout.likelihood === 'bernoulli') {
+    return {
+      ...shared,
+      noise: null,
+      moments: classMomentsProgram(layout, storesSamples),
+      loglik: withLpd ? classLoglikProgram(layout) : null,
+      finalize: classFinalizeProgram(layout, withLpd),
+      quantile: null,
+      classifier: true,
+    };
+  }
+  if (!layout.noise) throw new RangeError(`internal: no predict programs for a '${layout.likelihood}' likelihood`);
+  const hetero = layout.noise.spec.kind === 'heteroscedastic';
+  return {
+    ...shared,
+    noise: hetero ? null : noiseProgram(layout.noise),
+    moments: momentsProgram(layout, storesSamples, options.returnSamples),
+    loglik: withLpd ? loglikProgram(layout) : null,
+    finalize: finalizeProgram(layout, withLpd),
+    quantile: options.withQuantiles ? quantileProgram(layout.outputDim) : null,
+    classifier: false,
   };
 }
 

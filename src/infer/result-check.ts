@@ -20,7 +20,16 @@ const STATISTIC_LABELS: Readonly<Record<string, string>> = {
   fSamples: 'network output sample',
   scaleSamples: 'noise scale sample',
   ySamples: 'observation sample',
+  probs: 'mean class probability',
+  probsStd: 'class probability std',
+  entropy: 'predictive entropy',
+  expectedEntropy: 'expected entropy',
+  mutualInformation: 'mutual information',
+  variationRatio: 'variation ratio',
 };
+
+/** Statistics with one value per input ([N]). */
+const PER_INPUT = new Set(['logPredictiveDensity', 'entropy', 'expectedEntropy', 'mutualInformation', 'variationRatio']);
 
 /** Throws a NumericalError naming the first statistic outside float32's range. */
 export function checkFiniteResult(r: PredictResult): void {
@@ -34,7 +43,7 @@ export function checkFiniteResult(r: PredictResult): void {
       const where =
         name === 'sampleLogLikelihood'
           ? `sample ${i}`
-          : name === 'logPredictiveDensity'
+          : PER_INPUT.has(name)
             ? `input ${i}`
             : name.endsWith('Samples')
               ? `element ${i} of [S, N, D]`

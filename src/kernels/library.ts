@@ -1,6 +1,6 @@
 /** The WGSL libraries under shaders/lib with the constants each reads from the host's definitions. */
 import { GELU_SATURATION, TANH_CLAMP } from '../math/activations.js';
-import { GAMMA_MAX_ATTEMPTS, STREAM_NOISE } from '../random/streams.js';
+import { GAMMA_MAX_ATTEMPTS, STREAM_NOISE, STREAM_OBSERVATION, STREAM_OBSERVATION_GAMMA } from '../random/streams.js';
 import { FEISTEL_ROUNDS } from '../random/shuffle.js';
 import type { Activation } from '../math/activations.js';
 import type { Defines } from './preprocess.js';
@@ -35,6 +35,13 @@ export function likelihoodClasses(classes: number): WgslLibrary {
   if (!Number.isInteger(classes) || classes < 2) throw new RangeError(`internal: ${classes} classes (K >= 2)`);
   return { file: 'lib/likelihood-classes', consts: { CLASSES: u32(classes) }, needs: [LIKELIHOOD] };
 }
+
+/** Draws of y for the non-Normal likelihoods (Gamma per element, Bernoulli, Beta, Student-t): the f32 twin of src/random/observation-draws.ts. */
+export const OBSERVATION_DRAWS: WgslLibrary = {
+  file: 'lib/observation-draws',
+  consts: { STREAM_OBSERVATION: u32(STREAM_OBSERVATION), STREAM_OBSERVATION_GAMMA: u32(STREAM_OBSERVATION_GAMMA) },
+  needs: [RANDOM, MATH],
+};
 
 /** flat_index(): the thread index of a grid folded into x and y (flatGrid in program.ts). */
 export const FLAT_INDEX: WgslLibrary = { file: 'lib/flat-index', consts: { WORKGROUP_SIZE: u32(WORKGROUP_SIZE) } };

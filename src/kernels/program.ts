@@ -6,8 +6,10 @@
  * same way.
  *
  * The cache key is the family and the canonical JSON of the parameters: two programs with the same
- * key have the same source by construction (the source is a function of the parameters alone), and
- * the pipeline cache checks it (src/gpu/pipelines.ts).
+ * key have the same source by construction (the source is a function of the parameters alone;
+ * test/kernels/programs.test.ts asserts it over every program family). The source is composed
+ * lazily, on first read: engines declare their programs on every call, and a cached pipeline never
+ * needs its source again (composing and preprocessing it cost ~1 ms a call on a real GPU).
  */
 import type { StructLayout } from './struct.js';
 import { composeWgsl, u32, type BindingSpec, type WgslParts } from './wgsl.js';
@@ -54,11 +56,19 @@ export interface ProgramDeclaration<P, Run> {
 }
 
 export function defineProgram<P, Run>(d: ProgramDeclaration<P, Run>): Program<Run> {
+  let source: string | null = null;
   return {
     name: d.label ?? d.family,
     cacheKey: `${d.family}|${canonicalJson(d.params)}`,
-    // Every entry point is declared @workgroup_size(WORKGROUP_SIZE).
-    source: composeWgsl({ ...d.wgsl, consts: { WORKGROUP_SIZE: u32(WORKGROUP_SIZE), ...d.wgsl.consts }, structs: [...(d.uniform ? [d.uniform] : []), ...(d.wgsl.structs ?? [])] }),
+    get source(): string {
+      // Every entry point is declared @workgroup_size(WORKGROUP_SIZE).
+      source ??= composeWgsl({
+        ...d.wgsl,
+        consts: { WORKGROUP_SIZE: u32(WORKGROUP_SIZE), ...d.wgsl.consts },
+        structs: [...(d.uniform ? [d.uniform] : []), ...(d.wgsl.structs ?? [])],
+      });
+      return source;
+    },
     bindings: d.wgsl.bindings,
     uniform: d.uniform ?? null,
     workgroups: d.workgroups,

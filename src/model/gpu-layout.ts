@@ -4,8 +4,8 @@
  * compile-time constants of the kernels (the architecture is fixed for an engine's lifetime). No
  * GPU code here: the kernels (src/kernels/infer) read this description.
  */
-import type { Activation, Model, NoiseSpec } from './spec.js';
-import { expectScaleLikelihood, layerInputs, outputDim, tensorNames } from './spec.js';
+import type { Activation, LikelihoodKind, Model, NoiseSpec } from './spec.js';
+import { likelihoodKind, layerInputs, outputDim, scaleLikelihood, targetDim, tensorNames } from './spec.js';
 import { dropoutKeepThreshold } from '../random/streams.js';
 
 export interface LayerLayout {
@@ -59,8 +59,13 @@ export interface ModelLayout {
   readonly weightsPerSample: number;
   /** Floats in one sample's mask slot (inputs of all dropout layers); 0 without dropout. */
   readonly masksPerSample: number;
-  readonly noise: NoiseLayout;
+  /** The observation model's kind: which output and reduction programs a predict runs. */
+  readonly likelihood: LikelihoodKind;
+  /** The noise model of a Normal or Student-t likelihood; null for the others (no observation scale). */
+  readonly noise: NoiseLayout | null;
   readonly outputDim: number;
+  /** Width of one row of y (targetDim: 1 for a categorical model's class index). */
+  readonly targetDim: number;
   readonly lastUnits: number;
   /** Widest padded activation row (floats), input included. */
   readonly maxUnits: number;
@@ -119,29 +124,35 @@ export function buildModelLayout(model: Model): ModelLayout {
     if (layer.dropout > 0) maskCursor += inputs;
     return out;
   });
-  const noiseSpec = expectScaleLikelihood(spec).noise;
-  let first = -1;
-  let second = -1;
-  let bounds = -1;
-  if (noiseSpec.kind === 'fixed') {
-    first = cursor;
-    chunks.push(Float32Array.of(noiseSpec.sigma));
-    cursor += 1;
-  } else if (noiseSpec.kind === 'lognormal') {
-    first = place(tensorNames.noiseLoc);
-    second = place(tensorNames.noiseScale);
-  } else if (noiseSpec.kind === 'logitnormal') {
-    first = place(tensorNames.noiseLoc);
-    second = place(tensorNames.noiseScale);
-    bounds = cursor;
-    chunks.push(Float32Array.of(noiseSpec.low, noiseSpec.high));
-    cursor += 2;
-  } else if (noiseSpec.kind === 'gamma') {
-    first = place(tensorNames.noiseConcentration);
-    second = place(tensorNames.noiseRate);
+  const scale = scaleLikelihood(spec.likelihood);
+  let noise: NoiseLayout | null = null;
+  if (scale) {
+    const noiseSpec = scale.noise;
+    let first = -1;
+    let second = -1;
+    let bounds = -1;
+    if (noiseSpec.kind === 'fixed') {
+      first = cursor;
+      chunks.push(Float32Array.of(noiseSpec.sigma));
+      cursor += 1;
+    } else if (noiseSpec.kind === 'lognormal') {
+      first = place(tensorNames.noiseLoc);
+      second = place(tensorNames.noiseScale);
+    } else if (noiseSpec.kind === 'logitnormal') {
+      first = place(tensorNames.noiseLoc);
+      second = place(tensorNames.noiseScale);
+      bounds = cursor;
+      chunks.push(Float32Array.of(noiseSpec.low, noiseSpec.high));
+      cursor += 2;
+    } else if (noiseSpec.kind === 'gamma') {
+      first = place(tensorNames.noiseConcentration);
+      second = place(tensorNames.noiseRate);
+    }
+    noise = { spec: noiseSpec, link: scale.link, first, second, bounds };
   }
   const D = outputDim(spec);
-  const std = spec.standardization;
+  // y standardisation belongs to the real-valued likelihoods (Normal, Student-t); the others read their outputs raw.
+  const std = scale ? spec.standardization : null;
   const yMeanOffset = cursor;
   chunks.push(Float32Array.from(std ? std.yMean : new Array<number>(D).fill(0)));
   const yStdOffset = cursor + D;
@@ -160,8 +171,10 @@ export function buildModelLayout(model: Model): ModelLayout {
     params,
     weightsPerSample: weightCursor,
     masksPerSample: maskCursor,
-    noise: { spec: noiseSpec, link: expectScaleLikelihood(spec).link, first, second, bounds },
+    likelihood: likelihoodKind(spec.likelihood),
+    noise,
     outputDim: D,
+    targetDim: targetDim(spec),
     lastUnits: last?.units ?? 0,
     lastUnitsPadded: pad4(last?.units ?? 0),
     inputDimPadded: pad4(spec.inputDim),

@@ -35,7 +35,7 @@
 import { ModelFormatError, preview } from '../errors.js';
 import { MAX_TENSOR_ELEMENTS } from './limits.js';
 import { quoteName, quoteNames } from './names.js';
-import { ACTIVATIONS, MAX_LAYERS, type Activation, type LayerSpec, type Model, type NoiseSpec, type SigmaPrior, type Tensor, tensorNames } from './spec.js';
+import { ACTIVATIONS, MAX_LAYERS, type Activation, type LayerSpec, type LikelihoodSpec, type Model, type NoiseSpec, type SigmaPrior, type Tensor, tensorNames } from './spec.js';
 import { parseJsonStrict, previewJson } from './strict-json.js';
 import { JsonReader } from './json-reader.js';
 import { SCALAR_SHAPE, formatShape } from './shapes.js';
@@ -86,8 +86,34 @@ interface PyroModelInfo {
   readonly dropouts: readonly number[];
   readonly layers: readonly LayerSites[] | null;
   readonly flatSites: readonly FlatSite[] | null;
-  readonly noise: PyroNoise;
+  /** The observation noise of a Normal model; null for a classifier (no noise site). */
+  readonly noise: PyroNoise | null;
   readonly sigmaSquared: boolean;
+  readonly likelihood: PyroLikelihood;
+}
+
+/** The likelihoods a Pyro export may declare in `likelihood` (absent: 'normal'). */
+const PYRO_LIKELIHOODS = ['normal', 'categorical', 'bernoulli'] as const;
+type PyroLikelihood = { readonly kind: 'normal' } | { readonly kind: 'categorical'; readonly classes: number } | { readonly kind: 'bernoulli' };
+
+/**
+ * `likelihood` and, for 'categorical', `classes` (which must be the last layer's width: the logits).
+ * A classifier has no noise site, so the noise keys are refused with it rather than ignored.
+ */
+function readLikelihood(info: Record<string, unknown>, dims: readonly number[]): PyroLikelihood {
+  const kind = pyroJson.optional(info['likelihood'], 'normal' as const, (v) => pyroJson.oneOf(v, 'likelihood', PYRO_LIKELIHOODS));
+  if (kind === 'normal') {
+    if (info['classes'] !== undefined) pyroJson.fail("classes belongs to a classifier (likelihood 'categorical'); this export's likelihood is normal");
+    return { kind };
+  }
+  for (const key of ['fixed_sigma', 'sigma_site', 'sigma_prior', 'scale_is_sigma_squared']) {
+    if (info[key] !== undefined) pyroJson.fail(`${key} describes observation noise, which a '${kind}' likelihood does not have`);
+  }
+  const outputs = dims[dims.length - 1] as number;
+  if (kind === 'bernoulli') return { kind };
+  const classes = pyroJson.number(info['classes'], 'classes');
+  if (classes !== outputs) pyroJson.fail(`classes is ${classes} but the last layer has ${outputs} units (the logits, one per class)`);
+  return { kind, classes };
 }
 
 /** The metadata's `model` JSON, read strictly (depth, duplicate keys); throws ModelFormatError. */
@@ -192,6 +218,7 @@ function readPyroModelInfo(metadata: Readonly<Record<string, string>>): PyroMode
       ? // A single rate is Pyro's seed model's: on the last hidden layer's output, the last layer's input.
         Array.from({ length: layerCount }, (_, l) => (l === layerCount - 1 ? pyroJson.optional(dropoutValue, 0, (v) => pyroJson.number(v, 'dropout')) : 0))
       : perLayer(dropoutValue, 'dropout', layerCount);
+  const likelihood = readLikelihood(info, dims);
   const flatSites = guide === 'AutoDiagonalNormal' ? readFlatSites(requireSitesList(info['sites'])) : null;
   if (guide === 'AutoNormal' && info['sites'] !== undefined) {
     fail('sites (the flat vector order) belongs to an AutoDiagonalNormal export; an AutoNormal guide names every site itself', guide);
@@ -205,7 +232,8 @@ function readPyroModelInfo(metadata: Readonly<Record<string, string>>): PyroMode
     dropouts,
     layers: pyroJson.optional(info['layers'], null, (v) => readLayerSites(v, layerCount)),
     flatSites,
-    noise: readNoise(info),
+    likelihood,
+    noise: likelihood.kind === 'normal' ? readNoise(info) : null,
     sigmaSquared: pyroJson.optional(info['scale_is_sigma_squared'], false, (v) => pyroJson.boolean(v, 'scale_is_sigma_squared')),
   };
 }
@@ -364,6 +392,17 @@ function asScalar(tensor: Tensor, name: string, guide: PyroGuide): Tensor {
   return { shape: SCALAR_SHAPE, data: tensor.data };
 }
 
+/** The Normal likelihood of an export's noise; a latent sigma's guide tensors go into `modelTensors`. */
+function normalLikelihood(noise: PyroNoise, sigmaSquared: boolean, guide: PyroGuide, sites: ReadonlyMap<string, GuideSite>, modelTensors: Map<string, Tensor>): LikelihoodSpec {
+  const link = sigmaSquared ? 'sigma2' : 'sigma';
+  if (noise.kind === 'fixed') return { noise: { kind: 'fixed', sigma: noise.sigma }, link, sigmaPrior: null };
+  const { site, prior } = noise;
+  const sigma = sites.get(site) as GuideSite;
+  modelTensors.set(tensorNames.noiseLoc, asScalar(sigma.loc, guideTensorName(guide, site, 'loc'), guide));
+  modelTensors.set(tensorNames.noiseScale, asScalar(sigma.scale, guideTensorName(guide, site, 'scale'), guide));
+  return { noise: latentNoiseSpec(site, prior), link, sigmaPrior: prior };
+}
+
 /**
  * The noise spec of a latent sigma: AutoNormal's transform for the prior's support, exp for
  * (0, inf) ('lognormal'), a + (b - a) sigmoid for Uniform(a, b) ('logitnormal').
@@ -385,7 +424,7 @@ export function modelFromPyro(metadata: Readonly<Record<string, string>>, tensor
   const { guide } = info;
   const sites = info.flatSites ? readAutoDiagonalNormalSites(tensors, info.flatSites) : readAutoNormalSites(tensors);
   const layerCount = info.dims.length - 1;
-  const noiseSite = info.noise.kind === 'latent' ? info.noise.site : null;
+  const noiseSite = info.noise?.kind === 'latent' ? info.noise.site : null;
   if (noiseSite !== null && !sites.has(noiseSite)) {
     fail(`no ${quoteName(noiseSite)} site: the observation noise is unknown (name the noise site with sigma_site, or give fixed_sigma for fixed noise)`, guide);
   }
@@ -414,24 +453,11 @@ export function modelFromPyro(metadata: Readonly<Record<string, string>>, tensor
     };
   });
 
-  let noise: NoiseSpec;
-  let sigmaPrior: SigmaPrior | null = null;
-  if (info.noise.kind === 'fixed') {
-    noise = { kind: 'fixed', sigma: info.noise.sigma };
-  } else {
-    const { site, prior } = info.noise;
-    const sigma = sites.get(site) as GuideSite;
-    modelTensors.set(tensorNames.noiseLoc, asScalar(sigma.loc, guideTensorName(guide, site, 'loc'), guide));
-    modelTensors.set(tensorNames.noiseScale, asScalar(sigma.scale, guideTensorName(guide, site, 'scale'), guide));
-    noise = latentNoiseSpec(site, prior);
-    sigmaPrior = prior;
-  }
-
   const model: Model = {
     spec: {
       inputDim: info.dims[0] as number,
       layers,
-      likelihood: { noise, link: info.sigmaSquared ? 'sigma2' : 'sigma', sigmaPrior },
+      likelihood: info.noise ? normalLikelihood(info.noise, info.sigmaSquared, guide, sites, modelTensors) : (info.likelihood as Exclude<PyroLikelihood, { kind: 'normal' }>),
       standardization: null,
     },
     tensors: modelTensors,

@@ -6,7 +6,7 @@
 import { quoteNames } from './names.js';
 import { gammaExtremes, GAMMA_LOWER_TAIL, GAMMA_UPPER_STDS, logitnormalExtremes, lognormalExtremes, LOGNORMAL_Z_MAX } from './noise-range.js';
 import { previewJson } from './strict-json.js';
-import { expectScaleLikelihood, type LayerSpec, type Model, type ModelSpec, type Tensor, layerInputs, tensorNames } from './spec.js';
+import { scaleLikelihood, type LayerSpec, type Model, type ModelSpec, type Tensor, layerInputs, tensorNames } from './spec.js';
 import { fail, float32Text, checkNoiseScale, isRecord } from './validation-checks.js';
 import { SCALAR_SHAPE, formatShape, sameShape } from './shapes.js';
 import { validateSpec } from './validate.js';
@@ -37,7 +37,9 @@ function tensorRules(spec: ModelSpec): Map<string, TensorRule> {
       add(tensorNames.bnShift(l), [layer.units]);
     }
   });
-  const noise = expectScaleLikelihood(spec).noise;
+  // Only the likelihoods with a noise scale (Normal, Student-t) can have noise tensors.
+  const noise = scaleLikelihood(spec.likelihood)?.noise;
+  if (noise === undefined) return rules;
   if (noise.kind === 'lognormal' || noise.kind === 'logitnormal') {
     add(tensorNames.noiseLoc, SCALAR_SHAPE);
     add(tensorNames.noiseScale, SCALAR_SHAPE, 'nonNegative');
@@ -99,7 +101,9 @@ const scalarOf = (tensors: Model['tensors'], name: string): number => tensors.ge
  * from its 1e-9 lower-quantile bound to mean + 40 std.
  */
 function validateNoiseDraws({ spec, tensors }: Model): void {
-  const { noise, link } = expectScaleLikelihood(spec);
+  const scale = scaleLikelihood(spec.likelihood);
+  if (!scale) return;
+  const { noise, link } = scale;
   if (noise.kind === 'lognormal') {
     const loc = scalarOf(tensors, tensorNames.noiseLoc);
     const scale = scalarOf(tensors, tensorNames.noiseScale);

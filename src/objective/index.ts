@@ -20,6 +20,29 @@
  *                 (one value); 'mc-dropout' has no noise parameter (sigma fixed from tau);
  *                 'ensemble' has none (heteroscedastic head: last layer 2 units, sigma =
  *                 softplus(raw) + 1e-3).
+ *   Then log df when a 'student-t' learns its degrees of freedom, then the hierarchical precisions.
+ *   A likelihood without a noise scale has no noise parameters (LIKELIHOODS).
+ * LIKELIHOODS (likelihood.ts; options.likelihood, default 'normal'; the maths is src/math/likelihoods.ts):
+ *   output layer: normal and student-t 1 unit (2 for 'ensemble': the heteroscedastic head); categorical K logits
+ *   (K = options.classes, else the largest label + 1, at least 2); bernoulli 1 logit; beta 2 units
+ *   (α = softplus(f_0) + c, β = softplus(f_1) + c, c = 1e-3); dirichlet K units (α_k = softplus(f_k) + c).
+ *   Targets: one column (normal: a real; categorical: an integer 0..K-1; bernoulli: 0 or 1; beta: a
+ *   value strictly inside (0, 1) in float32), dirichlet K columns per row (each inside (0, 1) in
+ *   float32, summing to 1 within 1e-4; evaluated as given, not renormalised). Anything else is an
+ *   InvalidInputError naming the row. Only normal targets are standardised; for the others yMean 0
+ *   and yStd 1 (the model records 0 and 1 per output). x is standardised for every likelihood.
+ *   The likelihoods other than normal have no noise scale: no sigma site and no noise parameter in θ
+ *   for any method, no heteroscedastic head for 'ensemble' (its members are plain classifiers or
+ *   Beta / Dirichlet regressors, predicted as the mixture), and no τ ('mc-dropout''s weight decay
+ *   uses τ = 1; giving tau is an error). Their data term is NLL_b = −log p(y_b | f(x_b)) in every
+ *   objective below in place of the Normal's.
+ *   'student-t' is a scale likelihood: everything of the normal (standardised y, each method's σ and
+ *   noise parameters, the ensemble's heteroscedastic head) with −log StudentT(y | df, f, σ) in place
+ *   of −log N(y | f, σ), also for 'mc-dropout' (its squared error becomes the Student-t NLL at the
+ *   fixed σ = 1/(sqrt(τ) yStd)). df is options.degreesOfFreedom when a number; with 'learn' (the
+ *   default) θ holds u = log df after the noise parameters (before the hierarchical precisions),
+ *   initialised to log 10, learnt as a point estimate with no prior term, and the model records
+ *   spec.likelihood.df = exp(u).
  * INITIALISATION (init.ts; Philox stream STREAM_INIT, sample 0, element = θ index, 4th word the
  *   model's): weights (W or W_loc) ~ N(0, 1/fan_in) (He-like, sqrt(1/fan_in) std); biases 0;
  *   rho = log(expm1(1e-3)); PReLU slopes 0.25; sigma_loc = log(0.5), sigma_rho = log(expm1(0.1));
@@ -39,6 +62,9 @@
  *   'mc-dropout': (1/B) Σ_b (y_b − f(x_b))² + λ Σ (W² + b²), λ = p l² / (2 N τ) (bench/uci/PROTOCOL.md).
  *   'map':        (1/B) Σ_b −log N(y_b | f(x_b), σ) + (1/N) Σ −log N(w | 0, priorScale) (σ = exp(log_sigma)).
  *   'ensemble':   (1/B) Σ_b −log N(y_b | μ(x_b), σ(x_b)).
+ *   Likelihoods without a noise scale (LIKELIHOODS): 'vi' (N/B) Σ_b (1/K) Σ_k NLL_b(f_k) + KL (no sigma
+ *   terms); 'mc-dropout' (1/B) Σ_b NLL_b + λ Σ (W² + b²) with λ = p l² / (2 N); 'map' (1/B) Σ_b NLL_b +
+ *   the prior term above; 'ensemble' (1/B) Σ_b NLL_b.
  * VI ESTIMATORS (options.viEstimator, 'vi' only; s = softplus(rho), t the global step, k the K-sample):
  *   'reparameterization' (default): as above, one weight draw per (model, K-sample) shared by the batch.
  *   'local' (local reparameterisation, Kingma et al. 2015): per (model, k, batch slot b, unit j) of

@@ -8,6 +8,7 @@ import type { Key } from '../random/draws.js';
 import { normalAt } from '../random/draws.js';
 import { STREAM_INIT, modelWord } from '../random/train-streams.js';
 import type { TrainLayout } from './layout.js';
+import { INIT_DEGREES_OF_FREEDOM } from './likelihood.js';
 
 export const INIT_RHO = Math.log(Math.expm1(1e-3));
 export const INIT_PRELU_SLOPE = 0.25;
@@ -26,12 +27,15 @@ export function initialTheta(layout: TrainLayout, key: Key, model: number, prior
     if (layer.biasRho >= 0) theta.fill(INIT_RHO, layer.biasRho, layer.biasRho + layer.units);
     if (layer.prelu >= 0) theta.fill(INIT_PRELU_SLOPE, layer.prelu, layer.prelu + layer.units);
   }
-  if (layout.method === 'vi') {
+  if (layout.noise < 0) {
+    // A likelihood without a noise scale (layout.ts) has no noise parameters.
+  } else if (layout.method === 'vi') {
     theta[layout.noise] = INIT_SIGMA_LOC;
     theta[layout.noise + 1] = INIT_SIGMA_RHO;
   } else if (layout.method === 'map') {
     theta[layout.noise] = INIT_LOG_SIGMA;
   }
+  if (layout.degreesOfFreedom >= 0) theta[layout.degreesOfFreedom] = Math.log(INIT_DEGREES_OF_FREEDOM);
   // Written 0 - 2 log(priorScale) so that priorScale 1 gives +0 rather than -0.
   if (layout.precision >= 0) theta.fill(0 - 2 * Math.log(priorScale), layout.precision, layout.precision + layout.layers.length);
   return theta;

@@ -6,6 +6,7 @@
 import { InvalidInputError } from '../errors.js';
 import type { Activation } from '../model/spec.js';
 import { checkArchitecture, type ArchitectureSpec } from './architecture.js';
+import { NORMAL_TRAINING, likelihoodUnits, type TrainLikelihoodInfo } from './likelihood.js';
 import type { TrainMethod } from './methods.js';
 
 export interface TrainLayerLayout {
@@ -25,11 +26,15 @@ export interface TrainLayerLayout {
 
 export interface TrainLayout {
   readonly method: TrainMethod;
+  /** The likelihood the output layer feeds (likelihood.ts): its width, and whether there is a noise site. */
+  readonly likelihood: TrainLikelihoodInfo;
   readonly layers: readonly TrainLayerLayout[];
   /** θ length per model. */
   readonly size: number;
-  /** 'vi': sigma_loc, sigma_rho; 'map': log_sigma at `noise`; -1 when absent. */
+  /** 'vi': sigma_loc, sigma_rho; 'map': log_sigma at `noise`; -1 when absent (also for a likelihood without a noise scale). */
   readonly noise: number;
+  /** 'student-t' with learnt degrees of freedom: log df at this θ index; -1 when absent. */
+  readonly degreesOfFreedom: number;
   /** Hierarchical 'vi': log prior precision of layer l at precision + l; -1 when absent. */
   readonly precision: number;
   /** Floats of drawn [W, b] per (model, K-sample) ('vi'). */
@@ -38,10 +43,10 @@ export interface TrainLayout {
   readonly maxUnits: number;
 }
 
-export function trainLayout(arch: ArchitectureSpec, method: TrainMethod, hierarchical = false): TrainLayout {
+export function trainLayout(arch: ArchitectureSpec, method: TrainMethod, hierarchical = false, likelihood: TrainLikelihoodInfo = NORMAL_TRAINING): TrainLayout {
   if (hierarchical && method !== 'vi') throw new InvalidInputError(`the hierarchical prior is a 'vi' option, not '${method}'`);
   checkArchitecture(arch, method);
-  const outputUnits = method === 'ensemble' ? 2 : 1;
+  const outputUnits = likelihoodUnits(likelihood, method);
   const widths = [...arch.hidden, outputUnits];
   let cursor = 0;
   let drawn = 0;
@@ -61,10 +66,13 @@ export function trainLayout(arch: ArchitectureSpec, method: TrainMethod, hierarc
     drawn += w + units;
     return layer;
   });
-  const noise = method === 'vi' || method === 'map' ? cursor : -1;
-  if (method === 'vi') cursor += 2;
-  else if (method === 'map') cursor += 1;
+  const noisy = likelihood.scale && (method === 'vi' || method === 'map');
+  const noise = noisy ? cursor : -1;
+  if (noisy) cursor += method === 'vi' ? 2 : 1;
+  const learnDf = likelihood.kind === 'student-t' && likelihood.degreesOfFreedom === null;
+  const degreesOfFreedom = learnDf ? cursor : -1;
+  if (learnDf) cursor += 1;
   const precision = hierarchical ? cursor : -1;
   if (hierarchical) cursor += layers.length;
-  return { method, layers, size: cursor, noise, precision, drawnSize: drawn, outputUnits, maxUnits: Math.max(arch.inputDim, ...widths) };
+  return { method, likelihood, layers, size: cursor, noise, degreesOfFreedom, precision, drawnSize: drawn, outputUnits, maxUnits: Math.max(arch.inputDim, ...widths) };
 }

@@ -9,6 +9,7 @@ import { abortSignalOption, describeValue, integerOption, numberOption, oneOfOpt
 import type { AbortSignalLike } from '../platform-types.js';
 import { dropoutKeepThreshold } from '../random/streams.js';
 import { checkArchitecture, type ArchitectureSpec } from './architecture.js';
+import { resolveLikelihood, type TrainLikelihoodInfo } from './likelihood.js';
 import { VI_ESTIMATORS, type LearningRateSchedule, type OptimizerKind } from './methods.js';
 import { scheduledLearningRate } from './optimizer.js';
 import type { TrainData, TrainOptions } from './types.js';
@@ -39,7 +40,9 @@ export interface PreparedModel {
 
 export interface PreparedRun {
   readonly x: Float64Array;
+  /** [rows, likelihood.targetWidth]: as given (class indices, labels, proportions), standardised per model only for normal. */
   readonly y: Float64Array;
+  readonly likelihood: TrainLikelihoodInfo;
   readonly rows: number;
   readonly inputDim: number;
   readonly models: readonly PreparedModel[];
@@ -75,6 +78,9 @@ function positive(value: unknown, name: string): number {
 /** Every key of TrainOptions (types.ts): anything else is a misspelling, refused rather than ignored. */
 const TRAIN_OPTION_KEYS = [
   'method',
+  'likelihood',
+  'classes',
+  'degreesOfFreedom',
   'epochs',
   'batchSize',
   'lr',
@@ -180,7 +186,8 @@ export function prepareRun(arch: ArchitectureSpec, data: TrainData, options: Tra
   checkShapes(arch, data, options);
   checkArchitecture(arch, options.method);
   const xm = toMatrix(data.x, arch.inputDim, 'x');
-  const ym = toMatrix(data.y, 1, 'y');
+  const ym = resolveLikelihood(data, options);
+  const { likelihood } = ym;
   if (ym.rows !== xm.rows) throw new InvalidInputError(`y has ${ym.rows} values but x has ${xm.rows} rows`);
   const epochs = positiveInteger(options.epochs, 'epochs');
   const batchSize = positiveInteger(options.batchSize ?? 128, 'batchSize');
@@ -210,12 +217,12 @@ export function prepareRun(arch: ArchitectureSpec, data: TrainData, options: Tra
     let yMean = 0;
     for (const r of rows) {
       for (let c = 0; c < d; c++) xMean[c] = (xMean[c] as number) + (xm.data[r * d + c] as number) / rows.length;
-      yMean += (ym.data[r] as number) / rows.length;
+      if (likelihood.scale) yMean += (ym.y[r] as number) / rows.length;
     }
     let yVar = 0;
     for (const r of rows) {
       for (let c = 0; c < d; c++) xStd[c] = (xStd[c] as number) + ((xm.data[r * d + c] as number) - (xMean[c] as number)) ** 2 / rows.length;
-      yVar += ((ym.data[r] as number) - yMean) ** 2 / rows.length;
+      if (likelihood.scale) yVar += ((ym.y[r] as number) - yMean) ** 2 / rows.length;
     }
     // A constant column keeps std 1 (bench/uci/PROTOCOL.md), so standardisation never divides by zero. The
     // test is relative: rounding in the mean leaves a constant column a std of ~1e-15 |mean|.
@@ -227,6 +234,8 @@ export function prepareRun(arch: ArchitectureSpec, data: TrainData, options: Tra
     const yStd = constant(Math.sqrt(yVar), yMean) ? 1 : Math.sqrt(yVar);
     const dropout = options.method === 'mc-dropout' ? numberOption(hyper.dropout ?? arch.dropout ?? 0.05, `model ${m}: dropout`, { min: 0, max: 1 }) : 0;
     if (!(dropout < 1)) throw new InvalidInputError(`model ${m}: dropout must be in [0, 1), got ${String(dropout)}`);
+    // τ is the precision of a noise scale: the likelihoods without one have none (index.ts, OBJECTIVES).
+    if (!likelihood.scale && hyper.tau !== undefined) throw new InvalidInputError(`model ${m}: tau is a noise precision; a '${likelihood.kind}' likelihood has no noise scale`);
     const tau = positive(hyper.tau ?? 1, `model ${m}: tau`);
     const priorScale = positive(hyper.priorScale ?? 1, `model ${m}: priorScale`);
     const lrScale = positive(hyper.lr ?? lr, `model ${m}: lr`) / lr;
@@ -252,7 +261,8 @@ export function prepareRun(arch: ArchitectureSpec, data: TrainData, options: Tra
   const models = prepared.map((p) => ({ ...p, stepsPerEpoch: Math.ceil(p.rows.length / batch) }));
   return {
     x: xm.data,
-    y: ym.data,
+    y: ym.y,
+    likelihood,
     rows: xm.rows,
     inputDim: d,
     models,

@@ -40,6 +40,8 @@ export const MODEL_FIELDS = [
   ['n', 'f32'],
   /** This model's learning rate over the run's (ModelHyper.lr / TrainOptions.lr). */
   ['lrScale', 'f32'],
+  /** 'mc-dropout''s fixed noise scale in standardised units, 1 / (sqrt(tau) yStd) (the Student-t's scale; the Normal's objective does not read it). */
+  ['fixedSigma', 'f32'],
 ] as const;
 
 export type ModelField = (typeof MODEL_FIELDS)[number][0];

@@ -8,6 +8,8 @@
  *   (tau is the precision in the targets' units; the network works in standardised units).
  * - 'map': delta weights, fixed sigma exp(log_sigma).
  * - 'ensemble': delta weights, heteroscedastic head (mean unit 0, scale unit 1).
+ * A likelihood without a noise scale (categorical, bernoulli, beta, dirichlet) records its own spec
+ * (classes, minConcentration) instead, whatever the method, and y's standardisation 0 / 1.
  * The standardisation the model was trained with is recorded, so predictions come back in the
  * original units.
  */
@@ -15,10 +17,11 @@ import { softplus } from '../math/activations.js';
 import { PYRO_SIGMA_SITE } from '../model/pyro.js';
 import { SCALAR_SHAPE } from '../model/shapes.js';
 import { tensorNames } from '../model/spec.js';
-import type { LayerSpec, LikelihoodSpec, Model, Standardization, Tensor } from '../model/spec.js';
+import type { LayerSpec, LikelihoodSpec, Model, NormalLikelihood, Standardization, Tensor } from '../model/spec.js';
 import { DEFAULT_LEAKY_SLOPE } from '../model/spec.js';
 import { ENSEMBLE_MIN_SCALE, VI_SIGMA_PRIOR } from './constants.js';
 import type { TrainLayerLayout, TrainLayout } from './layout.js';
+import { TRAIN_MIN_CONCENTRATION, likelihoodOutputDim } from './likelihood.js';
 
 /** What the conversion needs beyond θ, per model (defaults already resolved). */
 export interface TrainedModelInfo {
@@ -46,6 +49,27 @@ function slice(theta: ArrayLike<number>, from: number, length: number, map?: (v:
 }
 
 function likelihood(layout: TrainLayout, theta: ArrayLike<number>, info: TrainedModelInfo): LikelihoodSpec {
+  const { kind, classes } = layout.likelihood;
+  switch (kind) {
+    case 'categorical':
+      return { kind, classes };
+    case 'bernoulli':
+      return { kind };
+    case 'beta':
+      return { kind, minConcentration: TRAIN_MIN_CONCENTRATION };
+    case 'dirichlet':
+      return { kind, classes, minConcentration: TRAIN_MIN_CONCENTRATION };
+    case 'student-t': {
+      // The Normal's noise model with the degrees of freedom fixed or reached (exp of θ's log df).
+      const df = layout.likelihood.degreesOfFreedom ?? Math.exp(theta[layout.degreesOfFreedom] ?? NaN);
+      return { kind, ...normalNoise(layout, theta, info), df };
+    }
+    case 'normal':
+      return normalNoise(layout, theta, info);
+  }
+}
+
+function normalNoise(layout: TrainLayout, theta: ArrayLike<number>, info: TrainedModelInfo): NormalLikelihood {
   switch (layout.method) {
     case 'vi':
       return { noise: { kind: 'lognormal', site: PYRO_SIGMA_SITE }, link: 'sigma', sigmaPrior: VI_SIGMA_PRIOR };
@@ -90,17 +114,22 @@ export function thetaToModel(layout: TrainLayout, theta: ArrayLike<number>, info
     }
     if (layer.prelu >= 0) tensors.set(tensorNames.preluSlope(l), tensor([units], slice(theta, layer.prelu, units)));
   }
-  if (layout.method === 'vi') {
+  if (layout.method === 'vi' && layout.noise >= 0) {
     tensors.set(tensorNames.noiseLoc, tensor(SCALAR_SHAPE, [theta[layout.noise] ?? NaN]));
     tensors.set(tensorNames.noiseScale, tensor(SCALAR_SHAPE, [softplus(theta[layout.noise + 1] ?? NaN)]));
   }
   const first = layout.layers[0];
+  // Targets that are not real numbers are never standardised (spec.ts): y's statistics are 0 and 1 per output.
+  const D = likelihoodOutputDim(layout.likelihood);
+  const standardization = layout.likelihood.scale
+    ? info.standardization
+    : { xMean: info.standardization.xMean, xStd: info.standardization.xStd, yMean: new Array<number>(D).fill(0), yStd: new Array<number>(D).fill(1) };
   return {
     spec: {
       inputDim: first ? first.inputs : 0,
       layers: layout.layers.map((layer) => layerSpec(layer, layout, theta, info)),
       likelihood: likelihood(layout, theta, info),
-      standardization: info.standardization,
+      standardization,
     },
     tensors,
   };

@@ -20,6 +20,12 @@ export const STREAM_FLIP = 3;
 export const STREAM_NOISE = 0xfff00000;
 /** Observation draws y = f + scale * eps, when per-sample y is asked for. */
 export const STREAM_OBSERVATION = 0xfff00001;
+/**
+ * Gamma draws of the observation models (Beta, Dirichlet, Student-t y draws): counter
+ * (attempt, sample, STREAM_OBSERVATION_GAMMA, element), one Philox block per Marsaglia-Tsang
+ * attempt; the element in the 4th word (observation-draws.ts lists the element of each kind).
+ */
+export const STREAM_OBSERVATION_GAMMA = 0xfff00002;
 
 export function layerStream(layer: number, kind: number): number {
   return layer * STREAMS_PER_LAYER + kind;

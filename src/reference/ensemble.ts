@@ -8,10 +8,11 @@
 import { InvalidInputError } from '../errors.js';
 import { DEFAULT_SAMPLES, resolveEnsemblePath, resolvePredictOptions } from '../infer/predict-options.js';
 import type { PredictOptions } from '../infer/types.js';
-import type { Model } from '../model/spec.js';
+import { likelihoodKind, targetDim, type Model } from '../model/spec.js';
+import { checkLabels } from '../infer/classification.js';
 import { isDeterministic } from '../model/deterministic.js';
 import { oracleSamples, readInputs, readTargets, type OracleInput } from './forward.js';
-import { predictiveFromSamples, type OraclePredictResult } from './predict.js';
+import { classifierPredictive, predictiveFromSamples, type OraclePredictResult } from './predict.js';
 
 export function oracleEnsemblePredict(members: readonly Model[], x: OracleInput, opts: PredictOptions = {}): OraclePredictResult {
   const M = members.length;
@@ -45,7 +46,13 @@ export function oracleEnsemblePredict(members: readonly Model[], x: OracleInput,
       ys.set(drawn.y.subarray(from * size, (from + 1) * size), (m * per + s) * size);
     }
   });
-  const y = opts.y === undefined ? null : readTargets(opts.y, N, D);
+  const first = members[0] as Model;
+  const kind = likelihoodKind(first.spec.likelihood);
+  const y = opts.y === undefined ? null : readTargets(opts.y, N, targetDim(first.spec));
+  if (kind === 'categorical' || kind === 'bernoulli') {
+    if (y) checkLabels(kind, y, D);
+    return classifierPredictive(kind, f, S, N, D, y, { ...o, samples: S }, path);
+  }
   return predictiveFromSamples({ f, scale, y: ys, S, N, D }, y, { ...o, samples: S }, path);
 }
 

@@ -11,7 +11,7 @@ import { toMatrix } from '../inputs.js';
 import { InvalidInputError, ModelFormatError } from '../errors.js';
 import { applyActivation, sigmoid, softplus } from '../math/activations.js';
 import type { SamplingPath } from '../infer/types.js';
-import { expectScaleLikelihood, layerInputs, outputDim, tensorNames } from '../model/spec.js';
+import { scaleLikelihood, layerInputs, outputDim, tensorNames } from '../model/spec.js';
 import type { Activation, Model, ModelSpec } from '../model/spec.js';
 import { dropoutKeep, gammaDraw, noiseNormal, normalAt } from '../random/draws.js';
 import type { Key } from '../random/draws.js';
@@ -40,7 +40,7 @@ export interface OracleSamples {
   readonly scale: Float64Array;
   /** sigma per sample before the link and standardisation, [S]; NaN for a heteroscedastic head (sigma varies per input). */
   readonly sigma: Float64Array;
-  /** A draw of y per sample: f + scale * eps, eps from the observation stream at element n * D + d, [S, N, D]. */
+  /** A draw of y per sample: f + scale * eps, eps from the observation stream at element n * D + d, [S, N, D] (NaN for a classifier). */
   readonly y: Float64Array;
 }
 
@@ -233,7 +233,9 @@ function marginalLayer(
 
 /** sigma of one posterior sample from the noise model (NaN for a heteroscedastic head). */
 function noiseSampler(model: Model): (key: Key, sample: number) => number {
-  const noise = expectScaleLikelihood(model.spec).noise;
+  const scale = scaleLikelihood(model.spec.likelihood);
+  if (!scale) return () => NaN;
+  const noise = scale.noise;
   switch (noise.kind) {
     case 'fixed':
       return () => noise.sigma;
@@ -267,8 +269,14 @@ function noiseSampler(model: Model): (key: Key, sample: number) => number {
 export function writeHead(spec: ModelSpec, last: Float64Array, rows: number, sigma: number, f: Float64Array, scale: Float64Array, offset: number): void {
   const D = outputDim(spec);
   const units = spec.layers[spec.layers.length - 1]?.units ?? D;
-  const noise = expectScaleLikelihood(spec).noise;
-  const squared = expectScaleLikelihood(spec).link === 'sigma2';
+  const likelihood = scaleLikelihood(spec.likelihood);
+  if (!likelihood) {
+    // No noise model (a classifier): f is the raw outputs (the logits), never standardised; no scale.
+    for (let n = 0; n < rows; n++) for (let d = 0; d < D; d++) f[offset + n * D + d] = last[n * units + d] ?? 0;
+    return;
+  }
+  const noise = likelihood.noise;
+  const squared = likelihood.link === 'sigma2';
   const st = spec.standardization;
   for (let n = 0; n < rows; n++) {
     for (let d = 0; d < D; d++) {
@@ -286,7 +294,7 @@ export function writeHead(spec: ModelSpec, last: Float64Array, rows: number, sig
 export function checkHead(spec: ModelSpec): void {
   const D = outputDim(spec);
   if (!Number.isInteger(D)) throw new ModelFormatError('a heteroscedastic head needs an even number of last-layer units');
-  const st = spec.standardization;
+  const st = scaleLikelihood(spec.likelihood) ? spec.standardization : null;
   if (st) {
     checkLength(st.yMean.length, D, 'standardization.yMean');
     checkLength(st.yStd.length, D, 'standardization.yStd');
@@ -316,6 +324,8 @@ export function oracleSamples(model: Model, x: OracleInput, opts: OracleSampleOp
   const { data: xs, rows: N } = readInputs(spec, x);
   const layers = loadLayers(model);
   const drawSigma = noiseSampler(model);
+  // Only a noise model's y is drawn here (f + scale * eps); a classifier's y stays NaN.
+  const noisy = scaleLikelihood(spec.likelihood) !== null;
   checkHead(spec);
   const D = outputDim(spec);
 
@@ -326,7 +336,7 @@ export function oracleSamples(model: Model, x: OracleInput, opts: OracleSampleOp
   const f = new Float64Array(S * N * D);
   const scale = new Float64Array(S * N * D);
   const sigma = new Float64Array(S);
-  const y = new Float64Array(S * N * D);
+  const y = new Float64Array(S * N * D).fill(noisy ? 0 : NaN);
 
   for (let k = 0; k < S; k++) {
     const s = offset + k;
@@ -346,6 +356,7 @@ export function oracleSamples(model: Model, x: OracleInput, opts: OracleSampleOp
     const sg = drawSigma(key, s);
     sigma[k] = sg;
     writeHead(spec, h, N, sg, f, scale, k * N * D);
+    if (!noisy) continue;
     for (let e = 0; e < N * D; e++) {
       const at = k * N * D + e;
       y[at] = (f[at] as number) + (scale[at] as number) * normalAt(key, s, STREAM_OBSERVATION, e);

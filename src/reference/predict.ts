@@ -7,7 +7,10 @@ import type { PredictOptions, PredictResult, SamplingPath } from '../infer/types
 import { normalLogPdf } from '../math/densities.js';
 import { logSumExp } from '../math/special.js';
 import { mixtureQuantile } from '../math/mixture-quantile.js';
-import type { Model } from '../model/spec.js';
+import { likelihoodKind, targetDim, type Model } from '../model/spec.js';
+import { InvalidInputError } from '../errors.js';
+import { checkLabels, classificationMetrics, classifierFields, type ClassifierKind } from '../infer/classification.js';
+import { classLogLikelihoods, classPlanesFromLogits } from './classify.js';
 import { oracleSamples, readInputs, readTargets } from './forward.js';
 import type { OracleInput } from './forward.js';
 
@@ -23,11 +26,46 @@ export type OraclePredictResult = Float64Fields<PredictResult>;
  */
 export function oraclePredict(model: Model, x: OracleInput, opts: PredictOptions = {}, member = 0): OraclePredictResult {
   const o = resolvePredictOptions(opts);
+  const kind = likelihoodKind(model.spec.likelihood);
+  if (kind !== 'normal' && kind !== 'categorical' && kind !== 'bernoulli')
+    throw new InvalidInputError(`predict does not run '${kind}' models yet (normal, categorical and bernoulli do)`);
+  if (kind !== 'normal' && o.quantiles.length > 0) {
+    throw new InvalidInputError(`quantiles are for real-valued outcomes; a '${kind}' model's predictive is its class probabilities (probs)`);
+  }
   const path = resolvePath(readInputs(model.spec, x).rows, o);
   const { n: N, outputDim: D, f, scale, y: ySamples } = oracleSamples(model, x, { samples: o.samples, seed: o.seed, path, member });
   // Read y only after x so a bad x is reported first, as the shapes of y depend on N.
-  const y = opts.y === undefined ? null : readTargets(opts.y, N, D);
+  const y = opts.y === undefined ? null : readTargets(opts.y, N, targetDim(model.spec));
+  if (kind === 'categorical' || kind === 'bernoulli') {
+    if (y) checkLabels(kind, y, D);
+    return classifierPredictive(kind, f, o.samples, N, D, y, o, path);
+  }
   return predictiveFromSamples({ f, scale, y: ySamples, S: o.samples, N, D }, y, o, path);
+}
+
+/** A classifier's statistics from its float64 logits [S, N, D] (classification.ts defines them). */
+export function classifierPredictive(
+  kind: ClassifierKind,
+  f: Float64Array,
+  S: number,
+  N: number,
+  D: number,
+  y: Float64Array | null,
+  o: ResolvedPredictOptions,
+  path: SamplingPath,
+): OraclePredictResult {
+  const planes = classPlanesFromLogits(kind, f, S, N, D);
+  return {
+    n: N,
+    outputDim: D,
+    samples: S,
+    likelihood: kind,
+    path,
+    ...classifierFields(planes, o.intervalZ, (length) => new Float64Array(length)),
+    intervalLevel: o.intervalLevel,
+    ...(y ? { ...densitiesFromLogLik(classLogLikelihoods(kind, f, S, N, D, y), S, N), metrics: classificationMetrics(kind, planes.probs, N, D, y) } : {}),
+    ...(o.returnSamples ? { fSamples: f } : {}),
+  };
 }
 
 /** Per-sample f and scale, [S, N, D]. */
@@ -118,6 +156,11 @@ function logDensities(
       logLik[s * N + n] = ll;
     }
   }
+  return densitiesFromLogLik(logLik, S, N);
+}
+
+/** From log-likelihoods [S, N]: logsumexp over s minus log S per input, and the sum over n per sample. */
+function densitiesFromLogLik(logLik: Float64Array, S: number, N: number): { logPredictiveDensity: Float64Array; sampleLogLikelihood: Float64Array } {
   const logPredictiveDensity = new Float64Array(N);
   const column = new Float64Array(S);
   const logS = Math.log(S);

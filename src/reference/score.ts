@@ -6,7 +6,9 @@
 import { InvalidInputError, ModelFormatError } from '../errors.js';
 import type { ScoreResult } from '../infer/types.js';
 import { exponentialLogPdf, gammaLogPdf, halfCauchyLogPdf, halfNormalLogPdf, logNormalLogPdf, normalLogPdf, uniformLogPdf } from '../math/densities.js';
-import { expectScaleLikelihood, latentNoise, layerInputs, outputDim } from '../model/spec.js';
+import { latentNoise, layerInputs, likelihoodKind, outputDim, scaleLikelihood, targetDim } from '../model/spec.js';
+import { checkLabels } from '../infer/classification.js';
+import { classLogLikelihoods } from './classify.js';
 import type { Model, ParamSpec, SigmaPrior } from '../model/spec.js';
 import { checkHead, denseLayer, loadLayers, readInputs, readTargets, writeHead } from './forward.js';
 import type { OracleInput } from './forward.js';
@@ -24,7 +26,8 @@ function siteValue(point: ParameterPoint, site: string, length: number): ArrayLi
 
 /** The latent sigma of the point, or null when the noise model has none (fixed or heteroscedastic). */
 function pointSigma(model: Model, point: ParameterPoint): number | null {
-  const noise = latentNoise(expectScaleLikelihood(model.spec).noise);
+  const scale = scaleLikelihood(model.spec.likelihood);
+  const noise = scale ? latentNoise(scale.noise) : null;
   if (!noise) return null;
   return siteValue(point, noise.site, 1)[0] ?? NaN;
 }
@@ -77,14 +80,16 @@ export function oracleLogPrior(model: Model, point: ParameterPoint): Record<stri
     priorOf(layer.bias, layer.units);
   });
   const sigma = pointSigma(model, point);
-  const noise = latentNoise(expectScaleLikelihood(spec).noise);
-  const sigmaPrior = expectScaleLikelihood(spec).sigmaPrior;
+  const scale = scaleLikelihood(spec.likelihood);
+  const noise = scale ? latentNoise(scale.noise) : null;
+  const sigmaPrior = scale?.sigmaPrior ?? null;
   if (sigma !== null && sigmaPrior && noise) add(noise.site, sigmaPriorLogPdf(sigmaPrior, sigma));
   return sites;
 }
 
 /**
- * Score a point: sites from oracleLogPrior plus 'obs' = sum_{n,d} log N(y_nd | f_nd, scale_nd), with f
+ * Score a point: sites from oracleLogPrior plus 'obs' = sum_{n,d} log N(y_nd | f_nd, scale_nd) (a
+ * classifier: sum_n log p(y_n | f_n), softmax or sigmoid of the logits), with f
  * the dropout-free network at the point and scale from the point's sigma (or the fixed sigma, or the
  * heteroscedastic head) through the link, both in y units (standardisation undone as in predict).
  */
@@ -95,7 +100,9 @@ export function oracleScore(model: Model, point: ParameterPoint, x: OracleInput,
   const { data: xs, rows: N } = readInputs(spec, x);
   checkHead(spec);
   const D = outputDim(spec);
-  const ys = readTargets(y, N, D);
+  const ys = readTargets(y, N, targetDim(spec));
+  const kind = likelihoodKind(spec.likelihood);
+  if (kind === 'categorical' || kind === 'bernoulli') checkLabels(kind, ys, D);
 
   let h = xs;
   for (const c of loadLayers(model)) {
@@ -108,13 +115,19 @@ export function oracleScore(model: Model, point: ParameterPoint, x: OracleInput,
     denseLayer(c, params, h, N, null, out, new Float64Array(c.inputs));
     h = out;
   }
-  const noise = expectScaleLikelihood(spec).noise;
-  const sigma = noise.kind === 'fixed' ? noise.sigma : (pointSigma(model, point) ?? NaN);
+  const noise = scaleLikelihood(spec.likelihood)?.noise;
+  const sigma = noise?.kind === 'fixed' ? noise.sigma : (pointSigma(model, point) ?? NaN);
   const f = new Float64Array(N * D);
   const scale = new Float64Array(N * D);
   writeHead(spec, h, N, sigma, f, scale, 0);
   let obs = 0;
-  for (let k = 0; k < N * D; k++) obs += normalLogPdf(ys[k] ?? 0, f[k] ?? 0, scale[k] ?? 0);
+  if (kind === 'categorical' || kind === 'bernoulli') {
+    for (const ll of classLogLikelihoods(kind, f, 1, N, D, ys)) obs += ll;
+  } else if (kind === 'normal') {
+    for (let k = 0; k < N * D; k++) obs += normalLogPdf(ys[k] ?? 0, f[k] ?? 0, scale[k] ?? 0);
+  } else {
+    throw new InvalidInputError(`score does not take '${kind}' models yet (normal, categorical and bernoulli)`);
+  }
   sites['obs'] = obs;
 
   let logJoint = 0;

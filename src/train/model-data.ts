@@ -40,6 +40,7 @@ export function modelData(run: PreparedRun, layout: TrainLayout): ModelData {
       yStd: p.yStd,
       n: p.rows.length,
       lrScale: p.lrScale,
+      fixedSigma: p.sigmaStd,
     };
     rowOffset += p.rows.length;
     return values;

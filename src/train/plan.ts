@@ -22,7 +22,7 @@ export interface TrainPlan {
 
 export function planTraining(limits: WebGpuLimits, arch: ArchitectureSpec, data: TrainData, options: TrainOptions): TrainPlan {
   const run = prepareRun(arch, data, options);
-  const layout = trainLayout(arch, options.method, options.hierarchical ?? false);
+  const layout = trainLayout(arch, options.method, options.hierarchical ?? false, run.likelihood);
   const shape: TrainShape = {
     layout,
     models: run.models.length,

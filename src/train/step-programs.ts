@@ -30,7 +30,8 @@ export function stepPrograms(shape: TrainShape, run: Pick<PreparedRun, 'kernelSt
   if (shape.layout.method === 'vi') {
     if (shape.estimator !== 'local') step.push(...layers.map((l) => sampleProgram(shape, l)));
     if (shape.estimator === 'flipout') step.push(...layers.map((l) => flipProgram(shape, l)));
-    step.push(sigmaProgram(shape));
+    // A likelihood without a noise scale has no sigma site (src/objective/index.ts).
+    if (shape.layout.noise >= 0) step.push(sigmaProgram(shape));
   }
   if (shape.adversarial) {
     // The data rows alone (the copies are still invalid): the data term's gradient over the inputs.

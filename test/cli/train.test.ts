@@ -32,6 +32,22 @@ function dataCsv(): string {
   return lines.join('\n') + '\n';
 }
 
+/** 60 rows of 3 separable blobs in (a, b), the class index in 'label'. */
+function labelsCsv(): string {
+  const rand = testRng(5);
+  const centres = [
+    [0, 3],
+    [-3, -2],
+    [3, -2],
+  ];
+  const lines = ['a,b,label'];
+  for (let i = 0; i < 60; i++) {
+    const c = centres[i % 3] ?? [0, 0];
+    lines.push(`${(c[0] ?? 0) + 0.5 * (rand() - 0.5)},${(c[1] ?? 0) + 0.5 * (rand() - 0.5)},${i % 3}`);
+  }
+  return lines.join('\n') + '\n';
+}
+
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'webgpu-bnn-train-'));
   const files: Record<string, string> = {
@@ -40,6 +56,12 @@ beforeAll(async () => {
     'one-row.csv': 'a,y\n1,2\n',
     'nan.csv': 'a,y\n1,2\nNaN,3\n',
     'no-header.csv': '1,2\n3,4\n5,6\n',
+    'labels.csv': labelsCsv(),
+    'bad-labels.csv': 'a,label\n0.1,0\n0.2,1\n0.3,1.5\n0.4,2\n',
+    'negative-labels.csv': 'a,label\n0.1,0\n0.2,-1\n0.3,1\n',
+    'props.csv': 'a,p,q,r\n0.1,0.2,0.3,0.5\n0.2,0.1,0.1,0.8\n0.3,0.5,0.25,0.25\n0.4,0.6,0.2,0.2\n',
+    'bad-props.csv': 'a,p,q,r\n0.1,0.2,0.3,0.5\n0.2,0.1,0.1,0.7\n',
+    'bad-beta.csv': 'a,p\n0.1,0.2\n0.2,1\n',
   };
   for (const [name, content] of Object.entries(files)) await writeFile(file(name), content);
 });
@@ -79,6 +101,44 @@ describe('train: user mistakes exit 2 with one line, before the GPU', () => {
     ['adversarial epsilon 0', () => [...base(), '--method', 'ensemble', '--adversarial-epsilon', '0'], /--adversarial-epsilon must be a positive number, got '0'/],
     ['output folder missing', () => [...base(), '--out', file('no/such/dir/m.safetensors')], /--out .*cannot write into .*no such file/],
     ['unknown flag', () => [...base(), '--bogus'], /unknown option '--bogus'/],
+    ['unknown likelihood', () => [...base(), '--likelihood', 'poisson'], /--likelihood must be one of normal, student-t, categorical, bernoulli, beta, dirichlet, got 'poisson'/],
+    [
+      'a label that is not an integer',
+      () => [...base(), '--data', file('bad-labels.csv'), '--target', 'label', '--likelihood', 'categorical'],
+      /y row 2 is 1\.5: categorical labels must be integers/,
+    ],
+    ['a negative label', () => [...base(), '--data', file('negative-labels.csv'), '--target', 'label', '--likelihood', 'categorical'], /y row 1 is -1/],
+    [
+      'a label beyond --classes',
+      () => [...base(), '--data', file('bad-labels.csv'), '--target', 'label', '--likelihood', 'bernoulli'],
+      /y row 2 is 1\.5: bernoulli labels must be 0 or 1/,
+    ],
+    [
+      'labels beyond --classes',
+      () => [...base(), '--data', file('labels.csv'), '--target', 'label', '--likelihood', 'categorical', '--classes', '2'],
+      /y row 2 is 2: categorical labels must be in 0\.\.1/,
+    ],
+    ['--classes 1', () => [...base(), '--data', file('labels.csv'), '--target', 'label', '--likelihood', 'categorical', '--classes', '1'], /--classes must be an integer from 2/],
+    [
+      '--classes for bernoulli',
+      () => [...base(), '--data', file('labels.csv'), '--target', 'label', '--likelihood', 'bernoulli', '--classes', '3'],
+      /--classes does not apply to --likelihood bernoulli/,
+    ],
+    [
+      '--tau for a classifier',
+      () => [...base(), '--data', file('labels.csv'), '--target', 'label', '--likelihood', 'categorical', '--tau', '3'],
+      /--tau does not apply to --likelihood categorical/,
+    ],
+    [
+      'a beta target of 1',
+      () => [...base(), '--data', file('bad-beta.csv'), '--target', 'p', '--likelihood', 'beta'],
+      /y row 1 is 1: beta targets must lie strictly between 0 and 1/,
+    ],
+    ['a composition not summing to 1', () => [...base(), '--data', file('bad-props.csv'), '--target', 'p,q,r', '--likelihood', 'dirichlet'], /y row 1 sums to 0\.9/],
+    ['dirichlet with one target column', () => [...base(), '--data', file('props.csv'), '--target', 'p', '--likelihood', 'dirichlet'], /--likelihood dirichlet needs --target a,b/],
+    ['several targets for categorical', () => [...base(), '--data', file('props.csv'), '--target', 'p,q', '--likelihood', 'categorical'], /--target names one column/],
+    ['--df for a normal', () => [...base(), '--df', '4'], /--df does not apply to --likelihood normal/],
+    ['--df 0', () => [...base(), '--likelihood', 'student-t', '--df', '0'], /--df must be a positive number, got '0'/],
   ];
   it.each(cases)('%s', async (_name, argv, message) => {
     const r = await cli(argv());
@@ -100,6 +160,59 @@ describe('train: user mistakes exit 2 with one line, before the GPU', () => {
 });
 
 describeGpu('train on the GPU (60 rows, a few epochs)', () => {
+  it('categorical map: the model file records the likelihood and its classes, 3 logits, y unstandardised', async () => {
+    const out = file('cat.safetensors');
+    const r = await cli(
+      [
+        'train',
+        '--data',
+        file('labels.csv'),
+        '--target',
+        'label',
+        '--likelihood',
+        'categorical',
+        '--method',
+        'map',
+        '--hidden',
+        '8',
+        '--epochs',
+        '5',
+        '--lr',
+        '0.01',
+        '--out',
+        out,
+      ],
+      withGpu(),
+    );
+    expect(r.code).toBe(0);
+    expect(r.stderr.split('\n')[0]).toMatch(/^training map \(categorical, 3 classes\), 2-8-3 relu, on 60 rows/);
+    const model = modelFromBytes(readFileSync(out));
+    expect(model.spec.likelihood).toEqual({ kind: 'categorical', classes: 3 });
+    expect(model.spec.layers.at(-1)?.units).toBe(3);
+    expect(model.spec.standardization?.yMean).toEqual([0, 0, 0]);
+  });
+
+  it('student-t map with --df 4: the model file records df 4 and the learnt sigma', async () => {
+    const out = file('st.safetensors');
+    const r = await cli(
+      ['train', '--data', file('data.csv'), '--target', 'y', '--likelihood', 'student-t', '--df', '4', '--method', 'map', '--hidden', '4', '--epochs', '2', '--out', out],
+      withGpu(),
+    );
+    expect(r.code).toBe(0);
+    expect(modelFromBytes(readFileSync(out)).spec.likelihood).toMatchObject({ kind: 'student-t', df: 4, noise: { kind: 'fixed' } });
+  });
+
+  it('dirichlet vi: --target p,q,r gives a 3-component model', async () => {
+    const out = file('dir.safetensors');
+    const r = await cli(
+      ['train', '--data', file('props.csv'), '--target', 'p,q,r', '--likelihood', 'dirichlet', '--method', 'vi', '--hidden', '4', '--epochs', '2', '--out', out, '--json'],
+      withGpu(),
+    );
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ likelihood: 'dirichlet', architecture: '1-4-3 relu', target: 'p,q,r' });
+    expect(modelFromBytes(readFileSync(out)).spec.likelihood).toEqual({ kind: 'dirichlet', classes: 3, minConcentration: 1e-3 });
+  });
+
   it('mc-dropout: plain progress lines on stderr (compilation said apart), one result line on stdout, a model file with the standardisation and the dropout', async () => {
     const out = file('mcd.safetensors');
     const r = await cli(

@@ -36,6 +36,9 @@ import {
   studentTNllGrad,
 } from '../../src/math/likelihoods.js';
 import { digamma, lgamma } from '../../src/math/special.js';
+import { normalAt, type Key } from '../../src/random/draws.js';
+import { betaDraw, bernoulliDraw, categoricalDraw, dirichletDraw, logGammaDrawAt, observationUniform, studentTDraw } from '../../src/random/observation-draws.js';
+import { STREAM_OBSERVATION } from '../../src/random/streams.js';
 import { describeGpu, gpu } from '../support/gpu.js';
 import { probeLikelihoods, type ProbeEntry } from '../support/likelihood-probe.js';
 import { testRng } from '../support/model-builders.js';
@@ -230,5 +233,105 @@ describeGpu('WGSL likelihood library', () => {
     expect(misses.slice(0, 40)).toEqual([]);
     // Measured on SwiftShader: the worst point used 0.70 of its tolerance (a Student-t log p).
     expect(worst).toBeGreaterThan(0);
+  });
+
+  it('draws the same observations as src/random/observation-draws.ts (uniforms and Bernoulli exactly, the rest within float32 error)', async () => {
+    const key: Key = [0x9e3779b9, 0x7f4a7c15];
+    const rand = testRng(5);
+    const entries: ProbeEntry[] = [];
+    const params: { s: number; e: number; a: number; b: number; p: number; loc: number; scale: number; df: number }[] = [];
+    const CONC = [1e-3, 0.3, 2.5, 40, 1e3, 1e6];
+    const DF = [0.5, 3, 40, 1e4];
+    for (let i = 0; i < 1200; i++) {
+      const s = i % 100;
+      const e = Math.floor(rand() * 1e6);
+      const a = f(CONC[i % CONC.length] ?? 1);
+      const b = f(CONC[Math.floor(i / CONC.length) % CONC.length] ?? 1);
+      const pp = f(rand());
+      const loc = f(4 * rand() - 2);
+      const scale = f(0.1 + 2 * rand());
+      const df = f(DF[i % DF.length] ?? 3);
+      params.push({ s, e, a, b, p: pp, loc, scale, df });
+      entries.push({ mode: 'draws', inputs: [s, e, a, b, pp, loc, scale, df] });
+    }
+    const classEntries: { s: number; n: number; q: number[] }[] = [];
+    for (let i = 0; i < 600; i++) {
+      const w = [rand() + 0.01, rand() + 0.01, rand() + 0.01];
+      const sum = w.reduce((p, v) => p + v, 0);
+      // Probabilities (rounded to f32 as the GPU sees them), also used as Dirichlet concentrations (x 1, 30 or 1e-2).
+      const q = w.map((v) => f((v / sum) * [1, 30, 1e-2][i % 3]!));
+      classEntries.push({ s: i % 50, n: Math.floor(rand() * 1e5), q });
+      entries.push({ mode: 'classDraws', inputs: [i % 50, classEntries[i]!.n, ...q] });
+    }
+    const got = await probeLikelihoods(ctx, entries, key);
+
+    /**
+     * log G's float32 error when both sides accept the same attempt: log G = log d + 3 log1p(c x)
+     * inherits the Box-Muller normal x's error (5e-4 (1 + |x|) on SwiftShader, test/kernels/random.gpu.test.ts;
+     * |x| <= 5.8 since u >= 2^-24) times 3c, plus R per term (|log u| / a <= 17 / a when boosted).
+     */
+    const logGammaTol = (a: number) => {
+      const d = (a < 1 ? a + 1 : a) - 1 / 3;
+      return 3 * (1 / Math.sqrt(9 * d)) * 5e-4 * 6.8 + R * (Math.abs(Math.log(d)) + 3 + (a < 1 ? 17 / a : 0));
+    };
+    let uniformMismatch = 0;
+    let gammaMismatch = 0;
+    const misses: string[] = [];
+    params.forEach((q, i) => {
+      const o = (k: number) => got[8 * i + k] ?? NaN;
+      // The uniform is a 24-bit grid value, exact in f32; the Bernoulli compares two exact f32 values.
+      if (o(4) !== observationUniform(key, q.s, q.e)) uniformMismatch++;
+      if (o(1) !== bernoulliDraw(key, q.s, q.e, q.p)) uniformMismatch++;
+      // Marsaglia-Tsang accepts on a float comparison: f32 and f64 may disagree at the boundary
+      // (~1e-6 per draw), which moves a draw far; those are counted, the rest held to logGammaTol.
+      const lg = logGammaDrawAt(key, q.s, q.e, q.a);
+      const tolA = logGammaTol(q.a);
+      if (!(Math.abs(o(0) - lg) <= tolA)) gammaMismatch++;
+      const y = betaDraw(key, q.s, q.e, q.a, q.b);
+      // y = sigmoid(g1 - g2): dy = y (1 - y) (dg1 + dg2), plus R y for the sigmoid.
+      if (!(Math.abs(o(2) - y) <= y * (1 - y) * (tolA + logGammaTol(q.b)) + R * y + 1e-38)) gammaMismatch++;
+      const t = studentTDraw(key, q.s, q.e, q.loc, q.scale, q.df);
+      const z = normalAt(key, q.s, STREAM_OBSERVATION, q.e);
+      const r = (t - q.loc) / (q.scale * z);
+      // (t - loc) = scale z r: z's error 5e-4 (1 + |z|), r = exp((log(df/2) - log G)/2) off by half log G's tolerance.
+      const tolT = q.scale * Math.abs(r) * (5e-4 * (1 + Math.abs(z)) + Math.abs(z) * (0.5 * logGammaTol(q.df / 2) + R)) + R * Math.abs(q.loc) + R * Math.abs(t);
+      if (!(Math.abs(o(3) - t) <= tolT)) {
+        gammaMismatch++;
+        if (gammaMismatch > 4) misses.push(`student-t ${JSON.stringify(q)}: got ${o(3)}, want ${t} (tol ${tolT})`);
+      }
+    });
+    let categoricalMismatch = 0;
+    classEntries.forEach((c, j) => {
+      const i = params.length + j;
+      const o = (k: number) => got[8 * i + k] ?? NaN;
+      const sum = c.q.reduce((p, v) => p + v, 0);
+      if (
+        o(0) !==
+        categoricalDraw(
+          key,
+          c.s,
+          c.n,
+          c.q.map((v) => v / sum),
+        )
+      )
+        categoricalMismatch++;
+      const y = dirichletDraw(key, c.s, 3 * c.n, c.q);
+      const tol = Math.max(...c.q.map(logGammaTol));
+      // y_k = softmax(log G)_k: dy_k <= y_k (d log G_k + sum_j y_j d log G_j) <= 2 y_k tol, plus R y_k.
+      for (let k = 0; k < 3; k++) {
+        if (!(Math.abs(o(1 + k) - (y[k] ?? NaN)) <= (y[k] ?? NaN) * (2 * tol + R) + 1e-38)) {
+          gammaMismatch++;
+          if (gammaMismatch > 4) misses.push(`dirichlet ${JSON.stringify(c)} k=${k}: got ${o(1 + k)}, want ${y[k]}`);
+        }
+      }
+    });
+    expect(misses).toEqual([]);
+    expect(uniformMismatch).toBe(0);
+    // Categorical draws use the unnormalised q on the GPU: probabilities q/sum, cumulated in f32, so
+    // a u within ~1e-7 of a partial sum may fall on the other side (expected ~1e-3 of 600 draws).
+    expect(categoricalMismatch).toBeLessThanOrEqual(1);
+    // ~1e-6 per Gamma decision, a few thousand decisions: at most 4 of them (SwiftShader: 0, and the
+    // worst log G used 0.31 of its tolerance).
+    expect(gammaMismatch).toBeLessThanOrEqual(4);
   });
 });

@@ -1,7 +1,7 @@
 import gammaln from '@stdlib/math-base-special-gammaln';
 import { describe, expect, it } from 'vitest';
 import { gammaLogPdf, logNormalLogPdf, normalLogPdf } from '../../src/math/densities.js';
-import { erf, erfc, lgamma, logSumExp, normalCdf, normalQuantile, regularizedGammaP } from '../../src/math/special.js';
+import { digamma, erf, erfc, lgamma, logSumExp, normalCdf, normalQuantile, regularizedGammaP, trigamma } from '../../src/math/special.js';
 
 /** Largest |a - b| / |b| over pairs, for one readable failure message instead of thousands. */
 function worst(pairs: ReadonlyArray<{ x: number; got: number; want: number; ok: boolean }>) {
@@ -201,5 +201,35 @@ describe('densities', () => {
     ] as const) {
       expect(overLog((x) => gammaLogPdf(x, a, rate))).toBeCloseTo(1, 10);
     }
+  });
+});
+
+describe('digamma and trigamma', () => {
+  const EPS = 2 ** -52;
+  // mpmath at 30 digits.
+  const DIGAMMA: ReadonlyArray<[number, number]> = [
+    [1e-3, -1000.5755719318103],
+    [0.5, -1.9635100260214235],
+    [1, -0.5772156649015329],
+    [3.7, 1.1671535393615113],
+    [10, 2.251752589066721],
+    [1e6, 13.815510057964191],
+  ];
+  it.each(DIGAMMA)('digamma(%f) to 2e-15 relative', (x, want) => {
+    expect(Math.abs(digamma(x) - want)).toBeLessThanOrEqual(2e-15 * Math.abs(want));
+  });
+
+  it('digamma is lgamma`s derivative and trigamma is digamma`s (central differences), and digamma(x+1) = digamma(x) + 1/x', () => {
+    for (const x of [0.01, 0.3, 1.4616321449683622, 2, 7.5, 9.99, 10.01, 55, 1e4]) {
+      const h = 1e-5 * x;
+      expect(Math.abs((lgamma(x + h) - lgamma(x - h)) / (2 * h) - digamma(x))).toBeLessThan(1e-8 * (1 + Math.abs(digamma(x))) + (1e-15 * Math.abs(lgamma(x))) / h);
+      expect(Math.abs((digamma(x + h) - digamma(x - h)) / (2 * h) - trigamma(x))).toBeLessThan(1e-8 * trigamma(x) + (1e-15 * (1 + Math.abs(digamma(x)))) / h);
+      expect(Math.abs(digamma(x + 1) - digamma(x) - 1 / x)).toBeLessThan(8 * EPS * (Math.abs(digamma(x)) + 1 / x));
+    }
+    expect(trigamma(1)).toBeCloseTo((Math.PI * Math.PI) / 6, 14);
+    expect(digamma(0)).toBeNaN();
+    expect(digamma(-2)).toBeNaN();
+    // Reflection: psi(-0.5) = psi(1.5) + pi / tan(-pi/2)... = 2 - gamma - 2 ln 2 + ... ; mpmath: 0.03648997397857652.
+    expect(digamma(-0.5)).toBeCloseTo(0.03648997397857652, 13);
   });
 });

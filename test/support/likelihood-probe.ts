@@ -7,12 +7,12 @@
 import { BufferSet, readBuffer } from '../../src/gpu/buffers.js';
 import type { GpuContext } from '../../src/gpu/device.js';
 import { PipelineCache } from '../../src/gpu/pipelines.js';
-import { LIKELIHOOD, MATH, likelihoodClasses } from '../../src/kernels/library.js';
+import { LIKELIHOOD, MATH, OBSERVATION_DRAWS, likelihoodClasses } from '../../src/kernels/library.js';
 import { defineProgram, linearGrid, type Program } from '../../src/kernels/program.js';
 import { defineStruct } from '../../src/kernels/struct.js';
 import { Recorder } from '../../src/scheduler/recorder.js';
 
-export const PROBE_MODES = { bernoulli: 0, beta: 1, studentT: 2, categorical: 3, dirichlet: 4, special: 5 } as const;
+export const PROBE_MODES = { bernoulli: 0, beta: 1, studentT: 2, categorical: 3, dirichlet: 4, special: 5, draws: 6, classDraws: 7 } as const;
 export type ProbeMode = keyof typeof PROBE_MODES;
 /** Inputs and outputs per entry. */
 export const PROBE_WIDTH = 8;
@@ -36,7 +36,7 @@ export function likelihoodProbeProgram(): Program<{ count: number }> {
         { name: 'probe_mode', access: 'read', type: 'array<u32>' },
         { name: 'probe_out', access: 'read_write', type: 'array<f32>' },
       ],
-      libraries: [MATH, LIKELIHOOD, likelihoodClasses(PROBE_CLASSES)],
+      libraries: [MATH, LIKELIHOOD, likelihoodClasses(PROBE_CLASSES), OBSERVATION_DRAWS],
       body: ['probe/likelihood-probe'],
     },
     workgroups: (run) => linearGrid(run.count),
@@ -45,8 +45,8 @@ export function likelihoodProbeProgram(): Program<{ count: number }> {
 
 const NO_UNIFORM = defineStruct('ProbeNone', [['unused', 'u32']] as const);
 
-/** The 8 outputs of every entry, in order (entry i at [8i, 8i + 8)), as float32 values. */
-export async function probeLikelihoods(ctx: GpuContext, entries: readonly ProbeEntry[]): Promise<Float32Array> {
+/** The 8 outputs of every entry, in order (entry i at [8i, 8i + 8)), as float32 values; key is the Philox key of the draws. */
+export async function probeLikelihoods(ctx: GpuContext, entries: readonly ProbeEntry[], key: readonly [number, number] = [0, 0]): Promise<Float32Array> {
   const device = ctx.device;
   const count = entries.length;
   const buffers = new BufferSet(device);
@@ -54,10 +54,10 @@ export async function probeLikelihoods(ctx: GpuContext, entries: readonly ProbeE
     const program = likelihoodProbeProgram();
     const compiled = await PipelineCache.for(device).get(program);
     const inputs = new Float32Array(count * PROBE_WIDTH);
-    const modes = new Uint32Array(count + 1);
-    modes[0] = count;
+    const modes = new Uint32Array(count + 3);
+    modes.set([count, key[0], key[1]]);
     entries.forEach((e, i) => {
-      modes[i + 1] = PROBE_MODES[e.mode];
+      modes[i + 3] = PROBE_MODES[e.mode];
       inputs.set(e.inputs.slice(0, PROBE_WIDTH), i * PROBE_WIDTH);
     });
     const named = new Map<string, GPUBuffer>([

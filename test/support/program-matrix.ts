@@ -14,7 +14,7 @@ import { DEFAULT_MATMUL_BLOCKING } from '../../src/kernels/infer/dense.js';
 import { buildModel } from './model-builders.js';
 import { planTraining } from '../../src/train/plan.js';
 import { stepPrograms } from '../../src/train/step-programs.js';
-import type { TrainOptions } from '../../src/objective/types.js';
+import type { TrainData, TrainOptions } from '../../src/objective/types.js';
 import type { WebGpuLimits } from '../../src/gpu/webgpu-types.js';
 
 const NOISES: readonly NoiseSpec[] = [
@@ -62,6 +62,11 @@ function layouts() {
       }),
     ),
   );
+  // Classifiers: categorical over 3 classes and bernoulli with 2 outputs (their own moments, loglik and finalize programs).
+  for (const likelihood of [{ kind: 'categorical', classes: 3 }, { kind: 'bernoulli' }] as const) {
+    const base = buildModel({ inputDim: 2, units: [6, likelihood.kind === 'categorical' ? 3 : 2], dropout: [0.1, 0], seed: 12 });
+    out.push(buildModelLayout({ spec: { ...base.spec, likelihood }, tensors: base.tensors }));
+  }
   return out;
 }
 
@@ -95,7 +100,9 @@ function optionSets(): ProgramOptions[] {
 export function inferencePrograms(): Program<never>[] {
   const programs: Program<never>[] = [siteLogProbProgram()];
   for (const layout of layouts()) {
-    for (const options of optionSets()) programs.push(...programKernels(buildProgram(layout, options)));
+    const classifier = layout.likelihood === 'categorical' || layout.likelihood === 'bernoulli';
+    // A classifier's call never asks for quantiles (predict refuses them).
+    for (const options of optionSets()) programs.push(...programKernels(buildProgram(layout, classifier ? { ...options, withQuantiles: false } : options)));
   }
   return programs;
 }
@@ -130,6 +137,37 @@ export function trainingPrograms(): Program<never>[] {
     for (const activation of [ACTIVATIONS[i % ACTIVATIONS.length], 'prelu'] as const) {
       const options = { epochs: 1, batchSize: 8, lr: 1e-2, seed: 1, samplesPerStep: 2, models: [{ dropout: 0.1, tau: 4 }, { dropout: 0.2 }], ...config } as TrainOptions;
       const plan = planTraining(DEFAULT_LIMITS, { inputDim: 2, hidden: [5, 3], activation: activation ?? 'tanh' }, { x, y }, options);
+      programs.push(...(stepPrograms(plan.shape, plan.run) as Program<never>[]));
+    }
+  }
+  // Every likelihood without a noise scale under every method (and adversarial training).
+  const targets: Record<string, TrainData['y']> = {
+    categorical: x.map((_, i) => i % 3),
+    bernoulli: x.map((_, i) => i % 2),
+    beta: x.map((_, i) => 0.1 + 0.8 * ((i % 5) / 5)),
+    dirichlet: x.map((_, i) => [0.2, 0.3 + 0.01 * (i % 4), 0.5 - 0.01 * (i % 4)]),
+  };
+  // Student-t with learnt and with fixed degrees of freedom.
+  for (const [i, config] of configs.entries()) {
+    const degreesOfFreedom = i % 2 === 0 ? 'learn' : 4;
+    const options = {
+      epochs: 1,
+      batchSize: 8,
+      lr: 1e-2,
+      seed: 1,
+      samplesPerStep: 2,
+      models: [{ dropout: 0.1, tau: 4 }],
+      ...config,
+      likelihood: 'student-t',
+      degreesOfFreedom,
+    } as TrainOptions;
+    const plan = planTraining(DEFAULT_LIMITS, { inputDim: 2, hidden: [4], activation: ACTIVATIONS[i % ACTIVATIONS.length] ?? 'tanh' }, { x, y }, options);
+    programs.push(...(stepPrograms(plan.shape, plan.run) as Program<never>[]));
+  }
+  for (const [likelihood, ty] of Object.entries(targets)) {
+    for (const [i, config] of configs.entries()) {
+      const options = { epochs: 1, batchSize: 8, lr: 1e-2, seed: 1, samplesPerStep: 2, models: [{ dropout: 0.1 }, { dropout: 0.2 }], ...config, likelihood } as TrainOptions;
+      const plan = planTraining(DEFAULT_LIMITS, { inputDim: 2, hidden: [4], activation: ACTIVATIONS[i % ACTIVATIONS.length] ?? 'tanh' }, { x, y: ty }, options);
       programs.push(...(stepPrograms(plan.shape, plan.run) as Program<never>[]));
     }
   }

@@ -19,7 +19,9 @@ const HELP = `Usage: webgpu-bnn predict <model> --x <file> [--y <file> | --targe
 Posterior predictive of a Bayesian neural network at the rows of x, from S Monte-Carlo
 samples of its weights drawn on the GPU: mean, total std, epistemic std (spread of f over
 samples), aleatoric std (observation noise), a central interval, exact quantiles on request
-and, with y, the log predictive density.
+and, with y, the log predictive density. A classifier (categorical, bernoulli) gives its mean
+class probabilities, the predictive entropy split into expected entropy (aleatoric) and
+mutual information (epistemic), the variation ratio and, with y, its metrics.
 
 Arguments:
   <model>            model file: .safetensors in the webgpu-bnn format (one model, or a deep
@@ -33,7 +35,9 @@ Options:
                      or whitespace separated) or JSON (array of rows, or a flat array for one
                      column). The CSV that 'train --data' reads works with --target
   --y <file>         observed targets, one row per row of x (same formats): adds the log
-                     predictive density per input
+                     predictive density per input; a classifier's y is a column of class
+                     indices 0..K-1 (bernoulli: 0/1 per output) and adds accuracy, NLL,
+                     Brier score and ECE
   --target <col>     the x file also holds the target (as 'train --data' does): this column,
                      by header name or 0-based index, is taken out of x and used as y
   --samples <S>      posterior samples, >= 1 (default 1000)
@@ -189,13 +193,21 @@ function report(io: CliIo, r: Report): void {
   }
   const D = outputDim(r.members[0]?.spec ?? r.engine.model.spec);
   io.stdout(
-    renderFields([['model', r.modelPath], ['adapter', describeAdapter(r.ctx)], ['samples', describeSampling(r)], ...(D > 1 ? [['outputs', String(D)] as [string, string]] : [])]) +
-      '\n',
+    renderFields([
+      ['model', r.modelPath],
+      ['adapter', describeAdapter(r.ctx)],
+      ['samples', describeSampling(r)],
+      ...(result.likelihood === 'categorical' ? [['classes', String(D)] as [string, string]] : D > 1 ? [['outputs', String(D)] as [string, string]] : []),
+    ]) + '\n',
   );
   io.stdout(predictionTable(x, result));
   const lpd = meanLogPredictiveDensity(result);
   const summary: [string, string][] = [];
   if (lpd !== null) summary.push(['mean log predictive density', formatNumber(lpd)]);
+  const m = result.metrics;
+  if (m) {
+    summary.push(['accuracy', formatNumber(m.accuracy)], ['nll', formatNumber(m.nll)], ['brier', formatNumber(m.brier)], ['ece (15 bins)', formatNumber(m.ece)]);
+  }
   summary.push([
     'time',
     `${formatMs(r.predictMs)} for ${result.samples} samples x ${x.rows} inputs (${formatRate(throughput(result.samples, x.rows, r.predictMs))} sample-inputs/s, including pipeline compilation)`,

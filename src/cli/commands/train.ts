@@ -11,21 +11,33 @@ import { ensembleToBytes } from '../../model/ensemble-file.js';
 import { modelToBytes } from '../../model/format.js';
 import { ACTIVATIONS, type Activation, type Model } from '../../model/spec.js';
 import { train } from '../../train/trainer.js';
+import { TRAIN_LIKELIHOODS, likelihoodUnits } from '../../objective/likelihood.js';
 import { TRAIN_METHODS } from '../../objective/methods.js';
-import type { ArchitectureSpec, ModelHyper, TrainMethod, TrainOptions, TrainProgress } from '../../objective/types.js';
+import { prepareRun } from '../../objective/prepare.js';
+import type { ArchitectureSpec, ModelHyper, TrainLikelihood, TrainMethod, TrainOptions, TrainProgress } from '../../objective/types.js';
 import { UsageError, flag, parseCommand, parseIntegerOption, requiredOption, stringOption } from '../args.js';
 import type { Command } from '../command.js';
 import { describeAdapter } from '../../gpu/adapter-line.js';
 import { withContext } from '../gpu.js';
 import type { CliIo } from '../io.js';
 import { describeFsError, readTableFile } from '../matrix-file.js';
-import { resolveTarget, splitColumns } from '../columns.js';
+import { resolveTarget, splitColumns, splitTargetColumns } from '../columns.js';
 
 const HELP = `Usage: webgpu-bnn train --data <csv> --target <column> --method <m> --out <model> [options]
 
-Trains a Bayesian neural network (an MLP: dense layers, one output) on the GPU and writes it
-as a webgpu-bnn model file. Inputs and target are standardised for training and the
+Trains a Bayesian neural network (an MLP of dense layers) on the GPU and writes it as a
+webgpu-bnn model file. Inputs (and a normal target) are standardised for training and the
 standardisation is recorded in the model, so 'webgpu-bnn predict' answers in the target's units.
+
+Likelihoods (--likelihood, default normal):
+  normal         real target, Gaussian noise (one output; the ensemble adds a variance head)
+  categorical    --target names a column of class indices 0..K-1 (K logits, softmax)
+  bernoulli      --target names a column of 0/1 labels (one logit)
+  beta           --target names a column of proportions strictly inside (0, 1)
+  dirichlet      --target a,b,c names the K columns of a composition (each row positive,
+                 summing to 1 within 1e-4)
+  student-t      real target with Student-t noise (robust to outliers); --df fixes the degrees
+                 of freedom, else they are learnt and recorded in the model
 
 Methods:
   vi             Bayes by Backprop: mean-field normal posterior on every weight, N(0, s^2) prior,
@@ -40,6 +52,10 @@ Options:
   --data <csv>          training data: CSV with a header row (comma or whitespace separated);
                         every column except the target is an input
   --target <column>     the target column: a name from the header, or a 0-based column index
+                        (dirichlet: several, comma separated)
+  --likelihood <l>      normal, categorical, bernoulli, beta, dirichlet or student-t (default normal)
+  --classes <K>         categorical: the number of classes (default: the largest label + 1)
+  --df <nu>             student-t: degrees of freedom (default: learnt)
   --method <m>          vi, mc-dropout, ensemble or map
   --out <file>          model file to write (.safetensors). An ensemble's members go into one
                         file, which predict and info read as the mixture
@@ -71,6 +87,9 @@ const GRAMMAR = {
   options: {
     data: { type: 'string' },
     target: { type: 'string' },
+    likelihood: { type: 'string' },
+    classes: { type: 'string' },
+    df: { type: 'string' },
     method: { type: 'string' },
     out: { type: 'string' },
     hidden: { type: 'string' },
@@ -101,6 +120,12 @@ function parseMethod(text: string): TrainMethod {
   const m = TRAIN_METHODS.find((v) => v === text);
   if (!m) throw new UsageError(`--method must be one of ${TRAIN_METHODS.join(', ')}, got '${text}'`);
   return m;
+}
+
+function parseLikelihood(text: string): TrainLikelihood {
+  const l = TRAIN_LIKELIHOODS.find((v) => v === text);
+  if (!l) throw new UsageError(`--likelihood must be one of ${TRAIN_LIKELIHOODS.join(', ')}, got '${text}'`);
+  return l;
 }
 
 function parseActivation(text: string): Activation {
@@ -215,6 +240,20 @@ export const trainCommand: Command = {
     const seedText = opt('seed');
     const seed = seedText === undefined ? 0 : parseIntegerOption(seedText, 'seed', 0, Number.MAX_SAFE_INTEGER);
     const json = flag(line, 'json');
+    const likelihood = parseLikelihood(opt('likelihood') ?? 'normal');
+    const classesText = opt('classes');
+    const classes = classesText === undefined ? undefined : parseIntegerOption(classesText, 'classes', 2, MAX_COUNT);
+    const dfText = opt('df');
+    const df = dfText === undefined ? undefined : parseNumber(dfText, 'df', (v) => v > 0, 'a positive number');
+    // Only normal and student-t targets have a noise scale (tau) and are standardised.
+    const scaled = likelihood === 'normal' || likelihood === 'student-t';
+    for (const [name, given, applies] of [
+      ['classes', classesText, likelihood === 'categorical'],
+      ['df', dfText, likelihood === 'student-t'],
+      ['tau', tauText, scaled],
+    ] as const) {
+      if (given !== undefined && !applies) throw new UsageError(`--${name} does not apply to --likelihood ${likelihood}`);
+    }
     for (const [name, given, applies] of [
       ['dropout', dropoutText, method === 'mc-dropout'],
       ['tau', tauText, method === 'mc-dropout'],
@@ -228,22 +267,33 @@ export const trainCommand: Command = {
     // The data, the target and the output folder are checked before the GPU is touched.
     const table = await readTableFile(dataPath, 'data');
     const source = `data file '${dataPath}'`;
-    const target = resolveTarget(table, targetText, source);
-    if (table.cols < 2) throw new InvalidInputError(`${source} has ${table.cols} column; it needs the target and at least one input`);
+    const targetTexts = targetText.split(',').map((t) => t.trim());
+    if (likelihood !== 'dirichlet' && targetTexts.length > 1) throw new UsageError(`--target names one column for --likelihood ${likelihood}, got '${targetText}'`);
+    if (likelihood === 'dirichlet' && targetTexts.length < 2) throw new UsageError(`--likelihood dirichlet needs --target a,b,... naming its K >= 2 columns, got '${targetText}'`);
+    const targets = targetTexts.map((t) => resolveTarget(table, t, source));
+    if (new Set(targets).size !== targets.length) throw new UsageError(`--target names a column twice: '${targetText}'`);
+    if (table.cols < targets.length + 1)
+      throw new InvalidInputError(`${source} has ${table.cols} column${table.cols === 1 ? '' : 's'}; it needs the target and at least one input`);
     if (table.rows < 2) throw new InvalidInputError(`${source} has ${table.rows} row; training needs at least 2`);
     await checkOutputDir(out);
-    const { x, y, inputs } = splitColumns(table, target);
-    const targetName = table.header?.[target] ?? `column ${target}`;
-    const yVar = variance(y);
+    const target = targets[0] as number;
+    const split = likelihood === 'dirichlet' ? splitTargetColumns(table, targets) : splitColumns(table, target);
+    const { x, inputs } = split;
+    const y = split.y;
+    const targetName = targets.map((t) => table.header?.[t] ?? `column ${t}`).join(',');
+    const yVar = split.y instanceof Float64Array ? variance(split.y) : 0;
     const tau = tauGiven ?? (yVar > 0 ? 100 / yVar : 100);
     const arch: ArchitectureSpec = { inputDim: inputs, hidden, activation };
     const count = method === 'ensemble' ? members : 1;
-    const hyper: ModelHyper = method === 'mc-dropout' ? { dropout, tau } : { priorScale };
+    const hyper: ModelHyper = method === 'mc-dropout' ? (scaled ? { dropout, tau } : { dropout }) : { priorScale };
     // Members differ through their model index: each draws its own initialisation and minibatch order.
     const models = Array.from({ length: count }, (): ModelHyper => hyper);
     const progress = progressReporter(io, count);
     const options: TrainOptions = {
       method,
+      likelihood,
+      ...(classes === undefined ? {} : { classes }),
+      ...(df === undefined ? {} : { degreesOfFreedom: df }),
       epochs,
       batchSize,
       lr,
@@ -253,10 +303,13 @@ export const trainCommand: Command = {
       onProgress: progress.onProgress,
     };
 
+    // The whole request (labels, proportions, options) is checked before the GPU is touched.
+    const prepared = prepareRun(arch, { x, y }, options);
+    const outputs = likelihoodUnits(prepared.likelihood, method);
     await withContext(io, async (ctx) => {
-      const shape = `${inputs}-${hidden.join('-')}-${method === 'ensemble' ? 2 : 1} ${activation}`;
+      const shape = `${inputs}-${hidden.join('-')}-${outputs} ${activation}`;
       io.stderr(
-        `training ${method}${count > 1 ? ` (${count} members)` : ''}, ${shape}, on ${table.rows} rows of ${basename(dataPath)} ` +
+        `training ${method}${likelihood === 'normal' ? '' : ` (${likelihood}${prepared.likelihood.classes > 0 ? `, ${prepared.likelihood.classes} classes` : ''})`}${count > 1 ? ` (${count} members)` : ''}, ${shape}, on ${table.rows} rows of ${basename(dataPath)} ` +
           `(target '${targetName}'), ${epochs} epochs, batch ${Math.min(batchSize, table.rows)}, Adam lr ${lr}` +
           `${method === 'mc-dropout' ? `, dropout ${dropout}, tau ${Number(tau.toPrecision(6))}` : ''}` +
           `${epsilon === undefined ? '' : `, adversarial epsilon ${epsilon}`}; adapter ${describeAdapter(ctx)}\n`,
@@ -271,6 +324,7 @@ export const trainCommand: Command = {
           JSON.stringify({
             out,
             method,
+            likelihood,
             members: count,
             architecture: shape,
             rows: table.rows,

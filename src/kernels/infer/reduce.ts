@@ -8,7 +8,7 @@
 import type { ModelLayout } from '../../model/gpu-layout.js';
 import { STREAM_OBSERVATION } from '../../random/streams.js';
 import { QUANTILE_BISECTION_STEPS, QUANTILE_BRACKET_SCALES } from '../../math/mixture-quantile.js';
-import { MATH, NORMAL_CDF, RANDOM, FLAT_INDEX } from '../library.js';
+import { LIKELIHOOD, MATH, NORMAL_CDF, RANDOM, FLAT_INDEX, likelihoodClasses } from '../library.js';
 import { defineProgram, flatGrid, linearGrid, type Program } from '../program.js';
 import { f32, u32, type BindingSpec, type WgslConst, type WgslLibrary } from '../wgsl.js';
 import { readF32, writeF32 } from '../bindings.js';
@@ -21,6 +21,7 @@ const OUTPUTS: WgslLibrary = { file: 'infer/outputs', needs: [MATH] };
 
 /** What of the layout the output functions compile in. */
 function outputParams(layout: ModelLayout) {
+  if (!layout.noise) throw new RangeError(`internal: a '${layout.likelihood}' likelihood has no noise model`);
   const noise = layout.noise.spec;
   return {
     D: layout.outputDim,
@@ -88,6 +89,72 @@ export function loglikProgram(layout: ModelLayout): Program<ChunkRun> {
       defines: outputDefines(o),
     },
     workgroups: (run, max) => flatGrid(run.sampleCount * run.nCount, max),
+  });
+}
+
+/** A classifier's outputs: logit_of, logits_of, is_modal (shaders/infer/class-outputs.wgsl), over the likelihood maths. */
+function classOutputs(o: ClassParams): WgslLibrary {
+  return { file: 'infer/class-outputs', needs: [o.categorical ? likelihoodClasses(o.D) : LIKELIHOOD] };
+}
+
+/** What of the layout a classifier's programs compile in. */
+function classParams(layout: ModelLayout) {
+  if (layout.likelihood !== 'categorical' && layout.likelihood !== 'bernoulli') throw new RangeError(`internal: '${layout.likelihood}' is not a classifier`);
+  return { D: layout.outputDim, lastUnitsPadded: layout.lastUnitsPadded, categorical: layout.likelihood === 'categorical' };
+}
+
+type ClassParams = ReturnType<typeof classParams>;
+
+/** Per (n, d) of a classifier: the mean probability and its M2, the mean entropy term and the vote fraction (shaders/infer/class-moments.wgsl). */
+export function classMomentsProgram(layout: ModelLayout, storeSamples: boolean): Program<ChunkRun> {
+  const o = classParams(layout);
+  return defineProgram({
+    family: 'class_moments',
+    params: { outputs: o, storeSamples },
+    uniform: CHUNK,
+    wgsl: {
+      consts: { D: u32(o.D), LAST: u32(o.lastUnitsPadded) },
+      bindings: [chunkBinding, readF32('act'), writeF32('acc'), ...(storeSamples ? [writeF32('f_out')] : [])],
+      libraries: [classOutputs(o)],
+      body: ['infer/class-moments'],
+      defines: { CATEGORICAL: o.categorical, STORE_SAMPLES: storeSamples },
+    },
+    workgroups: (run) => linearGrid(run.nCount * o.D),
+  });
+}
+
+/** Per (sample, input) log-likelihood of a classifier's labels (shaders/infer/class-loglik.wgsl). */
+export function classLoglikProgram(layout: ModelLayout): Program<ChunkRun> {
+  const o = classParams(layout);
+  return defineProgram({
+    family: 'class_loglik',
+    params: { outputs: o },
+    uniform: CHUNK,
+    wgsl: {
+      consts: { D: u32(o.D), LAST: u32(o.lastUnitsPadded) },
+      bindings: [chunkBinding, readF32('act'), readF32('y'), writeF32('ll')],
+      libraries: [FLAT_INDEX, classOutputs(o)],
+      body: ['infer/class-loglik'],
+      defines: { CATEGORICAL: o.categorical },
+    },
+    workgroups: (run, max) => flatGrid(run.sampleCount * run.nCount, max),
+  });
+}
+
+/** A classifier's statistic planes (src/infer/statistics.ts CLASS_PLANES) from its accumulators. */
+export function classFinalizeProgram(layout: ModelLayout, withLpd: boolean): Program<ChunkRun> {
+  const D = layout.outputDim;
+  return defineProgram({
+    family: 'class_finalize',
+    params: { D, withLpd },
+    uniform: CHUNK,
+    wgsl: {
+      consts: { D: u32(D) },
+      bindings: [chunkBinding, readF32('acc'), ...(withLpd ? [readF32('lpd_acc')] : []), writeF32('stats')],
+      body: ['infer/class-finalize'],
+      defines: { WITH_LPD: withLpd },
+    },
+    workgroups: (run) => linearGrid(run.nCount * D),
   });
 }
 

@@ -18,13 +18,13 @@ import { MODEL_CONSTANTS, STEP, STEP_KEY, modelsBinding, stepBinding } from './s
 export function gatherProgram(shape: TrainShape): Program<void> {
   const dims = stepDims(shape);
   const inputDim = shape.layout.layers[0]?.inputs ?? 0;
-  const p = { dims, inputDim, dataRows: dataRows(shape) };
+  const p = { dims, inputDim, targetWidth: shape.layout.likelihood.targetWidth, dataRows: dataRows(shape) };
   return defineProgram({
     family: 'train_gather',
     params: p,
     uniform: STEP,
     wgsl: {
-      consts: { ...dimConsts(dims), IN0: u32(inputDim), BD: u32(p.dataRows), STREAM_SHUFFLE: u32(STREAM_SHUFFLE) },
+      consts: { ...dimConsts(dims), IN0: u32(inputDim), TY: u32(p.targetWidth), BD: u32(p.dataRows), STREAM_SHUFFLE: u32(STREAM_SHUFFLE) },
       structs: [MODEL_CONSTANTS],
       bindings: [
         stepBinding,
@@ -49,12 +49,12 @@ export function gatherProgram(shape: TrainShape): Program<void> {
 export function adversarialProgram(shape: TrainShape): Program<void> {
   const dims = stepDims(shape);
   const inputDim = shape.layout.layers[0]?.inputs ?? 0;
-  const p = { dims, inputDim, dataRows: dataRows(shape) };
+  const p = { dims, inputDim, targetWidth: shape.layout.likelihood.targetWidth, dataRows: dataRows(shape) };
   return defineProgram({
     family: 'train_adversarial',
     params: p,
     wgsl: {
-      consts: { ...dimConsts(dims), IN0: u32(inputDim), BD: u32(p.dataRows) },
+      consts: { ...dimConsts(dims), IN0: u32(inputDim), TY: u32(p.targetWidth), BD: u32(p.dataRows) },
       bindings: [readF32('adv_step'), readF32('dx'), writeF32('xb'), writeF32('yb'), writeF32('valid')],
       libraries: [FLAT_INDEX],
       body: ['train/adversarial'],

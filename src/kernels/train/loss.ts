@@ -5,9 +5,11 @@
  */
 import { ENSEMBLE_MIN_SCALE, PRECISION_HYPERPRIOR } from '../../objective/constants.js';
 import type { TrainLayerLayout } from '../../objective/layout.js';
+import { TRAIN_MIN_CONCENTRATION, type TrainLikelihoodInfo } from '../../objective/likelihood.js';
+import type { TrainLikelihood } from '../../objective/types.js';
 import type { TrainShape } from '../../objective/shape.js';
 import { readF32, writeF32 } from '../bindings.js';
-import { MATH, FLAT_INDEX } from '../library.js';
+import { FLAT_INDEX, LIKELIHOOD, MATH, likelihoodClasses } from '../library.js';
 import { defineProgram, flatGrid, type Program } from '../program.js';
 import type { WgslSourceName } from '../wgsl.generated.js';
 import { f32, u32, u32s, type WgslConst, type WgslLibrary } from '../wgsl.js';
@@ -18,6 +20,27 @@ import { MODEL_CONSTANTS, modelsBinding } from './step.js';
 
 /** net_out, set_d_out (shaders/train/outputs.wgsl). */
 const OUTPUTS: WgslLibrary = { file: 'train/outputs' };
+
+/**
+ * row_nll, clear_d_out: the data term of a likelihood without a noise scale
+ * (shaders/train/likelihood.wgsl) on the shared likelihood maths (lib/likelihood, and
+ * lib/likelihood-classes over the K outputs of categorical and dirichlet).
+ */
+function trainLikelihood(likelihood: TrainLikelihoodInfo): WgslLibrary {
+  const maths = likelihood.classes > 0 ? likelihoodClasses(likelihood.classes) : LIKELIHOOD;
+  return { file: 'train/likelihood', consts: { MIN_CONCENTRATION: f32(TRAIN_MIN_CONCENTRATION) }, needs: [maths, OUTPUTS] };
+}
+
+/** y ~ StudentT(df, f, σ) in a scale method (shaders/train/student-t.wgsl): df fixed (DF) or learnt (θ[DF_OFFSET] = log df, define LEARN_DF). */
+function studentT(layout: TrainShape['layout']): WgslLibrary {
+  const df = layout.likelihood.degreesOfFreedom;
+  return { file: 'train/student-t', consts: { DF: f32(df ?? 1), DF_OFFSET: u32(Math.max(layout.degreesOfFreedom, 0)) }, needs: [LIKELIHOOD] };
+}
+
+/** The defines of train/likelihood: one per likelihood without a noise scale (none for normal). */
+function likelihoodDefines(kind: TrainLikelihood): Record<string, boolean> {
+  return { LIK_CATEGORICAL: kind === 'categorical', LIK_BERNOULLI: kind === 'bernoulli', LIK_BETA: kind === 'beta', LIK_DIRICHLET: kind === 'dirichlet' };
+}
 
 const MODEL_LOSS: Readonly<Record<TrainShape['layout']['method'], WgslSourceName>> = {
   vi: 'train/loss-vi',
@@ -46,8 +69,9 @@ function methodConsts(shape: TrainShape): Record<string, WgslConst> {
   switch (layout.method) {
     case 'vi':
       return {
-        SIGMA_LOC_OFFSET: u32(layout.noise),
-        SIGMA_RHO_OFFSET: u32(layout.noise + 1),
+        // No sigma site (layout.noise -1) for a likelihood without a noise scale: the offsets go unread.
+        SIGMA_LOC_OFFSET: u32(Math.max(layout.noise, 0)),
+        SIGMA_RHO_OFFSET: u32(Math.max(layout.noise + 1, 0)),
         PRECISION_OFFSET: u32(Math.max(layout.precision, 0)),
         SIGMA_PRIOR_CONCENTRATION: f32(shape.sigmaPrior.concentration),
         SIGMA_PRIOR_RATE: f32(shape.sigmaPrior.rate),
@@ -55,7 +79,7 @@ function methodConsts(shape: TrainShape): Record<string, WgslConst> {
         PRECISION_PRIOR_RATE: f32(PRECISION_HYPERPRIOR.rate),
       };
     case 'map':
-      return { LOG_SIGMA_OFFSET: u32(layout.noise) };
+      return { LOG_SIGMA_OFFSET: u32(Math.max(layout.noise, 0)) };
     case 'mc-dropout':
       return {};
     case 'ensemble':
@@ -75,6 +99,7 @@ export function lossProgram(shape: TrainShape, accumulate = true): Program<void>
   const p = {
     dims,
     method: layout.method,
+    likelihood: layout.likelihood,
     hierarchical: shape.hierarchical,
     sigmaPrior: shape.sigmaPrior,
     layers: layout.layers.map((l) => ({ inputs: l.inputs, units: l.units, weight: l.weight, weightRho: l.weightRho, bias: l.bias, biasRho: l.biasRho })),
@@ -83,6 +108,8 @@ export function lossProgram(shape: TrainShape, accumulate = true): Program<void>
     outputOffset: stepBufferLayout(shape).act[last.index] ?? 0,
     accumulate,
   };
+  const scale = layout.likelihood.scale;
+  const student = layout.likelihood.kind === 'student-t';
   const vi = layout.method === 'vi';
   return defineProgram({
     family: 'train_loss',
@@ -94,6 +121,7 @@ export function lossProgram(shape: TrainShape, accumulate = true): Program<void>
         ...layerTables(layout.layers),
         OUTPUT_OFFSET: u32(p.outputOffset),
         OUTPUT_UNITS: u32(last.units),
+        TY: u32(layout.likelihood.targetWidth),
         ...methodConsts(shape),
       },
       structs: [MODEL_CONSTANTS],
@@ -103,15 +131,22 @@ export function lossProgram(shape: TrainShape, accumulate = true): Program<void>
         readF32('valid'),
         modelsBinding,
         readF32('h'),
-        ...(vi ? [readF32('sig')] : []),
+        ...(vi && scale ? [readF32('sig')] : []),
         writeF32('dh'),
         writeF32('grad'),
         writeF32('model_active'),
         writeF32('epoch_loss'),
       ],
-      libraries: [FLAT_INDEX, MATH, OUTPUTS, ...(vi ? [PRIOR] : [])],
+      libraries: [FLAT_INDEX, MATH, OUTPUTS, ...(scale ? [] : [trainLikelihood(layout.likelihood)]), ...(student ? [studentT(layout)] : []), ...(vi ? [PRIOR] : [])],
       body: [MODEL_LOSS[layout.method], 'train/loss'],
-      defines: { ACCUMULATE: accumulate, HIERARCHICAL: shape.hierarchical },
+      defines: {
+        ACCUMULATE: accumulate,
+        HIERARCHICAL: shape.hierarchical,
+        SCALE: scale,
+        STUDENT: student,
+        LEARN_DF: layout.degreesOfFreedom >= 0,
+        ...likelihoodDefines(layout.likelihood.kind),
+      },
     },
     workgroups: (_, max) => flatGrid(dims.models, max),
   });

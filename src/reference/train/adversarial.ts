@@ -21,7 +21,7 @@ export function adversarialMinibatch(
   const traces = forward(layout, params, slopes, batch.x, batch.rows, masks);
   const out = traces[traces.length - 1]?.out ?? new Float64Array(0);
   const dOut = new Float64Array(out.length);
-  pointDataTerm(layout, cfg.method, theta, out, batch, dOut, new Float64Array(layout.size));
+  pointDataTerm(layout, cfg.method, theta, out, batch, dOut, new Float64Array(layout.size), cfg.fixedSigma);
   const dx = new Float64Array(batch.x.length);
   const scratch = layout.layers.map((layer) => new Float64Array(layer.units));
   backward(layout, params, slopes, traces, masks, batch.rows, dOut, zerosLike(params), scratch, dx);
@@ -29,8 +29,8 @@ export function adversarialMinibatch(
   x.set(batch.x);
   const dim = step.length;
   for (let e = 0; e < batch.x.length; e++) x[batch.x.length + e] = (batch.x[e] ?? NaN) + (step[e % dim] ?? NaN) * Math.sign(dx[e] ?? NaN);
-  const y = new Float64Array(2 * batch.rows);
+  const y = new Float64Array(2 * batch.y.length);
   y.set(batch.y);
-  y.set(batch.y, batch.rows);
+  y.set(batch.y, batch.y.length);
   return { rows: 2 * batch.rows, x, y };
 }

@@ -13,6 +13,8 @@ export interface ObjectiveConfig {
   /** λ of 'mc-dropout''s weight decay, p l² / (2 N τ) (0 for the other methods: their dropout is 0). */
   readonly weightDecay: number;
   readonly sigmaPrior: GammaPrior;
+  /** 'mc-dropout''s fixed noise scale in standardised units, 1 / (sqrt(tau) yStd): the Student-t's scale there (the Normal's squared error ignores it). */
+  readonly fixedSigma?: number;
   /** 'vi' estimator of the data term (default 'reparameterization'); the draws must match it (stepDraws). */
   readonly viEstimator?: ViEstimator;
   /** Adversarial training's step per standardised input ('ensemble', 'map'; src/objective/index.ts); null or absent when off. */
@@ -20,8 +22,8 @@ export interface ObjectiveConfig {
 }
 
 export function objectiveConfig(setup: TrainingSetup, model: ModelSetup): ObjectiveConfig {
-  const { lambda, priorScale, adversarialStep } = model.prepared;
-  return { method: setup.method, n: model.n, priorScale, weightDecay: lambda, sigmaPrior: VI_SIGMA_PRIOR, viEstimator: setup.viEstimator, adversarialStep };
+  const { lambda, priorScale, adversarialStep, sigmaStd } = model.prepared;
+  return { method: setup.method, n: model.n, priorScale, weightDecay: lambda, sigmaPrior: VI_SIGMA_PRIOR, viEstimator: setup.viEstimator, adversarialStep, fixedSigma: sigmaStd };
 }
 
 /** Standardised rows of one step: x [rows, inputDim], y [rows]. */

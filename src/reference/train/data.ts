@@ -21,7 +21,7 @@ export interface ModelSetup {
   /** Rows (indices into the data, a row may repeat), statistics and hyper-parameters, resolved. */
   readonly prepared: PreparedModel;
   readonly n: number;
-  /** Standardised inputs [n, inputDim] and targets [n], in the order of prepared.rows. */
+  /** Standardised inputs [n, inputDim] and targets [n, targetWidth] (standardised only for normal), in the order of prepared.rows. */
   readonly x: Float64Array;
   readonly y: Float64Array;
   readonly standardization: Standardization;
@@ -39,6 +39,16 @@ export interface TrainingSetup {
   readonly models: readonly ModelSetup[];
 }
 
+/** The model's rows of y, [n, targetWidth]; (y - yMean) / yStd is the identity (0 and 1) for the likelihoods without a scale. */
+function targets(run: PreparedRun, rows: Uint32Array, yMean: number, yStd: number): Float64Array {
+  const ty = run.likelihood.targetWidth;
+  const y = new Float64Array(rows.length * ty);
+  rows.forEach((r, i) => {
+    for (let j = 0; j < ty; j++) y[i * ty + j] = ((run.y[r * ty + j] ?? NaN) - yMean) / yStd;
+  });
+  return y;
+}
+
 function modelSetup(run: PreparedRun, prepared: PreparedModel, index: number): ModelSetup {
   const { rows, xMean, xStd, yMean, yStd } = prepared;
   const d = run.inputDim;
@@ -51,7 +61,7 @@ function modelSetup(run: PreparedRun, prepared: PreparedModel, index: number): M
     prepared,
     n: rows.length,
     x,
-    y: Float64Array.from(rows, (r) => ((run.y[r] ?? NaN) - yMean) / yStd),
+    y: targets(run, rows, yMean, yStd),
     standardization: { xMean: [...xMean], xStd: [...xStd], yMean: [yMean], yStd: [yStd] },
   };
 }
@@ -65,7 +75,7 @@ export function resolveTraining(arch: ArchitectureSpec, data: TrainData, options
     viEstimator: options.viEstimator ?? 'reparameterization',
     hierarchical,
     run,
-    layout: trainLayout(arch, options.method, hierarchical),
+    layout: trainLayout(arch, options.method, hierarchical, run.likelihood),
     key: seedToKey(run.seed),
     models: run.models.map((p, m) => modelSetup(run, p, m)),
   };

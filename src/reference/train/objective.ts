@@ -30,7 +30,7 @@ export function minibatchObjective(layout: TrainLayout, cfg: ObjectiveConfig, th
     const traces = forward(layout, locs, slopes, rows.x, rows.rows, draws.masks);
     const out = traces[traces.length - 1]?.out ?? new Float64Array(0);
     const dOut = new Float64Array(out.length);
-    loss = pointDataTerm(layout, cfg.method, theta, out, rows, dOut, grad);
+    loss = pointDataTerm(layout, cfg.method, theta, out, rows, dOut, grad, cfg.fixedSigma);
     const gParams = zerosLike(locs);
     backward(layout, locs, slopes, traces, draws.masks, rows.rows, dOut, gParams, gSlopes);
     scatterLoc(layout, gParams, grad);

@@ -1,19 +1,36 @@
 /** The terms of the point methods' objectives ('mc-dropout', 'map', 'ensemble'; src/objective/index.ts, OBJECTIVES). */
 import { sigmoid, softplus } from '../../math/activations.js';
 import { normalLogPdf } from '../../math/densities.js';
+import { studentTLogPdf, studentTNllGrad } from '../../math/likelihoods.js';
 import { ENSEMBLE_MIN_SCALE } from '../../objective/constants.js';
 import type { TrainLayout } from '../../objective/layout.js';
 import type { TrainMethod } from '../../objective/methods.js';
 import type { Minibatch, ObjectiveConfig } from './config.js';
+import { rowNll } from './likelihood-term.js';
 import { addAt, thetaIndex } from './parameters.js';
 
 /**
  * The data term of the non-'vi' methods from the network output, with d term / d output into
  * `dOut` and d term / d log_sigma ('map') into `grad`.
  */
-export function pointDataTerm(layout: TrainLayout, method: TrainMethod, theta: Float64Array, out: Float64Array, batch: Minibatch, dOut: Float64Array, grad: Float64Array): number {
+export function pointDataTerm(
+  layout: TrainLayout,
+  method: TrainMethod,
+  theta: Float64Array,
+  out: Float64Array,
+  batch: Minibatch,
+  dOut: Float64Array,
+  grad: Float64Array,
+  fixedSigma = NaN,
+): number {
   const B = batch.rows;
   let loss = 0;
+  if (layout.likelihood.kind === 'student-t' && method !== 'vi') return studentPointTerm(layout, method, theta, out, batch, dOut, grad, fixedSigma);
+  if (!layout.likelihood.scale && method !== 'vi') {
+    // Every point method's data term is the mean NLL (no noise parameter, no heteroscedastic head).
+    for (let b = 0; b < B; b++) loss += rowNll(layout.likelihood, layout.outputUnits, out, batch.y, b, dOut, 1 / B) / B;
+    return loss;
+  }
   switch (method) {
     case 'mc-dropout':
       for (let b = 0; b < B; b++) {
@@ -51,6 +68,49 @@ export function pointDataTerm(layout: TrainLayout, method: TrainMethod, theta: F
     case 'vi':
       throw new RangeError("'vi' has its own data term");
   }
+}
+
+/** The degrees of freedom of a Student-t layout at θ: fixed, or exp of θ's log df. */
+export function studentDf(layout: TrainLayout, theta: Float64Array): number {
+  return layout.likelihood.degreesOfFreedom ?? Math.exp(theta[layout.degreesOfFreedom] ?? NaN);
+}
+
+/**
+ * The point methods' Student-t data term (1/B) Σ −log StudentT(y | f, σ, df), σ as the Normal's:
+ * 'mc-dropout' fixed 1 / (sqrt(tau) yStd), 'map' exp(log_sigma), 'ensemble' the heteroscedastic
+ * head; gradients into dOut, log_sigma ('map') and log df (when learnt).
+ */
+function studentPointTerm(
+  layout: TrainLayout,
+  method: Exclude<TrainMethod, 'vi'>,
+  theta: Float64Array,
+  out: Float64Array,
+  batch: Minibatch,
+  dOut: Float64Array,
+  grad: Float64Array,
+  fixedSigma: number,
+): number {
+  const B = batch.rows;
+  const df = studentDf(layout, theta);
+  const width = layout.outputUnits;
+  let loss = 0;
+  let gLogSigma = 0;
+  let gLogDf = 0;
+  for (let b = 0; b < B; b++) {
+    const y = batch.y[b] ?? NaN;
+    const f = out[width * b] ?? NaN;
+    const raw = method === 'ensemble' ? (out[width * b + 1] ?? NaN) : NaN;
+    const sigma = method === 'mc-dropout' ? fixedSigma : method === 'map' ? Math.exp(theta[layout.noise] ?? NaN) : softplus(raw) + ENSEMBLE_MIN_SCALE;
+    const g = studentTNllGrad(y, f, sigma, df);
+    loss -= studentTLogPdf(y, f, sigma, df) / B;
+    dOut[width * b] = g.loc / B;
+    if (method === 'ensemble') dOut[width * b + 1] = (g.scale * sigmoid(raw)) / B;
+    gLogSigma += (g.scale * sigma) / B;
+    gLogDf += g.logDf / B;
+  }
+  if (method === 'map') addAt(grad, layout.noise, gLogSigma);
+  if (layout.degreesOfFreedom >= 0) addAt(grad, layout.degreesOfFreedom, gLogDf);
+  return loss;
 }
 
 /** The prior term on W and b: 'map' (1/N) Σ −log N(w | 0, priorScale), 'mc-dropout' λ Σ w². */

@@ -73,7 +73,10 @@ function minibatch(setup: TrainingSetup, model: ModelSetup, positions: Int32Arra
   const dim = setup.layout.layers[0]?.inputs ?? 0;
   const x = new Float64Array(positions.length * dim);
   positions.forEach((p, k) => x.set(model.x.subarray(p * dim, (p + 1) * dim), k * dim));
-  return { rows: positions.length, x, y: Float64Array.from(positions, (p) => model.y[p] ?? NaN) };
+  const ty = setup.run.likelihood.targetWidth;
+  const y = new Float64Array(positions.length * ty);
+  positions.forEach((p, k) => y.set(model.y.subarray(p * ty, (p + 1) * ty), k * ty));
+  return { rows: positions.length, x, y };
 }
 
 /** Model m's objective and gradient at global step t and its current θ; null when it sits the step out. */

@@ -9,6 +9,9 @@ import type { ViEstimator } from '../../objective/methods.js';
 import type { Minibatch, ObjectiveConfig } from './config.js';
 import type { StepDraws } from './draws.js';
 import { gaussianKl } from './kl.js';
+import { rowNll } from './likelihood-term.js';
+import { studentDf } from './point-objective.js';
+import { studentTLogPdf, studentTNllGrad } from '../../math/likelihoods.js';
 import { backward, forward, type LayerTrace } from './network.js';
 import { addAt, gatherLayer, layerSlopes, thetaIndex, zerosLike } from './parameters.js';
 import { perturbedBackward, perturbedForward } from './perturbed.js';
@@ -126,6 +129,10 @@ export function viObjective(
   const sigmaScale = softplus(sigmaRho);
   const { concentration: a, rate } = cfg.sigmaPrior;
   const dataWeight = cfg.n / (B * K);
+  // Student-t: the Normal's sigma site with y ~ StudentT(df, f, σ_k); df fixed or a point estimate (log df in θ).
+  const student = layout.likelihood.kind === 'student-t';
+  const df = student ? studentDf(layout, theta) : NaN;
+  let gLogDf = 0;
   let loss = 0;
   let gSigmaLoc = 0;
   let gSigmaScale = 0;
@@ -133,11 +140,29 @@ export function viObjective(
     const z = draws.noise[k] ?? NaN;
     const pass = viPass(layout, estimator, theta, batch, draws, k, locs, slopes);
     const out = pass.traces[pass.traces.length - 1]?.out ?? new Float64Array(0);
+    if (!layout.likelihood.scale) {
+      // No sigma site: the expected NLL alone (its noise draw z goes unused).
+      const dOut = new Float64Array(out.length);
+      for (let b = 0; b < B; b++) loss += dataWeight * rowNll(layout.likelihood, layout.outputUnits, out, batch.y, b, dOut, dataWeight);
+      pass.backward(dOut, grad, gSlopes);
+      continue;
+    }
     const u = sigmaLoc + sigmaScale * z;
     const sigma = Math.exp(u);
     const dOut = new Float64Array(out.length);
     let gU = 0; // d objective / d log σ_k
-    for (let b = 0; b < B; b++) {
+    if (student) {
+      for (let b = 0; b < B; b++) {
+        const y = batch.y[b] ?? 0;
+        const f = out[b] ?? 0;
+        const g = studentTNllGrad(y, f, sigma, df);
+        loss -= dataWeight * studentTLogPdf(y, f, sigma, df);
+        dOut[b] = dataWeight * g.loc;
+        gU += dataWeight * g.scale * sigma;
+        gLogDf += dataWeight * g.logDf;
+      }
+    }
+    for (let b = 0; b < (student ? 0 : B); b++) {
       const y = batch.y[b] ?? 0;
       const f = out[b] ?? 0;
       const r = (y - f) / sigma;
@@ -152,7 +177,10 @@ export function viObjective(
     gSigmaScale += gU * z - (1 / sigmaScale + z) / K;
     pass.backward(dOut, grad, gSlopes);
   }
-  addAt(grad, layout.noise, gSigmaLoc);
-  addAt(grad, layout.noise + 1, gSigmaScale * sigmoid(sigmaRho));
+  if (layout.degreesOfFreedom >= 0) addAt(grad, layout.degreesOfFreedom, gLogDf);
+  if (layout.noise >= 0) {
+    addAt(grad, layout.noise, gSigmaLoc);
+    addAt(grad, layout.noise + 1, gSigmaScale * sigmoid(sigmaRho));
+  }
   return loss + gaussianKl(layout, cfg.priorScale, theta, grad);
 }
