@@ -113,6 +113,9 @@ export interface TrainResult {
    * with the Gamma sigma prior; 'mc-dropout' -> delta weights, the dropout rate, fixed sigma
    * 1/sqrt(tau) (in standardised units: 1/(sqrt(tau) yStd)); 'map' -> delta weights, fixed sigma
    * exp(log_sigma); 'ensemble' -> one delta member with a heteroscedastic head per model.
+   * Other likelihoods (src/objective/index.ts, LIKELIHOODS): 'student-t' the same noise models with
+   * the df fixed or reached; categorical, bernoulli, beta and dirichlet their own spec (classes,
+   * minConcentration), no noise model, y's standardisation 0 and 1 per output.
    */
   readonly models: Model[];
   /** Mean training loss per epoch, per model ([epochs][M]). */

@@ -172,7 +172,7 @@ function outputs(state: OracleState, x: readonly number[][]): Float64Array {
 
 describe('learning a separable problem', () => {
   const methods: TrainMethod[] = ['vi', 'mc-dropout', 'map', 'ensemble'];
-  it.each(methods)('categorical / %s: three blobs reach >= 95%% training accuracy (argmax of the logits at the posterior mean)', (method) => {
+  it.each(methods)('categorical / %s: three blobs reach a training accuracy of at least 0.95 (argmax of the logits at the posterior mean)', (method) => {
     const data = blobs(90, 7);
     const options: TrainOptions = { method, likelihood: 'categorical', epochs: 60, lr: 2e-2, batchSize: 30, seed: 3, models: [{ dropout: 0.05 }] };
     const arch: ArchitectureSpec = { inputDim: 2, hidden: [8], activation: 'tanh' };
