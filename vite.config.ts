@@ -1,14 +1,15 @@
 /**
- * Vite: the browser demo (demo/index.html) and the GPU benchmark page (demo/bench.html), built into
- * demo-dist/. `npm run demo` serves demo/ in dev mode; `npm run build:demo` builds; `vite preview`
+ * Vite: the browser demo (demo/index.html), the classification demo (demo/classify.html) and the
+ * GPU benchmark page (demo/bench.html), built into demo-dist/. `npm run demo` serves demo/ in dev mode; `npm run build:demo` builds; `vite preview`
  * serves the build (what the Playwright tests use).
  *
  * Model files are static assets under the same paths in dev and in the build (see STATIC_FILES):
  *   models/pyro-toy1d.safetensors          the shipped Pyro AutoNormal export
  *   models/toy1d-native.safetensors        the same model in the webgpu-bnn format (written here with
  *                                          modelToBytes, so it always matches the current format)
- *   fixtures/pyro/{toy1d,seedquirk}.{safetensors,json}  the Pyro fixtures (the JSON holds their
- *                                          training data, drawn as points)
+ *   fixtures/pyro/{toy1d,seedquirk,blobs3}.{safetensors,json}  the Pyro fixtures (the JSON holds
+ *                                          their training data, drawn as points; blobs3 is the
+ *                                          classifier of the classification page)
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -24,6 +25,8 @@ const STATIC_FILES: Record<string, string> = {
   'fixtures/pyro/toy1d.json': 'test/fixtures/pyro/toy1d.json',
   'fixtures/pyro/seedquirk.safetensors': 'test/fixtures/pyro/seedquirk.safetensors',
   'fixtures/pyro/seedquirk.json': 'test/fixtures/pyro/seedquirk.json',
+  'fixtures/pyro/blobs3.safetensors': 'test/fixtures/pyro/blobs3.safetensors',
+  'fixtures/pyro/blobs3.json': 'test/fixtures/pyro/blobs3.json',
 };
 
 /** Files made at build time: URL path -> bytes. */
@@ -76,6 +79,7 @@ export default defineConfig({
       input: {
         index: repo('demo/index.html'),
         bench: repo('demo/bench.html'),
+        classify: repo('demo/classify.html'),
       },
     },
   },

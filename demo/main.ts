@@ -8,7 +8,7 @@
  * kernel, preset, method and epochs (train panel), model (a built-in id loaded at start, default
  * 'toy1d-ensemble'; 'none' for none).
  */
-import { outputDim, type GpuContext, type PredictOptions, type PredictResult, type SamplingPath, type KernelStrategy } from '../src/index.js';
+import { likelihoodKind, outputDim, type GpuContext, type PredictOptions, type PredictResult, type SamplingPath, type KernelStrategy } from '../src/index.js';
 import { normalQuantile } from '../src/math/special.js';
 import { renderAdapter, renderThroughput, summarizeAdapter } from './adapter-info.js';
 import { PredictiveChart, renderLegend } from './chart.js';
@@ -22,6 +22,7 @@ import { createPredictor, type Predictor } from './predictor.js';
 import { everyOutput0, plain } from './plain-prediction.js';
 import { downloadModel } from './save-model.js';
 import { setupTrainPanel, type TrainOutcome, type TrainPanel } from './train-panel.js';
+import { regressionTrainer, type DemoTrainMethod } from './train-regression.js';
 import { ui } from './ui.js';
 
 const INTERVAL_LEVEL = 0.9;
@@ -200,6 +201,8 @@ function usePredictor(next: Predictor, loaded: LoadedModel): void {
 
 async function useLoaded(loaded: LoadedModel): Promise<ModelSummary> {
   if (!ctx) throw new Error('WebGPU is not available');
+  const kind = likelihoodKind(loaded.model.spec.likelihood);
+  if (kind === 'categorical') throw new Error(`${loaded.name} is a classifier (likelihood '${kind}'): open it on the classification page (classify.html)`);
   usePredictor(predictorFor(ctx, loaded), loaded);
   if (loaded.points) {
     points = loaded.points;
@@ -220,7 +223,7 @@ async function loadAndPredict(idOrUrl: string): Promise<ModelSummary> {
   }
 }
 
-async function useTrained(outcome: TrainOutcome): Promise<void> {
+async function useTrained(outcome: TrainOutcome<DemoTrainMethod>): Promise<void> {
   if (!ctx) return;
   const first = outcome.models[0];
   if (!first) throw new Error('training returned no model');
@@ -320,7 +323,7 @@ async function start(): Promise<void> {
 
   trainPanel = setupTrainPanel(ui.train, {
     ctx: () => ctx,
-    points: () => points,
+    trainer: regressionTrainer(() => points),
     seed: () => intParam(ui.seed, 0, 0, Number.MAX_SAFE_INTEGER),
     onTrained: useTrained,
     onStatus: (status) => (hooks.train = status),

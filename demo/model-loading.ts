@@ -4,7 +4,7 @@
  * safetensors (one model or a deep ensemble, as `train --method ensemble` or this page's Save button
  * writes it) and Pyro AutoNormal exports. Built-in models bring their training data.
  */
-import { FORMAT_NAME, ensembleFromBytes, expectScaleLikelihood, isEnsembleMetadata, parseSafetensors, type Model } from '../src/index.js';
+import { FORMAT_NAME, ensembleFromBytes, isEnsembleMetadata, likelihoodKind, parseSafetensors, scaleLikelihood, type Model } from '../src/index.js';
 // The shipped demo model and its data (scripts/train-demo-model.ts): Vite emits the model as an
 // asset (its URL here) and inlines the 80-point CSV, so the page needs no server configuration.
 import toy1dEnsembleUrl from '../models/toy1d-ensemble.safetensors?url';
@@ -134,9 +134,14 @@ export function architecture(model: Model): string {
 
 export function describeModel(loaded: LoadedModel): string {
   const { spec } = loaded.model;
-  const noise = expectScaleLikelihood(spec).noise;
-  const noiseText =
-    noise.kind === 'fixed' ? `fixed σ = ${noise.sigma.toPrecision(3)}` : noise.kind === 'heteroscedastic' ? 'heteroscedastic σ(x)' : `latent σ (${noise.kind} posterior)`;
+  const noise = scaleLikelihood(spec.likelihood)?.noise;
+  const noiseText = !noise
+    ? `${likelihoodKind(spec.likelihood)} likelihood`
+    : noise.kind === 'fixed'
+      ? `fixed σ = ${noise.sigma.toPrecision(3)}`
+      : noise.kind === 'heteroscedastic'
+        ? 'heteroscedastic σ(x)'
+        : `latent σ (${noise.kind} posterior)`;
   const posterior = spec.layers.some((l) => l.weight.posterior === 'normal') ? 'mean-field normal weights' : 'point weights';
   const formatText = loaded.format === 'trained' ? 'trained in this page' : `${loaded.format} file`;
   const ensemble = loaded.members.length > 1 ? `deep ensemble of ${loaded.members.length} × ` : '';

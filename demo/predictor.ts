@@ -18,13 +18,14 @@ export interface Predictor {
 /**
  * One engine for the members. A deep ensemble's members are point networks: one pass each is the
  * exact mixture, so it always predicts with one sample per member (its S/M samples would repeat
- * the same functions, and its posterior functions are the members' own).
+ * the same functions, and its posterior functions are the members' own). A single point network
+ * (a MAP fit) likewise predicts with one sample.
  */
 export function createPredictor(ctx: GpuContext, members: readonly Model[], label: string): Predictor {
   const first = members[0];
   if (!first) throw new Error('a predictor needs at least one model');
   const engine = Engine.create(ctx, members);
-  const exactMixture = members.length > 1 && members.every((m) => isDeterministic(m.spec));
+  const exactMixture = members.every((m) => isDeterministic(m.spec));
   return {
     label,
     inputDim: first.spec.inputDim,

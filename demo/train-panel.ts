@@ -1,72 +1,46 @@
 /**
- * Training in the page: `trainInPage` runs the library's `train(ctx, arch, data, options)` on the
- * chart's points with the demo's defaults per method, and the panel around it (method select,
- * epochs, hidden widths, learning rate, live loss curve).
+ * The train panel of the demo pages (method select, epochs, hidden widths, learning rate, Train and
+ * Stop, live loss curve) around a page's trainer (`PanelTrainer`: the regression page's is in
+ * train-regression.ts, the classification page's in train-classifier.ts), which runs the library's
+ * `train(ctx, arch, data, options)` on the page's points.
  *
  * Responsiveness: `train` awaits the GPU once per epoch (it reads the epoch's loss back) and reports
- * it through onProgress; the loss curve is redrawn at most once per animation frame, and
- * trainInPage yields to the event loop before starting so the UI shows the state change first.
+ * it through onProgress; the loss curve is redrawn at most once per animation frame, and a trainer
+ * yields to the event loop before starting (yieldToPage) so the UI shows the state change first.
  * Stop aborts the run through train's `signal` (checked after every epoch): the call rejects with
- * an AbortError and the chart keeps the model it had.
+ * an AbortError and the page keeps the model it had.
  */
 import type { GpuContext, Model } from '../src/index.js';
-import { train } from '../src/train/index.js';
-import type { ArchitectureSpec, TrainData, TrainMethod, TrainOptions, TrainProgress } from '../src/train/index.js';
-import type { Points } from './data.js';
+import type { TrainProgress, TrainResult } from '../src/train/index.js';
 import { describeError, isAbort } from './errors.js';
 import { LossChart } from './loss-chart.js';
 
-/** The methods the demo offers ('map' is in the library too, but has no epistemic uncertainty to show). */
-export type DemoTrainMethod = Extract<TrainMethod, 'vi' | 'mc-dropout' | 'ensemble'>;
+/** A method's panel defaults, set when the method is picked. */
+export interface MethodDefaults {
+  readonly hidden: string;
+  readonly epochs: number;
+  readonly lr: number;
+}
 
-export interface TrainRequest {
-  readonly method: DemoTrainMethod;
-  readonly points: Points;
+/** What the panel asks a trainer for (the points are the trainer's: it reads them when the run starts). */
+export interface PanelRequest<M extends string> {
+  readonly method: M;
   readonly hidden: readonly number[];
   readonly epochs: number;
   readonly lr: number;
   readonly seed: number;
-  /** Ensemble members (default 5). */
-  readonly members?: number;
   /** Cancels the run (after the current epoch). */
   readonly signal?: AbortSignal;
 }
 
-export interface TrainOutcome {
-  readonly method: DemoTrainMethod;
+export interface TrainOutcome<M extends string = string> {
+  readonly method: M;
   /** One model, or one per ensemble member. */
   readonly models: Model[];
   /** Mean loss over the models, per epoch. */
   readonly losses: number[];
   readonly elapsedMs: number;
 }
-
-/**
- * The method the panel starts with. A deep ensemble shows what the presets are for: its members
- * agree on the data and disagree in the gap and beyond it, while mean-field VI and MC dropout put
- * their narrowest band in the gap (the "in-between" failure of factorised posteriors; models/README.md
- * has the comparison on the shipped data).
- */
-export const DEFAULT_METHOD: DemoTrainMethod = 'ensemble';
-
-/**
- * Panel defaults per method, set when the method changes. VI gets a small network: with ~50 points
- * the KL term of a 1-32-32-1 mean-field posterior outweighs the data and the fit collapses to the
- * prior, while 1-16-1 fits and shows the bands widening away from the data. The ensemble's 200
- * epochs (600 Adam steps) fit the presets and take about 10 s on SwiftShader.
- */
-export const METHOD_DEFAULTS: Readonly<Record<DemoTrainMethod, { hidden: string; epochs: number; lr: number }>> = {
-  ensemble: { hidden: '32,32', epochs: 200, lr: 0.01 },
-  vi: { hidden: '16', epochs: 600, lr: 0.01 },
-  'mc-dropout': { hidden: '32,32', epochs: 300, lr: 0.01 },
-};
-
-/** Minibatch size (at most): 48 points make 3 steps per epoch. */
-export const BATCH_SIZE = 16;
-
-export const MC_DROPOUT_RATE = 0.1;
-/** Model precision for MC dropout: sigma = 1/sqrt(tau) = 0.2 in y's units. */
-export const MC_DROPOUT_TAU = 25;
 
 export interface EpochProgress {
   readonly epoch: number;
@@ -77,55 +51,39 @@ export interface EpochProgress {
   readonly elapsedMs: number;
 }
 
+/** A page's training: its methods (the values of the method select), their defaults, and the run. */
+export interface PanelTrainer<M extends string> {
+  readonly defaultMethod: M;
+  readonly defaults: Readonly<Record<M, MethodDefaults>>;
+  /** Shown under the panel's title. */
+  readonly note: string;
+  train(ctx: GpuContext, request: PanelRequest<M>, onEpoch: (progress: EpochProgress) => void): Promise<TrainOutcome<M>>;
+}
+
 /** Yields to the event loop (a macrotask, so it also runs in a background tab, where frames stop). */
-function yieldToPage(): Promise<void> {
+export function yieldToPage(): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, 0));
 }
 
-/** Trains on the points with the demo's settings for `method`; onEpoch sees the mean loss of each epoch. */
-export async function trainInPage(ctx: GpuContext, request: TrainRequest, onEpoch: (progress: EpochProgress) => void = () => undefined): Promise<TrainOutcome> {
-  const n = request.points.x.length;
-  if (n < 2) throw new Error('add at least 2 points to train on');
-  const arch: ArchitectureSpec = {
-    inputDim: 1,
-    hidden: request.hidden,
-    activation: 'relu',
-    ...(request.method === 'mc-dropout' ? { dropout: MC_DROPOUT_RATE } : {}),
-  };
-  const data: TrainData = { x: request.points.x.map((v) => [v]), y: Float64Array.from(request.points.y) };
-  const members = request.method === 'ensemble' ? (request.members ?? 5) : 1;
-  const models =
-    request.method === 'ensemble'
-      ? Array.from({ length: members }, () => ({})) // members differ by model index
-      : request.method === 'mc-dropout'
-        ? [{ dropout: MC_DROPOUT_RATE, tau: MC_DROPOUT_TAU }]
-        : [{ priorScale: 1 }];
+/**
+ * train()'s onProgress, reporting each epoch's mean loss over the models to onEpoch, and the losses
+ * of the run (from the reports, or from the result's history when there were none).
+ */
+export function lossRecorder(onEpoch: (progress: EpochProgress) => void): { onProgress: (p: TrainProgress) => void; losses: (result: TrainResult) => number[] } {
   const losses: number[] = [];
-  const options: TrainOptions = {
-    method: request.method,
-    epochs: request.epochs,
-    batchSize: Math.min(n, BATCH_SIZE),
-    lr: request.lr,
-    optimizer: 'adam',
-    seed: request.seed,
-    models,
-    ...(request.method === 'vi' ? { samplesPerStep: 2 } : {}),
-    ...(request.signal ? { signal: request.signal } : {}),
-    onProgress: (p: TrainProgress) => {
-      let sum = 0;
-      for (const v of p.loss) sum += v;
-      const loss = sum / Math.max(1, p.loss.length);
+  const mean = (row: ArrayLike<number>) => {
+    let sum = 0;
+    for (let i = 0; i < row.length; i++) sum += row[i] ?? NaN;
+    return sum / Math.max(1, row.length);
+  };
+  return {
+    onProgress: (p) => {
+      const loss = mean(p.loss);
       losses.push(loss);
       onEpoch({ epoch: p.epoch, epochs: p.epochs, loss, elapsedMs: p.elapsedMs });
     },
+    losses: (result) => (losses.length > 0 ? losses : result.history.map(mean)),
   };
-  await yieldToPage();
-  const result = await train(ctx, arch, data, options);
-  if (losses.length === 0) {
-    // No progress reports: take the history.
-    for (const row of result.history) losses.push(row.reduce((a, b) => a + b, 0) / Math.max(1, row.length));
-  }
-  return { method: request.method, models: result.models, losses, elapsedMs: result.elapsedMs };
 }
 
 export interface TrainPanelElements {
@@ -145,7 +103,8 @@ export type TrainState = 'idle' | 'running' | 'done' | 'stopped' | 'error';
 
 export interface TrainStatus {
   readonly state: TrainState;
-  readonly method: DemoTrainMethod | null;
+  /** The method of the current or last run (the method select's value). */
+  readonly method: string | null;
   readonly losses: readonly number[];
   /** Epochs asked for in the current or last run. */
   readonly epochs: number | null;
@@ -156,12 +115,12 @@ export interface TrainStatus {
   readonly error: string | null;
 }
 
-export interface TrainPanelDeps {
+export interface TrainPanelDeps<M extends string> {
   readonly ctx: () => GpuContext | null;
-  readonly points: () => Points;
+  readonly trainer: PanelTrainer<M>;
   readonly seed: () => number;
   /** Called with the trained models; the app turns them into a predictor and predicts. */
-  readonly onTrained: (outcome: TrainOutcome) => Promise<void>;
+  readonly onTrained: (outcome: TrainOutcome<M>) => Promise<void>;
   readonly onStatus: (status: TrainStatus) => void;
 }
 
@@ -200,7 +159,8 @@ export function estimateRemainingMs(epoch: number, epochs: number, elapsedMs: nu
 }
 
 /** Wires the panel; returns its run and stop actions (the hooks use them as the buttons do). */
-export function setupTrainPanel(el: TrainPanelElements, deps: TrainPanelDeps): TrainPanel {
+export function setupTrainPanel<M extends string>(el: TrainPanelElements, deps: TrainPanelDeps<M>): TrainPanel {
+  const { trainer } = deps;
   const chart = new LossChart(el.lossChart, Math.max(240, el.lossChart.clientWidth || 300));
   el.lossChart.hidden = true; // an empty plot until the first run
   let status: TrainStatus = { state: 'idle', method: null, losses: [], epochs: null, elapsedMs: null, etaMs: null, error: null };
@@ -215,28 +175,27 @@ export function setupTrainPanel(el: TrainPanelElements, deps: TrainPanelDeps): T
     el.method.disabled = running;
     el.bar.hidden = !running;
   };
-  el.note.textContent = `Trains on the points in the chart on the GPU (Adam, minibatches of ${BATCH_SIZE}); the loss curve updates every epoch. Stop ends the run after the current epoch.`;
+  el.note.textContent = trainer.note;
   const applyMethodDefaults = () => {
-    const d = METHOD_DEFAULTS[el.method.value as DemoTrainMethod];
+    const d = (trainer.defaults as Partial<Record<string, MethodDefaults>>)[el.method.value];
     if (!d) return;
     el.hidden.value = d.hidden;
     el.epochs.value = String(d.epochs);
     el.lr.value = String(d.lr);
   };
-  el.method.value = DEFAULT_METHOD;
+  el.method.value = trainer.defaultMethod;
   applyMethodDefaults();
   el.method.addEventListener('change', applyMethodDefaults);
   deps.onStatus(status);
   const run = async () => {
     const ctx = deps.ctx();
     if (!ctx || status.state === 'running') return;
-    const method = el.method.value as DemoTrainMethod;
+    const method = el.method.value as M;
     const abort = new AbortController();
-    let request: TrainRequest;
+    let request: PanelRequest<M>;
     try {
       request = {
         method,
-        points: deps.points(),
         hidden: parseHidden(el.hidden.value),
         epochs: Math.max(1, Math.round(Number(el.epochs.value) || 1)),
         lr: Number(el.lr.value) || 0.01,
@@ -260,7 +219,7 @@ export function setupTrainPanel(el: TrainPanelElements, deps: TrainPanelDeps): T
     let firstEpochMs = 0;
     let lastEpoch = 0;
     try {
-      const outcome = await trainInPage(ctx, request, ({ epoch, epochs, loss, elapsedMs }) => {
+      const outcome = await trainer.train(ctx, request, ({ epoch, epochs, loss, elapsedMs }) => {
         if (epoch === 1) firstEpochMs = elapsedMs;
         lastEpoch = epoch;
         losses.push(loss);

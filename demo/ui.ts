@@ -1,9 +1,5 @@
 /** The demo page's elements, looked up once by id (index.html): a missing one fails loudly at start. */
-export function byId<T extends HTMLElement>(id: string): T {
-  const el = document.getElementById(id);
-  if (!el) throw new Error(`demo: #${id} is missing from index.html`);
-  return el as T;
-}
+import { byId } from './dom.js';
 
 /** Every element main.ts and the train panel use. */
 export const ui = {

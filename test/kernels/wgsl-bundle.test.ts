@@ -32,7 +32,7 @@ describe('the WGSL bundle', () => {
 
   it('preprocesses every file with every define off and on (balanced #if blocks, known directives)', () => {
     for (const [name, text] of Object.entries(WGSL_SOURCES)) {
-      const names = [...text.matchAll(/#(?:el)?if\s+(\w+)/g)].map((m) => m[1] as string);
+      const names = [...text.matchAll(/#(?:el)?if\s+!?(\w+)/g)].map((m) => m[1] as string);
       const inserts = Object.fromEntries([...text.matchAll(/#insert\s+(\w+)/g)].map((m) => [m[1] as string, '']));
       for (const on of [false, true]) {
         expect(() => preprocess(text, Object.fromEntries(names.map((n) => [n, on])), name, inserts), name).not.toThrow();

@@ -62,9 +62,18 @@ function layouts() {
       }),
     ),
   );
-  // Classifiers: categorical over 3 classes and bernoulli with 2 outputs (their own moments, loglik and finalize programs).
-  for (const likelihood of [{ kind: 'categorical', classes: 3 }, { kind: 'bernoulli' }] as const) {
-    const base = buildModel({ inputDim: 2, units: [6, likelihood.kind === 'categorical' ? 3 : 2], dropout: [0.1, 0], seed: 12 });
+  // Classifiers (their own moments, loglik and finalize programs) and the likelihoods with per-sample moments
+  // (lik-moments / lik-loglik): Student-t on fixed and heteroscedastic noise, Beta, Dirichlet.
+  const others = [
+    [{ kind: 'categorical', classes: 3 }, 3, undefined],
+    [{ kind: 'bernoulli' }, 2, undefined],
+    [{ kind: 'student-t', noise: { kind: 'fixed', sigma: 0.3 }, link: 'sigma', sigmaPrior: null, df: 3 }, 1, undefined],
+    [{ kind: 'student-t', noise: { kind: 'heteroscedastic', minScale: 1e-3 }, link: 'sigma', sigmaPrior: null, df: 1.5 }, 2, { kind: 'heteroscedastic', minScale: 1e-3 }],
+    [{ kind: 'beta', minConcentration: 0.01 }, 2, undefined],
+    [{ kind: 'dirichlet', classes: 4, minConcentration: 0.01 }, 4, undefined],
+  ] as const;
+  for (const [likelihood, units, noise] of others) {
+    const base = buildModel({ inputDim: 2, units: [6, units], dropout: [0.1, 0], seed: 12, ...(noise ? { noise } : {}) });
     out.push(buildModelLayout({ spec: { ...base.spec, likelihood }, tensors: base.tensors }));
   }
   return out;
@@ -100,9 +109,9 @@ function optionSets(): ProgramOptions[] {
 export function inferencePrograms(): Program<never>[] {
   const programs: Program<never>[] = [siteLogProbProgram()];
   for (const layout of layouts()) {
-    const classifier = layout.likelihood === 'categorical' || layout.likelihood === 'bernoulli';
-    // A classifier's call never asks for quantiles (predict refuses them).
-    for (const options of optionSets()) programs.push(...programKernels(buildProgram(layout, classifier ? { ...options, withQuantiles: false } : options)));
+    // Only a Normal model's call asks for quantiles (predict refuses them for the others).
+    const normal = layout.likelihood === 'normal';
+    for (const options of optionSets()) programs.push(...programKernels(buildProgram(layout, normal ? options : { ...options, withQuantiles: false })));
   }
   return programs;
 }
