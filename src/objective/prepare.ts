@@ -40,7 +40,7 @@ export interface PreparedModel {
 
 export interface PreparedRun {
   readonly x: Float64Array;
-  /** [rows, likelihood.targetWidth]: as given (class indices, labels, proportions), standardised per model only for normal. */
+  /** Shape [rows, likelihood.targetWidth], as given (class indices, labels, proportions), standardised per model only for normal. */
   readonly y: Float64Array;
   readonly likelihood: TrainLikelihoodInfo;
   readonly rows: number;
