@@ -173,6 +173,15 @@ export function trainingPrograms(): Program<never>[] {
     const plan = planTraining(DEFAULT_LIMITS, { inputDim: 2, hidden: [4], activation: ACTIVATIONS[i % ACTIVATIONS.length] ?? 'tanh' }, { x, y }, options);
     programs.push(...(stepPrograms(plan.shape, plan.run) as Program<never>[]));
   }
+  // A heteroscedastic head (TrainOptions.heteroscedastic) on the Normal and the Student-t under every method but 'ensemble' (which always has it).
+  for (const [i, config] of configs.entries()) {
+    if (config.method === 'ensemble') continue;
+    for (const likelihood of ['normal', 'student-t'] as const) {
+      const options = { epochs: 1, batchSize: 8, lr: 1e-2, seed: 1, samplesPerStep: 2, models: [{ dropout: 0.1 }], ...config, likelihood, heteroscedastic: true } as TrainOptions;
+      const plan = planTraining(DEFAULT_LIMITS, { inputDim: 2, hidden: [4], activation: ACTIVATIONS[i % ACTIVATIONS.length] ?? 'tanh' }, { x, y }, options);
+      programs.push(...(stepPrograms(plan.shape, plan.run) as Program<never>[]));
+    }
+  }
   for (const [likelihood, ty] of Object.entries(targets)) {
     for (const [i, config] of configs.entries()) {
       const options = { epochs: 1, batchSize: 8, lr: 1e-2, seed: 1, samplesPerStep: 2, models: [{ dropout: 0.1 }, { dropout: 0.2 }], ...config, likelihood } as TrainOptions;
