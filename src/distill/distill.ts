@@ -13,7 +13,15 @@
  * returnSamples: ySamples, S draws per augmented input, each draw with its own weights and
  * observation noise) and train the student with the existing trainer on those (x, y) pairs; the
  * Monte-Carlo estimate of the expected NLL is unbiased, so the same optimum is reached without a new
- * objective or kernel. Classification teachers are refused until a soft-target loss exists.
+ * objective or kernel.
+ *
+ * Classification (a categorical teacher of K classes). The trainer has no soft-target loss, so the
+ * student (a deterministic K-logit network, train({ method: 'ensemble', likelihood: 'categorical' })
+ * per member) is trained on labels drawn from the teacher's predictive: at each distillation input
+ * the teacher's mean probabilities p̄(x) (teacherSamples posterior samples) and teacherSamples
+ * labels drawn from Categorical(p̄(x)) on the host. The expected cross-entropy of those labels is
+ * the cross-entropy to p̄(x), minimised at the student's probabilities = p̄(x): the soft targets,
+ * reached through unbiased hard draws.
  */
 import { InvalidInputError } from '../errors.js';
 import type { GpuContext } from '../gpu/device.js';
@@ -21,6 +29,8 @@ import { Engine } from '../infer/engine.js';
 import type { PredictResult } from '../infer/types.js';
 import { toMatrix, type Matrix, type MatrixInput } from '../inputs.js';
 import { ACTIVATIONS, likelihoodKind, outputDim, type Activation, type Model } from '../model/spec.js';
+import { categoricalDraw } from '../random/observation-draws.js';
+import { seedToKey } from '../random/streams.js';
 import type { ArchitectureSpec, TrainProgress } from '../objective/types.js';
 import { abortSignalOption, describeValue, integerOption, numberOption, oneOfOption, optional, readOptionsObject } from '../options.js';
 import type { AbortSignalLike } from '../platform-types.js';
@@ -36,7 +46,7 @@ export interface DistillOptions {
   readonly copies?: number;
   /** Std of the Gaussian jitter, in units of each input column's std (default 0.1). */
   readonly jitter?: number;
-  /** Teacher draws of y per distillation input (default 16; an ensemble: rounded up to a multiple of its members). */
+  /** Teacher draws of y (a classifier: posterior samples of its probabilities, and labels) per distillation input (default 16; an ensemble: rounded up to a multiple of its members). */
   readonly teacherSamples?: number;
   /** Passes of the student's training over the (x, y) pairs (default 100). */
   readonly epochs?: number;
@@ -64,12 +74,12 @@ export interface DistillReport {
   readonly trainingPairs: number;
   readonly architecture: ArchitectureSpec;
   readonly epochs: number;
-  /** The student's mean loss (Gaussian NLL, standardised units) per epoch. */
+  /** The student's mean training loss per epoch (Gaussian NLL in standardised units; a classifier: cross-entropy). */
   readonly history: readonly number[];
   /**
    * At the given rows, in the target's units: root mean square over rows of the student's mean and
    * std minus the teacher's (teacher from evaluationSamples samples), and the teacher's mean std
-   * for scale.
+   * for scale (a classifier: over rows and classes, of the probabilities and their std sqrt(p(1 − p))).
    */
   readonly agreement: { readonly meanRmse: number; readonly stdRmse: number; readonly teacherStd: number; readonly evaluationSamples: number };
   readonly teacherMs: number;
@@ -102,7 +112,7 @@ interface Resolved {
   readonly signal: AbortSignalLike | undefined;
 }
 
-/** The teacher's members, refused unless they are regression models (one Normal output) that agree. */
+/** The teacher's members, refused unless they are one-output Normal regression models or categorical classifiers. */
 function teacherMembers(teacher: Model | readonly Model[]): readonly Model[] {
   const members = Array.isArray(teacher) ? (teacher as readonly Model[]) : [teacher as Model];
   if (members.length === 0) throw new InvalidInputError('distill needs a teacher model or a non-empty list of ensemble members, got an empty list');
@@ -110,10 +120,11 @@ function teacherMembers(teacher: Model | readonly Model[]): readonly Model[] {
     if (typeof m !== 'object' || m === null || typeof (m as Partial<Model>).spec !== 'object')
       throw new InvalidInputError(`distill: teacher member ${i} is ${describeValue(m)}, not a model`);
     const kind = likelihoodKind(m.spec.likelihood);
-    if (kind !== 'normal') {
-      throw new InvalidInputError(`distill: teacher member ${i} has a '${kind}' likelihood; only regression teachers (normal likelihood) can be distilled so far`);
+    if (kind !== 'normal' && kind !== 'categorical') {
+      throw new InvalidInputError(`distill: teacher member ${i} has a '${kind}' likelihood; only normal (regression) and categorical teachers can be distilled so far`);
     }
-    if (outputDim(m.spec) !== 1) throw new InvalidInputError(`distill: teacher member ${i} has ${outputDim(m.spec)} outputs; the student's heteroscedastic head takes one`);
+    if (kind === 'normal' && outputDim(m.spec) !== 1)
+      throw new InvalidInputError(`distill: teacher member ${i} has ${outputDim(m.spec)} outputs; the student's heteroscedastic head takes one`);
   });
   return members;
 }
@@ -149,6 +160,18 @@ function resolveOptions(first: Model, members: number, options: unknown): Resolv
   };
 }
 
+/** Per distillation input a, `samples` labels drawn from the teacher's mean probabilities (probs [A, K]), pair s·A + a as trainingPairs. */
+function drawLabels(probs: Float32Array, classes: number, samples: number, seed: number): Float32Array {
+  const rows = probs.length / classes;
+  const key = seedToKey(seed);
+  const labels = new Float32Array(samples * rows);
+  for (let a = 0; a < rows; a++) {
+    const p = probs.subarray(a * classes, (a + 1) * classes);
+    for (let s = 0; s < samples; s++) labels[s * rows + a] = categoricalDraw(key, s, a, p);
+  }
+  return labels;
+}
+
 /** The (x, y) pairs: teacher draw s at distillation input a becomes row s·A + a (ySamples' [S, A, 1] order). */
 function trainingPairs(inputs: Matrix, draws: Float32Array, samples: number): { x: Float64Array; y: Float64Array } {
   const { rows, cols } = inputs;
@@ -176,8 +199,9 @@ function meanOf(a: Float32Array): number {
 /**
  * Distils `teacher` (a model, or an ensemble's members) into a deterministic student trained on the
  * teacher's predictive at `data.x` and at jittered copies of it (module comment). The student is one
- * model with a heteroscedastic head: `Engine.create(ctx, student).predict(x, { samples: 1, path: 'joint' })`
- * gives the predictive mean and std (std = the head's scale) in one forward pass.
+ * model with a heteroscedastic head (a categorical teacher: K logits): `Engine.create(ctx, student).predict(x,
+ * { samples: 1, path: 'joint' })` gives the predictive mean and std (std = the head's scale; a
+ * classifier: the probabilities) in one forward pass.
  * @example const { student, report } = await distill(ctx, await loadModel('vi.safetensors'), { x }, { epochs: 200 });
  */
 export async function distill(ctx: GpuContext, teacher: Model | readonly Model[], data: { readonly x: MatrixInput }, options: DistillOptions = {}): Promise<DistillResult> {
@@ -194,19 +218,24 @@ export async function distill(ctx: GpuContext, teacher: Model | readonly Model[]
   let teacherAtX: PredictResult;
   let draws: PredictResult;
   const teacherStarted = performance.now();
+  const classifier = likelihoodKind(first.spec.likelihood) === 'categorical';
+  const classes = outputDim(first.spec);
   try {
-    draws = await engine.predict(inputs.data, { samples: o.teacherSamples, seed: o.seed, returnSamples: true, path: 'joint', ...(o.signal ? { signal: o.signal } : {}) });
+    const drawOptions = classifier ? {} : { returnSamples: true, path: 'joint' as const };
+    draws = await engine.predict(inputs.data, { samples: o.teacherSamples, seed: o.seed, ...drawOptions, ...(o.signal ? { signal: o.signal } : {}) });
     teacherAtX = await engine.predict(x.data, { samples: o.evaluationSamples, seed: (o.seed + 1) % Number.MAX_SAFE_INTEGER, ...(o.signal ? { signal: o.signal } : {}) });
   } finally {
     engine.dispose();
   }
   const teacherMs = performance.now() - teacherStarted;
-  if (!draws.ySamples) throw new Error('distill: the engine returned no ySamples with returnSamples');
-  const pairs = trainingPairs(inputs, draws.ySamples, o.teacherSamples);
+  const y = classifier ? draws.probs && drawLabels(draws.probs, classes, o.teacherSamples, o.seed) : draws.ySamples;
+  if (!y) throw new Error(`distill: the engine returned no ${classifier ? 'probs' : 'ySamples'}`);
+  const pairs = trainingPairs(inputs, y, o.teacherSamples);
 
   const trainStarted = performance.now();
   const trained = await train(ctx, o.arch, pairs, {
     method: 'ensemble',
+    ...(classifier ? { likelihood: 'categorical' as const, classes } : {}),
     epochs: o.epochs,
     batchSize: Math.min(o.batchSize, pairs.y.length),
     lr: o.lr,

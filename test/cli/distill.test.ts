@@ -42,6 +42,12 @@ beforeAll(async () => {
     ensembleToBytes([1, 2].map((seed) => buildModel({ inputDim: 1, units: [8, 2], seed, posterior: 'delta', noise: { kind: 'heteroscedastic', minScale: 1e-3 } }))),
   );
   await writeFile(file('two-out.safetensors'), modelToBytes(buildModel({ inputDim: 1, units: [8, 2] })));
+  const c = buildModel({ inputDim: 1, units: [8, 3], seed: 5 });
+  await writeFile(file('classifier.safetensors'), modelToBytes({ ...c, spec: { ...c.spec, likelihood: { kind: 'categorical', classes: 3 } } }));
+  const rand = testRng(6);
+  const labelRows = Array.from({ length: 30 }, (_, i) => `${4 * rand() - 2},${i % 3}`);
+  await writeFile(file('labels.csv'), ['a,label', ...labelRows].join('\n') + '\n');
+  await writeFile(file('bad-labels.csv'), 'a,label\n0.1,0\n0.2,3\n0.3,1\n');
 });
 
 afterAll(async () => {
@@ -57,7 +63,16 @@ describe('distill: user mistakes exit 2 with one line, before the GPU', () => {
     ['missing --target', () => ['distill', file('teacher.safetensors'), '--data', file('data.csv'), '--out', file('s.safetensors')], /--target <column> is required/],
     ['missing --out', () => ['distill', file('teacher.safetensors'), '--data', file('data.csv'), '--target', 'y'], /--out <file> is required/],
     ['missing teacher file', () => ['distill', file('nope.safetensors'), ...base().slice(2)], /cannot read model file .*nope\.safetensors/],
-    ['a two-output teacher', () => ['distill', file('two-out.safetensors'), ...base().slice(2)], /only one-output regression \(normal\) teachers/],
+    [
+      'a two-output teacher',
+      () => ['distill', file('two-out.safetensors'), ...base().slice(2)],
+      /is a normal model with 2 outputs; only one-output regression \(normal\) and categorical teachers/,
+    ],
+    [
+      "a label beyond the classifier teacher's classes",
+      () => ['distill', file('classifier.safetensors'), '--data', file('bad-labels.csv'), '--target', 'label', '--out', file('s.safetensors')],
+      /y row 1 is 3: a categorical model.s y is a class index, an integer in 0\.\.2/,
+    ],
     ['unknown target', () => [...base(), '--target', 'z'], /--target 'z' is not a column/],
     ['inputs the teacher does not take', () => [...base(), '--data', file('two-inputs.csv')], /without its target column has 2 columns/],
     ['holdout 1', () => [...base(), '--holdout', '1'], /--holdout must be a number in \[0, 1\)/],
@@ -120,6 +135,20 @@ describeGpu('distill on the GPU', () => {
     const p = await cli(['predict', out, '--x', file('data.csv'), '--target', 'y', '--samples', '1', '--json'], withGpu());
     expect(p.code).toBe(0);
     expect(JSON.parse(p.stdout)).toMatchObject({ samples: 1 });
+  }, 300_000);
+
+  it('a categorical teacher file -> a 3-logit student, held-out log predictive density of the labels', async () => {
+    const out = file('c.safetensors');
+    const r = await cli(
+      ['distill', file('classifier.safetensors'), '--data', file('labels.csv'), '--target', 'label', '--out', out, '--epochs', '5', '--samples', '100', '--json'],
+      withGpu(),
+    );
+    expect(r.code).toBe(0);
+    const report = JSON.parse(r.stdout) as { heldOut: { rows: number; teacherLogLikelihood: number; studentLogLikelihood: number } };
+    expect(report.heldOut.rows).toBe(6);
+    // log p(label) of 3 classes: negative and finite.
+    for (const v of [report.heldOut.teacherLogLikelihood, report.heldOut.studentLogLikelihood]) expect(v).toBeLessThan(0);
+    expect(modelFromBytes(readFileSync(out)).spec.likelihood).toEqual({ kind: 'categorical', classes: 3 });
   }, 300_000);
 
   it('an ensemble teacher file, text output', async () => {

@@ -24,16 +24,16 @@ const x = [
   [2, 0],
 ];
 
-function categorical(): Model {
-  const m = buildModel({ inputDim: 2, units: [8, 3] });
-  return { ...m, spec: { ...m.spec, likelihood: { kind: 'categorical', classes: 3 } } };
+function bernoulli(): Model {
+  const m = buildModel({ inputDim: 2, units: [8, 1] });
+  return { ...m, spec: { ...m.spec, likelihood: { kind: 'bernoulli' } } };
 }
 
 describe('distill refuses bad input with an InvalidInputError', () => {
   const cases: [string, () => Promise<unknown>, RegExp][] = [
     ['an empty ensemble', () => distill(noGpu, [], { x }), /non-empty list/],
     ['a member that is not a model', () => distill(noGpu, [teacher, null as unknown as Model], { x }), /teacher member 1 is null/],
-    ['a classifier teacher', () => distill(noGpu, categorical(), { x }), /'categorical' likelihood; only regression teachers/],
+    ['a bernoulli teacher', () => distill(noGpu, bernoulli(), { x }), /'bernoulli' likelihood; only normal \(regression\) and categorical teachers/],
     ['a two-output teacher', () => distill(noGpu, buildModel({ inputDim: 2, units: [8, 2] }), { x }), /2 outputs; the student's heteroscedastic head takes one/],
     ['a misspelt option', () => distill(noGpu, teacher, { x }, { epoch: 3 } as never), /has no option 'epoch'/],
     ['negative copies', () => distill(noGpu, teacher, { x }, { copies: -1 }), /copies must be an integer in \[0, 1024\]/],

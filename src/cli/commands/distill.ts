@@ -21,6 +21,7 @@ import { withContext } from '../gpu.js';
 import { readModelMembers } from '../inputs.js';
 import type { CliIo } from '../io.js';
 import { expectColumns, readTableFile } from '../matrix-file.js';
+import { checkLabels } from '../../infer/classification.js';
 import { checkOutputDir, formatSeconds, parseActivation, parseHidden, parseNumber, progressReporter } from './train.js';
 
 const HELP = `Usage: webgpu-bnn distill <teacher> --data <csv> --target <column> --out <student> [options]
@@ -30,6 +31,8 @@ deterministic student: a network with a mean and a softplus-scale output that gi
 teacher's predictive mean and std in one forward pass (Bayesian dark knowledge). The student is
 trained with the ensemble trainer on y drawn from the teacher's predictive at the data's inputs
 and at jittered copies of them, which fits its Normal to the teacher's mean and total variance.
+A categorical teacher gives a K-logit student trained on labels drawn from the teacher's mean
+probabilities (--target is then the column of class indices).
 The student file is a normal model file: 'webgpu-bnn predict' runs it with one sample.
 
 The target column is never shown to the student: the inputs are the other columns. A fraction
@@ -144,13 +147,16 @@ export const distillCommand: Command = {
     const members = await readModelMembers(teacherPath);
     const teacher = members[0] as Model;
     const kind = likelihoodKind(teacher.spec.likelihood);
-    if (kind !== 'normal' || outputDim(teacher.spec) !== 1) {
-      throw new UsageError(`distill: '${teacherPath}' is a ${kind} model with ${outputDim(teacher.spec)} outputs; only one-output regression (normal) teachers can be distilled`);
+    if (!((kind === 'normal' && outputDim(teacher.spec) === 1) || kind === 'categorical')) {
+      throw new UsageError(
+        `distill: '${teacherPath}' is a ${kind} model with ${outputDim(teacher.spec)} outputs; only one-output regression (normal) and categorical teachers can be distilled`,
+      );
     }
     const table = await readTableFile(dataPath, 'data');
     const source = `data file '${dataPath}'`;
     const target = resolveTarget(table, targetText, source);
     const { x, y, inputs } = splitColumns(table, target);
+    if (kind === 'categorical') checkLabels('categorical', y, outputDim(teacher.spec));
     expectColumns(
       { rows: table.rows, cols: inputs, data: x, header: null },
       teacher.spec.inputDim,
@@ -177,7 +183,7 @@ export const distillCommand: Command = {
       }
       const a = report.agreement;
       io.stdout(
-        `wrote ${out}: student ${inputs}-${report.architecture.hidden.join('-')}-2 ${report.architecture.activation}, trained on ${report.trainingPairs} teacher draws ` +
+        `wrote ${out}: student ${inputs}-${report.architecture.hidden.join('-')}-${student.spec.layers.at(-1)?.units ?? '?'} ${report.architecture.activation}, trained on ${report.trainingPairs} teacher draws ` +
           `(${report.distillationInputs} inputs x ${report.teacherSamples}) in ${formatSeconds(report.trainMs)}\n` +
           `agreement at the distillation rows: mean RMSE ${a.meanRmse.toPrecision(3)}, std RMSE ${a.stdRmse.toPrecision(3)} (teacher's mean std ${a.teacherStd.toPrecision(3)})\n`,
       );
