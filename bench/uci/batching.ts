@@ -8,6 +8,7 @@
  */
 import type { ArchitectureSpec, TrainMethod } from '../../src/objective/types.js';
 import { trainLayout } from '../../src/objective/layout.js';
+import { NORMAL_TRAINING } from '../../src/objective/likelihood.js';
 
 export interface CallShape {
   readonly arch: ArchitectureSpec;
@@ -16,11 +17,13 @@ export interface CallShape {
   readonly batch: number;
   /** Reparameterised samples per step ('vi'); 1 otherwise. */
   readonly samplesPerStep?: number;
+  /** A heteroscedastic head (TrainOptions.heteroscedastic): one more output unit. */
+  readonly heteroscedastic?: boolean;
 }
 
 /** Largest number of models one train() call can hold under `limits`. */
 export function maxModelsPerCall(limits: Pick<GPUSupportedLimits, 'maxStorageBufferBindingSize' | 'maxBufferSize'>, shape: CallShape): number {
-  const layout = trainLayout(shape.arch, shape.method);
+  const layout = trainLayout(shape.arch, shape.method, false, { ...NORMAL_TRAINING, heteroscedastic: shape.heteroscedastic === true });
   const K = shape.method === 'vi' ? Math.max(1, shape.samplesPerStep ?? 1) : 1;
   const B = shape.batch;
   const units = layout.layers.reduce((a, l) => a + l.units, 0);

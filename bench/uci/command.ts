@@ -18,7 +18,7 @@ import { runUciProtocol, type UciProgress, type UciRunOptions } from './protocol
 import { readPublished } from './published.js';
 import { mergeRateSearches } from './merge.js';
 import { readSummaries, readSummary } from './read-summaries.js';
-import { summarize, summaryJson, summaryMarkdown, summaryText, type UciSummary } from './summary.js';
+import { methodLabel, summarize, summaryJson, summaryMarkdown, summaryText, type UciSummary } from './summary.js';
 import { uciTableMarkdown } from './table.js';
 
 /** What the UCI tool talks to: output writers, the environment and where its GPU context comes from. */
@@ -77,6 +77,11 @@ Options:
                              (default moment-matched)
   --adversarial-epsilon <e>  ensemble: adversarial training (fast gradient sign) at e times each
                              input's range; 0 turns it off (default 0.01, the paper's)
+  --heteroscedastic          mc-dropout, vi: the heteroscedastic variant, a second output unit
+                             for the noise scale per input (train's heteroscedastic option) in
+                             place of the global noise; mc-dropout's grid is then the dropout
+                             rates alone (no tau). Summaries and files name it
+                             '<method> heteroscedastic' (<data set>-<method>-heteroscedastic.json)
   --seed <K>                 base seed (default 0)
   --max-models-per-call <M>  cap on models per train() call (default: the device's limit)
   --json                     print the summary as JSON on stdout:
@@ -109,6 +114,7 @@ const OPTIONS = {
   'prior-scales': { type: 'string' },
   'ensemble-density': { type: 'string' },
   'adversarial-epsilon': { type: 'string' },
+  heteroscedastic: { type: 'boolean' },
   seed: { type: 'string' },
   'max-models-per-call': { type: 'string' },
   json: { type: 'boolean' },
@@ -242,6 +248,7 @@ async function run(argv: readonly string[], io: UciIo): Promise<number> {
     ...defined('priorScales', priorScales),
     ...defined('ensembleDensity', ensembleDensityText === undefined ? undefined : parseEnsembleDensity(ensembleDensityText)),
     ...defined('adversarialEpsilon', nonNegative(str('adversarial-epsilon'), 'adversarial-epsilon')),
+    ...defined('heteroscedastic', values.heteroscedastic === true ? true : undefined),
     ...defined('seed', integer(str('seed'), 'seed', 0)),
     ...defined('maxModelsPerCall', integer(str('max-models-per-call'), 'max-models-per-call', 1)),
     onProgress: progressPrinter(io),
@@ -277,7 +284,7 @@ function defined<K extends string, V>(key: K, value: V | undefined): { [P in K]?
 
 /** Writes <data set>-<method>.json and .md into `outDir`. */
 async function writeSummaryFiles(summary: UciSummary, outDir: string, adapterLine: string, command: string, io: UciIo): Promise<void> {
-  const base = `${summary.dataset}-${summary.method}`;
+  const base = `${summary.dataset}-${methodLabel(summary).replace(/ /g, '-')}`;
   await mkdir(outDir, { recursive: true });
   const jsonPath = join(outDir, `${base}.json`);
   const mdPath = join(outDir, `${base}.md`);

@@ -44,6 +44,7 @@ const SAME_SETTINGS: readonly (keyof UciSettings)[] = [
   'members',
   'ensembleDensity',
   'adversarialEpsilon',
+  'heteroscedastic',
   'splits',
   'seed',
 ];

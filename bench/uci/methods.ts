@@ -80,6 +80,11 @@ export interface MethodChoices {
    * (TrainOptions.adversarialEpsilon); 0 turns it off (default ENSEMBLE_ADVERSARIAL_EPSILON).
    */
   readonly adversarialEpsilon?: number;
+  /**
+   * 'mc-dropout' and 'vi': train with a heteroscedastic head (TrainOptions.heteroscedastic): the
+   * noise scale per input from a second output unit. MC dropout's grid then drops τ (dropout rates only).
+   */
+  readonly heteroscedastic?: boolean;
 }
 
 export interface UciMethodPlan {
@@ -100,6 +105,8 @@ export interface UciMethodPlan {
   readonly ensembleDensity?: EnsembleDensity;
   /** 'ensemble': adversarial training's epsilon; absent when off. */
   readonly adversarialEpsilon?: number;
+  /** 'mc-dropout', 'vi': trained with a heteroscedastic head (TrainOptions.heteroscedastic); absent when off. */
+  readonly heteroscedastic?: true;
   /** The ModelHyper (without rows) of one member of one grid point. */
   hyper(point: HyperPoint, member: number): ModelHyper;
   /** Scores one candidate (its members' models) on held-out rows with `samples` draws. */
@@ -173,6 +180,11 @@ function basePlan(dataset: UciDataset, method: UciMethod, choices: MethodChoices
     if (method !== 'ensemble') throw new InvalidInputError(`adversarial training applies to method 'ensemble', not '${method}'`);
     if (!(e >= 0) || !Number.isFinite(e)) throw new InvalidInputError(`adversarial epsilon must be a number >= 0 (0: off), got ${String(e)}`);
   }
+  const heteroscedastic = choices.heteroscedastic === true;
+  // The ensemble's members always have the head: the option would say nothing.
+  if (heteroscedastic && method === 'ensemble')
+    throw new InvalidInputError("the heteroscedastic variant applies to methods 'mc-dropout' and 'vi'; 'ensemble' members always have the head");
+  const variant = heteroscedastic ? { heteroscedastic: true as const } : {};
   const baseEpochs = 10 * dataset.nEpochs;
   const sampled = (ctx: GpuContext, models: readonly Model[], rows: HeldOutRows, samples: number, seed: number) => scoreSampled(ctx, only(models), rows, samples, seed);
   switch (method) {
@@ -185,7 +197,9 @@ function basePlan(dataset: UciDataset, method: UciMethod, choices: MethodChoices
       return {
         method,
         trainMethod: 'mc-dropout',
-        grid: rates.flatMap((dropout) => taus.map((tau) => ({ dropout, tau }))),
+        ...variant,
+        // The head learns the noise: no τ to search, dropout rates only.
+        grid: heteroscedastic ? rates.map((dropout) => ({ dropout })) : rates.flatMap((dropout) => taus.map((tau) => ({ dropout, tau }))),
         members: 1,
         searchMembers: 1,
         lr: choices.lr ?? MC_DROPOUT_LR,
@@ -193,7 +207,7 @@ function basePlan(dataset: UciDataset, method: UciMethod, choices: MethodChoices
         baseEpochs,
         batchSize: 128,
         samplesPerStep: 1,
-        hyper: (p) => ({ dropout: p.dropout ?? 0, tau: p.tau ?? 1 }),
+        hyper: (p) => (heteroscedastic ? { dropout: p.dropout ?? 0 } : { dropout: p.dropout ?? 0, tau: p.tau ?? 1 }),
         score: sampled,
       };
     }
@@ -205,6 +219,7 @@ function basePlan(dataset: UciDataset, method: UciMethod, choices: MethodChoices
       return {
         method,
         trainMethod: 'vi',
+        ...variant,
         grid: scales.map((priorScale) => ({ priorScale })),
         members: 1,
         searchMembers: 1,

@@ -107,6 +107,8 @@ export interface UciSettings {
   readonly ensembleDensity?: EnsembleDensity;
   /** 'ensemble': adversarial training's epsilon (absent: off). */
   readonly adversarialEpsilon?: number;
+  /** 'mc-dropout', 'vi': the heteroscedastic variant (TrainOptions.heteroscedastic; absent: off). */
+  readonly heteroscedastic?: boolean;
   readonly splits: number;
   readonly seed: number;
 }
@@ -159,7 +161,13 @@ export async function runUciProtocol(ctx: GpuContext, dataset: UciDataset, optio
   const arch: ArchitectureSpec = { inputDim: dataset.inputDim, hidden: [dataset.nHidden], activation: 'relu' };
   // Adversarial training doubles the rows each step's kernels hold.
   const kernelBatch = plan.adversarialEpsilon === undefined ? batchSize : 2 * batchSize;
-  const deviceMax = maxModelsPerCall(ctx.limits, { arch, method: plan.trainMethod, batch: kernelBatch, samplesPerStep: plan.samplesPerStep });
+  const deviceMax = maxModelsPerCall(ctx.limits, {
+    arch,
+    method: plan.trainMethod,
+    batch: kernelBatch,
+    samplesPerStep: plan.samplesPerStep,
+    heteroscedastic: plan.heteroscedastic === true,
+  });
   const perCall = Math.min(deviceMax, positiveInteger(options.maxModelsPerCall, deviceMax, 'max models per call'));
   const trainCalls: TrainCallRecord[] = [];
   let trainMs = 0;
@@ -199,6 +207,7 @@ export async function runUciProtocol(ctx: GpuContext, dataset: UciDataset, optio
           schedule: plan.schedule,
           samplesPerStep: plan.samplesPerStep,
           ...(plan.adversarialEpsilon === undefined ? {} : { adversarialEpsilon: plan.adversarialEpsilon }),
+          ...(plan.heteroscedastic ? { heteroscedastic: true } : {}),
           seed: call.seed + (phase === 'search' ? 0 : 1_000_003),
           models: call.indices.map((i) => (jobs[i] as Job).hyper),
           onProgress: (p) => report(p.epoch),
@@ -309,6 +318,7 @@ export async function runUciProtocol(ctx: GpuContext, dataset: UciDataset, optio
       members: plan.members,
       ...(plan.ensembleDensity === undefined ? {} : { ensembleDensity: plan.ensembleDensity }),
       ...(plan.adversarialEpsilon === undefined ? {} : { adversarialEpsilon: plan.adversarialEpsilon }),
+      ...(plan.heteroscedastic ? { heteroscedastic: true } : {}),
       splits: splitIds.length,
       seed,
     },

@@ -74,9 +74,14 @@ export function formatPoint(p: HyperPoint): string {
   return parts.length > 0 ? parts.join(', ') : '—';
 }
 
+/** The method and its variant, as summaries, file names and tables name it: 'vi', 'vi heteroscedastic'. */
+export function methodLabel(s: Pick<UciSummary, 'method' | 'settings'>): string {
+  return s.settings.heteroscedastic === true ? `${s.method} heteroscedastic` : s.method;
+}
+
 /** Rows of the comparison: ours first, then the published columns. */
 function comparisonRows(s: UciSummary): [string, string, string][] {
-  const ours: [string, string, string] = [`ours (${s.method}, ${s.splits.length} split${s.splits.length === 1 ? '' : 's'})`, formatMeanSe(s.rmse, 3), formatMeanSe(s.ll, 3)];
+  const ours: [string, string, string] = [`ours (${methodLabel(s)}, ${s.splits.length} split${s.splits.length === 1 ? '' : 's'})`, formatMeanSe(s.rmse, 3), formatMeanSe(s.ll, 3)];
   return [ours, ...(s.published ?? []).map((c): [string, string, string] => [c.column, formatMeanSe(c.rmse), formatMeanSe(c.ll)])];
 }
 
@@ -94,7 +99,7 @@ export function describeSettings(s: UciSettings): string {
       ? `${s.grid.length}-point grid (${s.grid.map(formatPoint).join('; ')}) searched on the last ${s.validationFraction * 100}% of each training part`
       : `no grid (${formatPoint(s.grid[0] ?? {})})`;
   return (
-    `${s.inputDim}-${s.hidden.join('-')}-1 ${s.activation}${s.members > 1 ? `, ${s.members} members` : ''}${s.ensembleDensity ? ` scored as the ${s.ensembleDensity} density` : ''}${s.adversarialEpsilon ? `, adversarial training at ${s.adversarialEpsilon} x the input range` : ''}, ` +
+    `${s.inputDim}-${s.hidden.join('-')}-1 ${s.activation}${s.members > 1 ? `, ${s.members} members` : ''}${s.ensembleDensity ? ` scored as the ${s.ensembleDensity} density` : ''}${s.adversarialEpsilon ? `, adversarial training at ${s.adversarialEpsilon} x the input range` : ''}${s.heteroscedastic ? ', heteroscedastic noise head' : ''}, ` +
     `${epochsLabel(s)} epochs, batch ${s.batchSize}, Adam${s.grid.some((p) => p.lr !== undefined) ? '' : ` lr ${s.lr}`}${s.schedule === 'cosine' ? ' (cosine schedule)' : ''}, T = ${s.samples} predictive samples` +
     `${s.validationSamples !== s.samples ? ` (${s.validationSamples} on validation)` : ''}, seed ${s.seed}; ${grid}`
   );
@@ -136,7 +141,7 @@ export function summaryText(s: UciSummary, adapterLine: string): string {
 /** Markdown report: settings, the comparison, per-split results and the timing. */
 export function summaryMarkdown(s: UciSummary, adapterLine: string, command: string | null): string {
   const out = [
-    `# UCI ${s.dataset}: ${s.method}`,
+    `# UCI ${s.dataset}: ${methodLabel(s)}`,
     '',
     `Settings: ${describeSettings(s.settings)}.`,
     '',

@@ -2,7 +2,9 @@
 // (n, d)): the mean probability and its M2 (Welford, merged across sample chunks by Chan, Golub &
 // LeVeque's pairwise update, as moments.wgsl), the mean entropy term e(p) and the fraction of
 // samples whose most probable outcome is d (src/infer/classification.ts defines them).
-// STORE_SAMPLES also writes each sample's logits (returnSamples).
+// STORE_SAMPLES also writes each sample's logits (returnSamples); DRAW_OBSERVATIONS a draw of y from
+// the observation stream (lib/observation-draws): bernoulli at element (global input) * D + d, a
+// categorical class (by the inverse CDF, one per input: thread d = 0) at element (global input).
 @compute @workgroup_size(WORKGROUP_SIZE)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
   let idx = gid.x;
@@ -37,6 +39,31 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
     votes = votes + (vote - votes) / count;
 #if STORE_SAMPLES
     f_out[(s * chunk.nCount + n) * D + d] = f;
+#endif
+#if DRAW_OBSERVATIONS
+#if CATEGORICAL
+    if (d == 0u) {
+      let u = observation_uniform(chunk.sampleOffset + s, chunk.nOffset + n, seed_key());
+      var cumulative = 0.0;
+      var drawn = 0u;
+      var last = 0u;
+      var found = false;
+      for (var k = 0u; k < CLASSES; k++) {
+        let pk = exp(lp[k]);
+        if (pk > 0.0) {
+          last = k;
+        }
+        cumulative = cumulative + pk;
+        if (!found && u < cumulative) {
+          drawn = k;
+          found = true;
+        }
+      }
+      y_out[s * chunk.nCount + n] = f32(select(last, drawn, found));
+    }
+#else
+    y_out[(s * chunk.nCount + n) * D + d] = bernoulli_draw(chunk.sampleOffset + s, (chunk.nOffset + n) * D + d, seed_key(), p);
+#endif
 #endif
   }
   let a = idx * 4u;

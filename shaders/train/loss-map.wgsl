@@ -3,10 +3,26 @@
 // over the outputs goes to dh, over log_sigma to grad (the prior's is the weight gradient's).
 // Constants: LOG_SIGMA_OFFSET (log_sigma in θ), LAYERS and per layer LAYER_INPUTS, LAYER_UNITS,
 // LAYER_WEIGHT, LAYER_BIAS. Without define SCALE: the likelihood's mean NLL (train/likelihood's
-// row_nll) and no log_sigma. Define STUDENT: the Student-t's NLL at σ (train/student-t).
+// row_nll) and no log_sigma. Define STUDENT: the Student-t's NLL at σ (train/student-t). Define
+// HETERO (with SCALE): the heteroscedastic head's NLL (train/heteroscedastic) and no log_sigma.
 fn model_loss(m: u32, nb: f32, n_total: f32) -> f32 {
   var loss = 0.0;
-#if SCALE
+#if HETERO
+#if STUDENT
+  var d_log_df = 0.0;
+#endif
+  for (var b = 0u; b < B; b++) {
+    if (valid[m * B + b] == 0.0) {
+      hetero_skip(m, 0u, b);
+      continue;
+    }
+    let t = hetero_row(m, 0u, b, 1.0 / nb);
+    loss = loss + t.x / nb;
+#if STUDENT
+    d_log_df = d_log_df + t.y / nb;
+#endif
+  }
+#elif SCALE
   let sigma = exp(theta[m * P + LOG_SIGMA_OFFSET]);
   var d_u = 0.0;
 #if STUDENT
@@ -52,7 +68,9 @@ fn model_loss(m: u32, nb: f32, n_total: f32) -> f32 {
   }
   loss = loss + penalty / n_total;
 #if SCALE
+#if !HETERO
   grad[m * P + LOG_SIGMA_OFFSET] = d_u;
+#endif
 #endif
 #if STUDENT
   set_df_grad(m, d_log_df);

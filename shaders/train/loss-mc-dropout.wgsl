@@ -3,7 +3,8 @@
 // is the weight gradient's). Constants: LAYERS and per layer LAYER_INPUTS, LAYER_UNITS,
 // LAYER_WEIGHT (b follows W in θ). Define SCALE: the Normal's squared error; otherwise the
 // likelihood's mean NLL (train/likelihood's row_nll) in its place. Define STUDENT (with SCALE):
-// the Student-t's mean NLL at the fixed scale models[m].fixedSigma (train/student-t).
+// the Student-t's mean NLL at the fixed scale models[m].fixedSigma (train/student-t). Define
+// HETERO (with SCALE): the heteroscedastic head's mean NLL (train/heteroscedastic) in place of both.
 fn model_loss(m: u32, nb: f32, n_total: f32) -> f32 {
   var loss = 0.0;
 #if STUDENT
@@ -11,7 +12,17 @@ fn model_loss(m: u32, nb: f32, n_total: f32) -> f32 {
   var d_log_df = 0.0;
 #endif
   for (var b = 0u; b < B; b++) {
-#if SCALE
+#if HETERO
+    if (valid[m * B + b] == 0.0) {
+      hetero_skip(m, 0u, b);
+      continue;
+    }
+    let t = hetero_row(m, 0u, b, 1.0 / nb);
+    loss = loss + t.x / nb;
+#if STUDENT
+    d_log_df = d_log_df + t.y / nb;
+#endif
+#elif SCALE
     if (valid[m * B + b] == 0.0) {
       set_d_out(m, 0u, b, 0u, 0.0);
       continue;

@@ -6,7 +6,8 @@
 // PRECISION_PRIOR_RATE, LAYERS and per layer LAYER_INPUTS, LAYER_UNITS, LAYER_WEIGHT,
 // LAYER_WEIGHT_RHO, LAYER_BIAS, LAYER_BIAS_RHO. Defines: HIERARCHICAL; SCALE (the Normal with its
 // sigma site; otherwise the likelihood's NLL by train/likelihood's row_nll and no sigma); STUDENT
-// (with SCALE: y ~ StudentT(df, f, σ_k), train/student-t). Needs lib/math, train/prior.
+// (with SCALE: y ~ StudentT(df, f, σ_k), train/student-t); HETERO (with SCALE: the heteroscedastic
+// head's NLL by train/heteroscedastic, no sigma site and no sigma terms). Needs lib/math, train/prior.
 fn kl_normal(mu: f32, s: f32, prior: f32) -> f32 {
   return log(prior / s) + (s * s + mu * mu) / (2.0 * prior * prior) - 0.5;
 }
@@ -14,7 +15,27 @@ fn kl_normal(mu: f32, s: f32, prior: f32) -> f32 {
 fn model_loss(m: u32, nb: f32, n_total: f32) -> f32 {
   let scale = n_total / nb / f32(K);
   var loss = 0.0;
-#if SCALE
+#if HETERO
+#if STUDENT
+  var d_log_df = 0.0;
+#endif
+  for (var k = 0u; k < K; k++) {
+    for (var b = 0u; b < B; b++) {
+      if (valid[m * B + b] == 0.0) {
+        hetero_skip(m, k, b);
+        continue;
+      }
+      let t = hetero_row(m, k, b, scale);
+      loss = loss + scale * t.x;
+#if STUDENT
+      d_log_df = d_log_df + scale * t.y;
+#endif
+    }
+  }
+#if STUDENT
+  set_df_grad(m, d_log_df);
+#endif
+#elif SCALE
   var g_mu = 0.0;
   var g_s = 0.0;
   let s_sigma = softplus(theta[m * P + SIGMA_RHO_OFFSET]);
@@ -97,8 +118,10 @@ fn model_loss(m: u32, nb: f32, n_total: f32) -> f32 {
 #endif
   }
 #if SCALE
+#if !HETERO
   grad[m * P + SIGMA_LOC_OFFSET] = g_mu;
   grad[m * P + SIGMA_RHO_OFFSET] = g_s * sigmoid(theta[m * P + SIGMA_RHO_OFFSET]);
+#endif
 #endif
   return loss / n_total;
 }

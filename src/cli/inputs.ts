@@ -8,8 +8,8 @@ import { modelFromBytes } from '../model/format.js';
 import { MAX_MODEL_FILE_BYTES } from '../model/limits.js';
 import { pointFromBytes } from '../model/point.js';
 import { readFileBounded } from '../node/read-file.js';
-import { outputDim, targetDim, type Model } from '../model/spec.js';
-import { checkLabels } from '../infer/classification.js';
+import { likelihoodKind, outputDim, targetDim, type Model } from '../model/spec.js';
+import { checkTargets } from '../infer/targets.js';
 import { resolveTarget, splitColumns } from './columns.js';
 import { expectColumns, readTableFile, type NumericTable } from './matrix-file.js';
 
@@ -54,10 +54,9 @@ export async function readX(path: string, model: Model): Promise<NumericTable> {
   return x;
 }
 
-/** A classifier's labels checked before the GPU is touched (the engine checks them again). */
+/** Targets the likelihood cannot score (labels, Beta values, Dirichlet rows) refused before the GPU is touched (the engine checks them again). */
 function checkClassLabels(model: Model, y: NumericTable): void {
-  const kind = model.spec.likelihood.kind;
-  if (kind === 'categorical' || kind === 'bernoulli') checkLabels(kind, y.data, outputDim(model.spec));
+  checkTargets(likelihoodKind(model.spec.likelihood), y.data, outputDim(model.spec));
 }
 
 /** y with the model's target columns (a categorical model's: one, the class index) and one row per row of x. */

@@ -129,6 +129,10 @@ export class Engine {
 
   private async predictEnsemble(x: MatrixInput, options: PredictOptions): Promise<PredictResult> {
     const o = resolvePredictOptions(options);
+    const kind = likelihoodKind(this.model.spec.likelihood);
+    if (kind === 'student-t' || kind === 'beta' || kind === 'dirichlet') {
+      throw new InvalidInputError(`an ensemble of '${kind}' models is not predicted yet (normal and classifier ensembles are)`);
+    }
     const M = this.runners.length;
     const deterministic = this.members.map((m) => isDeterministic(m.spec));
     const samples = options.samples === undefined ? (deterministic.every(Boolean) ? M : Math.ceil(DEFAULT_SAMPLES / M) * M) : o.samples;
@@ -207,7 +211,10 @@ function mixClassifiers(
           metrics: classificationMetrics(merged.kind, merged.probs, first.n, first.outputDim, toMatrix(c.y, merged.kind === 'categorical' ? 1 : first.outputDim, 'y').data),
         }
       : {};
-  const withSamples = c.returnSamples ? { fSamples: repeatSamples(results, counts, c.per, 'fSamples', first.n * first.outputDim) } : {};
+  const yWidth = first.likelihood === 'categorical' ? 1 : first.outputDim;
+  const withSamples = c.returnSamples
+    ? { fSamples: repeatSamples(results, counts, c.per, 'fSamples', first.n * first.outputDim), ySamples: repeatSamples(results, counts, c.per, 'ySamples', first.n * yWidth) }
+    : {};
   return {
     n: first.n,
     outputDim: first.outputDim,

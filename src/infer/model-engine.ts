@@ -31,7 +31,8 @@ import { resolvePath, resolvePredictOptions } from './predict-options.js';
 import { programKernels } from './predict-program.js';
 import { checkFiniteResult } from './result-check.js';
 import { CLASS_PLANES, readClassPlanes, readPlanes, statisticsFloats, STAT_PLANES } from './statistics.js';
-import { checkLabels, classificationMetrics, classifierFields, type ClassifierKind, type ClassPlanes } from './classification.js';
+import { checkTargets } from './targets.js';
+import { classificationMetrics, classifierFields, type ClassifierKind, type ClassPlanes } from './classification.js';
 import type { PredictOptions, PredictResult, SamplingPath } from './types.js';
 
 export type { EngineOptions } from './engine-options.js';
@@ -165,9 +166,8 @@ export class ModelEngine {
     o.signal?.throwIfAborted();
     const spec = this.model.spec;
     const kind = likelihoodKind(spec.likelihood);
-    if (kind !== 'normal' && !isClassifier(spec.likelihood)) throw new InvalidInputError(`predict does not run '${kind}' models yet (normal, categorical and bernoulli do)`);
-    if (isClassifier(spec.likelihood) && o.quantiles.length > 0) {
-      throw new InvalidInputError(`quantiles are for real-valued outcomes; a '${kind}' model's predictive is its class probabilities (probs)`);
+    if (kind !== 'normal' && o.quantiles.length > 0) {
+      throw new InvalidInputError(`quantiles are computed for normal models only; a '${kind}' model reports its predictive mean, variance split and moment-matched interval`);
     }
     const xm = toMatrix(xInput, layout.inputDim, 'x');
     const D = outputDim(spec);
@@ -175,7 +175,7 @@ export class ModelEngine {
     if (o.y !== undefined) {
       const ym = toMatrix(o.y, targetDim(spec), 'y');
       if (ym.rows !== xm.rows) throw new InvalidInputError(`y has ${ym.rows} rows but x has ${xm.rows}`);
-      if (kind === 'categorical' || kind === 'bernoulli') checkLabels(kind, ym.data, D);
+      checkTargets(kind, ym.data, D);
       y = Float32Array.from(ym.data);
     }
     const n = xm.rows;
@@ -271,9 +271,8 @@ export class ModelEngine {
     const { logPredictiveDensity, ...planes } = readPlanes(stats, n, D);
     const read = async (name: PredictBuffer, floats: number) => new Float32Array(await readBuffer(device, this.scratch.get(name), 0, floats * 4));
     const withY = call.y ? { logPredictiveDensity, sampleLogLikelihood: await read('sample_ll', call.samples) } : {};
-    const withSamples = call.returnSamples
-      ? { fSamples: await read('f_all', call.samples * plane), scaleSamples: await read('scale_all', call.samples * plane), ySamples: await read('y_all', call.samples * plane) }
-      : {};
+    const f = async () => ({ fSamples: await read('f_all', call.samples * plane), ySamples: await read('y_all', call.samples * plane) });
+    const withSamples = !call.returnSamples ? {} : call.program.observationScale ? { ...(await f()), scaleSamples: await read('scale_all', call.samples * plane) } : await f();
     const Q = call.quantileLevels.length;
     const withQuantiles = Q > 0 ? { quantiles: await read('quantiles', Q * plane), quantileLevels: [...call.quantileLevels] } : {};
     const result: PredictResult = {
@@ -306,7 +305,7 @@ export class ModelEngine {
     const withY = call.y
       ? { logPredictiveDensity, sampleLogLikelihood: await read('sample_ll', call.samples), metrics: classificationMetrics(kind, planes.probs, n, D, call.y) }
       : {};
-    const withSamples = call.returnSamples ? { fSamples: await read('f_all', call.samples * plane) } : {};
+    const withSamples = call.returnSamples ? { fSamples: await read('f_all', call.samples * plane), ySamples: await read('y_all', call.samples * n * this.layout.targetDim) } : {};
     const result: PredictResult = {
       n,
       outputDim: D,

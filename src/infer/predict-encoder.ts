@@ -86,13 +86,14 @@ export function allocatePredictBuffers(scratch: ScratchBuffers<PredictBuffer>, l
     scratch.ensure('f_out', sc * nc * D * 4);
     scratch.ensure('f_all', samples * n * D * 4);
   }
-  if (program.storesSamples && !program.classifier) {
+  if (program.storesSamples && program.observationScale) {
     scratch.ensure('scale_out', sc * nc * D * 4);
     scratch.ensure('scale_all', samples * n * D * 4);
   }
-  if (call.returnSamples && !program.classifier) {
-    scratch.ensure('y_out', sc * nc * D * 4);
-    scratch.ensure('y_all', samples * n * D * 4);
+  if (call.returnSamples) {
+    // A categorical model draws one class per input (targetDim 1), the others one y per output.
+    scratch.ensure('y_out', sc * nc * layout.targetDim * 4);
+    scratch.ensure('y_all', samples * n * layout.targetDim * 4);
   }
   if (program.quantile) {
     scratch.ensure('levels', call.quantileLevels.length * 4);
@@ -178,8 +179,9 @@ export async function encodePredict(
           nCount,
           n: call.n,
           D,
-          scales: !program.classifier,
-          observations: call.returnSamples && !program.classifier,
+          scales: program.observationScale,
+          observations: call.returnSamples,
+          yWidth: layout.targetDim,
         });
     }
     // x and y of the next input chunk overwrite this one's: its work must be submitted first.
@@ -210,21 +212,21 @@ export async function encodePredict(
 function copySamples(
   recorder: Recorder<ChunkField>,
   scratch: ScratchBuffers<PredictBuffer>,
-  c: { sampleOffset: number; sampleCount: number; nOffset: number; nCount: number; n: number; D: number; scales: boolean; observations: boolean },
+  c: { sampleOffset: number; sampleCount: number; nOffset: number; nCount: number; n: number; D: number; scales: boolean; observations: boolean; yWidth: number },
 ): void {
-  const row = c.nCount * c.D * 4;
-  const pairs: (readonly [PredictBuffer, PredictBuffer])[] = [
-    ['f_out', 'f_all'],
-    ...(c.scales ? [['scale_out', 'scale_all'] as const] : []),
-    ...(c.observations ? [['y_out', 'y_all'] as const] : []),
+  const pairs: (readonly [PredictBuffer, PredictBuffer, number])[] = [
+    ['f_out', 'f_all', c.D],
+    ...(c.scales ? [['scale_out', 'scale_all', c.D] as const] : []),
+    ...(c.observations ? [['y_out', 'y_all', c.yWidth] as const] : []),
   ];
-  for (const [from, to] of pairs) {
+  for (const [from, to, width] of pairs) {
+    const row = c.nCount * width * 4;
     if (c.nCount === c.n) {
-      recorder.copy(scratch.get(from), 0, scratch.get(to), c.sampleOffset * c.n * c.D * 4, c.sampleCount * row);
+      recorder.copy(scratch.get(from), 0, scratch.get(to), c.sampleOffset * c.n * width * 4, c.sampleCount * row);
       continue;
     }
     for (let s = 0; s < c.sampleCount; s++) {
-      recorder.copy(scratch.get(from), s * row, scratch.get(to), ((c.sampleOffset + s) * c.n + c.nOffset) * c.D * 4, row);
+      recorder.copy(scratch.get(from), s * row, scratch.get(to), ((c.sampleOffset + s) * c.n + c.nOffset) * width * 4, row);
     }
   }
 }

@@ -17,6 +17,8 @@ import {
   classFinalizeProgram,
   classLoglikProgram,
   classMomentsProgram,
+  likLoglikProgram,
+  likMomentsProgram,
   finalizeProgram,
   loglikProgram,
   lpdProgram,
@@ -59,6 +61,11 @@ export interface PredictProgram {
   readonly storesSamples: boolean;
   /** A classifier's programs (categorical, bernoulli): per-sample logits only, no observation scale or y draws. */
   readonly classifier: boolean;
+  /**
+   * Whether each sample has a Normal observation scale (scaleSamples and quantiles): the Normal model
+   * only; the others store f (a classifier's logits, the sample's mean) and their y draws per sample.
+   */
+  readonly observationScale: boolean;
 }
 
 export interface ProgramOptions {
@@ -143,11 +150,25 @@ export function buildProgram(layout: ModelLayout, options: ProgramOptions): Pred
     return {
       ...shared,
       noise: null,
-      moments: classMomentsProgram(layout, storesSamples),
+      moments: classMomentsProgram(layout, storesSamples, options.returnSamples),
       loglik: withLpd ? classLoglikProgram(layout) : null,
       finalize: classFinalizeProgram(layout, withLpd),
       quantile: null,
       classifier: true,
+      observationScale: false,
+    };
+  }
+  if (layout.likelihood === 'student-t' || layout.likelihood === 'beta' || layout.likelihood === 'dirichlet') {
+    const hetero = layout.noise?.spec.kind === 'heteroscedastic';
+    return {
+      ...shared,
+      noise: layout.noise && !hetero ? noiseProgram(layout.noise) : null,
+      moments: likMomentsProgram(layout, storesSamples, options.returnSamples),
+      loglik: withLpd ? likLoglikProgram(layout) : null,
+      finalize: finalizeProgram(layout, withLpd),
+      quantile: null,
+      classifier: false,
+      observationScale: false,
     };
   }
   if (!layout.noise) throw new RangeError(`internal: no predict programs for a '${layout.likelihood}' likelihood`);
@@ -160,6 +181,7 @@ export function buildProgram(layout: ModelLayout, options: ProgramOptions): Pred
     finalize: finalizeProgram(layout, withLpd),
     quantile: options.withQuantiles ? quantileProgram(layout.outputDim) : null,
     classifier: false,
+    observationScale: true,
   };
 }
 

@@ -132,6 +132,12 @@ export interface PredictResult {
    */
   readonly ySamples?: Float32Array;
 
+  // Student-t, Beta, Dirichlet: the fields above with each sample's own mean and variance of y in place
+  // of f_s and scale_s^2 (Student-t with df <= 2, which has no variance: scale_s^2); Beta and Dirichlet
+  // intervals clipped to [0, 1]; fSamples the per-sample means; ySamples draws of y from the
+  // observation streams (src/random/observation-draws.ts); no scaleSamples or quantiles. A classifier's
+  // fSamples are its logits and its ySamples draws (categorical: one class index per input, [S, N]).
+
   // Classifiers (likelihood 'categorical' or 'bernoulli'). The fields above then describe the one-hot
   // outcome (categorical: its K indicators; bernoulli: y_d itself): mean = probs, epistemicStd =
   // probsStd, aleatoricStd = sqrt(E_s[p(1 − p)]), std = sqrt(p̄(1 − p̄)) (the law of total variance),

@@ -4,7 +4,7 @@
  * compile-time constants of the kernels (the architecture is fixed for an engine's lifetime). No
  * GPU code here: the kernels (src/kernels/infer) read this description.
  */
-import type { Activation, LikelihoodKind, Model, NoiseSpec } from './spec.js';
+import type { Activation, LikelihoodKind, LikelihoodSpec, Model, NoiseSpec } from './spec.js';
 import { likelihoodKind, layerInputs, outputDim, scaleLikelihood, targetDim, tensorNames } from './spec.js';
 import { dropoutKeepThreshold } from '../random/streams.js';
 
@@ -61,6 +61,8 @@ export interface ModelLayout {
   readonly masksPerSample: number;
   /** The observation model's kind: which output and reduction programs a predict runs. */
   readonly likelihood: LikelihoodKind;
+  /** Its parameters (Student-t df, Beta / Dirichlet minConcentration): compile-time constants of the predict programs. */
+  readonly likelihoodSpec: LikelihoodSpec;
   /** The noise model of a Normal or Student-t likelihood; null for the others (no observation scale). */
   readonly noise: NoiseLayout | null;
   readonly outputDim: number;
@@ -172,6 +174,7 @@ export function buildModelLayout(model: Model): ModelLayout {
     weightsPerSample: weightCursor,
     masksPerSample: maskCursor,
     likelihood: likelihoodKind(spec.likelihood),
+    likelihoodSpec: spec.likelihood,
     noise,
     outputDim: D,
     targetDim: targetDim(spec),

@@ -14,5 +14,5 @@ export const VI_SIGMA_PRIOR: GammaPrior = { concentration: 0.5, rate: 1 };
  */
 export const PRECISION_HYPERPRIOR: GammaPrior = { concentration: 1, rate: 1 };
 
-/** Floor added to the ensemble head's softplus so sigma never reaches 0. */
+/** Floor added to a heteroscedastic head's softplus so sigma never reaches 0 ('ensemble''s, and every method's with TrainOptions.heteroscedastic). */
 export const ENSEMBLE_MIN_SCALE = 1e-3;

@@ -21,7 +21,8 @@
  *                 'ensemble' has none (heteroscedastic head: last layer 2 units, sigma =
  *                 softplus(raw) + 1e-3).
  *   Then log df when a 'student-t' learns its degrees of freedom, then the hierarchical precisions.
- *   A likelihood without a noise scale has no noise parameters (LIKELIHOODS).
+ *   A likelihood without a noise scale has no noise parameters (LIKELIHOODS), nor has a heteroscedastic
+ *   head (HETEROSCEDASTIC HEAD).
  * LIKELIHOODS (likelihood.ts; options.likelihood, default 'normal'; the maths is src/math/likelihoods.ts):
  *   output layer: normal and student-t 1 unit (2 for 'ensemble': the heteroscedastic head); categorical K logits
  *   (K = options.classes, else the largest label + 1, at least 2); bernoulli 1 logit; beta 2 units
@@ -65,6 +66,15 @@
  *   Likelihoods without a noise scale (LIKELIHOODS): 'vi' (N/B) Σ_b (1/K) Σ_k NLL_b(f_k) + KL (no sigma
  *   terms); 'mc-dropout' (1/B) Σ_b NLL_b + λ Σ (W² + b²) with λ = p l² / (2 N); 'map' (1/B) Σ_b NLL_b +
  *   the prior term above; 'ensemble' (1/B) Σ_b NLL_b.
+ * HETEROSCEDASTIC HEAD (options.heteroscedastic, default false; normal and student-t only, another
+ *   likelihood is an InvalidInputError): 'vi', 'mc-dropout' and 'map' get the ensemble's head, last layer
+ *   2 units, μ = f_0, σ(x) = softplus(f_1) + 1e-3 (ENSEMBLE_MIN_SCALE, standardised units), in place of
+ *   their global σ: no sigma site and no sigma terms ('vi'), no τ ('mc-dropout': giving tau is an
+ *   error, λ uses τ = 1), no log_sigma ('map'). The data term is −log N(y_b | μ, σ(x_b)) (Student-t:
+ *   −log StudentT(y_b | df, μ, σ(x_b))) in every objective: 'vi' (N/B) Σ_b (1/K) Σ_k of it (f from
+ *   the K-sample) + KL; 'mc-dropout' (1/B) Σ_b of it + λ Σ (W² + b²) (the NLL in place of the squared
+ *   error); 'map' (1/B) Σ_b of it + the prior term. The model records noise { kind: 'heteroscedastic',
+ *   minScale: 1e-3 }. 'ensemble' has the head with or without the option.
  * VI ESTIMATORS (options.viEstimator, 'vi' only; s = softplus(rho), t the global step, k the K-sample):
  *   'reparameterization' (default): as above, one weight draw per (model, K-sample) shared by the batch.
  *   'local' (local reparameterisation, Kingma et al. 2015): per (model, k, batch slot b, unit j) of

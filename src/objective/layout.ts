@@ -6,7 +6,7 @@
 import { InvalidInputError } from '../errors.js';
 import type { Activation } from '../model/spec.js';
 import { checkArchitecture, type ArchitectureSpec } from './architecture.js';
-import { NORMAL_TRAINING, likelihoodUnits, type TrainLikelihoodInfo } from './likelihood.js';
+import { NORMAL_TRAINING, heteroscedasticHead, likelihoodUnits, type TrainLikelihoodInfo } from './likelihood.js';
 import type { TrainMethod } from './methods.js';
 
 export interface TrainLayerLayout {
@@ -31,7 +31,9 @@ export interface TrainLayout {
   readonly layers: readonly TrainLayerLayout[];
   /** θ length per model. */
   readonly size: number;
-  /** 'vi': sigma_loc, sigma_rho; 'map': log_sigma at `noise`; -1 when absent (also for a likelihood without a noise scale). */
+  /** The last layer is a heteroscedastic head: unit 0 the mean, unit 1 the raw scale (likelihood.ts, heteroscedasticHead). */
+  readonly heteroscedastic: boolean;
+  /** 'vi': sigma_loc, sigma_rho; 'map': log_sigma at `noise`; -1 when absent (a likelihood without a noise scale, a heteroscedastic head). */
   readonly noise: number;
   /** 'student-t' with learnt degrees of freedom: log df at this θ index; -1 when absent. */
   readonly degreesOfFreedom: number;
@@ -66,7 +68,9 @@ export function trainLayout(arch: ArchitectureSpec, method: TrainMethod, hierarc
     drawn += w + units;
     return layer;
   });
-  const noisy = likelihood.scale && (method === 'vi' || method === 'map');
+  const heteroscedastic = heteroscedasticHead(likelihood, method);
+  // The head gives the noise scale per input: no global sigma parameter beside it.
+  const noisy = likelihood.scale && !heteroscedastic && (method === 'vi' || method === 'map');
   const noise = noisy ? cursor : -1;
   if (noisy) cursor += method === 'vi' ? 2 : 1;
   const learnDf = likelihood.kind === 'student-t' && likelihood.degreesOfFreedom === null;
@@ -74,5 +78,17 @@ export function trainLayout(arch: ArchitectureSpec, method: TrainMethod, hierarc
   if (learnDf) cursor += 1;
   const precision = hierarchical ? cursor : -1;
   if (hierarchical) cursor += layers.length;
-  return { method, likelihood, layers, size: cursor, noise, degreesOfFreedom, precision, drawnSize: drawn, outputUnits, maxUnits: Math.max(arch.inputDim, ...widths) };
+  return {
+    method,
+    likelihood,
+    layers,
+    size: cursor,
+    heteroscedastic,
+    noise,
+    degreesOfFreedom,
+    precision,
+    drawnSize: drawn,
+    outputUnits,
+    maxUnits: Math.max(arch.inputDim, ...widths),
+  };
 }

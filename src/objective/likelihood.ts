@@ -34,22 +34,32 @@ export interface TrainLikelihoodInfo {
   readonly scale: boolean;
   /** 'student-t': its fixed degrees of freedom, or null when they are learnt (θ holds log df); null otherwise. */
   readonly degreesOfFreedom: number | null;
+  /** TrainOptions.heteroscedastic: the noise scale comes from a second output unit for every method (only with `scale`). */
+  readonly heteroscedastic: boolean;
 }
 
-export const NORMAL_TRAINING: TrainLikelihoodInfo = { kind: 'normal', classes: 0, targetWidth: 1, scale: true, degreesOfFreedom: null };
+export const NORMAL_TRAINING: TrainLikelihoodInfo = { kind: 'normal', classes: 0, targetWidth: 1, scale: true, degreesOfFreedom: null, heteroscedastic: false };
 
 /** Learnt Student-t degrees of freedom start at 10 (log df = log 10 in θ): tails heavier than the Normal's, variance finite. */
 export const INIT_DEGREES_OF_FREEDOM = 10;
 
 /**
- * The last layer's units (index.ts, LIKELIHOODS): normal 1 (2 with the ensemble's heteroscedastic
+ * Whether the last layer is a heteroscedastic head (mean, raw scale; index.ts, HETEROSCEDASTIC HEAD):
+ * always for 'ensemble' with a scale likelihood, for the other methods with TrainOptions.heteroscedastic.
+ */
+export function heteroscedasticHead(likelihood: TrainLikelihoodInfo, method: TrainMethod): boolean {
+  return likelihood.scale && (method === 'ensemble' || likelihood.heteroscedastic);
+}
+
+/**
+ * The last layer's units (index.ts, LIKELIHOODS): normal and student-t 1 (2 with a heteroscedastic
  * head), categorical K logits, bernoulli 1 logit, beta 2 (α then β through softplus), dirichlet K.
  */
 export function likelihoodUnits(likelihood: TrainLikelihoodInfo, method: TrainMethod): number {
   switch (likelihood.kind) {
     case 'normal':
     case 'student-t':
-      return method === 'ensemble' ? 2 : 1;
+      return heteroscedasticHead(likelihood, method) ? 2 : 1;
     case 'categorical':
     case 'dirichlet':
       return likelihood.classes;
@@ -86,6 +96,16 @@ function checkLabels(y: Float64Array, classes: number | null, what: string): voi
   });
 }
 
+/** TrainOptions.heteroscedastic: a boolean, and only for a likelihood with a noise scale. */
+function heteroscedasticOption(options: TrainOptions, kind: TrainLikelihood): boolean {
+  const value = options.heteroscedastic ?? false;
+  if (typeof value !== 'boolean') throw new InvalidInputError(`heteroscedastic must be true or false, got ${describeValue(value)}`);
+  if (value && kind !== 'normal' && kind !== 'student-t') {
+    throw new InvalidInputError(`heteroscedastic noise needs a likelihood with a noise scale ('normal' or 'student-t'); a '${kind}' likelihood has none`);
+  }
+  return value;
+}
+
 /** The resolved likelihood and the targets as [rows, targetWidth], checked (InvalidInputError naming the row). */
 export function resolveLikelihood(data: TrainData, options: TrainOptions): { likelihood: TrainLikelihoodInfo; y: Float64Array; rows: number } {
   const kind = kindOption(options);
@@ -93,15 +113,16 @@ export function resolveLikelihood(data: TrainData, options: TrainOptions): { lik
     throw new InvalidInputError(`classes is a 'categorical' and 'dirichlet' option, not '${kind}'`);
   }
   if (options.degreesOfFreedom !== undefined && kind !== 'student-t') throw new InvalidInputError(`degreesOfFreedom is a 'student-t' option, not '${kind}'`);
+  const heteroscedastic = heteroscedasticOption(options, kind);
   if (kind === 'normal') {
     const ym = toMatrix(data.y, 1, 'y');
-    return { likelihood: NORMAL_TRAINING, y: ym.data, rows: ym.rows };
+    return { likelihood: { ...NORMAL_TRAINING, heteroscedastic }, y: ym.data, rows: ym.rows };
   }
   if (kind === 'student-t') {
     const ym = toMatrix(data.y, 1, 'y');
     const df = options.degreesOfFreedom ?? 'learn';
     const degreesOfFreedom = df === 'learn' ? null : scaleOption(df, 'degreesOfFreedom');
-    return { likelihood: { kind, classes: 0, targetWidth: 1, scale: true, degreesOfFreedom }, y: ym.data, rows: ym.rows };
+    return { likelihood: { kind, classes: 0, targetWidth: 1, scale: true, degreesOfFreedom, heteroscedastic }, y: ym.data, rows: ym.rows };
   }
   if (kind === 'dirichlet') {
     const first = Array.isArray(data.y) ? (data.y[0] as unknown) : undefined;
@@ -123,7 +144,7 @@ export function resolveLikelihood(data: TrainData, options: TrainOptions): { lik
         throw new InvalidInputError(`y row ${r} sums to ${Number(sum.toPrecision(6))}: dirichlet targets must sum to 1 (within ${DIRICHLET_SUM_TOLERANCE})`);
       }
     }
-    return { likelihood: { kind, classes, targetWidth: classes, scale: false, degreesOfFreedom: null }, y: ym.data, rows: ym.rows };
+    return { likelihood: { kind, classes, targetWidth: classes, scale: false, degreesOfFreedom: null, heteroscedastic: false }, y: ym.data, rows: ym.rows };
   }
   const ym = toMatrix(data.y, 1, 'y');
   if (kind === 'categorical') {
@@ -131,7 +152,7 @@ export function resolveLikelihood(data: TrainData, options: TrainOptions): { lik
     checkLabels(ym.data, given, 'categorical');
     const classes = given ?? labelCount(ym.data);
     if (classes > MAX_TRAIN_CLASSES) throw new InvalidInputError(`the labels name ${classes} classes; at most ${MAX_TRAIN_CLASSES} are supported`);
-    return { likelihood: { kind, classes, targetWidth: 1, scale: false, degreesOfFreedom: null }, y: ym.data, rows: ym.rows };
+    return { likelihood: { kind, classes, targetWidth: 1, scale: false, degreesOfFreedom: null, heteroscedastic: false }, y: ym.data, rows: ym.rows };
   }
   if (kind === 'bernoulli') {
     ym.data.forEach((v, r) => {
@@ -144,5 +165,5 @@ export function resolveLikelihood(data: TrainData, options: TrainOptions): { lik
       if (!(f > 0 && f < 1)) throw new InvalidInputError(`y row ${r} is ${v}: beta targets must lie strictly between 0 and 1 (in float32)`);
     });
   }
-  return { likelihood: { kind, classes: 0, targetWidth: 1, scale: false, degreesOfFreedom: null }, y: ym.data, rows: ym.rows };
+  return { likelihood: { kind, classes: 0, targetWidth: 1, scale: false, degreesOfFreedom: null, heteroscedastic: false }, y: ym.data, rows: ym.rows };
 }

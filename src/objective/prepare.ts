@@ -40,7 +40,7 @@ export interface PreparedModel {
 
 export interface PreparedRun {
   readonly x: Float64Array;
-  /** [rows, likelihood.targetWidth]: as given (class indices, labels, proportions), standardised per model only for normal. */
+  /** Shape [rows, likelihood.targetWidth], as given (class indices, labels, proportions), standardised per model only for normal. */
   readonly y: Float64Array;
   readonly likelihood: TrainLikelihoodInfo;
   readonly rows: number;
@@ -93,6 +93,7 @@ const TRAIN_OPTION_KEYS = [
   'lengthScale',
   'viEstimator',
   'hierarchical',
+  'heteroscedastic',
   'adversarialEpsilon',
   'kernelStrategy',
   'tile',
@@ -236,6 +237,7 @@ export function prepareRun(arch: ArchitectureSpec, data: TrainData, options: Tra
     if (!(dropout < 1)) throw new InvalidInputError(`model ${m}: dropout must be in [0, 1), got ${String(dropout)}`);
     // τ is the precision of a noise scale: the likelihoods without one have none (index.ts, OBJECTIVES).
     if (!likelihood.scale && hyper.tau !== undefined) throw new InvalidInputError(`model ${m}: tau is a noise precision; a '${likelihood.kind}' likelihood has no noise scale`);
+    if (likelihood.heteroscedastic && hyper.tau !== undefined) throw new InvalidInputError(`model ${m}: tau is a fixed noise precision; a heteroscedastic head learns the noise`);
     const tau = positive(hyper.tau ?? 1, `model ${m}: tau`);
     const priorScale = positive(hyper.priorScale ?? 1, `model ${m}: priorScale`);
     const lrScale = positive(hyper.lr ?? lr, `model ${m}: lr`) / lr;

@@ -8,6 +8,8 @@
  *   (tau is the precision in the targets' units; the network works in standardised units).
  * - 'map': delta weights, fixed sigma exp(log_sigma).
  * - 'ensemble': delta weights, heteroscedastic head (mean unit 0, scale unit 1).
+ * - any method with a heteroscedastic head (TrainOptions.heteroscedastic): its weights as above, the
+ *   noise that head's (no sigma site, no fixed sigma).
  * A likelihood without a noise scale (categorical, bernoulli, beta, dirichlet) records its own spec
  * (classes, minConcentration) instead, whatever the method, and y's standardisation 0 / 1.
  * The standardisation the model was trained with is recorded, so predictions come back in the
@@ -70,6 +72,8 @@ function likelihood(layout: TrainLayout, theta: ArrayLike<number>, info: Trained
 }
 
 function normalNoise(layout: TrainLayout, theta: ArrayLike<number>, info: TrainedModelInfo): NormalLikelihood {
+  // Units 0 and 1 of the last layer (mean, raw scale), in standardised units as the network works.
+  if (layout.heteroscedastic) return { noise: { kind: 'heteroscedastic', minScale: ENSEMBLE_MIN_SCALE }, link: 'sigma', sigmaPrior: null };
   switch (layout.method) {
     case 'vi':
       return { noise: { kind: 'lognormal', site: PYRO_SIGMA_SITE }, link: 'sigma', sigmaPrior: VI_SIGMA_PRIOR };

@@ -64,6 +64,13 @@ export interface TrainOptions {
   readonly models?: readonly ModelHyper[];
   /** Length-scale l of MC dropout's weight decay (default 0.01). */
   readonly lengthScale?: number;
+  /**
+   * Heteroscedastic noise for 'vi', 'mc-dropout' and 'map' (index.ts, HETEROSCEDASTIC HEAD): the last
+   * layer gets a second unit whose softplus (+ 1e-3) is the noise scale at each input, in place of
+   * the method's global σ (no sigma site, no τ, no log_sigma). Default false; 'ensemble' always has
+   * the head. Only for likelihoods with a noise scale ('normal', 'student-t').
+   */
+  readonly heteroscedastic?: boolean;
   /** 'vi' gradient estimator (index.ts, VI ESTIMATORS): default 'reparameterization'. */
   readonly viEstimator?: ViEstimator;
   /** 'vi': learn each layer's prior precision under a Gamma(1, 1) hyperprior. */
@@ -112,7 +119,8 @@ export interface TrainResult {
    * 'vi' -> normal posteriors (loc, softplus(rho)), noise LogNormal(sigma_loc, softplus(sigma_rho))
    * with the Gamma sigma prior; 'mc-dropout' -> delta weights, the dropout rate, fixed sigma
    * 1/sqrt(tau) (in standardised units: 1/(sqrt(tau) yStd)); 'map' -> delta weights, fixed sigma
-   * exp(log_sigma); 'ensemble' -> one delta member with a heteroscedastic head per model.
+   * exp(log_sigma); 'ensemble' -> one delta member with a heteroscedastic head per model; with
+   * `heteroscedastic` every method's noise is that head's (noise kind 'heteroscedastic').
    * Other likelihoods (src/objective/index.ts, LIKELIHOODS): 'student-t' the same noise models with
    * the df fixed or reached; categorical, bernoulli, beta and dirichlet their own spec (classes,
    * minConcentration), no noise model, y's standardisation 0 and 1 per output.

@@ -9,7 +9,7 @@ import { InvalidInputError } from '../errors.js';
 import { DEFAULT_SAMPLES, resolveEnsemblePath, resolvePredictOptions } from '../infer/predict-options.js';
 import type { PredictOptions } from '../infer/types.js';
 import { likelihoodKind, targetDim, type Model } from '../model/spec.js';
-import { checkLabels } from '../infer/classification.js';
+import { checkTargets } from '../infer/targets.js';
 import { isDeterministic } from '../model/deterministic.js';
 import { oracleSamples, readInputs, readTargets, type OracleInput } from './forward.js';
 import { classifierPredictive, predictiveFromSamples, type OraclePredictResult } from './predict.js';
@@ -36,23 +36,23 @@ export function oracleEnsemblePredict(members: readonly Model[], x: OracleInput,
       D = drawn.outputDim;
       f = new Float64Array(S * N * D);
       scale = new Float64Array(S * N * D);
-      ys = new Float64Array(S * N * D);
+      ys = new Float64Array(S * N * targetDim(model.spec));
     }
     const size = N * D;
     for (let s = 0; s < per; s++) {
       const from = drawn.samples === per ? s : 0;
       f.set(drawn.f.subarray(from * size, (from + 1) * size), (m * per + s) * size);
       scale.set(drawn.scale.subarray(from * size, (from + 1) * size), (m * per + s) * size);
-      ys.set(drawn.y.subarray(from * size, (from + 1) * size), (m * per + s) * size);
+      const ySize = N * targetDim(model.spec);
+      ys.set(drawn.y.subarray(from * ySize, (from + 1) * ySize), (m * per + s) * ySize);
     }
   });
   const first = members[0] as Model;
   const kind = likelihoodKind(first.spec.likelihood);
   const y = opts.y === undefined ? null : readTargets(opts.y, N, targetDim(first.spec));
-  if (kind === 'categorical' || kind === 'bernoulli') {
-    if (y) checkLabels(kind, y, D);
-    return classifierPredictive(kind, f, S, N, D, y, { ...o, samples: S }, path);
-  }
+  if (y) checkTargets(kind, y, D);
+  if (kind === 'categorical' || kind === 'bernoulli') return classifierPredictive(kind, f, S, N, D, y, { ...o, samples: S }, path, ys);
+  if (kind !== 'normal') throw new InvalidInputError(`an ensemble of '${kind}' models is not predicted yet (normal and classifier ensembles are)`);
   return predictiveFromSamples({ f, scale, y: ys, S, N, D }, y, { ...o, samples: S }, path);
 }
 

@@ -11,10 +11,11 @@ import { toMatrix } from '../inputs.js';
 import { InvalidInputError, ModelFormatError } from '../errors.js';
 import { applyActivation, sigmoid, softplus } from '../math/activations.js';
 import type { SamplingPath } from '../infer/types.js';
-import { scaleLikelihood, layerInputs, outputDim, tensorNames } from '../model/spec.js';
+import { normalLikelihood, scaleLikelihood, targetDim, layerInputs, outputDim, tensorNames } from '../model/spec.js';
 import type { Activation, Model, ModelSpec } from '../model/spec.js';
 import { dropoutKeep, gammaDraw, noiseNormal, normalAt } from '../random/draws.js';
 import type { Key } from '../random/draws.js';
+import { drawObservations } from './observations.js';
 import { STREAM_DROPOUT, STREAM_MARGINAL, STREAM_OBSERVATION, STREAM_WEIGHTS, dropoutKeepThreshold, layerStream, memberKey } from '../random/streams.js';
 
 /** A matrix given as N rows, or flat row-major (length a multiple of the row length). */
@@ -40,8 +41,13 @@ export interface OracleSamples {
   readonly scale: Float64Array;
   /** sigma per sample before the link and standardisation, [S]; NaN for a heteroscedastic head (sigma varies per input). */
   readonly sigma: Float64Array;
-  /** A draw of y per sample: f + scale * eps, eps from the observation stream at element n * D + d, [S, N, D] (NaN for a classifier). */
+  /**
+   * A draw of y per sample, [S, N, targetDim]: f + scale * eps for a Normal model, eps from the
+   * observation stream at element n * D + d; the others' from src/reference/observations.ts.
+   */
   readonly y: Float64Array;
+  /** The last layer's outputs per sample, [S, N, units] (a Beta's two halves, a Dirichlet's K raw concentrations). */
+  readonly raw: Float64Array;
 }
 
 /** x or y as a flat row-major Float64Array: the engine's validation, so both reject the same input. */
@@ -324,10 +330,11 @@ export function oracleSamples(model: Model, x: OracleInput, opts: OracleSampleOp
   const { data: xs, rows: N } = readInputs(spec, x);
   const layers = loadLayers(model);
   const drawSigma = noiseSampler(model);
-  // Only a noise model's y is drawn here (f + scale * eps); a classifier's y stays NaN.
-  const noisy = scaleLikelihood(spec.likelihood) !== null;
+  // A Normal model's y is drawn here (f + scale * eps); the others' by drawObservations.
+  const noisy = normalLikelihood(spec.likelihood) !== null;
   checkHead(spec);
   const D = outputDim(spec);
+  const units = spec.layers[spec.layers.length - 1]?.units ?? D;
 
   const outs = layers.map((c) => new Float64Array(N * c.units));
   const scratch = layers.map((c) => new Float64Array(c.inputs));
@@ -336,7 +343,9 @@ export function oracleSamples(model: Model, x: OracleInput, opts: OracleSampleOp
   const f = new Float64Array(S * N * D);
   const scale = new Float64Array(S * N * D);
   const sigma = new Float64Array(S);
-  const y = new Float64Array(S * N * D).fill(noisy ? 0 : NaN);
+  const Y = targetDim(spec);
+  const y = new Float64Array(S * N * Y);
+  const raw = new Float64Array(S * N * units);
 
   for (let k = 0; k < S; k++) {
     const s = offset + k;
@@ -356,13 +365,18 @@ export function oracleSamples(model: Model, x: OracleInput, opts: OracleSampleOp
     const sg = drawSigma(key, s);
     sigma[k] = sg;
     writeHead(spec, h, N, sg, f, scale, k * N * D);
-    if (!noisy) continue;
+    raw.set(h.subarray(0, N * units), k * N * units);
+    if (!noisy) {
+      const block = k * N * D;
+      drawObservations(spec, key, s, N, D, f.subarray(block, block + N * D), scale.subarray(block, block + N * D), h.subarray(0, N * units), y, k * N * Y);
+      continue;
+    }
     for (let e = 0; e < N * D; e++) {
       const at = k * N * D + e;
       y[at] = (f[at] as number) + (scale[at] as number) * normalAt(key, s, STREAM_OBSERVATION, e);
     }
   }
-  return { n: N, outputDim: D, samples: S, f, scale, sigma, y };
+  return { n: N, outputDim: D, samples: S, f, scale, sigma, y, raw };
 }
 
 /** One joint-path draw of a layer's [W, b]: loc + scale * z_e over the weight stream (loc itself for delta). */

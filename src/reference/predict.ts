@@ -7,9 +7,11 @@ import type { PredictOptions, PredictResult, SamplingPath } from '../infer/types
 import { normalLogPdf } from '../math/densities.js';
 import { logSumExp } from '../math/special.js';
 import { mixtureQuantile } from '../math/mixture-quantile.js';
-import { likelihoodKind, targetDim, type Model } from '../model/spec.js';
+import { likelihoodKind, targetDim, type LikelihoodKind, type Model } from '../model/spec.js';
+import { checkTargets } from '../infer/targets.js';
+import { momentLogLikelihoods, sampleMoments } from './moments.js';
 import { InvalidInputError } from '../errors.js';
-import { checkLabels, classificationMetrics, classifierFields, type ClassifierKind } from '../infer/classification.js';
+import { classificationMetrics, classifierFields, type ClassifierKind } from '../infer/classification.js';
 import { classLogLikelihoods, classPlanesFromLogits } from './classify.js';
 import { oracleSamples, readInputs, readTargets } from './forward.js';
 import type { OracleInput } from './forward.js';
@@ -27,18 +29,22 @@ export type OraclePredictResult = Float64Fields<PredictResult>;
 export function oraclePredict(model: Model, x: OracleInput, opts: PredictOptions = {}, member = 0): OraclePredictResult {
   const o = resolvePredictOptions(opts);
   const kind = likelihoodKind(model.spec.likelihood);
-  if (kind !== 'normal' && kind !== 'categorical' && kind !== 'bernoulli')
-    throw new InvalidInputError(`predict does not run '${kind}' models yet (normal, categorical and bernoulli do)`);
   if (kind !== 'normal' && o.quantiles.length > 0) {
-    throw new InvalidInputError(`quantiles are for real-valued outcomes; a '${kind}' model's predictive is its class probabilities (probs)`);
+    throw new InvalidInputError(`quantiles are computed for normal models only; a '${kind}' model reports its predictive mean, variance split and moment-matched interval`);
   }
   const path = resolvePath(readInputs(model.spec, x).rows, o);
-  const { n: N, outputDim: D, f, scale, y: ySamples } = oracleSamples(model, x, { samples: o.samples, seed: o.seed, path, member });
+  const drawn = oracleSamples(model, x, { samples: o.samples, seed: o.seed, path, member });
+  const { n: N, outputDim: D, f, scale, y: ySamples } = drawn;
   // Read y only after x so a bad x is reported first, as the shapes of y depend on N.
   const y = opts.y === undefined ? null : readTargets(opts.y, N, targetDim(model.spec));
-  if (kind === 'categorical' || kind === 'bernoulli') {
-    if (y) checkLabels(kind, y, D);
-    return classifierPredictive(kind, f, o.samples, N, D, y, o, path);
+  if (y) checkTargets(kind, y, D);
+  if (kind === 'categorical' || kind === 'bernoulli') return classifierPredictive(kind, f, o.samples, N, D, y, o, path, ySamples);
+  if (kind !== 'normal') {
+    // Each sample's own mean and variance of y take the places of f and scale^2 (README: likelihoods).
+    const m = sampleMoments(model.spec, drawn);
+    const moments = { f: m.mean, scale: m.variance.map(Math.sqrt), y: ySamples, S: o.samples, N, D };
+    const logLik = y ? momentLogLikelihoods(model.spec, drawn, y) : null;
+    return predictiveFromSamples(moments, null, o, path, { kind, logLik, clipUnit: kind === 'beta' || kind === 'dirichlet' });
   }
   return predictiveFromSamples({ f, scale, y: ySamples, S: o.samples, N, D }, y, o, path);
 }
@@ -53,6 +59,7 @@ export function classifierPredictive(
   y: Float64Array | null,
   o: ResolvedPredictOptions,
   path: SamplingPath,
+  ySamples: Float64Array,
 ): OraclePredictResult {
   const planes = classPlanesFromLogits(kind, f, S, N, D);
   return {
@@ -64,7 +71,7 @@ export function classifierPredictive(
     ...classifierFields(planes, o.intervalZ, (length) => new Float64Array(length)),
     intervalLevel: o.intervalLevel,
     ...(y ? { ...densitiesFromLogLik(classLogLikelihoods(kind, f, S, N, D, y), S, N), metrics: classificationMetrics(kind, planes.probs, N, D, y) } : {}),
-    ...(o.returnSamples ? { fSamples: f } : {}),
+    ...(o.returnSamples ? { fSamples: f, ySamples } : {}),
   };
 }
 
@@ -79,8 +86,19 @@ export interface SampleSet {
   readonly D: number;
 }
 
+/**
+ * For the likelihoods other than the Normal: their kind, the log-likelihoods [S, N] of y (null
+ * without y) and whether the interval is clipped to [0, 1] (Beta, Dirichlet). f and scale are then
+ * each sample's mean and standard deviation of y.
+ */
+export interface OtherLikelihood {
+  readonly kind: LikelihoodKind;
+  readonly logLik: Float64Array | null;
+  readonly clipUnit: boolean;
+}
+
 /** The statistics PredictResult reports, from per-sample f and scale (all samples weigh the same). */
-export function predictiveFromSamples(samples: SampleSet, y: Float64Array | null, o: ResolvedPredictOptions, path: SamplingPath): OraclePredictResult {
+export function predictiveFromSamples(samples: SampleSet, y: Float64Array | null, o: ResolvedPredictOptions, path: SamplingPath, other?: OtherLikelihood): OraclePredictResult {
   const { f, scale, S, N, D } = samples;
   const z = o.intervalZ;
   const ND = N * D;
@@ -112,8 +130,26 @@ export function predictiveFromSamples(samples: SampleSet, y: Float64Array | null
     epistemicStd[k] = Math.sqrt(epi);
     aleatoricStd[k] = Math.sqrt(ale);
     std[k] = total;
-    lower[k] = m - z * total;
-    upper[k] = m + z * total;
+    lower[k] = other?.clipUnit ? Math.max(m - z * total, 0) : m - z * total;
+    upper[k] = other?.clipUnit ? Math.min(m + z * total, 1) : m + z * total;
+  }
+  if (other) {
+    return {
+      n: N,
+      outputDim: D,
+      samples: S,
+      likelihood: other.kind,
+      path,
+      mean,
+      std,
+      epistemicStd,
+      aleatoricStd,
+      lower,
+      upper,
+      intervalLevel: o.intervalLevel,
+      ...(other.logLik ? densitiesFromLogLik(other.logLik, S, N) : {}),
+      ...(o.returnSamples ? { fSamples: f, ySamples: samples.y } : {}),
+    };
   }
 
   return {

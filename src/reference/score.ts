@@ -7,7 +7,8 @@ import { InvalidInputError, ModelFormatError } from '../errors.js';
 import type { ScoreResult } from '../infer/types.js';
 import { exponentialLogPdf, gammaLogPdf, halfCauchyLogPdf, halfNormalLogPdf, logNormalLogPdf, normalLogPdf, uniformLogPdf } from '../math/densities.js';
 import { latentNoise, layerInputs, likelihoodKind, outputDim, scaleLikelihood, targetDim } from '../model/spec.js';
-import { checkLabels } from '../infer/classification.js';
+import { checkTargets } from '../infer/targets.js';
+import { momentLogLikelihoods } from './moments.js';
 import { classLogLikelihoods } from './classify.js';
 import type { Model, ParamSpec, SigmaPrior } from '../model/spec.js';
 import { checkHead, denseLayer, loadLayers, readInputs, readTargets, writeHead } from './forward.js';
@@ -89,7 +90,8 @@ export function oracleLogPrior(model: Model, point: ParameterPoint): Record<stri
 
 /**
  * Score a point: sites from oracleLogPrior plus 'obs' = sum_{n,d} log N(y_nd | f_nd, scale_nd) (a
- * classifier: sum_n log p(y_n | f_n), softmax or sigmoid of the logits), with f
+ * classifier: sum_n log p(y_n | f_n), softmax or sigmoid of the logits; Student-t, Beta, Dirichlet:
+ * their log-densities), with f
  * the dropout-free network at the point and scale from the point's sigma (or the fixed sigma, or the
  * heteroscedastic head) through the link, both in y units (standardisation undone as in predict).
  */
@@ -102,7 +104,7 @@ export function oracleScore(model: Model, point: ParameterPoint, x: OracleInput,
   const D = outputDim(spec);
   const ys = readTargets(y, N, targetDim(spec));
   const kind = likelihoodKind(spec.likelihood);
-  if (kind === 'categorical' || kind === 'bernoulli') checkLabels(kind, ys, D);
+  checkTargets(kind, ys, D);
 
   let h = xs;
   for (const c of loadLayers(model)) {
@@ -126,7 +128,8 @@ export function oracleScore(model: Model, point: ParameterPoint, x: OracleInput,
   } else if (kind === 'normal') {
     for (let k = 0; k < N * D; k++) obs += normalLogPdf(ys[k] ?? 0, f[k] ?? 0, scale[k] ?? 0);
   } else {
-    throw new InvalidInputError(`score does not take '${kind}' models yet (normal, categorical and bernoulli)`);
+    const one = { n: N, outputDim: D, samples: 1, f, scale, sigma: Float64Array.of(sigma), y: new Float64Array(0), raw: h };
+    for (const ll of momentLogLikelihoods(spec, one, ys)) obs += ll;
   }
   sites['obs'] = obs;
 

@@ -16,7 +16,7 @@ import { ENSEMBLE_ADVERSARIAL_EPSILON, MC_DROPOUT_LR, MC_DROPOUT_RATES, methodPl
 import { runUciProtocol, searchRateSeedOffset } from '../../bench/uci/protocol.js';
 import { parseMeanSe, publishedFor } from '../../bench/uci/published.js';
 import { validationSplit } from '../../bench/uci/splits.js';
-import { meanSe, summarize, summaryJson, summaryMarkdown, type UciSummary } from '../../bench/uci/summary.js';
+import { meanSe, methodLabel, summarize, summaryJson, summaryMarkdown, type UciSummary } from '../../bench/uci/summary.js';
 import { mergeRateSearches } from '../../bench/uci/merge.js';
 import { InvalidInputError } from '../../src/errors.js';
 import { checkTarget } from '../../bench/uci/table.js';
@@ -199,6 +199,26 @@ describe('protocol pieces', () => {
     expect(() => methodPlan(d0, 'ensemble', { adversarialEpsilon: -1 })).toThrow(/adversarial epsilon must be a number >= 0/);
   });
 
+  it('the heteroscedastic variant: for mc-dropout (grid without tau) and vi, refused for ensembles; named in summaries', async () => {
+    const d0 = await loadUciDataset(good);
+    const mcd = methodPlan(d0, 'mc-dropout', { heteroscedastic: true, lr: 1e-2 });
+    expect(mcd.heteroscedastic).toBe(true);
+    expect(mcd.grid).toEqual([{ dropout: 0.01 }, { dropout: 0.05 }]);
+    expect(mcd.hyper(mcd.grid[0]!, 0)).toEqual({ dropout: 0.01 });
+    expect(methodPlan(d0, 'vi', { heteroscedastic: true }).heteroscedastic).toBe(true);
+    expect(methodPlan(d0, 'vi').heteroscedastic).toBeUndefined();
+    expect(() => methodPlan(d0, 'ensemble', { heteroscedastic: true })).toThrow(/'ensemble' members always have the head/);
+    const settings = { heteroscedastic: true } as UciSummary['settings'];
+    expect(methodLabel({ method: 'vi', settings })).toBe('vi heteroscedastic');
+    expect(methodLabel({ method: 'vi', settings: {} as UciSummary['settings'] })).toBe('vi');
+    // The head's extra output unit is counted in the buffers per model.
+    const shape = { arch: { inputDim: 3, hidden: [4], activation: 'relu' as const }, method: 'vi' as const, batch: 2 };
+    const limits = { maxStorageBufferBindingSize: 4 * 1000, maxBufferSize: 4 * 1000 };
+    // Largest per-model buffer: θ, 2 x (3 x 4 + 4) + 2 x (4 x 1 + 1) + 2 (sigma) = 44 floats; with the head 2 x (4 x 2 + 2) and no sigma: 52.
+    expect(maxModelsPerCall(limits, shape)).toBe(Math.floor(1000 / 44));
+    expect(maxModelsPerCall(limits, { ...shape, heteroscedastic: true })).toBe(Math.floor(1000 / 52));
+  });
+
   it('models per train() call follow the buffer limits; chunks are near-equal', () => {
     const shape = { arch: { inputDim: 13, hidden: [50], activation: 'relu' as const }, method: 'mc-dropout' as const, batch: 128 };
     const limits = { maxStorageBufferBindingSize: 128 * 1024 * 1024, maxBufferSize: 256 * 1024 * 1024 };
@@ -280,6 +300,7 @@ describe('the runner: user mistakes exit 2 with one line', () => {
     ],
     ['ensemble density for another method', () => ['--data-dir', good, '--method', 'vi', '--ensemble-density', 'mixture'], /applies to method 'ensemble', not 'vi'/],
     ['bad adversarial epsilon', () => ['--data-dir', good, '--method', 'ensemble', '--adversarial-epsilon=-1'], /--adversarial-epsilon must be a number >= 0, got '-1'/],
+    ['the heteroscedastic variant of ensembles', () => ['--data-dir', good, '--method', 'ensemble', '--heteroscedastic'], /'ensemble' members always have the head/],
     [
       'adversarial training for another method',
       () => ['--data-dir', good, '--method', 'mc-dropout', '--adversarial-epsilon', '0.01'],
@@ -532,6 +553,26 @@ describeGpu('the protocol on the GPU (tiny: 2 splits, 2-point grid, 5 epochs)', 
     for (const f of files) expect(existsSync(f)).toBe(true);
     expect(JSON.parse(readFileSync(files[0]!, 'utf8'))).toMatchObject({ rmse: j.rmse, ll: j.ll });
     expect(readFileSync(files[1]!, 'utf8')).toContain('| MC dropout | 1.20 ± 0.05 | -1.90 ± 0.03 |');
+  });
+
+  it('mc-dropout --heteroscedastic through the runner: the head reaches train(), the grid drops tau, the files and summary name the variant', async () => {
+    const outDir = join(root, 'out-hetero');
+    const argv = ['--data-dir', good, '--method', 'mc-dropout', '--epochs', '3', '--samples', '32', '--splits', '1', '--lr', '1e-2', '--json', '--out-dir', outDir];
+    const r = await uci([...argv, '--heteroscedastic'], context);
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.stdout) as { splits: { chosen: Record<string, number>; rmse: number; ll: number }[]; settings: { heteroscedastic?: boolean; grid: unknown[] } };
+    expect(j.settings.heteroscedastic).toBe(true);
+    expect(j.settings.grid).toEqual([{ dropout: 0.01 }, { dropout: 0.05 }]);
+    expect(j.splits[0]!.chosen.tau).toBeUndefined();
+    expect(Number.isFinite(j.splits[0]!.ll)).toBe(true);
+    const md = readFileSync(join(outDir, 'toy-small-mc-dropout-heteroscedastic.md'), 'utf8');
+    expect(md).toContain('# UCI toy-small: mc-dropout heteroscedastic');
+    expect(md).toContain('heteroscedastic noise head');
+    expect(existsSync(join(outDir, 'toy-small-mc-dropout-heteroscedastic.json'))).toBe(true);
+    // The plain run of the same settings scores differently (another network, the τ grid).
+    const plain = await uci(argv, context);
+    expect(plain.code).toBe(0);
+    expect((JSON.parse(plain.stdout) as { splits: { ll: number }[] }).splits[0]!.ll).not.toBe(j.splits[0]!.ll);
   });
 
   it('ensemble: the epochs searched with the whole mixture per point, then the chosen epochs; vi: the prior-scale grid', async () => {

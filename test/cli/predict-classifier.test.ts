@@ -38,6 +38,9 @@ beforeAll(async () => {
   await writeFile(file('y-frac.csv'), '0\n1\n0.5\n2\n');
   await writeFile(file('y-bern.csv'), '0\n1\n2\n1\n');
   await writeFile(file('y-two.csv'), labels.map((l) => `${l},0`).join('\n') + '\n');
+  const betaBase = buildModel({ inputDim: 2, units: [5, 2], seed: 16 });
+  await writeFile(file('beta.safetensors'), modelToBytes({ spec: { ...betaBase.spec, likelihood: { kind: 'beta', minConcentration: 0.01 } }, tensors: betaBase.tensors }));
+  await writeFile(file('y-beta.csv'), '0.5\n1\n0.2\n0.3\n');
 });
 
 afterAll(async () => {
@@ -82,6 +85,7 @@ describe('predict: bad labels exit 2 with one line, before the GPU', () => {
     ['c.safetensors', 'y-frac.csv', /y row 2 is 0\.5/],
     ['c.safetensors', 'y-two.csv', /y file .* has 2 columns/],
     ['b.safetensors', 'y-bern.csv', /y row 2 is 2: a bernoulli model's y is a label, 0 or 1/],
+    ['beta.safetensors', 'y-beta.csv', /y row 1 is 1: a beta model's y lies strictly between 0 and 1/],
   ])('%s with %s', async (m, y, message) => {
     const r = await cli(['predict', file(m), '--x', file('x.csv'), '--y', file(y), '--samples', '4']);
     expect(r.stderr).toMatch(message);

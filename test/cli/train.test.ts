@@ -130,6 +130,12 @@ describe('train: user mistakes exit 2 with one line, before the GPU', () => {
       /--tau does not apply to --likelihood categorical/,
     ],
     [
+      '--heteroscedastic for a classifier',
+      () => [...base(), '--data', file('labels.csv'), '--target', 'label', '--likelihood', 'categorical', '--heteroscedastic'],
+      /--heteroscedastic does not apply to --likelihood categorical/,
+    ],
+    ['--heteroscedastic with --tau', () => [...base(), '--heteroscedastic', '--tau', '3'], /--tau does not apply with --heteroscedastic/],
+    [
       'a beta target of 1',
       () => [...base(), '--data', file('bad-beta.csv'), '--target', 'p', '--likelihood', 'beta'],
       /y row 1 is 1: beta targets must lie strictly between 0 and 1/,
@@ -290,6 +296,21 @@ describeGpu('train on the GPU (60 rows, a few epochs)', () => {
     expect(plain.code).toBe(0);
     expect(plain.stderr).not.toContain('adversarial');
     expect(readFileSync(file('map-adv.safetensors')).equals(readFileSync(file('map-plain.safetensors')))).toBe(false);
+  });
+
+  it('mc-dropout with --heteroscedastic: said in the first line and the summary, the model has the heteroscedastic head', async () => {
+    const out = file('mcd-hetero.safetensors');
+    const r = await cli(
+      ['train', '--data', file('data.csv'), '--target', 'y', '--method', 'mc-dropout', '--hidden', '8', '--epochs', '3', '--heteroscedastic', '--out', out, '--json'],
+      withGpu(),
+    );
+    expect(r.code).toBe(0);
+    expect(r.stderr.split('\n')[0]).toContain(', heteroscedastic noise;');
+    expect(r.stderr.split('\n')[0]).not.toContain('tau');
+    expect(JSON.parse(r.stdout)).toMatchObject({ method: 'mc-dropout', heteroscedastic: true, architecture: '3-8-2 relu' });
+    const model = modelFromBytes(readFileSync(out));
+    expect(expectScaleLikelihood(model.spec).noise).toEqual({ kind: 'heteroscedastic', minScale: 1e-3 });
+    expect(model.spec.layers.at(-1)?.units).toBe(2);
   });
 
   it('ensemble: one file holding the members; on a terminal, a redrawn bar; predict and info read it as the mixture', async () => {

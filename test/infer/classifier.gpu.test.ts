@@ -12,6 +12,9 @@ import type { LikelihoodSpec, Model } from '../../src/model/spec.js';
 import { oraclePredict } from '../../src/reference/predict.js';
 import { oracleEnsemblePredict } from '../../src/reference/ensemble.js';
 import { oracleScore } from '../../src/reference/score.js';
+import { observationUniform } from '../../src/random/observation-draws.js';
+import { memberKey } from '../../src/random/streams.js';
+import { softmax } from '../../src/math/likelihoods.js';
 import type { OraclePredictResult } from '../../src/reference/predict.js';
 import { describeGpu, gpu } from '../support/gpu.js';
 import { buildModel, randomInputs, testRng } from '../support/model-builders.js';
@@ -118,6 +121,50 @@ describeGpu('classifiers: GPU engine vs float64 oracle', () => {
     const b = logitBounds(model, x, { samples: 12, seed: 1, path: 'joint' });
     expectAllClose(got.fSamples!, b.f, b.fBound, 'logit samples');
     engine.dispose();
+  });
+
+  it("returnSamples draws y: the oracle draws, except where the uniform sits within the probabilities' bound of a threshold", async () => {
+    for (const model of [classifier({ kind: 'categorical', classes: 3 }, [8, 3], 11), classifier({ kind: 'bernoulli' }, [8, 2], 12)]) {
+      const S = 30;
+      const engine = Engine.create(ctx, model, { maxSamplesPerChunk: 7, maxInputsPerChunk: 8 });
+      const got = await engine.predict(x, { samples: S, seed: 4, returnSamples: true });
+      engine.dispose();
+      const want = oraclePredict(model, x, { samples: S, seed: 4, returnSamples: true, path: 'joint' });
+      const lb = logitBounds(model, x, { samples: S, seed: 4, path: 'joint' });
+      const categorical = model.spec.likelihood.kind === 'categorical';
+      const D = got.outputDim;
+      const N = x.length;
+      expect(got.ySamples).toHaveLength(S * N * (categorical ? 1 : D));
+      let mismatches = 0;
+      for (let s = 0; s < S; s++) {
+        for (let n = 0; n < N; n++) {
+          // Each probability moves by at most expm1(2 max Δf) (log-softmax / log-sigmoid move by 2 max Δf), a cumulative sum by K times that.
+          let maxDelta = 0;
+          for (let d = 0; d < D; d++) maxDelta = Math.max(maxDelta, lb.fBound[(s * N + n) * D + d]!);
+          const margin = D * Math.expm1(2 * maxDelta) + 1e-6;
+          const width = categorical ? 1 : D;
+          for (let j = 0; j < width; j++) {
+            const at = (s * N + n) * width + j;
+            if (got.ySamples![at] === want.ySamples![at]) continue;
+            mismatches++;
+            const element = categorical ? n : n * D + j;
+            const u = observationUniform(memberKey(4, 0), s, element);
+            const logits = want.fSamples!.subarray((s * N + n) * D, (s * N + n + 1) * D);
+            const p = categorical ? softmax(logits) : [1 / (1 + Math.exp(-logits[j]!))];
+            let cumulative = 0;
+            let near = false;
+            for (const pk of p) {
+              cumulative += pk;
+              if (Math.abs(u - cumulative) <= margin) near = true;
+            }
+            expect(near, `sample ${s} input ${n}: y ${got.ySamples![at]} vs ${want.ySamples![at]}, u ${u}`).toBe(true);
+          }
+        }
+      }
+      expect(mismatches).toBeLessThanOrEqual(3);
+      // The draws vary (every class / both labels occur), so equality is not vacuous.
+      expect(new Set(got.ySamples).size).toBe(categorical ? 3 : 2);
+    }
   });
 
   it('an ensemble of classifiers is the mixture of its members', async () => {

@@ -62,9 +62,18 @@ function layouts() {
       }),
     ),
   );
-  // Classifiers: categorical over 3 classes and bernoulli with 2 outputs (their own moments, loglik and finalize programs).
-  for (const likelihood of [{ kind: 'categorical', classes: 3 }, { kind: 'bernoulli' }] as const) {
-    const base = buildModel({ inputDim: 2, units: [6, likelihood.kind === 'categorical' ? 3 : 2], dropout: [0.1, 0], seed: 12 });
+  // Classifiers (their own moments, loglik and finalize programs) and the likelihoods with per-sample moments
+  // (lik-moments / lik-loglik): Student-t on fixed and heteroscedastic noise, Beta, Dirichlet.
+  const others = [
+    [{ kind: 'categorical', classes: 3 }, 3, undefined],
+    [{ kind: 'bernoulli' }, 2, undefined],
+    [{ kind: 'student-t', noise: { kind: 'fixed', sigma: 0.3 }, link: 'sigma', sigmaPrior: null, df: 3 }, 1, undefined],
+    [{ kind: 'student-t', noise: { kind: 'heteroscedastic', minScale: 1e-3 }, link: 'sigma', sigmaPrior: null, df: 1.5 }, 2, { kind: 'heteroscedastic', minScale: 1e-3 }],
+    [{ kind: 'beta', minConcentration: 0.01 }, 2, undefined],
+    [{ kind: 'dirichlet', classes: 4, minConcentration: 0.01 }, 4, undefined],
+  ] as const;
+  for (const [likelihood, units, noise] of others) {
+    const base = buildModel({ inputDim: 2, units: [6, units], dropout: [0.1, 0], seed: 12, ...(noise ? { noise } : {}) });
     out.push(buildModelLayout({ spec: { ...base.spec, likelihood }, tensors: base.tensors }));
   }
   return out;
@@ -100,9 +109,9 @@ function optionSets(): ProgramOptions[] {
 export function inferencePrograms(): Program<never>[] {
   const programs: Program<never>[] = [siteLogProbProgram()];
   for (const layout of layouts()) {
-    const classifier = layout.likelihood === 'categorical' || layout.likelihood === 'bernoulli';
-    // A classifier's call never asks for quantiles (predict refuses them).
-    for (const options of optionSets()) programs.push(...programKernels(buildProgram(layout, classifier ? { ...options, withQuantiles: false } : options)));
+    // Only a Normal model's call asks for quantiles (predict refuses them for the others).
+    const normal = layout.likelihood === 'normal';
+    for (const options of optionSets()) programs.push(...programKernels(buildProgram(layout, normal ? options : { ...options, withQuantiles: false })));
   }
   return programs;
 }
@@ -163,6 +172,15 @@ export function trainingPrograms(): Program<never>[] {
     } as TrainOptions;
     const plan = planTraining(DEFAULT_LIMITS, { inputDim: 2, hidden: [4], activation: ACTIVATIONS[i % ACTIVATIONS.length] ?? 'tanh' }, { x, y }, options);
     programs.push(...(stepPrograms(plan.shape, plan.run) as Program<never>[]));
+  }
+  // A heteroscedastic head (TrainOptions.heteroscedastic) on the Normal and the Student-t under every method but 'ensemble' (which always has it).
+  for (const [i, config] of configs.entries()) {
+    if (config.method === 'ensemble') continue;
+    for (const likelihood of ['normal', 'student-t'] as const) {
+      const options = { epochs: 1, batchSize: 8, lr: 1e-2, seed: 1, samplesPerStep: 2, models: [{ dropout: 0.1 }], ...config, likelihood, heteroscedastic: true } as TrainOptions;
+      const plan = planTraining(DEFAULT_LIMITS, { inputDim: 2, hidden: [4], activation: ACTIVATIONS[i % ACTIVATIONS.length] ?? 'tanh' }, { x, y }, options);
+      programs.push(...(stepPrograms(plan.shape, plan.run) as Program<never>[]));
+    }
   }
   for (const [likelihood, ty] of Object.entries(targets)) {
     for (const [i, config] of configs.entries()) {

@@ -21,3 +21,10 @@ export function sinData(n: number, noise: number, seed: number): { x: number[][]
   const rand = testRng(seed + 1);
   return { x, y: x.map((r) => Math.sin(3 * (r[0] ?? 0)) + noise * gaussian(rand)) };
 }
+
+/** y = x + (0.1 + 0.5 |x|) ε on x uniform in [-2, 2]: noise that grows with |x| (heteroscedastic training). */
+export function growingNoise(n: number, seed: number): { x: number[][]; y: number[] } {
+  const x = uniformRows(n, 1, -2, 2, seed);
+  const rand = testRng(seed + 1);
+  return { x, y: x.map((r) => (r[0] ?? 0) + (0.1 + 0.5 * Math.abs(r[0] ?? 0)) * gaussian(rand)) };
+}

@@ -68,6 +68,9 @@ Options:
   --tau <t>             mc-dropout: model precision in the target's units (default 100 / var(y),
                         i.e. noise std 0.1 x the target's std)
   --prior-scale <s>     vi, map: prior std of every weight (default 1)
+  --heteroscedastic     vi, mc-dropout, map (normal, student-t): learn the noise scale per input
+                        with a second output unit (softplus + 1e-3), as ensembles do, in place
+                        of the global noise sigma (no --tau then)
   --members <M>         ensemble: number of members (default 5)
   --adversarial-epsilon <e>
                         ensemble, map: adversarial training (fast gradient sign) at e times
@@ -102,6 +105,7 @@ const GRAMMAR = {
     'prior-scale': { type: 'string' },
     members: { type: 'string' },
     'adversarial-epsilon': { type: 'string' },
+    heteroscedastic: { type: 'boolean' },
     seed: { type: 'string' },
     json: { type: 'boolean' },
   },
@@ -240,6 +244,7 @@ export const trainCommand: Command = {
     const seedText = opt('seed');
     const seed = seedText === undefined ? 0 : parseIntegerOption(seedText, 'seed', 0, Number.MAX_SAFE_INTEGER);
     const json = flag(line, 'json');
+    const heteroscedastic = flag(line, 'heteroscedastic');
     const likelihood = parseLikelihood(opt('likelihood') ?? 'normal');
     const classesText = opt('classes');
     const classes = classesText === undefined ? undefined : parseIntegerOption(classesText, 'classes', 2, MAX_COUNT);
@@ -251,6 +256,7 @@ export const trainCommand: Command = {
       ['classes', classesText, likelihood === 'categorical'],
       ['df', dfText, likelihood === 'student-t'],
       ['tau', tauText, scaled],
+      ['heteroscedastic', heteroscedastic ? 'on' : undefined, scaled],
     ] as const) {
       if (given !== undefined && !applies) throw new UsageError(`--${name} does not apply to --likelihood ${likelihood}`);
     }
@@ -263,6 +269,8 @@ export const trainCommand: Command = {
     ] as const) {
       if (given !== undefined && !applies) throw new UsageError(`--${name} does not apply to --method ${method}`);
     }
+    // The head learns the noise: a fixed precision beside it would be ignored.
+    if (heteroscedastic && tauText !== undefined) throw new UsageError('--tau does not apply with --heteroscedastic (the head learns the noise scale)');
 
     // The data, the target and the output folder are checked before the GPU is touched.
     const table = await readTableFile(dataPath, 'data');
@@ -285,7 +293,7 @@ export const trainCommand: Command = {
     const tau = tauGiven ?? (yVar > 0 ? 100 / yVar : 100);
     const arch: ArchitectureSpec = { inputDim: inputs, hidden, activation };
     const count = method === 'ensemble' ? members : 1;
-    const hyper: ModelHyper = method === 'mc-dropout' ? (scaled ? { dropout, tau } : { dropout }) : { priorScale };
+    const hyper: ModelHyper = method === 'mc-dropout' ? (scaled && !heteroscedastic ? { dropout, tau } : { dropout }) : { priorScale };
     // Members differ through their model index: each draws its own initialisation and minibatch order.
     const models = Array.from({ length: count }, (): ModelHyper => hyper);
     const progress = progressReporter(io, count);
@@ -300,6 +308,7 @@ export const trainCommand: Command = {
       seed,
       models,
       ...(epsilon === undefined ? {} : { adversarialEpsilon: epsilon }),
+      ...(heteroscedastic ? { heteroscedastic } : {}),
       onProgress: progress.onProgress,
     };
 
@@ -311,7 +320,8 @@ export const trainCommand: Command = {
       io.stderr(
         `training ${method}${likelihood === 'normal' ? '' : ` (${likelihood}${prepared.likelihood.classes > 0 ? `, ${prepared.likelihood.classes} classes` : ''})`}${count > 1 ? ` (${count} members)` : ''}, ${shape}, on ${table.rows} rows of ${basename(dataPath)} ` +
           `(target '${targetName}'), ${epochs} epochs, batch ${Math.min(batchSize, table.rows)}, Adam lr ${lr}` +
-          `${method === 'mc-dropout' ? `, dropout ${dropout}, tau ${Number(tau.toPrecision(6))}` : ''}` +
+          `${method === 'mc-dropout' ? `, dropout ${dropout}${heteroscedastic ? '' : `, tau ${Number(tau.toPrecision(6))}`}` : ''}` +
+          `${heteroscedastic ? ', heteroscedastic noise' : ''}` +
           `${epsilon === undefined ? '' : `, adversarial epsilon ${epsilon}`}; adapter ${describeAdapter(ctx)}\n`,
       );
       progress.start();
@@ -325,6 +335,7 @@ export const trainCommand: Command = {
             out,
             method,
             likelihood,
+            heteroscedastic: prepared.likelihood.heteroscedastic || (method === 'ensemble' && scaled),
             members: count,
             architecture: shape,
             rows: table.rows,

@@ -8,7 +8,7 @@
 import type { ModelLayout } from '../../model/gpu-layout.js';
 import { STREAM_OBSERVATION } from '../../random/streams.js';
 import { QUANTILE_BISECTION_STEPS, QUANTILE_BRACKET_SCALES } from '../../math/mixture-quantile.js';
-import { LIKELIHOOD, MATH, NORMAL_CDF, RANDOM, FLAT_INDEX, likelihoodClasses } from '../library.js';
+import { LIKELIHOOD, MATH, NORMAL_CDF, OBSERVATION_DRAWS, RANDOM, FLAT_INDEX, likelihoodClasses } from '../library.js';
 import { defineProgram, flatGrid, linearGrid, type Program } from '../program.js';
 import { f32, u32, type BindingSpec, type WgslConst, type WgslLibrary } from '../wgsl.js';
 import { readF32, writeF32 } from '../bindings.js';
@@ -106,18 +106,18 @@ function classParams(layout: ModelLayout) {
 type ClassParams = ReturnType<typeof classParams>;
 
 /** Per (n, d) of a classifier: the mean probability and its M2, the mean entropy term and the vote fraction (shaders/infer/class-moments.wgsl). */
-export function classMomentsProgram(layout: ModelLayout, storeSamples: boolean): Program<ChunkRun> {
+export function classMomentsProgram(layout: ModelLayout, storeSamples: boolean, drawObservations = false): Program<ChunkRun> {
   const o = classParams(layout);
   return defineProgram({
     family: 'class_moments',
-    params: { outputs: o, storeSamples },
+    params: { outputs: o, storeSamples, drawObservations },
     uniform: CHUNK,
     wgsl: {
       consts: { D: u32(o.D), LAST: u32(o.lastUnitsPadded) },
-      bindings: [chunkBinding, readF32('act'), writeF32('acc'), ...(storeSamples ? [writeF32('f_out')] : [])],
-      libraries: [classOutputs(o)],
+      bindings: [chunkBinding, readF32('act'), writeF32('acc'), ...(storeSamples ? [writeF32('f_out')] : []), ...(drawObservations ? [writeF32('y_out')] : [])],
+      libraries: [classOutputs(o), ...(drawObservations ? [CHUNK_KEY, OBSERVATION_DRAWS] : [])],
       body: ['infer/class-moments'],
-      defines: { CATEGORICAL: o.categorical, STORE_SAMPLES: storeSamples },
+      defines: { CATEGORICAL: o.categorical, STORE_SAMPLES: storeSamples, DRAW_OBSERVATIONS: drawObservations },
     },
     workgroups: (run) => linearGrid(run.nCount * o.D),
   });
@@ -158,6 +158,80 @@ export function classFinalizeProgram(layout: ModelLayout, withLpd: boolean): Pro
   });
 }
 
+/** The likelihoods whose samples carry a mean and variance of their own (lik-moments.wgsl). */
+type MomentKind = 'student-t' | 'beta' | 'dirichlet';
+
+/** What of the layout a Student-t, Beta or Dirichlet predict compiles in. */
+function likParams(layout: ModelLayout) {
+  const spec = layout.likelihoodSpec;
+  const kind = layout.likelihood as MomentKind;
+  if (kind !== 'student-t' && kind !== 'beta' && kind !== 'dirichlet') throw new RangeError(`internal: '${layout.likelihood}' has no sample moments program`);
+  return {
+    kind,
+    df: spec.kind === 'student-t' ? spec.df : 0,
+    minConcentration: spec.kind === 'beta' || spec.kind === 'dirichlet' ? spec.minConcentration : 0,
+    outputs: kind === 'student-t' ? outputParams(layout) : null,
+    D: layout.outputDim,
+    lastUnitsPadded: layout.lastUnitsPadded,
+  };
+}
+
+type LikParams = ReturnType<typeof likParams>;
+
+function likConsts(o: LikParams): Record<string, WgslConst> {
+  return { ...(o.outputs ? outputConsts(o.outputs) : { D: u32(o.D), LAST: u32(o.lastUnitsPadded) }), DF: f32(o.df), MIN_CONC: f32(o.minConcentration) };
+}
+
+/** Student-t reads f and its scale (outputs.wgsl); Beta and Dirichlet their raw outputs (lik-outputs.wgsl). */
+function likLibraries(o: LikParams): WgslLibrary[] {
+  if (o.outputs) return [OUTPUTS, LIKELIHOOD];
+  return [{ file: 'infer/lik-outputs', needs: [o.kind === 'dirichlet' ? likelihoodClasses(o.D) : LIKELIHOOD] }];
+}
+
+function likBindings(o: LikParams): BindingSpec[] {
+  return o.outputs ? outputBindings(o.outputs) : [readF32('act')];
+}
+
+function likDefines(o: LikParams) {
+  return { ...(o.outputs ? outputDefines(o.outputs) : {}), STUDENT_T: o.kind === 'student-t', BETA: o.kind === 'beta', DIRICHLET: o.kind === 'dirichlet' };
+}
+
+/** Per (n, d) of a Student-t, Beta or Dirichlet model: moments of the samples' means and the mean of their variances. */
+export function likMomentsProgram(layout: ModelLayout, storeSamples: boolean, drawObservations = false): Program<ChunkRun> {
+  const o = likParams(layout);
+  return defineProgram({
+    family: 'lik_moments',
+    params: { lik: o, storeSamples, drawObservations },
+    uniform: CHUNK,
+    wgsl: {
+      consts: likConsts(o),
+      bindings: [chunkBinding, ...likBindings(o), writeF32('acc'), ...(storeSamples ? [writeF32('f_out')] : []), ...(drawObservations ? [writeF32('y_out')] : [])],
+      libraries: [...likLibraries(o), CHUNK_KEY, OBSERVATION_DRAWS],
+      body: ['infer/lik-moments'],
+      defines: { ...likDefines(o), STORE_SAMPLES: storeSamples, DRAW_OBSERVATIONS: drawObservations },
+    },
+    workgroups: (run) => linearGrid(run.nCount * o.D),
+  });
+}
+
+/** Per (sample, input) log-likelihood of a Student-t, Beta or Dirichlet model's targets. */
+export function likLoglikProgram(layout: ModelLayout): Program<ChunkRun> {
+  const o = likParams(layout);
+  return defineProgram({
+    family: 'lik_loglik',
+    params: { lik: o },
+    uniform: CHUNK,
+    wgsl: {
+      consts: likConsts(o),
+      bindings: [chunkBinding, ...likBindings(o), readF32('y'), writeF32('ll')],
+      libraries: [FLAT_INDEX, ...likLibraries(o)],
+      body: ['infer/lik-loglik'],
+      defines: likDefines(o),
+    },
+    workgroups: (run, max) => flatGrid(run.sampleCount * run.nCount, max),
+  });
+}
+
 /** -FLT_MAX: the running maximum's start. */
 const NEG_MAX = -3.4028234663852886e38;
 
@@ -183,15 +257,17 @@ export function sampleLoglikProgram(): Program<ChunkRun> {
 
 export function finalizeProgram(layout: ModelLayout, withLpd: boolean): Program<ChunkRun> {
   const D = layout.outputDim;
+  // Beta and Dirichlet outcomes lie in [0, 1]: their interval is clipped (the key keeps the Normal's as it was).
+  const clipUnit = layout.likelihood === 'beta' || layout.likelihood === 'dirichlet';
   return defineProgram({
     family: 'finalize',
-    params: { D, withLpd },
+    params: { D, withLpd, ...(clipUnit ? { clipUnit } : {}) },
     uniform: CHUNK,
     wgsl: {
       consts: { D: u32(D) },
       bindings: [chunkBinding, readF32('acc'), ...(withLpd ? [readF32('lpd_acc')] : []), writeF32('stats')],
       body: ['infer/finalize'],
-      defines: { WITH_LPD: withLpd },
+      defines: { WITH_LPD: withLpd, CLIP_UNIT: clipUnit },
     },
     workgroups: (run) => linearGrid(run.nCount * D),
   });

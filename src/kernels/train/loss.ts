@@ -37,6 +37,9 @@ function studentT(layout: TrainShape['layout']): WgslLibrary {
   return { file: 'train/student-t', consts: { DF: f32(df ?? 1), DF_OFFSET: u32(Math.max(layout.degreesOfFreedom, 0)) }, needs: [LIKELIHOOD] };
 }
 
+/** hetero_row, hetero_skip: the data term of a heteroscedastic head in 'vi', 'mc-dropout' and 'map' (shaders/train/heteroscedastic.wgsl). */
+const HETEROSCEDASTIC: WgslLibrary = { file: 'train/heteroscedastic', consts: { MIN_SCALE: f32(ENSEMBLE_MIN_SCALE) }, needs: [MATH, OUTPUTS] };
+
 /** The defines of train/likelihood: one per likelihood without a noise scale (none for normal). */
 function likelihoodDefines(kind: TrainLikelihood): Record<string, boolean> {
   return { LIK_CATEGORICAL: kind === 'categorical', LIK_BERNOULLI: kind === 'bernoulli', LIK_BETA: kind === 'beta', LIK_DIRICHLET: kind === 'dirichlet' };
@@ -100,6 +103,7 @@ export function lossProgram(shape: TrainShape, accumulate = true): Program<void>
     dims,
     method: layout.method,
     likelihood: layout.likelihood,
+    heteroscedastic: layout.heteroscedastic,
     hierarchical: shape.hierarchical,
     sigmaPrior: shape.sigmaPrior,
     layers: layout.layers.map((l) => ({ inputs: l.inputs, units: l.units, weight: l.weight, weightRho: l.weightRho, bias: l.bias, biasRho: l.biasRho })),
@@ -111,6 +115,8 @@ export function lossProgram(shape: TrainShape, accumulate = true): Program<void>
   const scale = layout.likelihood.scale;
   const student = layout.likelihood.kind === 'student-t';
   const vi = layout.method === 'vi';
+  // 'ensemble''s own loss reads its head; the other methods' read it through train/heteroscedastic.
+  const hetero = layout.heteroscedastic && layout.method !== 'ensemble';
   return defineProgram({
     family: 'train_loss',
     label: accumulate ? 'train_loss' : 'train_loss_input_pass',
@@ -131,19 +137,28 @@ export function lossProgram(shape: TrainShape, accumulate = true): Program<void>
         readF32('valid'),
         modelsBinding,
         readF32('h'),
-        ...(vi && scale ? [readF32('sig')] : []),
+        ...(vi && layout.noise >= 0 ? [readF32('sig')] : []),
         writeF32('dh'),
         writeF32('grad'),
         writeF32('model_active'),
         writeF32('epoch_loss'),
       ],
-      libraries: [FLAT_INDEX, MATH, OUTPUTS, ...(scale ? [] : [trainLikelihood(layout.likelihood)]), ...(student ? [studentT(layout)] : []), ...(vi ? [PRIOR] : [])],
+      libraries: [
+        FLAT_INDEX,
+        MATH,
+        OUTPUTS,
+        ...(scale ? [] : [trainLikelihood(layout.likelihood)]),
+        ...(student ? [studentT(layout)] : []),
+        ...(hetero ? [HETEROSCEDASTIC] : []),
+        ...(vi ? [PRIOR] : []),
+      ],
       body: [MODEL_LOSS[layout.method], 'train/loss'],
       defines: {
         ACCUMULATE: accumulate,
         HIERARCHICAL: shape.hierarchical,
         SCALE: scale,
         STUDENT: student,
+        HETERO: hetero,
         LEARN_DF: layout.degreesOfFreedom >= 0,
         ...likelihoodDefines(layout.likelihood.kind),
       },

@@ -1,11 +1,10 @@
 /** The terms of the point methods' objectives ('mc-dropout', 'map', 'ensemble'; src/objective/index.ts, OBJECTIVES). */
-import { sigmoid, softplus } from '../../math/activations.js';
 import { normalLogPdf } from '../../math/densities.js';
 import { studentTLogPdf, studentTNllGrad } from '../../math/likelihoods.js';
-import { ENSEMBLE_MIN_SCALE } from '../../objective/constants.js';
 import type { TrainLayout } from '../../objective/layout.js';
 import type { TrainMethod } from '../../objective/methods.js';
 import type { Minibatch, ObjectiveConfig } from './config.js';
+import { headRowNll } from './heteroscedastic-term.js';
 import { rowNll } from './likelihood-term.js';
 import { addAt, thetaIndex } from './parameters.js';
 
@@ -25,6 +24,7 @@ export function pointDataTerm(
 ): number {
   const B = batch.rows;
   let loss = 0;
+  if (layout.heteroscedastic && method !== 'vi') return headPointTerm(layout, theta, out, batch, dOut, grad);
   if (layout.likelihood.kind === 'student-t' && method !== 'vi') return studentPointTerm(layout, method, theta, out, batch, dOut, grad, fixedSigma);
   if (!layout.likelihood.scale && method !== 'vi') {
     // Every point method's data term is the mean NLL (no noise parameter, no heteroscedastic head).
@@ -54,17 +54,7 @@ export function pointDataTerm(
       return loss;
     }
     case 'ensemble':
-      for (let b = 0; b < B; b++) {
-        const y = batch.y[b] ?? 0;
-        const mu = out[2 * b] ?? 0;
-        const raw = out[2 * b + 1] ?? 0;
-        const sigma = softplus(raw) + ENSEMBLE_MIN_SCALE;
-        const r = y - mu;
-        loss -= normalLogPdf(y, mu, sigma) / B;
-        dOut[2 * b] = -r / (sigma * sigma) / B;
-        dOut[2 * b + 1] = ((1 / sigma - (r * r) / (sigma * sigma * sigma)) / B) * sigmoid(raw);
-      }
-      return loss;
+      throw new RangeError("internal: 'ensemble''s head has its own data term");
     case 'vi':
       throw new RangeError("'vi' has its own data term");
   }
@@ -76,9 +66,27 @@ export function studentDf(layout: TrainLayout, theta: Float64Array): number {
 }
 
 /**
- * The point methods' Student-t data term (1/B) Σ −log StudentT(y | f, σ, df), σ as the Normal's:
- * 'mc-dropout' fixed 1 / (sqrt(tau) yStd), 'map' exp(log_sigma), 'ensemble' the heteroscedastic
- * head; gradients into dOut, log_sigma ('map') and log df (when learnt).
+ * The point methods' data term of a heteroscedastic head ('ensemble', or the option): (1/B) Σ_b
+ * −log p(y_b | μ_b, σ_b) (heteroscedastic-term.ts); gradients into dOut and log df (when learnt).
+ */
+function headPointTerm(layout: TrainLayout, theta: Float64Array, out: Float64Array, batch: Minibatch, dOut: Float64Array, grad: Float64Array): number {
+  const B = batch.rows;
+  const df = layout.likelihood.kind === 'student-t' ? studentDf(layout, theta) : NaN;
+  let loss = 0;
+  let gLogDf = 0;
+  for (let b = 0; b < B; b++) {
+    const t = headRowNll(out, batch.y, b, dOut, 1 / B, df);
+    loss += t.nll / B;
+    gLogDf += t.logDf / B;
+  }
+  if (layout.degreesOfFreedom >= 0) addAt(grad, layout.degreesOfFreedom, gLogDf);
+  return loss;
+}
+
+/**
+ * The point methods' Student-t data term (1/B) Σ −log StudentT(y | f, σ, df) with a global σ as the
+ * Normal's: 'mc-dropout' fixed 1 / (sqrt(tau) yStd), 'map' exp(log_sigma) (a heteroscedastic head
+ * is headPointTerm's); gradients into dOut, log_sigma ('map') and log df (when learnt).
  */
 function studentPointTerm(
   layout: TrainLayout,
@@ -91,20 +99,18 @@ function studentPointTerm(
   fixedSigma: number,
 ): number {
   const B = batch.rows;
+  if (method === 'ensemble') throw new RangeError("internal: 'ensemble''s head has its own data term");
   const df = studentDf(layout, theta);
-  const width = layout.outputUnits;
   let loss = 0;
   let gLogSigma = 0;
   let gLogDf = 0;
   for (let b = 0; b < B; b++) {
     const y = batch.y[b] ?? NaN;
-    const f = out[width * b] ?? NaN;
-    const raw = method === 'ensemble' ? (out[width * b + 1] ?? NaN) : NaN;
-    const sigma = method === 'mc-dropout' ? fixedSigma : method === 'map' ? Math.exp(theta[layout.noise] ?? NaN) : softplus(raw) + ENSEMBLE_MIN_SCALE;
+    const f = out[b] ?? NaN;
+    const sigma = method === 'mc-dropout' ? fixedSigma : Math.exp(theta[layout.noise] ?? NaN);
     const g = studentTNllGrad(y, f, sigma, df);
     loss -= studentTLogPdf(y, f, sigma, df) / B;
-    dOut[width * b] = g.loc / B;
-    if (method === 'ensemble') dOut[width * b + 1] = (g.scale * sigmoid(raw)) / B;
+    dOut[b] = g.loc / B;
     gLogSigma += (g.scale * sigma) / B;
     gLogDf += g.logDf / B;
   }

@@ -9,6 +9,7 @@ import type { ViEstimator } from '../../objective/methods.js';
 import type { Minibatch, ObjectiveConfig } from './config.js';
 import type { StepDraws } from './draws.js';
 import { gaussianKl } from './kl.js';
+import { headRowNll } from './heteroscedastic-term.js';
 import { rowNll } from './likelihood-term.js';
 import { studentDf } from './point-objective.js';
 import { studentTLogPdf, studentTNllGrad } from '../../math/likelihoods.js';
@@ -106,7 +107,8 @@ export function viTraces(layout: TrainLayout, cfg: ObjectiveConfig, theta: Float
 
 /**
  * 'vi': (N/B) Σ_b (1/K) Σ_k −log N(y_b | f_k(x_b), σ_k) + KL + (1/K) Σ_k [log q(σ_k) − log Gamma(σ_k | a, b)]
- * (+ Σ_l −log Gamma(λ_l | 1, 1) when hierarchical), with log σ_k = sigma_loc + softplus(sigma_rho) z_k and
+ * (+ Σ_l −log Gamma(λ_l | 1, 1) when hierarchical; with a heteroscedastic head σ_k(x_b) from the
+ * K-sample's second output and no sigma terms), with log σ_k = sigma_loc + softplus(sigma_rho) z_k and
  * f_k from the estimator: w_k = loc + softplus(rho) eps_k shared by the batch ('reparameterization'),
  * per-row marginal pre-activations ('local') or flipout's per-row sign flips of a shared perturbation.
  */
@@ -140,6 +142,17 @@ export function viObjective(
     const z = draws.noise[k] ?? NaN;
     const pass = viPass(layout, estimator, theta, batch, draws, k, locs, slopes);
     const out = pass.traces[pass.traces.length - 1]?.out ?? new Float64Array(0);
+    if (layout.heteroscedastic) {
+      // The head's σ per row in place of the sigma site (its noise draw z goes unused).
+      const dOut = new Float64Array(out.length);
+      for (let b = 0; b < B; b++) {
+        const t = headRowNll(out, batch.y, b, dOut, dataWeight, df);
+        loss += dataWeight * t.nll;
+        gLogDf += dataWeight * t.logDf;
+      }
+      pass.backward(dOut, grad, gSlopes);
+      continue;
+    }
     if (!layout.likelihood.scale) {
       // No sigma site: the expected NLL alone (its noise draw z goes unused).
       const dOut = new Float64Array(out.length);

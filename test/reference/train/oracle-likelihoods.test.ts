@@ -38,7 +38,14 @@ function targets(kind: Kind, n: number, seed: number): TrainData['y'] {
 }
 
 describe('row NLL against torch.distributions (float64, torch 1.13)', () => {
-  const info = (kind: Kind, classes = 0): TrainLikelihoodInfo => ({ kind, classes, targetWidth: kind === 'dirichlet' ? classes : 1, scale: false, degreesOfFreedom: null });
+  const info = (kind: Kind, classes = 0): TrainLikelihoodInfo => ({
+    kind,
+    classes,
+    targetWidth: kind === 'dirichlet' ? classes : 1,
+    scale: false,
+    degreesOfFreedom: null,
+    heteroscedastic: false,
+  });
   // -Dist.log_prob(y) with the links of spec.ts (softplus + 1e-3 for the concentrations), computed by torch.distributions.
   const cases: { kind: Kind; classes?: number; f: number[]; y: number[]; nll: number }[] = [
     { kind: 'beta', f: [0.3, -1.2], y: [0.25], nll: 0.9771297505170284 },
