@@ -12,7 +12,7 @@
  *   kernels     kernels/ (program declarations and WGSL composition; no GPU calls)
  *   gpu         gpu/
  *   scheduler   scheduler/
- *   engines     infer/, reference/ (the oracle), then train/
+ *   engines     infer/, reference/ (the oracle), then train/, then distill/ (students trained on an engine's predictive)
  *   entries     index.ts, disposable.ts, node/, cli/
  */
 const LEAVES = '^src/(errors|float32|platform-types|options|inputs)\\.ts$';
@@ -47,6 +47,7 @@ module.exports = {
     onlyImports('infer-layer', 'infer/', ['math/', 'random/', 'model/', 'kernels/', 'gpu/', 'scheduler/']),
     onlyImports('reference-layer', 'reference/', ['math/', 'random/', 'model/', 'objective/', 'infer/']),
     onlyImports('train-layer', 'train/', ['math/', 'random/', 'model/', 'objective/', 'kernels/', 'gpu/', 'scheduler/', 'infer/']),
+    onlyImports('distill-layer', 'distill/', ['math/', 'random/', 'model/', 'objective/', 'kernels/', 'gpu/', 'scheduler/', 'infer/', 'train/']),
     {
       name: 'oracle-never-reaches-gpu',
       severity: 'error',
@@ -58,7 +59,7 @@ module.exports = {
       name: 'kernels-never-reach-engines',
       severity: 'error',
       from: { path: '^src/kernels/' },
-      to: { path: '^src/(infer|train|reference|cli|node)/', reachable: true },
+      to: { path: '^src/(infer|train|distill|reference|cli|node)/', reachable: true },
     },
     {
       name: 'library-not-research',

@@ -16,4 +16,5 @@ export type { PredictOptions, PredictResult, ScoreResult, SamplingPath, KernelSt
 export type { MatrixInput } from './inputs.js';
 export * from './model/index.js';
 export * from './train/index.js';
+export * from './distill/index.js';
 export { gaussianMixture, mixtureAsPrediction, predictEnsemble, type GaussianMember, type MixturePrediction } from './infer/ensemble.js';

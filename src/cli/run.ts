@@ -7,6 +7,7 @@ import { BnnError, isCallerError } from '../errors.js';
 import { UsageError, wantsHelp } from './args.js';
 import type { Command } from './command.js';
 import { demoCommand } from './commands/demo.js';
+import { distillCommand } from './commands/distill.js';
 import { infoCommand } from './commands/info.js';
 import { predictCommand } from './commands/predict.js';
 import { scoreCommand } from './commands/score.js';
@@ -16,7 +17,7 @@ import { packageVersion } from './package-root.js';
 
 export type { CliIo } from './io.js';
 
-export const COMMANDS: readonly Command[] = [predictCommand, scoreCommand, infoCommand, trainCommand, demoCommand];
+export const COMMANDS: readonly Command[] = [predictCommand, scoreCommand, infoCommand, trainCommand, distillCommand, demoCommand];
 
 export const EXIT_OK = 0;
 export const EXIT_INTERNAL = 1;

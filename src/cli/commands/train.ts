@@ -114,7 +114,7 @@ const GRAMMAR = {
 /** Largest value accepted for counts (epochs, widths, members, batch size). */
 const MAX_COUNT = 1_000_000;
 
-function parseNumber(text: string, name: string, ok: (v: number) => boolean, range: string): number {
+export function parseNumber(text: string, name: string, ok: (v: number) => boolean, range: string): number {
   const v = text.trim() === '' ? NaN : Number(text);
   if (!Number.isFinite(v) || !ok(v)) throw new UsageError(`--${name} must be ${range}, got '${text}'`);
   return v;
@@ -132,13 +132,13 @@ function parseLikelihood(text: string): TrainLikelihood {
   return l;
 }
 
-function parseActivation(text: string): Activation {
+export function parseActivation(text: string): Activation {
   const a = ACTIVATIONS.find((v) => v === text);
   if (!a) throw new UsageError(`--activation must be one of ${ACTIVATIONS.join(', ')}, got '${text}'`);
   return a;
 }
 
-function parseHidden(text: string): number[] {
+export function parseHidden(text: string): number[] {
   const parts = text.split(',').map((t) => t.trim());
   if (parts.some((t) => t === '')) throw new UsageError(`--hidden must be comma-separated layer widths such as 50,50, got '${text}'`);
   return parts.map((t) => parseIntegerOption(t, 'hidden', 1, MAX_COUNT));
@@ -152,7 +152,7 @@ function variance(values: Float64Array): number {
   return s;
 }
 
-async function checkOutputDir(out: string): Promise<void> {
+export async function checkOutputDir(out: string): Promise<void> {
   const dir = dirname(out);
   try {
     if (!(await stat(dir)).isDirectory()) throw new UsageError(`--out ${out}: '${dir}' is not a directory`);
@@ -162,7 +162,7 @@ async function checkOutputDir(out: string): Promise<void> {
   }
 }
 
-function formatSeconds(ms: number): string {
+export function formatSeconds(ms: number): string {
   const s = ms / 1000;
   if (s < 60) return `${s.toFixed(1)} s`;
   const m = Math.floor(s / 60);

@@ -1,0 +1,108 @@
+/**
+ * Distillation benchmark (a script, not a test): `npm run bench:distill` builds and runs
+ * dist/bench/distill.bench.js.
+ *
+ * Workload: the 1-D gap toy of the demo (y = sin(2x) + N(0, 0.1²), x uniform on [-2, -0.5] ∪
+ * [0.5, 2]; --train rows to train on, --test held-out rows from the same law, and --gap rows from
+ * x in (-0.5, 0.5), where the teachers disagree). Three teachers are trained on the GPU (1-50-1
+ * tanh: 'vi', 'mc-dropout', a 5-member 'ensemble'), each is distilled into a student of the same
+ * shape (distill() defaults: 4 jittered copies at 0.1 std, 16 teacher draws per input, 100
+ * epochs), and compareStudent() scores both on the held-out rows and on the gap rows: mean log
+ * predictive density (teacher at S = --samples, student at S = 1) and the median predict time of
+ * --repeats calls after a warm-up, whose ratio is the student's speed-up.
+ *
+ * Options: --train N (80), --test N (200), --gap N (50), --samples S (1000), --repeats R (5),
+ * --epochs E of the teachers (1000), --seed K (1), --json <file>.
+ */
+import { writeFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { adapterLine } from './lib/stats.js';
+import { mulberry32 } from './lib/synthetic.js';
+import { compareStudent, distill, type StudentComparison } from '../src/distill/index.js';
+import type { Model } from '../src/model/spec.js';
+import { createNodeContext } from '../src/node/device.js';
+import type { TrainMethod, TrainOptions } from '../src/objective/types.js';
+import { train } from '../src/train/trainer.js';
+
+function gaussian(rand: () => number): number {
+  return Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());
+}
+
+/** n rows of the gap toy; `inGap` draws x from (-0.5, 0.5) instead. */
+function toy(n: number, rand: () => number, inGap = false): { x: number[]; y: number[] } {
+  const x = Array.from({ length: n }, () => {
+    if (inGap) return rand() - 0.5;
+    const u = 1.5 * rand() + 0.5;
+    return rand() < 0.5 ? -u : u;
+  });
+  return { x, y: x.map((v) => Math.sin(2 * v) + 0.1 * gaussian(rand)) };
+}
+
+interface Row {
+  readonly teacher: TrainMethod;
+  readonly teacherTrainMs: number;
+  readonly distillMs: number;
+  readonly heldOut: StudentComparison;
+  readonly gap: StudentComparison;
+}
+
+const TEACHERS: readonly { method: TrainMethod; options: Partial<TrainOptions> }[] = [
+  { method: 'vi', options: { lr: 1e-2, batchSize: 80 } },
+  { method: 'mc-dropout', options: { lr: 1e-3, batchSize: 32, models: [{ dropout: 0.05, tau: 100 }] } },
+  { method: 'ensemble', options: { lr: 1e-3, batchSize: 32, models: Array.from({ length: 5 }, () => ({})) } },
+];
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      train: { type: 'string', default: '80' },
+      test: { type: 'string', default: '200' },
+      gap: { type: 'string', default: '50' },
+      samples: { type: 'string', default: '1000' },
+      repeats: { type: 'string', default: '5' },
+      epochs: { type: 'string', default: '1000' },
+      seed: { type: 'string', default: '1' },
+      json: { type: 'string' },
+    },
+  });
+  const seed = Number(values.seed);
+  const rand = mulberry32(seed);
+  const trainSet = toy(Number(values.train), rand);
+  const testSet = toy(Number(values.test), rand);
+  const gapSet = toy(Number(values.gap), rand, true);
+  const compare = { samples: Number(values.samples), repeats: Number(values.repeats), seed };
+  const ctx = await createNodeContext();
+  const rows: Row[] = [];
+  try {
+    console.log(adapterLine(ctx.adapter));
+    for (const t of TEACHERS) {
+      const started = performance.now();
+      const trained = await train(ctx, { inputDim: 1, hidden: [50], activation: 'tanh' }, trainSet, { method: t.method, epochs: Number(values.epochs), seed, ...t.options });
+      const teacherTrainMs = performance.now() - started;
+      const teacher: Model | Model[] = t.method === 'ensemble' ? trained.models : (trained.models[0] as Model);
+      const { student, report } = await distill(ctx, teacher, { x: trainSet.x }, { seed });
+      const heldOut = await compareStudent(ctx, teacher, student, testSet, compare);
+      const gap = await compareStudent(ctx, teacher, student, gapSet, compare);
+      rows.push({ teacher: t.method, teacherTrainMs, distillMs: report.elapsedMs, heldOut, gap });
+      console.log(
+        `${t.method}: held-out lpd teacher ${heldOut.teacherLogLikelihood.toFixed(3)} student ${heldOut.studentLogLikelihood.toFixed(3)}; ` +
+          `gap lpd teacher ${gap.teacherLogLikelihood.toFixed(3)} student ${gap.studentLogLikelihood.toFixed(3)}; ` +
+          `predict ${heldOut.teacherPredictMs.toFixed(2)} ms (S=${heldOut.teacherSamples}) vs ${heldOut.studentPredictMs.toFixed(2)} ms (S=1), speed-up ${heldOut.speedup.toFixed(1)}x; ` +
+          `distilled in ${(report.elapsedMs / 1000).toFixed(1)} s (agreement at the training inputs: mean RMSE ${report.agreement.meanRmse.toFixed(4)}, std RMSE ${report.agreement.stdRmse.toFixed(4)})`,
+      );
+    }
+    console.log('\n| teacher | held-out lpd teacher | student | gap lpd teacher | student | predict ms teacher (S) | student (S=1) | speed-up |');
+    console.log('|---|---|---|---|---|---|---|---|');
+    for (const r of rows) {
+      console.log(
+        `| ${r.teacher} | ${r.heldOut.teacherLogLikelihood.toFixed(3)} | ${r.heldOut.studentLogLikelihood.toFixed(3)} | ${r.gap.teacherLogLikelihood.toFixed(3)} | ${r.gap.studentLogLikelihood.toFixed(3)} | ` +
+          `${r.heldOut.teacherPredictMs.toFixed(2)} (${r.heldOut.teacherSamples}) | ${r.heldOut.studentPredictMs.toFixed(2)} | ${r.heldOut.speedup.toFixed(1)}x |`,
+      );
+    }
+    if (values.json) await writeFile(values.json, JSON.stringify({ adapter: ctx.adapter, options: values, rows }, null, 2));
+  } finally {
+    ctx.destroy();
+  }
+}
+
+await main();
