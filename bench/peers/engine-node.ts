@@ -20,15 +20,15 @@ const configs = CONFIGS.filter((c) => !wanted || wanted.includes(c.id));
 const ctx = await createNodeContext();
 try {
   console.log(adapterLine(ctx.adapter));
-  const out = await runEngine(ctx, {
+  await runEngine(ctx, {
     strategies: strategies.filter(isEngineStrategy),
     configs,
     timing: timingFromEnv(),
     runtime: 'node',
     dataset: (name) => Promise.resolve(loadDataset(name)),
     log: (line) => console.log(line),
+    done: writeResults,
   });
-  for (const [impl, records] of Object.entries(out)) writeResults(impl, records);
 } finally {
   ctx.destroy();
 }

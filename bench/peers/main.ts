@@ -11,7 +11,7 @@
  * Environment: FULL=1 (full timing protocol everywhere, more training epochs; expect 30+ minutes),
  * STEP_TIMEOUT (seconds per step, default 300), ENGINE_STRATEGIES (Node; default all),
  * ENGINE_STRATEGIES_CHROMIUM (default: all with FULL=1, else default,materialized,marginal),
- * CHROMIUM_IMPLS (default: tfjs-webgpu,wgsl,engine, and tfjs-wasm with FULL=1), WGSL_VARIANTS
+ * CHROMIUM_IMPLS (default: engine,wgsl,tfjs-webgpu, and tfjs-wasm with FULL=1), WGSL_VARIANTS
  * (the hand-written kernels in Node: v3, and v1 with FULL=1), VK_ICD_FILENAMES (default SwiftShader's).
  */
 import { spawnSync } from 'node:child_process';
@@ -51,16 +51,19 @@ function capture(cmd: string, args: readonly string[]): string | null {
   return r.status === 0 ? r.stdout.trim() : null;
 }
 
+/** Shows a path inside the repository relative to it. */
+const shown = (a: string) => (a.startsWith(REPO_ROOT + path.sep) ? path.relative(REPO_ROOT, a) : a);
+
 /** Runs one step in its own process, its output to logs/<name>.log; prints the lines that matter. */
-function step(name: string, cmd: string, args: readonly string[]): void {
-  if (!only.includes(name)) return;
-  console.log(`== ${name}: ${[cmd, ...args].map((a) => path.relative(REPO_ROOT, a) || a).join(' ')}`);
+function step(name: string, cmd: string, args: readonly string[], always = false): void {
+  if (!always && !only.includes(name)) return;
+  console.log(`== ${name}: ${[cmd, ...args].map(shown).join(' ')}`);
   const t0 = Date.now();
   const r = spawnSync(cmd, args, { cwd: PEERS_DIR, env, encoding: 'utf8', timeout: 1000 * Number(process.env.STEP_TIMEOUT ?? 300), maxBuffer: 64 * 1024 * 1024 });
   const output = `${r.stdout ?? ''}${r.stderr ?? ''}`;
   writeFileSync(path.join(LOGS, `${name}.log`), output);
-  const shown = output.split('\n').filter((l) => /median|ms per epoch|^peak|adapter:|FAILED|Error|error:/.test(l) && !l.includes('XDG_RUNTIME_DIR'));
-  for (const l of shown.slice(0, 40)) console.log(`   ${l.replace(/^ *(\[page\] )?/, '')}`);
+  const lines = output.split('\n').filter((l) => /median|ms per epoch|^peak|adapter:|FAILED|Error|error:/.test(l) && !l.includes('XDG_RUNTIME_DIR'));
+  for (const l of lines.slice(0, 40)) console.log(`   ${l.replace(/^ *(\[page\] )?/, '')}`);
   const why = r.error ? r.error.message : r.status !== 0 ? `exit ${r.status ?? r.signal}` : null;
   console.log(why === null ? `   ok (${seconds(t0)} s)` : `   FAILED: ${why} after ${seconds(t0)} s (bench/peers/logs/${name}.log)`);
 }
@@ -88,11 +91,10 @@ if (!harnessReady) {
   if (!harnessReady) console.log('   npm ci failed (no network?): the TF.js, hand-written WGSL and Chromium steps are skipped');
 }
 
-step('data', process.execPath, [path.join(SRC, 'gen_data.mjs')]);
-only.push('data');
+step('data', process.execPath, [path.join(SRC, 'gen_data.mjs')], true);
 const torchOk = existsSync(PYTHON) && capture(PYTHON, ['-c', 'import torch, numpy']) !== null;
-if (torchOk) step('reference', PYTHON, [path.join(SRC, 'reference.py')]);
-only.push('reference');
+// The float64 reference of the cross-check (cached in data/ref_*.json after the first run).
+if (torchOk) step('reference', PYTHON, [path.join(SRC, 'reference.py')], true);
 
 const nodeSteps = ['tfjs-wasm-node', 'tfjs-cpu-node', 'wgsl-node'];
 if (torchOk) step('torch', PYTHON, [path.join(SRC, 'bench_torch.py')]);
@@ -113,7 +115,7 @@ else {
   step('chromium', process.execPath, [
     path.join(SRC, 'bench_chromium.mjs'),
     '--impls',
-    process.env.CHROMIUM_IMPLS ?? (full ? 'tfjs-webgpu,wgsl,engine,tfjs-wasm' : 'tfjs-webgpu,wgsl,engine'),
+    process.env.CHROMIUM_IMPLS ?? (full ? 'engine,wgsl,tfjs-webgpu,tfjs-wasm' : 'engine,wgsl,tfjs-webgpu'),
   ]);
 }
 if (torchOk) step('train-torch', PYTHON, [path.join(SRC, 'bench_train_torch.py')]);

@@ -10,8 +10,12 @@ import type { PredictOptions } from '../../../src/infer/types.js';
 import { configRows, engineModel, type Config, type Dataset, type DatasetName } from './workload.js';
 import { summarize, timeCalls, type TimingOptions } from './timing.js';
 
-/** 'default' passes no options: path and kernel 'auto', resolved per shape and adapter (src/infer/predict-options.ts, kernel-choice.ts). */
-export const ENGINE_STRATEGIES = ['default', 'fused', 'registers', 'materialized', 'marginal'] as const;
+/**
+ * 'default' passes no options: path and kernel 'auto', resolved per shape and adapter
+ * (src/infer/predict-options.ts, kernel-choice.ts). The slowest on SwiftShader come last, so a
+ * step cut by its time limit loses the least.
+ */
+export const ENGINE_STRATEGIES = ['default', 'materialized', 'marginal', 'registers', 'fused'] as const;
 export type EngineStrategy = (typeof ENGINE_STRATEGIES)[number];
 
 export const STRATEGY_OPTIONS: Readonly<Record<EngineStrategy, Pick<PredictOptions, 'path' | 'kernel'>>> = {
@@ -53,6 +57,8 @@ export interface EngineRunOptions {
   readonly runtime: string;
   readonly dataset: (name: DatasetName) => Promise<Dataset>;
   readonly log: (line: string) => void;
+  /** Called with each strategy's records as soon as they are complete. */
+  readonly done?: (impl: string, records: PeerRecord[]) => void;
 }
 
 export async function runEngine(ctx: GpuContext, o: EngineRunOptions): Promise<Record<string, PeerRecord[]>> {
@@ -101,6 +107,7 @@ export async function runEngine(ctx: GpuContext, o: EngineRunOptions): Promise<R
       }
     }
     out[impl] = records;
+    o.done?.(impl, records);
   }
   return out;
 }
