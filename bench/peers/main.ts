@@ -7,7 +7,8 @@
  * (report.ts). A peer whose runtime is missing (python3-torch, /usr/bin/chromium, the harness's
  * own node_modules when npm cannot install them) is skipped with a message.
  *
- * Options: --only a,b (steps, default all: STEPS below), --json FILE (every result as JSON).
+ * Options: --only a,b (steps, default all: STEPS below), --keep (keep the results of earlier runs
+ * that these steps do not replace: the tables then mix runs), --json FILE (every result as JSON).
  * Environment: FULL=1 (full timing protocol everywhere, more training epochs; expect 30+ minutes),
  * STEP_TIMEOUT (seconds per step, default 300), ENGINE_STRATEGIES (Node; default all),
  * ENGINE_STRATEGIES_CHROMIUM (default: all with FULL=1, else default,materialized,marginal),
@@ -29,7 +30,7 @@ const LOGS = path.join(PEERS_DIR, 'logs');
 
 export const STEPS = ['torch', 'naive', 'tfjs-wasm-node', 'tfjs-cpu-node', 'wgsl-node', 'engine-node', 'chromium', 'train-torch', 'train-engine'] as const;
 
-const { values } = parseArgs({ options: { only: { type: 'string' }, json: { type: 'string' } } });
+const { values } = parseArgs({ options: { only: { type: 'string' }, keep: { type: 'boolean' }, json: { type: 'string' } } });
 const only = values.only?.split(',') ?? [...STEPS];
 const unknown = only.filter((s) => !(STEPS as readonly string[]).includes(s));
 if (unknown.length > 0) throw new Error(`unknown steps ${unknown.join(', ')}; known: ${STEPS.join(', ')}`);
@@ -74,7 +75,7 @@ function skip(names: readonly string[], why: string): void {
 
 mkdirSync(LOGS, { recursive: true });
 mkdirSync(RESULTS_DIR, { recursive: true });
-for (const f of readdirSync(RESULTS_DIR)) if (f.endsWith('.json') || f.endsWith('.md')) rmSync(path.join(RESULTS_DIR, f));
+if (!values.keep) for (const f of readdirSync(RESULTS_DIR)) if (f.endsWith('.json') || f.endsWith('.md')) rmSync(path.join(RESULTS_DIR, f));
 
 const chromiumVersion = existsSync(CHROMIUM) ? capture(CHROMIUM, ['--version']) : null;
 const [l1, l5, l15] = loadavg().map((v) => v.toFixed(2));

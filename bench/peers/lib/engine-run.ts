@@ -57,7 +57,7 @@ export interface EngineRunOptions {
   readonly runtime: string;
   readonly dataset: (name: DatasetName) => Promise<Dataset>;
   readonly log: (line: string) => void;
-  /** Called with each strategy's records as soon as they are complete. */
+  /** Called with a strategy's records so far after each configuration (so a run cut short keeps them). */
   readonly done?: (impl: string, records: PeerRecord[]) => void;
 }
 
@@ -105,9 +105,9 @@ export async function runEngine(ctx: GpuContext, o: EngineRunOptions): Promise<R
       } finally {
         engine.dispose();
       }
+      o.done?.(impl, records);
     }
     out[impl] = records;
-    o.done?.(impl, records);
   }
   return out;
 }

@@ -11,6 +11,8 @@ const argv = process.argv;
 const iI = argv.indexOf('--impls');
 const impls = iI >= 0 ? argv[iI + 1].split(',') : ['tfjs-webgpu', 'wgsl', 'engine', 'tfjs-wasm'];
 const configs = selectedConfigs().map((c) => c.id);
+// webgpu-bnn's strategies (bench/peers/lib/engine-run.ts ENGINE_STRATEGIES), slowest last.
+const ENGINE_STRATEGIES = ['default', 'materialized', 'marginal', 'registers', 'fused'];
 const ARGS = ['--no-sandbox', '--headless=new', '--enable-unsafe-webgpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 if (process.env.CHROMIUM_EXTRA_ARGS) ARGS.push(...process.env.CHROMIUM_EXTRA_ARGS.split(' ').filter(Boolean));
 
@@ -33,8 +35,22 @@ try {
         wasmThreads: 2,
         engineStrategies: process.env.ENGINE_STRATEGIES ? process.env.ENGINE_STRATEGIES.split(',') : null,
       };
-      const out = await page.evaluate(([n, o]) => window.runImpl(n, o), [impl, opts]);
-      for (const [name, records] of Object.entries(out)) writeResults(name, records);
+      if (impl === 'engine') {
+        // One (strategy, configuration) per evaluation, written as it ends: a step cut by its time limit keeps what finished.
+        const done = {};
+        for (const strategy of opts.engineStrategies ?? ENGINE_STRATEGIES) {
+          for (const config of configs) {
+            const out = await page.evaluate(([n, o]) => window.runImpl(n, o), [impl, { ...opts, engineStrategies: [strategy], configs: [config] }]);
+            for (const [name, records] of Object.entries(out)) {
+              done[name] = (done[name] ?? []).concat(records);
+              writeResults(name, done[name]);
+            }
+          }
+        }
+      } else {
+        const out = await page.evaluate(([n, o]) => window.runImpl(n, o), [impl, opts]);
+        for (const [name, records] of Object.entries(out)) writeResults(name, records);
+      }
       status.impls[impl] = 'ok';
     } catch (e) {
       console.log(`chromium ${impl} FAILED: ${e.message.split('\n')[0]}`);
