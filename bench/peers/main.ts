@@ -122,6 +122,6 @@ else {
 if (torchOk) step('train-torch', PYTHON, [path.join(SRC, 'bench_train_torch.py')]);
 step('train-engine', process.execPath, [path.join(DIST, 'train-engine.js')]);
 
-console.log(`\n== results (${seconds(started)} s in all; every ratio is within this run)\n`);
+console.log(`\n== results (${seconds(started)} s in all; ${values.keep ? 'with --keep the tables mix this run and earlier ones' : 'every ratio is within this run'})\n`);
 const report = spawnSync(process.execPath, [path.join(DIST, 'report.js'), ...(values.json ? ['--json', path.resolve(values.json)] : [])], { env, stdio: 'inherit' });
 process.exitCode = report.status ?? 1;
