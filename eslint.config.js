@@ -23,6 +23,15 @@ export default tseslint.config(
     languageOptions: { globals: { URL: 'readonly', process: 'readonly', console: 'readonly' } },
   },
   {
+    // The peer benchmark's plain-JavaScript peers (bench/peers/src): Node scripts and the Chromium page.
+    files: ['bench/peers/src/**/*.js', 'bench/peers/src/**/*.mjs'],
+    languageOptions: {
+      globals: Object.fromEntries(
+        ['window', 'self', 'document', 'navigator', 'fetch', 'performance', 'Buffer', 'console', 'GPUBufferUsage', 'GPUMapMode'].map((g) => [g, 'readonly']),
+      ),
+    },
+  },
+  {
     files: ['**/*.cjs'],
     languageOptions: { sourceType: 'commonjs', globals: { module: 'writable', require: 'readonly' } },
   },
