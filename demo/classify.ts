@@ -31,6 +31,7 @@ import {
 import { classMapsFrom, describeProbe, gridInputs, probeAt, type ClassMaps, type GridSpec } from './class-grid.js';
 import { mapImages, type MapName } from './class-maps.js';
 import { BUILTIN_CLASSIFIERS, checkTwoInputs, classesOf, describeClassifier, loadBuiltinClassifier, type LoadedClassifier } from './classifier-models.js';
+import { appendModelButtons, applyUrlInputs } from './dom.js';
 import { installClassifyHooks, type ClassifierSummary, type ClassifyHooks, type ClassifyStatus } from './classify-hooks.js';
 import { classifyUi as ui } from './classify-ui.js';
 import { classColour, cssColour } from './colour-maps.js';
@@ -305,29 +306,17 @@ async function useTrained(outcome: TrainOutcome<ClassifierTrainMethod>): Promise
 
 // ---- start-up ----
 function applyUrlParams(params: URLSearchParams): void {
-  const inputs: [string, HTMLInputElement | HTMLSelectElement][] = [
+  applyUrlInputs(params, [
     ['samples', ui.samples],
     ['seed', ui.seed],
     ['grid', ui.grid],
     ['preset', ui.preset],
     ['classes', ui.classes],
-  ];
-  for (const [name, input] of inputs) {
-    const v = params.get(name);
-    if (v !== null) input.value = v;
-  }
+  ] as const);
 }
 
 function buildModelButtons(): void {
-  for (const entry of BUILTIN_CLASSIFIERS) {
-    const button = document.createElement('button');
-    button.type = 'button';
-    button.textContent = entry.label;
-    button.dataset['model'] = entry.id;
-    button.disabled = true;
-    button.addEventListener('click', () => void hooks.loadModel(entry.id).catch(() => undefined));
-    ui.builtinModels.append(button);
-  }
+  appendModelButtons(ui.builtinModels, BUILTIN_CLASSIFIERS, (id) => hooks.loadModel(id));
 }
 
 function wireData(): void {

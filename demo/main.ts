@@ -18,6 +18,7 @@ import { addPoint, grid, preset, removePoint, PRESETS, type Points, type PresetN
 import { showWebGpuMissing, startGpu } from './gpu.js';
 import { installHooks, type BnnHooks, type LastPredict, type ModelSummary, type PlainPrediction } from './hooks.js';
 import { architecture, BUILTIN_MODELS, DEFAULT_MODEL_ID, describeModel, loadBuiltin, loadModelFile, loadModelUrl, type LoadedModel } from './model-loading.js';
+import { appendModelButtons, applyUrlInputs } from './dom.js';
 import { createPredictor, type Predictor } from './predictor.js';
 import { everyOutput0, plain } from './plain-prediction.js';
 import { downloadModel } from './save-model.js';
@@ -244,7 +245,7 @@ async function predictCsvFile(file: File): Promise<void> {
 
 // ---- start-up ----
 function applyUrlParams(params: URLSearchParams): void {
-  const inputs: [string, HTMLInputElement | HTMLSelectElement][] = [
+  applyUrlInputs(params, [
     ['samples', ui.samples],
     ['seed', ui.seed],
     ['grid', ui.grid],
@@ -252,23 +253,11 @@ function applyUrlParams(params: URLSearchParams): void {
     ['path', ui.path],
     ['kernel', ui.kernel],
     ['preset', ui.preset],
-  ];
-  for (const [name, input] of inputs) {
-    const v = params.get(name);
-    if (v !== null) input.value = v;
-  }
+  ] as const);
 }
 
 function buildModelButtons(): void {
-  for (const entry of BUILTIN_MODELS) {
-    const button = document.createElement('button');
-    button.type = 'button';
-    button.textContent = entry.label;
-    button.dataset['model'] = entry.id;
-    button.disabled = true;
-    button.addEventListener('click', () => void hooks.loadModel(entry.id).catch(() => undefined));
-    ui.builtinModels.append(button);
-  }
+  appendModelButtons(ui.builtinModels, BUILTIN_MODELS, (id) => hooks.loadModel(id));
 }
 
 async function start(): Promise<void> {
