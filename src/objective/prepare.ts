@@ -64,6 +64,8 @@ export interface PreparedRun {
   /** Checked after every epoch (TrainOptions.signal). */
   readonly signal: AbortSignalLike | undefined;
   readonly tile: { readonly rows: number; readonly units: number; readonly inputs: number };
+  /** TrainOptions.snapshotEpochs: 1-based, strictly ascending, each <= epochs. */
+  readonly snapshotEpochs: readonly number[];
 }
 
 function positiveInteger(value: unknown, name: string): number {
@@ -97,6 +99,7 @@ const TRAIN_OPTION_KEYS = [
   'adversarialEpsilon',
   'kernelStrategy',
   'tile',
+  'snapshotEpochs',
   'onProgress',
   'onNonFinite',
   'signal',
@@ -279,9 +282,23 @@ export function prepareRun(arch: ArchitectureSpec, data: TrainData, options: Tra
     samplesPerStep: options.method === 'vi' ? samplesPerStep : 1,
     seed: options.seed ?? 0,
     onNonFinite: options.onNonFinite ?? 'error',
+    snapshotEpochs: snapshotEpochs(options.snapshotEpochs, epochs),
     signal: optional(options.signal, undefined, (v) => abortSignalOption(v, 'signal')),
     ...kernels,
   };
+}
+
+/** TrainOptions.snapshotEpochs checked: integers in [1, epochs], strictly ascending. */
+function snapshotEpochs(value: unknown, epochs: number): readonly number[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value)) throw new InvalidInputError(`snapshotEpochs must be an array of epoch numbers, got ${describeValue(value)}`);
+  return (value as unknown[]).map((e, k, all) => {
+    const epoch = integerOption(e, `snapshotEpochs[${k}]`, 1);
+    if (epoch > epochs) throw new InvalidInputError(`snapshotEpochs[${k}] is ${epoch}, after the last epoch (${epochs})`);
+    if (k > 0 && !(epoch > (all[k - 1] as number)))
+      throw new InvalidInputError(`snapshotEpochs must be strictly ascending: snapshotEpochs[${k}] is ${epoch} after ${String(all[k - 1])}`);
+    return epoch;
+  });
 }
 
 /** Learning rate at global step t of the run (optimizer.ts). */

@@ -88,6 +88,12 @@ export interface TrainOptions {
   readonly kernelStrategy?: 'tiled' | 'simple';
   /** Tile of the 'tiled' kernels, each side 1..8 (default rows 4, units 4, inputs 4). */
   readonly tile?: { readonly rows: number; readonly units: number; readonly inputs: number };
+  /**
+   * Epochs (1-based, ascending, each at most `epochs`) after which every model's θ is copied into
+   * TrainResult.snapshots: the iterates that SWAG and the stochastic-gradient samplers keep.
+   * Default: none.
+   */
+  readonly snapshotEpochs?: readonly number[];
   /** Called after every epoch with the mean loss per model. */
   readonly onProgress?: (p: TrainProgress) => void;
   /**
@@ -130,6 +136,13 @@ export interface TrainResult {
   readonly history: Float64Array[];
   /** Each model's final unconstrained parameters θ (layout: layout.ts). */
   readonly theta: readonly Float64Array[];
+  /**
+   * Per model, its engine model after each of options.snapshotEpochs ([M][snapshots], converted as
+   * `models` is); empty lists without snapshotEpochs.
+   */
+  readonly snapshots: readonly (readonly Model[])[];
+  /** The θ behind `snapshots` ([M][snapshots][θ size]; layout: layout.ts). */
+  readonly snapshotTheta: readonly (readonly Float64Array[])[];
   /** Per model: its loss or θ became non-finite (only with onNonFinite 'keep'; its model is then not valid). */
   readonly diverged: readonly boolean[];
   readonly elapsedMs: number;

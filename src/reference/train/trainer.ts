@@ -108,16 +108,20 @@ export function oracleStep(state: OracleState, t: number): Float64Array {
   });
 }
 
+/** Model m's engine Model at θ (src/objective/to-model.ts). */
+function thetaModel(state: OracleState, m: number, theta: Float64Array): Model {
+  const model = modelAt(state.setup, m);
+  return thetaToModel(state.setup.layout, theta, {
+    standardization: model.standardization,
+    dropout: model.prepared.dropout,
+    tau: model.prepared.tau,
+    priorScale: model.prepared.priorScale,
+  });
+}
+
 /** Every model's current θ as an engine Model (src/objective/to-model.ts). */
 export function oracleModels(state: OracleState): Model[] {
-  return state.setup.models.map((model, m) =>
-    thetaToModel(state.setup.layout, state.models[m]?.theta ?? new Float64Array(0), {
-      standardization: model.standardization,
-      dropout: model.prepared.dropout,
-      tau: model.prepared.tau,
-      priorScale: model.prepared.priorScale,
-    }),
-  );
+  return state.setup.models.map((_, m) => thetaModel(state, m, state.models[m]?.theta ?? new Float64Array(0)));
 }
 
 /** Train to the end; history[e][m] is the mean of model m's step losses in epoch e. */
@@ -127,6 +131,7 @@ export function oracleTrain(arch: ArchitectureSpec, data: TrainData, options: Tr
   const { run, models } = state.setup;
   const history: Float64Array[] = [];
   const diverged = models.map(() => false);
+  const snapshotTheta: Float64Array[][] = models.map(() => []);
   for (let epoch = 0; epoch < run.epochs; epoch++) {
     const sum = new Float64Array(models.length);
     for (let step = 0; step < run.maxStepsPerEpoch; step++) {
@@ -143,6 +148,7 @@ export function oracleTrain(arch: ArchitectureSpec, data: TrainData, options: Tr
       diverged[m] = true;
       if (run.onNonFinite === 'error') throw divergenceError(run, m, epoch + 1, `its loss is ${value}`);
     });
+    if (run.snapshotEpochs.includes(epoch + 1)) state.models.forEach((ms, m) => snapshotTheta[m]?.push(ms.theta.slice()));
     options.onProgress?.({ epoch: epoch + 1, epochs: run.epochs, loss: loss.slice(), elapsedMs: performance.now() - started, compileMs: 0 });
   }
   state.models.forEach((ms, m) => {
@@ -150,5 +156,6 @@ export function oracleTrain(arch: ArchitectureSpec, data: TrainData, options: Tr
     diverged[m] = true;
     if (run.onNonFinite === 'error') throw divergenceError(run, m, run.epochs, 'its parameters are not finite');
   });
-  return { models: oracleModels(state), history, theta: state.models.map((ms) => ms.theta.slice()), diverged, elapsedMs: performance.now() - started };
+  const snapshots = snapshotTheta.map((list, m) => list.map((theta) => thetaModel(state, m, theta)));
+  return { models: oracleModels(state), history, theta: state.models.map((ms) => ms.theta.slice()), snapshots, snapshotTheta, diverged, elapsedMs: performance.now() - started };
 }
