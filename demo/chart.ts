@@ -69,6 +69,8 @@ export class PredictiveChart {
   private prediction: ChartPrediction | null = null;
   private bandCount = 0;
   private range: [number, number] = [NaN, NaN];
+  /** A y range set by the caller (charts side by side share their axes), or null for the chart's own. */
+  private fixedRange: readonly [number, number] | null = null;
   private readonly resizeObserver: ResizeObserver;
 
   constructor(
@@ -88,8 +90,10 @@ export class PredictiveChart {
     else this.plot.redraw(false, false);
   }
 
-  setPrediction(prediction: ChartPrediction | null): void {
+  /** `yRange` fixes the y axis (default: the data and the mean, padded: yRangeOf). */
+  setPrediction(prediction: ChartPrediction | null, yRange: readonly [number, number] | null = null): void {
     this.prediction = prediction;
+    this.fixedRange = yRange;
     this.rebuild();
   }
 
@@ -184,7 +188,7 @@ export class PredictiveChart {
         ]
       : [];
     this.bandCount = bands.length;
-    this.range = this.yRange(mean);
+    this.range = this.fixedRange ? [this.fixedRange[0], this.fixedRange[1]] : yRangeOf(this.points, [mean]);
     const points = this.points;
     const opts: uPlot.Options = {
       width: this.width(),
@@ -209,16 +213,6 @@ export class PredictiveChart {
     this.plot = new uPlot(opts, data as uPlot.AlignedData, this.el);
   }
 
-  /** y range: the data points and the mean, padded; wide bands far from the data are clipped. */
-  private yRange(mean: Float64Array): [number, number] {
-    const values = [...this.points.y, ...Array.from(mean).filter(Number.isFinite)];
-    if (values.length === 0) return [-2, 2];
-    const lo = Math.min(...values);
-    const hi = Math.max(...values);
-    const pad = 0.4 * Math.max(hi - lo, 1);
-    return [lo - pad, hi + pad];
-  }
-
   private listen(u: uPlot): void {
     u.over.addEventListener('click', (event: MouseEvent) => {
       const left = event.offsetX;
@@ -239,6 +233,16 @@ export class PredictiveChart {
       this.onClick({ x, y, pointIndex });
     });
   }
+}
+
+/** y range: the data points and the means, padded; wide bands far from the data are clipped. */
+export function yRangeOf(points: Points, means: readonly ArrayLike<number>[]): [number, number] {
+  const values = [...points.y, ...means.flatMap((m) => Array.from(m).filter(Number.isFinite))];
+  if (values.length === 0) return [-2, 2];
+  const lo = Math.min(...values);
+  const hi = Math.max(...values);
+  const pad = 0.4 * Math.max(hi - lo, 1);
+  return [lo - pad, hi + pad];
 }
 
 function drawPoints(u: uPlot, points: Points): void {

@@ -16,6 +16,10 @@
  *                 loss per epoch so far), epochs (asked for), elapsedMs, etaMs (time left while
  *                 running), error ('name: message') }
  *   csv           { rows, hasY, meanLogPredictiveDensity } of the last CSV prediction, or null
+ *   compare       the side-by-side comparison (compare-view.ts): { state: 'idle' | 'running' | 'done' |
+ *                 'error', methods, gapCentre (middle of the widest gap in the points' x), sides
+ *                 (left, right: method, name, members, settings, trainMs, finalLoss, and on the
+ *                 grid x, mean, std, epistemicStd, the drawn function samples, chart state), error }
  *   ready         resolves once the page has started (with or without WebGPU)
  *
  *   loadModel(id | url)         loads a built-in model by id ('toy1d-ensemble', the default;
@@ -31,10 +35,14 @@
  *                               method's defaults (default: the method selected) and epochs;
  *                               resolves when the run ends (done and predicted, stopped or failed)
  *   stopTraining()              clicks Stop: the run ends after the current epoch
+ *   runComparison(methods?)     trains and draws two methods side by side ('hmc,vi'; default the
+ *                               button's pair) on the chart's points; resolves when done or failed
+ *                               (rejects only for a malformed `methods`)
  */
 import type { PredictOptions } from '../src/index.js';
 import type { AdapterSummary } from './adapter-info.js';
 import type { BandWidths, ChartState } from './chart.js';
+import type { ComparisonStatus } from './compare-view.js';
 import type { ModelFormat } from './model-loading.js';
 import type { TrainStatus } from './train-panel.js';
 
@@ -87,6 +95,7 @@ export interface BnnHooks {
   chart: ChartState | null;
   train: TrainStatus | null;
   csv: CsvSummary | null;
+  compare: ComparisonStatus | null;
   ready: Promise<void>;
   loadModel(idOrUrl: string): Promise<ModelSummary>;
   predict(x: number[][], options?: Omit<PredictOptions, 'returnSamples'>): Promise<PlainPrediction>;
@@ -94,6 +103,7 @@ export interface BnnHooks {
   bandsAt(x: number): BandWidths | null;
   runTraining(method?: string, epochs?: number): Promise<void>;
   stopTraining(): void;
+  runComparison(methods?: string): Promise<void>;
 }
 
 declare global {

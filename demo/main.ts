@@ -6,9 +6,10 @@
  *
  * URL parameters (all optional; the inputs start from them): samples, seed, grid, functions, path,
  * kernel, preset, method and epochs (train panel), model (a built-in id loaded at start, default
- * 'toy1d-ensemble'; 'none' for none).
+ * 'toy1d-ensemble'; 'none' for none), compare (two methods, 'hmc,vi': trained and drawn side by side
+ * at start, compare-view.ts; without `model` it loads no model, so the preset's points stay).
  */
-import { likelihoodKind, outputDim, type GpuContext, type PredictOptions, type PredictResult, type SamplingPath, type KernelStrategy } from '../src/index.js';
+import { likelihoodKind, outputDim, type GpuContext, type PredictOptions, type SamplingPath, type KernelStrategy } from '../src/index.js';
 import { normalQuantile } from '../src/math/special.js';
 import { renderAdapter, renderThroughput, summarizeAdapter } from './adapter-info.js';
 import { PredictiveChart, renderLegend } from './chart.js';
@@ -20,6 +21,10 @@ import { installHooks, type BnnHooks, type LastPredict, type ModelSummary, type 
 import { architecture, BUILTIN_MODELS, DEFAULT_MODEL_ID, describeModel, loadBuiltin, loadModelFile, loadModelUrl, type LoadedModel } from './model-loading.js';
 import { appendModelButtons, applyUrlInputs } from './dom.js';
 import { createPredictor, type Predictor } from './predictor.js';
+import { parseComparison, type ComparisonPair } from './compare.js';
+import { setupComparison, type Comparison } from './compare-view.js';
+import { predictOnGrid } from './grid-prediction.js';
+import { DEFAULT_COMPARISON, DEMO_METHODS, regressionMethod } from './regression-methods.js';
 import { everyOutput0, plain } from './plain-prediction.js';
 import { downloadModel } from './save-model.js';
 import { setupTrainPanel, type TrainOutcome, type TrainPanel } from './train-panel.js';
@@ -39,6 +44,7 @@ let callsOnPredictor = 0;
 let points: Points = { x: [], y: [] };
 let resolveReady: () => void = () => undefined;
 let trainPanel: TrainPanel | null = null;
+let comparison: Comparison | null = null;
 
 const hooks: BnnHooks = installHooks({
   status: 'starting',
@@ -51,6 +57,7 @@ const hooks: BnnHooks = installHooks({
   chart: null,
   train: null,
   csv: null,
+  compare: null,
   ready: new Promise<void>((resolve) => (resolveReady = resolve)),
   loadModel: (idOrUrl) => serial(() => loadAndPredict(idOrUrl)),
   predict: (x, options = {}) => serial(() => predictPlain(x, options)),
@@ -65,6 +72,9 @@ const hooks: BnnHooks = installHooks({
     await trainPanel?.run();
   },
   stopTraining: () => trainPanel?.stop(),
+  runComparison: async (methods) => {
+    await comparison?.run(methods === undefined ? DEFAULT_COMPARISON : parseComparison(methods));
+  },
 });
 
 const chart = new PredictiveChart(ui.chart, (click) => {
@@ -113,6 +123,14 @@ function intParam(input: HTMLInputElement, fallback: number, min: number, max: n
   return Number.isFinite(v) ? Math.min(max, Math.max(min, v)) : fallback;
 }
 
+function gridSize(): number {
+  return intParam(ui.grid, 121, 2, 4096);
+}
+
+function functionCount(): number {
+  return intParam(ui.functions, 5, 0, 50);
+}
+
 function predictOptions(): PredictOptions {
   return {
     samples: intParam(ui.samples, 1000, 1, 1_000_000),
@@ -141,18 +159,11 @@ async function predictChart(): Promise<void> {
     return;
   }
   const options = predictOptions();
-  const xs = grid(intParam(ui.grid, 121, 2, 4096));
-  const x = xs.map((v) => [v]);
+  const xs = grid(gridSize());
   try {
-    const start = performance.now();
-    const result = await predictor.predict(x, options);
-    const ms = performance.now() - start;
-    const functions = intParam(ui.functions, 5, 0, 50);
-    // A few posterior functions: the first K samples of the same seed (draws depend only on seed and sample index).
-    const withSamples =
-      functions > 0 && options.path !== 'marginal' ? await predictor.predict(x, { ...options, samples: Math.min(functions, options.samples ?? 1000), returnSamples: true }) : null;
-    const shown: PredictResult = withSamples?.fSamples ? { ...result, fSamples: withSamples.fSamples } : result;
-    chart.setPrediction({ x: xs, result: shown, z: normalQuantile((1 + INTERVAL_LEVEL) / 2), functions });
+    const functions = functionCount();
+    const { result, ms } = await predictOnGrid(predictor, xs, options, functions);
+    chart.setPrediction({ x: xs, result, z: normalQuantile((1 + INTERVAL_LEVEL) / 2), functions });
     ui.chartNote.textContent = options.path === 'marginal' && functions > 0 ? 'The marginal path has no per-sample functions: none drawn.' : '';
     const last: LastPredict = { ...everyOutput0(plain(result, ms)), x: xs, seed: options.seed ?? 0, options, functions: chart.state().functions };
     hooks.lastPredict = last;
@@ -228,7 +239,7 @@ async function useTrained(outcome: TrainOutcome<DemoTrainMethod>): Promise<void>
   if (!ctx) return;
   const first = outcome.models[0];
   if (!first) throw new Error('training returned no model');
-  const name = { vi: 'VI', 'mc-dropout': 'MC dropout', ensemble: `deep ensemble of ${outcome.models.length}` }[outcome.method];
+  const name = regressionMethod(outcome.method).name(outcome.models.length);
   const loaded: LoadedModel = { model: first, members: outcome.models, name: `${name} (trained)`, format: 'trained', points: null };
   const next = predictorFor(ctx, loaded);
   await serial(async () => {
@@ -256,6 +267,18 @@ function applyUrlParams(params: URLSearchParams): void {
   ] as const);
 }
 
+/** The method select's options, from the table (regression-methods.ts). */
+function buildMethodOptions(): void {
+  for (const name of DEMO_METHODS) {
+    const option = document.createElement('option');
+    option.value = name;
+    option.textContent = regressionMethod(name).label;
+    ui.train.method.append(option);
+  }
+  const [a, b] = DEFAULT_COMPARISON;
+  ui.compare.button.textContent = `${regressionMethod(a).short} vs ${regressionMethod(b).short}, side by side`;
+}
+
 function buildModelButtons(): void {
   appendModelButtons(ui.builtinModels, BUILTIN_MODELS, (id) => hooks.loadModel(id));
 }
@@ -265,6 +288,8 @@ async function start(): Promise<void> {
   applyUrlParams(params);
   const method = params.get('method');
   const epochs = params.get('epochs');
+  const compare = params.get('compare');
+  buildMethodOptions();
   buildModelButtons();
   const presetName = (ui.preset.value in PRESETS ? ui.preset.value : 'gap') as PresetName;
   points = preset(presetName);
@@ -323,8 +348,30 @@ async function start(): Promise<void> {
   }
   if (epochs !== null) ui.train.epochs.value = epochs;
 
-  const initial = params.get('model') ?? DEFAULT_MODEL_ID;
+  comparison = setupComparison(ui.compare, {
+    ctx: () => ctx,
+    points: () => points,
+    seed: () => intParam(ui.seed, 0, 0, Number.MAX_SAFE_INTEGER),
+    predictOptions,
+    gridSize,
+    functions: functionCount,
+    serial,
+    onStatus: (status) => (hooks.compare = status),
+  });
+  let pair: ComparisonPair | null = null;
+  if (compare !== null) {
+    try {
+      pair = parseComparison(compare);
+    } catch (error) {
+      showError(ui.compare.progress, error);
+      ui.compare.section.hidden = false;
+    }
+  }
+
+  // A comparison from the URL trains on the preset's points: the default model would replace them with its own.
+  const initial = params.get('model') ?? (compare !== null ? 'none' : DEFAULT_MODEL_ID);
   if (initial !== 'none') await hooks.loadModel(initial).catch(() => undefined);
+  if (pair) void comparison.run(pair);
 }
 
 start()

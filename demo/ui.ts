@@ -31,6 +31,15 @@ export const ui = {
   csvResults: byId<HTMLElement>('csv-results'),
   csvError: byId<HTMLElement>('csv-error'),
   csvTable: byId<HTMLElement>('csv-table'),
+  compare: {
+    section: byId<HTMLElement>('compare'),
+    button: byId<HTMLButtonElement>('compare-btn'),
+    progress: byId<HTMLElement>('compare-progress'),
+    caption: byId<HTMLElement>('compare-caption'),
+    legend: byId<HTMLElement>('compare-legend'),
+    titles: [byId<HTMLElement>('compare-title-0'), byId<HTMLElement>('compare-title-1')] as const,
+    charts: [byId<HTMLElement>('compare-chart-0'), byId<HTMLElement>('compare-chart-1')] as const,
+  },
   train: {
     method: byId<HTMLSelectElement>('train-method'),
     epochs: byId<HTMLInputElement>('train-epochs'),

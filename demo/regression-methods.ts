@@ -1,0 +1,131 @@
+/**
+ * The training methods the regression page offers, one table entry each: the label in the method
+ * select, the panel's defaults, the settings of the side-by-side comparison, what the method adds
+ * to the architecture and to train()'s options, and how its TrainResult becomes the predictor's
+ * members (one model, an ensemble's members, or a sampler's kept samples). Adding a method to the
+ * page is one entry here; the select, the panel, the comparison and the URL parameters read it.
+ */
+import type { Model } from '../src/index.js';
+import type { ArchitectureSpec, TrainMethod, TrainOptions, TrainResult } from '../src/train/index.js';
+import type { MethodDefaults } from './train-panel.js';
+
+/** What a method needs to know about the run to build its options. */
+export interface MethodRun {
+  /** Points on the chart. */
+  readonly n: number;
+  readonly epochs: number;
+  /** Ensemble members asked for (default 5). */
+  readonly members?: number;
+}
+
+export interface RegressionMethod {
+  /** The option's text in the method select. */
+  readonly label: string;
+  /** Short name for the comparison's button and captions. */
+  readonly short: string;
+  /** The trained model's name; `models` is how many members it predicts with. */
+  name(models: number): string;
+  /** The panel's hidden widths, epochs (or transitions) and learning rate (or step size) when the method is picked. */
+  readonly defaults: MethodDefaults;
+  /**
+   * The side-by-side comparison's settings when they differ from `defaults`: a network the method
+   * fits on the ~50 points of a preset, and a run of seconds to tens of seconds on SwiftShader.
+   */
+  readonly compare?: MethodDefaults;
+  /** Added to the architecture (MC dropout's rate). */
+  readonly arch?: Partial<ArchitectureSpec>;
+  /** The method's own part of train()'s options: its models and method-specific fields. */
+  options(run: MethodRun): Partial<TrainOptions>;
+  /** The predictor's members from the result. */
+  members(result: TrainResult): Model[];
+}
+
+/** Minibatch size (at most): the gap preset's 48 points make 3 steps per epoch. */
+export const BATCH_SIZE = 16;
+
+export const MC_DROPOUT_RATE = 0.1;
+/** Model precision for MC dropout: sigma = 1/sqrt(tau) = 0.2 in y's units. */
+export const MC_DROPOUT_TAU = 25;
+
+/**
+ * A sampler's kept samples ([chain][k]) as one list, chain-interleaved (k = 0 of every chain, then
+ * k = 1, ...): the chart draws the first few members as function samples, and these then come from
+ * different chains rather than from one chain's neighbouring (correlated) samples.
+ */
+export function interleaveChains<T>(chains: readonly (readonly T[])[]): T[] {
+  const out: T[] = [];
+  const longest = Math.max(0, ...chains.map((c) => c.length));
+  for (let k = 0; k < longest; k++) {
+    for (const chain of chains) {
+      const item = chain[k];
+      if (item !== undefined) out.push(item);
+    }
+  }
+  return out;
+}
+
+/**
+ * The table. Order is the select's order. VI gets a small network: with ~50 points the KL term of a
+ * 1-32-32-1 mean-field posterior outweighs the data and the fit collapses to the prior, while 1-16-1
+ * fits and shows the bands widening away from the data. The ensemble's 200 epochs (600 Adam steps)
+ * fit the presets and take about 10 s on SwiftShader.
+ */
+export const REGRESSION_METHODS = {
+  ensemble: {
+    label: 'deep ensemble (5)',
+    short: 'deep ensemble',
+    name: (models) => `deep ensemble of ${models}`,
+    defaults: { hidden: '32,32', epochs: 200, lr: 0.01 },
+    options: (run) => ({ models: Array.from({ length: run.members ?? 5 }, () => ({})) }), // members differ by model index
+    members: (result) => result.models,
+  },
+  vi: {
+    label: 'VI (Bayes by backprop)',
+    short: 'VI',
+    name: () => 'VI',
+    defaults: { hidden: '16', epochs: 600, lr: 0.01 },
+    options: () => ({ models: [{ priorScale: 1 }], samplesPerStep: 2 }),
+    members: (result) => result.models,
+  },
+  'mc-dropout': {
+    label: 'MC dropout',
+    short: 'MC dropout',
+    name: () => 'MC dropout',
+    defaults: { hidden: '32,32', epochs: 300, lr: 0.01 },
+    arch: { dropout: MC_DROPOUT_RATE },
+    options: () => ({ models: [{ dropout: MC_DROPOUT_RATE, tau: MC_DROPOUT_TAU }] }),
+    members: (result) => result.models,
+  },
+} as const satisfies Partial<Record<TrainMethod, RegressionMethod>>;
+
+export type DemoTrainMethod = keyof typeof REGRESSION_METHODS;
+
+export const DEMO_METHODS = Object.keys(REGRESSION_METHODS) as DemoTrainMethod[];
+
+export function isDemoMethod(name: string): name is DemoTrainMethod {
+  return Object.hasOwn(REGRESSION_METHODS, name);
+}
+
+export function regressionMethod(name: DemoTrainMethod): RegressionMethod {
+  return REGRESSION_METHODS[name];
+}
+
+/** A method's settings in the side-by-side comparison. */
+export function compareSettings(name: DemoTrainMethod): MethodDefaults {
+  const m = regressionMethod(name);
+  return m.compare ?? m.defaults;
+}
+
+/**
+ * The method the panel starts with. A deep ensemble shows what the presets are for: its members
+ * agree on the data and disagree in the gap and beyond it, while mean-field VI and MC dropout put
+ * their narrowest band in the gap (the "in-between" failure of factorised posteriors; models/README.md
+ * has the comparison on the shipped data).
+ */
+export const DEFAULT_METHOD: DemoTrainMethod = 'ensemble';
+
+/**
+ * The comparison the button runs: a method whose posterior is a set of samples (members that are
+ * point networks) against mean-field VI. 'ensemble' stands in for a sampler until one is in the table.
+ */
+export const DEFAULT_COMPARISON: readonly [DemoTrainMethod, DemoTrainMethod] = ['ensemble', 'vi'];
