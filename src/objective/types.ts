@@ -41,6 +41,16 @@ export interface ModelHyper {
    * call; the schedule scales it as it scales TrainOptions.lr.
    */
   readonly lr?: number;
+  /**
+   * This model's random stream: an integer in [0, 2^32 - 2] (default: the model's index in
+   * `models`). Every draw of the model (initialisation, minibatch order, dropout masks, the VI
+   * draws) is keyed by (seed, stream), never by its slot, and its draws' step index counts its own
+   * steps, so a model trains to the same θ alone or with any other models (index.ts, MODELS; the
+   * one exception is the 'cosine' schedule when its steps per epoch are below another model's).
+   * Two models may share a stream: they then draw the same numbers (common random numbers, e.g.
+   * a grid of hyper-parameters with one initialisation and minibatch order).
+   */
+  readonly stream?: number;
 }
 
 export interface TrainOptions {
