@@ -65,6 +65,10 @@ export interface TrainOptions {
   readonly batchSize?: number;
   readonly lr?: number;
   readonly optimizer?: OptimizerKind;
+  /**
+   * 'constant' (default) or 'cosine': the rate decays to 0 over epochs x the steps per epoch of the
+   * call's longest model (index.ts, OPTIMISER), so a model with fewer steps per epoch follows it.
+   */
   readonly schedule?: LearningRateSchedule;
   readonly clipNorm?: number;
   /** Reparameterised samples per step ('vi'); default 1. */
