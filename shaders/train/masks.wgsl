@@ -1,6 +1,6 @@
 // Dropout masks of a layer's input per (model, batch slot, unit): keep ? 1/(1-p) : 0. Element e of
 // model m uses word e % 4 of Philox block e / 4, so a thread draws one block and writes its 4
-// masks. Constants: IN, QUADS (blocks per model), STREAM, MASK_OFFSET. Needs lib/philox, train/step.
+// masks. Constants: IN, QUADS (blocks per model), STREAM, MASK_OFFSET. Needs lib/philox, train/model-stream.
 @compute @workgroup_size(WORKGROUP_SIZE)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
   let t = flat_index(gid, groups);
@@ -9,7 +9,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
   }
   let m = t / QUADS;
   let q = t % QUADS;
-  let w = philox4x32(vec4<u32>(q, step.t, STREAM, m + 1u), seed_key());
+  let w = philox4x32(vec4<u32>(q, model_step(m), STREAM, model_word(m)), seed_key());
   let threshold = models[m].keepThreshold;
   let scale = models[m].keepScale;
   for (var c = 0u; c < 4u; c++) {

@@ -8,6 +8,7 @@ import { toMatrix } from '../inputs.js';
 import { abortSignalOption, describeValue, integerOption, numberOption, oneOfOption, optional, readOptionsObject, scaleOption } from '../options.js';
 import type { AbortSignalLike } from '../platform-types.js';
 import { dropoutKeepThreshold } from '../random/streams.js';
+import { MAX_MODEL_STREAM } from '../random/train-streams.js';
 import { checkArchitecture, type ArchitectureSpec } from './architecture.js';
 import { resolveLikelihood, type TrainLikelihoodInfo } from './likelihood.js';
 import { VI_ESTIMATORS, type LearningRateSchedule, type OptimizerKind } from './methods.js';
@@ -30,6 +31,8 @@ export interface PreparedModel {
   readonly priorScale: number;
   /** This model's learning rate over the run's (ModelHyper.lr / TrainOptions.lr). */
   readonly lrScale: number;
+  /** The model's stream identity (ModelHyper.stream; default its index): its draws' 4th Philox counter word is stream + 1. */
+  readonly stream: number;
   readonly stepsPerEpoch: number;
   /**
    * Adversarial training's step per input in standardised units (adversarialEpsilon x the input's
@@ -104,7 +107,7 @@ const TRAIN_OPTION_KEYS = [
   'onNonFinite',
   'signal',
 ] as const;
-const MODEL_HYPER_KEYS = ['rows', 'dropout', 'tau', 'priorScale', 'lr'] as const;
+const MODEL_HYPER_KEYS = ['rows', 'dropout', 'tau', 'priorScale', 'lr', 'stream'] as const;
 
 /** The option objects' shapes (plain objects, known keys, functions and arrays where declared). */
 function checkShapes(arch: unknown, data: unknown, options: unknown): void {
@@ -244,6 +247,7 @@ export function prepareRun(arch: ArchitectureSpec, data: TrainData, options: Tra
     const tau = positive(hyper.tau ?? 1, `model ${m}: tau`);
     const priorScale = positive(hyper.priorScale ?? 1, `model ${m}: priorScale`);
     const lrScale = positive(hyper.lr ?? lr, `model ${m}: lr`) / lr;
+    const stream = integerOption(hyper.stream ?? m, `model ${m}: stream`, 0, MAX_MODEL_STREAM);
     const n = rows.length;
     return {
       rows,
@@ -258,6 +262,7 @@ export function prepareRun(arch: ArchitectureSpec, data: TrainData, options: Tra
       lambda: (dropout * lengthScale ** 2) / (2 * n * tau),
       priorScale,
       lrScale,
+      stream,
       stepsPerEpoch: 0,
       adversarialStep: epsilon === undefined ? null : adversarialStep(xm.data, d, rows, xStd, epsilon),
     };

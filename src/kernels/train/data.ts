@@ -12,7 +12,7 @@ import { defineProgram, flatGrid, type Program } from '../program.js';
 import { u32 } from '../wgsl.js';
 import { dimConsts, stepDims } from './dims.js';
 import { stepBufferLayout } from './step-buffers.js';
-import { MODEL_CONSTANTS, STEP, STEP_KEY, modelsBinding, stepBinding } from './step.js';
+import { MODEL_CONSTANTS, MODEL_STREAM, STEP, modelsBinding, stepBinding } from './step.js';
 
 /** Gather: the step's rows of every model into xb, yb and valid (shaders/train/gather.wgsl). */
 export function gatherProgram(shape: TrainShape): Program<void> {
@@ -38,7 +38,7 @@ export function gatherProgram(shape: TrainShape): Program<void> {
         writeF32('yb'),
         writeF32('valid'),
       ],
-      libraries: [FLAT_INDEX, STEP_KEY, PHILOX, SHUFFLE],
+      libraries: [FLAT_INDEX, MODEL_STREAM, PHILOX, SHUFFLE],
       body: ['train/gather'],
     },
     workgroups: (_, max) => flatGrid(dims.models * dims.batch, max),
@@ -77,7 +77,7 @@ export function masksProgram(shape: TrainShape, layer: TrainLayerLayout): Progra
       consts: { ...dimConsts(dims), IN: u32(layer.inputs), QUADS: u32(quads), STREAM: u32(layerStream(layer.index, STREAM_DROPOUT)), MASK_OFFSET: u32(p.maskOffset) },
       structs: [MODEL_CONSTANTS],
       bindings: [stepBinding, modelsBinding, writeF32('masks')],
-      libraries: [FLAT_INDEX, STEP_KEY, PHILOX],
+      libraries: [FLAT_INDEX, MODEL_STREAM, PHILOX],
       body: ['train/masks'],
     },
     workgroups: (_, max) => flatGrid(dims.models * quads, max),

@@ -5,7 +5,9 @@
  *
  * Steps. The global step t = epoch * stepsPerEpoch + step counts the longest model's steps; a model
  * whose own epoch is shorter sits the remaining steps of the epoch out (no moment update, no
- * update count), so every model sees each of its rows exactly once per epoch.
+ * update count), so every model sees each of its rows exactly once per epoch. A model's draws take
+ * its own step (epoch * its steps per epoch + step) and its stream identity, not t and its slot, so
+ * they do not depend on the other models; the 'cosine' schedule's rate follows t.
  */
 import { InvalidInputError } from '../../errors.js';
 import type { Model } from '../../model/spec.js';
@@ -49,7 +51,7 @@ export function oracleInit(arch: ArchitectureSpec, data: TrainData, options: Tra
   return {
     setup,
     models: setup.models.map((m) => ({
-      theta: initialTheta(setup.layout, setup.key, m.index, m.prepared.priorScale),
+      theta: initialTheta(setup.layout, setup.key, m.prepared.stream, m.prepared.priorScale),
       optimizer: optimizerState(setup.layout.size),
     })),
   };
@@ -89,7 +91,7 @@ export function oracleGradient(state: OracleState, m: number, t: number): Oracle
   if (step >= model.prepared.stepsPerEpoch) return null;
   const positions = batchPositions(setup, model, epoch, step);
   const theta = state.models[m]?.theta ?? new Float64Array(0);
-  const draws = stepDraws(setup, model, t, positions.length);
+  const draws = stepDraws(setup, model, epoch * model.prepared.stepsPerEpoch + step, positions.length);
   const { loss, grad } = minibatchObjective(setup.layout, objectiveConfig(setup, model), theta, minibatch(setup, model, positions), draws);
   return { positions, objective: loss, loss: setup.method === 'vi' ? loss / model.n : loss, grad };
 }
