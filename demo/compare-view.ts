@@ -76,8 +76,9 @@ export interface Comparison {
   run(methods?: ComparisonPair): Promise<void>;
 }
 
-function settingsText(s: MethodDefaults): string {
-  return `1-${parseHidden(s.hidden).join('-')}-1, ${s.epochs} epochs, lr ${s.lr}`;
+function settingsText(method: DemoTrainMethod, s: MethodDefaults): string {
+  const detail = regressionMethod(method).detail;
+  return `1-${parseHidden(s.hidden).join('-')}-1, ${s.epochs} epochs, lr ${s.lr}${detail ? `, ${detail}` : ''}`;
 }
 
 const INTERVAL_LEVEL = 0.9;
@@ -99,7 +100,9 @@ export function setupComparison(el: ComparisonElements, deps: ComparisonDeps): C
       ctx,
       { method, hidden: parseHidden(settings.hidden), epochs: settings.epochs, lr: settings.lr, seed: deps.seed(), points },
       ({ epoch, epochs, loss, elapsedMs }) => {
-        el.progress.textContent = `${step} training ${name}: epoch ${epoch}/${epochs} · loss ${loss.toPrecision(4)} · ${formatDuration(elapsedMs)}`;
+        const detail = regressionMethod(method).detail;
+        const then = epoch === epochs && detail ? ` · now ${detail}…` : '';
+        el.progress.textContent = `${step} training ${name}: epoch ${epoch}/${epochs} · loss ${loss.toPrecision(4)} · ${formatDuration(elapsedMs)}${then}`;
       },
     );
     return { outcome, settings };
@@ -150,7 +153,7 @@ export function setupComparison(el: ComparisonElements, deps: ComparisonDeps): C
         chart.setPrediction({ x: xs, result, z, functions }, yRange);
         const name = regressionMethod(outcome.method).name(outcome.models.length);
         const title = el.titles[i];
-        if (title) title.textContent = `${name} · ${settingsText(settings)} · trained in ${formatDuration(outcome.elapsedMs)}`;
+        if (title) title.textContent = `${name} · ${settingsText(outcome.method, settings)} · trained in ${formatDuration(outcome.elapsedMs)}`;
         const D = result.outputDim;
         const pick = (a: ArrayLike<number>) => Array.from({ length: xs.length }, (_, j) => a[j * D] ?? NaN);
         const drawn = chart.state().functions;
@@ -189,10 +192,10 @@ export function setupComparison(el: ComparisonElements, deps: ComparisonDeps): C
 
 /** What the two charts show, with each side's epistemic std at the gap's middle. */
 function caption(sides: readonly ComparisonSide[], gapCentre: number | null): string {
-  const [a, b] = sides;
+  const [a, b] = sides.map((s) => ({ ...s, name: regressionMethod(s.method).short }));
   if (!a || !b) return '';
   if (gapCentre === null) return `${a.name} (left) and ${b.name} (right) on the same axes.`;
-  const at = (s: ComparisonSide) => s.epistemicStd[nearestIndex(s.x, gapCentre)] ?? NaN;
+  const at = (s: typeof a) => s.epistemicStd[nearestIndex(s.x, gapCentre)] ?? NaN;
   const [ea, eb] = [at(a), at(b)];
   const wider = ea >= eb ? a : b;
   const narrower = wider === a ? b : a;

@@ -25,19 +25,23 @@ export interface RegressionMethod {
   readonly short: string;
   /** The trained model's name; `models` is how many members it predicts with. */
   name(models: number): string;
-  /** The panel's hidden widths, epochs (or transitions) and learning rate (or step size) when the method is picked. */
+  /** The panel's hidden widths, epochs and learning rate when the method is picked. */
   readonly defaults: MethodDefaults;
   /**
    * The side-by-side comparison's settings when they differ from `defaults`: a network the method
    * fits on the ~50 points of a preset, and a run of seconds to tens of seconds on SwiftShader.
    */
   readonly compare?: MethodDefaults;
+  /** What else the run does beyond hidden widths, epochs and rate (a sampler's settings), for titles. */
+  readonly detail?: string;
+  /** Trains on every point in each step (a sampler on the full-batch posterior): no minibatch size is given. */
+  readonly fullBatch?: boolean;
   /** Added to the architecture (MC dropout's rate). */
   readonly arch?: Partial<ArchitectureSpec>;
   /** The method's own part of train()'s options: its models and method-specific fields. */
   options(run: MethodRun): Partial<TrainOptions>;
-  /** The predictor's members from the result. */
-  members(result: TrainResult): Model[];
+  /** The predictor's members from the result (default: its models). */
+  members?(result: TrainResult): Model[];
 }
 
 /** Minibatch size (at most): the gap preset's 48 points make 3 steps per epoch. */
@@ -77,7 +81,6 @@ export const REGRESSION_METHODS = {
     name: (models) => `deep ensemble of ${models}`,
     defaults: { hidden: '32,32', epochs: 200, lr: 0.01 },
     options: (run) => ({ models: Array.from({ length: run.members ?? 5 }, () => ({})) }), // members differ by model index
-    members: (result) => result.models,
   },
   vi: {
     label: 'VI (Bayes by backprop)',
@@ -85,7 +88,6 @@ export const REGRESSION_METHODS = {
     name: () => 'VI',
     defaults: { hidden: '16', epochs: 600, lr: 0.01 },
     options: () => ({ models: [{ priorScale: 1 }], samplesPerStep: 2 }),
-    members: (result) => result.models,
   },
   'mc-dropout': {
     label: 'MC dropout',
@@ -94,7 +96,6 @@ export const REGRESSION_METHODS = {
     defaults: { hidden: '32,32', epochs: 300, lr: 0.01 },
     arch: { dropout: MC_DROPOUT_RATE },
     options: () => ({ models: [{ dropout: MC_DROPOUT_RATE, tau: MC_DROPOUT_TAU }] }),
-    members: (result) => result.models,
   },
 } as const satisfies Partial<Record<TrainMethod, RegressionMethod>>;
 

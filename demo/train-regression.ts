@@ -43,7 +43,7 @@ export async function trainInPage(ctx: GpuContext, request: TrainRequest, onEpoc
   const options: TrainOptions = {
     method: request.method,
     epochs: request.epochs,
-    batchSize: Math.min(n, BATCH_SIZE),
+    ...(method.fullBatch ? {} : { batchSize: Math.min(n, BATCH_SIZE) }),
     lr: request.lr,
     optimizer: 'adam',
     seed: request.seed,
@@ -53,5 +53,5 @@ export async function trainInPage(ctx: GpuContext, request: TrainRequest, onEpoc
   };
   await yieldToPage();
   const result = await train(ctx, arch, data, options);
-  return { method: request.method, models: method.members(result), losses: progress.losses(result), elapsedMs: result.elapsedMs };
+  return { method: request.method, models: method.members?.(result) ?? result.models, losses: progress.losses(result), elapsedMs: result.elapsedMs };
 }
