@@ -10,9 +10,14 @@
  *   wordAt(key, t, layerStream(l, STREAM_DROPOUT), b * inputs + i, m + 1) >>> 8 < keepThreshold
  * - sigma's eps ('vi') at step t, K-sample k: word pair (0, 1) of block (0, t * K + k, STREAM_NOISE, m + 1), cos branch
  * - shuffle round keys: src/random/shuffle.ts
+ * - SWAG's posterior draws (src/swag/draws.ts), draw s of model m: the diagonal part's z1 for θ
+ *   element e is normalAt(key, s, STREAM_SWAG_DIAGONAL, e, m + 1), the low-rank part's z2 for
+ *   deviation column j is normalAt(key, s, STREAM_SWAG_LOW_RANK, j, m + 1)
  */
 export const STREAM_INIT = 0xfff00010;
 export const STREAM_SHUFFLE = 0xfff00011;
+export const STREAM_SWAG_DIAGONAL = 0xfff00a00;
+export const STREAM_SWAG_LOW_RANK = 0xfff00a01;
 
 export function modelWord(model: number): number {
   return (model + 1) >>> 0;
