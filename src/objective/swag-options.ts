@@ -14,7 +14,10 @@ export const SWAG_VARIANTS: readonly SwagVariant[] = ['low-rank', 'diagonal'];
 export interface SwagOptions {
   /** Epochs of the SWA phase; θ is collected after each, so K = swaEpochs iterates (at least 2). Default 20. */
   readonly swaEpochs?: number;
-  /** The SWA phase's constant SGD learning rate (default: TrainOptions.lr). */
+  /**
+   * The SWA phase's constant SGD learning rate (default: TrainOptions.lr); a model with its own
+   * ModelHyper.lr runs at swaLr · ModelHyper.lr / TrainOptions.lr.
+   */
   readonly swaLr?: number;
   /** Columns kept in the deviation matrix D, the last K_max deviations (default 20, the paper's). */
   readonly rank?: number;

@@ -54,11 +54,13 @@ export function pretrainOptions(options: TrainOptions): TrainOptions {
 
 /**
  * The SWA run: SGD (momentum 0.9) at the constant swaLr from `start` (the pretrained θ per model),
- * θ collected after each of its swaEpochs epochs. ModelHyper.lr (a per-model pretraining rate) does
- * not carry over: every model's SWA phase runs at swaLr.
+ * θ collected after each of its swaEpochs epochs. A model with its own pretraining rate
+ * (ModelHyper.lr) runs its SWA phase at swaLr scaled the same way (swaLr · ModelHyper.lr / lr), so
+ * a learning-rate grid scales both phases.
  */
 export function swaOptions(options: TrainOptions, swag: ResolvedSwagOptions, start: readonly Float64Array[]): TrainOptions {
-  const models = options.models?.map(({ lr: _lr, ...hyper }): ModelHyper => hyper);
+  const lr = options.lr ?? 1e-3;
+  const models = options.models?.map((hyper): ModelHyper => (hyper.lr === undefined ? hyper : { ...hyper, lr: (swag.swaLr * hyper.lr) / lr }));
   return {
     ...mapOptions(options),
     ...(models === undefined ? {} : { models }),
