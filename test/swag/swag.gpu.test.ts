@@ -33,7 +33,7 @@ const xs = Array.from({ length: 40 }, (_, i) => (i < 20 ? -2 + 1.3 * rand() : 0.
 const x = xs.map((v) => [v]);
 const y = xs.map((v) => Math.sin(2 * v) + 0.2 * gauss());
 const arch = { inputDim: 1, hidden: [16], activation: 'relu' as const };
-const options: TrainOptions = { method: 'swag', epochs: 100, batchSize: 10, lr: 0.02, seed: 2, swag: { swaEpochs: 20, swaLr: 0.01, samples: 20 } };
+const options: TrainOptions = { method: 'swag', epochs: 60, batchSize: 10, lr: 0.02, seed: 2, swag: { swaEpochs: 20, swaLr: 0.01, samples: 20 } };
 
 /** Per-sample bounds of point members, each evaluated once (as the engine does), laid out member by member. */
 function ensembleBounds(members: readonly Model[], rows: number[][]): SampleBounds {
@@ -72,16 +72,16 @@ describeGpu('trainSwag', () => {
     // The draws' ensemble: GPU engine against the oracle's predictive of the same 20 point models.
     const members = r.models[0]!;
     expect(members).toHaveLength(20);
-    const probe = [[-1.4], [0], [1.4], [-6], [6]];
+    const probe = [[-1.4], [0], [1.4], [-8], [8]];
     const engine = Engine.create(ctx, members);
     const mapEngine = Engine.create(ctx, r.pretrain.models[0]!);
     try {
       const got = await engine.predict(probe);
       expectMatches(got, oracleEnsemblePredict(members, probe), ensembleBounds(members, probe), 'SWAG draws');
-      // SWAG's epistemic spread is larger far from the data than at it; MAP's predictive is the same everywhere.
+      // SWAG's epistemic spread at x = ±8 (data in [-2, 2]) is over twice its mean at the data (seen: 3.1x); MAP's predictive is the same everywhere.
       const atData = await engine.predict(x);
       expect(Math.min(got.epistemicStd[3]!, got.epistemicStd[4]!)).toBeGreaterThan(2 * mean(atData.epistemicStd));
-      const map = await mapEngine.predict([...x, [-6], [6]]);
+      const map = await mapEngine.predict([...x, [-8], [8]]);
       expect(Math.max(...map.epistemicStd)).toBe(0);
       expect(Math.max(...map.std) - Math.min(...map.std)).toBe(0);
     } finally {
