@@ -30,7 +30,7 @@ export interface UciIo {
   readonly context?: () => Promise<GpuContext>;
 }
 
-export const UCI_HELP = `Usage: npm run uci -- --data-dir <folder> --method mc-dropout|vi|ensemble [options]
+export const UCI_HELP = `Usage: npm run uci -- --data-dir <folder> --method mc-dropout|vi|ensemble|swag [options]
 
 Runs the UCI regression protocol (bench/uci/PROTOCOL.md) on any folder in the UCI
 layout (data.txt, index_features.txt, index_target.txt, index_train_K.txt, index_test_K.txt,
@@ -51,13 +51,17 @@ Methods (network: one hidden layer of n_hidden ReLU units; 10 x n_epochs epochs;
                10 x n_epochs (early stopping), each scored as the 5-member ensemble, then 5
                members for the chosen epochs; the log-likelihood is that of the normal with
                the members' mixture's mean and variance (the paper's)
+  swag         SWAG (Maddox et al. 2019): map pretraining with Adam lr 1e-2 (constant), then
+               40 epochs of SGD (momentum 0.9) at 0.03 x that rate, θ collected after each;
+               rank 20; 30 posterior draws scored as a mixture of point models; no search
+               (--lr-grid searches rates, each scaling both phases)
 All (split, grid point, member) models of a phase train together, in as few train() calls as
 the device's buffer limits allow; each draws the random stream of that identity, so a split's
 numbers do not depend on how the models are cut into calls or on which other splits run.
 
 Options:
   --data-dir <folder>        data set folder in the UCI layout (required)
-  --method <m>               mc-dropout, vi or ensemble (required)
+  --method <m>               mc-dropout, vi, ensemble or swag (required)
   --splits <K>               run the first K splits (default: all, n_splits.txt)
   --epochs-scale <f>         multiply the epochs by f, e.g. 0.25 to shorten a run (default 1)
   --epochs <N>               epochs, overriding 10 x n_epochs x f
@@ -78,7 +82,7 @@ Options:
                              (default moment-matched)
   --adversarial-epsilon <e>  ensemble: adversarial training (fast gradient sign) at e times each
                              input's range; 0 turns it off (default 0.01, the paper's)
-  --heteroscedastic          mc-dropout, vi: the heteroscedastic variant, a second output unit
+  --heteroscedastic          mc-dropout, vi, swag: the heteroscedastic variant, a second output unit
                              for the noise scale per input (train's heteroscedastic option) in
                              place of the global noise; mc-dropout's grid is then the dropout
                              rates alone (no tau). Summaries and files name it
@@ -229,7 +233,7 @@ async function run(argv: readonly string[], io: UciIo): Promise<number> {
   const dataDir = str('data-dir');
   const methodText = str('method');
   if (dataDir === undefined) throw new InvalidInputError(`--data-dir <folder> is required (${HINT})`);
-  if (methodText === undefined) throw new InvalidInputError(`--method mc-dropout|vi|ensemble is required (${HINT})`);
+  if (methodText === undefined) throw new InvalidInputError(`--method mc-dropout|vi|ensemble|swag is required (${HINT})`);
   const method = parseUciMethod(methodText);
   const lrGridText = str('lr-grid');
   const learningRates = lrGridText?.split(',').map((t) => positive(t, 'lr-grid') as number);
