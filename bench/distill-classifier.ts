@@ -45,6 +45,7 @@ export interface ClassificationOptions {
   readonly epochs: number;
   readonly copies: number;
   readonly teacherSamples: number;
+  readonly jitter: number;
   readonly ensembleEpochs: number;
 }
 
@@ -107,7 +108,7 @@ export async function classificationRows(ctx: GpuContext, o: ClassificationOptio
   for (const [name, teacher] of teachers) {
     for (const student of ['dirichlet', 'categorical'] as const) {
       const started = performance.now();
-      const d = await distill(ctx, teacher, { x }, { student, epochs: o.epochs, copies: o.copies, teacherSamples: o.teacherSamples, seed: o.seed });
+      const d = await distill(ctx, teacher, { x }, { student, epochs: o.epochs, copies: o.copies, jitter: o.jitter, teacherSamples: o.teacherSamples, seed: o.seed });
       const distillMs = performance.now() - started;
       const c = await compareStudent(ctx, teacher, d.student, heldOut, { samples: o.samples, repeats: o.repeats, seed: o.seed });
       const inMi = await mutualInformation(ctx, teacher, d.student, heldOut.x, o);

@@ -18,7 +18,8 @@
  * Options: --part all|regression|classification (all), --train N (80), --test N (200), --gap N (50),
  * --samples S (1000), --repeats R (5), --epochs E of the teachers (1000), --seed K (1), --json <file>;
  * classification: --class-epochs E of the students (100), --class-copies C (4),
- * --class-teacher-samples S (16), --ensemble-epochs E of the ensemble teacher (300).
+ * --class-teacher-samples S (16), --class-jitter s (0.1, in each column's std), --ensemble-epochs E
+ * of the ensemble teacher (300).
  */
 import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
@@ -74,6 +75,7 @@ async function main(): Promise<void> {
       'class-epochs': { type: 'string', default: '100' },
       'class-copies': { type: 'string', default: '4' },
       'class-teacher-samples': { type: 'string', default: '16' },
+      'class-jitter': { type: 'string', default: '0.1' },
       'ensemble-epochs': { type: 'string', default: '300' },
     },
   });
@@ -125,6 +127,7 @@ async function main(): Promise<void> {
           epochs: Number(values['class-epochs']),
           copies: Number(values['class-copies']),
           teacherSamples: Number(values['class-teacher-samples']),
+          jitter: Number(values['class-jitter']),
           ensembleEpochs: Number(values['ensemble-epochs']),
         },
         (line) => console.log(line),
