@@ -75,7 +75,7 @@ export function resolveTraining(arch: ArchitectureSpec, data: TrainData, options
     viEstimator: options.viEstimator ?? 'reparameterization',
     hierarchical,
     run,
-    layout: trainLayout(arch, options.method, hierarchical, run.likelihood),
+    layout: trainLayout(arch, options.method, hierarchical, run.likelihood, run.fixedNoise),
     key: seedToKey(run.seed),
     models: run.models.map((p, m) => modelSetup(run, p, m)),
   };
