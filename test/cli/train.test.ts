@@ -78,7 +78,15 @@ describe('train: user mistakes exit 2 with one line, before the GPU', () => {
     ['missing --target', () => ['train', '--data', file('data.csv'), '--method', 'map', '--out', file('m.safetensors')], /--target <column> is required/],
     ['missing --method', () => ['train', '--data', file('data.csv'), '--target', 'y', '--out', file('m.safetensors')], /--method .* is required/],
     ['missing --out', () => ['train', '--data', file('data.csv'), '--target', 'y', '--method', 'map'], /--out <file> is required/],
-    ['unknown method', () => [...base(), '--method', 'magic'], /--method must be one of vi, mc-dropout, ensemble, map, got 'magic'/],
+    ['unknown method', () => [...base(), '--method', 'magic'], /--method must be one of vi, mc-dropout, ensemble, map, sgmcmc, got 'magic'/],
+    ['a sampler flag for another method', () => [...base(), '--cycles', '2'], /--cycles does not apply to --method mc-dropout/],
+    ['an unknown sampler', () => [...base(), '--method', 'sgmcmc', '--sampler', 'nuts'], /--sampler must be one of sgld, sghmc, got 'nuts'/],
+    ['cycles that do not divide the epochs', () => [...base(), '--method', 'sgmcmc', '--epochs', '10', '--cycles', '3'], /sampler.cycles \(3\) must divide epochs \(10\)/],
+    [
+      'more samples than an ensemble file holds',
+      () => [...base(), '--method', 'sgmcmc', '--epochs', '600', '--chains', '4'],
+      /keeps 4 chains x 300 samples = 1200; the file holds at most 1024/,
+    ],
     ['unknown target name', () => [...base(), '--target', 'z'], /--target 'z' is not a column of .*columns: a, b, c, y/],
     ['target index out of range', () => [...base(), '--target', '4'], /--target 4: .* has 4 columns \(indices 0\.\.3\)/],
     [
@@ -311,6 +319,46 @@ describeGpu('train on the GPU (60 rows, a few epochs)', () => {
     const model = modelFromBytes(readFileSync(out));
     expect(expectScaleLikelihood(model.spec).noise).toEqual({ kind: 'heteroscedastic', minScale: 1e-3 });
     expect(model.spec.layers.at(-1)?.units).toBe(2);
+  });
+
+  it("sgmcmc: every chain's samples in one ensemble file of delta members with the fixed noise of --tau", async () => {
+    const out = file('sgmcmc.safetensors');
+    const r = await cli(
+      [
+        'train',
+        '--data',
+        file('data.csv'),
+        '--target',
+        'y',
+        '--method',
+        'sgmcmc',
+        '--chains',
+        '2',
+        '--hidden',
+        '8',
+        '--epochs',
+        '6',
+        '--cycles',
+        '2',
+        '--exploration',
+        '0.5',
+        '--tau',
+        '16',
+        '--out',
+        out,
+        '--json',
+      ],
+      withGpu(),
+    );
+    expect(r.code).toBe(0);
+    expect(r.stderr.split('\n')[0]).toContain('SGHMC step 0.001 (2 cycles, friction 0.1, temperature 1), 2 samples per chain');
+    expect(JSON.parse(r.stdout)).toMatchObject({ method: 'sgmcmc', chains: 2, members: 4, sampler: { kind: 'sghmc', cycles: 2, sampleEpochs: [3, 6] } });
+    const members = ensembleFromBytes(readFileSync(out));
+    expect(members).toHaveLength(4);
+    for (const model of members) {
+      expect(model.spec.layers[0]!.weight.posterior).toBe('delta');
+      expect(expectScaleLikelihood(model.spec).noise).toEqual({ kind: 'fixed', sigma: 1 / (4 * model.spec.standardization!.yStd[0]!) });
+    }
   });
 
   it('ensemble: one file holding the members; on a terminal, a redrawn bar; predict and info read it as the mixture', async () => {

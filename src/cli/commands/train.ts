@@ -7,13 +7,14 @@
 import { stat, writeFile } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 import { InvalidInputError } from '../../errors.js';
-import { ensembleToBytes } from '../../model/ensemble-file.js';
+import { MAX_ENSEMBLE_MEMBERS, ensembleToBytes } from '../../model/ensemble-file.js';
 import { modelToBytes } from '../../model/format.js';
 import { ACTIVATIONS, type Activation, type Model } from '../../model/spec.js';
 import { train } from '../../train/trainer.js';
 import { TRAIN_LIKELIHOODS, likelihoodUnits } from '../../objective/likelihood.js';
 import { TRAIN_METHODS } from '../../objective/methods.js';
-import { prepareRun } from '../../objective/prepare.js';
+import { prepareRun, type PreparedRun } from '../../objective/prepare.js';
+import { SAMPLER_KINDS, type SamplerOptions } from '../../objective/sampler.js';
 import type { ArchitectureSpec, ModelHyper, TrainLikelihood, TrainMethod, TrainOptions, TrainProgress } from '../../objective/types.js';
 import { UsageError, flag, parseCommand, parseIntegerOption, requiredOption, stringOption } from '../args.js';
 import type { Command } from '../command.js';
@@ -47,6 +48,9 @@ Methods:
   ensemble       deep ensemble: M networks with mean and variance heads (Gaussian NLL), each
                  written to its own file (see --out); predict them as a mixture
   map            point estimate with a learned noise sigma (the deterministic baseline)
+  sgmcmc         stochastic-gradient MCMC (SGHMC or SGLD, constant or cyclical step size) on
+                 the posterior of map's network; --chains chains, their samples written to one
+                 ensemble file of delta members (noise learnt, or fixed by --tau)
 
 Options:
   --data <csv>          training data: CSV with a header row (comma or whitespace separated);
@@ -56,18 +60,20 @@ Options:
   --likelihood <l>      normal, categorical, bernoulli, beta, dirichlet or student-t (default normal)
   --classes <K>         categorical: the number of classes (default: the largest label + 1)
   --df <nu>             student-t: degrees of freedom (default: learnt)
-  --method <m>          vi, mc-dropout, ensemble or map
+  --method <m>          vi, mc-dropout, ensemble, map or sgmcmc
   --out <file>          model file to write (.safetensors). An ensemble's members go into one
                         file, which predict and info read as the mixture
   --hidden <w,...>      hidden layer widths, comma separated (default 50)
   --activation <a>      ${ACTIVATIONS.join(', ')} (default relu)
   --epochs <N>          passes over the data (default 100)
   --batch-size <B>      minibatch size (default 128, at most the number of rows)
-  --lr <x>              Adam learning rate (default 1e-3; vi: 1e-2)
+  --lr <x>              Adam learning rate (default 1e-3; vi: 1e-2); sgmcmc: the step size on
+                        the mean per-row loss (the cyclical schedule's largest)
   --dropout <p>         mc-dropout: dropout rate in [0, 1) (default 0.05)
   --tau <t>             mc-dropout: model precision in the target's units (default 100 / var(y),
-                        i.e. noise std 0.1 x the target's std)
-  --prior-scale <s>     vi, map: prior std of every weight (default 1)
+                        i.e. noise std 0.1 x the target's std); sgmcmc: fixes the noise std at
+                        1/sqrt(t) (default: the noise is sampled)
+  --prior-scale <s>     vi, map, sgmcmc: prior std of every weight (default 1)
   --heteroscedastic     vi, mc-dropout, map (normal, student-t): learn the noise scale per input
                         with a second output unit (softplus + 1e-3), as ensembles do, in place
                         of the global noise sigma (no --tau then)
@@ -75,6 +81,18 @@ Options:
   --adversarial-epsilon <e>
                         ensemble, map: adversarial training (fast gradient sign) at e times
                         each input's range (Lakshminarayanan et al. use 0.01); default off
+  --sampler <k>         sgmcmc: sghmc (default) or sgld
+  --chains <C>          sgmcmc: independent chains, all their samples written (default 4)
+  --cycles <C>          sgmcmc: cyclical step size with C cycles (dividing --epochs); default 0,
+                        a constant step size
+  --exploration <f>     sgmcmc, cyclical: fraction of each cycle without noise (default 0.8)
+  --samples-per-cycle <S>
+                        sgmcmc, cyclical: samples at the ends of each cycle's last S epochs
+                        (default 3, or fewer when the sampling stage is shorter)
+  --burn-in <E>         sgmcmc, constant: epochs before the first sample (default epochs/2)
+  --thin <E>            sgmcmc, constant: a sample every E epochs after the burn-in (default 1)
+  --temperature <T>     sgmcmc: posterior temperature (default 1)
+  --friction <a>        sgmcmc, sghmc: friction in (0, 1] (default 0.1)
   --seed <K>            RNG seed of initialisation, shuffling and noise (default 0)
   --json                print a JSON summary on standard output (file, settings, time, loss
                         per epoch)
@@ -106,6 +124,15 @@ const GRAMMAR = {
     members: { type: 'string' },
     'adversarial-epsilon': { type: 'string' },
     heteroscedastic: { type: 'boolean' },
+    sampler: { type: 'string' },
+    chains: { type: 'string' },
+    cycles: { type: 'string' },
+    exploration: { type: 'string' },
+    'samples-per-cycle': { type: 'string' },
+    'burn-in': { type: 'string' },
+    thin: { type: 'string' },
+    temperature: { type: 'string' },
+    friction: { type: 'string' },
     seed: { type: 'string' },
     json: { type: 'boolean' },
   },
@@ -211,9 +238,44 @@ export function progressReporter(io: CliIo, members: number): { start: () => voi
   };
 }
 
+/** The sampler's flags and their TrainOptions.sampler fields (parsed here, checked by prepareRun). */
+const SAMPLER_FLAGS = [
+  ['cycles', 'cycles', 'int'],
+  ['exploration', 'explorationFraction', 'number'],
+  ['samples-per-cycle', 'samplesPerCycle', 'int'],
+  ['burn-in', 'burnIn', 'int'],
+  ['thin', 'thin', 'int'],
+  ['temperature', 'temperature', 'number'],
+  ['friction', 'friction', 'number'],
+  ['sampler', 'kind', 'kind'],
+] as const;
+
+function samplerFlags(opt: (name: string) => string | undefined): SamplerOptions {
+  const sampler: Record<string, number | string> = {};
+  for (const [flagName, field, kind] of SAMPLER_FLAGS) {
+    const text = opt(flagName);
+    if (text === undefined) continue;
+    if (kind === 'kind') {
+      if (!(SAMPLER_KINDS as readonly string[]).includes(text)) throw new UsageError(`--sampler must be one of ${SAMPLER_KINDS.join(', ')}, got '${text}'`);
+      sampler[field] = text;
+    } else if (kind === 'int') sampler[field] = parseIntegerOption(text, flagName, 0, MAX_COUNT);
+    else sampler[field] = parseNumber(text, flagName, (v) => v > 0, 'a positive number');
+  }
+  return sampler;
+}
+
+/** The sampler in the start line: kind, step size, schedule and what is kept. */
+function describeSampler(run: PreparedRun): string {
+  const s = run.sampler;
+  if (!s) return '';
+  const schedule = s.cycles === 0 ? 'constant step' : `${s.cycles} cycles`;
+  const friction = s.kind === 'sghmc' ? `, friction ${s.friction}` : '';
+  return `${s.kind.toUpperCase()} step ${run.lr} (${schedule}${friction}, temperature ${s.temperature}), ${s.sampleEpochs.length} samples per chain`;
+}
+
 export const trainCommand: Command = {
   name: 'train',
-  summary: 'train a BNN (vi, mc-dropout, ensemble, map) on a CSV file and write the model',
+  summary: 'train a BNN (vi, mc-dropout, ensemble, map, sgmcmc) on a CSV file and write the model',
   help: HELP,
   async run(args, io) {
     const line = parseCommand(args, GRAMMAR);
@@ -221,7 +283,7 @@ export const trainCommand: Command = {
     const targetText = stringOption(line, 'target');
     if (targetText === undefined) throw new UsageError(`train: --target <column> is required (see 'webgpu-bnn train --help')`);
     const methodText = stringOption(line, 'method');
-    if (methodText === undefined) throw new UsageError(`train: --method vi|mc-dropout|ensemble|map is required (see 'webgpu-bnn train --help')`);
+    if (methodText === undefined) throw new UsageError(`train: --method ${TRAIN_METHODS.join('|')} is required (see 'webgpu-bnn train --help')`);
     const method = parseMethod(methodText);
     const out = requiredOption(line, 'out', 'train');
     const opt = (name: string) => stringOption(line, name);
@@ -260,10 +322,16 @@ export const trainCommand: Command = {
     ] as const) {
       if (given !== undefined && !applies) throw new UsageError(`--${name} does not apply to --likelihood ${likelihood}`);
     }
+    const sgmcmc = method === 'sgmcmc';
+    const chainsText = opt('chains');
+    const chains = chainsText === undefined ? 4 : parseIntegerOption(chainsText, 'chains', 1, MAX_COUNT);
+    const sampler = samplerFlags(opt);
     for (const [name, given, applies] of [
       ['dropout', dropoutText, method === 'mc-dropout'],
-      ['tau', tauText, method === 'mc-dropout'],
-      ['prior-scale', priorText, method === 'vi' || method === 'map'],
+      ['tau', tauText, method === 'mc-dropout' || sgmcmc],
+      ['prior-scale', priorText, method === 'vi' || method === 'map' || sgmcmc],
+      ['chains', chainsText, sgmcmc],
+      ...SAMPLER_FLAGS.map(([flagName]) => [flagName, opt(flagName), sgmcmc] as const),
       ['members', membersText, method === 'ensemble'],
       ['adversarial-epsilon', epsilonText, method === 'ensemble' || method === 'map'],
     ] as const) {
@@ -292,8 +360,9 @@ export const trainCommand: Command = {
     const yVar = split.y instanceof Float64Array ? variance(split.y) : 0;
     const tau = tauGiven ?? (yVar > 0 ? 100 / yVar : 100);
     const arch: ArchitectureSpec = { inputDim: inputs, hidden, activation };
-    const count = method === 'ensemble' ? members : 1;
-    const hyper: ModelHyper = method === 'mc-dropout' ? (scaled && !heteroscedastic ? { dropout, tau } : { dropout }) : { priorScale };
+    const count = method === 'ensemble' ? members : sgmcmc ? chains : 1;
+    const hyper: ModelHyper =
+      method === 'mc-dropout' ? (scaled && !heteroscedastic ? { dropout, tau } : { dropout }) : sgmcmc && tauGiven !== undefined ? { priorScale, tau: tauGiven } : { priorScale };
     // Members differ through their model index: each draws its own initialisation and minibatch order.
     const models = Array.from({ length: count }, (): ModelHyper => hyper);
     const progress = progressReporter(io, count);
@@ -309,17 +378,24 @@ export const trainCommand: Command = {
       models,
       ...(epsilon === undefined ? {} : { adversarialEpsilon: epsilon }),
       ...(heteroscedastic ? { heteroscedastic } : {}),
+      ...(sgmcmc ? { sampler } : {}),
       onProgress: progress.onProgress,
     };
 
     // The whole request (labels, proportions, options) is checked before the GPU is touched.
     const prepared = prepareRun(arch, { x, y }, options);
     const outputs = likelihoodUnits(prepared.likelihood, method);
+    const samples = sgmcmc ? count * prepared.snapshotEpochs.length : 0;
+    if (samples > MAX_ENSEMBLE_MEMBERS) {
+      throw new UsageError(
+        `--method sgmcmc keeps ${count} chains x ${prepared.snapshotEpochs.length} samples = ${samples}; the file holds at most ${MAX_ENSEMBLE_MEMBERS} (thin more, or fewer chains)`,
+      );
+    }
     await withContext(io, async (ctx) => {
       const shape = `${inputs}-${hidden.join('-')}-${outputs} ${activation}`;
       io.stderr(
         `training ${method}${likelihood === 'normal' ? '' : ` (${likelihood}${prepared.likelihood.classes > 0 ? `, ${prepared.likelihood.classes} classes` : ''})`}${count > 1 ? ` (${count} members)` : ''}, ${shape}, on ${table.rows} rows of ${basename(dataPath)} ` +
-          `(target '${targetName}'), ${epochs} epochs, batch ${Math.min(batchSize, table.rows)}, Adam lr ${lr}` +
+          `(target '${targetName}'), ${epochs} epochs, batch ${Math.min(batchSize, table.rows)}, ${sgmcmc ? describeSampler(prepared) : `Adam lr ${lr}`}` +
           `${method === 'mc-dropout' ? `, dropout ${dropout}${heteroscedastic ? '' : `, tau ${Number(tau.toPrecision(6))}`}` : ''}` +
           `${heteroscedastic ? ', heteroscedastic noise' : ''}` +
           `${epsilon === undefined ? '' : `, adversarial epsilon ${epsilon}`}; adapter ${describeAdapter(ctx)}\n`,
@@ -327,7 +403,9 @@ export const trainCommand: Command = {
       progress.start();
       const result = await train(ctx, arch, { x, y }, options);
       const final = result.history.at(-1);
-      await writeFile(out, method === 'ensemble' ? ensembleToBytes(result.models) : modelToBytes(result.models[0] as Model));
+      // The samplers' samples, every chain's, are the posterior: one delta member each.
+      const written = sgmcmc ? result.snapshots.flat() : result.models;
+      await writeFile(out, method === 'ensemble' || sgmcmc ? ensembleToBytes(written) : modelToBytes(result.models[0] as Model));
       const finalLoss = final ? meanLoss(final) : NaN;
       if (json) {
         io.stdout(
@@ -336,7 +414,8 @@ export const trainCommand: Command = {
             method,
             likelihood,
             heteroscedastic: prepared.likelihood.heteroscedastic || (method === 'ensemble' && scaled),
-            members: count,
+            members: sgmcmc ? written.length : count,
+            ...(sgmcmc ? { chains: count, sampler: prepared.sampler } : {}),
             architecture: shape,
             rows: table.rows,
             target: targetName,
@@ -352,7 +431,7 @@ export const trainCommand: Command = {
         );
       } else {
         io.stdout(
-          `wrote ${out}${method === 'ensemble' ? ` (ensemble of ${count} members)` : ''}: trained in ${formatSeconds(result.elapsedMs)}, final ${count > 1 ? 'mean ' : ''}loss ${Number.isFinite(finalLoss) ? finalLoss.toPrecision(5) : 'n/a'}\n`,
+          `wrote ${out}${method === 'ensemble' ? ` (ensemble of ${count} members)` : sgmcmc ? ` (${written.length} samples of ${count} chains)` : ''}: trained in ${formatSeconds(result.elapsedMs)}, final ${count > 1 ? 'mean ' : ''}loss ${Number.isFinite(finalLoss) ? finalLoss.toPrecision(5) : 'n/a'}\n`,
         );
       }
     });
