@@ -321,40 +321,21 @@ describeGpu('train on the GPU (60 rows, a few epochs)', () => {
     expect(model.spec.layers.at(-1)?.units).toBe(2);
   });
 
-  it("sgmcmc: every chain's samples in one ensemble file of delta members with the fixed noise of --tau", async () => {
+  it("sgmcmc: every chain's samples in one ensemble file of delta members with the fixed noise of --tau, and R-hat/ESS across the chains", async () => {
     const out = file('sgmcmc.safetensors');
-    const r = await cli(
-      [
-        'train',
-        '--data',
-        file('data.csv'),
-        '--target',
-        'y',
-        '--method',
-        'sgmcmc',
-        '--chains',
-        '2',
-        '--hidden',
-        '8',
-        '--epochs',
-        '6',
-        '--cycles',
-        '2',
-        '--exploration',
-        '0.5',
-        '--tau',
-        '16',
-        '--out',
-        out,
-        '--json',
-      ],
-      withGpu(),
-    );
+    const argv = ['train', '--data', file('data.csv'), '--target', 'y', '--method', 'sgmcmc', '--chains', '2', '--hidden', '8', '--epochs', '8'];
+    const r = await cli([...argv, '--cycles', '2', '--exploration', '0.25', '--samples-per-cycle', '2', '--tau', '16', '--out', out, '--json'], withGpu());
     expect(r.code).toBe(0);
-    expect(r.stderr.split('\n')[0]).toContain('SGHMC step 0.001 (2 cycles, friction 0.1, temperature 1), 2 samples per chain');
-    expect(JSON.parse(r.stdout)).toMatchObject({ method: 'sgmcmc', chains: 2, members: 4, sampler: { kind: 'sghmc', cycles: 2, sampleEpochs: [3, 6] } });
+    const lines = r.stderr.split('\n');
+    expect(lines[0]).toContain('SGHMC step 0.001 (2 cycles, friction 0.1, temperature 1), 4 samples per chain');
+    expect(r.stderr).toMatch(/chains 2 x 4 samples: split R-hat\/ESS mean\(x0\) \d\.\d{3}\/\d+, mean\(x1\) .*, mean\(x2\) /);
+    const summary = JSON.parse(r.stdout) as { diagnostics: { quantities: { name: string; rHat: number }[] } };
+    expect(summary).toMatchObject({ method: 'sgmcmc', chains: 2, members: 8, sampler: { kind: 'sghmc', cycles: 2, sampleEpochs: [3, 4, 7, 8] } });
+    // The noise is fixed by --tau: no log sigma among the diagnosed quantities.
+    expect(summary.diagnostics.quantities.map((q) => q.name)).toEqual(['mean(x0)', 'mean(x1)', 'mean(x2)']);
+    for (const q of summary.diagnostics.quantities) expect(q.rHat).toBeGreaterThan(0);
     const members = ensembleFromBytes(readFileSync(out));
-    expect(members).toHaveLength(4);
+    expect(members).toHaveLength(8);
     for (const model of members) {
       expect(model.spec.layers[0]!.weight.posterior).toBe('delta');
       expect(expectScaleLikelihood(model.spec).noise).toEqual({ kind: 'fixed', sigma: 1 / (4 * model.spec.standardization!.yStd[0]!) });

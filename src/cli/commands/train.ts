@@ -7,6 +7,7 @@
 import { stat, writeFile } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 import { InvalidInputError } from '../../errors.js';
+import { chainDiagnostics, type ChainDiagnostics } from '../../mcmc/chain-diagnostics.js';
 import { MAX_ENSEMBLE_MEMBERS, ensembleToBytes } from '../../model/ensemble-file.js';
 import { modelToBytes } from '../../model/format.js';
 import { ACTIVATIONS, type Activation, type Model } from '../../model/spec.js';
@@ -93,6 +94,9 @@ Options:
   --thin <E>            sgmcmc, constant: a sample every E epochs after the burn-in (default 1)
   --temperature <T>     sgmcmc: posterior temperature (default 1)
   --friction <a>        sgmcmc, sghmc: friction in (0, 1] (default 0.1)
+                        With 4 or more samples per chain, split R-hat and ESS across the chains
+                        of the predicted mean at the first, middle and last data rows (and of log
+                        sigma when sampled) go to standard error and into --json
   --seed <K>            RNG seed of initialisation, shuffling and noise (default 0)
   --json                print a JSON summary on standard output (file, settings, time, loss
                         per epoch)
@@ -273,6 +277,21 @@ function describeSampler(run: PreparedRun): string {
   return `${s.kind.toUpperCase()} step ${run.lr} (${schedule}${friction}, temperature ${s.temperature}), ${s.sampleEpochs.length} samples per chain`;
 }
 
+/**
+ * R-hat and ESS across the chains (src/mcmc/chain-diagnostics.ts) of the predicted mean at three data
+ * rows (first, middle, last) and of log sigma when sampled; null with fewer than 4 samples per chain.
+ */
+function samplerDiagnostics(chains: readonly (readonly Model[])[], x: Float64Array, inputs: number, rows: number): ChainDiagnostics | null {
+  if ((chains[0]?.length ?? 0) < 4) return null;
+  const probes = [0, Math.floor(rows / 2), rows - 1].map((r) => x.subarray(r * inputs, (r + 1) * inputs));
+  return chainDiagnostics(chains, probes);
+}
+
+function describeDiagnostics(d: ChainDiagnostics): string {
+  const each = d.quantities.map((q) => `${q.name} ${q.rHat.toFixed(3)}/${Math.round(q.ess)}`).join(', ');
+  return `chains ${d.chains} x ${d.drawsPerChain} samples: split R-hat/ESS ${each}`;
+}
+
 export const trainCommand: Command = {
   name: 'train',
   summary: 'train a BNN (vi, mc-dropout, ensemble, map, sgmcmc) on a CSV file and write the model',
@@ -405,6 +424,8 @@ export const trainCommand: Command = {
       const final = result.history.at(-1);
       // The samplers' samples, every chain's, are the posterior: one delta member each.
       const written = sgmcmc ? result.snapshots.flat() : result.models;
+      const diagnostics = sgmcmc ? samplerDiagnostics(result.snapshots, x, inputs, table.rows) : null;
+      if (diagnostics) io.stderr(`${describeDiagnostics(diagnostics)}\n`);
       await writeFile(out, method === 'ensemble' || sgmcmc ? ensembleToBytes(written) : modelToBytes(result.models[0] as Model));
       const finalLoss = final ? meanLoss(final) : NaN;
       if (json) {
@@ -415,7 +436,7 @@ export const trainCommand: Command = {
             likelihood,
             heteroscedastic: prepared.likelihood.heteroscedastic || (method === 'ensemble' && scaled),
             members: sgmcmc ? written.length : count,
-            ...(sgmcmc ? { chains: count, sampler: prepared.sampler } : {}),
+            ...(sgmcmc ? { chains: count, sampler: prepared.sampler, diagnostics } : {}),
             architecture: shape,
             rows: table.rows,
             target: targetName,
