@@ -26,7 +26,7 @@ import { InvalidInputError } from '../../src/errors.js';
 import type { GpuContext } from '../../src/gpu/device.js';
 import type { Model } from '../../src/model/spec.js';
 import { train } from '../../src/train/trainer.js';
-import type { ArchitectureSpec, LearningRateSchedule, ModelHyper } from '../../src/objective/types.js';
+import type { ArchitectureSpec, LearningRateSchedule, ModelHyper, SamplerOptions } from '../../src/objective/types.js';
 import { chunkByEpochs, maxModelsPerCall } from './batching.js';
 import type { UciDataset } from './dataset.js';
 import { methodPlan, type HyperPoint, type MethodChoices, type UciMethod } from './methods.js';
@@ -97,7 +97,7 @@ export interface UciSettings {
   readonly lr: number;
   /** Absent in files written before the option existed: 'constant'. */
   readonly schedule?: LearningRateSchedule;
-  readonly optimizer: 'adam';
+  readonly optimizer: 'adam' | 'sampler';
   readonly samples: number;
   readonly validationSamples: number;
   readonly validationFraction: number;
@@ -107,8 +107,10 @@ export interface UciSettings {
   readonly ensembleDensity?: EnsembleDensity;
   /** 'ensemble': adversarial training's epsilon (absent: off). */
   readonly adversarialEpsilon?: number;
-  /** 'mc-dropout', 'vi': the heteroscedastic variant (TrainOptions.heteroscedastic; absent: off). */
+  /** 'mc-dropout', 'vi', 'sgmcmc': the heteroscedastic variant (TrainOptions.heteroscedastic; absent: off). */
   readonly heteroscedastic?: boolean;
+  /** 'sgmcmc': the sampler of the run's epochs (TrainOptions.sampler; `optimizer` is then 'sampler'). */
+  readonly sampler?: SamplerOptions;
   readonly splits: number;
   readonly seed: number;
 }
@@ -178,9 +180,9 @@ export async function runUciProtocol(ctx: GpuContext, dataset: UciDataset, optio
 
   /**
    * Trains the jobs, one train() call per chunk of jobs with the same epochs (and, searching, the
-   * same rate; see the file comment); models in job order.
+   * same rate; see the file comment); each job's models in job order: its model, or a chain's samples ('sgmcmc').
    */
-  const trainJobs = async (phase: 'search' | 'final', jobs: readonly Job[]): Promise<(Model | null)[]> => {
+  const trainJobs = async (phase: 'search' | 'final', jobs: readonly Job[]): Promise<(readonly Model[] | null)[]> => {
     const groups = phase === 'search' ? groupByRate(jobs, plan.lr) : [{ seedOffset: 0, jobs: jobs.map((_, i) => i) }];
     const calls = groups.flatMap((g) =>
       chunkByEpochs(
@@ -189,7 +191,7 @@ export async function runUciProtocol(ctx: GpuContext, dataset: UciDataset, optio
       ).map((chunk, c) => ({ epochs: chunk.epochs, indices: chunk.indices.map((k) => g.jobs[k] as number), seed: seed + g.seedOffset + c * 7919 })),
     );
     // A model whose training diverged is null: its candidate scores NaN and ranks last.
-    const models: (Model | null)[] = new Array<Model | null>(jobs.length);
+    const models: (readonly Model[] | null)[] = new Array<readonly Model[] | null>(jobs.length);
     for (const [c, call] of calls.entries()) {
       const t0 = performance.now();
       const report = (done: number) =>
@@ -204,10 +206,11 @@ export async function runUciProtocol(ctx: GpuContext, dataset: UciDataset, optio
           epochs: call.epochs,
           batchSize,
           lr: plan.lr,
-          schedule: plan.schedule,
+          ...(plan.sampler ? {} : { schedule: plan.schedule }),
           samplesPerStep: plan.samplesPerStep,
           ...(plan.adversarialEpsilon === undefined ? {} : { adversarialEpsilon: plan.adversarialEpsilon }),
           ...(plan.heteroscedastic ? { heteroscedastic: true } : {}),
+          ...(plan.sampler ? { sampler: plan.sampler(call.epochs) } : {}),
           seed: call.seed + (phase === 'search' ? 0 : 1_000_003),
           models: call.indices.map((i) => (jobs[i] as Job).hyper),
           onProgress: (p) => report(p.epoch),
@@ -217,7 +220,8 @@ export async function runUciProtocol(ctx: GpuContext, dataset: UciDataset, optio
       const ms = performance.now() - t0;
       trainMs += ms;
       trainCalls.push({ phase, models: call.indices.length, epochs: call.epochs, ms });
-      for (const [k, i] of call.indices.entries()) models[i] = result.diverged[k] ? null : (result.models[k] as Model);
+      const samples = (k: number): readonly Model[] => (plan.sampler ? (result.snapshots[k] ?? []) : [result.models[k] as Model]);
+      for (const [k, i] of call.indices.entries()) models[i] = result.diverged[k] ? null : samples(k);
     }
     return models;
   };
@@ -226,7 +230,7 @@ export async function runUciProtocol(ctx: GpuContext, dataset: UciDataset, optio
   const scoreAll = async (
     phase: 'search' | 'final',
     candidates: readonly { split: number; point: HyperPoint; rows: readonly number[] }[],
-    models: readonly (Model | null)[],
+    models: readonly (readonly Model[] | null)[],
     draws: number,
   ): Promise<CandidateScore[]> => {
     const t0 = performance.now();
@@ -235,8 +239,8 @@ export async function runUciProtocol(ctx: GpuContext, dataset: UciDataset, optio
       options.onProgress?.({ phase, stage: 'score', done: i, total: candidates.length, call: 1, calls: 1, models: candidates.length, elapsedMs: performance.now() - t0 });
       const per = phase === 'search' ? plan.searchMembers : plan.members;
       const members = models.slice(i * per, (i + 1) * per);
-      const trained = members.filter((m): m is Model => m !== null);
-      const s = trained.length < members.length ? { rmse: NaN, ll: NaN } : await plan.score(ctx, trained, gatherRows(dataset, cand.rows), draws, seed + cand.split);
+      const trained = members.filter((m): m is readonly Model[] => m !== null);
+      const s = trained.length < members.length ? { rmse: NaN, ll: NaN } : await plan.score(ctx, trained.flat(), gatherRows(dataset, cand.rows), draws, seed + cand.split);
       out.push({ point: cand.point, rmse: s.rmse, ll: s.ll });
     }
     options.onProgress?.({
@@ -310,7 +314,8 @@ export async function runUciProtocol(ctx: GpuContext, dataset: UciDataset, optio
       batchSize,
       lr: plan.lr,
       schedule: plan.schedule,
-      optimizer: 'adam',
+      optimizer: plan.sampler ? 'sampler' : 'adam',
+      ...(plan.sampler ? { sampler: plan.sampler(epochs) } : {}),
       samples,
       validationSamples,
       validationFraction: VALIDATION_FRACTION,
