@@ -18,3 +18,4 @@ export * from './model/index.js';
 export * from './train/index.js';
 export * from './distill/index.js';
 export { gaussianMixture, mixtureAsPrediction, predictEnsemble, type GaussianMember, type MixturePrediction } from './infer/ensemble.js';
+export { chainDiagnostics, predictedMean, type ChainDiagnostics, type ChainQuantity } from './mcmc/chain-diagnostics.js';
