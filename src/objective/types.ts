@@ -151,7 +151,8 @@ export interface TrainResult {
   readonly theta: readonly Float64Array[];
   /**
    * Per model, its engine model after each of options.snapshotEpochs ([M][snapshots], converted as
-   * `models` is); empty lists without snapshotEpochs.
+   * `models` is); empty lists without snapshotEpochs. 'sgmcmc': each chain's samples (the sampler's
+   * sample epochs unless snapshotEpochs is given), delta models to predict as one mixture.
    */
   readonly snapshots: readonly (readonly Model[])[];
   /** The θ behind `snapshots` ([M][snapshots][θ size]; layout: layout.ts). */
