@@ -10,9 +10,12 @@
  *   wordAt(key, t, layerStream(l, STREAM_DROPOUT), b * inputs + i, m + 1) >>> 8 < keepThreshold
  * - sigma's eps ('vi') at step t, K-sample k: word pair (0, 1) of block (0, t * K + k, STREAM_NOISE, m + 1), cos branch
  * - shuffle round keys: src/random/shuffle.ts
+ * - Laplace's last-layer draw s, element i (the last layer's [W, b] in θ order) of model m:
+ *   normalAt(key, s, STREAM_LAPLACE, i, m + 1) (src/laplace/to-model.ts)
  */
 export const STREAM_INIT = 0xfff00010;
 export const STREAM_SHUFFLE = 0xfff00011;
+export const STREAM_LAPLACE = 0xfff00020;
 
 export function modelWord(model: number): number {
   return (model + 1) >>> 0;
