@@ -11,6 +11,9 @@ import { ensembleToBytes } from '../../model/ensemble-file.js';
 import { modelToBytes } from '../../model/format.js';
 import { ACTIVATIONS, type Activation, type Model } from '../../model/spec.js';
 import { train } from '../../train/trainer.js';
+import { LAPLACE_METHOD, trainLaplace } from '../../laplace/laplace.js';
+import { LAPLACE_STRUCTURES } from '../../laplace/ggn.js';
+import { MAX_LAPLACE_SAMPLES, resolveLaplaceOptions, type LaplaceOptions } from '../../laplace/posterior.js';
 import { TRAIN_LIKELIHOODS, likelihoodUnits } from '../../objective/likelihood.js';
 import { TRAIN_METHODS } from '../../objective/methods.js';
 import { prepareRun } from '../../objective/prepare.js';
@@ -47,6 +50,12 @@ Methods:
   ensemble       deep ensemble: M networks with mean and variance heads (Gaussian NLL), each
                  written to its own file (see --out); predict them as a mixture
   map            point estimate with a learned noise sigma (the deterministic baseline)
+  laplace        Laplace approximation around the map fit (normal, categorical, bernoulli):
+                 --structure last-layer (default; full covariance of the last layer, written
+                 as --samples correlated draws in one ensemble file) or diagonal (the GGN's
+                 diagonal over every weight: one model with normal posteriors); the prior
+                 precision tuned by the marginal likelihood (and the noise sigma with it) or
+                 fixed with --prior-precision
 
 Options:
   --data <csv>          training data: CSV with a header row (comma or whitespace separated);
@@ -56,7 +65,7 @@ Options:
   --likelihood <l>      normal, categorical, bernoulli, beta, dirichlet or student-t (default normal)
   --classes <K>         categorical: the number of classes (default: the largest label + 1)
   --df <nu>             student-t: degrees of freedom (default: learnt)
-  --method <m>          vi, mc-dropout, ensemble or map
+  --method <m>          vi, mc-dropout, ensemble, map or laplace
   --out <file>          model file to write (.safetensors). An ensemble's members go into one
                         file, which predict and info read as the mixture
   --hidden <w,...>      hidden layer widths, comma separated (default 50)
@@ -67,7 +76,12 @@ Options:
   --dropout <p>         mc-dropout: dropout rate in [0, 1) (default 0.05)
   --tau <t>             mc-dropout: model precision in the target's units (default 100 / var(y),
                         i.e. noise std 0.1 x the target's std)
-  --prior-scale <s>     vi, map: prior std of every weight (default 1)
+  --prior-scale <s>     vi, map, laplace: prior std of every weight in training (default 1)
+  --structure <s>       laplace: last-layer or diagonal (default last-layer)
+  --prior-precision <x> laplace: the posterior's prior precision, a number or marglik
+                        (default marglik: maximise Laplace's evidence over it, and over the
+                        noise sigma of a normal likelihood without --heteroscedastic)
+  --samples <S>         laplace last-layer: draws written (default 100, at most ${MAX_LAPLACE_SAMPLES})
   --heteroscedastic     vi, mc-dropout, map (normal, student-t): learn the noise scale per input
                         with a second output unit (softplus + 1e-3), as ensembles do, in place
                         of the global noise sigma (no --tau then)
@@ -103,6 +117,9 @@ const GRAMMAR = {
     dropout: { type: 'string' },
     tau: { type: 'string' },
     'prior-scale': { type: 'string' },
+    structure: { type: 'string' },
+    'prior-precision': { type: 'string' },
+    samples: { type: 'string' },
     members: { type: 'string' },
     'adversarial-epsilon': { type: 'string' },
     heteroscedastic: { type: 'boolean' },
@@ -120,10 +137,27 @@ export function parseNumber(text: string, name: string, ok: (v: number) => boole
   return v;
 }
 
-function parseMethod(text: string): TrainMethod {
-  const m = TRAIN_METHODS.find((v) => v === text);
-  if (!m) throw new UsageError(`--method must be one of ${TRAIN_METHODS.join(', ')}, got '${text}'`);
+type CliMethod = TrainMethod | typeof LAPLACE_METHOD;
+const CLI_METHODS: readonly CliMethod[] = [...TRAIN_METHODS, LAPLACE_METHOD];
+
+function parseMethod(text: string): CliMethod {
+  const m = CLI_METHODS.find((v) => v === text);
+  if (!m) throw new UsageError(`--method must be one of ${CLI_METHODS.join(', ')}, got '${text}'`);
   return m;
+}
+
+/** --structure, --prior-precision and --samples of --method laplace. */
+function laplaceFlags(structureText: string | undefined, priorText: string | undefined, samplesText: string | undefined): LaplaceOptions {
+  const structure = structureText === undefined ? undefined : LAPLACE_STRUCTURES.find((v) => v === structureText);
+  if (structureText !== undefined && structure === undefined) throw new UsageError(`--structure must be one of ${LAPLACE_STRUCTURES.join(', ')}, got '${structureText}'`);
+  const priorPrecision = priorText === undefined || priorText === 'marglik' ? undefined : parseNumber(priorText, 'prior-precision', (v) => v > 0, "a positive number or 'marglik'");
+  const samples = samplesText === undefined ? undefined : parseIntegerOption(samplesText, 'samples', 1, MAX_LAPLACE_SAMPLES);
+  if (samples !== undefined && structure === 'diagonal') throw new UsageError('--samples applies to --structure last-layer (the diagonal posterior is sampled when predicting)');
+  return {
+    ...(structure === undefined ? {} : { structure: structure }),
+    ...(priorPrecision === undefined ? {} : { priorPrecision }),
+    ...(samples === undefined ? {} : { samples }),
+  };
 }
 
 function parseLikelihood(text: string): TrainLikelihood {
@@ -213,7 +247,7 @@ export function progressReporter(io: CliIo, members: number): { start: () => voi
 
 export const trainCommand: Command = {
   name: 'train',
-  summary: 'train a BNN (vi, mc-dropout, ensemble, map) on a CSV file and write the model',
+  summary: 'train a BNN (vi, mc-dropout, ensemble, map, laplace) on a CSV file and write the model',
   help: HELP,
   async run(args, io) {
     const line = parseCommand(args, GRAMMAR);
@@ -221,7 +255,7 @@ export const trainCommand: Command = {
     const targetText = stringOption(line, 'target');
     if (targetText === undefined) throw new UsageError(`train: --target <column> is required (see 'webgpu-bnn train --help')`);
     const methodText = stringOption(line, 'method');
-    if (methodText === undefined) throw new UsageError(`train: --method vi|mc-dropout|ensemble|map is required (see 'webgpu-bnn train --help')`);
+    if (methodText === undefined) throw new UsageError(`train: --method vi|mc-dropout|ensemble|map|laplace is required (see 'webgpu-bnn train --help')`);
     const method = parseMethod(methodText);
     const out = requiredOption(line, 'out', 'train');
     const opt = (name: string) => stringOption(line, name);
@@ -263,9 +297,12 @@ export const trainCommand: Command = {
     for (const [name, given, applies] of [
       ['dropout', dropoutText, method === 'mc-dropout'],
       ['tau', tauText, method === 'mc-dropout'],
-      ['prior-scale', priorText, method === 'vi' || method === 'map'],
+      ['prior-scale', priorText, method === 'vi' || method === 'map' || method === 'laplace'],
       ['members', membersText, method === 'ensemble'],
-      ['adversarial-epsilon', epsilonText, method === 'ensemble' || method === 'map'],
+      ['adversarial-epsilon', epsilonText, method === 'ensemble' || method === 'map' || method === 'laplace'],
+      ['structure', opt('structure'), method === 'laplace'],
+      ['prior-precision', opt('prior-precision'), method === 'laplace'],
+      ['samples', opt('samples'), method === 'laplace'],
     ] as const) {
       if (given !== undefined && !applies) throw new UsageError(`--${name} does not apply to --method ${method}`);
     }
@@ -297,8 +334,10 @@ export const trainCommand: Command = {
     // Members differ through their model index: each draws its own initialisation and minibatch order.
     const models = Array.from({ length: count }, (): ModelHyper => hyper);
     const progress = progressReporter(io, count);
+    const laplace = method === 'laplace' ? laplaceFlags(opt('structure'), opt('prior-precision'), opt('samples')) : undefined;
+    const fitMethod: TrainMethod = method === 'laplace' ? 'map' : method;
     const options: TrainOptions = {
-      method,
+      method: fitMethod,
       likelihood,
       ...(classes === undefined ? {} : { classes }),
       ...(df === undefined ? {} : { degreesOfFreedom: df }),
@@ -314,7 +353,8 @@ export const trainCommand: Command = {
 
     // The whole request (labels, proportions, options) is checked before the GPU is touched.
     const prepared = prepareRun(arch, { x, y }, options);
-    const outputs = likelihoodUnits(prepared.likelihood, method);
+    const resolvedLaplace = laplace === undefined ? undefined : resolveLaplaceOptions(laplace, prepared.likelihood);
+    const outputs = likelihoodUnits(prepared.likelihood, fitMethod);
     await withContext(io, async (ctx) => {
       const shape = `${inputs}-${hidden.join('-')}-${outputs} ${activation}`;
       io.stderr(
@@ -325,9 +365,12 @@ export const trainCommand: Command = {
           `${epsilon === undefined ? '' : `, adversarial epsilon ${epsilon}`}; adapter ${describeAdapter(ctx)}\n`,
       );
       progress.start();
-      const result = await train(ctx, arch, { x, y }, options);
+      const laplaceResult = laplace === undefined ? undefined : await trainLaplace(ctx, arch, { x, y }, { ...options, method: LAPLACE_METHOD, laplace });
+      const result = laplaceResult?.map ?? (await train(ctx, arch, { x, y }, options));
       const final = result.history.at(-1);
-      await writeFile(out, method === 'ensemble' ? ensembleToBytes(result.models) : modelToBytes(result.models[0] as Model));
+      const written = laplaceResult ? (laplaceResult.models[0] ?? []) : result.models;
+      const posterior = laplaceResult?.fits[0]?.posterior;
+      await writeFile(out, written.length > 1 || method === 'ensemble' ? ensembleToBytes(written) : modelToBytes(written[0] as Model));
       const finalLoss = final ? meanLoss(final) : NaN;
       if (json) {
         io.stdout(
@@ -348,11 +391,23 @@ export const trainCommand: Command = {
             elapsedMs: result.elapsedMs,
             finalLoss: Number.isFinite(finalLoss) ? finalLoss : null,
             lossHistory: result.history.map((l) => meanLoss(l)),
+            ...(posterior && resolvedLaplace
+              ? {
+                  laplace: {
+                    structure: resolvedLaplace.structure,
+                    samples: written.length,
+                    priorPrecision: posterior.priorPrecision,
+                    priorPrecisionTuned: resolvedLaplace.priorPrecision === 'marglik',
+                    sigma: Number.isNaN(posterior.sigma) ? null : posterior.sigma,
+                    logEvidence: posterior.logEvidence,
+                  },
+                }
+              : {}),
           }) + '\n',
         );
       } else {
         io.stdout(
-          `wrote ${out}${method === 'ensemble' ? ` (ensemble of ${count} members)` : ''}: trained in ${formatSeconds(result.elapsedMs)}, final ${count > 1 ? 'mean ' : ''}loss ${Number.isFinite(finalLoss) ? finalLoss.toPrecision(5) : 'n/a'}\n`,
+          `wrote ${out}${method === 'ensemble' ? ` (ensemble of ${count} members)` : ''}${posterior && resolvedLaplace ? ` (laplace ${resolvedLaplace.structure}${written.length > 1 ? `, ${written.length} draws` : ''}, prior precision ${posterior.priorPrecision.toPrecision(4)}, log evidence ${posterior.logEvidence.toPrecision(6)})` : ''}: trained in ${formatSeconds(result.elapsedMs)}, final ${count > 1 ? 'mean ' : ''}loss ${Number.isFinite(finalLoss) ? finalLoss.toPrecision(5) : 'n/a'}\n`,
         );
       }
     });
