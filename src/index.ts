@@ -17,4 +17,5 @@ export type { MatrixInput } from './inputs.js';
 export * from './model/index.js';
 export * from './train/index.js';
 export * from './distill/index.js';
+export * from './laplace/index.js';
 export { gaussianMixture, mixtureAsPrediction, predictEnsemble, type GaussianMember, type MixturePrediction } from './infer/ensemble.js';

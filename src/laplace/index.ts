@@ -1,5 +1,5 @@
 /** Laplace approximations around a MAP fit (laplace.ts): the posterior, its evidence, its engine models and its linearised predictive. */
-export { LAPLACE_METHOD, laplaceFromTheta, mapOptions, trainLaplace, type LaplaceFit, type LaplaceResult, type LaplaceTrainOptions } from './laplace.js';
+export { LAPLACE_METHOD, laplaceFromTheta, trainLaplace, type LaplaceFit, type LaplaceResult, type LaplaceTrainOptions } from './laplace.js';
 export { LAPLACE_LIKELIHOODS } from './curvature.js';
 export { LAPLACE_STRUCTURES, type LaplaceStructure } from './ggn.js';
 export { linearizedPredict, type LinearizedPrediction } from './linearized.js';
