@@ -26,6 +26,7 @@ import { InvalidInputError } from '../../src/errors.js';
 import type { GpuContext } from '../../src/gpu/device.js';
 import type { Model } from '../../src/model/spec.js';
 import { train } from '../../src/train/trainer.js';
+import { laplaceFromTheta } from '../../src/laplace/laplace.js';
 import type { ArchitectureSpec, LearningRateSchedule, ModelHyper } from '../../src/objective/types.js';
 import { chunkByEpochs, maxModelsPerCall } from './batching.js';
 import type { UciDataset } from './dataset.js';
@@ -107,8 +108,10 @@ export interface UciSettings {
   readonly ensembleDensity?: EnsembleDensity;
   /** 'ensemble': adversarial training's epsilon (absent: off). */
   readonly adversarialEpsilon?: number;
-  /** 'mc-dropout', 'vi': the heteroscedastic variant (TrainOptions.heteroscedastic; absent: off). */
+  /** 'mc-dropout', 'vi', 'laplace': the heteroscedastic variant (TrainOptions.heteroscedastic; absent: off). */
   readonly heteroscedastic?: boolean;
+  /** 'laplace': the posterior's structure and draws per model (absent for the other methods). */
+  readonly laplace?: { readonly structure: 'last-layer' | 'diagonal'; readonly samples: number };
   readonly splits: number;
   readonly seed: number;
 }
@@ -178,9 +181,11 @@ export async function runUciProtocol(ctx: GpuContext, dataset: UciDataset, optio
 
   /**
    * Trains the jobs, one train() call per chunk of jobs with the same epochs (and, searching, the
-   * same rate; see the file comment); models in job order.
+   * same rate; see the file comment); each job's engine models in job order: the trained model, or
+   * for 'laplace' its posterior's (one model, or the last layer's draws, keyed by the call's seed
+   * + 7907 k for the call's model k).
    */
-  const trainJobs = async (phase: 'search' | 'final', jobs: readonly Job[]): Promise<(Model | null)[]> => {
+  const trainJobs = async (phase: 'search' | 'final', jobs: readonly Job[]): Promise<(readonly Model[] | null)[]> => {
     const groups = phase === 'search' ? groupByRate(jobs, plan.lr) : [{ seedOffset: 0, jobs: jobs.map((_, i) => i) }];
     const calls = groups.flatMap((g) =>
       chunkByEpochs(
@@ -189,35 +194,44 @@ export async function runUciProtocol(ctx: GpuContext, dataset: UciDataset, optio
       ).map((chunk, c) => ({ epochs: chunk.epochs, indices: chunk.indices.map((k) => g.jobs[k] as number), seed: seed + g.seedOffset + c * 7919 })),
     );
     // A model whose training diverged is null: its candidate scores NaN and ranks last.
-    const models: (Model | null)[] = new Array<Model | null>(jobs.length);
+    const models: (readonly Model[] | null)[] = new Array<readonly Model[] | null>(jobs.length);
     for (const [c, call] of calls.entries()) {
       const t0 = performance.now();
       const report = (done: number) =>
         options.onProgress?.({ phase, stage: 'train', done, total: call.epochs, call: c + 1, calls: calls.length, models: call.indices.length, elapsedMs: performance.now() - t0 });
       report(0);
-      const result = await train(
-        ctx,
-        arch,
-        { x: dataset.x, y: dataset.y },
-        {
-          method: plan.trainMethod,
-          epochs: call.epochs,
-          batchSize,
-          lr: plan.lr,
-          schedule: plan.schedule,
-          samplesPerStep: plan.samplesPerStep,
-          ...(plan.adversarialEpsilon === undefined ? {} : { adversarialEpsilon: plan.adversarialEpsilon }),
-          ...(plan.heteroscedastic ? { heteroscedastic: true } : {}),
-          seed: call.seed + (phase === 'search' ? 0 : 1_000_003),
-          models: call.indices.map((i) => (jobs[i] as Job).hyper),
-          onProgress: (p) => report(p.epoch),
-          onNonFinite: 'keep',
-        },
-      );
+      const trainOptions = {
+        method: plan.trainMethod,
+        epochs: call.epochs,
+        batchSize,
+        lr: plan.lr,
+        schedule: plan.schedule,
+        samplesPerStep: plan.samplesPerStep,
+        ...(plan.adversarialEpsilon === undefined ? {} : { adversarialEpsilon: plan.adversarialEpsilon }),
+        ...(plan.heteroscedastic ? { heteroscedastic: true } : {}),
+        seed: call.seed + (phase === 'search' ? 0 : 1_000_003),
+        models: call.indices.map((i) => (jobs[i] as Job).hyper),
+        onProgress: (p: { epoch: number }) => report(p.epoch),
+        onNonFinite: 'keep' as const,
+      };
+      const result = await train(ctx, arch, { x: dataset.x, y: dataset.y }, trainOptions);
+      const laplace = plan.laplace;
+      const posterior = (k: number): readonly Model[] => {
+        if (!laplace) return [result.models[k] as Model];
+        const { method: _map, onProgress: _progress, onNonFinite: _keep, models: hypers, ...rest } = trainOptions;
+        const options = {
+          ...rest,
+          method: 'laplace' as const,
+          seed: rest.seed + 7907 * k,
+          models: [hypers[k] as ModelHyper],
+          laplace: { structure: laplace.structure, ...(laplace.structure === 'last-layer' ? { samples: laplace.samples } : {}) },
+        };
+        return laplaceFromTheta(arch, { x: dataset.x, y: dataset.y }, options, [result.theta[k] as Float64Array]).models[0] as Model[];
+      };
       const ms = performance.now() - t0;
       trainMs += ms;
       trainCalls.push({ phase, models: call.indices.length, epochs: call.epochs, ms });
-      for (const [k, i] of call.indices.entries()) models[i] = result.diverged[k] ? null : (result.models[k] as Model);
+      for (const [k, i] of call.indices.entries()) models[i] = result.diverged[k] ? null : posterior(k);
     }
     return models;
   };
@@ -226,7 +240,7 @@ export async function runUciProtocol(ctx: GpuContext, dataset: UciDataset, optio
   const scoreAll = async (
     phase: 'search' | 'final',
     candidates: readonly { split: number; point: HyperPoint; rows: readonly number[] }[],
-    models: readonly (Model | null)[],
+    models: readonly (readonly Model[] | null)[],
     draws: number,
   ): Promise<CandidateScore[]> => {
     const t0 = performance.now();
@@ -235,8 +249,8 @@ export async function runUciProtocol(ctx: GpuContext, dataset: UciDataset, optio
       options.onProgress?.({ phase, stage: 'score', done: i, total: candidates.length, call: 1, calls: 1, models: candidates.length, elapsedMs: performance.now() - t0 });
       const per = phase === 'search' ? plan.searchMembers : plan.members;
       const members = models.slice(i * per, (i + 1) * per);
-      const trained = members.filter((m): m is Model => m !== null);
-      const s = trained.length < members.length ? { rmse: NaN, ll: NaN } : await plan.score(ctx, trained, gatherRows(dataset, cand.rows), draws, seed + cand.split);
+      const trained = members.filter((m): m is readonly Model[] => m !== null).flat();
+      const s = members.some((m) => m === null) ? { rmse: NaN, ll: NaN } : await plan.score(ctx, trained, gatherRows(dataset, cand.rows), draws, seed + cand.split);
       out.push({ point: cand.point, rmse: s.rmse, ll: s.ll });
     }
     options.onProgress?.({
@@ -319,6 +333,7 @@ export async function runUciProtocol(ctx: GpuContext, dataset: UciDataset, optio
       ...(plan.ensembleDensity === undefined ? {} : { ensembleDensity: plan.ensembleDensity }),
       ...(plan.adversarialEpsilon === undefined ? {} : { adversarialEpsilon: plan.adversarialEpsilon }),
       ...(plan.heteroscedastic ? { heteroscedastic: true } : {}),
+      ...(plan.laplace ? { laplace: plan.laplace } : {}),
       splits: splitIds.length,
       seed,
     },
