@@ -11,6 +11,7 @@
  * 3. Marginal-likelihood tuning: at the MAP of the evidence-maximising δ* of BLR (MacKay's fixed
  *    point, checked to maximise the exact evidence) the post-hoc tuning returns δ* (and σ* with the
  *    noise tuned too), 1e-6 relative: golden-section search to 1e-10 in log δ.
+ *    A heteroscedastic head's Λ against the Fisher E_y[∇ ∇ᵀ] by quadrature over y.
  * 4. The last-layer draws have mean θ* and covariance H⁻¹ (z-scores, 2000 draws).
  * 5. Bad requests are InvalidInputErrors naming the problem.
  */
@@ -19,6 +20,7 @@ import { InvalidInputError } from '../../src/errors.js';
 import { categoricalNllGrad } from '../../src/math/likelihoods.js';
 import { laplaceFromTheta, linearizedPredict, type LaplaceTrainOptions } from '../../src/laplace/index.js';
 import { computeCurvature } from '../../src/laplace/ggn.js';
+import { rowCurvature } from '../../src/laplace/curvature.js';
 import { standardizedRows, mapOptions } from '../../src/laplace/laplace.js';
 import { lastLayerDraws } from '../../src/laplace/to-model.js';
 import { trainLayout } from '../../src/objective/layout.js';
@@ -271,6 +273,35 @@ describe('GGN of a tiny network against brute force', () => {
     ll.params.forEach((a, i) =>
       ll.params.forEach((b, j) => expect(Math.abs(ll.ggn[i * P + j]! - G[a]![b]!), `G[${a},${b}]`).toBeLessThanOrEqual(1e-6 * (1 + Math.abs(G[a]![b]!)))),
     );
+  });
+});
+
+describe('heteroscedastic head', () => {
+  it.each([
+    [0.3, -1.2],
+    [-2, 0.5],
+    [1, 3],
+  ])('Λ at (μ %d, raw %d) is the Fisher E_y[∇ ∇ᵀ] of −log N(y | μ, softplus(raw) + 1e-3) (trapezoid over y, 1e-8)', (mu, raw) => {
+    const info = { kind: 'normal', classes: 0, targetWidth: 1, scale: true, degreesOfFreedom: null, heteroscedastic: true } as const;
+    const L = rowCurvature(info, Float64Array.of(mu, raw));
+    const sp = Math.log1p(Math.exp(raw));
+    const sigma = sp + 1e-3;
+    const ds = 1 / (1 + Math.exp(-raw));
+    const F = [0, 0, 0, 0];
+    const steps = 40000;
+    const lo = mu - 14 * sigma;
+    const h = (28 * sigma) / steps;
+    for (let i = 0; i <= steps; i++) {
+      const y = lo + i * h;
+      const w = ((i === 0 || i === steps ? 0.5 : 1) * h * Math.exp(-0.5 * ((y - mu) / sigma) ** 2)) / (sigma * Math.sqrt(2 * Math.PI));
+      const g0 = -(y - mu) / sigma ** 2;
+      const g1 = ds * (1 / sigma - (y - mu) ** 2 / sigma ** 3);
+      F[0]! += w * g0 * g0;
+      F[1]! += w * g0 * g1;
+      F[2]! += w * g1 * g0;
+      F[3]! += w * g1 * g1;
+    }
+    F.forEach((f, i) => expect(Math.abs(L[i]! - f), `Λ[${i}]`).toBeLessThanOrEqual(1e-8 * (1 + Math.abs(f))));
   });
 });
 
