@@ -82,6 +82,8 @@ Options:
                              are named '<data set>-laplace-diagonal'
   --laplace-draws <S>        laplace last-layer: draws per model, scored as their mixture
                              (default 100)
+  --laplace-predictive <p>   laplace: sampled (default: the engine's draws) or linearized
+                             (the GLM predictive N(f(x), J Sigma J^T + sigma^2), on the host)
   --ensemble-density <d>     ensemble: log-likelihood of the 'mixture' of the members or of its
                              'moment-matched' normal (the paper's), on validation and test
                              (default moment-matched)
@@ -124,6 +126,7 @@ const OPTIONS = {
   'prior-scales': { type: 'string' },
   structure: { type: 'string' },
   'laplace-draws': { type: 'string' },
+  'laplace-predictive': { type: 'string' },
   'ensemble-density': { type: 'string' },
   'adversarial-epsilon': { type: 'string' },
   heteroscedastic: { type: 'boolean' },
@@ -260,6 +263,7 @@ async function run(argv: readonly string[], io: UciIo): Promise<number> {
     ...defined('priorScales', priorScales),
     ...defined('laplaceStructure', parseStructure(str('structure'))),
     ...defined('laplaceDraws', integer(str('laplace-draws'), 'laplace-draws', 1)),
+    ...defined('laplacePredictive', parsePredictive(str('laplace-predictive'))),
     ...defined('ensembleDensity', ensembleDensityText === undefined ? undefined : parseEnsembleDensity(ensembleDensityText)),
     ...defined('adversarialEpsilon', nonNegative(str('adversarial-epsilon'), 'adversarial-epsilon')),
     ...defined('heteroscedastic', values.heteroscedastic === true ? true : undefined),
@@ -289,6 +293,13 @@ async function run(argv: readonly string[], io: UciIo): Promise<number> {
     if (!borrowed) ctx.destroy();
   }
   return 0;
+}
+
+/** --laplace-predictive: sampled or linearized. */
+function parsePredictive(text: string | undefined): 'sampled' | 'linearized' | undefined {
+  if (text === undefined) return undefined;
+  if (text !== 'sampled' && text !== 'linearized') throw new InvalidInputError(`--laplace-predictive must be sampled or linearized, got '${text}'`);
+  return text;
 }
 
 /** --structure: a Laplace structure (methodPlan refuses it for another method). */

@@ -47,7 +47,8 @@
  *   --prior-scales) searched on validation. --structure last-layer (default: full covariance of
  *   the last layer, LAPLACE_UCI_DRAWS correlated draws scored as their mixture, one pass each) or
  *   diagonal (the GGN's diagonal over every weight: the engine samples T draws of the mean-field
- *   posterior). Not tuned on UCI beyond this grid.
+ *   posterior). --laplace-predictive linearized scores the linearised (GLM) predictive instead
+ *   (host float64: mean f(x; θ*), variance J Σ Jᵀ + σ²). Not tuned on UCI beyond this grid.
  */
 import { InvalidInputError } from '../../src/errors.js';
 import type { GpuContext } from '../../src/gpu/device.js';
@@ -99,6 +100,8 @@ export interface MethodChoices {
   readonly laplaceStructure?: LaplaceStructure;
   /** 'laplace' last-layer: draws per model (default LAPLACE_UCI_DRAWS). */
   readonly laplaceDraws?: number;
+  /** 'laplace': score the sampled predictive (default) or the linearised (GLM) one (src/laplace/linearized.ts). */
+  readonly laplacePredictive?: 'sampled' | 'linearized';
 }
 
 /** 'laplace' with --structure last-layer: the draws of each model, scored as their uniform mixture. */
@@ -125,7 +128,7 @@ export interface UciMethodPlan {
   /** 'mc-dropout', 'vi': trained with a heteroscedastic head (TrainOptions.heteroscedastic); absent when off. */
   readonly heteroscedastic?: true;
   /** 'laplace': the posterior built after each 'map' fit (src/laplace); absent for the other methods. */
-  readonly laplace?: { readonly structure: LaplaceStructure; readonly samples: number };
+  readonly laplace?: { readonly structure: LaplaceStructure; readonly samples: number; readonly predictive: 'sampled' | 'linearized' };
   /** The ModelHyper (without rows) of one member of one grid point. */
   hyper(point: HyperPoint, member: number): ModelHyper;
   /** Scores one candidate (its members' models) on held-out rows with `samples` draws. */
@@ -200,6 +203,7 @@ function basePlan(dataset: UciDataset, method: UciMethod, choices: MethodChoices
     if (!(e >= 0) || !Number.isFinite(e)) throw new InvalidInputError(`adversarial epsilon must be a number >= 0 (0: off), got ${String(e)}`);
   }
   const heteroscedastic = choices.heteroscedastic === true;
+  if (choices.laplacePredictive !== undefined && method !== 'laplace') throw new InvalidInputError(`the Laplace predictive applies to method 'laplace', not '${method}'`);
   if (choices.laplaceDraws !== undefined && method !== 'laplace') throw new InvalidInputError(`Laplace draws apply to method 'laplace', not '${method}'`);
   if (choices.laplaceStructure !== undefined && (method !== 'laplace' || !LAPLACE_STRUCTURES.includes(choices.laplaceStructure))) {
     throw new InvalidInputError(`a Laplace structure (${LAPLACE_STRUCTURES.join(', ')}) applies to method 'laplace', got '${String(choices.laplaceStructure)}' for '${method}'`);
@@ -262,6 +266,8 @@ function basePlan(dataset: UciDataset, method: UciMethod, choices: MethodChoices
       }
       const structure = choices.laplaceStructure ?? 'last-layer';
       const draws = choices.laplaceDraws ?? LAPLACE_UCI_DRAWS;
+      const predictive = choices.laplacePredictive ?? 'sampled';
+      if (predictive !== 'sampled' && predictive !== 'linearized') throw new InvalidInputError(`the Laplace predictive is 'sampled' or 'linearized', got '${String(predictive)}'`);
       if (!Number.isInteger(draws) || draws < 1 || draws > MAX_LAPLACE_SAMPLES)
         throw new InvalidInputError(`Laplace draws must be an integer in [1, ${MAX_LAPLACE_SAMPLES}], got ${String(draws)}`);
       if (choices.laplaceDraws !== undefined && structure !== 'last-layer') throw new InvalidInputError('Laplace draws apply to the last-layer structure');
@@ -277,7 +283,7 @@ function basePlan(dataset: UciDataset, method: UciMethod, choices: MethodChoices
         baseEpochs,
         batchSize: 128,
         samplesPerStep: 1,
-        laplace: { structure, samples: structure === 'last-layer' ? draws : 1 },
+        laplace: { structure, samples: structure === 'last-layer' ? draws : 1, predictive },
         hyper: (p) => ({ priorScale: p.priorScale ?? 1 }),
         // One model (diagonal: sampled T times) or the last layer's draws (their mixture, one pass each).
         score: (ctx, models, rows, samples, seed) => (models.length === 1 ? scoreSampled(ctx, only(models), rows, samples, seed) : scoreEnsemble(ctx, models, rows, 'mixture')),

@@ -26,7 +26,9 @@ import { InvalidInputError } from '../../src/errors.js';
 import type { GpuContext } from '../../src/gpu/device.js';
 import type { Model } from '../../src/model/spec.js';
 import { train } from '../../src/train/trainer.js';
-import { laplaceFromTheta } from '../../src/laplace/laplace.js';
+import { laplaceFromTheta, type LaplaceFit } from '../../src/laplace/laplace.js';
+import { linearizedPredict } from '../../src/laplace/linearized.js';
+import { average, rootMeanSquaredError } from './score.js';
 import type { ArchitectureSpec, LearningRateSchedule, ModelHyper } from '../../src/objective/types.js';
 import { chunkByEpochs, maxModelsPerCall } from './batching.js';
 import type { UciDataset } from './dataset.js';
@@ -111,7 +113,7 @@ export interface UciSettings {
   /** 'mc-dropout', 'vi', 'laplace': the heteroscedastic variant (TrainOptions.heteroscedastic; absent: off). */
   readonly heteroscedastic?: boolean;
   /** 'laplace': the posterior's structure and draws per model (absent for the other methods). */
-  readonly laplace?: { readonly structure: 'last-layer' | 'diagonal'; readonly samples: number };
+  readonly laplace?: { readonly structure: 'last-layer' | 'diagonal'; readonly samples: number; readonly predictive: 'sampled' | 'linearized' };
   readonly splits: number;
   readonly seed: number;
 }
@@ -135,6 +137,12 @@ export interface UciRun {
   readonly settings: UciSettings;
   readonly splits: readonly UciSplitResult[];
   readonly timing: UciTiming;
+}
+
+/** A job's engine models, and for 'laplace' its posterior (what the linearised predictive scores). */
+interface Trained {
+  readonly models: readonly Model[];
+  readonly fit?: LaplaceFit;
 }
 
 interface Job {
@@ -183,9 +191,9 @@ export async function runUciProtocol(ctx: GpuContext, dataset: UciDataset, optio
    * Trains the jobs, one train() call per chunk of jobs with the same epochs (and, searching, the
    * same rate; see the file comment); each job's engine models in job order: the trained model, or
    * for 'laplace' its posterior's (one model, or the last layer's draws, keyed by the call's seed
-   * + 7907 k for the call's model k).
+   * + 7907 k for the call's model k) and the posterior itself.
    */
-  const trainJobs = async (phase: 'search' | 'final', jobs: readonly Job[]): Promise<(readonly Model[] | null)[]> => {
+  const trainJobs = async (phase: 'search' | 'final', jobs: readonly Job[]): Promise<(Trained | null)[]> => {
     const groups = phase === 'search' ? groupByRate(jobs, plan.lr) : [{ seedOffset: 0, jobs: jobs.map((_, i) => i) }];
     const calls = groups.flatMap((g) =>
       chunkByEpochs(
@@ -194,7 +202,7 @@ export async function runUciProtocol(ctx: GpuContext, dataset: UciDataset, optio
       ).map((chunk, c) => ({ epochs: chunk.epochs, indices: chunk.indices.map((k) => g.jobs[k] as number), seed: seed + g.seedOffset + c * 7919 })),
     );
     // A model whose training diverged is null: its candidate scores NaN and ranks last.
-    const models: (readonly Model[] | null)[] = new Array<readonly Model[] | null>(jobs.length);
+    const models: (Trained | null)[] = new Array<Trained | null>(jobs.length);
     for (const [c, call] of calls.entries()) {
       const t0 = performance.now();
       const report = (done: number) =>
@@ -216,8 +224,8 @@ export async function runUciProtocol(ctx: GpuContext, dataset: UciDataset, optio
       };
       const result = await train(ctx, arch, { x: dataset.x, y: dataset.y }, trainOptions);
       const laplace = plan.laplace;
-      const posterior = (k: number): readonly Model[] => {
-        if (!laplace) return [result.models[k] as Model];
+      const posterior = (k: number): Trained => {
+        if (!laplace) return { models: [result.models[k] as Model] };
         const { method: _map, onProgress: _progress, onNonFinite: _keep, models: hypers, ...rest } = trainOptions;
         const options = {
           ...rest,
@@ -226,7 +234,8 @@ export async function runUciProtocol(ctx: GpuContext, dataset: UciDataset, optio
           models: [hypers[k] as ModelHyper],
           laplace: { structure: laplace.structure, ...(laplace.structure === 'last-layer' ? { samples: laplace.samples } : {}) },
         };
-        return laplaceFromTheta(arch, { x: dataset.x, y: dataset.y }, options, [result.theta[k] as Float64Array]).models[0] as Model[];
+        const post = laplaceFromTheta(arch, { x: dataset.x, y: dataset.y }, options, [result.theta[k] as Float64Array]);
+        return { models: post.models[0] as Model[], fit: post.fits[0] as LaplaceFit };
       };
       const ms = performance.now() - t0;
       trainMs += ms;
@@ -240,7 +249,7 @@ export async function runUciProtocol(ctx: GpuContext, dataset: UciDataset, optio
   const scoreAll = async (
     phase: 'search' | 'final',
     candidates: readonly { split: number; point: HyperPoint; rows: readonly number[] }[],
-    models: readonly (readonly Model[] | null)[],
+    models: readonly (Trained | null)[],
     draws: number,
   ): Promise<CandidateScore[]> => {
     const t0 = performance.now();
@@ -249,8 +258,21 @@ export async function runUciProtocol(ctx: GpuContext, dataset: UciDataset, optio
       options.onProgress?.({ phase, stage: 'score', done: i, total: candidates.length, call: 1, calls: 1, models: candidates.length, elapsedMs: performance.now() - t0 });
       const per = phase === 'search' ? plan.searchMembers : plan.members;
       const members = models.slice(i * per, (i + 1) * per);
-      const trained = members.filter((m): m is readonly Model[] => m !== null).flat();
-      const s = members.some((m) => m === null) ? { rmse: NaN, ll: NaN } : await plan.score(ctx, trained, gatherRows(dataset, cand.rows), draws, seed + cand.split);
+      const trained = members.filter((m): m is Trained => m !== null);
+      const rows = gatherRows(dataset, cand.rows);
+      const fit = trained[0]?.fit;
+      const s =
+        trained.length < members.length
+          ? { rmse: NaN, ll: NaN }
+          : plan.laplace?.predictive === 'linearized' && fit
+            ? linearizedScore(fit, rows)
+            : await plan.score(
+                ctx,
+                trained.flatMap((t) => t.models),
+                rows,
+                draws,
+                seed + cand.split,
+              );
       out.push({ point: cand.point, rmse: s.rmse, ll: s.ll });
     }
     options.onProgress?.({
@@ -340,6 +362,12 @@ export async function runUciProtocol(ctx: GpuContext, dataset: UciDataset, optio
     splits,
     timing: { wallMs: performance.now() - started, trainMs, scoreMs, trainCalls },
   };
+}
+
+/** The linearised (GLM) predictive's RMSE and mean log density on held-out rows (host float64, src/laplace/linearized.ts). */
+function linearizedScore(fit: LaplaceFit, rows: { readonly x: readonly (readonly number[])[]; readonly y: readonly number[] }): { rmse: number; ll: number } {
+  const p = linearizedPredict(fit, rows.x, rows.y);
+  return { rmse: rootMeanSquaredError(p.mean, rows.y), ll: average(p.logPredictiveDensity ?? [NaN]) };
 }
 
 /** A candidate's validation log-likelihood, NaN ranked last. */

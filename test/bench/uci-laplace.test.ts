@@ -77,6 +77,11 @@ describe('the laplace plan', () => {
     expect(() => methodPlan(d, 'vi', { laplaceDraws: 5 })).toThrow(/apply to method 'laplace'/);
     expect(() => methodPlan(d, 'laplace', { laplaceStructure: 'diagonal', laplaceDraws: 5 })).toThrow(/apply to the last-layer structure/);
     expect(() => methodPlan(d, 'laplace', { laplaceDraws: 2000 })).toThrow(/Laplace draws must be an integer in \[1, 1024\]/);
+    expect(methodPlan(d, 'laplace', { laplacePredictive: 'linearized' }).laplace).toMatchObject({ predictive: 'linearized' });
+    expect(() => methodPlan(d, 'vi', { laplacePredictive: 'linearized' })).toThrow(/applies to method 'laplace'/);
+    expect(methodLabel({ method: 'laplace', settings: { laplace: { structure: 'diagonal', samples: 1, predictive: 'linearized' } } as UciSummary['settings'] })).toBe(
+      'laplace diagonal linearized',
+    );
     expect(methodLabel({ method: 'laplace', settings: { laplace: { structure: 'diagonal', samples: 1 } } as UciSummary['settings'] })).toBe('laplace diagonal');
     expect(methodLabel({ method: 'laplace', settings: { laplace: { structure: 'last-layer', samples: 100 } } as UciSummary['settings'] })).toBe('laplace');
   });
@@ -85,6 +90,7 @@ describe('the laplace plan', () => {
     for (const [argv, message] of [
       [['--data-dir', folder, '--method', 'laplace', '--structure', 'kfac'], /--structure must be one of last-layer, diagonal, got 'kfac'/],
       [['--data-dir', folder, '--method', 'vi', '--structure', 'diagonal'], /applies to method 'laplace'/],
+      [['--data-dir', folder, '--method', 'laplace', '--laplace-predictive', 'glm'], /--laplace-predictive must be sampled or linearized, got 'glm'/],
     ] as const) {
       const r = await uci(argv);
       expect(r.code).toBe(2);
@@ -97,8 +103,8 @@ describe('the laplace plan', () => {
 describeGpu('the laplace protocol on the GPU (2 splits, 3 epochs)', () => {
   it('last-layer: the draws are scored as their mixture; the choice is the best validation point', async () => {
     const d = await loadUciDataset(folder);
-    const run = await runUciProtocol(gpu!, d, { method: 'laplace', epochs: 3, priorScales: [0.3, 1], laplaceDraws: 8 });
-    expect(run.settings.laplace).toEqual({ structure: 'last-layer', samples: 8 });
+    const run = await runUciProtocol(gpu!, d, { method: 'laplace', epochs: 3, priorScales: [0.3, 1], laplaceDraws: 4 });
+    expect(run.settings.laplace).toEqual({ structure: 'last-layer', samples: 4, predictive: 'sampled' });
     for (const s of run.splits) {
       expect(s.validation).toHaveLength(2);
       const best = s.validation.reduce((a, v) => (v.ll > a.ll ? v : a));
@@ -115,9 +121,20 @@ describeGpu('the laplace protocol on the GPU (2 splits, 3 epochs)', () => {
     );
     expect(r.code, r.stderr).toBe(0);
     const j = JSON.parse(r.stdout) as { splits: { rmse: number; ll: number }[]; settings: { laplace: unknown } };
-    expect(j.settings.laplace).toEqual({ structure: 'diagonal', samples: 1 });
+    expect(j.settings.laplace).toEqual({ structure: 'diagonal', samples: 1, predictive: 'sampled' });
     expect(j.splits.every((s) => Number.isFinite(s.rmse) && Number.isFinite(s.ll))).toBe(true);
     expect(existsSync(join(outDir, 'toy-laplace-laplace-diagonal.json'))).toBe(true);
     expect(readFileSync(join(outDir, 'toy-laplace-laplace-diagonal.md'), 'utf8')).toContain('Laplace diagonal around the MAP');
+  });
+
+  it('the linearised predictive scores the same fits on the host (finite, and not the sampled score)', async () => {
+    const d = await loadUciDataset(folder);
+    const run = await runUciProtocol(gpu!, d, { method: 'laplace', epochs: 3, priorScales: [1], laplaceStructure: 'diagonal', laplacePredictive: 'linearized', splits: 1 });
+    expect(run.settings.laplace).toEqual({ structure: 'diagonal', samples: 1, predictive: 'linearized' });
+    const s = run.splits[0]!;
+    expect(Number.isFinite(s.rmse) && Number.isFinite(s.ll)).toBe(true);
+    // The same run sampled: the same MAP fits (same seeds), scored differently.
+    const sampled = await runUciProtocol(gpu!, d, { method: 'laplace', epochs: 3, priorScales: [1], laplaceStructure: 'diagonal', samples: 64, splits: 1 });
+    expect(sampled.splits[0]!.ll).not.toBe(s.ll);
   });
 });
