@@ -8,11 +8,13 @@
  *   leaves      errors.ts, float32.ts, platform-types.ts, options.ts, inputs.ts
  *   maths       math/, random/
  *   model       model/
- *   objective   objective/ (the training contract)
+ *   objective   objective/ (the training contract), mcmc/ (diagnostics of posterior samples)
  *   kernels     kernels/ (program declarations and WGSL composition; no GPU calls)
  *   gpu         gpu/
  *   scheduler   scheduler/
  *   engines     infer/, reference/ (the oracle), then train/, then distill/ (students trained on an engine's predictive)
+ *               and swag/ (SWAG posteriors from the trainer's iterates)
+ *               and laplace/ (Laplace posteriors around a MAP fit)
  *   entries     index.ts, disposable.ts, node/, cli/
  */
 const LEAVES = '^src/(errors|float32|platform-types|options|inputs)\\.ts$';
@@ -41,12 +43,15 @@ module.exports = {
     onlyImports('math-layer', 'math/', []),
     onlyImports('model-layer', 'model/', ['math/', 'random/']),
     onlyImports('objective-layer', 'objective/', ['math/', 'random/', 'model/']),
+    onlyImports('mcmc-layer', 'mcmc/', ['math/', 'random/', 'model/']),
     onlyImports('kernels-layer', 'kernels/', ['math/', 'random/', 'model/', 'objective/']),
     onlyImports('gpu-layer', 'gpu/', ['kernels/']),
     onlyImports('scheduler-layer', 'scheduler/', ['gpu/', 'kernels/']),
     onlyImports('infer-layer', 'infer/', ['math/', 'random/', 'model/', 'kernels/', 'gpu/', 'scheduler/']),
     onlyImports('reference-layer', 'reference/', ['math/', 'random/', 'model/', 'objective/', 'infer/']),
     onlyImports('train-layer', 'train/', ['math/', 'random/', 'model/', 'objective/', 'kernels/', 'gpu/', 'scheduler/', 'infer/']),
+    onlyImports('swag-layer', 'swag/', ['math/', 'random/', 'model/', 'objective/', 'kernels/', 'gpu/', 'scheduler/', 'infer/', 'train/']),
+    onlyImports('laplace-layer', 'laplace/', ['math/', 'random/', 'model/', 'objective/', 'kernels/', 'gpu/', 'scheduler/', 'infer/', 'train/']),
     onlyImports('distill-layer', 'distill/', ['math/', 'random/', 'model/', 'objective/', 'kernels/', 'gpu/', 'scheduler/', 'infer/', 'train/']),
     {
       name: 'oracle-never-reaches-gpu',

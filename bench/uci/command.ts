@@ -12,8 +12,9 @@ import { describeAdapter, describeAdapterDescription } from '../../src/gpu/adapt
 import type { GpuContext } from '../../src/gpu/device.js';
 import { createNodeContext } from '../../src/node/device.js';
 import type { LearningRateSchedule } from '../../src/objective/types.js';
+import { LAPLACE_STRUCTURES, type LaplaceStructure } from '../../src/laplace/ggn.js';
 import { loadUciDataset } from './dataset.js';
-import { methodPlan, parseEnsembleDensity, parseUciMethod } from './methods.js';
+import { UCI_METHODS, methodPlan, parseEnsembleDensity, parseUciMethod } from './methods.js';
 import { runUciProtocol, type UciProgress, type UciRunOptions } from './protocol.js';
 import { readPublished } from './published.js';
 import { mergeRateSearches } from './merge.js';
@@ -30,7 +31,7 @@ export interface UciIo {
   readonly context?: () => Promise<GpuContext>;
 }
 
-export const UCI_HELP = `Usage: npm run uci -- --data-dir <folder> --method mc-dropout|vi|ensemble [options]
+export const UCI_HELP = `Usage: npm run uci -- --data-dir <folder> --method mc-dropout|vi|ensemble|laplace|sgmcmc|swag [options]
 
 Runs the UCI regression protocol (bench/uci/PROTOCOL.md) on any folder in the UCI
 layout (data.txt, index_features.txt, index_target.txt, index_train_K.txt, index_test_K.txt,
@@ -51,13 +52,28 @@ Methods (network: one hidden layer of n_hidden ReLU units; 10 x n_epochs epochs;
                10 x n_epochs (early stopping), each scored as the 5-member ensemble, then 5
                members for the chosen epochs; the log-likelihood is that of the normal with
                the members' mixture's mean and variance (the paper's)
+  laplace      Laplace around the map fit (learnt sigma, N(0, s^2) prior, Adam lr 1e-2 on a
+               cosine schedule): prior precision and sigma tuned by the marginal likelihood;
+               grid: the map's prior scales s in {0.1, 0.3, 1} searched on validation
+               (--prior-scales); --structure last-layer (100 draws of the last layer, scored
+               as their mixture) or diagonal (T samples of the diagonal-GGN posterior)
+  sgmcmc       cyclical SGHMC (Zhang et al. 2020) on map's posterior (N(0, 1) weight prior,
+               log sigma sampled): friction 0.1, 4 cycles (fewer when they do not divide the
+               epochs), the first 80% of each without noise, up to 5 samples at the ends of
+               each cycle's last epochs; grid: step size {1e-3, 3e-3, 1e-2} searched on
+               validation (--lr one); --members chains (default 1); scored as the mixture of
+               every sample's normal
+  swag         SWAG (Maddox et al. 2019): map pretraining with Adam lr 1e-2 (constant), then
+               40 epochs of SGD (momentum 0.9) at 0.03 x that rate, θ collected after each;
+               rank 20; 30 posterior draws scored as a mixture of point models; no search
+               (--lr-grid searches rates, each scaling both phases)
 All (split, grid point, member) models of a phase train together, in as few train() calls as
 the device's buffer limits allow; each draws the random stream of that identity, so a split's
 numbers do not depend on how the models are cut into calls or on which other splits run.
 
 Options:
   --data-dir <folder>        data set folder in the UCI layout (required)
-  --method <m>               mc-dropout, vi or ensemble (required)
+  --method <m>               mc-dropout, vi, ensemble, laplace, sgmcmc or swag (required)
   --splits <K>               run the first K splits (default: all, n_splits.txt)
   --epochs-scale <f>         multiply the epochs by f, e.g. 0.25 to shorten a run (default 1)
   --epochs <N>               epochs, overriding 10 x n_epochs x f
@@ -71,14 +87,20 @@ Options:
                              (default: the method's, above; constant for vi and ensemble)
   --samples <T>              predictive samples on the test part (default 10000)
   --validation-samples <T>   predictive samples on the validation part (default: --samples)
-  --members <M>              ensemble members (default 5)
-  --prior-scales <a,b,...>   vi: prior scales to search (default 0.1,0.3,1)
+  --members <M>              ensemble members (default 5); sgmcmc: chains (default 1)
+  --prior-scales <a,b,...>   vi, laplace: prior scales to search (default 0.1,0.3,1)
+  --structure <s>            laplace: last-layer (default) or diagonal; a diagonal run's files
+                             are named '<data set>-laplace-diagonal'
+  --laplace-draws <S>        laplace last-layer: draws per model, scored as their mixture
+                             (default 100)
+  --laplace-predictive <p>   laplace: sampled (default: the engine's draws) or linearized
+                             (the GLM predictive N(f(x), J Sigma J^T + sigma^2), on the host)
   --ensemble-density <d>     ensemble: log-likelihood of the 'mixture' of the members or of its
                              'moment-matched' normal (the paper's), on validation and test
                              (default moment-matched)
   --adversarial-epsilon <e>  ensemble: adversarial training (fast gradient sign) at e times each
                              input's range; 0 turns it off (default 0.01, the paper's)
-  --heteroscedastic          mc-dropout, vi: the heteroscedastic variant, a second output unit
+  --heteroscedastic          mc-dropout, vi, laplace, sgmcmc, swag: the heteroscedastic variant, a second output unit
                              for the noise scale per input (train's heteroscedastic option) in
                              place of the global noise; mc-dropout's grid is then the dropout
                              rates alone (no tau). Summaries and files name it
@@ -114,6 +136,9 @@ const OPTIONS = {
   'validation-samples': { type: 'string' },
   members: { type: 'string' },
   'prior-scales': { type: 'string' },
+  structure: { type: 'string' },
+  'laplace-draws': { type: 'string' },
+  'laplace-predictive': { type: 'string' },
   'ensemble-density': { type: 'string' },
   'adversarial-epsilon': { type: 'string' },
   heteroscedastic: { type: 'boolean' },
@@ -229,7 +254,7 @@ async function run(argv: readonly string[], io: UciIo): Promise<number> {
   const dataDir = str('data-dir');
   const methodText = str('method');
   if (dataDir === undefined) throw new InvalidInputError(`--data-dir <folder> is required (${HINT})`);
-  if (methodText === undefined) throw new InvalidInputError(`--method mc-dropout|vi|ensemble is required (${HINT})`);
+  if (methodText === undefined) throw new InvalidInputError(`--method ${UCI_METHODS.join('|')} is required (${HINT})`);
   const method = parseUciMethod(methodText);
   const lrGridText = str('lr-grid');
   const learningRates = lrGridText?.split(',').map((t) => positive(t, 'lr-grid') as number);
@@ -248,6 +273,9 @@ async function run(argv: readonly string[], io: UciIo): Promise<number> {
     ...defined('validationSamples', integer(str('validation-samples'), 'validation-samples', 1)),
     ...defined('members', integer(str('members'), 'members', 1)),
     ...defined('priorScales', priorScales),
+    ...defined('laplaceStructure', parseStructure(str('structure'))),
+    ...defined('laplaceDraws', integer(str('laplace-draws'), 'laplace-draws', 1)),
+    ...defined('laplacePredictive', parsePredictive(str('laplace-predictive'))),
     ...defined('ensembleDensity', ensembleDensityText === undefined ? undefined : parseEnsembleDensity(ensembleDensityText)),
     ...defined('adversarialEpsilon', nonNegative(str('adversarial-epsilon'), 'adversarial-epsilon')),
     ...defined('heteroscedastic', values.heteroscedastic === true ? true : undefined),
@@ -277,6 +305,21 @@ async function run(argv: readonly string[], io: UciIo): Promise<number> {
     if (!borrowed) ctx.destroy();
   }
   return 0;
+}
+
+/** --laplace-predictive: sampled or linearized. */
+function parsePredictive(text: string | undefined): 'sampled' | 'linearized' | undefined {
+  if (text === undefined) return undefined;
+  if (text !== 'sampled' && text !== 'linearized') throw new InvalidInputError(`--laplace-predictive must be sampled or linearized, got '${text}'`);
+  return text;
+}
+
+/** --structure: a Laplace structure (methodPlan refuses it for another method). */
+function parseStructure(text: string | undefined): LaplaceStructure | undefined {
+  if (text === undefined) return undefined;
+  const s = LAPLACE_STRUCTURES.find((v) => v === text);
+  if (!s) throw new InvalidInputError(`--structure must be one of ${LAPLACE_STRUCTURES.join(', ')}, got '${text}'`);
+  return s;
 }
 
 /** `{ [key]: value }` when value is defined, else `{}` (exactOptionalPropertyTypes). */

@@ -40,15 +40,43 @@
  *   Scoring one member per point was cheaper but picked badly: one network's variance head is
  *   over-confident on a small validation part. --lr sets the rate; --epochs / --epochs-scale
  *   scale both points; --adversarial-epsilon 0 trains without adversarial examples.
+ * - 'laplace' (Daxberger et al. 2021, src/laplace): the 'map' fit (same network, N(0, s²) weight
+ *   prior, learnt σ, Adam lr 1e-2 decayed to 0 on a cosine schedule so the fit ends at a mode,
+ *   batch 128, 10 x n_epochs epochs), then the Laplace posterior with the prior precision and σ
+ *   tuned by the marginal likelihood; grid = the MAP's prior scales {0.1, 0.3, 1} (as 'vi',
+ *   --prior-scales) searched on validation. --structure last-layer (default: full covariance of
+ *   the last layer, LAPLACE_UCI_DRAWS correlated draws scored as their mixture, one pass each) or
+ *   diagonal (the GGN's diagonal over every weight: the engine samples T draws of the mean-field
+ *   posterior). --laplace-predictive linearized scores the linearised (GLM) predictive instead
+ *   (host float64: mean f(x; θ*), variance J Σ Jᵀ + σ²). Not tuned on UCI beyond this grid.
+ * - 'sgmcmc' (cyclical SGHMC, Zhang et al. 2020; src/objective/sampler.ts): 'map''s network and
+ *   posterior (N(0, 1) prior on every standardised weight, log sigma sampled under a flat prior, or
+ *   the heteroscedastic head), SGHMC with friction 0.1 at temperature 1, batch 128, 10 x n_epochs
+ *   epochs in cycleCount(epochs) cycles (4 when they divide the epochs), 80% of each cycle without
+ *   noise, up to 5 samples at the ends of each cycle's last epochs (sgmcmcSampler); one chain
+ *   (--members chains) per candidate. Grid: the step size in {1e-3, 3e-3, 1e-2} (SGMCMC_STEP_SIZES,
+ *   each at its own seed as MC dropout's rates), searched on validation; --lr one step size.
+ *   Scored as the uniform mixture of every kept sample's normal (the posterior predictive).
+ * - 'swag' (Maddox et al. 2019; src/swag): 'map' pretraining with Adam at 1e-2 (constant, 10 x
+ *   n_epochs epochs, batch 128, learnt σ, N(0, 1) prior), then SGD (momentum 0.9) at 0.03 x that
+ *   rate (3e-4) for 40 epochs (scaled like the run's epochs), θ collected after each; rank 20, 30
+ *   draws, scale 1, scored as the uniform mixture of the draws (point models, fixed σ each). One
+ *   point, no search (--lr-grid searches rates, each scaling both phases). The SWA rate must stay
+ *   small: SGD on a learnt σ is stiff (curvature ~ 1/σ²); on yacht split 0 SGD at 3e-3 after Adam
+ *   at 3e-3 sent log σ to 42, at 3e-4 after Adam 1e-2 the draws scored -0.71 against MAP's -0.95
+ *   (3 initialisations: -0.71..-0.73 against -0.95..-1.28). A candidate whose predictive leaves
+ *   float32 scores NaN and loses (protocol.ts).
  */
 import { InvalidInputError } from '../../src/errors.js';
 import type { GpuContext } from '../../src/gpu/device.js';
 import type { Model } from '../../src/model/spec.js';
-import type { LearningRateSchedule, ModelHyper, TrainMethod } from '../../src/objective/types.js';
+import type { LearningRateSchedule, ModelHyper, SamplerOptions, SwagOptions, TrainMethod } from '../../src/objective/types.js';
+import { LAPLACE_STRUCTURES, type LaplaceStructure } from '../../src/laplace/ggn.js';
+import { MAX_LAPLACE_SAMPLES } from '../../src/laplace/posterior.js';
 import type { UciDataset } from './dataset.js';
 import { ENSEMBLE_DENSITIES, scoreEnsemble, scoreSampled, type EnsembleDensity, type HeldOutRows, type HeldOutScore } from './score.js';
 
-export const UCI_METHODS = ['mc-dropout', 'vi', 'ensemble'] as const;
+export const UCI_METHODS = ['mc-dropout', 'vi', 'ensemble', 'laplace', 'sgmcmc', 'swag'] as const;
 export type UciMethod = (typeof UCI_METHODS)[number];
 
 /** One point of a method's grid (only the fields the method uses are set). */
@@ -85,7 +113,16 @@ export interface MethodChoices {
    * noise scale per input from a second output unit. MC dropout's grid then drops τ (dropout rates only).
    */
   readonly heteroscedastic?: boolean;
+  /** 'laplace': the posterior's structure (default 'last-layer'). */
+  readonly laplaceStructure?: LaplaceStructure;
+  /** 'laplace' last-layer: draws per model (default LAPLACE_UCI_DRAWS). */
+  readonly laplaceDraws?: number;
+  /** 'laplace': score the sampled predictive (default) or the linearised (GLM) one (src/laplace/linearized.ts). */
+  readonly laplacePredictive?: 'sampled' | 'linearized';
 }
+
+/** 'laplace' with --structure last-layer: the draws of each model, scored as their uniform mixture. */
+export const LAPLACE_UCI_DRAWS = 100;
 
 export interface UciMethodPlan {
   readonly method: UciMethod;
@@ -105,8 +142,14 @@ export interface UciMethodPlan {
   readonly ensembleDensity?: EnsembleDensity;
   /** 'ensemble': adversarial training's epsilon; absent when off. */
   readonly adversarialEpsilon?: number;
-  /** 'mc-dropout', 'vi': trained with a heteroscedastic head (TrainOptions.heteroscedastic); absent when off. */
+  /** 'mc-dropout', 'vi', 'sgmcmc', 'swag': trained with a heteroscedastic head (TrainOptions.heteroscedastic); absent when off. */
   readonly heteroscedastic?: true;
+  /** 'swag': its SWA phase and posterior (TrainOptions.swag; the SWA rate per model scales with the point's rate). */
+  readonly swag?: SwagOptions;
+  /** 'sgmcmc': the sampler of a run of `epochs` epochs; absent for the other methods. */
+  readonly sampler?: (epochs: number) => SamplerOptions;
+  /** 'laplace': the posterior built after each 'map' fit (src/laplace); absent for the other methods. */
+  readonly laplace?: { readonly structure: LaplaceStructure; readonly samples: number; readonly predictive: 'sampled' | 'linearized' };
   /** The ModelHyper (without rows) of one member of one grid point. */
   hyper(point: HyperPoint, member: number): ModelHyper;
   /** Scores one candidate (its members' models) on held-out rows with `samples` draws. */
@@ -121,6 +164,34 @@ export const MC_DROPOUT_LR = 3e-2;
  * first, so its candidates are those of a run at that rate alone (protocol.ts).
  */
 export const MC_DROPOUT_RATES: readonly number[] = [MC_DROPOUT_LR, 1e-1];
+
+/** SWAG's pretraining Adam rate, the SWA phase's SGD rate as a fraction of it, its epochs (iterates) and draws (see the file comment). */
+export const SWAG_LR = 1e-2;
+export const SWAG_SWA_LR_RATIO = 0.03;
+export const SWAG_SWA_EPOCHS = 40;
+export const SWAG_SAMPLES = 30;
+
+/** The step sizes 'sgmcmc' searches on validation by default (see the file comment); the first is its rate. */
+export const SGMCMC_STEP_SIZES: readonly number[] = [1e-3, 3e-3, 1e-2];
+
+/** The cycles of an 'sgmcmc' run: 4 when they divide the epochs and leave each cycle a whole sampling epoch, else 2, else 1. */
+export function cycleCount(epochs: number): number {
+  return [4, 2].find((c) => epochs % c === 0 && samplingEpochs(epochs / c) >= 1) ?? 1;
+}
+
+/** Whole epochs in a cycle's sampling stage at explorationFraction 0.8 (at one step an epoch, the fewest). */
+function samplingEpochs(epochsPerCycle: number): number {
+  return epochsPerCycle - Math.ceil(0.8 * epochsPerCycle);
+}
+
+/** 'sgmcmc''s sampler for a run of `epochs` epochs (see the file comment). */
+export function sgmcmcSampler(epochs: number): SamplerOptions {
+  const cycles = cycleCount(epochs);
+  const available = samplingEpochs(epochs / cycles);
+  // Too short a run for a sampling stage: a constant step with the default burn-in instead.
+  if (available < 1) return { kind: 'sghmc' };
+  return { kind: 'sghmc', cycles, explorationFraction: 0.8, samplesPerCycle: Math.min(5, available) };
+}
 
 /** VI's prior-scale grid (see the file comment). */
 export const VI_PRIOR_SCALES: readonly number[] = [0.1, 0.3, 1];
@@ -157,7 +228,8 @@ function only(models: readonly Model[]): Model {
  * rates (each model trains at its point's rate), so the rate is searched on validation too.
  */
 export function methodPlan(dataset: UciDataset, method: UciMethod, choices: MethodChoices = {}): UciMethodPlan {
-  const rates = choices.learningRates ?? (method === 'mc-dropout' && choices.lr === undefined ? MC_DROPOUT_RATES : undefined);
+  const defaultRates = method === 'mc-dropout' ? MC_DROPOUT_RATES : method === 'sgmcmc' ? SGMCMC_STEP_SIZES : undefined;
+  const rates = choices.learningRates ?? (choices.lr === undefined ? defaultRates : undefined);
   if (rates === undefined) return basePlan(dataset, method, choices);
   if (choices.lr !== undefined) throw new InvalidInputError('give either a learning rate or learning rates to search, not both');
   if (rates.length === 0 || rates.some((r) => !(r > 0) || !Number.isFinite(r))) {
@@ -181,9 +253,14 @@ function basePlan(dataset: UciDataset, method: UciMethod, choices: MethodChoices
     if (!(e >= 0) || !Number.isFinite(e)) throw new InvalidInputError(`adversarial epsilon must be a number >= 0 (0: off), got ${String(e)}`);
   }
   const heteroscedastic = choices.heteroscedastic === true;
+  if (choices.laplacePredictive !== undefined && method !== 'laplace') throw new InvalidInputError(`the Laplace predictive applies to method 'laplace', not '${method}'`);
+  if (choices.laplaceDraws !== undefined && method !== 'laplace') throw new InvalidInputError(`Laplace draws apply to method 'laplace', not '${method}'`);
+  if (choices.laplaceStructure !== undefined && (method !== 'laplace' || !LAPLACE_STRUCTURES.includes(choices.laplaceStructure))) {
+    throw new InvalidInputError(`a Laplace structure (${LAPLACE_STRUCTURES.join(', ')}) applies to method 'laplace', got '${String(choices.laplaceStructure)}' for '${method}'`);
+  }
   // The ensemble's members always have the head: the option would say nothing.
   if (heteroscedastic && method === 'ensemble')
-    throw new InvalidInputError("the heteroscedastic variant applies to methods 'mc-dropout' and 'vi'; 'ensemble' members always have the head");
+    throw new InvalidInputError("the heteroscedastic variant applies to methods 'mc-dropout', 'vi', 'laplace', 'sgmcmc' and 'swag'; 'ensemble' members always have the head");
   const variant = heteroscedastic ? { heteroscedastic: true as const } : {};
   const baseEpochs = 10 * dataset.nEpochs;
   const sampled = (ctx: GpuContext, models: readonly Model[], rows: HeldOutRows, samples: number, seed: number) => scoreSampled(ctx, only(models), rows, samples, seed);
@@ -232,6 +309,36 @@ function basePlan(dataset: UciDataset, method: UciMethod, choices: MethodChoices
         score: sampled,
       };
     }
+    case 'laplace': {
+      const scales = choices.priorScales ?? VI_PRIOR_SCALES;
+      if (scales.length === 0 || scales.some((s) => !(s > 0) || !Number.isFinite(s))) {
+        throw new InvalidInputError(`prior scales must be positive numbers, got ${scales.join(', ')}`);
+      }
+      const structure = choices.laplaceStructure ?? 'last-layer';
+      const draws = choices.laplaceDraws ?? LAPLACE_UCI_DRAWS;
+      const predictive = choices.laplacePredictive ?? 'sampled';
+      if (predictive !== 'sampled' && predictive !== 'linearized') throw new InvalidInputError(`the Laplace predictive is 'sampled' or 'linearized', got '${String(predictive)}'`);
+      if (!Number.isInteger(draws) || draws < 1 || draws > MAX_LAPLACE_SAMPLES)
+        throw new InvalidInputError(`Laplace draws must be an integer in [1, ${MAX_LAPLACE_SAMPLES}], got ${String(draws)}`);
+      if (choices.laplaceDraws !== undefined && structure !== 'last-layer') throw new InvalidInputError('Laplace draws apply to the last-layer structure');
+      return {
+        method,
+        trainMethod: 'map',
+        ...variant,
+        grid: scales.map((priorScale) => ({ priorScale })),
+        members: 1,
+        searchMembers: 1,
+        lr: choices.lr ?? 1e-2,
+        schedule: choices.schedule ?? 'cosine',
+        baseEpochs,
+        batchSize: 128,
+        samplesPerStep: 1,
+        laplace: { structure, samples: structure === 'last-layer' ? draws : 1, predictive },
+        hyper: (p) => ({ priorScale: p.priorScale ?? 1 }),
+        // One model (diagonal: sampled T times) or the last layer's draws (their mixture, one pass each).
+        score: (ctx, models, rows, samples, seed) => (models.length === 1 ? scoreSampled(ctx, only(models), rows, samples, seed) : scoreEnsemble(ctx, models, rows, 'mixture')),
+      };
+    }
     case 'ensemble': {
       const members = choices.members ?? 5;
       if (!Number.isInteger(members) || members < 1) throw new InvalidInputError(`members must be a positive integer, got ${String(members)}`);
@@ -253,6 +360,51 @@ function basePlan(dataset: UciDataset, method: UciMethod, choices: MethodChoices
         // Members differ through their stream identity (protocol.ts: own initialisation and minibatch order).
         hyper: () => ({}),
         score: (ctx, models, rows) => scoreEnsemble(ctx, models, rows, density),
+      };
+    }
+    case 'swag':
+      return {
+        method,
+        trainMethod: 'swag',
+        ...variant,
+        // One point: no search by default; --lr-grid searches rates, each scaling both phases.
+        grid: [{}],
+        members: 1,
+        searchMembers: 1,
+        lr: choices.lr ?? SWAG_LR,
+        schedule: choices.schedule ?? 'constant',
+        baseEpochs,
+        batchSize: 128,
+        samplesPerStep: 1,
+        swag: { swaEpochs: SWAG_SWA_EPOCHS, swaLr: (choices.lr ?? SWAG_LR) * SWAG_SWA_LR_RATIO, rank: 20, samples: SWAG_SAMPLES },
+        hyper: () => ({}),
+        // The draws are point models: predicted once each, mixed.
+        score: (ctx, models, rows) => scoreEnsemble(ctx, models, rows, 'mixture'),
+      };
+
+    case 'sgmcmc': {
+      if (choices.schedule !== undefined && choices.schedule !== 'constant') {
+        throw new InvalidInputError("method 'sgmcmc' takes no schedule: its step size follows the sampler's cycles");
+      }
+      const chains = choices.members ?? 1;
+      if (!Number.isInteger(chains) || chains < 1) throw new InvalidInputError(`members (chains) must be a positive integer, got ${String(chains)}`);
+      return {
+        method,
+        trainMethod: 'sgmcmc',
+        ...variant,
+        grid: [{}],
+        members: chains,
+        searchMembers: chains,
+        lr: choices.lr ?? (SGMCMC_STEP_SIZES[0] as number),
+        schedule: 'constant',
+        baseEpochs,
+        batchSize: 128,
+        samplesPerStep: 1,
+        sampler: sgmcmcSampler,
+        // Chains differ through their model index (own initialisation, minibatches and noise).
+        hyper: () => ({}),
+        // Every chain's samples, each a delta model: the posterior predictive is their mixture.
+        score: (ctx, models, rows) => scoreEnsemble(ctx, models, rows, 'mixture'),
       };
     }
   }

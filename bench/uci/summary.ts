@@ -5,6 +5,7 @@
  * published columns.
  */
 import type { AdapterDescription } from '../../src/gpu/device.js';
+import type { SamplerOptions } from '../../src/objective/types.js';
 import type { UciRun, UciSettings, UciSplitResult, UciTiming } from './protocol.js';
 import type { MeanSe, PublishedColumn } from './published.js';
 import type { HyperPoint } from './methods.js';
@@ -76,7 +77,9 @@ export function formatPoint(p: HyperPoint): string {
 
 /** The method and its variant, as summaries, file names and tables name it: 'vi', 'vi heteroscedastic'. */
 export function methodLabel(s: Pick<UciSummary, 'method' | 'settings'>): string {
-  return s.settings.heteroscedastic === true ? `${s.method} heteroscedastic` : s.method;
+  const lp = s.settings.laplace;
+  const base = lp ? [s.method, ...(lp.structure === 'diagonal' ? ['diagonal'] : []), ...(lp.predictive === 'linearized' ? ['linearized'] : [])].join(' ') : s.method;
+  return s.settings.heteroscedastic === true ? `${base} heteroscedastic` : base;
 }
 
 /** Rows of the comparison: ours first, then the published columns. */
@@ -93,14 +96,21 @@ export function epochsLabel(s: UciSettings): string {
   return perPoint.length > 0 ? perPoint.join('/') : String(s.epochs);
 }
 
+/** 'sgmcmc''s sampler in a summary: kind, cycles and samples (the step size is printed as the rate). */
+function describeSampler(sampler: SamplerOptions): string {
+  const kind = (sampler.kind ?? 'sghmc').toUpperCase();
+  const cycles = sampler.cycles ? `${sampler.cycles} cycles, ${sampler.samplesPerCycle ?? 3} samples each` : 'constant step';
+  return `${kind} (${cycles}) step size`;
+}
+
 export function describeSettings(s: UciSettings): string {
   const grid =
     s.grid.length > 1
       ? `${s.grid.length}-point grid (${s.grid.map(formatPoint).join('; ')}) searched on the last ${s.validationFraction * 100}% of each training part`
       : `no grid (${formatPoint(s.grid[0] ?? {})})`;
   return (
-    `${s.inputDim}-${s.hidden.join('-')}-1 ${s.activation}${s.members > 1 ? `, ${s.members} members` : ''}${s.ensembleDensity ? ` scored as the ${s.ensembleDensity} density` : ''}${s.adversarialEpsilon ? `, adversarial training at ${s.adversarialEpsilon} x the input range` : ''}${s.heteroscedastic ? ', heteroscedastic noise head' : ''}, ` +
-    `${epochsLabel(s)} epochs, batch ${s.batchSize}, Adam${s.grid.some((p) => p.lr !== undefined) ? '' : ` lr ${s.lr}`}${s.schedule === 'cosine' ? ' (cosine schedule)' : ''}, T = ${s.samples} predictive samples` +
+    `${s.inputDim}-${s.hidden.join('-')}-1 ${s.activation}${s.members > 1 ? `, ${s.members} members` : ''}${s.ensembleDensity ? ` scored as the ${s.ensembleDensity} density` : ''}${s.adversarialEpsilon ? `, adversarial training at ${s.adversarialEpsilon} x the input range` : ''}${s.heteroscedastic ? ', heteroscedastic noise head' : ''}${s.laplace ? `, Laplace ${s.laplace.structure} around the MAP (prior precision and noise tuned by the marginal likelihood${s.laplace.predictive === 'linearized' ? '; scored by the linearised predictive' : s.laplace.structure === 'last-layer' ? `; ${s.laplace.samples} draws scored as their mixture` : ''})` : ''}, ` +
+    `${epochsLabel(s)} epochs, batch ${s.batchSize}, ${s.sampler ? describeSampler(s.sampler) : 'Adam'}${s.grid.some((p) => p.lr !== undefined) ? '' : ` lr ${s.lr}`}${s.schedule === 'cosine' ? ' (cosine schedule)' : ''}, T = ${s.samples} predictive samples` +
     `${s.validationSamples !== s.samples ? ` (${s.validationSamples} on validation)` : ''}, seed ${s.seed}; ${grid}`
   );
 }

@@ -5,15 +5,17 @@
  */
 import { InvalidInputError, NumericalError } from '../errors.js';
 import { toMatrix } from '../inputs.js';
-import { abortSignalOption, describeValue, integerOption, numberOption, oneOfOption, optional, readOptionsObject, scaleOption } from '../options.js';
+import { abortSignalOption, describeValue, integerOption, isFiniteFloat32, numberOption, oneOfOption, optional, readOptionsObject, scaleOption } from '../options.js';
 import type { AbortSignalLike } from '../platform-types.js';
 import { dropoutKeepThreshold } from '../random/streams.js';
 import { MAX_MODEL_STREAM } from '../random/train-streams.js';
 import { checkArchitecture, type ArchitectureSpec } from './architecture.js';
 import { resolveLikelihood, type TrainLikelihoodInfo } from './likelihood.js';
-import { VI_ESTIMATORS, type LearningRateSchedule, type OptimizerKind } from './methods.js';
+import { trainLayout } from './layout.js';
+import { VI_ESTIMATORS, objectiveMethod, type LearningRateSchedule, type OptimizerKind } from './methods.js';
 import { scheduledLearningRate } from './optimizer.js';
-import type { TrainData, TrainOptions } from './types.js';
+import { prepareSampler, samplerStepSize, type PreparedSampler } from './sampler.js';
+import type { ModelHyper, TrainData, TrainOptions } from './types.js';
 
 export interface PreparedModel {
   readonly rows: Uint32Array;
@@ -24,7 +26,7 @@ export interface PreparedModel {
   readonly dropout: number;
   readonly keepThreshold: number;
   readonly tau: number;
-  /** mc-dropout's fixed noise in standardised units: 1 / (sqrt(tau) yStd). */
+  /** The fixed noise in standardised units of 'mc-dropout' (and 'sgmcmc' given tau): 1 / (sqrt(tau) yStd). */
   readonly sigmaStd: number;
   /** mc-dropout's weight decay p l^2 / (2 N tau). */
   readonly lambda: number;
@@ -56,6 +58,7 @@ export interface PreparedRun {
   readonly maxStepsPerEpoch: number;
   readonly epochs: number;
   readonly lr: number;
+  /** The optimiser ('sgmcmc': unread, the sampler updates θ). */
   readonly optimizer: OptimizerKind;
   readonly schedule: LearningRateSchedule;
   readonly clipNorm: number;
@@ -67,8 +70,14 @@ export interface PreparedRun {
   /** Checked after every epoch (TrainOptions.signal). */
   readonly signal: AbortSignalLike | undefined;
   readonly tile: { readonly rows: number; readonly units: number; readonly inputs: number };
-  /** TrainOptions.snapshotEpochs: 1-based, strictly ascending, each <= epochs. */
+  /** TrainOptions.snapshotEpochs: 1-based, strictly ascending, each <= epochs ('sgmcmc': the sampler's sample epochs unless given). */
   readonly snapshotEpochs: readonly number[];
+  /** TrainOptions.initialTheta checked (one θ per model, the layout's size, finite in float32); null: the initialisation. */
+  readonly initialTheta: readonly Float64Array[] | null;
+  /** 'sgmcmc': the sampler (TrainOptions.sampler with its defaults); null for the other methods. */
+  readonly sampler: PreparedSampler | null;
+  /** 'sgmcmc' with every model's tau: σ fixed at sigmaStd per model, no log_sigma (layout.ts fixedNoise). */
+  readonly fixedNoise: boolean;
 }
 
 function positiveInteger(value: unknown, name: string): number {
@@ -103,6 +112,9 @@ const TRAIN_OPTION_KEYS = [
   'kernelStrategy',
   'tile',
   'snapshotEpochs',
+  'initialTheta',
+  'swag',
+  'sampler',
   'onProgress',
   'onNonFinite',
   'signal',
@@ -164,6 +176,34 @@ function checkViOptions(options: TrainOptions): void {
   if (hierarchical === true) throw new InvalidInputError(`the hierarchical prior is a 'vi' option, not '${String(options.method)}'`);
 }
 
+/**
+ * 'sgmcmc''s own options: the sampler updates θ, so an optimiser or a schedule is an error (the
+ * cyclical step size is sampler.cycles); sampler is an 'sgmcmc' option only.
+ */
+function checkSamplerOptions(options: TrainOptions): void {
+  if (options.method !== 'sgmcmc') {
+    if (options.sampler !== undefined) throw new InvalidInputError(`sampler is an 'sgmcmc' option, not '${String(options.method)}'`);
+    return;
+  }
+  if (options.optimizer !== undefined) throw new InvalidInputError("optimizer is not an 'sgmcmc' option: the sampler (sampler.kind 'sgld' or 'sghmc') updates θ");
+  if (options.schedule !== undefined && options.schedule !== 'constant') {
+    throw new InvalidInputError("schedule is not an 'sgmcmc' option: the sampler's step size is constant or cyclical (sampler.cycles)");
+  }
+}
+
+/**
+ * Whether an 'sgmcmc' run's noise is fixed: every model gives tau (layout.ts fixedNoise), or none does
+ * (log_sigma learnt as 'map' learns it); a mix is an error, the θ layout being shared.
+ */
+function fixedNoiseOption(options: TrainOptions, hypers: readonly ModelHyper[]): boolean {
+  if (options.method !== 'sgmcmc') return false;
+  const given = hypers.filter((h) => h.tau !== undefined).length;
+  if (given > 0 && given < hypers.length) {
+    throw new InvalidInputError(`'sgmcmc' fixes the noise at tau for every model or for none (it is learnt then): ${given} of ${hypers.length} models give tau`);
+  }
+  return given > 0;
+}
+
 /** adversarialEpsilon (types.ts): a positive number, for 'ensemble' and 'map' only; undefined when off. */
 function adversarialEpsilon(options: TrainOptions): number | undefined {
   const e = options.adversarialEpsilon;
@@ -192,6 +232,8 @@ function adversarialStep(x: Float64Array, d: number, rows: Uint32Array, xStd: Fl
 export function prepareRun(arch: ArchitectureSpec, data: TrainData, options: TrainOptions): PreparedRun {
   checkShapes(arch, data, options);
   checkArchitecture(arch, options.method);
+  objectiveMethod(options.method);
+  if (options.swag !== undefined) throw new InvalidInputError(`swag options are for method 'swag' (trainSwag), not '${String(options.method)}'`);
   const xm = toMatrix(data.x, arch.inputDim, 'x');
   const ym = resolveLikelihood(data, options);
   const { likelihood } = ym;
@@ -207,6 +249,7 @@ export function prepareRun(arch: ArchitectureSpec, data: TrainData, options: Tra
   if (schedule !== 'constant' && schedule !== 'cosine') throw new InvalidInputError(`schedule must be 'constant' or 'cosine', got '${String(schedule)}'`);
   const lengthScale = positive(options.lengthScale ?? 0.01, 'lengthScale');
   checkViOptions(options);
+  checkSamplerOptions(options);
   const epsilon = adversarialEpsilon(options);
   const kernels = kernelChoices(options);
   const hypers = options.models ?? [{}];
@@ -269,6 +312,9 @@ export function prepareRun(arch: ArchitectureSpec, data: TrainData, options: Tra
   });
   const batch = Math.min(batchSize, Math.max(...prepared.map((p) => p.rows.length)));
   const models = prepared.map((p) => ({ ...p, stepsPerEpoch: Math.ceil(p.rows.length / batch) }));
+  const maxStepsPerEpoch = Math.max(...models.map((p) => p.stepsPerEpoch));
+  const sampler = options.method === 'sgmcmc' ? prepareSampler(options.sampler, epochs, maxStepsPerEpoch) : null;
+  const fixedNoise = fixedNoiseOption(options, hypers);
   return {
     x: xm.data,
     y: ym.y,
@@ -278,7 +324,7 @@ export function prepareRun(arch: ArchitectureSpec, data: TrainData, options: Tra
     models,
     batch,
     adversarial: epsilon !== undefined,
-    maxStepsPerEpoch: Math.max(...models.map((p) => p.stepsPerEpoch)),
+    maxStepsPerEpoch,
     epochs,
     lr,
     optimizer,
@@ -287,7 +333,10 @@ export function prepareRun(arch: ArchitectureSpec, data: TrainData, options: Tra
     samplesPerStep: options.method === 'vi' ? samplesPerStep : 1,
     seed: options.seed ?? 0,
     onNonFinite: options.onNonFinite ?? 'error',
-    snapshotEpochs: snapshotEpochs(options.snapshotEpochs, epochs),
+    snapshotEpochs: options.snapshotEpochs === undefined && sampler ? sampler.sampleEpochs : snapshotEpochs(options.snapshotEpochs, epochs),
+    initialTheta: startingTheta(options.initialTheta, models.length, trainLayout(arch, options.method, options.hierarchical ?? false, likelihood, fixedNoise).size),
+    sampler,
+    fixedNoise,
     signal: optional(options.signal, undefined, (v) => abortSignalOption(v, 'signal')),
     ...kernels,
   };
@@ -306,8 +355,26 @@ function snapshotEpochs(value: unknown, epochs: number): readonly number[] {
   });
 }
 
-/** Learning rate at global step t of the run (optimizer.ts). */
+/** TrainOptions.initialTheta checked: M arrays of `size` numbers, each finite in float32 (the GPU's θ). */
+function startingTheta(value: unknown, models: number, size: number): readonly Float64Array[] | null {
+  if (value === undefined) return null;
+  if (!Array.isArray(value)) throw new InvalidInputError(`initialTheta must be an array of one θ per model, got ${describeValue(value)}`);
+  if (value.length !== models) throw new InvalidInputError(`initialTheta has ${value.length} entries for ${models} model${models === 1 ? '' : 's'}`);
+  return (value as unknown[]).map((theta, m) => {
+    if (!Array.isArray(theta) && !ArrayBuffer.isView(theta)) throw new InvalidInputError(`initialTheta[${m}] must be an array of numbers, got ${describeValue(theta)}`);
+    const values = theta as ArrayLike<unknown>;
+    if (values.length !== size) throw new InvalidInputError(`initialTheta[${m}] has ${values.length} values; this architecture and method's θ has ${size}`);
+    return Float64Array.from({ length: size }, (_, e) => {
+      const v = values[e];
+      if (!isFiniteFloat32(v)) throw new InvalidInputError(`initialTheta[${m}][${e}] must be a number finite in float32, got ${describeValue(v)}`);
+      return v;
+    });
+  });
+}
+
+/** Learning rate at global step t of the run (optimizer.ts; 'sgmcmc': the sampler's step size, sampler.ts). */
 export function learningRate(run: PreparedRun, t: number): number {
+  if (run.sampler) return samplerStepSize(run.sampler, run.lr, t);
   return scheduledLearningRate(run.schedule, run.lr, t, run.epochs * run.maxStepsPerEpoch);
 }
 

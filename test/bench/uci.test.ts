@@ -12,7 +12,7 @@ import type { CliIo } from '../../src/cli/io.js';
 import { chunkByEpochs, chunkEvenly, maxModelsPerCall } from '../../bench/uci/batching.js';
 import { runUciCli } from '../../bench/uci/command.js';
 import { loadUciDataset } from '../../bench/uci/dataset.js';
-import { ENSEMBLE_ADVERSARIAL_EPSILON, MC_DROPOUT_LR, MC_DROPOUT_RATES, methodPlan, type HyperPoint } from '../../bench/uci/methods.js';
+import { ENSEMBLE_ADVERSARIAL_EPSILON, MC_DROPOUT_LR, MC_DROPOUT_RATES, SGMCMC_STEP_SIZES, methodPlan, sgmcmcSampler, type HyperPoint } from '../../bench/uci/methods.js';
 import { runUciProtocol, searchRateSeedOffset } from '../../bench/uci/protocol.js';
 import { parseMeanSe, publishedFor } from '../../bench/uci/published.js';
 import { validationSplit } from '../../bench/uci/splits.js';
@@ -184,6 +184,22 @@ describe('protocol pieces', () => {
     expect(() => methodPlan(d0, 'vi', { learningRates: [] })).toThrow(/learning rates must be positive/);
   });
 
+  it("sgmcmc: the step sizes {1e-3, 3e-3, 1e-2} searched, one chain, and cyclical SGHMC's cycles fitted to the epochs", async () => {
+    const d0 = await loadUciDataset(good);
+    const plan = methodPlan(d0, 'sgmcmc');
+    expect(SGMCMC_STEP_SIZES).toEqual([1e-3, 3e-3, 1e-2]);
+    expect(plan.grid).toEqual([{ lr: 1e-3 }, { lr: 3e-3 }, { lr: 1e-2 }]);
+    expect(plan).toMatchObject({ trainMethod: 'sgmcmc', lr: 1e-3, members: 1, searchMembers: 1, batchSize: 128 });
+    expect(methodPlan(d0, 'sgmcmc', { lr: 3e-3, members: 3 })).toMatchObject({ grid: [{}], lr: 3e-3, members: 3 });
+    expect(methodPlan(d0, 'sgmcmc', { heteroscedastic: true }).heteroscedastic).toBe(true);
+    expect(() => methodPlan(d0, 'sgmcmc', { schedule: 'cosine' })).toThrow(/takes no schedule/);
+    // 400 epochs: 4 cycles of 100, the last 20 noisy, 5 samples each; 30: 2 cycles of 15 (3 sampling epochs); 6: no whole sampling epoch in a cycle, a constant step.
+    expect(sgmcmcSampler(400)).toEqual({ kind: 'sghmc', cycles: 4, explorationFraction: 0.8, samplesPerCycle: 5 });
+    expect(sgmcmcSampler(30)).toEqual({ kind: 'sghmc', cycles: 2, explorationFraction: 0.8, samplesPerCycle: 3 });
+    expect(sgmcmcSampler(6)).toEqual({ kind: 'sghmc', cycles: 1, explorationFraction: 0.8, samplesPerCycle: 1 });
+    expect(sgmcmcSampler(3)).toEqual({ kind: 'sghmc' });
+  });
+
   it("the ensemble's density: the moment-matched normal by default (the paper's), the mixture on request, for ensembles only", async () => {
     const d0 = await loadUciDataset(good);
     expect(methodPlan(d0, 'ensemble').ensembleDensity).toBe('moment-matched');
@@ -208,6 +224,7 @@ describe('protocol pieces', () => {
     expect(methodPlan(d0, 'vi', { heteroscedastic: true }).heteroscedastic).toBe(true);
     expect(methodPlan(d0, 'vi').heteroscedastic).toBeUndefined();
     expect(() => methodPlan(d0, 'ensemble', { heteroscedastic: true })).toThrow(/'ensemble' members always have the head/);
+    expect(methodPlan(d0, 'swag', { heteroscedastic: true }).heteroscedastic).toBe(true);
     const settings = { heteroscedastic: true } as UciSummary['settings'];
     expect(methodLabel({ method: 'vi', settings })).toBe('vi heteroscedastic');
     expect(methodLabel({ method: 'vi', settings: {} as UciSummary['settings'] })).toBe('vi');
@@ -217,6 +234,14 @@ describe('protocol pieces', () => {
     // Largest per-model buffer: θ, 2 x (3 x 4 + 4) + 2 x (4 x 1 + 1) + 2 (sigma) = 44 floats; with the head 2 x (4 x 2 + 2) and no sigma: 52.
     expect(maxModelsPerCall(limits, shape)).toBe(Math.floor(1000 / 44));
     expect(maxModelsPerCall(limits, { ...shape, heteroscedastic: true })).toBe(Math.floor(1000 / 52));
+  });
+
+  it('swag: one point (no search), Adam 1e-2 then SGD at 0.03 x that, 40 SWA epochs, 30 draws; --lr-grid crosses rates', async () => {
+    const d0 = await loadUciDataset(good);
+    const plan = methodPlan(d0, 'swag');
+    expect(plan).toMatchObject({ trainMethod: 'swag', lr: 1e-2, schedule: 'constant', members: 1, grid: [{}], swag: { swaEpochs: 40, swaLr: 3e-4, rank: 20, samples: 30 } });
+    expect(methodPlan(d0, 'swag', { lr: 1e-3 }).swag?.swaLr).toBeCloseTo(3e-5, 12);
+    expect(methodPlan(d0, 'swag', { learningRates: [1e-2, 3e-3] }).grid).toEqual([{ lr: 1e-2 }, { lr: 3e-3 }]);
   });
 
   it('models per train() call follow the buffer limits; chunks are near-equal', () => {
@@ -286,7 +311,7 @@ function uci(argv: readonly string[], context?: CliIo['context']): Promise<CliRu
 describe('the runner: user mistakes exit 2 with one line', () => {
   const cases: [string, () => string[], RegExp][] = [
     ['no --data-dir', () => ['--method', 'vi'], /--data-dir <folder> is required/],
-    ['no --method', () => ['--data-dir', good], /--method mc-dropout\|vi\|ensemble is required/],
+    ['no --method', () => ['--data-dir', good], /--method mc-dropout\|vi\|ensemble\|laplace\|sgmcmc\|swag is required/],
     ['unknown method', () => ['--data-dir', good, '--method', 'map'], /unknown method 'map'/],
     ['more splits than the folder has', () => ['--data-dir', good, '--method', 'vi', '--splits', '3'], /--splits 3: toy-small has 2 splits/],
     ['bad epochs scale', () => ['--data-dir', good, '--method', 'vi', '--epochs-scale', '0'], /--epochs-scale must be a positive number/],
@@ -649,5 +674,36 @@ describeGpu('the protocol on the GPU (tiny: 2 splits, 2-point grid, 5 epochs)', 
     expect(ens.settings.schedule).toBe('constant');
     expect(vi.settings).toMatchObject({ method: 'vi', lr: 1e-2, hidden: [8], splits: 1 });
     expect(Number.isFinite(vi.splits[0]!.rmse)).toBe(true);
+  });
+
+  it('swag: the SWA epochs scaled with the run, each searched rate in its own trainSwag call, the draws scored', async () => {
+    const d = await loadUciDataset(good);
+    const run = await runUciProtocol(gpu!, d, { method: 'swag', splits: 1, epochs: 4, learningRates: [1e-2, 3e-3] });
+    // 40 SWA epochs against 10 x n_epochs, scaled by 4 / 10.
+    expect(run.settings.swag).toMatchObject({ swaEpochs: 16, rank: 20, samples: 30 });
+    expect(run.timing.trainCalls.map((c) => [c.phase, c.models, c.epochs])).toEqual([
+      ['search', 1, 4],
+      ['search', 1, 4],
+      ['final', 1, 4],
+    ]);
+    expect(run.splits[0]!.validation.map((v) => v.point)).toEqual([{ lr: 1e-2 }, { lr: 3e-3 }]);
+    expect([1e-2, 3e-3]).toContain(run.splits[0]!.chosen.lr);
+    expect(Number.isFinite(run.splits[0]!.ll)).toBe(true);
+  });
+
+  it("sgmcmc: the step sizes searched, each candidate scored as the mixture of its chain's samples", async () => {
+    const d = await loadUciDataset(good);
+    const run = await runUciProtocol(gpu!, d, { method: 'sgmcmc', splits: 1, epochs: 6, samples: 32 });
+    // One call per step size in the search (each at its own seed), then the final one.
+    expect(run.timing.trainCalls.map((c) => [c.phase, c.models])).toEqual([
+      ['search', 1],
+      ['search', 1],
+      ['search', 1],
+      ['final', 1],
+    ]);
+    expect(run.splits[0]?.validation.map((v) => v.point)).toEqual([{ lr: 1e-3 }, { lr: 3e-3 }, { lr: 1e-2 }]);
+    expect(run.settings).toMatchObject({ method: 'sgmcmc', optimizer: 'sampler', sampler: { kind: 'sghmc', cycles: 1, samplesPerCycle: 1 } });
+    for (const v of run.splits[0]!.validation) expect(Number.isFinite(v.ll)).toBe(true);
+    expect(Number.isFinite(run.splits[0]!.ll)).toBe(true);
   });
 });

@@ -7,13 +7,21 @@
 import { stat, writeFile } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 import { InvalidInputError } from '../../errors.js';
-import { ensembleToBytes } from '../../model/ensemble-file.js';
+import { chainDiagnostics, type ChainDiagnostics } from '../../mcmc/chain-diagnostics.js';
+import { MAX_ENSEMBLE_MEMBERS, ensembleToBytes } from '../../model/ensemble-file.js';
 import { modelToBytes } from '../../model/format.js';
 import { ACTIVATIONS, type Activation, type Model } from '../../model/spec.js';
 import { train } from '../../train/trainer.js';
+import { trainSwag } from '../../swag/fit.js';
+import { pretrainOptions, readSwagOptions } from '../../swag/options.js';
+import type { SwagOptions } from '../../objective/swag-options.js';
+import { LAPLACE_METHOD, trainLaplace } from '../../laplace/laplace.js';
+import { LAPLACE_STRUCTURES } from '../../laplace/ggn.js';
+import { MAX_LAPLACE_SAMPLES, resolveLaplaceOptions, type LaplaceOptions } from '../../laplace/posterior.js';
 import { TRAIN_LIKELIHOODS, likelihoodUnits } from '../../objective/likelihood.js';
 import { TRAIN_METHODS } from '../../objective/methods.js';
-import { prepareRun } from '../../objective/prepare.js';
+import { prepareRun, type PreparedRun } from '../../objective/prepare.js';
+import { SAMPLER_KINDS, type SamplerOptions } from '../../objective/sampler.js';
 import type { ArchitectureSpec, ModelHyper, TrainLikelihood, TrainMethod, TrainOptions, TrainProgress } from '../../objective/types.js';
 import { UsageError, flag, parseCommand, parseIntegerOption, requiredOption, stringOption } from '../args.js';
 import type { Command } from '../command.js';
@@ -47,6 +55,20 @@ Methods:
   ensemble       deep ensemble: M networks with mean and variance heads (Gaussian NLL), each
                  written to its own file (see --out); predict them as a mixture
   map            point estimate with a learned noise sigma (the deterministic baseline)
+  laplace        Laplace approximation around the map fit (normal, categorical, bernoulli):
+                 --structure last-layer (default; full covariance of the last layer, written
+                 as --samples correlated draws in one ensemble file) or diagonal (the GGN's
+                 diagonal over every weight: one model with normal posteriors); the prior
+                 precision tuned by the marginal likelihood (and the noise sigma with it) or
+                 fixed with --prior-precision
+  sgmcmc         stochastic-gradient MCMC (SGHMC or SGLD, constant or cyclical step size) on
+                 the posterior of map's network; --chains chains, their samples written to one
+                 ensemble file of delta members (noise learnt, or fixed by --tau)
+  swag           SWAG (Maddox et al. 2019): map pretraining (--epochs, Adam --lr), then SGD
+                 (momentum 0.9) at the constant --swa-lr for --swa-epochs epochs, θ collected
+                 after each; a Gaussian posterior with their mean and a diagonal plus low-rank
+                 covariance, written as --swag-samples draws in one ensemble file (or, with
+                 --swag-variant diagonal, one mean-field model)
 
 Options:
   --data <csv>          training data: CSV with a header row (comma or whitespace separated);
@@ -56,25 +78,53 @@ Options:
   --likelihood <l>      normal, categorical, bernoulli, beta, dirichlet or student-t (default normal)
   --classes <K>         categorical: the number of classes (default: the largest label + 1)
   --df <nu>             student-t: degrees of freedom (default: learnt)
-  --method <m>          vi, mc-dropout, ensemble or map
+  --method <m>          vi, mc-dropout, ensemble, map, laplace, sgmcmc or swag
   --out <file>          model file to write (.safetensors). An ensemble's members go into one
                         file, which predict and info read as the mixture
   --hidden <w,...>      hidden layer widths, comma separated (default 50)
   --activation <a>      ${ACTIVATIONS.join(', ')} (default relu)
   --epochs <N>          passes over the data (default 100)
   --batch-size <B>      minibatch size (default 128, at most the number of rows)
-  --lr <x>              Adam learning rate (default 1e-3; vi: 1e-2)
+  --lr <x>              Adam learning rate (default 1e-3; vi: 1e-2); sgmcmc: the step size on
+                        the mean per-row loss (the cyclical schedule's largest)
   --dropout <p>         mc-dropout: dropout rate in [0, 1) (default 0.05)
   --tau <t>             mc-dropout: model precision in the target's units (default 100 / var(y),
-                        i.e. noise std 0.1 x the target's std)
-  --prior-scale <s>     vi, map: prior std of every weight (default 1)
-  --heteroscedastic     vi, mc-dropout, map (normal, student-t): learn the noise scale per input
+                        i.e. noise std 0.1 x the target's std); sgmcmc: fixes the noise std at
+                        1/sqrt(t) (default: the noise is sampled)
+  --prior-scale <s>     vi, map, laplace, sgmcmc, swag: prior std of every weight in training (default 1)
+  --structure <s>       laplace: last-layer or diagonal (default last-layer)
+  --prior-precision <x> laplace: the posterior's prior precision, a number or marglik
+                        (default marglik: maximise Laplace's evidence over it, and over the
+                        noise sigma of a normal likelihood without --heteroscedastic)
+  --samples <S>         laplace last-layer: draws written (default 100, at most ${MAX_LAPLACE_SAMPLES})
+  --heteroscedastic     vi, mc-dropout, map, laplace, sgmcmc, swag (normal, student-t): learn the noise scale per input
                         with a second output unit (softplus + 1e-3), as ensembles do, in place
                         of the global noise sigma (no --tau then)
   --members <M>         ensemble: number of members (default 5)
+  --swa-epochs <K>      swag: SGD epochs of the SWA phase, one iterate each (default 20, >= 2)
+  --swa-lr <x>          swag: the SWA phase's constant SGD learning rate (default: --lr)
+  --swag-rank <r>       swag: deviation columns kept, the low-rank part's rank (default 20)
+  --swag-samples <S>    swag: posterior draws written to the ensemble file (default 30)
+  --swag-scale <c>      swag: multiplies the posterior covariance (default 1)
+  --swag-variant <v>    swag: low-rank (default) or diagonal (SWAG-Diagonal, one model)
   --adversarial-epsilon <e>
-                        ensemble, map: adversarial training (fast gradient sign) at e times
+                        ensemble, map, swag: adversarial training (fast gradient sign) at e times
                         each input's range (Lakshminarayanan et al. use 0.01); default off
+  --sampler <k>         sgmcmc: sghmc (default) or sgld
+  --chains <C>          sgmcmc: independent chains, all their samples written (default 4)
+  --cycles <C>          sgmcmc: cyclical step size with C cycles (dividing --epochs); default 0,
+                        a constant step size
+  --exploration <f>     sgmcmc, cyclical: fraction of each cycle without noise (default 0.8)
+  --samples-per-cycle <S>
+                        sgmcmc, cyclical: samples at the ends of each cycle's last S epochs
+                        (default 3, or fewer when the sampling stage is shorter)
+  --burn-in <E>         sgmcmc, constant: epochs before the first sample (default epochs/2)
+  --thin <E>            sgmcmc, constant: a sample every E epochs after the burn-in (default 1)
+  --temperature <T>     sgmcmc: posterior temperature (default 1)
+  --friction <a>        sgmcmc, sghmc: friction in (0, 1] (default 0.1)
+                        With 4 or more samples per chain, split R-hat and ESS across the chains
+                        of the predicted mean at the first, middle and last data rows (and of log
+                        sigma when sampled) go to standard error and into --json
   --seed <K>            RNG seed of initialisation, shuffling and noise (default 0)
   --json                print a JSON summary on standard output (file, settings, time, loss
                         per epoch)
@@ -103,9 +153,27 @@ const GRAMMAR = {
     dropout: { type: 'string' },
     tau: { type: 'string' },
     'prior-scale': { type: 'string' },
+    structure: { type: 'string' },
+    'prior-precision': { type: 'string' },
+    samples: { type: 'string' },
     members: { type: 'string' },
+    'swa-epochs': { type: 'string' },
+    'swa-lr': { type: 'string' },
+    'swag-rank': { type: 'string' },
+    'swag-samples': { type: 'string' },
+    'swag-scale': { type: 'string' },
+    'swag-variant': { type: 'string' },
     'adversarial-epsilon': { type: 'string' },
     heteroscedastic: { type: 'boolean' },
+    sampler: { type: 'string' },
+    chains: { type: 'string' },
+    cycles: { type: 'string' },
+    exploration: { type: 'string' },
+    'samples-per-cycle': { type: 'string' },
+    'burn-in': { type: 'string' },
+    thin: { type: 'string' },
+    temperature: { type: 'string' },
+    friction: { type: 'string' },
     seed: { type: 'string' },
     json: { type: 'boolean' },
   },
@@ -120,10 +188,52 @@ export function parseNumber(text: string, name: string, ok: (v: number) => boole
   return v;
 }
 
-function parseMethod(text: string): TrainMethod {
-  const m = TRAIN_METHODS.find((v) => v === text);
-  if (!m) throw new UsageError(`--method must be one of ${TRAIN_METHODS.join(', ')}, got '${text}'`);
+type CliMethod = TrainMethod | typeof LAPLACE_METHOD;
+const CLI_METHODS: readonly CliMethod[] = [...TRAIN_METHODS, LAPLACE_METHOD];
+
+function parseMethod(text: string): CliMethod {
+  const m = CLI_METHODS.find((v) => v === text);
+  if (!m) throw new UsageError(`--method must be one of ${CLI_METHODS.join(', ')}, got '${text}'`);
   return m;
+}
+
+const SWAG_FLAGS = ['swa-epochs', 'swa-lr', 'swag-rank', 'swag-samples', 'swag-scale', 'swag-variant'] as const;
+
+/** The swag flags given, as TrainOptions.swag (trainSwag checks the values' ranges; here only their form). */
+function parseSwagFlags(opt: (name: string) => string | undefined): SwagOptions {
+  const count = (name: string, min: number) => {
+    const text = opt(name);
+    return text === undefined ? undefined : parseIntegerOption(text, name, min, MAX_COUNT);
+  };
+  const positive = (name: string) => {
+    const text = opt(name);
+    return text === undefined ? undefined : parseNumber(text, name, (v) => v > 0, 'a positive number');
+  };
+  const variant = opt('swag-variant');
+  if (variant !== undefined && variant !== 'low-rank' && variant !== 'diagonal') throw new UsageError(`--swag-variant must be low-rank or diagonal, got '${variant}'`);
+  const entries = {
+    swaEpochs: count('swa-epochs', 2),
+    swaLr: positive('swa-lr'),
+    rank: count('swag-rank', 2),
+    samples: count('swag-samples', 1),
+    scale: positive('swag-scale'),
+    variant,
+  };
+  return Object.fromEntries(Object.entries(entries).filter(([, v]) => v !== undefined));
+}
+
+/** --structure, --prior-precision and --samples of --method laplace. */
+function laplaceFlags(structureText: string | undefined, priorText: string | undefined, samplesText: string | undefined): LaplaceOptions {
+  const structure = structureText === undefined ? undefined : LAPLACE_STRUCTURES.find((v) => v === structureText);
+  if (structureText !== undefined && structure === undefined) throw new UsageError(`--structure must be one of ${LAPLACE_STRUCTURES.join(', ')}, got '${structureText}'`);
+  const priorPrecision = priorText === undefined || priorText === 'marglik' ? undefined : parseNumber(priorText, 'prior-precision', (v) => v > 0, "a positive number or 'marglik'");
+  const samples = samplesText === undefined ? undefined : parseIntegerOption(samplesText, 'samples', 1, MAX_LAPLACE_SAMPLES);
+  if (samples !== undefined && structure === 'diagonal') throw new UsageError('--samples applies to --structure last-layer (the diagonal posterior is sampled when predicting)');
+  return {
+    ...(structure === undefined ? {} : { structure: structure }),
+    ...(priorPrecision === undefined ? {} : { priorPrecision }),
+    ...(samples === undefined ? {} : { samples }),
+  };
 }
 
 function parseLikelihood(text: string): TrainLikelihood {
@@ -211,9 +321,59 @@ export function progressReporter(io: CliIo, members: number): { start: () => voi
   };
 }
 
+/** The sampler's flags and their TrainOptions.sampler fields (parsed here, checked by prepareRun). */
+const SAMPLER_FLAGS = [
+  ['cycles', 'cycles', 'int'],
+  ['exploration', 'explorationFraction', 'number'],
+  ['samples-per-cycle', 'samplesPerCycle', 'int'],
+  ['burn-in', 'burnIn', 'int'],
+  ['thin', 'thin', 'int'],
+  ['temperature', 'temperature', 'number'],
+  ['friction', 'friction', 'number'],
+  ['sampler', 'kind', 'kind'],
+] as const;
+
+function samplerFlags(opt: (name: string) => string | undefined): SamplerOptions {
+  const sampler: Record<string, number | string> = {};
+  for (const [flagName, field, kind] of SAMPLER_FLAGS) {
+    const text = opt(flagName);
+    if (text === undefined) continue;
+    if (kind === 'kind') {
+      if (!(SAMPLER_KINDS as readonly string[]).includes(text)) throw new UsageError(`--sampler must be one of ${SAMPLER_KINDS.join(', ')}, got '${text}'`);
+      sampler[field] = text;
+    } else if (kind === 'int') sampler[field] = parseIntegerOption(text, flagName, 0, MAX_COUNT);
+    else sampler[field] = parseNumber(text, flagName, (v) => v > 0, 'a positive number');
+  }
+  return sampler;
+}
+
+/** The sampler in the start line: kind, step size, schedule and what is kept. */
+function describeSampler(run: PreparedRun): string {
+  const s = run.sampler;
+  if (!s) return '';
+  const schedule = s.cycles === 0 ? 'constant step' : `${s.cycles} cycles`;
+  const friction = s.kind === 'sghmc' ? `, friction ${s.friction}` : '';
+  return `${s.kind.toUpperCase()} step ${run.lr} (${schedule}${friction}, temperature ${s.temperature}), ${s.sampleEpochs.length} samples per chain`;
+}
+
+/**
+ * R-hat and ESS across the chains (src/mcmc/chain-diagnostics.ts) of the predicted mean at three data
+ * rows (first, middle, last) and of log sigma when sampled; null with fewer than 4 samples per chain.
+ */
+function samplerDiagnostics(chains: readonly (readonly Model[])[], x: Float64Array, inputs: number, rows: number): ChainDiagnostics | null {
+  if ((chains[0]?.length ?? 0) < 4) return null;
+  const probes = [0, Math.floor(rows / 2), rows - 1].map((r) => x.subarray(r * inputs, (r + 1) * inputs));
+  return chainDiagnostics(chains, probes);
+}
+
+function describeDiagnostics(d: ChainDiagnostics): string {
+  const each = d.quantities.map((q) => `${q.name} ${q.rHat.toFixed(3)}/${Math.round(q.ess)}`).join(', ');
+  return `chains ${d.chains} x ${d.drawsPerChain} samples: split R-hat/ESS ${each}`;
+}
+
 export const trainCommand: Command = {
   name: 'train',
-  summary: 'train a BNN (vi, mc-dropout, ensemble, map) on a CSV file and write the model',
+  summary: 'train a BNN (vi, mc-dropout, ensemble, map, laplace, sgmcmc, swag) on a CSV file and write the model',
   help: HELP,
   async run(args, io) {
     const line = parseCommand(args, GRAMMAR);
@@ -221,7 +381,7 @@ export const trainCommand: Command = {
     const targetText = stringOption(line, 'target');
     if (targetText === undefined) throw new UsageError(`train: --target <column> is required (see 'webgpu-bnn train --help')`);
     const methodText = stringOption(line, 'method');
-    if (methodText === undefined) throw new UsageError(`train: --method vi|mc-dropout|ensemble|map is required (see 'webgpu-bnn train --help')`);
+    if (methodText === undefined) throw new UsageError(`train: --method ${CLI_METHODS.join('|')} is required (see 'webgpu-bnn train --help')`);
     const method = parseMethod(methodText);
     const out = requiredOption(line, 'out', 'train');
     const opt = (name: string) => stringOption(line, name);
@@ -260,12 +420,22 @@ export const trainCommand: Command = {
     ] as const) {
       if (given !== undefined && !applies) throw new UsageError(`--${name} does not apply to --likelihood ${likelihood}`);
     }
+    const sgmcmc = method === 'sgmcmc';
+    const chainsText = opt('chains');
+    const chains = chainsText === undefined ? 4 : parseIntegerOption(chainsText, 'chains', 1, MAX_COUNT);
+    const sampler = samplerFlags(opt);
     for (const [name, given, applies] of [
       ['dropout', dropoutText, method === 'mc-dropout'],
-      ['tau', tauText, method === 'mc-dropout'],
-      ['prior-scale', priorText, method === 'vi' || method === 'map'],
+      ['tau', tauText, method === 'mc-dropout' || sgmcmc],
+      ['prior-scale', priorText, method === 'vi' || method === 'map' || sgmcmc || method === 'swag' || method === 'laplace'],
+      ['chains', chainsText, sgmcmc],
+      ...SAMPLER_FLAGS.map(([flagName]) => [flagName, opt(flagName), sgmcmc] as const),
       ['members', membersText, method === 'ensemble'],
-      ['adversarial-epsilon', epsilonText, method === 'ensemble' || method === 'map'],
+      ['adversarial-epsilon', epsilonText, method === 'ensemble' || method === 'map' || method === 'swag' || method === 'laplace'],
+      ...SWAG_FLAGS.map((name) => [name, opt(name), method === 'swag'] as const),
+      ['structure', opt('structure'), method === 'laplace'],
+      ['prior-precision', opt('prior-precision'), method === 'laplace'],
+      ['samples', opt('samples'), method === 'laplace'],
     ] as const) {
       if (given !== undefined && !applies) throw new UsageError(`--${name} does not apply to --method ${method}`);
     }
@@ -292,14 +462,19 @@ export const trainCommand: Command = {
     const yVar = split.y instanceof Float64Array ? variance(split.y) : 0;
     const tau = tauGiven ?? (yVar > 0 ? 100 / yVar : 100);
     const arch: ArchitectureSpec = { inputDim: inputs, hidden, activation };
-    const count = method === 'ensemble' ? members : 1;
-    const hyper: ModelHyper = method === 'mc-dropout' ? (scaled && !heteroscedastic ? { dropout, tau } : { dropout }) : { priorScale };
-    // Members differ through their stream (ModelHyper.stream, by default the member index): each draws its
+    const count = method === 'ensemble' ? members : sgmcmc ? chains : 1;
+    const hyper: ModelHyper =
+      method === 'mc-dropout' ? (scaled && !heteroscedastic ? { dropout, tau } : { dropout }) : sgmcmc && tauGiven !== undefined ? { priorScale, tau: tauGiven } : { priorScale };
+    // Members (and chains) differ through their stream (ModelHyper.stream, by default the member index): each draws its
     // own initialisation and minibatch order, the same as member k of any larger ensemble of this seed.
     const models = Array.from({ length: count }, (): ModelHyper => hyper);
     const progress = progressReporter(io, count);
+    const swag = method === 'swag' ? parseSwagFlags(opt) : undefined;
+    const laplace = method === 'laplace' ? laplaceFlags(opt('structure'), opt('prior-precision'), opt('samples')) : undefined;
+    const fitMethod: TrainMethod = method === 'laplace' ? 'map' : method;
     const options: TrainOptions = {
-      method,
+      method: fitMethod,
+      ...(swag === undefined ? {} : { swag }),
       likelihood,
       ...(classes === undefined ? {} : { classes }),
       ...(df === undefined ? {} : { degreesOfFreedom: df }),
@@ -310,25 +485,44 @@ export const trainCommand: Command = {
       models,
       ...(epsilon === undefined ? {} : { adversarialEpsilon: epsilon }),
       ...(heteroscedastic ? { heteroscedastic } : {}),
+      ...(sgmcmc ? { sampler } : {}),
       onProgress: progress.onProgress,
     };
 
     // The whole request (labels, proportions, options) is checked before the GPU is touched.
-    const prepared = prepareRun(arch, { x, y }, options);
-    const outputs = likelihoodUnits(prepared.likelihood, method);
+    const swagResolved = swag ? readSwagOptions(options) : undefined;
+    const prepared = prepareRun(arch, { x, y }, method === 'swag' ? pretrainOptions(options) : options);
+    const resolvedLaplace = laplace === undefined ? undefined : resolveLaplaceOptions(laplace, prepared.likelihood);
+    const outputs = likelihoodUnits(prepared.likelihood, method === 'swag' || method === 'laplace' ? 'map' : fitMethod);
+    const samples = sgmcmc ? count * prepared.snapshotEpochs.length : 0;
+    if (samples > MAX_ENSEMBLE_MEMBERS) {
+      throw new UsageError(
+        `--method sgmcmc keeps ${count} chains x ${prepared.snapshotEpochs.length} samples = ${samples}; the file holds at most ${MAX_ENSEMBLE_MEMBERS} (thin more, or fewer chains)`,
+      );
+    }
     await withContext(io, async (ctx) => {
       const shape = `${inputs}-${hidden.join('-')}-${outputs} ${activation}`;
       io.stderr(
         `training ${method}${likelihood === 'normal' ? '' : ` (${likelihood}${prepared.likelihood.classes > 0 ? `, ${prepared.likelihood.classes} classes` : ''})`}${count > 1 ? ` (${count} members)` : ''}, ${shape}, on ${table.rows} rows of ${basename(dataPath)} ` +
-          `(target '${targetName}'), ${epochs} epochs, batch ${Math.min(batchSize, table.rows)}, Adam lr ${lr}` +
+          `(target '${targetName}'), ${epochs} epochs, batch ${Math.min(batchSize, table.rows)}, ${sgmcmc ? describeSampler(prepared) : `Adam lr ${lr}`}` +
           `${method === 'mc-dropout' ? `, dropout ${dropout}${heteroscedastic ? '' : `, tau ${Number(tau.toPrecision(6))}`}` : ''}` +
           `${heteroscedastic ? ', heteroscedastic noise' : ''}` +
-          `${epsilon === undefined ? '' : `, adversarial epsilon ${epsilon}`}; adapter ${describeAdapter(ctx)}\n`,
+          `${epsilon === undefined ? '' : `, adversarial epsilon ${epsilon}`}` +
+          `${swagResolved ? `; then SWA: SGD lr ${swagResolved.swaLr} for ${swagResolved.swaEpochs} epochs, ${swagResolved.variant === 'diagonal' ? 'SWAG-Diagonal' : `rank ${swagResolved.rank}, ${swagResolved.samples} draws`}` : ''}; adapter ${describeAdapter(ctx)}\n`,
       );
       progress.start();
-      const result = await train(ctx, arch, { x, y }, options);
+      const fitted = method === 'swag' ? await trainSwag(ctx, arch, { x, y }, options) : null;
+      const laplaceResult = laplace === undefined ? undefined : await trainLaplace(ctx, arch, { x, y }, { ...options, method: LAPLACE_METHOD, laplace });
+      const result = fitted
+        ? { ...fitted.swa, history: [...fitted.pretrain.history, ...fitted.swa.history], elapsedMs: fitted.elapsedMs }
+        : (laplaceResult?.map ?? (await train(ctx, arch, { x, y }, options)));
+      const written = fitted ? (fitted.models[0] ?? []) : laplaceResult ? (laplaceResult.models[0] ?? []) : sgmcmc ? result.snapshots.flat() : result.models;
+      const posterior = laplaceResult?.fits[0]?.posterior;
       const final = result.history.at(-1);
-      await writeFile(out, method === 'ensemble' ? ensembleToBytes(result.models) : modelToBytes(result.models[0] as Model));
+      // The samplers' samples, every chain's, are the posterior: one delta member each.
+      const diagnostics = sgmcmc ? samplerDiagnostics(result.snapshots, x, inputs, table.rows) : null;
+      if (diagnostics) io.stderr(`${describeDiagnostics(diagnostics)}\n`);
+      await writeFile(out, written.length > 1 || method === 'ensemble' ? ensembleToBytes(written) : modelToBytes(written[0] as Model));
       const finalLoss = final ? meanLoss(final) : NaN;
       if (json) {
         io.stdout(
@@ -337,7 +531,9 @@ export const trainCommand: Command = {
             method,
             likelihood,
             heteroscedastic: prepared.likelihood.heteroscedastic || (method === 'ensemble' && scaled),
-            members: count,
+            members: written.length,
+            ...(fitted ? { swag: fitted.swag } : {}),
+            ...(sgmcmc ? { chains: count, sampler: prepared.sampler, diagnostics } : {}),
             architecture: shape,
             rows: table.rows,
             target: targetName,
@@ -349,11 +545,23 @@ export const trainCommand: Command = {
             elapsedMs: result.elapsedMs,
             finalLoss: Number.isFinite(finalLoss) ? finalLoss : null,
             lossHistory: result.history.map((l) => meanLoss(l)),
+            ...(posterior && resolvedLaplace
+              ? {
+                  laplace: {
+                    structure: resolvedLaplace.structure,
+                    samples: written.length,
+                    priorPrecision: posterior.priorPrecision,
+                    priorPrecisionTuned: resolvedLaplace.priorPrecision === 'marglik',
+                    sigma: Number.isNaN(posterior.sigma) ? null : posterior.sigma,
+                    logEvidence: posterior.logEvidence,
+                  },
+                }
+              : {}),
           }) + '\n',
         );
       } else {
         io.stdout(
-          `wrote ${out}${method === 'ensemble' ? ` (ensemble of ${count} members)` : ''}: trained in ${formatSeconds(result.elapsedMs)}, final ${count > 1 ? 'mean ' : ''}loss ${Number.isFinite(finalLoss) ? finalLoss.toPrecision(5) : 'n/a'}\n`,
+          `wrote ${out}${sgmcmc ? ` (${written.length} samples of ${count} chains)` : posterior && resolvedLaplace ? ` (laplace ${resolvedLaplace.structure}${written.length > 1 ? `, ${written.length} draws` : ''}, prior precision ${posterior.priorPrecision.toPrecision(4)}, log evidence ${posterior.logEvidence.toPrecision(6)})` : written.length > 1 ? ` (ensemble of ${written.length} ${method === 'swag' ? 'SWAG draws' : 'members'})` : ''}: trained in ${formatSeconds(result.elapsedMs)}, final ${count > 1 ? 'mean ' : ''}loss ${Number.isFinite(finalLoss) ? finalLoss.toPrecision(5) : 'n/a'}\n`,
         );
       }
     });

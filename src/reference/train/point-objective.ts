@@ -2,7 +2,7 @@
 import { normalLogPdf } from '../../math/densities.js';
 import { studentTLogPdf, studentTNllGrad } from '../../math/likelihoods.js';
 import type { TrainLayout } from '../../objective/layout.js';
-import type { TrainMethod } from '../../objective/methods.js';
+import type { ObjectiveMethod } from '../../objective/methods.js';
 import type { Minibatch, ObjectiveConfig } from './config.js';
 import { headRowNll } from './heteroscedastic-term.js';
 import { rowNll } from './likelihood-term.js';
@@ -14,7 +14,7 @@ import { addAt, thetaIndex } from './parameters.js';
  */
 export function pointDataTerm(
   layout: TrainLayout,
-  method: TrainMethod,
+  method: ObjectiveMethod,
   theta: Float64Array,
   out: Float64Array,
   batch: Minibatch,
@@ -40,7 +40,7 @@ export function pointDataTerm(
       }
       return loss;
     case 'map': {
-      const sigma = Math.exp(theta[layout.noise] ?? NaN);
+      const sigma = mapSigma(layout, theta, fixedSigma);
       let gLogSigma = 0;
       for (let b = 0; b < B; b++) {
         const y = batch.y[b] ?? 0;
@@ -50,7 +50,7 @@ export function pointDataTerm(
         dOut[b] = -z / sigma / B;
         gLogSigma += (1 - z * z) / B;
       }
-      addAt(grad, layout.noise, gLogSigma);
+      if (!layout.fixedNoise) addAt(grad, layout.noise, gLogSigma);
       return loss;
     }
     case 'ensemble':
@@ -58,6 +58,11 @@ export function pointDataTerm(
     case 'vi':
       throw new RangeError("'vi' has its own data term");
   }
+}
+
+/** 'map''s global σ: exp(log_sigma), or the fixed σ of a fixed-noise layout ('sgmcmc' given tau). */
+function mapSigma(layout: TrainLayout, theta: Float64Array, fixedSigma: number): number {
+  return layout.fixedNoise ? fixedSigma : Math.exp(theta[layout.noise] ?? NaN);
 }
 
 /** The degrees of freedom of a Student-t layout at θ: fixed, or exp of θ's log df. */
@@ -85,12 +90,12 @@ function headPointTerm(layout: TrainLayout, theta: Float64Array, out: Float64Arr
 
 /**
  * The point methods' Student-t data term (1/B) Σ −log StudentT(y | f, σ, df) with a global σ as the
- * Normal's: 'mc-dropout' fixed 1 / (sqrt(tau) yStd), 'map' exp(log_sigma) (a heteroscedastic head
+ * Normal's: 'mc-dropout' fixed 1 / (sqrt(tau) yStd), 'map' exp(log_sigma) or that fixed σ (a heteroscedastic head
  * is headPointTerm's); gradients into dOut, log_sigma ('map') and log df (when learnt).
  */
 function studentPointTerm(
   layout: TrainLayout,
-  method: Exclude<TrainMethod, 'vi'>,
+  method: Exclude<ObjectiveMethod, 'vi'>,
   theta: Float64Array,
   out: Float64Array,
   batch: Minibatch,
@@ -107,14 +112,14 @@ function studentPointTerm(
   for (let b = 0; b < B; b++) {
     const y = batch.y[b] ?? NaN;
     const f = out[b] ?? NaN;
-    const sigma = method === 'mc-dropout' ? fixedSigma : Math.exp(theta[layout.noise] ?? NaN);
+    const sigma = method === 'mc-dropout' ? fixedSigma : mapSigma(layout, theta, fixedSigma);
     const g = studentTNllGrad(y, f, sigma, df);
     loss -= studentTLogPdf(y, f, sigma, df) / B;
     dOut[b] = g.loc / B;
     gLogSigma += (g.scale * sigma) / B;
     gLogDf += g.logDf / B;
   }
-  if (method === 'map') addAt(grad, layout.noise, gLogSigma);
+  if (method === 'map' && !layout.fixedNoise) addAt(grad, layout.noise, gLogSigma);
   if (layout.degreesOfFreedom >= 0) addAt(grad, layout.degreesOfFreedom, gLogDf);
   return loss;
 }
