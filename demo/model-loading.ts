@@ -144,7 +144,9 @@ export function describeModel(loaded: LoadedModel): string {
         : `latent σ (${noise.kind} posterior)`;
   const posterior = spec.layers.some((l) => l.weight.posterior === 'normal') ? 'mean-field normal weights' : 'point weights';
   const formatText = loaded.format === 'trained' ? 'trained in this page' : `${loaded.format} file`;
-  const ensemble = loaded.members.length > 1 ? `deep ensemble of ${loaded.members.length} × ` : '';
+  // A model trained in the page is named by its method (an ensemble's members, a sampler's samples, a posterior's draws).
+  const members = loaded.format === 'trained' ? `${loaded.members.length} members × ` : `deep ensemble of ${loaded.members.length} × `;
+  const ensemble = loaded.members.length > 1 ? members : '';
   const summary = `${loaded.name}: ${ensemble}${architecture(loaded.model)}; ${posterior}; ${noiseText}; ${formatText}.`;
   return loaded.note ? `${summary} ${loaded.note}` : summary;
 }

@@ -1,12 +1,14 @@
 /**
  * The training methods the regression page offers, one table entry each: the label in the method
- * select, the panel's defaults, the settings of the side-by-side comparison, what the method adds
- * to the architecture and to train()'s options, and how its TrainResult becomes the predictor's
- * members (one model, an ensemble's members, or a sampler's kept samples). Adding a method to the
- * page is one entry here; the select, the panel, the comparison and the URL parameters read it.
+ * select, the panel's defaults, the settings of the side-by-side comparison, and `fit`: the
+ * library's training call for the method (train(), trainSwag(), trainLaplace()) with the page's
+ * common options, returning the predictor's members (one model, an ensemble's members, a sampler's
+ * kept samples or a posterior's draws). Adding a method to the page is one entry here; the select,
+ * the panel, the comparison and the URL parameters read it.
  */
-import type { Model } from '../src/index.js';
-import type { ArchitectureSpec, TrainMethod, TrainOptions, TrainResult } from '../src/train/index.js';
+import { trainLaplace, trainSwag, type GpuContext, type Model } from '../src/index.js';
+import { train } from '../src/train/index.js';
+import type { ArchitectureSpec, TrainData, TrainMethod, TrainOptions, TrainResult } from '../src/train/index.js';
 import type { MethodDefaults } from './train-panel.js';
 
 /** What a method needs to know about the run to build its options. */
@@ -17,6 +19,9 @@ export interface MethodRun {
   /** Ensemble members asked for (default 5). */
   readonly members?: number;
 }
+
+/** The options every method gets from the page: epochs, rate, Adam, seed, minibatch (unless full-batch), progress and Stop. */
+export type CommonOptions = Omit<TrainOptions, 'method'>;
 
 export interface RegressionMethod {
   /** The option's text in the method select. */
@@ -34,14 +39,27 @@ export interface RegressionMethod {
   readonly compare?: MethodDefaults;
   /** What else the run does beyond hidden widths, epochs and rate (a sampler's settings), for titles. */
   readonly detail?: string;
-  /** Trains on every point in each step (a sampler on the full-batch posterior): no minibatch size is given. */
-  readonly fullBatch?: boolean;
+  /** Common options the method refuses: 'batchSize' for a full-batch sampler, 'optimizer' for one that makes its own updates. */
+  readonly omit?: readonly ('batchSize' | 'optimizer')[];
   /** Added to the architecture (MC dropout's rate). */
   readonly arch?: Partial<ArchitectureSpec>;
-  /** The method's own part of train()'s options: its models and method-specific fields. */
-  options(run: MethodRun): Partial<TrainOptions>;
-  /** The predictor's members from the result (default: its models). */
-  members?(result: TrainResult): Model[];
+  /** Trains and returns the predictor's members. */
+  fit(ctx: GpuContext, arch: ArchitectureSpec, data: TrainData, common: CommonOptions, run: MethodRun): Promise<Model[]>;
+}
+
+/**
+ * A method trained by train(): `options` adds the method's own options to the common ones, `members`
+ * turns the result into the predictor's members (default: its models).
+ */
+function viaTrain(method: TrainMethod, options: (run: MethodRun) => Partial<TrainOptions>, members: (result: TrainResult) => Model[] = (r) => r.models): RegressionMethod['fit'] {
+  return async (ctx, arch, data, common, run) => members(await train(ctx, arch, data, { ...common, ...options(run), method }));
+}
+
+/** The first model's posterior draws (or its one model) of a method that gives each trained model a list. */
+function firstPosterior(models: readonly (readonly Model[])[]): Model[] {
+  const first = models[0];
+  if (!first || first.length === 0) throw new Error('the fit gave no posterior (it diverged: try a smaller learning rate)');
+  return [...first];
 }
 
 /** Minibatch size (at most): the gap preset's 48 points make 3 steps per epoch. */
@@ -68,6 +86,16 @@ export function interleaveChains<T>(chains: readonly (readonly T[])[]): T[] {
   return out;
 }
 
+/** SG-MCMC's chains (model slots, trained in the same dispatches) and thinning of its second half. */
+const SGMCMC_CHAINS = 4;
+const SGMCMC_THIN = 10;
+
+/** SWAG after its 'map' pretraining: 20 SGD epochs at a small constant rate, 30 draws from the fitted Gaussian. */
+const SWAG_SETTINGS = { swaEpochs: 20, swaLr: 0.003, samples: 30 } as const;
+
+/** Laplace's draws of the last layer from its full-covariance posterior. */
+const LAPLACE_DRAWS = 100;
+
 /**
  * The table. Order is the select's order. VI gets a small network: with ~50 points the KL term of a
  * 1-32-32-1 mean-field posterior outweighs the data and the fit collapses to the prior, while 1-16-1
@@ -80,14 +108,14 @@ export const REGRESSION_METHODS = {
     short: 'deep ensemble',
     name: (models) => `deep ensemble of ${models}`,
     defaults: { hidden: '32,32', epochs: 200, lr: 0.01 },
-    options: (run) => ({ models: Array.from({ length: run.members ?? 5 }, () => ({})) }), // members differ by model index
+    fit: viaTrain('ensemble', (run) => ({ models: Array.from({ length: run.members ?? 5 }, () => ({})) })), // members differ by model index
   },
   vi: {
     label: 'VI (Bayes by backprop)',
     short: 'VI',
     name: () => 'VI',
     defaults: { hidden: '16', epochs: 600, lr: 0.01 },
-    options: () => ({ models: [{ priorScale: 1 }], samplesPerStep: 2 }),
+    fit: viaTrain('vi', () => ({ models: [{ priorScale: 1 }], samplesPerStep: 2 })),
   },
   'mc-dropout': {
     label: 'MC dropout',
@@ -95,9 +123,42 @@ export const REGRESSION_METHODS = {
     name: () => 'MC dropout',
     defaults: { hidden: '32,32', epochs: 300, lr: 0.01 },
     arch: { dropout: MC_DROPOUT_RATE },
-    options: () => ({ models: [{ dropout: MC_DROPOUT_RATE, tau: MC_DROPOUT_TAU }] }),
+    fit: viaTrain('mc-dropout', () => ({ models: [{ dropout: MC_DROPOUT_RATE, tau: MC_DROPOUT_TAU }] })),
   },
-} as const satisfies Partial<Record<TrainMethod, RegressionMethod>>;
+  sgmcmc: {
+    label: `SG-MCMC (SGHMC, ${SGMCMC_CHAINS} chains)`,
+    short: 'SGHMC',
+    name: (models) => `SGHMC, ${models} samples`,
+    defaults: { hidden: '32,32', epochs: 300, lr: 0.01 },
+    detail: `${SGMCMC_CHAINS} chains, the second half's every ${SGMCMC_THIN}th epoch kept`,
+    omit: ['optimizer'],
+    fit: viaTrain(
+      'sgmcmc',
+      (run) => ({ models: Array.from({ length: SGMCMC_CHAINS }, () => ({ priorScale: 1 })), sampler: { kind: 'sghmc', burnIn: Math.floor(run.epochs / 2), thin: SGMCMC_THIN } }),
+      (result) => interleaveChains(result.snapshots),
+    ),
+  },
+  swag: {
+    label: 'SWAG (low rank + diagonal)',
+    short: 'SWAG',
+    name: (models) => `SWAG, ${models} draws`,
+    defaults: { hidden: '32,32', epochs: 200, lr: 0.01 },
+    detail: `then ${SWAG_SETTINGS.swaEpochs} SGD epochs at ${SWAG_SETTINGS.swaLr}, ${SWAG_SETTINGS.samples} draws`,
+    fit: async (ctx, arch, data, common) =>
+      firstPosterior((await trainSwag(ctx, arch, data, { ...common, method: 'swag', models: [{ priorScale: 1 }], swag: SWAG_SETTINGS })).models),
+  },
+  laplace: {
+    label: 'Laplace (last layer, evidence-tuned prior)',
+    short: 'Laplace',
+    name: (models) => `last-layer Laplace, ${models} draws`,
+    defaults: { hidden: '32,32', epochs: 200, lr: 0.01 },
+    detail: `last-layer Laplace, ${LAPLACE_DRAWS} draws`,
+    fit: async (ctx, arch, data, common) =>
+      firstPosterior(
+        (await trainLaplace(ctx, arch, data, { ...common, method: 'laplace', models: [{ priorScale: 1 }], laplace: { structure: 'last-layer', samples: LAPLACE_DRAWS } })).models,
+      ),
+  },
+} as const satisfies Record<string, RegressionMethod>;
 
 export type DemoTrainMethod = keyof typeof REGRESSION_METHODS;
 

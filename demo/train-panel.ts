@@ -69,7 +69,7 @@ export function yieldToPage(): Promise<void> {
  * train()'s onProgress, reporting each epoch's mean loss over the models to onEpoch, and the losses
  * of the run (from the reports, or from the result's history when there were none).
  */
-export function lossRecorder(onEpoch: (progress: EpochProgress) => void): { onProgress: (p: TrainProgress) => void; losses: (result: TrainResult) => number[] } {
+export function lossRecorder(onEpoch: (progress: EpochProgress) => void): { onProgress: (p: TrainProgress) => void; losses: (result: Pick<TrainResult, 'history'>) => number[] } {
   const losses: number[] = [];
   const mean = (row: ArrayLike<number>) => {
     let sum = 0;

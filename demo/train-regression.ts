@@ -5,10 +5,9 @@
  * panel (train-panel.ts).
  */
 import type { GpuContext } from '../src/index.js';
-import { train } from '../src/train/index.js';
-import type { ArchitectureSpec, TrainData, TrainOptions } from '../src/train/index.js';
+import type { ArchitectureSpec, TrainData } from '../src/train/index.js';
 import type { Points } from './data.js';
-import { BATCH_SIZE, DEFAULT_METHOD, REGRESSION_METHODS, regressionMethod, type DemoTrainMethod } from './regression-methods.js';
+import { BATCH_SIZE, DEFAULT_METHOD, REGRESSION_METHODS, regressionMethod, type CommonOptions, type DemoTrainMethod } from './regression-methods.js';
 import { lossRecorder, yieldToPage, type EpochProgress, type MethodDefaults, type PanelRequest, type PanelTrainer, type TrainOutcome } from './train-panel.js';
 
 export type { DemoTrainMethod } from './regression-methods.js';
@@ -40,18 +39,17 @@ export async function trainInPage(ctx: GpuContext, request: TrainRequest, onEpoc
   const arch: ArchitectureSpec = { inputDim: 1, hidden: request.hidden, activation: 'relu', ...method.arch };
   const data: TrainData = { x: request.points.x.map((v) => [v]), y: Float64Array.from(request.points.y) };
   const progress = lossRecorder(onEpoch);
-  const options: TrainOptions = {
-    method: request.method,
+  const common: CommonOptions = {
     epochs: request.epochs,
-    ...(method.fullBatch ? {} : { batchSize: Math.min(n, BATCH_SIZE) }),
+    ...(method.omit?.includes('batchSize') ? {} : { batchSize: Math.min(n, BATCH_SIZE) }),
     lr: request.lr,
-    optimizer: 'adam',
+    ...(method.omit?.includes('optimizer') ? {} : { optimizer: 'adam' as const }),
     seed: request.seed,
-    ...method.options({ n, epochs: request.epochs, ...(request.members !== undefined ? { members: request.members } : {}) }),
     ...(request.signal ? { signal: request.signal } : {}),
     onProgress: progress.onProgress,
   };
   await yieldToPage();
-  const result = await train(ctx, arch, data, options);
-  return { method: request.method, models: method.members?.(result) ?? result.models, losses: progress.losses(result), elapsedMs: result.elapsedMs };
+  const start = performance.now();
+  const models = await method.fit(ctx, arch, data, common, { n, epochs: request.epochs, ...(request.members !== undefined ? { members: request.members } : {}) });
+  return { method: request.method, models, losses: progress.losses({ history: [] }), elapsedMs: performance.now() - start };
 }

@@ -6,6 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
+import { DEMO_METHODS, regressionMethod } from '../demo/regression-methods.js';
 import { allFinite, bandsAt, expectClose, hook, openDemo, screenshot, SMALL, waitForPredictions, watchErrors } from './helpers.js';
 
 const mean = (values: readonly number[]) => values.reduce((a, b) => a + b, 0) / values.length;
@@ -100,6 +101,31 @@ for (const [method, epochs] of [['vi', 100]] as const) {
     expect(chart?.bands).toBe(3);
     expect(chart?.functions).toBeGreaterThan(0);
     await expect(page.locator('#train-progress')).toContainText('done');
+    await screenshot(page, `demo-trained-${method}`);
+    expect(errors).toEqual([]);
+  });
+}
+
+// Every other method of the page's table (regression-methods.ts): a short run trains in the page and
+// predicts finite bands with epistemic spread and function samples. 40 epochs: SG-MCMC keeps epochs
+// 30 and 40 of each chain, SWAG adds its SWA epochs.
+const SHORT_RUN = 40;
+for (const method of DEMO_METHODS.filter((m) => m !== 'ensemble' && m !== 'vi')) {
+  test(`a short '${method}' run in the page predicts finite bands with function samples`, async ({ page }) => {
+    const errors = watchErrors(page);
+    await openDemo(page, { ...SMALL, model: 'none', preset: 'gap' });
+    await page.evaluate(([m, e]) => window.__bnn?.runTraining(m, e), [method, SHORT_RUN] as const);
+    const train = await hook(page, 'train');
+    expect(train).toMatchObject({ state: 'done', method, error: null });
+    expect(allFinite(train?.losses ?? [NaN])).toBe(true);
+    expect((await hook(page, 'model'))?.format).toBe('trained');
+    const p = await hook(page, 'lastPredict');
+    if (!p) throw new Error('no prediction after training');
+    expect(allFinite(p.mean) && allFinite(p.std) && allFinite(p.epistemicStd)).toBe(true);
+    expect(Math.max(...p.epistemicStd)).toBeGreaterThan(0);
+    expect(await hook(page, 'chart')).toMatchObject({ bands: 3 });
+    expect((await hook(page, 'chart'))?.functions).toBeGreaterThan(0);
+    await expect(page.locator('#model-info')).toContainText(regressionMethod(method).short);
     await screenshot(page, `demo-trained-${method}`);
     expect(errors).toEqual([]);
   });

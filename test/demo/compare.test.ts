@@ -3,13 +3,14 @@ import { describe, expect, it } from 'vitest';
 import { nearestIndex, parseComparison, widestGapCentre } from '../../demo/compare.js';
 import { preset } from '../../demo/data.js';
 import { compareSettings, DEFAULT_COMPARISON, DEFAULT_METHOD, DEMO_METHODS, interleaveChains, isDemoMethod, regressionMethod } from '../../demo/regression-methods.js';
+import { LAPLACE_METHOD } from '../../src/laplace/index.js';
 import { TRAIN_METHODS } from '../../src/objective/methods.js';
 
 describe('method table', () => {
   it('offers only library methods, with usable defaults, and the defaults it names are in it', () => {
     expect(DEMO_METHODS.length).toBeGreaterThanOrEqual(3);
     for (const name of DEMO_METHODS) {
-      expect(TRAIN_METHODS).toContain(name);
+      expect([...TRAIN_METHODS, LAPLACE_METHOD]).toContain(name);
       for (const s of [regressionMethod(name).defaults, compareSettings(name)]) {
         expect(s.hidden, name).toMatch(/^\d+(,\d+)*$/);
         expect(Number.isInteger(s.epochs) && s.epochs > 0, name).toBe(true);
