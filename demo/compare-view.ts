@@ -199,9 +199,13 @@ function caption(sides: readonly ComparisonSide[], gapCentre: number | null): st
   const [ea, eb] = [at(a), at(b)];
   const wider = ea >= eb ? a : b;
   const narrower = wider === a ? b : a;
+  const ratio = Math.max(ea, eb) / Math.min(ea, eb);
+  const verdict =
+    Number.isFinite(ratio) && ratio < 1.2
+      ? 'the two bands are about as wide there'
+      : `${wider.name}'s band opens up where no data pin the function down, ${narrower.name}'s is ${Number.isFinite(ratio) ? `${ratio.toFixed(1)}× narrower` : 'zero'}`;
   return (
     `${a.name} (left) and ${b.name} (right) on the same axes. In the middle of the widest gap in the data (x = ${gapCentre.toFixed(2)}), ` +
-    `the epistemic std is ${ea.toPrecision(3)} for ${a.name} and ${eb.toPrecision(3)} for ${b.name}: ${wider.name}'s band opens up where no data pin the function down, ` +
-    `${narrower.name}'s stays ${Math.max(ea, eb) > 0 ? `${(Math.max(ea, eb) / Math.max(Math.min(ea, eb), 1e-12)).toFixed(1)}× narrower` : 'as narrow'}.`
+    `the epistemic std is ${ea.toPrecision(3)} for ${a.name} and ${eb.toPrecision(3)} for ${b.name}: ${verdict}.`
   );
 }
