@@ -5,6 +5,7 @@
 // LAYER_WEIGHT, LAYER_BIAS. Without define SCALE: the likelihood's mean NLL (train/likelihood's
 // row_nll) and no log_sigma. Define STUDENT: the Student-t's NLL at σ (train/student-t). Define
 // HETERO (with SCALE): the heteroscedastic head's NLL (train/heteroscedastic) and no log_sigma.
+// Define FIXED_SIGMA (with SCALE): a known noise ('hmc' with tau), σ = models[m].fixedSigma, no log_sigma.
 fn model_loss(m: u32, nb: f32, n_total: f32) -> f32 {
   var loss = 0.0;
 #if HETERO
@@ -23,7 +24,11 @@ fn model_loss(m: u32, nb: f32, n_total: f32) -> f32 {
 #endif
   }
 #elif SCALE
+#if FIXED_SIGMA
+  let sigma = models[m].fixedSigma;
+#else
   let sigma = exp(theta[m * P + LOG_SIGMA_OFFSET]);
+#endif
   var d_u = 0.0;
 #if STUDENT
   let df = student_df(m);
@@ -69,7 +74,11 @@ fn model_loss(m: u32, nb: f32, n_total: f32) -> f32 {
   loss = loss + penalty / n_total;
 #if SCALE
 #if !HETERO
+#if FIXED_SIGMA
+  _ = d_u;
+#else
   grad[m * P + LOG_SIGMA_OFFSET] = d_u;
+#endif
 #endif
 #endif
 #if STUDENT

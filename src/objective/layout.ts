@@ -7,7 +7,7 @@ import { InvalidInputError } from '../errors.js';
 import type { Activation } from '../model/spec.js';
 import { checkArchitecture, type ArchitectureSpec } from './architecture.js';
 import { NORMAL_TRAINING, heteroscedasticHead, likelihoodUnits, type TrainLikelihoodInfo } from './likelihood.js';
-import type { TrainMethod } from './methods.js';
+import { layoutMethod, type LayoutMethod, type TrainMethod } from './methods.js';
 
 export interface TrainLayerLayout {
   readonly index: number;
@@ -25,7 +25,8 @@ export interface TrainLayerLayout {
 }
 
 export interface TrainLayout {
-  readonly method: TrainMethod;
+  /** The method whose layout and objective this is ('hmc' runs on 'map''s: methods.ts, layoutMethod). */
+  readonly method: LayoutMethod;
   /** The likelihood the output layer feeds (likelihood.ts): its width, and whether there is a noise site. */
   readonly likelihood: TrainLikelihoodInfo;
   readonly layers: readonly TrainLayerLayout[];
@@ -33,7 +34,7 @@ export interface TrainLayout {
   readonly size: number;
   /** The last layer is a heteroscedastic head: unit 0 the mean, unit 1 the raw scale (likelihood.ts, heteroscedasticHead). */
   readonly heteroscedastic: boolean;
-  /** 'vi': sigma_loc, sigma_rho; 'map': log_sigma at `noise`; -1 when absent (a likelihood without a noise scale, a heteroscedastic head). */
+  /** 'vi': sigma_loc, sigma_rho; 'map': log_sigma at `noise`; -1 when absent (a likelihood without a noise scale, a heteroscedastic head, a fixed noise). */
   readonly noise: number;
   /** 'student-t' with learnt degrees of freedom: log df at this θ index; -1 when absent. */
   readonly degreesOfFreedom: number;
@@ -45,9 +46,10 @@ export interface TrainLayout {
   readonly maxUnits: number;
 }
 
-export function trainLayout(arch: ArchitectureSpec, method: TrainMethod, hierarchical = false, likelihood: TrainLikelihoodInfo = NORMAL_TRAINING): TrainLayout {
-  if (hierarchical && method !== 'vi') throw new InvalidInputError(`the hierarchical prior is a 'vi' option, not '${method}'`);
-  checkArchitecture(arch, method);
+export function trainLayout(arch: ArchitectureSpec, requested: TrainMethod, hierarchical = false, likelihood: TrainLikelihoodInfo = NORMAL_TRAINING): TrainLayout {
+  if (hierarchical && requested !== 'vi') throw new InvalidInputError(`the hierarchical prior is a 'vi' option, not '${requested}'`);
+  checkArchitecture(arch, requested);
+  const method = layoutMethod(requested);
   const outputUnits = likelihoodUnits(likelihood, method);
   const widths = [...arch.hidden, outputUnits];
   let cursor = 0;
@@ -70,7 +72,7 @@ export function trainLayout(arch: ArchitectureSpec, method: TrainMethod, hierarc
   });
   const heteroscedastic = heteroscedasticHead(likelihood, method);
   // The head gives the noise scale per input: no global sigma parameter beside it.
-  const noisy = likelihood.scale && !heteroscedastic && (method === 'vi' || method === 'map');
+  const noisy = likelihood.scale && !heteroscedastic && likelihood.fixedNoise !== true && (method === 'vi' || method === 'map');
   const noise = noisy ? cursor : -1;
   if (noisy) cursor += method === 'vi' ? 2 : 1;
   const learnDf = likelihood.kind === 'student-t' && likelihood.degreesOfFreedom === null;

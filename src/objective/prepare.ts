@@ -9,6 +9,7 @@ import { abortSignalOption, describeValue, integerOption, numberOption, oneOfOpt
 import type { AbortSignalLike } from '../platform-types.js';
 import { dropoutKeepThreshold } from '../random/streams.js';
 import { checkArchitecture, type ArchitectureSpec } from './architecture.js';
+import { prepareHmc, type PreparedHmc } from './hmc.js';
 import { resolveLikelihood, type TrainLikelihoodInfo } from './likelihood.js';
 import { VI_ESTIMATORS, type LearningRateSchedule, type OptimizerKind } from './methods.js';
 import { scheduledLearningRate } from './optimizer.js';
@@ -66,6 +67,12 @@ export interface PreparedRun {
   readonly tile: { readonly rows: number; readonly units: number; readonly inputs: number };
   /** TrainOptions.snapshotEpochs: 1-based, strictly ascending, each <= epochs. */
   readonly snapshotEpochs: readonly number[];
+  /**
+   * 'hmc': the sampler's settings (hmc.ts); null for the other methods. Its run is full-batch (batch =
+   * the most rows of any model), `epochs` full-batch steps of the MAP pre-fit (0 allowed), and
+   * `models` holds hmc.chains consecutive slots per entry of options.models (slot = entry × chains + chain).
+   */
+  readonly hmc: PreparedHmc | null;
 }
 
 function positiveInteger(value: unknown, name: string): number {
@@ -100,6 +107,7 @@ const TRAIN_OPTION_KEYS = [
   'kernelStrategy',
   'tile',
   'snapshotEpochs',
+  'hmc',
   'onProgress',
   'onNonFinite',
   'signal',
@@ -193,7 +201,11 @@ export function prepareRun(arch: ArchitectureSpec, data: TrainData, options: Tra
   const ym = resolveLikelihood(data, options);
   const { likelihood } = ym;
   if (ym.rows !== xm.rows) throw new InvalidInputError(`y has ${ym.rows} values but x has ${xm.rows} rows`);
-  const epochs = positiveInteger(options.epochs, 'epochs');
+  const hmc = prepareHmc(options.method, options.hmc);
+  // 'hmc''s epochs are its MAP pre-fit's full-batch steps, none allowed.
+  const epochs = integerOption(options.epochs, 'epochs', hmc ? 0 : 1);
+  if (hmc && options.batchSize !== undefined) throw new InvalidInputError("'hmc' is full-batch: leave batchSize out");
+  if (hmc && options.snapshotEpochs !== undefined) throw new InvalidInputError("'hmc' keeps its samples (hmc.samples), not snapshotEpochs");
   const batchSize = positiveInteger(options.batchSize ?? 128, 'batchSize');
   const samplesPerStep = positiveInteger(options.samplesPerStep ?? 1, 'samplesPerStep');
   const lr = positive(options.lr ?? 1e-3, 'lr');
@@ -206,8 +218,11 @@ export function prepareRun(arch: ArchitectureSpec, data: TrainData, options: Tra
   checkViOptions(options);
   const epsilon = adversarialEpsilon(options);
   const kernels = kernelChoices(options);
-  const hypers = options.models ?? [{}];
-  if (hypers.length === 0) throw new InvalidInputError('models must list at least one model');
+  const entries = options.models ?? [{}];
+  if (entries.length === 0) throw new InvalidInputError('models must list at least one model');
+  // 'hmc': every entry's chains are slots of their own (slot = entry × chains + chain).
+  const hypers = hmc ? entries.flatMap((hyper) => Array.from({ length: hmc.chains }, () => hyper)) : entries;
+  const fixedNoise = hmc !== null && knownNoise(entries);
   const d = arch.inputDim;
   const prepared = hypers.map((hyper, m): PreparedModel => {
     const rowList = hyper.rows ?? Array.from({ length: xm.rows }, (_, i) => i);
@@ -262,12 +277,13 @@ export function prepareRun(arch: ArchitectureSpec, data: TrainData, options: Tra
       adversarialStep: epsilon === undefined ? null : adversarialStep(xm.data, d, rows, xStd, epsilon),
     };
   });
-  const batch = Math.min(batchSize, Math.max(...prepared.map((p) => p.rows.length)));
+  const mostRows = Math.max(...prepared.map((p) => p.rows.length));
+  const batch = hmc ? mostRows : Math.min(batchSize, mostRows);
   const models = prepared.map((p) => ({ ...p, stepsPerEpoch: Math.ceil(p.rows.length / batch) }));
   return {
     x: xm.data,
     y: ym.y,
-    likelihood,
+    likelihood: fixedNoise ? { ...likelihood, fixedNoise } : likelihood,
     rows: xm.rows,
     inputDim: d,
     models,
@@ -284,8 +300,20 @@ export function prepareRun(arch: ArchitectureSpec, data: TrainData, options: Tra
     onNonFinite: options.onNonFinite ?? 'error',
     snapshotEpochs: snapshotEpochs(options.snapshotEpochs, epochs),
     signal: optional(options.signal, undefined, (v) => abortSignalOption(v, 'signal')),
+    hmc,
     ...kernels,
   };
+}
+
+/**
+ * 'hmc' with a known noise (index.ts, HMC): every entry gives tau (the noise precision in the
+ * target's units), or none does and the noise is learnt as 'map''s log_sigma under a flat prior.
+ */
+function knownNoise(entries: readonly { readonly tau?: number }[]): boolean {
+  const given = entries.filter((h) => h.tau !== undefined).length;
+  if (given > 0 && given < entries.length)
+    throw new InvalidInputError(`'hmc' needs tau on every model (a known noise) or on none (the noise learnt); ${given} of ${entries.length} give it`);
+  return given > 0;
 }
 
 /** TrainOptions.snapshotEpochs checked: integers in [1, epochs], strictly ascending. */

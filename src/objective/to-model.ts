@@ -81,8 +81,12 @@ function normalNoise(layout: TrainLayout, theta: ArrayLike<number>, info: Traine
       const yStd = info.standardization.yStd[0] ?? 1;
       return { noise: { kind: 'fixed', sigma: 1 / (Math.sqrt(info.tau) * yStd) }, link: 'sigma', sigmaPrior: null };
     }
-    case 'map':
-      return { noise: { kind: 'fixed', sigma: Math.exp(theta[layout.noise] ?? NaN) }, link: 'sigma', sigmaPrior: null };
+    case 'map': {
+      // A known noise ('hmc' with tau) is mc-dropout's 1 / (sqrt(tau) yStd); otherwise exp(log_sigma).
+      const yStd = info.standardization.yStd[0] ?? 1;
+      const sigma = layout.likelihood.fixedNoise === true ? 1 / (Math.sqrt(info.tau) * yStd) : Math.exp(theta[layout.noise] ?? NaN);
+      return { noise: { kind: 'fixed', sigma }, link: 'sigma', sigmaPrior: null };
+    }
     case 'ensemble':
       return { noise: { kind: 'heteroscedastic', minScale: ENSEMBLE_MIN_SCALE }, link: 'sigma', sigmaPrior: null };
   }

@@ -5,10 +5,12 @@
  */
 import type { Model } from '../model/spec.js';
 import type { AbortSignalLike } from '../platform-types.js';
+import type { HmcOptions, McmcDiagnostics } from './hmc.js';
 import type { LearningRateSchedule, OptimizerKind, TrainMethod, ViEstimator } from './methods.js';
 
 export type { ArchitectureSpec } from './architecture.js';
 export type { LearningRateSchedule, TrainMethod, ViEstimator } from './methods.js';
+export type { ChainDiagnostics, HmcOptions, McmcDiagnostics, PosteriorDiagnostics } from './hmc.js';
 
 export interface TrainData {
   /**
@@ -32,9 +34,12 @@ export interface ModelHyper {
   readonly rows?: readonly number[];
   /** Dropout rate p ('mc-dropout'). */
   readonly dropout?: number;
-  /** Model precision τ ('mc-dropout': fixed noise σ = 1/sqrt(τ) in the target's units). */
+  /**
+   * Model precision τ ('mc-dropout': fixed noise σ = 1/sqrt(τ) in the target's units; 'hmc': the same
+   * known noise when every model gives it, in place of the learnt log_sigma).
+   */
   readonly tau?: number;
-  /** Prior std of weights ('vi', 'map'); default 1. */
+  /** Prior std of weights ('vi', 'map', 'hmc'); default 1. */
   readonly priorScale?: number;
   /**
    * This model's learning rate (default: TrainOptions.lr), so a learning-rate grid trains in one
@@ -51,7 +56,9 @@ export interface TrainOptions {
   readonly classes?: number;
   /** 'student-t': degrees of freedom, a number > 0 held fixed, or 'learn' (default) to learn it as a point estimate. */
   readonly degreesOfFreedom?: number | 'learn';
+  /** Passes over the data; 'hmc': full-batch Adam (or SGD) steps of the MAP pre-fit before sampling, 0 for none. */
   readonly epochs: number;
+  /** Rows per step (default 128); 'hmc' is full-batch and refuses it. */
   readonly batchSize?: number;
   readonly lr?: number;
   readonly optimizer?: OptimizerKind;
@@ -94,6 +101,11 @@ export interface TrainOptions {
    * Default: none.
    */
   readonly snapshotEpochs?: readonly number[];
+  /**
+   * 'hmc' (Hamiltonian Monte Carlo on 'map''s posterior, index.ts, HMC): chains per model, warm-up,
+   * samples, thinning, leapfrog steps, initial step size and target acceptance (src/objective/hmc.ts).
+   */
+  readonly hmc?: HmcOptions;
   /** Called after every epoch with the mean loss per model. */
   readonly onProgress?: (p: TrainProgress) => void;
   /**
@@ -145,5 +157,12 @@ export interface TrainResult {
   readonly snapshotTheta: readonly (readonly Float64Array[])[];
   /** Per model: its loss or θ became non-finite (only with onNonFinite 'keep'; its model is then not valid). */
   readonly diverged: readonly boolean[];
+  /**
+   * 'hmc': per chain its acceptance, divergences and step size, per model entry R-hat and ESS over its
+   * chains (src/objective/hmc.ts). There `models`, `theta`, `snapshots` and `snapshotTheta` are per
+   * chain (slot = entry × chains + chain): the last state, and the kept samples ([chain][k]) as
+   * delta models, which predict together as an ensemble. Absent for the other methods.
+   */
+  readonly mcmc?: McmcDiagnostics;
   readonly elapsedMs: number;
 }

@@ -10,9 +10,14 @@
  *   wordAt(key, t, layerStream(l, STREAM_DROPOUT), b * inputs + i, m + 1) >>> 8 < keepThreshold
  * - sigma's eps ('vi') at step t, K-sample k: word pair (0, 1) of block (0, t * K + k, STREAM_NOISE, m + 1), cos branch
  * - shuffle round keys: src/random/shuffle.ts
+ * - 'hmc' momentum of θ element e of chain (slot) m at transition t (0-based, warm-up included):
+ *   normalAt(key, t, STREAM_HMC_MOMENTUM, e, m + 1)
+ * - 'hmc' Metropolis uniform of chain m at transition t: uniformClosedOpen(wordAt(key, t, STREAM_HMC_ACCEPT, 0, m + 1))
  */
 export const STREAM_INIT = 0xfff00010;
 export const STREAM_SHUFFLE = 0xfff00011;
+export const STREAM_HMC_MOMENTUM = 0xfff00020;
+export const STREAM_HMC_ACCEPT = 0xfff00021;
 
 export function modelWord(model: number): number {
   return (model + 1) >>> 0;

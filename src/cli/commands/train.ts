@@ -12,7 +12,7 @@ import { modelToBytes } from '../../model/format.js';
 import { ACTIVATIONS, type Activation, type Model } from '../../model/spec.js';
 import { train } from '../../train/trainer.js';
 import { TRAIN_LIKELIHOODS, likelihoodUnits } from '../../objective/likelihood.js';
-import { TRAIN_METHODS } from '../../objective/methods.js';
+import { TRAIN_METHODS, layoutMethod } from '../../objective/methods.js';
 import { prepareRun } from '../../objective/prepare.js';
 import type { ArchitectureSpec, ModelHyper, TrainLikelihood, TrainMethod, TrainOptions, TrainProgress } from '../../objective/types.js';
 import { UsageError, flag, parseCommand, parseIntegerOption, requiredOption, stringOption } from '../args.js';
@@ -314,7 +314,7 @@ export const trainCommand: Command = {
 
     // The whole request (labels, proportions, options) is checked before the GPU is touched.
     const prepared = prepareRun(arch, { x, y }, options);
-    const outputs = likelihoodUnits(prepared.likelihood, method);
+    const outputs = likelihoodUnits(prepared.likelihood, layoutMethod(method));
     await withContext(io, async (ctx) => {
       const shape = `${inputs}-${hidden.join('-')}-${outputs} ${activation}`;
       io.stderr(

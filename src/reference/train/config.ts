@@ -1,19 +1,19 @@
 /** The constants of one model's objective and what a step's objective takes and gives, for the float64 training oracle. */
 import type { GammaPrior } from '../../model/spec.js';
 import { VI_SIGMA_PRIOR } from '../../objective/constants.js';
-import type { TrainMethod, ViEstimator } from '../../objective/methods.js';
+import type { LayoutMethod, ViEstimator } from '../../objective/methods.js';
 import type { ModelSetup, TrainingSetup } from './data.js';
 
 /** The constants of one model's objective. */
 export interface ObjectiveConfig {
-  readonly method: TrainMethod;
+  readonly method: LayoutMethod;
   /** N, the model's row count (the data term's (N/B) weight in 'vi', the prior's 1/N in 'map'). */
   readonly n: number;
   readonly priorScale: number;
   /** λ of 'mc-dropout''s weight decay, p l² / (2 N τ) (0 for the other methods: their dropout is 0). */
   readonly weightDecay: number;
   readonly sigmaPrior: GammaPrior;
-  /** 'mc-dropout''s fixed noise scale in standardised units, 1 / (sqrt(tau) yStd): the Student-t's scale there (the Normal's squared error ignores it). */
+  /** 'mc-dropout''s fixed noise scale in standardised units, 1 / (sqrt(tau) yStd): the Student-t's scale there (the Normal's squared error ignores it); 'map''s σ with a fixed noise ('hmc' with tau). */
   readonly fixedSigma?: number;
   /** 'vi' estimator of the data term (default 'reparameterization'); the draws must match it (stepDraws). */
   readonly viEstimator?: ViEstimator;
@@ -37,4 +37,15 @@ export interface ObjectiveResult {
   /** The minibatch objective (for 'vi' not yet divided by N). */
   readonly loss: number;
   readonly grad: Float64Array;
+}
+
+/** The standardised rows of the model at the given positions. */
+export function minibatch(setup: TrainingSetup, model: ModelSetup, positions: Int32Array): Minibatch {
+  const dim = setup.layout.layers[0]?.inputs ?? 0;
+  const x = new Float64Array(positions.length * dim);
+  positions.forEach((p, k) => x.set(model.x.subarray(p * dim, (p + 1) * dim), k * dim));
+  const ty = setup.run.likelihood.targetWidth;
+  const y = new Float64Array(positions.length * ty);
+  positions.forEach((p, k) => y.set(model.y.subarray(p * ty, (p + 1) * ty), k * ty));
+  return { rows: positions.length, x, y };
 }

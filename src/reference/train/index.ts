@@ -19,3 +19,5 @@ export { clipGradient, optimizerState, optimizerUpdate } from './optim.js';
 export type { OptimizerState } from './optim.js';
 export { oracleGradient, oracleInit, oracleModels, oracleStep, oracleTrain } from './trainer.js';
 export type { OracleGradient, OracleModelState, OracleState } from './trainer.js';
+export { oracleChains, oraclePotential, oracleSample, oracleTransition } from './hmc.js';
+export type { OracleChain, OracleSampling, OracleTransition } from './hmc.js';

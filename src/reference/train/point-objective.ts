@@ -2,7 +2,7 @@
 import { normalLogPdf } from '../../math/densities.js';
 import { studentTLogPdf, studentTNllGrad } from '../../math/likelihoods.js';
 import type { TrainLayout } from '../../objective/layout.js';
-import type { TrainMethod } from '../../objective/methods.js';
+import type { LayoutMethod } from '../../objective/methods.js';
 import type { Minibatch, ObjectiveConfig } from './config.js';
 import { headRowNll } from './heteroscedastic-term.js';
 import { rowNll } from './likelihood-term.js';
@@ -14,7 +14,7 @@ import { addAt, thetaIndex } from './parameters.js';
  */
 export function pointDataTerm(
   layout: TrainLayout,
-  method: TrainMethod,
+  method: LayoutMethod,
   theta: Float64Array,
   out: Float64Array,
   batch: Minibatch,
@@ -40,7 +40,9 @@ export function pointDataTerm(
       }
       return loss;
     case 'map': {
-      const sigma = Math.exp(theta[layout.noise] ?? NaN);
+      // A known noise ('hmc' with tau) has no log_sigma in θ.
+      const fixed = layout.likelihood.fixedNoise === true;
+      const sigma = fixed ? fixedSigma : Math.exp(theta[layout.noise] ?? NaN);
       let gLogSigma = 0;
       for (let b = 0; b < B; b++) {
         const y = batch.y[b] ?? 0;
@@ -50,7 +52,7 @@ export function pointDataTerm(
         dOut[b] = -z / sigma / B;
         gLogSigma += (1 - z * z) / B;
       }
-      addAt(grad, layout.noise, gLogSigma);
+      if (!fixed) addAt(grad, layout.noise, gLogSigma);
       return loss;
     }
     case 'ensemble':
@@ -90,7 +92,7 @@ function headPointTerm(layout: TrainLayout, theta: Float64Array, out: Float64Arr
  */
 function studentPointTerm(
   layout: TrainLayout,
-  method: Exclude<TrainMethod, 'vi'>,
+  method: Exclude<LayoutMethod, 'vi'>,
   theta: Float64Array,
   out: Float64Array,
   batch: Minibatch,
@@ -107,14 +109,14 @@ function studentPointTerm(
   for (let b = 0; b < B; b++) {
     const y = batch.y[b] ?? NaN;
     const f = out[b] ?? NaN;
-    const sigma = method === 'mc-dropout' ? fixedSigma : Math.exp(theta[layout.noise] ?? NaN);
+    const sigma = method === 'mc-dropout' || layout.likelihood.fixedNoise === true ? fixedSigma : Math.exp(theta[layout.noise] ?? NaN);
     const g = studentTNllGrad(y, f, sigma, df);
     loss -= studentTLogPdf(y, f, sigma, df) / B;
     dOut[b] = g.loc / B;
     gLogSigma += (g.scale * sigma) / B;
     gLogDf += g.logDf / B;
   }
-  if (method === 'map') addAt(grad, layout.noise, gLogSigma);
+  if (method === 'map' && layout.noise >= 0) addAt(grad, layout.noise, gLogSigma);
   if (layout.degreesOfFreedom >= 0) addAt(grad, layout.degreesOfFreedom, gLogDf);
   return loss;
 }
