@@ -7,7 +7,8 @@
 import { stat, writeFile } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 import { InvalidInputError } from '../../errors.js';
-import { ensembleToBytes } from '../../model/ensemble-file.js';
+import { MAX_ENSEMBLE_MEMBERS, ensembleToBytes } from '../../model/ensemble-file.js';
+import type { HmcOptions, McmcDiagnostics } from '../../objective/hmc.js';
 import { modelToBytes } from '../../model/format.js';
 import { ACTIVATIONS, type Activation, type Model } from '../../model/spec.js';
 import { train } from '../../train/trainer.js';
@@ -47,6 +48,11 @@ Methods:
   ensemble       deep ensemble: M networks with mean and variance heads (Gaussian NLL), each
                  written to its own file (see --out); predict them as a mixture
   map            point estimate with a learned noise sigma (the deterministic baseline)
+  hmc            Hamiltonian Monte Carlo on map's posterior (full batch, N(0, s^2) prior, the
+                 noise sigma learnt or known from --tau): --chains chains after a MAP pre-fit
+                 of --epochs full-batch Adam steps, the step size adapted in --warmup
+                 transitions; the kept samples go into one ensemble file (chains x samples
+                 members, at most 1024), predicted as the mixture of point networks
 
 Options:
   --data <csv>          training data: CSV with a header row (comma or whitespace separated);
@@ -56,18 +62,19 @@ Options:
   --likelihood <l>      normal, categorical, bernoulli, beta, dirichlet or student-t (default normal)
   --classes <K>         categorical: the number of classes (default: the largest label + 1)
   --df <nu>             student-t: degrees of freedom (default: learnt)
-  --method <m>          vi, mc-dropout, ensemble or map
+  --method <m>          vi, mc-dropout, ensemble, map or hmc
   --out <file>          model file to write (.safetensors). An ensemble's members go into one
                         file, which predict and info read as the mixture
   --hidden <w,...>      hidden layer widths, comma separated (default 50)
   --activation <a>      ${ACTIVATIONS.join(', ')} (default relu)
-  --epochs <N>          passes over the data (default 100)
-  --batch-size <B>      minibatch size (default 128, at most the number of rows)
-  --lr <x>              Adam learning rate (default 1e-3; vi: 1e-2)
+  --epochs <N>          passes over the data (default 100; hmc: full-batch MAP steps, 0 for none)
+  --batch-size <B>      minibatch size (default 128, at most the number of rows; not hmc)
+  --lr <x>              Adam learning rate (default 1e-3; vi, hmc: 1e-2)
   --dropout <p>         mc-dropout: dropout rate in [0, 1) (default 0.05)
   --tau <t>             mc-dropout: model precision in the target's units (default 100 / var(y),
-                        i.e. noise std 0.1 x the target's std)
-  --prior-scale <s>     vi, map: prior std of every weight (default 1)
+                        i.e. noise std 0.1 x the target's std); hmc: a known noise std
+                        1/sqrt(t) (default: the noise is learnt)
+  --prior-scale <s>     vi, map, hmc: prior std of every weight (default 1)
   --heteroscedastic     vi, mc-dropout, map (normal, student-t): learn the noise scale per input
                         with a second output unit (softplus + 1e-3), as ensembles do, in place
                         of the global noise sigma (no --tau then)
@@ -75,6 +82,13 @@ Options:
   --adversarial-epsilon <e>
                         ensemble, map: adversarial training (fast gradient sign) at e times
                         each input's range (Lakshminarayanan et al. use 0.01); default off
+  --chains <C>          hmc: chains (default 4)
+  --warmup <W>          hmc: warm-up transitions, step size adapted (default 200)
+  --samples <S>         hmc: samples kept per chain (default 200)
+  --thin <T>            hmc: transitions per kept sample (default 1)
+  --leapfrog-steps <L>  hmc: leapfrog steps per transition (default 20)
+  --step-size <e>       hmc: initial step size (default 0.01)
+  --target-accept <d>   hmc: the warm-up's target acceptance probability (default 0.8)
   --seed <K>            RNG seed of initialisation, shuffling and noise (default 0)
   --json                print a JSON summary on standard output (file, settings, time, loss
                         per epoch)
@@ -106,6 +120,13 @@ const GRAMMAR = {
     members: { type: 'string' },
     'adversarial-epsilon': { type: 'string' },
     heteroscedastic: { type: 'boolean' },
+    chains: { type: 'string' },
+    warmup: { type: 'string' },
+    samples: { type: 'string' },
+    thin: { type: 'string' },
+    'leapfrog-steps': { type: 'string' },
+    'step-size': { type: 'string' },
+    'target-accept': { type: 'string' },
     seed: { type: 'string' },
     json: { type: 'boolean' },
   },
@@ -211,9 +232,48 @@ export function progressReporter(io: CliIo, members: number): { start: () => voi
   };
 }
 
+/** The sampler's flags (hmc only; UsageError on another method). */
+function parseHmcOptions(opt: (name: string) => string | undefined, sampler: boolean): HmcOptions {
+  const count = (name: string, min: number) => {
+    const text = opt(name);
+    if (text !== undefined && !sampler) throw new UsageError(`--${name} applies to --method hmc only`);
+    return text === undefined ? undefined : parseIntegerOption(text, name, min, MAX_COUNT);
+  };
+  const real = (name: string, ok: (v: number) => boolean, range: string) => {
+    const text = opt(name);
+    if (text !== undefined && !sampler) throw new UsageError(`--${name} applies to --method hmc only`);
+    return text === undefined ? undefined : parseNumber(text, name, ok, range);
+  };
+  const values = {
+    chains: count('chains', 1),
+    warmup: count('warmup', 0),
+    samples: count('samples', 1),
+    thin: count('thin', 1),
+    leapfrogSteps: count('leapfrog-steps', 1),
+    stepSize: real('step-size', (v) => v > 0, 'a positive number'),
+    targetAccept: real('target-accept', (v) => v > 0 && v < 1, 'a number strictly between 0 and 1'),
+  };
+  return Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined));
+}
+
+/** The sampler's diagnostics for standard error: per chain acceptance, divergences and step size, per posterior R-hat and ESS. */
+export function describeMcmc(mcmc: McmcDiagnostics): string {
+  const f = (v: number, digits = 3) => (Number.isFinite(v) ? v.toFixed(digits) : 'n/a');
+  const lines = mcmc.chains.map(
+    (c, m) =>
+      `chain ${m}: acceptance ${f(c.acceptRate, 2)} (mean probability ${f(c.meanAcceptProb, 2)}), step size ${c.stepSize.toPrecision(3)}, divergences ${c.divergences} (warm-up ${c.warmupDivergences})`,
+  );
+  for (const p of mcmc.posteriors) {
+    const probes = p.probes.map((q) => `row ${q.row} R-hat ${f(q.rHat)} ESS ${f(q.ess, 0)}`).join('; ');
+    const sigma = p.logSigma ? `, log sigma R-hat ${f(p.logSigma.rHat)} ESS ${f(p.logSigma.ess, 0)}` : '';
+    lines.push(`chains ${p.chains.join(',')}: potential R-hat ${f(p.potential.rHat)} ESS ${f(p.potential.ess, 0)}${sigma}; output at ${probes}`);
+  }
+  return lines.join('\n') + '\n';
+}
+
 export const trainCommand: Command = {
   name: 'train',
-  summary: 'train a BNN (vi, mc-dropout, ensemble, map) on a CSV file and write the model',
+  summary: 'train a BNN (vi, mc-dropout, ensemble, map, hmc) on a CSV file and write the model',
   help: HELP,
   async run(args, io) {
     const line = parseCommand(args, GRAMMAR);
@@ -221,16 +281,19 @@ export const trainCommand: Command = {
     const targetText = stringOption(line, 'target');
     if (targetText === undefined) throw new UsageError(`train: --target <column> is required (see 'webgpu-bnn train --help')`);
     const methodText = stringOption(line, 'method');
-    if (methodText === undefined) throw new UsageError(`train: --method vi|mc-dropout|ensemble|map is required (see 'webgpu-bnn train --help')`);
+    if (methodText === undefined) throw new UsageError(`train: --method vi|mc-dropout|ensemble|map|hmc is required (see 'webgpu-bnn train --help')`);
     const method = parseMethod(methodText);
     const out = requiredOption(line, 'out', 'train');
     const opt = (name: string) => stringOption(line, name);
     const hidden = parseHidden(opt('hidden') ?? '50');
     const activation = parseActivation(opt('activation') ?? 'relu');
-    const epochs = parseIntegerOption(opt('epochs') ?? '100', 'epochs', 1, MAX_COUNT);
-    const batchSize = parseIntegerOption(opt('batch-size') ?? '128', 'batch-size', 1, MAX_COUNT);
+    const sampler = method === 'hmc';
+    const epochs = parseIntegerOption(opt('epochs') ?? '100', 'epochs', sampler ? 0 : 1, MAX_COUNT);
+    const batchText = opt('batch-size');
+    const batchSize = parseIntegerOption(batchText ?? '128', 'batch-size', 1, MAX_COUNT);
     const lrText = opt('lr');
-    const lr = lrText === undefined ? (method === 'vi' ? 1e-2 : 1e-3) : parseNumber(lrText, 'lr', (v) => v > 0, 'a positive number');
+    const lr = lrText === undefined ? (method === 'vi' || sampler ? 1e-2 : 1e-3) : parseNumber(lrText, 'lr', (v) => v > 0, 'a positive number');
+    const hmc = parseHmcOptions(opt, sampler);
     const dropoutText = opt('dropout');
     const dropout = dropoutText === undefined ? 0.05 : parseNumber(dropoutText, 'dropout', (v) => v >= 0 && v < 1, 'a number in [0, 1)');
     const tauText = opt('tau');
@@ -262,8 +325,9 @@ export const trainCommand: Command = {
     }
     for (const [name, given, applies] of [
       ['dropout', dropoutText, method === 'mc-dropout'],
-      ['tau', tauText, method === 'mc-dropout'],
-      ['prior-scale', priorText, method === 'vi' || method === 'map'],
+      ['tau', tauText, method === 'mc-dropout' || sampler],
+      ['prior-scale', priorText, method === 'vi' || method === 'map' || sampler],
+      ['batch-size', batchText, !sampler],
       ['members', membersText, method === 'ensemble'],
       ['adversarial-epsilon', epsilonText, method === 'ensemble' || method === 'map'],
     ] as const) {
@@ -293,7 +357,8 @@ export const trainCommand: Command = {
     const tau = tauGiven ?? (yVar > 0 ? 100 / yVar : 100);
     const arch: ArchitectureSpec = { inputDim: inputs, hidden, activation };
     const count = method === 'ensemble' ? members : 1;
-    const hyper: ModelHyper = method === 'mc-dropout' ? (scaled && !heteroscedastic ? { dropout, tau } : { dropout }) : { priorScale };
+    const hyper: ModelHyper =
+      method === 'mc-dropout' ? (scaled && !heteroscedastic ? { dropout, tau } : { dropout }) : sampler && tauGiven !== undefined ? { priorScale, tau: tauGiven } : { priorScale };
     // Members differ through their model index: each draws its own initialisation and minibatch order.
     const models = Array.from({ length: count }, (): ModelHyper => hyper);
     const progress = progressReporter(io, count);
@@ -303,7 +368,7 @@ export const trainCommand: Command = {
       ...(classes === undefined ? {} : { classes }),
       ...(df === undefined ? {} : { degreesOfFreedom: df }),
       epochs,
-      batchSize,
+      ...(sampler ? { hmc } : { batchSize }),
       lr,
       seed,
       models,
@@ -314,12 +379,20 @@ export const trainCommand: Command = {
 
     // The whole request (labels, proportions, options) is checked before the GPU is touched.
     const prepared = prepareRun(arch, { x, y }, options);
+    const kept = prepared.hmc ? prepared.hmc.chains * prepared.hmc.samples : 0;
+    if (kept > MAX_ENSEMBLE_MEMBERS)
+      throw new UsageError(
+        `hmc keeps --chains ${prepared.hmc?.chains ?? 0} x --samples ${prepared.hmc?.samples ?? 0} = ${kept} samples; an ensemble file holds at most ${MAX_ENSEMBLE_MEMBERS} (lower --chains or --samples; --thin spaces the kept ones out)`,
+      );
     const outputs = likelihoodUnits(prepared.likelihood, layoutMethod(method));
     await withContext(io, async (ctx) => {
       const shape = `${inputs}-${hidden.join('-')}-${outputs} ${activation}`;
       io.stderr(
         `training ${method}${likelihood === 'normal' ? '' : ` (${likelihood}${prepared.likelihood.classes > 0 ? `, ${prepared.likelihood.classes} classes` : ''})`}${count > 1 ? ` (${count} members)` : ''}, ${shape}, on ${table.rows} rows of ${basename(dataPath)} ` +
-          `(target '${targetName}'), ${epochs} epochs, batch ${Math.min(batchSize, table.rows)}, Adam lr ${lr}` +
+          `(target '${targetName}'), ` +
+          (sampler
+            ? `${prepared.hmc?.chains ?? 0} chains x (${prepared.hmc?.warmup ?? 0} warm-up + ${prepared.hmc?.samples ?? 0} kept) transitions of ${prepared.hmc?.leapfrogSteps ?? 0} leapfrog steps after ${epochs} full-batch MAP steps, Adam lr ${lr}`
+            : `${epochs} epochs, batch ${Math.min(batchSize, table.rows)}, Adam lr ${lr}`) +
           `${method === 'mc-dropout' ? `, dropout ${dropout}${heteroscedastic ? '' : `, tau ${Number(tau.toPrecision(6))}`}` : ''}` +
           `${heteroscedastic ? ', heteroscedastic noise' : ''}` +
           `${epsilon === undefined ? '' : `, adversarial epsilon ${epsilon}`}; adapter ${describeAdapter(ctx)}\n`,
@@ -327,7 +400,10 @@ export const trainCommand: Command = {
       progress.start();
       const result = await train(ctx, arch, { x, y }, options);
       const final = result.history.at(-1);
-      await writeFile(out, method === 'ensemble' ? ensembleToBytes(result.models) : modelToBytes(result.models[0] as Model));
+      // 'hmc': every chain's kept samples, one point network each, as one ensemble.
+      const written = sampler ? result.snapshots.flat() : method === 'ensemble' ? result.models : null;
+      await writeFile(out, written ? ensembleToBytes(written) : modelToBytes(result.models[0] as Model));
+      if (result.mcmc) io.stderr(describeMcmc(result.mcmc));
       const finalLoss = final ? meanLoss(final) : NaN;
       if (json) {
         io.stdout(
@@ -348,11 +424,12 @@ export const trainCommand: Command = {
             elapsedMs: result.elapsedMs,
             finalLoss: Number.isFinite(finalLoss) ? finalLoss : null,
             lossHistory: result.history.map((l) => meanLoss(l)),
+            ...(result.mcmc ? { samples: written?.length ?? 0, mcmc: { chains: result.mcmc.chains, posteriors: result.mcmc.posteriors } } : {}),
           }) + '\n',
         );
       } else {
         io.stdout(
-          `wrote ${out}${method === 'ensemble' ? ` (ensemble of ${count} members)` : ''}: trained in ${formatSeconds(result.elapsedMs)}, final ${count > 1 ? 'mean ' : ''}loss ${Number.isFinite(finalLoss) ? finalLoss.toPrecision(5) : 'n/a'}\n`,
+          `wrote ${out}${method === 'ensemble' ? ` (ensemble of ${count} members)` : sampler ? ` (${written?.length ?? 0} samples)` : ''}: trained in ${formatSeconds(result.elapsedMs)}, final ${count > 1 ? 'mean ' : ''}loss ${Number.isFinite(finalLoss) ? finalLoss.toPrecision(5) : 'n/a'}\n`,
         );
       }
     });
