@@ -40,15 +40,23 @@
  *   Scoring one member per point was cheaper but picked badly: one network's variance head is
  *   over-confident on a small validation part. --lr sets the rate; --epochs / --epochs-scale
  *   scale both points; --adversarial-epsilon 0 trains without adversarial examples.
+ * - 'hmc' (Hamiltonian Monte Carlo on 'map''s posterior, src/objective/hmc.ts): grid = prior scales of
+ *   the N(0, s^2) weight prior, default {1} (no search; --prior-scales sets a grid searched on
+ *   validation), the noise σ learnt (log σ under a flat prior); per split HMC_UCI_SETTINGS.chains
+ *   chains, each after a MAP pre-fit of 10 x n_epochs full-batch Adam steps at lr 1e-2, warm-up
+ *   with dual averaging to acceptance 0.8, then samples × thin transitions of leapfrogSteps steps;
+ *   the kept samples of all chains (chains x samples point networks) are scored as their uniform
+ *   mixture (each a normal with its own σ): the posterior predictive. --hmc-* flags set the sampler.
  */
 import { InvalidInputError } from '../../src/errors.js';
 import type { GpuContext } from '../../src/gpu/device.js';
 import type { Model } from '../../src/model/spec.js';
+import type { HmcOptions } from '../../src/objective/hmc.js';
 import type { LearningRateSchedule, ModelHyper, TrainMethod } from '../../src/objective/types.js';
 import type { UciDataset } from './dataset.js';
 import { ENSEMBLE_DENSITIES, scoreEnsemble, scoreSampled, type EnsembleDensity, type HeldOutRows, type HeldOutScore } from './score.js';
 
-export const UCI_METHODS = ['mc-dropout', 'vi', 'ensemble'] as const;
+export const UCI_METHODS = ['mc-dropout', 'vi', 'ensemble', 'hmc'] as const;
 export type UciMethod = (typeof UCI_METHODS)[number];
 
 /** One point of a method's grid (only the fields the method uses are set). */
@@ -85,6 +93,8 @@ export interface MethodChoices {
    * noise scale per input from a second output unit. MC dropout's grid then drops τ (dropout rates only).
    */
   readonly heteroscedastic?: boolean;
+  /** 'hmc': the sampler's settings over HMC_UCI_SETTINGS. */
+  readonly hmc?: HmcOptions;
 }
 
 export interface UciMethodPlan {
@@ -107,6 +117,8 @@ export interface UciMethodPlan {
   readonly adversarialEpsilon?: number;
   /** 'mc-dropout', 'vi': trained with a heteroscedastic head (TrainOptions.heteroscedastic); absent when off. */
   readonly heteroscedastic?: true;
+  /** 'hmc': the sampler's settings (TrainOptions.hmc); each candidate's models are its chains' kept samples. */
+  readonly hmc?: HmcOptions;
   /** The ModelHyper (without rows) of one member of one grid point. */
   hyper(point: HyperPoint, member: number): ModelHyper;
   /** Scores one candidate (its members' models) on held-out rows with `samples` draws. */
@@ -121,6 +133,12 @@ export const MC_DROPOUT_LR = 3e-2;
  * first, so its candidates are those of a run at that rate alone (protocol.ts).
  */
 export const MC_DROPOUT_RATES: readonly number[] = [MC_DROPOUT_LR, 1e-1];
+
+/** HMC's sampler on UCI (see the file comment): 4 chains x 100 samples kept every 2nd transition after 200 warm-up ones, 20 leapfrog steps each. */
+export const HMC_UCI_SETTINGS: HmcOptions = { chains: 4, warmup: 200, samples: 100, thin: 2, leapfrogSteps: 20 };
+
+/** HMC's prior-scale grid by default (see the file comment). */
+export const HMC_PRIOR_SCALES: readonly number[] = [1];
 
 /** VI's prior-scale grid (see the file comment). */
 export const VI_PRIOR_SCALES: readonly number[] = [0.1, 0.3, 1];
@@ -172,6 +190,7 @@ export function methodPlan(dataset: UciDataset, method: UciMethod, choices: Meth
 }
 
 function basePlan(dataset: UciDataset, method: UciMethod, choices: MethodChoices): UciMethodPlan {
+  if (choices.hmc !== undefined && method !== 'hmc') throw new InvalidInputError(`sampler settings apply to method 'hmc', not '${method}'`);
   if (choices.ensembleDensity !== undefined && method !== 'ensemble') {
     throw new InvalidInputError(`an ensemble density applies to method 'ensemble', not '${method}'`);
   }
@@ -182,7 +201,7 @@ function basePlan(dataset: UciDataset, method: UciMethod, choices: MethodChoices
   }
   const heteroscedastic = choices.heteroscedastic === true;
   // The ensemble's members always have the head: the option would say nothing.
-  if (heteroscedastic && method === 'ensemble')
+  if (heteroscedastic && (method === 'ensemble' || method === 'hmc'))
     throw new InvalidInputError("the heteroscedastic variant applies to methods 'mc-dropout' and 'vi'; 'ensemble' members always have the head");
   const variant = heteroscedastic ? { heteroscedastic: true as const } : {};
   const baseEpochs = 10 * dataset.nEpochs;
@@ -209,6 +228,28 @@ function basePlan(dataset: UciDataset, method: UciMethod, choices: MethodChoices
         samplesPerStep: 1,
         hyper: (p) => (heteroscedastic ? { dropout: p.dropout ?? 0 } : { dropout: p.dropout ?? 0, tau: p.tau ?? 1 }),
         score: sampled,
+      };
+    }
+    case 'hmc': {
+      const scales = choices.priorScales ?? HMC_PRIOR_SCALES;
+      if (scales.length === 0 || scales.some((s) => !(s > 0) || !Number.isFinite(s))) {
+        throw new InvalidInputError(`prior scales must be positive numbers, got ${scales.join(', ')}`);
+      }
+      return {
+        method,
+        trainMethod: 'hmc',
+        grid: scales.map((priorScale) => ({ priorScale })),
+        members: 1,
+        searchMembers: 1,
+        lr: choices.lr ?? 1e-2,
+        schedule: choices.schedule ?? 'constant',
+        baseEpochs,
+        batchSize: 128,
+        samplesPerStep: 1,
+        hmc: { ...HMC_UCI_SETTINGS, ...choices.hmc },
+        hyper: (p) => ({ priorScale: p.priorScale ?? 1 }),
+        // The chains' kept samples: point networks whose uniform mixture is the posterior predictive.
+        score: (ctx, models, rows) => scoreEnsemble(ctx, models, rows, 'mixture'),
       };
     }
     case 'vi': {

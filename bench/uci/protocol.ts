@@ -159,8 +159,9 @@ export async function runUciProtocol(ctx: GpuContext, dataset: UciDataset, optio
   const batchSize = positiveInteger(options.batchSize, plan.batchSize, 'batch size');
   const seed = options.seed ?? 0;
   const arch: ArchitectureSpec = { inputDim: dataset.inputDim, hidden: [dataset.nHidden], activation: 'relu' };
-  // Adversarial training doubles the rows each step's kernels hold.
-  const kernelBatch = plan.adversarialEpsilon === undefined ? batchSize : 2 * batchSize;
+  // Adversarial training doubles the rows each step's kernels hold; 'hmc' is full-batch, and each of its jobs is `chains` models.
+  const chains = plan.hmc ? (plan.hmc.chains ?? 1) : 1;
+  const kernelBatch = plan.hmc ? dataset.rows : plan.adversarialEpsilon === undefined ? batchSize : 2 * batchSize;
   const deviceMax = maxModelsPerCall(ctx.limits, {
     arch,
     method: plan.trainMethod,
@@ -168,7 +169,7 @@ export async function runUciProtocol(ctx: GpuContext, dataset: UciDataset, optio
     samplesPerStep: plan.samplesPerStep,
     heteroscedastic: plan.heteroscedastic === true,
   });
-  const perCall = Math.min(deviceMax, positiveInteger(options.maxModelsPerCall, deviceMax, 'max models per call'));
+  const perCall = Math.max(1, Math.floor(Math.min(deviceMax, positiveInteger(options.maxModelsPerCall, deviceMax, 'max models per call')) / chains));
   const trainCalls: TrainCallRecord[] = [];
   let trainMs = 0;
   let scoreMs = 0;
@@ -180,7 +181,7 @@ export async function runUciProtocol(ctx: GpuContext, dataset: UciDataset, optio
    * Trains the jobs, one train() call per chunk of jobs with the same epochs (and, searching, the
    * same rate; see the file comment); models in job order.
    */
-  const trainJobs = async (phase: 'search' | 'final', jobs: readonly Job[]): Promise<(Model | null)[]> => {
+  const trainJobs = async (phase: 'search' | 'final', jobs: readonly Job[]): Promise<(readonly Model[] | null)[]> => {
     const groups = phase === 'search' ? groupByRate(jobs, plan.lr) : [{ seedOffset: 0, jobs: jobs.map((_, i) => i) }];
     const calls = groups.flatMap((g) =>
       chunkByEpochs(
@@ -188,8 +189,9 @@ export async function runUciProtocol(ctx: GpuContext, dataset: UciDataset, optio
         perCall,
       ).map((chunk, c) => ({ epochs: chunk.epochs, indices: chunk.indices.map((k) => g.jobs[k] as number), seed: seed + g.seedOffset + c * 7919 })),
     );
-    // A model whose training diverged is null: its candidate scores NaN and ranks last.
-    const models: (Model | null)[] = new Array<Model | null>(jobs.length);
+    // A model whose training diverged is null: its candidate scores NaN and ranks last. A job's models: its
+    // trained model, or 'hmc''s chains' kept samples.
+    const models: (readonly Model[] | null)[] = new Array<readonly Model[] | null>(jobs.length);
     for (const [c, call] of calls.entries()) {
       const t0 = performance.now();
       const report = (done: number) =>
@@ -202,7 +204,7 @@ export async function runUciProtocol(ctx: GpuContext, dataset: UciDataset, optio
         {
           method: plan.trainMethod,
           epochs: call.epochs,
-          batchSize,
+          ...(plan.hmc ? { hmc: plan.hmc } : { batchSize }),
           lr: plan.lr,
           schedule: plan.schedule,
           samplesPerStep: plan.samplesPerStep,
@@ -217,7 +219,10 @@ export async function runUciProtocol(ctx: GpuContext, dataset: UciDataset, optio
       const ms = performance.now() - t0;
       trainMs += ms;
       trainCalls.push({ phase, models: call.indices.length, epochs: call.epochs, ms });
-      for (const [k, i] of call.indices.entries()) models[i] = result.diverged[k] ? null : (result.models[k] as Model);
+      for (const [k, i] of call.indices.entries()) {
+        const slots = Array.from({ length: chains }, (_, c) => k * chains + c);
+        models[i] = slots.some((m) => result.diverged[m]) ? null : plan.hmc ? slots.flatMap((m) => result.snapshots[m] ?? []) : [result.models[k] as Model];
+      }
     }
     return models;
   };
@@ -226,7 +231,7 @@ export async function runUciProtocol(ctx: GpuContext, dataset: UciDataset, optio
   const scoreAll = async (
     phase: 'search' | 'final',
     candidates: readonly { split: number; point: HyperPoint; rows: readonly number[] }[],
-    models: readonly (Model | null)[],
+    models: readonly (readonly Model[] | null)[],
     draws: number,
   ): Promise<CandidateScore[]> => {
     const t0 = performance.now();
@@ -235,8 +240,8 @@ export async function runUciProtocol(ctx: GpuContext, dataset: UciDataset, optio
       options.onProgress?.({ phase, stage: 'score', done: i, total: candidates.length, call: 1, calls: 1, models: candidates.length, elapsedMs: performance.now() - t0 });
       const per = phase === 'search' ? plan.searchMembers : plan.members;
       const members = models.slice(i * per, (i + 1) * per);
-      const trained = members.filter((m): m is Model => m !== null);
-      const s = trained.length < members.length ? { rmse: NaN, ll: NaN } : await plan.score(ctx, trained, gatherRows(dataset, cand.rows), draws, seed + cand.split);
+      const trained = members.filter((m): m is readonly Model[] => m !== null);
+      const s = trained.length < members.length ? { rmse: NaN, ll: NaN } : await plan.score(ctx, trained.flat(), gatherRows(dataset, cand.rows), draws, seed + cand.split);
       out.push({ point: cand.point, rmse: s.rmse, ll: s.ll });
     }
     options.onProgress?.({
