@@ -23,6 +23,7 @@
  * whichever rate it chose.
  */
 import { InvalidInputError } from '../../src/errors.js';
+import type { HmcOptions } from '../../src/objective/hmc.js';
 import type { GpuContext } from '../../src/gpu/device.js';
 import type { Model } from '../../src/model/spec.js';
 import { train } from '../../src/train/trainer.js';
@@ -109,6 +110,8 @@ export interface UciSettings {
   readonly adversarialEpsilon?: number;
   /** 'mc-dropout', 'vi': the heteroscedastic variant (TrainOptions.heteroscedastic; absent: off). */
   readonly heteroscedastic?: boolean;
+  /** 'hmc': the sampler's settings (epochs are then its full-batch MAP pre-fit, batch unused). */
+  readonly hmc?: HmcOptions;
   readonly splits: number;
   readonly seed: number;
 }
@@ -324,6 +327,7 @@ export async function runUciProtocol(ctx: GpuContext, dataset: UciDataset, optio
       ...(plan.ensembleDensity === undefined ? {} : { ensembleDensity: plan.ensembleDensity }),
       ...(plan.adversarialEpsilon === undefined ? {} : { adversarialEpsilon: plan.adversarialEpsilon }),
       ...(plan.heteroscedastic ? { heteroscedastic: true } : {}),
+      ...(plan.hmc ? { hmc: plan.hmc } : {}),
       splits: splitIds.length,
       seed,
     },

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadUciDataset, type UciDataset } from '../../bench/uci/dataset.js';
 import { HMC_UCI_SETTINGS, methodPlan } from '../../bench/uci/methods.js';
 import { runUciProtocol } from '../../bench/uci/protocol.js';
+import { describeSettings } from '../../bench/uci/summary.js';
 import { InvalidInputError } from '../../src/errors.js';
 import { describeGpu, gpu } from '../support/gpu.js';
 import { testRng } from '../support/model-builders.js';
@@ -74,6 +75,9 @@ describeGpu("the 'hmc' protocol on the GPU (1 split, 2 chains, a few samples)", 
   it('scores every split on the mixture of its chains’ kept samples', async () => {
     const run = await runUciProtocol(gpu!, dataset, { method: 'hmc', splits: 1, epochs: 30, hmc: { chains: 2, warmup: 10, samples: 4, thin: 1, leapfrogSteps: 5 } });
     expect(run.splits).toHaveLength(1);
+    expect(describeSettings(run.settings)).toMatch(
+      /^2-8-1 relu, HMC: 2 chains, each after 30 full-batch Adam steps \(lr 0.01\), 10 warm-up transitions, 4 samples kept every 1 transitions of 5 leapfrog steps, scored as the mixture of the 8 sampled networks/,
+    );
     for (const s of run.splits) {
       expect(s.chosen).toEqual({ priorScale: 1 });
       // y's std is about 2 here: the posterior's mixture predicts well below it.
