@@ -33,7 +33,7 @@ import { run } from '../../src/train/run.js';
 import { train } from '../../src/train/trainer.js';
 import { expectAllClose, relativeBound } from '../support/all-close.js';
 import { describeGpu, gpu } from '../support/gpu.js';
-import { coefficientZ, linearPosterior } from '../support/linear-posterior.js';
+import { coefficientZ, linearPosterior } from '../support/linear-chains.js';
 import { testRng } from '../support/model-builders.js';
 import { gaussian } from '../support/train-data.js';
 

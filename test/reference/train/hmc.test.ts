@@ -1,6 +1,6 @@
 /**
  * The float64 'hmc' sampler (src/reference/train/hmc.ts) on Bayesian linear regression, where the
- * posterior is known exactly (test/support/linear-posterior.ts): its draws' mean and variance per
+ * posterior is known exactly (test/support/linear-chains.ts): its draws' mean and variance per
  * coefficient within |z| < 4.5 of the exact ones (standard errors from the bulk ESS; 6 two-sided
  * tests at 6.8e-6 each: a declared failure rate of 4e-5 at this fixed seed), the warm-up's dual
  * averaging bringing the mean acceptance probability near its target, and the same for a learnt
@@ -9,7 +9,7 @@
 import { describe, expect, it } from 'vitest';
 import type { TrainOptions } from '../../../src/objective/types.js';
 import { oracleTrain } from '../../../src/reference/train/index.js';
-import { coefficientZ, linearPosterior } from '../../support/linear-posterior.js';
+import { coefficientZ, linearPosterior } from '../../support/linear-chains.js';
 import { testRng } from '../../support/model-builders.js';
 import { gaussian } from '../../support/train-data.js';
 

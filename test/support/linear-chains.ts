@@ -1,6 +1,7 @@
 /**
- * Bayesian linear regression in the trainer's standardised parametrisation, for the samplers'
- * exact checks: a network with no hidden layer is f(x) = w·x_s + b on x_s = (x − xMean)/xStd, the
+ * Bayesian linear regression in the trainer's standardised parametrisation, for 'hmc''s exact
+ * checks (main's test/support/linear-posterior.ts, written beside it for SG-MCMC, has the same
+ * posterior; the two can become one): a network with no hidden layer is f(x) = w·x_s + b on x_s = (x − xMean)/xStd, the
  * targets y_s = (y − yMean)/yStd, the noise σ_s = 1/(sqrt(τ) yStd) known, and every coefficient
  * N(0, priorScale²) a priori. The posterior of θ = [w, b] is Normal with precision
  * A = X̃ᵀX̃/σ_s² + I/priorScale² (X̃ = [x_s, 1]) and mean A⁻¹ X̃ᵀ y_s / σ_s²; and a chain's draws are
