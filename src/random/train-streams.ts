@@ -16,8 +16,8 @@
  */
 export const STREAM_INIT = 0xfff00010;
 export const STREAM_SHUFFLE = 0xfff00011;
-export const STREAM_HMC_MOMENTUM = 0xfff00020;
-export const STREAM_HMC_ACCEPT = 0xfff00021;
+export const STREAM_HMC_MOMENTUM = 0xfff00040;
+export const STREAM_HMC_ACCEPT = 0xfff00041;
 
 export function modelWord(model: number): number {
   return (model + 1) >>> 0;
