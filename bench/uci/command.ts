@@ -31,7 +31,7 @@ export interface UciIo {
   readonly context?: () => Promise<GpuContext>;
 }
 
-export const UCI_HELP = `Usage: npm run uci -- --data-dir <folder> --method mc-dropout|vi|ensemble|laplace|sgmcmc|swag [options]
+export const UCI_HELP = `Usage: npm run uci -- --data-dir <folder> --method mc-dropout|vi|ensemble|hmc|laplace|sgmcmc|swag [options]
 
 Runs the UCI regression protocol (bench/uci/PROTOCOL.md) on any folder in the UCI
 layout (data.txt, index_features.txt, index_target.txt, index_train_K.txt, index_test_K.txt,
@@ -52,6 +52,12 @@ Methods (network: one hidden layer of n_hidden ReLU units; 10 x n_epochs epochs;
                10 x n_epochs (early stopping), each scored as the 5-member ensemble, then 5
                members for the chosen epochs; the log-likelihood is that of the normal with
                the members' mixture's mean and variance (the paper's)
+  hmc          Hamiltonian Monte Carlo on the MAP posterior (N(0, s^2) prior, s = 1 unless
+               --prior-scales gives a grid to search; noise learnt), full batch: per split 4
+               chains, each after 10 x n_epochs full-batch Adam steps (lr 1e-2), 200 warm-up
+               transitions (step size adapted to acceptance 0.8), then 100 samples kept every
+               2nd transition, 20 leapfrog steps each; the log-likelihood is that of the
+               uniform mixture of the 400 sampled networks
   laplace      Laplace around the map fit (learnt sigma, N(0, s^2) prior, Adam lr 1e-2 on a
                cosine schedule): prior precision and sigma tuned by the marginal likelihood;
                grid: the map's prior scales s in {0.1, 0.3, 1} searched on validation
@@ -73,7 +79,7 @@ numbers do not depend on how the models are cut into calls or on which other spl
 
 Options:
   --data-dir <folder>        data set folder in the UCI layout (required)
-  --method <m>               mc-dropout, vi, ensemble, laplace, sgmcmc or swag (required)
+  --method <m>               mc-dropout, vi, ensemble, hmc, laplace, sgmcmc or swag (required)
   --splits <K>               run the first K splits (default: all, n_splits.txt)
   --epochs-scale <f>         multiply the epochs by f, e.g. 0.25 to shorten a run (default 1)
   --epochs <N>               epochs, overriding 10 x n_epochs x f
@@ -88,13 +94,18 @@ Options:
   --samples <T>              predictive samples on the test part (default 10000)
   --validation-samples <T>   predictive samples on the validation part (default: --samples)
   --members <M>              ensemble members (default 5); sgmcmc: chains (default 1)
-  --prior-scales <a,b,...>   vi, laplace: prior scales to search (default 0.1,0.3,1)
+  --prior-scales <a,b,...>   vi, laplace, hmc: prior scales to search (default 0.1,0.3,1; hmc 1)
   --structure <s>            laplace: last-layer (default) or diagonal; a diagonal run's files
                              are named '<data set>-laplace-diagonal'
   --laplace-draws <S>        laplace last-layer: draws per model, scored as their mixture
                              (default 100)
   --laplace-predictive <p>   laplace: sampled (default: the engine's draws) or linearized
                              (the GLM predictive N(f(x), J Sigma J^T + sigma^2), on the host)
+  --chains <C>               hmc: chains per split (default 4)
+  --warmup <W>               hmc: warm-up transitions (default 200)
+  --hmc-samples <S>          hmc: samples kept per chain (default 100)
+  --thin <T>                 hmc: transitions per kept sample (default 2)
+  --leapfrog-steps <L>       hmc: leapfrog steps per transition (default 20)
   --ensemble-density <d>     ensemble: log-likelihood of the 'mixture' of the members or of its
                              'moment-matched' normal (the paper's), on validation and test
                              (default moment-matched)
@@ -139,6 +150,11 @@ const OPTIONS = {
   structure: { type: 'string' },
   'laplace-draws': { type: 'string' },
   'laplace-predictive': { type: 'string' },
+  chains: { type: 'string' },
+  warmup: { type: 'string' },
+  'hmc-samples': { type: 'string' },
+  thin: { type: 'string' },
+  'leapfrog-steps': { type: 'string' },
   'ensemble-density': { type: 'string' },
   'adversarial-epsilon': { type: 'string' },
   heteroscedastic: { type: 'boolean' },
@@ -261,6 +277,13 @@ async function run(argv: readonly string[], io: UciIo): Promise<number> {
   const priorScalesText = str('prior-scales');
   const priorScales = priorScalesText?.split(',').map((t) => positive(t, 'prior-scales') as number);
   const ensembleDensityText = str('ensemble-density');
+  const hmc = {
+    ...defined('chains', integer(str('chains'), 'chains', 1)),
+    ...defined('warmup', integer(str('warmup'), 'warmup', 0)),
+    ...defined('samples', integer(str('hmc-samples'), 'hmc-samples', 1)),
+    ...defined('thin', integer(str('thin'), 'thin', 1)),
+    ...defined('leapfrogSteps', integer(str('leapfrog-steps'), 'leapfrog-steps', 1)),
+  };
   const options: UciRunOptions = {
     method,
     ...defined('splits', integer(str('splits'), 'splits', 1)),
@@ -276,6 +299,7 @@ async function run(argv: readonly string[], io: UciIo): Promise<number> {
     ...defined('laplaceStructure', parseStructure(str('structure'))),
     ...defined('laplaceDraws', integer(str('laplace-draws'), 'laplace-draws', 1)),
     ...defined('laplacePredictive', parsePredictive(str('laplace-predictive'))),
+    ...defined('hmc', Object.keys(hmc).length > 0 ? hmc : undefined),
     ...defined('ensembleDensity', ensembleDensityText === undefined ? undefined : parseEnsembleDensity(ensembleDensityText)),
     ...defined('adversarialEpsilon', nonNegative(str('adversarial-epsilon'), 'adversarial-epsilon')),
     ...defined('heteroscedastic', values.heteroscedastic === true ? true : undefined),

@@ -40,6 +40,13 @@
  *   Scoring one member per point was cheaper but picked badly: one network's variance head is
  *   over-confident on a small validation part. --lr sets the rate; --epochs / --epochs-scale
  *   scale both points; --adversarial-epsilon 0 trains without adversarial examples.
+ * - 'hmc' (Hamiltonian Monte Carlo on 'map''s posterior, src/objective/hmc.ts): grid = prior scales of
+ *   the N(0, s^2) weight prior, default {1} (no search; --prior-scales sets a grid searched on
+ *   validation), the noise σ learnt (log σ under a flat prior); per split HMC_UCI_SETTINGS.chains
+ *   chains, each after a MAP pre-fit of 10 x n_epochs full-batch Adam steps at lr 1e-2, warm-up
+ *   with dual averaging to acceptance 0.8, then samples × thin transitions of leapfrogSteps steps;
+ *   the kept samples of all chains (chains x samples point networks) are scored as their uniform
+ *   mixture (each a normal with its own σ): the posterior predictive. --hmc-* flags set the sampler.
  * - 'laplace' (Daxberger et al. 2021, src/laplace): the 'map' fit (same network, N(0, s²) weight
  *   prior, learnt σ, Adam lr 1e-2 decayed to 0 on a cosine schedule so the fit ends at a mode,
  *   batch 128, 10 x n_epochs epochs), then the Laplace posterior with the prior precision and σ
@@ -70,13 +77,14 @@
 import { InvalidInputError } from '../../src/errors.js';
 import type { GpuContext } from '../../src/gpu/device.js';
 import type { Model } from '../../src/model/spec.js';
+import type { HmcOptions } from '../../src/objective/hmc.js';
 import type { LearningRateSchedule, ModelHyper, SamplerOptions, SwagOptions, TrainMethod } from '../../src/objective/types.js';
 import { LAPLACE_STRUCTURES, type LaplaceStructure } from '../../src/laplace/ggn.js';
 import { MAX_LAPLACE_SAMPLES } from '../../src/laplace/posterior.js';
 import type { UciDataset } from './dataset.js';
 import { ENSEMBLE_DENSITIES, scoreEnsemble, scoreSampled, type EnsembleDensity, type HeldOutRows, type HeldOutScore } from './score.js';
 
-export const UCI_METHODS = ['mc-dropout', 'vi', 'ensemble', 'laplace', 'sgmcmc', 'swag'] as const;
+export const UCI_METHODS = ['mc-dropout', 'vi', 'ensemble', 'hmc', 'laplace', 'sgmcmc', 'swag'] as const;
 export type UciMethod = (typeof UCI_METHODS)[number];
 
 /** One point of a method's grid (only the fields the method uses are set). */
@@ -119,6 +127,8 @@ export interface MethodChoices {
   readonly laplaceDraws?: number;
   /** 'laplace': score the sampled predictive (default) or the linearised (GLM) one (src/laplace/linearized.ts). */
   readonly laplacePredictive?: 'sampled' | 'linearized';
+  /** 'hmc': the sampler's settings over HMC_UCI_SETTINGS. */
+  readonly hmc?: HmcOptions;
 }
 
 /** 'laplace' with --structure last-layer: the draws of each model, scored as their uniform mixture. */
@@ -150,6 +160,8 @@ export interface UciMethodPlan {
   readonly sampler?: (epochs: number) => SamplerOptions;
   /** 'laplace': the posterior built after each 'map' fit (src/laplace); absent for the other methods. */
   readonly laplace?: { readonly structure: LaplaceStructure; readonly samples: number; readonly predictive: 'sampled' | 'linearized' };
+  /** 'hmc': the sampler's settings (TrainOptions.hmc); each candidate's models are its chains' kept samples. */
+  readonly hmc?: HmcOptions;
   /** The ModelHyper (without rows) of one member of one grid point. */
   hyper(point: HyperPoint, member: number): ModelHyper;
   /** Scores one candidate (its members' models) on held-out rows with `samples` draws. */
@@ -192,6 +204,12 @@ export function sgmcmcSampler(epochs: number): SamplerOptions {
   if (available < 1) return { kind: 'sghmc' };
   return { kind: 'sghmc', cycles, explorationFraction: 0.8, samplesPerCycle: Math.min(5, available) };
 }
+
+/** HMC's sampler on UCI (see the file comment): 4 chains x 100 samples kept every 2nd transition after 200 warm-up ones, 20 leapfrog steps each. */
+export const HMC_UCI_SETTINGS: HmcOptions = { chains: 4, warmup: 200, samples: 100, thin: 2, leapfrogSteps: 20 };
+
+/** HMC's prior-scale grid by default (see the file comment). */
+export const HMC_PRIOR_SCALES: readonly number[] = [1];
 
 /** VI's prior-scale grid (see the file comment). */
 export const VI_PRIOR_SCALES: readonly number[] = [0.1, 0.3, 1];
@@ -244,6 +262,7 @@ export function methodPlan(dataset: UciDataset, method: UciMethod, choices: Meth
 }
 
 function basePlan(dataset: UciDataset, method: UciMethod, choices: MethodChoices): UciMethodPlan {
+  if (choices.hmc !== undefined && method !== 'hmc') throw new InvalidInputError(`sampler settings apply to method 'hmc', not '${method}'`);
   if (choices.ensembleDensity !== undefined && method !== 'ensemble') {
     throw new InvalidInputError(`an ensemble density applies to method 'ensemble', not '${method}'`);
   }
@@ -259,8 +278,10 @@ function basePlan(dataset: UciDataset, method: UciMethod, choices: MethodChoices
     throw new InvalidInputError(`a Laplace structure (${LAPLACE_STRUCTURES.join(', ')}) applies to method 'laplace', got '${String(choices.laplaceStructure)}' for '${method}'`);
   }
   // The ensemble's members always have the head: the option would say nothing.
-  if (heteroscedastic && method === 'ensemble')
-    throw new InvalidInputError("the heteroscedastic variant applies to methods 'mc-dropout', 'vi', 'laplace', 'sgmcmc' and 'swag'; 'ensemble' members always have the head");
+  if (heteroscedastic && (method === 'ensemble' || method === 'hmc'))
+    throw new InvalidInputError(
+      "the heteroscedastic variant applies to methods 'mc-dropout', 'vi', 'laplace', 'sgmcmc' and 'swag'; 'ensemble' members always have the head and 'hmc' has no heteroscedastic variant in the UCI tool",
+    );
   const variant = heteroscedastic ? { heteroscedastic: true as const } : {};
   const baseEpochs = 10 * dataset.nEpochs;
   const sampled = (ctx: GpuContext, models: readonly Model[], rows: HeldOutRows, samples: number, seed: number) => scoreSampled(ctx, only(models), rows, samples, seed);
@@ -286,6 +307,28 @@ function basePlan(dataset: UciDataset, method: UciMethod, choices: MethodChoices
         samplesPerStep: 1,
         hyper: (p) => (heteroscedastic ? { dropout: p.dropout ?? 0 } : { dropout: p.dropout ?? 0, tau: p.tau ?? 1 }),
         score: sampled,
+      };
+    }
+    case 'hmc': {
+      const scales = choices.priorScales ?? HMC_PRIOR_SCALES;
+      if (scales.length === 0 || scales.some((s) => !(s > 0) || !Number.isFinite(s))) {
+        throw new InvalidInputError(`prior scales must be positive numbers, got ${scales.join(', ')}`);
+      }
+      return {
+        method,
+        trainMethod: 'hmc',
+        grid: scales.map((priorScale) => ({ priorScale })),
+        members: 1,
+        searchMembers: 1,
+        lr: choices.lr ?? 1e-2,
+        schedule: choices.schedule ?? 'constant',
+        baseEpochs,
+        batchSize: 128,
+        samplesPerStep: 1,
+        hmc: { ...HMC_UCI_SETTINGS, ...choices.hmc },
+        hyper: (p) => ({ priorScale: p.priorScale ?? 1 }),
+        // The chains' kept samples: point networks whose uniform mixture is the posterior predictive.
+        score: (ctx, models, rows) => scoreEnsemble(ctx, models, rows, 'mixture'),
       };
     }
     case 'vi': {

@@ -29,6 +29,7 @@
  * seed: bench/README.md has the numbers of both.)
  */
 import { InvalidInputError, NumericalError } from '../../src/errors.js';
+import type { HmcOptions } from '../../src/objective/hmc.js';
 import type { GpuContext } from '../../src/gpu/device.js';
 import type { Model } from '../../src/model/spec.js';
 import { train } from '../../src/train/trainer.js';
@@ -126,6 +127,8 @@ export interface UciSettings {
   readonly sampler?: SamplerOptions;
   /** 'laplace': the posterior's structure and draws per model (absent for the other methods). */
   readonly laplace?: { readonly structure: 'last-layer' | 'diagonal'; readonly samples: number; readonly predictive: 'sampled' | 'linearized' };
+  /** 'hmc': the sampler's settings (epochs are then its full-batch MAP pre-fit, batch unused). */
+  readonly hmc?: HmcOptions;
   readonly splits: number;
   readonly seed: number;
 }
@@ -183,8 +186,9 @@ export async function runUciProtocol(ctx: GpuContext, dataset: UciDataset, optio
   const batchSize = positiveInteger(options.batchSize, plan.batchSize, 'batch size');
   const seed = options.seed ?? 0;
   const arch: ArchitectureSpec = { inputDim: dataset.inputDim, hidden: [dataset.nHidden], activation: 'relu' };
-  // Adversarial training doubles the rows each step's kernels hold.
-  const kernelBatch = plan.adversarialEpsilon === undefined ? batchSize : 2 * batchSize;
+  // Adversarial training doubles the rows each step's kernels hold; 'hmc' is full-batch, and each of its jobs is `chains` models.
+  const chains = plan.hmc ? (plan.hmc.chains ?? 1) : 1;
+  const kernelBatch = plan.hmc ? dataset.rows : plan.adversarialEpsilon === undefined ? batchSize : 2 * batchSize;
   const deviceMax = maxModelsPerCall(ctx.limits, {
     arch,
     // 'swag' trains through 'map' runs.
@@ -193,7 +197,7 @@ export async function runUciProtocol(ctx: GpuContext, dataset: UciDataset, optio
     samplesPerStep: plan.samplesPerStep,
     heteroscedastic: plan.heteroscedastic === true,
   });
-  const perCall = Math.min(deviceMax, positiveInteger(options.maxModelsPerCall, deviceMax, 'max models per call'));
+  const perCall = Math.max(1, Math.floor(Math.min(deviceMax, positiveInteger(options.maxModelsPerCall, deviceMax, 'max models per call')) / chains));
   const trainCalls: TrainCallRecord[] = [];
   let trainMs = 0;
   let scoreMs = 0;
@@ -205,7 +209,7 @@ export async function runUciProtocol(ctx: GpuContext, dataset: UciDataset, optio
 
   /**
    * Trains the jobs, one train() call per chunk of jobs with the same epochs and row count (and,
-   * searching, the same rate; see the file comment); each job's models in job order: its model, a chain's samples ('sgmcmc'), SWAG's draws, or for 'laplace'
+   * searching, the same rate; see the file comment); each job's models in job order: its model, a chain's samples ('sgmcmc'), all its chains' samples ('hmc'), SWAG's draws, or for 'laplace'
    * its posterior's models (one model, or the last layer's draws, keyed by the call's seed + 7907 k
    * for the call's model k) and the posterior itself.
    */
@@ -234,7 +238,7 @@ export async function runUciProtocol(ctx: GpuContext, dataset: UciDataset, optio
           method: plan.trainMethod,
           ...(swag === undefined ? {} : { swag }),
           epochs: call.epochs,
-          batchSize,
+          ...(plan.hmc ? { hmc: plan.hmc } : { batchSize }),
           lr: plan.lr,
           ...(plan.sampler ? {} : { schedule: plan.schedule }),
           samplesPerStep: plan.samplesPerStep,
@@ -388,6 +392,7 @@ export async function runUciProtocol(ctx: GpuContext, dataset: UciDataset, optio
       ...(plan.heteroscedastic ? { heteroscedastic: true } : {}),
       ...(swag === undefined ? {} : { swag }),
       ...(plan.laplace ? { laplace: plan.laplace } : {}),
+      ...(plan.hmc ? { hmc: plan.hmc } : {}),
       splits: splitIds.length,
       seed,
     },
@@ -408,6 +413,17 @@ async function fit(
 ): Promise<{ models: (readonly Model[])[]; theta: readonly Float64Array[]; diverged: readonly boolean[] }> {
   if (options.method === 'swag') return trainSwag(ctx, arch, data, options).then((r) => ({ models: [...r.models], theta: r.swa.theta, diverged: r.diverged }));
   const r = await train(ctx, arch, data, options);
+  if (options.method === 'hmc') {
+    // Each job is `chains` consecutive slots (slot = job x chains + chain): its models are all its chains' kept samples.
+    const jobs = options.models?.length ?? 1;
+    const chains = r.snapshots.length / jobs;
+    const slots = (k: number) => Array.from({ length: chains }, (_, c) => k * chains + c);
+    return {
+      models: Array.from({ length: jobs }, (_, k) => slots(k).flatMap((m) => r.snapshots[m] ?? [])),
+      theta: Array.from({ length: jobs }, (_, k) => r.theta[k * chains] as Float64Array),
+      diverged: Array.from({ length: jobs }, (_, k) => slots(k).some((m) => r.diverged[m] === true)),
+    };
+  }
   // A sampler's chain is its kept samples (TrainResult.snapshots), each a delta model.
   return { models: options.method === 'sgmcmc' ? r.snapshots.map((list) => [...list]) : r.models.map((m) => [m]), theta: r.theta, diverged: r.diverged };
 }

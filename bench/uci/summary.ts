@@ -108,6 +108,14 @@ export function describeSettings(s: UciSettings): string {
     s.grid.length > 1
       ? `${s.grid.length}-point grid (${s.grid.map(formatPoint).join('; ')}) searched on the last ${s.validationFraction * 100}% of each training part`
       : `no grid (${formatPoint(s.grid[0] ?? {})})`;
+  const h = s.hmc;
+  if (h) {
+    return (
+      `${s.inputDim}-${s.hidden.join('-')}-1 ${s.activation}, HMC: ${h.chains ?? 4} chains, each after ${s.epochs} full-batch Adam steps (lr ${s.lr}), ` +
+      `${h.warmup ?? 200} warm-up transitions, ${h.samples ?? 200} samples kept every ${h.thin ?? 1} transitions of ${h.leapfrogSteps ?? 20} leapfrog steps, ` +
+      `scored as the mixture of the ${(h.chains ?? 4) * (h.samples ?? 200)} sampled networks, seed ${s.seed}; ${grid}`
+    );
+  }
   return (
     `${s.inputDim}-${s.hidden.join('-')}-1 ${s.activation}${s.members > 1 ? `, ${s.members} members` : ''}${s.ensembleDensity ? ` scored as the ${s.ensembleDensity} density` : ''}${s.adversarialEpsilon ? `, adversarial training at ${s.adversarialEpsilon} x the input range` : ''}${s.heteroscedastic ? ', heteroscedastic noise head' : ''}${s.laplace ? `, Laplace ${s.laplace.structure} around the MAP (prior precision and noise tuned by the marginal likelihood${s.laplace.predictive === 'linearized' ? '; scored by the linearised predictive' : s.laplace.structure === 'last-layer' ? `; ${s.laplace.samples} draws scored as their mixture` : ''})` : ''}, ` +
     `${epochsLabel(s)} epochs, batch ${s.batchSize}, ${s.sampler ? describeSampler(s.sampler) : 'Adam'}${s.grid.some((p) => p.lr !== undefined) ? '' : ` lr ${s.lr}`}${s.schedule === 'cosine' ? ' (cosine schedule)' : ''}, T = ${s.samples} predictive samples` +

@@ -5,7 +5,7 @@
 // LAYER_WEIGHT, LAYER_BIAS. Without define SCALE: the likelihood's mean NLL (train/likelihood's
 // row_nll) and no log_sigma. Define STUDENT: the Student-t's NLL at σ (train/student-t). Define
 // HETERO (with SCALE): the heteroscedastic head's NLL (train/heteroscedastic) and no log_sigma.
-// Define FIXED_SIGMA (with SCALE, 'sgmcmc' given tau): σ = models[m].fixedSigma and no log_sigma.
+// Define FIXED_SIGMA (with SCALE, 'hmc' and 'sgmcmc' given tau): σ = models[m].fixedSigma and no log_sigma.
 fn model_loss(m: u32, nb: f32, n_total: f32) -> f32 {
   var loss = 0.0;
 #if HETERO

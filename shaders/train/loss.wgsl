@@ -2,7 +2,8 @@
 // layer) and over the noise parameters (into grad), by the method's model_loss (train/loss-*.wgsl).
 // One thread per model; it marks the model active when the step has rows for it, and adds its
 // reported loss to the epoch's (define ACCUMULATE; off in adversarial training's first pass, which
-// only needs the gradient over the inputs).
+// only needs the gradient over the inputs), or with define STORE writes it there (epoch_loss[2m] =
+// the loss, [2m + 1] = 1: 'hmc''s potential, read by train/hmc-accept).
 @compute @workgroup_size(WORKGROUP_SIZE)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
   let m = flat_index(gid, groups);
@@ -21,6 +22,9 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
 #if ACCUMULATE
   epoch_loss[2u * m] = epoch_loss[2u * m] + reported;
   epoch_loss[2u * m + 1u] = epoch_loss[2u * m + 1u] + 1.0;
+#elif STORE
+  epoch_loss[2u * m] = reported;
+  epoch_loss[2u * m + 1u] = 1.0;
 #else
   _ = reported;
 #endif

@@ -120,6 +120,20 @@
  *   no noise in each cycle's first ceil(β L) steps (exploration), samples after the last
  *   samplesPerCycle epochs of each cycle (wholly in its sampling stage). The samples are
  *   TrainResult.snapshots (delta engine models, one list per chain).
+ * HMC (hmc.ts; method 'hmc', options.hmc): Hamiltonian Monte Carlo on 'map''s posterior, θ laid out as
+ *   'map''s (log_sigma under a flat prior; left out when every model gives tau: a known noise σ =
+ *   1/(sqrt(τ) yStd) in standardised units, also for the Student-t), each of hmc.chains chains per
+ *   entry of options.models a slot of its own (slot = entry × chains + chain, its own initial θ).
+ *   Full-batch: the potential is U(θ) = N × 'map''s step loss over all N rows of the model, ∇U = N ×
+ *   its gradient. First `epochs` full-batch optimiser steps of 'map' (the MAP pre-fit; 0 for none),
+ *   then transitions t = 0 .. warmup + samples × thin − 1, per chain m with step size ε_m:
+ *   p0_e = normalAt(key, t, STREAM_HMC_MOMENTUM, e, m + 1) (identity mass matrix); L = leapfrogSteps
+ *   times: p ← p − (ε/2) ∇U(θ), θ ← θ + ε p, p ← p − (ε/2) ∇U(θ); ΔH = U(θ') + |p'|²/2 − U(θ) − |p0|²/2;
+ *   ΔH not finite or > 1000 is a divergence (α = 0, counted); else α = min(1, exp(−ΔH)); accept iff
+ *   uniformClosedOpen(wordAt(key, t, STREAM_HMC_ACCEPT, 0, m + 1)) < α, else θ and ∇U are restored.
+ *   Warm-up (t < warmup) adapts ε by dual averaging (hmc.ts, Hoffman & Gelman 2014 with Stan's
+ *   constants, target δ = targetAccept) and freezes it at exp(log ε̄) after the last warm-up transition.
+ *   The last transition of each group of `thin` after warm-up is kept: its θ is a sample.
  * OPTIMISER (optimizer.ts): Adam (β1 0.9, β2 0.999, ε 1e-8, bias-corrected) or SGD (momentum 0.9); learning rate
  *   lr_m * schedule(t), lr_m = the model's ModelHyper.lr or options.lr, t the call's global step
  *   (epoch * the longest model's steps per epoch + step in the epoch); gradients clipped to

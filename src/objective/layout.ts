@@ -25,7 +25,7 @@ export interface TrainLayerLayout {
 }
 
 export interface TrainLayout {
-  /** The objective whose θ and step loss the run uses (methods.ts objectiveMethod: 'sgmcmc' samples 'map''s). */
+  /** The objective whose θ and step loss the run uses (methods.ts objectiveMethod: 'hmc' and 'sgmcmc' sample 'map''s). */
   readonly method: ObjectiveMethod;
   /** The likelihood the output layer feeds (likelihood.ts): its width, and whether there is a noise site. */
   readonly likelihood: TrainLikelihoodInfo;
@@ -61,8 +61,8 @@ export function trainLayout(
   if (hierarchical && trainMethod !== 'vi') throw new InvalidInputError(`the hierarchical prior is a 'vi' option, not '${trainMethod}'`);
   checkArchitecture(arch, trainMethod);
   const method = objectiveMethod(trainMethod);
-  if (fixedNoise && (trainMethod !== 'sgmcmc' || !likelihood.scale || likelihood.heteroscedastic)) {
-    throw new RangeError(`internal: fixed noise is for 'sgmcmc' with a global noise scale, not '${trainMethod}'`);
+  if (fixedNoise && ((trainMethod !== 'sgmcmc' && trainMethod !== 'hmc') || !likelihood.scale || likelihood.heteroscedastic)) {
+    throw new RangeError(`internal: fixed noise is for 'hmc' and 'sgmcmc' with a global noise scale, not '${trainMethod}'`);
   }
   const outputUnits = likelihoodUnits(likelihood, method);
   const widths = [...arch.hidden, outputUnits];

@@ -7,7 +7,7 @@ import { InvalidInputError } from '../errors.js';
 import { toMatrix } from '../inputs.js';
 import { DEFAULT_MIN_CONCENTRATION } from '../model/spec-json.js';
 import { describeValue, integerOption, scaleOption } from '../options.js';
-import type { TrainMethod } from './methods.js';
+import type { ObjectiveMethod } from './methods.js';
 import type { TrainData, TrainLikelihood, TrainOptions } from './types.js';
 
 export const TRAIN_LIKELIHOODS: readonly TrainLikelihood[] = ['normal', 'student-t', 'categorical', 'bernoulli', 'beta', 'dirichlet'];
@@ -47,7 +47,7 @@ export const INIT_DEGREES_OF_FREEDOM = 10;
  * Whether the last layer is a heteroscedastic head (mean, raw scale; index.ts, HETEROSCEDASTIC HEAD):
  * always for 'ensemble' with a scale likelihood, for the other methods with TrainOptions.heteroscedastic.
  */
-export function heteroscedasticHead(likelihood: TrainLikelihoodInfo, method: TrainMethod): boolean {
+export function heteroscedasticHead(likelihood: TrainLikelihoodInfo, method: ObjectiveMethod): boolean {
   return likelihood.scale && (method === 'ensemble' || likelihood.heteroscedastic);
 }
 
@@ -55,7 +55,7 @@ export function heteroscedasticHead(likelihood: TrainLikelihoodInfo, method: Tra
  * The last layer's units (index.ts, LIKELIHOODS): normal and student-t 1 (2 with a heteroscedastic
  * head), categorical K logits, bernoulli 1 logit, beta 2 (α then β through softplus), dirichlet K.
  */
-export function likelihoodUnits(likelihood: TrainLikelihoodInfo, method: TrainMethod): number {
+export function likelihoodUnits(likelihood: TrainLikelihoodInfo, method: ObjectiveMethod): number {
   switch (likelihood.kind) {
     case 'normal':
     case 'student-t':

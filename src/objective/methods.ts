@@ -5,9 +5,9 @@ import { InvalidInputError } from '../errors.js';
 /** The methods the GPU trainer's objectives implement (index.ts, OBJECTIVES). */
 export type ObjectiveMethod = 'vi' | 'mc-dropout' | 'ensemble' | 'map';
 
-export type TrainMethod = ObjectiveMethod | 'sgmcmc' | 'swag';
+export type TrainMethod = ObjectiveMethod | 'hmc' | 'sgmcmc' | 'swag';
 
-export const TRAIN_METHODS: readonly TrainMethod[] = ['vi', 'mc-dropout', 'ensemble', 'map', 'sgmcmc', 'swag'];
+export const TRAIN_METHODS: readonly TrainMethod[] = ['vi', 'mc-dropout', 'ensemble', 'map', 'hmc', 'sgmcmc', 'swag'];
 
 /**
  * The methods fitted by a layer above the GPU trainer from its 'map' runs, each by its own entry
@@ -17,16 +17,17 @@ export const POST_HOC_METHODS: readonly TrainMethod[] = ['swag'];
 
 /**
  * The objective whose θ layout, step loss and gradient a method uses: its own, or 'map''s for the
- * samplers (a sampler has no objective of its own: 'sgmcmc' follows the gradient of 'map''s step
- * loss, U(θ)/N). A post-hoc method is an InvalidInputError naming its entry point.
+ * samplers (a sampler has no objective of its own: 'hmc' samples the posterior whose negative log
+ * density over N is 'map''s full-batch step loss, index.ts HMC; 'sgmcmc' follows the gradient of
+ * 'map''s minibatch step loss). A post-hoc method is an InvalidInputError naming its entry point.
  */
 export function objectiveMethod(method: TrainMethod): ObjectiveMethod {
   if (method === 'swag') {
     throw new InvalidInputError(
-      `method 'swag' is fitted by trainSwag() (src/swag), which runs this trainer's 'map' objective; train() takes vi, mc-dropout, ensemble, map, sgmcmc`,
+      `method 'swag' is fitted by trainSwag() (src/swag), which runs this trainer's 'map' objective; train() takes vi, mc-dropout, ensemble, map, hmc, sgmcmc`,
     );
   }
-  return method === 'sgmcmc' ? 'map' : method;
+  return method === 'sgmcmc' || method === 'hmc' ? 'map' : method;
 }
 
 /** The 'vi' gradient estimator of the data term (index.ts, VI ESTIMATORS). */

@@ -10,6 +10,7 @@ import type { AbortSignalLike } from '../platform-types.js';
 import { dropoutKeepThreshold } from '../random/streams.js';
 import { MAX_MODEL_STREAM } from '../random/train-streams.js';
 import { checkArchitecture, type ArchitectureSpec } from './architecture.js';
+import { prepareHmc, type PreparedHmc } from './hmc.js';
 import { resolveLikelihood, type TrainLikelihoodInfo } from './likelihood.js';
 import { trainLayout } from './layout.js';
 import { VI_ESTIMATORS, objectiveMethod, type LearningRateSchedule, type OptimizerKind } from './methods.js';
@@ -76,8 +77,14 @@ export interface PreparedRun {
   readonly initialTheta: readonly Float64Array[] | null;
   /** 'sgmcmc': the sampler (TrainOptions.sampler with its defaults); null for the other methods. */
   readonly sampler: PreparedSampler | null;
-  /** 'sgmcmc' with every model's tau: σ fixed at sigmaStd per model, no log_sigma (layout.ts fixedNoise). */
+  /** 'hmc' or 'sgmcmc' with every model's tau: σ fixed at sigmaStd per model, no log_sigma (layout.ts fixedNoise). */
   readonly fixedNoise: boolean;
+  /**
+   * 'hmc': the sampler's settings (hmc.ts); null for the other methods. Its run is full-batch (batch =
+   * the most rows of any model), `epochs` full-batch steps of the MAP pre-fit (0 allowed), and
+   * `models` holds hmc.chains consecutive slots per entry of options.models (slot = entry × chains + chain).
+   */
+  readonly hmc: PreparedHmc | null;
 }
 
 function positiveInteger(value: unknown, name: string): number {
@@ -115,6 +122,7 @@ const TRAIN_OPTION_KEYS = [
   'initialTheta',
   'swag',
   'sampler',
+  'hmc',
   'onProgress',
   'onNonFinite',
   'signal',
@@ -196,10 +204,14 @@ function checkSamplerOptions(options: TrainOptions): void {
  * (log_sigma learnt as 'map' learns it); a mix is an error, the θ layout being shared.
  */
 function fixedNoiseOption(options: TrainOptions, hypers: readonly ModelHyper[]): boolean {
-  if (options.method !== 'sgmcmc') return false;
+  if (options.method !== 'sgmcmc' && options.method !== 'hmc') return false;
   const given = hypers.filter((h) => h.tau !== undefined).length;
   if (given > 0 && given < hypers.length) {
-    throw new InvalidInputError(`'sgmcmc' fixes the noise at tau for every model or for none (it is learnt then): ${given} of ${hypers.length} models give tau`);
+    throw new InvalidInputError(
+      options.method === 'hmc'
+        ? `'hmc' needs tau on every model (a known noise) or on none (the noise learnt); ${given} of ${hypers.length} give it`
+        : `'sgmcmc' fixes the noise at tau for every model or for none (it is learnt then): ${given} of ${hypers.length} models give tau`,
+    );
   }
   return given > 0;
 }
@@ -238,7 +250,11 @@ export function prepareRun(arch: ArchitectureSpec, data: TrainData, options: Tra
   const ym = resolveLikelihood(data, options);
   const { likelihood } = ym;
   if (ym.rows !== xm.rows) throw new InvalidInputError(`y has ${ym.rows} values but x has ${xm.rows} rows`);
-  const epochs = positiveInteger(options.epochs, 'epochs');
+  const hmc = prepareHmc(options.method, options.hmc);
+  // 'hmc''s epochs are its MAP pre-fit's full-batch steps, none allowed.
+  const epochs = integerOption(options.epochs, 'epochs', hmc ? 0 : 1);
+  if (hmc && options.batchSize !== undefined) throw new InvalidInputError("'hmc' is full-batch: leave batchSize out");
+  if (hmc && options.snapshotEpochs !== undefined) throw new InvalidInputError("'hmc' keeps its samples (hmc.samples), not snapshotEpochs");
   const batchSize = positiveInteger(options.batchSize ?? 128, 'batchSize');
   const samplesPerStep = positiveInteger(options.samplesPerStep ?? 1, 'samplesPerStep');
   const lr = positive(options.lr ?? 1e-3, 'lr');
@@ -252,8 +268,10 @@ export function prepareRun(arch: ArchitectureSpec, data: TrainData, options: Tra
   checkSamplerOptions(options);
   const epsilon = adversarialEpsilon(options);
   const kernels = kernelChoices(options);
-  const hypers = options.models ?? [{}];
-  if (hypers.length === 0) throw new InvalidInputError('models must list at least one model');
+  const entries = options.models ?? [{}];
+  if (entries.length === 0) throw new InvalidInputError('models must list at least one model');
+  // 'hmc': every entry's chains are slots of their own (slot = entry × chains + chain).
+  const hypers = hmc ? entries.flatMap((hyper) => Array.from({ length: hmc.chains }, () => hyper)) : entries;
   const d = arch.inputDim;
   const prepared = hypers.map((hyper, m): PreparedModel => {
     const rowList = hyper.rows ?? Array.from({ length: xm.rows }, (_, i) => i);
@@ -290,7 +308,13 @@ export function prepareRun(arch: ArchitectureSpec, data: TrainData, options: Tra
     const tau = positive(hyper.tau ?? 1, `model ${m}: tau`);
     const priorScale = positive(hyper.priorScale ?? 1, `model ${m}: priorScale`);
     const lrScale = positive(hyper.lr ?? lr, `model ${m}: lr`) / lr;
-    const stream = integerOption(hyper.stream ?? m, `model ${m}: stream`, 0, MAX_MODEL_STREAM);
+    // 'hmc': an entry's chains are slots of their own; an entry's explicit stream s gives chain c the
+    // identity s × chains + c, so its chains never share draws.
+    const given =
+      hmc && hyper.stream !== undefined
+        ? integerOption(hyper.stream, `model ${Math.floor(m / hmc.chains)}: stream`, 0, MAX_MODEL_STREAM) * hmc.chains + (m % hmc.chains)
+        : hyper.stream;
+    const stream = integerOption(given ?? m, `model ${m}: stream`, 0, MAX_MODEL_STREAM);
     const n = rows.length;
     return {
       rows,
@@ -310,11 +334,12 @@ export function prepareRun(arch: ArchitectureSpec, data: TrainData, options: Tra
       adversarialStep: epsilon === undefined ? null : adversarialStep(xm.data, d, rows, xStd, epsilon),
     };
   });
-  const batch = Math.min(batchSize, Math.max(...prepared.map((p) => p.rows.length)));
+  const mostRows = Math.max(...prepared.map((p) => p.rows.length));
+  const batch = hmc ? mostRows : Math.min(batchSize, mostRows);
   const models = prepared.map((p) => ({ ...p, stepsPerEpoch: Math.ceil(p.rows.length / batch) }));
   const maxStepsPerEpoch = Math.max(...models.map((p) => p.stepsPerEpoch));
   const sampler = options.method === 'sgmcmc' ? prepareSampler(options.sampler, epochs, maxStepsPerEpoch) : null;
-  const fixedNoise = fixedNoiseOption(options, hypers);
+  const fixedNoise = fixedNoiseOption(options, entries);
   return {
     x: xm.data,
     y: ym.y,
@@ -338,10 +363,15 @@ export function prepareRun(arch: ArchitectureSpec, data: TrainData, options: Tra
     sampler,
     fixedNoise,
     signal: optional(options.signal, undefined, (v) => abortSignalOption(v, 'signal')),
+    hmc,
     ...kernels,
   };
 }
 
+/**
+ * 'hmc' with a known noise (index.ts, HMC): every entry gives tau (the noise precision in the
+ * target's units), or none does and the noise is learnt as 'map''s log_sigma under a flat prior.
+ */
 /** TrainOptions.snapshotEpochs checked: integers in [1, epochs], strictly ascending. */
 function snapshotEpochs(value: unknown, epochs: number): readonly number[] {
   if (value === undefined) return [];

@@ -5,6 +5,7 @@
  */
 import type { Model } from '../model/spec.js';
 import type { AbortSignalLike } from '../platform-types.js';
+import type { HmcOptions, McmcDiagnostics } from './hmc.js';
 import type { LearningRateSchedule, OptimizerKind, TrainMethod, ViEstimator } from './methods.js';
 import type { SamplerOptions } from './sampler.js';
 import type { SwagOptions } from './swag-options.js';
@@ -13,6 +14,7 @@ export type { ArchitectureSpec } from './architecture.js';
 export type { LearningRateSchedule, TrainMethod, ViEstimator } from './methods.js';
 export type { SamplerKind, SamplerOptions } from './sampler.js';
 export type { SwagOptions, SwagVariant } from './swag-options.js';
+export type { ChainDiagnostics as HmcChainDiagnostics, HmcOptions, McmcDiagnostics, PosteriorDiagnostics } from './hmc.js';
 
 export interface TrainData {
   /**
@@ -37,11 +39,11 @@ export interface ModelHyper {
   /** Dropout rate p ('mc-dropout'). */
   readonly dropout?: number;
   /**
-   * Model precision τ ('mc-dropout': fixed noise σ = 1/sqrt(τ) in the target's units; 'sgmcmc': the
-   * same fixed σ when every model gives τ, else σ is sampled as log_sigma under a flat prior).
+   * Model precision τ ('mc-dropout': fixed noise σ = 1/sqrt(τ) in the target's units; 'hmc', 'sgmcmc':
+   * the same fixed σ when every model gives τ, else σ is sampled as log_sigma under a flat prior).
    */
   readonly tau?: number;
-  /** Prior std of weights ('vi', 'map', 'sgmcmc'); default 1. */
+  /** Prior std of weights ('vi', 'map', 'hmc', 'sgmcmc'); default 1. */
   readonly priorScale?: number;
   /**
    * This model's learning rate (default: TrainOptions.lr), so a learning-rate grid trains in one
@@ -68,7 +70,9 @@ export interface TrainOptions {
   readonly classes?: number;
   /** 'student-t': degrees of freedom, a number > 0 held fixed, or 'learn' (default) to learn it as a point estimate. */
   readonly degreesOfFreedom?: number | 'learn';
+  /** Passes over the data; 'hmc': full-batch Adam (or SGD) steps of the MAP pre-fit before sampling, 0 for none. */
   readonly epochs: number;
+  /** Rows per step (default 128); 'hmc' is full-batch and refuses it. */
   readonly batchSize?: number;
   readonly lr?: number;
   readonly optimizer?: OptimizerKind;
@@ -131,6 +135,11 @@ export interface TrainOptions {
    * TrainResult.snapshots. Default: SGHMC, friction 0.1, constant step, half the epochs burnt in.
    */
   readonly sampler?: SamplerOptions;
+  /**
+   * 'hmc' (Hamiltonian Monte Carlo on 'map''s posterior, index.ts, HMC): chains per model, warm-up,
+   * samples, thinning, leapfrog steps, initial step size and target acceptance (src/objective/hmc.ts).
+   */
+  readonly hmc?: HmcOptions;
   /** Called after every epoch with the mean loss per model. */
   readonly onProgress?: (p: TrainProgress) => void;
   /**
@@ -184,5 +193,12 @@ export interface TrainResult {
   readonly snapshotTheta: readonly (readonly Float64Array[])[];
   /** Per model: its loss or θ became non-finite (only with onNonFinite 'keep'; its model is then not valid). */
   readonly diverged: readonly boolean[];
+  /**
+   * 'hmc': per chain its acceptance, divergences and step size, per model entry R-hat and ESS over its
+   * chains (src/objective/hmc.ts). There `models`, `theta`, `snapshots` and `snapshotTheta` are per
+   * chain (slot = entry × chains + chain): the last state, and the kept samples ([chain][k]) as
+   * delta models, which predict together as an ensemble. Absent for the other methods.
+   */
+  readonly mcmc?: McmcDiagnostics;
   readonly elapsedMs: number;
 }

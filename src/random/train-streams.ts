@@ -19,6 +19,9 @@
  * - the samplers' noise ('sgmcmc') on θ element e at step t_m: normalAt(key, t_m, STREAM_SAMPLER, e, s + 1)
  * - Laplace's last-layer draw d, element i (the last layer's [W, b] in θ order) of the model with
  *   stream s: normalAt(key, d, STREAM_LAPLACE, i, s + 1) (src/laplace/to-model.ts)
+ * - 'hmc' momentum of θ element e of the chain with stream s at transition t (0-based, warm-up included):
+ *   normalAt(key, t, STREAM_HMC_MOMENTUM, e, s + 1)
+ * - 'hmc' Metropolis uniform of the chain with stream s at transition t: uniformClosedOpen(wordAt(key, t, STREAM_HMC_ACCEPT, 0, s + 1))
  */
 export const STREAM_INIT = 0xfff00010;
 export const STREAM_SHUFFLE = 0xfff00011;
@@ -26,6 +29,8 @@ export const STREAM_SWAG_DIAGONAL = 0xfff00a00;
 export const STREAM_SWAG_LOW_RANK = 0xfff00a01;
 export const STREAM_SAMPLER = 0xfff00020;
 export const STREAM_LAPLACE = 0xfff00030;
+export const STREAM_HMC_MOMENTUM = 0xfff00040;
+export const STREAM_HMC_ACCEPT = 0xfff00041;
 
 /** The largest stream identity: its counter word s + 1 must fit a u32 and 0 is inference's. */
 export const MAX_MODEL_STREAM = 2 ** 32 - 2;

@@ -5,6 +5,8 @@
  * All live for the whole run in one BufferSet, destroyed when it returns.
  */
 import type { BufferSet } from '../gpu/buffers.js';
+import { CHAIN_FIELDS, hmcTransitions } from '../objective/hmc.js';
+import { HMC_TRACE_FIELDS } from '../kernels/train/hmc.js';
 import type { WebGpuBuffer } from '../gpu/webgpu-types.js';
 import type { ModelData } from './model-data.js';
 import type { TrainPlan } from './plan.js';
@@ -39,7 +41,13 @@ export type TrainBuffer =
   | 'dz'
   | 'lr_eps'
   | 'lr_sd'
-  | 'epoch_loss';
+  | 'epoch_loss'
+  | 'hmc_p'
+  | 'hmc_theta0'
+  | 'hmc_grad0'
+  | 'hmc_chain'
+  | 'hmc_trace'
+  | 'hmc_samples';
 
 export type TrainBuffers = ReadonlyMap<TrainBuffer, WebGpuBuffer>;
 
@@ -92,5 +100,16 @@ export function createTrainBuffers(set: BufferSet, plan: TrainPlan, data: ModelD
     ...when(vi && shape.estimator !== 'local', () => [floats('drawn', M * K * layout.drawnSize), floats('eps', M * K * layout.drawnSize)]),
     ...when(vi && shape.estimator === 'local', () => [floats('lr_eps', stepBuffers.actFloats), floats('lr_sd', stepBuffers.actFloats)]),
     ...when(vi && shape.estimator === 'flipout', () => [floats('flip', stepBuffers.flipFloats)]),
+    // 'hmc': momentum, the transition's start, the chains' state, the trace and the kept samples (src/train/hmc.ts).
+    ...(run.hmc
+      ? [
+          floats('hmc_p', M * layout.size),
+          floats('hmc_theta0', M * layout.size),
+          floats('hmc_grad0', M * layout.size),
+          floats('hmc_chain', M * CHAIN_FIELDS.length),
+          floats('hmc_trace', hmcTransitions(run.hmc) * M * HMC_TRACE_FIELDS),
+          floats('hmc_samples', run.hmc.samples * M * layout.size),
+        ]
+      : []),
   ]);
 }

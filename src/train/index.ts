@@ -1,4 +1,4 @@
-/** Training on the GPU: variational inference, MC dropout, deep ensembles and MAP, many models per dispatch. */
+/** Training on the GPU: variational inference, MC dropout, deep ensembles, MAP and HMC sampling, many models per dispatch. */
 export { train } from './trainer.js';
 export { initialTheta } from '../objective/init.js';
 export { trainLayout, type TrainLayout, type TrainLayerLayout } from '../objective/layout.js';
@@ -7,8 +7,12 @@ export { prepareRun, type PreparedRun, type PreparedModel } from '../objective/p
 export { thetaToModel } from '../objective/to-model.js';
 export type {
   ArchitectureSpec,
+  HmcChainDiagnostics,
+  HmcOptions,
   LearningRateSchedule,
+  McmcDiagnostics,
   ModelHyper,
+  PosteriorDiagnostics,
   SamplerKind,
   SamplerOptions,
   TrainData,

@@ -13,6 +13,7 @@ import { createTrainBuffers, trainBuffer } from './buffers.js';
 import { modelData } from './model-data.js';
 import type { TrainPlan } from './plan.js';
 import type { TrainState } from './state.js';
+import { hmcPrograms } from './hmc-programs.js';
 import { stepPrograms } from './step-programs.js';
 
 /**
@@ -21,20 +22,24 @@ import { stepPrograms } from './step-programs.js';
  */
 export const MAX_STEPS_PER_SUBMIT = 256;
 
+/** 'hmc' transitions recorded into one submit at most (one uniform slot each). */
+export const HMC_TRANSITIONS_PER_SUBMIT = 32;
+
 export async function init(ctx: GpuContext, plan: TrainPlan): Promise<TrainState> {
   const step = stepPrograms(plan.shape, plan.run);
-  const compiled = await PipelineCache.for(ctx.device).getAll(step);
+  const sampler = plan.run.hmc ? hmcPrograms(plan.shape, plan.run, plan.run.hmc) : null;
+  const compiled = await PipelineCache.for(ctx.device).getAll([...step, ...(sampler?.all ?? [])]);
   const bufferSet = new BufferSet(ctx.device);
   try {
     const buffers = createTrainBuffers(bufferSet, plan, modelData(plan.run, plan.layout));
     const recorder = new Recorder(ctx, {
       uniform: STEP,
-      slotsPerSubmit: Math.min(plan.run.maxStepsPerEpoch, MAX_STEPS_PER_SUBMIT),
+      slotsPerSubmit: sampler ? HMC_TRANSITIONS_PER_SUBMIT : Math.min(plan.run.maxStepsPerEpoch, MAX_STEPS_PER_SUBMIT),
       resolve: (name) => trainBuffer(buffers, name),
       compiled,
       label: 'train',
     });
-    return { ctx, plan, key: seedToKey(plan.run.seed), bufferSet, buffers, step, recorder };
+    return { ctx, plan, key: seedToKey(plan.run.seed), bufferSet, buffers, step, sampler, recorder };
   } catch (error) {
     bufferSet.destroyAll();
     throw error;

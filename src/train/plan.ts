@@ -7,7 +7,9 @@ import { DeviceLimitError } from '../errors.js';
 import type { WebGpuLimits } from '../gpu/webgpu-types.js';
 import { stepBufferLayout, type StepBufferLayout } from '../kernels/train/step-buffers.js';
 import type { ArchitectureSpec } from '../objective/architecture.js';
+import { HMC_TRACE_FIELDS } from '../kernels/train/hmc.js';
 import { VI_SIGMA_PRIOR } from '../objective/constants.js';
+import { hmcTransitions } from '../objective/hmc.js';
 import { trainLayout, type TrainLayout } from '../objective/layout.js';
 import { prepareRun, type PreparedRun } from '../objective/prepare.js';
 import type { TrainShape } from '../objective/shape.js';
@@ -41,6 +43,15 @@ export function planTraining(limits: WebGpuLimits, arch: ArchitectureSpec, data:
   const stepBuffers = stepBufferLayout(shape);
   if (stepBuffers.actFloats * 4 > limits.maxStorageBufferBindingSize || shape.models * layout.size * 4 > limits.maxStorageBufferBindingSize) {
     throw new DeviceLimitError(`training ${shape.models} models with batch ${shape.batch} needs buffers beyond maxStorageBufferBindingSize; train fewer models at once`);
+  }
+  const hmc = run.hmc;
+  if (hmc) {
+    const bytes = Math.max(hmc.samples * shape.models * layout.size, hmcTransitions(hmc) * shape.models * HMC_TRACE_FIELDS) * 4;
+    if (bytes > limits.maxStorageBufferBindingSize) {
+      throw new DeviceLimitError(
+        `'hmc' keeps ${hmc.samples} samples of ${shape.models} chains (${bytes} bytes), beyond maxStorageBufferBindingSize; keep fewer samples (hmc.samples, hmc.thin) or run fewer chains at once`,
+      );
+    }
   }
   return { run, layout, shape, stepBuffers };
 }

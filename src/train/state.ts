@@ -11,6 +11,7 @@ import type { StepField } from '../objective/step.js';
 import type { Key } from '../random/draws.js';
 import type { Recorder } from '../scheduler/recorder.js';
 import type { TrainBuffers } from './buffers.js';
+import type { HmcPrograms } from './hmc-programs.js';
 import type { TrainPlan } from './plan.js';
 
 export interface TrainState {
@@ -22,5 +23,7 @@ export interface TrainState {
   readonly buffers: TrainBuffers;
   /** The programs of one step, in dispatch order (step-programs.ts), compiled. */
   readonly step: readonly Program<void>[];
+  /** 'hmc''s programs (hmc-programs.ts), compiled with the step's; null for the other methods. */
+  readonly sampler: HmcPrograms | null;
   readonly recorder: Recorder<StepField>;
 }

@@ -10,7 +10,7 @@ import { dhPrevProgram, dzProgram, inputGradProgram, weightGradProgram } from '.
 import { adversarialProgram, gatherProgram, masksProgram } from '../kernels/train/data.js';
 import { flipProgram, sampleProgram, sigmaProgram } from '../kernels/train/draws.js';
 import { forwardProgram } from '../kernels/train/forward.js';
-import { lossProgram } from '../kernels/train/loss.js';
+import { lossProgram, type LossOutput } from '../kernels/train/loss.js';
 import { clipProgram, optimizerProgram } from '../kernels/train/optimizer.js';
 import { dhPrevTiledProgram, forwardTiledProgram, tiledEstimator, weightGradTiledProgram } from '../kernels/train/tiled.js';
 import type { PreparedRun } from '../objective/prepare.js';
@@ -35,16 +35,28 @@ export function stepPrograms(shape: TrainShape, run: Pick<PreparedRun, 'kernelSt
   }
   if (shape.adversarial) {
     // The data rows alone (the copies are still invalid): the data term's gradient over the inputs.
-    step.push(...forward, lossProgram(shape, false));
+    step.push(...forward, lossProgram(shape, 'none'));
     for (const l of backwards) step.push(dz[l.index] as Program<void>, dhPrev[l.index] ?? inputGradProgram(shape, l));
     step.push(adversarialProgram(shape));
   }
-  step.push(...forward, lossProgram(shape));
-  for (const l of backwards) {
-    step.push(dz[l.index] as Program<void>, tiled ? weightGradTiledProgram(shape, l, run.tile) : weightGradProgram(shape, l));
-    const below = dhPrev[l.index];
-    if (below) step.push(below);
-  }
+  step.push(...gradientPrograms(shape, run));
   step.push(clipProgram(shape), optimizerProgram(shape));
   return step;
+}
+
+/**
+ * The forward pass, the loss and the backward pass over the gathered rows: the objective at θ into
+ * epoch_loss (as `output` says) and its gradient into grad. 'hmc''s leapfrog runs these at every step
+ * with 'store' (src/train/hmc.ts).
+ */
+export function gradientPrograms(shape: TrainShape, run: Pick<PreparedRun, 'kernelStrategy' | 'tile'>, output: LossOutput = 'accumulate'): Program<void>[] {
+  const layers = shape.layout.layers;
+  const tiled = run.kernelStrategy === 'tiled' && tiledEstimator(shape);
+  const programs: Program<void>[] = layers.map((l) => (tiled ? forwardTiledProgram(shape, l, run.tile) : forwardProgram(shape, l)));
+  programs.push(lossProgram(shape, output));
+  for (const l of [...layers].reverse()) {
+    programs.push(dzProgram(shape, l), tiled ? weightGradTiledProgram(shape, l, run.tile) : weightGradProgram(shape, l));
+    if (l.index > 0) programs.push(tiled ? dhPrevTiledProgram(shape, l, run.tile) : dhPrevProgram(shape, l));
+  }
+  return programs;
 }

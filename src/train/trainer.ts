@@ -4,6 +4,7 @@
  * programs), update (update.ts: one step through the recorder), run (run.ts: the epochs), then
  * the result (result.ts). Data is uploaded once; minibatches are gathered on the GPU through the
  * keyed Feistel permutation; only the per-model epoch loss is read back per epoch, and θ at the end.
+ * 'hmc' runs its sampling stage (hmc.ts) after the epochs of its MAP pre-fit.
  */
 import type { GpuContext } from '../gpu/device.js';
 import { withErrorScopes } from '../gpu/failure.js';
@@ -11,7 +12,8 @@ import type { ArchitectureSpec } from '../objective/architecture.js';
 import type { TrainData, TrainOptions, TrainResult } from '../objective/types.js';
 import { disposeTraining, init } from './init.js';
 import { planTraining } from './plan.js';
-import { trainResult } from './result.js';
+import { sample } from './hmc.js';
+import { hmcDiagnostics, trainResult } from './result.js';
 import { run } from './run.js';
 
 /**
@@ -27,7 +29,11 @@ export async function train(ctx: GpuContext, arch: ArchitectureSpec, data: Train
     const state = await init(ctx, plan);
     try {
       const outcome = await run(state, { onProgress: options.onProgress, started, compileMs: performance.now() - started });
-      return trainResult(plan, outcome, started);
+      if (!plan.run.hmc) return trainResult(plan, outcome, started);
+      // 'hmc': the epochs were the MAP pre-fit; the chains' samples are the result's snapshots.
+      const sampled = await sample(state);
+      const result = trainResult(plan, { ...outcome, theta: sampled.theta, snapshots: sampled.samples }, started);
+      return { ...result, mcmc: hmcDiagnostics(plan, sampled), elapsedMs: performance.now() - started };
     } finally {
       disposeTraining(state);
     }

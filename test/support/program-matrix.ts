@@ -14,6 +14,7 @@ import { DEFAULT_MATMUL_BLOCKING } from '../../src/kernels/infer/dense.js';
 import { buildModel } from './model-builders.js';
 import { planTraining } from '../../src/train/plan.js';
 import { stepPrograms } from '../../src/train/step-programs.js';
+import { hmcPrograms } from '../../src/train/hmc-programs.js';
 import type { TrainData, TrainOptions } from '../../src/objective/types.js';
 import type { WebGpuLimits } from '../../src/gpu/webgpu-types.js';
 
@@ -202,6 +203,18 @@ export function trainingPrograms(): Program<never>[] {
       const plan = planTraining(DEFAULT_LIMITS, { inputDim: 2, hidden: [4], activation: ACTIVATIONS[i % ACTIVATIONS.length] ?? 'tanh' }, { x, y: ty }, options);
       programs.push(...(stepPrograms(plan.shape, plan.run) as Program<never>[]));
     }
+  }
+  // 'hmc': its sampler's programs with learnt and known noise (the store-mode loss, FIXED_SIGMA), a Student-t and no hidden layer.
+  const hmcRuns: [Partial<TrainOptions>, number[]][] = [
+    [{ models: [{}, { priorScale: 0.5 }] }, [4]],
+    [{ models: [{ tau: 4 }], kernelStrategy: 'simple' }, []],
+    [{ likelihood: 'student-t', models: [{ tau: 4 }] }, [3]],
+  ];
+  for (const [config, hidden] of hmcRuns) {
+    const options = { method: 'hmc', epochs: 0, seed: 1, hmc: { chains: 2, warmup: 2, samples: 2 }, ...config } as TrainOptions;
+    const plan = planTraining(DEFAULT_LIMITS, { inputDim: 2, hidden, activation: 'tanh' }, { x, y }, options);
+    const hmc = plan.run.hmc;
+    if (hmc) programs.push(...(hmcPrograms(plan.shape, plan.run, hmc).all as Program<never>[]));
   }
   return programs;
 }

@@ -9,6 +9,7 @@ import { basename, dirname } from 'node:path';
 import { InvalidInputError } from '../../errors.js';
 import { chainDiagnostics, type ChainDiagnostics } from '../../mcmc/chain-diagnostics.js';
 import { MAX_ENSEMBLE_MEMBERS, ensembleToBytes } from '../../model/ensemble-file.js';
+import type { HmcOptions, McmcDiagnostics } from '../../objective/hmc.js';
 import { modelToBytes } from '../../model/format.js';
 import { ACTIVATIONS, type Activation, type Model } from '../../model/spec.js';
 import { train } from '../../train/trainer.js';
@@ -19,7 +20,7 @@ import { LAPLACE_METHOD, trainLaplace } from '../../laplace/laplace.js';
 import { LAPLACE_STRUCTURES } from '../../laplace/ggn.js';
 import { MAX_LAPLACE_SAMPLES, resolveLaplaceOptions, type LaplaceOptions } from '../../laplace/posterior.js';
 import { TRAIN_LIKELIHOODS, likelihoodUnits } from '../../objective/likelihood.js';
-import { TRAIN_METHODS } from '../../objective/methods.js';
+import { TRAIN_METHODS, objectiveMethod } from '../../objective/methods.js';
 import { prepareRun, type PreparedRun } from '../../objective/prepare.js';
 import { SAMPLER_KINDS, type SamplerOptions } from '../../objective/sampler.js';
 import type { ArchitectureSpec, ModelHyper, TrainLikelihood, TrainMethod, TrainOptions, TrainProgress } from '../../objective/types.js';
@@ -55,6 +56,11 @@ Methods:
   ensemble       deep ensemble: M networks with mean and variance heads (Gaussian NLL), each
                  written to its own file (see --out); predict them as a mixture
   map            point estimate with a learned noise sigma (the deterministic baseline)
+  hmc            Hamiltonian Monte Carlo on map's posterior (full batch, N(0, s^2) prior, the
+                 noise sigma learnt or known from --tau): --chains chains after a MAP pre-fit
+                 of --epochs full-batch Adam steps, the step size adapted in --warmup
+                 transitions; the kept samples go into one ensemble file (chains x samples
+                 members, at most 1024), predicted as the mixture of point networks
   laplace        Laplace approximation around the map fit (normal, categorical, bernoulli):
                  --structure last-layer (default; full covariance of the last layer, written
                  as --samples correlated draws in one ensemble file) or diagonal (the GGN's
@@ -78,25 +84,25 @@ Options:
   --likelihood <l>      normal, categorical, bernoulli, beta, dirichlet or student-t (default normal)
   --classes <K>         categorical: the number of classes (default: the largest label + 1)
   --df <nu>             student-t: degrees of freedom (default: learnt)
-  --method <m>          vi, mc-dropout, ensemble, map, laplace, sgmcmc or swag
+  --method <m>          vi, mc-dropout, ensemble, map, hmc, laplace, sgmcmc or swag
   --out <file>          model file to write (.safetensors). An ensemble's members go into one
                         file, which predict and info read as the mixture
   --hidden <w,...>      hidden layer widths, comma separated (default 50)
   --activation <a>      ${ACTIVATIONS.join(', ')} (default relu)
-  --epochs <N>          passes over the data (default 100)
-  --batch-size <B>      minibatch size (default 128, at most the number of rows)
-  --lr <x>              Adam learning rate (default 1e-3; vi: 1e-2); sgmcmc: the step size on
+  --epochs <N>          passes over the data (default 100; hmc: full-batch MAP steps, 0 for none)
+  --batch-size <B>      minibatch size (default 128, at most the number of rows; not hmc)
+  --lr <x>              Adam learning rate (default 1e-3; vi, hmc: 1e-2); sgmcmc: the step size on
                         the mean per-row loss (the cyclical schedule's largest)
   --dropout <p>         mc-dropout: dropout rate in [0, 1) (default 0.05)
   --tau <t>             mc-dropout: model precision in the target's units (default 100 / var(y),
-                        i.e. noise std 0.1 x the target's std); sgmcmc: fixes the noise std at
+                        i.e. noise std 0.1 x the target's std); hmc, sgmcmc: fixes the noise std at
                         1/sqrt(t) (default: the noise is sampled)
-  --prior-scale <s>     vi, map, laplace, sgmcmc, swag: prior std of every weight in training (default 1)
+  --prior-scale <s>     vi, map, hmc, laplace, sgmcmc, swag: prior std of every weight in training (default 1)
   --structure <s>       laplace: last-layer or diagonal (default last-layer)
   --prior-precision <x> laplace: the posterior's prior precision, a number or marglik
                         (default marglik: maximise Laplace's evidence over it, and over the
                         noise sigma of a normal likelihood without --heteroscedastic)
-  --samples <S>         laplace last-layer: draws written (default 100, at most ${MAX_LAPLACE_SAMPLES})
+  --samples <S>         hmc: samples kept per chain (default 200); laplace last-layer: draws written (default 100, at most ${MAX_LAPLACE_SAMPLES})
   --heteroscedastic     vi, mc-dropout, map, laplace, sgmcmc, swag (normal, student-t): learn the noise scale per input
                         with a second output unit (softplus + 1e-3), as ensembles do, in place
                         of the global noise sigma (no --tau then)
@@ -111,7 +117,7 @@ Options:
                         ensemble, map, swag: adversarial training (fast gradient sign) at e times
                         each input's range (Lakshminarayanan et al. use 0.01); default off
   --sampler <k>         sgmcmc: sghmc (default) or sgld
-  --chains <C>          sgmcmc: independent chains, all their samples written (default 4)
+  --chains <C>          hmc, sgmcmc: independent chains, all their samples written (default 4)
   --cycles <C>          sgmcmc: cyclical step size with C cycles (dividing --epochs); default 0,
                         a constant step size
   --exploration <f>     sgmcmc, cyclical: fraction of each cycle without noise (default 0.8)
@@ -119,12 +125,17 @@ Options:
                         sgmcmc, cyclical: samples at the ends of each cycle's last S epochs
                         (default 3, or fewer when the sampling stage is shorter)
   --burn-in <E>         sgmcmc, constant: epochs before the first sample (default epochs/2)
-  --thin <E>            sgmcmc, constant: a sample every E epochs after the burn-in (default 1)
+  --thin <E>            sgmcmc, constant: a sample every E epochs after the burn-in (default 1);
+                        hmc: transitions per kept sample (default 1)
   --temperature <T>     sgmcmc: posterior temperature (default 1)
   --friction <a>        sgmcmc, sghmc: friction in (0, 1] (default 0.1)
                         With 4 or more samples per chain, split R-hat and ESS across the chains
                         of the predicted mean at the first, middle and last data rows (and of log
                         sigma when sampled) go to standard error and into --json
+  --warmup <W>          hmc: warm-up transitions, step size adapted (default 200)
+  --leapfrog-steps <L>  hmc: leapfrog steps per transition (default 20)
+  --step-size <e>       hmc: initial step size (default 0.01)
+  --target-accept <d>   hmc: the warm-up's target acceptance probability (default 0.8)
   --seed <K>            RNG seed of initialisation, shuffling and noise (default 0)
   --json                print a JSON summary on standard output (file, settings, time, loss
                         per epoch)
@@ -174,6 +185,10 @@ const GRAMMAR = {
     thin: { type: 'string' },
     temperature: { type: 'string' },
     friction: { type: 'string' },
+    warmup: { type: 'string' },
+    'leapfrog-steps': { type: 'string' },
+    'step-size': { type: 'string' },
+    'target-accept': { type: 'string' },
     seed: { type: 'string' },
     json: { type: 'boolean' },
   },
@@ -371,9 +386,49 @@ function describeDiagnostics(d: ChainDiagnostics): string {
   return `chains ${d.chains} x ${d.drawsPerChain} samples: split R-hat/ESS ${each}`;
 }
 
+/** HMC's flags as TrainOptions.hmc (their methods are checked with the other flags'). */
+const HMC_ONLY_FLAGS = ['warmup', 'leapfrog-steps', 'step-size', 'target-accept'] as const;
+
+/** The hmc flags given (--chains, --samples, --thin shared with sgmcmc and laplace), as TrainOptions.hmc. */
+function parseHmcOptions(opt: (name: string) => string | undefined): HmcOptions {
+  const count = (name: string, min: number) => {
+    const text = opt(name);
+    return text === undefined ? undefined : parseIntegerOption(text, name, min, MAX_COUNT);
+  };
+  const real = (name: string, ok: (v: number) => boolean, range: string) => {
+    const text = opt(name);
+    return text === undefined ? undefined : parseNumber(text, name, ok, range);
+  };
+  const values = {
+    chains: count('chains', 1),
+    warmup: count('warmup', 0),
+    samples: count('samples', 1),
+    thin: count('thin', 1),
+    leapfrogSteps: count('leapfrog-steps', 1),
+    stepSize: real('step-size', (v) => v > 0, 'a positive number'),
+    targetAccept: real('target-accept', (v) => v > 0 && v < 1, 'a number strictly between 0 and 1'),
+  };
+  return Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined));
+}
+
+/** The sampler's diagnostics for standard error: per chain acceptance, divergences and step size, per posterior R-hat and ESS. */
+export function describeMcmc(mcmc: McmcDiagnostics): string {
+  const f = (v: number, digits = 3) => (Number.isFinite(v) ? v.toFixed(digits) : 'n/a');
+  const lines = mcmc.chains.map(
+    (c, m) =>
+      `chain ${m}: acceptance ${f(c.acceptRate, 2)} (mean probability ${f(c.meanAcceptProb, 2)}), step size ${c.stepSize.toPrecision(3)}, divergences ${c.divergences} (warm-up ${c.warmupDivergences})`,
+  );
+  for (const p of mcmc.posteriors) {
+    const probes = p.probes.map((q) => `row ${q.row} R-hat ${f(q.rHat)} ESS ${f(q.ess, 0)}`).join('; ');
+    const sigma = p.logSigma ? `, log sigma R-hat ${f(p.logSigma.rHat)} ESS ${f(p.logSigma.ess, 0)}` : '';
+    lines.push(`chains ${p.chains.join(',')}: potential R-hat ${f(p.potential.rHat)} ESS ${f(p.potential.ess, 0)}${sigma}; output at ${probes}`);
+  }
+  return lines.join('\n') + '\n';
+}
+
 export const trainCommand: Command = {
   name: 'train',
-  summary: 'train a BNN (vi, mc-dropout, ensemble, map, laplace, sgmcmc, swag) on a CSV file and write the model',
+  summary: 'train a BNN (vi, mc-dropout, ensemble, map, hmc, laplace, sgmcmc, swag) on a CSV file and write the model',
   help: HELP,
   async run(args, io) {
     const line = parseCommand(args, GRAMMAR);
@@ -387,10 +442,13 @@ export const trainCommand: Command = {
     const opt = (name: string) => stringOption(line, name);
     const hidden = parseHidden(opt('hidden') ?? '50');
     const activation = parseActivation(opt('activation') ?? 'relu');
-    const epochs = parseIntegerOption(opt('epochs') ?? '100', 'epochs', 1, MAX_COUNT);
-    const batchSize = parseIntegerOption(opt('batch-size') ?? '128', 'batch-size', 1, MAX_COUNT);
+    const hmcMethod = method === 'hmc';
+    const epochs = parseIntegerOption(opt('epochs') ?? '100', 'epochs', hmcMethod ? 0 : 1, MAX_COUNT);
+    const batchText = opt('batch-size');
+    const batchSize = parseIntegerOption(batchText ?? '128', 'batch-size', 1, MAX_COUNT);
     const lrText = opt('lr');
-    const lr = lrText === undefined ? (method === 'vi' ? 1e-2 : 1e-3) : parseNumber(lrText, 'lr', (v) => v > 0, 'a positive number');
+    const lr = lrText === undefined ? (method === 'vi' || hmcMethod ? 1e-2 : 1e-3) : parseNumber(lrText, 'lr', (v) => v > 0, 'a positive number');
+    const hmc = hmcMethod ? parseHmcOptions(opt) : undefined;
     const dropoutText = opt('dropout');
     const dropout = dropoutText === undefined ? 0.05 : parseNumber(dropoutText, 'dropout', (v) => v >= 0 && v < 1, 'a number in [0, 1)');
     const tauText = opt('tau');
@@ -426,16 +484,19 @@ export const trainCommand: Command = {
     const sampler = samplerFlags(opt);
     for (const [name, given, applies] of [
       ['dropout', dropoutText, method === 'mc-dropout'],
-      ['tau', tauText, method === 'mc-dropout' || sgmcmc],
-      ['prior-scale', priorText, method === 'vi' || method === 'map' || sgmcmc || method === 'swag' || method === 'laplace'],
-      ['chains', chainsText, sgmcmc],
-      ...SAMPLER_FLAGS.map(([flagName]) => [flagName, opt(flagName), sgmcmc] as const),
+      ['tau', tauText, method === 'mc-dropout' || sgmcmc || hmcMethod],
+      ['prior-scale', priorText, method === 'vi' || method === 'map' || sgmcmc || hmcMethod || method === 'swag' || method === 'laplace'],
+      ['chains', chainsText, sgmcmc || hmcMethod],
+      ['batch-size', batchText, !hmcMethod],
+      ...SAMPLER_FLAGS.filter(([flagName]) => flagName !== 'thin').map(([flagName]) => [flagName, opt(flagName), sgmcmc] as const),
+      ['thin', opt('thin'), sgmcmc || hmcMethod],
+      ...HMC_ONLY_FLAGS.map((name) => [name, opt(name), hmcMethod] as const),
       ['members', membersText, method === 'ensemble'],
       ['adversarial-epsilon', epsilonText, method === 'ensemble' || method === 'map' || method === 'swag' || method === 'laplace'],
       ...SWAG_FLAGS.map((name) => [name, opt(name), method === 'swag'] as const),
       ['structure', opt('structure'), method === 'laplace'],
       ['prior-precision', opt('prior-precision'), method === 'laplace'],
-      ['samples', opt('samples'), method === 'laplace'],
+      ['samples', opt('samples'), method === 'laplace' || hmcMethod],
     ] as const) {
       if (given !== undefined && !applies) throw new UsageError(`--${name} does not apply to --method ${method}`);
     }
@@ -464,7 +525,13 @@ export const trainCommand: Command = {
     const arch: ArchitectureSpec = { inputDim: inputs, hidden, activation };
     const count = method === 'ensemble' ? members : sgmcmc ? chains : 1;
     const hyper: ModelHyper =
-      method === 'mc-dropout' ? (scaled && !heteroscedastic ? { dropout, tau } : { dropout }) : sgmcmc && tauGiven !== undefined ? { priorScale, tau: tauGiven } : { priorScale };
+      method === 'mc-dropout'
+        ? scaled && !heteroscedastic
+          ? { dropout, tau }
+          : { dropout }
+        : (sgmcmc || hmcMethod) && tauGiven !== undefined
+          ? { priorScale, tau: tauGiven }
+          : { priorScale };
     // Members (and chains) differ through their stream (ModelHyper.stream, by default the member index): each draws its
     // own initialisation and minibatch order, the same as member k of any larger ensemble of this seed.
     const models = Array.from({ length: count }, (): ModelHyper => hyper);
@@ -479,7 +546,7 @@ export const trainCommand: Command = {
       ...(classes === undefined ? {} : { classes }),
       ...(df === undefined ? {} : { degreesOfFreedom: df }),
       epochs,
-      batchSize,
+      ...(hmc ? { hmc } : { batchSize }),
       lr,
       seed,
       models,
@@ -493,18 +560,26 @@ export const trainCommand: Command = {
     const swagResolved = swag ? readSwagOptions(options) : undefined;
     const prepared = prepareRun(arch, { x, y }, method === 'swag' ? pretrainOptions(options) : options);
     const resolvedLaplace = laplace === undefined ? undefined : resolveLaplaceOptions(laplace, prepared.likelihood);
-    const outputs = likelihoodUnits(prepared.likelihood, method === 'swag' || method === 'laplace' ? 'map' : fitMethod);
+    const outputs = likelihoodUnits(prepared.likelihood, method === 'swag' || method === 'laplace' ? 'map' : objectiveMethod(fitMethod));
     const samples = sgmcmc ? count * prepared.snapshotEpochs.length : 0;
     if (samples > MAX_ENSEMBLE_MEMBERS) {
       throw new UsageError(
         `--method sgmcmc keeps ${count} chains x ${prepared.snapshotEpochs.length} samples = ${samples}; the file holds at most ${MAX_ENSEMBLE_MEMBERS} (thin more, or fewer chains)`,
       );
     }
+    const kept = prepared.hmc ? prepared.hmc.chains * prepared.hmc.samples : 0;
+    if (kept > MAX_ENSEMBLE_MEMBERS)
+      throw new UsageError(
+        `hmc keeps --chains ${prepared.hmc?.chains ?? 0} x --samples ${prepared.hmc?.samples ?? 0} = ${kept} samples; an ensemble file holds at most ${MAX_ENSEMBLE_MEMBERS} (lower --chains or --samples; --thin spaces the kept ones out)`,
+      );
     await withContext(io, async (ctx) => {
       const shape = `${inputs}-${hidden.join('-')}-${outputs} ${activation}`;
       io.stderr(
         `training ${method}${likelihood === 'normal' ? '' : ` (${likelihood}${prepared.likelihood.classes > 0 ? `, ${prepared.likelihood.classes} classes` : ''})`}${count > 1 ? ` (${count} members)` : ''}, ${shape}, on ${table.rows} rows of ${basename(dataPath)} ` +
-          `(target '${targetName}'), ${epochs} epochs, batch ${Math.min(batchSize, table.rows)}, ${sgmcmc ? describeSampler(prepared) : `Adam lr ${lr}`}` +
+          `(target '${targetName}'), ` +
+          (hmcMethod
+            ? `${prepared.hmc?.chains ?? 0} chains x (${prepared.hmc?.warmup ?? 0} warm-up + ${prepared.hmc?.samples ?? 0} kept) transitions of ${prepared.hmc?.leapfrogSteps ?? 0} leapfrog steps after ${epochs} full-batch MAP steps, Adam lr ${lr}`
+            : `${epochs} epochs, batch ${Math.min(batchSize, table.rows)}, ${sgmcmc ? describeSampler(prepared) : `Adam lr ${lr}`}`) +
           `${method === 'mc-dropout' ? `, dropout ${dropout}${heteroscedastic ? '' : `, tau ${Number(tau.toPrecision(6))}`}` : ''}` +
           `${heteroscedastic ? ', heteroscedastic noise' : ''}` +
           `${epsilon === undefined ? '' : `, adversarial epsilon ${epsilon}`}` +
@@ -516,13 +591,14 @@ export const trainCommand: Command = {
       const result = fitted
         ? { ...fitted.swa, history: [...fitted.pretrain.history, ...fitted.swa.history], elapsedMs: fitted.elapsedMs }
         : (laplaceResult?.map ?? (await train(ctx, arch, { x, y }, options)));
-      const written = fitted ? (fitted.models[0] ?? []) : laplaceResult ? (laplaceResult.models[0] ?? []) : sgmcmc ? result.snapshots.flat() : result.models;
+      const written = fitted ? (fitted.models[0] ?? []) : laplaceResult ? (laplaceResult.models[0] ?? []) : sgmcmc || hmcMethod ? result.snapshots.flat() : result.models;
       const posterior = laplaceResult?.fits[0]?.posterior;
       const final = result.history.at(-1);
       // The samplers' samples, every chain's, are the posterior: one delta member each.
       const diagnostics = sgmcmc ? samplerDiagnostics(result.snapshots, x, inputs, table.rows) : null;
       if (diagnostics) io.stderr(`${describeDiagnostics(diagnostics)}\n`);
       await writeFile(out, written.length > 1 || method === 'ensemble' ? ensembleToBytes(written) : modelToBytes(written[0] as Model));
+      if (result.mcmc) io.stderr(describeMcmc(result.mcmc));
       const finalLoss = final ? meanLoss(final) : NaN;
       if (json) {
         io.stdout(
@@ -557,11 +633,12 @@ export const trainCommand: Command = {
                   },
                 }
               : {}),
+            ...(result.mcmc ? { samples: written.length, mcmc: { chains: result.mcmc.chains, posteriors: result.mcmc.posteriors } } : {}),
           }) + '\n',
         );
       } else {
         io.stdout(
-          `wrote ${out}${sgmcmc ? ` (${written.length} samples of ${count} chains)` : posterior && resolvedLaplace ? ` (laplace ${resolvedLaplace.structure}${written.length > 1 ? `, ${written.length} draws` : ''}, prior precision ${posterior.priorPrecision.toPrecision(4)}, log evidence ${posterior.logEvidence.toPrecision(6)})` : written.length > 1 ? ` (ensemble of ${written.length} ${method === 'swag' ? 'SWAG draws' : 'members'})` : ''}: trained in ${formatSeconds(result.elapsedMs)}, final ${count > 1 ? 'mean ' : ''}loss ${Number.isFinite(finalLoss) ? finalLoss.toPrecision(5) : 'n/a'}\n`,
+          `wrote ${out}${sgmcmc || hmcMethod ? ` (${written.length} samples of ${hmcMethod ? (prepared.hmc?.chains ?? 0) : count} chains)` : posterior && resolvedLaplace ? ` (laplace ${resolvedLaplace.structure}${written.length > 1 ? `, ${written.length} draws` : ''}, prior precision ${posterior.priorPrecision.toPrecision(4)}, log evidence ${posterior.logEvidence.toPrecision(6)})` : written.length > 1 ? ` (ensemble of ${written.length} ${method === 'swag' ? 'SWAG draws' : 'members'})` : ''}: trained in ${formatSeconds(result.elapsedMs)}, final ${count > 1 ? 'mean ' : ''}loss ${Number.isFinite(finalLoss) ? finalLoss.toPrecision(5) : 'n/a'}\n`,
         );
       }
     });

@@ -7,7 +7,7 @@
 import type { Activation } from '../../model/spec.js';
 import { DEFAULT_LEAKY_SLOPE } from '../../model/spec.js';
 import type { TrainLayerLayout } from '../../objective/layout.js';
-import type { TrainMethod, ViEstimator } from '../../objective/methods.js';
+import type { ObjectiveMethod, ViEstimator } from '../../objective/methods.js';
 import type { TrainShape } from '../../objective/shape.js';
 import { readF32 } from '../bindings.js';
 import { MATH, ACTIVATION, activationDefines } from '../library.js';
@@ -23,7 +23,7 @@ export interface TrainLayerParams {
   readonly units: number;
   readonly activation: Activation;
   readonly leakySlope: number;
-  readonly method: TrainMethod;
+  readonly method: ObjectiveMethod;
   readonly estimator: ViEstimator;
   readonly dropout: boolean;
   readonly hierarchical: boolean;

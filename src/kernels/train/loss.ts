@@ -91,10 +91,15 @@ function methodConsts(shape: TrainShape): Record<string, WgslConst> {
 }
 
 /**
- * The loss of every model; `accumulate` adds it to the epoch's loss (off for adversarial
+ * What the loss program does with each model's loss: 'accumulate' adds it to the epoch's, 'store'
+ * writes it there ('hmc''s potential, one evaluation at a time), 'none' drops it (adversarial
  * training's first pass, which only needs the gradient over the inputs).
  */
-export function lossProgram(shape: TrainShape, accumulate = true): Program<void> {
+export type LossOutput = 'accumulate' | 'store' | 'none';
+
+/** The loss of every model and its gradient over the outputs (and noise parameters). */
+export function lossProgram(shape: TrainShape, output: LossOutput = 'accumulate'): Program<void> {
+  const accumulate = output === 'accumulate';
   const layout = shape.layout;
   const dims = stepDims(shape);
   const last = layout.layers[layout.layers.length - 1];
@@ -111,7 +116,7 @@ export function lossProgram(shape: TrainShape, accumulate = true): Program<void>
     fixedNoise: layout.fixedNoise,
     precision: layout.precision,
     outputOffset: stepBufferLayout(shape).act[last.index] ?? 0,
-    accumulate,
+    output,
   };
   const scale = layout.likelihood.scale;
   const student = layout.likelihood.kind === 'student-t';
@@ -120,7 +125,7 @@ export function lossProgram(shape: TrainShape, accumulate = true): Program<void>
   const hetero = layout.heteroscedastic && layout.method !== 'ensemble';
   return defineProgram({
     family: 'train_loss',
-    label: accumulate ? 'train_loss' : 'train_loss_input_pass',
+    label: output === 'accumulate' ? 'train_loss' : output === 'store' ? 'train_loss_store' : 'train_loss_input_pass',
     params: p,
     wgsl: {
       consts: {
@@ -156,6 +161,7 @@ export function lossProgram(shape: TrainShape, accumulate = true): Program<void>
       body: [MODEL_LOSS[layout.method], 'train/loss'],
       defines: {
         ACCUMULATE: accumulate,
+        STORE: output === 'store',
         HIERARCHICAL: shape.hierarchical,
         SCALE: scale,
         STUDENT: student,

@@ -16,7 +16,7 @@ export interface ObjectiveConfig {
   readonly sigmaPrior: GammaPrior;
   /**
    * The fixed noise scale in standardised units, 1 / (sqrt(tau) yStd): 'mc-dropout''s (the Student-t's
-   * scale there; the Normal's squared error ignores it) and 'map''s with layout.fixedNoise ('sgmcmc').
+   * scale there; the Normal's squared error ignores it) and 'map''s with layout.fixedNoise ('hmc', 'sgmcmc').
    */
   readonly fixedSigma?: number;
   /** 'vi' estimator of the data term (default 'reparameterization'); the draws must match it (stepDraws). */
@@ -50,4 +50,15 @@ export interface ObjectiveResult {
   /** The minibatch objective (for 'vi' not yet divided by N). */
   readonly loss: number;
   readonly grad: Float64Array;
+}
+
+/** The standardised rows of the model at the given positions. */
+export function minibatch(setup: TrainingSetup, model: ModelSetup, positions: Int32Array): Minibatch {
+  const dim = setup.layout.layers[0]?.inputs ?? 0;
+  const x = new Float64Array(positions.length * dim);
+  positions.forEach((p, k) => x.set(model.x.subarray(p * dim, (p + 1) * dim), k * dim));
+  const ty = setup.run.likelihood.targetWidth;
+  const y = new Float64Array(positions.length * ty);
+  positions.forEach((p, k) => y.set(model.y.subarray(p * ty, (p + 1) * ty), k * ty));
+  return { rows: positions.length, x, y };
 }

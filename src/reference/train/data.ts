@@ -28,6 +28,7 @@ export interface ModelSetup {
 }
 
 export interface TrainingSetup {
+  /** The objective's method ('hmc' and 'sgmcmc' sample 'map''s: objectiveMethod). */
   readonly method: ObjectiveMethod;
   /** 'vi' only; 'reparameterization' for the other methods. */
   readonly viEstimator: ViEstimator;

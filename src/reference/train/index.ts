@@ -19,3 +19,5 @@ export { clipGradient, optimizerState, optimizerUpdate, samplerUpdate } from './
 export type { OptimizerState, SamplerDraw } from './optim.js';
 export { oracleGradient, oracleInit, oracleModels, oracleStep, oracleTrain } from './trainer.js';
 export type { OracleGradient, OracleModelState, OracleState } from './trainer.js';
+export { oracleChains, oraclePotential, oracleSample, oracleTransition } from './hmc.js';
+export type { OracleChain, OracleSampling, OracleTransition } from './hmc.js';

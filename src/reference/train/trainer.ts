@@ -16,23 +16,16 @@ import { initialTheta } from '../../objective/init.js';
 import { divergenceError, learningRate } from '../../objective/prepare.js';
 import { thetaToModel } from '../../objective/to-model.js';
 import type { TrainData, TrainOptions, TrainResult } from '../../objective/types.js';
-import { objectiveConfig, type Minibatch } from './config.js';
+import { minibatch, objectiveConfig } from './config.js';
 import { batchPositions, resolveTraining } from './data.js';
 import type { ModelSetup, TrainingSetup } from './data.js';
+export type { OracleModelState, OracleState } from './state.js';
 import { stepDraws } from './draws.js';
 import { minibatchObjective } from './objective.js';
 import { clipGradient, optimizerState, optimizerUpdate, samplerUpdate } from './optim.js';
-import type { OptimizerState } from './optim.js';
-
-export interface OracleModelState {
-  readonly theta: Float64Array;
-  readonly optimizer: OptimizerState;
-}
-
-export interface OracleState {
-  readonly setup: TrainingSetup;
-  readonly models: readonly OracleModelState[];
-}
+import type { OracleState } from './state.js';
+import { oracleSample } from './hmc.js';
+import { mcmcDiagnostics } from '../../objective/hmc-diagnostics.js';
 
 /** One model's minibatch at a global step: positions into its rows, the objective and its gradient. */
 export interface OracleGradient {
@@ -68,17 +61,6 @@ function modelAt(setup: TrainingSetup, m: number): ModelSetup {
   const model = setup.models[m];
   if (!model) throw new InvalidInputError(`model ${String(m)} is not in [0, ${setup.models.length})`);
   return model;
-}
-
-/** The standardised rows of the model at the given positions. */
-function minibatch(setup: TrainingSetup, model: ModelSetup, positions: Int32Array): Minibatch {
-  const dim = setup.layout.layers[0]?.inputs ?? 0;
-  const x = new Float64Array(positions.length * dim);
-  positions.forEach((p, k) => x.set(model.x.subarray(p * dim, (p + 1) * dim), k * dim));
-  const ty = setup.run.likelihood.targetWidth;
-  const y = new Float64Array(positions.length * ty);
-  positions.forEach((p, k) => y.set(model.y.subarray(p * ty, (p + 1) * ty), k * ty));
-  return { rows: positions.length, x, y };
 }
 
 /** Model m's objective and gradient at global step t and its current θ; null when it sits the step out. */
@@ -168,6 +150,18 @@ export function oracleTrain(arch: ArchitectureSpec, data: TrainData, options: Tr
     diverged[m] = true;
     if (run.onNonFinite === 'error') throw divergenceError(run, m, run.epochs, 'its parameters are not finite');
   });
-  const snapshots = snapshotTheta.map((list, m) => list.map((theta) => thetaModel(state, m, theta)));
-  return { models: oracleModels(state), history, theta: state.models.map((ms) => ms.theta.slice()), snapshots, snapshotTheta, diverged, elapsedMs: performance.now() - started };
+  // 'hmc': the epochs were the MAP pre-fit; the chains' kept samples are the snapshots (hmc.ts).
+  const sampled = run.hmc ? oracleSample(state) : null;
+  const kept = sampled ? sampled.samples : snapshotTheta;
+  const snapshots = kept.map((list, m) => list.map((theta) => thetaModel(state, m, theta)));
+  const result: TrainResult = { models: oracleModels(state), history, theta: state.models.map((ms) => ms.theta.slice()), snapshots, snapshotTheta: kept, diverged, elapsedMs: 0 };
+  const mcmc =
+    sampled && run.hmc
+      ? mcmcDiagnostics(state.setup.layout, run, run.hmc, {
+          samples: sampled.samples,
+          potential: sampled.potential,
+          chains: sampled.chains.map((c) => ({ ...c, stepSize: c.adaptation.stepSize })),
+        })
+      : null;
+  return { ...result, ...(mcmc ? { mcmc } : {}), elapsedMs: performance.now() - started };
 }

@@ -1,0 +1,18 @@
+// Half a leapfrog kick, per (chain m, θ element): p ← p − (ε/2) ∇U with ∇U = N × grad ('map''s
+// full-batch loss gradient) and ε the chain's step size; with define DRIFT then the drift
+// θ ← θ + ε p. A leapfrog step is kick + drift, the gradient programs at the new θ, then kick.
+// Constants: CF, CH_STEP_SIZE.
+@compute @workgroup_size(WORKGROUP_SIZE)
+fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
+  let t = flat_index(gid, groups);
+  if (t >= M * P) {
+    return;
+  }
+  let m = t / P;
+  let eps = hmc_chain[m * CF + CH_STEP_SIZE];
+  let p = hmc_p[t] - 0.5 * eps * (models[m].n * grad[t]);
+  hmc_p[t] = p;
+#if DRIFT
+  theta[t] = theta[t] + eps * p;
+#endif
+}
