@@ -8,7 +8,7 @@ import { expect, test } from '@playwright/test';
 import { allFinite, hook, openDemo, SCREENSHOT_DIR, SMALL, watchErrors } from './helpers.js';
 
 /** The method drawn on the left: its members are point networks, samples of a posterior. */
-const SAMPLED = 'ensemble';
+const SAMPLED = 'hmc';
 
 /** The 'gap' preset's clusters are x in [-2, -0.6] and [0.8, 2]; its gap's middle is near 0.1. */
 const GAP_CENTRE = 0.1;
@@ -50,8 +50,9 @@ test(`${SAMPLED} vs VI side by side on the gap preset: two charts on shared axes
   // Mean-field VI puts its narrowest band between the clusters (Foong et al. 2019: a factorised
   // Gaussian cannot make the weights covary, and the function stays pinned between two well-fitted
   // regions), while samples of the posterior (or independently fitted ensemble members) agree on the
-  // data and part ways in the gap. Seed 0: ensemble 0.347, VI 0.080 (its smallest anywhere), 4.3x; the
-  // bound asks for 1.5x, so a VI that opened up in the gap, or samples that all agree there, fail it.
+  // data and part ways in the gap. Seed 0 on SwiftShader: HMC 0.198, VI 0.080 (its smallest anywhere),
+  // 2.5x (a deep ensemble: 0.347). The bound asks for 1.5x, so a VI that opened up in the gap, or
+  // samples that all agree there, fail it.
   const at = (side: typeof vi) => side.epistemicStd[nearest(side.x, GAP_CENTRE)] ?? NaN;
   expect(at(sampled), `epistemic std at x = ${GAP_CENTRE}: ${SAMPLED} ${at(sampled)}, vi ${at(vi)}`).toBeGreaterThan(1.5 * at(vi));
 
