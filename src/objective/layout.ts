@@ -39,6 +39,8 @@ export interface TrainLayout {
   readonly degreesOfFreedom: number;
   /** Hierarchical 'vi': log prior precision of layer l at precision + l; -1 when absent. */
   readonly precision: number;
+  /** 'concrete-dropout': logit of layer l's dropout rate (on its input) at dropoutLogit + l; -1 when absent. */
+  readonly dropoutLogit: number;
   /** Floats of drawn [W, b] per (model, K-sample) ('vi'). */
   readonly drawnSize: number;
   readonly outputUnits: number;
@@ -70,7 +72,7 @@ export function trainLayout(arch: ArchitectureSpec, method: TrainMethod, hierarc
   });
   const heteroscedastic = heteroscedasticHead(likelihood, method);
   // The head gives the noise scale per input: no global sigma parameter beside it.
-  const noisy = likelihood.scale && !heteroscedastic && (method === 'vi' || method === 'map');
+  const noisy = likelihood.scale && !heteroscedastic && (method === 'vi' || method === 'map' || method === 'concrete-dropout');
   const noise = noisy ? cursor : -1;
   if (noisy) cursor += method === 'vi' ? 2 : 1;
   const learnDf = likelihood.kind === 'student-t' && likelihood.degreesOfFreedom === null;
@@ -78,6 +80,9 @@ export function trainLayout(arch: ArchitectureSpec, method: TrainMethod, hierarc
   if (learnDf) cursor += 1;
   const precision = hierarchical ? cursor : -1;
   if (hierarchical) cursor += layers.length;
+  const concrete = method === 'concrete-dropout';
+  const dropoutLogit = concrete ? cursor : -1;
+  if (concrete) cursor += layers.length;
   return {
     method,
     likelihood,
@@ -87,6 +92,7 @@ export function trainLayout(arch: ArchitectureSpec, method: TrainMethod, hierarc
     noise,
     degreesOfFreedom,
     precision,
+    dropoutLogit,
     drawnSize: drawn,
     outputUnits,
     maxUnits: Math.max(arch.inputDim, ...widths),

@@ -1,8 +1,8 @@
 /** The names a training run is configured by: its method, its 'vi' estimator, its optimiser and schedule. */
 
-export type TrainMethod = 'vi' | 'mc-dropout' | 'ensemble' | 'map';
+export type TrainMethod = 'vi' | 'mc-dropout' | 'ensemble' | 'map' | 'concrete-dropout';
 
-export const TRAIN_METHODS: readonly TrainMethod[] = ['vi', 'mc-dropout', 'ensemble', 'map'];
+export const TRAIN_METHODS: readonly TrainMethod[] = ['vi', 'mc-dropout', 'ensemble', 'map', 'concrete-dropout'];
 
 /** The 'vi' gradient estimator of the data term (index.ts, VI ESTIMATORS). */
 export type ViEstimator = 'reparameterization' | 'local' | 'flipout';

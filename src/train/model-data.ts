@@ -47,7 +47,7 @@ export function modelData(run: PreparedRun, layout: TrainLayout): ModelData {
   });
   const key = seedToKey(run.seed);
   const theta = new Float32Array(run.models.length * layout.size);
-  run.models.forEach((p, m) => theta.set(initialTheta(layout, key, m, p.priorScale), m * layout.size));
+  run.models.forEach((p, m) => theta.set(initialTheta(layout, key, m, p.priorScale, p.dropout), m * layout.size));
   return {
     constants: new Uint32Array(packArray(MODEL_CONSTANTS, constants)),
     rows,

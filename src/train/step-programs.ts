@@ -1,12 +1,13 @@
 /**
  * The programs of one training step, in dispatch order (src/objective/index.ts has the maths):
  * gather the minibatch, draw the step's masks and weights, the forward pass and the loss, the
- * backward pass layer by layer with each layer's parameter gradients, then clip and update θ. With
+ * backward pass layer by layer with each layer's parameter gradients (and concrete dropout's logit
+ * gradients), then clip and update θ. With
  * adversarial training a first forward and backward pass over the data rows gives the gradient over
  * the inputs, from which the adversarial copies are made before the real pass.
  */
 import type { Program } from '../kernels/program.js';
-import { dhPrevProgram, dzProgram, inputGradProgram, weightGradProgram } from '../kernels/train/backward.js';
+import { concreteGradProgram, dhPrevProgram, dzProgram, inputGradProgram, weightGradProgram } from '../kernels/train/backward.js';
 import { adversarialProgram, gatherProgram, masksProgram } from '../kernels/train/data.js';
 import { flipProgram, sampleProgram, sigmaProgram } from '../kernels/train/draws.js';
 import { forwardProgram } from '../kernels/train/forward.js';
@@ -25,6 +26,7 @@ export function stepPrograms(shape: TrainShape, run: Pick<PreparedRun, 'kernelSt
   // dh of the layer below (none below layer 0).
   const dhPrev = layers.map((l) => (l.index === 0 ? null : tiled ? dhPrevTiledProgram(shape, l, run.tile) : dhPrevProgram(shape, l)));
 
+  const concrete = shape.layout.method === 'concrete-dropout';
   const step: Program<void>[] = [gatherProgram(shape)];
   if (shape.dropout) step.push(...layers.map((l) => masksProgram(shape, l)));
   if (shape.layout.method === 'vi') {
@@ -42,6 +44,8 @@ export function stepPrograms(shape: TrainShape, run: Pick<PreparedRun, 'kernelSt
   step.push(...forward, lossProgram(shape));
   for (const l of backwards) {
     step.push(dz[l.index] as Program<void>, tiled ? weightGradTiledProgram(shape, l, run.tile) : weightGradProgram(shape, l));
+    // Concrete dropout's logit of this layer: needs its dz and its (masked) input, both final now.
+    if (concrete) step.push(concreteGradProgram(shape, l));
     const below = dhPrev[l.index];
     if (below) step.push(below);
   }

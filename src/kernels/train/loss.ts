@@ -50,6 +50,8 @@ const MODEL_LOSS: Readonly<Record<TrainShape['layout']['method'], WgslSourceName
   map: 'train/loss-map',
   'mc-dropout': 'train/loss-mc-dropout',
   ensemble: 'train/loss-ensemble',
+  // 'map''s data term and log_sigma, its prior replaced by the concrete regulariser (define CONCRETE).
+  'concrete-dropout': 'train/loss-map',
 };
 
 /** Every layer's shape and θ offsets as constant arrays, for the prior terms' loops over layers. */
@@ -83,6 +85,8 @@ function methodConsts(shape: TrainShape): Record<string, WgslConst> {
       };
     case 'map':
       return { LOG_SIGMA_OFFSET: u32(Math.max(layout.noise, 0)) };
+    case 'concrete-dropout':
+      return { LOG_SIGMA_OFFSET: u32(Math.max(layout.noise, 0)), DROPOUT_LOGIT_OFFSET: u32(layout.dropoutLogit) };
     case 'mc-dropout':
       return {};
     case 'ensemble':
@@ -109,6 +113,7 @@ export function lossProgram(shape: TrainShape, accumulate = true): Program<void>
     layers: layout.layers.map((l) => ({ inputs: l.inputs, units: l.units, weight: l.weight, weightRho: l.weightRho, bias: l.bias, biasRho: l.biasRho })),
     noise: layout.noise,
     precision: layout.precision,
+    dropoutLogit: layout.dropoutLogit,
     outputOffset: stepBufferLayout(shape).act[last.index] ?? 0,
     accumulate,
   };
@@ -159,6 +164,7 @@ export function lossProgram(shape: TrainShape, accumulate = true): Program<void>
         SCALE: scale,
         STUDENT: student,
         HETERO: hetero,
+        CONCRETE: layout.method === 'concrete-dropout',
         LEARN_DF: layout.degreesOfFreedom >= 0,
         ...likelihoodDefines(layout.likelihood.kind),
       },

@@ -49,7 +49,7 @@ export function oracleInit(arch: ArchitectureSpec, data: TrainData, options: Tra
   return {
     setup,
     models: setup.models.map((m) => ({
-      theta: initialTheta(setup.layout, setup.key, m.index, m.prepared.priorScale),
+      theta: initialTheta(setup.layout, setup.key, m.index, m.prepared.priorScale, m.prepared.dropout),
       optimizer: optimizerState(setup.layout.size),
     })),
   };
