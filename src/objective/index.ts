@@ -17,10 +17,11 @@
  *                 PReLU slopes [out] if prelu; then noise: sigma_loc, sigma_rho (LogNormal guide on
  *                 sigma: log sigma ~ N(sigma_loc, softplus(sigma_rho))).
  *   otherwise:    W [out*in], b [out], PReLU slopes [out] if prelu; then noise: 'map' learns log_sigma
- *                 (one value); 'mc-dropout' has no noise parameter (sigma fixed from tau);
+ *                 (one value), as does 'concrete-dropout'; 'mc-dropout' has no noise parameter (sigma fixed from tau);
  *                 'ensemble' has none (heteroscedastic head: last layer 2 units, sigma =
  *                 softplus(raw) + 1e-3).
- *   Then log df when a 'student-t' learns its degrees of freedom, then the hierarchical precisions.
+ *   Then log df when a 'student-t' learns its degrees of freedom, then the hierarchical precisions, then
+ *   'concrete-dropout''s dropout logits (one per layer, CONCRETE DROPOUT).
  *   A likelihood without a noise scale has no noise parameters (LIKELIHOODS), nor has a heteroscedastic
  *   head (HETEROSCEDASTIC HEAD).
  * LIKELIHOODS (likelihood.ts; options.likelihood, default 'normal'; the maths is src/math/likelihoods.ts):
@@ -47,7 +48,8 @@
  * INITIALISATION (init.ts; Philox stream STREAM_INIT, sample 0, element = θ index, 4th word the
  *   model's): weights (W or W_loc) ~ N(0, 1/fan_in) (He-like, sqrt(1/fan_in) std); biases 0;
  *   rho = log(expm1(1e-3)); PReLU slopes 0.25; sigma_loc = log(0.5), sigma_rho = log(expm1(0.1));
- *   map log_sigma = log(0.5).
+ *   map and concrete-dropout log_sigma = log(0.5); concrete-dropout logits log(p0 / (1 − p0)), p0 = ModelHyper.dropout
+ *   (else the architecture's dropout, else 0.1).
  * MINIBATCHES. Epoch e, step t, batch slot k of model m reads row perm_m,e(t*B + k) of its own
  *   n_m rows (the last step of an epoch is short when B does not divide n_m). perm is a keyed
  *   Feistel bijection on [0, n_m) with cycle walking (src/random/shuffle.ts), keyed by
@@ -63,6 +65,8 @@
  *   'mc-dropout': (1/B) Σ_b (y_b − f(x_b))² + λ Σ (W² + b²), λ = p l² / (2 N τ) (bench/uci/PROTOCOL.md).
  *   'map':        (1/B) Σ_b −log N(y_b | f(x_b), σ) + (1/N) Σ −log N(w | 0, priorScale) (σ = exp(log_sigma)).
  *   'ensemble':   (1/B) Σ_b −log N(y_b | μ(x_b), σ(x_b)).
+ *   'concrete-dropout': 'map''s data term (1/B) Σ_b −log N(y_b | f(x_b), σ) through the relaxed masks, plus
+ *                 Σ_l R_l (CONCRETE DROPOUT) in place of the prior term.
  *   Likelihoods without a noise scale (LIKELIHOODS): 'vi' (N/B) Σ_b (1/K) Σ_k NLL_b(f_k) + KL (no sigma
  *   terms); 'mc-dropout' (1/B) Σ_b NLL_b + λ Σ (W² + b²) with λ = p l² / (2 N); 'map' (1/B) Σ_b NLL_b +
  *   the prior term above; 'ensemble' (1/B) Σ_b NLL_b.
@@ -98,11 +102,25 @@
  *   range). The data term of the step is then taken over the 2B rows {x_b} ∪ {x'_b} (each row
  *   weighs 1/(2B): the mean of the clean and the adversarial terms, half the paper's sum, which
  *   Adam does not see); the prior term ('map') is unchanged. The reported loss is that objective.
+ * CONCRETE DROPOUT ('concrete-dropout', Gal, Hron & Kendall 2017; the maths is concrete.ts): MC dropout whose
+ *   rate p_l = sigmoid(θ_l) on each layer's input is learnt with the weights (θ_l: the layer's logit in
+ *   θ). Layer l's input unit i of batch slot b is multiplied by m = (1 − z) / (1 − p_l), z =
+ *   sigmoid((θ_l + g) / T), T = 0.1, g = log u − log(1 − u) the logistic noise of mc-dropout's mask
+ *   word (same stream and element: wordAt(key, t, layerStream(l, STREAM_DROPOUT), b * inputs + i, m + 1)),
+ *   u = (2 (word >>> 9) + 1) / 2^24. Gradients reach θ_l through m. Regulariser per layer, in the step
+ *   loss's per-row units: R_l = c Σ W_l² / (1 − p_l) + c Σ b_l² + (K_l / N)(p_l log p_l + (1 − p_l) log(1 − p_l)),
+ *   c = l² / (2N) (l = options.lengthScale, default 0.01; K_l the layer's inputs): the paper's
+ *   weight_regularizer l²/N and dropout_regularizer 2/N halved, as its code's data term is twice the
+ *   mean NLL (the bias, never dropped, carries no 1/(1 − p)). Noise: log_sigma learnt as 'map''s, or
+ *   a heteroscedastic head (options.heteroscedastic); any likelihood 'map' takes. No τ (an error), no
+ *   adversarial training, no hierarchical prior. The model records layer l's dropout = sigmoid(θ_l)
+ *   and is predicted by the engine's MC dropout.
  * OPTIMISER (optimizer.ts): Adam (β1 0.9, β2 0.999, ε 1e-8, bias-corrected) or SGD (momentum 0.9); learning rate
  *   lr_m * schedule(step), lr_m = the model's ModelHyper.lr or options.lr; gradients clipped to
  *   global norm `clipNorm` per model when given.
  */
 export { checkArchitecture, MAX_TRAIN_WIDTH, type ArchitectureSpec } from './architecture.js';
+export { CONCRETE_TEMPERATURE, INIT_CONCRETE_DROPOUT, concreteDrop, concreteMask, concreteNoise, concreteRegulariser, dropoutLogit } from './concrete.js';
 export { ENSEMBLE_MIN_SCALE, PRECISION_HYPERPRIOR, VI_SIGMA_PRIOR } from './constants.js';
 export { INIT_LOG_SIGMA, INIT_PRELU_SLOPE, INIT_RHO, INIT_SIGMA_LOC, INIT_SIGMA_RHO, initialTheta } from './init.js';
 export { trainLayout, type TrainLayerLayout, type TrainLayout } from './layout.js';

@@ -13,6 +13,7 @@ import { ACTIVATIONS, type Activation, type Model } from '../../model/spec.js';
 import { train } from '../../train/trainer.js';
 import { TRAIN_LIKELIHOODS, likelihoodUnits } from '../../objective/likelihood.js';
 import { TRAIN_METHODS } from '../../objective/methods.js';
+import { INIT_CONCRETE_DROPOUT } from '../../objective/concrete.js';
 import { prepareRun } from '../../objective/prepare.js';
 import type { ArchitectureSpec, ModelHyper, TrainLikelihood, TrainMethod, TrainOptions, TrainProgress } from '../../objective/types.js';
 import { UsageError, flag, parseCommand, parseIntegerOption, requiredOption, stringOption } from '../args.js';
@@ -47,6 +48,12 @@ Methods:
   ensemble       deep ensemble: M networks with mean and variance heads (Gaussian NLL), each
                  written to its own file (see --out); predict them as a mixture
   map            point estimate with a learned noise sigma (the deterministic baseline)
+  concrete-dropout
+                 MC dropout whose rate on each layer's input is learnt with the weights
+                 (Gal et al. 2017: relaxed masks, regulariser l^2/(2N) sum W^2/(1-p) minus
+                 the rate's entropy times inputs/N); learned noise sigma as map (or
+                 --heteroscedastic); predicts with dropout on at the learnt rates, printed
+                 at the end
 
 Options:
   --data <csv>          training data: CSV with a header row (comma or whitespace separated);
@@ -56,7 +63,7 @@ Options:
   --likelihood <l>      normal, categorical, bernoulli, beta, dirichlet or student-t (default normal)
   --classes <K>         categorical: the number of classes (default: the largest label + 1)
   --df <nu>             student-t: degrees of freedom (default: learnt)
-  --method <m>          vi, mc-dropout, ensemble or map
+  --method <m>          vi, mc-dropout, ensemble, map or concrete-dropout
   --out <file>          model file to write (.safetensors). An ensemble's members go into one
                         file, which predict and info read as the mixture
   --hidden <w,...>      hidden layer widths, comma separated (default 50)
@@ -64,11 +71,14 @@ Options:
   --epochs <N>          passes over the data (default 100)
   --batch-size <B>      minibatch size (default 128, at most the number of rows)
   --lr <x>              Adam learning rate (default 1e-3; vi: 1e-2)
-  --dropout <p>         mc-dropout: dropout rate in [0, 1) (default 0.05)
+  --dropout <p>         mc-dropout: dropout rate in [0, 1) (default 0.05); concrete-dropout:
+                        every layer's initial rate in (0, 1) (default 0.1)
+  --length-scale <l>    mc-dropout, concrete-dropout: prior length-scale of the weight decay
+                        (default 0.01)
   --tau <t>             mc-dropout: model precision in the target's units (default 100 / var(y),
                         i.e. noise std 0.1 x the target's std)
   --prior-scale <s>     vi, map: prior std of every weight (default 1)
-  --heteroscedastic     vi, mc-dropout, map (normal, student-t): learn the noise scale per input
+  --heteroscedastic     vi, mc-dropout, map, concrete-dropout (normal, student-t): learn the noise scale per input
                         with a second output unit (softplus + 1e-3), as ensembles do, in place
                         of the global noise sigma (no --tau then)
   --members <M>         ensemble: number of members (default 5)
@@ -102,6 +112,7 @@ const GRAMMAR = {
     lr: { type: 'string' },
     dropout: { type: 'string' },
     tau: { type: 'string' },
+    'length-scale': { type: 'string' },
     'prior-scale': { type: 'string' },
     members: { type: 'string' },
     'adversarial-epsilon': { type: 'string' },
@@ -213,7 +224,7 @@ export function progressReporter(io: CliIo, members: number): { start: () => voi
 
 export const trainCommand: Command = {
   name: 'train',
-  summary: 'train a BNN (vi, mc-dropout, ensemble, map) on a CSV file and write the model',
+  summary: 'train a BNN (vi, mc-dropout, ensemble, map, concrete-dropout) on a CSV file and write the model',
   help: HELP,
   async run(args, io) {
     const line = parseCommand(args, GRAMMAR);
@@ -221,7 +232,7 @@ export const trainCommand: Command = {
     const targetText = stringOption(line, 'target');
     if (targetText === undefined) throw new UsageError(`train: --target <column> is required (see 'webgpu-bnn train --help')`);
     const methodText = stringOption(line, 'method');
-    if (methodText === undefined) throw new UsageError(`train: --method vi|mc-dropout|ensemble|map is required (see 'webgpu-bnn train --help')`);
+    if (methodText === undefined) throw new UsageError(`train: --method vi|mc-dropout|ensemble|map|concrete-dropout is required (see 'webgpu-bnn train --help')`);
     const method = parseMethod(methodText);
     const out = requiredOption(line, 'out', 'train');
     const opt = (name: string) => stringOption(line, name);
@@ -232,7 +243,17 @@ export const trainCommand: Command = {
     const lrText = opt('lr');
     const lr = lrText === undefined ? (method === 'vi' ? 1e-2 : 1e-3) : parseNumber(lrText, 'lr', (v) => v > 0, 'a positive number');
     const dropoutText = opt('dropout');
-    const dropout = dropoutText === undefined ? 0.05 : parseNumber(dropoutText, 'dropout', (v) => v >= 0 && v < 1, 'a number in [0, 1)');
+    const concrete = method === 'concrete-dropout';
+    const dropout =
+      dropoutText === undefined
+        ? concrete
+          ? INIT_CONCRETE_DROPOUT
+          : 0.05
+        : concrete
+          ? parseNumber(dropoutText, 'dropout', (v) => v > 0 && v < 1, 'a number in (0, 1)')
+          : parseNumber(dropoutText, 'dropout', (v) => v >= 0 && v < 1, 'a number in [0, 1)');
+    const lengthScaleText = opt('length-scale');
+    const lengthScale = lengthScaleText === undefined ? undefined : parseNumber(lengthScaleText, 'length-scale', (v) => v > 0, 'a positive number');
     const tauText = opt('tau');
     const tauGiven = tauText === undefined ? undefined : parseNumber(tauText, 'tau', (v) => v > 0, 'a positive number');
     const priorText = opt('prior-scale');
@@ -261,7 +282,8 @@ export const trainCommand: Command = {
       if (given !== undefined && !applies) throw new UsageError(`--${name} does not apply to --likelihood ${likelihood}`);
     }
     for (const [name, given, applies] of [
-      ['dropout', dropoutText, method === 'mc-dropout'],
+      ['dropout', dropoutText, method === 'mc-dropout' || concrete],
+      ['length-scale', lengthScaleText, method === 'mc-dropout' || concrete],
       ['tau', tauText, method === 'mc-dropout'],
       ['prior-scale', priorText, method === 'vi' || method === 'map'],
       ['members', membersText, method === 'ensemble'],
@@ -293,7 +315,7 @@ export const trainCommand: Command = {
     const tau = tauGiven ?? (yVar > 0 ? 100 / yVar : 100);
     const arch: ArchitectureSpec = { inputDim: inputs, hidden, activation };
     const count = method === 'ensemble' ? members : 1;
-    const hyper: ModelHyper = method === 'mc-dropout' ? (scaled && !heteroscedastic ? { dropout, tau } : { dropout }) : { priorScale };
+    const hyper: ModelHyper = method === 'mc-dropout' ? (scaled && !heteroscedastic ? { dropout, tau } : { dropout }) : concrete ? { dropout } : { priorScale };
     // Members differ through their model index: each draws its own initialisation and minibatch order.
     const models = Array.from({ length: count }, (): ModelHyper => hyper);
     const progress = progressReporter(io, count);
@@ -308,6 +330,7 @@ export const trainCommand: Command = {
       seed,
       models,
       ...(epsilon === undefined ? {} : { adversarialEpsilon: epsilon }),
+      ...(lengthScale === undefined ? {} : { lengthScale }),
       ...(heteroscedastic ? { heteroscedastic } : {}),
       onProgress: progress.onProgress,
     };
@@ -321,6 +344,7 @@ export const trainCommand: Command = {
         `training ${method}${likelihood === 'normal' ? '' : ` (${likelihood}${prepared.likelihood.classes > 0 ? `, ${prepared.likelihood.classes} classes` : ''})`}${count > 1 ? ` (${count} members)` : ''}, ${shape}, on ${table.rows} rows of ${basename(dataPath)} ` +
           `(target '${targetName}'), ${epochs} epochs, batch ${Math.min(batchSize, table.rows)}, Adam lr ${lr}` +
           `${method === 'mc-dropout' ? `, dropout ${dropout}${heteroscedastic ? '' : `, tau ${Number(tau.toPrecision(6))}`}` : ''}` +
+          `${concrete ? `, initial dropout ${dropout}` : ''}` +
           `${heteroscedastic ? ', heteroscedastic noise' : ''}` +
           `${epsilon === undefined ? '' : `, adversarial epsilon ${epsilon}`}; adapter ${describeAdapter(ctx)}\n`,
       );
@@ -329,6 +353,8 @@ export const trainCommand: Command = {
       const final = result.history.at(-1);
       await writeFile(out, method === 'ensemble' ? ensembleToBytes(result.models) : modelToBytes(result.models[0] as Model));
       const finalLoss = final ? meanLoss(final) : NaN;
+      // Concrete dropout's learnt rate on each layer's input, as the model records it.
+      const rates = concrete ? (result.models[0] as Model).spec.layers.map((l) => l.dropout) : null;
       if (json) {
         io.stdout(
           JSON.stringify({
@@ -348,11 +374,13 @@ export const trainCommand: Command = {
             elapsedMs: result.elapsedMs,
             finalLoss: Number.isFinite(finalLoss) ? finalLoss : null,
             lossHistory: result.history.map((l) => meanLoss(l)),
+            ...(rates ? { dropoutRates: rates } : {}),
           }) + '\n',
         );
       } else {
         io.stdout(
-          `wrote ${out}${method === 'ensemble' ? ` (ensemble of ${count} members)` : ''}: trained in ${formatSeconds(result.elapsedMs)}, final ${count > 1 ? 'mean ' : ''}loss ${Number.isFinite(finalLoss) ? finalLoss.toPrecision(5) : 'n/a'}\n`,
+          `wrote ${out}${method === 'ensemble' ? ` (ensemble of ${count} members)` : ''}: trained in ${formatSeconds(result.elapsedMs)}, final ${count > 1 ? 'mean ' : ''}loss ${Number.isFinite(finalLoss) ? finalLoss.toPrecision(5) : 'n/a'}` +
+            `${rates ? `, learnt dropout rates ${rates.map((p) => p.toPrecision(3)).join(', ')}` : ''}\n`,
         );
       }
     });
