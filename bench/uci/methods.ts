@@ -40,6 +40,12 @@
  *   Scoring one member per point was cheaper but picked badly: one network's variance head is
  *   over-confident on a small validation part. --lr sets the rate; --epochs / --epochs-scale
  *   scale both points; --adversarial-epsilon 0 trains without adversarial examples.
+ * - 'concrete-dropout' (Gal, Hron & Kendall 2017): MC dropout's network and epochs, each layer's
+ *   rate learnt (from 0.1) and the noise's log sigma learnt (or the heteroscedastic head), so neither
+ *   dropout_rates.txt nor tau_values.txt is searched; weight regulariser l = 0.01 (TrainOptions
+ *   default). Grid: Adam rates {3e-3, 1e-2, 3e-2} (CONCRETE_DROPOUT_RATES) on a cosine schedule,
+ *   searched on validation (3 points per split); --lr trains one rate, --lr-grid others.
+ *   Predictive from T = 10000 dropout passes at the learnt rates.
  */
 import { InvalidInputError } from '../../src/errors.js';
 import type { GpuContext } from '../../src/gpu/device.js';
@@ -48,7 +54,7 @@ import type { LearningRateSchedule, ModelHyper, TrainMethod } from '../../src/ob
 import type { UciDataset } from './dataset.js';
 import { ENSEMBLE_DENSITIES, scoreEnsemble, scoreSampled, type EnsembleDensity, type HeldOutRows, type HeldOutScore } from './score.js';
 
-export const UCI_METHODS = ['mc-dropout', 'vi', 'ensemble'] as const;
+export const UCI_METHODS = ['mc-dropout', 'vi', 'ensemble', 'concrete-dropout'] as const;
 export type UciMethod = (typeof UCI_METHODS)[number];
 
 /** One point of a method's grid (only the fields the method uses are set). */
@@ -105,7 +111,7 @@ export interface UciMethodPlan {
   readonly ensembleDensity?: EnsembleDensity;
   /** 'ensemble': adversarial training's epsilon; absent when off. */
   readonly adversarialEpsilon?: number;
-  /** 'mc-dropout', 'vi': trained with a heteroscedastic head (TrainOptions.heteroscedastic); absent when off. */
+  /** 'mc-dropout', 'vi', 'concrete-dropout': trained with a heteroscedastic head (TrainOptions.heteroscedastic); absent when off. */
   readonly heteroscedastic?: true;
   /** The ModelHyper (without rows) of one member of one grid point. */
   hyper(point: HyperPoint, member: number): ModelHyper;
@@ -121,6 +127,9 @@ export const MC_DROPOUT_LR = 3e-2;
  * first, so its candidates are those of a run at that rate alone (protocol.ts).
  */
 export const MC_DROPOUT_RATES: readonly number[] = [MC_DROPOUT_LR, 1e-1];
+
+/** The Adam rates concrete dropout searches on validation by default (its whole grid; see the file comment). */
+export const CONCRETE_DROPOUT_RATES: readonly number[] = [3e-3, 1e-2, 3e-2];
 
 /** VI's prior-scale grid (see the file comment). */
 export const VI_PRIOR_SCALES: readonly number[] = [0.1, 0.3, 1];
@@ -157,7 +166,8 @@ function only(models: readonly Model[]): Model {
  * rates (each model trains at its point's rate), so the rate is searched on validation too.
  */
 export function methodPlan(dataset: UciDataset, method: UciMethod, choices: MethodChoices = {}): UciMethodPlan {
-  const rates = choices.learningRates ?? (method === 'mc-dropout' && choices.lr === undefined ? MC_DROPOUT_RATES : undefined);
+  const defaultRates = method === 'mc-dropout' ? MC_DROPOUT_RATES : method === 'concrete-dropout' ? CONCRETE_DROPOUT_RATES : undefined;
+  const rates = choices.learningRates ?? (choices.lr === undefined ? defaultRates : undefined);
   if (rates === undefined) return basePlan(dataset, method, choices);
   if (choices.lr !== undefined) throw new InvalidInputError('give either a learning rate or learning rates to search, not both');
   if (rates.length === 0 || rates.some((r) => !(r > 0) || !Number.isFinite(r))) {
@@ -183,7 +193,7 @@ function basePlan(dataset: UciDataset, method: UciMethod, choices: MethodChoices
   const heteroscedastic = choices.heteroscedastic === true;
   // The ensemble's members always have the head: the option would say nothing.
   if (heteroscedastic && method === 'ensemble')
-    throw new InvalidInputError("the heteroscedastic variant applies to methods 'mc-dropout' and 'vi'; 'ensemble' members always have the head");
+    throw new InvalidInputError("the heteroscedastic variant applies to methods 'mc-dropout', 'vi' and 'concrete-dropout'; 'ensemble' members always have the head");
   const variant = heteroscedastic ? { heteroscedastic: true as const } : {};
   const baseEpochs = 10 * dataset.nEpochs;
   const sampled = (ctx: GpuContext, models: readonly Model[], rows: HeldOutRows, samples: number, seed: number) => scoreSampled(ctx, only(models), rows, samples, seed);
@@ -232,6 +242,23 @@ function basePlan(dataset: UciDataset, method: UciMethod, choices: MethodChoices
         score: sampled,
       };
     }
+    case 'concrete-dropout':
+      return {
+        method,
+        trainMethod: 'concrete-dropout',
+        ...variant,
+        // One point: the rates and the noise are learnt; methodPlan crosses it with the Adam rates.
+        grid: [{}],
+        members: 1,
+        searchMembers: 1,
+        lr: choices.lr ?? 1e-2,
+        schedule: choices.schedule ?? 'cosine',
+        baseEpochs,
+        batchSize: 128,
+        samplesPerStep: 1,
+        hyper: () => ({}),
+        score: sampled,
+      };
     case 'ensemble': {
       const members = choices.members ?? 5;
       if (!Number.isInteger(members) || members < 1) throw new InvalidInputError(`members must be a positive integer, got ${String(members)}`);

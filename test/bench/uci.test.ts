@@ -12,7 +12,7 @@ import type { CliIo } from '../../src/cli/io.js';
 import { chunkByEpochs, chunkEvenly, maxModelsPerCall } from '../../bench/uci/batching.js';
 import { runUciCli } from '../../bench/uci/command.js';
 import { loadUciDataset } from '../../bench/uci/dataset.js';
-import { ENSEMBLE_ADVERSARIAL_EPSILON, MC_DROPOUT_LR, MC_DROPOUT_RATES, methodPlan, type HyperPoint } from '../../bench/uci/methods.js';
+import { CONCRETE_DROPOUT_RATES, ENSEMBLE_ADVERSARIAL_EPSILON, MC_DROPOUT_LR, MC_DROPOUT_RATES, methodPlan, type HyperPoint } from '../../bench/uci/methods.js';
 import { runUciProtocol, searchRateSeedOffset } from '../../bench/uci/protocol.js';
 import { parseMeanSe, publishedFor } from '../../bench/uci/published.js';
 import { validationSplit } from '../../bench/uci/splits.js';
@@ -139,6 +139,13 @@ describe('loading a UCI folder', () => {
     expect(methodPlan(d, 'vi').grid).toEqual([{ priorScale: 0.1 }, { priorScale: 0.3 }, { priorScale: 1 }]);
     expect(methodPlan(d, 'vi', { priorScales: [2] }).grid).toEqual([{ priorScale: 2 }]);
     expect(methodPlan(d, 'ensemble').members).toBe(5);
+    // Concrete dropout learns the rates and the noise: its grid is the Adam rates alone.
+    const concrete = methodPlan(d, 'concrete-dropout');
+    expect(concrete).toMatchObject({ trainMethod: 'concrete-dropout', schedule: 'cosine', members: 1 });
+    expect(concrete.grid).toEqual(CONCRETE_DROPOUT_RATES.map((lr) => ({ lr })));
+    expect(concrete.hyper(concrete.grid[1]!, 0)).toEqual({ lr: 1e-2 });
+    expect(methodPlan(d, 'concrete-dropout', { lr: 3e-3 }).grid).toEqual([{}]);
+    expect(methodPlan(d, 'concrete-dropout', { heteroscedastic: true, lr: 1e-2 }).heteroscedastic).toBe(true);
   });
 });
 
@@ -573,6 +580,18 @@ describeGpu('the protocol on the GPU (tiny: 2 splits, 2-point grid, 5 epochs)', 
     const plain = await uci(argv, context);
     expect(plain.code).toBe(0);
     expect((JSON.parse(plain.stdout) as { splits: { ll: number }[] }).splits[0]!.ll).not.toBe(j.splits[0]!.ll);
+  });
+
+  it('concrete-dropout through the runner: the Adam rates searched per split, models at their learnt rates', async () => {
+    const outDir = join(root, 'out-concrete');
+    const r = await uci(['--data-dir', good, '--method', 'concrete-dropout', '--epochs', '3', '--samples', '32', '--splits', '1', '--json', '--out-dir', outDir], context);
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.stdout) as { splits: { chosen: { lr: number }; validation: unknown[]; ll: number }[]; settings: { grid: unknown[] } };
+    expect(j.settings.grid).toEqual(CONCRETE_DROPOUT_RATES.map((lr) => ({ lr })));
+    expect(j.splits[0]!.validation).toHaveLength(3);
+    expect(CONCRETE_DROPOUT_RATES).toContain(j.splits[0]!.chosen.lr);
+    expect(Number.isFinite(j.splits[0]!.ll)).toBe(true);
+    expect(existsSync(join(outDir, 'toy-small-concrete-dropout.json'))).toBe(true);
   });
 
   it('ensemble: the epochs searched with the whole mixture per point, then the chosen epochs; vi: the prior-scale grid', async () => {
