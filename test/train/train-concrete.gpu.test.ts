@@ -1,8 +1,8 @@
 /**
  * GPU training with 'concrete-dropout' (src/objective/index.ts, CONCRETE DROPOUT) against the float64
  * training oracle: a first SGD step with lr = 1 moves θ by exactly −gradient (the logits' gradient
- * through the relaxed masks included) for the Normal (tiled and simple kernels), the Student-t, a
- * heteroscedastic head and a Bernoulli classifier, three models per dispatch with different rows and
+ * through the relaxed masks included) for the Normal (tiled and simple kernels), a heteroscedastic
+ * head and a Bernoulli classifier (the Student-t's data term is 'map''s, checked in the oracle's file), three models per dispatch with different rows and
  * initial rates (so invalid slots are present); a few Adam epochs track the oracle's θ and loss
  * history; and a run whose rates must move (pure noise: up; a clean sine: down) ends with a model
  * the engine predicts by MC dropout at the learnt rates. Tolerance: |gpu − oracle| <= 2e-3 (1 +
@@ -32,7 +32,6 @@ describeGpu("GPU 'concrete-dropout' vs float64 oracle", () => {
   const CASES: { label: string; options: Partial<TrainOptions> }[] = [
     { label: 'normal, tiled', options: { kernelStrategy: 'tiled' } },
     { label: 'normal, simple', options: { kernelStrategy: 'simple' } },
-    { label: 'student-t', options: { likelihood: 'student-t' } },
     { label: 'heteroscedastic', options: { heteroscedastic: true, kernelStrategy: 'simple' } },
     { label: 'bernoulli', options: { likelihood: 'bernoulli' } },
   ];
@@ -90,7 +89,7 @@ describeGpu("GPU 'concrete-dropout' vs float64 oracle", () => {
     const y = [...noise, ...clean];
     const arch = { inputDim: 1, hidden: [16], activation: 'tanh' as const };
     const rows = (from: number) => Array.from({ length: 60 }, (_, i) => from + i);
-    const options: TrainOptions = { method: 'concrete-dropout', epochs: 300, batchSize: 20, lr: 1e-2, seed: 4, lengthScale: 0.1, models: [{ rows: rows(0) }, { rows: rows(60) }] };
+    const options: TrainOptions = { method: 'concrete-dropout', epochs: 100, batchSize: 30, lr: 3e-2, seed: 4, lengthScale: 0.1, models: [{ rows: rows(0) }, { rows: rows(60) }] };
     const result = await train(ctx, arch, { x, y }, options);
     const [noisy, fit] = result.models.map((model) => model.spec.layers.map((l) => l.dropout)) as [number[], number[]];
     expect(Math.min(...noisy)).toBeGreaterThan(0.15);

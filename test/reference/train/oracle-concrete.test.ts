@@ -85,14 +85,18 @@ describe('the objective and its gradient', () => {
     { label: 'bernoulli', options: { likelihood: 'bernoulli' }, y: [0, 1, 1, 0, 1, 0, 0, 1, 1] },
   ];
   it.each(cases)('$label: every θ entry (logits included) against fourth-order central differences', ({ options, y }) => {
-    const state = oracleInit({ ...arch, hidden: [4, 3] }, { x: data.x, y: y ?? data.y }, {
-      method: 'concrete-dropout',
-      epochs: 2,
-      batchSize: 5,
-      seed: 7,
-      lengthScale: 0.5,
-      ...options,
-    });
+    const state = oracleInit(
+      { ...arch, hidden: [4, 3] },
+      { x: data.x, y: y ?? data.y },
+      {
+        method: 'concrete-dropout',
+        epochs: 2,
+        batchSize: 5,
+        seed: 7,
+        lengthScale: 0.5,
+        ...options,
+      },
+    );
     // Step 1: the short last batch (4 rows); step 2: a full batch of epoch 1.
     for (const t of [1, 2]) {
       randomizeTheta(state, 40 + t);
@@ -170,17 +174,17 @@ describe('the trained model and bad input', () => {
 describe('learning the rate', () => {
   // Pure noise (y independent of x): nothing to fit, the weights shrink and the regulariser's entropy
   // term pulls p up towards 1/2. A clean sine: dropout's noise costs fit, p falls. From p0 = 0.1.
-  it('the rate rises on pure noise and falls on a clean function (300 epochs, 1-16-1 tanh)', () => {
+  it('the rate rises on pure noise and falls on a clean function (100 epochs, 1-16-1 tanh)', () => {
     const x = uniformRows(60, 1, -1, 1, 31);
     const rand = testRng(32);
     const noise = x.map(() => gaussian(rand));
     const clean = x.map((r) => Math.sin(3 * (r[0] ?? 0)) + 0.01 * gaussian(rand));
     const net: ArchitectureSpec = { inputDim: 1, hidden: [16], activation: 'tanh' };
-    const options: TrainOptions = { method: 'concrete-dropout', epochs: 300, batchSize: 20, lr: 1e-2, seed: 4, lengthScale: 0.1 };
+    const options: TrainOptions = { method: 'concrete-dropout', epochs: 100, batchSize: 30, lr: 3e-2, seed: 4, lengthScale: 0.1 };
     const rates = (y: number[]) => oracleTrain(net, { x, y }, options).models[0]!.spec.layers.map((l) => l.dropout);
     const noisy = rates(noise);
     const fit = rates(clean);
-    // Seen: noise [0.185, 0.470], sine [0.005, 0.002].
+    // Seen: noise [0.198, 0.439], sine [0.015, 0.007].
     expect(Math.min(...noisy)).toBeGreaterThan(0.15);
     expect(Math.max(...fit)).toBeLessThan(0.05);
   });
