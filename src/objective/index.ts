@@ -71,7 +71,7 @@
  *   terms); 'mc-dropout' (1/B) Σ_b NLL_b + λ Σ (W² + b²) with λ = p l² / (2 N); 'map' (1/B) Σ_b NLL_b +
  *   the prior term above; 'ensemble' (1/B) Σ_b NLL_b.
  * HETEROSCEDASTIC HEAD (options.heteroscedastic, default false; normal and student-t only, another
- *   likelihood is an InvalidInputError): 'vi', 'mc-dropout' and 'map' get the ensemble's head, last layer
+ *   likelihood is an InvalidInputError): 'vi', 'mc-dropout', 'map' and 'concrete-dropout' (as 'map') get the ensemble's head, last layer
  *   2 units, μ = f_0, σ(x) = softplus(f_1) + 1e-3 (ENSEMBLE_MIN_SCALE, standardised units), in place of
  *   their global σ: no sigma site and no sigma terms ('vi'), no τ ('mc-dropout': giving tau is an
  *   error, λ uses τ = 1), no log_sigma ('map'). The data term is −log N(y_b | μ, σ(x_b)) (Student-t:

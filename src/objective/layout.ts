@@ -33,7 +33,7 @@ export interface TrainLayout {
   readonly size: number;
   /** The last layer is a heteroscedastic head: unit 0 the mean, unit 1 the raw scale (likelihood.ts, heteroscedasticHead). */
   readonly heteroscedastic: boolean;
-  /** 'vi': sigma_loc, sigma_rho; 'map': log_sigma at `noise`; -1 when absent (a likelihood without a noise scale, a heteroscedastic head). */
+  /** 'vi': sigma_loc, sigma_rho; 'map' and 'concrete-dropout': log_sigma at `noise`; -1 when absent (a likelihood without a noise scale, a heteroscedastic head). */
   readonly noise: number;
   /** 'student-t' with learnt degrees of freedom: log df at this θ index; -1 when absent. */
   readonly degreesOfFreedom: number;
