@@ -143,7 +143,7 @@ describe('loading a UCI folder', () => {
     const concrete = methodPlan(d, 'concrete-dropout');
     expect(concrete).toMatchObject({ trainMethod: 'concrete-dropout', schedule: 'cosine', members: 1 });
     expect(concrete.grid).toEqual(CONCRETE_DROPOUT_RATES.map((lr) => ({ lr })));
-    expect(concrete.hyper(concrete.grid[1]!, 0)).toEqual({ lr: 1e-2 });
+    expect(concrete.hyper(concrete.grid[0]!, 0)).toEqual({ lr: 1e-2 });
     expect(methodPlan(d, 'concrete-dropout', { lr: 3e-3 }).grid).toEqual([{}]);
     expect(methodPlan(d, 'concrete-dropout', { heteroscedastic: true, lr: 1e-2 }).heteroscedastic).toBe(true);
   });
@@ -293,7 +293,7 @@ function uci(argv: readonly string[], context?: CliIo['context']): Promise<CliRu
 describe('the runner: user mistakes exit 2 with one line', () => {
   const cases: [string, () => string[], RegExp][] = [
     ['no --data-dir', () => ['--method', 'vi'], /--data-dir <folder> is required/],
-    ['no --method', () => ['--data-dir', good], /--method mc-dropout\|vi\|ensemble is required/],
+    ['no --method', () => ['--data-dir', good], /--method mc-dropout\|vi\|ensemble\b.* is required/],
     ['unknown method', () => ['--data-dir', good, '--method', 'map'], /unknown method 'map'/],
     ['more splits than the folder has', () => ['--data-dir', good, '--method', 'vi', '--splits', '3'], /--splits 3: toy-small has 2 splits/],
     ['bad epochs scale', () => ['--data-dir', good, '--method', 'vi', '--epochs-scale', '0'], /--epochs-scale must be a positive number/],
