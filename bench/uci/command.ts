@@ -53,7 +53,7 @@ Methods (network: one hidden layer of n_hidden ReLU units; 10 x n_epochs epochs;
                the members' mixture's mean and variance (the paper's)
   concrete-dropout
                MC dropout's network with each layer's rate learnt (from 0.1) and the noise's
-               log sigma learnt: no dropout or tau grid; Adam rates {1e-2, 3e-2, 1e-1} on a
+               log sigma learnt: no dropout or tau grid; Adam rates {1e-2, 3e-2} on a
                cosine schedule searched on validation; T = 10000 dropout passes
 All (split, grid point, member) models of a phase train together, in as few train() calls as
 the device's buffer limits allow.
