@@ -1,8 +1,9 @@
 /**
  * GPU training with 'concrete-dropout' (src/objective/index.ts, CONCRETE DROPOUT) against the float64
  * training oracle: a first SGD step with lr = 1 moves θ by exactly −gradient (the logits' gradient
- * through the relaxed masks included) for the Normal (tiled and simple kernels), a heteroscedastic
- * head and a Bernoulli classifier (the Student-t's data term is 'map''s, checked in the oracle's file), three models per dispatch with different rows and
+ * through the relaxed masks included) for the Normal (tiled and simple kernels) and a
+ * heteroscedastic head (the Student-t's and the classifiers' data terms are 'map''s, checked on the
+ * oracle in test/reference/train/oracle-concrete.test.ts and parsed in test/support/program-matrix.ts), three models per dispatch with different rows and
  * initial rates (so invalid slots are present); a few Adam epochs track the oracle's θ and loss
  * history; and a run whose rates must move (pure noise: up; a clean sine: down) ends with a model
  * the engine predicts by MC dropout at the learnt rates. Tolerance: |gpu − oracle| <= 2e-3 (1 +
@@ -33,15 +34,13 @@ describeGpu("GPU 'concrete-dropout' vs float64 oracle", () => {
     { label: 'normal, tiled', options: { kernelStrategy: 'tiled' } },
     { label: 'normal, simple', options: { kernelStrategy: 'simple' } },
     { label: 'heteroscedastic', options: { heteroscedastic: true, kernelStrategy: 'simple' } },
-    { label: 'bernoulli', options: { likelihood: 'bernoulli' } },
   ];
 
   it.each(CASES)('$label: the first SGD step moves θ by the oracle gradient (3 models, logits included)', async ({ options: extra }) => {
     const arch = { inputDim: 3, hidden: [5], activation: 'tanh' as const };
     const rand = testRng(8);
     const x = Array.from({ length: 14 }, () => Array.from({ length: 3 }, () => 4 * rand() - 2));
-    const real = x.map((r, i) => (r[0] ?? 0) - (r[1] ?? 0) + 0.3 * (rand() - 0.5) + (i % 5 === 0 ? 2 : 0));
-    const y = extra.likelihood === 'bernoulli' ? real.map((v) => (v > 0 ? 1 : 0)) : real;
+    const y = x.map((r, i) => (r[0] ?? 0) - (r[1] ?? 0) + 0.3 * (rand() - 0.5) + (i % 5 === 0 ? 2 : 0));
     const options: TrainOptions = {
       method: 'concrete-dropout',
       ...extra,
