@@ -56,7 +56,8 @@ Methods (network: one hidden layer of n_hidden ReLU units; 10 x n_epochs epochs;
                log sigma learnt: no dropout or tau grid; Adam rates {1e-2, 3e-2} on a
                cosine schedule searched on validation; T = 10000 dropout passes
 All (split, grid point, member) models of a phase train together, in as few train() calls as
-the device's buffer limits allow.
+the device's buffer limits allow; each draws the random stream of that identity, so a split's
+numbers do not depend on how the models are cut into calls or on which other splits run.
 
 Options:
   --data-dir <folder>        data set folder in the UCI layout (required)
@@ -87,7 +88,8 @@ Options:
                              rates alone (no tau). Summaries and files name it
                              '<method> heteroscedastic' (<data set>-<method>-heteroscedastic.json)
   --seed <K>                 base seed (default 0)
-  --max-models-per-call <M>  cap on models per train() call (default: the device's limit)
+  --max-models-per-call <M>  cap on models per train() call (default: the device's limit); the
+                             results are the same under any cap
   --json                     print the summary as JSON on stdout:
                              {"rmse": {"mean", "se"}, "ll": {"mean", "se"}, "splits": [...], ...}
   --out-dir <dir>            where <data set>-<method>.json and .md go (default uci-results)

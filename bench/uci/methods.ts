@@ -282,7 +282,7 @@ function basePlan(dataset: UciDataset, method: UciMethod, choices: MethodChoices
         samplesPerStep: 1,
         ensembleDensity: density,
         ...(epsilon > 0 ? { adversarialEpsilon: epsilon } : {}),
-        // Members differ through their model index (own initialisation and minibatch order).
+        // Members differ through their stream identity (protocol.ts: own initialisation and minibatch order).
         hyper: () => ({}),
         score: (ctx, models, rows) => scoreEnsemble(ctx, models, rows, density),
       };

@@ -12,15 +12,21 @@
  * train() standardises each model with the mean and std of the rows it is given (zero std -> 1) and
  * records that in the model, so predictions come back in original units.
  *
- * Random streams: a train() call's seed is the run's seed (+ 1_000_003 in the final phase, + 7919 per
- * call before it in its group), and a model draws the stream of its slot in the call. With a
- * learning-rate grid the search trains each rate in its own calls, and a rate other than the run's
- * own adds a tag of its float32 bits to the key's high word (searchRateSeedOffset). So the
+ * Random streams: a train() call's seed is the run's seed (+ 1_000_003 in the final phase), and each
+ * model draws the stream of its identity (identity.ts): (split, grid point, member) in the search,
+ * (split, 0, member) in the final phase, so a split's final models draw the same streams whichever
+ * point it chose. Nothing depends on which models share a call: a model's θ is the same bit for
+ * bit however the jobs are cut into calls (--max-models-per-call, the device's limits) and
+ * whichever other splits run. A call holds models of one epochs value and one row count, so each
+ * has the call's batch and steps per epoch (train()'s 'cosine' schedule follows the call's longest
+ * model: src/objective/index.ts, MODELS). With a learning-rate grid the search trains each rate in
+ * its own calls, and a rate other than the run's own adds a tag of its float32 bits to the key's
+ * high word (searchRateSeedOffset); a point's identity is its base point's at every rate. So the
  * candidates at the run's rate are the very models of the run without the grid, and those at rate
  * r the models of a run searching r alone: searching more rates only adds candidates, and a split's
- * result changes only where an added rate wins on validation. The final phase keeps one call per
- * epochs value (each model at its chosen rate), so a split's final model has the same streams
- * whichever rate it chose.
+ * result changes only where an added rate wins on validation. (Before identities, a model drew the
+ * stream of its slot in its call and each call after the first in its group added 7919 to the
+ * seed: bench/README.md has the numbers of both.)
  */
 import { InvalidInputError } from '../../src/errors.js';
 import type { GpuContext } from '../../src/gpu/device.js';
@@ -29,6 +35,7 @@ import { train } from '../../src/train/trainer.js';
 import type { ArchitectureSpec, LearningRateSchedule, ModelHyper } from '../../src/objective/types.js';
 import { chunkByEpochs, maxModelsPerCall } from './batching.js';
 import type { UciDataset } from './dataset.js';
+import { gridPointIdentities, uciStream } from './identity.js';
 import { methodPlan, type HyperPoint, type MethodChoices, type UciMethod } from './methods.js';
 import type { EnsembleDensity } from './score.js';
 import { gatherRows, selectSplits, validationSplit, VALIDATION_FRACTION } from './splits.js';
@@ -137,6 +144,7 @@ export interface UciRun {
 interface Job {
   readonly split: number;
   readonly point: HyperPoint;
+  /** The model's ModelHyper, its rows and its stream identity (identity.ts) included. */
   readonly hyper: ModelHyper;
 }
 
@@ -177,16 +185,17 @@ export async function runUciProtocol(ctx: GpuContext, dataset: UciDataset, optio
   const grid = plan.grid.map((p) => (p.epochs === undefined ? p : { ...p, epochs: Math.max(1, Math.round((p.epochs * epochs) / plan.baseEpochs)) }));
 
   /**
-   * Trains the jobs, one train() call per chunk of jobs with the same epochs (and, searching, the
-   * same rate; see the file comment); models in job order.
+   * Trains the jobs, one train() call per chunk of jobs with the same epochs and row count (and,
+   * searching, the same rate; see the file comment); models in job order.
    */
   const trainJobs = async (phase: 'search' | 'final', jobs: readonly Job[]): Promise<(Model | null)[]> => {
-    const groups = phase === 'search' ? groupByRate(jobs, plan.lr) : [{ seedOffset: 0, jobs: jobs.map((_, i) => i) }];
+    const byRate = phase === 'search' ? groupByRate(jobs, plan.lr) : [{ seedOffset: 0, jobs: jobs.map((_, i) => i) }];
+    const groups = byRate.flatMap((g) => groupByRowCount(jobs, g.jobs).map((members) => ({ seedOffset: g.seedOffset, jobs: members })));
     const calls = groups.flatMap((g) =>
       chunkByEpochs(
         g.jobs.map((i) => (jobs[i] as Job).point.epochs ?? epochs),
         perCall,
-      ).map((chunk, c) => ({ epochs: chunk.epochs, indices: chunk.indices.map((k) => g.jobs[k] as number), seed: seed + g.seedOffset + c * 7919 })),
+      ).map((chunk) => ({ epochs: chunk.epochs, indices: chunk.indices.map((k) => g.jobs[k] as number), seed: seed + g.seedOffset })),
     );
     // A model whose training diverged is null: its candidate scores NaN and ranks last.
     const models: (Model | null)[] = new Array<Model | null>(jobs.length);
@@ -253,21 +262,22 @@ export async function runUciProtocol(ctx: GpuContext, dataset: UciDataset, optio
     return out;
   };
 
-  const jobsFor = (split: number, point: HyperPoint, rows: readonly number[], members: number): Job[] =>
-    Array.from({ length: members }, (_, member) => ({ split, point, hyper: { ...plan.hyper(point, member), rows } }));
+  const jobsFor = (split: number, point: HyperPoint, pointId: number, rows: readonly number[], members: number): Job[] =>
+    Array.from({ length: members }, (_, member) => ({ split, point, hyper: { ...plan.hyper(point, member), rows, stream: uciStream({ split, point: pointId, member }) } }));
 
   // 1. Search on the validation part.
   const chosen = new Map<number, HyperPoint>();
   const validation = new Map<number, CandidateScore[]>();
   const search = grid.length > 1;
   if (search) {
+    const pointIds = gridPointIdentities(grid, plan.lr);
     const candidates = splitIds.flatMap((split) => {
       const { fit, validation: held } = validationSplit(dataset.splits[split]?.train ?? []);
-      return grid.map((point) => ({ split, point, fit, rows: held }));
+      return grid.map((point, g) => ({ split, point, pointId: pointIds[g] as number, fit, rows: held }));
     });
     const models = await trainJobs(
       'search',
-      candidates.flatMap((c) => jobsFor(c.split, c.point, c.fit, plan.searchMembers)),
+      candidates.flatMap((c) => jobsFor(c.split, c.point, c.pointId, c.fit, plan.searchMembers)),
     );
     const scores = await scoreAll('search', candidates, models, validationSamples);
     for (const split of splitIds) {
@@ -283,7 +293,7 @@ export async function runUciProtocol(ctx: GpuContext, dataset: UciDataset, optio
   const finals = splitIds.map((split) => ({ split, point: chosen.get(split) ?? (grid[0] as HyperPoint), rows: dataset.splits[split]?.test ?? [] }));
   const models = await trainJobs(
     'final',
-    finals.flatMap((f) => jobsFor(f.split, f.point, dataset.splits[f.split]?.train ?? [], plan.members)),
+    finals.flatMap((f) => jobsFor(f.split, f.point, 0, dataset.splits[f.split]?.train ?? [], plan.members)),
   );
   const tests = await scoreAll('final', finals, models, samples);
   const splits = finals.map((f, i): UciSplitResult => {
@@ -343,6 +353,18 @@ function groupByRate(jobs: readonly Job[], runRate: number): { seedOffset: numbe
     const group = groups.get(rate);
     if (group) group.jobs.push(i);
     else groups.set(rate, { seedOffset: rate === runRate ? 0 : searchRateSeedOffset(rate), jobs: [i] });
+  }
+  return [...groups.values()];
+}
+
+/** The jobs `indices` by their row count, in order of first appearance: a call's models then share its batch and steps per epoch. */
+function groupByRowCount(jobs: readonly Job[], indices: readonly number[]): number[][] {
+  const groups = new Map<number, number[]>();
+  for (const i of indices) {
+    const rows = (jobs[i] as Job).hyper.rows?.length ?? 0;
+    const group = groups.get(rows);
+    if (group) group.push(i);
+    else groups.set(rows, [i]);
   }
   return [...groups.values()];
 }

@@ -3,7 +3,7 @@
 // and z the unit's drop probability redrawn from train/masks's word; added into grad, where the loss
 // program wrote the regulariser's part. One workgroup per model: its threads stride over the
 // (batch slot, input unit) pairs, then reduce in workgroup memory. K = 1 (a point method).
-// Constants: IN, OUT, ACT_OFFSET, STREAM, LOGIT_OFFSET. Needs lib/philox, lib/math, train/step,
+// Constants: IN, OUT, ACT_OFFSET, STREAM, LOGIT_OFFSET. Needs lib/philox, lib/math, train/model-stream,
 // train/concrete, train/inputs, train/weights.
 var<workgroup> partial: array<f32, WORKGROUP_SIZE>;
 
@@ -25,7 +25,7 @@ fn main(@builtin(local_invocation_index) lid: u32, @builtin(workgroup_id) wid: v
       for (var j = 0u; j < OUT; j++) {
         d_in = d_in + weight_at(m, 0u, j, i) * dz[base + j];
       }
-      let word = philox4x32(vec4<u32>(e / 4u, step.t, STREAM, m + 1u), seed_key())[e % 4u];
+      let word = philox4x32(vec4<u32>(e / 4u, model_step(m), STREAM, model_word(m)), seed_key())[e % 4u];
       let z = concrete_drop(logit, concrete_noise(word));
       sum = sum + d_in * input_at(m, 0u, b, i) * (p - z / TEMPERATURE);
     }

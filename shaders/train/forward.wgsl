@@ -29,7 +29,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
       v = v + sd * sd * hi * hi;
     }
     let e = b * OUT + j;
-    let noise = normals4w(e / 4u, step.t * K + k, STREAM, m + 1u, seed_key())[e % 4u];
+    let noise = normals4w(e / 4u, model_step(m) * K + k, STREAM, model_word(m), seed_key())[e % 4u];
     let sd_z = sqrt(v);
     lr_eps[out_base + j] = noise;
     lr_sd[out_base + j] = sd_z;

@@ -3,7 +3,8 @@
 // statistics. Slots past the model's rows, and with adversarial training the copies' slots BD..
 // (filled by train/adversarial), are zeroed and marked invalid. Targets: TY floats per row
 // (standardised with yMean 0 / yStd 1 for the likelihoods that are not standardised). Constants:
-// IN0 (input dim), TY, BD (data rows per step), STREAM_SHUFFLE. Needs lib/philox, lib/shuffle, train/step.
+// IN0 (input dim), TY, BD (data rows per step), STREAM_SHUFFLE. Needs lib/philox, lib/shuffle,
+// train/model-stream.
 @compute @workgroup_size(WORKGROUP_SIZE)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
   let t = flat_index(gid, groups);
@@ -25,7 +26,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
     }
     return;
   }
-  let keys = philox4x32(vec4<u32>(0u, step.epoch, STREAM_SHUFFLE, m + 1u), seed_key());
+  let keys = philox4x32(vec4<u32>(0u, step.epoch, STREAM_SHUFFLE, model_word(m)), seed_key());
   let row = rows[models[m].rowOffset + permute(position, n_m, keys)];
   for (var i = 0u; i < IN0; i++) {
     xb[t * IN0 + i] = (data_x[row * IN0 + i] - x_mean[m * IN0 + i]) / x_std[m * IN0 + i];

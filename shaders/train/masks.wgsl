@@ -3,7 +3,7 @@
 // masks. Define CONCRETE (concrete dropout, src/objective/concrete.ts): the relaxed mask
 // sigmoid(-(θ + g) / T) / sigmoid(-θ) of the layer's logit θ = theta[LOGIT_OFFSET] and the word's
 // logistic noise g (concrete_noise). Constants: IN, QUADS (blocks per model), STREAM, MASK_OFFSET,
-// LOGIT_OFFSET, TEMPERATURE. Needs lib/philox, train/step (and lib/math with CONCRETE).
+// LOGIT_OFFSET, TEMPERATURE. Needs lib/philox, train/model-stream (and train/concrete with CONCRETE).
 @compute @workgroup_size(WORKGROUP_SIZE)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
   let t = flat_index(gid, groups);
@@ -12,7 +12,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
   }
   let m = t / QUADS;
   let q = t % QUADS;
-  let w = philox4x32(vec4<u32>(q, step.t, STREAM, m + 1u), seed_key());
+  let w = philox4x32(vec4<u32>(q, model_step(m), STREAM, model_word(m)), seed_key());
 #if CONCRETE
   let logit = theta[m * P + LOGIT_OFFSET];
   let keep = sigmoid(-logit);

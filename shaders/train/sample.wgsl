@@ -1,7 +1,7 @@
 // 'vi': a layer's weights drawn for every (model, K-sample), w = loc + softplus(rho) * eps, keeping
 // eps for the gradient. Element e is the layer-local [W, b] index. Constants: COUNT (= W + b
 // elements), STREAM, WEIGHT_COUNT, WEIGHT_OFFSET, WEIGHT_RHO_OFFSET, BIAS_OFFSET, BIAS_RHO_OFFSET,
-// DRAWN_OFFSET. Needs lib/random, lib/math, train/step.
+// DRAWN_OFFSET. Needs lib/random, lib/math, train/model-stream.
 @compute @workgroup_size(WORKGROUP_SIZE)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
   let t = flat_index(gid, groups);
@@ -12,7 +12,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
   let e = t % COUNT;
   let m = mk / K;
   let k = mk % K;
-  let z = normals4w(e / 4u, step.t * K + k, STREAM, m + 1u, seed_key())[e % 4u];
+  let z = normals4w(e / 4u, model_step(m) * K + k, STREAM, model_word(m), seed_key())[e % 4u];
   let base = m * P;
   var loc: f32;
   var rho: f32;

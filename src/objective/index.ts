@@ -10,7 +10,12 @@
  * MODELS. M independent models (ensemble members, grid points, data splits) train together. They
  * share the architecture (an MLP of dense layers, ModelSpec conventions: weight [out, in], dropout
  * on a layer's input) and the dataset (rows uploaded once), and differ in their row subsets, their
- * standardisation, their hyper-parameters and their seeds.
+ * standardisation, their hyper-parameters and their random streams. A model's stream identity s
+ * (ModelHyper.stream, default its index in `models`) keys every draw of it (4th Philox counter word
+ * s + 1), and its draws count its own steps, so a model's θ is the same bit for bit whichever
+ * models share its call (same seed and options), with one exception: the 'cosine' schedule follows
+ * the call's global step (OPTIMISER), so under it a model with fewer steps per epoch than the
+ * call's longest depends on that longest model's row count.
  *
  * PARAMETERS (layout.ts; unconstrained vector θ per model, layer by layer, in this order):
  *   method 'vi':  W_loc [out*in], W_rho [out*in], b_loc [out], b_rho [out] (scale = softplus(rho)),
@@ -46,17 +51,19 @@
  *   initialised to log 10, learnt as a point estimate with no prior term, and the model records
  *   spec.likelihood.df = exp(u).
  * INITIALISATION (init.ts; Philox stream STREAM_INIT, sample 0, element = θ index, 4th word the
- *   model's): weights (W or W_loc) ~ N(0, 1/fan_in) (He-like, sqrt(1/fan_in) std); biases 0;
+ *   model's stream s + 1): weights (W or W_loc) ~ N(0, 1/fan_in) (He-like, sqrt(1/fan_in) std); biases 0;
  *   rho = log(expm1(1e-3)); PReLU slopes 0.25; sigma_loc = log(0.5), sigma_rho = log(expm1(0.1));
  *   map and concrete-dropout log_sigma = log(0.5); concrete-dropout logits log(p0 / (1 − p0)), p0 = ModelHyper.dropout
  *   (else the architecture's dropout, else 0.1).
  * MINIBATCHES. Epoch e, step t, batch slot k of model m reads row perm_m,e(t*B + k) of its own
  *   n_m rows (the last step of an epoch is short when B does not divide n_m). perm is a keyed
  *   Feistel bijection on [0, n_m) with cycle walking (src/random/shuffle.ts), keyed by
- *   (seed, model, epoch): no sort, no host round trip.
- * DRAWS per step (Philox key = seed): sample index = global step; streams by layer as in inference
+ *   (seed, stream s, epoch): no sort, no host round trip. B = min(batchSize, the largest n of the
+ *   call); a model with n_m <= B takes one full-batch step an epoch whatever B is.
+ * DRAWS per step (Philox key = seed): sample index = the model's own step t_m = epoch * its steps per
+ *   epoch + step in the epoch (t below); streams by layer as in inference
  *   (STREAM_WEIGHTS for eps of weights, one draw per (model, K-sample, θ-element), the 4th counter
- *   word the model's: src/random/train-streams.ts); dropout masks per (model, row in batch, unit),
+ *   word the model's stream s + 1: src/random/train-streams.ts); dropout masks per (model, row in batch, unit),
  *   i.e. independent per example as in standard dropout training.
  * OBJECTIVES (per model, minimised; B = rows in the step, N = n_m):
  *   'vi':         (N/B) Σ_b (1/K) Σ_k −log N(y_b | f_k(x_b), σ_k) + KL(q‖p), KL closed form for the
@@ -79,14 +86,15 @@
  *   the K-sample) + KL; 'mc-dropout' (1/B) Σ_b of it + λ Σ (W² + b²) (the NLL in place of the squared
  *   error); 'map' (1/B) Σ_b of it + the prior term. The model records noise { kind: 'heteroscedastic',
  *   minScale: 1e-3 }. 'ensemble' has the head with or without the option.
- * VI ESTIMATORS (options.viEstimator, 'vi' only; s = softplus(rho), t the global step, k the K-sample):
+ * VI ESTIMATORS (options.viEstimator, 'vi' only; s = softplus(rho), t the model's step, k the K-sample,
+ *   w3 = the model's stream + 1 the 4th counter word):
  *   'reparameterization' (default): as above, one weight draw per (model, K-sample) shared by the batch.
  *   'local' (local reparameterisation, Kingma et al. 2015): per (model, k, batch slot b, unit j) of
  *     layer l, z_j = mu_j + sqrt(v_j) eps with mu_j = b_loc_j + sum_i W_loc_ji h_i,
  *     v_j = s_b_j^2 + sum_i s_ji^2 h_i^2, eps = normalAt(key, t*K + k, layerStream(l, STREAM_MARGINAL),
- *     b*out + j, m + 1).
+ *     b*out + j, w3).
  *   'flipout' (Wen et al. 2018): E = the reparameterisation draws of W and b (same stream and index as
- *     above), signs from word = wordAt(key, t*K + k, layerStream(l, STREAM_FLIP), b*(in + out) + c, m + 1)
+ *     above), signs from word = wordAt(key, t*K + k, layerStream(l, STREAM_FLIP), b*(in + out) + c, w3)
  *     with sign = word < 2^31 ? +1 : -1: input sign q_i at c = i, output sign r_j at c = in + j;
  *     z_j = b_loc_j + s_b_j E_b_j + sum_i W_loc_ji h_i + r_j sum_i s_ji E_ji q_i h_i (the bias is not flipped).
  * HIERARCHICAL PRIOR (options.hierarchical, 'vi' only): each layer l gets a learned log-precision
@@ -116,7 +124,8 @@
  *   adversarial training, no hierarchical prior. The model records layer l's dropout = sigmoid(θ_l)
  *   and is predicted by the engine's MC dropout.
  * OPTIMISER (optimizer.ts): Adam (β1 0.9, β2 0.999, ε 1e-8, bias-corrected) or SGD (momentum 0.9); learning rate
- *   lr_m * schedule(step), lr_m = the model's ModelHyper.lr or options.lr; gradients clipped to
+ *   lr_m * schedule(t), lr_m = the model's ModelHyper.lr or options.lr, t the call's global step
+ *   (epoch * the longest model's steps per epoch + step in the epoch); gradients clipped to
  *   global norm `clipNorm` per model when given.
  */
 export { checkArchitecture, MAX_TRAIN_WIDTH, type ArchitectureSpec } from './architecture.js';

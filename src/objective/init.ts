@@ -1,6 +1,6 @@
 /**
  * Initial θ of a model (index.ts, INITIALISATION): W (or W_loc) element at θ index e is
- * normalAt(key, 0, STREAM_INIT, e, modelWord(m)) / sqrt(fan_in); biases 0; rho log(expm1(1e-3));
+ * normalAt(key, 0, STREAM_INIT, e, modelWord(stream)) / sqrt(fan_in); biases 0; rho log(expm1(1e-3));
  * PReLU slopes 0.25; 'vi' sigma_loc log 0.5 and sigma_rho log(expm1(0.1)); 'map' log_sigma log 0.5;
  * hierarchical 'vi' log prior precision of every layer -2 log(priorScale) (the model's prior std);
  * 'concrete-dropout' log_sigma log 0.5 as 'map', and every layer's dropout logit log(p / (1 - p)) at the
@@ -19,9 +19,10 @@ export const INIT_SIGMA_LOC = Math.log(0.5);
 export const INIT_SIGMA_RHO = Math.log(Math.expm1(0.1));
 export const INIT_LOG_SIGMA = Math.log(0.5);
 
-export function initialTheta(layout: TrainLayout, key: Key, model: number, priorScale = 1, dropout = INIT_CONCRETE_DROPOUT): Float64Array {
+/** Initial θ of the model with stream identity `stream` (ModelHyper.stream; default its index in the call). */
+export function initialTheta(layout: TrainLayout, key: Key, stream: number, priorScale = 1, dropout = INIT_CONCRETE_DROPOUT): Float64Array {
   const theta = new Float64Array(layout.size);
-  const word = modelWord(model);
+  const word = modelWord(stream);
   for (const layer of layout.layers) {
     const w = layer.units * layer.inputs;
     const std = Math.sqrt(layer.inputs);

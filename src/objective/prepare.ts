@@ -8,6 +8,7 @@ import { toMatrix } from '../inputs.js';
 import { abortSignalOption, describeValue, integerOption, numberOption, oneOfOption, optional, readOptionsObject, scaleOption } from '../options.js';
 import type { AbortSignalLike } from '../platform-types.js';
 import { dropoutKeepThreshold } from '../random/streams.js';
+import { MAX_MODEL_STREAM } from '../random/train-streams.js';
 import { checkArchitecture, type ArchitectureSpec } from './architecture.js';
 import { INIT_CONCRETE_DROPOUT } from './concrete.js';
 import { resolveLikelihood, type TrainLikelihoodInfo } from './likelihood.js';
@@ -32,6 +33,8 @@ export interface PreparedModel {
   readonly priorScale: number;
   /** This model's learning rate over the run's (ModelHyper.lr / TrainOptions.lr). */
   readonly lrScale: number;
+  /** The model's stream identity (ModelHyper.stream; default its index): its draws' 4th Philox counter word is stream + 1. */
+  readonly stream: number;
   readonly stepsPerEpoch: number;
   /**
    * Adversarial training's step per input in standardised units (adversarialEpsilon x the input's
@@ -66,6 +69,8 @@ export interface PreparedRun {
   /** Checked after every epoch (TrainOptions.signal). */
   readonly signal: AbortSignalLike | undefined;
   readonly tile: { readonly rows: number; readonly units: number; readonly inputs: number };
+  /** TrainOptions.snapshotEpochs: 1-based, strictly ascending, each <= epochs. */
+  readonly snapshotEpochs: readonly number[];
 }
 
 function positiveInteger(value: unknown, name: string): number {
@@ -99,11 +104,12 @@ const TRAIN_OPTION_KEYS = [
   'adversarialEpsilon',
   'kernelStrategy',
   'tile',
+  'snapshotEpochs',
   'onProgress',
   'onNonFinite',
   'signal',
 ] as const;
-const MODEL_HYPER_KEYS = ['rows', 'dropout', 'tau', 'priorScale', 'lr'] as const;
+const MODEL_HYPER_KEYS = ['rows', 'dropout', 'tau', 'priorScale', 'lr', 'stream'] as const;
 
 /** The option objects' shapes (plain objects, known keys, functions and arrays where declared). */
 function checkShapes(arch: unknown, data: unknown, options: unknown): void {
@@ -261,6 +267,7 @@ export function prepareRun(arch: ArchitectureSpec, data: TrainData, options: Tra
     const tau = positive(hyper.tau ?? 1, `model ${m}: tau`);
     const priorScale = positive(hyper.priorScale ?? 1, `model ${m}: priorScale`);
     const lrScale = positive(hyper.lr ?? lr, `model ${m}: lr`) / lr;
+    const stream = integerOption(hyper.stream ?? m, `model ${m}: stream`, 0, MAX_MODEL_STREAM);
     const n = rows.length;
     return {
       rows,
@@ -276,6 +283,7 @@ export function prepareRun(arch: ArchitectureSpec, data: TrainData, options: Tra
       lambda: concrete ? lengthScale ** 2 / (2 * n) : (dropout * lengthScale ** 2) / (2 * n * tau),
       priorScale,
       lrScale,
+      stream,
       stepsPerEpoch: 0,
       adversarialStep: epsilon === undefined ? null : adversarialStep(xm.data, d, rows, xStd, epsilon),
     };
@@ -300,9 +308,23 @@ export function prepareRun(arch: ArchitectureSpec, data: TrainData, options: Tra
     samplesPerStep: options.method === 'vi' ? samplesPerStep : 1,
     seed: options.seed ?? 0,
     onNonFinite: options.onNonFinite ?? 'error',
+    snapshotEpochs: snapshotEpochs(options.snapshotEpochs, epochs),
     signal: optional(options.signal, undefined, (v) => abortSignalOption(v, 'signal')),
     ...kernels,
   };
+}
+
+/** TrainOptions.snapshotEpochs checked: integers in [1, epochs], strictly ascending. */
+function snapshotEpochs(value: unknown, epochs: number): readonly number[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value)) throw new InvalidInputError(`snapshotEpochs must be an array of epoch numbers, got ${describeValue(value)}`);
+  return (value as unknown[]).map((e, k, all) => {
+    const epoch = integerOption(e, `snapshotEpochs[${k}]`, 1);
+    if (epoch > epochs) throw new InvalidInputError(`snapshotEpochs[${k}] is ${epoch}, after the last epoch (${epochs})`);
+    if (k > 0 && !(epoch > (all[k - 1] as number)))
+      throw new InvalidInputError(`snapshotEpochs must be strictly ascending: snapshotEpochs[${k}] is ${epoch} after ${String(all[k - 1])}`);
+    return epoch;
+  });
 }
 
 /** Learning rate at global step t of the run (optimizer.ts). */

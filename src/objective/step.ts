@@ -7,7 +7,10 @@
  */
 
 export const STEP_FIELDS = [
-  /** Global step t = epoch * steps per epoch + stepInEpoch: the draws' sample index (index.ts, DRAWS). */
+  /**
+   * Global step t = epoch * the longest model's steps per epoch + stepInEpoch: the learning-rate
+   * schedule's position. A model's draws use its own step count instead (index.ts, DRAWS).
+   */
   ['t', 'u32'],
   ['epoch', 'u32'],
   ['stepInEpoch', 'u32'],
@@ -24,8 +27,13 @@ export const MODEL_FIELDS = [
   /** The model's rows are rows[rowOffset .. rowOffset + rowCount) of the uploaded row list. */
   ['rowOffset', 'u32'],
   ['rowCount', 'u32'],
-  /** Steps of the model's own epoch: ceil(rowCount / batch); it sits the epoch's later steps out. */
+  /**
+   * Steps of the model's own epoch: ceil(rowCount / batch); it sits the epoch's later steps out. Its
+   * draws' sample index is its own step epoch * stepsPerEpoch + stepInEpoch (index.ts, DRAWS).
+   */
   ['stepsPerEpoch', 'u32'],
+  /** The model's stream identity (ModelHyper.stream): its draws' 4th Philox counter word is stream + 1 (src/random/train-streams.ts). */
+  ['stream', 'u32'],
   /** Dropout keeps a unit when (Philox word >> 8) < keepThreshold (src/random/streams.ts). */
   ['keepThreshold', 'u32'],
   /** Inverted dropout's factor on a kept unit: 1 / (1 - p). */

@@ -41,6 +41,16 @@ export interface ModelHyper {
    * call; the schedule scales it as it scales TrainOptions.lr.
    */
   readonly lr?: number;
+  /**
+   * This model's random stream: an integer in [0, 2^32 - 2] (default: the model's index in
+   * `models`). Every draw of the model (initialisation, minibatch order, dropout masks, the VI
+   * draws) is keyed by (seed, stream), never by its slot, and its draws' step index counts its own
+   * steps, so a model trains to the same θ alone or with any other models (index.ts, MODELS; the
+   * one exception is the 'cosine' schedule when its steps per epoch are below another model's).
+   * Two models may share a stream: they then draw the same numbers (common random numbers, e.g.
+   * a grid of hyper-parameters with one initialisation and minibatch order).
+   */
+  readonly stream?: number;
 }
 
 export interface TrainOptions {
@@ -55,6 +65,10 @@ export interface TrainOptions {
   readonly batchSize?: number;
   readonly lr?: number;
   readonly optimizer?: OptimizerKind;
+  /**
+   * 'constant' (default) or 'cosine': the rate decays to 0 over epochs x the steps per epoch of the
+   * call's longest model (index.ts, OPTIMISER), so a model with fewer steps per epoch follows it.
+   */
   readonly schedule?: LearningRateSchedule;
   readonly clipNorm?: number;
   /** Reparameterised samples per step ('vi'); default 1. */
@@ -88,6 +102,12 @@ export interface TrainOptions {
   readonly kernelStrategy?: 'tiled' | 'simple';
   /** Tile of the 'tiled' kernels, each side 1..8 (default rows 4, units 4, inputs 4). */
   readonly tile?: { readonly rows: number; readonly units: number; readonly inputs: number };
+  /**
+   * Epochs (1-based, ascending, each at most `epochs`) after which every model's θ is copied into
+   * TrainResult.snapshots: the iterates that SWAG and the stochastic-gradient samplers keep.
+   * Default: none.
+   */
+  readonly snapshotEpochs?: readonly number[];
   /** Called after every epoch with the mean loss per model. */
   readonly onProgress?: (p: TrainProgress) => void;
   /**
@@ -132,6 +152,13 @@ export interface TrainResult {
   readonly history: Float64Array[];
   /** Each model's final unconstrained parameters θ (layout: layout.ts). */
   readonly theta: readonly Float64Array[];
+  /**
+   * Per model, its engine model after each of options.snapshotEpochs ([M][snapshots], converted as
+   * `models` is); empty lists without snapshotEpochs.
+   */
+  readonly snapshots: readonly (readonly Model[])[];
+  /** The θ behind `snapshots` ([M][snapshots][θ size]; layout: layout.ts). */
+  readonly snapshotTheta: readonly (readonly Float64Array[])[];
   /** Per model: its loss or θ became non-finite (only with onNonFinite 'keep'; its model is then not valid). */
   readonly diverged: readonly boolean[];
   readonly elapsedMs: number;

@@ -1,7 +1,7 @@
 /**
  * Minibatch order without sorting: a keyed bijection of [0, n) (a 4-round balanced Feistel network
  * on the smallest even number of bits covering n, with cycle walking back into range). Position p
- * of epoch e of model m holds row permute(p). The WGSL twin (shaders/lib/shuffle.wgsl) uses the
+ * of epoch e of the model with stream identity s holds row permute(p). The WGSL twin (shaders/lib/shuffle.wgsl) uses the
  * same u32 operations, so GPU and oracle draw identical minibatches.
  */
 import { philox4x32 } from './philox.js';
@@ -16,9 +16,9 @@ export function feistelHalfBits(n: number): number {
   return bits / 2;
 }
 
-/** The 4 round keys of (model, epoch): the words of one Philox block. */
-export function shuffleKeys(key: readonly [number, number], model: number, epoch: number): [number, number, number, number] {
-  return philox4x32(0, epoch >>> 0, STREAM_SHUFFLE, modelWord(model), key[0], key[1]);
+/** The 4 round keys of (stream identity, epoch): the words of one Philox block. */
+export function shuffleKeys(key: readonly [number, number], stream: number, epoch: number): [number, number, number, number] {
+  return philox4x32(0, epoch >>> 0, STREAM_SHUFFLE, modelWord(stream), key[0], key[1]);
 }
 
 /** Round function: a u32 mix of (right half, round key), masked to `half` bits. */

@@ -1,21 +1,28 @@
 /**
  * Random draws of training, addressed like inference draws (src/random/streams.ts) with the 4th
- * Philox counter word = model + 1, so M models trained together draw independent streams and no
- * training draw collides with an inference draw (which use word 0).
+ * Philox counter word = the model's stream identity s + 1 (ModelHyper.stream, default the model's
+ * index in the call), so models trained together draw independent streams, a model draws the same
+ * numbers whichever models share its call, and no training draw collides with an inference draw
+ * (which use word 0). A model's step t_m = epoch * its steps per epoch + step in the epoch counts
+ * its own steps (not the call's longest model's).
  *
- * - initialisation of θ element e of model m: normalAt(key, 0, STREAM_INIT, e, m + 1)
+ * - initialisation of θ element e: normalAt(key, 0, STREAM_INIT, e, s + 1)
  * - reparameterisation eps of θ-loc element e (layer-local flat [W, b] index, as in inference) of layer
- *   l at global step t, K-sample k: normalAt(key, t * K + k, layerStream(l, STREAM_WEIGHTS), e, m + 1)
- * - dropout keep of unit i of layer l's input for batch slot b at step t:
- *   wordAt(key, t, layerStream(l, STREAM_DROPOUT), b * inputs + i, m + 1) >>> 8 < keepThreshold; concrete
+ *   l at step t_m, K-sample k: normalAt(key, t_m * K + k, layerStream(l, STREAM_WEIGHTS), e, s + 1)
+ * - dropout keep of unit i of layer l's input for batch slot b at step t_m:
+ *   wordAt(key, t_m, layerStream(l, STREAM_DROPOUT), b * inputs + i, s + 1) >>> 8 < keepThreshold; concrete
  *   dropout's logistic noise of that unit is the same word's log(c) − log(2^24 − c), c = 2 (word >>> 9) + 1
  *   (src/objective/concrete.ts)
- * - sigma's eps ('vi') at step t, K-sample k: word pair (0, 1) of block (0, t * K + k, STREAM_NOISE, m + 1), cos branch
- * - shuffle round keys: src/random/shuffle.ts
+ * - sigma's eps ('vi') at step t_m, K-sample k: word pair (0, 1) of block (0, t_m * K + k, STREAM_NOISE, s + 1), cos branch
+ * - shuffle round keys of epoch e: src/random/shuffle.ts, block (0, e, STREAM_SHUFFLE, s + 1)
  */
 export const STREAM_INIT = 0xfff00010;
 export const STREAM_SHUFFLE = 0xfff00011;
 
-export function modelWord(model: number): number {
-  return (model + 1) >>> 0;
+/** The largest stream identity: its counter word s + 1 must fit a u32 and 0 is inference's. */
+export const MAX_MODEL_STREAM = 2 ** 32 - 2;
+
+/** The 4th Philox counter word of the draws of the model with stream identity `stream`. */
+export function modelWord(stream: number): number {
+  return (stream + 1) >>> 0;
 }

@@ -18,14 +18,18 @@ export function trainResult(plan: TrainPlan, outcome: TrainOutcome, started: num
     divergedAt[m] = run.epochs;
     if (run.onNonFinite === 'error') throw divergenceError(run, m, run.epochs, 'its parameters are not finite');
   });
-  const models = run.models.map((p, m) =>
-    thetaToModel(layout, thetaOf(m), {
+  const toModel = (m: number, theta: ArrayLike<number>) => {
+    const p = run.models[m] as (typeof run.models)[number];
+    return thetaToModel(layout, theta, {
       standardization: { xMean: [...p.xMean], xStd: [...p.xStd], yMean: [p.yMean], yStd: [p.yStd] },
       dropout: p.dropout,
       tau: p.tau,
       priorScale: p.priorScale,
-    }),
-  );
+    });
+  };
+  const models = run.models.map((_, m) => toModel(m, thetaOf(m)));
   const theta = run.models.map((_, m) => Float64Array.from(thetaOf(m)));
-  return { models, history: outcome.history, theta, diverged: divergedAt.map((e) => e !== null), elapsedMs: performance.now() - started };
+  const snapshotTheta = run.models.map((_, m) => outcome.snapshots.map((all) => Float64Array.from(all.subarray(m * layout.size, (m + 1) * layout.size))));
+  const snapshots = snapshotTheta.map((list, m) => list.map((t) => toModel(m, t)));
+  return { models, history: outcome.history, theta, snapshots, snapshotTheta, diverged: divergedAt.map((e) => e !== null), elapsedMs: performance.now() - started };
 }

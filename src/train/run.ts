@@ -1,7 +1,7 @@
 /**
  * run: the epochs of a training run. Each epoch's steps go through the recorder, many per submit
  * (update.ts); then only the per-model epoch loss (2M floats) is read back, checked for divergence
- * and reported, and the signal checked. θ is read back once, at the end.
+ * and reported, and the signal checked. θ is read back at the end, and after each snapshot epoch.
  */
 import { readBuffer } from '../gpu/buffers.js';
 import { divergenceError } from '../objective/prepare.js';
@@ -17,6 +17,8 @@ export interface TrainOutcome {
   /** history[e][m]: model m's mean step loss in epoch e. */
   readonly history: Float64Array[];
   readonly divergedAt: readonly (number | null)[];
+  /** [snapshot][M * θ size]: θ after each of the run's snapshotEpochs. */
+  readonly snapshots: readonly Float32Array[];
 }
 
 export interface RunReporting {
@@ -33,6 +35,8 @@ export async function run(state: TrainState, reporting: RunReporting): Promise<T
   const epochLoss = trainBuffer(buffers, 'epoch_loss');
   const history: Float64Array[] = [];
   const divergedAt: (number | null)[] = prepared.models.map(() => null);
+  const snapshots: Float32Array[] = [];
+  const thetaBytes = M * state.plan.layout.size * 4;
   for (let epoch = 0; epoch < prepared.epochs; epoch++) {
     recorder.clear(epochLoss);
     for (let s = 0; s < prepared.maxStepsPerEpoch; s++) await update(state, epoch, s);
@@ -47,9 +51,10 @@ export async function run(state: TrainState, reporting: RunReporting): Promise<T
       divergedAt[m] = epoch + 1;
       if (prepared.onNonFinite === 'error') throw divergenceError(prepared, m, epoch + 1, `its loss is ${value}`);
     });
+    if (prepared.snapshotEpochs.includes(epoch + 1)) snapshots.push(new Float32Array(await readBuffer(ctx.device, trainBuffer(buffers, 'theta'), 0, thetaBytes)));
     reporting.onProgress?.({ epoch: epoch + 1, epochs: prepared.epochs, loss: perModel, elapsedMs: performance.now() - reporting.started, compileMs: reporting.compileMs });
     prepared.signal?.throwIfAborted();
   }
-  const theta = new Float32Array(await readBuffer(ctx.device, trainBuffer(buffers, 'theta'), 0, M * state.plan.layout.size * 4));
-  return { theta, history, divergedAt };
+  const theta = new Float32Array(await readBuffer(ctx.device, trainBuffer(buffers, 'theta'), 0, thetaBytes));
+  return { theta, history, divergedAt, snapshots };
 }

@@ -316,7 +316,8 @@ export const trainCommand: Command = {
     const arch: ArchitectureSpec = { inputDim: inputs, hidden, activation };
     const count = method === 'ensemble' ? members : 1;
     const hyper: ModelHyper = method === 'mc-dropout' ? (scaled && !heteroscedastic ? { dropout, tau } : { dropout }) : concrete ? { dropout } : { priorScale };
-    // Members differ through their model index: each draws its own initialisation and minibatch order.
+    // Members differ through their stream (ModelHyper.stream, by default the member index): each draws its
+    // own initialisation and minibatch order, the same as member k of any larger ensemble of this seed.
     const models = Array.from({ length: count }, (): ModelHyper => hyper);
     const progress = progressReporter(io, count);
     const options: TrainOptions = {

@@ -27,7 +27,7 @@ import {
   trainLayerParams,
   type TrainLayerParams,
 } from './layer.js';
-import { MODEL_CONSTANTS, STEP, STEP_KEY, modelsBinding, stepBinding } from './step.js';
+import { MODEL_CONSTANTS, MODEL_STREAM, STEP, modelsBinding, stepBinding } from './step.js';
 
 /** One thread per (model, K-sample, batch slot). */
 const rowThreads = (p: TrainLayerParams) => p.dims.models * p.dims.samples * p.dims.batch;
@@ -160,8 +160,9 @@ export function concreteGradProgram(shape: TrainShape, layer: TrainLayerLayout):
     uniform: STEP,
     wgsl: {
       consts: { ...trainLayerConsts(p), STREAM: u32(layerStream(layer.index, STREAM_DROPOUT)) },
-      bindings: [stepBinding, ...layerInputBindings(p), ...(p.index > 0 ? [readF32('h')] : []), readF32('dz'), writeF32('grad')],
-      libraries: [FLAT_INDEX, STEP_KEY, PHILOX, CONCRETE, INPUTS, WEIGHTS],
+      structs: [MODEL_CONSTANTS],
+      bindings: [stepBinding, modelsBinding, ...layerInputBindings(p), ...(p.index > 0 ? [readF32('h')] : []), readF32('dz'), writeF32('grad')],
+      libraries: [FLAT_INDEX, MODEL_STREAM, PHILOX, CONCRETE, INPUTS, WEIGHTS],
       body: ['train/concrete-grad'],
       defines: trainLayerDefines(p),
     },

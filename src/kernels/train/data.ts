@@ -13,7 +13,7 @@ import { u32 } from '../wgsl.js';
 import { dimConsts, stepDims } from './dims.js';
 import { CONCRETE } from './layer.js';
 import { stepBufferLayout } from './step-buffers.js';
-import { MODEL_CONSTANTS, STEP, STEP_KEY, modelsBinding, stepBinding } from './step.js';
+import { MODEL_CONSTANTS, MODEL_STREAM, STEP, modelsBinding, stepBinding } from './step.js';
 
 /** Gather: the step's rows of every model into xb, yb and valid (shaders/train/gather.wgsl). */
 export function gatherProgram(shape: TrainShape): Program<void> {
@@ -39,7 +39,7 @@ export function gatherProgram(shape: TrainShape): Program<void> {
         writeF32('yb'),
         writeF32('valid'),
       ],
-      libraries: [FLAT_INDEX, STEP_KEY, PHILOX, SHUFFLE],
+      libraries: [FLAT_INDEX, MODEL_STREAM, PHILOX, SHUFFLE],
       body: ['train/gather'],
     },
     workgroups: (_, max) => flatGrid(dims.models * dims.batch, max),
@@ -87,7 +87,7 @@ export function masksProgram(shape: TrainShape, layer: TrainLayerLayout): Progra
       },
       structs: [MODEL_CONSTANTS],
       bindings: [stepBinding, modelsBinding, ...(concrete ? [readF32('theta')] : []), writeF32('masks')],
-      libraries: [FLAT_INDEX, STEP_KEY, PHILOX, ...(concrete ? [CONCRETE] : [])],
+      libraries: [FLAT_INDEX, MODEL_STREAM, PHILOX, ...(concrete ? [CONCRETE] : [])],
       body: ['train/masks'],
       defines: { CONCRETE: concrete },
     },

@@ -8,7 +8,7 @@ import { defineProgram, flatGrid, type Program } from '../program.js';
 import { u32 } from '../wgsl.js';
 import { dimConsts, stepDims } from './dims.js';
 import { trainLayerConsts, trainLayerParams } from './layer.js';
-import { STEP, STEP_KEY, stepBinding } from './step.js';
+import { MODEL_CONSTANTS, MODEL_STREAM, STEP, modelsBinding, stepBinding } from './step.js';
 
 /** w = loc + softplus(rho) eps of layer l for every (model, K-sample) (shaders/train/sample.wgsl). */
 export function sampleProgram(shape: TrainShape, layer: TrainLayerLayout): Program<void> {
@@ -21,8 +21,9 @@ export function sampleProgram(shape: TrainShape, layer: TrainLayerLayout): Progr
     uniform: STEP,
     wgsl: {
       consts: { ...trainLayerConsts(p), COUNT: u32(count), STREAM: u32(layerStream(layer.index, STREAM_WEIGHTS)) },
-      bindings: [stepBinding, readF32('theta'), writeF32('drawn'), writeF32('eps')],
-      libraries: [FLAT_INDEX, STEP_KEY, RANDOM, MATH],
+      structs: [MODEL_CONSTANTS],
+      bindings: [stepBinding, modelsBinding, readF32('theta'), writeF32('drawn'), writeF32('eps')],
+      libraries: [FLAT_INDEX, MODEL_STREAM, RANDOM, MATH],
       body: ['train/sample'],
     },
     workgroups: (_, max) => flatGrid(p.dims.models * p.dims.samples * count, max),
@@ -39,8 +40,9 @@ export function sigmaProgram(shape: TrainShape): Program<void> {
     uniform: STEP,
     wgsl: {
       consts: { ...dimConsts(dims), SIGMA_LOC_OFFSET: u32(p.noise), SIGMA_RHO_OFFSET: u32(p.noise + 1) },
-      bindings: [stepBinding, readF32('theta'), writeF32('sig')],
-      libraries: [FLAT_INDEX, STEP_KEY, RANDOM, MATH],
+      structs: [MODEL_CONSTANTS],
+      bindings: [stepBinding, modelsBinding, readF32('theta'), writeF32('sig')],
+      libraries: [FLAT_INDEX, MODEL_STREAM, RANDOM, MATH],
       body: ['train/sigma'],
     },
     workgroups: (_, max) => flatGrid(dims.models * dims.samples, max),
@@ -57,8 +59,9 @@ export function flipProgram(shape: TrainShape, layer: TrainLayerLayout): Program
     uniform: STEP,
     wgsl: {
       consts: { ...trainLayerConsts(p), STREAM: u32(layerStream(layer.index, STREAM_FLIP)) },
-      bindings: [stepBinding, writeF32('flip')],
-      libraries: [FLAT_INDEX, STEP_KEY, PHILOX],
+      structs: [MODEL_CONSTANTS],
+      bindings: [stepBinding, modelsBinding, writeF32('flip')],
+      libraries: [FLAT_INDEX, MODEL_STREAM, PHILOX],
       body: ['train/flip'],
     },
     workgroups: (_, max) => flatGrid(p.dims.models * p.dims.samples * p.dims.batch * (layer.inputs + layer.units), max),

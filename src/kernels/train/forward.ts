@@ -7,7 +7,7 @@ import { RANDOM, FLAT_INDEX } from '../library.js';
 import { defineProgram, flatGrid, type Program } from '../program.js';
 import { u32 } from '../wgsl.js';
 import { FLIPOUT, INPUTS, POSTERIOR, SLOPE, WEIGHTS, isFlipout, isLocal, layerInputBindings, trainLayerConsts, trainLayerDefines, trainLayerParams } from './layer.js';
-import { STEP, STEP_KEY, stepBinding } from './step.js';
+import { MODEL_CONSTANTS, MODEL_STREAM, STEP, modelsBinding, stepBinding } from './step.js';
 
 export function forwardProgram(shape: TrainShape, layer: TrainLayerLayout): Program<void> {
   const p = trainLayerParams(shape, layer);
@@ -20,15 +20,16 @@ export function forwardProgram(shape: TrainShape, layer: TrainLayerLayout): Prog
     ...(local ? { uniform: STEP } : {}),
     wgsl: {
       consts: { ...trainLayerConsts(p), STREAM: u32(layerStream(layer.index, STREAM_MARGINAL)) },
+      ...(local ? { structs: [MODEL_CONSTANTS] } : {}),
       bindings: [
-        ...(local ? [stepBinding] : []),
+        ...(local ? [stepBinding, modelsBinding] : []),
         ...layerInputBindings(p),
         ...(local ? [writeF32('lr_eps'), writeF32('lr_sd')] : []),
         ...(flipout ? [readF32('eps'), readF32('flip')] : []),
         writeF32('z'),
         writeF32('h'),
       ],
-      libraries: [FLAT_INDEX, SLOPE, INPUTS, ...(local ? [STEP_KEY, RANDOM, POSTERIOR] : flipout ? [WEIGHTS, FLIPOUT] : [WEIGHTS])],
+      libraries: [FLAT_INDEX, SLOPE, INPUTS, ...(local ? [MODEL_STREAM, RANDOM, POSTERIOR] : flipout ? [WEIGHTS, FLIPOUT] : [WEIGHTS])],
       body: ['train/forward'],
       defines: trainLayerDefines(p),
     },

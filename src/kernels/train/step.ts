@@ -19,3 +19,9 @@ export const modelsBinding: BindingSpec = readStructs('models', MODEL_CONSTANTS.
 
 /** seed_key() from the Step uniform (shaders/train/step.wgsl). */
 export const STEP_KEY: WgslLibrary = { file: 'train/step' };
+
+/**
+ * model_word(m) and model_step(m), the 4th counter word and the sample index of model m's draws
+ * (shaders/train/model-stream.wgsl); the program binds the Step uniform and the models' constants.
+ */
+export const MODEL_STREAM: WgslLibrary = { file: 'train/model-stream', needs: [STEP_KEY] };

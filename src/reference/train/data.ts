@@ -89,6 +89,6 @@ export function resolveTraining(arch: ArchitectureSpec, data: TrainData, options
 export function batchPositions(setup: TrainingSetup, model: ModelSetup, epoch: number, step: number): Int32Array {
   const B = setup.run.batch;
   const count = Math.max(0, Math.min(B, model.n - step * B));
-  const keys = shuffleKeys(setup.key, model.index, epoch);
+  const keys = shuffleKeys(setup.key, model.prepared.stream, epoch);
   return Int32Array.from({ length: count }, (_, k) => permute(step * B + k, model.n, keys));
 }

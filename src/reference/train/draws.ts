@@ -1,6 +1,7 @@
 /**
  * The random draws of one training step of one model, addressed as src/random/train-streams.ts pins them
- * (4th Philox counter word = modelWord(m)), so the GPU trainer draws the same numbers. The objective
+ * (4th Philox counter word = modelWord(stream), sample index from the model's own step), so the GPU
+ * trainer draws the same numbers. The objective
  * takes them as data, which makes it a deterministic function of θ (finite differences, GPU checks).
  */
 import { concreteNoise } from '../../objective/concrete.js';
@@ -30,23 +31,27 @@ export interface StepDraws {
   readonly noise: readonly number[];
   /**
    * 'vi' 'local': per K-sample, per layer, the pre-activation eps of every (batch slot b, unit j) at
-   * b * units + j: normalAt(key, t*K + k, layerStream(l, STREAM_MARGINAL), b * units + j, m + 1). Empty otherwise.
+   * b * units + j: normalAt(key, t*K + k, layerStream(l, STREAM_MARGINAL), b * units + j, stream + 1). Empty otherwise.
    */
   readonly marginal: readonly (readonly Float64Array[])[];
   /**
    * 'vi' 'flipout': per K-sample, per layer, the signs (+1 / -1) of every batch slot b at
    * b * (inputs + units) + c: input sign q_i at c = i, output sign r_j at c = inputs + j, from
-   * wordAt(key, t*K + k, layerStream(l, STREAM_FLIP), b * (inputs + units) + c, m + 1) < 2^31 ? +1 : -1. Empty otherwise.
+   * wordAt(key, t*K + k, layerStream(l, STREAM_FLIP), b * (inputs + units) + c, stream + 1) < 2^31 ? +1 : -1. Empty otherwise.
    */
   readonly signs: readonly (readonly Float64Array[])[];
 }
 
 const TWO_POW_31 = 2147483648;
 
-/** Draws of model `model` at global step t for a batch of `rows` slots. */
+/**
+ * Draws of model `model` at its own step t (epoch * its steps per epoch + step in the epoch, which
+ * is the global step when it has as many steps per epoch as the call's longest model) for a batch
+ * of `rows` slots.
+ */
 export function stepDraws(setup: TrainingSetup, model: ModelSetup, t: number, rows: number): StepDraws {
   const { layout, key } = setup;
-  const word = modelWord(model.index);
+  const word = modelWord(model.prepared.stream);
   const p = model.prepared.dropout;
   const threshold = dropoutKeepThreshold(p);
   const keep = 1 / (1 - p);

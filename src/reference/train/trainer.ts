@@ -5,7 +5,9 @@
  *
  * Steps. The global step t = epoch * stepsPerEpoch + step counts the longest model's steps; a model
  * whose own epoch is shorter sits the remaining steps of the epoch out (no moment update, no
- * update count), so every model sees each of its rows exactly once per epoch.
+ * update count), so every model sees each of its rows exactly once per epoch. A model's draws take
+ * its own step (epoch * its steps per epoch + step) and its stream identity, not t and its slot, so
+ * they do not depend on the other models; the 'cosine' schedule's rate follows t.
  */
 import { InvalidInputError } from '../../errors.js';
 import type { Model } from '../../model/spec.js';
@@ -49,7 +51,7 @@ export function oracleInit(arch: ArchitectureSpec, data: TrainData, options: Tra
   return {
     setup,
     models: setup.models.map((m) => ({
-      theta: initialTheta(setup.layout, setup.key, m.index, m.prepared.priorScale, m.prepared.dropout),
+      theta: initialTheta(setup.layout, setup.key, m.prepared.stream, m.prepared.priorScale, m.prepared.dropout),
       optimizer: optimizerState(setup.layout.size),
     })),
   };
@@ -89,7 +91,7 @@ export function oracleGradient(state: OracleState, m: number, t: number): Oracle
   if (step >= model.prepared.stepsPerEpoch) return null;
   const positions = batchPositions(setup, model, epoch, step);
   const theta = state.models[m]?.theta ?? new Float64Array(0);
-  const draws = stepDraws(setup, model, t, positions.length);
+  const draws = stepDraws(setup, model, epoch * model.prepared.stepsPerEpoch + step, positions.length);
   const { loss, grad } = minibatchObjective(setup.layout, objectiveConfig(setup, model), theta, minibatch(setup, model, positions), draws);
   return { positions, objective: loss, loss: setup.method === 'vi' ? loss / model.n : loss, grad };
 }
@@ -108,16 +110,20 @@ export function oracleStep(state: OracleState, t: number): Float64Array {
   });
 }
 
+/** Model m's engine Model at θ (src/objective/to-model.ts). */
+function thetaModel(state: OracleState, m: number, theta: Float64Array): Model {
+  const model = modelAt(state.setup, m);
+  return thetaToModel(state.setup.layout, theta, {
+    standardization: model.standardization,
+    dropout: model.prepared.dropout,
+    tau: model.prepared.tau,
+    priorScale: model.prepared.priorScale,
+  });
+}
+
 /** Every model's current θ as an engine Model (src/objective/to-model.ts). */
 export function oracleModels(state: OracleState): Model[] {
-  return state.setup.models.map((model, m) =>
-    thetaToModel(state.setup.layout, state.models[m]?.theta ?? new Float64Array(0), {
-      standardization: model.standardization,
-      dropout: model.prepared.dropout,
-      tau: model.prepared.tau,
-      priorScale: model.prepared.priorScale,
-    }),
-  );
+  return state.setup.models.map((_, m) => thetaModel(state, m, state.models[m]?.theta ?? new Float64Array(0)));
 }
 
 /** Train to the end; history[e][m] is the mean of model m's step losses in epoch e. */
@@ -127,6 +133,7 @@ export function oracleTrain(arch: ArchitectureSpec, data: TrainData, options: Tr
   const { run, models } = state.setup;
   const history: Float64Array[] = [];
   const diverged = models.map(() => false);
+  const snapshotTheta: Float64Array[][] = models.map(() => []);
   for (let epoch = 0; epoch < run.epochs; epoch++) {
     const sum = new Float64Array(models.length);
     for (let step = 0; step < run.maxStepsPerEpoch; step++) {
@@ -143,6 +150,7 @@ export function oracleTrain(arch: ArchitectureSpec, data: TrainData, options: Tr
       diverged[m] = true;
       if (run.onNonFinite === 'error') throw divergenceError(run, m, epoch + 1, `its loss is ${value}`);
     });
+    if (run.snapshotEpochs.includes(epoch + 1)) state.models.forEach((ms, m) => snapshotTheta[m]?.push(ms.theta.slice()));
     options.onProgress?.({ epoch: epoch + 1, epochs: run.epochs, loss: loss.slice(), elapsedMs: performance.now() - started, compileMs: 0 });
   }
   state.models.forEach((ms, m) => {
@@ -150,5 +158,6 @@ export function oracleTrain(arch: ArchitectureSpec, data: TrainData, options: Tr
     diverged[m] = true;
     if (run.onNonFinite === 'error') throw divergenceError(run, m, run.epochs, 'its parameters are not finite');
   });
-  return { models: oracleModels(state), history, theta: state.models.map((ms) => ms.theta.slice()), diverged, elapsedMs: performance.now() - started };
+  const snapshots = snapshotTheta.map((list, m) => list.map((theta) => thetaModel(state, m, theta)));
+  return { models: oracleModels(state), history, theta: state.models.map((ms) => ms.theta.slice()), snapshots, snapshotTheta, diverged, elapsedMs: performance.now() - started };
 }
