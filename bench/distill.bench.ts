@@ -11,11 +11,19 @@
  * predictive density (teacher at S = --samples, student at S = 1) and the median predict time of
  * --repeats calls after a warm-up, whose ratio is the student's speed-up.
  *
- * Options: --train N (80), --test N (200), --gap N (50), --samples S (1000), --repeats R (5),
- * --epochs E of the teachers (1000), --seed K (1), --json <file>.
+ * Classification (--part classification, bench/distill-classifier.ts): blobs3 teachers (Pyro VI, a
+ * trained 5-member ensemble) into Dirichlet and categorical students, scored on held-out rows and
+ * out-of-distribution points.
+ *
+ * Options: --part all|regression|classification (all), --train N (80), --test N (200), --gap N (50),
+ * --samples S (1000), --repeats R (5), --epochs E of the teachers (1000), --seed K (1), --json <file>;
+ * classification: --class-epochs E of the students (100), --class-copies C (4),
+ * --class-teacher-samples S (16), --class-jitter s (0.1, in each column's std), --ensemble-epochs E
+ * of the ensemble teacher (300).
  */
 import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
+import { classificationRows, classificationTable, type ClassificationRow } from './distill-classifier.js';
 import { adapterLine } from './lib/stats.js';
 import { mulberry32 } from './lib/synthetic.js';
 import { compareStudent, distill, type StudentComparison } from '../src/distill/index.js';
@@ -63,6 +71,12 @@ async function main(): Promise<void> {
       epochs: { type: 'string', default: '1000' },
       seed: { type: 'string', default: '1' },
       json: { type: 'string' },
+      part: { type: 'string', default: 'all' },
+      'class-epochs': { type: 'string', default: '100' },
+      'class-copies': { type: 'string', default: '4' },
+      'class-teacher-samples': { type: 'string', default: '16' },
+      'class-jitter': { type: 'string', default: '0.1' },
+      'ensemble-epochs': { type: 'string', default: '300' },
     },
   });
   const seed = Number(values.seed);
@@ -73,9 +87,11 @@ async function main(): Promise<void> {
   const compare = { samples: Number(values.samples), repeats: Number(values.repeats), seed };
   const ctx = await createNodeContext();
   const rows: Row[] = [];
+  let classification: ClassificationRow[] = [];
+  if (!['all', 'regression', 'classification'].includes(values.part)) throw new Error(`--part must be all, regression or classification, got '${values.part}'`);
   try {
     console.log(adapterLine(ctx.adapter));
-    for (const t of TEACHERS) {
+    for (const t of values.part === 'classification' ? [] : TEACHERS) {
       const started = performance.now();
       const trained = await train(ctx, { inputDim: 1, hidden: [50], activation: 'tanh' }, trainSet, { method: t.method, epochs: Number(values.epochs), seed, ...t.options });
       const teacherTrainMs = performance.now() - started;
@@ -91,15 +107,34 @@ async function main(): Promise<void> {
           `distilled in ${(report.elapsedMs / 1000).toFixed(1)} s (agreement at the training inputs: mean RMSE ${report.agreement.meanRmse.toFixed(4)}, std RMSE ${report.agreement.stdRmse.toFixed(4)})`,
       );
     }
-    console.log('\n| teacher | held-out lpd teacher | student | gap lpd teacher | student | predict ms teacher (S) | student (S=1) | speed-up |');
-    console.log('|---|---|---|---|---|---|---|---|');
+    if (rows.length > 0) {
+      console.log('\n| teacher | held-out lpd teacher | student | gap lpd teacher | student | predict ms teacher (S) | student (S=1) | speed-up |');
+      console.log('|---|---|---|---|---|---|---|---|');
+    }
     for (const r of rows) {
       console.log(
         `| ${r.teacher} | ${r.heldOut.teacherLogLikelihood.toFixed(3)} | ${r.heldOut.studentLogLikelihood.toFixed(3)} | ${r.gap.teacherLogLikelihood.toFixed(3)} | ${r.gap.studentLogLikelihood.toFixed(3)} | ` +
           `${r.heldOut.teacherPredictMs.toFixed(2)} (${r.heldOut.teacherSamples}) | ${r.heldOut.studentPredictMs.toFixed(2)} | ${r.heldOut.speedup.toFixed(1)}x |`,
       );
     }
-    if (values.json) await writeFile(values.json, JSON.stringify({ adapter: ctx.adapter, options: values, rows }, null, 2));
+    if (values.part !== 'regression') {
+      classification = await classificationRows(
+        ctx,
+        {
+          samples: Number(values.samples),
+          repeats: Number(values.repeats),
+          seed,
+          epochs: Number(values['class-epochs']),
+          copies: Number(values['class-copies']),
+          teacherSamples: Number(values['class-teacher-samples']),
+          jitter: Number(values['class-jitter']),
+          ensembleEpochs: Number(values['ensemble-epochs']),
+        },
+        (line) => console.log(line),
+      );
+      console.log('\n' + classificationTable(classification));
+    }
+    if (values.json) await writeFile(values.json, JSON.stringify({ adapter: ctx.adapter, options: values, rows, classification }, null, 2));
   } finally {
     ctx.destroy();
   }

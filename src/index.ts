@@ -17,4 +17,7 @@ export type { MatrixInput } from './inputs.js';
 export * from './model/index.js';
 export * from './train/index.js';
 export * from './distill/index.js';
+export * from './swag/index.js';
 export { gaussianMixture, mixtureAsPrediction, predictEnsemble, type GaussianMember, type MixturePrediction } from './infer/ensemble.js';
+export { predictDirichlet, type DirichletPrediction, type DirichletPredictOptions } from './infer/dirichlet-predict.js';
+export { dirichletUncertainty, type DirichletUncertainty } from './math/dirichlet.js';

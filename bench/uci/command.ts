@@ -30,7 +30,7 @@ export interface UciIo {
   readonly context?: () => Promise<GpuContext>;
 }
 
-export const UCI_HELP = `Usage: npm run uci -- --data-dir <folder> --method mc-dropout|vi|ensemble|concrete-dropout [options]
+export const UCI_HELP = `Usage: npm run uci -- --data-dir <folder> --method mc-dropout|vi|ensemble|swag|concrete-dropout [options]
 
 Runs the UCI regression protocol (bench/uci/PROTOCOL.md) on any folder in the UCI
 layout (data.txt, index_features.txt, index_target.txt, index_train_K.txt, index_test_K.txt,
@@ -51,6 +51,10 @@ Methods (network: one hidden layer of n_hidden ReLU units; 10 x n_epochs epochs;
                10 x n_epochs (early stopping), each scored as the 5-member ensemble, then 5
                members for the chosen epochs; the log-likelihood is that of the normal with
                the members' mixture's mean and variance (the paper's)
+  swag         SWAG (Maddox et al. 2019): map pretraining with Adam lr 1e-2 (constant), then
+               40 epochs of SGD (momentum 0.9) at 0.03 x that rate, θ collected after each;
+               rank 20; 30 posterior draws scored as a mixture of point models; no search
+               (--lr-grid searches rates, each scaling both phases)
   concrete-dropout
                MC dropout's network with each layer's rate learnt (from 0.1) and the noise's
                log sigma learnt: no dropout or tau grid; Adam rates {1e-2, 3e-2} on a
@@ -61,7 +65,7 @@ numbers do not depend on how the models are cut into calls or on which other spl
 
 Options:
   --data-dir <folder>        data set folder in the UCI layout (required)
-  --method <m>               mc-dropout, vi, ensemble or concrete-dropout (required)
+  --method <m>               mc-dropout, vi, ensemble, swag or concrete-dropout (required)
   --splits <K>               run the first K splits (default: all, n_splits.txt)
   --epochs-scale <f>         multiply the epochs by f, e.g. 0.25 to shorten a run (default 1)
   --epochs <N>               epochs, overriding 10 x n_epochs x f
@@ -82,7 +86,7 @@ Options:
                              (default moment-matched)
   --adversarial-epsilon <e>  ensemble: adversarial training (fast gradient sign) at e times each
                              input's range; 0 turns it off (default 0.01, the paper's)
-  --heteroscedastic          mc-dropout, vi, concrete-dropout: the heteroscedastic variant, a second output unit
+  --heteroscedastic          mc-dropout, vi, swag, concrete-dropout: the heteroscedastic variant, a second output unit
                              for the noise scale per input (train's heteroscedastic option) in
                              place of the global noise; mc-dropout's grid is then the dropout
                              rates alone (no tau). Summaries and files name it
@@ -233,7 +237,7 @@ async function run(argv: readonly string[], io: UciIo): Promise<number> {
   const dataDir = str('data-dir');
   const methodText = str('method');
   if (dataDir === undefined) throw new InvalidInputError(`--data-dir <folder> is required (${HINT})`);
-  if (methodText === undefined) throw new InvalidInputError(`--method mc-dropout|vi|ensemble|concrete-dropout is required (${HINT})`);
+  if (methodText === undefined) throw new InvalidInputError(`--method mc-dropout|vi|ensemble|swag|concrete-dropout is required (${HINT})`);
   const method = parseUciMethod(methodText);
   const lrGridText = str('lr-grid');
   const learningRates = lrGridText?.split(',').map((t) => positive(t, 'lr-grid') as number);

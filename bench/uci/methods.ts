@@ -40,6 +40,15 @@
  *   Scoring one member per point was cheaper but picked badly: one network's variance head is
  *   over-confident on a small validation part. --lr sets the rate; --epochs / --epochs-scale
  *   scale both points; --adversarial-epsilon 0 trains without adversarial examples.
+ * - 'swag' (Maddox et al. 2019; src/swag): 'map' pretraining with Adam at 1e-2 (constant, 10 x
+ *   n_epochs epochs, batch 128, learnt σ, N(0, 1) prior), then SGD (momentum 0.9) at 0.03 x that
+ *   rate (3e-4) for 40 epochs (scaled like the run's epochs), θ collected after each; rank 20, 30
+ *   draws, scale 1, scored as the uniform mixture of the draws (point models, fixed σ each). One
+ *   point, no search (--lr-grid searches rates, each scaling both phases). The SWA rate must stay
+ *   small: SGD on a learnt σ is stiff (curvature ~ 1/σ²); on yacht split 0 SGD at 3e-3 after Adam
+ *   at 3e-3 sent log σ to 42, at 3e-4 after Adam 1e-2 the draws scored -0.71 against MAP's -0.95
+ *   (3 initialisations: -0.71..-0.73 against -0.95..-1.28). A candidate whose predictive leaves
+ *   float32 scores NaN and loses (protocol.ts).
  * - 'concrete-dropout' (Gal, Hron & Kendall 2017): MC dropout's network and epochs, each layer's
  *   rate learnt (from 0.1) and the noise's log sigma learnt (or the heteroscedastic head), so neither
  *   dropout_rates.txt nor tau_values.txt is searched; weight regulariser l = 0.01 (TrainOptions
@@ -55,11 +64,11 @@
 import { InvalidInputError } from '../../src/errors.js';
 import type { GpuContext } from '../../src/gpu/device.js';
 import type { Model } from '../../src/model/spec.js';
-import type { LearningRateSchedule, ModelHyper, TrainMethod } from '../../src/objective/types.js';
+import type { LearningRateSchedule, ModelHyper, SwagOptions, TrainMethod } from '../../src/objective/types.js';
 import type { UciDataset } from './dataset.js';
 import { ENSEMBLE_DENSITIES, scoreEnsemble, scoreSampled, type EnsembleDensity, type HeldOutRows, type HeldOutScore } from './score.js';
 
-export const UCI_METHODS = ['mc-dropout', 'vi', 'ensemble', 'concrete-dropout'] as const;
+export const UCI_METHODS = ['mc-dropout', 'vi', 'ensemble', 'swag', 'concrete-dropout'] as const;
 export type UciMethod = (typeof UCI_METHODS)[number];
 
 /** One point of a method's grid (only the fields the method uses are set). */
@@ -116,8 +125,10 @@ export interface UciMethodPlan {
   readonly ensembleDensity?: EnsembleDensity;
   /** 'ensemble': adversarial training's epsilon; absent when off. */
   readonly adversarialEpsilon?: number;
-  /** 'mc-dropout', 'vi', 'concrete-dropout': trained with a heteroscedastic head (TrainOptions.heteroscedastic); absent when off. */
+  /** 'mc-dropout', 'vi', 'swag', 'concrete-dropout': trained with a heteroscedastic head (TrainOptions.heteroscedastic); absent when off. */
   readonly heteroscedastic?: true;
+  /** 'swag': its SWA phase and posterior (TrainOptions.swag; the SWA rate per model scales with the point's rate). */
+  readonly swag?: SwagOptions;
   /** The ModelHyper (without rows) of one member of one grid point. */
   hyper(point: HyperPoint, member: number): ModelHyper;
   /** Scores one candidate (its members' models) on held-out rows with `samples` draws. */
@@ -135,6 +146,12 @@ export const MC_DROPOUT_RATES: readonly number[] = [MC_DROPOUT_LR, 1e-1];
 
 /** The Adam rates concrete dropout searches on validation by default (its whole grid; see the file comment). */
 export const CONCRETE_DROPOUT_RATES: readonly number[] = [1e-2, 3e-2];
+
+/** SWAG's pretraining Adam rate, the SWA phase's SGD rate as a fraction of it, its epochs (iterates) and draws (see the file comment). */
+export const SWAG_LR = 1e-2;
+export const SWAG_SWA_LR_RATIO = 0.03;
+export const SWAG_SWA_EPOCHS = 40;
+export const SWAG_SAMPLES = 30;
 
 /** VI's prior-scale grid (see the file comment). */
 export const VI_PRIOR_SCALES: readonly number[] = [0.1, 0.3, 1];
@@ -198,7 +215,7 @@ function basePlan(dataset: UciDataset, method: UciMethod, choices: MethodChoices
   const heteroscedastic = choices.heteroscedastic === true;
   // The ensemble's members always have the head: the option would say nothing.
   if (heteroscedastic && method === 'ensemble')
-    throw new InvalidInputError("the heteroscedastic variant applies to methods 'mc-dropout', 'vi' and 'concrete-dropout'; 'ensemble' members always have the head");
+    throw new InvalidInputError("the heteroscedastic variant applies to methods 'mc-dropout', 'vi', 'swag' and 'concrete-dropout'; 'ensemble' members always have the head");
   const variant = heteroscedastic ? { heteroscedastic: true as const } : {};
   const baseEpochs = 10 * dataset.nEpochs;
   const sampled = (ctx: GpuContext, models: readonly Model[], rows: HeldOutRows, samples: number, seed: number) => scoreSampled(ctx, only(models), rows, samples, seed);
@@ -287,5 +304,24 @@ function basePlan(dataset: UciDataset, method: UciMethod, choices: MethodChoices
         score: (ctx, models, rows) => scoreEnsemble(ctx, models, rows, density),
       };
     }
+    case 'swag':
+      return {
+        method,
+        trainMethod: 'swag',
+        ...variant,
+        // One point: no search by default; --lr-grid searches rates, each scaling both phases.
+        grid: [{}],
+        members: 1,
+        searchMembers: 1,
+        lr: choices.lr ?? SWAG_LR,
+        schedule: choices.schedule ?? 'constant',
+        baseEpochs,
+        batchSize: 128,
+        samplesPerStep: 1,
+        swag: { swaEpochs: SWAG_SWA_EPOCHS, swaLr: (choices.lr ?? SWAG_LR) * SWAG_SWA_LR_RATIO, rank: 20, samples: SWAG_SAMPLES },
+        hyper: () => ({}),
+        // The draws are point models: predicted once each, mixed.
+        score: (ctx, models, rows) => scoreEnsemble(ctx, models, rows, 'mixture'),
+      };
   }
 }

@@ -28,16 +28,17 @@
  * stream of its slot in its call and each call after the first in its group added 7919 to the
  * seed: bench/README.md has the numbers of both.)
  */
-import { InvalidInputError } from '../../src/errors.js';
+import { InvalidInputError, NumericalError } from '../../src/errors.js';
 import type { GpuContext } from '../../src/gpu/device.js';
 import type { Model } from '../../src/model/spec.js';
 import { train } from '../../src/train/trainer.js';
-import type { ArchitectureSpec, LearningRateSchedule, ModelHyper } from '../../src/objective/types.js';
+import { trainSwag } from '../../src/swag/fit.js';
+import type { ArchitectureSpec, LearningRateSchedule, ModelHyper, SwagOptions, TrainData, TrainOptions } from '../../src/objective/types.js';
 import { chunkByEpochs, maxModelsPerCall } from './batching.js';
 import type { UciDataset } from './dataset.js';
 import { gridPointIdentities, uciStream } from './identity.js';
 import { methodPlan, type HyperPoint, type MethodChoices, type UciMethod } from './methods.js';
-import type { EnsembleDensity } from './score.js';
+import type { EnsembleDensity, HeldOutScore } from './score.js';
 import { gatherRows, selectSplits, validationSplit, VALIDATION_FRACTION } from './splits.js';
 
 /** The protocol's number of predictive samples. */
@@ -116,6 +117,8 @@ export interface UciSettings {
   readonly adversarialEpsilon?: number;
   /** 'mc-dropout', 'vi': the heteroscedastic variant (TrainOptions.heteroscedastic; absent: off). */
   readonly heteroscedastic?: boolean;
+  /** 'swag': its SWA phase and posterior (TrainOptions.swag; absent for the other methods). */
+  readonly swag?: SwagOptions;
   readonly splits: number;
   readonly seed: number;
 }
@@ -171,7 +174,8 @@ export async function runUciProtocol(ctx: GpuContext, dataset: UciDataset, optio
   const kernelBatch = plan.adversarialEpsilon === undefined ? batchSize : 2 * batchSize;
   const deviceMax = maxModelsPerCall(ctx.limits, {
     arch,
-    method: plan.trainMethod,
+    // 'swag' trains through 'map' runs.
+    method: plan.trainMethod === 'swag' ? 'map' : plan.trainMethod,
     batch: kernelBatch,
     samplesPerStep: plan.samplesPerStep,
     heteroscedastic: plan.heteroscedastic === true,
@@ -181,6 +185,8 @@ export async function runUciProtocol(ctx: GpuContext, dataset: UciDataset, optio
   let trainMs = 0;
   let scoreMs = 0;
 
+  // SWAG's SWA phase (given against plan.baseEpochs) scales like the run's epochs, at least 2 iterates.
+  const swag = plan.swag && { ...plan.swag, swaEpochs: Math.max(2, Math.round(((plan.swag.swaEpochs ?? 2) * epochs) / plan.baseEpochs)) };
   // A grid point may carry its own epochs (given against plan.baseEpochs); scale them like the run's.
   const grid = plan.grid.map((p) => (p.epochs === undefined ? p : { ...p, epochs: Math.max(1, Math.round((p.epochs * epochs) / plan.baseEpochs)) }));
 
@@ -188,7 +194,7 @@ export async function runUciProtocol(ctx: GpuContext, dataset: UciDataset, optio
    * Trains the jobs, one train() call per chunk of jobs with the same epochs and row count (and,
    * searching, the same rate; see the file comment); models in job order.
    */
-  const trainJobs = async (phase: 'search' | 'final', jobs: readonly Job[]): Promise<(Model | null)[]> => {
+  const trainJobs = async (phase: 'search' | 'final', jobs: readonly Job[]): Promise<(readonly Model[] | null)[]> => {
     const byRate = phase === 'search' ? groupByRate(jobs, plan.lr) : [{ seedOffset: 0, jobs: jobs.map((_, i) => i) }];
     const groups = byRate.flatMap((g) => groupByRowCount(jobs, g.jobs).map((members) => ({ seedOffset: g.seedOffset, jobs: members })));
     const calls = groups.flatMap((g) =>
@@ -198,18 +204,20 @@ export async function runUciProtocol(ctx: GpuContext, dataset: UciDataset, optio
       ).map((chunk) => ({ epochs: chunk.epochs, indices: chunk.indices.map((k) => g.jobs[k] as number), seed: seed + g.seedOffset })),
     );
     // A model whose training diverged is null: its candidate scores NaN and ranks last.
-    const models: (Model | null)[] = new Array<Model | null>(jobs.length);
+    const models: (readonly Model[] | null)[] = new Array<readonly Model[] | null>(jobs.length);
     for (const [c, call] of calls.entries()) {
       const t0 = performance.now();
-      const report = (done: number) =>
-        options.onProgress?.({ phase, stage: 'train', done, total: call.epochs, call: c + 1, calls: calls.length, models: call.indices.length, elapsedMs: performance.now() - t0 });
+      // 'swag' reports its SWA epochs after the call's (trainSwag's progress counts both phases).
+      const report = (done: number, total = call.epochs) =>
+        options.onProgress?.({ phase, stage: 'train', done, total, call: c + 1, calls: calls.length, models: call.indices.length, elapsedMs: performance.now() - t0 });
       report(0);
-      const result = await train(
+      const result = await fit(
         ctx,
         arch,
         { x: dataset.x, y: dataset.y },
         {
           method: plan.trainMethod,
+          ...(swag === undefined ? {} : { swag }),
           epochs: call.epochs,
           batchSize,
           lr: plan.lr,
@@ -219,14 +227,14 @@ export async function runUciProtocol(ctx: GpuContext, dataset: UciDataset, optio
           ...(plan.heteroscedastic ? { heteroscedastic: true } : {}),
           seed: call.seed + (phase === 'search' ? 0 : 1_000_003),
           models: call.indices.map((i) => (jobs[i] as Job).hyper),
-          onProgress: (p) => report(p.epoch),
+          onProgress: (p) => report(p.epoch, p.epochs),
           onNonFinite: 'keep',
         },
       );
       const ms = performance.now() - t0;
       trainMs += ms;
       trainCalls.push({ phase, models: call.indices.length, epochs: call.epochs, ms });
-      for (const [k, i] of call.indices.entries()) models[i] = result.diverged[k] ? null : (result.models[k] as Model);
+      for (const [k, i] of call.indices.entries()) models[i] = result.diverged[k] ? null : (result.models[k] as readonly Model[]);
     }
     return models;
   };
@@ -235,7 +243,7 @@ export async function runUciProtocol(ctx: GpuContext, dataset: UciDataset, optio
   const scoreAll = async (
     phase: 'search' | 'final',
     candidates: readonly { split: number; point: HyperPoint; rows: readonly number[] }[],
-    models: readonly (Model | null)[],
+    models: readonly (readonly Model[] | null)[],
     draws: number,
   ): Promise<CandidateScore[]> => {
     const t0 = performance.now();
@@ -244,8 +252,11 @@ export async function runUciProtocol(ctx: GpuContext, dataset: UciDataset, optio
       options.onProgress?.({ phase, stage: 'score', done: i, total: candidates.length, call: 1, calls: 1, models: candidates.length, elapsedMs: performance.now() - t0 });
       const per = phase === 'search' ? plan.searchMembers : plan.members;
       const members = models.slice(i * per, (i + 1) * per);
-      const trained = members.filter((m): m is Model => m !== null);
-      const s = trained.length < members.length ? { rmse: NaN, ll: NaN } : await plan.score(ctx, trained, gatherRows(dataset, cand.rows), draws, seed + cand.split);
+      const trained = members.filter((m): m is readonly Model[] => m !== null);
+      const s =
+        trained.length < members.length
+          ? { rmse: NaN, ll: NaN }
+          : await scoreOrNaN(() => plan.score(ctx, trained.flat(), gatherRows(dataset, cand.rows), draws, seed + cand.split));
       out.push({ point: cand.point, rmse: s.rmse, ll: s.ll });
     }
     options.onProgress?.({
@@ -329,12 +340,33 @@ export async function runUciProtocol(ctx: GpuContext, dataset: UciDataset, optio
       ...(plan.ensembleDensity === undefined ? {} : { ensembleDensity: plan.ensembleDensity }),
       ...(plan.adversarialEpsilon === undefined ? {} : { adversarialEpsilon: plan.adversarialEpsilon }),
       ...(plan.heteroscedastic ? { heteroscedastic: true } : {}),
+      ...(swag === undefined ? {} : { swag }),
       splits: splitIds.length,
       seed,
     },
     splits,
     timing: { wallMs: performance.now() - started, trainMs, scoreMs, trainCalls },
   };
+}
+
+/**
+ * One train() call of the protocol, each job's models as a list: its one model, or 'swag''s
+ * posterior draws (trainSwag, which trains the same jobs in the same slots).
+ */
+async function fit(ctx: GpuContext, arch: ArchitectureSpec, data: TrainData, options: TrainOptions): Promise<{ models: (readonly Model[])[]; diverged: readonly boolean[] }> {
+  if (options.method === 'swag') return trainSwag(ctx, arch, data, options).then((r) => ({ models: [...r.models], diverged: r.diverged }));
+  const r = await train(ctx, arch, data, options);
+  return { models: r.models.map((m) => [m]), diverged: r.diverged };
+}
+
+/** A candidate whose predictive leaves float32 (NumericalError: a finite but runaway θ, e.g. a SWAG draw's log σ) scores NaN and ranks last, as a diverged one. */
+async function scoreOrNaN(score: () => Promise<HeldOutScore>): Promise<HeldOutScore> {
+  try {
+    return await score();
+  } catch (error) {
+    if (error instanceof NumericalError) return { rmse: NaN, ll: NaN };
+    throw error;
+  }
 }
 
 /** A candidate's validation log-likelihood, NaN ranked last. */

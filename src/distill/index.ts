@@ -1,4 +1,5 @@
-/** Distillation of a posterior predictive into a deterministic student (Bayesian dark knowledge). */
-export { distill, type DistillOptions, type DistillReport, type DistillResult } from './distill.js';
+/** Distillation of a posterior predictive into a deterministic student (Bayesian dark knowledge, ensemble distribution distillation). */
+export { distill, CLASSIFIER_STUDENTS, type ClassifierStudent, type DistillOptions, type DistillReport, type DistillResult } from './distill.js';
 export { DISTILL_JITTER_STREAM } from './augment.js';
-export { compareStudent, type CompareOptions, type StudentComparison } from './compare.js';
+export { DEFAULT_TARGET_SMOOTHING } from './dirichlet-targets.js';
+export { compareStudent, type ClassifierScores, type CompareOptions, type MutualInformationAgreement, type StudentComparison } from './compare.js';

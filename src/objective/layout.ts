@@ -7,7 +7,7 @@ import { InvalidInputError } from '../errors.js';
 import type { Activation } from '../model/spec.js';
 import { checkArchitecture, type ArchitectureSpec } from './architecture.js';
 import { NORMAL_TRAINING, heteroscedasticHead, likelihoodUnits, type TrainLikelihoodInfo } from './likelihood.js';
-import type { TrainMethod } from './methods.js';
+import { objectiveMethod, type ObjectiveMethod, type TrainMethod } from './methods.js';
 
 export interface TrainLayerLayout {
   readonly index: number;
@@ -25,7 +25,7 @@ export interface TrainLayerLayout {
 }
 
 export interface TrainLayout {
-  readonly method: TrainMethod;
+  readonly method: ObjectiveMethod;
   /** The likelihood the output layer feeds (likelihood.ts): its width, and whether there is a noise site. */
   readonly likelihood: TrainLikelihoodInfo;
   readonly layers: readonly TrainLayerLayout[];
@@ -47,9 +47,10 @@ export interface TrainLayout {
   readonly maxUnits: number;
 }
 
-export function trainLayout(arch: ArchitectureSpec, method: TrainMethod, hierarchical = false, likelihood: TrainLikelihoodInfo = NORMAL_TRAINING): TrainLayout {
-  if (hierarchical && method !== 'vi') throw new InvalidInputError(`the hierarchical prior is a 'vi' option, not '${method}'`);
-  checkArchitecture(arch, method);
+export function trainLayout(arch: ArchitectureSpec, trainMethod: TrainMethod, hierarchical = false, likelihood: TrainLikelihoodInfo = NORMAL_TRAINING): TrainLayout {
+  if (hierarchical && trainMethod !== 'vi') throw new InvalidInputError(`the hierarchical prior is a 'vi' option, not '${trainMethod}'`);
+  checkArchitecture(arch, trainMethod);
+  const method = objectiveMethod(trainMethod);
   const outputUnits = likelihoodUnits(likelihood, method);
   const widths = [...arch.hidden, outputUnits];
   let cursor = 0;

@@ -1,8 +1,29 @@
+import { InvalidInputError } from '../errors.js';
+
 /** The names a training run is configured by: its method, its 'vi' estimator, its optimiser and schedule. */
 
-export type TrainMethod = 'vi' | 'mc-dropout' | 'ensemble' | 'map' | 'concrete-dropout';
+/** The methods the GPU trainer's objectives implement (index.ts, OBJECTIVES): what train() takes. */
+export type ObjectiveMethod = 'vi' | 'mc-dropout' | 'ensemble' | 'map' | 'concrete-dropout';
 
-export const TRAIN_METHODS: readonly TrainMethod[] = ['vi', 'mc-dropout', 'ensemble', 'map', 'concrete-dropout'];
+export type TrainMethod = ObjectiveMethod | 'swag';
+
+export const TRAIN_METHODS: readonly TrainMethod[] = ['vi', 'mc-dropout', 'ensemble', 'map', 'swag', 'concrete-dropout'];
+
+/**
+ * The methods fitted by a layer above the GPU trainer from its 'map' runs, each by its own entry
+ * point: 'swag' by trainSwag (src/swag). train() itself refuses them.
+ */
+export const POST_HOC_METHODS: readonly TrainMethod[] = ['swag'];
+
+/** The method as an objective of the trainer; a post-hoc method is an InvalidInputError naming its entry point. */
+export function objectiveMethod(method: TrainMethod): ObjectiveMethod {
+  if (method === 'swag') {
+    throw new InvalidInputError(
+      `method 'swag' is fitted by trainSwag() (src/swag), which runs this trainer's 'map' objective; train() takes vi, mc-dropout, ensemble, map, concrete-dropout`,
+    );
+  }
+  return method;
+}
 
 /** The 'vi' gradient estimator of the data term (index.ts, VI ESTIMATORS). */
 export type ViEstimator = 'reparameterization' | 'local' | 'flipout';

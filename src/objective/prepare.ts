@@ -5,14 +5,15 @@
  */
 import { InvalidInputError, NumericalError } from '../errors.js';
 import { toMatrix } from '../inputs.js';
-import { abortSignalOption, describeValue, integerOption, numberOption, oneOfOption, optional, readOptionsObject, scaleOption } from '../options.js';
+import { abortSignalOption, describeValue, integerOption, isFiniteFloat32, numberOption, oneOfOption, optional, readOptionsObject, scaleOption } from '../options.js';
 import type { AbortSignalLike } from '../platform-types.js';
 import { dropoutKeepThreshold } from '../random/streams.js';
 import { MAX_MODEL_STREAM } from '../random/train-streams.js';
 import { checkArchitecture, type ArchitectureSpec } from './architecture.js';
 import { INIT_CONCRETE_DROPOUT } from './concrete.js';
 import { resolveLikelihood, type TrainLikelihoodInfo } from './likelihood.js';
-import { VI_ESTIMATORS, type LearningRateSchedule, type OptimizerKind } from './methods.js';
+import { trainLayout } from './layout.js';
+import { VI_ESTIMATORS, objectiveMethod, type LearningRateSchedule, type OptimizerKind } from './methods.js';
 import { scheduledLearningRate } from './optimizer.js';
 import type { ModelHyper, TrainData, TrainOptions } from './types.js';
 
@@ -71,6 +72,8 @@ export interface PreparedRun {
   readonly tile: { readonly rows: number; readonly units: number; readonly inputs: number };
   /** TrainOptions.snapshotEpochs: 1-based, strictly ascending, each <= epochs. */
   readonly snapshotEpochs: readonly number[];
+  /** TrainOptions.initialTheta checked (one θ per model, the layout's size, finite in float32); null: the initialisation. */
+  readonly initialTheta: readonly Float64Array[] | null;
 }
 
 function positiveInteger(value: unknown, name: string): number {
@@ -105,6 +108,8 @@ const TRAIN_OPTION_KEYS = [
   'kernelStrategy',
   'tile',
   'snapshotEpochs',
+  'initialTheta',
+  'swag',
   'onProgress',
   'onNonFinite',
   'signal',
@@ -210,6 +215,8 @@ function modelDropout(options: TrainOptions, arch: ArchitectureSpec, hyper: Mode
 export function prepareRun(arch: ArchitectureSpec, data: TrainData, options: TrainOptions): PreparedRun {
   checkShapes(arch, data, options);
   checkArchitecture(arch, options.method);
+  objectiveMethod(options.method);
+  if (options.swag !== undefined) throw new InvalidInputError(`swag options are for method 'swag' (trainSwag), not '${String(options.method)}'`);
   const xm = toMatrix(data.x, arch.inputDim, 'x');
   const ym = resolveLikelihood(data, options);
   const { likelihood } = ym;
@@ -309,6 +316,7 @@ export function prepareRun(arch: ArchitectureSpec, data: TrainData, options: Tra
     seed: options.seed ?? 0,
     onNonFinite: options.onNonFinite ?? 'error',
     snapshotEpochs: snapshotEpochs(options.snapshotEpochs, epochs),
+    initialTheta: startingTheta(options.initialTheta, models.length, trainLayout(arch, options.method, options.hierarchical ?? false, likelihood).size),
     signal: optional(options.signal, undefined, (v) => abortSignalOption(v, 'signal')),
     ...kernels,
   };
@@ -324,6 +332,23 @@ function snapshotEpochs(value: unknown, epochs: number): readonly number[] {
     if (k > 0 && !(epoch > (all[k - 1] as number)))
       throw new InvalidInputError(`snapshotEpochs must be strictly ascending: snapshotEpochs[${k}] is ${epoch} after ${String(all[k - 1])}`);
     return epoch;
+  });
+}
+
+/** TrainOptions.initialTheta checked: M arrays of `size` numbers, each finite in float32 (the GPU's θ). */
+function startingTheta(value: unknown, models: number, size: number): readonly Float64Array[] | null {
+  if (value === undefined) return null;
+  if (!Array.isArray(value)) throw new InvalidInputError(`initialTheta must be an array of one θ per model, got ${describeValue(value)}`);
+  if (value.length !== models) throw new InvalidInputError(`initialTheta has ${value.length} entries for ${models} model${models === 1 ? '' : 's'}`);
+  return (value as unknown[]).map((theta, m) => {
+    if (!Array.isArray(theta) && !ArrayBuffer.isView(theta)) throw new InvalidInputError(`initialTheta[${m}] must be an array of numbers, got ${describeValue(theta)}`);
+    const values = theta as ArrayLike<unknown>;
+    if (values.length !== size) throw new InvalidInputError(`initialTheta[${m}] has ${values.length} values; this architecture and method's θ has ${size}`);
+    return Float64Array.from({ length: size }, (_, e) => {
+      const v = values[e];
+      if (!isFiniteFloat32(v)) throw new InvalidInputError(`initialTheta[${m}][${e}] must be a number finite in float32, got ${describeValue(v)}`);
+      return v;
+    });
   });
 }
 

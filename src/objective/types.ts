@@ -6,9 +6,11 @@
 import type { Model } from '../model/spec.js';
 import type { AbortSignalLike } from '../platform-types.js';
 import type { LearningRateSchedule, OptimizerKind, TrainMethod, ViEstimator } from './methods.js';
+import type { SwagOptions } from './swag-options.js';
 
 export type { ArchitectureSpec } from './architecture.js';
 export type { LearningRateSchedule, TrainMethod, ViEstimator } from './methods.js';
+export type { SwagOptions, SwagVariant } from './swag-options.js';
 
 export interface TrainData {
   /**
@@ -108,6 +110,15 @@ export interface TrainOptions {
    * Default: none.
    */
   readonly snapshotEpochs?: readonly number[];
+  /**
+   * Per model (in the order of `models`), the θ to start from (layout: layout.ts, θ size values each,
+   * finite in float32) in place of the initialisation: a run that continues another (SWAG's SWA
+   * phase starts from its pretraining's θ). The optimiser's state starts afresh. Default: the
+   * initialisation of index.ts.
+   */
+  readonly initialTheta?: readonly ArrayLike<number>[];
+  /** 'swag' (trainSwag, src/swag): its SWA phase and posterior (swag-options.ts). Only with method 'swag'. */
+  readonly swag?: SwagOptions;
   /** Called after every epoch with the mean loss per model. */
   readonly onProgress?: (p: TrainProgress) => void;
   /**

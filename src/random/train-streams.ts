@@ -15,9 +15,14 @@
  *   (src/objective/concrete.ts)
  * - sigma's eps ('vi') at step t_m, K-sample k: word pair (0, 1) of block (0, t_m * K + k, STREAM_NOISE, s + 1), cos branch
  * - shuffle round keys of epoch e: src/random/shuffle.ts, block (0, e, STREAM_SHUFFLE, s + 1)
+ * - SWAG's posterior draws (src/swag/draws.ts), draw d of the model with stream s: the diagonal
+ *   part's z1 for θ element e is normalAt(key, d, STREAM_SWAG_DIAGONAL, e, s + 1), the low-rank
+ *   part's z2 for deviation column j is normalAt(key, d, STREAM_SWAG_LOW_RANK, j, s + 1)
  */
 export const STREAM_INIT = 0xfff00010;
 export const STREAM_SHUFFLE = 0xfff00011;
+export const STREAM_SWAG_DIAGONAL = 0xfff00a00;
+export const STREAM_SWAG_LOW_RANK = 0xfff00a01;
 
 /** The largest stream identity: its counter word s + 1 must fit a u32 and 0 is inference's. */
 export const MAX_MODEL_STREAM = 2 ** 32 - 2;

@@ -215,6 +215,7 @@ describe('protocol pieces', () => {
     expect(methodPlan(d0, 'vi', { heteroscedastic: true }).heteroscedastic).toBe(true);
     expect(methodPlan(d0, 'vi').heteroscedastic).toBeUndefined();
     expect(() => methodPlan(d0, 'ensemble', { heteroscedastic: true })).toThrow(/'ensemble' members always have the head/);
+    expect(methodPlan(d0, 'swag', { heteroscedastic: true }).heteroscedastic).toBe(true);
     const settings = { heteroscedastic: true } as UciSummary['settings'];
     expect(methodLabel({ method: 'vi', settings })).toBe('vi heteroscedastic');
     expect(methodLabel({ method: 'vi', settings: {} as UciSummary['settings'] })).toBe('vi');
@@ -224,6 +225,14 @@ describe('protocol pieces', () => {
     // Largest per-model buffer: θ, 2 x (3 x 4 + 4) + 2 x (4 x 1 + 1) + 2 (sigma) = 44 floats; with the head 2 x (4 x 2 + 2) and no sigma: 52.
     expect(maxModelsPerCall(limits, shape)).toBe(Math.floor(1000 / 44));
     expect(maxModelsPerCall(limits, { ...shape, heteroscedastic: true })).toBe(Math.floor(1000 / 52));
+  });
+
+  it('swag: one point (no search), Adam 1e-2 then SGD at 0.03 x that, 40 SWA epochs, 30 draws; --lr-grid crosses rates', async () => {
+    const d0 = await loadUciDataset(good);
+    const plan = methodPlan(d0, 'swag');
+    expect(plan).toMatchObject({ trainMethod: 'swag', lr: 1e-2, schedule: 'constant', members: 1, grid: [{}], swag: { swaEpochs: 40, swaLr: 3e-4, rank: 20, samples: 30 } });
+    expect(methodPlan(d0, 'swag', { lr: 1e-3 }).swag?.swaLr).toBeCloseTo(3e-5, 12);
+    expect(methodPlan(d0, 'swag', { learningRates: [1e-2, 3e-3] }).grid).toEqual([{ lr: 1e-2 }, { lr: 3e-3 }]);
   });
 
   it('models per train() call follow the buffer limits; chunks are near-equal', () => {
@@ -293,7 +302,7 @@ function uci(argv: readonly string[], context?: CliIo['context']): Promise<CliRu
 describe('the runner: user mistakes exit 2 with one line', () => {
   const cases: [string, () => string[], RegExp][] = [
     ['no --data-dir', () => ['--method', 'vi'], /--data-dir <folder> is required/],
-    ['no --method', () => ['--data-dir', good], /--method mc-dropout\|vi\|ensemble\b.* is required/],
+    ['no --method', () => ['--data-dir', good], /--method mc-dropout\|vi\|ensemble\|swag\b.* is required/],
     ['unknown method', () => ['--data-dir', good, '--method', 'map'], /unknown method 'map'/],
     ['more splits than the folder has', () => ['--data-dir', good, '--method', 'vi', '--splits', '3'], /--splits 3: toy-small has 2 splits/],
     ['bad epochs scale', () => ['--data-dir', good, '--method', 'vi', '--epochs-scale', '0'], /--epochs-scale must be a positive number/],
@@ -668,5 +677,20 @@ describeGpu('the protocol on the GPU (tiny: 2 splits, 2-point grid, 5 epochs)', 
     expect(ens.settings.schedule).toBe('constant');
     expect(vi.settings).toMatchObject({ method: 'vi', lr: 1e-2, hidden: [8], splits: 1 });
     expect(Number.isFinite(vi.splits[0]!.rmse)).toBe(true);
+  });
+
+  it('swag: the SWA epochs scaled with the run, each searched rate in its own trainSwag call, the draws scored', async () => {
+    const d = await loadUciDataset(good);
+    const run = await runUciProtocol(gpu!, d, { method: 'swag', splits: 1, epochs: 4, learningRates: [1e-2, 3e-3] });
+    // 40 SWA epochs against 10 x n_epochs, scaled by 4 / 10.
+    expect(run.settings.swag).toMatchObject({ swaEpochs: 16, rank: 20, samples: 30 });
+    expect(run.timing.trainCalls.map((c) => [c.phase, c.models, c.epochs])).toEqual([
+      ['search', 1, 4],
+      ['search', 1, 4],
+      ['final', 1, 4],
+    ]);
+    expect(run.splits[0]!.validation.map((v) => v.point)).toEqual([{ lr: 1e-2 }, { lr: 3e-3 }]);
+    expect([1e-2, 3e-3]).toContain(run.splits[0]!.chosen.lr);
+    expect(Number.isFinite(run.splits[0]!.ll)).toBe(true);
   });
 });

@@ -1,7 +1,8 @@
 /**
  * `webgpu-bnn distill`, in process through runCli: user mistakes (exit 2, one line, found before
- * the GPU), the seeded held-out split, and a round trip on the GPU: a 1-D VI teacher file distilled
- * into a student file that `predict` runs in one sample, with the held-out report.
+ * the GPU), the seeded held-out split, and round trips on the GPU: a 1-D VI teacher file distilled
+ * into a student file that `predict` runs in one sample, with the held-out report; a classifier file
+ * into a Dirichlet or a categorical student, with the classifiers' held-out scores.
  */
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -66,13 +67,25 @@ describe('distill: user mistakes exit 2 with one line, before the GPU', () => {
     [
       'a two-output teacher',
       () => ['distill', file('two-out.safetensors'), ...base().slice(2)],
-      /is a normal model with 2 outputs; only one-output regression \(normal\) and categorical teachers/,
+      /is a normal model with 2 outputs; only one-output regression \(normal\), categorical and one-output bernoulli teachers/,
     ],
     [
       "a label beyond the classifier teacher's classes",
       () => ['distill', file('classifier.safetensors'), '--data', file('bad-labels.csv'), '--target', 'label', '--out', file('s.safetensors')],
       /y row 1 is 3: a categorical model.s y is a class index, an integer in 0\.\.2/,
     ],
+    [
+      'a classifier teacher with a regression target',
+      () => ['distill', file('classifier.safetensors'), '--data', file('data.csv'), '--target', 'y', '--out', file('s.safetensors')],
+      /y row 0 is -?\d\.\d+: a categorical model.s y is a class index, an integer in 0\.\.2/,
+    ],
+    ['--student for a regression teacher', () => [...base(), '--student', 'dirichlet'], /--student is for a classifier teacher; .* is a regression model/],
+    [
+      'an unknown --student',
+      () => ['distill', file('classifier.safetensors'), '--data', file('labels.csv'), '--target', 'label', '--out', file('s.safetensors'), '--student', 'beta'],
+      /--student must be one of dirichlet, categorical, got 'beta'/,
+    ],
+    ['bad smoothing', () => [...base(), '--smoothing', '0'], /--smoothing must be a number in \[1e-6, 0\.5\], got '0'/],
     ['unknown target', () => [...base(), '--target', 'z'], /--target 'z' is not a column/],
     ['inputs the teacher does not take', () => [...base(), '--data', file('two-inputs.csv')], /without its target column has 2 columns/],
     ['holdout 1', () => [...base(), '--holdout', '1'], /--holdout must be a number in \[0, 1\)/],
@@ -137,17 +150,50 @@ describeGpu('distill on the GPU', () => {
     expect(JSON.parse(p.stdout)).toMatchObject({ samples: 1 });
   }, 300_000);
 
-  it('a categorical teacher file -> a 3-logit student, held-out log predictive density of the labels', async () => {
+  it('a categorical teacher file -> a Dirichlet student (the default), held-out scores and mutual-information agreement', async () => {
     const out = file('c.safetensors');
     const r = await cli(
       ['distill', file('classifier.safetensors'), '--data', file('labels.csv'), '--target', 'label', '--out', out, '--epochs', '5', '--samples', '100', '--json'],
       withGpu(),
     );
     expect(r.code).toBe(0);
-    const report = JSON.parse(r.stdout) as { heldOut: { rows: number; teacherLogLikelihood: number; studentLogLikelihood: number } };
+    const report = JSON.parse(r.stdout) as {
+      student: string;
+      teacherSamples: number;
+      heldOut: {
+        rows: number;
+        teacherLogLikelihood: number;
+        studentLogLikelihood: number;
+        classification: {
+          teacher: { accuracy: number; ece: number };
+          student: { accuracy: number; nll: number };
+          mutualInformation: { studentMean: number; rankCorrelation: number };
+        };
+      };
+    };
+    expect(report.student).toBe('dirichlet');
+    expect(report.teacherSamples).toBe(16);
     expect(report.heldOut.rows).toBe(6);
-    // log p(label) of 3 classes: negative and finite.
+    // log p(label) of 3 classes: negative and finite; the student's NLL is minus its mean log-likelihood.
     for (const v of [report.heldOut.teacherLogLikelihood, report.heldOut.studentLogLikelihood]) expect(v).toBeLessThan(0);
+    const c = report.heldOut.classification;
+    expect(c.student.nll).toBeCloseTo(-report.heldOut.studentLogLikelihood, 6);
+    for (const v of [c.teacher.accuracy, c.student.accuracy, c.teacher.ece]) expect(v >= 0 && v <= 1).toBe(true);
+    expect(c.mutualInformation.studentMean).toBeGreaterThan(0);
+    expect(Math.abs(c.mutualInformation.rankCorrelation)).toBeLessThanOrEqual(1);
+    expect(modelFromBytes(readFileSync(out)).spec.likelihood).toEqual({ kind: 'dirichlet', classes: 3, minConcentration: 1e-3 });
+  }, 300_000);
+
+  it("--student categorical: a 3-logit student, text output with both classifiers' scores", async () => {
+    const out = file('c2.safetensors');
+    const r = await cli(
+      ['distill', file('classifier.safetensors'), '--data', file('labels.csv'), '--target', 'label', '--out', out, '--student', 'categorical', '--epochs', '5', '--samples', '100'],
+      withGpu(),
+    );
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^wrote .*c2\.safetensors: categorical student 1-8-3 tanh/);
+    expect(r.stdout).toMatch(/\nteacher: accuracy \d\.\d{4}, NLL \d+\.\d{4}, Brier \d\.\d{4}, ECE \d\.\d{4}; student: accuracy /);
+    expect(r.stdout).not.toMatch(/mutual information/);
     expect(modelFromBytes(readFileSync(out)).spec.likelihood).toEqual({ kind: 'categorical', classes: 3 });
   }, 300_000);
 

@@ -78,7 +78,11 @@ describe('train: user mistakes exit 2 with one line, before the GPU', () => {
     ['missing --target', () => ['train', '--data', file('data.csv'), '--method', 'map', '--out', file('m.safetensors')], /--target <column> is required/],
     ['missing --method', () => ['train', '--data', file('data.csv'), '--target', 'y', '--out', file('m.safetensors')], /--method .* is required/],
     ['missing --out', () => ['train', '--data', file('data.csv'), '--target', 'y', '--method', 'map'], /--out <file> is required/],
-    ['unknown method', () => [...base(), '--method', 'magic'], /--method must be one of vi, mc-dropout, ensemble, map\b.*, got 'magic'/],
+    ['unknown method', () => [...base(), '--method', 'magic'], /--method must be one of vi, mc-dropout, ensemble, map, swag\b.*, got 'magic'/],
+    ['a swag flag for another method', () => [...base(), '--swa-epochs', '5'], /--swa-epochs does not apply to --method mc-dropout/],
+    ['--swa-epochs 1', () => [...base(), '--method', 'swag', '--swa-epochs', '1'], /--swa-epochs must be an integer from 2/],
+    ['unknown --swag-variant', () => [...base(), '--method', 'swag', '--swag-variant', 'full'], /--swag-variant must be low-rank or diagonal, got 'full'/],
+    ['--swag-samples beyond an ensemble file', () => [...base(), '--method', 'swag', '--swag-samples', '2000'], /swag.samples must be an integer in \[1, 1024\]/],
     ['unknown target name', () => [...base(), '--target', 'z'], /--target 'z' is not a column of .*columns: a, b, c, y/],
     ['target index out of range', () => [...base(), '--target', '4'], /--target 4: .* has 4 columns \(indices 0\.\.3\)/],
     [

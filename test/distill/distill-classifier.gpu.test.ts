@@ -37,7 +37,7 @@ describeGpu('distill a classifier', () => {
   it("a categorical teacher: the student's probabilities track the teacher's in one sample", async () => {
     const ctx = gpuContext();
     const t = teacher();
-    const { student, report } = await distill(ctx, t, { x }, { epochs: 100, seed: 4 });
+    const { student, report } = await distill(ctx, t, { x }, { student: 'categorical', epochs: 100, seed: 4 });
     expect(isDeterministic(student.spec)).toBe(true);
     expect(student.spec.likelihood).toEqual({ kind: 'categorical', classes: 3 });
     const te = Engine.create(ctx, t);

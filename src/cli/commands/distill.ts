@@ -1,15 +1,15 @@
 /**
  * `webgpu-bnn distill <teacher> --data <csv> --target <column> --out <student> [...]`: distils a
- * regression model or ensemble file into a deterministic student (src/distill/distill.ts) and writes
- * it. A seeded fraction of the rows (--holdout) is kept out of the distillation; on those rows the
+ * regression or classifier model or ensemble file into a deterministic student (src/distill/distill.ts)
+ * and writes it. A seeded fraction of the rows (--holdout) is kept out of the distillation; on those rows the
  * target column scores the student's and the teacher's log predictive density and times one predict
  * of each (src/distill/compare.ts). Every file and option is checked before the GPU is touched.
  */
 import { writeFile } from 'node:fs/promises';
 import { InvalidInputError } from '../../errors.js';
 import { describeAdapter } from '../../gpu/adapter-line.js';
-import { distill, type DistillOptions } from '../../distill/distill.js';
-import { compareStudent } from '../../distill/compare.js';
+import { CLASSIFIER_STUDENTS, distill, type ClassifierStudent, type DistillOptions } from '../../distill/distill.js';
+import { compareStudent, type StudentComparison } from '../../distill/compare.js';
 import { modelToBytes } from '../../model/format.js';
 import { likelihoodKind, outputDim, type Model } from '../../model/spec.js';
 import { permute, shuffleKeys } from '../../random/shuffle.js';
@@ -26,14 +26,21 @@ import { checkOutputDir, formatSeconds, parseActivation, parseHidden, parseNumbe
 
 const HELP = `Usage: webgpu-bnn distill <teacher> --data <csv> --target <column> --out <student> [options]
 
-Distils a regression model (vi, mc-dropout, map, a Pyro export) or an ensemble file into a
-deterministic student: a network with a mean and a softplus-scale output that gives the
-teacher's predictive mean and std in one forward pass (Bayesian dark knowledge). The student is
-trained with the ensemble trainer on y drawn from the teacher's predictive at the data's inputs
-and at jittered copies of them, which fits its Normal to the teacher's mean and total variance.
-A categorical teacher gives a K-logit student trained on labels drawn from the teacher's mean
-probabilities (--target is then the column of class indices).
-The student file is a normal model file: 'webgpu-bnn predict' runs it with one sample.
+Distils a model (vi, mc-dropout, map, a Pyro export) or an ensemble file (a deep ensemble, a
+set of posterior samples saved as point models) into a deterministic student.
+Regression (one-output normal teacher): a network with a mean and a softplus-scale output that
+gives the teacher's predictive mean and std in one forward pass (Bayesian dark knowledge). The
+student is trained with the ensemble trainer on y drawn from the teacher's predictive at the
+data's inputs and at jittered copies of them, which fits its Normal to the teacher's mean and
+total variance.
+Classification (categorical, or one-output bernoulli teacher; --target is the column of class
+indices): by default (--student dirichlet) a network whose K outputs are Dirichlet
+concentrations, fitted to the teacher's per-sample class probabilities (ensemble distribution
+distillation): its one pass gives the probabilities and the split of their uncertainty into
+expected entropy and mutual information. --student categorical gives a K-logit network trained
+on labels drawn from the teacher's mean probabilities (probabilities only).
+The student file is a normal model file: 'webgpu-bnn predict' runs it with one sample (a
+Dirichlet student's mean is its class probabilities).
 
 The target column is never shown to the student: the inputs are the other columns. A fraction
 of the rows (--holdout) is left out of the distillation and scores both models there: mean log
@@ -45,6 +52,8 @@ Options:
   --out <file>            student model file to write (.safetensors)
   --holdout <f>           fraction of rows held out for the report, in [0, 1) (default 0.2;
                           0: no report)
+  --student <kind>        a classifier's student: dirichlet (default) or categorical
+  --smoothing <e>         a Dirichlet student's target smoothing, (1 - e) p + e/K (default 1e-4)
   --hidden <w,...>        the student's hidden widths (default: the teacher's)
   --activation <a>        the student's activation (default: the teacher's)
   --copies <K>            jittered copies of each input (default 4)
@@ -67,6 +76,8 @@ const GRAMMAR = {
     target: { type: 'string' },
     out: { type: 'string' },
     holdout: { type: 'string' },
+    student: { type: 'string' },
+    smoothing: { type: 'string' },
     hidden: { type: 'string' },
     activation: { type: 'string' },
     copies: { type: 'string' },
@@ -101,7 +112,7 @@ function pick(data: Float64Array, cols: number, rows: readonly number[]): Float6
 
 export const distillCommand: Command = {
   name: 'distill',
-  summary: 'distil a regression model or ensemble into a one-pass deterministic student',
+  summary: 'distil a regression or classifier model or ensemble into a one-pass deterministic student',
   help: HELP,
   async run(args, io: CliIo) {
     const line = parseCommand(args, GRAMMAR);
@@ -129,8 +140,15 @@ export const distillCommand: Command = {
     const teacherSamples = int('teacher-samples');
     const epochs = int('epochs');
     const batchSize = int('batch-size');
+    const studentText = opt('student');
+    if (studentText !== undefined && !(CLASSIFIER_STUDENTS as readonly string[]).includes(studentText)) {
+      throw new UsageError(`distill: --student must be one of ${CLASSIFIER_STUDENTS.join(', ')}, got '${studentText}'`);
+    }
+    const smoothingText = opt('smoothing');
     const progress = progressReporter(io, 1);
     const options: DistillOptions = {
+      ...(studentText === undefined ? {} : { student: studentText as ClassifierStudent }),
+      ...(smoothingText === undefined ? {} : { smoothing: parseNumber(smoothingText, 'smoothing', (v) => v >= 1e-6 && v <= 0.5, 'a number in [1e-6, 0.5]') }),
       ...(hiddenText === undefined ? {} : { hidden: parseHidden(hiddenText) }),
       ...(activationText === undefined ? {} : { activation: parseActivation(activationText) }),
       ...(copies === undefined ? {} : { copies }),
@@ -147,16 +165,17 @@ export const distillCommand: Command = {
     const members = await readModelMembers(teacherPath);
     const teacher = members[0] as Model;
     const kind = likelihoodKind(teacher.spec.likelihood);
-    if (!((kind === 'normal' && outputDim(teacher.spec) === 1) || kind === 'categorical')) {
+    if (!(((kind === 'normal' || kind === 'bernoulli') && outputDim(teacher.spec) === 1) || kind === 'categorical')) {
       throw new UsageError(
-        `distill: '${teacherPath}' is a ${kind} model with ${outputDim(teacher.spec)} outputs; only one-output regression (normal) and categorical teachers can be distilled`,
+        `distill: '${teacherPath}' is a ${kind} model with ${outputDim(teacher.spec)} outputs; only one-output regression (normal), categorical and one-output bernoulli teachers can be distilled`,
       );
     }
+    if (kind === 'normal' && studentText !== undefined) throw new UsageError(`distill: --student is for a classifier teacher; '${teacherPath}' is a regression model`);
     const table = await readTableFile(dataPath, 'data');
     const source = `data file '${dataPath}'`;
     const target = resolveTarget(table, targetText, source);
     const { x, y, inputs } = splitColumns(table, target);
-    if (kind === 'categorical') checkLabels('categorical', y, outputDim(teacher.spec));
+    if (kind === 'categorical' || kind === 'bernoulli') checkLabels(kind, y, outputDim(teacher.spec));
     expectColumns(
       { rows: table.rows, cols: inputs, data: x, header: null },
       teacher.spec.inputDim,
@@ -182,19 +201,38 @@ export const distillCommand: Command = {
         return;
       }
       const a = report.agreement;
+      const classes = report.student === 'normal' ? '' : report.student === 'dirichlet' ? 'Dirichlet ' : `${report.student} `;
       io.stdout(
-        `wrote ${out}: student ${inputs}-${report.architecture.hidden.join('-')}-${student.spec.layers.at(-1)?.units ?? '?'} ${report.architecture.activation}, trained on ${report.trainingPairs} teacher draws ` +
+        `wrote ${out}: ${classes}student ${inputs}-${report.architecture.hidden.join('-')}-${student.spec.layers.at(-1)?.units ?? '?'} ${report.architecture.activation}, trained on ${report.trainingPairs} teacher draws ` +
           `(${report.distillationInputs} inputs x ${report.teacherSamples}) in ${formatSeconds(report.trainMs)}\n` +
-          `agreement at the distillation rows: mean RMSE ${a.meanRmse.toPrecision(3)}, std RMSE ${a.stdRmse.toPrecision(3)} (teacher's mean std ${a.teacherStd.toPrecision(3)})\n`,
+          `agreement at the distillation rows: mean RMSE ${a.meanRmse.toPrecision(3)}, std RMSE ${a.stdRmse.toPrecision(3)} (teacher's mean std ${a.teacherStd.toPrecision(3)})` +
+          (a.mutualInformationRmse === undefined
+            ? ''
+            : `, mutual information RMSE ${a.mutualInformationRmse.toPrecision(3)} (teacher's mean ${a.teacherMutualInformation?.toPrecision(3) ?? '?'})`) +
+          '\n',
       );
-      if (comparison) {
-        const c = comparison;
-        io.stdout(
-          `held-out rows ${c.rows}: log predictive density teacher ${c.teacherLogLikelihood.toFixed(4)} (S=${c.teacherSamples}), student ${c.studentLogLikelihood.toFixed(4)} (S=1); ` +
-            `predict ${c.teacherPredictMs.toFixed(2)} ms vs ${c.studentPredictMs.toFixed(2)} ms, speed-up ${c.speedup.toFixed(1)}x\n`,
-        );
-      }
+      if (comparison) io.stdout(heldOutLines(comparison));
     });
     return 0;
   },
 };
+
+/** The held-out report's text: log-likelihoods and speed; a classifier's scores and mutual-information agreement. */
+function heldOutLines(c: StudentComparison): string {
+  const lines = [
+    `held-out rows ${c.rows}: log predictive density teacher ${c.teacherLogLikelihood.toFixed(4)} (S=${c.teacherSamples}), student ${c.studentLogLikelihood.toFixed(4)} (S=1); ` +
+      `predict ${c.teacherPredictMs.toFixed(2)} ms vs ${c.studentPredictMs.toFixed(2)} ms, speed-up ${c.speedup.toFixed(1)}x`,
+  ];
+  const k = c.classification;
+  if (k) {
+    const row = (name: string, s: typeof k.teacher) => `${name}: accuracy ${s.accuracy.toFixed(4)}, NLL ${s.nll.toFixed(4)}, Brier ${s.brier.toFixed(4)}, ECE ${s.ece.toFixed(4)}`;
+    lines.push(`${row('teacher', k.teacher)}; ${row('student', k.student)}`);
+    const mi = k.mutualInformation;
+    if (mi) {
+      lines.push(
+        `mutual information: teacher mean ${mi.teacherMean.toPrecision(3)}, student mean ${mi.studentMean.toPrecision(3)}, RMSE ${mi.rmse.toPrecision(3)}, rank correlation ${mi.rankCorrelation.toFixed(3)}`,
+      );
+    }
+  }
+  return lines.join('\n') + '\n';
+}

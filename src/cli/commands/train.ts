@@ -11,6 +11,9 @@ import { ensembleToBytes } from '../../model/ensemble-file.js';
 import { modelToBytes } from '../../model/format.js';
 import { ACTIVATIONS, type Activation, type Model } from '../../model/spec.js';
 import { train } from '../../train/trainer.js';
+import { trainSwag } from '../../swag/fit.js';
+import { pretrainOptions, readSwagOptions } from '../../swag/options.js';
+import type { SwagOptions } from '../../objective/swag-options.js';
 import { TRAIN_LIKELIHOODS, likelihoodUnits } from '../../objective/likelihood.js';
 import { TRAIN_METHODS } from '../../objective/methods.js';
 import { INIT_CONCRETE_DROPOUT } from '../../objective/concrete.js';
@@ -48,6 +51,11 @@ Methods:
   ensemble       deep ensemble: M networks with mean and variance heads (Gaussian NLL), each
                  written to its own file (see --out); predict them as a mixture
   map            point estimate with a learned noise sigma (the deterministic baseline)
+  swag           SWAG (Maddox et al. 2019): map pretraining (--epochs, Adam --lr), then SGD
+                 (momentum 0.9) at the constant --swa-lr for --swa-epochs epochs, θ collected
+                 after each; a Gaussian posterior with their mean and a diagonal plus low-rank
+                 covariance, written as --swag-samples draws in one ensemble file (or, with
+                 --swag-variant diagonal, one mean-field model)
   concrete-dropout
                  MC dropout whose rate on each layer's input is learnt with the weights
                  (Gal et al. 2017: relaxed masks, regulariser l^2/(2N) sum W^2/(1-p) minus
@@ -63,7 +71,7 @@ Options:
   --likelihood <l>      normal, categorical, bernoulli, beta, dirichlet or student-t (default normal)
   --classes <K>         categorical: the number of classes (default: the largest label + 1)
   --df <nu>             student-t: degrees of freedom (default: learnt)
-  --method <m>          vi, mc-dropout, ensemble, map or concrete-dropout
+  --method <m>          vi, mc-dropout, ensemble, map, swag or concrete-dropout
   --out <file>          model file to write (.safetensors). An ensemble's members go into one
                         file, which predict and info read as the mixture
   --hidden <w,...>      hidden layer widths, comma separated (default 50)
@@ -77,13 +85,19 @@ Options:
                         (default 0.01)
   --tau <t>             mc-dropout: model precision in the target's units (default 100 / var(y),
                         i.e. noise std 0.1 x the target's std)
-  --prior-scale <s>     vi, map: prior std of every weight (default 1)
-  --heteroscedastic     vi, mc-dropout, map, concrete-dropout (normal, student-t): learn the noise scale per input
+  --prior-scale <s>     vi, map, swag: prior std of every weight (default 1)
+  --heteroscedastic     vi, mc-dropout, map, swag, concrete-dropout (normal, student-t): learn the noise scale per input
                         with a second output unit (softplus + 1e-3), as ensembles do, in place
                         of the global noise sigma (no --tau then)
   --members <M>         ensemble: number of members (default 5)
+  --swa-epochs <K>      swag: SGD epochs of the SWA phase, one iterate each (default 20, >= 2)
+  --swa-lr <x>          swag: the SWA phase's constant SGD learning rate (default: --lr)
+  --swag-rank <r>       swag: deviation columns kept, the low-rank part's rank (default 20)
+  --swag-samples <S>    swag: posterior draws written to the ensemble file (default 30)
+  --swag-scale <c>      swag: multiplies the posterior covariance (default 1)
+  --swag-variant <v>    swag: low-rank (default) or diagonal (SWAG-Diagonal, one model)
   --adversarial-epsilon <e>
-                        ensemble, map: adversarial training (fast gradient sign) at e times
+                        ensemble, map, swag: adversarial training (fast gradient sign) at e times
                         each input's range (Lakshminarayanan et al. use 0.01); default off
   --seed <K>            RNG seed of initialisation, shuffling and noise (default 0)
   --json                print a JSON summary on standard output (file, settings, time, loss
@@ -115,6 +129,12 @@ const GRAMMAR = {
     'length-scale': { type: 'string' },
     'prior-scale': { type: 'string' },
     members: { type: 'string' },
+    'swa-epochs': { type: 'string' },
+    'swa-lr': { type: 'string' },
+    'swag-rank': { type: 'string' },
+    'swag-samples': { type: 'string' },
+    'swag-scale': { type: 'string' },
+    'swag-variant': { type: 'string' },
     'adversarial-epsilon': { type: 'string' },
     heteroscedastic: { type: 'boolean' },
     seed: { type: 'string' },
@@ -135,6 +155,31 @@ function parseMethod(text: string): TrainMethod {
   const m = TRAIN_METHODS.find((v) => v === text);
   if (!m) throw new UsageError(`--method must be one of ${TRAIN_METHODS.join(', ')}, got '${text}'`);
   return m;
+}
+
+const SWAG_FLAGS = ['swa-epochs', 'swa-lr', 'swag-rank', 'swag-samples', 'swag-scale', 'swag-variant'] as const;
+
+/** The swag flags given, as TrainOptions.swag (trainSwag checks the values' ranges; here only their form). */
+function parseSwagFlags(opt: (name: string) => string | undefined): SwagOptions {
+  const count = (name: string, min: number) => {
+    const text = opt(name);
+    return text === undefined ? undefined : parseIntegerOption(text, name, min, MAX_COUNT);
+  };
+  const positive = (name: string) => {
+    const text = opt(name);
+    return text === undefined ? undefined : parseNumber(text, name, (v) => v > 0, 'a positive number');
+  };
+  const variant = opt('swag-variant');
+  if (variant !== undefined && variant !== 'low-rank' && variant !== 'diagonal') throw new UsageError(`--swag-variant must be low-rank or diagonal, got '${variant}'`);
+  const entries = {
+    swaEpochs: count('swa-epochs', 2),
+    swaLr: positive('swa-lr'),
+    rank: count('swag-rank', 2),
+    samples: count('swag-samples', 1),
+    scale: positive('swag-scale'),
+    variant,
+  };
+  return Object.fromEntries(Object.entries(entries).filter(([, v]) => v !== undefined));
 }
 
 function parseLikelihood(text: string): TrainLikelihood {
@@ -224,7 +269,7 @@ export function progressReporter(io: CliIo, members: number): { start: () => voi
 
 export const trainCommand: Command = {
   name: 'train',
-  summary: 'train a BNN (vi, mc-dropout, ensemble, map, concrete-dropout) on a CSV file and write the model',
+  summary: 'train a BNN (vi, mc-dropout, ensemble, map, swag, concrete-dropout) on a CSV file and write the model',
   help: HELP,
   async run(args, io) {
     const line = parseCommand(args, GRAMMAR);
@@ -232,7 +277,7 @@ export const trainCommand: Command = {
     const targetText = stringOption(line, 'target');
     if (targetText === undefined) throw new UsageError(`train: --target <column> is required (see 'webgpu-bnn train --help')`);
     const methodText = stringOption(line, 'method');
-    if (methodText === undefined) throw new UsageError(`train: --method vi|mc-dropout|ensemble|map|concrete-dropout is required (see 'webgpu-bnn train --help')`);
+    if (methodText === undefined) throw new UsageError(`train: --method vi|mc-dropout|ensemble|map|swag|concrete-dropout is required (see 'webgpu-bnn train --help')`);
     const method = parseMethod(methodText);
     const out = requiredOption(line, 'out', 'train');
     const opt = (name: string) => stringOption(line, name);
@@ -285,9 +330,10 @@ export const trainCommand: Command = {
       ['dropout', dropoutText, method === 'mc-dropout' || concrete],
       ['length-scale', lengthScaleText, method === 'mc-dropout' || concrete],
       ['tau', tauText, method === 'mc-dropout'],
-      ['prior-scale', priorText, method === 'vi' || method === 'map'],
+      ['prior-scale', priorText, method === 'vi' || method === 'map' || method === 'swag'],
       ['members', membersText, method === 'ensemble'],
-      ['adversarial-epsilon', epsilonText, method === 'ensemble' || method === 'map'],
+      ['adversarial-epsilon', epsilonText, method === 'ensemble' || method === 'map' || method === 'swag'],
+      ...SWAG_FLAGS.map((name) => [name, opt(name), method === 'swag'] as const),
     ] as const) {
       if (given !== undefined && !applies) throw new UsageError(`--${name} does not apply to --method ${method}`);
     }
@@ -320,8 +366,10 @@ export const trainCommand: Command = {
     // own initialisation and minibatch order, the same as member k of any larger ensemble of this seed.
     const models = Array.from({ length: count }, (): ModelHyper => hyper);
     const progress = progressReporter(io, count);
+    const swag = method === 'swag' ? parseSwagFlags(opt) : undefined;
     const options: TrainOptions = {
       method,
+      ...(swag === undefined ? {} : { swag }),
       likelihood,
       ...(classes === undefined ? {} : { classes }),
       ...(df === undefined ? {} : { degreesOfFreedom: df }),
@@ -337,8 +385,9 @@ export const trainCommand: Command = {
     };
 
     // The whole request (labels, proportions, options) is checked before the GPU is touched.
-    const prepared = prepareRun(arch, { x, y }, options);
-    const outputs = likelihoodUnits(prepared.likelihood, method);
+    const swagResolved = swag ? readSwagOptions(options) : undefined;
+    const prepared = prepareRun(arch, { x, y }, method === 'swag' ? pretrainOptions(options) : options);
+    const outputs = likelihoodUnits(prepared.likelihood, method === 'swag' ? 'map' : method);
     await withContext(io, async (ctx) => {
       const shape = `${inputs}-${hidden.join('-')}-${outputs} ${activation}`;
       io.stderr(
@@ -347,12 +396,17 @@ export const trainCommand: Command = {
           `${method === 'mc-dropout' ? `, dropout ${dropout}${heteroscedastic ? '' : `, tau ${Number(tau.toPrecision(6))}`}` : ''}` +
           `${concrete ? `, initial dropout ${dropout}` : ''}` +
           `${heteroscedastic ? ', heteroscedastic noise' : ''}` +
-          `${epsilon === undefined ? '' : `, adversarial epsilon ${epsilon}`}; adapter ${describeAdapter(ctx)}\n`,
+          `${epsilon === undefined ? '' : `, adversarial epsilon ${epsilon}`}` +
+          `${swagResolved ? `; then SWA: SGD lr ${swagResolved.swaLr} for ${swagResolved.swaEpochs} epochs, ${swagResolved.variant === 'diagonal' ? 'SWAG-Diagonal' : `rank ${swagResolved.rank}, ${swagResolved.samples} draws`}` : ''}; adapter ${describeAdapter(ctx)}\n`,
       );
       progress.start();
-      const result = await train(ctx, arch, { x, y }, options);
+      const fitted = method === 'swag' ? await trainSwag(ctx, arch, { x, y }, options) : null;
+      const result = fitted
+        ? { ...fitted.swa, history: [...fitted.pretrain.history, ...fitted.swa.history], elapsedMs: fitted.elapsedMs }
+        : await train(ctx, arch, { x, y }, options);
+      const written = fitted ? (fitted.models[0] ?? []) : result.models;
       const final = result.history.at(-1);
-      await writeFile(out, method === 'ensemble' ? ensembleToBytes(result.models) : modelToBytes(result.models[0] as Model));
+      await writeFile(out, written.length > 1 || method === 'ensemble' ? ensembleToBytes(written) : modelToBytes(written[0] as Model));
       const finalLoss = final ? meanLoss(final) : NaN;
       // Concrete dropout's learnt rate on each layer's input, as the model records it.
       const rates = concrete ? (result.models[0] as Model).spec.layers.map((l) => l.dropout) : null;
@@ -363,7 +417,8 @@ export const trainCommand: Command = {
             method,
             likelihood,
             heteroscedastic: prepared.likelihood.heteroscedastic || (method === 'ensemble' && scaled),
-            members: count,
+            members: written.length,
+            ...(fitted ? { swag: fitted.swag } : {}),
             architecture: shape,
             rows: table.rows,
             target: targetName,
@@ -380,7 +435,7 @@ export const trainCommand: Command = {
         );
       } else {
         io.stdout(
-          `wrote ${out}${method === 'ensemble' ? ` (ensemble of ${count} members)` : ''}: trained in ${formatSeconds(result.elapsedMs)}, final ${count > 1 ? 'mean ' : ''}loss ${Number.isFinite(finalLoss) ? finalLoss.toPrecision(5) : 'n/a'}` +
+          `wrote ${out}${written.length > 1 ? ` (ensemble of ${written.length} ${method === 'swag' ? 'SWAG draws' : 'members'})` : ''}: trained in ${formatSeconds(result.elapsedMs)}, final ${count > 1 ? 'mean ' : ''}loss ${Number.isFinite(finalLoss) ? finalLoss.toPrecision(5) : 'n/a'}` +
             `${rates ? `, learnt dropout rates ${rates.map((p) => p.toPrecision(3)).join(', ')}` : ''}\n`,
         );
       }

@@ -1,12 +1,12 @@
 /** The constants of one model's objective and what a step's objective takes and gives, for the float64 training oracle. */
 import type { GammaPrior } from '../../model/spec.js';
 import { VI_SIGMA_PRIOR } from '../../objective/constants.js';
-import type { TrainMethod, ViEstimator } from '../../objective/methods.js';
+import type { ObjectiveMethod, ViEstimator } from '../../objective/methods.js';
 import type { ModelSetup, TrainingSetup } from './data.js';
 
 /** The constants of one model's objective. */
 export interface ObjectiveConfig {
-  readonly method: TrainMethod;
+  readonly method: ObjectiveMethod;
   /** N, the model's row count (the data term's (N/B) weight in 'vi', the prior's 1/N in 'map'). */
   readonly n: number;
   readonly priorScale: number;

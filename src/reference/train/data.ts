@@ -7,7 +7,7 @@
 import type { Standardization } from '../../model/spec.js';
 import type { ArchitectureSpec } from '../../objective/architecture.js';
 import { trainLayout, type TrainLayout } from '../../objective/layout.js';
-import type { TrainMethod, ViEstimator } from '../../objective/methods.js';
+import type { ObjectiveMethod, ViEstimator } from '../../objective/methods.js';
 import { prepareRun } from '../../objective/prepare.js';
 import type { PreparedModel, PreparedRun } from '../../objective/prepare.js';
 import type { TrainData, TrainOptions } from '../../objective/types.js';
@@ -28,7 +28,7 @@ export interface ModelSetup {
 }
 
 export interface TrainingSetup {
-  readonly method: TrainMethod;
+  readonly method: ObjectiveMethod;
   /** 'vi' only; 'reparameterization' for the other methods. */
   readonly viEstimator: ViEstimator;
   /** 'vi' with a learned per-layer prior precision (layout.precision >= 0). */
@@ -70,12 +70,13 @@ function modelSetup(run: PreparedRun, prepared: PreparedModel, index: number): M
 export function resolveTraining(arch: ArchitectureSpec, data: TrainData, options: TrainOptions): TrainingSetup {
   const run = prepareRun(arch, data, options);
   const hierarchical = options.hierarchical === true;
+  const layout = trainLayout(arch, options.method, hierarchical, run.likelihood);
   return {
-    method: options.method,
+    method: layout.method,
     viEstimator: options.viEstimator ?? 'reparameterization',
     hierarchical,
     run,
-    layout: trainLayout(arch, options.method, hierarchical, run.likelihood),
+    layout,
     key: seedToKey(run.seed),
     models: run.models.map((p, m) => modelSetup(run, p, m)),
   };

@@ -2,7 +2,7 @@
 import { normalLogPdf } from '../../math/densities.js';
 import { studentTLogPdf, studentTNllGrad } from '../../math/likelihoods.js';
 import type { TrainLayout } from '../../objective/layout.js';
-import type { TrainMethod } from '../../objective/methods.js';
+import type { ObjectiveMethod } from '../../objective/methods.js';
 import type { Minibatch, ObjectiveConfig } from './config.js';
 import { headRowNll } from './heteroscedastic-term.js';
 import { rowNll } from './likelihood-term.js';
@@ -14,7 +14,7 @@ import { addAt, thetaIndex } from './parameters.js';
  */
 export function pointDataTerm(
   layout: TrainLayout,
-  method: TrainMethod,
+  method: ObjectiveMethod,
   theta: Float64Array,
   out: Float64Array,
   batch: Minibatch,
@@ -92,7 +92,7 @@ function headPointTerm(layout: TrainLayout, theta: Float64Array, out: Float64Arr
  */
 function studentPointTerm(
   layout: TrainLayout,
-  method: Exclude<TrainMethod, 'vi'>,
+  method: Exclude<ObjectiveMethod, 'vi'>,
   theta: Float64Array,
   out: Float64Array,
   batch: Minibatch,
