@@ -8,7 +8,7 @@
  *   leaves      errors.ts, float32.ts, platform-types.ts, options.ts, inputs.ts
  *   maths       math/, random/
  *   model       model/
- *   objective   objective/ (the training contract)
+ *   objective   objective/ (the training contract), mcmc/ (diagnostics of posterior samples)
  *   kernels     kernels/ (program declarations and WGSL composition; no GPU calls)
  *   gpu         gpu/
  *   scheduler   scheduler/
@@ -42,6 +42,7 @@ module.exports = {
     onlyImports('math-layer', 'math/', []),
     onlyImports('model-layer', 'model/', ['math/', 'random/']),
     onlyImports('objective-layer', 'objective/', ['math/', 'random/', 'model/']),
+    onlyImports('mcmc-layer', 'mcmc/', ['math/', 'random/', 'model/']),
     onlyImports('kernels-layer', 'kernels/', ['math/', 'random/', 'model/', 'objective/']),
     onlyImports('gpu-layer', 'gpu/', ['kernels/']),
     onlyImports('scheduler-layer', 'scheduler/', ['gpu/', 'kernels/']),

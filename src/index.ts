@@ -21,3 +21,4 @@ export * from './swag/index.js';
 export { gaussianMixture, mixtureAsPrediction, predictEnsemble, type GaussianMember, type MixturePrediction } from './infer/ensemble.js';
 export { predictDirichlet, type DirichletPrediction, type DirichletPredictOptions } from './infer/dirichlet-predict.js';
 export { dirichletUncertainty, type DirichletUncertainty } from './math/dirichlet.js';
+export { chainDiagnostics, predictedMean, type ChainDiagnostics, type ChainQuantity } from './mcmc/chain-diagnostics.js';

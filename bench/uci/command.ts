@@ -13,7 +13,7 @@ import type { GpuContext } from '../../src/gpu/device.js';
 import { createNodeContext } from '../../src/node/device.js';
 import type { LearningRateSchedule } from '../../src/objective/types.js';
 import { loadUciDataset } from './dataset.js';
-import { methodPlan, parseEnsembleDensity, parseUciMethod } from './methods.js';
+import { UCI_METHODS, methodPlan, parseEnsembleDensity, parseUciMethod } from './methods.js';
 import { runUciProtocol, type UciProgress, type UciRunOptions } from './protocol.js';
 import { readPublished } from './published.js';
 import { mergeRateSearches } from './merge.js';
@@ -30,7 +30,7 @@ export interface UciIo {
   readonly context?: () => Promise<GpuContext>;
 }
 
-export const UCI_HELP = `Usage: npm run uci -- --data-dir <folder> --method mc-dropout|vi|ensemble|swag|concrete-dropout [options]
+export const UCI_HELP = `Usage: npm run uci -- --data-dir <folder> --method mc-dropout|vi|ensemble|sgmcmc|swag|concrete-dropout [options]
 
 Runs the UCI regression protocol (bench/uci/PROTOCOL.md) on any folder in the UCI
 layout (data.txt, index_features.txt, index_target.txt, index_train_K.txt, index_test_K.txt,
@@ -51,6 +51,12 @@ Methods (network: one hidden layer of n_hidden ReLU units; 10 x n_epochs epochs;
                10 x n_epochs (early stopping), each scored as the 5-member ensemble, then 5
                members for the chosen epochs; the log-likelihood is that of the normal with
                the members' mixture's mean and variance (the paper's)
+  sgmcmc       cyclical SGHMC (Zhang et al. 2020) on map's posterior (N(0, 1) weight prior,
+               log sigma sampled): friction 0.1, 4 cycles (fewer when they do not divide the
+               epochs), the first 80% of each without noise, up to 5 samples at the ends of
+               each cycle's last epochs; grid: step size {1e-3, 3e-3, 1e-2} searched on
+               validation (--lr one); --members chains (default 1); scored as the mixture of
+               every sample's normal
   swag         SWAG (Maddox et al. 2019): map pretraining with Adam lr 1e-2 (constant), then
                40 epochs of SGD (momentum 0.9) at 0.03 x that rate, θ collected after each;
                rank 20; 30 posterior draws scored as a mixture of point models; no search
@@ -65,7 +71,7 @@ numbers do not depend on how the models are cut into calls or on which other spl
 
 Options:
   --data-dir <folder>        data set folder in the UCI layout (required)
-  --method <m>               mc-dropout, vi, ensemble, swag or concrete-dropout (required)
+  --method <m>               mc-dropout, vi, ensemble, sgmcmc, swag or concrete-dropout (required)
   --splits <K>               run the first K splits (default: all, n_splits.txt)
   --epochs-scale <f>         multiply the epochs by f, e.g. 0.25 to shorten a run (default 1)
   --epochs <N>               epochs, overriding 10 x n_epochs x f
@@ -79,14 +85,14 @@ Options:
                              (default: the method's, above; constant for vi and ensemble)
   --samples <T>              predictive samples on the test part (default 10000)
   --validation-samples <T>   predictive samples on the validation part (default: --samples)
-  --members <M>              ensemble members (default 5)
+  --members <M>              ensemble members (default 5); sgmcmc: chains (default 1)
   --prior-scales <a,b,...>   vi: prior scales to search (default 0.1,0.3,1)
   --ensemble-density <d>     ensemble: log-likelihood of the 'mixture' of the members or of its
                              'moment-matched' normal (the paper's), on validation and test
                              (default moment-matched)
   --adversarial-epsilon <e>  ensemble: adversarial training (fast gradient sign) at e times each
                              input's range; 0 turns it off (default 0.01, the paper's)
-  --heteroscedastic          mc-dropout, vi, swag, concrete-dropout: the heteroscedastic variant, a second output unit
+  --heteroscedastic          mc-dropout, vi, sgmcmc, swag, concrete-dropout: the heteroscedastic variant, a second output unit
                              for the noise scale per input (train's heteroscedastic option) in
                              place of the global noise; mc-dropout's grid is then the dropout
                              rates alone (no tau). Summaries and files name it
@@ -237,7 +243,7 @@ async function run(argv: readonly string[], io: UciIo): Promise<number> {
   const dataDir = str('data-dir');
   const methodText = str('method');
   if (dataDir === undefined) throw new InvalidInputError(`--data-dir <folder> is required (${HINT})`);
-  if (methodText === undefined) throw new InvalidInputError(`--method mc-dropout|vi|ensemble|swag|concrete-dropout is required (${HINT})`);
+  if (methodText === undefined) throw new InvalidInputError(`--method ${UCI_METHODS.join('|')} is required (${HINT})`);
   const method = parseUciMethod(methodText);
   const lrGridText = str('lr-grid');
   const learningRates = lrGridText?.split(',').map((t) => positive(t, 'lr-grid') as number);

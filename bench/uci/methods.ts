@@ -40,6 +40,14 @@
  *   Scoring one member per point was cheaper but picked badly: one network's variance head is
  *   over-confident on a small validation part. --lr sets the rate; --epochs / --epochs-scale
  *   scale both points; --adversarial-epsilon 0 trains without adversarial examples.
+ * - 'sgmcmc' (cyclical SGHMC, Zhang et al. 2020; src/objective/sampler.ts): 'map''s network and
+ *   posterior (N(0, 1) prior on every standardised weight, log sigma sampled under a flat prior, or
+ *   the heteroscedastic head), SGHMC with friction 0.1 at temperature 1, batch 128, 10 x n_epochs
+ *   epochs in cycleCount(epochs) cycles (4 when they divide the epochs), 80% of each cycle without
+ *   noise, up to 5 samples at the ends of each cycle's last epochs (sgmcmcSampler); one chain
+ *   (--members chains) per candidate. Grid: the step size in {1e-3, 3e-3, 1e-2} (SGMCMC_STEP_SIZES,
+ *   each at its own seed as MC dropout's rates), searched on validation; --lr one step size.
+ *   Scored as the uniform mixture of every kept sample's normal (the posterior predictive).
  * - 'swag' (Maddox et al. 2019; src/swag): 'map' pretraining with Adam at 1e-2 (constant, 10 x
  *   n_epochs epochs, batch 128, learnt σ, N(0, 1) prior), then SGD (momentum 0.9) at 0.03 x that
  *   rate (3e-4) for 40 epochs (scaled like the run's epochs), θ collected after each; rank 20, 30
@@ -64,11 +72,11 @@
 import { InvalidInputError } from '../../src/errors.js';
 import type { GpuContext } from '../../src/gpu/device.js';
 import type { Model } from '../../src/model/spec.js';
-import type { LearningRateSchedule, ModelHyper, SwagOptions, TrainMethod } from '../../src/objective/types.js';
+import type { LearningRateSchedule, ModelHyper, SamplerOptions, SwagOptions, TrainMethod } from '../../src/objective/types.js';
 import type { UciDataset } from './dataset.js';
 import { ENSEMBLE_DENSITIES, scoreEnsemble, scoreSampled, type EnsembleDensity, type HeldOutRows, type HeldOutScore } from './score.js';
 
-export const UCI_METHODS = ['mc-dropout', 'vi', 'ensemble', 'swag', 'concrete-dropout'] as const;
+export const UCI_METHODS = ['mc-dropout', 'vi', 'ensemble', 'sgmcmc', 'swag', 'concrete-dropout'] as const;
 export type UciMethod = (typeof UCI_METHODS)[number];
 
 /** One point of a method's grid (only the fields the method uses are set). */
@@ -125,10 +133,12 @@ export interface UciMethodPlan {
   readonly ensembleDensity?: EnsembleDensity;
   /** 'ensemble': adversarial training's epsilon; absent when off. */
   readonly adversarialEpsilon?: number;
-  /** 'mc-dropout', 'vi', 'swag', 'concrete-dropout': trained with a heteroscedastic head (TrainOptions.heteroscedastic); absent when off. */
+  /** 'mc-dropout', 'vi', 'sgmcmc', 'swag', 'concrete-dropout': trained with a heteroscedastic head (TrainOptions.heteroscedastic); absent when off. */
   readonly heteroscedastic?: true;
   /** 'swag': its SWA phase and posterior (TrainOptions.swag; the SWA rate per model scales with the point's rate). */
   readonly swag?: SwagOptions;
+  /** 'sgmcmc': the sampler of a run of `epochs` epochs; absent for the other methods. */
+  readonly sampler?: (epochs: number) => SamplerOptions;
   /** The ModelHyper (without rows) of one member of one grid point. */
   hyper(point: HyperPoint, member: number): ModelHyper;
   /** Scores one candidate (its members' models) on held-out rows with `samples` draws. */
@@ -152,6 +162,28 @@ export const SWAG_LR = 1e-2;
 export const SWAG_SWA_LR_RATIO = 0.03;
 export const SWAG_SWA_EPOCHS = 40;
 export const SWAG_SAMPLES = 30;
+
+/** The step sizes 'sgmcmc' searches on validation by default (see the file comment); the first is its rate. */
+export const SGMCMC_STEP_SIZES: readonly number[] = [1e-3, 3e-3, 1e-2];
+
+/** The cycles of an 'sgmcmc' run: 4 when they divide the epochs and leave each cycle a whole sampling epoch, else 2, else 1. */
+export function cycleCount(epochs: number): number {
+  return [4, 2].find((c) => epochs % c === 0 && samplingEpochs(epochs / c) >= 1) ?? 1;
+}
+
+/** Whole epochs in a cycle's sampling stage at explorationFraction 0.8 (at one step an epoch, the fewest). */
+function samplingEpochs(epochsPerCycle: number): number {
+  return epochsPerCycle - Math.ceil(0.8 * epochsPerCycle);
+}
+
+/** 'sgmcmc''s sampler for a run of `epochs` epochs (see the file comment). */
+export function sgmcmcSampler(epochs: number): SamplerOptions {
+  const cycles = cycleCount(epochs);
+  const available = samplingEpochs(epochs / cycles);
+  // Too short a run for a sampling stage: a constant step with the default burn-in instead.
+  if (available < 1) return { kind: 'sghmc' };
+  return { kind: 'sghmc', cycles, explorationFraction: 0.8, samplesPerCycle: Math.min(5, available) };
+}
 
 /** VI's prior-scale grid (see the file comment). */
 export const VI_PRIOR_SCALES: readonly number[] = [0.1, 0.3, 1];
@@ -188,7 +220,7 @@ function only(models: readonly Model[]): Model {
  * rates (each model trains at its point's rate), so the rate is searched on validation too.
  */
 export function methodPlan(dataset: UciDataset, method: UciMethod, choices: MethodChoices = {}): UciMethodPlan {
-  const defaultRates = method === 'mc-dropout' ? MC_DROPOUT_RATES : method === 'concrete-dropout' ? CONCRETE_DROPOUT_RATES : undefined;
+  const defaultRates = method === 'mc-dropout' ? MC_DROPOUT_RATES : method === 'sgmcmc' ? SGMCMC_STEP_SIZES : method === 'concrete-dropout' ? CONCRETE_DROPOUT_RATES : undefined;
   const rates = choices.learningRates ?? (choices.lr === undefined ? defaultRates : undefined);
   if (rates === undefined) return basePlan(dataset, method, choices);
   if (choices.lr !== undefined) throw new InvalidInputError('give either a learning rate or learning rates to search, not both');
@@ -215,7 +247,9 @@ function basePlan(dataset: UciDataset, method: UciMethod, choices: MethodChoices
   const heteroscedastic = choices.heteroscedastic === true;
   // The ensemble's members always have the head: the option would say nothing.
   if (heteroscedastic && method === 'ensemble')
-    throw new InvalidInputError("the heteroscedastic variant applies to methods 'mc-dropout', 'vi', 'swag' and 'concrete-dropout'; 'ensemble' members always have the head");
+    throw new InvalidInputError(
+      "the heteroscedastic variant applies to methods 'mc-dropout', 'vi', 'sgmcmc', 'swag' and 'concrete-dropout'; 'ensemble' members always have the head",
+    );
   const variant = heteroscedastic ? { heteroscedastic: true as const } : {};
   const baseEpochs = 10 * dataset.nEpochs;
   const sampled = (ctx: GpuContext, models: readonly Model[], rows: HeldOutRows, samples: number, seed: number) => scoreSampled(ctx, only(models), rows, samples, seed);
@@ -323,5 +357,31 @@ function basePlan(dataset: UciDataset, method: UciMethod, choices: MethodChoices
         // The draws are point models: predicted once each, mixed.
         score: (ctx, models, rows) => scoreEnsemble(ctx, models, rows, 'mixture'),
       };
+
+    case 'sgmcmc': {
+      if (choices.schedule !== undefined && choices.schedule !== 'constant') {
+        throw new InvalidInputError("method 'sgmcmc' takes no schedule: its step size follows the sampler's cycles");
+      }
+      const chains = choices.members ?? 1;
+      if (!Number.isInteger(chains) || chains < 1) throw new InvalidInputError(`members (chains) must be a positive integer, got ${String(chains)}`);
+      return {
+        method,
+        trainMethod: 'sgmcmc',
+        ...variant,
+        grid: [{}],
+        members: chains,
+        searchMembers: chains,
+        lr: choices.lr ?? (SGMCMC_STEP_SIZES[0] as number),
+        schedule: 'constant',
+        baseEpochs,
+        batchSize: 128,
+        samplesPerStep: 1,
+        sampler: sgmcmcSampler,
+        // Chains differ through their model index (own initialisation, minibatches and noise).
+        hyper: () => ({}),
+        // Every chain's samples, each a delta model: the posterior predictive is their mixture.
+        score: (ctx, models, rows) => scoreEnsemble(ctx, models, rows, 'mixture'),
+      };
+    }
   }
 }

@@ -33,7 +33,7 @@ import type { GpuContext } from '../../src/gpu/device.js';
 import type { Model } from '../../src/model/spec.js';
 import { train } from '../../src/train/trainer.js';
 import { trainSwag } from '../../src/swag/fit.js';
-import type { ArchitectureSpec, LearningRateSchedule, ModelHyper, SwagOptions, TrainData, TrainOptions } from '../../src/objective/types.js';
+import type { ArchitectureSpec, LearningRateSchedule, ModelHyper, SamplerOptions, SwagOptions, TrainData, TrainOptions } from '../../src/objective/types.js';
 import { chunkByEpochs, maxModelsPerCall } from './batching.js';
 import type { UciDataset } from './dataset.js';
 import { gridPointIdentities, uciStream } from './identity.js';
@@ -105,7 +105,7 @@ export interface UciSettings {
   readonly lr: number;
   /** Absent in files written before the option existed: 'constant'. */
   readonly schedule?: LearningRateSchedule;
-  readonly optimizer: 'adam';
+  readonly optimizer: 'adam' | 'sampler';
   readonly samples: number;
   readonly validationSamples: number;
   readonly validationFraction: number;
@@ -115,10 +115,12 @@ export interface UciSettings {
   readonly ensembleDensity?: EnsembleDensity;
   /** 'ensemble': adversarial training's epsilon (absent: off). */
   readonly adversarialEpsilon?: number;
-  /** 'mc-dropout', 'vi': the heteroscedastic variant (TrainOptions.heteroscedastic; absent: off). */
+  /** 'mc-dropout', 'vi', 'sgmcmc': the heteroscedastic variant (TrainOptions.heteroscedastic; absent: off). */
   readonly heteroscedastic?: boolean;
   /** 'swag': its SWA phase and posterior (TrainOptions.swag; absent for the other methods). */
   readonly swag?: SwagOptions;
+  /** 'sgmcmc': the sampler of the run's epochs (TrainOptions.sampler; `optimizer` is then 'sampler'). */
+  readonly sampler?: SamplerOptions;
   readonly splits: number;
   readonly seed: number;
 }
@@ -192,7 +194,7 @@ export async function runUciProtocol(ctx: GpuContext, dataset: UciDataset, optio
 
   /**
    * Trains the jobs, one train() call per chunk of jobs with the same epochs and row count (and,
-   * searching, the same rate; see the file comment); models in job order.
+   * searching, the same rate; see the file comment); each job's models in job order: its model, a chain's samples ('sgmcmc') or SWAG's draws.
    */
   const trainJobs = async (phase: 'search' | 'final', jobs: readonly Job[]): Promise<(readonly Model[] | null)[]> => {
     const byRate = phase === 'search' ? groupByRate(jobs, plan.lr) : [{ seedOffset: 0, jobs: jobs.map((_, i) => i) }];
@@ -221,10 +223,11 @@ export async function runUciProtocol(ctx: GpuContext, dataset: UciDataset, optio
           epochs: call.epochs,
           batchSize,
           lr: plan.lr,
-          schedule: plan.schedule,
+          ...(plan.sampler ? {} : { schedule: plan.schedule }),
           samplesPerStep: plan.samplesPerStep,
           ...(plan.adversarialEpsilon === undefined ? {} : { adversarialEpsilon: plan.adversarialEpsilon }),
           ...(plan.heteroscedastic ? { heteroscedastic: true } : {}),
+          ...(plan.sampler ? { sampler: plan.sampler(call.epochs) } : {}),
           seed: call.seed + (phase === 'search' ? 0 : 1_000_003),
           models: call.indices.map((i) => (jobs[i] as Job).hyper),
           onProgress: (p) => report(p.epoch, p.epochs),
@@ -331,7 +334,8 @@ export async function runUciProtocol(ctx: GpuContext, dataset: UciDataset, optio
       batchSize,
       lr: plan.lr,
       schedule: plan.schedule,
-      optimizer: 'adam',
+      optimizer: plan.sampler ? 'sampler' : 'adam',
+      ...(plan.sampler ? { sampler: plan.sampler(epochs) } : {}),
       samples,
       validationSamples,
       validationFraction: VALIDATION_FRACTION,
@@ -350,13 +354,14 @@ export async function runUciProtocol(ctx: GpuContext, dataset: UciDataset, optio
 }
 
 /**
- * One train() call of the protocol, each job's models as a list: its one model, or 'swag''s
- * posterior draws (trainSwag, which trains the same jobs in the same slots).
+ * One train() call of the protocol, each job's models as a list: its one model, an 'sgmcmc' chain's
+ * samples, or 'swag''s posterior draws (trainSwag, which trains the same jobs in the same slots).
  */
 async function fit(ctx: GpuContext, arch: ArchitectureSpec, data: TrainData, options: TrainOptions): Promise<{ models: (readonly Model[])[]; diverged: readonly boolean[] }> {
   if (options.method === 'swag') return trainSwag(ctx, arch, data, options).then((r) => ({ models: [...r.models], diverged: r.diverged }));
   const r = await train(ctx, arch, data, options);
-  return { models: r.models.map((m) => [m]), diverged: r.diverged };
+  // A sampler's chain is its kept samples (TrainResult.snapshots), each a delta model.
+  return { models: options.method === 'sgmcmc' ? r.snapshots.map((list) => [...list]) : r.models.map((m) => [m]), diverged: r.diverged };
 }
 
 /** A candidate whose predictive leaves float32 (NumericalError: a finite but runaway θ, e.g. a SWAG draw's log σ) scores NaN and ranks last, as a diverged one. */

@@ -5,6 +5,7 @@
  * published columns.
  */
 import type { AdapterDescription } from '../../src/gpu/device.js';
+import type { SamplerOptions } from '../../src/objective/types.js';
 import type { UciRun, UciSettings, UciSplitResult, UciTiming } from './protocol.js';
 import type { MeanSe, PublishedColumn } from './published.js';
 import type { HyperPoint } from './methods.js';
@@ -93,6 +94,13 @@ export function epochsLabel(s: UciSettings): string {
   return perPoint.length > 0 ? perPoint.join('/') : String(s.epochs);
 }
 
+/** 'sgmcmc''s sampler in a summary: kind, cycles and samples (the step size is printed as the rate). */
+function describeSampler(sampler: SamplerOptions): string {
+  const kind = (sampler.kind ?? 'sghmc').toUpperCase();
+  const cycles = sampler.cycles ? `${sampler.cycles} cycles, ${sampler.samplesPerCycle ?? 3} samples each` : 'constant step';
+  return `${kind} (${cycles}) step size`;
+}
+
 export function describeSettings(s: UciSettings): string {
   const grid =
     s.grid.length > 1
@@ -100,7 +108,7 @@ export function describeSettings(s: UciSettings): string {
       : `no grid (${formatPoint(s.grid[0] ?? {})})`;
   return (
     `${s.inputDim}-${s.hidden.join('-')}-1 ${s.activation}${s.members > 1 ? `, ${s.members} members` : ''}${s.ensembleDensity ? ` scored as the ${s.ensembleDensity} density` : ''}${s.adversarialEpsilon ? `, adversarial training at ${s.adversarialEpsilon} x the input range` : ''}${s.heteroscedastic ? ', heteroscedastic noise head' : ''}, ` +
-    `${epochsLabel(s)} epochs, batch ${s.batchSize}, Adam${s.grid.some((p) => p.lr !== undefined) ? '' : ` lr ${s.lr}`}${s.schedule === 'cosine' ? ' (cosine schedule)' : ''}, T = ${s.samples} predictive samples` +
+    `${epochsLabel(s)} epochs, batch ${s.batchSize}, ${s.sampler ? describeSampler(s.sampler) : 'Adam'}${s.grid.some((p) => p.lr !== undefined) ? '' : ` lr ${s.lr}`}${s.schedule === 'cosine' ? ' (cosine schedule)' : ''}, T = ${s.samples} predictive samples` +
     `${s.validationSamples !== s.samples ? ` (${s.validationSamples} on validation)` : ''}, seed ${s.seed}; ${grid}`
   );
 }

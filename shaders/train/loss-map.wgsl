@@ -5,6 +5,7 @@
 // LAYER_WEIGHT, LAYER_BIAS. Without define SCALE: the likelihood's mean NLL (train/likelihood's
 // row_nll) and no log_sigma. Define STUDENT: the Student-t's NLL at σ (train/student-t). Define
 // HETERO (with SCALE): the heteroscedastic head's NLL (train/heteroscedastic) and no log_sigma.
+// Define FIXED_SIGMA (with SCALE, 'sgmcmc' given tau): σ = models[m].fixedSigma and no log_sigma.
 // Define CONCRETE ('concrete-dropout', the same data term and log_sigma): concrete_regulariser in
 // place of the prior (constant DROPOUT_LOGIT_OFFSET: layer l's logit at + l).
 fn model_loss(m: u32, nb: f32, n_total: f32) -> f32 {
@@ -25,7 +26,11 @@ fn model_loss(m: u32, nb: f32, n_total: f32) -> f32 {
 #endif
   }
 #elif SCALE
+#if FIXED_SIGMA
+  let sigma = models[m].fixedSigma;
+#else
   let sigma = exp(theta[m * P + LOG_SIGMA_OFFSET]);
+#endif
   var d_u = 0.0;
 #if STUDENT
   let df = student_df(m);
@@ -75,7 +80,11 @@ fn model_loss(m: u32, nb: f32, n_total: f32) -> f32 {
 #endif
 #if SCALE
 #if !HETERO
+#if FIXED_SIGMA
+  _ = d_u;
+#else
   grad[m * P + LOG_SIGMA_OFFSET] = d_u;
+#endif
 #endif
 #endif
 #if STUDENT

@@ -21,7 +21,8 @@
  *   method 'vi':  W_loc [out*in], W_rho [out*in], b_loc [out], b_rho [out] (scale = softplus(rho)),
  *                 PReLU slopes [out] if prelu; then noise: sigma_loc, sigma_rho (LogNormal guide on
  *                 sigma: log sigma ~ N(sigma_loc, softplus(sigma_rho))).
- *   otherwise:    W [out*in], b [out], PReLU slopes [out] if prelu; then noise: 'map' learns log_sigma
+ *   otherwise:    W [out*in], b [out], PReLU slopes [out] if prelu; then noise: 'map' (and 'sgmcmc',
+ *                 whose θ and step loss are 'map''s: methods.ts objectiveMethod) learns log_sigma
  *                 (one value), as does 'concrete-dropout'; 'mc-dropout' has no noise parameter (sigma fixed from tau);
  *                 'ensemble' has none (heteroscedastic head: last layer 2 units, sigma =
  *                 softplus(raw) + 1e-3).
@@ -123,6 +124,19 @@
  *   a heteroscedastic head (options.heteroscedastic); any likelihood 'map' takes. No τ (an error), no
  *   adversarial training, no hierarchical prior. The model records layer l's dropout = sigmoid(θ_l)
  *   and is predicted by the engine's MC dropout.
+ * SAMPLERS ('sgmcmc', sampler.ts; TrainOptions.sampler): 'map''s θ and step loss Û/N (the unbiased
+ *   minibatch estimate of U(θ)/N, U the negative log posterior; log_sigma, when learnt, under a flat
+ *   prior; with every model's tau the noise is fixed at 'mc-dropout''s σ = 1/(sqrt(tau) yStd) and θ has
+ *   no log_sigma), g = its gradient (clipped when clipNorm), ε_t the step size at global step t, α the
+ *   friction, T the temperature, N the model's rows. SGHMC (Chen et al. 2014, as Zhang et al. 2020's code):
+ *     v ← (1 − α) v − ε_t g + sqrt(2 α ε_t T / N) ξ,   θ ← θ + v   (v starts at 0; SGLD: α = 1,
+ *     θ ← θ − ε_t g + sqrt(2 ε_t T / N) ξ, Langevin dynamics at step ε_t / N on U / T),
+ *   ξ_e = normalAt(key, t_m, STREAM_SAMPLER, e, s + 1) for θ element e of the model with stream s at its own step t_m. Step size: constant
+ *   ε_t = lr (samples after each `thin`-th epoch past `burnIn`), or cyclical (Zhang et al. 2020) with C
+ *   cycles of L = K/C steps (K = epochs x steps per epoch, C divides epochs): ε_t = lr/2 (cos(π mod(t, L)/L) + 1),
+ *   no noise in each cycle's first ceil(β L) steps (exploration), samples after the last
+ *   samplesPerCycle epochs of each cycle (wholly in its sampling stage). The samples are
+ *   TrainResult.snapshots (delta engine models, one list per chain).
  * OPTIMISER (optimizer.ts): Adam (β1 0.9, β2 0.999, ε 1e-8, bias-corrected) or SGD (momentum 0.9); learning rate
  *   lr_m * schedule(t), lr_m = the model's ModelHyper.lr or options.lr, t the call's global step
  *   (epoch * the longest model's steps per epoch + step in the epoch); gradients clipped to
@@ -133,7 +147,17 @@ export { CONCRETE_TEMPERATURE, INIT_CONCRETE_DROPOUT, concreteDrop, concreteMask
 export { ENSEMBLE_MIN_SCALE, PRECISION_HYPERPRIOR, VI_SIGMA_PRIOR } from './constants.js';
 export { INIT_LOG_SIGMA, INIT_PRELU_SLOPE, INIT_RHO, INIT_SIGMA_LOC, INIT_SIGMA_RHO, initialTheta } from './init.js';
 export { trainLayout, type TrainLayerLayout, type TrainLayout } from './layout.js';
-export { TRAIN_METHODS, VI_ESTIMATORS, type LearningRateSchedule, type OptimizerKind, type TrainMethod, type ViEstimator } from './methods.js';
+export {
+  TRAIN_METHODS,
+  VI_ESTIMATORS,
+  objectiveMethod,
+  type LearningRateSchedule,
+  type ObjectiveMethod,
+  type OptimizerKind,
+  type TrainMethod,
+  type ViEstimator,
+} from './methods.js';
+export { SAMPLER_KINDS, prepareSampler, samplerNoiseStd, samplerNoisy, samplerStepSize, type PreparedSampler, type SamplerKind, type SamplerOptions } from './sampler.js';
 export { ADAM_BETA1, ADAM_BETA2, ADAM_EPSILON, SGD_MOMENTUM, scheduledLearningRate } from './optimizer.js';
 export { divergenceError, learningRate, prepareRun, type PreparedModel, type PreparedRun } from './prepare.js';
 export { dataRows, type TrainShape } from './shape.js';

@@ -25,6 +25,7 @@ export interface TrainLayerLayout {
 }
 
 export interface TrainLayout {
+  /** The objective whose θ and step loss the run uses (methods.ts objectiveMethod: 'sgmcmc' samples 'map''s). */
   readonly method: ObjectiveMethod;
   /** The likelihood the output layer feeds (likelihood.ts): its width, and whether there is a noise site. */
   readonly likelihood: TrainLikelihoodInfo;
@@ -33,8 +34,13 @@ export interface TrainLayout {
   readonly size: number;
   /** The last layer is a heteroscedastic head: unit 0 the mean, unit 1 the raw scale (likelihood.ts, heteroscedasticHead). */
   readonly heteroscedastic: boolean;
-  /** 'vi': sigma_loc, sigma_rho; 'map' and 'concrete-dropout': log_sigma at `noise`; -1 when absent (a likelihood without a noise scale, a heteroscedastic head). */
+  /** 'vi': sigma_loc, sigma_rho; 'map' and 'concrete-dropout': log_sigma at `noise`; -1 when absent (a likelihood without a noise scale, a heteroscedastic head, fixed noise). */
   readonly noise: number;
+  /**
+   * 'sgmcmc' with every model's tau given (index.ts, SAMPLERS): 'map''s objective at the fixed σ of
+   * 'mc-dropout', 1 / (sqrt(tau) yStd) per model, with no log_sigma in θ.
+   */
+  readonly fixedNoise: boolean;
   /** 'student-t' with learnt degrees of freedom: log df at this θ index; -1 when absent. */
   readonly degreesOfFreedom: number;
   /** Hierarchical 'vi': log prior precision of layer l at precision + l; -1 when absent. */
@@ -47,10 +53,19 @@ export interface TrainLayout {
   readonly maxUnits: number;
 }
 
-export function trainLayout(arch: ArchitectureSpec, trainMethod: TrainMethod, hierarchical = false, likelihood: TrainLikelihoodInfo = NORMAL_TRAINING): TrainLayout {
+export function trainLayout(
+  arch: ArchitectureSpec,
+  trainMethod: TrainMethod,
+  hierarchical = false,
+  likelihood: TrainLikelihoodInfo = NORMAL_TRAINING,
+  fixedNoise = false,
+): TrainLayout {
   if (hierarchical && trainMethod !== 'vi') throw new InvalidInputError(`the hierarchical prior is a 'vi' option, not '${trainMethod}'`);
   checkArchitecture(arch, trainMethod);
   const method = objectiveMethod(trainMethod);
+  if (fixedNoise && (trainMethod !== 'sgmcmc' || !likelihood.scale || likelihood.heteroscedastic)) {
+    throw new RangeError(`internal: fixed noise is for 'sgmcmc' with a global noise scale, not '${trainMethod}'`);
+  }
   const outputUnits = likelihoodUnits(likelihood, method);
   const widths = [...arch.hidden, outputUnits];
   let cursor = 0;
@@ -73,7 +88,7 @@ export function trainLayout(arch: ArchitectureSpec, trainMethod: TrainMethod, hi
   });
   const heteroscedastic = heteroscedasticHead(likelihood, method);
   // The head gives the noise scale per input: no global sigma parameter beside it.
-  const noisy = likelihood.scale && !heteroscedastic && (method === 'vi' || method === 'map' || method === 'concrete-dropout');
+  const noisy = likelihood.scale && !heteroscedastic && !fixedNoise && (method === 'vi' || method === 'map' || method === 'concrete-dropout');
   const noise = noisy ? cursor : -1;
   if (noisy) cursor += method === 'vi' ? 2 : 1;
   const learnDf = likelihood.kind === 'student-t' && likelihood.degreesOfFreedom === null;
@@ -91,6 +106,7 @@ export function trainLayout(arch: ArchitectureSpec, trainMethod: TrainMethod, hi
     size: cursor,
     heteroscedastic,
     noise,
+    fixedNoise,
     degreesOfFreedom,
     precision,
     dropoutLogit,

@@ -2,12 +2,12 @@ import { InvalidInputError } from '../errors.js';
 
 /** The names a training run is configured by: its method, its 'vi' estimator, its optimiser and schedule. */
 
-/** The methods the GPU trainer's objectives implement (index.ts, OBJECTIVES): what train() takes. */
+/** The methods the GPU trainer's objectives implement (index.ts, OBJECTIVES). */
 export type ObjectiveMethod = 'vi' | 'mc-dropout' | 'ensemble' | 'map' | 'concrete-dropout';
 
-export type TrainMethod = ObjectiveMethod | 'swag';
+export type TrainMethod = ObjectiveMethod | 'sgmcmc' | 'swag';
 
-export const TRAIN_METHODS: readonly TrainMethod[] = ['vi', 'mc-dropout', 'ensemble', 'map', 'swag', 'concrete-dropout'];
+export const TRAIN_METHODS: readonly TrainMethod[] = ['vi', 'mc-dropout', 'ensemble', 'map', 'sgmcmc', 'swag', 'concrete-dropout'];
 
 /**
  * The methods fitted by a layer above the GPU trainer from its 'map' runs, each by its own entry
@@ -15,14 +15,18 @@ export const TRAIN_METHODS: readonly TrainMethod[] = ['vi', 'mc-dropout', 'ensem
  */
 export const POST_HOC_METHODS: readonly TrainMethod[] = ['swag'];
 
-/** The method as an objective of the trainer; a post-hoc method is an InvalidInputError naming its entry point. */
+/**
+ * The objective whose θ layout, step loss and gradient a method uses: its own, or 'map''s for the
+ * samplers (a sampler has no objective of its own: 'sgmcmc' follows the gradient of 'map''s step
+ * loss, U(θ)/N). A post-hoc method is an InvalidInputError naming its entry point.
+ */
 export function objectiveMethod(method: TrainMethod): ObjectiveMethod {
   if (method === 'swag') {
     throw new InvalidInputError(
-      `method 'swag' is fitted by trainSwag() (src/swag), which runs this trainer's 'map' objective; train() takes vi, mc-dropout, ensemble, map, concrete-dropout`,
+      `method 'swag' is fitted by trainSwag() (src/swag), which runs this trainer's 'map' objective; train() takes vi, mc-dropout, ensemble, map, sgmcmc, concrete-dropout`,
     );
   }
-  return method;
+  return method === 'sgmcmc' ? 'map' : method;
 }
 
 /** The 'vi' gradient estimator of the data term (index.ts, VI ESTIMATORS). */

@@ -15,6 +15,7 @@ import { resolveLikelihood, type TrainLikelihoodInfo } from './likelihood.js';
 import { trainLayout } from './layout.js';
 import { VI_ESTIMATORS, objectiveMethod, type LearningRateSchedule, type OptimizerKind } from './methods.js';
 import { scheduledLearningRate } from './optimizer.js';
+import { prepareSampler, samplerStepSize, type PreparedSampler } from './sampler.js';
 import type { ModelHyper, TrainData, TrainOptions } from './types.js';
 
 export interface PreparedModel {
@@ -27,7 +28,7 @@ export interface PreparedModel {
   readonly dropout: number;
   readonly keepThreshold: number;
   readonly tau: number;
-  /** mc-dropout's fixed noise in standardised units: 1 / (sqrt(tau) yStd). */
+  /** The fixed noise in standardised units of 'mc-dropout' (and 'sgmcmc' given tau): 1 / (sqrt(tau) yStd). */
   readonly sigmaStd: number;
   /** mc-dropout's weight decay p l^2 / (2 N tau); concrete-dropout's weight regulariser l^2 / (2 N) (divided by 1 - p per layer). */
   readonly lambda: number;
@@ -59,6 +60,7 @@ export interface PreparedRun {
   readonly maxStepsPerEpoch: number;
   readonly epochs: number;
   readonly lr: number;
+  /** The optimiser ('sgmcmc': unread, the sampler updates θ). */
   readonly optimizer: OptimizerKind;
   readonly schedule: LearningRateSchedule;
   readonly clipNorm: number;
@@ -70,10 +72,14 @@ export interface PreparedRun {
   /** Checked after every epoch (TrainOptions.signal). */
   readonly signal: AbortSignalLike | undefined;
   readonly tile: { readonly rows: number; readonly units: number; readonly inputs: number };
-  /** TrainOptions.snapshotEpochs: 1-based, strictly ascending, each <= epochs. */
+  /** TrainOptions.snapshotEpochs: 1-based, strictly ascending, each <= epochs ('sgmcmc': the sampler's sample epochs unless given). */
   readonly snapshotEpochs: readonly number[];
   /** TrainOptions.initialTheta checked (one θ per model, the layout's size, finite in float32); null: the initialisation. */
   readonly initialTheta: readonly Float64Array[] | null;
+  /** 'sgmcmc': the sampler (TrainOptions.sampler with its defaults); null for the other methods. */
+  readonly sampler: PreparedSampler | null;
+  /** 'sgmcmc' with every model's tau: σ fixed at sigmaStd per model, no log_sigma (layout.ts fixedNoise). */
+  readonly fixedNoise: boolean;
 }
 
 function positiveInteger(value: unknown, name: string): number {
@@ -110,6 +116,7 @@ const TRAIN_OPTION_KEYS = [
   'snapshotEpochs',
   'initialTheta',
   'swag',
+  'sampler',
   'onProgress',
   'onNonFinite',
   'signal',
@@ -169,6 +176,34 @@ function checkViOptions(options: TrainOptions): void {
     throw new InvalidInputError(`viEstimator '${viEstimator}' is a 'vi' option, not '${String(options.method)}'`);
   }
   if (hierarchical === true) throw new InvalidInputError(`the hierarchical prior is a 'vi' option, not '${String(options.method)}'`);
+}
+
+/**
+ * 'sgmcmc''s own options: the sampler updates θ, so an optimiser or a schedule is an error (the
+ * cyclical step size is sampler.cycles); sampler is an 'sgmcmc' option only.
+ */
+function checkSamplerOptions(options: TrainOptions): void {
+  if (options.method !== 'sgmcmc') {
+    if (options.sampler !== undefined) throw new InvalidInputError(`sampler is an 'sgmcmc' option, not '${String(options.method)}'`);
+    return;
+  }
+  if (options.optimizer !== undefined) throw new InvalidInputError("optimizer is not an 'sgmcmc' option: the sampler (sampler.kind 'sgld' or 'sghmc') updates θ");
+  if (options.schedule !== undefined && options.schedule !== 'constant') {
+    throw new InvalidInputError("schedule is not an 'sgmcmc' option: the sampler's step size is constant or cyclical (sampler.cycles)");
+  }
+}
+
+/**
+ * Whether an 'sgmcmc' run's noise is fixed: every model gives tau (layout.ts fixedNoise), or none does
+ * (log_sigma learnt as 'map' learns it); a mix is an error, the θ layout being shared.
+ */
+function fixedNoiseOption(options: TrainOptions, hypers: readonly ModelHyper[]): boolean {
+  if (options.method !== 'sgmcmc') return false;
+  const given = hypers.filter((h) => h.tau !== undefined).length;
+  if (given > 0 && given < hypers.length) {
+    throw new InvalidInputError(`'sgmcmc' fixes the noise at tau for every model or for none (it is learnt then): ${given} of ${hypers.length} models give tau`);
+  }
+  return given > 0;
 }
 
 /** adversarialEpsilon (types.ts): a positive number, for 'ensemble' and 'map' only; undefined when off. */
@@ -232,6 +267,7 @@ export function prepareRun(arch: ArchitectureSpec, data: TrainData, options: Tra
   if (schedule !== 'constant' && schedule !== 'cosine') throw new InvalidInputError(`schedule must be 'constant' or 'cosine', got '${String(schedule)}'`);
   const lengthScale = positive(options.lengthScale ?? 0.01, 'lengthScale');
   checkViOptions(options);
+  checkSamplerOptions(options);
   const epsilon = adversarialEpsilon(options);
   const kernels = kernelChoices(options);
   const hypers = options.models ?? [{}];
@@ -297,6 +333,9 @@ export function prepareRun(arch: ArchitectureSpec, data: TrainData, options: Tra
   });
   const batch = Math.min(batchSize, Math.max(...prepared.map((p) => p.rows.length)));
   const models = prepared.map((p) => ({ ...p, stepsPerEpoch: Math.ceil(p.rows.length / batch) }));
+  const maxStepsPerEpoch = Math.max(...models.map((p) => p.stepsPerEpoch));
+  const sampler = options.method === 'sgmcmc' ? prepareSampler(options.sampler, epochs, maxStepsPerEpoch) : null;
+  const fixedNoise = fixedNoiseOption(options, hypers);
   return {
     x: xm.data,
     y: ym.y,
@@ -306,7 +345,7 @@ export function prepareRun(arch: ArchitectureSpec, data: TrainData, options: Tra
     models,
     batch,
     adversarial: epsilon !== undefined,
-    maxStepsPerEpoch: Math.max(...models.map((p) => p.stepsPerEpoch)),
+    maxStepsPerEpoch,
     epochs,
     lr,
     optimizer,
@@ -315,8 +354,10 @@ export function prepareRun(arch: ArchitectureSpec, data: TrainData, options: Tra
     samplesPerStep: options.method === 'vi' ? samplesPerStep : 1,
     seed: options.seed ?? 0,
     onNonFinite: options.onNonFinite ?? 'error',
-    snapshotEpochs: snapshotEpochs(options.snapshotEpochs, epochs),
-    initialTheta: startingTheta(options.initialTheta, models.length, trainLayout(arch, options.method, options.hierarchical ?? false, likelihood).size),
+    snapshotEpochs: options.snapshotEpochs === undefined && sampler ? sampler.sampleEpochs : snapshotEpochs(options.snapshotEpochs, epochs),
+    initialTheta: startingTheta(options.initialTheta, models.length, trainLayout(arch, options.method, options.hierarchical ?? false, likelihood, fixedNoise).size),
+    sampler,
+    fixedNoise,
     signal: optional(options.signal, undefined, (v) => abortSignalOption(v, 'signal')),
     ...kernels,
   };
@@ -352,8 +393,9 @@ function startingTheta(value: unknown, models: number, size: number): readonly F
   });
 }
 
-/** Learning rate at global step t of the run (optimizer.ts). */
+/** Learning rate at global step t of the run (optimizer.ts; 'sgmcmc': the sampler's step size, sampler.ts). */
 export function learningRate(run: PreparedRun, t: number): number {
+  if (run.sampler) return samplerStepSize(run.sampler, run.lr, t);
   return scheduledLearningRate(run.schedule, run.lr, t, run.epochs * run.maxStepsPerEpoch);
 }
 

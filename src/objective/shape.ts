@@ -5,6 +5,7 @@
 import type { GammaPrior } from '../model/spec.js';
 import type { TrainLayout } from './layout.js';
 import type { OptimizerKind, ViEstimator } from './methods.js';
+import type { PreparedSampler } from './sampler.js';
 
 export interface TrainShape {
   readonly layout: TrainLayout;
@@ -18,6 +19,8 @@ export interface TrainShape {
   readonly dropout: boolean;
   readonly sigmaPrior: GammaPrior;
   readonly optimizer: OptimizerKind;
+  /** 'sgmcmc': the sampler's update replaces the optimiser's (sampler.ts); null otherwise. */
+  readonly sampler: PreparedSampler | null;
   /** Global gradient norm per model; 0 for no clipping. */
   readonly clipNorm: number;
   /** 'vi' gradient estimator (index.ts, VI ESTIMATORS); 'reparameterization' for the other methods. */

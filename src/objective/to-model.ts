@@ -6,7 +6,8 @@
  *   LogNormal(sigma_loc, softplus(sigma_rho)) on the site 'sigma' with the Gamma sigma prior.
  * - 'mc-dropout': delta weights, dropout p on every layer's input, fixed sigma 1/(sqrt(tau) yStd)
  *   (tau is the precision in the targets' units; the network works in standardised units).
- * - 'map': delta weights, fixed sigma exp(log_sigma).
+ * - 'map' (and 'sgmcmc', whose layout is 'map''s): delta weights, fixed sigma exp(log_sigma), or
+ *   1/(sqrt(tau) yStd) with layout.fixedNoise.
  * - 'concrete-dropout': delta weights, each layer's learnt rate sigmoid(θ[dropoutLogit + l]) on its
  *   input (spec.layers[l].dropout, predicted by the engine's MC dropout), fixed sigma exp(log_sigma).
  * - 'ensemble': delta weights, heteroscedastic head (mean unit 0, scale unit 1).
@@ -32,7 +33,7 @@ export interface TrainedModelInfo {
   readonly standardization: Standardization;
   /** Dropout rate on every layer's input ('mc-dropout'; ignored otherwise). */
   readonly dropout: number;
-  /** Precision τ in the targets' units ('mc-dropout'; ignored otherwise). */
+  /** Precision τ in the targets' units ('mc-dropout', and 'map' layouts with fixedNoise; ignored otherwise). */
   readonly tau: number;
   /** Prior std of every weight and bias (recorded for scoring). */
   readonly priorScale: number;
@@ -73,19 +74,22 @@ function likelihood(layout: TrainLayout, theta: ArrayLike<number>, info: Trained
   }
 }
 
+/** The fixed noise 1/sqrt(tau) in the targets' units, as the network's standardised units record it. */
+function tauSigma(info: TrainedModelInfo): number {
+  return 1 / (Math.sqrt(info.tau) * (info.standardization.yStd[0] ?? 1));
+}
+
 function normalNoise(layout: TrainLayout, theta: ArrayLike<number>, info: TrainedModelInfo): NormalLikelihood {
   // Units 0 and 1 of the last layer (mean, raw scale), in standardised units as the network works.
   if (layout.heteroscedastic) return { noise: { kind: 'heteroscedastic', minScale: ENSEMBLE_MIN_SCALE }, link: 'sigma', sigmaPrior: null };
   switch (layout.method) {
     case 'vi':
       return { noise: { kind: 'lognormal', site: PYRO_SIGMA_SITE }, link: 'sigma', sigmaPrior: VI_SIGMA_PRIOR };
-    case 'mc-dropout': {
-      const yStd = info.standardization.yStd[0] ?? 1;
-      return { noise: { kind: 'fixed', sigma: 1 / (Math.sqrt(info.tau) * yStd) }, link: 'sigma', sigmaPrior: null };
-    }
+    case 'mc-dropout':
+      return { noise: { kind: 'fixed', sigma: tauSigma(info) }, link: 'sigma', sigmaPrior: null };
     case 'map':
     case 'concrete-dropout':
-      return { noise: { kind: 'fixed', sigma: Math.exp(theta[layout.noise] ?? NaN) }, link: 'sigma', sigmaPrior: null };
+      return { noise: { kind: 'fixed', sigma: layout.fixedNoise ? tauSigma(info) : Math.exp(theta[layout.noise] ?? NaN) }, link: 'sigma', sigmaPrior: null };
     case 'ensemble':
       return { noise: { kind: 'heteroscedastic', minScale: ENSEMBLE_MIN_SCALE }, link: 'sigma', sigmaPrior: null };
   }

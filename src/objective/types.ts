@@ -6,10 +6,12 @@
 import type { Model } from '../model/spec.js';
 import type { AbortSignalLike } from '../platform-types.js';
 import type { LearningRateSchedule, OptimizerKind, TrainMethod, ViEstimator } from './methods.js';
+import type { SamplerOptions } from './sampler.js';
 import type { SwagOptions } from './swag-options.js';
 
 export type { ArchitectureSpec } from './architecture.js';
 export type { LearningRateSchedule, TrainMethod, ViEstimator } from './methods.js';
+export type { SamplerKind, SamplerOptions } from './sampler.js';
 export type { SwagOptions, SwagVariant } from './swag-options.js';
 
 export interface TrainData {
@@ -34,9 +36,12 @@ export interface ModelHyper {
   readonly rows?: readonly number[];
   /** Dropout rate p ('mc-dropout'); the initial rate of every layer ('concrete-dropout', in (0, 1), default 0.1). */
   readonly dropout?: number;
-  /** Model precision τ ('mc-dropout': fixed noise σ = 1/sqrt(τ) in the target's units). */
+  /**
+   * Model precision τ ('mc-dropout': fixed noise σ = 1/sqrt(τ) in the target's units; 'sgmcmc': the
+   * same fixed σ when every model gives τ, else σ is sampled as log_sigma under a flat prior).
+   */
   readonly tau?: number;
-  /** Prior std of weights ('vi', 'map'); default 1. */
+  /** Prior std of weights ('vi', 'map', 'sgmcmc'); default 1. */
   readonly priorScale?: number;
   /**
    * This model's learning rate (default: TrainOptions.lr), so a learning-rate grid trains in one
@@ -107,7 +112,7 @@ export interface TrainOptions {
   /**
    * Epochs (1-based, ascending, each at most `epochs`) after which every model's θ is copied into
    * TrainResult.snapshots: the iterates that SWAG and the stochastic-gradient samplers keep.
-   * Default: none.
+   * Default: none ('sgmcmc': the sampler's sample epochs).
    */
   readonly snapshotEpochs?: readonly number[];
   /**
@@ -119,6 +124,13 @@ export interface TrainOptions {
   readonly initialTheta?: readonly ArrayLike<number>[];
   /** 'swag' (trainSwag, src/swag): its SWA phase and posterior (swag-options.ts). Only with method 'swag'. */
   readonly swag?: SwagOptions;
+  /**
+   * 'sgmcmc': the sampler (src/objective/index.ts, SAMPLERS; sampler.ts has the defaults): SGHMC or
+   * SGLD at step size lr on the mean per-datum loss, constant (burn-in, thinning) or cyclical
+   * (cycles, explorationFraction, samplesPerCycle), at a temperature. Its samples are
+   * TrainResult.snapshots. Default: SGHMC, friction 0.1, constant step, half the epochs burnt in.
+   */
+  readonly sampler?: SamplerOptions;
   /** Called after every epoch with the mean loss per model. */
   readonly onProgress?: (p: TrainProgress) => void;
   /**
@@ -150,7 +162,8 @@ export interface TrainResult {
    * 'vi' -> normal posteriors (loc, softplus(rho)), noise LogNormal(sigma_loc, softplus(sigma_rho))
    * with the Gamma sigma prior; 'mc-dropout' -> delta weights, the dropout rate, fixed sigma
    * 1/sqrt(tau) (in standardised units: 1/(sqrt(tau) yStd)); 'map' -> delta weights, fixed sigma
-   * exp(log_sigma); 'concrete-dropout' -> delta weights, each layer's learnt rate in
+   * exp(log_sigma); 'sgmcmc' -> as 'map' (fixed sigma 1/(sqrt(tau) yStd) when tau is given), the
+   * last state of each chain (its samples are `snapshots`); 'concrete-dropout' -> delta weights, each layer's learnt rate in
    * spec.layers[l].dropout (read them there: `models[m].spec.layers.map((l) => l.dropout)`), fixed
    * sigma exp(log_sigma); 'ensemble' -> one delta member with a heteroscedastic head per model; with
    * `heteroscedastic` every method's noise is that head's (noise kind 'heteroscedastic').
@@ -165,7 +178,8 @@ export interface TrainResult {
   readonly theta: readonly Float64Array[];
   /**
    * Per model, its engine model after each of options.snapshotEpochs ([M][snapshots], converted as
-   * `models` is); empty lists without snapshotEpochs.
+   * `models` is); empty lists without snapshotEpochs. 'sgmcmc': each chain's samples (the sampler's
+   * sample epochs unless snapshotEpochs is given), delta models to predict as one mixture.
    */
   readonly snapshots: readonly (readonly Model[])[];
   /** The θ behind `snapshots` ([M][snapshots][θ size]; layout: layout.ts). */

@@ -5,4 +5,15 @@ export { trainLayout, type TrainLayout, type TrainLayerLayout } from '../objecti
 export { TRAIN_METHODS } from '../objective/methods.js';
 export { prepareRun, type PreparedRun, type PreparedModel } from '../objective/prepare.js';
 export { thetaToModel } from '../objective/to-model.js';
-export type { ArchitectureSpec, LearningRateSchedule, ModelHyper, TrainData, TrainMethod, TrainOptions, TrainProgress, TrainResult } from '../objective/types.js';
+export type {
+  ArchitectureSpec,
+  LearningRateSchedule,
+  ModelHyper,
+  SamplerKind,
+  SamplerOptions,
+  TrainData,
+  TrainMethod,
+  TrainOptions,
+  TrainProgress,
+  TrainResult,
+} from '../objective/types.js';

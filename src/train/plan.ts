@@ -22,7 +22,7 @@ export interface TrainPlan {
 
 export function planTraining(limits: WebGpuLimits, arch: ArchitectureSpec, data: TrainData, options: TrainOptions): TrainPlan {
   const run = prepareRun(arch, data, options);
-  const layout = trainLayout(arch, options.method, options.hierarchical ?? false, run.likelihood);
+  const layout = trainLayout(arch, options.method, options.hierarchical ?? false, run.likelihood, run.fixedNoise);
   const shape: TrainShape = {
     layout,
     models: run.models.length,
@@ -32,6 +32,7 @@ export function planTraining(limits: WebGpuLimits, arch: ArchitectureSpec, data:
     dropout: options.method === 'mc-dropout' || options.method === 'concrete-dropout',
     sigmaPrior: VI_SIGMA_PRIOR,
     optimizer: run.optimizer,
+    sampler: run.sampler,
     clipNorm: run.clipNorm,
     estimator: options.method === 'vi' ? (options.viEstimator ?? 'reparameterization') : 'reparameterization',
     hierarchical: layout.precision >= 0,

@@ -12,7 +12,16 @@ import type { CliIo } from '../../src/cli/io.js';
 import { chunkByEpochs, chunkEvenly, maxModelsPerCall } from '../../bench/uci/batching.js';
 import { runUciCli } from '../../bench/uci/command.js';
 import { loadUciDataset } from '../../bench/uci/dataset.js';
-import { CONCRETE_DROPOUT_RATES, ENSEMBLE_ADVERSARIAL_EPSILON, MC_DROPOUT_LR, MC_DROPOUT_RATES, methodPlan, type HyperPoint } from '../../bench/uci/methods.js';
+import {
+  CONCRETE_DROPOUT_RATES,
+  ENSEMBLE_ADVERSARIAL_EPSILON,
+  MC_DROPOUT_LR,
+  MC_DROPOUT_RATES,
+  SGMCMC_STEP_SIZES,
+  methodPlan,
+  sgmcmcSampler,
+  type HyperPoint,
+} from '../../bench/uci/methods.js';
 import { runUciProtocol, searchRateSeedOffset } from '../../bench/uci/protocol.js';
 import { parseMeanSe, publishedFor } from '../../bench/uci/published.js';
 import { validationSplit } from '../../bench/uci/splits.js';
@@ -191,6 +200,22 @@ describe('protocol pieces', () => {
     expect(() => methodPlan(d0, 'vi', { learningRates: [] })).toThrow(/learning rates must be positive/);
   });
 
+  it("sgmcmc: the step sizes {1e-3, 3e-3, 1e-2} searched, one chain, and cyclical SGHMC's cycles fitted to the epochs", async () => {
+    const d0 = await loadUciDataset(good);
+    const plan = methodPlan(d0, 'sgmcmc');
+    expect(SGMCMC_STEP_SIZES).toEqual([1e-3, 3e-3, 1e-2]);
+    expect(plan.grid).toEqual([{ lr: 1e-3 }, { lr: 3e-3 }, { lr: 1e-2 }]);
+    expect(plan).toMatchObject({ trainMethod: 'sgmcmc', lr: 1e-3, members: 1, searchMembers: 1, batchSize: 128 });
+    expect(methodPlan(d0, 'sgmcmc', { lr: 3e-3, members: 3 })).toMatchObject({ grid: [{}], lr: 3e-3, members: 3 });
+    expect(methodPlan(d0, 'sgmcmc', { heteroscedastic: true }).heteroscedastic).toBe(true);
+    expect(() => methodPlan(d0, 'sgmcmc', { schedule: 'cosine' })).toThrow(/takes no schedule/);
+    // 400 epochs: 4 cycles of 100, the last 20 noisy, 5 samples each; 30: 2 cycles of 15 (3 sampling epochs); 6: no whole sampling epoch in a cycle, a constant step.
+    expect(sgmcmcSampler(400)).toEqual({ kind: 'sghmc', cycles: 4, explorationFraction: 0.8, samplesPerCycle: 5 });
+    expect(sgmcmcSampler(30)).toEqual({ kind: 'sghmc', cycles: 2, explorationFraction: 0.8, samplesPerCycle: 3 });
+    expect(sgmcmcSampler(6)).toEqual({ kind: 'sghmc', cycles: 1, explorationFraction: 0.8, samplesPerCycle: 1 });
+    expect(sgmcmcSampler(3)).toEqual({ kind: 'sghmc' });
+  });
+
   it("the ensemble's density: the moment-matched normal by default (the paper's), the mixture on request, for ensembles only", async () => {
     const d0 = await loadUciDataset(good);
     expect(methodPlan(d0, 'ensemble').ensembleDensity).toBe('moment-matched');
@@ -302,7 +327,7 @@ function uci(argv: readonly string[], context?: CliIo['context']): Promise<CliRu
 describe('the runner: user mistakes exit 2 with one line', () => {
   const cases: [string, () => string[], RegExp][] = [
     ['no --data-dir', () => ['--method', 'vi'], /--data-dir <folder> is required/],
-    ['no --method', () => ['--data-dir', good], /--method mc-dropout\|vi\|ensemble\|swag\b.* is required/],
+    ['no --method', () => ['--data-dir', good], /--method mc-dropout\|vi\|ensemble\|sgmcmc\|swag\b.* is required/],
     ['unknown method', () => ['--data-dir', good, '--method', 'map'], /unknown method 'map'/],
     ['more splits than the folder has', () => ['--data-dir', good, '--method', 'vi', '--splits', '3'], /--splits 3: toy-small has 2 splits/],
     ['bad epochs scale', () => ['--data-dir', good, '--method', 'vi', '--epochs-scale', '0'], /--epochs-scale must be a positive number/],
@@ -691,6 +716,22 @@ describeGpu('the protocol on the GPU (tiny: 2 splits, 2-point grid, 5 epochs)', 
     ]);
     expect(run.splits[0]!.validation.map((v) => v.point)).toEqual([{ lr: 1e-2 }, { lr: 3e-3 }]);
     expect([1e-2, 3e-3]).toContain(run.splits[0]!.chosen.lr);
+    expect(Number.isFinite(run.splits[0]!.ll)).toBe(true);
+  });
+
+  it("sgmcmc: the step sizes searched, each candidate scored as the mixture of its chain's samples", async () => {
+    const d = await loadUciDataset(good);
+    const run = await runUciProtocol(gpu!, d, { method: 'sgmcmc', splits: 1, epochs: 6, samples: 32 });
+    // One call per step size in the search (each at its own seed), then the final one.
+    expect(run.timing.trainCalls.map((c) => [c.phase, c.models])).toEqual([
+      ['search', 1],
+      ['search', 1],
+      ['search', 1],
+      ['final', 1],
+    ]);
+    expect(run.splits[0]?.validation.map((v) => v.point)).toEqual([{ lr: 1e-3 }, { lr: 3e-3 }, { lr: 1e-2 }]);
+    expect(run.settings).toMatchObject({ method: 'sgmcmc', optimizer: 'sampler', sampler: { kind: 'sghmc', cycles: 1, samplesPerCycle: 1 } });
+    for (const v of run.splits[0]!.validation) expect(Number.isFinite(v.ll)).toBe(true);
     expect(Number.isFinite(run.splits[0]!.ll)).toBe(true);
   });
 });

@@ -78,11 +78,19 @@ describe('train: user mistakes exit 2 with one line, before the GPU', () => {
     ['missing --target', () => ['train', '--data', file('data.csv'), '--method', 'map', '--out', file('m.safetensors')], /--target <column> is required/],
     ['missing --method', () => ['train', '--data', file('data.csv'), '--target', 'y', '--out', file('m.safetensors')], /--method .* is required/],
     ['missing --out', () => ['train', '--data', file('data.csv'), '--target', 'y', '--method', 'map'], /--out <file> is required/],
-    ['unknown method', () => [...base(), '--method', 'magic'], /--method must be one of vi, mc-dropout, ensemble, map, swag\b.*, got 'magic'/],
+    ['unknown method', () => [...base(), '--method', 'magic'], /--method must be one of vi, mc-dropout, ensemble, map, sgmcmc, swag\b.*, got 'magic'/],
     ['a swag flag for another method', () => [...base(), '--swa-epochs', '5'], /--swa-epochs does not apply to --method mc-dropout/],
     ['--swa-epochs 1', () => [...base(), '--method', 'swag', '--swa-epochs', '1'], /--swa-epochs must be an integer from 2/],
     ['unknown --swag-variant', () => [...base(), '--method', 'swag', '--swag-variant', 'full'], /--swag-variant must be low-rank or diagonal, got 'full'/],
     ['--swag-samples beyond an ensemble file', () => [...base(), '--method', 'swag', '--swag-samples', '2000'], /swag.samples must be an integer in \[1, 1024\]/],
+    ['a sampler flag for another method', () => [...base(), '--cycles', '2'], /--cycles does not apply to --method mc-dropout/],
+    ['an unknown sampler', () => [...base(), '--method', 'sgmcmc', '--sampler', 'nuts'], /--sampler must be one of sgld, sghmc, got 'nuts'/],
+    ['cycles that do not divide the epochs', () => [...base(), '--method', 'sgmcmc', '--epochs', '10', '--cycles', '3'], /sampler.cycles \(3\) must divide epochs \(10\)/],
+    [
+      'more samples than an ensemble file holds',
+      () => [...base(), '--method', 'sgmcmc', '--epochs', '600', '--chains', '4'],
+      /keeps 4 chains x 300 samples = 1200; the file holds at most 1024/,
+    ],
     ['unknown target name', () => [...base(), '--target', 'z'], /--target 'z' is not a column of .*columns: a, b, c, y/],
     ['target index out of range', () => [...base(), '--target', '4'], /--target 4: .* has 4 columns \(indices 0\.\.3\)/],
     [
@@ -355,6 +363,27 @@ describeGpu('train on the GPU (60 rows, a few epochs)', () => {
     const plain = await cli([...argv, '--out', file('concrete2.safetensors')], withGpu());
     expect(plain.code).toBe(0);
     expect(plain.stdout).toMatch(/, learnt dropout rates 0\.\d+, 0\.\d+\n$/);
+  });
+
+  it("sgmcmc: every chain's samples in one ensemble file of delta members with the fixed noise of --tau, and R-hat/ESS across the chains", async () => {
+    const out = file('sgmcmc.safetensors');
+    const argv = ['train', '--data', file('data.csv'), '--target', 'y', '--method', 'sgmcmc', '--chains', '2', '--hidden', '8', '--epochs', '8'];
+    const r = await cli([...argv, '--cycles', '2', '--exploration', '0.25', '--samples-per-cycle', '2', '--tau', '16', '--out', out, '--json'], withGpu());
+    expect(r.code).toBe(0);
+    const lines = r.stderr.split('\n');
+    expect(lines[0]).toContain('SGHMC step 0.001 (2 cycles, friction 0.1, temperature 1), 4 samples per chain');
+    expect(r.stderr).toMatch(/chains 2 x 4 samples: split R-hat\/ESS mean\(x0\) \d\.\d{3}\/\d+, mean\(x1\) .*, mean\(x2\) /);
+    const summary = JSON.parse(r.stdout) as { diagnostics: { quantities: { name: string; rHat: number }[] } };
+    expect(summary).toMatchObject({ method: 'sgmcmc', chains: 2, members: 8, sampler: { kind: 'sghmc', cycles: 2, sampleEpochs: [3, 4, 7, 8] } });
+    // The noise is fixed by --tau: no log sigma among the diagnosed quantities.
+    expect(summary.diagnostics.quantities.map((q) => q.name)).toEqual(['mean(x0)', 'mean(x1)', 'mean(x2)']);
+    for (const q of summary.diagnostics.quantities) expect(q.rHat).toBeGreaterThan(0);
+    const members = ensembleFromBytes(readFileSync(out));
+    expect(members).toHaveLength(8);
+    for (const model of members) {
+      expect(model.spec.layers[0]!.weight.posterior).toBe('delta');
+      expect(expectScaleLikelihood(model.spec).noise).toEqual({ kind: 'fixed', sigma: 1 / (4 * model.spec.standardization!.yStd[0]!) });
+    }
   });
 
   it('ensemble: one file holding the members; on a terminal, a redrawn bar; predict and info read it as the mixture', async () => {

@@ -197,6 +197,20 @@ export function trainingPrograms(): Program<never>[] {
     const plan = planTraining(DEFAULT_LIMITS, { inputDim: 2, hidden: [5, 3], activation }, { x, y: ty ?? y }, options);
     programs.push(...(stepPrograms(plan.shape, plan.run) as Program<never>[]));
   }
+  // 'sgmcmc': the sampler's update (SGHMC cyclical, SGLD constant) on 'map''s loss with learnt, fixed (tau) and per-input noise, and a classifier.
+  const samplers: Partial<TrainOptions>[] = [
+    { sampler: { kind: 'sghmc', cycles: 1, explorationFraction: 0.5 } },
+    { sampler: { kind: 'sgld', burnIn: 0 }, models: [{ tau: 4 }, { tau: 2 }] },
+    { likelihood: 'student-t', models: [{ tau: 4 }] },
+    { heteroscedastic: true },
+    { likelihood: 'categorical', clipNorm: 1 },
+  ];
+  for (const [i, config] of samplers.entries()) {
+    const data = config.likelihood === 'categorical' ? { x, y: targets['categorical'] ?? [] } : { x, y };
+    const options = { method: 'sgmcmc', epochs: 2, batchSize: 8, lr: 1e-2, seed: 1, ...config } as TrainOptions;
+    const plan = planTraining(DEFAULT_LIMITS, { inputDim: 2, hidden: [4], activation: ACTIVATIONS[i % ACTIVATIONS.length] ?? 'tanh' }, data, options);
+    programs.push(...(stepPrograms(plan.shape, plan.run) as Program<never>[]));
+  }
   for (const [likelihood, ty] of Object.entries(targets)) {
     for (const [i, config] of configs.entries()) {
       const options = { epochs: 1, batchSize: 8, lr: 1e-2, seed: 1, samplesPerStep: 2, models: [{ dropout: 0.1 }, { dropout: 0.2 }], ...config, likelihood } as TrainOptions;

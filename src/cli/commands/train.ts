@@ -7,7 +7,8 @@
 import { stat, writeFile } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 import { InvalidInputError } from '../../errors.js';
-import { ensembleToBytes } from '../../model/ensemble-file.js';
+import { chainDiagnostics, type ChainDiagnostics } from '../../mcmc/chain-diagnostics.js';
+import { MAX_ENSEMBLE_MEMBERS, ensembleToBytes } from '../../model/ensemble-file.js';
 import { modelToBytes } from '../../model/format.js';
 import { ACTIVATIONS, type Activation, type Model } from '../../model/spec.js';
 import { train } from '../../train/trainer.js';
@@ -17,7 +18,8 @@ import type { SwagOptions } from '../../objective/swag-options.js';
 import { TRAIN_LIKELIHOODS, likelihoodUnits } from '../../objective/likelihood.js';
 import { TRAIN_METHODS } from '../../objective/methods.js';
 import { INIT_CONCRETE_DROPOUT } from '../../objective/concrete.js';
-import { prepareRun } from '../../objective/prepare.js';
+import { prepareRun, type PreparedRun } from '../../objective/prepare.js';
+import { SAMPLER_KINDS, type SamplerOptions } from '../../objective/sampler.js';
 import type { ArchitectureSpec, ModelHyper, TrainLikelihood, TrainMethod, TrainOptions, TrainProgress } from '../../objective/types.js';
 import { UsageError, flag, parseCommand, parseIntegerOption, requiredOption, stringOption } from '../args.js';
 import type { Command } from '../command.js';
@@ -51,6 +53,9 @@ Methods:
   ensemble       deep ensemble: M networks with mean and variance heads (Gaussian NLL), each
                  written to its own file (see --out); predict them as a mixture
   map            point estimate with a learned noise sigma (the deterministic baseline)
+  sgmcmc         stochastic-gradient MCMC (SGHMC or SGLD, constant or cyclical step size) on
+                 the posterior of map's network; --chains chains, their samples written to one
+                 ensemble file of delta members (noise learnt, or fixed by --tau)
   swag           SWAG (Maddox et al. 2019): map pretraining (--epochs, Adam --lr), then SGD
                  (momentum 0.9) at the constant --swa-lr for --swa-epochs epochs, θ collected
                  after each; a Gaussian posterior with their mean and a diagonal plus low-rank
@@ -71,22 +76,24 @@ Options:
   --likelihood <l>      normal, categorical, bernoulli, beta, dirichlet or student-t (default normal)
   --classes <K>         categorical: the number of classes (default: the largest label + 1)
   --df <nu>             student-t: degrees of freedom (default: learnt)
-  --method <m>          vi, mc-dropout, ensemble, map, swag or concrete-dropout
+  --method <m>          vi, mc-dropout, ensemble, map, sgmcmc, swag or concrete-dropout
   --out <file>          model file to write (.safetensors). An ensemble's members go into one
                         file, which predict and info read as the mixture
   --hidden <w,...>      hidden layer widths, comma separated (default 50)
   --activation <a>      ${ACTIVATIONS.join(', ')} (default relu)
   --epochs <N>          passes over the data (default 100)
   --batch-size <B>      minibatch size (default 128, at most the number of rows)
-  --lr <x>              Adam learning rate (default 1e-3; vi: 1e-2)
+  --lr <x>              Adam learning rate (default 1e-3; vi: 1e-2); sgmcmc: the step size on
+                        the mean per-row loss (the cyclical schedule's largest)
   --dropout <p>         mc-dropout: dropout rate in [0, 1) (default 0.05); concrete-dropout:
                         every layer's initial rate in (0, 1) (default 0.1)
   --length-scale <l>    mc-dropout, concrete-dropout: prior length-scale of the weight decay
                         (default 0.01)
   --tau <t>             mc-dropout: model precision in the target's units (default 100 / var(y),
-                        i.e. noise std 0.1 x the target's std)
-  --prior-scale <s>     vi, map, swag: prior std of every weight (default 1)
-  --heteroscedastic     vi, mc-dropout, map, swag, concrete-dropout (normal, student-t): learn the noise scale per input
+                        i.e. noise std 0.1 x the target's std); sgmcmc: fixes the noise std at
+                        1/sqrt(t) (default: the noise is sampled)
+  --prior-scale <s>     vi, map, sgmcmc, swag: prior std of every weight (default 1)
+  --heteroscedastic     vi, mc-dropout, map, sgmcmc, swag, concrete-dropout (normal, student-t): learn the noise scale per input
                         with a second output unit (softplus + 1e-3), as ensembles do, in place
                         of the global noise sigma (no --tau then)
   --members <M>         ensemble: number of members (default 5)
@@ -99,6 +106,21 @@ Options:
   --adversarial-epsilon <e>
                         ensemble, map, swag: adversarial training (fast gradient sign) at e times
                         each input's range (Lakshminarayanan et al. use 0.01); default off
+  --sampler <k>         sgmcmc: sghmc (default) or sgld
+  --chains <C>          sgmcmc: independent chains, all their samples written (default 4)
+  --cycles <C>          sgmcmc: cyclical step size with C cycles (dividing --epochs); default 0,
+                        a constant step size
+  --exploration <f>     sgmcmc, cyclical: fraction of each cycle without noise (default 0.8)
+  --samples-per-cycle <S>
+                        sgmcmc, cyclical: samples at the ends of each cycle's last S epochs
+                        (default 3, or fewer when the sampling stage is shorter)
+  --burn-in <E>         sgmcmc, constant: epochs before the first sample (default epochs/2)
+  --thin <E>            sgmcmc, constant: a sample every E epochs after the burn-in (default 1)
+  --temperature <T>     sgmcmc: posterior temperature (default 1)
+  --friction <a>        sgmcmc, sghmc: friction in (0, 1] (default 0.1)
+                        With 4 or more samples per chain, split R-hat and ESS across the chains
+                        of the predicted mean at the first, middle and last data rows (and of log
+                        sigma when sampled) go to standard error and into --json
   --seed <K>            RNG seed of initialisation, shuffling and noise (default 0)
   --json                print a JSON summary on standard output (file, settings, time, loss
                         per epoch)
@@ -137,6 +159,15 @@ const GRAMMAR = {
     'swag-variant': { type: 'string' },
     'adversarial-epsilon': { type: 'string' },
     heteroscedastic: { type: 'boolean' },
+    sampler: { type: 'string' },
+    chains: { type: 'string' },
+    cycles: { type: 'string' },
+    exploration: { type: 'string' },
+    'samples-per-cycle': { type: 'string' },
+    'burn-in': { type: 'string' },
+    thin: { type: 'string' },
+    temperature: { type: 'string' },
+    friction: { type: 'string' },
     seed: { type: 'string' },
     json: { type: 'boolean' },
   },
@@ -267,9 +298,59 @@ export function progressReporter(io: CliIo, members: number): { start: () => voi
   };
 }
 
+/** The sampler's flags and their TrainOptions.sampler fields (parsed here, checked by prepareRun). */
+const SAMPLER_FLAGS = [
+  ['cycles', 'cycles', 'int'],
+  ['exploration', 'explorationFraction', 'number'],
+  ['samples-per-cycle', 'samplesPerCycle', 'int'],
+  ['burn-in', 'burnIn', 'int'],
+  ['thin', 'thin', 'int'],
+  ['temperature', 'temperature', 'number'],
+  ['friction', 'friction', 'number'],
+  ['sampler', 'kind', 'kind'],
+] as const;
+
+function samplerFlags(opt: (name: string) => string | undefined): SamplerOptions {
+  const sampler: Record<string, number | string> = {};
+  for (const [flagName, field, kind] of SAMPLER_FLAGS) {
+    const text = opt(flagName);
+    if (text === undefined) continue;
+    if (kind === 'kind') {
+      if (!(SAMPLER_KINDS as readonly string[]).includes(text)) throw new UsageError(`--sampler must be one of ${SAMPLER_KINDS.join(', ')}, got '${text}'`);
+      sampler[field] = text;
+    } else if (kind === 'int') sampler[field] = parseIntegerOption(text, flagName, 0, MAX_COUNT);
+    else sampler[field] = parseNumber(text, flagName, (v) => v > 0, 'a positive number');
+  }
+  return sampler;
+}
+
+/** The sampler in the start line: kind, step size, schedule and what is kept. */
+function describeSampler(run: PreparedRun): string {
+  const s = run.sampler;
+  if (!s) return '';
+  const schedule = s.cycles === 0 ? 'constant step' : `${s.cycles} cycles`;
+  const friction = s.kind === 'sghmc' ? `, friction ${s.friction}` : '';
+  return `${s.kind.toUpperCase()} step ${run.lr} (${schedule}${friction}, temperature ${s.temperature}), ${s.sampleEpochs.length} samples per chain`;
+}
+
+/**
+ * R-hat and ESS across the chains (src/mcmc/chain-diagnostics.ts) of the predicted mean at three data
+ * rows (first, middle, last) and of log sigma when sampled; null with fewer than 4 samples per chain.
+ */
+function samplerDiagnostics(chains: readonly (readonly Model[])[], x: Float64Array, inputs: number, rows: number): ChainDiagnostics | null {
+  if ((chains[0]?.length ?? 0) < 4) return null;
+  const probes = [0, Math.floor(rows / 2), rows - 1].map((r) => x.subarray(r * inputs, (r + 1) * inputs));
+  return chainDiagnostics(chains, probes);
+}
+
+function describeDiagnostics(d: ChainDiagnostics): string {
+  const each = d.quantities.map((q) => `${q.name} ${q.rHat.toFixed(3)}/${Math.round(q.ess)}`).join(', ');
+  return `chains ${d.chains} x ${d.drawsPerChain} samples: split R-hat/ESS ${each}`;
+}
+
 export const trainCommand: Command = {
   name: 'train',
-  summary: 'train a BNN (vi, mc-dropout, ensemble, map, swag, concrete-dropout) on a CSV file and write the model',
+  summary: 'train a BNN (vi, mc-dropout, ensemble, map, sgmcmc, swag, concrete-dropout) on a CSV file and write the model',
   help: HELP,
   async run(args, io) {
     const line = parseCommand(args, GRAMMAR);
@@ -277,7 +358,7 @@ export const trainCommand: Command = {
     const targetText = stringOption(line, 'target');
     if (targetText === undefined) throw new UsageError(`train: --target <column> is required (see 'webgpu-bnn train --help')`);
     const methodText = stringOption(line, 'method');
-    if (methodText === undefined) throw new UsageError(`train: --method vi|mc-dropout|ensemble|map|swag|concrete-dropout is required (see 'webgpu-bnn train --help')`);
+    if (methodText === undefined) throw new UsageError(`train: --method ${TRAIN_METHODS.join('|')} is required (see 'webgpu-bnn train --help')`);
     const method = parseMethod(methodText);
     const out = requiredOption(line, 'out', 'train');
     const opt = (name: string) => stringOption(line, name);
@@ -326,11 +407,17 @@ export const trainCommand: Command = {
     ] as const) {
       if (given !== undefined && !applies) throw new UsageError(`--${name} does not apply to --likelihood ${likelihood}`);
     }
+    const sgmcmc = method === 'sgmcmc';
+    const chainsText = opt('chains');
+    const chains = chainsText === undefined ? 4 : parseIntegerOption(chainsText, 'chains', 1, MAX_COUNT);
+    const sampler = samplerFlags(opt);
     for (const [name, given, applies] of [
       ['dropout', dropoutText, method === 'mc-dropout' || concrete],
       ['length-scale', lengthScaleText, method === 'mc-dropout' || concrete],
-      ['tau', tauText, method === 'mc-dropout'],
-      ['prior-scale', priorText, method === 'vi' || method === 'map' || method === 'swag'],
+      ['tau', tauText, method === 'mc-dropout' || sgmcmc],
+      ['prior-scale', priorText, method === 'vi' || method === 'map' || sgmcmc || method === 'swag'],
+      ['chains', chainsText, sgmcmc],
+      ...SAMPLER_FLAGS.map(([flagName]) => [flagName, opt(flagName), sgmcmc] as const),
       ['members', membersText, method === 'ensemble'],
       ['adversarial-epsilon', epsilonText, method === 'ensemble' || method === 'map' || method === 'swag'],
       ...SWAG_FLAGS.map((name) => [name, opt(name), method === 'swag'] as const),
@@ -360,9 +447,18 @@ export const trainCommand: Command = {
     const yVar = split.y instanceof Float64Array ? variance(split.y) : 0;
     const tau = tauGiven ?? (yVar > 0 ? 100 / yVar : 100);
     const arch: ArchitectureSpec = { inputDim: inputs, hidden, activation };
-    const count = method === 'ensemble' ? members : 1;
-    const hyper: ModelHyper = method === 'mc-dropout' ? (scaled && !heteroscedastic ? { dropout, tau } : { dropout }) : concrete ? { dropout } : { priorScale };
-    // Members differ through their stream (ModelHyper.stream, by default the member index): each draws its
+    const count = method === 'ensemble' ? members : sgmcmc ? chains : 1;
+    const hyper: ModelHyper =
+      method === 'mc-dropout'
+        ? scaled && !heteroscedastic
+          ? { dropout, tau }
+          : { dropout }
+        : concrete
+          ? { dropout }
+          : sgmcmc && tauGiven !== undefined
+            ? { priorScale, tau: tauGiven }
+            : { priorScale };
+    // Members (and chains) differ through their stream (ModelHyper.stream, by default the member index): each draws its
     // own initialisation and minibatch order, the same as member k of any larger ensemble of this seed.
     const models = Array.from({ length: count }, (): ModelHyper => hyper);
     const progress = progressReporter(io, count);
@@ -381,6 +477,7 @@ export const trainCommand: Command = {
       ...(epsilon === undefined ? {} : { adversarialEpsilon: epsilon }),
       ...(lengthScale === undefined ? {} : { lengthScale }),
       ...(heteroscedastic ? { heteroscedastic } : {}),
+      ...(sgmcmc ? { sampler } : {}),
       onProgress: progress.onProgress,
     };
 
@@ -388,11 +485,17 @@ export const trainCommand: Command = {
     const swagResolved = swag ? readSwagOptions(options) : undefined;
     const prepared = prepareRun(arch, { x, y }, method === 'swag' ? pretrainOptions(options) : options);
     const outputs = likelihoodUnits(prepared.likelihood, method === 'swag' ? 'map' : method);
+    const samples = sgmcmc ? count * prepared.snapshotEpochs.length : 0;
+    if (samples > MAX_ENSEMBLE_MEMBERS) {
+      throw new UsageError(
+        `--method sgmcmc keeps ${count} chains x ${prepared.snapshotEpochs.length} samples = ${samples}; the file holds at most ${MAX_ENSEMBLE_MEMBERS} (thin more, or fewer chains)`,
+      );
+    }
     await withContext(io, async (ctx) => {
       const shape = `${inputs}-${hidden.join('-')}-${outputs} ${activation}`;
       io.stderr(
         `training ${method}${likelihood === 'normal' ? '' : ` (${likelihood}${prepared.likelihood.classes > 0 ? `, ${prepared.likelihood.classes} classes` : ''})`}${count > 1 ? ` (${count} members)` : ''}, ${shape}, on ${table.rows} rows of ${basename(dataPath)} ` +
-          `(target '${targetName}'), ${epochs} epochs, batch ${Math.min(batchSize, table.rows)}, Adam lr ${lr}` +
+          `(target '${targetName}'), ${epochs} epochs, batch ${Math.min(batchSize, table.rows)}, ${sgmcmc ? describeSampler(prepared) : `Adam lr ${lr}`}` +
           `${method === 'mc-dropout' ? `, dropout ${dropout}${heteroscedastic ? '' : `, tau ${Number(tau.toPrecision(6))}`}` : ''}` +
           `${concrete ? `, initial dropout ${dropout}` : ''}` +
           `${heteroscedastic ? ', heteroscedastic noise' : ''}` +
@@ -404,8 +507,11 @@ export const trainCommand: Command = {
       const result = fitted
         ? { ...fitted.swa, history: [...fitted.pretrain.history, ...fitted.swa.history], elapsedMs: fitted.elapsedMs }
         : await train(ctx, arch, { x, y }, options);
-      const written = fitted ? (fitted.models[0] ?? []) : result.models;
+      const written = fitted ? (fitted.models[0] ?? []) : sgmcmc ? result.snapshots.flat() : result.models;
       const final = result.history.at(-1);
+      // The samplers' samples, every chain's, are the posterior: one delta member each.
+      const diagnostics = sgmcmc ? samplerDiagnostics(result.snapshots, x, inputs, table.rows) : null;
+      if (diagnostics) io.stderr(`${describeDiagnostics(diagnostics)}\n`);
       await writeFile(out, written.length > 1 || method === 'ensemble' ? ensembleToBytes(written) : modelToBytes(written[0] as Model));
       const finalLoss = final ? meanLoss(final) : NaN;
       // Concrete dropout's learnt rate on each layer's input, as the model records it.
@@ -419,6 +525,7 @@ export const trainCommand: Command = {
             heteroscedastic: prepared.likelihood.heteroscedastic || (method === 'ensemble' && scaled),
             members: written.length,
             ...(fitted ? { swag: fitted.swag } : {}),
+            ...(sgmcmc ? { chains: count, sampler: prepared.sampler, diagnostics } : {}),
             architecture: shape,
             rows: table.rows,
             target: targetName,
@@ -435,7 +542,7 @@ export const trainCommand: Command = {
         );
       } else {
         io.stdout(
-          `wrote ${out}${written.length > 1 ? ` (ensemble of ${written.length} ${method === 'swag' ? 'SWAG draws' : 'members'})` : ''}: trained in ${formatSeconds(result.elapsedMs)}, final ${count > 1 ? 'mean ' : ''}loss ${Number.isFinite(finalLoss) ? finalLoss.toPrecision(5) : 'n/a'}` +
+          `wrote ${out}${sgmcmc ? ` (${written.length} samples of ${count} chains)` : written.length > 1 ? ` (ensemble of ${written.length} ${method === 'swag' ? 'SWAG draws' : 'members'})` : ''}: trained in ${formatSeconds(result.elapsedMs)}, final ${count > 1 ? 'mean ' : ''}loss ${Number.isFinite(finalLoss) ? finalLoss.toPrecision(5) : 'n/a'}` +
             `${rates ? `, learnt dropout rates ${rates.map((p) => p.toPrecision(3)).join(', ')}` : ''}\n`,
         );
       }

@@ -1,12 +1,17 @@
-/** The update of θ: update counting and gradient clipping per model, then Adam or SGD with momentum per element. */
+/**
+ * The update of θ: update counting and gradient clipping per model, then Adam, SGD with momentum or
+ * the 'sgmcmc' sampler's step (SGHMC / SGLD with its Philox noise) per element.
+ */
 import { ADAM_BETA1, ADAM_BETA2, ADAM_EPSILON, SGD_MOMENTUM } from '../../objective/optimizer.js';
+import type { PreparedSampler } from '../../objective/sampler.js';
 import type { TrainShape } from '../../objective/shape.js';
+import { STREAM_SAMPLER } from '../../random/train-streams.js';
 import { readF32, writeF32 } from '../bindings.js';
-import { FLAT_INDEX } from '../library.js';
+import { FLAT_INDEX, RANDOM } from '../library.js';
 import { defineProgram, flatGrid, type Program } from '../program.js';
-import { f32 } from '../wgsl.js';
+import { f32, u32 } from '../wgsl.js';
 import { dimConsts, stepDims } from './dims.js';
-import { MODEL_CONSTANTS, STEP, modelsBinding, stepBinding } from './step.js';
+import { MODEL_CONSTANTS, MODEL_STREAM, STEP, modelsBinding, stepBinding } from './step.js';
 
 /** Per model: count the update and the clipping factor (shaders/train/clip.wgsl). */
 export function clipProgram(shape: TrainShape): Program<void> {
@@ -26,10 +31,24 @@ export function clipProgram(shape: TrainShape): Program<void> {
   });
 }
 
-/** Adam or SGD for every (model, θ element) (shaders/train/optimizer.wgsl). */
+/** The sampler's constants (shaders/train/optimizer.wgsl, define SAMPLER): what varies per step is in the Step uniform. */
+function samplerConsts(sampler: PreparedSampler | null) {
+  if (!sampler) return {};
+  return {
+    KEEP_VELOCITY: f32(1 - sampler.friction),
+    NOISE_SCALE: f32(2 * sampler.friction * sampler.temperature),
+    STREAM_SAMPLER: u32(STREAM_SAMPLER),
+    CYCLE_STEPS: u32(sampler.cycleSteps),
+    EXPLORATION_STEPS: u32(sampler.explorationSteps),
+  };
+}
+
+/** Adam, SGD or the sampler for every (model, θ element) (shaders/train/optimizer.wgsl). */
 export function optimizerProgram(shape: TrainShape): Program<void> {
   const dims = stepDims(shape);
-  const p = { dims, optimizer: shape.optimizer };
+  const sampler = shape.sampler;
+  // The sample epochs are the trainer's business, not the kernel's: left out of the cache key.
+  const p = { dims, optimizer: shape.optimizer, sampler: sampler && { ...sampler, sampleEpochs: [] } };
   return defineProgram({
     family: 'train_optimizer',
     params: p,
@@ -44,6 +63,7 @@ export function optimizerProgram(shape: TrainShape): Program<void> {
         ADAM_GRAD_WEIGHT2: f32(1 - ADAM_BETA2),
         ADAM_EPSILON: f32(ADAM_EPSILON),
         SGD_MOMENTUM: f32(SGD_MOMENTUM),
+        ...samplerConsts(sampler),
       },
       structs: [MODEL_CONSTANTS],
       bindings: [
@@ -57,9 +77,9 @@ export function optimizerProgram(shape: TrainShape): Program<void> {
         writeF32('moment1'),
         writeF32('moment2'),
       ],
-      libraries: [FLAT_INDEX],
+      libraries: [FLAT_INDEX, ...(sampler ? [MODEL_STREAM, RANDOM] : [])],
       body: ['train/optimizer'],
-      defines: { ADAM: p.optimizer === 'adam' },
+      defines: { ADAM: !sampler && p.optimizer === 'adam', SAMPLER: sampler !== null },
     },
     workgroups: (_, max) => flatGrid(dims.models * dims.thetaSize, max),
   });

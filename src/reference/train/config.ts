@@ -6,6 +6,7 @@ import type { ModelSetup, TrainingSetup } from './data.js';
 
 /** The constants of one model's objective. */
 export interface ObjectiveConfig {
+  /** The objective (the layout's: 'sgmcmc' minimises 'map''s). */
   readonly method: ObjectiveMethod;
   /** N, the model's row count (the data term's (N/B) weight in 'vi', the prior's 1/N in 'map'). */
   readonly n: number;
@@ -13,7 +14,10 @@ export interface ObjectiveConfig {
   /** λ of 'mc-dropout''s weight decay, p l² / (2 N τ) (0 for the other methods: their dropout is 0). */
   readonly weightDecay: number;
   readonly sigmaPrior: GammaPrior;
-  /** 'mc-dropout''s fixed noise scale in standardised units, 1 / (sqrt(tau) yStd): the Student-t's scale there (the Normal's squared error ignores it). */
+  /**
+   * The fixed noise scale in standardised units, 1 / (sqrt(tau) yStd): 'mc-dropout''s (the Student-t's
+   * scale there; the Normal's squared error ignores it) and 'map''s with layout.fixedNoise ('sgmcmc').
+   */
   readonly fixedSigma?: number;
   /** 'vi' estimator of the data term (default 'reparameterization'); the draws must match it (stepDraws). */
   readonly viEstimator?: ViEstimator;
@@ -23,7 +27,16 @@ export interface ObjectiveConfig {
 
 export function objectiveConfig(setup: TrainingSetup, model: ModelSetup): ObjectiveConfig {
   const { lambda, priorScale, adversarialStep, sigmaStd } = model.prepared;
-  return { method: setup.method, n: model.n, priorScale, weightDecay: lambda, sigmaPrior: VI_SIGMA_PRIOR, viEstimator: setup.viEstimator, adversarialStep, fixedSigma: sigmaStd };
+  return {
+    method: setup.layout.method,
+    n: model.n,
+    priorScale,
+    weightDecay: lambda,
+    sigmaPrior: VI_SIGMA_PRIOR,
+    viEstimator: setup.viEstimator,
+    adversarialStep,
+    fixedSigma: sigmaStd,
+  };
 }
 
 /** Standardised rows of one step: x [rows, inputDim], y [rows]. */

@@ -70,7 +70,7 @@ function modelSetup(run: PreparedRun, prepared: PreparedModel, index: number): M
 export function resolveTraining(arch: ArchitectureSpec, data: TrainData, options: TrainOptions): TrainingSetup {
   const run = prepareRun(arch, data, options);
   const hierarchical = options.hierarchical === true;
-  const layout = trainLayout(arch, options.method, hierarchical, run.likelihood);
+  const layout = trainLayout(arch, options.method, hierarchical, run.likelihood, run.fixedNoise);
   return {
     method: layout.method,
     viEstimator: options.viEstimator ?? 'reparameterization',

@@ -42,7 +42,7 @@ export function pointDataTerm(
     case 'map':
     case 'concrete-dropout': {
       // 'concrete-dropout' learns log_sigma as 'map' does (its regulariser is concrete-objective.ts's).
-      const sigma = Math.exp(theta[layout.noise] ?? NaN);
+      const sigma = mapSigma(layout, theta, fixedSigma);
       let gLogSigma = 0;
       for (let b = 0; b < B; b++) {
         const y = batch.y[b] ?? 0;
@@ -52,7 +52,7 @@ export function pointDataTerm(
         dOut[b] = -z / sigma / B;
         gLogSigma += (1 - z * z) / B;
       }
-      addAt(grad, layout.noise, gLogSigma);
+      if (!layout.fixedNoise) addAt(grad, layout.noise, gLogSigma);
       return loss;
     }
     case 'ensemble':
@@ -60,6 +60,11 @@ export function pointDataTerm(
     case 'vi':
       throw new RangeError("'vi' has its own data term");
   }
+}
+
+/** 'map''s global σ: exp(log_sigma), or the fixed σ of a fixed-noise layout ('sgmcmc' given tau). */
+function mapSigma(layout: TrainLayout, theta: Float64Array, fixedSigma: number): number {
+  return layout.fixedNoise ? fixedSigma : Math.exp(theta[layout.noise] ?? NaN);
 }
 
 /** The degrees of freedom of a Student-t layout at θ: fixed, or exp of θ's log df. */
@@ -87,7 +92,7 @@ function headPointTerm(layout: TrainLayout, theta: Float64Array, out: Float64Arr
 
 /**
  * The point methods' Student-t data term (1/B) Σ −log StudentT(y | f, σ, df) with a global σ as the
- * Normal's: 'mc-dropout' fixed 1 / (sqrt(tau) yStd), 'map' and 'concrete-dropout' exp(log_sigma) (a heteroscedastic head
+ * Normal's: 'mc-dropout' fixed 1 / (sqrt(tau) yStd), 'map' and 'concrete-dropout' exp(log_sigma) or 'map''s fixed σ (a heteroscedastic head
  * is headPointTerm's); gradients into dOut, log_sigma ('map') and log df (when learnt).
  */
 function studentPointTerm(
@@ -109,14 +114,14 @@ function studentPointTerm(
   for (let b = 0; b < B; b++) {
     const y = batch.y[b] ?? NaN;
     const f = out[b] ?? NaN;
-    const sigma = method === 'mc-dropout' ? fixedSigma : Math.exp(theta[layout.noise] ?? NaN);
+    const sigma = method === 'mc-dropout' ? fixedSigma : mapSigma(layout, theta, fixedSigma);
     const g = studentTNllGrad(y, f, sigma, df);
     loss -= studentTLogPdf(y, f, sigma, df) / B;
     dOut[b] = g.loc / B;
     gLogSigma += (g.scale * sigma) / B;
     gLogDf += g.logDf / B;
   }
-  if (method !== 'mc-dropout') addAt(grad, layout.noise, gLogSigma);
+  if ((method === 'map' || method === 'concrete-dropout') && !layout.fixedNoise) addAt(grad, layout.noise, gLogSigma);
   if (layout.degreesOfFreedom >= 0) addAt(grad, layout.degreesOfFreedom, gLogDf);
   return loss;
 }

@@ -21,7 +21,7 @@ import { batchPositions, resolveTraining } from './data.js';
 import type { ModelSetup, TrainingSetup } from './data.js';
 import { stepDraws } from './draws.js';
 import { minibatchObjective } from './objective.js';
-import { clipGradient, optimizerState, optimizerUpdate } from './optim.js';
+import { clipGradient, optimizerState, optimizerUpdate, samplerUpdate } from './optim.js';
 import type { OptimizerState } from './optim.js';
 
 export interface OracleModelState {
@@ -105,7 +105,17 @@ export function oracleStep(state: OracleState, t: number): Float64Array {
     const g = oracleGradient(state, m, t);
     if (!g) return NaN;
     clipGradient(g.grad, run.clipNorm);
-    optimizerUpdate(run.optimizer, ms.theta, g.grad, ms.optimizer, lr * (setup.models[m]?.prepared.lrScale ?? 1));
+    const model = modelAt(setup, m);
+    const rate = lr * model.prepared.lrScale;
+    if (run.sampler)
+      samplerUpdate(run.sampler, ms.theta, g.grad, ms.optimizer, rate, {
+        key: setup.key,
+        t,
+        modelStep: Math.floor(t / run.maxStepsPerEpoch) * model.prepared.stepsPerEpoch + (t % run.maxStepsPerEpoch),
+        model: model.prepared.stream,
+        n: model.n,
+      });
+    else optimizerUpdate(run.optimizer, ms.theta, g.grad, ms.optimizer, rate);
     return g.loss;
   });
 }
