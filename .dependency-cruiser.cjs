@@ -14,6 +14,7 @@
  *   scheduler   scheduler/
  *   engines     infer/, reference/ (the oracle), then train/, then distill/ (students trained on an engine's predictive)
  *               and swag/ (SWAG posteriors from the trainer's iterates)
+ *               and laplace/ (Laplace posteriors around a MAP fit)
  *   entries     index.ts, disposable.ts, node/, cli/
  */
 const LEAVES = '^src/(errors|float32|platform-types|options|inputs)\\.ts$';
@@ -50,6 +51,7 @@ module.exports = {
     onlyImports('reference-layer', 'reference/', ['math/', 'random/', 'model/', 'objective/', 'infer/']),
     onlyImports('train-layer', 'train/', ['math/', 'random/', 'model/', 'objective/', 'kernels/', 'gpu/', 'scheduler/', 'infer/']),
     onlyImports('swag-layer', 'swag/', ['math/', 'random/', 'model/', 'objective/', 'kernels/', 'gpu/', 'scheduler/', 'infer/', 'train/']),
+    onlyImports('laplace-layer', 'laplace/', ['math/', 'random/', 'model/', 'objective/', 'kernels/', 'gpu/', 'scheduler/', 'infer/', 'train/']),
     onlyImports('distill-layer', 'distill/', ['math/', 'random/', 'model/', 'objective/', 'kernels/', 'gpu/', 'scheduler/', 'infer/', 'train/']),
     {
       name: 'oracle-never-reaches-gpu',

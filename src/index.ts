@@ -18,6 +18,7 @@ export * from './model/index.js';
 export * from './train/index.js';
 export * from './distill/index.js';
 export * from './swag/index.js';
+export * from './laplace/index.js';
 export { gaussianMixture, mixtureAsPrediction, predictEnsemble, type GaussianMember, type MixturePrediction } from './infer/ensemble.js';
 export { predictDirichlet, type DirichletPrediction, type DirichletPredictOptions } from './infer/dirichlet-predict.js';
 export { dirichletUncertainty, type DirichletUncertainty } from './math/dirichlet.js';

@@ -12,6 +12,7 @@ import { describeAdapter, describeAdapterDescription } from '../../src/gpu/adapt
 import type { GpuContext } from '../../src/gpu/device.js';
 import { createNodeContext } from '../../src/node/device.js';
 import type { LearningRateSchedule } from '../../src/objective/types.js';
+import { LAPLACE_STRUCTURES, type LaplaceStructure } from '../../src/laplace/ggn.js';
 import { loadUciDataset } from './dataset.js';
 import { UCI_METHODS, methodPlan, parseEnsembleDensity, parseUciMethod } from './methods.js';
 import { runUciProtocol, type UciProgress, type UciRunOptions } from './protocol.js';
@@ -30,7 +31,7 @@ export interface UciIo {
   readonly context?: () => Promise<GpuContext>;
 }
 
-export const UCI_HELP = `Usage: npm run uci -- --data-dir <folder> --method mc-dropout|vi|ensemble|sgmcmc|swag|concrete-dropout [options]
+export const UCI_HELP = `Usage: npm run uci -- --data-dir <folder> --method mc-dropout|vi|ensemble|laplace|sgmcmc|swag|concrete-dropout [options]
 
 Runs the UCI regression protocol (bench/uci/PROTOCOL.md) on any folder in the UCI
 layout (data.txt, index_features.txt, index_target.txt, index_train_K.txt, index_test_K.txt,
@@ -51,6 +52,11 @@ Methods (network: one hidden layer of n_hidden ReLU units; 10 x n_epochs epochs;
                10 x n_epochs (early stopping), each scored as the 5-member ensemble, then 5
                members for the chosen epochs; the log-likelihood is that of the normal with
                the members' mixture's mean and variance (the paper's)
+  laplace      Laplace around the map fit (learnt sigma, N(0, s^2) prior, Adam lr 1e-2 on a
+               cosine schedule): prior precision and sigma tuned by the marginal likelihood;
+               grid: the map's prior scales s in {0.1, 0.3, 1} searched on validation
+               (--prior-scales); --structure last-layer (100 draws of the last layer, scored
+               as their mixture) or diagonal (T samples of the diagonal-GGN posterior)
   sgmcmc       cyclical SGHMC (Zhang et al. 2020) on map's posterior (N(0, 1) weight prior,
                log sigma sampled): friction 0.1, 4 cycles (fewer when they do not divide the
                epochs), the first 80% of each without noise, up to 5 samples at the ends of
@@ -71,7 +77,7 @@ numbers do not depend on how the models are cut into calls or on which other spl
 
 Options:
   --data-dir <folder>        data set folder in the UCI layout (required)
-  --method <m>               mc-dropout, vi, ensemble, sgmcmc, swag or concrete-dropout (required)
+  --method <m>               mc-dropout, vi, ensemble, laplace, sgmcmc, swag or concrete-dropout (required)
   --splits <K>               run the first K splits (default: all, n_splits.txt)
   --epochs-scale <f>         multiply the epochs by f, e.g. 0.25 to shorten a run (default 1)
   --epochs <N>               epochs, overriding 10 x n_epochs x f
@@ -86,13 +92,19 @@ Options:
   --samples <T>              predictive samples on the test part (default 10000)
   --validation-samples <T>   predictive samples on the validation part (default: --samples)
   --members <M>              ensemble members (default 5); sgmcmc: chains (default 1)
-  --prior-scales <a,b,...>   vi: prior scales to search (default 0.1,0.3,1)
+  --prior-scales <a,b,...>   vi, laplace: prior scales to search (default 0.1,0.3,1)
+  --structure <s>            laplace: last-layer (default) or diagonal; a diagonal run's files
+                             are named '<data set>-laplace-diagonal'
+  --laplace-draws <S>        laplace last-layer: draws per model, scored as their mixture
+                             (default 100)
+  --laplace-predictive <p>   laplace: sampled (default: the engine's draws) or linearized
+                             (the GLM predictive N(f(x), J Sigma J^T + sigma^2), on the host)
   --ensemble-density <d>     ensemble: log-likelihood of the 'mixture' of the members or of its
                              'moment-matched' normal (the paper's), on validation and test
                              (default moment-matched)
   --adversarial-epsilon <e>  ensemble: adversarial training (fast gradient sign) at e times each
                              input's range; 0 turns it off (default 0.01, the paper's)
-  --heteroscedastic          mc-dropout, vi, sgmcmc, swag, concrete-dropout: the heteroscedastic variant, a second output unit
+  --heteroscedastic          mc-dropout, vi, laplace, sgmcmc, swag, concrete-dropout: the heteroscedastic variant, a second output unit
                              for the noise scale per input (train's heteroscedastic option) in
                              place of the global noise; mc-dropout's grid is then the dropout
                              rates alone (no tau). Summaries and files name it
@@ -128,6 +140,9 @@ const OPTIONS = {
   'validation-samples': { type: 'string' },
   members: { type: 'string' },
   'prior-scales': { type: 'string' },
+  structure: { type: 'string' },
+  'laplace-draws': { type: 'string' },
+  'laplace-predictive': { type: 'string' },
   'ensemble-density': { type: 'string' },
   'adversarial-epsilon': { type: 'string' },
   heteroscedastic: { type: 'boolean' },
@@ -262,6 +277,9 @@ async function run(argv: readonly string[], io: UciIo): Promise<number> {
     ...defined('validationSamples', integer(str('validation-samples'), 'validation-samples', 1)),
     ...defined('members', integer(str('members'), 'members', 1)),
     ...defined('priorScales', priorScales),
+    ...defined('laplaceStructure', parseStructure(str('structure'))),
+    ...defined('laplaceDraws', integer(str('laplace-draws'), 'laplace-draws', 1)),
+    ...defined('laplacePredictive', parsePredictive(str('laplace-predictive'))),
     ...defined('ensembleDensity', ensembleDensityText === undefined ? undefined : parseEnsembleDensity(ensembleDensityText)),
     ...defined('adversarialEpsilon', nonNegative(str('adversarial-epsilon'), 'adversarial-epsilon')),
     ...defined('heteroscedastic', values.heteroscedastic === true ? true : undefined),
@@ -291,6 +309,21 @@ async function run(argv: readonly string[], io: UciIo): Promise<number> {
     if (!borrowed) ctx.destroy();
   }
   return 0;
+}
+
+/** --laplace-predictive: sampled or linearized. */
+function parsePredictive(text: string | undefined): 'sampled' | 'linearized' | undefined {
+  if (text === undefined) return undefined;
+  if (text !== 'sampled' && text !== 'linearized') throw new InvalidInputError(`--laplace-predictive must be sampled or linearized, got '${text}'`);
+  return text;
+}
+
+/** --structure: a Laplace structure (methodPlan refuses it for another method). */
+function parseStructure(text: string | undefined): LaplaceStructure | undefined {
+  if (text === undefined) return undefined;
+  const s = LAPLACE_STRUCTURES.find((v) => v === text);
+  if (!s) throw new InvalidInputError(`--structure must be one of ${LAPLACE_STRUCTURES.join(', ')}, got '${text}'`);
+  return s;
 }
 
 /** `{ [key]: value }` when value is defined, else `{}` (exactOptionalPropertyTypes). */

@@ -40,6 +40,15 @@
  *   Scoring one member per point was cheaper but picked badly: one network's variance head is
  *   over-confident on a small validation part. --lr sets the rate; --epochs / --epochs-scale
  *   scale both points; --adversarial-epsilon 0 trains without adversarial examples.
+ * - 'laplace' (Daxberger et al. 2021, src/laplace): the 'map' fit (same network, N(0, s²) weight
+ *   prior, learnt σ, Adam lr 1e-2 decayed to 0 on a cosine schedule so the fit ends at a mode,
+ *   batch 128, 10 x n_epochs epochs), then the Laplace posterior with the prior precision and σ
+ *   tuned by the marginal likelihood; grid = the MAP's prior scales {0.1, 0.3, 1} (as 'vi',
+ *   --prior-scales) searched on validation. --structure last-layer (default: full covariance of
+ *   the last layer, LAPLACE_UCI_DRAWS correlated draws scored as their mixture, one pass each) or
+ *   diagonal (the GGN's diagonal over every weight: the engine samples T draws of the mean-field
+ *   posterior). --laplace-predictive linearized scores the linearised (GLM) predictive instead
+ *   (host float64: mean f(x; θ*), variance J Σ Jᵀ + σ²). Not tuned on UCI beyond this grid.
  * - 'sgmcmc' (cyclical SGHMC, Zhang et al. 2020; src/objective/sampler.ts): 'map''s network and
  *   posterior (N(0, 1) prior on every standardised weight, log sigma sampled under a flat prior, or
  *   the heteroscedastic head), SGHMC with friction 0.1 at temperature 1, batch 128, 10 x n_epochs
@@ -73,10 +82,12 @@ import { InvalidInputError } from '../../src/errors.js';
 import type { GpuContext } from '../../src/gpu/device.js';
 import type { Model } from '../../src/model/spec.js';
 import type { LearningRateSchedule, ModelHyper, SamplerOptions, SwagOptions, TrainMethod } from '../../src/objective/types.js';
+import { LAPLACE_STRUCTURES, type LaplaceStructure } from '../../src/laplace/ggn.js';
+import { MAX_LAPLACE_SAMPLES } from '../../src/laplace/posterior.js';
 import type { UciDataset } from './dataset.js';
 import { ENSEMBLE_DENSITIES, scoreEnsemble, scoreSampled, type EnsembleDensity, type HeldOutRows, type HeldOutScore } from './score.js';
 
-export const UCI_METHODS = ['mc-dropout', 'vi', 'ensemble', 'sgmcmc', 'swag', 'concrete-dropout'] as const;
+export const UCI_METHODS = ['mc-dropout', 'vi', 'ensemble', 'laplace', 'sgmcmc', 'swag', 'concrete-dropout'] as const;
 export type UciMethod = (typeof UCI_METHODS)[number];
 
 /** One point of a method's grid (only the fields the method uses are set). */
@@ -113,7 +124,16 @@ export interface MethodChoices {
    * noise scale per input from a second output unit. MC dropout's grid then drops τ (dropout rates only).
    */
   readonly heteroscedastic?: boolean;
+  /** 'laplace': the posterior's structure (default 'last-layer'). */
+  readonly laplaceStructure?: LaplaceStructure;
+  /** 'laplace' last-layer: draws per model (default LAPLACE_UCI_DRAWS). */
+  readonly laplaceDraws?: number;
+  /** 'laplace': score the sampled predictive (default) or the linearised (GLM) one (src/laplace/linearized.ts). */
+  readonly laplacePredictive?: 'sampled' | 'linearized';
 }
+
+/** 'laplace' with --structure last-layer: the draws of each model, scored as their uniform mixture. */
+export const LAPLACE_UCI_DRAWS = 100;
 
 export interface UciMethodPlan {
   readonly method: UciMethod;
@@ -139,6 +159,8 @@ export interface UciMethodPlan {
   readonly swag?: SwagOptions;
   /** 'sgmcmc': the sampler of a run of `epochs` epochs; absent for the other methods. */
   readonly sampler?: (epochs: number) => SamplerOptions;
+  /** 'laplace': the posterior built after each 'map' fit (src/laplace); absent for the other methods. */
+  readonly laplace?: { readonly structure: LaplaceStructure; readonly samples: number; readonly predictive: 'sampled' | 'linearized' };
   /** The ModelHyper (without rows) of one member of one grid point. */
   hyper(point: HyperPoint, member: number): ModelHyper;
   /** Scores one candidate (its members' models) on held-out rows with `samples` draws. */
@@ -245,10 +267,15 @@ function basePlan(dataset: UciDataset, method: UciMethod, choices: MethodChoices
     if (!(e >= 0) || !Number.isFinite(e)) throw new InvalidInputError(`adversarial epsilon must be a number >= 0 (0: off), got ${String(e)}`);
   }
   const heteroscedastic = choices.heteroscedastic === true;
+  if (choices.laplacePredictive !== undefined && method !== 'laplace') throw new InvalidInputError(`the Laplace predictive applies to method 'laplace', not '${method}'`);
+  if (choices.laplaceDraws !== undefined && method !== 'laplace') throw new InvalidInputError(`Laplace draws apply to method 'laplace', not '${method}'`);
+  if (choices.laplaceStructure !== undefined && (method !== 'laplace' || !LAPLACE_STRUCTURES.includes(choices.laplaceStructure))) {
+    throw new InvalidInputError(`a Laplace structure (${LAPLACE_STRUCTURES.join(', ')}) applies to method 'laplace', got '${String(choices.laplaceStructure)}' for '${method}'`);
+  }
   // The ensemble's members always have the head: the option would say nothing.
   if (heteroscedastic && method === 'ensemble')
     throw new InvalidInputError(
-      "the heteroscedastic variant applies to methods 'mc-dropout', 'vi', 'sgmcmc', 'swag' and 'concrete-dropout'; 'ensemble' members always have the head",
+      "the heteroscedastic variant applies to methods 'mc-dropout', 'vi', 'laplace', 'sgmcmc', 'swag' and 'concrete-dropout'; 'ensemble' members always have the head",
     );
   const variant = heteroscedastic ? { heteroscedastic: true as const } : {};
   const baseEpochs = 10 * dataset.nEpochs;
@@ -315,6 +342,36 @@ function basePlan(dataset: UciDataset, method: UciMethod, choices: MethodChoices
         hyper: () => ({}),
         score: sampled,
       };
+    case 'laplace': {
+      const scales = choices.priorScales ?? VI_PRIOR_SCALES;
+      if (scales.length === 0 || scales.some((s) => !(s > 0) || !Number.isFinite(s))) {
+        throw new InvalidInputError(`prior scales must be positive numbers, got ${scales.join(', ')}`);
+      }
+      const structure = choices.laplaceStructure ?? 'last-layer';
+      const draws = choices.laplaceDraws ?? LAPLACE_UCI_DRAWS;
+      const predictive = choices.laplacePredictive ?? 'sampled';
+      if (predictive !== 'sampled' && predictive !== 'linearized') throw new InvalidInputError(`the Laplace predictive is 'sampled' or 'linearized', got '${String(predictive)}'`);
+      if (!Number.isInteger(draws) || draws < 1 || draws > MAX_LAPLACE_SAMPLES)
+        throw new InvalidInputError(`Laplace draws must be an integer in [1, ${MAX_LAPLACE_SAMPLES}], got ${String(draws)}`);
+      if (choices.laplaceDraws !== undefined && structure !== 'last-layer') throw new InvalidInputError('Laplace draws apply to the last-layer structure');
+      return {
+        method,
+        trainMethod: 'map',
+        ...variant,
+        grid: scales.map((priorScale) => ({ priorScale })),
+        members: 1,
+        searchMembers: 1,
+        lr: choices.lr ?? 1e-2,
+        schedule: choices.schedule ?? 'cosine',
+        baseEpochs,
+        batchSize: 128,
+        samplesPerStep: 1,
+        laplace: { structure, samples: structure === 'last-layer' ? draws : 1, predictive },
+        hyper: (p) => ({ priorScale: p.priorScale ?? 1 }),
+        // One model (diagonal: sampled T times) or the last layer's draws (their mixture, one pass each).
+        score: (ctx, models, rows, samples, seed) => (models.length === 1 ? scoreSampled(ctx, only(models), rows, samples, seed) : scoreEnsemble(ctx, models, rows, 'mixture')),
+      };
+    }
     case 'ensemble': {
       const members = choices.members ?? 5;
       if (!Number.isInteger(members) || members < 1) throw new InvalidInputError(`members must be a positive integer, got ${String(members)}`);

@@ -34,6 +34,9 @@ import type { Model } from '../../src/model/spec.js';
 import { train } from '../../src/train/trainer.js';
 import { trainSwag } from '../../src/swag/fit.js';
 import type { ArchitectureSpec, LearningRateSchedule, ModelHyper, SamplerOptions, SwagOptions, TrainData, TrainOptions } from '../../src/objective/types.js';
+import { laplaceFromTheta, type LaplaceFit, type LaplaceTrainOptions } from '../../src/laplace/laplace.js';
+import { linearizedPredict } from '../../src/laplace/linearized.js';
+import { average, rootMeanSquaredError } from './score.js';
 import { chunkByEpochs, maxModelsPerCall } from './batching.js';
 import type { UciDataset } from './dataset.js';
 import { gridPointIdentities, uciStream } from './identity.js';
@@ -115,12 +118,14 @@ export interface UciSettings {
   readonly ensembleDensity?: EnsembleDensity;
   /** 'ensemble': adversarial training's epsilon (absent: off). */
   readonly adversarialEpsilon?: number;
-  /** 'mc-dropout', 'vi', 'sgmcmc': the heteroscedastic variant (TrainOptions.heteroscedastic; absent: off). */
+  /** 'mc-dropout', 'vi', 'laplace', 'sgmcmc', 'swag': the heteroscedastic variant (TrainOptions.heteroscedastic; absent: off). */
   readonly heteroscedastic?: boolean;
   /** 'swag': its SWA phase and posterior (TrainOptions.swag; absent for the other methods). */
   readonly swag?: SwagOptions;
   /** 'sgmcmc': the sampler of the run's epochs (TrainOptions.sampler; `optimizer` is then 'sampler'). */
   readonly sampler?: SamplerOptions;
+  /** 'laplace': the posterior's structure and draws per model (absent for the other methods). */
+  readonly laplace?: { readonly structure: 'last-layer' | 'diagonal'; readonly samples: number; readonly predictive: 'sampled' | 'linearized' };
   readonly splits: number;
   readonly seed: number;
 }
@@ -144,6 +149,12 @@ export interface UciRun {
   readonly settings: UciSettings;
   readonly splits: readonly UciSplitResult[];
   readonly timing: UciTiming;
+}
+
+/** A job's engine models, and for 'laplace' its posterior (what the linearised predictive scores). */
+interface Trained {
+  readonly models: readonly Model[];
+  readonly fit?: LaplaceFit;
 }
 
 interface Job {
@@ -194,9 +205,11 @@ export async function runUciProtocol(ctx: GpuContext, dataset: UciDataset, optio
 
   /**
    * Trains the jobs, one train() call per chunk of jobs with the same epochs and row count (and,
-   * searching, the same rate; see the file comment); each job's models in job order: its model, a chain's samples ('sgmcmc') or SWAG's draws.
+   * searching, the same rate; see the file comment); each job's models in job order: its model, a chain's samples ('sgmcmc'), SWAG's draws, or for 'laplace'
+   * its posterior's models (one model, or the last layer's draws, keyed by the call's seed + 7907 k
+   * for the call's model k) and the posterior itself.
    */
-  const trainJobs = async (phase: 'search' | 'final', jobs: readonly Job[]): Promise<(readonly Model[] | null)[]> => {
+  const trainJobs = async (phase: 'search' | 'final', jobs: readonly Job[]): Promise<(Trained | null)[]> => {
     const byRate = phase === 'search' ? groupByRate(jobs, plan.lr) : [{ seedOffset: 0, jobs: jobs.map((_, i) => i) }];
     const groups = byRate.flatMap((g) => groupByRowCount(jobs, g.jobs).map((members) => ({ seedOffset: g.seedOffset, jobs: members })));
     const calls = groups.flatMap((g) =>
@@ -206,7 +219,7 @@ export async function runUciProtocol(ctx: GpuContext, dataset: UciDataset, optio
       ).map((chunk) => ({ epochs: chunk.epochs, indices: chunk.indices.map((k) => g.jobs[k] as number), seed: seed + g.seedOffset })),
     );
     // A model whose training diverged is null: its candidate scores NaN and ranks last.
-    const models: (readonly Model[] | null)[] = new Array<readonly Model[] | null>(jobs.length);
+    const models: (Trained | null)[] = new Array<Trained | null>(jobs.length);
     for (const [c, call] of calls.entries()) {
       const t0 = performance.now();
       // 'swag' reports its SWA epochs after the call's (trainSwag's progress counts both phases).
@@ -234,10 +247,27 @@ export async function runUciProtocol(ctx: GpuContext, dataset: UciDataset, optio
           onNonFinite: 'keep',
         },
       );
+      const laplace = plan.laplace;
+      const posterior = (k: number): Trained => {
+        if (!laplace) return { models: result.models[k] as readonly Model[] };
+        const options: LaplaceTrainOptions = {
+          method: 'laplace',
+          epochs: call.epochs,
+          batchSize,
+          lr: plan.lr,
+          schedule: plan.schedule,
+          ...(plan.heteroscedastic ? { heteroscedastic: true } : {}),
+          seed: call.seed + (phase === 'search' ? 0 : 1_000_003) + 7907 * k,
+          models: [(jobs[call.indices[k] as number] as Job).hyper],
+          laplace: { structure: laplace.structure, ...(laplace.structure === 'last-layer' ? { samples: laplace.samples } : {}) },
+        };
+        const post = laplaceFromTheta(arch, { x: dataset.x, y: dataset.y }, options, [result.theta[k] as Float64Array]);
+        return { models: post.models[0] as Model[], fit: post.fits[0] as LaplaceFit };
+      };
       const ms = performance.now() - t0;
       trainMs += ms;
       trainCalls.push({ phase, models: call.indices.length, epochs: call.epochs, ms });
-      for (const [k, i] of call.indices.entries()) models[i] = result.diverged[k] ? null : (result.models[k] as readonly Model[]);
+      for (const [k, i] of call.indices.entries()) models[i] = result.diverged[k] ? null : posterior(k);
     }
     return models;
   };
@@ -246,7 +276,7 @@ export async function runUciProtocol(ctx: GpuContext, dataset: UciDataset, optio
   const scoreAll = async (
     phase: 'search' | 'final',
     candidates: readonly { split: number; point: HyperPoint; rows: readonly number[] }[],
-    models: readonly (readonly Model[] | null)[],
+    models: readonly (Trained | null)[],
     draws: number,
   ): Promise<CandidateScore[]> => {
     const t0 = performance.now();
@@ -255,11 +285,23 @@ export async function runUciProtocol(ctx: GpuContext, dataset: UciDataset, optio
       options.onProgress?.({ phase, stage: 'score', done: i, total: candidates.length, call: 1, calls: 1, models: candidates.length, elapsedMs: performance.now() - t0 });
       const per = phase === 'search' ? plan.searchMembers : plan.members;
       const members = models.slice(i * per, (i + 1) * per);
-      const trained = members.filter((m): m is readonly Model[] => m !== null);
+      const trained = members.filter((m): m is Trained => m !== null);
+      const rows = gatherRows(dataset, cand.rows);
+      const fit = trained[0]?.fit;
       const s =
         trained.length < members.length
           ? { rmse: NaN, ll: NaN }
-          : await scoreOrNaN(() => plan.score(ctx, trained.flat(), gatherRows(dataset, cand.rows), draws, seed + cand.split));
+          : plan.laplace?.predictive === 'linearized' && fit
+            ? linearizedScore(fit, rows)
+            : await scoreOrNaN(() =>
+                plan.score(
+                  ctx,
+                  trained.flatMap((t) => t.models),
+                  rows,
+                  draws,
+                  seed + cand.split,
+                ),
+              );
       out.push({ point: cand.point, rmse: s.rmse, ll: s.ll });
     }
     options.onProgress?.({
@@ -345,6 +387,7 @@ export async function runUciProtocol(ctx: GpuContext, dataset: UciDataset, optio
       ...(plan.adversarialEpsilon === undefined ? {} : { adversarialEpsilon: plan.adversarialEpsilon }),
       ...(plan.heteroscedastic ? { heteroscedastic: true } : {}),
       ...(swag === undefined ? {} : { swag }),
+      ...(plan.laplace ? { laplace: plan.laplace } : {}),
       splits: splitIds.length,
       seed,
     },
@@ -357,11 +400,16 @@ export async function runUciProtocol(ctx: GpuContext, dataset: UciDataset, optio
  * One train() call of the protocol, each job's models as a list: its one model, an 'sgmcmc' chain's
  * samples, or 'swag''s posterior draws (trainSwag, which trains the same jobs in the same slots).
  */
-async function fit(ctx: GpuContext, arch: ArchitectureSpec, data: TrainData, options: TrainOptions): Promise<{ models: (readonly Model[])[]; diverged: readonly boolean[] }> {
-  if (options.method === 'swag') return trainSwag(ctx, arch, data, options).then((r) => ({ models: [...r.models], diverged: r.diverged }));
+async function fit(
+  ctx: GpuContext,
+  arch: ArchitectureSpec,
+  data: TrainData,
+  options: TrainOptions,
+): Promise<{ models: (readonly Model[])[]; theta: readonly Float64Array[]; diverged: readonly boolean[] }> {
+  if (options.method === 'swag') return trainSwag(ctx, arch, data, options).then((r) => ({ models: [...r.models], theta: r.swa.theta, diverged: r.diverged }));
   const r = await train(ctx, arch, data, options);
   // A sampler's chain is its kept samples (TrainResult.snapshots), each a delta model.
-  return { models: options.method === 'sgmcmc' ? r.snapshots.map((list) => [...list]) : r.models.map((m) => [m]), diverged: r.diverged };
+  return { models: options.method === 'sgmcmc' ? r.snapshots.map((list) => [...list]) : r.models.map((m) => [m]), theta: r.theta, diverged: r.diverged };
 }
 
 /** A candidate whose predictive leaves float32 (NumericalError: a finite but runaway θ, e.g. a SWAG draw's log σ) scores NaN and ranks last, as a diverged one. */
@@ -372,6 +420,12 @@ async function scoreOrNaN(score: () => Promise<HeldOutScore>): Promise<HeldOutSc
     if (error instanceof NumericalError) return { rmse: NaN, ll: NaN };
     throw error;
   }
+}
+
+/** The linearised (GLM) predictive's RMSE and mean log density on held-out rows (host float64, src/laplace/linearized.ts). */
+function linearizedScore(fit: LaplaceFit, rows: { readonly x: readonly (readonly number[])[]; readonly y: readonly number[] }): { rmse: number; ll: number } {
+  const p = linearizedPredict(fit, rows.x, rows.y);
+  return { rmse: rootMeanSquaredError(p.mean, rows.y), ll: average(p.logPredictiveDensity ?? [NaN]) };
 }
 
 /** A candidate's validation log-likelihood, NaN ranked last. */

@@ -77,7 +77,9 @@ export function formatPoint(p: HyperPoint): string {
 
 /** The method and its variant, as summaries, file names and tables name it: 'vi', 'vi heteroscedastic'. */
 export function methodLabel(s: Pick<UciSummary, 'method' | 'settings'>): string {
-  return s.settings.heteroscedastic === true ? `${s.method} heteroscedastic` : s.method;
+  const lp = s.settings.laplace;
+  const base = lp ? [s.method, ...(lp.structure === 'diagonal' ? ['diagonal'] : []), ...(lp.predictive === 'linearized' ? ['linearized'] : [])].join(' ') : s.method;
+  return s.settings.heteroscedastic === true ? `${base} heteroscedastic` : base;
 }
 
 /** Rows of the comparison: ours first, then the published columns. */
@@ -107,7 +109,7 @@ export function describeSettings(s: UciSettings): string {
       ? `${s.grid.length}-point grid (${s.grid.map(formatPoint).join('; ')}) searched on the last ${s.validationFraction * 100}% of each training part`
       : `no grid (${formatPoint(s.grid[0] ?? {})})`;
   return (
-    `${s.inputDim}-${s.hidden.join('-')}-1 ${s.activation}${s.members > 1 ? `, ${s.members} members` : ''}${s.ensembleDensity ? ` scored as the ${s.ensembleDensity} density` : ''}${s.adversarialEpsilon ? `, adversarial training at ${s.adversarialEpsilon} x the input range` : ''}${s.heteroscedastic ? ', heteroscedastic noise head' : ''}, ` +
+    `${s.inputDim}-${s.hidden.join('-')}-1 ${s.activation}${s.members > 1 ? `, ${s.members} members` : ''}${s.ensembleDensity ? ` scored as the ${s.ensembleDensity} density` : ''}${s.adversarialEpsilon ? `, adversarial training at ${s.adversarialEpsilon} x the input range` : ''}${s.heteroscedastic ? ', heteroscedastic noise head' : ''}${s.laplace ? `, Laplace ${s.laplace.structure} around the MAP (prior precision and noise tuned by the marginal likelihood${s.laplace.predictive === 'linearized' ? '; scored by the linearised predictive' : s.laplace.structure === 'last-layer' ? `; ${s.laplace.samples} draws scored as their mixture` : ''})` : ''}, ` +
     `${epochsLabel(s)} epochs, batch ${s.batchSize}, ${s.sampler ? describeSampler(s.sampler) : 'Adam'}${s.grid.some((p) => p.lr !== undefined) ? '' : ` lr ${s.lr}`}${s.schedule === 'cosine' ? ' (cosine schedule)' : ''}, T = ${s.samples} predictive samples` +
     `${s.validationSamples !== s.samples ? ` (${s.validationSamples} on validation)` : ''}, seed ${s.seed}; ${grid}`
   );

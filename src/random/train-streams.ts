@@ -19,12 +19,15 @@
  *   part's z1 for θ element e is normalAt(key, d, STREAM_SWAG_DIAGONAL, e, s + 1), the low-rank
  *   part's z2 for deviation column j is normalAt(key, d, STREAM_SWAG_LOW_RANK, j, s + 1)
  * - the samplers' noise ('sgmcmc') on θ element e at step t_m: normalAt(key, t_m, STREAM_SAMPLER, e, s + 1)
+ * - Laplace's last-layer draw d, element i (the last layer's [W, b] in θ order) of the model with
+ *   stream s: normalAt(key, d, STREAM_LAPLACE, i, s + 1) (src/laplace/to-model.ts)
  */
 export const STREAM_INIT = 0xfff00010;
 export const STREAM_SHUFFLE = 0xfff00011;
 export const STREAM_SWAG_DIAGONAL = 0xfff00a00;
 export const STREAM_SWAG_LOW_RANK = 0xfff00a01;
 export const STREAM_SAMPLER = 0xfff00020;
+export const STREAM_LAPLACE = 0xfff00030;
 
 /** The largest stream identity: its counter word s + 1 must fit a u32 and 0 is inference's. */
 export const MAX_MODEL_STREAM = 2 ** 32 - 2;

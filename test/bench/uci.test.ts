@@ -327,7 +327,7 @@ function uci(argv: readonly string[], context?: CliIo['context']): Promise<CliRu
 describe('the runner: user mistakes exit 2 with one line', () => {
   const cases: [string, () => string[], RegExp][] = [
     ['no --data-dir', () => ['--method', 'vi'], /--data-dir <folder> is required/],
-    ['no --method', () => ['--data-dir', good], /--method mc-dropout\|vi\|ensemble\|sgmcmc\|swag\b.* is required/],
+    ['no --method', () => ['--data-dir', good], /--method mc-dropout\|vi\|ensemble\|laplace\|sgmcmc\|swag\b.* is required/],
     ['unknown method', () => ['--data-dir', good, '--method', 'map'], /unknown method 'map'/],
     ['more splits than the folder has', () => ['--data-dir', good, '--method', 'vi', '--splits', '3'], /--splits 3: toy-small has 2 splits/],
     ['bad epochs scale', () => ['--data-dir', good, '--method', 'vi', '--epochs-scale', '0'], /--epochs-scale must be a positive number/],

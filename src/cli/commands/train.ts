@@ -15,6 +15,9 @@ import { train } from '../../train/trainer.js';
 import { trainSwag } from '../../swag/fit.js';
 import { pretrainOptions, readSwagOptions } from '../../swag/options.js';
 import type { SwagOptions } from '../../objective/swag-options.js';
+import { LAPLACE_METHOD, trainLaplace } from '../../laplace/laplace.js';
+import { LAPLACE_STRUCTURES } from '../../laplace/ggn.js';
+import { MAX_LAPLACE_SAMPLES, resolveLaplaceOptions, type LaplaceOptions } from '../../laplace/posterior.js';
 import { TRAIN_LIKELIHOODS, likelihoodUnits } from '../../objective/likelihood.js';
 import { TRAIN_METHODS } from '../../objective/methods.js';
 import { INIT_CONCRETE_DROPOUT } from '../../objective/concrete.js';
@@ -53,6 +56,12 @@ Methods:
   ensemble       deep ensemble: M networks with mean and variance heads (Gaussian NLL), each
                  written to its own file (see --out); predict them as a mixture
   map            point estimate with a learned noise sigma (the deterministic baseline)
+  laplace        Laplace approximation around the map fit (normal, categorical, bernoulli):
+                 --structure last-layer (default; full covariance of the last layer, written
+                 as --samples correlated draws in one ensemble file) or diagonal (the GGN's
+                 diagonal over every weight: one model with normal posteriors); the prior
+                 precision tuned by the marginal likelihood (and the noise sigma with it) or
+                 fixed with --prior-precision
   sgmcmc         stochastic-gradient MCMC (SGHMC or SGLD, constant or cyclical step size) on
                  the posterior of map's network; --chains chains, their samples written to one
                  ensemble file of delta members (noise learnt, or fixed by --tau)
@@ -76,7 +85,7 @@ Options:
   --likelihood <l>      normal, categorical, bernoulli, beta, dirichlet or student-t (default normal)
   --classes <K>         categorical: the number of classes (default: the largest label + 1)
   --df <nu>             student-t: degrees of freedom (default: learnt)
-  --method <m>          vi, mc-dropout, ensemble, map, sgmcmc, swag or concrete-dropout
+  --method <m>          vi, mc-dropout, ensemble, map, laplace, sgmcmc, swag or concrete-dropout
   --out <file>          model file to write (.safetensors). An ensemble's members go into one
                         file, which predict and info read as the mixture
   --hidden <w,...>      hidden layer widths, comma separated (default 50)
@@ -92,8 +101,13 @@ Options:
   --tau <t>             mc-dropout: model precision in the target's units (default 100 / var(y),
                         i.e. noise std 0.1 x the target's std); sgmcmc: fixes the noise std at
                         1/sqrt(t) (default: the noise is sampled)
-  --prior-scale <s>     vi, map, sgmcmc, swag: prior std of every weight (default 1)
-  --heteroscedastic     vi, mc-dropout, map, sgmcmc, swag, concrete-dropout (normal, student-t): learn the noise scale per input
+  --prior-scale <s>     vi, map, laplace, sgmcmc, swag: prior std of every weight in training (default 1)
+  --structure <s>       laplace: last-layer or diagonal (default last-layer)
+  --prior-precision <x> laplace: the posterior's prior precision, a number or marglik
+                        (default marglik: maximise Laplace's evidence over it, and over the
+                        noise sigma of a normal likelihood without --heteroscedastic)
+  --samples <S>         laplace last-layer: draws written (default 100, at most ${MAX_LAPLACE_SAMPLES})
+  --heteroscedastic     vi, mc-dropout, map, laplace, sgmcmc, swag, concrete-dropout (normal, student-t): learn the noise scale per input
                         with a second output unit (softplus + 1e-3), as ensembles do, in place
                         of the global noise sigma (no --tau then)
   --members <M>         ensemble: number of members (default 5)
@@ -150,6 +164,9 @@ const GRAMMAR = {
     tau: { type: 'string' },
     'length-scale': { type: 'string' },
     'prior-scale': { type: 'string' },
+    structure: { type: 'string' },
+    'prior-precision': { type: 'string' },
+    samples: { type: 'string' },
     members: { type: 'string' },
     'swa-epochs': { type: 'string' },
     'swa-lr': { type: 'string' },
@@ -182,9 +199,12 @@ export function parseNumber(text: string, name: string, ok: (v: number) => boole
   return v;
 }
 
-function parseMethod(text: string): TrainMethod {
-  const m = TRAIN_METHODS.find((v) => v === text);
-  if (!m) throw new UsageError(`--method must be one of ${TRAIN_METHODS.join(', ')}, got '${text}'`);
+type CliMethod = TrainMethod | typeof LAPLACE_METHOD;
+const CLI_METHODS: readonly CliMethod[] = [...TRAIN_METHODS, LAPLACE_METHOD];
+
+function parseMethod(text: string): CliMethod {
+  const m = CLI_METHODS.find((v) => v === text);
+  if (!m) throw new UsageError(`--method must be one of ${CLI_METHODS.join(', ')}, got '${text}'`);
   return m;
 }
 
@@ -211,6 +231,20 @@ function parseSwagFlags(opt: (name: string) => string | undefined): SwagOptions 
     variant,
   };
   return Object.fromEntries(Object.entries(entries).filter(([, v]) => v !== undefined));
+}
+
+/** --structure, --prior-precision and --samples of --method laplace. */
+function laplaceFlags(structureText: string | undefined, priorText: string | undefined, samplesText: string | undefined): LaplaceOptions {
+  const structure = structureText === undefined ? undefined : LAPLACE_STRUCTURES.find((v) => v === structureText);
+  if (structureText !== undefined && structure === undefined) throw new UsageError(`--structure must be one of ${LAPLACE_STRUCTURES.join(', ')}, got '${structureText}'`);
+  const priorPrecision = priorText === undefined || priorText === 'marglik' ? undefined : parseNumber(priorText, 'prior-precision', (v) => v > 0, "a positive number or 'marglik'");
+  const samples = samplesText === undefined ? undefined : parseIntegerOption(samplesText, 'samples', 1, MAX_LAPLACE_SAMPLES);
+  if (samples !== undefined && structure === 'diagonal') throw new UsageError('--samples applies to --structure last-layer (the diagonal posterior is sampled when predicting)');
+  return {
+    ...(structure === undefined ? {} : { structure: structure }),
+    ...(priorPrecision === undefined ? {} : { priorPrecision }),
+    ...(samples === undefined ? {} : { samples }),
+  };
 }
 
 function parseLikelihood(text: string): TrainLikelihood {
@@ -350,7 +384,7 @@ function describeDiagnostics(d: ChainDiagnostics): string {
 
 export const trainCommand: Command = {
   name: 'train',
-  summary: 'train a BNN (vi, mc-dropout, ensemble, map, sgmcmc, swag, concrete-dropout) on a CSV file and write the model',
+  summary: 'train a BNN (vi, mc-dropout, ensemble, map, laplace, sgmcmc, swag, concrete-dropout) on a CSV file and write the model',
   help: HELP,
   async run(args, io) {
     const line = parseCommand(args, GRAMMAR);
@@ -358,7 +392,7 @@ export const trainCommand: Command = {
     const targetText = stringOption(line, 'target');
     if (targetText === undefined) throw new UsageError(`train: --target <column> is required (see 'webgpu-bnn train --help')`);
     const methodText = stringOption(line, 'method');
-    if (methodText === undefined) throw new UsageError(`train: --method ${TRAIN_METHODS.join('|')} is required (see 'webgpu-bnn train --help')`);
+    if (methodText === undefined) throw new UsageError(`train: --method ${CLI_METHODS.join('|')} is required (see 'webgpu-bnn train --help')`);
     const method = parseMethod(methodText);
     const out = requiredOption(line, 'out', 'train');
     const opt = (name: string) => stringOption(line, name);
@@ -415,12 +449,15 @@ export const trainCommand: Command = {
       ['dropout', dropoutText, method === 'mc-dropout' || concrete],
       ['length-scale', lengthScaleText, method === 'mc-dropout' || concrete],
       ['tau', tauText, method === 'mc-dropout' || sgmcmc],
-      ['prior-scale', priorText, method === 'vi' || method === 'map' || sgmcmc || method === 'swag'],
+      ['prior-scale', priorText, method === 'vi' || method === 'map' || sgmcmc || method === 'swag' || method === 'laplace'],
       ['chains', chainsText, sgmcmc],
       ...SAMPLER_FLAGS.map(([flagName]) => [flagName, opt(flagName), sgmcmc] as const),
       ['members', membersText, method === 'ensemble'],
-      ['adversarial-epsilon', epsilonText, method === 'ensemble' || method === 'map' || method === 'swag'],
+      ['adversarial-epsilon', epsilonText, method === 'ensemble' || method === 'map' || method === 'swag' || method === 'laplace'],
       ...SWAG_FLAGS.map((name) => [name, opt(name), method === 'swag'] as const),
+      ['structure', opt('structure'), method === 'laplace'],
+      ['prior-precision', opt('prior-precision'), method === 'laplace'],
+      ['samples', opt('samples'), method === 'laplace'],
     ] as const) {
       if (given !== undefined && !applies) throw new UsageError(`--${name} does not apply to --method ${method}`);
     }
@@ -463,8 +500,10 @@ export const trainCommand: Command = {
     const models = Array.from({ length: count }, (): ModelHyper => hyper);
     const progress = progressReporter(io, count);
     const swag = method === 'swag' ? parseSwagFlags(opt) : undefined;
+    const laplace = method === 'laplace' ? laplaceFlags(opt('structure'), opt('prior-precision'), opt('samples')) : undefined;
+    const fitMethod: TrainMethod = method === 'laplace' ? 'map' : method;
     const options: TrainOptions = {
-      method,
+      method: fitMethod,
       ...(swag === undefined ? {} : { swag }),
       likelihood,
       ...(classes === undefined ? {} : { classes }),
@@ -484,7 +523,8 @@ export const trainCommand: Command = {
     // The whole request (labels, proportions, options) is checked before the GPU is touched.
     const swagResolved = swag ? readSwagOptions(options) : undefined;
     const prepared = prepareRun(arch, { x, y }, method === 'swag' ? pretrainOptions(options) : options);
-    const outputs = likelihoodUnits(prepared.likelihood, method === 'swag' ? 'map' : method);
+    const resolvedLaplace = laplace === undefined ? undefined : resolveLaplaceOptions(laplace, prepared.likelihood);
+    const outputs = likelihoodUnits(prepared.likelihood, method === 'swag' || method === 'laplace' ? 'map' : fitMethod);
     const samples = sgmcmc ? count * prepared.snapshotEpochs.length : 0;
     if (samples > MAX_ENSEMBLE_MEMBERS) {
       throw new UsageError(
@@ -504,10 +544,12 @@ export const trainCommand: Command = {
       );
       progress.start();
       const fitted = method === 'swag' ? await trainSwag(ctx, arch, { x, y }, options) : null;
+      const laplaceResult = laplace === undefined ? undefined : await trainLaplace(ctx, arch, { x, y }, { ...options, method: LAPLACE_METHOD, laplace });
       const result = fitted
         ? { ...fitted.swa, history: [...fitted.pretrain.history, ...fitted.swa.history], elapsedMs: fitted.elapsedMs }
-        : await train(ctx, arch, { x, y }, options);
-      const written = fitted ? (fitted.models[0] ?? []) : sgmcmc ? result.snapshots.flat() : result.models;
+        : (laplaceResult?.map ?? (await train(ctx, arch, { x, y }, options)));
+      const written = fitted ? (fitted.models[0] ?? []) : laplaceResult ? (laplaceResult.models[0] ?? []) : sgmcmc ? result.snapshots.flat() : result.models;
+      const posterior = laplaceResult?.fits[0]?.posterior;
       const final = result.history.at(-1);
       // The samplers' samples, every chain's, are the posterior: one delta member each.
       const diagnostics = sgmcmc ? samplerDiagnostics(result.snapshots, x, inputs, table.rows) : null;
@@ -538,11 +580,23 @@ export const trainCommand: Command = {
             finalLoss: Number.isFinite(finalLoss) ? finalLoss : null,
             lossHistory: result.history.map((l) => meanLoss(l)),
             ...(rates ? { dropoutRates: rates } : {}),
+            ...(posterior && resolvedLaplace
+              ? {
+                  laplace: {
+                    structure: resolvedLaplace.structure,
+                    samples: written.length,
+                    priorPrecision: posterior.priorPrecision,
+                    priorPrecisionTuned: resolvedLaplace.priorPrecision === 'marglik',
+                    sigma: Number.isNaN(posterior.sigma) ? null : posterior.sigma,
+                    logEvidence: posterior.logEvidence,
+                  },
+                }
+              : {}),
           }) + '\n',
         );
       } else {
         io.stdout(
-          `wrote ${out}${sgmcmc ? ` (${written.length} samples of ${count} chains)` : written.length > 1 ? ` (ensemble of ${written.length} ${method === 'swag' ? 'SWAG draws' : 'members'})` : ''}: trained in ${formatSeconds(result.elapsedMs)}, final ${count > 1 ? 'mean ' : ''}loss ${Number.isFinite(finalLoss) ? finalLoss.toPrecision(5) : 'n/a'}` +
+          `wrote ${out}${sgmcmc ? ` (${written.length} samples of ${count} chains)` : posterior && resolvedLaplace ? ` (laplace ${resolvedLaplace.structure}${written.length > 1 ? `, ${written.length} draws` : ''}, prior precision ${posterior.priorPrecision.toPrecision(4)}, log evidence ${posterior.logEvidence.toPrecision(6)})` : written.length > 1 ? ` (ensemble of ${written.length} ${method === 'swag' ? 'SWAG draws' : 'members'})` : ''}: trained in ${formatSeconds(result.elapsedMs)}, final ${count > 1 ? 'mean ' : ''}loss ${Number.isFinite(finalLoss) ? finalLoss.toPrecision(5) : 'n/a'}` +
             `${rates ? `, learnt dropout rates ${rates.map((p) => p.toPrecision(3)).join(', ')}` : ''}\n`,
         );
       }
