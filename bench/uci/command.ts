@@ -31,7 +31,7 @@ export interface UciIo {
   readonly context?: () => Promise<GpuContext>;
 }
 
-export const UCI_HELP = `Usage: npm run uci -- --data-dir <folder> --method mc-dropout|vi|ensemble|hmc|laplace|sgmcmc|swag [options]
+export const UCI_HELP = `Usage: npm run uci -- --data-dir <folder> --method mc-dropout|vi|ensemble|hmc|laplace|sgmcmc|swag|concrete-dropout [options]
 
 Runs the UCI regression protocol (bench/uci/PROTOCOL.md) on any folder in the UCI
 layout (data.txt, index_features.txt, index_target.txt, index_train_K.txt, index_test_K.txt,
@@ -73,13 +73,17 @@ Methods (network: one hidden layer of n_hidden ReLU units; 10 x n_epochs epochs;
                40 epochs of SGD (momentum 0.9) at 0.03 x that rate, θ collected after each;
                rank 20; 30 posterior draws scored as a mixture of point models; no search
                (--lr-grid searches rates, each scaling both phases)
+  concrete-dropout
+               MC dropout's network with each layer's rate learnt (from 0.1) and the noise's
+               log sigma learnt: no dropout or tau grid; Adam rates {1e-2, 3e-2} on a
+               cosine schedule searched on validation; T = 10000 dropout passes
 All (split, grid point, member) models of a phase train together, in as few train() calls as
 the device's buffer limits allow; each draws the random stream of that identity, so a split's
 numbers do not depend on how the models are cut into calls or on which other splits run.
 
 Options:
   --data-dir <folder>        data set folder in the UCI layout (required)
-  --method <m>               mc-dropout, vi, ensemble, hmc, laplace, sgmcmc or swag (required)
+  --method <m>               mc-dropout, vi, ensemble, hmc, laplace, sgmcmc, swag or concrete-dropout (required)
   --splits <K>               run the first K splits (default: all, n_splits.txt)
   --epochs-scale <f>         multiply the epochs by f, e.g. 0.25 to shorten a run (default 1)
   --epochs <N>               epochs, overriding 10 x n_epochs x f
@@ -111,7 +115,7 @@ Options:
                              (default moment-matched)
   --adversarial-epsilon <e>  ensemble: adversarial training (fast gradient sign) at e times each
                              input's range; 0 turns it off (default 0.01, the paper's)
-  --heteroscedastic          mc-dropout, vi, laplace, sgmcmc, swag: the heteroscedastic variant, a second output unit
+  --heteroscedastic          mc-dropout, vi, laplace, sgmcmc, swag, concrete-dropout: the heteroscedastic variant, a second output unit
                              for the noise scale per input (train's heteroscedastic option) in
                              place of the global noise; mc-dropout's grid is then the dropout
                              rates alone (no tau). Summaries and files name it

@@ -73,6 +73,17 @@
  *   at 3e-3 sent log σ to 42, at 3e-4 after Adam 1e-2 the draws scored -0.71 against MAP's -0.95
  *   (3 initialisations: -0.71..-0.73 against -0.95..-1.28). A candidate whose predictive leaves
  *   float32 scores NaN and loses (protocol.ts).
+ * - 'concrete-dropout' (Gal, Hron & Kendall 2017): MC dropout's network and epochs, each layer's
+ *   rate learnt (from 0.1) and the noise's log sigma learnt (or the heteroscedastic head), so neither
+ *   dropout_rates.txt nor tau_values.txt is searched; weight regulariser l = 0.01 (TrainOptions
+ *   default). Grid: Adam rates {1e-2, 3e-2} (CONCRETE_DROPOUT_RATES) on a cosine schedule,
+ *   searched on validation (2 points per split); --lr trains one rate, --lr-grid others. Pilots on
+ *   yacht (2 splits, SwiftShader, T = 1000): {3e-3, 1e-2, 3e-2} picked 3e-2 on both splits (test
+ *   RMSE 0.582 ± 0.023, LL -1.059 ± 0.057; 3e-3 far behind on validation, -2.8 against -1.0 to
+ *   -1.2: 800 steps at 3e-3 under-fit), so {1e-2, 3e-2} makes the same choices; {1e-2, 3e-2, 1e-1}
+ *   picked 1e-1 on both (validation -0.78 and -1.22) and lost on test (0.883 ± 0.098, -1.329 ±
+ *   0.142): at 1e-1 the 400-epoch fits vary with the seed (split 0's test LL -1.05 and -1.53).
+ *   Predictive from T = 10000 dropout passes at the learnt rates.
  */
 import { InvalidInputError } from '../../src/errors.js';
 import type { GpuContext } from '../../src/gpu/device.js';
@@ -84,7 +95,7 @@ import { MAX_LAPLACE_SAMPLES } from '../../src/laplace/posterior.js';
 import type { UciDataset } from './dataset.js';
 import { ENSEMBLE_DENSITIES, scoreEnsemble, scoreSampled, type EnsembleDensity, type HeldOutRows, type HeldOutScore } from './score.js';
 
-export const UCI_METHODS = ['mc-dropout', 'vi', 'ensemble', 'hmc', 'laplace', 'sgmcmc', 'swag'] as const;
+export const UCI_METHODS = ['mc-dropout', 'vi', 'ensemble', 'hmc', 'laplace', 'sgmcmc', 'swag', 'concrete-dropout'] as const;
 export type UciMethod = (typeof UCI_METHODS)[number];
 
 /** One point of a method's grid (only the fields the method uses are set). */
@@ -152,7 +163,7 @@ export interface UciMethodPlan {
   readonly ensembleDensity?: EnsembleDensity;
   /** 'ensemble': adversarial training's epsilon; absent when off. */
   readonly adversarialEpsilon?: number;
-  /** 'mc-dropout', 'vi', 'sgmcmc', 'swag': trained with a heteroscedastic head (TrainOptions.heteroscedastic); absent when off. */
+  /** 'mc-dropout', 'vi', 'sgmcmc', 'swag', 'concrete-dropout': trained with a heteroscedastic head (TrainOptions.heteroscedastic); absent when off. */
   readonly heteroscedastic?: true;
   /** 'swag': its SWA phase and posterior (TrainOptions.swag; the SWA rate per model scales with the point's rate). */
   readonly swag?: SwagOptions;
@@ -176,6 +187,9 @@ export const MC_DROPOUT_LR = 3e-2;
  * first, so its candidates are those of a run at that rate alone (protocol.ts).
  */
 export const MC_DROPOUT_RATES: readonly number[] = [MC_DROPOUT_LR, 1e-1];
+
+/** The Adam rates concrete dropout searches on validation by default (its whole grid; see the file comment). */
+export const CONCRETE_DROPOUT_RATES: readonly number[] = [1e-2, 3e-2];
 
 /** SWAG's pretraining Adam rate, the SWA phase's SGD rate as a fraction of it, its epochs (iterates) and draws (see the file comment). */
 export const SWAG_LR = 1e-2;
@@ -246,7 +260,7 @@ function only(models: readonly Model[]): Model {
  * rates (each model trains at its point's rate), so the rate is searched on validation too.
  */
 export function methodPlan(dataset: UciDataset, method: UciMethod, choices: MethodChoices = {}): UciMethodPlan {
-  const defaultRates = method === 'mc-dropout' ? MC_DROPOUT_RATES : method === 'sgmcmc' ? SGMCMC_STEP_SIZES : undefined;
+  const defaultRates = method === 'mc-dropout' ? MC_DROPOUT_RATES : method === 'sgmcmc' ? SGMCMC_STEP_SIZES : method === 'concrete-dropout' ? CONCRETE_DROPOUT_RATES : undefined;
   const rates = choices.learningRates ?? (choices.lr === undefined ? defaultRates : undefined);
   if (rates === undefined) return basePlan(dataset, method, choices);
   if (choices.lr !== undefined) throw new InvalidInputError('give either a learning rate or learning rates to search, not both');
@@ -280,7 +294,7 @@ function basePlan(dataset: UciDataset, method: UciMethod, choices: MethodChoices
   // The ensemble's members always have the head: the option would say nothing.
   if (heteroscedastic && (method === 'ensemble' || method === 'hmc'))
     throw new InvalidInputError(
-      "the heteroscedastic variant applies to methods 'mc-dropout', 'vi', 'laplace', 'sgmcmc' and 'swag'; 'ensemble' members always have the head and 'hmc' has no heteroscedastic variant in the UCI tool",
+      "the heteroscedastic variant applies to methods 'mc-dropout', 'vi', 'laplace', 'sgmcmc', 'swag' and 'concrete-dropout'; 'ensemble' members always have the head and 'hmc' has no heteroscedastic variant in the UCI tool",
     );
   const variant = heteroscedastic ? { heteroscedastic: true as const } : {};
   const baseEpochs = 10 * dataset.nEpochs;
@@ -352,6 +366,23 @@ function basePlan(dataset: UciDataset, method: UciMethod, choices: MethodChoices
         score: sampled,
       };
     }
+    case 'concrete-dropout':
+      return {
+        method,
+        trainMethod: 'concrete-dropout',
+        ...variant,
+        // One point: the rates and the noise are learnt; methodPlan crosses it with the Adam rates.
+        grid: [{}],
+        members: 1,
+        searchMembers: 1,
+        lr: choices.lr ?? 1e-2,
+        schedule: choices.schedule ?? 'cosine',
+        baseEpochs,
+        batchSize: 128,
+        samplesPerStep: 1,
+        hyper: () => ({}),
+        score: sampled,
+      };
     case 'laplace': {
       const scales = choices.priorScales ?? VI_PRIOR_SCALES;
       if (scales.length === 0 || scales.some((s) => !(s > 0) || !Number.isFinite(s))) {

@@ -6,6 +6,8 @@
 // row_nll) and no log_sigma. Define STUDENT: the Student-t's NLL at σ (train/student-t). Define
 // HETERO (with SCALE): the heteroscedastic head's NLL (train/heteroscedastic) and no log_sigma.
 // Define FIXED_SIGMA (with SCALE, 'hmc' and 'sgmcmc' given tau): σ = models[m].fixedSigma and no log_sigma.
+// Define CONCRETE ('concrete-dropout', the same data term and log_sigma): concrete_regulariser in
+// place of the prior (constant DROPOUT_LOGIT_OFFSET: layer l's logit at + l).
 fn model_loss(m: u32, nb: f32, n_total: f32) -> f32 {
   var loss = 0.0;
 #if HETERO
@@ -61,6 +63,9 @@ fn model_loss(m: u32, nb: f32, n_total: f32) -> f32 {
     loss = loss + row_nll(m, 0u, b, 1.0 / nb) / nb;
   }
 #endif
+#if CONCRETE
+  loss = loss + concrete_regulariser(m, n_total);
+#else
   let prior = models[m].priorScale;
   var penalty = 0.0;
   for (var l = 0u; l < LAYERS; l++) {
@@ -72,6 +77,7 @@ fn model_loss(m: u32, nb: f32, n_total: f32) -> f32 {
     }
   }
   loss = loss + penalty / n_total;
+#endif
 #if SCALE
 #if !HETERO
 #if FIXED_SIGMA
@@ -86,3 +92,34 @@ fn model_loss(m: u32, nb: f32, n_total: f32) -> f32 {
 #endif
   return loss;
 }
+
+#if CONCRETE
+// Concrete dropout's regulariser (src/objective/concrete.ts, concreteRegulariser) summed over the
+// layers, c Σ W² / (1 − p) + c Σ b² + (K / N)(p log p + (1 − p) log(1 − p)) with c = weightDecay =
+// l² / (2N); its derivative in each layer's logit is written to grad (train/concrete-grad adds the
+// data term's; the weights' is train/param-grad's).
+fn concrete_regulariser(m: u32, n_total: f32) -> f32 {
+  let c = models[m].weightDecay;
+  var total = 0.0;
+  for (var l = 0u; l < LAYERS; l++) {
+    var sum_w2 = 0.0;
+    for (var e = 0u; e < LAYER_INPUTS[l] * LAYER_UNITS[l]; e++) {
+      let w = theta[m * P + LAYER_WEIGHT[l] + e];
+      sum_w2 = sum_w2 + w * w;
+    }
+    var sum_b2 = 0.0;
+    for (var e = 0u; e < LAYER_UNITS[l]; e++) {
+      let b = theta[m * P + LAYER_BIAS[l] + e];
+      sum_b2 = sum_b2 + b * b;
+    }
+    let logit = theta[m * P + DROPOUT_LOGIT_OFFSET + l];
+    let p = sigmoid(logit);
+    // log p = −softplus(−θ), log(1 − p) = −softplus(θ); 1 / (1 − p) = 1 + exp(θ).
+    let neg_entropy = -(p * softplus(-logit) + (1.0 - p) * softplus(logit));
+    let k = f32(LAYER_INPUTS[l]) / n_total;
+    total = total + c * sum_w2 * (1.0 + exp(logit)) + c * sum_b2 + k * neg_entropy;
+    grad[m * P + DROPOUT_LOGIT_OFFSET + l] = c * sum_w2 * exp(logit) + k * p * (1.0 - p) * logit;
+  }
+  return total;
+}
+#endif

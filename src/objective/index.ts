@@ -23,10 +23,11 @@
  *                 sigma: log sigma ~ N(sigma_loc, softplus(sigma_rho))).
  *   otherwise:    W [out*in], b [out], PReLU slopes [out] if prelu; then noise: 'map' (and 'sgmcmc',
  *                 whose θ and step loss are 'map''s: methods.ts objectiveMethod) learns log_sigma
- *                 (one value); 'mc-dropout' has no noise parameter (sigma fixed from tau);
+ *                 (one value), as does 'concrete-dropout'; 'mc-dropout' has no noise parameter (sigma fixed from tau);
  *                 'ensemble' has none (heteroscedastic head: last layer 2 units, sigma =
  *                 softplus(raw) + 1e-3).
- *   Then log df when a 'student-t' learns its degrees of freedom, then the hierarchical precisions.
+ *   Then log df when a 'student-t' learns its degrees of freedom, then the hierarchical precisions, then
+ *   'concrete-dropout''s dropout logits (one per layer, CONCRETE DROPOUT).
  *   A likelihood without a noise scale has no noise parameters (LIKELIHOODS), nor has a heteroscedastic
  *   head (HETEROSCEDASTIC HEAD).
  * LIKELIHOODS (likelihood.ts; options.likelihood, default 'normal'; the maths is src/math/likelihoods.ts):
@@ -53,7 +54,8 @@
  * INITIALISATION (init.ts; Philox stream STREAM_INIT, sample 0, element = θ index, 4th word the
  *   model's stream s + 1): weights (W or W_loc) ~ N(0, 1/fan_in) (He-like, sqrt(1/fan_in) std); biases 0;
  *   rho = log(expm1(1e-3)); PReLU slopes 0.25; sigma_loc = log(0.5), sigma_rho = log(expm1(0.1));
- *   map log_sigma = log(0.5).
+ *   map and concrete-dropout log_sigma = log(0.5); concrete-dropout logits log(p0 / (1 − p0)), p0 = ModelHyper.dropout
+ *   (else the architecture's dropout, else 0.1).
  * MINIBATCHES. Epoch e, step t, batch slot k of model m reads row perm_m,e(t*B + k) of its own
  *   n_m rows (the last step of an epoch is short when B does not divide n_m). perm is a keyed
  *   Feistel bijection on [0, n_m) with cycle walking (src/random/shuffle.ts), keyed by
@@ -71,11 +73,13 @@
  *   'mc-dropout': (1/B) Σ_b (y_b − f(x_b))² + λ Σ (W² + b²), λ = p l² / (2 N τ) (bench/uci/PROTOCOL.md).
  *   'map':        (1/B) Σ_b −log N(y_b | f(x_b), σ) + (1/N) Σ −log N(w | 0, priorScale) (σ = exp(log_sigma)).
  *   'ensemble':   (1/B) Σ_b −log N(y_b | μ(x_b), σ(x_b)).
+ *   'concrete-dropout': 'map''s data term (1/B) Σ_b −log N(y_b | f(x_b), σ) through the relaxed masks, plus
+ *                 Σ_l R_l (CONCRETE DROPOUT) in place of the prior term.
  *   Likelihoods without a noise scale (LIKELIHOODS): 'vi' (N/B) Σ_b (1/K) Σ_k NLL_b(f_k) + KL (no sigma
  *   terms); 'mc-dropout' (1/B) Σ_b NLL_b + λ Σ (W² + b²) with λ = p l² / (2 N); 'map' (1/B) Σ_b NLL_b +
  *   the prior term above; 'ensemble' (1/B) Σ_b NLL_b.
  * HETEROSCEDASTIC HEAD (options.heteroscedastic, default false; normal and student-t only, another
- *   likelihood is an InvalidInputError): 'vi', 'mc-dropout' and 'map' get the ensemble's head, last layer
+ *   likelihood is an InvalidInputError): 'vi', 'mc-dropout', 'map' and 'concrete-dropout' (as 'map') get the ensemble's head, last layer
  *   2 units, μ = f_0, σ(x) = softplus(f_1) + 1e-3 (ENSEMBLE_MIN_SCALE, standardised units), in place of
  *   their global σ: no sigma site and no sigma terms ('vi'), no τ ('mc-dropout': giving tau is an
  *   error, λ uses τ = 1), no log_sigma ('map'). The data term is −log N(y_b | μ, σ(x_b)) (Student-t:
@@ -107,6 +111,19 @@
  *   range). The data term of the step is then taken over the 2B rows {x_b} ∪ {x'_b} (each row
  *   weighs 1/(2B): the mean of the clean and the adversarial terms, half the paper's sum, which
  *   Adam does not see); the prior term ('map') is unchanged. The reported loss is that objective.
+ * CONCRETE DROPOUT ('concrete-dropout', Gal, Hron & Kendall 2017; the maths is concrete.ts): MC dropout whose
+ *   rate p_l = sigmoid(θ_l) on each layer's input is learnt with the weights (θ_l: the layer's logit in
+ *   θ). Layer l's input unit i of batch slot b is multiplied by m = (1 − z) / (1 − p_l), z =
+ *   sigmoid((θ_l + g) / T), T = 0.1, g = log u − log(1 − u) the logistic noise of mc-dropout's mask
+ *   word (same stream and element: wordAt(key, t, layerStream(l, STREAM_DROPOUT), b * inputs + i, m + 1)),
+ *   u = (2 (word >>> 9) + 1) / 2^24. Gradients reach θ_l through m. Regulariser per layer, in the step
+ *   loss's per-row units: R_l = c Σ W_l² / (1 − p_l) + c Σ b_l² + (K_l / N)(p_l log p_l + (1 − p_l) log(1 − p_l)),
+ *   c = l² / (2N) (l = options.lengthScale, default 0.01; K_l the layer's inputs): the paper's
+ *   weight_regularizer l²/N and dropout_regularizer 2/N halved, as its code's data term is twice the
+ *   mean NLL (the bias, never dropped, carries no 1/(1 − p)). Noise: log_sigma learnt as 'map''s, or
+ *   a heteroscedastic head (options.heteroscedastic); any likelihood 'map' takes. No τ (an error), no
+ *   adversarial training, no hierarchical prior. The model records layer l's dropout = sigmoid(θ_l)
+ *   and is predicted by the engine's MC dropout.
  * SAMPLERS ('sgmcmc', sampler.ts; TrainOptions.sampler): 'map''s θ and step loss Û/N (the unbiased
  *   minibatch estimate of U(θ)/N, U the negative log posterior; log_sigma, when learnt, under a flat
  *   prior; with every model's tau the noise is fixed at 'mc-dropout''s σ = 1/(sqrt(tau) yStd) and θ has
@@ -140,6 +157,7 @@
  *   global norm `clipNorm` per model when given.
  */
 export { checkArchitecture, MAX_TRAIN_WIDTH, type ArchitectureSpec } from './architecture.js';
+export { CONCRETE_TEMPERATURE, INIT_CONCRETE_DROPOUT, concreteDrop, concreteMask, concreteNoise, concreteRegulariser, dropoutLogit } from './concrete.js';
 export { ENSEMBLE_MIN_SCALE, PRECISION_HYPERPRIOR, VI_SIGMA_PRIOR } from './constants.js';
 export { INIT_LOG_SIGMA, INIT_PRELU_SLOPE, INIT_RHO, INIT_SIGMA_LOC, INIT_SIGMA_RHO, initialTheta } from './init.js';
 export { trainLayout, type TrainLayerLayout, type TrainLayout } from './layout.js';

@@ -34,7 +34,7 @@ export interface TrainLayout {
   readonly size: number;
   /** The last layer is a heteroscedastic head: unit 0 the mean, unit 1 the raw scale (likelihood.ts, heteroscedasticHead). */
   readonly heteroscedastic: boolean;
-  /** 'vi': sigma_loc, sigma_rho; 'map': log_sigma at `noise`; -1 when absent (a likelihood without a noise scale, a heteroscedastic head, fixed noise). */
+  /** 'vi': sigma_loc, sigma_rho; 'map' and 'concrete-dropout': log_sigma at `noise`; -1 when absent (a likelihood without a noise scale, a heteroscedastic head, fixed noise). */
   readonly noise: number;
   /**
    * 'sgmcmc' with every model's tau given (index.ts, SAMPLERS): 'map''s objective at the fixed σ of
@@ -45,6 +45,8 @@ export interface TrainLayout {
   readonly degreesOfFreedom: number;
   /** Hierarchical 'vi': log prior precision of layer l at precision + l; -1 when absent. */
   readonly precision: number;
+  /** 'concrete-dropout': logit of layer l's dropout rate (on its input) at dropoutLogit + l; -1 when absent. */
+  readonly dropoutLogit: number;
   /** Floats of drawn [W, b] per (model, K-sample) ('vi'). */
   readonly drawnSize: number;
   readonly outputUnits: number;
@@ -86,7 +88,7 @@ export function trainLayout(
   });
   const heteroscedastic = heteroscedasticHead(likelihood, method);
   // The head gives the noise scale per input: no global sigma parameter beside it.
-  const noisy = likelihood.scale && !heteroscedastic && !fixedNoise && (method === 'vi' || method === 'map');
+  const noisy = likelihood.scale && !heteroscedastic && !fixedNoise && (method === 'vi' || method === 'map' || method === 'concrete-dropout');
   const noise = noisy ? cursor : -1;
   if (noisy) cursor += method === 'vi' ? 2 : 1;
   const learnDf = likelihood.kind === 'student-t' && likelihood.degreesOfFreedom === null;
@@ -94,6 +96,9 @@ export function trainLayout(
   if (learnDf) cursor += 1;
   const precision = hierarchical ? cursor : -1;
   if (hierarchical) cursor += layers.length;
+  const concrete = method === 'concrete-dropout';
+  const dropoutLogit = concrete ? cursor : -1;
+  if (concrete) cursor += layers.length;
   return {
     method,
     likelihood,
@@ -104,6 +109,7 @@ export function trainLayout(
     fixedNoise,
     degreesOfFreedom,
     precision,
+    dropoutLogit,
     drawnSize: drawn,
     outputUnits,
     maxUnits: Math.max(arch.inputDim, ...widths),

@@ -3,11 +3,11 @@ import { InvalidInputError } from '../errors.js';
 /** The names a training run is configured by: its method, its 'vi' estimator, its optimiser and schedule. */
 
 /** The methods the GPU trainer's objectives implement (index.ts, OBJECTIVES). */
-export type ObjectiveMethod = 'vi' | 'mc-dropout' | 'ensemble' | 'map';
+export type ObjectiveMethod = 'vi' | 'mc-dropout' | 'ensemble' | 'map' | 'concrete-dropout';
 
 export type TrainMethod = ObjectiveMethod | 'hmc' | 'sgmcmc' | 'swag';
 
-export const TRAIN_METHODS: readonly TrainMethod[] = ['vi', 'mc-dropout', 'ensemble', 'map', 'hmc', 'sgmcmc', 'swag'];
+export const TRAIN_METHODS: readonly TrainMethod[] = ['vi', 'mc-dropout', 'ensemble', 'map', 'hmc', 'sgmcmc', 'swag', 'concrete-dropout'];
 
 /**
  * The methods fitted by a layer above the GPU trainer from its 'map' runs, each by its own entry
@@ -24,7 +24,7 @@ export const POST_HOC_METHODS: readonly TrainMethod[] = ['swag'];
 export function objectiveMethod(method: TrainMethod): ObjectiveMethod {
   if (method === 'swag') {
     throw new InvalidInputError(
-      `method 'swag' is fitted by trainSwag() (src/swag), which runs this trainer's 'map' objective; train() takes vi, mc-dropout, ensemble, map, hmc, sgmcmc`,
+      `method 'swag' is fitted by trainSwag() (src/swag), which runs this trainer's 'map' objective; train() takes vi, mc-dropout, ensemble, map, hmc, sgmcmc, concrete-dropout`,
     );
   }
   return method === 'sgmcmc' || method === 'hmc' ? 'map' : method;

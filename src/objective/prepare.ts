@@ -11,6 +11,7 @@ import { dropoutKeepThreshold } from '../random/streams.js';
 import { MAX_MODEL_STREAM } from '../random/train-streams.js';
 import { checkArchitecture, type ArchitectureSpec } from './architecture.js';
 import { prepareHmc, type PreparedHmc } from './hmc.js';
+import { INIT_CONCRETE_DROPOUT } from './concrete.js';
 import { resolveLikelihood, type TrainLikelihoodInfo } from './likelihood.js';
 import { trainLayout } from './layout.js';
 import { VI_ESTIMATORS, objectiveMethod, type LearningRateSchedule, type OptimizerKind } from './methods.js';
@@ -24,12 +25,13 @@ export interface PreparedModel {
   readonly xStd: Float64Array;
   readonly yMean: number;
   readonly yStd: number;
+  /** 'mc-dropout''s rate; 'concrete-dropout''s initial rate; 0 otherwise. */
   readonly dropout: number;
   readonly keepThreshold: number;
   readonly tau: number;
   /** The fixed noise in standardised units of 'mc-dropout' (and 'sgmcmc' given tau): 1 / (sqrt(tau) yStd). */
   readonly sigmaStd: number;
-  /** mc-dropout's weight decay p l^2 / (2 N tau). */
+  /** mc-dropout's weight decay p l^2 / (2 N tau); concrete-dropout's weight regulariser l^2 / (2 N) (divided by 1 - p per layer). */
   readonly lambda: number;
   readonly priorScale: number;
   /** This model's learning rate over the run's (ModelHyper.lr / TrainOptions.lr). */
@@ -241,6 +243,22 @@ function adversarialStep(x: Float64Array, d: number, rows: Uint32Array, xStd: Fl
   return Float64Array.from({ length: d }, (_, c) => (e * ((hi[c] as number) - (lo[c] as number))) / (xStd[c] as number));
 }
 
+/**
+ * A model's dropout rate: 'mc-dropout''s fixed rate in [0, 1) (default 0.05), 'concrete-dropout''s
+ * initial rate in (0, 1) (default 0.1: its logit must be finite), 0 for the other methods.
+ */
+function modelDropout(options: TrainOptions, arch: ArchitectureSpec, hyper: ModelHyper, m: number): number {
+  if (options.method === 'concrete-dropout') {
+    const p = numberOption(hyper.dropout ?? arch.dropout ?? INIT_CONCRETE_DROPOUT, `model ${m}: dropout`, { min: 0, max: 1 });
+    if (!(p > 0 && p < 1)) throw new InvalidInputError(`model ${m}: concrete dropout's initial rate must be in (0, 1) (its logit is learnt), got ${String(p)}`);
+    return p;
+  }
+  if (options.method !== 'mc-dropout') return 0;
+  const dropout = numberOption(hyper.dropout ?? arch.dropout ?? 0.05, `model ${m}: dropout`, { min: 0, max: 1 });
+  if (!(dropout < 1)) throw new InvalidInputError(`model ${m}: dropout must be in [0, 1), got ${String(dropout)}`);
+  return dropout;
+}
+
 export function prepareRun(arch: ArchitectureSpec, data: TrainData, options: TrainOptions): PreparedRun {
   checkShapes(arch, data, options);
   checkArchitecture(arch, options.method);
@@ -273,6 +291,7 @@ export function prepareRun(arch: ArchitectureSpec, data: TrainData, options: Tra
   // 'hmc': every entry's chains are slots of their own (slot = entry × chains + chain).
   const hypers = hmc ? entries.flatMap((hyper) => Array.from({ length: hmc.chains }, () => hyper)) : entries;
   const d = arch.inputDim;
+  const concrete = options.method === 'concrete-dropout';
   const prepared = hypers.map((hyper, m): PreparedModel => {
     const rowList = hyper.rows ?? Array.from({ length: xm.rows }, (_, i) => i);
     if (rowList.length === 0) throw new InvalidInputError(`model ${m} has no rows`);
@@ -300,11 +319,12 @@ export function prepareRun(arch: ArchitectureSpec, data: TrainData, options: Tra
       xStd[c] = constant(std, xMean[c] as number) ? 1 : std;
     }
     const yStd = constant(Math.sqrt(yVar), yMean) ? 1 : Math.sqrt(yVar);
-    const dropout = options.method === 'mc-dropout' ? numberOption(hyper.dropout ?? arch.dropout ?? 0.05, `model ${m}: dropout`, { min: 0, max: 1 }) : 0;
-    if (!(dropout < 1)) throw new InvalidInputError(`model ${m}: dropout must be in [0, 1), got ${String(dropout)}`);
+    const dropout = modelDropout(options, arch, hyper, m);
     // τ is the precision of a noise scale: the likelihoods without one have none (index.ts, OBJECTIVES).
     if (!likelihood.scale && hyper.tau !== undefined) throw new InvalidInputError(`model ${m}: tau is a noise precision; a '${likelihood.kind}' likelihood has no noise scale`);
     if (likelihood.heteroscedastic && hyper.tau !== undefined) throw new InvalidInputError(`model ${m}: tau is a fixed noise precision; a heteroscedastic head learns the noise`);
+    if (concrete && hyper.tau !== undefined)
+      throw new InvalidInputError(`model ${m}: tau is a fixed noise precision; 'concrete-dropout' learns the noise (log sigma, or a heteroscedastic head)`);
     const tau = positive(hyper.tau ?? 1, `model ${m}: tau`);
     const priorScale = positive(hyper.priorScale ?? 1, `model ${m}: priorScale`);
     const lrScale = positive(hyper.lr ?? lr, `model ${m}: lr`) / lr;
@@ -326,7 +346,8 @@ export function prepareRun(arch: ArchitectureSpec, data: TrainData, options: Tra
       keepThreshold: dropoutKeepThreshold(dropout),
       tau,
       sigmaStd: 1 / (Math.sqrt(tau) * yStd),
-      lambda: (dropout * lengthScale ** 2) / (2 * n * tau),
+      // Concrete dropout's weight regulariser l^2 / (2N) is divided by its learnt 1 - p on the GPU (index.ts, CONCRETE DROPOUT).
+      lambda: concrete ? lengthScale ** 2 / (2 * n) : (dropout * lengthScale ** 2) / (2 * n * tau),
       priorScale,
       lrScale,
       stream,

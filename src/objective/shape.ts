@@ -15,7 +15,7 @@ export interface TrainShape {
   readonly batch: number;
   /** K: weight samples per step ('vi'; 1 otherwise). */
   readonly samples: number;
-  /** Dropout masks on every layer's input ('mc-dropout'). */
+  /** Dropout masks on every layer's input ('mc-dropout'; relaxed ones for 'concrete-dropout'). */
   readonly dropout: boolean;
   readonly sigmaPrior: GammaPrior;
   readonly optimizer: OptimizerKind;

@@ -8,6 +8,8 @@
  *   (tau is the precision in the targets' units; the network works in standardised units).
  * - 'map' (and 'sgmcmc', whose layout is 'map''s): delta weights, fixed sigma exp(log_sigma), or
  *   1/(sqrt(tau) yStd) with layout.fixedNoise.
+ * - 'concrete-dropout': delta weights, each layer's learnt rate sigmoid(θ[dropoutLogit + l]) on its
+ *   input (spec.layers[l].dropout, predicted by the engine's MC dropout), fixed sigma exp(log_sigma).
  * - 'ensemble': delta weights, heteroscedastic head (mean unit 0, scale unit 1).
  * - any method with a heteroscedastic head (TrainOptions.heteroscedastic): its weights as above, the
  *   noise that head's (no sigma site, no fixed sigma).
@@ -16,7 +18,7 @@
  * The standardisation the model was trained with is recorded, so predictions come back in the
  * original units.
  */
-import { softplus } from '../math/activations.js';
+import { sigmoid, softplus } from '../math/activations.js';
 import { PYRO_SIGMA_SITE } from '../model/pyro.js';
 import { SCALAR_SHAPE } from '../model/shapes.js';
 import { tensorNames } from '../model/spec.js';
@@ -86,10 +88,18 @@ function normalNoise(layout: TrainLayout, theta: ArrayLike<number>, info: Traine
     case 'mc-dropout':
       return { noise: { kind: 'fixed', sigma: tauSigma(info) }, link: 'sigma', sigmaPrior: null };
     case 'map':
+    case 'concrete-dropout':
       return { noise: { kind: 'fixed', sigma: layout.fixedNoise ? tauSigma(info) : Math.exp(theta[layout.noise] ?? NaN) }, link: 'sigma', sigmaPrior: null };
     case 'ensemble':
       return { noise: { kind: 'heteroscedastic', minScale: ENSEMBLE_MIN_SCALE }, link: 'sigma', sigmaPrior: null };
   }
+}
+
+/** The rate on the layer's input: 'mc-dropout''s fixed one, 'concrete-dropout''s learnt sigmoid(θ logit), else 0. */
+function layerDropout(layer: TrainLayerLayout, layout: TrainLayout, theta: ArrayLike<number>, info: TrainedModelInfo): number {
+  if (layout.method === 'mc-dropout') return info.dropout;
+  if (layout.dropoutLogit >= 0) return sigmoid(theta[layout.dropoutLogit + layer.index] ?? NaN);
+  return 0;
 }
 
 function layerSpec(layer: TrainLayerLayout, layout: TrainLayout, theta: ArrayLike<number>, info: TrainedModelInfo): LayerSpec {
@@ -101,7 +111,7 @@ function layerSpec(layer: TrainLayerLayout, layout: TrainLayout, theta: ArrayLik
     units: layer.units,
     activation: layer.activation,
     leakySlope: DEFAULT_LEAKY_SLOPE,
-    dropout: layout.method === 'mc-dropout' ? info.dropout : 0,
+    dropout: layerDropout(layer, layout, theta, info),
     batchNorm: false,
     weight: { site: `layers.${layer.index}.weight`, posterior, prior },
     bias: { site: `layers.${layer.index}.bias`, posterior, prior },

@@ -36,7 +36,7 @@ export type TrainLikelihood = 'normal' | 'student-t' | 'categorical' | 'bernoull
 export interface ModelHyper {
   /** Row indices into the data this model trains on (default: all rows). */
   readonly rows?: readonly number[];
-  /** Dropout rate p ('mc-dropout'). */
+  /** Dropout rate p ('mc-dropout'); the initial rate of every layer ('concrete-dropout', in (0, 1), default 0.1). */
   readonly dropout?: number;
   /**
    * Model precision τ ('mc-dropout': fixed noise σ = 1/sqrt(τ) in the target's units; 'hmc', 'sgmcmc':
@@ -87,10 +87,10 @@ export interface TrainOptions {
   readonly seed?: number;
   /** One entry per model trained together (default: one model on all rows). */
   readonly models?: readonly ModelHyper[];
-  /** Length-scale l of MC dropout's weight decay (default 0.01). */
+  /** Length-scale l of MC dropout's weight decay, and of concrete dropout's weight regulariser l² / (2N) (default 0.01). */
   readonly lengthScale?: number;
   /**
-   * Heteroscedastic noise for 'vi', 'mc-dropout' and 'map' (index.ts, HETEROSCEDASTIC HEAD): the last
+   * Heteroscedastic noise for 'vi', 'mc-dropout', 'map' and 'concrete-dropout' (index.ts, HETEROSCEDASTIC HEAD): the last
    * layer gets a second unit whose softplus (+ 1e-3) is the noise scale at each input, in place of
    * the method's global σ (no sigma site, no τ, no log_sigma). Default false; 'ensemble' always has
    * the head. Only for likelihoods with a noise scale ('normal', 'student-t').
@@ -172,7 +172,9 @@ export interface TrainResult {
    * with the Gamma sigma prior; 'mc-dropout' -> delta weights, the dropout rate, fixed sigma
    * 1/sqrt(tau) (in standardised units: 1/(sqrt(tau) yStd)); 'map' -> delta weights, fixed sigma
    * exp(log_sigma); 'sgmcmc' -> as 'map' (fixed sigma 1/(sqrt(tau) yStd) when tau is given), the
-   * last state of each chain (its samples are `snapshots`); 'ensemble' -> one delta member with a heteroscedastic head per model; with
+   * last state of each chain (its samples are `snapshots`); 'concrete-dropout' -> delta weights, each layer's learnt rate in
+   * spec.layers[l].dropout (read them there: `models[m].spec.layers.map((l) => l.dropout)`), fixed
+   * sigma exp(log_sigma); 'ensemble' -> one delta member with a heteroscedastic head per model; with
    * `heteroscedastic` every method's noise is that head's (noise kind 'heteroscedastic').
    * Other likelihoods (src/objective/index.ts, LIKELIHOODS): 'student-t' the same noise models with
    * the df fixed or reached; categorical, bernoulli, beta and dirichlet their own spec (classes,

@@ -10,7 +10,9 @@
  * - reparameterisation eps of θ-loc element e (layer-local flat [W, b] index, as in inference) of layer
  *   l at step t_m, K-sample k: normalAt(key, t_m * K + k, layerStream(l, STREAM_WEIGHTS), e, s + 1)
  * - dropout keep of unit i of layer l's input for batch slot b at step t_m:
- *   wordAt(key, t_m, layerStream(l, STREAM_DROPOUT), b * inputs + i, s + 1) >>> 8 < keepThreshold
+ *   wordAt(key, t_m, layerStream(l, STREAM_DROPOUT), b * inputs + i, s + 1) >>> 8 < keepThreshold; concrete
+ *   dropout's logistic noise of that unit is the same word's log(c) − log(2^24 − c), c = 2 (word >>> 9) + 1
+ *   (src/objective/concrete.ts)
  * - sigma's eps ('vi') at step t_m, K-sample k: word pair (0, 1) of block (0, t_m * K + k, STREAM_NOISE, s + 1), cos branch
  * - shuffle round keys of epoch e: src/random/shuffle.ts, block (0, e, STREAM_SHUFFLE, s + 1)
  * - SWAG's posterior draws (src/swag/draws.ts), draw d of the model with stream s: the diagonal

@@ -48,7 +48,7 @@ export function modelData(run: PreparedRun, layout: TrainLayout): ModelData {
   });
   const key = seedToKey(run.seed);
   const theta = new Float32Array(run.models.length * layout.size);
-  run.models.forEach((p, m) => theta.set(run.initialTheta?.[m] ?? initialTheta(layout, key, p.stream, p.priorScale), m * layout.size));
+  run.models.forEach((p, m) => theta.set(run.initialTheta?.[m] ?? initialTheta(layout, key, p.stream, p.priorScale, p.dropout), m * layout.size));
   return {
     constants: new Uint32Array(packArray(MODEL_CONSTANTS, constants)),
     rows,

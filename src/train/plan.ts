@@ -31,7 +31,7 @@ export function planTraining(limits: WebGpuLimits, arch: ArchitectureSpec, data:
     // With adversarial training each step's rows are followed by their adversarial copies.
     batch: run.adversarial ? 2 * run.batch : run.batch,
     samples: run.samplesPerStep,
-    dropout: options.method === 'mc-dropout',
+    dropout: options.method === 'mc-dropout' || options.method === 'concrete-dropout',
     sigmaPrior: VI_SIGMA_PRIOR,
     optimizer: run.optimizer,
     sampler: run.sampler,

@@ -1,12 +1,13 @@
 /**
  * The programs of one training step, in dispatch order (src/objective/index.ts has the maths):
  * gather the minibatch, draw the step's masks and weights, the forward pass and the loss, the
- * backward pass layer by layer with each layer's parameter gradients, then clip and update θ. With
+ * backward pass layer by layer with each layer's parameter gradients (and concrete dropout's logit
+ * gradients), then clip and update θ. With
  * adversarial training a first forward and backward pass over the data rows gives the gradient over
  * the inputs, from which the adversarial copies are made before the real pass.
  */
 import type { Program } from '../kernels/program.js';
-import { dhPrevProgram, dzProgram, inputGradProgram, weightGradProgram } from '../kernels/train/backward.js';
+import { concreteGradProgram, dhPrevProgram, dzProgram, inputGradProgram, weightGradProgram } from '../kernels/train/backward.js';
 import { adversarialProgram, gatherProgram, masksProgram } from '../kernels/train/data.js';
 import { flipProgram, sampleProgram, sigmaProgram } from '../kernels/train/draws.js';
 import { forwardProgram } from '../kernels/train/forward.js';
@@ -52,10 +53,13 @@ export function stepPrograms(shape: TrainShape, run: Pick<PreparedRun, 'kernelSt
 export function gradientPrograms(shape: TrainShape, run: Pick<PreparedRun, 'kernelStrategy' | 'tile'>, output: LossOutput = 'accumulate'): Program<void>[] {
   const layers = shape.layout.layers;
   const tiled = run.kernelStrategy === 'tiled' && tiledEstimator(shape);
+  const concrete = shape.layout.method === 'concrete-dropout';
   const programs: Program<void>[] = layers.map((l) => (tiled ? forwardTiledProgram(shape, l, run.tile) : forwardProgram(shape, l)));
   programs.push(lossProgram(shape, output));
   for (const l of [...layers].reverse()) {
     programs.push(dzProgram(shape, l), tiled ? weightGradTiledProgram(shape, l, run.tile) : weightGradProgram(shape, l));
+    // Concrete dropout's logit of this layer: needs its dz and its (masked) input, both final now.
+    if (concrete) programs.push(concreteGradProgram(shape, l));
     if (l.index > 0) programs.push(tiled ? dhPrevTiledProgram(shape, l, run.tile) : dhPrevProgram(shape, l));
   }
   return programs;

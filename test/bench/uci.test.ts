@@ -12,7 +12,16 @@ import type { CliIo } from '../../src/cli/io.js';
 import { chunkByEpochs, chunkEvenly, maxModelsPerCall } from '../../bench/uci/batching.js';
 import { runUciCli } from '../../bench/uci/command.js';
 import { loadUciDataset } from '../../bench/uci/dataset.js';
-import { ENSEMBLE_ADVERSARIAL_EPSILON, MC_DROPOUT_LR, MC_DROPOUT_RATES, SGMCMC_STEP_SIZES, methodPlan, sgmcmcSampler, type HyperPoint } from '../../bench/uci/methods.js';
+import {
+  CONCRETE_DROPOUT_RATES,
+  ENSEMBLE_ADVERSARIAL_EPSILON,
+  MC_DROPOUT_LR,
+  MC_DROPOUT_RATES,
+  SGMCMC_STEP_SIZES,
+  methodPlan,
+  sgmcmcSampler,
+  type HyperPoint,
+} from '../../bench/uci/methods.js';
 import { runUciProtocol, searchRateSeedOffset } from '../../bench/uci/protocol.js';
 import { parseMeanSe, publishedFor } from '../../bench/uci/published.js';
 import { validationSplit } from '../../bench/uci/splits.js';
@@ -139,6 +148,13 @@ describe('loading a UCI folder', () => {
     expect(methodPlan(d, 'vi').grid).toEqual([{ priorScale: 0.1 }, { priorScale: 0.3 }, { priorScale: 1 }]);
     expect(methodPlan(d, 'vi', { priorScales: [2] }).grid).toEqual([{ priorScale: 2 }]);
     expect(methodPlan(d, 'ensemble').members).toBe(5);
+    // Concrete dropout learns the rates and the noise: its grid is the Adam rates alone.
+    const concrete = methodPlan(d, 'concrete-dropout');
+    expect(concrete).toMatchObject({ trainMethod: 'concrete-dropout', schedule: 'cosine', members: 1 });
+    expect(concrete.grid).toEqual(CONCRETE_DROPOUT_RATES.map((lr) => ({ lr })));
+    expect(concrete.hyper(concrete.grid[0]!, 0)).toEqual({ lr: 1e-2 });
+    expect(methodPlan(d, 'concrete-dropout', { lr: 3e-3 }).grid).toEqual([{}]);
+    expect(methodPlan(d, 'concrete-dropout', { heteroscedastic: true, lr: 1e-2 }).heteroscedastic).toBe(true);
   });
 });
 
@@ -311,7 +327,7 @@ function uci(argv: readonly string[], context?: CliIo['context']): Promise<CliRu
 describe('the runner: user mistakes exit 2 with one line', () => {
   const cases: [string, () => string[], RegExp][] = [
     ['no --data-dir', () => ['--method', 'vi'], /--data-dir <folder> is required/],
-    ['no --method', () => ['--data-dir', good], /--method mc-dropout\|vi\|ensemble\|hmc\|laplace\|sgmcmc\|swag is required/],
+    ['no --method', () => ['--data-dir', good], /--method mc-dropout\|vi\|ensemble\|hmc\|laplace\|sgmcmc\|swag\|concrete-dropout is required/],
     ['unknown method', () => ['--data-dir', good, '--method', 'map'], /unknown method 'map'/],
     ['more splits than the folder has', () => ['--data-dir', good, '--method', 'vi', '--splits', '3'], /--splits 3: toy-small has 2 splits/],
     ['bad epochs scale', () => ['--data-dir', good, '--method', 'vi', '--epochs-scale', '0'], /--epochs-scale must be a positive number/],
@@ -598,6 +614,18 @@ describeGpu('the protocol on the GPU (tiny: 2 splits, 2-point grid, 5 epochs)', 
     const plain = await uci(argv, context);
     expect(plain.code).toBe(0);
     expect((JSON.parse(plain.stdout) as { splits: { ll: number }[] }).splits[0]!.ll).not.toBe(j.splits[0]!.ll);
+  });
+
+  it('concrete-dropout through the runner: the Adam rates searched per split, models at their learnt rates', async () => {
+    const outDir = join(root, 'out-concrete');
+    const r = await uci(['--data-dir', good, '--method', 'concrete-dropout', '--epochs', '3', '--samples', '32', '--splits', '1', '--json', '--out-dir', outDir], context);
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.stdout) as { splits: { chosen: { lr: number }; validation: unknown[]; ll: number }[]; settings: { grid: unknown[] } };
+    expect(j.settings.grid).toEqual(CONCRETE_DROPOUT_RATES.map((lr) => ({ lr })));
+    expect(j.splits[0]!.validation).toHaveLength(CONCRETE_DROPOUT_RATES.length);
+    expect(CONCRETE_DROPOUT_RATES).toContain(j.splits[0]!.chosen.lr);
+    expect(Number.isFinite(j.splits[0]!.ll)).toBe(true);
+    expect(existsSync(join(outDir, 'toy-small-concrete-dropout.json'))).toBe(true);
   });
 
   it('ensemble: the epochs searched with the whole mixture per point, then the chosen epochs; vi: the prior-scale grid', async () => {

@@ -78,7 +78,7 @@ describe('train: user mistakes exit 2 with one line, before the GPU', () => {
     ['missing --target', () => ['train', '--data', file('data.csv'), '--method', 'map', '--out', file('m.safetensors')], /--target <column> is required/],
     ['missing --method', () => ['train', '--data', file('data.csv'), '--target', 'y', '--out', file('m.safetensors')], /--method .* is required/],
     ['missing --out', () => ['train', '--data', file('data.csv'), '--target', 'y', '--method', 'map'], /--out <file> is required/],
-    ['unknown method', () => [...base(), '--method', 'magic'], /--method must be one of vi, mc-dropout, ensemble, map, hmc, sgmcmc, swag, laplace, got 'magic'/],
+    ['unknown method', () => [...base(), '--method', 'magic'], /--method must be one of vi, mc-dropout, ensemble, map, hmc, sgmcmc, swag, concrete-dropout, laplace, got 'magic'/],
     ['a swag flag for another method', () => [...base(), '--swa-epochs', '5'], /--swa-epochs does not apply to --method mc-dropout/],
     ['--swa-epochs 1', () => [...base(), '--method', 'swag', '--swa-epochs', '1'], /--swa-epochs must be an integer from 2/],
     ['unknown --swag-variant', () => [...base(), '--method', 'swag', '--swag-variant', 'full'], /--swag-variant must be low-rank or diagonal, got 'full'/],
@@ -109,6 +109,10 @@ describe('train: user mistakes exit 2 with one line, before the GPU', () => {
     ['bad lr', () => [...base(), '--lr=-1'], /--lr must be a positive number/],
     ['dropout out of range', () => [...base(), '--dropout', '1'], /--dropout must be a number in \[0, 1\)/],
     ['option of another method', () => [...base(), '--members', '3'], /--members does not apply to --method mc-dropout/],
+    ['concrete dropout starting at rate 0', () => [...base(), '--method', 'concrete-dropout', '--dropout', '0'], /--dropout must be a number in \(0, 1\), got '0'/],
+    ['tau for concrete dropout (its noise is learnt)', () => [...base(), '--method', 'concrete-dropout', '--tau', '4'], /--tau does not apply to --method concrete-dropout/],
+    ['length scale for map', () => [...base(), '--method', 'map', '--length-scale', '0.1'], /--length-scale does not apply to --method map/],
+    ['length scale 0', () => [...base(), '--length-scale', '0'], /--length-scale must be a positive number, got '0'/],
     ['adversarial training for mc-dropout', () => [...base(), '--adversarial-epsilon', '0.01'], /--adversarial-epsilon does not apply to --method mc-dropout/],
     ['adversarial epsilon 0', () => [...base(), '--method', 'ensemble', '--adversarial-epsilon', '0'], /--adversarial-epsilon must be a positive number, got '0'/],
     ['output folder missing', () => [...base(), '--out', file('no/such/dir/m.safetensors')], /--out .*cannot write into .*no such file/],
@@ -323,6 +327,42 @@ describeGpu('train on the GPU (60 rows, a few epochs)', () => {
     const model = modelFromBytes(readFileSync(out));
     expect(expectScaleLikelihood(model.spec).noise).toEqual({ kind: 'heteroscedastic', minScale: 1e-3 });
     expect(model.spec.layers.at(-1)?.units).toBe(2);
+  });
+
+  it('concrete-dropout: the first line gives the initial rate, the result line and the summary the learnt ones, which the model file holds', async () => {
+    const out = file('concrete.safetensors');
+    const argv = [
+      'train',
+      '--data',
+      file('data.csv'),
+      '--target',
+      'y',
+      '--method',
+      'concrete-dropout',
+      '--hidden',
+      '8',
+      '--epochs',
+      '3',
+      '--dropout',
+      '0.2',
+      '--length-scale',
+      '0.1',
+    ];
+    const r = await cli([...argv, '--out', out, '--json'], withGpu());
+    expect(r.code).toBe(0);
+    expect(r.stderr.split('\n')[0]).toContain(', initial dropout 0.2;');
+    const summary = JSON.parse(r.stdout) as { method: string; dropoutRates: number[] };
+    expect(summary.method).toBe('concrete-dropout');
+    const model = modelFromBytes(readFileSync(out));
+    const rates = model.spec.layers.map((l) => l.dropout);
+    expect(summary.dropoutRates).toHaveLength(2);
+    summary.dropoutRates.forEach((p, l) => expect(p).toBeCloseTo(rates[l] ?? NaN, 6));
+    // Three epochs of Adam at lr 1e-3 move each logit by at most ~0.01 from logit(0.2).
+    for (const p of rates) expect(Math.abs(p - 0.2)).toBeLessThan(0.01);
+    expect(expectScaleLikelihood(model.spec).noise.kind).toBe('fixed');
+    const plain = await cli([...argv, '--out', file('concrete2.safetensors')], withGpu());
+    expect(plain.code).toBe(0);
+    expect(plain.stdout).toMatch(/, learnt dropout rates 0\.\d+, 0\.\d+\n$/);
   });
 
   it("sgmcmc: every chain's samples in one ensemble file of delta members with the fixed noise of --tau, and R-hat/ESS across the chains", async () => {

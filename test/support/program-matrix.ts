@@ -183,6 +183,21 @@ export function trainingPrograms(): Program<never>[] {
       programs.push(...(stepPrograms(plan.shape, plan.run) as Program<never>[]));
     }
   }
+  // Concrete dropout: tiled and simple kernels, the Normal (with PReLU), the Student-t, a heteroscedastic head, a classifier.
+  const concrete: Partial<TrainOptions>[] = [
+    {},
+    { kernelStrategy: 'simple' },
+    { likelihood: 'student-t' },
+    { heteroscedastic: true, kernelStrategy: 'simple' },
+    { likelihood: 'categorical' },
+  ];
+  for (const [i, config] of concrete.entries()) {
+    const ty = config.likelihood === 'categorical' ? targets['categorical'] : y;
+    const options = { epochs: 1, batchSize: 8, lr: 1e-2, seed: 1, models: [{ dropout: 0.1 }, { dropout: 0.2 }], ...config, method: 'concrete-dropout' } as TrainOptions;
+    const activation = i === 0 ? 'prelu' : (ACTIVATIONS[i % ACTIVATIONS.length] ?? 'tanh');
+    const plan = planTraining(DEFAULT_LIMITS, { inputDim: 2, hidden: [5, 3], activation }, { x, y: ty ?? y }, options);
+    programs.push(...(stepPrograms(plan.shape, plan.run) as Program<never>[]));
+  }
   // 'sgmcmc': the sampler's update (SGHMC cyclical, SGLD constant) on 'map''s loss with learnt, fixed (tau) and per-input noise, and a classifier.
   const samplers: Partial<TrainOptions>[] = [
     { sampler: { kind: 'sghmc', cycles: 1, explorationFraction: 0.5 } },

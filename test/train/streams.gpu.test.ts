@@ -38,6 +38,8 @@ const CASES: readonly Case[] = [
   { label: 'mc-dropout', method: 'mc-dropout', kernelStrategy: 'tiled' },
   { label: 'ensemble', method: 'ensemble', kernelStrategy: 'simple' },
   { label: 'map (adversarial)', method: 'map', kernelStrategy: 'tiled' },
+  // Its relaxed masks' noise is redrawn by the logits' gradient kernel: both must key by the stream.
+  { label: 'concrete-dropout', method: 'concrete-dropout', kernelStrategy: 'simple' },
 ];
 
 const arch = { inputDim: 2, hidden: [5], activation: 'tanh' as const };
@@ -64,9 +66,13 @@ function options(c: Case, models: readonly ModelHyper[]): TrainOptions {
     seed: 11,
     samplesPerStep: c.method === 'vi' ? 2 : 1,
     ...(c.method === 'map' ? { adversarialEpsilon: 0.01 } : {}),
-    // dropout and tau are 'mc-dropout' settings (another method refuses tau).
+    // dropout and tau are 'mc-dropout' settings (another method refuses tau); dropout is 'concrete-dropout''s initial rate.
     models: models.map(({ dropout, tau, ...rest }) =>
-      c.method === 'mc-dropout' ? { ...rest, ...(dropout === undefined ? {} : { dropout }), ...(tau === undefined ? {} : { tau }) } : rest,
+      c.method === 'mc-dropout'
+        ? { ...rest, ...(dropout === undefined ? {} : { dropout }), ...(tau === undefined ? {} : { tau }) }
+        : c.method === 'concrete-dropout' && dropout !== undefined
+          ? { ...rest, dropout }
+          : rest,
     ),
   };
 }
@@ -92,7 +98,7 @@ describeGpu('identity-keyed training streams', () => {
     expect(Array.from(shared.theta[1]!)).toEqual(Array.from(alone.theta[0]!));
   });
 
-  it.each([CASES[3]!, CASES[2]!])('$label: the float64 oracle reproduces a call with non-default streams and unequal epochs (θ and loss history)', async (c) => {
+  it.each([CASES[3]!, CASES[2]!, CASES[6]!])('$label: the float64 oracle reproduces a call with non-default streams and unequal epochs (θ and loss history)', async (c) => {
     const o = options(c, [...companions, subject]);
     const result = await train(ctx, arch, data, o);
     const oracle = oracleTrain(arch, data, o);

@@ -21,6 +21,7 @@ import { LAPLACE_STRUCTURES } from '../../laplace/ggn.js';
 import { MAX_LAPLACE_SAMPLES, resolveLaplaceOptions, type LaplaceOptions } from '../../laplace/posterior.js';
 import { TRAIN_LIKELIHOODS, likelihoodUnits } from '../../objective/likelihood.js';
 import { TRAIN_METHODS, objectiveMethod } from '../../objective/methods.js';
+import { INIT_CONCRETE_DROPOUT } from '../../objective/concrete.js';
 import { prepareRun, type PreparedRun } from '../../objective/prepare.js';
 import { SAMPLER_KINDS, type SamplerOptions } from '../../objective/sampler.js';
 import type { ArchitectureSpec, ModelHyper, TrainLikelihood, TrainMethod, TrainOptions, TrainProgress } from '../../objective/types.js';
@@ -75,6 +76,12 @@ Methods:
                  after each; a Gaussian posterior with their mean and a diagonal plus low-rank
                  covariance, written as --swag-samples draws in one ensemble file (or, with
                  --swag-variant diagonal, one mean-field model)
+  concrete-dropout
+                 MC dropout whose rate on each layer's input is learnt with the weights
+                 (Gal et al. 2017: relaxed masks, regulariser l^2/(2N) sum W^2/(1-p) minus
+                 the rate's entropy times inputs/N); learned noise sigma as map (or
+                 --heteroscedastic); predicts with dropout on at the learnt rates, printed
+                 at the end
 
 Options:
   --data <csv>          training data: CSV with a header row (comma or whitespace separated);
@@ -84,7 +91,7 @@ Options:
   --likelihood <l>      normal, categorical, bernoulli, beta, dirichlet or student-t (default normal)
   --classes <K>         categorical: the number of classes (default: the largest label + 1)
   --df <nu>             student-t: degrees of freedom (default: learnt)
-  --method <m>          vi, mc-dropout, ensemble, map, hmc, laplace, sgmcmc or swag
+  --method <m>          vi, mc-dropout, ensemble, map, hmc, laplace, sgmcmc, swag or concrete-dropout
   --out <file>          model file to write (.safetensors). An ensemble's members go into one
                         file, which predict and info read as the mixture
   --hidden <w,...>      hidden layer widths, comma separated (default 50)
@@ -93,7 +100,10 @@ Options:
   --batch-size <B>      minibatch size (default 128, at most the number of rows; not hmc)
   --lr <x>              Adam learning rate (default 1e-3; vi, hmc: 1e-2); sgmcmc: the step size on
                         the mean per-row loss (the cyclical schedule's largest)
-  --dropout <p>         mc-dropout: dropout rate in [0, 1) (default 0.05)
+  --dropout <p>         mc-dropout: dropout rate in [0, 1) (default 0.05); concrete-dropout:
+                        every layer's initial rate in (0, 1) (default 0.1)
+  --length-scale <l>    mc-dropout, concrete-dropout: prior length-scale of the weight decay
+                        (default 0.01)
   --tau <t>             mc-dropout: model precision in the target's units (default 100 / var(y),
                         i.e. noise std 0.1 x the target's std); hmc, sgmcmc: fixes the noise std at
                         1/sqrt(t) (default: the noise is sampled)
@@ -103,7 +113,7 @@ Options:
                         (default marglik: maximise Laplace's evidence over it, and over the
                         noise sigma of a normal likelihood without --heteroscedastic)
   --samples <S>         hmc: samples kept per chain (default 200); laplace last-layer: draws written (default 100, at most ${MAX_LAPLACE_SAMPLES})
-  --heteroscedastic     vi, mc-dropout, map, laplace, sgmcmc, swag (normal, student-t): learn the noise scale per input
+  --heteroscedastic     vi, mc-dropout, map, laplace, sgmcmc, swag, concrete-dropout (normal, student-t): learn the noise scale per input
                         with a second output unit (softplus + 1e-3), as ensembles do, in place
                         of the global noise sigma (no --tau then)
   --members <M>         ensemble: number of members (default 5)
@@ -163,6 +173,7 @@ const GRAMMAR = {
     lr: { type: 'string' },
     dropout: { type: 'string' },
     tau: { type: 'string' },
+    'length-scale': { type: 'string' },
     'prior-scale': { type: 'string' },
     structure: { type: 'string' },
     'prior-precision': { type: 'string' },
@@ -428,7 +439,7 @@ export function describeMcmc(mcmc: McmcDiagnostics): string {
 
 export const trainCommand: Command = {
   name: 'train',
-  summary: 'train a BNN (vi, mc-dropout, ensemble, map, hmc, laplace, sgmcmc, swag) on a CSV file and write the model',
+  summary: 'train a BNN (vi, mc-dropout, ensemble, map, hmc, laplace, sgmcmc, swag, concrete-dropout) on a CSV file and write the model',
   help: HELP,
   async run(args, io) {
     const line = parseCommand(args, GRAMMAR);
@@ -450,7 +461,17 @@ export const trainCommand: Command = {
     const lr = lrText === undefined ? (method === 'vi' || hmcMethod ? 1e-2 : 1e-3) : parseNumber(lrText, 'lr', (v) => v > 0, 'a positive number');
     const hmc = hmcMethod ? parseHmcOptions(opt) : undefined;
     const dropoutText = opt('dropout');
-    const dropout = dropoutText === undefined ? 0.05 : parseNumber(dropoutText, 'dropout', (v) => v >= 0 && v < 1, 'a number in [0, 1)');
+    const concrete = method === 'concrete-dropout';
+    const dropout =
+      dropoutText === undefined
+        ? concrete
+          ? INIT_CONCRETE_DROPOUT
+          : 0.05
+        : concrete
+          ? parseNumber(dropoutText, 'dropout', (v) => v > 0 && v < 1, 'a number in (0, 1)')
+          : parseNumber(dropoutText, 'dropout', (v) => v >= 0 && v < 1, 'a number in [0, 1)');
+    const lengthScaleText = opt('length-scale');
+    const lengthScale = lengthScaleText === undefined ? undefined : parseNumber(lengthScaleText, 'length-scale', (v) => v > 0, 'a positive number');
     const tauText = opt('tau');
     const tauGiven = tauText === undefined ? undefined : parseNumber(tauText, 'tau', (v) => v > 0, 'a positive number');
     const priorText = opt('prior-scale');
@@ -483,7 +504,8 @@ export const trainCommand: Command = {
     const chains = chainsText === undefined ? 4 : parseIntegerOption(chainsText, 'chains', 1, MAX_COUNT);
     const sampler = samplerFlags(opt);
     for (const [name, given, applies] of [
-      ['dropout', dropoutText, method === 'mc-dropout'],
+      ['dropout', dropoutText, method === 'mc-dropout' || concrete],
+      ['length-scale', lengthScaleText, method === 'mc-dropout' || concrete],
       ['tau', tauText, method === 'mc-dropout' || sgmcmc || hmcMethod],
       ['prior-scale', priorText, method === 'vi' || method === 'map' || sgmcmc || hmcMethod || method === 'swag' || method === 'laplace'],
       ['chains', chainsText, sgmcmc || hmcMethod],
@@ -529,9 +551,11 @@ export const trainCommand: Command = {
         ? scaled && !heteroscedastic
           ? { dropout, tau }
           : { dropout }
-        : (sgmcmc || hmcMethod) && tauGiven !== undefined
-          ? { priorScale, tau: tauGiven }
-          : { priorScale };
+        : concrete
+          ? { dropout }
+          : (sgmcmc || hmcMethod) && tauGiven !== undefined
+            ? { priorScale, tau: tauGiven }
+            : { priorScale };
     // Members (and chains) differ through their stream (ModelHyper.stream, by default the member index): each draws its
     // own initialisation and minibatch order, the same as member k of any larger ensemble of this seed.
     const models = Array.from({ length: count }, (): ModelHyper => hyper);
@@ -551,6 +575,7 @@ export const trainCommand: Command = {
       seed,
       models,
       ...(epsilon === undefined ? {} : { adversarialEpsilon: epsilon }),
+      ...(lengthScale === undefined ? {} : { lengthScale }),
       ...(heteroscedastic ? { heteroscedastic } : {}),
       ...(sgmcmc ? { sampler } : {}),
       onProgress: progress.onProgress,
@@ -581,6 +606,7 @@ export const trainCommand: Command = {
             ? `${prepared.hmc?.chains ?? 0} chains x (${prepared.hmc?.warmup ?? 0} warm-up + ${prepared.hmc?.samples ?? 0} kept) transitions of ${prepared.hmc?.leapfrogSteps ?? 0} leapfrog steps after ${epochs} full-batch MAP steps, Adam lr ${lr}`
             : `${epochs} epochs, batch ${Math.min(batchSize, table.rows)}, ${sgmcmc ? describeSampler(prepared) : `Adam lr ${lr}`}`) +
           `${method === 'mc-dropout' ? `, dropout ${dropout}${heteroscedastic ? '' : `, tau ${Number(tau.toPrecision(6))}`}` : ''}` +
+          `${concrete ? `, initial dropout ${dropout}` : ''}` +
           `${heteroscedastic ? ', heteroscedastic noise' : ''}` +
           `${epsilon === undefined ? '' : `, adversarial epsilon ${epsilon}`}` +
           `${swagResolved ? `; then SWA: SGD lr ${swagResolved.swaLr} for ${swagResolved.swaEpochs} epochs, ${swagResolved.variant === 'diagonal' ? 'SWAG-Diagonal' : `rank ${swagResolved.rank}, ${swagResolved.samples} draws`}` : ''}; adapter ${describeAdapter(ctx)}\n`,
@@ -600,6 +626,8 @@ export const trainCommand: Command = {
       await writeFile(out, written.length > 1 || method === 'ensemble' ? ensembleToBytes(written) : modelToBytes(written[0] as Model));
       if (result.mcmc) io.stderr(describeMcmc(result.mcmc));
       const finalLoss = final ? meanLoss(final) : NaN;
+      // Concrete dropout's learnt rate on each layer's input, as the model records it.
+      const rates = concrete ? (result.models[0] as Model).spec.layers.map((l) => l.dropout) : null;
       if (json) {
         io.stdout(
           JSON.stringify({
@@ -621,6 +649,7 @@ export const trainCommand: Command = {
             elapsedMs: result.elapsedMs,
             finalLoss: Number.isFinite(finalLoss) ? finalLoss : null,
             lossHistory: result.history.map((l) => meanLoss(l)),
+            ...(rates ? { dropoutRates: rates } : {}),
             ...(posterior && resolvedLaplace
               ? {
                   laplace: {
@@ -638,7 +667,8 @@ export const trainCommand: Command = {
         );
       } else {
         io.stdout(
-          `wrote ${out}${sgmcmc || hmcMethod ? ` (${written.length} samples of ${hmcMethod ? (prepared.hmc?.chains ?? 0) : count} chains)` : posterior && resolvedLaplace ? ` (laplace ${resolvedLaplace.structure}${written.length > 1 ? `, ${written.length} draws` : ''}, prior precision ${posterior.priorPrecision.toPrecision(4)}, log evidence ${posterior.logEvidence.toPrecision(6)})` : written.length > 1 ? ` (ensemble of ${written.length} ${method === 'swag' ? 'SWAG draws' : 'members'})` : ''}: trained in ${formatSeconds(result.elapsedMs)}, final ${count > 1 ? 'mean ' : ''}loss ${Number.isFinite(finalLoss) ? finalLoss.toPrecision(5) : 'n/a'}\n`,
+          `wrote ${out}${sgmcmc || hmcMethod ? ` (${written.length} samples of ${hmcMethod ? (prepared.hmc?.chains ?? 0) : count} chains)` : posterior && resolvedLaplace ? ` (laplace ${resolvedLaplace.structure}${written.length > 1 ? `, ${written.length} draws` : ''}, prior precision ${posterior.priorPrecision.toPrecision(4)}, log evidence ${posterior.logEvidence.toPrecision(6)})` : written.length > 1 ? ` (ensemble of ${written.length} ${method === 'swag' ? 'SWAG draws' : 'members'})` : ''}: trained in ${formatSeconds(result.elapsedMs)}, final ${count > 1 ? 'mean ' : ''}loss ${Number.isFinite(finalLoss) ? finalLoss.toPrecision(5) : 'n/a'}` +
+            `${rates ? `, learnt dropout rates ${rates.map((p) => p.toPrecision(3)).join(', ')}` : ''}\n`,
         );
       }
     });

@@ -5,10 +5,12 @@
 import type { TrainLayerLayout } from '../../objective/layout.js';
 import type { TrainShape } from '../../objective/shape.js';
 import { readF32, writeF32 } from '../bindings.js';
-import { FLAT_INDEX } from '../library.js';
-import { defineProgram, flatGrid, type Program } from '../program.js';
+import { STREAM_DROPOUT, layerStream } from '../../random/streams.js';
+import { FLAT_INDEX, PHILOX } from '../library.js';
+import { WORKGROUP_SIZE, defineProgram, flatGrid, type Program } from '../program.js';
 import { u32, type BindingSpec, type WgslLibrary } from '../wgsl.js';
 import {
+  CONCRETE,
   FLIPOUT,
   INPUTS,
   PARAM_GRAD,
@@ -25,7 +27,7 @@ import {
   trainLayerParams,
   type TrainLayerParams,
 } from './layer.js';
-import { MODEL_CONSTANTS, modelsBinding } from './step.js';
+import { MODEL_CONSTANTS, MODEL_STREAM, STEP, modelsBinding, stepBinding } from './step.js';
 
 /** One thread per (model, K-sample, batch slot). */
 const rowThreads = (p: TrainLayerParams) => p.dims.models * p.dims.samples * p.dims.batch;
@@ -141,5 +143,29 @@ export function weightGradProgram(shape: TrainShape, layer: TrainLayerLayout): P
       defines: trainLayerDefines(p),
     },
     workgroups: (_, max) => flatGrid(p.dims.models * count, max),
+  });
+}
+
+/**
+ * The data term's gradient over layer l's concrete-dropout logit, added into grad
+ * (shaders/train/concrete-grad.wgsl): one workgroup per model, reducing over (batch slot, input unit).
+ */
+export function concreteGradProgram(shape: TrainShape, layer: TrainLayerLayout): Program<void> {
+  const p = trainLayerParams(shape, layer);
+  if (p.method !== 'concrete-dropout') throw new Error("internal: the logit gradient is 'concrete-dropout''s");
+  return defineProgram({
+    family: 'train_concrete_grad',
+    label: `train_concrete_grad_l${layer.index}`,
+    params: p,
+    uniform: STEP,
+    wgsl: {
+      consts: { ...trainLayerConsts(p), STREAM: u32(layerStream(layer.index, STREAM_DROPOUT)) },
+      structs: [MODEL_CONSTANTS],
+      bindings: [stepBinding, modelsBinding, ...layerInputBindings(p), ...(p.index > 0 ? [readF32('h')] : []), readF32('dz'), writeF32('grad')],
+      libraries: [FLAT_INDEX, MODEL_STREAM, PHILOX, CONCRETE, INPUTS, WEIGHTS],
+      body: ['train/concrete-grad'],
+      defines: trainLayerDefines(p),
+    },
+    workgroups: (_, max) => flatGrid(p.dims.models * WORKGROUP_SIZE, max),
   });
 }

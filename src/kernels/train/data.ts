@@ -11,6 +11,7 @@ import { PHILOX, SHUFFLE, FLAT_INDEX } from '../library.js';
 import { defineProgram, flatGrid, type Program } from '../program.js';
 import { u32 } from '../wgsl.js';
 import { dimConsts, stepDims } from './dims.js';
+import { CONCRETE } from './layer.js';
 import { stepBufferLayout } from './step-buffers.js';
 import { MODEL_CONSTANTS, MODEL_STREAM, STEP, modelsBinding, stepBinding } from './step.js';
 
@@ -63,22 +64,32 @@ export function adversarialProgram(shape: TrainShape): Program<void> {
   });
 }
 
-/** Dropout masks of layer l's input (shaders/train/masks.wgsl), one thread per (model, 4 masks). */
+/** Dropout masks of layer l's input (shaders/train/masks.wgsl), one thread per (model, 4 masks); concrete dropout's relaxed ones from θ's logit. */
 export function masksProgram(shape: TrainShape, layer: TrainLayerLayout): Program<void> {
   const dims = stepDims(shape);
   const quads = Math.ceil((dims.batch * layer.inputs) / 4);
-  const p = { dims, index: layer.index, inputs: layer.inputs, maskOffset: stepBufferLayout(shape).mask[layer.index] ?? 0 };
+  const logit = shape.layout.dropoutLogit;
+  const concrete = logit >= 0;
+  const p = { dims, index: layer.index, inputs: layer.inputs, maskOffset: stepBufferLayout(shape).mask[layer.index] ?? 0, logitOffset: concrete ? logit + layer.index : -1 };
   return defineProgram({
     family: 'train_masks',
     label: `train_masks_l${layer.index}`,
     params: p,
     uniform: STEP,
     wgsl: {
-      consts: { ...dimConsts(dims), IN: u32(layer.inputs), QUADS: u32(quads), STREAM: u32(layerStream(layer.index, STREAM_DROPOUT)), MASK_OFFSET: u32(p.maskOffset) },
+      consts: {
+        ...dimConsts(dims),
+        IN: u32(layer.inputs),
+        QUADS: u32(quads),
+        STREAM: u32(layerStream(layer.index, STREAM_DROPOUT)),
+        MASK_OFFSET: u32(p.maskOffset),
+        LOGIT_OFFSET: u32(Math.max(p.logitOffset, 0)),
+      },
       structs: [MODEL_CONSTANTS],
-      bindings: [stepBinding, modelsBinding, writeF32('masks')],
-      libraries: [FLAT_INDEX, MODEL_STREAM, PHILOX],
+      bindings: [stepBinding, modelsBinding, ...(concrete ? [readF32('theta')] : []), writeF32('masks')],
+      libraries: [FLAT_INDEX, MODEL_STREAM, PHILOX, ...(concrete ? [CONCRETE] : [])],
       body: ['train/masks'],
+      defines: { CONCRETE: concrete },
     },
     workgroups: (_, max) => flatGrid(dims.models * quads, max),
   });

@@ -6,6 +6,7 @@
  */
 import type { Activation } from '../../model/spec.js';
 import { DEFAULT_LEAKY_SLOPE } from '../../model/spec.js';
+import { CONCRETE_TEMPERATURE } from '../../objective/concrete.js';
 import type { TrainLayerLayout } from '../../objective/layout.js';
 import type { ObjectiveMethod, ViEstimator } from '../../objective/methods.js';
 import type { TrainShape } from '../../objective/shape.js';
@@ -34,6 +35,8 @@ export interface TrainLayerParams {
   readonly biasRho: number;
   readonly prelu: number;
   readonly precision: number;
+  /** θ index of this layer's dropout logit ('concrete-dropout'); -1 otherwise. */
+  readonly dropoutLogit: number;
   readonly drawnOffset: number;
   /** Offsets in the step's buffers (step-buffers.ts); the previous layer's activations -1 for layer 0. */
   readonly actOffset: number;
@@ -62,6 +65,7 @@ export function trainLayerParams(shape: TrainShape, layer: TrainLayerLayout): Tr
     biasRho: layer.biasRho,
     prelu: layer.prelu,
     precision: shape.layout.precision,
+    dropoutLogit: shape.layout.dropoutLogit >= 0 ? shape.layout.dropoutLogit + l : -1,
     drawnOffset: layer.drawnOffset,
     actOffset: buffers.act[l] ?? 0,
     prevActOffset: l > 0 ? (buffers.act[l - 1] ?? 0) : -1,
@@ -99,6 +103,7 @@ export function trainLayerConsts(p: TrainLayerParams): Record<string, WgslConst>
     BIAS_RHO_OFFSET: offset(p.biasRho),
     PRELU_OFFSET: offset(p.prelu),
     PRECISION_OFFSET: offset(p.precision),
+    LOGIT_OFFSET: offset(p.dropoutLogit),
     DRAWN_OFFSET: offset(p.drawnOffset),
     ACT_OFFSET: offset(p.actOffset),
     PREV_ACT_OFFSET: offset(p.prevActOffset),
@@ -121,6 +126,7 @@ export function trainLayerDefines(p: TrainLayerParams): Defines {
     METHOD_VI: p.method === 'vi',
     METHOD_MAP: p.method === 'map',
     METHOD_MC_DROPOUT: p.method === 'mc-dropout',
+    METHOD_CONCRETE: p.method === 'concrete-dropout',
   };
 }
 
@@ -146,5 +152,7 @@ export const FLIPOUT: WgslLibrary = { file: 'train/flipout', needs: [POSTERIOR] 
 export const PRIOR: WgslLibrary = { file: 'train/prior' };
 /** store_param_grad, rho_index (shaders/train/param-grad.wgsl). */
 export const PARAM_GRAD: WgslLibrary = { file: 'train/param-grad', needs: [MATH, PRIOR] };
+/** concrete_noise, concrete_drop: concrete dropout's relaxed masks (shaders/train/concrete.wgsl). */
+export const CONCRETE: WgslLibrary = { file: 'train/concrete', consts: { TEMPERATURE: f32(CONCRETE_TEMPERATURE) }, needs: [MATH] };
 /** store_prelu_slope_grad (shaders/train/prelu-grad.wgsl). */
 export const PRELU_GRAD: WgslLibrary = { file: 'train/prelu-grad' };

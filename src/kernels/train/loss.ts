@@ -50,6 +50,8 @@ const MODEL_LOSS: Readonly<Record<TrainShape['layout']['method'], WgslSourceName
   map: 'train/loss-map',
   'mc-dropout': 'train/loss-mc-dropout',
   ensemble: 'train/loss-ensemble',
+  // 'map''s data term and log_sigma, its prior replaced by the concrete regulariser (define CONCRETE).
+  'concrete-dropout': 'train/loss-map',
 };
 
 /** Every layer's shape and θ offsets as constant arrays, for the prior terms' loops over layers. */
@@ -83,6 +85,8 @@ function methodConsts(shape: TrainShape): Record<string, WgslConst> {
       };
     case 'map':
       return { LOG_SIGMA_OFFSET: u32(Math.max(layout.noise, 0)) };
+    case 'concrete-dropout':
+      return { LOG_SIGMA_OFFSET: u32(Math.max(layout.noise, 0)), DROPOUT_LOGIT_OFFSET: u32(layout.dropoutLogit) };
     case 'mc-dropout':
       return {};
     case 'ensemble':
@@ -115,6 +119,7 @@ export function lossProgram(shape: TrainShape, output: LossOutput = 'accumulate'
     noise: layout.noise,
     fixedNoise: layout.fixedNoise,
     precision: layout.precision,
+    dropoutLogit: layout.dropoutLogit,
     outputOffset: stepBufferLayout(shape).act[last.index] ?? 0,
     output,
   };
@@ -166,6 +171,7 @@ export function lossProgram(shape: TrainShape, output: LossOutput = 'accumulate'
         SCALE: scale,
         STUDENT: student,
         HETERO: hetero,
+        CONCRETE: layout.method === 'concrete-dropout',
         LEARN_DF: layout.degreesOfFreedom >= 0,
         FIXED_SIGMA: layout.fixedNoise,
         ...likelihoodDefines(layout.likelihood.kind),

@@ -4,6 +4,7 @@
  * trainer draws the same numbers. The objective
  * takes them as data, which makes it a deterministic function of θ (finite differences, GPU checks).
  */
+import { concreteNoise } from '../../objective/concrete.js';
 import { normalAt, wordAt } from '../../random/draws.js';
 import { STREAM_DROPOUT, STREAM_FLIP, STREAM_MARGINAL, STREAM_NOISE, STREAM_WEIGHTS, dropoutKeepThreshold, layerStream } from '../../random/streams.js';
 import { modelWord } from '../../random/train-streams.js';
@@ -15,6 +16,12 @@ export interface StepDraws {
    * [rows, inputs]; null for no dropout ('mc-dropout' with p > 0 only).
    */
   readonly masks: readonly (Float64Array | null)[];
+  /**
+   * 'concrete-dropout': per layer, the logistic noise g (src/objective/concrete.ts, concreteNoise) of every
+   * (batch slot, input unit), [rows, inputs], from the words of mc-dropout's masks (same stream and
+   * element); the objective makes the masks from it and θ's logits. Empty otherwise.
+   */
+  readonly concrete: readonly Float64Array[];
   /**
    * 'vi' with the 'reparameterization' or 'flipout' estimator: per K-sample, per layer, eps of the
    * layer-local [W (units*inputs), b (units)] elements; empty for 'local' (no shared weight draw).
@@ -48,13 +55,20 @@ export function stepDraws(setup: TrainingSetup, model: ModelSetup, t: number, ro
   const p = model.prepared.dropout;
   const threshold = dropoutKeepThreshold(p);
   const keep = 1 / (1 - p);
+  const concrete = setup.method === 'concrete-dropout';
   const masks = layout.layers.map((layer) => {
-    if (p === 0) return null;
+    if (p === 0 || concrete) return null;
     const stream = layerStream(layer.index, STREAM_DROPOUT);
     const m = new Float64Array(rows * layer.inputs);
     for (let e = 0; e < m.length; e++) m[e] = wordAt(key, t, stream, e, word) >>> 8 < threshold ? keep : 0;
     return m;
   });
+  const concreteDraws = concrete
+    ? layout.layers.map((layer) => {
+        const stream = layerStream(layer.index, STREAM_DROPOUT);
+        return Float64Array.from({ length: rows * layer.inputs }, (_, e) => concreteNoise(wordAt(key, t, stream, e, word)));
+      })
+    : [];
   const eps: Float64Array[][] = [];
   const noise: number[] = [];
   const marginal: Float64Array[][] = [];
@@ -92,5 +106,5 @@ export function stepDraws(setup: TrainingSetup, model: ModelSetup, t: number, ro
       noise.push(normalAt(key, sample, STREAM_NOISE, 0, word));
     }
   }
-  return { masks, eps, noise, marginal, signs };
+  return { masks, concrete: concreteDraws, eps, noise, marginal, signs };
 }

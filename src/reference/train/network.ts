@@ -47,7 +47,8 @@ export function forward(
 /**
  * Backpropagate d objective / d (last layer output) through the traced pass, adding into the
  * layer-local [W, b] gradients `gParams` and the PReLU slope gradients `gSlopes`; with `dInput`
- * ([rows, inputDim]), also the gradient over the network's inputs.
+ * ([rows, inputDim]), also the gradient over the network's inputs; with `inputGrads`, every layer's
+ * gradient over its input as the layer saw it (after the mask), at inputGrads[l] ([rows, inputs]; concrete dropout's rates).
  */
 export function backward(
   layout: TrainLayout,
@@ -60,6 +61,7 @@ export function backward(
   gParams: readonly Float64Array[],
   gSlopes: readonly Float64Array[],
   dInput?: Float64Array,
+  inputGrads?: Float64Array[],
 ): void {
   let d = dOut;
   for (let l = layout.layers.length - 1; l >= 0; l--) {
@@ -71,7 +73,7 @@ export function backward(
     const slope = slopes[l];
     if (!layer || !trace || !p || !g || !gs || !slope) throw new RangeError(`layer ${l} is missing from the pass`);
     const { inputs, units, activation } = layer;
-    const dIn = l > 0 ? new Float64Array(rows * inputs) : (dInput ?? null);
+    const dIn = l > 0 ? new Float64Array(rows * inputs) : (dInput ?? (inputGrads ? new Float64Array(rows * inputs) : null));
     const biasAt = units * inputs;
     for (let b = 0; b < rows; b++) {
       for (let j = 0; j < units; j++) {
@@ -90,6 +92,7 @@ export function backward(
       }
     }
     if (!dIn) break;
+    if (inputGrads) inputGrads[l] = dIn.slice();
     // The layer's input was mask * (previous output): the mask scales the gradient too.
     const mask = masks[l] ?? null;
     if (mask) dIn.forEach((v, i) => (dIn[i] = v * (mask[i] ?? 0)));

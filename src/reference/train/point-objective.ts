@@ -1,4 +1,4 @@
-/** The terms of the point methods' objectives ('mc-dropout', 'map', 'ensemble'; src/objective/index.ts, OBJECTIVES). */
+/** The terms of the point methods' objectives ('mc-dropout', 'map', 'ensemble', 'concrete-dropout''s data term; src/objective/index.ts, OBJECTIVES). */
 import { normalLogPdf } from '../../math/densities.js';
 import { studentTLogPdf, studentTNllGrad } from '../../math/likelihoods.js';
 import type { TrainLayout } from '../../objective/layout.js';
@@ -39,7 +39,9 @@ export function pointDataTerm(
         dOut[b] = (-2 * r) / B;
       }
       return loss;
-    case 'map': {
+    case 'map':
+    case 'concrete-dropout': {
+      // 'concrete-dropout' learns log_sigma as 'map' does (its regulariser is concrete-objective.ts's).
       const sigma = mapSigma(layout, theta, fixedSigma);
       let gLogSigma = 0;
       for (let b = 0; b < B; b++) {
@@ -90,7 +92,7 @@ function headPointTerm(layout: TrainLayout, theta: Float64Array, out: Float64Arr
 
 /**
  * The point methods' Student-t data term (1/B) Σ −log StudentT(y | f, σ, df) with a global σ as the
- * Normal's: 'mc-dropout' fixed 1 / (sqrt(tau) yStd), 'map' exp(log_sigma) or that fixed σ (a heteroscedastic head
+ * Normal's: 'mc-dropout' fixed 1 / (sqrt(tau) yStd), 'map' and 'concrete-dropout' exp(log_sigma) or 'map''s fixed σ (a heteroscedastic head
  * is headPointTerm's); gradients into dOut, log_sigma ('map') and log df (when learnt).
  */
 function studentPointTerm(
@@ -119,7 +121,7 @@ function studentPointTerm(
     gLogSigma += (g.scale * sigma) / B;
     gLogDf += g.logDf / B;
   }
-  if (method === 'map' && !layout.fixedNoise) addAt(grad, layout.noise, gLogSigma);
+  if ((method === 'map' || method === 'concrete-dropout') && !layout.fixedNoise) addAt(grad, layout.noise, gLogSigma);
   if (layout.degreesOfFreedom >= 0) addAt(grad, layout.degreesOfFreedom, gLogDf);
   return loss;
 }

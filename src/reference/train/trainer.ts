@@ -44,7 +44,7 @@ export function oracleInit(arch: ArchitectureSpec, data: TrainData, options: Tra
   return {
     setup,
     models: setup.models.map((m) => ({
-      theta: setup.run.initialTheta?.[m.index]?.slice() ?? initialTheta(setup.layout, setup.key, m.prepared.stream, m.prepared.priorScale),
+      theta: setup.run.initialTheta?.[m.index]?.slice() ?? initialTheta(setup.layout, setup.key, m.prepared.stream, m.prepared.priorScale, m.prepared.dropout),
       optimizer: optimizerState(setup.layout.size),
     })),
   };
