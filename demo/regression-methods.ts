@@ -144,6 +144,14 @@ export const REGRESSION_METHODS = {
     arch: { dropout: MC_DROPOUT_RATE },
     fit: viaTrain('mc-dropout', () => ({ models: [{ dropout: MC_DROPOUT_RATE, tau: MC_DROPOUT_TAU }] })),
   },
+  'concrete-dropout': {
+    label: 'concrete dropout (learnt rates)',
+    short: 'concrete dropout',
+    name: () => 'concrete dropout',
+    defaults: { hidden: '32,32', epochs: 300, lr: 0.01 },
+    detail: `rates learnt from ${MC_DROPOUT_RATE}, σ learnt`,
+    fit: viaTrain('concrete-dropout', () => ({ models: [{ dropout: MC_DROPOUT_RATE }] })),
+  },
   hmc: {
     label: `HMC (${HMC_SETTINGS.chains} chains; epochs: MAP pre-fit steps)`,
     short: 'HMC',
