@@ -38,7 +38,8 @@ const base = () => ['train', '--data', file('data.csv'), '--target', 'y', '--met
 
 describe('train --method hmc: mistakes exit 2 with one line', () => {
   it.each([
-    ['a sampler flag on another method', ['--method', 'map', '--chains', '2'], /--chains applies to --method hmc only/],
+    ['a sampler flag on another method', ['--method', 'map', '--chains', '2'], /--chains does not apply to --method map/],
+    ['an hmc-only flag on sgmcmc', ['--method', 'sgmcmc', '--warmup', '2'], /--warmup does not apply to --method sgmcmc/],
     ['--batch-size', ['--batch-size', '8'], /--batch-size does not apply to --method hmc/],
     ['--leapfrog-steps 0', ['--leapfrog-steps', '0'], /--leapfrog-steps must be an integer from 1/],
     ['--target-accept 1', ['--target-accept', '1'], /--target-accept must be a number strictly between 0 and 1/],
