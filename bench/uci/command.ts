@@ -16,11 +16,11 @@ import { LAPLACE_STRUCTURES, type LaplaceStructure } from '../../src/laplace/ggn
 import { loadUciDataset } from './dataset.js';
 import { UCI_METHODS, methodPlan, parseEnsembleDensity, parseUciMethod } from './methods.js';
 import { runUciProtocol, type UciProgress, type UciRunOptions } from './protocol.js';
-import { readPublished } from './published.js';
+import { publishedFor, readPublished, readRepositoryProtocol } from './published.js';
 import { mergeRateSearches } from './merge.js';
 import { readSummaries, readSummary } from './read-summaries.js';
 import { methodLabel, summarize, summaryJson, summaryMarkdown, summaryText, type UciSummary } from './summary.js';
-import { uciTableMarkdown } from './table.js';
+import { bestPerDataSetMarkdown, uciTableMarkdown } from './table.js';
 
 /** What the UCI tool talks to: output writers, the environment and where its GPU context comes from. */
 export interface UciIo {
@@ -115,7 +115,7 @@ Options:
                              (default moment-matched)
   --adversarial-epsilon <e>  ensemble: adversarial training (fast gradient sign) at e times each
                              input's range; 0 turns it off (default 0.01, the paper's)
-  --heteroscedastic          mc-dropout, vi, laplace, sgmcmc, swag, concrete-dropout: the heteroscedastic variant, a second output unit
+  --heteroscedastic          mc-dropout, vi, hmc, laplace, sgmcmc, swag, concrete-dropout: the heteroscedastic variant, a second output unit
                              for the noise scale per input (train's heteroscedastic option) in
                              place of the global noise; mc-dropout's grid is then the dropout
                              rates alone (no tau). Summaries and files name it
@@ -135,7 +135,9 @@ Usage: npm run uci -- --merge <a.json,b.json,...> [--out-dir <dir>] [--json]
 
 Usage: npm run uci -- --table <dir>
   Reads every <data set>-<method>.json in <dir> (written by runs above), prints one markdown
-  table per method beside the column it is judged against, and writes it to <dir>/uci-table.md.
+  table per method beside the column it is judged against, then the best of ours per data set
+  beside the best published column (the runs' PROTOCOL.md and bench/uci/PROTOCOL.md's), and
+  writes it to <dir>/uci-table.md.
 `;
 
 const OPTIONS = {
@@ -255,7 +257,12 @@ async function run(argv: readonly string[], io: UciIo): Promise<number> {
   };
   const tableDir = str('table');
   if (tableDir !== undefined) {
-    const markdown = uciTableMarkdown(await readSummaries(tableDir));
+    const summaries = await readSummaries(tableDir);
+    const repositoryProtocol = await readRepositoryProtocol();
+    const markdown = [
+      uciTableMarkdown(summaries),
+      bestPerDataSetMarkdown(summaries, (dataset) => (repositoryProtocol === null ? null : publishedFor(repositoryProtocol, dataset))),
+    ].join('\n');
     const path = join(tableDir, 'uci-table.md');
     await writeFile(path, markdown);
     io.stdout(markdown);

@@ -46,7 +46,8 @@
  *   chains, each after a MAP pre-fit of 10 x n_epochs full-batch Adam steps at lr 1e-2, warm-up
  *   with dual averaging to acceptance 0.8, then samples × thin transitions of leapfrogSteps steps;
  *   the kept samples of all chains (chains x samples point networks) are scored as their uniform
- *   mixture (each a normal with its own σ): the posterior predictive. --hmc-* flags set the sampler.
+ *   mixture (each a normal with its own σ): the posterior predictive. --hmc-* flags set the sampler;
+ *   --heteroscedastic samples the network with a noise head (σ per input) in place of log σ.
  * - 'laplace' (Daxberger et al. 2021, src/laplace): the 'map' fit (same network, N(0, s²) weight
  *   prior, learnt σ, Adam lr 1e-2 decayed to 0 on a cosine schedule so the fit ends at a mode,
  *   batch 128, 10 x n_epochs epochs), then the Laplace posterior with the prior precision and σ
@@ -128,8 +129,9 @@ export interface MethodChoices {
    */
   readonly adversarialEpsilon?: number;
   /**
-   * 'mc-dropout' and 'vi': train with a heteroscedastic head (TrainOptions.heteroscedastic): the
-   * noise scale per input from a second output unit. MC dropout's grid then drops τ (dropout rates only).
+   * Every method but 'ensemble' (whose members always have it): train with a heteroscedastic head
+   * (TrainOptions.heteroscedastic), the noise scale per input from a second output unit. MC
+   * dropout's grid then drops τ (dropout rates only); 'hmc' samples the head's weights with the rest.
    */
   readonly heteroscedastic?: boolean;
   /** 'laplace': the posterior's structure (default 'last-layer'). */
@@ -163,7 +165,7 @@ export interface UciMethodPlan {
   readonly ensembleDensity?: EnsembleDensity;
   /** 'ensemble': adversarial training's epsilon; absent when off. */
   readonly adversarialEpsilon?: number;
-  /** 'mc-dropout', 'vi', 'sgmcmc', 'swag', 'concrete-dropout': trained with a heteroscedastic head (TrainOptions.heteroscedastic); absent when off. */
+  /** 'mc-dropout', 'vi', 'hmc', 'laplace', 'sgmcmc', 'swag', 'concrete-dropout': trained with a heteroscedastic head (TrainOptions.heteroscedastic); absent when off. */
   readonly heteroscedastic?: true;
   /** 'swag': its SWA phase and posterior (TrainOptions.swag; the SWA rate per model scales with the point's rate). */
   readonly swag?: SwagOptions;
@@ -292,9 +294,9 @@ function basePlan(dataset: UciDataset, method: UciMethod, choices: MethodChoices
     throw new InvalidInputError(`a Laplace structure (${LAPLACE_STRUCTURES.join(', ')}) applies to method 'laplace', got '${String(choices.laplaceStructure)}' for '${method}'`);
   }
   // The ensemble's members always have the head: the option would say nothing.
-  if (heteroscedastic && (method === 'ensemble' || method === 'hmc'))
+  if (heteroscedastic && method === 'ensemble')
     throw new InvalidInputError(
-      "the heteroscedastic variant applies to methods 'mc-dropout', 'vi', 'laplace', 'sgmcmc', 'swag' and 'concrete-dropout'; 'ensemble' members always have the head and 'hmc' has no heteroscedastic variant in the UCI tool",
+      "the heteroscedastic variant applies to methods 'mc-dropout', 'vi', 'hmc', 'laplace', 'sgmcmc', 'swag' and 'concrete-dropout'; 'ensemble' members always have the head",
     );
   const variant = heteroscedastic ? { heteroscedastic: true as const } : {};
   const baseEpochs = 10 * dataset.nEpochs;
@@ -331,6 +333,7 @@ function basePlan(dataset: UciDataset, method: UciMethod, choices: MethodChoices
       return {
         method,
         trainMethod: 'hmc',
+        ...variant,
         grid: scales.map((priorScale) => ({ priorScale })),
         members: 1,
         searchMembers: 1,

@@ -94,15 +94,28 @@ export function publishedFor(markdown: string, dataset: string): PublishedColumn
   }));
 }
 
+// This module runs from bench/uci (sources, under vitest) or dist/bench/uci (built).
+const REPOSITORY_COPIES = [new URL('./PROTOCOL.md', import.meta.url), new URL('../../../bench/uci/PROTOCOL.md', import.meta.url)].map((u) => fileURLToPath(u));
+
+/** The text of the repository's bench/uci/PROTOCOL.md, or null when it cannot be read. */
+export async function readRepositoryProtocol(): Promise<string | null> {
+  for (const path of REPOSITORY_COPIES) {
+    try {
+      return await readFile(path, 'utf8');
+    } catch {
+      continue;
+    }
+  }
+  return null;
+}
+
 /**
  * The protocol document with the published tables: PROTOCOL.md next to the data set folder (in its
  * parent) when there is one, else the repository's copy (bench/uci/PROTOCOL.md). Null when neither
  * is readable or its tables have no row for the data set.
  */
 export async function readPublished(datasetDir: string, dataset: string): Promise<{ path: string; columns: PublishedColumn[] } | null> {
-  // This module runs from bench/uci (sources, under vitest) or dist/bench/uci (built).
-  const repositoryCopies = [new URL('./PROTOCOL.md', import.meta.url), new URL('../../../bench/uci/PROTOCOL.md', import.meta.url)].map((u) => fileURLToPath(u));
-  for (const path of [join(dirname(datasetDir), 'PROTOCOL.md'), ...repositoryCopies]) {
+  for (const path of [join(dirname(datasetDir), 'PROTOCOL.md'), ...REPOSITORY_COPIES]) {
     let text: string;
     try {
       text = await readFile(path, 'utf8');

@@ -62,11 +62,12 @@ describe("the UCI plan of 'hmc'", () => {
     const custom = methodPlan(dataset, 'hmc', { priorScales: [0.3, 1], hmc: { chains: 2, samples: 10 } });
     expect(custom.grid).toEqual([{ priorScale: 0.3 }, { priorScale: 1 }]);
     expect(custom.hmc).toEqual({ ...HMC_UCI_SETTINGS, chains: 2, samples: 10 });
+    expect(methodPlan(dataset, 'hmc', { heteroscedastic: true }).heteroscedastic).toBe(true);
   });
 
   it('mistakes are typed errors', () => {
     expect(() => methodPlan(dataset, 'vi', { hmc: { chains: 2 } })).toThrow(InvalidInputError);
-    expect(() => methodPlan(dataset, 'hmc', { heteroscedastic: true })).toThrow(/heteroscedastic/);
+    expect(() => methodPlan(dataset, 'ensemble', { heteroscedastic: true })).toThrow(/heteroscedastic/);
     expect(() => methodPlan(dataset, 'hmc', { priorScales: [0] })).toThrow(/prior scales/);
   });
 });

@@ -28,7 +28,7 @@ import { validationSplit } from '../../bench/uci/splits.js';
 import { meanSe, methodLabel, summarize, summaryJson, summaryMarkdown, type UciSummary } from '../../bench/uci/summary.js';
 import { mergeRateSearches } from '../../bench/uci/merge.js';
 import { InvalidInputError } from '../../src/errors.js';
-import { checkTarget } from '../../bench/uci/table.js';
+import { bestPerDataSetMarkdown, checkTarget } from '../../bench/uci/table.js';
 import { captureRun, type CliRun } from '../support/cli-harness.js';
 import { describeGpu, gpu } from '../support/gpu.js';
 import { testRng } from '../support/model-builders.js';
@@ -393,6 +393,16 @@ describe('the cross-run table (--table)', () => {
     expect(checkTarget({ ...summary('a', 'vi', 1, -1), published: null } as never)).toEqual({ column: null, rmse: 'no column', ll: 'no column' });
   });
 
+  it('the best of ours per data set against the best published column, extra columns added by name, within one published SE', () => {
+    const runs = [summary('boston', 'vi', 3, -2.6), summary('boston', 'ensemble', 3, -2.44), summary('yacht', 'mc-dropout', 1, Number.NaN), summary('yacht', 'hmc', 1, -0.5)];
+    const dvi = [{ column: 'DVI heteroscedastic 2019', rmse: null, ll: { mean: -0.47, se: 0.03 } }];
+    const markdown = bestPerDataSetMarkdown(runs as never, (dataset) => (dataset === 'yacht' ? dvi : null));
+    // Boston: -2.44 against MC dropout 2018's -2.40 ± 0.04 (met at the edge); yacht's NaN run is no candidate, -0.5 < -0.47 - 0.03 is false.
+    expect(markdown).toContain('| boston | -2.440 ± 0.050 | ensemble | 2 | -2.40 ± 0.04 | MC dropout 2018 grid | ✓ |');
+    expect(markdown).toContain('| yacht | -0.500 ± 0.050 | hmc | 2 | -0.47 ± 0.03 | DVI heteroscedastic 2019 | ✓ |');
+    expect(bestPerDataSetMarkdown([summary('yacht', 'hmc', 1, -0.51)] as never, () => dvi)).toContain('| DVI heteroscedastic 2019 | ✗ |');
+  });
+
   it('reads a results folder and writes uci-table.md; a bad file is named, exit 2', async () => {
     const dir = join(root, 'table');
     await mkdir(dir, { recursive: true });
@@ -404,6 +414,7 @@ describe('the cross-run table (--table)', () => {
     expect(r.stdout).toContain('### mc-dropout');
     expect(r.stdout).toContain('| yacht | 2 | 400 | 3.050 ± 0.100 | 2.90 ± 0.18 | ✓ | -2.450 ± 0.050 | -2.40 ± 0.04 | ✗ |');
     expect(r.stdout).toContain('| boston | 2 | 400 | 2.800 ± 0.100 | 4.30 ± 0.30 | ✓ | -2.600 ± 0.050 | -2.90 ± 0.07 | ✓ |');
+    expect(r.stdout).toContain('### Best of ours per data set');
     expect(readFileSync(join(dir, 'uci-table.md'), 'utf8')).toBe(r.stdout);
     await writeFile(join(dir, 'wine-ensemble.json'), '{"rmse": {"mean": 1');
     const bad = await uci(['--table', dir]);

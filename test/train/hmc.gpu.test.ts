@@ -61,11 +61,19 @@ describeGpu('hmc', () => {
   const ctx = gpu!;
 
   it.each([
-    ['learnt noise, 2 entries x 2 chains', [{}, { rows: [0, 2, 4, 6, 8, 10, 12, 14, 16, 18], priorScale: 0.5 }], 0.06],
-    ['known noise (tau)', [{ tau: 50 }, { tau: 50, priorScale: 2 }], 0.02],
-  ] as const)('%s: each transition matches the oracle replayed from the GPU state', async (_, models, stepSize) => {
+    ['learnt noise, 2 entries x 2 chains', [{}, { rows: [0, 2, 4, 6, 8, 10, 12, 14, 16, 18], priorScale: 0.5 }], 0.06, false],
+    ['known noise (tau)', [{ tau: 50 }, { tau: 50, priorScale: 2 }], 0.02, false],
+    ['heteroscedastic head (the noise scale per input)', [{}, { priorScale: 0.5 }], 0.03, true],
+  ] as const)('%s: each transition matches the oracle replayed from the GPU state', async (_, models, stepSize, heteroscedastic) => {
     const S = 6;
-    const options: TrainOptions = { method: 'hmc', epochs: 0, seed: 3, models, hmc: { chains: 2, warmup: 0, samples: S, leapfrogSteps: 4, stepSize } };
+    const options: TrainOptions = {
+      method: 'hmc',
+      epochs: 0,
+      seed: 3,
+      models,
+      ...(heteroscedastic ? { heteroscedastic } : {}),
+      hmc: { chains: 2, warmup: 0, samples: S, leapfrogSteps: 4, stepSize },
+    };
     const { plan, outcome } = await sampleOnGpu(options);
     const M = plan.shape.models;
     const P = plan.layout.size;

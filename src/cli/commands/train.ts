@@ -113,7 +113,7 @@ Options:
                         (default marglik: maximise Laplace's evidence over it, and over the
                         noise sigma of a normal likelihood without --heteroscedastic)
   --samples <S>         hmc: samples kept per chain (default 200); laplace last-layer: draws written (default 100, at most ${MAX_LAPLACE_SAMPLES})
-  --heteroscedastic     vi, mc-dropout, map, laplace, sgmcmc, swag, concrete-dropout (normal, student-t): learn the noise scale per input
+  --heteroscedastic     vi, mc-dropout, map, hmc, laplace, sgmcmc, swag, concrete-dropout (normal, student-t): learn the noise scale per input
                         with a second output unit (softplus + 1e-3), as ensembles do, in place
                         of the global noise sigma (no --tau then)
   --members <M>         ensemble: number of members (default 5)
