@@ -164,3 +164,13 @@ export function effectiveSampleSize(chains: readonly ArrayLike<number>[]): numbe
   if (isConstant(split)) return NaN;
   return essOfChains(rankNormalize(split));
 }
+
+/**
+ * Split R-hat and bulk ESS of one quantity over its chains for a report: both NaN where they are
+ * undefined (fewer than 4 draws a chain, or a draw not finite, e.g. a diverged sample) instead of
+ * splitRHat's and effectiveSampleSize's errors.
+ */
+export function convergence(chains: readonly ArrayLike<number>[]): { readonly rHat: number; readonly ess: number } {
+  const usable = chains.length > 0 && chains.every((c) => c.length >= 4 && c.length === chains[0]?.length && Array.from(c).every(Number.isFinite));
+  return usable ? { rHat: splitRHat(chains), ess: effectiveSampleSize(chains) } : { rHat: NaN, ess: NaN };
+}

@@ -8,7 +8,7 @@
  */
 import { InvalidInputError } from '../errors.js';
 import { applyActivation } from '../math/activations.js';
-import { effectiveSampleSize, splitRHat } from '../math/mcmc-diagnostics.js';
+import { convergence } from '../math/mcmc-diagnostics.js';
 import { scaleLikelihood, tensorNames, type Model } from '../model/spec.js';
 
 /** One summary's diagnostics across the chains. */
@@ -69,7 +69,8 @@ function logSigma(model: Model): number | null {
  */
 export function chainDiagnostics(chains: readonly (readonly Model[])[], probes: readonly ArrayLike<number>[]): ChainDiagnostics {
   const draws = chains[0]?.length ?? 0;
-  if (chains.length === 0 || chains.some((c) => c.length !== draws)) throw new InvalidInputError('chain diagnostics need at least one chain, all with the same number of draws');
+  if (chains.length === 0 || chains.some((c) => c.length !== draws) || draws < 4)
+    throw new InvalidInputError('chain diagnostics need at least one chain, all with the same number of draws, at least 4');
   const traces: { name: string; chains: Float64Array[] }[] = probes.map((x, p) => ({
     name: `mean(x${p})`,
     chains: chains.map((chain) => Float64Array.from(chain, (model) => predictedMean(model, x))),
@@ -80,7 +81,8 @@ export function chainDiagnostics(chains: readonly (readonly Model[])[], probes: 
   if (sampled && sigmas.every((c) => c.every((v) => v !== null))) {
     traces.push({ name: 'log sigma', chains: sigmas.map((c) => Float64Array.from(c, (v) => v ?? NaN)) });
   }
-  const quantities = traces.map((t) => ({ name: t.name, rHat: splitRHat(t.chains), ess: effectiveSampleSize(t.chains) }));
+  // A diverged sample's non-finite mean leaves its quantity NaN rather than failing the report.
+  const quantities = traces.map((t) => ({ name: t.name, ...convergence(t.chains) }));
   const rHats = quantities.map((q) => q.rHat).filter((v) => !Number.isNaN(v));
   const esses = quantities.map((q) => q.ess).filter((v) => !Number.isNaN(v));
   return {

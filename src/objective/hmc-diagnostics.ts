@@ -7,7 +7,7 @@
  * every chain shares.
  */
 import { applyActivation } from '../math/activations.js';
-import { effectiveSampleSize, splitRHat } from '../math/mcmc-diagnostics.js';
+import { convergence } from '../math/mcmc-diagnostics.js';
 import { DEFAULT_LEAKY_SLOPE } from '../model/spec.js';
 import type { ChainDiagnostics, McmcDiagnostics, PosteriorDiagnostics, PreparedHmc } from './hmc.js';
 import type { TrainLayout } from './layout.js';
@@ -32,12 +32,6 @@ export function firstOutput(layout: TrainLayout, theta: ArrayLike<number>, x: Ar
 /** Positions (into a model's rows) of the probe rows: first, middle, last, without repeats. */
 export function probePositions(n: number): number[] {
   return [...new Set([0, Math.floor(n / 2), n - 1])];
-}
-
-/** R-hat and ESS of one quantity over chains; NaN both when a chain has fewer than 4 draws or a draw is not finite. */
-function convergence(chains: readonly Float64Array[]): { readonly rHat: number; readonly ess: number } {
-  if (chains.some((c) => c.length < 4 || !c.every(Number.isFinite))) return { rHat: NaN, ess: NaN };
-  return { rHat: splitRHat(chains), ess: effectiveSampleSize(chains) };
 }
 
 export interface SamplerRecord {

@@ -6,7 +6,9 @@
  * of the draws) and far from the non-mixed case's (posteriors many posterior stds apart: R-hat > 1.5).
  */
 import { describe, expect, it } from 'vitest';
+import { InvalidInputError } from '../../src/errors.js';
 import { chainDiagnostics, predictedMean } from '../../src/mcmc/chain-diagnostics.js';
+import { tensorNames } from '../../src/model/spec.js';
 import type { ModelHyper } from '../../src/objective/types.js';
 import { oraclePredict } from '../../src/reference/predict.js';
 import { oracleTrain } from '../../src/reference/train/index.js';
@@ -64,5 +66,23 @@ describe('chainDiagnostics', () => {
     const d = chainDiagnostics(r.snapshots, probes);
     expect(d.quantities.map((q) => q.name)).toEqual(['mean(x0)', 'mean(x1)']);
     expect(d.maxRHat).toBeGreaterThan(1.5);
+  });
+
+  it('a diverged draw (non-finite predicted mean) leaves its quantities NaN, not an error; fewer than 4 draws is a typed error', () => {
+    const r = sgld({ inputDim: 2, hidden: [], activation: 'identity' }, [{}, {}], 100 + 40 * 4);
+    const chains = r.snapshots.map((c) => [...c]);
+    const draw = chains[1]![2]!;
+    const weight = tensorNames.weightLoc(0);
+    chains[1]![2] = { ...draw, tensors: new Map([...draw.tensors].map(([name, t]) => [name, name === weight ? { ...t, data: t.data.map(() => NaN) } : t])) };
+    const d = chainDiagnostics(chains, probes);
+    expect(d.quantities.filter((q) => q.name.startsWith('mean')).every((q) => Number.isNaN(q.rHat) && Number.isNaN(q.ess))).toBe(true);
+    // log sigma is still finite in every draw: the summary keeps its R-hat.
+    expect(Number.isFinite(d.maxRHat)).toBe(true);
+    expect(() =>
+      chainDiagnostics(
+        chains.map((c) => c.slice(0, 3)),
+        probes,
+      ),
+    ).toThrow(InvalidInputError);
   });
 });

@@ -2,7 +2,8 @@
  * The exact posterior of Bayesian linear regression in the trainer's standardised parametrisation
  * (src/objective/index.ts: x and y standardised by the model's rows with the population std; θ =
  * [w_1..w_d, b] with prior N(0, s²) each; known noise σ = 1/(sqrt(tau) yStd) in standardised units),
- * and the stationary law of full-batch SGLD on it, for the samplers' exact checks.
+ * and the stationary law of full-batch SGLD on it, for the samplers' exact checks ('hmc', 'sgmcmc'),
+ * with the z-scores that compare a chain's draws with it (standard errors from the effective sample size).
  *
  * U(θ) = |y − X̃θ|² / (2σ²) + |θ|² / (2s²): precision Λ = X̃ᵀX̃/σ² + I/s², mean Λ⁻¹ X̃ᵀy / σ².
  * Full-batch SGLD at step size ε on U/N, θ ← θ − (ε/N) ∇U + sqrt(2ε/N) ξ, is the linear recursion
@@ -10,6 +11,8 @@
  * covariance C solves C = A C A + 2η I with A = I − ηΛ, and every matrix here commutes with Λ), the
  * posterior's mean with a covariance that is O(η) too large: SGLD's discretisation bias, exactly.
  */
+
+import { effectiveSampleSize } from '../../src/math/mcmc-diagnostics.js';
 
 export interface LinearPosterior {
   /** Posterior mean of θ = [w, b]. */
@@ -111,4 +114,18 @@ export function largestEigenvalue(a: Float64Array, k: number): number {
 /** The smallest eigenvalue of a symmetric positive definite matrix: 1 / the largest of its inverse. */
 export function smallestEigenvalue(a: Float64Array, k: number): number {
   return 1 / largestEigenvalue(inverse(a, k), k);
+}
+
+/**
+ * z-scores of the chains' mean and variance of one coefficient against the exact posterior: the
+ * mean's standard error sqrt(Σ_jj / ESS), the variance's Σ_jj sqrt(2 / ESS of the squared
+ * deviations) (a Normal's sample variance from ESS independent draws).
+ */
+export function coefficientZ(chains: readonly Float64Array[], mean: number, variance: number): { readonly mean: number; readonly variance: number; readonly ess: number } {
+  const all = chains.flatMap((c) => [...c]);
+  const sampleMean = all.reduce((a, v) => a + v, 0) / all.length;
+  const sampleVar = all.reduce((a, v) => a + (v - mean) ** 2, 0) / all.length;
+  const ess = effectiveSampleSize(chains);
+  const essSquares = effectiveSampleSize(chains.map((c) => c.map((v) => (v - mean) ** 2)));
+  return { mean: (sampleMean - mean) / Math.sqrt(variance / ess), variance: (sampleVar - variance) / (variance * Math.sqrt(2 / essSquares)), ess };
 }
