@@ -257,6 +257,15 @@ function only(models: readonly Model[]): Model {
   return m;
 }
 
+/** The prior scales a run searches: --prior-scales, else the method's default grid; each a positive number. */
+function priorScales(choices: MethodChoices, defaults: readonly number[]): readonly number[] {
+  const scales = choices.priorScales ?? defaults;
+  if (scales.length === 0 || scales.some((s) => !(s > 0) || !Number.isFinite(s))) {
+    throw new InvalidInputError(`prior scales must be positive numbers, got ${scales.join(', ')}`);
+  }
+  return scales;
+}
+
 /**
  * The method's plan; with `choices.learningRates`, every grid point is crossed with those Adam
  * rates (each model trains at its point's rate), so the rate is searched on validation too.
@@ -326,10 +335,7 @@ function basePlan(dataset: UciDataset, method: UciMethod, choices: MethodChoices
       };
     }
     case 'hmc': {
-      const scales = choices.priorScales ?? HMC_PRIOR_SCALES;
-      if (scales.length === 0 || scales.some((s) => !(s > 0) || !Number.isFinite(s))) {
-        throw new InvalidInputError(`prior scales must be positive numbers, got ${scales.join(', ')}`);
-      }
+      const scales = priorScales(choices, HMC_PRIOR_SCALES);
       return {
         method,
         trainMethod: 'hmc',
@@ -349,10 +355,7 @@ function basePlan(dataset: UciDataset, method: UciMethod, choices: MethodChoices
       };
     }
     case 'vi': {
-      const scales = choices.priorScales ?? VI_PRIOR_SCALES;
-      if (scales.length === 0 || scales.some((s) => !(s > 0) || !Number.isFinite(s))) {
-        throw new InvalidInputError(`prior scales must be positive numbers, got ${scales.join(', ')}`);
-      }
+      const scales = priorScales(choices, VI_PRIOR_SCALES);
       return {
         method,
         trainMethod: 'vi',
@@ -387,10 +390,7 @@ function basePlan(dataset: UciDataset, method: UciMethod, choices: MethodChoices
         score: sampled,
       };
     case 'laplace': {
-      const scales = choices.priorScales ?? VI_PRIOR_SCALES;
-      if (scales.length === 0 || scales.some((s) => !(s > 0) || !Number.isFinite(s))) {
-        throw new InvalidInputError(`prior scales must be positive numbers, got ${scales.join(', ')}`);
-      }
+      const scales = priorScales(choices, VI_PRIOR_SCALES);
       const structure = choices.laplaceStructure ?? 'last-layer';
       const draws = choices.laplaceDraws ?? LAPLACE_UCI_DRAWS;
       const predictive = choices.laplacePredictive ?? 'sampled';
