@@ -4,8 +4,9 @@
  *
  * Workload: the 1-D gap toy of the demo (y = sin(2x) + N(0, 0.1²), x uniform on [-2, -0.5] ∪
  * [0.5, 2]; --train rows to train on, --test held-out rows from the same law, and --gap rows from
- * x in (-0.5, 0.5), where the teachers disagree). Three teachers are trained on the GPU (1-50-1
- * tanh: 'vi', 'mc-dropout', a 5-member 'ensemble'), each is distilled into a student of the same
+ * x in (-0.5, 0.5), where the teachers disagree). The teachers are trained on the GPU (1-50-1
+ * tanh: 'vi', 'mc-dropout', a 5-member 'ensemble', 'hmc''s samples, last-layer 'laplace' draws,
+ * 'swag' draws; --teachers picks some), each is distilled into a student of the same
  * shape (distill() defaults: 4 jittered copies at 0.1 std, 16 teacher draws per input, 100
  * epochs), and compareStudent() scores both on the held-out rows and on the gap rows: mean log
  * predictive density (teacher at S = --samples, student at S = 1) and the median predict time of
@@ -15,7 +16,7 @@
  * trained 5-member ensemble) into Dirichlet and categorical students, scored on held-out rows and
  * out-of-distribution points.
  *
- * Options: --part all|regression|classification (all), --train N (80), --test N (200), --gap N (50),
+ * Options: --part all|regression|classification (all), --teachers a,b,... (all), --train N (80), --test N (200), --gap N (50),
  * --samples S (1000), --repeats R (5), --epochs E of the teachers (1000), --seed K (1), --json <file>;
  * classification: --class-epochs E of the students (100), --class-copies C (4),
  * --class-teacher-samples S (16), --class-jitter s (0.1, in each column's std), --ensemble-epochs E
@@ -29,8 +30,11 @@ import { mulberry32 } from './lib/synthetic.js';
 import { compareStudent, distill, type StudentComparison } from '../src/distill/index.js';
 import type { Model } from '../src/model/spec.js';
 import { createNodeContext } from '../src/node/device.js';
-import type { TrainMethod, TrainOptions } from '../src/objective/types.js';
 import { train } from '../src/train/trainer.js';
+import type { GpuContext } from '../src/gpu/device.js';
+import { trainLaplace, type LaplaceTrainOptions } from '../src/laplace/laplace.js';
+import type { TrainData, TrainMethod, TrainOptions } from '../src/objective/types.js';
+import { trainSwag } from '../src/swag/fit.js';
 
 function gaussian(rand: () => number): number {
   return Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());
@@ -47,18 +51,47 @@ function toy(n: number, rand: () => number, inGap = false): { x: number[]; y: nu
 }
 
 interface Row {
-  readonly teacher: TrainMethod;
+  readonly teacher: TeacherName;
   readonly teacherTrainMs: number;
   readonly distillMs: number;
   readonly heldOut: StudentComparison;
   readonly gap: StudentComparison;
 }
 
-const TEACHERS: readonly { method: TrainMethod; options: Partial<TrainOptions> }[] = [
-  { method: 'vi', options: { lr: 1e-2, batchSize: 80 } },
-  { method: 'mc-dropout', options: { lr: 1e-3, batchSize: 32, models: [{ dropout: 0.05, tau: 100 }] } },
-  { method: 'ensemble', options: { lr: 1e-3, batchSize: 32, models: Array.from({ length: 5 }, () => ({})) } },
+type TeacherName = TrainMethod | 'laplace';
+
+/**
+ * The teachers. 'hmc': 4 chains after the --epochs full-batch Adam steps, 100 warm-up transitions,
+ * 50 samples each every 2nd transition of 20 leapfrog steps (200 point networks); 'laplace': the
+ * last layer's full-covariance posterior around a 'map' fit (100 draws); 'swag': SWAG's 30 low-rank
+ * draws after a 'map' fit and 100 SGD epochs. The sample-based teachers are predicted as the
+ * mixture of their point networks (an ensemble of delta models).
+ */
+const TEACHERS: readonly { name: TeacherName; options: Partial<TrainOptions> & { laplace?: LaplaceTrainOptions['laplace'] } }[] = [
+  { name: 'vi', options: { lr: 1e-2, batchSize: 80 } },
+  { name: 'mc-dropout', options: { lr: 1e-3, batchSize: 32, models: [{ dropout: 0.05, tau: 100 }] } },
+  { name: 'ensemble', options: { lr: 1e-3, batchSize: 32, models: Array.from({ length: 5 }, () => ({})) } },
+  { name: 'hmc', options: { lr: 1e-2, hmc: { chains: 4, warmup: 100, samples: 50, thin: 2, leapfrogSteps: 20 } } },
+  { name: 'laplace', options: { lr: 1e-2, batchSize: 32, schedule: 'cosine', laplace: { structure: 'last-layer', samples: 100 } } },
+  { name: 'swag', options: { lr: 1e-2, batchSize: 32, swag: { swaEpochs: 100, swaLr: 3e-4, rank: 20, samples: 30 } } },
 ];
+
+/** Trains one teacher: one model, or the point networks whose mixture is its predictive. */
+async function trainTeacher(ctx: GpuContext, data: TrainData, t: (typeof TEACHERS)[number], epochs: number, seed: number): Promise<Model | Model[]> {
+  const arch = { inputDim: 1, hidden: [50], activation: 'tanh' } as const;
+  const { laplace, ...options } = t.options;
+  switch (t.name) {
+    case 'laplace':
+      return [...((await trainLaplace(ctx, arch, data, { ...options, method: 'laplace', epochs, seed, ...(laplace ? { laplace } : {}) })).models[0] ?? [])];
+    case 'swag':
+      return [...((await trainSwag(ctx, arch, data, { ...options, method: 'swag', epochs, seed })).models[0] ?? [])];
+    default: {
+      const trained = await train(ctx, arch, data, { ...options, method: t.name, epochs, seed });
+      if (t.name === 'hmc') return trained.snapshots.flat();
+      return t.name === 'ensemble' ? [...trained.models] : (trained.models[0] as Model);
+    }
+  }
+}
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -72,6 +105,7 @@ async function main(): Promise<void> {
       seed: { type: 'string', default: '1' },
       json: { type: 'string' },
       part: { type: 'string', default: 'all' },
+      teachers: { type: 'string', default: TEACHERS.map((t) => t.name).join(',') },
       'class-epochs': { type: 'string', default: '100' },
       'class-copies': { type: 'string', default: '4' },
       'class-teacher-samples': { type: 'string', default: '16' },
@@ -89,19 +123,22 @@ async function main(): Promise<void> {
   const rows: Row[] = [];
   let classification: ClassificationRow[] = [];
   if (!['all', 'regression', 'classification'].includes(values.part)) throw new Error(`--part must be all, regression or classification, got '${values.part}'`);
+  const teachers = values.teachers.split(',');
+  const unknown = teachers.filter((name) => !TEACHERS.some((t) => t.name === name));
+  if (unknown.length > 0) throw new Error(`--teachers: unknown ${unknown.join(', ')} (known: ${TEACHERS.map((t) => t.name).join(', ')})`);
   try {
     console.log(adapterLine(ctx.adapter));
     for (const t of values.part === 'classification' ? [] : TEACHERS) {
+      if (!teachers.includes(t.name)) continue;
       const started = performance.now();
-      const trained = await train(ctx, { inputDim: 1, hidden: [50], activation: 'tanh' }, trainSet, { method: t.method, epochs: Number(values.epochs), seed, ...t.options });
+      const teacher = await trainTeacher(ctx, trainSet, t, Number(values.epochs), seed);
       const teacherTrainMs = performance.now() - started;
-      const teacher: Model | Model[] = t.method === 'ensemble' ? trained.models : (trained.models[0] as Model);
       const { student, report } = await distill(ctx, teacher, { x: trainSet.x }, { seed });
       const heldOut = await compareStudent(ctx, teacher, student, testSet, compare);
       const gap = await compareStudent(ctx, teacher, student, gapSet, compare);
-      rows.push({ teacher: t.method, teacherTrainMs, distillMs: report.elapsedMs, heldOut, gap });
+      rows.push({ teacher: t.name, teacherTrainMs, distillMs: report.elapsedMs, heldOut, gap });
       console.log(
-        `${t.method}: held-out lpd teacher ${heldOut.teacherLogLikelihood.toFixed(3)} student ${heldOut.studentLogLikelihood.toFixed(3)}; ` +
+        `${t.name}: held-out lpd teacher ${heldOut.teacherLogLikelihood.toFixed(3)} student ${heldOut.studentLogLikelihood.toFixed(3)}; ` +
           `gap lpd teacher ${gap.teacherLogLikelihood.toFixed(3)} student ${gap.studentLogLikelihood.toFixed(3)}; ` +
           `predict ${heldOut.teacherPredictMs.toFixed(2)} ms (S=${heldOut.teacherSamples}) vs ${heldOut.studentPredictMs.toFixed(2)} ms (S=1), speed-up ${heldOut.speedup.toFixed(1)}x; ` +
           `distilled in ${(report.elapsedMs / 1000).toFixed(1)} s (agreement at the training inputs: mean RMSE ${report.agreement.meanRmse.toFixed(4)}, std RMSE ${report.agreement.stdRmse.toFixed(4)})`,

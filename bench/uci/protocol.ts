@@ -28,7 +28,7 @@
  * stream of its slot in its call and each call after the first in its group added 7919 to the
  * seed: bench/README.md has the numbers of both.)
  */
-import { InvalidInputError, NumericalError } from '../../src/errors.js';
+import { InvalidInputError, ModelFormatError, NumericalError } from '../../src/errors.js';
 import type { HmcOptions } from '../../src/objective/hmc.js';
 import type { GpuContext } from '../../src/gpu/device.js';
 import type { Model } from '../../src/model/spec.js';
@@ -428,12 +428,17 @@ async function fit(
   return { models: options.method === 'sgmcmc' ? r.snapshots.map((list) => [...list]) : r.models.map((m) => [m]), theta: r.theta, diverged: r.diverged };
 }
 
-/** A candidate whose predictive leaves float32 (NumericalError: a finite but runaway θ, e.g. a SWAG draw's log σ) scores NaN and ranks last, as a diverged one. */
-async function scoreOrNaN(score: () => Promise<HeldOutScore>): Promise<HeldOutScore> {
+/**
+ * A candidate whose predictive leaves float32 scores NaN and ranks last, as a diverged one: a finite
+ * but runaway θ, e.g. a SWAG draw's or an SG-MCMC sample's log σ, fails either in the engine
+ * (NumericalError) or already in the model's checks (ModelFormatError: these models come from
+ * training, not from a file, so a format error can only be such a parameter).
+ */
+export async function scoreOrNaN(score: () => Promise<HeldOutScore>): Promise<HeldOutScore> {
   try {
     return await score();
   } catch (error) {
-    if (error instanceof NumericalError) return { rmse: NaN, ll: NaN };
+    if (error instanceof NumericalError || error instanceof ModelFormatError) return { rmse: NaN, ll: NaN };
     throw error;
   }
 }

@@ -22,12 +22,12 @@ import {
   sgmcmcSampler,
   type HyperPoint,
 } from '../../bench/uci/methods.js';
-import { runUciProtocol, searchRateSeedOffset } from '../../bench/uci/protocol.js';
+import { runUciProtocol, scoreOrNaN, searchRateSeedOffset } from '../../bench/uci/protocol.js';
 import { parseMeanSe, publishedFor } from '../../bench/uci/published.js';
 import { validationSplit } from '../../bench/uci/splits.js';
 import { meanSe, methodLabel, summarize, summaryJson, summaryMarkdown, type UciSummary } from '../../bench/uci/summary.js';
 import { mergeRateSearches } from '../../bench/uci/merge.js';
-import { InvalidInputError } from '../../src/errors.js';
+import { InvalidInputError, ModelFormatError, NumericalError } from '../../src/errors.js';
 import { bestPerDataSetMarkdown, checkTarget } from '../../bench/uci/table.js';
 import { captureRun, type CliRun } from '../support/cli-harness.js';
 import { describeGpu, gpu } from '../support/gpu.js';
@@ -364,6 +364,17 @@ describe('the runner: user mistakes exit 2 with one line', () => {
     const r = await uci(['--help']);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('npm run uci -- --data-dir');
+  });
+});
+
+describe('a runaway candidate', () => {
+  it("scores NaN when its predictive leaves float32 (the engine's NumericalError or a trained model's ModelFormatError); other errors propagate", async () => {
+    for (const error of [new NumericalError('overflow'), new ModelFormatError('model: sigma = 1e20')]) {
+      const s = await scoreOrNaN(() => Promise.reject(error));
+      expect(Number.isNaN(s.rmse) && Number.isNaN(s.ll)).toBe(true);
+    }
+    await expect(scoreOrNaN(() => Promise.reject(new InvalidInputError('bad rows')))).rejects.toThrow(InvalidInputError);
+    expect(await scoreOrNaN(() => Promise.resolve({ rmse: 1, ll: -2 }))).toEqual({ rmse: 1, ll: -2 });
   });
 });
 
