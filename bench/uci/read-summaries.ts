@@ -1,16 +1,19 @@
 /**
  * Reads the JSON summaries a results folder holds (<data set>-<method>.json, summary.ts) back for
  * the cross-run table, checking the fields the table uses so a stray or truncated file is named
- * in the error instead of printing NaN.
+ * in the error instead of printing NaN (a run's own NaN, written as null, reads back as NaN).
  */
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InvalidInputError } from '../../src/errors.js';
 import { UCI_METHODS } from './methods.js';
+import type { MeanSe } from './published.js';
 import type { UciSummary } from './summary.js';
 
-const isMeanSe = (v: unknown): boolean =>
-  typeof v === 'object' && v !== null && typeof (v as { mean?: unknown }).mean === 'number' && typeof (v as { se?: unknown }).se === 'number';
+// JSON writes NaN as null: a run with a diverged split (its test scores NaN) has a null mean.
+const isNumberOrNaN = (v: unknown): boolean => typeof v === 'number' || v === null;
+const isMeanSe = (v: unknown): boolean => typeof v === 'object' && v !== null && isNumberOrNaN((v as { mean?: unknown }).mean) && isNumberOrNaN((v as { se?: unknown }).se);
+const readMeanSe = (v: { mean: number | null; se: number | null }): MeanSe => ({ mean: v.mean ?? NaN, se: v.se ?? NaN });
 
 function checkSummary(value: unknown, file: string): UciSummary {
   const s = value as Partial<Record<keyof UciSummary, unknown>> | null;
@@ -33,7 +36,8 @@ function checkSummary(value: unknown, file: string): UciSummary {
                     ? "'published' is neither null nor a list"
                     : null;
   if (problem) throw new InvalidInputError(`${file}: not a UCI run summary (${problem})`);
-  return s as UciSummary;
+  const summary = s as UciSummary;
+  return { ...summary, rmse: readMeanSe(summary.rmse), ll: readMeanSe(summary.ll) };
 }
 
 /** One run summary file, parsed and checked. */
@@ -61,7 +65,8 @@ export async function readSummaries(dir: string): Promise<UciSummary[]> {
   } catch (error) {
     throw new InvalidInputError(`cannot read the results folder '${dir}': ${(error as Error).message}`, { cause: error });
   }
-  const files = names.filter((n) => UCI_METHODS.some((m) => n.endsWith(`-${m}.json`))).sort();
+  // <data set>-<method>.json and its variants' <data set>-<method>-<variant>.json (heteroscedastic, laplace-diagonal).
+  const files = names.filter((n) => n.endsWith('.json') && UCI_METHODS.some((m) => n.endsWith(`-${m}.json`) || n.includes(`-${m}-`))).sort();
   if (files.length === 0) throw new InvalidInputError(`'${dir}' holds no <data set>-<method>.json run summaries`);
   return Promise.all(files.map((name) => readSummary(join(dir, name))));
 }

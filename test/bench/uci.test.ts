@@ -427,6 +427,15 @@ describe('the cross-run table (--table)', () => {
     expect(r.stdout).toContain('| boston | 2 | 400 | 2.800 ± 0.100 | 4.30 ± 0.30 | ✓ | -2.600 ± 0.050 | -2.90 ± 0.07 | ✓ |');
     expect(r.stdout).toContain('### Best of ours per data set');
     expect(readFileSync(join(dir, 'uci-table.md'), 'utf8')).toBe(r.stdout);
+    // A variant's file is read too; a run with a diverged split (NaN, written as null) reads back as NaN and is no best.
+    await writeFile(join(dir, 'yacht-vi-heteroscedastic.json'), JSON.stringify({ ...summary('yacht', 'vi', 2, -1), settings: { epochs: 400, heteroscedastic: true } }));
+    await writeFile(join(dir, 'yacht-hmc.json'), JSON.stringify({ ...summary('yacht', 'hmc', 1, 0), rmse: { mean: null, se: null }, ll: { mean: null, se: null } }));
+    const withVariant = await uci(['--table', dir]);
+    expect(withVariant.code).toBe(0);
+    expect(withVariant.stdout).toContain('| yacht | -1.000 ± 0.050 | vi heteroscedastic | 2 |');
+    expect(withVariant.stdout).toMatch(/\| yacht \| 2 \| 400 \| NaN/);
+    await rm(join(dir, 'yacht-vi-heteroscedastic.json'));
+    await rm(join(dir, 'yacht-hmc.json'));
     await writeFile(join(dir, 'wine-ensemble.json'), '{"rmse": {"mean": 1');
     const bad = await uci(['--table', dir]);
     expect(bad.code).toBe(2);
