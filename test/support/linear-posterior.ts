@@ -12,7 +12,9 @@
  * posterior's mean with a covariance that is O(η) too large: SGLD's discretisation bias, exactly.
  */
 
+import { expect } from 'vitest';
 import { effectiveSampleSize } from '../../src/math/mcmc-diagnostics.js';
+import type { McmcDiagnostics } from '../../src/objective/types.js';
 
 export interface LinearPosterior {
   /** Posterior mean of θ = [w, b]. */
@@ -128,4 +130,25 @@ export function coefficientZ(chains: readonly Float64Array[], mean: number, vari
   const ess = effectiveSampleSize(chains);
   const essSquares = effectiveSampleSize(chains.map((c) => c.map((v) => (v - mean) ** 2)));
   return { mean: (sampleMean - mean) / Math.sqrt(variance / ess), variance: (sampleVar - variance) / (variance * Math.sqrt(2 / essSquares)), ess };
+}
+
+/**
+ * 'hmc''s exact check on Bayesian linear regression, shared by the oracle's and the GPU's tests:
+ * every coefficient's chain mean and variance within |z| < 4.5 of the exact posterior (ESS above
+ * `minEss`), each chain's mean acceptance probability within 0.15 of the 0.8 target with no
+ * divergence, and R-hat of U below 1.05.
+ */
+export function expectHmcMatchesLinearPosterior(snapshotTheta: readonly (readonly ArrayLike<number>[])[], mcmc: McmcDiagnostics, exact: LinearPosterior, minEss: number): void {
+  for (let j = 0; j < exact.size; j++) {
+    const chains = snapshotTheta.map((list) => Float64Array.from(list, (theta) => theta[j] ?? NaN));
+    const z = coefficientZ(chains, exact.mean[j] ?? NaN, exact.cov[j * exact.size + j] ?? NaN);
+    expect(z.ess).toBeGreaterThan(minEss);
+    expect(Math.abs(z.mean), `coefficient ${j} mean z`).toBeLessThan(4.5);
+    expect(Math.abs(z.variance), `coefficient ${j} variance z`).toBeLessThan(4.5);
+  }
+  mcmc.chains.forEach((c) => {
+    expect(Math.abs(c.meanAcceptProb - 0.8)).toBeLessThan(0.15);
+    expect(c.divergences).toBe(0);
+  });
+  expect(mcmc.posteriors[0]?.potential.rHat).toBeLessThan(1.05);
 }

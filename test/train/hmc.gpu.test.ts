@@ -35,7 +35,7 @@ import { run } from '../../src/train/run.js';
 import { train } from '../../src/train/trainer.js';
 import { expectAllClose, relativeBound } from '../support/all-close.js';
 import { describeGpu, gpu } from '../support/gpu.js';
-import { coefficientZ, linearPosterior } from '../support/linear-posterior.js';
+import { expectHmcMatchesLinearPosterior, linearPosterior } from '../support/linear-posterior.js';
 import { testRng } from '../support/model-builders.js';
 import { gaussian } from '../support/train-data.js';
 
@@ -147,19 +147,7 @@ describeGpu('hmc', () => {
     const result = await train(ctx, { inputDim: 2, hidden: [], activation: 'tanh' }, { x: lx, y: ly }, options);
     // The trainer standardises by the rows' mean and population std, as linearPosterior does.
     const exact = linearPosterior(lx, ly, priorScale, tau);
-    for (let j = 0; j < 3; j++) {
-      const chains = result.snapshotTheta.map((list) => Float64Array.from(list, (theta) => theta[j]!));
-      const z = coefficientZ(chains, exact.mean[j]!, exact.cov[j * 4]!);
-      expect(z.ess).toBeGreaterThan(150);
-      expect(Math.abs(z.mean), `coefficient ${j} mean z`).toBeLessThan(4.5);
-      expect(Math.abs(z.variance), `coefficient ${j} variance z`).toBeLessThan(4.5);
-    }
-    const mcmc = result.mcmc!;
-    mcmc.chains.forEach((c) => {
-      expect(Math.abs(c.meanAcceptProb - 0.8)).toBeLessThan(0.15);
-      expect(c.divergences).toBe(0);
-    });
-    expect(mcmc.posteriors[0]!.potential.rHat).toBeLessThan(1.05);
+    expectHmcMatchesLinearPosterior(result.snapshotTheta, result.mcmc!, exact, 150);
     // The kept samples are delta models with the known noise, predicted together as an ensemble.
     expect(result.snapshots.map((list) => list.length)).toEqual([300, 300, 300, 300]);
     const members = result.snapshots.flatMap((list) => list.slice(-10));
