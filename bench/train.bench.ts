@@ -12,7 +12,8 @@
  * maths (test/train/train.gpu.test.ts checks them against the float64 oracle), so only speed differs.
  *
  * Options: --models M (240), --epochs E (3), --repeats R (3), --methods a,b (mc-dropout),
- * --strategies a,b (all: simple, tiled-4x4x4 (the default), tiled-8x4x8, tiled-4x8x4, tiled-8x8x8),
+ * --strategies a,b (all: simple, tiled-4x4x4 (the default), tiled-8x4x8, tiled-4x8x4, tiled-8x8x8,
+ * fused (one program a step, 'mc-dropout' and 'map' only: skipped for the other methods)),
  * --adversarial-epsilon e (methods 'ensemble' and 'map': every strategy also runs with adversarial
  * training at e, in the same round robin, and its time is printed against the plain run's),
  * --json <file>.
@@ -44,7 +45,13 @@ const STRATEGIES: readonly Strategy[] = [
   { name: 'tiled-8x4x8', options: { kernelStrategy: 'tiled', tile: { rows: 8, units: 4, inputs: 8 } } },
   { name: 'tiled-4x8x4', options: { kernelStrategy: 'tiled', tile: { rows: 4, units: 8, inputs: 4 } } },
   { name: 'tiled-8x8x8', options: { kernelStrategy: 'tiled', tile: { rows: 8, units: 8, inputs: 8 } } },
+  { name: 'fused', options: { kernelStrategy: 'fused' } },
 ];
+
+/** 'fused' covers 'mc-dropout' and 'map' without adversarial training (src/kernels/train/fused.ts); the others cover every method. */
+function covers(strategy: Strategy, method: TrainMethod): boolean {
+  return strategy.options.kernelStrategy !== 'fused' || ((method === 'mc-dropout' || method === 'map') && strategy.options.adversarialEpsilon === undefined);
+}
 
 interface Measurement {
   readonly method: TrainMethod;
@@ -140,11 +147,12 @@ async function main(): Promise<void> {
     console.log(`workload: ${models} models of ${INPUTS}-${HIDDEN}-1 ReLU, ${MODEL_ROWS} rows each, batch 128, ${epochs} epochs; median of ${repeats}`);
     const results: Measurement[] = [];
     for (const method of methods) {
-      const times = await measureAll(ctx, method, models, epochs, repeats, strategies);
-      const medians = new Map(strategies.map((s) => [s, median(times.get(s) ?? [])]));
-      const simple = strategies.find((s) => s.name === 'simple');
+      const methodStrategies = strategies.filter((s) => covers(s, method));
+      const times = await measureAll(ctx, method, models, epochs, repeats, methodStrategies);
+      const medians = new Map(methodStrategies.map((s) => [s, median(times.get(s) ?? [])]));
+      const simple = methodStrategies.find((s) => s.name === 'simple');
       const simpleMs = simple ? (medians.get(simple) ?? null) : null;
-      for (const strategy of strategies) {
+      for (const strategy of methodStrategies) {
         const medianMs = medians.get(strategy) ?? NaN;
         const row: Measurement = {
           method,

@@ -17,7 +17,7 @@ import { trainLayout } from './layout.js';
 import { VI_ESTIMATORS, objectiveMethod, type LearningRateSchedule, type OptimizerKind } from './methods.js';
 import { scheduledLearningRate } from './optimizer.js';
 import { prepareSampler, samplerStepSize, type PreparedSampler } from './sampler.js';
-import type { ModelHyper, TrainData, TrainOptions } from './types.js';
+import type { KernelStrategy, ModelHyper, TrainData, TrainOptions } from './types.js';
 
 export interface PreparedModel {
   readonly rows: Uint32Array;
@@ -67,7 +67,7 @@ export interface PreparedRun {
   readonly clipNorm: number;
   readonly samplesPerStep: number;
   readonly seed: number;
-  readonly kernelStrategy: 'tiled' | 'simple';
+  readonly kernelStrategy: KernelStrategy;
   /** What a non-finite loss or θ does: 'error' (NumericalError) or 'keep' (flag it in the result). */
   readonly onNonFinite: 'error' | 'keep';
   /** Checked after every epoch (TrainOptions.signal). */
@@ -153,14 +153,16 @@ function checkShapes(arch: unknown, data: unknown, options: unknown): void {
   }
 }
 
+const KERNEL_STRATEGIES: readonly KernelStrategy[] = ['tiled', 'simple', 'fused'];
+
 /** Largest side of a kernel tile: the tile is unrolled into tile.rows x tile.units registers. */
 export const MAX_TILE_SIDE = 8;
 export const DEFAULT_TILE = { rows: 4, units: 4, inputs: 4 } as const;
 
 function kernelChoices(options: TrainOptions): Pick<PreparedRun, 'kernelStrategy' | 'tile'> {
   const kernelStrategy = options.kernelStrategy ?? 'tiled';
-  if (kernelStrategy !== 'tiled' && kernelStrategy !== 'simple') {
-    throw new InvalidInputError(`kernelStrategy must be 'tiled' or 'simple', got '${String(kernelStrategy)}'`);
+  if (!KERNEL_STRATEGIES.includes(kernelStrategy)) {
+    throw new InvalidInputError(`kernelStrategy must be one of ${KERNEL_STRATEGIES.map((k) => `'${k}'`).join(', ')}, got ${describeValue(kernelStrategy)}`);
   }
   const tile = readOptionsObject(options.tile ?? DEFAULT_TILE, ['rows', 'units', 'inputs'], 'tile');
   const side = (name: string) => integerOption(tile[name], `tile.${name}`, 1, MAX_TILE_SIDE);

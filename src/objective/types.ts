@@ -10,6 +10,9 @@ import type { LearningRateSchedule, OptimizerKind, TrainMethod, ViEstimator } fr
 import type { SamplerOptions } from './sampler.js';
 import type { SwagOptions } from './swag-options.js';
 
+/** TrainOptions.kernelStrategy. */
+export type KernelStrategy = 'tiled' | 'simple' | 'fused';
+
 export type { ArchitectureSpec } from './architecture.js';
 export type { LearningRateSchedule, TrainMethod, ViEstimator } from './methods.js';
 export type { SamplerKind, SamplerOptions } from './sampler.js';
@@ -106,11 +109,15 @@ export interface TrainOptions {
    */
   readonly adversarialEpsilon?: number;
   /**
-   * How the forward and weight-gradient kernels split the work (same maths either way): 'tiled'
-   * (default) gives each thread a register tile, 'simple' one row or one parameter. 'vi' with the
-   * local or Flipout estimator always runs 'simple'.
+   * How the step's kernels split the work (same maths either way): 'tiled' (default) gives each
+   * thread a register tile of a layer's forward pass and weight gradient, 'simple' one row or one
+   * parameter; 'fused' runs a whole step of a one-hidden-layer 'mc-dropout' or 'map' network
+   * (Normal likelihood, one output, at most 64 inputs and hidden units, no PReLU, no adversarial
+   * training; anything else is refused) in one program, a workgroup per model, for GPUs: slower
+   * than 'tiled' on SwiftShader (src/kernels/train/fused.ts). 'vi' with the local or Flipout
+   * estimator always runs 'simple'.
    */
-  readonly kernelStrategy?: 'tiled' | 'simple';
+  readonly kernelStrategy?: KernelStrategy;
   /** Tile of the 'tiled' kernels, each side 1..8 (default rows 4, units 4, inputs 4). */
   readonly tile?: { readonly rows: number; readonly units: number; readonly inputs: number };
   /**

@@ -3,8 +3,9 @@
  * compile-time shape and its buffers' layout, and the device limits they must fit. No GPU work, so
  * a bad request fails before anything is allocated.
  */
-import { DeviceLimitError } from '../errors.js';
+import { DeviceLimitError, InvalidInputError } from '../errors.js';
 import type { WebGpuLimits } from '../gpu/webgpu-types.js';
+import { fusedIneligibility } from '../kernels/train/fused.js';
 import { stepBufferLayout, type StepBufferLayout } from '../kernels/train/step-buffers.js';
 import type { ArchitectureSpec } from '../objective/architecture.js';
 import { HMC_TRACE_FIELDS } from '../kernels/train/hmc.js';
@@ -40,6 +41,8 @@ export function planTraining(limits: WebGpuLimits, arch: ArchitectureSpec, data:
     hierarchical: layout.precision >= 0,
     adversarial: run.adversarial,
   };
+  const unfused = run.kernelStrategy === 'fused' ? fusedIneligibility(shape) : null;
+  if (unfused !== null) throw new InvalidInputError(`kernelStrategy 'fused' cannot run this training: ${unfused}; use 'auto', 'tiled' or 'simple'`);
   const stepBuffers = stepBufferLayout(shape);
   if (stepBuffers.actFloats * 4 > limits.maxStorageBufferBindingSize || shape.models * layout.size * 4 > limits.maxStorageBufferBindingSize) {
     throw new DeviceLimitError(`training ${shape.models} models with batch ${shape.batch} needs buffers beyond maxStorageBufferBindingSize; train fewer models at once`);

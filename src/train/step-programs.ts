@@ -12,15 +12,18 @@ import { adversarialProgram, gatherProgram, masksProgram } from '../kernels/trai
 import { flipProgram, sampleProgram, sigmaProgram } from '../kernels/train/draws.js';
 import { forwardProgram } from '../kernels/train/forward.js';
 import { lossProgram, type LossOutput } from '../kernels/train/loss.js';
+import { fusedIneligibility, fusedMlpProgram } from '../kernels/train/fused.js';
 import { clipProgram, optimizerProgram } from '../kernels/train/optimizer.js';
 import { dhPrevTiledProgram, forwardTiledProgram, tiledEstimator, weightGradTiledProgram } from '../kernels/train/tiled.js';
 import type { PreparedRun } from '../objective/prepare.js';
 import type { TrainShape } from '../objective/shape.js';
 
 export function stepPrograms(shape: TrainShape, run: Pick<PreparedRun, 'kernelStrategy' | 'tile'>): Program<void>[] {
+  // The fused kernel draws its own masks and reads the gathered rows (plan.ts refuses 'fused' where it does not cover the run).
+  if (run.kernelStrategy === 'fused' && fusedIneligibility(shape) === null) return [gatherProgram(shape), fusedMlpProgram(shape), clipProgram(shape), optimizerProgram(shape)];
   const layers = shape.layout.layers;
   const backwards = [...layers].reverse();
-  const tiled = run.kernelStrategy === 'tiled' && tiledEstimator(shape);
+  const tiled = run.kernelStrategy !== 'simple' && tiledEstimator(shape);
   const forward = layers.map((l) => (tiled ? forwardTiledProgram(shape, l, run.tile) : forwardProgram(shape, l)));
   const dz = layers.map((l) => dzProgram(shape, l));
   // dh of the layer below (none below layer 0).
@@ -52,7 +55,8 @@ export function stepPrograms(shape: TrainShape, run: Pick<PreparedRun, 'kernelSt
  */
 export function gradientPrograms(shape: TrainShape, run: Pick<PreparedRun, 'kernelStrategy' | 'tile'>, output: LossOutput = 'accumulate'): Program<void>[] {
   const layers = shape.layout.layers;
-  const tiled = run.kernelStrategy === 'tiled' && tiledEstimator(shape);
+  // 'fused' takes the tiled kernels where the fused one does not run (hmc's leapfrog).
+  const tiled = run.kernelStrategy !== 'simple' && tiledEstimator(shape);
   const concrete = shape.layout.method === 'concrete-dropout';
   const programs: Program<void>[] = layers.map((l) => (tiled ? forwardTiledProgram(shape, l, run.tile) : forwardProgram(shape, l)));
   programs.push(lossProgram(shape, output));

@@ -134,6 +134,47 @@ describeGpu('GPU training vs float64 oracle', () => {
     result.theta.forEach((theta, m) => expectClose(theta, simple.theta[m]!, `model ${m} θ, tiled vs simple`, 1e-4));
   });
 
+  // The fused step (src/kernels/train/fused.ts) against the oracle: batch 37 is two chunks of 16
+  // rows and a partial one (one step per epoch), with models of fewer rows (invalid slots) and 3 x 37 input masks that
+  // end inside a Philox block; then it tracks 'tiled' over epochs of Adam.
+  it.each([
+    { method: 'mc-dropout' as const, activation: 'relu' as const },
+    { method: 'mc-dropout' as const, activation: 'tanh' as const },
+    { method: 'map' as const, activation: 'gelu' as const },
+    { method: 'map' as const, activation: 'leaky_relu' as const },
+  ])('fused step, $method / $activation: the first step moves θ by the oracle gradient, and Adam tracks the tiled kernels', async ({ method, activation }) => {
+    const arch = { inputDim: 3, hidden: [7], activation };
+    const data = dataset(37, 3, 9);
+    const options: TrainOptions = {
+      method,
+      epochs: 1,
+      batchSize: 37,
+      optimizer: 'sgd',
+      lr: 1,
+      seed: 31,
+      kernelStrategy: 'fused',
+      models: [
+        { dropout: 0.25, tau: 3, priorScale: 0.8 },
+        { rows: [1, 2, 3, 5, 8, 0, 9, 30, 31, 33, 34, 36], dropout: 0.1, tau: 5 },
+        { rows: Array.from({ length: 18 }, (_, i) => 2 * i), dropout: 0.4, tau: 1, priorScale: 2 },
+      ],
+    };
+    const fused = await train(ctx, arch, data, options);
+    expectFirstStepIsGradient(oracleInit(arch, data, options), fused.theta, ' (fused)');
+    const adam: TrainOptions = { ...options, epochs: 4, optimizer: 'adam', lr: 1e-2 };
+    const [adamFused, adamTiled] = [await train(ctx, arch, data, adam), await train(ctx, arch, data, { ...adam, kernelStrategy: 'tiled' })];
+    adamFused.theta.forEach((theta, m) => expectClose(theta, adamTiled.theta[m]!, `model ${m} θ after 4 epochs, fused vs tiled`, 1e-4));
+    adamFused.history.forEach((losses, e) => expectClose(losses, adamTiled.history[e]!, `epoch ${e + 1} losses, fused vs tiled`, 1e-4));
+  });
+
+  it('kernelStrategy fused refuses what it does not cover, by name', async () => {
+    const options: TrainOptions = { method: 'mc-dropout', epochs: 1, kernelStrategy: 'fused' };
+    await expect(train(ctx, { inputDim: 3, hidden: [5, 4], activation: 'relu' }, dataset(8, 3, 1), options)).rejects.toThrow(
+      /'fused' cannot run this training: it covers networks with exactly one hidden layer/,
+    );
+    await expect(train(ctx, { inputDim: 3, hidden: [5], activation: 'relu' }, dataset(8, 3, 1), { ...options, method: 'vi' })).rejects.toThrow(InvalidInputError);
+  });
+
   // Adversarial training (types.ts): the first pass's input gradient, the copies in the second half
   // of the batch and the doubled batch's objective, for both point methods and kernel strategies.
   // Models 1 and 2 have fewer rows than the batch, so invalid slots (and their copies) are present.

@@ -786,7 +786,7 @@ describe('bad inputs are InvalidInputErrors', () => {
     ['negative seed', arch, { x, y }, { ...ok, seed: -1 }],
     ['unknown optimizer', arch, { x, y }, { ...ok, optimizer: 'rmsprop' as unknown as 'adam' }],
     ['unknown schedule', arch, { x, y }, { ...ok, schedule: 'linear' as unknown as 'cosine' }],
-    ['unknown kernel strategy', arch, { x, y }, { ...ok, kernelStrategy: 'fused' as unknown as 'tiled' }],
+    ['unknown kernel strategy', arch, { x, y }, { ...ok, kernelStrategy: 'blocked' as unknown as 'tiled' }],
     ['model lr 0', arch, { x, y }, { ...ok, models: [{ lr: 0 }] }],
     ['model lr NaN', arch, { x, y }, { ...ok, models: [{ lr: NaN }] }],
     ['tile side 0', arch, { x, y }, { ...ok, tile: { rows: 0, units: 4, inputs: 4 } }],
