@@ -1,6 +1,7 @@
 // Dropout masks of a layer's input per (model, batch slot, unit): keep ? 1/(1-p) : 0. Element e of
 // model m uses word e % 4 of Philox block e / 4, so a thread draws one block and writes its 4
-// masks. Define CONCRETE (concrete dropout, src/objective/concrete.ts): the relaxed mask
+// masks. Define IN_PLACE (layer 0): multiply the gathered inputs xb by them instead of keeping
+// them. Define CONCRETE (concrete dropout, src/objective/concrete.ts): the relaxed mask
 // sigmoid(-(θ + g) / T) / sigmoid(-θ) of the layer's logit θ = theta[LOGIT_OFFSET] and the word's
 // logistic noise g (concrete_noise). Constants: IN, QUADS (blocks per model), STREAM, MASK_OFFSET,
 // LOGIT_OFFSET, TEMPERATURE. Needs lib/philox, train/model-stream (and train/concrete with CONCRETE).
@@ -28,7 +29,11 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
   for (var c = 0u; c < 4u; c++) {
     let e = q * 4u + c;
     if (e < B * IN) {
+#if IN_PLACE
+      xb[m * B * IN + e] = xb[m * B * IN + e] * select(0.0, scale, (w[c] >> 8u) < threshold);
+#else
       masks[MASK_OFFSET + m * B * IN + e] = select(0.0, scale, (w[c] >> 8u) < threshold);
+#endif
     }
   }
 #endif

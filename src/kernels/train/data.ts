@@ -11,7 +11,7 @@ import { PHILOX, SHUFFLE, FLAT_INDEX } from '../library.js';
 import { defineProgram, flatGrid, type Program } from '../program.js';
 import { u32 } from '../wgsl.js';
 import { dimConsts, stepDims } from './dims.js';
-import { CONCRETE } from './layer.js';
+import { CONCRETE, inputsMaskedInPlace } from './layer.js';
 import { stepBufferLayout } from './step-buffers.js';
 import { MODEL_CONSTANTS, MODEL_STREAM, STEP, modelsBinding, stepBinding } from './step.js';
 
@@ -64,13 +64,25 @@ export function adversarialProgram(shape: TrainShape): Program<void> {
   });
 }
 
-/** Dropout masks of layer l's input (shaders/train/masks.wgsl), one thread per (model, 4 masks); concrete dropout's relaxed ones from θ's logit. */
+/**
+ * Dropout masks of layer l's input (shaders/train/masks.wgsl), one thread per (model, 4 masks);
+ * concrete dropout's relaxed ones from θ's logit. Layer 0's multiply xb in place where
+ * inputsMaskedInPlace (layer.ts) says so, and are not kept.
+ */
 export function masksProgram(shape: TrainShape, layer: TrainLayerLayout): Program<void> {
   const dims = stepDims(shape);
   const quads = Math.ceil((dims.batch * layer.inputs) / 4);
   const logit = shape.layout.dropoutLogit;
   const concrete = logit >= 0;
-  const p = { dims, index: layer.index, inputs: layer.inputs, maskOffset: stepBufferLayout(shape).mask[layer.index] ?? 0, logitOffset: concrete ? logit + layer.index : -1 };
+  const inPlace = layer.index === 0 && inputsMaskedInPlace(shape);
+  const p = {
+    dims,
+    index: layer.index,
+    inputs: layer.inputs,
+    maskOffset: stepBufferLayout(shape).mask[layer.index] ?? 0,
+    logitOffset: concrete ? logit + layer.index : -1,
+    inPlace,
+  };
   return defineProgram({
     family: 'train_masks',
     label: `train_masks_l${layer.index}`,
@@ -86,10 +98,10 @@ export function masksProgram(shape: TrainShape, layer: TrainLayerLayout): Progra
         LOGIT_OFFSET: u32(Math.max(p.logitOffset, 0)),
       },
       structs: [MODEL_CONSTANTS],
-      bindings: [stepBinding, modelsBinding, ...(concrete ? [readF32('theta')] : []), writeF32('masks')],
+      bindings: [stepBinding, modelsBinding, ...(concrete ? [readF32('theta')] : []), writeF32(inPlace ? 'xb' : 'masks')],
       libraries: [FLAT_INDEX, MODEL_STREAM, PHILOX, ...(concrete ? [CONCRETE] : [])],
       body: ['train/masks'],
-      defines: { CONCRETE: concrete },
+      defines: { CONCRETE: concrete, IN_PLACE: inPlace },
     },
     workgroups: (_, max) => flatGrid(dims.models * quads, max),
   });

@@ -57,7 +57,8 @@ export function trainLayerParams(shape: TrainShape, layer: TrainLayerLayout): Tr
     leakySlope: DEFAULT_LEAKY_SLOPE,
     method: shape.layout.method,
     estimator: shape.estimator,
-    dropout: shape.dropout,
+    // Layer 0's masks are applied to xb in place (inputsMaskedInPlace): its programs read xb alone.
+    dropout: shape.dropout && !(l === 0 && inputsMaskedInPlace(shape)),
     hierarchical: shape.hierarchical,
     weight: layer.weight,
     bias: layer.bias,
@@ -72,6 +73,17 @@ export function trainLayerParams(shape: TrainShape, layer: TrainLayerLayout): Tr
     maskOffset: buffers.mask[l] ?? 0,
     flipOffset: buffers.flip[l] ?? 0,
   };
+}
+
+/**
+ * Whether layer 0's dropout masks multiply the gathered inputs in place (train/masks, define
+ * IN_PLACE), so that layer 0's forward and weight-gradient programs load xb alone instead of xb and
+ * its mask at every use: with every dropout method but concrete dropout, whose logit gradient
+ * (train/concrete-grad) needs the masks themselves. Adversarial training (which needs the raw
+ * inputs) never comes with dropout.
+ */
+export function inputsMaskedInPlace(shape: TrainShape): boolean {
+  return shape.dropout && shape.layout.dropoutLogit < 0;
 }
 
 /** The layer's weights come from the step's shared draw ('vi' but for local reparameterisation). */
