@@ -1,17 +1,13 @@
-// dh of the previous layer = mask * W^T dz with register tiles (shared weights, as in
-// train/forward-tiled): a thread owns TR batch slots x TI inputs of one (model, K-sample). The
+// dh of the previous layer = mask * W^T dz, stored as that layer's dz (train/prev-grad), with
+// register tiles (shared weights, as in train/forward-tiled): a thread owns TR batch slots x TI inputs of one (model, K-sample). The
 // unrolled tile statements enter at the #insert points (src/kernels/train/tiled.ts): rows row{r}
 // (activation offsets, clamped), inputs col{c} (clamped), accumulators acc{r}_{c}. Constants: TR,
 // TI, ROW_TILES, IN_TILES, IN, OUT, ACT_OFFSET, PREV_ACT_OFFSET, MASK_OFFSET. Define: DROPOUT.
 
-// Writes dh of input i for batch slot b when (b, i) is inside the layer and the slot holds a row.
+// Stores the gradient of input i for batch slot b when (b, i) is inside the layer and the slot holds a row.
 fn store_dh(m: u32, k: u32, b: u32, i: u32, acc: f32) {
   if (b < B && i < IN && valid[m * B + b] != 0.0) {
-#if DROPOUT
-    dh[PREV_ACT_OFFSET + ((m * K + k) * B + b) * IN + i] = acc * masks[MASK_OFFSET + (m * B + b) * IN + i];
-#else
-    dh[PREV_ACT_OFFSET + ((m * K + k) * B + b) * IN + i] = acc;
-#endif
+    store_prev_grad(m, k, b, i, acc);
   }
 }
 

@@ -1,7 +1,7 @@
 // dh of the previous layer = mask * (dz/dh)^T dz of this one, for every (model, K-sample, batch
-// slot): W^T dz for a shared weight draw or θ; local reparameterisation (define LOCAL) adds
-// eps_j s_ji^2 h_i / sd_j; Flipout (define FLIPOUT) adds r_j (s E)_ji q_i. Constants: IN, OUT,
-// ACT_OFFSET, PREV_ACT_OFFSET, MASK_OFFSET. Define: DROPOUT.
+// slot), stored as that layer's dz (train/prev-grad): W^T dz for a shared weight draw or θ; local
+// reparameterisation (define LOCAL) adds eps_j s_ji^2 h_i / sd_j; Flipout (define FLIPOUT) adds
+// r_j (s E)_ji q_i. Constants: IN, OUT, ACT_OFFSET, PREV_ACT_OFFSET, MASK_OFFSET. Define: DROPOUT.
 @compute @workgroup_size(WORKGROUP_SIZE)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
   let t = flat_index(gid, groups);
@@ -31,10 +31,6 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
 #endif
       acc = acc + d_in * dz[base + j];
     }
-#if DROPOUT
-    dh[prev + i] = acc * masks[MASK_OFFSET + (m * B + b) * IN + i];
-#else
-    dh[prev + i] = acc;
-#endif
+    store_prev_grad(m, k, b, i, acc);
   }
 }

@@ -2,7 +2,8 @@
  * The programs of one training step, in dispatch order (src/objective/index.ts has the maths):
  * gather the minibatch, draw the step's masks and weights, the forward pass and the loss, the
  * backward pass layer by layer with each layer's parameter gradients (and concrete dropout's logit
- * gradients), then clip and update θ. With
+ * gradients; dz of the output layer, then each dh program stores the layer below's dz), then clip
+ * and update θ. With
  * adversarial training a first forward and backward pass over the data rows gives the gradient over
  * the inputs, from which the adversarial copies are made before the real pass.
  */
@@ -25,7 +26,9 @@ export function stepPrograms(shape: TrainShape, run: Pick<PreparedRun, 'kernelSt
   const backwards = [...layers].reverse();
   const tiled = run.kernelStrategy !== 'simple' && tiledEstimator(shape);
   const forward = layers.map((l) => (tiled ? forwardTiledProgram(shape, l, run.tile) : forwardProgram(shape, l)));
-  const dz = layers.map((l) => dzProgram(shape, l));
+  // dz of the output layer; each layer below gets its dz from the dh program of the layer above.
+  const last = layers.length - 1;
+  const dz = layers.map((l) => (l.index === last ? dzProgram(shape, l) : null));
   // dh of the layer below (none below layer 0).
   const dhPrev = layers.map((l) => (l.index === 0 ? null : tiled ? dhPrevTiledProgram(shape, l, run.tile) : dhPrevProgram(shape, l)));
 
@@ -40,7 +43,7 @@ export function stepPrograms(shape: TrainShape, run: Pick<PreparedRun, 'kernelSt
   if (shape.adversarial) {
     // The data rows alone (the copies are still invalid): the data term's gradient over the inputs.
     step.push(...forward, lossProgram(shape, 'none'));
-    for (const l of backwards) step.push(dz[l.index] as Program<void>, dhPrev[l.index] ?? inputGradProgram(shape, l));
+    for (const l of backwards) step.push(...(dz[l.index] ? [dz[l.index] as Program<void>] : []), dhPrev[l.index] ?? inputGradProgram(shape, l));
     step.push(adversarialProgram(shape));
   }
   step.push(...gradientPrograms(shape, run));
@@ -61,7 +64,9 @@ export function gradientPrograms(shape: TrainShape, run: Pick<PreparedRun, 'kern
   const programs: Program<void>[] = layers.map((l) => (tiled ? forwardTiledProgram(shape, l, run.tile) : forwardProgram(shape, l)));
   programs.push(lossProgram(shape, output));
   for (const l of [...layers].reverse()) {
-    programs.push(dzProgram(shape, l), tiled ? weightGradTiledProgram(shape, l, run.tile) : weightGradProgram(shape, l));
+    // The layers below the output get their dz from the dh program of the layer above (train/prev-grad).
+    if (l.index === layers.length - 1) programs.push(dzProgram(shape, l));
+    programs.push(tiled ? weightGradTiledProgram(shape, l, run.tile) : weightGradProgram(shape, l));
     // Concrete dropout's logit of this layer: needs its dz and its (masked) input, both final now.
     if (concrete) programs.push(concreteGradProgram(shape, l));
     if (l.index > 0) programs.push(tiled ? dhPrevTiledProgram(shape, l, run.tile) : dhPrevProgram(shape, l));

@@ -16,12 +16,14 @@ import {
   PARAM_GRAD,
   POSTERIOR,
   PRELU_GRAD,
+  PREV_GRAD,
   SLOPE,
   WEIGHTS,
   drawsWeights,
   isFlipout,
   isLocal,
   layerInputBindings,
+  prevLayerGrad,
   trainLayerConsts,
   trainLayerDefines,
   trainLayerParams,
@@ -32,7 +34,7 @@ import { MODEL_CONSTANTS, MODEL_STREAM, STEP, modelsBinding, stepBinding } from 
 /** One thread per (model, K-sample, batch slot). */
 const rowThreads = (p: TrainLayerParams) => p.dims.models * p.dims.samples * p.dims.batch;
 
-/** dz = dh * act'(z) of layer l (shaders/train/dz.wgsl). */
+/** dz = dh * act'(z) of the output layer (shaders/train/dz.wgsl); the layers below get theirs from the dh program above them. */
 export function dzProgram(shape: TrainShape, layer: TrainLayerLayout): Program<void> {
   const p = trainLayerParams(shape, layer);
   return defineProgram({
@@ -57,26 +59,26 @@ function dhPrevLibraries(p: TrainLayerParams): WgslLibrary[] {
   return [WEIGHTS];
 }
 
-/** dh of layer l-1 (shaders/train/dh-prev.wgsl). */
+/** dh of layer l-1, stored as its dz (shaders/train/dh-prev.wgsl, train/prev-grad). */
 export function dhPrevProgram(shape: TrainShape, layer: TrainLayerLayout): Program<void> {
   const p = trainLayerParams(shape, layer);
   if (p.index === 0) throw new Error('internal: layer 0 has no previous layer');
+  const prev = prevLayerGrad(shape, layer);
   return defineProgram({
     family: 'train_dh_prev',
     label: `train_dh_prev_l${layer.index}`,
-    params: p,
+    params: { layer: p, prev: prev.params },
     wgsl: {
-      consts: trainLayerConsts(p),
+      consts: { ...trainLayerConsts(p), ...prev.consts },
       bindings: [
         ...layerInputBindings(p),
-        ...(isLocal(p) ? [readF32('lr_eps'), readF32('lr_sd'), readF32('h')] : []),
+        ...(isLocal(p) ? [readF32('lr_eps'), readF32('lr_sd')] : []),
         ...(isFlipout(p) ? [readF32('eps'), readF32('flip')] : []),
-        readF32('dz'),
-        writeF32('dh'),
+        ...prev.bindings,
       ],
-      libraries: [FLAT_INDEX, ...dhPrevLibraries(p)],
+      libraries: [FLAT_INDEX, ...dhPrevLibraries(p), PREV_GRAD],
       body: ['train/dh-prev'],
-      defines: trainLayerDefines(p),
+      defines: { ...trainLayerDefines(p), ...prev.defines },
     },
     workgroups: (_, max) => flatGrid(rowThreads(p), max),
   });

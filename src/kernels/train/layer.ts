@@ -10,7 +10,7 @@ import { CONCRETE_TEMPERATURE } from '../../objective/concrete.js';
 import type { TrainLayerLayout } from '../../objective/layout.js';
 import type { ObjectiveMethod, ViEstimator } from '../../objective/methods.js';
 import type { TrainShape } from '../../objective/shape.js';
-import { readF32 } from '../bindings.js';
+import { readF32, writeF32 } from '../bindings.js';
 import { MATH, ACTIVATION, activationDefines } from '../library.js';
 import type { Defines } from '../preprocess.js';
 import { f32, u32, type BindingSpec, type WgslConst, type WgslLibrary } from '../wgsl.js';
@@ -162,6 +162,30 @@ export const POSTERIOR: WgslLibrary = { file: 'train/posterior', needs: [MATH] }
 export const FLIPOUT: WgslLibrary = { file: 'train/flipout', needs: [POSTERIOR] };
 /** prior_std (shaders/train/prior.wgsl). */
 export const PRIOR: WgslLibrary = { file: 'train/prior' };
+/** store_prev_grad: the gradient passed down, stored as the previous layer's dz (shaders/train/prev-grad.wgsl). */
+export const PREV_GRAD: WgslLibrary = { file: 'train/prev-grad', needs: [SLOPE] };
+
+/**
+ * What a dh program of layer l (> 0) compiles in to store its result as dz of layer l-1
+ * (train/prev-grad): that layer's activation and PReLU slopes in place of this layer's (which a dh
+ * program never reads), and KEEP_DH when that layer is PReLU (its slope gradient reads dh). The
+ * previous layer's fields are part of the program's parameters.
+ */
+export function prevLayerGrad(
+  shape: TrainShape,
+  layer: TrainLayerLayout,
+): { params: { activation: Activation; prelu: number }; consts: Record<string, WgslConst>; defines: Defines; bindings: BindingSpec[] } {
+  const prev = shape.layout.layers[layer.index - 1];
+  if (!prev) throw new Error('internal: layer 0 has no previous layer');
+  const keepDh = prev.prelu >= 0;
+  return {
+    params: { activation: prev.activation, prelu: prev.prelu },
+    consts: { PRELU_OFFSET: offset(prev.prelu) },
+    defines: { ...activationDefines(prev.activation), KEEP_DH: keepDh },
+    bindings: [readF32('z'), readF32('h'), writeF32('dz'), ...(keepDh ? [writeF32('dh')] : [])],
+  };
+}
+
 /** store_param_grad, rho_index (shaders/train/param-grad.wgsl). */
 export const PARAM_GRAD: WgslLibrary = { file: 'train/param-grad', needs: [MATH, PRIOR] };
 /** concrete_noise, concrete_drop: concrete dropout's relaxed masks (shaders/train/concrete.wgsl). */

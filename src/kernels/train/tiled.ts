@@ -12,13 +12,13 @@
  */
 import type { TrainLayerLayout } from '../../objective/layout.js';
 import type { TrainShape } from '../../objective/shape.js';
-import { readF32, writeF32 } from '../bindings.js';
+import { writeF32 } from '../bindings.js';
 import { FLAT_INDEX } from '../library.js';
 import type { Inserts } from '../preprocess.js';
 import { defineProgram, flatGrid, type Program } from '../program.js';
 import { u32 } from '../wgsl.js';
 import { weightGradBindings, weightGradLibraries } from './backward.js';
-import { INPUTS, SLOPE, WEIGHTS, layerInputBindings, trainLayerConsts, trainLayerDefines, trainLayerParams, type TrainLayerParams } from './layer.js';
+import { INPUTS, PREV_GRAD, SLOPE, WEIGHTS, layerInputBindings, prevLayerGrad, trainLayerConsts, trainLayerDefines, trainLayerParams, type TrainLayerParams } from './layer.js';
 import { MODEL_CONSTANTS } from './step.js';
 
 /** Tile of the tiled programs: forward = rows x units; dh = rows x inputs; weight gradient = units x inputs (bias column included). */
@@ -105,23 +105,24 @@ function dhPrevTile(tile: TrainTile): Inserts {
   };
 }
 
-/** dh of layer l-1 = mask * W^T dz: a thread owns TR batch slots x TI inputs (shaders/train/dh-prev-tiled.wgsl). */
+/** dh of layer l-1 = mask * W^T dz, stored as its dz: a thread owns TR batch slots x TI inputs (shaders/train/dh-prev-tiled.wgsl). */
 export function dhPrevTiledProgram(shape: TrainShape, layer: TrainLayerLayout, wanted: TrainTile): Program<void> {
   const p = trainLayerParams(shape, layer);
   if (p.index === 0) throw new Error('internal: layer 0 has no previous layer');
   const tile = layerTile(shape, layer, wanted);
   const rowTiles = ceilDiv(shape.batch, tile.rows);
   const inTiles = ceilDiv(layer.inputs, tile.inputs);
+  const prev = prevLayerGrad(shape, layer);
   return defineProgram({
     family: 'train_dh_prev_tiled',
     label: `train_dh_prev_tiled_l${layer.index}`,
-    params: { layer: p, tile },
+    params: { layer: p, tile, prev: prev.params },
     wgsl: {
-      consts: { ...trainLayerConsts(p), TR: u32(tile.rows), TI: u32(tile.inputs), ROW_TILES: u32(rowTiles), IN_TILES: u32(inTiles) },
-      bindings: [...layerInputBindings(p), readF32('dz'), writeF32('dh')],
-      libraries: [FLAT_INDEX, WEIGHTS],
+      consts: { ...trainLayerConsts(p), ...prev.consts, TR: u32(tile.rows), TI: u32(tile.inputs), ROW_TILES: u32(rowTiles), IN_TILES: u32(inTiles) },
+      bindings: [...layerInputBindings(p), ...prev.bindings],
+      libraries: [FLAT_INDEX, WEIGHTS, PREV_GRAD],
       body: ['train/dh-prev-tiled'],
-      defines: trainLayerDefines(p),
+      defines: { ...trainLayerDefines(p), ...prev.defines },
       inserts: dhPrevTile(tile),
     },
     workgroups: (_, max) => flatGrid(p.dims.models * p.dims.samples * rowTiles * inTiles, max),
