@@ -3,7 +3,7 @@
 // (define LOCAL: z = mu + sqrt(v) eps, eps and sqrt(v) kept for the backward pass), Flipout (define
 // FLIPOUT: the shared perturbation decorrelated by sign flips), else a weight draw shared by the
 // batch or θ itself (train/weights). Constants: OUT, ACT_OFFSET, BIAS_OFFSET, BIAS_RHO_OFFSET,
-// STREAM (LOCAL: the layer's marginal stream).
+// STREAM (LOCAL: the layer's marginal stream). Define STORE_Z: keep z (layer.ts needsPreActivation).
 @compute @workgroup_size(WORKGROUP_SIZE)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
   let t = flat_index(gid, groups);
@@ -49,7 +49,9 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
       acc = acc + weight_at(m, k, j, i) * input_at(m, k, b, i);
     }
 #endif
+#if STORE_Z
     z[out_base + j] = acc;
+#endif
     h[out_base + j] = activate(acc, unit_slope(m, j));
   }
 }

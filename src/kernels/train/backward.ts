@@ -23,6 +23,7 @@ import {
   isFlipout,
   isLocal,
   layerInputBindings,
+  needsPreActivation,
   prevLayerGrad,
   trainLayerConsts,
   trainLayerDefines,
@@ -43,7 +44,7 @@ export function dzProgram(shape: TrainShape, layer: TrainLayerLayout): Program<v
     params: p,
     wgsl: {
       consts: trainLayerConsts(p),
-      bindings: [readF32('theta'), readF32('valid'), readF32('z'), readF32('h'), readF32('dh'), writeF32('dz')],
+      bindings: [readF32('theta'), readF32('valid'), ...(needsPreActivation(p.activation) ? [readF32('z')] : []), readF32('h'), readF32('dh'), writeF32('dz')],
       libraries: [FLAT_INDEX, SLOPE],
       body: ['train/dz'],
       defines: trainLayerDefines(p),

@@ -6,7 +6,20 @@ import { readF32, writeF32 } from '../bindings.js';
 import { RANDOM, FLAT_INDEX } from '../library.js';
 import { defineProgram, flatGrid, type Program } from '../program.js';
 import { u32 } from '../wgsl.js';
-import { FLIPOUT, INPUTS, POSTERIOR, SLOPE, WEIGHTS, isFlipout, isLocal, layerInputBindings, trainLayerConsts, trainLayerDefines, trainLayerParams } from './layer.js';
+import {
+  FLIPOUT,
+  INPUTS,
+  POSTERIOR,
+  SLOPE,
+  WEIGHTS,
+  isFlipout,
+  isLocal,
+  layerInputBindings,
+  needsPreActivation,
+  trainLayerConsts,
+  trainLayerDefines,
+  trainLayerParams,
+} from './layer.js';
 import { MODEL_CONSTANTS, MODEL_STREAM, STEP, modelsBinding, stepBinding } from './step.js';
 
 export function forwardProgram(shape: TrainShape, layer: TrainLayerLayout): Program<void> {
@@ -26,7 +39,7 @@ export function forwardProgram(shape: TrainShape, layer: TrainLayerLayout): Prog
         ...layerInputBindings(p),
         ...(local ? [writeF32('lr_eps'), writeF32('lr_sd')] : []),
         ...(flipout ? [readF32('eps'), readF32('flip')] : []),
-        writeF32('z'),
+        ...(needsPreActivation(p.activation) ? [writeF32('z')] : []),
         writeF32('h'),
       ],
       libraries: [FLAT_INDEX, SLOPE, INPUTS, ...(local ? [MODEL_STREAM, RANDOM, POSTERIOR] : flipout ? [WEIGHTS, FLIPOUT] : [WEIGHTS])],

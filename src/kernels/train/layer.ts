@@ -86,6 +86,17 @@ export function inputsMaskedInPlace(shape: TrainShape): boolean {
   return shape.dropout && shape.layout.dropoutLogit < 0;
 }
 
+/**
+ * Whether a layer's backward pass needs its pre-activations z, so its forward pass stores them
+ * (define STORE_Z): GELU and SiLU derivatives are functions of z, and PReLU's slope gradient sums
+ * dh min(z, 0). The other activations' derivatives follow from h = act(z) (shaders/lib/activation's
+ * activate_grad reads z only through its sign for ReLU and leaky ReLU, and h > 0 exactly when z > 0
+ * there), so they are passed h in z's place and z is never written.
+ */
+export function needsPreActivation(activation: Activation): boolean {
+  return activation === 'gelu' || activation === 'silu' || activation === 'prelu';
+}
+
 /** The layer's weights come from the step's shared draw ('vi' but for local reparameterisation). */
 export function drawsWeights(p: TrainLayerParams): boolean {
   return p.method === 'vi' && p.estimator !== 'local';
@@ -129,6 +140,7 @@ export function trainLayerConsts(p: TrainLayerParams): Record<string, WgslConst>
 export function trainLayerDefines(p: TrainLayerParams): Defines {
   return {
     ...activationDefines(p.activation),
+    STORE_Z: needsPreActivation(p.activation),
     FIRST_LAYER: p.index === 0,
     DROPOUT: p.dropout,
     DRAWN: drawsWeights(p),
@@ -178,11 +190,12 @@ export function prevLayerGrad(
   const prev = shape.layout.layers[layer.index - 1];
   if (!prev) throw new Error('internal: layer 0 has no previous layer');
   const keepDh = prev.prelu >= 0;
+  const readZ = needsPreActivation(prev.activation);
   return {
     params: { activation: prev.activation, prelu: prev.prelu },
     consts: { PRELU_OFFSET: offset(prev.prelu) },
-    defines: { ...activationDefines(prev.activation), KEEP_DH: keepDh },
-    bindings: [readF32('z'), readF32('h'), writeF32('dz'), ...(keepDh ? [writeF32('dh')] : [])],
+    defines: { ...activationDefines(prev.activation), KEEP_DH: keepDh, STORE_Z: readZ },
+    bindings: [...(readZ ? [readF32('z')] : []), readF32('h'), writeF32('dz'), ...(keepDh ? [writeF32('dh')] : [])],
   };
 }
 

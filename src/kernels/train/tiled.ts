@@ -18,7 +18,19 @@ import type { Inserts } from '../preprocess.js';
 import { defineProgram, flatGrid, type Program } from '../program.js';
 import { u32 } from '../wgsl.js';
 import { weightGradBindings, weightGradLibraries } from './backward.js';
-import { INPUTS, PREV_GRAD, SLOPE, WEIGHTS, layerInputBindings, prevLayerGrad, trainLayerConsts, trainLayerDefines, trainLayerParams, type TrainLayerParams } from './layer.js';
+import {
+  INPUTS,
+  PREV_GRAD,
+  SLOPE,
+  WEIGHTS,
+  layerInputBindings,
+  needsPreActivation,
+  prevLayerGrad,
+  trainLayerConsts,
+  trainLayerDefines,
+  trainLayerParams,
+  type TrainLayerParams,
+} from './layer.js';
 import { MODEL_CONSTANTS } from './step.js';
 
 /** Tile of the tiled programs: forward = rows x units; dh = rows x inputs; weight gradient = units x inputs (bias column included). */
@@ -75,7 +87,7 @@ export function forwardTiledProgram(shape: TrainShape, layer: TrainLayerLayout, 
     params: { layer: p, tile },
     wgsl: {
       consts: { ...trainLayerConsts(p), TR: u32(tile.rows), TU: u32(tile.units), ROW_TILES: u32(rowTiles), UNIT_TILES: u32(unitTiles) },
-      bindings: [...layerInputBindings(p), writeF32('z'), writeF32('h')],
+      bindings: [...layerInputBindings(p), ...(needsPreActivation(p.activation) ? [writeF32('z')] : []), writeF32('h')],
       libraries: [FLAT_INDEX, SLOPE, WEIGHTS, INPUTS],
       body: ['train/forward-tiled'],
       defines: trainLayerDefines(p),
