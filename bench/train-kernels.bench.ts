@@ -12,6 +12,7 @@
 import { parseArgs } from 'node:util';
 import { adapterLine, median } from './lib/stats.js';
 import { mulberry32 } from './lib/synthetic.js';
+import { isCpuAdapter } from '../src/infer/kernel-choice.js';
 import { createNodeContext } from '../src/node/device.js';
 import type { Program } from '../src/kernels/program.js';
 import type { KernelStrategy, TrainMethod } from '../src/objective/types.js';
@@ -77,7 +78,7 @@ const ctx = await createNodeContext();
 try {
   console.log(adapterLine(ctx.adapter));
   const arch = { inputDim: INPUTS, hidden: [HIDDEN], activation: 'relu' as const };
-  const state = await init(ctx, planTraining(ctx.limits, arch, data, options));
+  const state = await init(ctx, planTraining(ctx.limits, arch, data, options, { cpu: isCpuAdapter(ctx) }));
   try {
     console.log(`${models} models of ${INPUTS}-${HIDDEN}-1, ${options.method}, batch 128, strategy ${values.strategy}: median ms per step of ${repeats}`);
     console.log(`whole step: ${(await time(state, state.step)).toFixed(1)} ms`);

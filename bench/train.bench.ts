@@ -12,7 +12,7 @@
  * maths (test/train/train.gpu.test.ts checks them against the float64 oracle), so only speed differs.
  *
  * Options: --models M (240), --epochs E (3), --repeats R (3), --methods a,b (mc-dropout),
- * --strategies a,b (all: simple, tiled-4x4x4 (the default), tiled-8x4x8, tiled-4x8x4, tiled-8x8x8,
+ * --strategies a,b (all: simple, tiled-4x4x4 (the default on a GPU), tiled-8x4x8, tiled-4x8x4, tiled-8x8x8 (on a CPU adapter),
  * fused (one program a step, 'mc-dropout' and 'map' only: skipped for the other methods)),
  * --adversarial-epsilon e (methods 'ensemble' and 'map': every strategy also runs with adversarial
  * training at e, in the same round robin, and its time is printed against the plain run's),

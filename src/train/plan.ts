@@ -12,7 +12,7 @@ import { HMC_TRACE_FIELDS } from '../kernels/train/hmc.js';
 import { VI_SIGMA_PRIOR } from '../objective/constants.js';
 import { hmcTransitions } from '../objective/hmc.js';
 import { trainLayout, type TrainLayout } from '../objective/layout.js';
-import { prepareRun, type PreparedRun } from '../objective/prepare.js';
+import { CPU_TILE, prepareRun, type PreparedRun } from '../objective/prepare.js';
 import type { TrainShape } from '../objective/shape.js';
 import type { TrainData, TrainOptions } from '../objective/types.js';
 
@@ -23,8 +23,15 @@ export interface TrainPlan {
   readonly stepBuffers: StepBufferLayout;
 }
 
-export function planTraining(limits: WebGpuLimits, arch: ArchitectureSpec, data: TrainData, options: TrainOptions): TrainPlan {
-  const run = prepareRun(arch, data, options);
+/** The adapter's kind, where it picks defaults (the tile of the tiled kernels: prepare.ts CPU_TILE). */
+export interface AdapterTraits {
+  readonly cpu: boolean;
+}
+
+export function planTraining(limits: WebGpuLimits, arch: ArchitectureSpec, data: TrainData, options: TrainOptions, adapter: AdapterTraits = { cpu: false }): TrainPlan {
+  // prepareRun checks the options (null included) before anything reads them.
+  const cpuDefault = adapter.cpu && typeof options === 'object' && options !== null && options.tile === undefined;
+  const run = prepareRun(arch, data, cpuDefault ? { ...options, tile: CPU_TILE } : options);
   const layout = trainLayout(arch, options.method, options.hierarchical ?? false, run.likelihood, run.fixedNoise);
   const shape: TrainShape = {
     layout,

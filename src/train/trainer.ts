@@ -11,6 +11,7 @@ import { withErrorScopes } from '../gpu/failure.js';
 import type { ArchitectureSpec } from '../objective/architecture.js';
 import type { TrainData, TrainOptions, TrainResult } from '../objective/types.js';
 import { disposeTraining, init } from './init.js';
+import { isCpuAdapter } from '../infer/kernel-choice.js';
 import { planTraining } from './plan.js';
 import { sample } from './hmc.js';
 import { hmcDiagnostics, trainResult } from './result.js';
@@ -23,7 +24,7 @@ import { run } from './run.js';
 export async function train(ctx: GpuContext, arch: ArchitectureSpec, data: TrainData, options: TrainOptions): Promise<TrainResult> {
   ctx.assertHealthy();
   const started = performance.now();
-  const plan = planTraining(ctx.limits, arch, data, options);
+  const plan = planTraining(ctx.limits, arch, data, options, { cpu: isCpuAdapter(ctx) });
   plan.run.signal?.throwIfAborted();
   return withErrorScopes(ctx, 'training', plan.run.signal, async () => {
     const state = await init(ctx, plan);
