@@ -1,7 +1,7 @@
 /**
  * The 'fused' training strategy: one program per step for the masks, forward pass, loss and
  * gradient of a one-hidden-layer network with one Normal output (shaders/train/fused-mlp.wgsl), one
- * workgroup per model, in place of the 2 mask, 2 forward, loss, 2 dz, 2 weight-gradient and dh
+ * workgroup per model, in place of the 2 mask, 2 forward, loss, dz, 2 weight-gradient and dh
  * programs of the layer-by-layer strategies. Same maths and random streams as those (the float64
  * oracle checks both), so only speed differs. It is the GPU-shaped variant (one dispatch a step,
  * activations on chip in workgroup memory) and not the default: on SwiftShader it measured 1.3x
