@@ -159,13 +159,17 @@ const KERNEL_STRATEGIES: readonly KernelStrategy[] = ['tiled', 'simple', 'fused'
 export const MAX_TILE_SIDE = 8;
 export const DEFAULT_TILE = { rows: 4, units: 4, inputs: 4 } as const;
 /**
- * The default tile on a CPU adapter (SwiftShader, llvmpipe): 8 x 8 x 8, 15% faster than 4 x 4 x 4
- * on the UCI grid shape there (bench/README.md, "Training kernels"), where every storage load is a
- * per-lane gather and bigger tiles reuse each load more. GPUs keep DEFAULT_TILE, where 64
- * accumulators per thread cost occupancy, until one has been measured. The tile never changes the
- * results: every tile sums in the same order.
+ * The default tile of a big step on a CPU adapter (SwiftShader, llvmpipe): 8 x 8 x 8, 10-15%
+ * faster than 4 x 4 x 4 on the UCI grid shape there (bench/README.md, "Training kernels"), where
+ * every storage load is a per-lane gather and bigger tiles reuse each load more. Its unrolled
+ * kernels take about twice as long to compile (four small runs: 4.1 s against 7.5-8.6 s), which a
+ * step pays back only when it is big, so it applies from CPU_TILE_MIN_ROWS (models x batch rows)
+ * up. GPUs keep DEFAULT_TILE, where 64 accumulators per thread cost occupancy, until one has been
+ * measured. The tile never changes the results: every tile sums in the same order.
  */
 export const CPU_TILE = { rows: 8, units: 8, inputs: 8 } as const;
+/** Rows of a step (models x batch) from which a CPU adapter takes CPU_TILE: 32 models of batch 128; the UCI grid has 240. */
+export const CPU_TILE_MIN_ROWS = 4096;
 
 function kernelChoices(options: TrainOptions): Pick<PreparedRun, 'kernelStrategy' | 'tile'> {
   const kernelStrategy = options.kernelStrategy ?? 'tiled';

@@ -118,7 +118,7 @@ export interface TrainOptions {
    * estimator always runs 'simple'.
    */
   readonly kernelStrategy?: KernelStrategy;
-  /** Tile of the 'tiled' kernels, each side 1..8 (default rows 4, units 4, inputs 4; 8, 8, 8 on a CPU adapter such as SwiftShader). The results do not depend on it. */
+  /** Tile of the 'tiled' kernels, each side 1..8 (default rows 4, units 4, inputs 4; 8, 8, 8 on a CPU adapter such as SwiftShader when models x batch >= 4096). The results do not depend on it. */
   readonly tile?: { readonly rows: number; readonly units: number; readonly inputs: number };
   /**
    * Epochs (1-based, ascending, each at most `epochs`) after which every model's θ is copied into

@@ -12,7 +12,7 @@ import { HMC_TRACE_FIELDS } from '../kernels/train/hmc.js';
 import { VI_SIGMA_PRIOR } from '../objective/constants.js';
 import { hmcTransitions } from '../objective/hmc.js';
 import { trainLayout, type TrainLayout } from '../objective/layout.js';
-import { CPU_TILE, prepareRun, type PreparedRun } from '../objective/prepare.js';
+import { CPU_TILE, CPU_TILE_MIN_ROWS, prepareRun, type PreparedRun } from '../objective/prepare.js';
 import type { TrainShape } from '../objective/shape.js';
 import type { TrainData, TrainOptions } from '../objective/types.js';
 
@@ -29,9 +29,10 @@ export interface AdapterTraits {
 }
 
 export function planTraining(limits: WebGpuLimits, arch: ArchitectureSpec, data: TrainData, options: TrainOptions, adapter: AdapterTraits = { cpu: false }): TrainPlan {
-  // prepareRun checks the options (null included) before anything reads them.
-  const cpuDefault = adapter.cpu && typeof options === 'object' && options !== null && options.tile === undefined;
-  const run = prepareRun(arch, data, cpuDefault ? { ...options, tile: CPU_TILE } : options);
+  const prepared = prepareRun(arch, data, options);
+  // No tile asked for, a CPU adapter and a big step: the CPU tile (prepare.ts CPU_TILE).
+  const cpuTile = adapter.cpu && options.tile === undefined && prepared.models.length * prepared.batch >= CPU_TILE_MIN_ROWS;
+  const run: PreparedRun = cpuTile ? { ...prepared, tile: CPU_TILE } : prepared;
   const layout = trainLayout(arch, options.method, options.hierarchical ?? false, run.likelihood, run.fixedNoise);
   const shape: TrainShape = {
     layout,
