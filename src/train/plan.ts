@@ -50,7 +50,7 @@ export function planTraining(limits: WebGpuLimits, arch: ArchitectureSpec, data:
     adversarial: run.adversarial,
   };
   const unfused = run.kernelStrategy === 'fused' ? fusedIneligibility(shape) : null;
-  if (unfused !== null) throw new InvalidInputError(`kernelStrategy 'fused' cannot run this training: ${unfused}; use 'auto', 'tiled' or 'simple'`);
+  if (unfused !== null) throw new InvalidInputError(`kernelStrategy 'fused' cannot run this training: ${unfused}; use 'tiled' or 'simple'`);
   const stepBuffers = stepBufferLayout(shape);
   if (stepBuffers.actFloats * 4 > limits.maxStorageBufferBindingSize || shape.models * layout.size * 4 > limits.maxStorageBufferBindingSize) {
     throw new DeviceLimitError(`training ${shape.models} models with batch ${shape.batch} needs buffers beyond maxStorageBufferBindingSize; train fewer models at once`);

@@ -13,7 +13,7 @@ import { adversarialProgram, gatherProgram, masksProgram } from '../kernels/trai
 import { flipProgram, sampleProgram, sigmaProgram } from '../kernels/train/draws.js';
 import { forwardProgram } from '../kernels/train/forward.js';
 import { lossProgram, type LossOutput } from '../kernels/train/loss.js';
-import { fusedIneligibility, fusedMlpProgram } from '../kernels/train/fused.js';
+import { fusedMlpProgram } from '../kernels/train/fused.js';
 import { clipProgram, optimizerProgram } from '../kernels/train/optimizer.js';
 import { dhPrevTiledProgram, forwardTiledProgram, tiledEstimator, weightGradTiledProgram } from '../kernels/train/tiled.js';
 import type { PreparedRun } from '../objective/prepare.js';
@@ -21,14 +21,12 @@ import type { TrainShape } from '../objective/shape.js';
 
 export function stepPrograms(shape: TrainShape, run: Pick<PreparedRun, 'kernelStrategy' | 'tile'>): Program<void>[] {
   // The fused kernel draws its own masks and reads the gathered rows (plan.ts refuses 'fused' where it does not cover the run).
-  if (run.kernelStrategy === 'fused' && fusedIneligibility(shape) === null) return [gatherProgram(shape), fusedMlpProgram(shape), clipProgram(shape), optimizerProgram(shape)];
+  if (run.kernelStrategy === 'fused') return [gatherProgram(shape), fusedMlpProgram(shape), clipProgram(shape), optimizerProgram(shape)];
   const layers = shape.layout.layers;
   const backwards = [...layers].reverse();
   const tiled = run.kernelStrategy !== 'simple' && tiledEstimator(shape);
   const forward = layers.map((l) => (tiled ? forwardTiledProgram(shape, l, run.tile) : forwardProgram(shape, l)));
-  // dz of the output layer; each layer below gets its dz from the dh program of the layer above.
   const last = layers.length - 1;
-  const dz = layers.map((l) => (l.index === last ? dzProgram(shape, l) : null));
   // dh of the layer below (none below layer 0).
   const dhPrev = layers.map((l) => (l.index === 0 ? null : tiled ? dhPrevTiledProgram(shape, l, run.tile) : dhPrevProgram(shape, l)));
 
@@ -43,7 +41,11 @@ export function stepPrograms(shape: TrainShape, run: Pick<PreparedRun, 'kernelSt
   if (shape.adversarial) {
     // The data rows alone (the copies are still invalid): the data term's gradient over the inputs.
     step.push(...forward, lossProgram(shape, 'none'));
-    for (const l of backwards) step.push(...(dz[l.index] ? [dz[l.index] as Program<void>] : []), dhPrev[l.index] ?? inputGradProgram(shape, l));
+    for (const l of backwards) {
+      // dz of the output layer; each layer below gets its dz from the dh program of the layer above.
+      if (l.index === last) step.push(dzProgram(shape, l));
+      step.push(dhPrev[l.index] ?? inputGradProgram(shape, l));
+    }
     step.push(adversarialProgram(shape));
   }
   step.push(...gradientPrograms(shape, run));
