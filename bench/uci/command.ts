@@ -64,11 +64,12 @@ Methods (network: one hidden layer of n_hidden ReLU units; 10 x n_epochs epochs;
                (--prior-scales); --structure last-layer (100 draws of the last layer, scored
                as their mixture) or diagonal (T samples of the diagonal-GGN posterior)
   sgmcmc       cyclical SGHMC (Zhang et al. 2020) on map's posterior (N(0, 1) weight prior,
-               log sigma sampled): friction 0.1, 4 cycles (fewer when they do not divide the
-               epochs), the first 80% of each without noise, up to 5 samples at the ends of
-               each cycle's last epochs; grid: step size {1e-3, 3e-3, 1e-2} searched on
-               validation (--lr one); --members chains (default 1); scored as the mixture of
-               every sample's normal
+               log sigma sampled), each chain started from a map fit (Adam lr 1e-2, the run's
+               epochs): friction 0.1, 4 cycles (fewer when they do not divide the epochs), the
+               first 80% of each without noise, up to 5 samples at the ends of each cycle's
+               last epochs; grid: step size {3e-4, 1e-4, 1e-3} searched on validation (--lr
+               one); --members chains (default 1); scored as the mixture of every sample's
+               normal
   swag         SWAG (Maddox et al. 2019): map pretraining with Adam lr 1e-2 (constant), then
                40 epochs of SGD (momentum 0.9) at 0.03 x that rate, θ collected after each;
                rank 20; 30 posterior draws scored as a mixture of point models; no search

@@ -33,6 +33,7 @@ import type { HmcOptions } from '../../src/objective/hmc.js';
 import type { GpuContext } from '../../src/gpu/device.js';
 import type { Model } from '../../src/model/spec.js';
 import { train } from '../../src/train/trainer.js';
+import { mapWarmStart } from '../../src/train/warm-start.js';
 import { trainSwag } from '../../src/swag/fit.js';
 import type { ArchitectureSpec, LearningRateSchedule, ModelHyper, SamplerOptions, SwagOptions, TrainData, TrainOptions } from '../../src/objective/types.js';
 import { laplaceFromTheta, type LaplaceFit, type LaplaceTrainOptions } from '../../src/laplace/laplace.js';
@@ -412,7 +413,9 @@ async function fit(
   options: TrainOptions,
 ): Promise<{ models: (readonly Model[])[]; theta: readonly Float64Array[]; diverged: readonly boolean[] }> {
   if (options.method === 'swag') return trainSwag(ctx, arch, data, options).then((r) => ({ models: [...r.models], theta: r.swa.theta, diverged: r.diverged }));
-  const r = await train(ctx, arch, data, options);
+  // 'sgmcmc''s chains start from a MAP fit of the run's epochs (src/train/warm-start.ts).
+  const start = options.method === 'sgmcmc' ? { initialTheta: await mapWarmStart(ctx, arch, data, options, { epochs: options.epochs }) } : {};
+  const r = await train(ctx, arch, data, { ...options, ...start });
   if (options.method === 'hmc') {
     // Each job is `chains` consecutive slots (slot = job x chains + chain): its models are all its chains' kept samples.
     const jobs = options.models?.length ?? 1;

@@ -1,5 +1,6 @@
 /** Training on the GPU: variational inference, MC dropout, deep ensembles, MAP and HMC sampling, many models per dispatch. */
 export { train } from './trainer.js';
+export { mapWarmStart, DEFAULT_WARM_START_LR, type WarmStartOptions } from './warm-start.js';
 export { initialTheta } from '../objective/init.js';
 export { trainLayout, type TrainLayout, type TrainLayerLayout } from '../objective/layout.js';
 export { TRAIN_METHODS } from '../objective/methods.js';

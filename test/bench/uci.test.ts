@@ -200,12 +200,12 @@ describe('protocol pieces', () => {
     expect(() => methodPlan(d0, 'vi', { learningRates: [] })).toThrow(/learning rates must be positive/);
   });
 
-  it("sgmcmc: the step sizes {1e-3, 3e-3, 1e-2} searched, one chain, and cyclical SGHMC's cycles fitted to the epochs", async () => {
+  it("sgmcmc: the step sizes {3e-4, 1e-4, 1e-3} searched, one chain, and cyclical SGHMC's cycles fitted to the epochs", async () => {
     const d0 = await loadUciDataset(good);
     const plan = methodPlan(d0, 'sgmcmc');
-    expect(SGMCMC_STEP_SIZES).toEqual([1e-3, 3e-3, 1e-2]);
-    expect(plan.grid).toEqual([{ lr: 1e-3 }, { lr: 3e-3 }, { lr: 1e-2 }]);
-    expect(plan).toMatchObject({ trainMethod: 'sgmcmc', lr: 1e-3, members: 1, searchMembers: 1, batchSize: 128 });
+    expect(SGMCMC_STEP_SIZES).toEqual([3e-4, 1e-4, 1e-3]);
+    expect(plan.grid).toEqual([{ lr: 3e-4 }, { lr: 1e-4 }, { lr: 1e-3 }]);
+    expect(plan).toMatchObject({ trainMethod: 'sgmcmc', lr: 3e-4, members: 1, searchMembers: 1, batchSize: 128 });
     expect(methodPlan(d0, 'sgmcmc', { lr: 3e-3, members: 3 })).toMatchObject({ grid: [{}], lr: 3e-3, members: 3 });
     expect(methodPlan(d0, 'sgmcmc', { heteroscedastic: true }).heteroscedastic).toBe(true);
     expect(() => methodPlan(d0, 'sgmcmc', { schedule: 'cosine' })).toThrow(/takes no schedule/);
@@ -750,7 +750,7 @@ describeGpu('the protocol on the GPU (tiny: 2 splits, 2-point grid, 5 epochs)', 
     expect(Number.isFinite(run.splits[0]!.ll)).toBe(true);
   });
 
-  it("sgmcmc: the step sizes searched, each candidate scored as the mixture of its chain's samples", async () => {
+  it("sgmcmc: the step sizes searched from a MAP warm start, each candidate scored as the mixture of its chain's samples", async () => {
     const d = await loadUciDataset(good);
     const run = await runUciProtocol(gpu!, d, { method: 'sgmcmc', splits: 1, epochs: 6, samples: 32 });
     // One call per step size in the search (each at its own seed), then the final one.
@@ -760,7 +760,7 @@ describeGpu('the protocol on the GPU (tiny: 2 splits, 2-point grid, 5 epochs)', 
       ['search', 1],
       ['final', 1],
     ]);
-    expect(run.splits[0]?.validation.map((v) => v.point)).toEqual([{ lr: 1e-3 }, { lr: 3e-3 }, { lr: 1e-2 }]);
+    expect(run.splits[0]?.validation.map((v) => v.point)).toEqual(SGMCMC_STEP_SIZES.map((lr) => ({ lr })));
     expect(run.settings).toMatchObject({ method: 'sgmcmc', optimizer: 'sampler', sampler: { kind: 'sghmc', cycles: 1, samplesPerCycle: 1 } });
     for (const v of run.splits[0]!.validation) expect(Number.isFinite(v.ll)).toBe(true);
     expect(Number.isFinite(run.splits[0]!.ll)).toBe(true);

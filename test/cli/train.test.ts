@@ -85,6 +85,8 @@ describe('train: user mistakes exit 2 with one line, before the GPU', () => {
     ['--swag-samples beyond an ensemble file', () => [...base(), '--method', 'swag', '--swag-samples', '2000'], /swag.samples must be an integer in \[1, 1024\]/],
     ['a sampler flag for another method', () => [...base(), '--cycles', '2'], /--cycles does not apply to --method mc-dropout/],
     ['an unknown sampler', () => [...base(), '--method', 'sgmcmc', '--sampler', 'nuts'], /--sampler must be one of sgld, sghmc, got 'nuts'/],
+    ['a warm start outside sgmcmc', () => [...base(), '--method', 'map', '--warm-start', '5'], /--warm-start does not apply to --method map/],
+    ['a warm start of no whole epochs', () => [...base(), '--method', 'sgmcmc', '--warm-start', '2.5'], /--warm-start/],
     ['cycles that do not divide the epochs', () => [...base(), '--method', 'sgmcmc', '--epochs', '10', '--cycles', '3'], /sampler.cycles \(3\) must divide epochs \(10\)/],
     [
       'more samples than an ensemble file holds',
@@ -368,13 +370,13 @@ describeGpu('train on the GPU (60 rows, a few epochs)', () => {
   it("sgmcmc: every chain's samples in one ensemble file of delta members with the fixed noise of --tau, and R-hat/ESS across the chains", async () => {
     const out = file('sgmcmc.safetensors');
     const argv = ['train', '--data', file('data.csv'), '--target', 'y', '--method', 'sgmcmc', '--chains', '2', '--hidden', '8', '--epochs', '8'];
-    const r = await cli([...argv, '--cycles', '2', '--exploration', '0.25', '--samples-per-cycle', '2', '--tau', '16', '--out', out, '--json'], withGpu());
+    const r = await cli([...argv, '--cycles', '2', '--exploration', '0.25', '--samples-per-cycle', '2', '--tau', '16', '--warm-start', '3', '--out', out, '--json'], withGpu());
     expect(r.code).toBe(0);
     const lines = r.stderr.split('\n');
-    expect(lines[0]).toContain('SGHMC step 0.001 (2 cycles, friction 0.1, temperature 1), 4 samples per chain');
+    expect(lines[0]).toContain('SGHMC step 0.001 (2 cycles, friction 0.1, temperature 1), 4 samples per chain, from a map fit of 3 epochs (Adam lr 0.01)');
     expect(r.stderr).toMatch(/chains 2 x 4 samples: split R-hat\/ESS mean\(x0\) \d\.\d{3}\/\d+, mean\(x1\) .*, mean\(x2\) /);
     const summary = JSON.parse(r.stdout) as { diagnostics: { quantities: { name: string; rHat: number }[] } };
-    expect(summary).toMatchObject({ method: 'sgmcmc', chains: 2, members: 8, sampler: { kind: 'sghmc', cycles: 2, sampleEpochs: [3, 4, 7, 8] } });
+    expect(summary).toMatchObject({ method: 'sgmcmc', chains: 2, members: 8, warmStartEpochs: 3, sampler: { kind: 'sghmc', cycles: 2, sampleEpochs: [3, 4, 7, 8] } });
     // The noise is fixed by --tau: no log sigma among the diagnosed quantities.
     expect(summary.diagnostics.quantities.map((q) => q.name)).toEqual(['mean(x0)', 'mean(x1)', 'mean(x2)']);
     for (const q of summary.diagnostics.quantities) expect(q.rHat).toBeGreaterThan(0);

@@ -12,6 +12,7 @@ import { InvalidInputError } from '../../src/errors.js';
 import type { TrainOptions } from '../../src/objective/types.js';
 import { oracleTrain } from '../../src/reference/train/index.js';
 import { train } from '../../src/train/trainer.js';
+import { mapWarmStart } from '../../src/train/warm-start.js';
 import { expectAllClose, relativeBound } from '../support/all-close.js';
 import { describeGpu, gpu } from '../support/gpu.js';
 import { largestEigenvalue, linearPosterior, sgldStationaryCov, smallestEigenvalue } from '../support/linear-posterior.js';
@@ -50,6 +51,38 @@ describeGpu('sgmcmc', () => {
     );
     // θ moved in every epoch (the check above is not of a frozen chain).
     got.snapshotTheta[0]!.slice(1).forEach((theta, k) => expect(Array.from(theta)).not.toEqual(Array.from(got.snapshotTheta[0]![k]!)));
+  });
+
+  it("a MAP warm start: each chain's θ after a 'map' run of its rows, prior and stream with Adam, bit for bit; bad requests refused by name", async () => {
+    const options: TrainOptions = {
+      method: 'sgmcmc',
+      epochs: 4,
+      batchSize: 8,
+      lr: 1e-4,
+      seed: 3,
+      sampler: { cycles: 2, explorationFraction: 0.5 },
+      models: [{ lr: 3e-4 }, { rows: Array.from({ length: 12 }, (_, i) => 2 * i), priorScale: 0.5 }],
+    };
+    const start = await mapWarmStart(ctx, arch, { x, y }, options, { epochs: 5, lr: 0.02 });
+    const map = await train(ctx, arch, { x, y }, { method: 'map', epochs: 5, batchSize: 8, lr: 0.02, seed: 3, models: [{}, { rows: options.models![1]!.rows!, priorScale: 0.5 }] });
+    expect(start).toHaveLength(2);
+    start.forEach((theta, m) => {
+      expect(theta.every(Number.isFinite)).toBe(true);
+      expect(Array.from(theta)).toEqual(Array.from(map.theta[m]!));
+    });
+    // The fit moved θ away from the initialisation, and the chains run from it.
+    const cold = await train(ctx, arch, { x, y }, { ...options, epochs: 1, sampler: { burnIn: 0 } });
+    const warm = await train(ctx, arch, { x, y }, { ...options, epochs: 1, sampler: { burnIn: 0 }, initialTheta: start });
+    const distance = (a: Float64Array, b: Float64Array) => Math.hypot(...Array.from(a, (v, i) => v - (b[i] ?? 0)));
+    expect(distance(warm.theta[0]!, start[0]!)).toBeLessThan(distance(cold.theta[0]!, start[0]!));
+    // A fixed noise (tau on every model): the fit's log sigma (θ's last value here) is left out.
+    const fixed = await mapWarmStart(ctx, arch, { x, y }, { ...options, models: options.models!.map((h) => ({ ...h, tau: 4 })) }, { epochs: 5, lr: 0.02 });
+    fixed.forEach((theta, m) => expect(Array.from(theta)).toEqual(Array.from(map.theta[m]!.subarray(0, map.theta[m]!.length - 1))));
+    await expect(mapWarmStart(ctx, arch, { x, y }, { ...options, method: 'map' }, { epochs: 5 })).rejects.toThrow(/for method 'sgmcmc', got method 'map'/);
+    await expect(mapWarmStart(ctx, arch, { x, y }, { ...options, initialTheta: start }, { epochs: 5 })).rejects.toThrow(/initialTheta is what the warm start computes/);
+    await expect(mapWarmStart(ctx, arch, { x, y }, options, { epochs: 0 })).rejects.toThrow(InvalidInputError);
+    await expect(mapWarmStart(ctx, arch, { x, y }, options, { epochs: 5, lr: Number.NaN })).rejects.toThrow(/warmStart\.lr/);
+    await expect(mapWarmStart(ctx, arch, { x, y }, options, { epochs: 5, rate: 1 } as never)).rejects.toThrow(/rate/);
   });
 });
 
