@@ -6,8 +6,10 @@
  */
 import type { KernelStrategy } from '../src/index.js';
 
-export type Strategy = KernelStrategy | 'marginal';
-export const STRATEGIES: readonly Strategy[] = ['auto', 'fused', 'registers', 'materialized', 'marginal'];
+/** The engine's strategies, and the peer: the same model in TF.js on its WebGPU backend (bench-tfjs.ts). */
+export type EngineStrategy = KernelStrategy | 'marginal';
+export type Strategy = EngineStrategy | 'tfjs-webgpu';
+export const STRATEGIES: readonly Strategy[] = ['auto', 'fused', 'registers', 'materialized', 'marginal', 'tfjs-webgpu'];
 
 export interface Workload {
   readonly label: string;
@@ -29,7 +31,7 @@ export const WORKLOADS: Readonly<Record<WorkloadName, Workload>> = {
     samples: '100',
     inputs: '64, 256',
     // 'fused' is left out: on a CPU fallback it is 3-8x slower than 'auto' (which materialises there).
-    strategies: ['auto', 'marginal'],
+    strategies: ['auto', 'marginal', 'tfjs-webgpu'],
     repeats: 2,
   },
   gpu: {
@@ -37,7 +39,7 @@ export const WORKLOADS: Readonly<Record<WorkloadName, Workload>> = {
     architectures: '1-32-32-1; 13-50-50-1; 64-256-256-1',
     samples: '1000, 10000',
     inputs: '256, 4096',
-    strategies: ['auto', 'fused', 'materialized', 'marginal'],
+    strategies: ['auto', 'fused', 'materialized', 'marginal', 'tfjs-webgpu'],
     repeats: 3,
   },
 };

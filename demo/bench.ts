@@ -27,7 +27,8 @@ import { median } from '../bench/lib/stats.js';
 import { formatRate, renderAdapter, summarizeAdapter, type AdapterSummary } from './adapter-info.js';
 import { plotSeries, type PlotSeries } from './bench-chart.js';
 import { benchInputs, benchModel, macsPerForward, parseArchitecture } from './bench-models.js';
-import { WORKLOADS, isWorkloadName, type Strategy, type Workload, type WorkloadName } from './bench-workloads.js';
+import { createTfPeer, type TfPeer } from './bench-tfjs.js';
+import { WORKLOADS, isWorkloadName, type EngineStrategy, type Strategy, type Workload, type WorkloadName } from './bench-workloads.js';
 import { describeError, isAbort } from './errors.js';
 import { showWebGpuMissing, startGpu } from './gpu.js';
 import { timedContext, type GpuTimer } from './gpu-timer.js';
@@ -47,6 +48,8 @@ export type Timing = 'gpu-timestamp' | 'wall';
 export interface BenchResult {
   readonly architecture: string;
   readonly strategy: Strategy;
+  /** 'webgpu-bnn', or the peer's library and backend ('tfjs-webgpu'). */
+  readonly implementation: string;
   readonly samples: number;
   readonly inputs: number;
   /** Σ in·out over the layers. */
@@ -136,6 +139,15 @@ const TIMING_NOTES: Record<Timing, string> = {
   wall: 'Wall time around engine.predict (upload, GPU work, read-back of the statistics): this adapter has no timestamp queries.',
 };
 
+/** Said beside either note when the TF.js peer ran: its rows are always wall time. */
+const PEER_TIMING_NOTE =
+  " TF.js rows: wall time around its call (upload, its GPU work, read-back), its passes being on its own device, not this page's timer; compare the libraries by the 'wall ms' column.";
+
+/** The note for a run's results: the engine rows' timing, and the peer's when it ran. */
+function timingNote(timing: Timing, results: readonly BenchResult[]): string {
+  return TIMING_NOTES[timing] + (results.some((r) => r.strategy === 'tfjs-webgpu') ? PEER_TIMING_NOTE : '');
+}
+
 const hooks: BenchHooks = {
   status: 'starting',
   adapter: null,
@@ -149,7 +161,7 @@ const hooks: BenchHooks = {
     userAgent: navigator.userAgent,
     adapter: hooks.adapter,
     timing: hooks.timing,
-    timingNote: TIMING_NOTES[hooks.timing],
+    timingNote: timingNote(hooks.timing, hooks.results),
     config: lastConfig,
     results: hooks.results,
   }),
@@ -191,40 +203,54 @@ function readConfig(): BenchConfig {
   };
 }
 
-function strategyOptions(strategy: Strategy): Pick<PredictOptions, 'path' | 'kernel'> {
+function strategyOptions(strategy: EngineStrategy): Pick<PredictOptions, 'path' | 'kernel'> {
   return strategy === 'marginal' ? { path: 'marginal' } : { path: 'joint', kernel: strategy };
 }
 
+/** One timed call: its predictive mean (checked finite). */
+type PredictCall = () => Promise<{ readonly mean: ArrayLike<number> }>;
+
+/** What a case runs: the engine with a strategy, or the TF.js peer (wall time only: its passes are not on our timer). */
+function caseCall(engine: Engine, peer: TfPeer | null, strategy: Strategy, x: Float32Array, S: number, N: number, signal: AbortSignal): PredictCall {
+  if (strategy === 'tfjs-webgpu') {
+    if (!peer) throw new Error('internal: the TF.js peer was not created');
+    return () => {
+      signal.throwIfAborted();
+      return peer.predict(x, N, S);
+    };
+  }
+  const options: PredictOptions = { samples: S, seed: 1, signal, ...strategyOptions(strategy) };
+  return () => engine.predict(x, options);
+}
+
 async function measure(
-  engine: Engine,
-  t: GpuTimer,
+  call: PredictCall,
+  t: GpuTimer | null,
   widths: readonly number[],
   strategy: Strategy,
+  implementation: string,
   S: number,
   N: number,
   repeats: number,
-  signal: AbortSignal,
 ): Promise<BenchResult> {
-  const x = benchInputs(N, widths[0] ?? 1);
-  const options: PredictOptions = { samples: S, seed: 1, signal, ...strategyOptions(strategy) };
   const warmStart = performance.now();
-  await engine.predict(x, options);
+  await call();
   const warmupMs = performance.now() - warmStart;
   const wallMs: number[] = [];
   const gpuMs: number[] = [];
-  let gpuOk = t.available;
+  let gpuOk = t?.available ?? false;
   for (let i = 0; i < repeats; i++) {
-    t.begin();
+    t?.begin();
     const start = performance.now();
-    let r: Awaited<ReturnType<Engine['predict']>>;
+    let r: Awaited<ReturnType<PredictCall>>;
     try {
-      r = await engine.predict(x, options);
+      r = await call();
     } catch (error) {
-      await t.end(); // a cancelled call still closes its timing window
+      await t?.end(); // a cancelled call still closes its timing window
       throw error;
     }
     wallMs.push(performance.now() - start);
-    const g = await t.end();
+    const g = t ? await t.end() : null;
     if (g === null) gpuOk = false;
     else gpuMs.push(g);
     if (!Number.isFinite(r.mean[0])) throw new Error(`${strategy}: non-finite result`);
@@ -237,6 +263,7 @@ async function measure(
   return {
     architecture: widths.join('-'),
     strategy,
+    implementation,
     samples: S,
     inputs: N,
     macsPerForward: macs,
@@ -322,7 +349,9 @@ async function runBench(config: BenchConfig): Promise<BenchReport> {
   let done = 0;
   try {
     for (const widths of config.architectures) {
-      const engine = Engine.create(t.ctx, benchModel(widths));
+      const model = benchModel(widths);
+      const engine = Engine.create(t.ctx, model);
+      let peer: TfPeer | null = null;
       try {
         for (const strategy of config.strategies) {
           for (const S of config.samples) {
@@ -331,7 +360,11 @@ async function runBench(config: BenchConfig): Promise<BenchReport> {
               const elapsed = performance.now() - started;
               const eta = done > 0 ? `, about ${formatSeconds((elapsed / done) * (total - done))} left` : '';
               ui.progress.textContent = `case ${done + 1}/${total}: ${widths.join('-')}, ${strategy}, S = ${S}, N = ${N} (${formatSeconds(elapsed)}${eta})`;
-              const result = await measure(engine, t, widths, strategy, S, N, config.repeats, abort.signal);
+              if (strategy === 'tfjs-webgpu') peer ??= await createTfPeer(model);
+              const x = benchInputs(N, widths[0] ?? 1);
+              const call = caseCall(engine, peer, strategy, x, S, N, abort.signal);
+              const implementation = strategy === 'tfjs-webgpu' ? (peer?.description ?? 'TF.js') : 'webgpu-bnn';
+              const result = await measure(call, strategy === 'tfjs-webgpu' ? null : t, widths, strategy, implementation, S, N, config.repeats);
               hooks.results = [...hooks.results, result];
               done++;
               renderResults(hooks.results);
@@ -342,6 +375,7 @@ async function runBench(config: BenchConfig): Promise<BenchReport> {
         }
       } finally {
         engine.dispose();
+        peer?.dispose();
       }
     }
     finishTiming();
@@ -385,8 +419,10 @@ function stopBench(): void {
 /** The timing the results use (all GPU timestamps, or wall time), shown beside the adapter. */
 function finishTiming(): void {
   if (hooks.results.length === 0) return;
-  hooks.timing = hooks.results.every((r) => r.timing === 'gpu-timestamp') ? 'gpu-timestamp' : 'wall';
-  ui.timingMode.textContent = TIMING_NOTES[hooks.timing];
+  // The engine's rows decide (the peer's are wall time whatever the adapter has).
+  const engineRows = hooks.results.filter((r) => r.strategy !== 'tfjs-webgpu');
+  hooks.timing = engineRows.length > 0 && engineRows.every((r) => r.timing === 'gpu-timestamp') ? 'gpu-timestamp' : 'wall';
+  ui.timingMode.textContent = timingNote(hooks.timing, hooks.results);
 }
 
 function formatSeconds(ms: number): string {

@@ -1,6 +1,7 @@
 /**
  * The benchmark page: a small grid of cases (URL parameters) produces finite throughput numbers,
- * plots and a JSON export; the default workload finishes; Stop cancels a run.
+ * plots and a JSON export, the TF.js peer's rows beside the engine's; the default workload finishes;
+ * Stop cancels a run.
  */
 import { readFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
@@ -15,7 +16,7 @@ test('the benchmark page produces throughput numbers and exports them as JSON', 
     arch: '1-16-1;4-32-32-1',
     samples: '64',
     inputs: '32,128',
-    strategies: 'auto,marginal',
+    strategies: 'auto,marginal,tfjs-webgpu',
     repeats: '2',
     autorun: '1',
   });
@@ -25,8 +26,14 @@ test('the benchmark page produces throughput numbers and exports them as JSON', 
   if (!report) throw new Error('no report');
   expect(await page.evaluate(() => window.__bnnBench?.error ?? null)).toBeNull();
   expect(report.adapter?.architecture ?? '').not.toBe('');
-  expect(report.results).toHaveLength(2 * 1 * 2 * 2);
+  expect(report.results).toHaveLength(2 * 1 * 2 * 3);
   for (const r of report.results) {
+    // The peer: TF.js on its own WebGPU device, timed by the wall clock (its passes are not on our timer).
+    if (r.strategy === 'tfjs-webgpu') {
+      expect(r.implementation).toMatch(/^TF\.js 4\.22\.0 \(webgpu\)$/);
+      expect(r.timing).toBe('wall');
+      expect(r.medianGpuMs).toBeNull();
+    } else expect(r.implementation).toBe('webgpu-bnn');
     expect(r.sampleInputsPerSecond).toBeGreaterThan(0);
     expect(Number.isFinite(r.sampleInputsPerSecond)).toBe(true);
     expect(r.gflops).toBeGreaterThan(0);
@@ -39,7 +46,7 @@ test('the benchmark page produces throughput numbers and exports them as JSON', 
     }
   }
   expect(report.results.find((r) => r.architecture === '4-32-32-1')?.macsPerForward).toBe(4 * 32 + 32 * 32 + 32);
-  await expect(page.locator('#results tbody tr')).toHaveCount(8);
+  await expect(page.locator('#results tbody tr')).toHaveCount(12);
   await expect(page.locator('#chart-rate canvas')).toHaveCount(1);
   await expect(page.locator('#chart-gflops canvas')).toHaveCount(1);
 
@@ -49,7 +56,7 @@ test('the benchmark page produces throughput numbers and exports them as JSON', 
   expect(download.suggestedFilename()).toMatch(/^webgpu-bnn-bench-.*\.json$/);
   const path = await download.path();
   const exported = JSON.parse(readFileSync(path, 'utf8')) as BenchReport;
-  expect(exported.results).toHaveLength(8);
+  expect(exported.results).toHaveLength(12);
   expect(exported.timing).toBe(report.timing);
   await screenshot(page, 'bench');
   expect(errors).toEqual([]);
@@ -70,12 +77,13 @@ test('the default workload finishes on a CPU fallback adapter', async ({ page })
   }));
   expect(state.error).toBeNull();
   expect(state.status).toBe('done');
-  // SwiftShader here: the page starts from the quick workload (2 architectures x 2 strategies x 1 S x 2 N).
+  // SwiftShader here: the page starts from the quick workload (2 architectures x 3 strategies, the TF.js peer's among them, x 1 S x 2 N).
   expect(state.adapter?.cpuFallback).toBe(true);
   expect(state.workload).toBe('quick');
   const report = await page.evaluate(() => window.__bnnBench?.report() ?? null);
-  expect(report?.results).toHaveLength(8);
-  await expect(page.locator('#progress')).toContainText('8 cases done in');
+  expect(report?.results).toHaveLength(12);
+  expect(report?.results.filter((r) => r.strategy === 'tfjs-webgpu')).toHaveLength(4);
+  await expect(page.locator('#progress')).toContainText('12 cases done in');
   await screenshot(page, 'bench-default');
   expect(errors).toEqual([]);
 });
@@ -88,8 +96,8 @@ test('Stop cancels a running benchmark and the page stays usable', async ({ page
   await page.waitForFunction(() => window.__bnnBench?.status === 'stopped', undefined, { timeout: 30_000 });
   const kept = (await page.evaluate(() => window.__bnnBench?.results.length)) ?? 0;
   expect(kept).toBeGreaterThanOrEqual(1);
-  expect(kept).toBeLessThan(8);
-  await expect(page.locator('#progress')).toContainText(`Stopped after ${kept} of 8 cases`);
+  expect(kept).toBeLessThan(12);
+  await expect(page.locator('#progress')).toContainText(`Stopped after ${kept} of 12 cases`);
   await expect(page.locator('#results tbody tr')).toHaveCount(kept);
   await expect(page.locator('#run')).toBeEnabled();
   await expect(page.locator('#stop')).toBeDisabled();
@@ -101,6 +109,7 @@ test('Stop cancels a running benchmark and the page stays usable', async ({ page
   await page.locator('#samples').fill('16');
   await page.locator('#inputs').fill('16');
   await page.locator('#strategies input[value="marginal"]').uncheck();
+  await page.locator('#strategies input[value="tfjs-webgpu"]').uncheck();
   await page.locator('#run').click();
   await page.waitForFunction((end) => end.includes(window.__bnnBench?.status ?? ''), FINISHED, { timeout: 60_000 });
   expect(await page.evaluate(() => window.__bnnBench?.status)).toBe('done');
