@@ -59,16 +59,18 @@
  *   (host float64: mean f(x; θ*), variance J Σ Jᵀ + σ²). Not tuned on UCI beyond this grid.
  * - 'sgmcmc' (cyclical SGHMC, Zhang et al. 2020; src/objective/sampler.ts): 'map''s network and
  *   posterior (N(0, 1) prior on every standardised weight, log sigma sampled under a flat prior, or
- *   the heteroscedastic head), each chain started from a 'map' fit (Adam at 1e-2, constant, the
- *   run's epochs; src/train/warm-start.ts), then SGHMC with friction 0.1 at temperature 1, batch
- *   128, 10 x n_epochs epochs in cycleCount(epochs) cycles (4 when they divide the epochs), 80% of
- *   each cycle without noise, up to 5 samples at the ends of each cycle's last epochs
- *   (sgmcmcSampler); one chain (--members chains) per candidate. Grid: the step size in {3e-4,
- *   1e-4, 1e-3} (SGMCMC_STEP_SIZES, each at its own seed as MC dropout's rates), searched on
- *   validation; --lr one step size. From the initialisation, steps small enough to stay stable
- *   once σ has shrunk (the potential's curvature grows as 1/σ²) never reach the mode, and steps
- *   that reach it diverge (energy, --lr 3e-3: 2 of 20 splits; yacht's best, 3e-3, scored -1.93
- *   on 20 splits); from the MAP fit, 3e-4 scored -0.77 on yacht and -0.62 on energy (5 splits).
+ *   the heteroscedastic head), SGHMC with friction 0.1 at temperature 1, batch 128, 10 x n_epochs
+ *   epochs in cycleCount(epochs) cycles (4 when they divide the epochs), 80% of each cycle without
+ *   noise, up to 5 samples at the ends of each cycle's last epochs (sgmcmcSampler); one chain
+ *   (--members chains) per candidate. Grid: the step size in {1e-3, 3e-3, 1e-2} (SGMCMC_STEP_SIZES,
+ *   each at its own seed as MC dropout's rates), searched on validation; --lr one step size.
+ *   --warm-start starts each chain from a 'map' fit (Adam at 1e-2, constant, the run's epochs;
+ *   src/train/warm-start.ts) and searches {3e-4, 1e-4, 1e-3} (SGMCMC_WARM_STEP_SIZES); a variant
+ *   of its own in files and tables ('sgmcmc warm-start'). Neither start wins everywhere (20 splits,
+ *   bench/README.md): from the initialisation, steps small enough to stay stable once σ has shrunk
+ *   (the potential's curvature grows as 1/σ²) do not reach the mode and steps that reach it can
+ *   diverge (energy at 3e-3: 2 of 20 splits); from the MAP fit, energy and yacht do better, but on
+ *   Boston the fit has overfitted (σ small) and the chain stays near it.
  *   Scored as the uniform mixture of every kept sample's normal (the posterior predictive).
  * - 'swag' (Maddox et al. 2019; src/swag): 'map' pretraining with Adam at 1e-2 (constant, 10 x
  *   n_epochs epochs, batch 128, learnt σ, N(0, 1) prior), then SGD (momentum 0.9) at 0.03 x that
@@ -147,6 +149,8 @@ export interface MethodChoices {
   readonly laplacePredictive?: 'sampled' | 'linearized';
   /** 'hmc': the sampler's settings over HMC_UCI_SETTINGS. */
   readonly hmc?: HmcOptions;
+  /** 'sgmcmc': start every chain from a 'map' fit (src/train/warm-start.ts); the step sizes searched are then SGMCMC_WARM_STEP_SIZES. */
+  readonly warmStart?: boolean;
 }
 
 /** 'laplace' with --structure last-layer: the draws of each model, scored as their uniform mixture. */
@@ -180,6 +184,8 @@ export interface UciMethodPlan {
   readonly laplace?: { readonly structure: LaplaceStructure; readonly samples: number; readonly predictive: 'sampled' | 'linearized' };
   /** 'hmc': the sampler's settings (TrainOptions.hmc); each candidate's models are its chains' kept samples. */
   readonly hmc?: HmcOptions;
+  /** 'sgmcmc' --warm-start: each train call's chains start from a 'map' fit of its epochs; absent when not. */
+  readonly warmStart?: true;
   /** The ModelHyper (without rows) of one member of one grid point. */
   hyper(point: HyperPoint, member: number): ModelHyper;
   /** Scores one candidate (its members' models) on held-out rows with `samples` draws. */
@@ -205,7 +211,10 @@ export const SWAG_SWA_EPOCHS = 40;
 export const SWAG_SAMPLES = 30;
 
 /** The step sizes 'sgmcmc' searches on validation by default (see the file comment); the first is its rate. */
-export const SGMCMC_STEP_SIZES: readonly number[] = [3e-4, 1e-4, 1e-3];
+export const SGMCMC_STEP_SIZES: readonly number[] = [1e-3, 3e-3, 1e-2];
+
+/** The step sizes 'sgmcmc' --warm-start searches (see the file comment): near the MAP fit, small steps. */
+export const SGMCMC_WARM_STEP_SIZES: readonly number[] = [3e-4, 1e-4, 1e-3];
 
 /** The cycles of an 'sgmcmc' run: 4 when they divide the epochs and leave each cycle a whole sampling epoch, else 2, else 1. */
 export function cycleCount(epochs: number): number {
@@ -276,7 +285,8 @@ function priorScales(choices: MethodChoices, defaults: readonly number[]): reado
  * rates (each model trains at its point's rate), so the rate is searched on validation too.
  */
 export function methodPlan(dataset: UciDataset, method: UciMethod, choices: MethodChoices = {}): UciMethodPlan {
-  const defaultRates = method === 'mc-dropout' ? MC_DROPOUT_RATES : method === 'sgmcmc' ? SGMCMC_STEP_SIZES : method === 'concrete-dropout' ? CONCRETE_DROPOUT_RATES : undefined;
+  const sgmcmcRates = choices.warmStart === true ? SGMCMC_WARM_STEP_SIZES : SGMCMC_STEP_SIZES;
+  const defaultRates = method === 'mc-dropout' ? MC_DROPOUT_RATES : method === 'sgmcmc' ? sgmcmcRates : method === 'concrete-dropout' ? CONCRETE_DROPOUT_RATES : undefined;
   const rates = choices.learningRates ?? (choices.lr === undefined ? defaultRates : undefined);
   if (rates === undefined) return basePlan(dataset, method, choices);
   if (choices.lr !== undefined) throw new InvalidInputError('give either a learning rate or learning rates to search, not both');
@@ -302,6 +312,7 @@ function basePlan(dataset: UciDataset, method: UciMethod, choices: MethodChoices
     if (!(e >= 0) || !Number.isFinite(e)) throw new InvalidInputError(`adversarial epsilon must be a number >= 0 (0: off), got ${String(e)}`);
   }
   const heteroscedastic = choices.heteroscedastic === true;
+  if (choices.warmStart === true && method !== 'sgmcmc') throw new InvalidInputError(`a MAP warm start applies to method 'sgmcmc', not '${method}'`);
   if (choices.laplacePredictive !== undefined && method !== 'laplace') throw new InvalidInputError(`the Laplace predictive applies to method 'laplace', not '${method}'`);
   if (choices.laplaceDraws !== undefined && method !== 'laplace') throw new InvalidInputError(`Laplace draws apply to method 'laplace', not '${method}'`);
   if (choices.laplaceStructure !== undefined && (method !== 'laplace' || !LAPLACE_STRUCTURES.includes(choices.laplaceStructure))) {
@@ -477,12 +488,13 @@ function basePlan(dataset: UciDataset, method: UciMethod, choices: MethodChoices
         grid: [{}],
         members: chains,
         searchMembers: chains,
-        lr: choices.lr ?? (SGMCMC_STEP_SIZES[0] as number),
+        lr: choices.lr ?? ((choices.warmStart === true ? SGMCMC_WARM_STEP_SIZES : SGMCMC_STEP_SIZES)[0] as number),
         schedule: 'constant',
         baseEpochs,
         batchSize: 128,
         samplesPerStep: 1,
         sampler: sgmcmcSampler,
+        ...(choices.warmStart === true ? { warmStart: true as const } : {}),
         // Chains differ through their model index (own initialisation, minibatches and noise).
         hyper: () => ({}),
         // Every chain's samples, each a delta model: the posterior predictive is their mixture.

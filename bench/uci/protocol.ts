@@ -126,6 +126,8 @@ export interface UciSettings {
   readonly swag?: SwagOptions;
   /** 'sgmcmc': the sampler of the run's epochs (TrainOptions.sampler; `optimizer` is then 'sampler'). */
   readonly sampler?: SamplerOptions;
+  /** 'sgmcmc': every chain started from a 'map' fit (src/train/warm-start.ts); absent when not. */
+  readonly warmStart?: true;
   /** 'laplace': the posterior's structure and draws per model (absent for the other methods). */
   readonly laplace?: { readonly structure: 'last-layer' | 'diagonal'; readonly samples: number; readonly predictive: 'sampled' | 'linearized' };
   /** 'hmc': the sampler's settings (epochs are then its full-batch MAP pre-fit, batch unused). */
@@ -251,6 +253,7 @@ export async function runUciProtocol(ctx: GpuContext, dataset: UciDataset, optio
           onProgress: (p) => report(p.epoch, p.epochs),
           onNonFinite: 'keep',
         },
+        plan.warmStart === true,
       );
       const laplace = plan.laplace;
       const posterior = (k: number): Trained => {
@@ -394,6 +397,7 @@ export async function runUciProtocol(ctx: GpuContext, dataset: UciDataset, optio
       ...(swag === undefined ? {} : { swag }),
       ...(plan.laplace ? { laplace: plan.laplace } : {}),
       ...(plan.hmc ? { hmc: plan.hmc } : {}),
+      ...(plan.warmStart ? { warmStart: true } : {}),
       splits: splitIds.length,
       seed,
     },
@@ -411,10 +415,11 @@ async function fit(
   arch: ArchitectureSpec,
   data: TrainData,
   options: TrainOptions,
+  warmStart: boolean,
 ): Promise<{ models: (readonly Model[])[]; theta: readonly Float64Array[]; diverged: readonly boolean[] }> {
   if (options.method === 'swag') return trainSwag(ctx, arch, data, options).then((r) => ({ models: [...r.models], theta: r.swa.theta, diverged: r.diverged }));
-  // 'sgmcmc''s chains start from a MAP fit of the run's epochs (src/train/warm-start.ts).
-  const start = options.method === 'sgmcmc' ? { initialTheta: await mapWarmStart(ctx, arch, data, options, { epochs: options.epochs }) } : {};
+  // --warm-start: 'sgmcmc''s chains start from a MAP fit of the run's epochs (src/train/warm-start.ts).
+  const start = warmStart ? { initialTheta: await mapWarmStart(ctx, arch, data, options, { epochs: options.epochs }) } : {};
   const r = await train(ctx, arch, data, { ...options, ...start });
   if (options.method === 'hmc') {
     // Each job is `chains` consecutive slots (slot = job x chains + chain): its models are all its chains' kept samples.

@@ -79,7 +79,8 @@ export function formatPoint(p: HyperPoint): string {
 export function methodLabel(s: Pick<UciSummary, 'method' | 'settings'>): string {
   const lp = s.settings.laplace;
   const base = lp ? [s.method, ...(lp.structure === 'diagonal' ? ['diagonal'] : []), ...(lp.predictive === 'linearized' ? ['linearized'] : [])].join(' ') : s.method;
-  return s.settings.heteroscedastic === true ? `${base} heteroscedastic` : base;
+  const started = s.settings.warmStart === true ? `${base} warm-start` : base;
+  return s.settings.heteroscedastic === true ? `${started} heteroscedastic` : started;
 }
 
 /** Rows of the comparison: ours first, then the published columns. */

@@ -18,6 +18,7 @@ import {
   MC_DROPOUT_LR,
   MC_DROPOUT_RATES,
   SGMCMC_STEP_SIZES,
+  SGMCMC_WARM_STEP_SIZES,
   methodPlan,
   sgmcmcSampler,
   type HyperPoint,
@@ -200,12 +201,17 @@ describe('protocol pieces', () => {
     expect(() => methodPlan(d0, 'vi', { learningRates: [] })).toThrow(/learning rates must be positive/);
   });
 
-  it("sgmcmc: the step sizes {3e-4, 1e-4, 1e-3} searched, one chain, and cyclical SGHMC's cycles fitted to the epochs", async () => {
+  it("sgmcmc: the step sizes {1e-3, 3e-3, 1e-2} searched ({3e-4, 1e-4, 1e-3} from a MAP warm start), one chain, and cyclical SGHMC's cycles fitted to the epochs", async () => {
     const d0 = await loadUciDataset(good);
     const plan = methodPlan(d0, 'sgmcmc');
-    expect(SGMCMC_STEP_SIZES).toEqual([3e-4, 1e-4, 1e-3]);
-    expect(plan.grid).toEqual([{ lr: 3e-4 }, { lr: 1e-4 }, { lr: 1e-3 }]);
-    expect(plan).toMatchObject({ trainMethod: 'sgmcmc', lr: 3e-4, members: 1, searchMembers: 1, batchSize: 128 });
+    expect(SGMCMC_STEP_SIZES).toEqual([1e-3, 3e-3, 1e-2]);
+    expect(plan.grid).toEqual([{ lr: 1e-3 }, { lr: 3e-3 }, { lr: 1e-2 }]);
+    expect(plan).toMatchObject({ trainMethod: 'sgmcmc', lr: 1e-3, members: 1, searchMembers: 1, batchSize: 128 });
+    expect(plan.warmStart).toBeUndefined();
+    const warm = methodPlan(d0, 'sgmcmc', { warmStart: true });
+    expect(warm.grid).toEqual(SGMCMC_WARM_STEP_SIZES.map((lr) => ({ lr })));
+    expect(warm).toMatchObject({ lr: 3e-4, warmStart: true });
+    expect(() => methodPlan(d0, 'vi', { warmStart: true })).toThrow(/MAP warm start applies to method 'sgmcmc', not 'vi'/);
     expect(methodPlan(d0, 'sgmcmc', { lr: 3e-3, members: 3 })).toMatchObject({ grid: [{}], lr: 3e-3, members: 3 });
     expect(methodPlan(d0, 'sgmcmc', { heteroscedastic: true }).heteroscedastic).toBe(true);
     expect(() => methodPlan(d0, 'sgmcmc', { schedule: 'cosine' })).toThrow(/takes no schedule/);
@@ -334,6 +340,7 @@ describe('the runner: user mistakes exit 2 with one line', () => {
     ['lr and lr grid', () => ['--data-dir', good, '--method', 'vi', '--lr', '1e-3', '--lr-grid', '1e-2,3e-2'], /either a learning rate or learning rates/],
     ['bad lr grid', () => ['--data-dir', good, '--method', 'vi', '--lr-grid', '1e-2,x'], /--lr-grid must be a positive number, got 'x'/],
     ['unknown schedule', () => ['--data-dir', good, '--method', 'vi', '--schedule', 'step'], /--schedule must be constant or cosine, got 'step'/],
+    ['a warm start outside sgmcmc', () => ['--data-dir', good, '--method', 'vi', '--warm-start'], /a MAP warm start applies to method 'sgmcmc', not 'vi'/],
     [
       'unknown ensemble density',
       () => ['--data-dir', good, '--method', 'ensemble', '--ensemble-density', 'median'],
@@ -750,9 +757,9 @@ describeGpu('the protocol on the GPU (tiny: 2 splits, 2-point grid, 5 epochs)', 
     expect(Number.isFinite(run.splits[0]!.ll)).toBe(true);
   });
 
-  it("sgmcmc: the step sizes searched from a MAP warm start, each candidate scored as the mixture of its chain's samples", async () => {
+  it("sgmcmc --warm-start: the step sizes searched from a MAP fit, each candidate scored as the mixture of its chain's samples", async () => {
     const d = await loadUciDataset(good);
-    const run = await runUciProtocol(gpu!, d, { method: 'sgmcmc', splits: 1, epochs: 6, samples: 32 });
+    const run = await runUciProtocol(gpu!, d, { method: 'sgmcmc', splits: 1, epochs: 6, samples: 32, warmStart: true });
     // One call per step size in the search (each at its own seed), then the final one.
     expect(run.timing.trainCalls.map((c) => [c.phase, c.models])).toEqual([
       ['search', 1],
@@ -760,8 +767,9 @@ describeGpu('the protocol on the GPU (tiny: 2 splits, 2-point grid, 5 epochs)', 
       ['search', 1],
       ['final', 1],
     ]);
-    expect(run.splits[0]?.validation.map((v) => v.point)).toEqual(SGMCMC_STEP_SIZES.map((lr) => ({ lr })));
-    expect(run.settings).toMatchObject({ method: 'sgmcmc', optimizer: 'sampler', sampler: { kind: 'sghmc', cycles: 1, samplesPerCycle: 1 } });
+    expect(run.splits[0]?.validation.map((v) => v.point)).toEqual(SGMCMC_WARM_STEP_SIZES.map((lr) => ({ lr })));
+    expect(run.settings).toMatchObject({ method: 'sgmcmc', optimizer: 'sampler', warmStart: true, sampler: { kind: 'sghmc', cycles: 1, samplesPerCycle: 1 } });
+    expect(methodLabel({ method: run.settings.method, settings: run.settings })).toBe('sgmcmc warm-start');
     for (const v of run.splits[0]!.validation) expect(Number.isFinite(v.ll)).toBe(true);
     expect(Number.isFinite(run.splits[0]!.ll)).toBe(true);
   });
