@@ -25,9 +25,9 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
   let m2 = ADAM_BETA2 * moment2[t] + ADAM_GRAD_WEIGHT2 * g * g;
   moment1[t] = m1;
   moment2[t] = m2;
-  let c = counts[m];
-  let m_hat = m1 / (1.0 - pow(ADAM_BETA1, c));
-  let v_hat = m2 / (1.0 - pow(ADAM_BETA2, c));
+  // 1 - β^count, computed once per model by train/clip.
+  let m_hat = m1 / adam_bias[2u * m];
+  let v_hat = m2 / adam_bias[2u * m + 1u];
   theta[t] = theta[t] - lr * m_hat / (sqrt(v_hat) + ADAM_EPSILON);
 #elif SAMPLER
   var v = KEEP_VELOCITY * moment1[t] - lr * g;

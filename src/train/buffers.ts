@@ -24,6 +24,7 @@ export type TrainBuffer =
   | 'moment1'
   | 'moment2'
   | 'counts'
+  | 'adam_bias'
   | 'clip'
   | 'model_active'
   | 'xb'
@@ -84,6 +85,7 @@ export function createTrainBuffers(set: BufferSet, plan: TrainPlan, data: ModelD
     floats('moment1', M * layout.size),
     floats('moment2', M * layout.size),
     floats('counts', M),
+    floats('adam_bias', 2 * M),
     floats('clip', M),
     floats('model_active', M),
     floats('xb', M * B * run.inputDim),

@@ -13,19 +13,37 @@ import { f32, u32 } from '../wgsl.js';
 import { dimConsts, stepDims } from './dims.js';
 import { MODEL_CONSTANTS, MODEL_STREAM, STEP, modelsBinding, stepBinding } from './step.js';
 
-/** Per model: count the update and the clipping factor (shaders/train/clip.wgsl). */
+/** Adam's, read by both programs below: one run's optimiser is Adam when it has no sampler. */
+function isAdam(shape: TrainShape): boolean {
+  return shape.sampler === null && shape.optimizer === 'adam';
+}
+
+/** Adam's β constants, in both programs (1 - β in float64, then rounded: float32 0.1 and 0.001 exactly, where 1 - float32(β) would not be). */
+function adamConsts() {
+  return {
+    ADAM_BETA1: f32(ADAM_BETA1),
+    ADAM_BETA2: f32(ADAM_BETA2),
+    ADAM_GRAD_WEIGHT1: f32(1 - ADAM_BETA1),
+    ADAM_GRAD_WEIGHT2: f32(1 - ADAM_BETA2),
+  };
+}
+
+/**
+ * Per model: count the update, Adam's bias-correction denominators of that count (once per model
+ * rather than per θ element) and the clipping factor (shaders/train/clip.wgsl).
+ */
 export function clipProgram(shape: TrainShape): Program<void> {
   const dims = stepDims(shape);
-  const p = { dims, clipNorm: shape.clipNorm };
+  const p = { dims, clipNorm: shape.clipNorm, adam: isAdam(shape) };
   return defineProgram({
     family: 'train_clip',
     params: p,
     wgsl: {
-      consts: { ...dimConsts(dims), ...(p.clipNorm > 0 ? { CLIP_NORM: f32(p.clipNorm) } : {}) },
-      bindings: [readF32('grad'), readF32('model_active'), writeF32('counts'), writeF32('clip')],
+      consts: { ...dimConsts(dims), ...adamConsts(), ...(p.clipNorm > 0 ? { CLIP_NORM: f32(p.clipNorm) } : {}) },
+      bindings: [readF32('grad'), readF32('model_active'), writeF32('counts'), writeF32('adam_bias'), writeF32('clip')],
       libraries: [FLAT_INDEX],
       body: ['train/clip'],
-      defines: { CLIP: p.clipNorm > 0 },
+      defines: { CLIP: p.clipNorm > 0, ADAM: p.adam },
     },
     workgroups: (_, max) => flatGrid(dims.models, max),
   });
@@ -56,11 +74,7 @@ export function optimizerProgram(shape: TrainShape): Program<void> {
     wgsl: {
       consts: {
         ...dimConsts(dims),
-        ADAM_BETA1: f32(ADAM_BETA1),
-        ADAM_BETA2: f32(ADAM_BETA2),
-        // 1 - β in float64, then rounded: float32 0.1 and 0.001 exactly, where 1 - float32(β) would not be.
-        ADAM_GRAD_WEIGHT1: f32(1 - ADAM_BETA1),
-        ADAM_GRAD_WEIGHT2: f32(1 - ADAM_BETA2),
+        ...adamConsts(),
         ADAM_EPSILON: f32(ADAM_EPSILON),
         SGD_MOMENTUM: f32(SGD_MOMENTUM),
         ...samplerConsts(sampler),
@@ -70,7 +84,7 @@ export function optimizerProgram(shape: TrainShape): Program<void> {
         stepBinding,
         readF32('grad'),
         readF32('model_active'),
-        readF32('counts'),
+        readF32('adam_bias'),
         readF32('clip'),
         modelsBinding,
         writeF32('theta'),
@@ -79,7 +93,7 @@ export function optimizerProgram(shape: TrainShape): Program<void> {
       ],
       libraries: [FLAT_INDEX, ...(sampler ? [MODEL_STREAM, RANDOM] : [])],
       body: ['train/optimizer'],
-      defines: { ADAM: !sampler && p.optimizer === 'adam', SAMPLER: sampler !== null },
+      defines: { ADAM: isAdam(shape), SAMPLER: sampler !== null },
     },
     workgroups: (_, max) => flatGrid(dims.models * dims.thetaSize, max),
   });
