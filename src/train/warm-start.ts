@@ -3,9 +3,11 @@
  * stable near the posterior's mode (where a learnt noise scale makes the potential stiff: its
  * curvature grows as 1/σ²) takes too long to reach the mode from the random initialisation; at a
  * step size large enough to get there it diverges once σ has shrunk. Adam gets there in a few
- * hundred epochs, so the chains start from its θ and sample at a small step size. Measured on
- * UCI (bench/README.md, "SG-MCMC from a MAP fit"): yacht, 5 splits, -1.79 from the initialisation
- * (3e-3, the best step size there) against -0.77 from the MAP fit (3e-4).
+ * hundred epochs, so the chains can start from its θ and sample at a small step size. Not always
+ * better (bench/README.md, "SG-MCMC from a MAP fit", 20 UCI splits): energy and yacht gain (no
+ * diverged split on energy; yacht -1.93 to -1.17), but where the fit has overfitted (Boston: σ far
+ * below the posterior's) the small steps stay near it (-2.69 to -5.70). Hence an option, not the
+ * sampler's default.
  */
 import { InvalidInputError } from '../errors.js';
 import type { GpuContext } from '../gpu/device.js';

@@ -138,11 +138,12 @@ Options:
   --burn-in <E>         sgmcmc, constant: epochs before the first sample (default epochs/2)
   --thin <E>            sgmcmc, constant: a sample every E epochs after the burn-in (default 1);
                         hmc: transitions per kept sample (default 1)
+  --warm-start <E>      sgmcmc: start every chain from a map fit of E epochs (Adam lr 1e-2,
+                        constant) instead of the initialisation, then sample around it at a small
+                        step size (1e-4 to 1e-3); an overfitted fit holds such chains near itself
+                        (default 0: none)
   --temperature <T>     sgmcmc: posterior temperature (default 1)
   --friction <a>        sgmcmc, sghmc: friction in (0, 1] (default 0.1)
-  --warm-start <E>      sgmcmc: start every chain from a map fit of E epochs (Adam lr 1e-2,
-                        constant) instead of the initialisation; then a small step size (1e-4 to
-                        1e-3) samples around the fit without diverging (default 0: none)
                         With 4 or more samples per chain, split R-hat and ESS across the chains
                         of the predicted mean at the first, middle and last data rows (and of log
                         sigma when sampled) go to standard error and into --json
