@@ -137,11 +137,12 @@ Usage: npm run uci -- --merge <a.json,b.json,...> [--out-dir <dir>] [--json]
   method's rate) into the run searching all of them: the same choices and test scores, since
   each rate trains in its own calls keyed by the rate. Writes <data set>-<method>.json and .md.
 
-Usage: npm run uci -- --table <dir>
-  Reads every <data set>-<method>.json in <dir> (written by runs above), prints one markdown
-  table per method beside the column it is judged against, then the best of ours per data set
-  beside the best published column (the runs' PROTOCOL.md and bench/uci/PROTOCOL.md's), and
-  writes it to <dir>/uci-table.md.
+Usage: npm run uci -- --table <dir>[,<dir>...] [--out-dir <dir>]
+  Reads every <data set>-<method>.json in the folders (written by runs above), prints one
+  markdown table per method beside the column it is judged against, then the best of ours per
+  data set beside the best published column (the runs' PROTOCOL.md and bench/uci/PROTOCOL.md's),
+  and writes it to uci-table.md in --out-dir (default: the first folder). A run of the same data
+  set, method and variant in a later folder replaces an earlier folder's (a rerun's record).
 `;
 
 const OPTIONS = {
@@ -260,15 +261,20 @@ async function run(argv: readonly string[], io: UciIo): Promise<number> {
     const v = values[name];
     return typeof v === 'string' ? v : undefined;
   };
-  const tableDir = str('table');
-  if (tableDir !== undefined) {
-    const summaries = await readSummaries(tableDir);
+  const tableText = str('table');
+  if (tableText !== undefined) {
+    const tableDirs = tableText.split(',').filter((d) => d.trim() !== '');
+    const [firstDir] = tableDirs;
+    if (firstDir === undefined) throw new InvalidInputError('--table needs a results folder');
+    const summaries = latestRuns(await Promise.all(tableDirs.map(readSummaries)));
     const repositoryProtocol = await readRepositoryProtocol();
     const markdown = [
       uciTableMarkdown(summaries),
       bestPerDataSetMarkdown(summaries, (dataset) => (repositoryProtocol === null ? null : publishedFor(repositoryProtocol, dataset))),
     ].join('\n');
-    const path = join(tableDir, 'uci-table.md');
+    const outDir = str('out-dir') ?? firstDir;
+    await mkdir(outDir, { recursive: true });
+    const path = join(outDir, 'uci-table.md');
     await writeFile(path, markdown);
     io.stdout(markdown);
     io.stderr(`uci: wrote ${path}\n`);
@@ -377,4 +383,11 @@ async function writeSummaryFiles(summary: UciSummary, outDir: string, adapterLin
   await writeFile(jsonPath, summaryJson(summary));
   await writeFile(mdPath, summaryMarkdown(summary, adapterLine, command));
   io.stderr(`uci: wrote ${jsonPath} and ${mdPath}\n`);
+}
+
+/** Runs of several folders, one per (data set, method and variant): a later folder's replaces an earlier one's. */
+function latestRuns(folders: readonly (readonly UciSummary[])[]): UciSummary[] {
+  const byKey = new Map<string, UciSummary>();
+  for (const runs of folders) for (const s of runs) byKey.set(`${s.dataset}\u0000${methodLabel(s)}`, s);
+  return [...byKey.values()];
 }

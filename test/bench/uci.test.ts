@@ -453,6 +453,27 @@ describe('the cross-run table (--table)', () => {
     expect(empty.code).toBe(2);
     expect(empty.stderr).toMatch(/cannot read the results folder/);
   });
+
+  it("several folders: a later folder's run of the same data set and method replaces the earlier one; the table goes to --out-dir", async () => {
+    const older = join(root, 'older');
+    const newer = join(root, 'newer');
+    const out = join(root, 'combined');
+    await mkdir(older, { recursive: true });
+    await mkdir(newer, { recursive: true });
+    await writeFile(join(older, 'yacht-vi.json'), JSON.stringify(summary('yacht', 'vi', 2, -1.9)));
+    await writeFile(join(older, 'boston-vi.json'), JSON.stringify(summary('boston', 'vi', 2.8, -2.6)));
+    await writeFile(join(newer, 'yacht-vi.json'), JSON.stringify(summary('yacht', 'vi', 1.5, -1.7)));
+    await writeFile(join(newer, 'yacht-vi-heteroscedastic.json'), JSON.stringify({ ...summary('yacht', 'vi', 1, -1.2), settings: { epochs: 400, heteroscedastic: true } }));
+    const r = await uci(['--table', `${older},${newer}`, '--out-dir', out]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('| yacht | 2 | 400 | 1.500 ± 0.100 |');
+    expect(r.stdout).not.toContain('| yacht | 2 | 400 | 2.000 ± 0.100 |');
+    expect(r.stdout).toContain('| boston | 2 | 400 | 2.800 ± 0.100 |');
+    expect(r.stdout).toContain('| yacht | -1.200 ± 0.050 | vi heteroscedastic | 2 |');
+    expect(readFileSync(join(out, 'uci-table.md'), 'utf8')).toBe(r.stdout);
+    expect(existsSync(join(older, 'uci-table.md'))).toBe(false);
+    expect((await uci(['--table', ','])).stderr).toMatch(/--table needs a results folder/);
+  });
 });
 
 describe('merging runs that searched other rates (--merge)', () => {
