@@ -268,9 +268,12 @@ async function run(argv: readonly string[], io: UciIo): Promise<number> {
     if (firstDir === undefined) throw new InvalidInputError('--table needs a results folder');
     const summaries = latestRuns(await Promise.all(tableDirs.map(readSummaries)));
     const repositoryProtocol = await readRepositoryProtocol();
+    const extraColumns = (dataset: string) => (repositoryProtocol === null ? null : publishedFor(repositoryProtocol, dataset));
     const markdown = [
       uciTableMarkdown(summaries),
-      bestPerDataSetMarkdown(summaries, (dataset) => (repositoryProtocol === null ? null : publishedFor(repositoryProtocol, dataset))),
+      bestPerDataSetMarkdown(summaries, extraColumns),
+      // Runs of fewer splits than the protocol's compete above; here only full-protocol ones.
+      ...(summaries.some((s) => s.splits.length < PROTOCOL_SPLITS) ? [bestPerDataSetMarkdown(summaries, extraColumns, PROTOCOL_SPLITS)] : []),
     ].join('\n');
     const outDir = str('out-dir') ?? firstDir;
     await mkdir(outDir, { recursive: true });
@@ -384,6 +387,9 @@ async function writeSummaryFiles(summary: UciSummary, outDir: string, adapterLin
   await writeFile(mdPath, summaryMarkdown(summary, adapterLine, command));
   io.stderr(`uci: wrote ${jsonPath} and ${mdPath}\n`);
 }
+
+/** The splits of the full protocol (bench/uci/PROTOCOL.md). */
+const PROTOCOL_SPLITS = 20;
 
 /** Runs of several folders, one per (data set, method and variant): a later folder's replaces an earlier one's. */
 function latestRuns(folders: readonly (readonly UciSummary[])[]): UciSummary[] {

@@ -99,13 +99,16 @@ function bestPublished(columns: readonly PublishedColumn[]): { column: string; l
  * number of splits: the splits column says how many) beside the best published column (issue 16's
  * target: the best of ours at or above the best published BNN), met when within one published
  * standard error (the brief's rule). `extraColumns` adds published columns that the runs' own
- * PROTOCOL.md lacked (the repository's copy has DVI's), matched by name.
+ * PROTOCOL.md lacked (the repository's copy has DVI's), matched by name. With `minSplits`, only
+ * runs of at least that many splits compete (the full protocol's 20: a 3-split mean is no record).
  */
-export function bestPerDataSetMarkdown(summaries: readonly UciSummary[], extraColumns: (dataset: string) => readonly PublishedColumn[] | null = () => null): string {
-  const datasets = [...new Set(summaries.map((s) => s.dataset))].sort((a, b) => a.localeCompare(b));
-  const out = ['### Best of ours per data set', '', '| data set | our best LL | method | splits | best published LL | column | |', '|---|---|---|---|---|---|---|'];
+export function bestPerDataSetMarkdown(summaries: readonly UciSummary[], extraColumns: (dataset: string) => readonly PublishedColumn[] | null = () => null, minSplits = 0): string {
+  const eligible = summaries.filter((s) => s.splits.length >= minSplits);
+  const datasets = [...new Set(eligible.map((s) => s.dataset))].sort((a, b) => a.localeCompare(b));
+  const title = minSplits > 0 ? `### Best of ours per data set, runs of ${minSplits} splits or more` : '### Best of ours per data set';
+  const out = [title, '', '| data set | our best LL | method | splits | best published LL | column | |', '|---|---|---|---|---|---|---|'];
   for (const dataset of datasets) {
-    const runs = summaries.filter((s) => s.dataset === dataset && Number.isFinite(s.ll.mean));
+    const runs = eligible.filter((s) => s.dataset === dataset && Number.isFinite(s.ll.mean));
     const ours = runs.reduce<UciSummary | null>((best, s) => (best === null || s.ll.mean > best.ll.mean ? s : best), null);
     if (ours === null) continue;
     const columns = [...(ours.published ?? [])];

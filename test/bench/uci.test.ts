@@ -419,6 +419,11 @@ describe('the cross-run table (--table)', () => {
     expect(markdown).toContain('| boston | -2.440 ± 0.050 | ensemble | 2 | -2.40 ± 0.04 | MC dropout 2018 grid | ✓ |');
     expect(markdown).toContain('| yacht | -0.500 ± 0.050 | hmc | 2 | -0.47 ± 0.03 | DVI heteroscedastic 2019 | ✓ |');
     expect(bestPerDataSetMarkdown([summary('yacht', 'hmc', 1, -0.51)] as never, () => dvi)).toContain('| DVI heteroscedastic 2019 | ✗ |');
+    // minSplits: only runs of that many splits compete (these have 2).
+    const full = bestPerDataSetMarkdown([...runs, { ...summary('boston', 'mc-dropout', 3, -2.5), splits: [{ split: 0 }, { split: 1 }, { split: 2 }] }] as never, () => null, 3);
+    expect(full).toContain('### Best of ours per data set, runs of 3 splits or more');
+    expect(full).toContain('| boston | -2.500 ± 0.050 | mc-dropout | 3 |');
+    expect(full).not.toContain('| yacht |');
   });
 
   it('reads a results folder and writes uci-table.md; a bad file is named, exit 2', async () => {
@@ -470,6 +475,8 @@ describe('the cross-run table (--table)', () => {
     expect(r.stdout).not.toContain('| yacht | 2 | 400 | 2.000 ± 0.100 |');
     expect(r.stdout).toContain('| boston | 2 | 400 | 2.800 ± 0.100 |');
     expect(r.stdout).toContain('| yacht | -1.200 ± 0.050 | vi heteroscedastic | 2 |');
+    // These runs have 2 splits: the full-protocol table has none of them.
+    expect(r.stdout).toContain('### Best of ours per data set, runs of 20 splits or more');
     expect(readFileSync(join(out, 'uci-table.md'), 'utf8')).toBe(r.stdout);
     expect(existsSync(join(older, 'uci-table.md'))).toBe(false);
     expect((await uci(['--table', ','])).stderr).toMatch(/--table needs a results folder/);
