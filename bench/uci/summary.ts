@@ -75,10 +75,14 @@ export function formatPoint(p: HyperPoint): string {
   return parts.length > 0 ? parts.join(', ') : '—';
 }
 
-/** The method and its variant, as summaries, file names and tables name it: 'vi', 'vi heteroscedastic'. */
+/**
+ * The method and its variant, as summaries, file names and tables name it: 'vi', 'vi heteroscedastic',
+ * 'ensemble mixture' (scored by the mixture density rather than the paper's moment-matched normal).
+ */
 export function methodLabel(s: Pick<UciSummary, 'method' | 'settings'>): string {
   const lp = s.settings.laplace;
-  const base = lp ? [s.method, ...(lp.structure === 'diagonal' ? ['diagonal'] : []), ...(lp.predictive === 'linearized' ? ['linearized'] : [])].join(' ') : s.method;
+  const laplace = lp ? [s.method, ...(lp.structure === 'diagonal' ? ['diagonal'] : []), ...(lp.predictive === 'linearized' ? ['linearized'] : [])].join(' ') : s.method;
+  const base = s.settings.ensembleDensity === 'mixture' ? `${laplace} mixture` : laplace;
   const started = s.settings.warmStart === true ? `${base} warm-start` : base;
   return s.settings.heteroscedastic === true ? `${started} heteroscedastic` : started;
 }

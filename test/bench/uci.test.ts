@@ -798,6 +798,13 @@ describeGpu('the protocol on the GPU (tiny: 2 splits, 2-point grid, 5 epochs)', 
     expect(run.splits[0]?.validation.map((v) => v.point)).toEqual(SGMCMC_WARM_STEP_SIZES.map((lr) => ({ lr })));
     expect(run.settings).toMatchObject({ method: 'sgmcmc', optimizer: 'sampler', warmStart: true, sampler: { kind: 'sghmc', cycles: 1, samplesPerCycle: 1 } });
     expect(methodLabel({ method: run.settings.method, settings: run.settings })).toBe('sgmcmc warm-start');
+    // The ensemble scored by its mixture density is a variant of its own (the moment-matched one keeps the plain name).
+    expect(methodLabel({ method: 'ensemble', settings: { ...run.settings, method: 'ensemble', warmStart: undefined, ensembleDensity: 'mixture' } as never })).toBe(
+      'ensemble mixture',
+    );
+    expect(methodLabel({ method: 'ensemble', settings: { ...run.settings, method: 'ensemble', warmStart: undefined, ensembleDensity: 'moment-matched' } as never })).toBe(
+      'ensemble',
+    );
     for (const v of run.splits[0]!.validation) expect(Number.isFinite(v.ll)).toBe(true);
     expect(Number.isFinite(run.splits[0]!.ll)).toBe(true);
   });
