@@ -1,5 +1,5 @@
 /**
- * The benchmark page's workloads: what its inputs start from. 'quick' finishes in about 30 s on
+ * The benchmark page's workloads: what its inputs start from. 'quick' finishes in about a minute on
  * SwiftShader (the CPU fallback, where a 13-50-50-1 network runs at a few 100 k samples × inputs
  * per second) and is the default there; 'gpu' is the larger grid worth timing on a GPU (minutes to
  * hours on a CPU fallback: 64-256-256-1 at S = 10000, N = 4096 alone is 3.4 TFLOP per call).
@@ -26,7 +26,7 @@ export type WorkloadName = 'quick' | 'gpu';
 
 export const WORKLOADS: Readonly<Record<WorkloadName, Workload>> = {
   quick: {
-    label: 'quick (about 30 s on SwiftShader)',
+    label: 'quick (about a minute on SwiftShader)',
     architectures: '1-32-32-1; 13-50-50-1',
     samples: '100',
     inputs: '64, 256',

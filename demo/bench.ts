@@ -9,7 +9,7 @@
  * Throughput: samples × inputs per second = S·N / time; GFLOP/s = 2·S·N·Σ(in·out) / time (the
  * dense layers' multiply-adds; weight draws and reductions are not counted).
  *
- * Workloads (bench-workloads.ts): 'quick' (about 30 s on SwiftShader, the default on a CPU
+ * Workloads (bench-workloads.ts): 'quick' (about a minute on SwiftShader, the default on a CPU
  * fallback adapter) and 'gpu' (larger S and N, the default on a GPU); the inputs start from the
  * chosen one and the URL parameters override them: workload ('quick' | 'gpu'), arch
  * ('1-32-32-1;13-50-50-1'), samples ('1000,10000'), inputs ('256,4096'), strategies
