@@ -34,6 +34,7 @@ interface Strategy {
 const STRATEGIES: readonly Strategy[] = [
   { name: 'joint, fused', options: { path: 'joint', kernel: 'fused' } },
   { name: 'joint, registers', options: { path: 'joint', kernel: 'registers' } },
+  { name: 'joint, tiled', options: { path: 'joint', kernel: 'tiled' } },
   { name: 'joint, materialized', options: { path: 'joint', kernel: 'materialized' } },
   { name: 'joint, auto', options: { path: 'joint', kernel: 'auto' } },
   { name: 'marginal', options: { path: 'marginal' } },

@@ -113,8 +113,8 @@ export function parsePath(text: string): SamplingPath | 'auto' {
 }
 
 export function parseKernel(text: string): KernelStrategy {
-  if (text === 'auto' || text === 'fused' || text === 'registers' || text === 'materialized') return text;
-  throw new UsageError(`--kernel must be 'auto', 'fused', 'registers' or 'materialized', got '${text}'`);
+  if (text === 'auto' || text === 'fused' || text === 'tiled' || text === 'registers' || text === 'materialized') return text;
+  throw new UsageError(`--kernel must be 'auto', 'fused', 'tiled', 'registers' or 'materialized', got '${text}'`);
 }
 
 /** Largest S the engine takes (a u32 count). */

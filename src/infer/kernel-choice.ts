@@ -9,6 +9,8 @@
  *   workgroup and private memory: 3-8x faster there), the workgroup-fused kernel on a GPU when a
  *   weight row fits workgroup memory; then, if a device or engine limit refuses that, the fused and
  *   then the registers kernel, before giving up with every refusal named.
+ * - 'auto' never picks 'tiled' (the workgroup-tiled GEMM built for GPUs): no GPU has measured it
+ *   yet, and on SwiftShader it ran 3-8x slower than materialised weights.
  */
 import { WORKGROUP_SIZE } from '../kernels/program.js';
 import { DeviceLimitError } from '../errors.js';

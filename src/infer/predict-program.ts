@@ -9,6 +9,7 @@ import {
   denseMarginalProgram,
   denseMaterializedProgram,
   denseRegistersProgram,
+  denseTiledProgram,
   fusedRowsPerTile,
   type ChunkRun,
   type MatmulBlocking,
@@ -34,7 +35,7 @@ import type { KernelStrategy, SamplingPath } from './types.js';
 
 type Kernel = KernelProgram<ChunkRun>;
 
-export type LayerStrategy = 'fused' | 'registers' | 'materialized' | 'marginal';
+export type LayerStrategy = 'fused' | 'tiled' | 'registers' | 'materialized' | 'marginal';
 
 export interface LayerKernels {
   readonly strategy: LayerStrategy;
@@ -98,6 +99,8 @@ export const REGISTERS_MAX_INPUTS = 4096;
 function layerStrategy(o: ProgramOptions, rowsPerTile: number, index: number, inputs: number): LayerStrategy {
   if (o.path === 'marginal') return 'marginal';
   if (o.kernel === 'materialized' || (o.kernel === 'auto' && o.cpuAdapter)) return 'materialized';
+  // Its tiles take 4 KiB of workgroup memory whatever the layer's shape: every device has that.
+  if (o.kernel === 'tiled') return 'tiled';
   if (o.kernel === 'registers') {
     if (inputs <= REGISTERS_MAX_INPUTS) return 'registers';
     throw new DeviceLimitError(`layer ${index} has ${inputs} inputs, beyond the registers kernel's ${REGISTERS_MAX_INPUTS}; use kernel 'fused', 'materialized' or 'auto'`);
@@ -121,6 +124,8 @@ export function buildProgram(layout: ModelLayout, options: ProgramOptions): Pred
     let dense: Kernel;
     if (strategy === 'fused') {
       dense = denseFusedProgram(layer, layout.masksPerSample, { rowsPerTile, inputsPerWorkgroup });
+    } else if (strategy === 'tiled') {
+      dense = denseTiledProgram(layer, layout.masksPerSample);
     } else if (strategy === 'registers') {
       dense = denseRegistersProgram(layer, layout.masksPerSample, inputsPerThread);
     } else if (strategy === 'materialized') {

@@ -24,12 +24,15 @@ export type SamplingPath = 'joint' | 'marginal';
  * Kernel strategy of the joint path:
  * - 'fused': one workgroup per (sample, input tile) draws the weights tile by tile into workgroup
  *   memory; weights never reach global memory.
+ * - 'tiled': a GPU GEMM's shape: one workgroup per (tile of 32 inputs, tile of 32 units, sample),
+ *   4 x 4 outputs per thread, inputs and drawn weights staged in workgroup memory 16 inputs deep;
+ *   weights never reach global memory. Built for GPUs (not yet measured on one); slow on SwiftShader.
  * - 'registers': fused too, one thread per (sample, input tile) draws each weight row into private
  *   memory (registers); no workgroup memory, weights redrawn per input tile.
  * - 'materialized': weights drawn into a global buffer first, then a batched matmul reads them.
  * - 'auto': chosen per layer from the shape and the adapter.
  */
-export type KernelStrategy = 'auto' | 'fused' | 'registers' | 'materialized';
+export type KernelStrategy = 'auto' | 'fused' | 'tiled' | 'registers' | 'materialized';
 
 export interface PredictOptions {
   /** Number of posterior samples S (>= 1). Default 1000. */

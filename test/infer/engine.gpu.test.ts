@@ -49,6 +49,8 @@ describeGpu('GPU engine vs float64 oracle', () => {
       [3, 23, 'materialized'],
       [64, 4, 'materialized'],
       [7, 9, 'registers'],
+      [64, 64, 'tiled'],
+      [5, 33, 'tiled'],
     ] as const) {
       const engine = Engine.create(ctx, model, { maxSamplesPerChunk: samples, maxInputsPerChunk: inputs, fusedInputsPerWorkgroup: 5, registersInputsPerThread: 3 });
       results.push((await engine.predict(x, { samples: 40, seed: 9, returnSamples: true, kernel })).fSamples!);
@@ -57,6 +59,17 @@ describeGpu('GPU engine vs float64 oracle', () => {
     // Same draws, different summation orders: float32 rounding apart (1e-6 relative covers it; a
     // different draw is off by O(0.1)).
     for (const r of results.slice(1)) expectAllClose(r, results[0]!, relativeBound(results[0]!, 1e-6), 'f samples');
+  });
+
+  it("'tiled' matches the oracle across several input, unit and depth tiles (rows that straddle Philox blocks)", async () => {
+    // 37 inputs: 3 depth tiles of 16, rows starting off block boundaries; 41 and 34 units: 2 unit
+    // tiles of 32; 70 inputs in chunks of 45: 2 input tiles, the second part-filled.
+    const model = buildModel({ inputDim: 37, units: [41, 34, 2], dropout: [0.2, 0.1, 0], seed: 21 });
+    const x = randomInputs(70, 37, 4);
+    const engine = Engine.create(ctx, model, { maxSamplesPerChunk: 3, maxInputsPerChunk: 45 });
+    const r = await engine.predict(x, { samples: 5, seed: 6, returnSamples: true, kernel: 'tiled' });
+    expectSamplesMatchOracle(r.fSamples, model, x, 5, 6, 'tiled f samples');
+    engine.dispose();
   });
 
   it("draws a 'logitnormal' sigma (a Uniform prior's AutoNormal guide) per sample like the oracle, whatever the chunking", async () => {
@@ -228,7 +241,7 @@ describeGpu('GPU engine vs float64 oracle', () => {
       [[[1, 2]], { intervalLevel: '0.9' }, /intervalLevel must be a number that is finite in float32, got '0.9' \(a string\)/],
       [[[1, 2]], { path: 'marginal', returnSamples: true }, /returnSamples needs the joint path/],
       [[[1, 2]], { returnSamples: 'yes' }, /returnSamples must be true or false/],
-      [[[1, 2]], { kernel: 'magic' }, /kernel must be one of 'auto', 'fused', 'registers', 'materialized'/],
+      [[[1, 2]], { kernel: 'magic' }, /kernel must be one of 'auto', 'fused', 'tiled', 'registers', 'materialized'/],
       [[[1, 2]], { path: 42 }, /path must be one of 'auto', 'joint', 'marginal', got 42/],
     ];
     for (const [x, opts, message] of cases) {
@@ -299,7 +312,7 @@ describeGpu('GPU engine vs float64 oracle', () => {
     ).mean;
     for (const v of want) expect(Number.isFinite(v)).toBe(true);
     const engine = Engine.create(ctx, model);
-    for (const options of [{ kernel: 'fused' }, { kernel: 'registers' }, { kernel: 'materialized' }, { path: 'marginal' }] as const) {
+    for (const options of [{ kernel: 'fused' }, { kernel: 'tiled' }, { kernel: 'registers' }, { kernel: 'materialized' }, { path: 'marginal' }] as const) {
       const r = await engine.predict(
         xs.map((v) => [v]),
         { samples: 1, ...options },

@@ -91,7 +91,7 @@ function optionSets(): ProgramOptions[] {
     cpuAdapter: false,
   };
   const out: ProgramOptions[] = [];
-  for (const kernel of ['fused', 'registers', 'materialized'] as const) {
+  for (const kernel of ['fused', 'tiled', 'registers', 'materialized'] as const) {
     for (const [withY, returnSamples, withQuantiles] of [
       [false, false, false],
       [true, true, true],

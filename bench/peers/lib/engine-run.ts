@@ -15,12 +15,13 @@ import { summarize, timeCalls, type TimingOptions } from './timing.js';
  * (src/infer/predict-options.ts, kernel-choice.ts). The slowest on SwiftShader come last, so a
  * step cut by its time limit loses the least.
  */
-export const ENGINE_STRATEGIES = ['default', 'materialized', 'marginal', 'registers', 'fused'] as const;
+export const ENGINE_STRATEGIES = ['default', 'materialized', 'marginal', 'registers', 'fused', 'tiled'] as const;
 export type EngineStrategy = (typeof ENGINE_STRATEGIES)[number];
 
 export const STRATEGY_OPTIONS: Readonly<Record<EngineStrategy, Pick<PredictOptions, 'path' | 'kernel'>>> = {
   default: {},
   fused: { path: 'joint', kernel: 'fused' },
+  tiled: { path: 'joint', kernel: 'tiled' },
   registers: { path: 'joint', kernel: 'registers' },
   materialized: { path: 'joint', kernel: 'materialized' },
   marginal: { path: 'marginal' },

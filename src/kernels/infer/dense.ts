@@ -1,9 +1,11 @@
 /**
- * The four forms of a dense layer over every (sample, input) of a chunk. All compute
+ * The five forms of a dense layer over every (sample, input) of a chunk. All compute
  *   out[s][n][j] = finish_unit(b_j + sum_i W_ji * in[s][n][i])
  * and differ in where W comes from (shaders/infer/dense-*.wgsl say how):
  * - materialized: W read from the `weights` buffer filled by the sample-weights program;
  * - fused: each workgroup (one sample, a tile of inputs) draws W tile by tile into workgroup memory;
+ * - tiled: a GPU GEMM's shape, each workgroup one (input tile, unit tile, sample) with 4 x 4
+ *   outputs per thread, staging inputs and drawn weights in workgroup memory tile by tile;
  * - registers: each thread draws W row by row into private memory for a tile of inputs;
  * - marginal (local reparameterisation): pre-activations drawn per input from their Gaussian.
  * Layer 0 reads x ([n][i], shared by all samples); later layers the previous activations.
@@ -131,6 +133,35 @@ export function denseFusedProgram(layer: LayerLayout, masksPerSample: number, ti
       defines: { ...layerDefines(p.layer), RANDOM: layerIsRandom(p.layer), HAS_MASK: hasMask },
     },
     workgroups: (run) => [Math.ceil(run.nCount / tiling.inputsPerWorkgroup), run.sampleCount, 1],
+  });
+}
+
+/** Inputs, units and reduction steps of one workgroup of the tiled kernel (shaders/infer/dense-tiled.wgsl). */
+export const TILED_TILE = { inputs: 32, units: 32, depth: 16 } as const;
+
+export function denseTiledProgram(layer: LayerLayout, masksPerSample: number): Program<ChunkRun> {
+  const hasMask = layer.maskOffset >= 0;
+  const p = { layer: layerParams(layer), masksPerSample, maskOffset: layer.maskOffset };
+  return defineProgram({
+    family: 'dense_tiled',
+    label: `dense_tiled_l${layer.index}`,
+    params: p,
+    uniform: CHUNK,
+    wgsl: {
+      consts: {
+        ...layerConsts(p.layer),
+        ...maskConsts(layer, masksPerSample),
+        STREAM: u32(layerStream(layer.index, STREAM_WEIGHTS)),
+        TN: u32(TILED_TILE.inputs),
+        TJ: u32(TILED_TILE.units),
+        TK: u32(TILED_TILE.depth),
+      },
+      bindings: [chunkBinding, readF32('params'), ...(hasMask ? [readF32('masks')] : []), readF32('layer_in'), writeF32('layer_out')],
+      libraries: LIBRARIES,
+      body: ['infer/dense-tiled'],
+      defines: { ...layerDefines(p.layer), RANDOM: layerIsRandom(p.layer), HAS_MASK: hasMask },
+    },
+    workgroups: (run) => [Math.ceil(run.nCount / TILED_TILE.inputs), Math.ceil(layer.units / TILED_TILE.units), run.sampleCount],
   });
 }
 
