@@ -62,7 +62,8 @@ Methods (network: one hidden layer of n_hidden ReLU units; 10 x n_epochs epochs;
                cosine schedule): prior precision and sigma tuned by the marginal likelihood;
                grid: the map's prior scales s in {0.1, 0.3, 1} searched on validation
                (--prior-scales); --structure last-layer (100 draws of the last layer, scored
-               as their mixture) or diagonal (T samples of the diagonal-GGN posterior)
+               as their mixture), diagonal (T samples of the diagonal-GGN posterior) or kfac
+               (100 draws of every layer's Kronecker-factored posterior, scored as their mixture)
   sgmcmc       cyclical SGHMC (Zhang et al. 2020) on map's posterior (N(0, 1) weight prior,
                log sigma sampled): friction 0.1, 4 cycles (fewer when they do not divide the
                epochs), the first 80% of each without noise, up to 5 samples at the ends of
@@ -100,9 +101,9 @@ Options:
   --validation-samples <T>   predictive samples on the validation part (default: --samples)
   --members <M>              ensemble members (default 5); sgmcmc: chains (default 1)
   --prior-scales <a,b,...>   vi, laplace, hmc: prior scales to search (default 0.1,0.3,1; hmc 1)
-  --structure <s>            laplace: last-layer (default) or diagonal; a diagonal run's files
-                             are named '<data set>-laplace-diagonal'
-  --laplace-draws <S>        laplace last-layer: draws per model, scored as their mixture
+  --structure <s>            laplace: last-layer (default), diagonal or kfac; their files are
+                             named '<data set>-laplace-diagonal' and '<data set>-laplace-kfac'
+  --laplace-draws <S>        laplace last-layer and kfac: draws per model, scored as their mixture
                              (default 100)
   --laplace-predictive <p>   laplace: sampled (default: the engine's draws) or linearized
                              (the GLM predictive N(f(x), J Sigma J^T + sigma^2), on the host)

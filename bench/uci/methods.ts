@@ -53,9 +53,10 @@
  *   batch 128, 10 x n_epochs epochs), then the Laplace posterior with the prior precision and σ
  *   tuned by the marginal likelihood; grid = the MAP's prior scales {0.1, 0.3, 1} (as 'vi',
  *   --prior-scales) searched on validation. --structure last-layer (default: full covariance of
- *   the last layer, LAPLACE_UCI_DRAWS correlated draws scored as their mixture, one pass each) or
+ *   the last layer, LAPLACE_UCI_DRAWS correlated draws scored as their mixture, one pass each),
  *   diagonal (the GGN's diagonal over every weight: the engine samples T draws of the mean-field
- *   posterior). --laplace-predictive linearized scores the linearised (GLM) predictive instead
+ *   posterior) or kfac (a Kronecker-factored GGN block per layer; LAPLACE_UCI_DRAWS draws of every
+ *   layer, scored as their mixture). --laplace-predictive linearized scores the linearised (GLM) predictive instead
  *   (host float64: mean f(x; θ*), variance J Σ Jᵀ + σ²). Not tuned on UCI beyond this grid.
  * - 'sgmcmc' (cyclical SGHMC, Zhang et al. 2020; src/objective/sampler.ts): 'map''s network and
  *   posterior (N(0, 1) prior on every standardised weight, log sigma sampled under a flat prior, or
@@ -413,7 +414,7 @@ function basePlan(dataset: UciDataset, method: UciMethod, choices: MethodChoices
       if (predictive !== 'sampled' && predictive !== 'linearized') throw new InvalidInputError(`the Laplace predictive is 'sampled' or 'linearized', got '${String(predictive)}'`);
       if (!Number.isInteger(draws) || draws < 1 || draws > MAX_LAPLACE_SAMPLES)
         throw new InvalidInputError(`Laplace draws must be an integer in [1, ${MAX_LAPLACE_SAMPLES}], got ${String(draws)}`);
-      if (choices.laplaceDraws !== undefined && structure !== 'last-layer') throw new InvalidInputError('Laplace draws apply to the last-layer structure');
+      if (choices.laplaceDraws !== undefined && structure === 'diagonal') throw new InvalidInputError('Laplace draws apply to the last-layer and kfac structures');
       return {
         method,
         trainMethod: 'map',
@@ -426,9 +427,9 @@ function basePlan(dataset: UciDataset, method: UciMethod, choices: MethodChoices
         baseEpochs,
         batchSize: 128,
         samplesPerStep: 1,
-        laplace: { structure, samples: structure === 'last-layer' ? draws : 1, predictive },
+        laplace: { structure, samples: structure === 'diagonal' ? 1 : draws, predictive },
         hyper: (p) => ({ priorScale: p.priorScale ?? 1 }),
-        // One model (diagonal: sampled T times) or the last layer's draws (their mixture, one pass each).
+        // One model (diagonal: sampled T times) or the draws of the last layer or of KFAC (their mixture, one pass each).
         score: (ctx, models, rows, samples, seed) => (models.length === 1 ? scoreSampled(ctx, only(models), rows, samples, seed) : scoreEnsemble(ctx, models, rows, 'mixture')),
       };
     }

@@ -38,6 +38,7 @@ import { trainSwag } from '../../src/swag/fit.js';
 import type { ArchitectureSpec, LearningRateSchedule, ModelHyper, SamplerOptions, SwagOptions, TrainData, TrainOptions } from '../../src/objective/types.js';
 import { laplaceFromTheta, type LaplaceFit, type LaplaceTrainOptions } from '../../src/laplace/laplace.js';
 import { linearizedPredict } from '../../src/laplace/linearized.js';
+import type { LaplaceStructure } from '../../src/laplace/ggn.js';
 import { average, rootMeanSquaredError } from './score.js';
 import { chunkByEpochs, maxModelsPerCall } from './batching.js';
 import type { UciDataset } from './dataset.js';
@@ -129,7 +130,7 @@ export interface UciSettings {
   /** 'sgmcmc': every chain started from a 'map' fit (src/train/warm-start.ts); absent when not. */
   readonly warmStart?: true;
   /** 'laplace': the posterior's structure and draws per model (absent for the other methods). */
-  readonly laplace?: { readonly structure: 'last-layer' | 'diagonal'; readonly samples: number; readonly predictive: 'sampled' | 'linearized' };
+  readonly laplace?: { readonly structure: LaplaceStructure; readonly samples: number; readonly predictive: 'sampled' | 'linearized' };
   /** 'hmc': the sampler's settings (epochs are then its full-batch MAP pre-fit, batch unused). */
   readonly hmc?: HmcOptions;
   readonly splits: number;
@@ -267,7 +268,7 @@ export async function runUciProtocol(ctx: GpuContext, dataset: UciDataset, optio
           ...(plan.heteroscedastic ? { heteroscedastic: true } : {}),
           seed: call.seed + (phase === 'search' ? 0 : 1_000_003) + 7907 * k,
           models: [(jobs[call.indices[k] as number] as Job).hyper],
-          laplace: { structure: laplace.structure, ...(laplace.structure === 'last-layer' ? { samples: laplace.samples } : {}) },
+          laplace: { structure: laplace.structure, ...(laplace.structure === 'diagonal' ? {} : { samples: laplace.samples }) },
         };
         const post = laplaceFromTheta(arch, { x: dataset.x, y: dataset.y }, options, [result.theta[k] as Float64Array]);
         return { models: post.models[0] as Model[], fit: post.fits[0] as LaplaceFit };

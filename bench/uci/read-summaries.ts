@@ -65,7 +65,7 @@ export async function readSummaries(dir: string): Promise<UciSummary[]> {
   } catch (error) {
     throw new InvalidInputError(`cannot read the results folder '${dir}': ${(error as Error).message}`, { cause: error });
   }
-  // <data set>-<method>.json and its variants' <data set>-<method>-<variant>.json (heteroscedastic, laplace-diagonal).
+  // <data set>-<method>.json and its variants' <data set>-<method>-<variant>.json (heteroscedastic, laplace-diagonal, laplace-kfac).
   const files = names.filter((n) => n.endsWith('.json') && UCI_METHODS.some((m) => n.endsWith(`-${m}.json`) || n.includes(`-${m}-`))).sort();
   if (files.length === 0) throw new InvalidInputError(`'${dir}' holds no <data set>-<method>.json run summaries`);
   return Promise.all(files.map((name) => readSummary(join(dir, name))));

@@ -26,10 +26,10 @@ const LOG_TOLERANCE = 1e-10;
 /** Most coordinate-ascent rounds when σ is tuned with δ. */
 const MAX_ROUNDS = 50;
 
-/** ½ log det(G c + δ I). */
+/** ½ log det(G c + δ I): from G's diagonal ('diagonal') or eigenvalues ('kfac'), or a Cholesky factor. */
 function halfLogDet(c: Curvature, scale: number, delta: number): number {
   const P = c.params.length;
-  if (c.structure === 'diagonal') {
+  if (c.structure !== 'last-layer') {
     let s = 0;
     for (const g of c.ggn) s += Math.log(g * scale + delta);
     return 0.5 * s;

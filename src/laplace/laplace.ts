@@ -1,7 +1,7 @@
 /**
  * Training method 'laplace' (Daxberger et al. 2021, "Laplace Redux"): the GPU 'map' fit
  * (src/train), then post-hoc on the host in float64 the Laplace posterior N(θ*, H⁻¹) of each model
- * (posterior.ts: last layer with full covariance, or the diagonal GGN over every weight and bias;
+ * (posterior.ts: last layer with full covariance, the diagonal GGN or KFAC over every weight and bias;
  * the prior precision given or tuned by the marginal likelihood), turned into engine models whose
  * predictive the GPU samples (to-model.ts). linearized.ts gives the linearised (GLM) predictive.
  *
@@ -21,7 +21,7 @@ import { InvalidInputError } from '../errors.js';
 import { train } from '../train/trainer.js';
 import type { LaplaceRows } from './ggn.js';
 import { laplacePosterior, resolveLaplaceOptions, type LaplaceOptions, type LaplacePosterior, type ResolvedLaplaceOptions } from './posterior.js';
-import { diagonalModel, lastLayerModels } from './to-model.js';
+import { diagonalModel, drawnModels } from './to-model.js';
 
 /** The method name the CLI and the UCI tool take for this module (the fit itself is 'map'). */
 export const LAPLACE_METHOD = 'laplace';
@@ -48,7 +48,7 @@ export interface LaplaceResult {
   readonly fits: readonly LaplaceFit[];
   /**
    * Per model, the engine models of its posterior: 'diagonal' one model with 'normal' weight and
-   * bias posteriors; 'last-layer' `samples` delta models (the draws), predicted as an ensemble.
+   * bias posteriors; 'last-layer' and 'kfac' `samples` delta models (the draws), predicted as an ensemble.
    */
   readonly models: readonly (readonly Model[])[];
 }
@@ -104,7 +104,7 @@ export function laplaceFromTheta(
   const models = fits.map((fit, m) =>
     resolved.structure === 'diagonal'
       ? [diagonalModel(layout, fit.posterior, fit.info)]
-      : lastLayerModels(layout, fit.posterior, fit.info, resolved.samples, run.seed, run.models[m]?.stream ?? m),
+      : drawnModels(layout, fit.posterior, fit.info, resolved.samples, run.seed, run.models[m]?.stream ?? m),
   );
   return { options: resolved, fits, models };
 }

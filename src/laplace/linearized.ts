@@ -17,6 +17,7 @@ import { normalLogPdf } from '../math/densities.js';
 import { softmax } from '../math/likelihoods.js';
 import { ENSEMBLE_MIN_SCALE } from '../objective/constants.js';
 import type { LaplaceFit } from './laplace.js';
+import { paramsToMatrix, toEigenbasis } from './kron.js';
 import { forwardRow, jacobianRow } from './network.js';
 
 export interface LinearizedPrediction {
@@ -47,6 +48,14 @@ function outputVariances(fit: LaplaceFit, J: Float64Array): Float64Array {
     let s = 0;
     if (posterior.structure === 'diagonal') {
       for (let i = 0; i < P; i++) s += (row[i] as number) ** 2 * (posterior.covariance[i] as number);
+    } else if (posterior.kron) {
+      // KFAC: Σ = V diag(c) Vᵀ per layer, so J Σ Jᵀ = Σ (Vᵀ J)² c with Vᵀ J one sandwich per layer (kron.ts).
+      let at = 0;
+      for (const f of posterior.kron) {
+        const rotated = toEigenbasis(f, paramsToMatrix(f, row, at));
+        rotated.forEach((r, e) => (s += r * r * (posterior.covariance[at + e] as number)));
+        at += f.units * f.inputs;
+      }
     } else {
       for (let i = 0; i < P; i++) {
         const ri = row[i] as number;

@@ -2,7 +2,8 @@
  * The Laplace posterior of one trained model, computed on the host in float64 from its MAP θ:
  * N(θ*, H⁻¹) over the structure's parameters (ggn.ts), H = G c + δ I (evidence.ts), everything
  * else (PReLU slopes, log df) held at θ*. 'diagonal' keeps H's diagonal (the engine's mean-field
- * 'normal' posterior); 'last-layer' keeps H in full and its Cholesky factor (Σ = H⁻¹).
+ * 'normal' posterior); 'last-layer' keeps H in full and its Cholesky factor (Σ = H⁻¹); 'kfac' keeps
+ * each layer's Kronecker factors' eigenbases and H's eigenvalues c q_j a_i + δ in them.
  */
 import { InvalidInputError } from '../errors.js';
 import { integerOption, oneOfOption, optional, readOptionsObject, scaleOption, booleanOption } from '../options.js';
@@ -10,7 +11,7 @@ import type { TrainLikelihoodInfo } from '../objective/likelihood.js';
 import type { TrainLayout } from '../objective/layout.js';
 import { checkLaplaceLikelihood, globalNoise, normalLogLik } from './curvature.js';
 import { logEvidence, tuneHyper } from './evidence.js';
-import { computeCurvature, LAPLACE_STRUCTURES, type Curvature, type LaplaceRows, type LaplaceStructure } from './ggn.js';
+import { computeCurvature, LAPLACE_STRUCTURES, type Curvature, type KronFactors, type LaplaceRows, type LaplaceStructure } from './ggn.js';
 import { cholesky, inverseFromCholesky } from './linalg.js';
 
 /**
@@ -18,12 +19,20 @@ import { cholesky, inverseFromCholesky } from './linalg.js';
  * Cholesky factorisation, O(P³), about 50 of them per tuning; 1024 keeps that to seconds in float64.
  */
 export const MAX_FULL_COVARIANCE_PARAMS = 1024;
-/** Most last-layer draws (the ensemble file's member limit, model/ensemble-file.ts). */
+/**
+ * Widest KFAC factor (a layer's inputs + 1, or its units): each is eigendecomposed by Jacobi
+ * rotations, O(n³) a sweep in float64 on the host; 1025 takes about a minute.
+ */
+export const MAX_KFAC_FACTOR_WIDTH = 1025;
+/** Most last-layer or KFAC draws (the ensemble file's member limit, model/ensemble-file.ts). */
 export const MAX_LAPLACE_SAMPLES = 1024;
 export const DEFAULT_LAPLACE_SAMPLES = 100;
 
 export interface LaplaceOptions {
-  /** 'last-layer' (default): full covariance over the last layer; 'diagonal': the GGN's diagonal over every weight and bias. */
+  /**
+   * 'last-layer' (default): full covariance over the last layer; 'diagonal': the GGN's diagonal over
+   * every weight and bias; 'kfac': a Kronecker-factored GGN block per layer over every weight and bias.
+   */
   readonly structure?: LaplaceStructure;
   /**
    * The prior precision δ of the Laplace parameters' N(0, δ⁻¹) prior: a number, or 'marglik'
@@ -35,7 +44,7 @@ export interface LaplaceOptions {
    * Default: true with priorPrecision 'marglik', false with a fixed one. Refused elsewhere.
    */
   readonly tuneNoise?: boolean;
-  /** 'last-layer': correlated draws of the last layer saved as point models (default 100, at most 1024). */
+  /** 'last-layer' and 'kfac': correlated draws saved as point models (default 100, at most 1024). */
   readonly samples?: number;
 }
 
@@ -59,8 +68,8 @@ export function resolveLaplaceOptions(value: unknown, info: TrainLikelihoodInfo)
       `laplace.tuneNoise tunes a normal likelihood's global noise σ; this model has none (${info.heteroscedastic ? 'a heteroscedastic head' : info.kind})`,
     );
   const samples = optional(o['samples'], DEFAULT_LAPLACE_SAMPLES, (v) => integerOption(v, 'laplace.samples', 1, MAX_LAPLACE_SAMPLES));
-  if (o['samples'] !== undefined && structure !== 'last-layer')
-    throw new InvalidInputError("laplace.samples is the number of last-layer draws; the 'diagonal' posterior is sampled by the engine");
+  if (o['samples'] !== undefined && structure === 'diagonal')
+    throw new InvalidInputError("laplace.samples is the number of last-layer or KFAC draws; the 'diagonal' posterior is sampled by the engine");
   return { structure, priorPrecision, tuneNoise, samples };
 }
 
@@ -78,12 +87,14 @@ export interface LaplacePosterior {
   readonly logEvidence: number;
   /** log p(D | θ*) at σ. */
   readonly logLikelihood: number;
-  /** 'diagonal': H's diagonal (length P); 'last-layer': H in full (P x P row-major). */
+  /** 'diagonal': H's diagonal (length P); 'last-layer': H in full (P x P row-major); 'kfac': H's eigenvalues (Curvature.ggn's order). */
   readonly precision: Float64Array;
-  /** 'diagonal': the variances 1/H_ii; 'last-layer': Σ = H⁻¹ (P x P row-major). */
+  /** 'diagonal': the variances 1/H_ii; 'last-layer': Σ = H⁻¹ (P x P row-major); 'kfac': Σ's eigenvalues 1/precision. */
   readonly covariance: Float64Array;
-  /** 'last-layer': L with H = L Lᵀ (draws are θ* + L⁻ᵀ z); null for 'diagonal'. */
+  /** 'last-layer': L with H = L Lᵀ (draws are θ* + L⁻ᵀ z); null otherwise. */
   readonly precisionCholesky: Float64Array | null;
+  /** 'kfac': each layer's factors, whose eigenvectors are the eigenbasis of `precision`; null otherwise. */
+  readonly kron: readonly KronFactors[] | null;
 }
 
 /** |θ_params|². */
@@ -109,14 +120,14 @@ function posteriorAt(layout: TrainLayout, theta: ArrayLike<number>, c: Curvature
     logEvidence: logEvidence(c, thetaSq, delta, sigma),
     logLikelihood: Number.isNaN(sigma) ? c.fit : normalLogLik(c.fit, c.rows, sigma),
   };
-  if (c.structure === 'diagonal') {
+  if (c.structure !== 'last-layer') {
     const precision = c.ggn.map((g) => g * scale + delta);
-    return { ...common, precision, covariance: precision.map((h) => 1 / h), precisionCholesky: null };
+    return { ...common, precision, covariance: precision.map((h) => 1 / h), precisionCholesky: null, kron: c.kron };
   }
   const precision = c.ggn.map((g) => g * scale);
   for (let i = 0; i < P; i++) precision[i * P + i] = (precision[i * P + i] as number) + delta;
   const L = cholesky(precision, P);
-  return { ...common, precision, covariance: inverseFromCholesky(L, P), precisionCholesky: L };
+  return { ...common, precision, covariance: inverseFromCholesky(L, P), precisionCholesky: L, kron: null };
 }
 
 /** The Laplace posterior of θ (a 'map' θ of `layout`) on one model's standardised training rows. */
@@ -128,8 +139,18 @@ export function laplacePosterior(layout: TrainLayout, theta: ArrayLike<number>, 
     const last = layout.layers[layout.layers.length - 1];
     const P = last ? last.units * (last.inputs + 1) : 0;
     if (P > MAX_FULL_COVARIANCE_PARAMS) {
-      throw new InvalidInputError(`the last layer has ${P} weights and biases; a full-covariance Laplace takes at most ${MAX_FULL_COVARIANCE_PARAMS} (use structure 'diagonal')`);
+      throw new InvalidInputError(
+        `the last layer has ${P} weights and biases; a full-covariance Laplace takes at most ${MAX_FULL_COVARIANCE_PARAMS} (use structure 'kfac' or 'diagonal')`,
+      );
     }
+  }
+  if (options.structure === 'kfac') {
+    layout.layers.forEach((layer, l) => {
+      const width = Math.max(layer.inputs + 1, layer.units);
+      if (width > MAX_KFAC_FACTOR_WIDTH) {
+        throw new InvalidInputError(`layer ${l} has a KFAC factor ${width} wide (inputs + 1 or units); structure 'kfac' takes at most ${MAX_KFAC_FACTOR_WIDTH} (use 'diagonal')`);
+      }
+    });
   }
   const c = computeCurvature(layout, theta, rows, info, options.structure);
   const sigma0 = globalNoise(info) ? Math.exp(theta[layout.noise] ?? NaN) : NaN;

@@ -75,7 +75,8 @@ describe('the laplace plan', () => {
     expect(methodPlan(d, 'laplace', { heteroscedastic: true }).heteroscedastic).toBe(true);
     expect(() => methodPlan(d, 'vi', { laplaceStructure: 'diagonal' })).toThrow(/applies to method 'laplace'/);
     expect(() => methodPlan(d, 'vi', { laplaceDraws: 5 })).toThrow(/apply to method 'laplace'/);
-    expect(() => methodPlan(d, 'laplace', { laplaceStructure: 'diagonal', laplaceDraws: 5 })).toThrow(/apply to the last-layer structure/);
+    expect(() => methodPlan(d, 'laplace', { laplaceStructure: 'diagonal', laplaceDraws: 5 })).toThrow(/apply to the last-layer and kfac structures/);
+    expect(methodPlan(d, 'laplace', { laplaceStructure: 'kfac', laplaceDraws: 7 }).laplace).toMatchObject({ structure: 'kfac', samples: 7 });
     expect(() => methodPlan(d, 'laplace', { laplaceDraws: 2000 })).toThrow(/Laplace draws must be an integer in \[1, 1024\]/);
     expect(methodPlan(d, 'laplace', { laplacePredictive: 'linearized' }).laplace).toMatchObject({ predictive: 'linearized' });
     expect(() => methodPlan(d, 'vi', { laplacePredictive: 'linearized' })).toThrow(/applies to method 'laplace'/);
@@ -84,11 +85,12 @@ describe('the laplace plan', () => {
     );
     expect(methodLabel({ method: 'laplace', settings: { laplace: { structure: 'diagonal', samples: 1 } } as UciSummary['settings'] })).toBe('laplace diagonal');
     expect(methodLabel({ method: 'laplace', settings: { laplace: { structure: 'last-layer', samples: 100 } } as UciSummary['settings'] })).toBe('laplace');
+    expect(methodLabel({ method: 'laplace', settings: { laplace: { structure: 'kfac', samples: 100 } } as UciSummary['settings'] })).toBe('laplace kfac');
   });
 
   it('--structure mistakes exit 2 with one line', async () => {
     for (const [argv, message] of [
-      [['--data-dir', folder, '--method', 'laplace', '--structure', 'kfac'], /--structure must be one of last-layer, diagonal, got 'kfac'/],
+      [['--data-dir', folder, '--method', 'laplace', '--structure', 'kron'], /--structure must be one of last-layer, diagonal, kfac, got 'kron'/],
       [['--data-dir', folder, '--method', 'vi', '--structure', 'diagonal'], /applies to method 'laplace'/],
       [['--data-dir', folder, '--method', 'laplace', '--laplace-predictive', 'glm'], /--laplace-predictive must be sampled or linearized, got 'glm'/],
     ] as const) {

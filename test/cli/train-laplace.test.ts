@@ -55,10 +55,10 @@ const base = () => [
 
 describe('train --method laplace: mistakes exit 2 with one line, before the GPU', () => {
   it.each([
-    ['unknown structure', () => ['--structure', 'kfac'], /--structure must be one of last-layer, diagonal, got 'kfac'/],
+    ['unknown structure', () => ['--structure', 'kron'], /--structure must be one of last-layer, diagonal, kfac, got 'kron'/],
     ['bad prior precision', () => ['--prior-precision=-2'], /--prior-precision must be a positive number or 'marglik', got '-2'/],
     ['samples 0', () => ['--samples', '0'], /--samples must be an integer from 1/],
-    ['samples with diagonal', () => ['--structure', 'diagonal', '--samples', '5'], /--samples applies to --structure last-layer/],
+    ['samples with diagonal', () => ['--structure', 'diagonal', '--samples', '5'], /--samples applies to --structure last-layer and kfac/],
     [
       'a likelihood without curvature',
       () => ['--data', file('props.csv'), '--target', 'p', '--likelihood', 'beta'],

@@ -8,6 +8,8 @@
  *   bounds; the outputs are linear in the last layer, so the draws' mean and std of f are Monte-Carlo
  *   estimates of the exact linearised predictive (linearized.ts): |mean − lin| < 4.5 lin_std / sqrt(S)
  *   and |std / lin_std − 1| < 4.5 / sqrt(2 (S − 1)) (failure rate < 1e-4 per input).
+ * - 'kfac': its draws of every layer, predicted as an ensemble, equal the oracle's mixture within the
+ *   same bounds (its covariance is checked in laplace.test.ts).
  * - a heteroscedastic head: the diagonal posterior trains and predicts with the head's noise (its
  *   curvature is checked in laplace.test.ts).
  */
@@ -93,6 +95,22 @@ describeGpu('Laplace: MAP on the GPU, the predictive sampled by the engine', () 
       expect(Math.abs(got.epistemicStd[n]! / e - 1), `std ratio at input ${n}`).toBeLessThan(4.5 / Math.sqrt(2 * (S - 1)));
       expect(lin.aleatoricStd[n]).toBeCloseTo(r.fits[0]!.posterior.sigma * r.fits[0]!.info.standardization.yStd[0]!, 12);
     });
+  });
+
+  it('kfac: the draws of every layer, predicted as an ensemble, equal the oracle mixture', async () => {
+    const r = await trainLaplace(ctx, arch, { x, y }, { ...base, laplace: { structure: 'kfac', samples: 40 } });
+    const members = r.models[0]!;
+    expect(members).toHaveLength(40);
+    // Every layer moves between draws (the last-layer structure would leave layer 0 at θ*).
+    const w0 = (m: Model) => m.tensors.get('layers.0.weight.loc')!.data[0]!;
+    expect(w0(members[0]!)).not.toBe(w0(members[1]!));
+    const engine = Engine.create(ctx, members);
+    const got = await engine.predict(xTest, {});
+    engine.dispose();
+    const want = oracleEnsemblePredict(members, xTest, {});
+    const stats = statisticBounds(ensembleBounds(members, xTest), null, Z);
+    for (const name of ['mean', 'epistemicStd', 'std'] as const) expectAllClose(got[name], want[name], stats[name], name);
+    for (const v of got.epistemicStd) expect(v).toBeGreaterThan(0);
   });
 
   it('a heteroscedastic head keeps the head as its noise (diagonal: the Fisher over every layer)', async () => {

@@ -13,7 +13,11 @@
  *    noise tuned too), 1e-6 relative: golden-section search to 1e-10 in log δ.
  *    A heteroscedastic head's Λ against the Fisher E_y[∇ ∇ᵀ] by quadrature over y.
  * 4. The last-layer draws have mean θ* and covariance H⁻¹ (z-scores, 2000 draws).
- * 5. Bad requests are InvalidInputErrors naming the problem.
+ * 5. KFAC: exact where its factorisation is (BLR, and a Normal model's output layer, whose B_nᵀ Λ B_n
+ *    is the same for every row): its precision rebuilt from the factors equals the full one, its
+ *    evidence, tuned δ, linearised predictive and the covariance of its draws' map (z -> Δθ, fed
+ *    unit vectors) equal the closed forms, 1e-9 relative; the eigendecomposition rebuilds its matrix.
+ * 6. Bad requests are InvalidInputErrors naming the problem.
  */
 import { describe, expect, it } from 'vitest';
 import { InvalidInputError } from '../../src/errors.js';
@@ -22,7 +26,8 @@ import { laplaceFromTheta, linearizedPredict, type LaplaceTrainOptions } from '.
 import { computeCurvature } from '../../src/laplace/ggn.js';
 import { rowCurvature } from '../../src/laplace/curvature.js';
 import { standardizedRows, mapOptions } from '../../src/laplace/laplace.js';
-import { lastLayerDraws } from '../../src/laplace/to-model.js';
+import { kfacDeviation, lastLayerDraws } from '../../src/laplace/to-model.js';
+import { symmetricEigen } from '../../src/laplace/linalg.js';
 import { trainLayout } from '../../src/objective/layout.js';
 import { prepareRun } from '../../src/objective/prepare.js';
 import type { ArchitectureSpec } from '../../src/objective/types.js';
@@ -334,16 +339,133 @@ describe('last-layer draws', () => {
   });
 });
 
+describe('KFAC', () => {
+  const delta = 2.5;
+  const sigma = 0.4;
+  const exact = blrExact(delta, sigma);
+  const theta = [...exact.mean, Math.log(sigma)];
+  const P = D + 1;
+
+  /** Σ rebuilt from the draws' linear map: Σ_i Δ(e_i) Δ(e_i)ᵀ over unit vectors e_i (P x P, params order). */
+  function kfacCovariance(post: ReturnType<typeof laplaceFromTheta>['fits'][number]['posterior']): number[][] {
+    const n = post.params.length;
+    const cols = Array.from({ length: n }, (_, i) =>
+      kfacDeviation(
+        post,
+        Float64Array.from({ length: n }, (_, j) => (i === j ? 1 : 0)),
+      ),
+    );
+    return Array.from({ length: n }, (_, a) => Array.from({ length: n }, (_, b) => cols.reduce((s, c) => s + c[a]! * c[b]!, 0)));
+  }
+
+  it('on BLR (one layer, the Kronecker form is exact): covariance, log evidence and linearised predictive equal the closed form', () => {
+    const r = laplaceFromTheta(blrArch, { x: xRaw, y: yRaw }, blrOptions({ structure: 'kfac', priorPrecision: delta, tuneNoise: false, samples: 3 }), [theta]);
+    const post = r.fits[0]!.posterior;
+    expect(post.structure).toBe('kfac');
+    expect(Array.from(post.params)).toEqual([0, 1, 2, 3]);
+    const cov = kfacCovariance(post);
+    exact.cov.forEach((row, i) => row.forEach((v, j) => relClose(cov[i]![j]!, v, 1e-9, `Σ[${i},${j}]`)));
+    relClose(post.logEvidence, exact.logEvidence, 1e-9, 'log evidence');
+    expect(r.models[0]!.length).toBe(3);
+    const ll = laplaceFromTheta(blrArch, { x: xRaw, y: yRaw }, blrOptions({ structure: 'last-layer', priorPrecision: delta, tuneNoise: false }), [theta]).fits[0]!;
+    const xs = [
+      [0.5, -1, 2],
+      [3, 3, -3],
+    ];
+    const a = linearizedPredict(r.fits[0]!, xs);
+    const b = linearizedPredict(ll, xs);
+    a.epistemicStd.forEach((v, n) => relClose(v, b.epistemicStd[n]!, 1e-9, `epistemic std ${n}`));
+    expect(P).toBe(4);
+  });
+
+  it('tunes δ and σ to the evidence maximiser of BLR', () => {
+    const { delta: d, sigma: s } = evidenceMaximiser(0.4, true);
+    const t = [...blrExact(d, s).mean, Math.log(s) + 0.3];
+    const post = laplaceFromTheta(blrArch, { x: xRaw, y: yRaw }, blrOptions({ structure: 'kfac' }), [t]).fits[0]!.posterior;
+    relClose(post.priorPrecision, d, 1e-6, 'δ');
+    relClose(post.sigma, s, 1e-6, 'σ');
+  });
+
+  it("a Normal model's output layer: KFAC's block equals the full last-layer posterior; the hidden layer's block is Q ⊗ A of its definition", () => {
+    const arch: ArchitectureSpec = { inputDim: 2, hidden: [3], activation: 'tanh' };
+    const xs = Array.from({ length: 9 }, () => [2 * rand() - 1, 2 * rand() - 1]);
+    const y = xs.map((r) => Math.sin(r[0]!) + r[1]!);
+    const run = prepareRun(arch, { x: xs, y }, { method: 'map', epochs: 1 });
+    const layout = trainLayout(arch, 'map', false, run.likelihood);
+    const th = Float64Array.from({ length: layout.size }, () => 1.5 * (rand() - 0.5));
+    th[layout.noise] = Math.log(0.3);
+    const options = (structure: 'kfac' | 'last-layer') => ({ method: 'laplace' as const, epochs: 1, laplace: { structure, priorPrecision: 1.7, tuneNoise: false } });
+    const kfac = laplaceFromTheta(arch, { x: xs, y }, options('kfac'), [th]).fits[0]!.posterior;
+    const last = laplaceFromTheta(arch, { x: xs, y }, options('last-layer'), [th]).fits[0]!.posterior;
+    const cov = kfacCovariance(kfac);
+    // The output layer's [W, b] are the last 4 of KFAC's 13 parameters; KFAC's Σ is block diagonal.
+    expect(kfac.params.length).toBe(13);
+    const off = 9;
+    for (let i = 0; i < 4; i++) for (let j = 0; j < 4; j++) relClose(cov[off + i]![off + j]!, last.covariance[i * 4 + j]!, 1e-9, `Σ_out[${i},${j}]`);
+    for (let i = 0; i < off; i++) for (let j = off; j < 13; j++) expect(cov[i]![j]!).toBe(0);
+    // The hidden layer: Σ⁻¹ = c Q ⊗ A + δ I with Q = Σ_n b_n b_nᵀ (b_n = ∂f/∂z, Λ = 1) and A = Σ_n ã ãᵀ / N, by the oracle's forward pass.
+    const rows = standardizedRows(run, 0);
+    const Q = [0, 1, 2].map(() => [0, 0, 0]);
+    const A = [0, 1, 2].map(() => [0, 0, 0]);
+    const { params, slopes } = locParams(layout, th);
+    for (let n = 0; n < rows.rows; n++) {
+      const x = rows.x.subarray(n * 2, n * 2 + 2);
+      const traces = forward(
+        layout,
+        params,
+        slopes,
+        x,
+        1,
+        layout.layers.map(() => null),
+      );
+      const h = traces[0]!.out;
+      const b = [0, 1, 2].map((j) => th[layout.layers[1]!.weight + j]! * (1 - h[j]! ** 2));
+      const a = [x[0]!, x[1]!, 1];
+      for (let i = 0; i < 3; i++)
+        for (let j = 0; j < 3; j++) {
+          Q[i]![j]! += b[i]! * b[j]!;
+          A[i]![j]! += (a[i]! * a[j]!) / rows.rows;
+        }
+    }
+    const c = 1 / 0.3 ** 2;
+    // θ order of the hidden layer: W row-major (unit j, input i) then b_j; as (unit, augmented input).
+    const pos = (p: number): [number, number] => (p < 6 ? [Math.floor(p / 2), p % 2] : [p - 6, 2]);
+    const H = Array.from({ length: 9 }, (_, p) => Array.from({ length: 9 }, (_, q) => c * Q[pos(p)[0]]![pos(q)[0]]! * A[pos(p)[1]]![pos(q)[1]]! + (p === q ? 1.7 : 0)));
+    const want = invert(H);
+    for (let i = 0; i < 9; i++) for (let j = 0; j < 9; j++) relClose(cov[i]![j]!, want[i]![j]!, 1e-9, `Σ_hidden[${i},${j}]`);
+  });
+
+  it('symmetricEigen rebuilds its matrix from orthonormal eigenvectors (1e-12 of its scale)', () => {
+    const n = 12;
+    const b = Float64Array.from({ length: n * n }, () => rand() - 0.5);
+    const a = new Float64Array(n * n);
+    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) for (let k = 0; k < n; k++) a[i * n + j]! += b[i * n + k]! * b[j * n + k]!;
+    const { values, vectors } = symmetricEigen(a, n);
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j < n; j++) {
+        let rebuilt = 0;
+        let dot = 0;
+        for (let k = 0; k < n; k++) {
+          rebuilt += vectors[i * n + k]! * values[k]! * vectors[j * n + k]!;
+          dot += vectors[k * n + i]! * vectors[k * n + j]!;
+        }
+        expect(Math.abs(rebuilt - a[i * n + j]!)).toBeLessThan(1e-12 * n);
+        expect(Math.abs(dot - (i === j ? 1 : 0))).toBeLessThan(1e-12);
+      }
+    }
+  });
+});
+
 describe('bad input is typed', () => {
   const theta = [0.1, 0.2, 0.3, 0.4, Math.log(0.5)];
   const data = { x: xRaw, y: yRaw };
   it.each([
-    [{ structure: 'kfac' }, /laplace.structure/],
+    [{ structure: 'kron' }, /laplace.structure/],
     [{ priorPrecision: -1 }, /laplace.priorPrecision/],
     [{ priorPrecision: 'evidence' }, /laplace.priorPrecision/],
     [{ samples: 0 }, /laplace.samples/],
     [{ samples: 5000 }, /laplace.samples/],
-    [{ structure: 'diagonal', samples: 10 }, /last-layer draws/],
+    [{ structure: 'diagonal', samples: 10 }, /last-layer or KFAC draws/],
     [{ tuneNoise: 'yes' }, /laplace.tuneNoise/],
     [{ damping: 1 }, /no option 'damping'/],
   ])('%j', (laplace, message) => {
@@ -372,6 +494,9 @@ describe('bad input is typed', () => {
       [0, 1],
       [1, 0],
     ];
-    expect(() => laplaceFromTheta(arch, { x, y: [0, 1] }, { method: 'laplace', epochs: 1 }, [big])).toThrow(/at most 1024 \(use structure 'diagonal'\)/);
+    expect(() => laplaceFromTheta(arch, { x, y: [0, 1] }, { method: 'laplace', epochs: 1 }, [big])).toThrow(/at most 1024 \(use structure 'kfac' or 'diagonal'\)/);
+    expect(() => laplaceFromTheta(arch, { x, y: [0, 1] }, { method: 'laplace', epochs: 1, laplace: { structure: 'kfac' } }, [big])).toThrow(
+      /layer 0 has a KFAC factor 1100 wide \(inputs \+ 1 or units\); structure 'kfac' takes at most 1025 \(use 'diagonal'\)/,
+    );
   });
 });

@@ -65,8 +65,9 @@ Methods:
                  members, at most 1024), predicted as the mixture of point networks
   laplace        Laplace approximation around the map fit (normal, categorical, bernoulli):
                  --structure last-layer (default; full covariance of the last layer, written
-                 as --samples correlated draws in one ensemble file) or diagonal (the GGN's
-                 diagonal over every weight: one model with normal posteriors); the prior
+                 as --samples correlated draws in one ensemble file), diagonal (the GGN's
+                 diagonal over every weight: one model with normal posteriors) or kfac (a
+                 Kronecker-factored GGN block per layer, every weight; --samples draws); the prior
                  precision tuned by the marginal likelihood (and the noise sigma with it) or
                  fixed with --prior-precision
   sgmcmc         stochastic-gradient MCMC (SGHMC or SGLD, constant or cyclical step size) on
@@ -109,11 +110,11 @@ Options:
                         i.e. noise std 0.1 x the target's std); hmc, sgmcmc: fixes the noise std at
                         1/sqrt(t) (default: the noise is sampled)
   --prior-scale <s>     vi, map, hmc, laplace, sgmcmc, swag: prior std of every weight in training (default 1)
-  --structure <s>       laplace: last-layer or diagonal (default last-layer)
+  --structure <s>       laplace: last-layer, diagonal or kfac (default last-layer)
   --prior-precision <x> laplace: the posterior's prior precision, a number or marglik
                         (default marglik: maximise Laplace's evidence over it, and over the
                         noise sigma of a normal likelihood without --heteroscedastic)
-  --samples <S>         hmc: samples kept per chain (default 200); laplace last-layer: draws written (default 100, at most ${MAX_LAPLACE_SAMPLES})
+  --samples <S>         hmc: samples kept per chain (default 200); laplace last-layer and kfac: draws written (default 100, at most ${MAX_LAPLACE_SAMPLES})
   --heteroscedastic     vi, mc-dropout, map, hmc, laplace, sgmcmc, swag, concrete-dropout (normal, student-t): learn the noise scale per input
                         with a second output unit (softplus + 1e-3), as ensembles do, in place
                         of the global noise sigma (no --tau then)
@@ -260,7 +261,8 @@ function laplaceFlags(structureText: string | undefined, priorText: string | und
   if (structureText !== undefined && structure === undefined) throw new UsageError(`--structure must be one of ${LAPLACE_STRUCTURES.join(', ')}, got '${structureText}'`);
   const priorPrecision = priorText === undefined || priorText === 'marglik' ? undefined : parseNumber(priorText, 'prior-precision', (v) => v > 0, "a positive number or 'marglik'");
   const samples = samplesText === undefined ? undefined : parseIntegerOption(samplesText, 'samples', 1, MAX_LAPLACE_SAMPLES);
-  if (samples !== undefined && structure === 'diagonal') throw new UsageError('--samples applies to --structure last-layer (the diagonal posterior is sampled when predicting)');
+  if (samples !== undefined && structure === 'diagonal')
+    throw new UsageError('--samples applies to --structure last-layer and kfac (the diagonal posterior is sampled when predicting)');
   return {
     ...(structure === undefined ? {} : { structure: structure }),
     ...(priorPrecision === undefined ? {} : { priorPrecision }),
