@@ -4,23 +4,6 @@
 // MASK_STRIDE, MASK_OFFSET. Defines: RANDOM (some element is drawn), HAS_MASK (dropout on the input).
 var<workgroup> tile: array<f32, TILE_FLOATS>;
 
-// Element e of the layer's [W, b] for sample gs, from its Philox block (when RANDOM).
-fn drawn_param(e: u32, eps: f32) -> f32 {
-#if RANDOM
-  return param_loc(e) + param_scale(e) * eps;
-#else
-  return param_loc(e);
-#endif
-}
-
-fn input_mask(s: u32, i: u32) -> f32 {
-#if HAS_MASK
-  return masks[s * MASK_STRIDE + MASK_OFFSET + i];
-#else
-  return 1.0;
-#endif
-}
-
 @compute @workgroup_size(WORKGROUP_SIZE)
 fn main(@builtin(local_invocation_index) lid: u32, @builtin(workgroup_id) wid: vec3<u32>) {
   let s = wid.y;

@@ -3,8 +3,8 @@
 // reduction runs over tiles of TK inputs: the threads stage the inputs' tile and the weights' tile
 // in workgroup memory (the weights drawn there from their Philox blocks, never written to global
 // memory), then every thread reads 4 inputs and 4 weights per step of the tile for 16 FMAs.
-// Constants: STREAM, TN, TJ, TK (multiples of 4; TN = TJ = 32 with 64 threads), MASK_STRIDE,
-// MASK_OFFSET. Defines: RANDOM (some element is drawn), HAS_MASK (dropout on the input).
+// Constants: STREAM, TN, TJ, TK (multiples of 4; TN = TJ = 32 with 64 threads); drawn_param and
+// input_mask from infer/drawn-weights.
 const TN4 = TN / 4u;
 // Philox blocks that can overlap one weight row's TK elements: TK / 4 when the row starts on a
 // block boundary, one more when it does not.
@@ -15,22 +15,6 @@ var<workgroup> xs: array<vec4<f32>, TK * TN4>;
 // ws[k][j]: the weights' tile, transposed likewise; scalars, because a Philox block's 4 lanes
 // belong to 4 inputs of one unit and no thread could write a whole vec4 of 4 units.
 var<workgroup> ws: array<f32, TK * TJ>;
-
-fn drawn_param(e: u32, eps: f32) -> f32 {
-#if RANDOM
-  return param_loc(e) + param_scale(e) * eps;
-#else
-  return param_loc(e);
-#endif
-}
-
-fn input_mask(s: u32, i: u32) -> f32 {
-#if HAS_MASK
-  return masks[s * MASK_STRIDE + MASK_OFFSET + i];
-#else
-  return 1.0;
-#endif
-}
 
 // Element e of the layer's [W, b] for sample gs: its block's draw, one lane of it.
 fn param_element(e: u32, gs: u32, key: vec2<u32>) -> f32 {

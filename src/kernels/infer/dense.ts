@@ -14,10 +14,10 @@ import type { LayerLayout } from '../../model/gpu-layout.js';
 import { STREAM_MARGINAL, STREAM_WEIGHTS, layerStream } from '../../random/streams.js';
 import { RANDOM, FLAT_INDEX } from '../library.js';
 import { defineProgram, flatGrid, type Program } from '../program.js';
-import { u32, type WgslConst } from '../wgsl.js';
+import { u32, type WgslConst, type WgslLibrary } from '../wgsl.js';
 import { readF32, readVec4, writeF32, writeVec4 } from '../bindings.js';
 import { CHUNK, chunkBinding } from './chunk.js';
-import { LAYER, LAYER_INPUT, layerConsts, layerDefines, layerIsRandom, layerParams } from './layer.js';
+import { LAYER, LAYER_INPUT, layerConsts, layerDefines, layerIsRandom, layerParams, type LayerParams } from './layer.js';
 import { CHUNK_KEY } from './libraries.js';
 
 /** The extent of one chunk's run of a program. */
@@ -38,6 +38,23 @@ const LIBRARIES = [FLAT_INDEX, CHUNK_KEY, RANDOM, LAYER, LAYER_INPUT];
 
 function maskConsts(layer: LayerLayout, masksPerSample: number): Record<string, WgslConst> {
   return { MASK_STRIDE: u32(masksPerSample), MASK_OFFSET: u32(Math.max(layer.maskOffset, 0)) };
+}
+
+/** drawn_param and input_mask of shaders/infer/drawn-weights.wgsl. */
+const DRAWN_WEIGHTS: WgslLibrary = { file: 'infer/drawn-weights', needs: [LAYER] };
+
+/**
+ * What every kernel that draws the layer's weights itself (fused, tiled, registers) compiles in:
+ * the layer's constants with its mask offsets and weight stream, its bindings (masks only with
+ * dropout on its input) and defines.
+ */
+function drawingLayerWgsl(layer: LayerLayout, p: LayerParams, masksPerSample: number) {
+  const hasMask = layer.maskOffset >= 0;
+  return {
+    consts: { ...layerConsts(p), ...maskConsts(layer, masksPerSample), STREAM: u32(layerStream(layer.index, STREAM_WEIGHTS)) },
+    bindings: [chunkBinding, readF32('params'), ...(hasMask ? [readF32('masks')] : []), readF32('layer_in'), writeF32('layer_out')],
+    defines: { ...layerDefines(p), RANDOM: layerIsRandom(p), HAS_MASK: hasMask },
+  };
 }
 
 /**
@@ -110,9 +127,9 @@ export function fusedRowsPerTile(layer: LayerLayout, maxFloats: number): number 
 }
 
 export function denseFusedProgram(layer: LayerLayout, masksPerSample: number, tiling: FusedTiling): Program<ChunkRun> {
-  const hasMask = layer.maskOffset >= 0;
   const p = { layer: layerParams(layer), masksPerSample, maskOffset: layer.maskOffset, tiling };
   const JT = tiling.rowsPerTile;
+  const drawing = drawingLayerWgsl(layer, p.layer, masksPerSample);
   return defineProgram({
     family: 'dense_fused',
     label: `dense_fused_l${layer.index}`,
@@ -120,17 +137,15 @@ export function denseFusedProgram(layer: LayerLayout, masksPerSample: number, ti
     uniform: CHUNK,
     wgsl: {
       consts: {
-        ...layerConsts(p.layer),
-        ...maskConsts(layer, masksPerSample),
-        STREAM: u32(layerStream(layer.index, STREAM_WEIGHTS)),
+        ...drawing.consts,
         JT: u32(JT),
         N_TILE: u32(tiling.inputsPerWorkgroup),
         TILE_FLOATS: u32(JT * layer.inputs + JT),
       },
-      bindings: [chunkBinding, readF32('params'), ...(hasMask ? [readF32('masks')] : []), readF32('layer_in'), writeF32('layer_out')],
-      libraries: LIBRARIES,
+      bindings: drawing.bindings,
+      libraries: [...LIBRARIES, DRAWN_WEIGHTS],
       body: ['infer/dense-fused'],
-      defines: { ...layerDefines(p.layer), RANDOM: layerIsRandom(p.layer), HAS_MASK: hasMask },
+      defines: drawing.defines,
     },
     workgroups: (run) => [Math.ceil(run.nCount / tiling.inputsPerWorkgroup), run.sampleCount, 1],
   });
@@ -140,45 +155,38 @@ export function denseFusedProgram(layer: LayerLayout, masksPerSample: number, ti
 export const TILED_TILE = { inputs: 32, units: 32, depth: 16 } as const;
 
 export function denseTiledProgram(layer: LayerLayout, masksPerSample: number): Program<ChunkRun> {
-  const hasMask = layer.maskOffset >= 0;
   const p = { layer: layerParams(layer), masksPerSample, maskOffset: layer.maskOffset };
+  const drawing = drawingLayerWgsl(layer, p.layer, masksPerSample);
   return defineProgram({
     family: 'dense_tiled',
     label: `dense_tiled_l${layer.index}`,
     params: p,
     uniform: CHUNK,
     wgsl: {
-      consts: {
-        ...layerConsts(p.layer),
-        ...maskConsts(layer, masksPerSample),
-        STREAM: u32(layerStream(layer.index, STREAM_WEIGHTS)),
-        TN: u32(TILED_TILE.inputs),
-        TJ: u32(TILED_TILE.units),
-        TK: u32(TILED_TILE.depth),
-      },
-      bindings: [chunkBinding, readF32('params'), ...(hasMask ? [readF32('masks')] : []), readF32('layer_in'), writeF32('layer_out')],
-      libraries: LIBRARIES,
+      consts: { ...drawing.consts, TN: u32(TILED_TILE.inputs), TJ: u32(TILED_TILE.units), TK: u32(TILED_TILE.depth) },
+      bindings: drawing.bindings,
+      libraries: [...LIBRARIES, DRAWN_WEIGHTS],
       body: ['infer/dense-tiled'],
-      defines: { ...layerDefines(p.layer), RANDOM: layerIsRandom(p.layer), HAS_MASK: hasMask },
+      defines: drawing.defines,
     },
     workgroups: (run) => [Math.ceil(run.nCount / TILED_TILE.inputs), Math.ceil(layer.units / TILED_TILE.units), run.sampleCount],
   });
 }
 
 export function denseRegistersProgram(layer: LayerLayout, masksPerSample: number, inputsPerThread: number): Program<ChunkRun> {
-  const hasMask = layer.maskOffset >= 0;
   const p = { layer: layerParams(layer), masksPerSample, maskOffset: layer.maskOffset, inputsPerThread };
+  const drawing = drawingLayerWgsl(layer, p.layer, masksPerSample);
   return defineProgram({
     family: 'dense_registers',
     label: `dense_registers_l${layer.index}`,
     params: p,
     uniform: CHUNK,
     wgsl: {
-      consts: { ...layerConsts(p.layer), ...maskConsts(layer, masksPerSample), STREAM: u32(layerStream(layer.index, STREAM_WEIGHTS)), TILE: u32(inputsPerThread) },
-      bindings: [chunkBinding, readF32('params'), ...(hasMask ? [readF32('masks')] : []), readF32('layer_in'), writeF32('layer_out')],
+      consts: { ...drawing.consts, TILE: u32(inputsPerThread) },
+      bindings: drawing.bindings,
       libraries: LIBRARIES,
       body: ['infer/dense-registers'],
-      defines: { ...layerDefines(p.layer), RANDOM: layerIsRandom(p.layer), HAS_MASK: hasMask },
+      defines: drawing.defines,
     },
     workgroups: (run, max) => flatGrid(run.sampleCount * Math.ceil(run.nCount / inputsPerThread), max),
   });
