@@ -43,19 +43,26 @@ export function diagonalModel(layout: TrainLayout, posterior: LaplacePosterior, 
   return { spec: { ...base.spec, layers }, tensors };
 }
 
-/** The 'last-layer' posterior's draws θ^(s) (θ* with the last layer replaced), s = 0..samples-1. */
-export function lastLayerDraws(posterior: LaplacePosterior, samples: number, seed: number, model: number): Float64Array[] {
-  const L = posterior.precisionCholesky;
-  if (posterior.structure !== 'last-layer' || !L) throw new RangeError("internal: lastLayerDraws needs a 'last-layer' posterior");
+/**
+ * θ* moved by deviation(z^(s)) for s = 0..samples-1, z^(s) one standard normal per Laplace
+ * parameter (normalAt on STREAM_LAPLACE, keyed by the model's stream identity; see the header).
+ */
+function drawsOf(posterior: LaplacePosterior, samples: number, seed: number, model: number, deviation: (z: Float64Array) => Float64Array): Float64Array[] {
   const P = posterior.params.length;
   const key = seedToKey(seed);
   return Array.from({ length: samples }, (_, s) => {
-    const z = Float64Array.from({ length: P }, (_, i) => normalAt(key, s, STREAM_LAPLACE, i, modelWord(model)));
-    const delta = solveUpperTransposed(L, P, z);
+    const delta = deviation(Float64Array.from({ length: P }, (_, i) => normalAt(key, s, STREAM_LAPLACE, i, modelWord(model))));
     const theta = Float64Array.from(posterior.theta);
     posterior.params.forEach((at, i) => (theta[at] = (theta[at] as number) + (delta[i] as number)));
     return theta;
   });
+}
+
+/** The 'last-layer' posterior's draws θ^(s) (θ* with the last layer replaced), s = 0..samples-1. */
+export function lastLayerDraws(posterior: LaplacePosterior, samples: number, seed: number, model: number): Float64Array[] {
+  const L = posterior.precisionCholesky;
+  if (posterior.structure !== 'last-layer' || !L) throw new RangeError("internal: lastLayerDraws needs a 'last-layer' posterior");
+  return drawsOf(posterior, samples, seed, model, (z) => solveUpperTransposed(L, posterior.params.length, z));
 }
 
 /**
@@ -77,17 +84,7 @@ export function kfacDeviation(posterior: LaplacePosterior, z: ArrayLike<number>)
 
 /** The 'kfac' posterior's draws θ^(s) (θ* with every layer's [W, b] moved), s = 0..samples-1. */
 export function kfacDraws(posterior: LaplacePosterior, samples: number, seed: number, model: number): Float64Array[] {
-  const P = posterior.params.length;
-  const key = seedToKey(seed);
-  return Array.from({ length: samples }, (_, s) => {
-    const delta = kfacDeviation(
-      posterior,
-      Float64Array.from({ length: P }, (_, i) => normalAt(key, s, STREAM_LAPLACE, i, modelWord(model))),
-    );
-    const theta = Float64Array.from(posterior.theta);
-    posterior.params.forEach((at, i) => (theta[at] = (theta[at] as number) + (delta[i] as number)));
-    return theta;
-  });
+  return drawsOf(posterior, samples, seed, model, (z) => kfacDeviation(posterior, z));
 }
 
 /**
