@@ -122,6 +122,11 @@ Options:
                              place of the global noise; mc-dropout's grid is then the dropout
                              rates alone (no tau). Summaries and files name it
                              '<method> heteroscedastic' (<data set>-<method>-heteroscedastic.json)
+  --beta-nll <b>             ensemble, and mc-dropout, laplace, swag, concrete-dropout with
+                             --heteroscedastic: weight each row's NLL by sigma^(2b), held
+                             constant in the gradient (beta-NLL, Seitzer et al. 2022; 0.5 the
+                             paper's); named '<method> [heteroscedastic] beta-nll <b>'
+                             (<data set>-<method>-heteroscedastic-beta-nll-<b>.json)
   --warm-start               sgmcmc: start every chain from a map fit (Adam lr 1e-2, the run's
                              epochs) and search the step sizes {3e-4, 1e-4, 1e-3}; named
                              'sgmcmc warm-start' (<data set>-sgmcmc-warm-start.json)
@@ -170,6 +175,7 @@ const OPTIONS = {
   'ensemble-density': { type: 'string' },
   'adversarial-epsilon': { type: 'string' },
   heteroscedastic: { type: 'boolean' },
+  'beta-nll': { type: 'string' },
   'warm-start': { type: 'boolean' },
   seed: { type: 'string' },
   'max-models-per-call': { type: 'string' },
@@ -200,6 +206,13 @@ function nonNegative(text: string | undefined, name: string): number | undefined
   if (text === undefined) return undefined;
   const v = text.trim() === '' ? NaN : Number(text);
   if (!(v >= 0) || !Number.isFinite(v)) throw new InvalidInputError(`--${name} must be a number >= 0, got '${text}'`);
+  return v;
+}
+
+function unitInterval(text: string | undefined, name: string): number | undefined {
+  if (text === undefined) return undefined;
+  const v = text.trim() === '' ? NaN : Number(text);
+  if (!(v >= 0 && v <= 1)) throw new InvalidInputError(`--${name} must be a number in [0, 1], got '${text}'`);
   return v;
 }
 
@@ -329,6 +342,7 @@ async function run(argv: readonly string[], io: UciIo): Promise<number> {
     ...defined('ensembleDensity', ensembleDensityText === undefined ? undefined : parseEnsembleDensity(ensembleDensityText)),
     ...defined('adversarialEpsilon', nonNegative(str('adversarial-epsilon'), 'adversarial-epsilon')),
     ...defined('heteroscedastic', values.heteroscedastic === true ? true : undefined),
+    ...defined('betaNll', unitInterval(str('beta-nll'), 'beta-nll')),
     ...defined('warmStart', values['warm-start'] === true ? true : undefined),
     ...defined('seed', integer(str('seed'), 'seed', 0)),
     ...defined('maxModelsPerCall', integer(str('max-models-per-call'), 'max-models-per-call', 1)),

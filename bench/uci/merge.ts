@@ -45,6 +45,7 @@ const SAME_SETTINGS: readonly (keyof UciSettings)[] = [
   'ensembleDensity',
   'adversarialEpsilon',
   'heteroscedastic',
+  'betaNll',
   'splits',
   'seed',
 ];

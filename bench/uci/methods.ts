@@ -142,6 +142,11 @@ export interface MethodChoices {
    * dropout's grid then drops τ (dropout rates only); 'hmc' samples the head's weights with the rest.
    */
   readonly heteroscedastic?: boolean;
+  /**
+   * β-NLL's β (TrainOptions.betaNll) for a heteroscedastic head: 'ensemble', or 'mc-dropout',
+   * 'laplace', 'swag' and 'concrete-dropout' with `heteroscedastic` (absent or 0: the plain NLL).
+   */
+  readonly betaNll?: number;
   /** 'laplace': the posterior's structure (default 'last-layer'). */
   readonly laplaceStructure?: LaplaceStructure;
   /** 'laplace' last-layer: draws per model (default LAPLACE_UCI_DRAWS). */
@@ -177,6 +182,8 @@ export interface UciMethodPlan {
   readonly adversarialEpsilon?: number;
   /** 'mc-dropout', 'vi', 'hmc', 'laplace', 'sgmcmc', 'swag', 'concrete-dropout': trained with a heteroscedastic head (TrainOptions.heteroscedastic); absent when off. */
   readonly heteroscedastic?: true;
+  /** β-NLL's β (TrainOptions.betaNll); absent when 0. */
+  readonly betaNll?: number;
   /** 'swag': its SWA phase and posterior (TrainOptions.swag; the SWA rate per model scales with the point's rate). */
   readonly swag?: SwagOptions;
   /** 'sgmcmc': the sampler of a run of `epochs` epochs; absent for the other methods. */
@@ -324,7 +331,16 @@ function basePlan(dataset: UciDataset, method: UciMethod, choices: MethodChoices
     throw new InvalidInputError(
       "the heteroscedastic variant applies to methods 'mc-dropout', 'vi', 'hmc', 'laplace', 'sgmcmc', 'swag' and 'concrete-dropout'; 'ensemble' members always have the head",
     );
-  const variant = heteroscedastic ? { heteroscedastic: true as const } : {};
+  const betaNll = choices.betaNll ?? 0;
+  if (!(betaNll >= 0 && betaNll <= 1)) throw new InvalidInputError(`beta-NLL's beta must be a number in [0, 1], got ${String(choices.betaNll)}`);
+  // β-NLL reweights a heteroscedastic head's rows; the samplers' and VI's objectives must stay a posterior's.
+  if (betaNll > 0 && (method === 'vi' || method === 'hmc' || method === 'sgmcmc' || (!heteroscedastic && method !== 'ensemble'))) {
+    throw new InvalidInputError(
+      `beta-NLL applies to 'ensemble', and to 'mc-dropout', 'laplace', 'swag' and 'concrete-dropout' with the heteroscedastic variant; not '${method}'${heteroscedastic ? '' : ' without it'}`,
+    );
+  }
+  const beta = betaNll > 0 ? { betaNll } : {};
+  const variant = { ...(heteroscedastic ? { heteroscedastic: true as const } : {}), ...beta };
   const baseEpochs = 10 * dataset.nEpochs;
   const sampled = (ctx: GpuContext, models: readonly Model[], rows: HeldOutRows, samples: number, seed: number) => scoreSampled(ctx, only(models), rows, samples, seed);
   switch (method) {
@@ -451,6 +467,7 @@ function basePlan(dataset: UciDataset, method: UciMethod, choices: MethodChoices
         samplesPerStep: 1,
         ensembleDensity: density,
         ...(epsilon > 0 ? { adversarialEpsilon: epsilon } : {}),
+        ...beta,
         // Members differ through their stream identity (protocol.ts: own initialisation and minibatch order).
         hyper: () => ({}),
         score: (ctx, models, rows) => scoreEnsemble(ctx, models, rows, density),

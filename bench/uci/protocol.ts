@@ -123,6 +123,8 @@ export interface UciSettings {
   readonly adversarialEpsilon?: number;
   /** 'mc-dropout', 'vi', 'laplace', 'sgmcmc', 'swag': the heteroscedastic variant (TrainOptions.heteroscedastic; absent: off). */
   readonly heteroscedastic?: boolean;
+  /** β-NLL's β for the heteroscedastic head (TrainOptions.betaNll; absent: 0, the plain NLL). */
+  readonly betaNll?: number;
   /** 'swag': its SWA phase and posterior (TrainOptions.swag; absent for the other methods). */
   readonly swag?: SwagOptions;
   /** 'sgmcmc': the sampler of the run's epochs (TrainOptions.sampler; `optimizer` is then 'sampler'). */
@@ -248,6 +250,7 @@ export async function runUciProtocol(ctx: GpuContext, dataset: UciDataset, optio
           samplesPerStep: plan.samplesPerStep,
           ...(plan.adversarialEpsilon === undefined ? {} : { adversarialEpsilon: plan.adversarialEpsilon }),
           ...(plan.heteroscedastic ? { heteroscedastic: true } : {}),
+          ...(plan.betaNll === undefined ? {} : { betaNll: plan.betaNll }),
           ...(plan.sampler ? { sampler: plan.sampler(call.epochs) } : {}),
           seed: call.seed + (phase === 'search' ? 0 : 1_000_003),
           models: call.indices.map((i) => (jobs[i] as Job).hyper),
@@ -266,6 +269,7 @@ export async function runUciProtocol(ctx: GpuContext, dataset: UciDataset, optio
           lr: plan.lr,
           schedule: plan.schedule,
           ...(plan.heteroscedastic ? { heteroscedastic: true } : {}),
+          ...(plan.betaNll === undefined ? {} : { betaNll: plan.betaNll }),
           seed: call.seed + (phase === 'search' ? 0 : 1_000_003) + 7907 * k,
           models: [(jobs[call.indices[k] as number] as Job).hyper],
           laplace: { structure: laplace.structure, ...(laplace.structure === 'diagonal' ? {} : { samples: laplace.samples }) },
@@ -395,6 +399,7 @@ export async function runUciProtocol(ctx: GpuContext, dataset: UciDataset, optio
       ...(plan.ensembleDensity === undefined ? {} : { ensembleDensity: plan.ensembleDensity }),
       ...(plan.adversarialEpsilon === undefined ? {} : { adversarialEpsilon: plan.adversarialEpsilon }),
       ...(plan.heteroscedastic ? { heteroscedastic: true } : {}),
+      ...(plan.betaNll === undefined ? {} : { betaNll: plan.betaNll }),
       ...(swag === undefined ? {} : { swag }),
       ...(plan.laplace ? { laplace: plan.laplace } : {}),
       ...(plan.hmc ? { hmc: plan.hmc } : {}),

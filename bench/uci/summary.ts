@@ -84,7 +84,8 @@ export function methodLabel(s: Pick<UciSummary, 'method' | 'settings'>): string 
   const laplace = lp ? [s.method, ...(lp.structure === 'last-layer' ? [] : [lp.structure]), ...(lp.predictive === 'linearized' ? ['linearized'] : [])].join(' ') : s.method;
   const base = s.settings.ensembleDensity === 'mixture' ? `${laplace} mixture` : laplace;
   const started = s.settings.warmStart === true ? `${base} warm-start` : base;
-  return s.settings.heteroscedastic === true ? `${started} heteroscedastic` : started;
+  const head = s.settings.heteroscedastic === true ? `${started} heteroscedastic` : started;
+  return s.settings.betaNll === undefined ? head : `${head} beta-nll ${s.settings.betaNll}`;
 }
 
 /** Rows of the comparison: ours first, then the published columns. */
@@ -122,7 +123,7 @@ export function describeSettings(s: UciSettings): string {
     );
   }
   return (
-    `${s.inputDim}-${s.hidden.join('-')}-1 ${s.activation}${s.members > 1 ? `, ${s.members} members` : ''}${s.ensembleDensity ? ` scored as the ${s.ensembleDensity} density` : ''}${s.adversarialEpsilon ? `, adversarial training at ${s.adversarialEpsilon} x the input range` : ''}${s.heteroscedastic ? ', heteroscedastic noise head' : ''}${s.laplace ? `, Laplace ${s.laplace.structure} around the MAP (prior precision and noise tuned by the marginal likelihood${s.laplace.predictive === 'linearized' ? '; scored by the linearised predictive' : s.laplace.structure !== 'diagonal' ? `; ${s.laplace.samples} draws scored as their mixture` : ''})` : ''}, ` +
+    `${s.inputDim}-${s.hidden.join('-')}-1 ${s.activation}${s.members > 1 ? `, ${s.members} members` : ''}${s.ensembleDensity ? ` scored as the ${s.ensembleDensity} density` : ''}${s.adversarialEpsilon ? `, adversarial training at ${s.adversarialEpsilon} x the input range` : ''}${s.heteroscedastic ? ', heteroscedastic noise head' : ''}${s.betaNll === undefined ? '' : `, beta-NLL (beta ${s.betaNll})`}${s.laplace ? `, Laplace ${s.laplace.structure} around the MAP (prior precision and noise tuned by the marginal likelihood${s.laplace.predictive === 'linearized' ? '; scored by the linearised predictive' : s.laplace.structure !== 'diagonal' ? `; ${s.laplace.samples} draws scored as their mixture` : ''})` : ''}, ` +
     `${epochsLabel(s)} epochs, batch ${s.batchSize}, ${s.sampler ? describeSampler(s.sampler) : 'Adam'}${s.grid.some((p) => p.lr !== undefined) ? '' : ` lr ${s.lr}`}${s.schedule === 'cosine' ? ' (cosine schedule)' : ''}, T = ${s.samples} predictive samples` +
     `${s.validationSamples !== s.samples ? ` (${s.validationSamples} on validation)` : ''}, seed ${s.seed}; ${grid}`
   );

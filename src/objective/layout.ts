@@ -87,6 +87,15 @@ export function trainLayout(
     return layer;
   });
   const heteroscedastic = heteroscedasticHead(likelihood, method);
+  if (likelihood.betaNll > 0) {
+    // β-NLL changes the objective away from a log posterior: the samplers' targets and VI's ELBO would no longer be theirs.
+    if (trainMethod === 'vi' || trainMethod === 'hmc' || trainMethod === 'sgmcmc') {
+      throw new InvalidInputError(
+        `betaNll is not a '${trainMethod}' option: its objective must stay a posterior's (use 'ensemble', 'mc-dropout', 'map', 'concrete-dropout', 'laplace' or 'swag')`,
+      );
+    }
+    if (!heteroscedastic) throw new InvalidInputError(`betaNll weights a heteroscedastic head's NLL: set heteroscedastic: true for '${trainMethod}'`);
+  }
   // The head gives the noise scale per input: no global sigma parameter beside it.
   const noisy = likelihood.scale && !heteroscedastic && !fixedNoise && (method === 'vi' || method === 'map' || method === 'concrete-dropout');
   const noise = noisy ? cursor : -1;

@@ -36,9 +36,11 @@ export interface TrainLikelihoodInfo {
   readonly degreesOfFreedom: number | null;
   /** TrainOptions.heteroscedastic: the noise scale comes from a second output unit for every method (only with `scale`). */
   readonly heteroscedastic: boolean;
+  /** TrainOptions.betaNll: each head row's NLL weighted by σ^(2β) (0: the plain NLL; only with `scale`). */
+  readonly betaNll: number;
 }
 
-export const NORMAL_TRAINING: TrainLikelihoodInfo = { kind: 'normal', classes: 0, targetWidth: 1, scale: true, degreesOfFreedom: null, heteroscedastic: false };
+export const NORMAL_TRAINING: TrainLikelihoodInfo = { kind: 'normal', classes: 0, targetWidth: 1, scale: true, degreesOfFreedom: null, heteroscedastic: false, betaNll: 0 };
 
 /** Learnt Student-t degrees of freedom start at 10 (log df = log 10 in θ): tails heavier than the Normal's, variance finite. */
 export const INIT_DEGREES_OF_FREEDOM = 10;
@@ -106,6 +108,16 @@ function heteroscedasticOption(options: TrainOptions, kind: TrainLikelihood): bo
   return value;
 }
 
+/** TrainOptions.betaNll: a number in [0, 1] (default 0), and only for a likelihood with a noise scale. */
+function betaNllOption(options: TrainOptions, kind: TrainLikelihood): number {
+  const value = options.betaNll ?? 0;
+  if (typeof value !== 'number' || !(value >= 0 && value <= 1)) throw new InvalidInputError(`betaNll must be a number in [0, 1], got ${describeValue(value)}`);
+  if (value > 0 && kind !== 'normal' && kind !== 'student-t') {
+    throw new InvalidInputError(`betaNll weights a heteroscedastic head's NLL: it needs a likelihood with a noise scale ('normal' or 'student-t'), not '${kind}'`);
+  }
+  return value;
+}
+
 /** The resolved likelihood and the targets as [rows, targetWidth], checked (InvalidInputError naming the row). */
 export function resolveLikelihood(data: TrainData, options: TrainOptions): { likelihood: TrainLikelihoodInfo; y: Float64Array; rows: number } {
   const kind = kindOption(options);
@@ -114,15 +126,16 @@ export function resolveLikelihood(data: TrainData, options: TrainOptions): { lik
   }
   if (options.degreesOfFreedom !== undefined && kind !== 'student-t') throw new InvalidInputError(`degreesOfFreedom is a 'student-t' option, not '${kind}'`);
   const heteroscedastic = heteroscedasticOption(options, kind);
+  const betaNll = betaNllOption(options, kind);
   if (kind === 'normal') {
     const ym = toMatrix(data.y, 1, 'y');
-    return { likelihood: { ...NORMAL_TRAINING, heteroscedastic }, y: ym.data, rows: ym.rows };
+    return { likelihood: { ...NORMAL_TRAINING, heteroscedastic, betaNll }, y: ym.data, rows: ym.rows };
   }
   if (kind === 'student-t') {
     const ym = toMatrix(data.y, 1, 'y');
     const df = options.degreesOfFreedom ?? 'learn';
     const degreesOfFreedom = df === 'learn' ? null : scaleOption(df, 'degreesOfFreedom');
-    return { likelihood: { kind, classes: 0, targetWidth: 1, scale: true, degreesOfFreedom, heteroscedastic }, y: ym.data, rows: ym.rows };
+    return { likelihood: { kind, classes: 0, targetWidth: 1, scale: true, degreesOfFreedom, heteroscedastic, betaNll }, y: ym.data, rows: ym.rows };
   }
   if (kind === 'dirichlet') {
     const first = Array.isArray(data.y) ? (data.y[0] as unknown) : undefined;
@@ -144,7 +157,7 @@ export function resolveLikelihood(data: TrainData, options: TrainOptions): { lik
         throw new InvalidInputError(`y row ${r} sums to ${Number(sum.toPrecision(6))}: dirichlet targets must sum to 1 (within ${DIRICHLET_SUM_TOLERANCE})`);
       }
     }
-    return { likelihood: { kind, classes, targetWidth: classes, scale: false, degreesOfFreedom: null, heteroscedastic: false }, y: ym.data, rows: ym.rows };
+    return { likelihood: { kind, classes, targetWidth: classes, scale: false, degreesOfFreedom: null, heteroscedastic: false, betaNll: 0 }, y: ym.data, rows: ym.rows };
   }
   const ym = toMatrix(data.y, 1, 'y');
   if (kind === 'categorical') {
@@ -152,7 +165,7 @@ export function resolveLikelihood(data: TrainData, options: TrainOptions): { lik
     checkLabels(ym.data, given, 'categorical');
     const classes = given ?? labelCount(ym.data);
     if (classes > MAX_TRAIN_CLASSES) throw new InvalidInputError(`the labels name ${classes} classes; at most ${MAX_TRAIN_CLASSES} are supported`);
-    return { likelihood: { kind, classes, targetWidth: 1, scale: false, degreesOfFreedom: null, heteroscedastic: false }, y: ym.data, rows: ym.rows };
+    return { likelihood: { kind, classes, targetWidth: 1, scale: false, degreesOfFreedom: null, heteroscedastic: false, betaNll: 0 }, y: ym.data, rows: ym.rows };
   }
   if (kind === 'bernoulli') {
     ym.data.forEach((v, r) => {
@@ -165,5 +178,5 @@ export function resolveLikelihood(data: TrainData, options: TrainOptions): { lik
       if (!(f > 0 && f < 1)) throw new InvalidInputError(`y row ${r} is ${v}: beta targets must lie strictly between 0 and 1 (in float32)`);
     });
   }
-  return { likelihood: { kind, classes: 0, targetWidth: 1, scale: false, degreesOfFreedom: null, heteroscedastic: false }, y: ym.data, rows: ym.rows };
+  return { likelihood: { kind, classes: 0, targetWidth: 1, scale: false, degreesOfFreedom: null, heteroscedastic: false, betaNll: 0 }, y: ym.data, rows: ym.rows };
 }

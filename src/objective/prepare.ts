@@ -117,6 +117,7 @@ const TRAIN_OPTION_KEYS = [
   'viEstimator',
   'hierarchical',
   'heteroscedastic',
+  'betaNll',
   'adversarialEpsilon',
   'kernelStrategy',
   'tile',

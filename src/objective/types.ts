@@ -99,6 +99,15 @@ export interface TrainOptions {
    * the head. Only for likelihoods with a noise scale ('normal', 'student-t').
    */
   readonly heteroscedastic?: boolean;
+  /**
+   * β-NLL (Seitzer et al. 2022) for a heteroscedastic head ('ensemble', or `heteroscedastic` with
+   * 'mc-dropout', 'map', 'concrete-dropout', 'laplace', 'swag'): each row's NLL is weighted by its
+   * σ^(2β), held constant in the gradient, so rows the head calls noisy still pull the mean (plain
+   * NLL lets their mean drift: the mean's gradient is divided by σ²). β in [0, 1]: 0 (default) the
+   * plain NLL, 0.5 the paper's choice, 1 the mean's gradient of squared error. Not for 'vi', 'hmc'
+   * or 'sgmcmc', whose objectives are a posterior's.
+   */
+  readonly betaNll?: number;
   /** 'vi' gradient estimator (index.ts, VI ESTIMATORS): default 'reparameterization'. */
   readonly viEstimator?: ViEstimator;
   /** 'vi': learn each layer's prior precision under a Gamma(1, 1) hyperprior. */

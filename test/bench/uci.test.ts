@@ -250,6 +250,15 @@ describe('protocol pieces', () => {
     const settings = { heteroscedastic: true } as UciSummary['settings'];
     expect(methodLabel({ method: 'vi', settings })).toBe('vi heteroscedastic');
     expect(methodLabel({ method: 'vi', settings: {} as UciSummary['settings'] })).toBe('vi');
+    // β-NLL: on the head of an ensemble or of a heteroscedastic variant, never for vi or the samplers; named in the label.
+    expect(methodPlan(d0, 'mc-dropout', { heteroscedastic: true, betaNll: 0.5 }).betaNll).toBe(0.5);
+    expect(methodPlan(d0, 'ensemble', { betaNll: 0.5 }).betaNll).toBe(0.5);
+    expect(methodPlan(d0, 'ensemble', { betaNll: 0 }).betaNll).toBeUndefined();
+    expect(() => methodPlan(d0, 'mc-dropout', { betaNll: 0.5 })).toThrow(/not 'mc-dropout' without it/);
+    for (const method of ['vi', 'hmc', 'sgmcmc'] as const) expect(() => methodPlan(d0, method, { heteroscedastic: true, betaNll: 0.5 })).toThrow(/beta-NLL applies to/);
+    expect(() => methodPlan(d0, 'ensemble', { betaNll: 2 })).toThrow(/in \[0, 1\]/);
+    expect(methodLabel({ method: 'mc-dropout', settings: { heteroscedastic: true, betaNll: 0.5 } as UciSummary['settings'] })).toBe('mc-dropout heteroscedastic beta-nll 0.5');
+    expect(methodLabel({ method: 'ensemble', settings: { betaNll: 0.5 } as UciSummary['settings'] })).toBe('ensemble beta-nll 0.5');
     // The head's extra output unit is counted in the buffers per model.
     const shape = { arch: { inputDim: 3, hidden: [4], activation: 'relu' as const }, method: 'vi' as const, batch: 2 };
     const limits = { maxStorageBufferBindingSize: 4 * 1000, maxBufferSize: 4 * 1000 };
@@ -349,6 +358,8 @@ describe('the runner: user mistakes exit 2 with one line', () => {
     ['ensemble density for another method', () => ['--data-dir', good, '--method', 'vi', '--ensemble-density', 'mixture'], /applies to method 'ensemble', not 'vi'/],
     ['bad adversarial epsilon', () => ['--data-dir', good, '--method', 'ensemble', '--adversarial-epsilon=-1'], /--adversarial-epsilon must be a number >= 0, got '-1'/],
     ['the heteroscedastic variant of ensembles', () => ['--data-dir', good, '--method', 'ensemble', '--heteroscedastic'], /'ensemble' members always have the head/],
+    ['beta-NLL out of [0, 1]', () => ['--data-dir', good, '--method', 'ensemble', '--beta-nll', '1.5'], /--beta-nll must be a number in \[0, 1\], got '1.5'/],
+    ['beta-NLL without a head', () => ['--data-dir', good, '--method', 'mc-dropout', '--beta-nll', '0.5'], /beta-NLL applies to .* not 'mc-dropout' without it/],
     [
       'adversarial training for another method',
       () => ['--data-dir', good, '--method', 'mc-dropout', '--adversarial-epsilon', '0.01'],
@@ -680,6 +691,14 @@ describeGpu('the protocol on the GPU (tiny: 2 splits, 2-point grid, 5 epochs)', 
     const plain = await uci(argv, context);
     expect(plain.code).toBe(0);
     expect((JSON.parse(plain.stdout) as { splits: { ll: number }[] }).splits[0]!.ll).not.toBe(j.splits[0]!.ll);
+    // β-NLL reaches train() (another score) and names its own files.
+    const beta = await uci([...argv, '--heteroscedastic', '--beta-nll', '0.5'], context);
+    expect(beta.code).toBe(0);
+    const jb = JSON.parse(beta.stdout) as { splits: { ll: number }[]; settings: { betaNll?: number } };
+    expect(jb.settings.betaNll).toBe(0.5);
+    expect(Number.isFinite(jb.splits[0]!.ll)).toBe(true);
+    expect(jb.splits[0]!.ll).not.toBe(j.splits[0]!.ll);
+    expect(readFileSync(join(outDir, 'toy-small-mc-dropout-heteroscedastic-beta-nll-0.5.md'), 'utf8')).toContain('beta-NLL (beta 0.5)');
   });
 
   it('concrete-dropout through the runner: the Adam rates searched per split, models at their learnt rates', async () => {

@@ -154,6 +154,13 @@ describe('train: user mistakes exit 2 with one line, before the GPU', () => {
     ],
     ['--heteroscedastic with --tau', () => [...base(), '--heteroscedastic', '--tau', '3'], /--tau does not apply with --heteroscedastic/],
     [
+      '--beta-nll without a heteroscedastic head',
+      () => [...base(), '--beta-nll', '0.5'],
+      /--beta-nll weights a heteroscedastic head's NLL: add --heteroscedastic for --method mc-dropout/,
+    ],
+    ['--beta-nll for vi', () => [...base(), '--method', 'vi', '--heteroscedastic', '--beta-nll', '0.5'], /--beta-nll does not apply to --method vi/],
+    ['--beta-nll out of [0, 1]', () => [...base(), '--heteroscedastic', '--beta-nll', '2'], /--beta-nll.*a number in \[0, 1\]/],
+    [
       'a beta target of 1',
       () => [...base(), '--data', file('bad-beta.csv'), '--target', 'p', '--likelihood', 'beta'],
       /y row 1 is 1: beta targets must lie strictly between 0 and 1/,
@@ -329,6 +336,25 @@ describeGpu('train on the GPU (60 rows, a few epochs)', () => {
     const model = modelFromBytes(readFileSync(out));
     expect(expectScaleLikelihood(model.spec).noise).toEqual({ kind: 'heteroscedastic', minScale: 1e-3 });
     expect(model.spec.layers.at(-1)?.units).toBe(2);
+  });
+
+  it("ensemble with --beta-nll 0.5: said in the first line and the summary; the members differ from the plain NLL's", async () => {
+    const run = async (name: string, extra: string[]) => {
+      const out = file(name);
+      const r = await cli(
+        ['train', '--data', file('data.csv'), '--target', 'y', '--method', 'ensemble', '--members', '2', '--hidden', '6', '--epochs', '3', '--out', out, '--json', ...extra],
+        withGpu(),
+      );
+      expect(r.code).toBe(0);
+      return { r, bytes: readFileSync(out) };
+    };
+    const beta = await run('ens-beta.safetensors', ['--beta-nll', '0.5']);
+    expect(beta.r.stderr.split('\n')[0]).toContain(', beta-NLL 0.5;');
+    expect(JSON.parse(beta.r.stdout)).toMatchObject({ method: 'ensemble', heteroscedastic: true, betaNll: 0.5 });
+    const plain = await run('ens-plain.safetensors', []);
+    expect(plain.r.stderr).not.toContain('beta-NLL');
+    expect('betaNll' in JSON.parse(plain.r.stdout)).toBe(false);
+    expect(beta.bytes.equals(plain.bytes)).toBe(false);
   });
 
   it('concrete-dropout: the first line gives the initial rate, the result line and the summary the learnt ones, which the model file holds', async () => {

@@ -287,7 +287,7 @@ describe('heteroscedastic head', () => {
     [-2, 0.5],
     [1, 3],
   ])('Λ at (μ %d, raw %d) is the Fisher E_y[∇ ∇ᵀ] of −log N(y | μ, softplus(raw) + 1e-3) (trapezoid over y, 1e-8)', (mu, raw) => {
-    const info = { kind: 'normal', classes: 0, targetWidth: 1, scale: true, degreesOfFreedom: null, heteroscedastic: true } as const;
+    const info = { kind: 'normal', classes: 0, targetWidth: 1, scale: true, degreesOfFreedom: null, heteroscedastic: true, betaNll: 0 } as const;
     const L = rowCurvature(info, Float64Array.of(mu, raw));
     const sp = Math.log1p(Math.exp(raw));
     const sigma = sp + 1e-3;

@@ -118,6 +118,10 @@ Options:
   --heteroscedastic     vi, mc-dropout, map, hmc, laplace, sgmcmc, swag, concrete-dropout (normal, student-t): learn the noise scale per input
                         with a second output unit (softplus + 1e-3), as ensembles do, in place
                         of the global noise sigma (no --tau then)
+  --beta-nll <b>        with a heteroscedastic head (ensemble, or --heteroscedastic with mc-dropout,
+                        map, laplace, swag, concrete-dropout): weight each row's NLL by
+                        sigma^(2b), held constant in the gradient (beta-NLL, Seitzer et al. 2022),
+                        b in [0, 1]; 0.5 the paper's choice (default 0: the plain NLL)
   --members <M>         ensemble: number of members (default 5)
   --swa-epochs <K>      swag: SGD epochs of the SWA phase, one iterate each (default 20, >= 2)
   --swa-lr <x>          swag: the SWA phase's constant SGD learning rate (default: --lr)
@@ -193,6 +197,7 @@ const GRAMMAR = {
     'swag-variant': { type: 'string' },
     'adversarial-epsilon': { type: 'string' },
     heteroscedastic: { type: 'boolean' },
+    'beta-nll': { type: 'string' },
     sampler: { type: 'string' },
     chains: { type: 'string' },
     cycles: { type: 'string' },
@@ -492,6 +497,8 @@ export const trainCommand: Command = {
     const seed = seedText === undefined ? 0 : parseIntegerOption(seedText, 'seed', 0, Number.MAX_SAFE_INTEGER);
     const json = flag(line, 'json');
     const heteroscedastic = flag(line, 'heteroscedastic');
+    const betaText = opt('beta-nll');
+    const betaNll = betaText === undefined ? undefined : parseNumber(betaText, 'beta-nll', (v) => v >= 0 && v <= 1, 'a number in [0, 1]');
     const likelihood = parseLikelihood(opt('likelihood') ?? 'normal');
     const classesText = opt('classes');
     const classes = classesText === undefined ? undefined : parseIntegerOption(classesText, 'classes', 2, MAX_COUNT);
@@ -504,6 +511,7 @@ export const trainCommand: Command = {
       ['df', dfText, likelihood === 'student-t'],
       ['tau', tauText, scaled],
       ['heteroscedastic', heteroscedastic ? 'on' : undefined, scaled],
+      ['beta-nll', betaText, scaled],
     ] as const) {
       if (given !== undefined && !applies) throw new UsageError(`--${name} does not apply to --likelihood ${likelihood}`);
     }
@@ -530,11 +538,14 @@ export const trainCommand: Command = {
       ['structure', opt('structure'), method === 'laplace'],
       ['prior-precision', opt('prior-precision'), method === 'laplace'],
       ['samples', opt('samples'), method === 'laplace' || hmcMethod],
+      ['beta-nll', betaText, method !== 'vi' && !sgmcmc && !hmcMethod],
     ] as const) {
       if (given !== undefined && !applies) throw new UsageError(`--${name} does not apply to --method ${method}`);
     }
     // The head learns the noise: a fixed precision beside it would be ignored.
     if (heteroscedastic && tauText !== undefined) throw new UsageError('--tau does not apply with --heteroscedastic (the head learns the noise scale)');
+    if (betaText !== undefined && !heteroscedastic && method !== 'ensemble')
+      throw new UsageError(`--beta-nll weights a heteroscedastic head's NLL: add --heteroscedastic for --method ${method}`);
 
     // The data, the target and the output folder are checked before the GPU is touched.
     const table = await readTableFile(dataPath, 'data');
@@ -588,6 +599,7 @@ export const trainCommand: Command = {
       ...(epsilon === undefined ? {} : { adversarialEpsilon: epsilon }),
       ...(lengthScale === undefined ? {} : { lengthScale }),
       ...(heteroscedastic ? { heteroscedastic } : {}),
+      ...(betaNll === undefined ? {} : { betaNll }),
       ...(sgmcmc ? { sampler } : {}),
       onProgress: progress.onProgress,
     };
@@ -620,6 +632,7 @@ export const trainCommand: Command = {
           `${method === 'mc-dropout' ? `, dropout ${dropout}${heteroscedastic ? '' : `, tau ${Number(tau.toPrecision(6))}`}` : ''}` +
           `${concrete ? `, initial dropout ${dropout}` : ''}` +
           `${heteroscedastic ? ', heteroscedastic noise' : ''}` +
+          `${prepared.likelihood.betaNll > 0 ? `, beta-NLL ${prepared.likelihood.betaNll}` : ''}` +
           `${epsilon === undefined ? '' : `, adversarial epsilon ${epsilon}`}` +
           `${swagResolved ? `; then SWA: SGD lr ${swagResolved.swaLr} for ${swagResolved.swaEpochs} epochs, ${swagResolved.variant === 'diagonal' ? 'SWAG-Diagonal' : `rank ${swagResolved.rank}, ${swagResolved.samples} draws`}` : ''}; adapter ${describeAdapter(ctx)}\n`,
       );
@@ -653,6 +666,7 @@ export const trainCommand: Command = {
             method,
             likelihood,
             heteroscedastic: prepared.likelihood.heteroscedastic || (method === 'ensemble' && scaled),
+            ...(prepared.likelihood.betaNll > 0 ? { betaNll: prepared.likelihood.betaNll } : {}),
             members: written.length,
             ...(fitted ? { swag: fitted.swag } : {}),
             ...(sgmcmc ? { chains: count, sampler: prepared.sampler, warmStartEpochs, diagnostics } : {}),

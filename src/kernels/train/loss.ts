@@ -37,8 +37,13 @@ function studentT(layout: TrainShape['layout']): WgslLibrary {
   return { file: 'train/student-t', consts: { DF: f32(df ?? 1), DF_OFFSET: u32(Math.max(layout.degreesOfFreedom, 0)) }, needs: [LIKELIHOOD] };
 }
 
-/** hetero_row, hetero_skip: the data term of a heteroscedastic head in 'vi', 'mc-dropout' and 'map' (shaders/train/heteroscedastic.wgsl). */
-const HETEROSCEDASTIC: WgslLibrary = { file: 'train/heteroscedastic', consts: { MIN_SCALE: f32(ENSEMBLE_MIN_SCALE) }, needs: [MATH, OUTPUTS] };
+/**
+ * hetero_row, hetero_skip: the data term of a heteroscedastic head, 'ensemble''s and every other
+ * method's with the option (shaders/train/heteroscedastic.wgsl); NLL_BETA: TrainOptions.betaNll.
+ */
+function heteroscedastic(likelihood: TrainLikelihoodInfo): WgslLibrary {
+  return { file: 'train/heteroscedastic', consts: { MIN_SCALE: f32(ENSEMBLE_MIN_SCALE), NLL_BETA: f32(likelihood.betaNll) }, needs: [MATH, OUTPUTS] };
+}
 
 /** The defines of train/likelihood: one per likelihood without a noise scale (none for normal). */
 function likelihoodDefines(kind: TrainLikelihood): Record<string, boolean> {
@@ -90,7 +95,7 @@ function methodConsts(shape: TrainShape): Record<string, WgslConst> {
     case 'mc-dropout':
       return {};
     case 'ensemble':
-      return { ENSEMBLE_MIN_SCALE: f32(ENSEMBLE_MIN_SCALE) };
+      return {};
   }
 }
 
@@ -126,8 +131,7 @@ export function lossProgram(shape: TrainShape, output: LossOutput = 'accumulate'
   const scale = layout.likelihood.scale;
   const student = layout.likelihood.kind === 'student-t';
   const vi = layout.method === 'vi';
-  // 'ensemble''s own loss reads its head; the other methods' read it through train/heteroscedastic.
-  const hetero = layout.heteroscedastic && layout.method !== 'ensemble';
+  const hetero = layout.heteroscedastic;
   return defineProgram({
     family: 'train_loss',
     label: output === 'accumulate' ? 'train_loss' : output === 'store' ? 'train_loss_store' : 'train_loss_input_pass',
@@ -160,7 +164,7 @@ export function lossProgram(shape: TrainShape, output: LossOutput = 'accumulate'
         OUTPUTS,
         ...(scale ? [] : [trainLikelihood(layout.likelihood)]),
         ...(student ? [studentT(layout)] : []),
-        ...(hetero ? [HETEROSCEDASTIC] : []),
+        ...(hetero ? [heteroscedastic(layout.likelihood)] : []),
         ...(vi ? [PRIOR] : []),
       ],
       body: [MODEL_LOSS[layout.method], 'train/loss'],
@@ -171,6 +175,7 @@ export function lossProgram(shape: TrainShape, output: LossOutput = 'accumulate'
         SCALE: scale,
         STUDENT: student,
         HETERO: hetero,
+        BETA_NLL: layout.likelihood.betaNll > 0,
         CONCRETE: layout.method === 'concrete-dropout',
         LEARN_DF: layout.degreesOfFreedom >= 0,
         FIXED_SIGMA: layout.fixedNoise,

@@ -17,21 +17,25 @@ export interface HeadRowTerm {
 
 /**
  * −log p(y_b | μ_b, σ_b) of row b (outputs at out[2b], out[2b + 1]); adds w × its gradient over
- * both outputs into dOut at the same places. df: the Student-t's degrees of freedom, NaN for the Normal.
+ * both outputs into dOut at the same places. df: the Student-t's degrees of freedom, NaN for the
+ * Normal. beta (TrainOptions.betaNll): the term, its gradient and its log-df derivative are
+ * weighted by σ^(2β), held constant in the gradient (β-NLL, Seitzer et al. 2022).
  */
-export function headRowNll(out: Float64Array, y: Float64Array, b: number, dOut: Float64Array, w: number, df = NaN): HeadRowTerm {
+export function headRowNll(out: Float64Array, y: Float64Array, b: number, dOut: Float64Array, w: number, df = NaN, beta = 0): HeadRowTerm {
   const yb = y[b] ?? NaN;
   const mu = out[2 * b] ?? NaN;
   const raw = out[2 * b + 1] ?? NaN;
   const sigma = softplus(raw) + ENSEMBLE_MIN_SCALE;
+  const weight = beta > 0 ? sigma ** (2 * beta) : 1;
+  const wb = w * weight;
   if (!Number.isNaN(df)) {
     const g = studentTNllGrad(yb, mu, sigma, df);
-    dOut[2 * b] = w * g.loc;
-    dOut[2 * b + 1] = w * g.scale * sigmoid(raw);
-    return { nll: -studentTLogPdf(yb, mu, sigma, df), logDf: g.logDf };
+    dOut[2 * b] = wb * g.loc;
+    dOut[2 * b + 1] = wb * g.scale * sigmoid(raw);
+    return { nll: -weight * studentTLogPdf(yb, mu, sigma, df), logDf: weight * g.logDf };
   }
   const r = yb - mu;
-  dOut[2 * b] = (w * -r) / (sigma * sigma);
-  dOut[2 * b + 1] = w * (1 / sigma - (r * r) / (sigma * sigma * sigma)) * sigmoid(raw);
-  return { nll: -normalLogPdf(yb, mu, sigma), logDf: 0 };
+  dOut[2 * b] = (wb * -r) / (sigma * sigma);
+  dOut[2 * b + 1] = wb * (1 / sigma - (r * r) / (sigma * sigma * sigma)) * sigmoid(raw);
+  return { nll: -weight * normalLogPdf(yb, mu, sigma), logDf: 0 };
 }

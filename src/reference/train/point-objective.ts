@@ -82,7 +82,7 @@ function headPointTerm(layout: TrainLayout, theta: Float64Array, out: Float64Arr
   let loss = 0;
   let gLogDf = 0;
   for (let b = 0; b < B; b++) {
-    const t = headRowNll(out, batch.y, b, dOut, 1 / B, df);
+    const t = headRowNll(out, batch.y, b, dOut, 1 / B, df, layout.likelihood.betaNll);
     loss += t.nll / B;
     gLogDf += t.logDf / B;
   }

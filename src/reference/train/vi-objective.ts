@@ -146,7 +146,7 @@ export function viObjective(
       // The head's σ per row in place of the sigma site (its noise draw z goes unused).
       const dOut = new Float64Array(out.length);
       for (let b = 0; b < B; b++) {
-        const t = headRowNll(out, batch.y, b, dOut, dataWeight, df);
+        const t = headRowNll(out, batch.y, b, dOut, dataWeight, df, layout.likelihood.betaNll);
         loss += dataWeight * t.nll;
         gLogDf += dataWeight * t.logDf;
       }

@@ -6,10 +6,12 @@
  */
 import { describe, expect, it } from 'vitest';
 import { InvalidInputError } from '../../../src/errors.js';
+import { softplus } from '../../../src/math/activations.js';
 import { validateModel } from '../../../src/model/validate-model.js';
 import { ENSEMBLE_MIN_SCALE } from '../../../src/objective/constants.js';
 import type { ArchitectureSpec, TrainData, TrainMethod, TrainOptions } from '../../../src/objective/types.js';
 import { oraclePredict } from '../../../src/reference/index.js';
+import { headRowNll } from '../../../src/reference/train/heteroscedastic-term.js';
 import { oracleGradient, oracleInit, oracleTrain, type OracleState } from '../../../src/reference/train/index.js';
 import { testRng } from '../../support/model-builders.js';
 import { gaussian, growingNoise, uniformRows } from '../../support/train-data.js';
@@ -151,5 +153,86 @@ describe('trained models', () => {
     const spread = Math.max(...fixed) / Math.min(...fixed);
     // A global σ ('vi''s drawn per sample and shared by every x, the same seeds) gives every x the same aleatoric std up to float rounding.
     expect(spread).toBeLessThan(1.05);
+  });
+});
+
+// β-NLL (TrainOptions.betaNll, Seitzer et al. 2022): each head row's NLL weighted by σ^(2β), the
+// weight held constant in the gradient. Exact identities: the row term is σ^(2β) times the plain
+// one, value and gradients alike; at β = 1 the mean's gradient is the squared error's, −w r.
+describe('β-NLL', () => {
+  const cases = [
+    { what: 'normal', df: NaN },
+    { what: 'student-t', df: 3.5 },
+  ];
+  it.each(cases)("$what: the row term and its gradients are σ^(2β) times the plain NLL's", ({ df }) => {
+    const out = Float64Array.from([0.3, -0.7, -1.2, 1.9, 2.5, -3]);
+    const y = Float64Array.from([1.1, -2.4, 0.2]);
+    for (const beta of [0.25, 0.5, 1]) {
+      for (let b = 0; b < 3; b++) {
+        const plain = new Float64Array(6);
+        const weighted = new Float64Array(6);
+        const t0 = headRowNll(out, y, b, plain, 0.4, df);
+        const t1 = headRowNll(out, y, b, weighted, 0.4, df, beta);
+        const sigma = softplus(out[2 * b + 1]!) + ENSEMBLE_MIN_SCALE;
+        const weight = sigma ** (2 * beta);
+        // Float64 rounding of a few operations: 1e-14 relative.
+        const close = (got: number, want: number) => expect(Math.abs(got - want)).toBeLessThanOrEqual(1e-14 * Math.max(1, Math.abs(want)));
+        close(t1.nll, weight * t0.nll);
+        close(t1.logDf, weight * t0.logDf);
+        for (const i of [2 * b, 2 * b + 1]) close(weighted[i]!, weight * plain[i]!);
+        if (beta === 1 && Number.isNaN(df)) close(weighted[2 * b]!, -0.4 * (y[b]! - out[2 * b]!));
+      }
+    }
+    // β = 0 is the plain NLL, bit for bit.
+    const a = new Float64Array(6);
+    const c = new Float64Array(6);
+    expect(headRowNll(out, y, 1, a, 0.4, df, 0)).toEqual(headRowNll(out, y, 1, c, 0.4, df));
+    expect(a).toEqual(c);
+  });
+
+  // The mean unit's bias does not move σ, so the weighted objective's finite difference there is its
+  // gradient; the scale unit's bias moves σ, whose weight the gradient holds constant, so there the
+  // two differ (the stop-gradient is real).
+  it.each(['map', 'mc-dropout', 'ensemble', 'concrete-dropout'] as const)("%s: the mean bias gradient is the objective's; the scale bias's holds σ^(2β) constant", (method) => {
+    const arch: ArchitectureSpec = { inputDim: 2, hidden: [4], activation: 'tanh', dropout: 0.2 };
+    const rand = testRng(3);
+    const data: TrainData = { x: uniformRows(9, 2, -2, 2, 4), y: Array.from({ length: 9 }, () => 2 * gaussian(rand)) };
+    const state = oracleInit(arch, data, { method, heteroscedastic: true, betaNll: 0.5, epochs: 1, batchSize: 9, seed: 7 });
+    const plainState = oracleInit(arch, data, { method, heteroscedastic: true, epochs: 1, batchSize: 9, seed: 7 });
+    const theta = state.models[0]!.theta;
+    for (let i = 0; i < theta.length; i++) theta[i] = 1.5 * (2 * rand() - 1);
+    plainState.models[0]!.theta.set(theta);
+    const g = oracleGradient(state, 0, 0)!;
+    const g0 = oracleGradient(plainState, 0, 0)!;
+    const last = state.setup.layout.layers[state.setup.layout.layers.length - 1]!;
+    const fd = (i: number) => {
+      const h = 1e-5;
+      const saved = theta[i]!;
+      theta[i] = saved + h;
+      const up = oracleGradient(state, 0, 0)!.objective;
+      theta[i] = saved - h;
+      const down = oracleGradient(state, 0, 0)!.objective;
+      theta[i] = saved;
+      return (up - down) / (2 * h);
+    };
+    const mean = last.bias;
+    const scale = last.bias + 1;
+    expect(Number.isFinite(g.grad[mean]!)).toBe(true);
+    // Central difference error ~h² f''' ~ 1e-10 here.
+    expect(Math.abs(g.grad[mean]! - fd(mean))).toBeLessThan(1e-7 * Math.max(1, Math.abs(fd(mean))));
+    expect(Math.abs(g.grad[scale]! - fd(scale))).toBeGreaterThan(1e-3 * Math.abs(fd(scale)));
+    // And the option changes the step: the mean bias's gradient differs from the plain NLL's.
+    expect(Math.abs(g.grad[mean]! - g0.grad[mean]!)).toBeGreaterThan(1e-3 * Math.abs(g0.grad[mean]!));
+  });
+
+  it('is refused with an InvalidInputError where it has no meaning', () => {
+    const arch: ArchitectureSpec = { inputDim: 2, hidden: [3], activation: 'tanh' };
+    const data: TrainData = { x: uniformRows(6, 2, -1, 1, 1), y: [0.1, -0.3, 0.5, 0.2, -0.1, 0.4] };
+    const init = (options: Omit<TrainOptions, 'epochs'>) => () => oracleInit(arch, data, { ...options, epochs: 1 });
+    for (const method of ['vi', 'hmc', 'sgmcmc'] as const) expect(init({ method, heteroscedastic: true, betaNll: 0.5 })).toThrow(new RegExp(`not a '${method}' option`));
+    expect(init({ method: 'map', betaNll: 0.5 })).toThrow(/set heteroscedastic: true/);
+    for (const betaNll of [-0.1, 1.5, NaN, '0.5' as unknown as number]) expect(init({ method: 'ensemble', betaNll })).toThrow(/betaNll must be a number in \[0, 1\]/);
+    expect(() => oracleInit(arch, { x: data.x, y: [0, 1, 1, 0, 1, 0] }, { method: 'ensemble', likelihood: 'bernoulli', epochs: 1, betaNll: 0.5 })).toThrow(/noise scale/);
+    expect(init({ method: 'ensemble', betaNll: 0.5 })).not.toThrow();
   });
 });

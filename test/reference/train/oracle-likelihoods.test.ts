@@ -45,6 +45,7 @@ describe('row NLL against torch.distributions (float64, torch 1.13)', () => {
     scale: false,
     degreesOfFreedom: null,
     heteroscedastic: false,
+    betaNll: 0,
   });
   // -Dist.log_prob(y) with the links of spec.ts (softplus + 1e-3 for the concentrations), computed by torch.distributions.
   const cases: { kind: Kind; classes?: number; f: number[]; y: number[]; nll: number }[] = [
