@@ -3,10 +3,12 @@
  * parameter point, and x / y (columns against the model, rows of y against x).
  */
 import { InvalidInputError, ModelFormatError, preview } from '../errors.js';
+import { isLaplaceMetadata, laplaceFitFromBytes, laplaceMapModel, type LaplaceFileFit } from '../laplace/fit-file.js';
 import { ensembleFromBytes } from '../model/ensemble-file.js';
 import { modelFromBytes } from '../model/format.js';
 import { MAX_MODEL_FILE_BYTES } from '../model/limits.js';
 import { pointFromBytes } from '../model/point.js';
+import { parseSafetensors } from '../model/safetensors.js';
 import { readFileBounded } from '../node/read-file.js';
 import { likelihoodKind, outputDim, targetDim, type Model } from '../model/spec.js';
 import { checkTargets } from '../infer/targets.js';
@@ -38,6 +40,19 @@ export async function readModelFile(path: string): Promise<Model> {
 export async function readModelMembers(path: string): Promise<Model[]> {
   const bytes = await readBytes(path, 'model file');
   return inFile(path, () => ensembleFromBytes(bytes));
+}
+
+/** What a model path holds: a model's members, or a Laplace posterior file with its MAP network (for the checks of x and y). */
+export type ModelFileContents = { readonly kind: 'members'; readonly members: Model[] } | { readonly kind: 'laplace'; readonly fit: LaplaceFileFit; readonly model: Model };
+
+/** A model file's members, or the Laplace posterior of a file written by `train --posterior-out`. */
+export async function readModelOrPosterior(path: string): Promise<ModelFileContents> {
+  const bytes = await readBytes(path, 'model file');
+  return inFile(path, (): ModelFileContents => {
+    if (!isLaplaceMetadata(parseSafetensors(bytes).metadata)) return { kind: 'members', members: ensembleFromBytes(bytes) };
+    const fit = laplaceFitFromBytes(bytes);
+    return { kind: 'laplace', fit, model: laplaceMapModel(fit) };
+  });
 }
 
 /** A parameter point (safetensors, one tensor per site) for `model`. */

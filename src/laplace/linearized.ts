@@ -17,6 +17,7 @@ import { normalLogPdf } from '../math/densities.js';
 import { softmax } from '../math/likelihoods.js';
 import { ENSEMBLE_MIN_SCALE } from '../objective/constants.js';
 import type { LaplaceFit } from './laplace.js';
+import type { LaplacePosterior } from './posterior.js';
 import { paramsToMatrix, toEigenbasis } from './kron.js';
 import { forwardRow, jacobianRow } from './network.js';
 
@@ -36,8 +37,18 @@ export interface LinearizedPrediction {
   readonly logPredictiveDensity?: Float64Array;
 }
 
+/**
+ * What the linearised predictive reads of a Laplace fit: a LaplaceFit, or a posterior read back
+ * from a file (fit-file.ts), which holds no draws' factors and no training settings.
+ */
+export interface LinearizedFit {
+  readonly layout: LaplaceFit['layout'];
+  readonly posterior: Pick<LaplacePosterior, 'structure' | 'params' | 'theta' | 'sigma' | 'covariance' | 'kron'>;
+  readonly info: Pick<LaplaceFit['info'], 'standardization'>;
+}
+
 /** Variance of each output of one row: J_k Σ J_kᵀ over the Laplace parameters. */
-function outputVariances(fit: LaplaceFit, J: Float64Array): Float64Array {
+function outputVariances(fit: LinearizedFit, J: Float64Array): Float64Array {
   const { layout, posterior } = fit;
   const K = layout.outputUnits;
   const S = layout.size;
@@ -71,7 +82,7 @@ function outputVariances(fit: LaplaceFit, J: Float64Array): Float64Array {
 }
 
 /** The linearised predictive at the rows of `x` (raw units, standardised here as in training); `y` for the log predictive density. */
-export function linearizedPredict(fit: LaplaceFit, x: MatrixInput, y?: ArrayLike<number>): LinearizedPrediction {
+export function linearizedPredict(fit: LinearizedFit, x: MatrixInput, y?: ArrayLike<number>): LinearizedPrediction {
   const { layout, posterior, info } = fit;
   const d = info.standardization.xMean.length;
   const xm = toMatrix(x, d, 'x');

@@ -10,9 +10,10 @@ import { formatMs, formatNumber, formatRate, renderFields } from '../format.js';
 import { describeAdapter } from '../../gpu/adapter-line.js';
 import { withEnsembleEngine } from '../gpu.js';
 import type { CliIo } from '../io.js';
-import { readModelMembers, readX, readXAndTarget, readY } from '../inputs.js';
+import { readModelOrPosterior, readX, readXAndTarget, readY } from '../inputs.js';
 import { tableRows, type NumericTable } from '../matrix-file.js';
 import { meanLogPredictiveDensity, predictionCsv, predictionJson, predictionTable, throughput } from '../report.js';
+import { linearizedResult, reportLinearized } from './predict-linearized.js';
 
 const HELP = `Usage: webgpu-bnn predict <model> --x <file> [--y <file> | --target <column>] [options]
 
@@ -28,7 +29,10 @@ Arguments:
                      ensemble written by 'train --method ensemble'), or a Pyro AutoNormal export.
                      An ensemble is predicted as the uniform mixture of its members: S samples
                      split evenly over them (S a multiple of the members; default: one pass
-                     per member when no member is random, exactly the mixture)
+                     per member when no member is random, exactly the mixture); or a
+                     Laplace posterior written by 'train --method laplace --posterior-out':
+                     its linearised (GLM) predictive, closed-form on the host (no samples,
+                     no GPU; --samples, --seed, --path, --kernel and --quantiles do not apply)
 
 Options:
   --x <file>         inputs, one row per input: CSV (a header row of names is optional; comma
@@ -120,8 +124,8 @@ export const predictCommand: Command = {
     };
 
     // Every file is read and checked before the GPU is touched.
-    const members = await readModelMembers(modelPath);
-    const model = members[0] as Model;
+    const contents = await readModelOrPosterior(modelPath);
+    const model = contents.kind === 'laplace' ? contents.model : (contents.members[0] as Model);
     let x: NumericTable;
     let y: NumericTable | null = null;
     if (target !== undefined) ({ x, y } = await readXAndTarget(xPath, target, model));
@@ -129,6 +133,22 @@ export const predictCommand: Command = {
       x = await readX(xPath, model);
       if (yPath !== undefined) y = await readY(yPath, model, x);
     }
+    if (contents.kind === 'laplace') {
+      for (const [name, given] of [
+        ['samples', samplesText],
+        ['seed', seedText],
+        ['path', pathText],
+        ['kernel', kernelText],
+        ['quantiles', quantilesText],
+      ] as const) {
+        if (given !== undefined) throw new UsageError(`predict: --${name} does not apply to a Laplace posterior file (its linearised predictive is closed-form)`);
+      }
+      const start = performance.now();
+      const result = linearizedResult(contents.fit, x, y, options.intervalLevel ?? 0.9);
+      reportLinearized(io, { x, result, fit: contents.fit, modelPath, predictMs: performance.now() - start, output });
+      return 0;
+    }
+    const members = contents.members;
     if (members.length > 1 && options.samples !== undefined && options.samples % members.length !== 0) {
       throw new UsageError(
         `predict: --samples ${options.samples}: an ensemble of ${members.length} members takes a multiple of ${members.length} (each member gets S / ${members.length})`,

@@ -19,6 +19,7 @@ import { pretrainOptions, readSwagOptions } from '../../swag/options.js';
 import type { SwagOptions } from '../../objective/swag-options.js';
 import { LAPLACE_METHOD, trainLaplace } from '../../laplace/laplace.js';
 import { LAPLACE_STRUCTURES } from '../../laplace/ggn.js';
+import { laplaceFitToBytes } from '../../laplace/fit-file.js';
 import { MAX_LAPLACE_SAMPLES, resolveLaplaceOptions, type LaplaceOptions } from '../../laplace/posterior.js';
 import { TRAIN_LIKELIHOODS, likelihoodUnits } from '../../objective/likelihood.js';
 import { TRAIN_METHODS, objectiveMethod } from '../../objective/methods.js';
@@ -69,7 +70,8 @@ Methods:
                  diagonal over every weight: one model with normal posteriors) or kfac (a
                  Kronecker-factored GGN block per layer, every weight; --samples draws); the prior
                  precision tuned by the marginal likelihood (and the noise sigma with it) or
-                 fixed with --prior-precision
+                 fixed with --prior-precision; --posterior-out also writes the posterior
+                 itself, whose linearised predictive 'predict' gives (normal likelihood)
   sgmcmc         stochastic-gradient MCMC (SGHMC or SGLD, constant or cyclical step size) on
                  the posterior of map's network; --chains chains, their samples written to one
                  ensemble file of delta members (noise learnt, or fixed by --tau)
@@ -114,6 +116,10 @@ Options:
   --prior-precision <x> laplace: the posterior's prior precision, a number or marglik
                         (default marglik: maximise Laplace's evidence over it, and over the
                         noise sigma of a normal likelihood without --heteroscedastic)
+  --posterior-out <f>   laplace, normal likelihood: also write the posterior (MAP weights and
+                        covariance factors) to this file; 'predict <f>' gives its linearised
+                        (GLM) predictive, the one to use with diagonal and kfac, whose sampled
+                        draws underfit
   --samples <S>         hmc: samples kept per chain (default 200); laplace last-layer and kfac: draws written (default 100, at most ${MAX_LAPLACE_SAMPLES})
   --heteroscedastic     vi, mc-dropout, map, hmc, laplace, sgmcmc, swag, concrete-dropout (normal, student-t): learn the noise scale per input
                         with a second output unit (softplus + 1e-3), as ensembles do, in place
@@ -176,6 +182,7 @@ const GRAMMAR = {
     df: { type: 'string' },
     method: { type: 'string' },
     out: { type: 'string' },
+    'posterior-out': { type: 'string' },
     hidden: { type: 'string' },
     activation: { type: 'string' },
     epochs: { type: 'string' },
@@ -536,6 +543,7 @@ export const trainCommand: Command = {
       ['adversarial-epsilon', epsilonText, method === 'ensemble' || method === 'map' || method === 'swag' || method === 'laplace'],
       ...SWAG_FLAGS.map((name) => [name, opt(name), method === 'swag'] as const),
       ['structure', opt('structure'), method === 'laplace'],
+      ['posterior-out', opt('posterior-out'), method === 'laplace'],
       ['prior-precision', opt('prior-precision'), method === 'laplace'],
       ['samples', opt('samples'), method === 'laplace' || hmcMethod],
       ['beta-nll', betaText, method !== 'vi' && !sgmcmc && !hmcMethod],
@@ -559,6 +567,12 @@ export const trainCommand: Command = {
       throw new InvalidInputError(`${source} has ${table.cols} column${table.cols === 1 ? '' : 's'}; it needs the target and at least one input`);
     if (table.rows < 2) throw new InvalidInputError(`${source} has ${table.rows} row; training needs at least 2`);
     await checkOutputDir(out);
+    const posteriorOut = opt('posterior-out');
+    if (posteriorOut !== undefined) {
+      if (likelihood !== 'normal') throw new UsageError(`--posterior-out holds a normal likelihood's Laplace posterior (regression), not --likelihood ${likelihood}`);
+      if (posteriorOut === out) throw new UsageError(`--posterior-out and --out name the same file '${out}'`);
+      await checkOutputDir(posteriorOut);
+    }
     const target = targets[0] as number;
     const split = likelihood === 'dirichlet' ? splitTargetColumns(table, targets) : splitColumns(table, target);
     const { x, inputs } = split;
@@ -655,6 +669,8 @@ export const trainCommand: Command = {
       const diagnostics = sgmcmc ? samplerDiagnostics(result.snapshots, x, inputs, table.rows) : null;
       if (diagnostics) io.stderr(`${describeDiagnostics(diagnostics)}\n`);
       await writeFile(out, written.length > 1 || method === 'ensemble' ? ensembleToBytes(written) : modelToBytes(written[0] as Model));
+      const fit = laplaceResult?.fits[0];
+      if (posteriorOut !== undefined && fit) await writeFile(posteriorOut, laplaceFitToBytes(fit));
       if (result.mcmc) io.stderr(describeMcmc(result.mcmc));
       const finalLoss = final ? meanLoss(final) : NaN;
       // Concrete dropout's learnt rate on each layer's input, as the model records it.
@@ -691,6 +707,7 @@ export const trainCommand: Command = {
                     priorPrecisionTuned: resolvedLaplace.priorPrecision === 'marglik',
                     sigma: Number.isNaN(posterior.sigma) ? null : posterior.sigma,
                     logEvidence: posterior.logEvidence,
+                    ...(posteriorOut === undefined ? {} : { posteriorOut }),
                   },
                 }
               : {}),
@@ -700,7 +717,8 @@ export const trainCommand: Command = {
       } else {
         io.stdout(
           `wrote ${out}${sgmcmc || hmcMethod ? ` (${written.length} samples of ${hmcMethod ? (prepared.hmc?.chains ?? 0) : count} chains)` : posterior && resolvedLaplace ? ` (laplace ${resolvedLaplace.structure}${written.length > 1 ? `, ${written.length} draws` : ''}, prior precision ${posterior.priorPrecision.toPrecision(4)}, log evidence ${posterior.logEvidence.toPrecision(6)})` : written.length > 1 ? ` (ensemble of ${written.length} ${method === 'swag' ? 'SWAG draws' : 'members'})` : ''}: trained in ${formatSeconds(result.elapsedMs)}, final ${count > 1 ? 'mean ' : ''}loss ${Number.isFinite(finalLoss) ? finalLoss.toPrecision(5) : 'n/a'}` +
-            `${rates ? `, learnt dropout rates ${rates.map((p) => p.toPrecision(3)).join(', ')}` : ''}\n`,
+            `${rates ? `, learnt dropout rates ${rates.map((p) => p.toPrecision(3)).join(', ')}` : ''}` +
+            `${posteriorOut === undefined ? '' : `; the posterior to ${posteriorOut} (predict it for the linearised predictive)`}\n`,
         );
       }
     });
