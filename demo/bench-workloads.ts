@@ -4,12 +4,12 @@
  * per second) and is the default there; 'gpu' is the larger grid worth timing on a GPU (minutes to
  * hours on a CPU fallback: 64-256-256-1 at S = 10000, N = 4096 alone is 3.4 TFLOP per call).
  */
-import type { KernelStrategy } from '../src/index.js';
+import type { KernelChoice } from '../src/index.js';
 
 /** The engine's strategies, and the peer: the same model in TF.js on its WebGPU backend (bench-tfjs.ts). */
-export type EngineStrategy = KernelStrategy | 'marginal';
+export type EngineStrategy = KernelChoice | 'marginal';
 export type Strategy = EngineStrategy | 'tfjs-webgpu';
-export const STRATEGIES: readonly Strategy[] = ['auto', 'fused', 'tiled', 'registers', 'materialized', 'marginal', 'tfjs-webgpu'];
+export const STRATEGIES: readonly Strategy[] = ['auto', 'calibrate', 'fused', 'tiled', 'registers', 'materialized', 'marginal', 'tfjs-webgpu'];
 
 export interface Workload {
   readonly label: string;
@@ -39,7 +39,7 @@ export const WORKLOADS: Readonly<Record<WorkloadName, Workload>> = {
     architectures: '1-32-32-1; 13-50-50-1; 64-256-256-1',
     samples: '1000, 10000',
     inputs: '256, 4096',
-    strategies: ['auto', 'fused', 'tiled', 'materialized', 'marginal', 'tfjs-webgpu'],
+    strategies: ['auto', 'calibrate', 'fused', 'tiled', 'materialized', 'marginal', 'tfjs-webgpu'],
     repeats: 3,
   },
 };

@@ -16,7 +16,7 @@ test('the benchmark page produces throughput numbers and exports them as JSON', 
     arch: '1-16-1;4-32-32-1',
     samples: '64',
     inputs: '32,128',
-    strategies: 'auto,marginal,tfjs-webgpu',
+    strategies: 'auto,calibrate,marginal,tfjs-webgpu',
     repeats: '2',
     autorun: '1',
   });
@@ -26,7 +26,7 @@ test('the benchmark page produces throughput numbers and exports them as JSON', 
   if (!report) throw new Error('no report');
   expect(await page.evaluate(() => window.__bnnBench?.error ?? null)).toBeNull();
   expect(report.adapter?.architecture ?? '').not.toBe('');
-  expect(report.results).toHaveLength(2 * 1 * 2 * 3);
+  expect(report.results).toHaveLength(2 * 1 * 2 * 4);
   for (const r of report.results) {
     // The peer: TF.js on its own WebGPU device, timed by the wall clock (its passes are not on our timer).
     if (r.strategy === 'tfjs-webgpu') {
@@ -46,7 +46,7 @@ test('the benchmark page produces throughput numbers and exports them as JSON', 
     }
   }
   expect(report.results.find((r) => r.architecture === '4-32-32-1')?.macsPerForward).toBe(4 * 32 + 32 * 32 + 32);
-  await expect(page.locator('#results tbody tr')).toHaveCount(12);
+  await expect(page.locator('#results tbody tr')).toHaveCount(16);
   await expect(page.locator('#chart-rate canvas')).toHaveCount(1);
   await expect(page.locator('#chart-gflops canvas')).toHaveCount(1);
 
@@ -56,7 +56,7 @@ test('the benchmark page produces throughput numbers and exports them as JSON', 
   expect(download.suggestedFilename()).toMatch(/^webgpu-bnn-bench-.*\.json$/);
   const path = await download.path();
   const exported = JSON.parse(readFileSync(path, 'utf8')) as BenchReport;
-  expect(exported.results).toHaveLength(12);
+  expect(exported.results).toHaveLength(16);
   expect(exported.timing).toBe(report.timing);
   await screenshot(page, 'bench');
   expect(errors).toEqual([]);

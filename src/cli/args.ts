@@ -4,7 +4,7 @@
  */
 import { parseArgs, type ParseArgsOptionsConfig } from 'node:util';
 import { InvalidInputError } from '../errors.js';
-import type { KernelStrategy, SamplingPath } from '../infer/types.js';
+import type { KernelChoice, SamplingPath } from '../infer/types.js';
 
 /** A mistake in how the CLI was called: unknown command or flag, missing or malformed value. */
 export class UsageError extends InvalidInputError {}
@@ -112,9 +112,9 @@ export function parsePath(text: string): SamplingPath | 'auto' {
   throw new UsageError(`--path must be 'auto', 'joint' or 'marginal', got '${text}'`);
 }
 
-export function parseKernel(text: string): KernelStrategy {
-  if (text === 'auto' || text === 'fused' || text === 'tiled' || text === 'registers' || text === 'materialized') return text;
-  throw new UsageError(`--kernel must be 'auto', 'fused', 'tiled', 'registers' or 'materialized', got '${text}'`);
+export function parseKernel(text: string): KernelChoice {
+  if (text === 'auto' || text === 'fused' || text === 'tiled' || text === 'registers' || text === 'materialized' || text === 'calibrate') return text;
+  throw new UsageError(`--kernel must be 'auto', 'fused', 'tiled', 'registers', 'materialized' or 'calibrate', got '${text}'`);
 }
 
 /** Largest S the engine takes (a u32 count). */

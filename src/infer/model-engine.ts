@@ -26,6 +26,7 @@ import { ScratchBuffers } from '../scheduler/scratch.js';
 import { readEngineOptions, type EngineOptions, type ResolvedEngineOptions } from './engine-options.js';
 import { toMatrix, type Matrix, type MatrixInput } from '../inputs.js';
 import { chooseKernels, isCpuAdapter } from './kernel-choice.js';
+import { CALIBRATION_KERNELS, CALIBRATION_SAMPLES, cachedCalibration, calibrationKey, fastestKernel, storeCalibration } from './kernel-calibration.js';
 import { allocatePredictBuffers, encodePredict, predictRecorder, type PredictBuffer, type PredictCall } from './predict-encoder.js';
 import { resolvePath, resolvePredictOptions } from './predict-options.js';
 import { programKernels } from './predict-program.js';
@@ -146,6 +147,51 @@ export class ModelEngine {
 
   private async predictNow(xInput: MatrixInput, options: PredictOptions, member: number, path: SamplingPath | undefined): Promise<MemberPrediction> {
     this.assertUsable();
+    const kernelOptions = await this.calibrated(xInput, options, member, path);
+    return this.run(xInput, kernelOptions, member, path);
+  }
+
+  /**
+   * The options with kernel 'calibrate' replaced by the kernel the device's calibration of this
+   * shape class chose, calibrating first when there is none (kernel-calibration.ts); other options
+   * unchanged.
+   */
+  private async calibrated(xInput: MatrixInput, options: PredictOptions, member: number, pathOverride: SamplingPath | undefined): Promise<PredictOptions> {
+    const o = resolvePredictOptions(options);
+    if (o.kernel !== 'calibrate') return options;
+    const n = toMatrix(xInput, this.layout.inputDim, 'x').rows;
+    // The marginal path (asked for by name) has no kernel to choose.
+    if ((pathOverride ?? resolvePath(n, o)) === 'marginal') return { ...options, kernel: 'auto' };
+    const key = calibrationKey(this.layout, { n, withY: o.y !== undefined, returnSamples: o.returnSamples, withQuantiles: o.quantiles.length > 0 });
+    const device = this.ctx.device;
+    let calibration = cachedCalibration(device, key);
+    if (!calibration) {
+      const samples = Math.min(o.samples, CALIBRATION_SAMPLES);
+      const timingsMs: Partial<Record<(typeof CALIBRATION_KERNELS)[number], number>> = {};
+      const refusals: string[] = [];
+      for (const kernel of CALIBRATION_KERNELS) {
+        const probe: PredictOptions = { ...options, samples, kernel };
+        try {
+          // The first run compiles the kernel's pipelines and grows the scratch buffers; the second is timed.
+          await this.run(xInput, probe, member, pathOverride);
+          const start = performance.now();
+          await this.run(xInput, probe, member, pathOverride);
+          timingsMs[kernel] = performance.now() - start;
+        } catch (error) {
+          if (!(error instanceof DeviceLimitError)) throw error;
+          refusals.push(`${kernel}: ${error.message}`);
+        }
+      }
+      const kernel = fastestKernel(timingsMs);
+      if (kernel === null) throw new DeviceLimitError(`no kernel fits this model on this device: ${refusals.join('; ')}`);
+      calibration = { kernel, timingsMs, samples };
+      storeCalibration(device, key, calibration);
+    }
+    return { ...options, kernel: calibration.kernel };
+  }
+
+  /** One call with a named kernel (or 'auto'): plan, record, submit, read back. */
+  private async run(xInput: MatrixInput, options: PredictOptions, member: number, path: SamplingPath | undefined): Promise<MemberPrediction> {
     const call = await this.prepare(xInput, options, member, path);
     const prediction = await withErrorScopes(this.ctx, 'predict', call.signal, async () => {
       const recorder = predictRecorder(this.ctx, this.scratch, call, this.options.chunksPerSubmit);
@@ -184,6 +230,7 @@ export class ModelEngine {
       throw new DeviceLimitError(`the marginal path indexes draws by input*units, which must stay below 2^32 (N=${n}); split x`);
     }
     this.checkCallLimits(n, D, o.samples, y !== null, o.returnSamples, o.quantiles.length > 0, isClassifier(spec.likelihood));
+    if (o.kernel === 'calibrate') throw new RangeError("internal: kernel 'calibrate' reached a call's plan unresolved");
     const { plan, program } = chooseKernels(this.ctx, layout, this.options, {
       samples: o.samples,
       n,

@@ -6,7 +6,7 @@
 import { InvalidInputError } from '../errors.js';
 import { normalQuantile } from '../math/special.js';
 import { abortSignalOption, booleanOption, describeValue, integerOption, numberOption, oneOfOption, optional, readOptionsObject } from '../options.js';
-import type { KernelStrategy, PredictOptions, SamplingPath } from './types.js';
+import type { KernelChoice, PredictOptions, SamplingPath } from './types.js';
 import type { AbortSignalLike } from '../platform-types.js';
 
 export const DEFAULT_SAMPLES = 1000;
@@ -18,7 +18,7 @@ const PREDICT_OPTION_KEYS = ['samples', 'seed', 'y', 'returnSamples', 'intervalL
 /** Most quantile levels one call computes (each is a bisection over all samples). */
 export const MAX_QUANTILE_LEVELS = 64;
 const PATHS: readonly (SamplingPath | 'auto')[] = ['auto', 'joint', 'marginal'];
-const KERNELS: readonly KernelStrategy[] = ['auto', 'fused', 'tiled', 'registers', 'materialized'];
+const KERNELS: readonly KernelChoice[] = ['auto', 'fused', 'tiled', 'registers', 'materialized', 'calibrate'];
 
 export interface ResolvedPredictOptions {
   readonly samples: number;
@@ -28,7 +28,7 @@ export interface ResolvedPredictOptions {
   readonly intervalZ: number;
   /** 'auto' until the call's shape is known: resolvePath decides. */
   readonly path: SamplingPath | 'auto';
-  readonly kernel: KernelStrategy;
+  readonly kernel: KernelChoice;
   readonly returnSamples: boolean;
   /** Still unchecked: its shape depends on the model and on x. */
   readonly y: PredictOptions['y'];

@@ -34,6 +34,13 @@ export type SamplingPath = 'joint' | 'marginal';
  */
 export type KernelStrategy = 'auto' | 'fused' | 'tiled' | 'registers' | 'materialized';
 
+/**
+ * PredictOptions.kernel: a strategy, or 'calibrate': time each joint-path kernel on the first call
+ * of a shape class and keep the fastest for the device (src/infer/kernel-calibration.ts). The draws
+ * are the same whichever kernel runs.
+ */
+export type KernelChoice = KernelStrategy | 'calibrate';
+
 export interface PredictOptions {
   /** Number of posterior samples S (>= 1). Default 1000. */
   readonly samples?: number;
@@ -51,7 +58,8 @@ export interface PredictOptions {
   readonly intervalLevel?: number;
   /** Sampling path; default 'auto' (resolvePath in src/infer/predict-options.ts). */
   readonly path?: SamplingPath | 'auto';
-  readonly kernel?: KernelStrategy;
+  /** The joint path's kernel (default 'auto': the rule of src/infer/kernel-choice.ts); naming one implies the joint path. */
+  readonly kernel?: KernelChoice;
   /**
    * Levels (each in (0, 1)) of exact predictive quantiles to return: for each input and output,
    * the y where the mixture over samples of N(f_s, scale_s^2) reaches that probability (not the

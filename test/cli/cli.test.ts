@@ -80,7 +80,11 @@ describe('user mistakes: exit 2, one line on stderr, no GPU', () => {
     ['negative seed', () => ['predict', MODEL, '--x', file('x.csv'), '--seed=-1'], /--seed must be an integer from 0/],
     ['level out of range', () => ['predict', MODEL, '--x', file('x.csv'), '--level', '1.5'], /--level must be a number between 0 and 1/],
     ['unknown path', () => ['predict', MODEL, '--x', file('x.csv'), '--path', 'sideways'], /--path must be 'auto', 'joint' or 'marginal'/],
-    ['unknown kernel', () => ['predict', MODEL, '--x', file('x.csv'), '--kernel', 'magic'], /--kernel must be 'auto', 'fused', 'tiled', 'registers' or 'materialized'/],
+    [
+      'unknown kernel',
+      () => ['predict', MODEL, '--x', file('x.csv'), '--kernel', 'magic'],
+      /--kernel must be 'auto', 'fused', 'tiled', 'registers', 'materialized' or 'calibrate'/,
+    ],
     ['score without --point', () => ['score', MODEL, '--x', file('x.csv'), '--y', file('y.json')], /--point <file> is required/],
     ['score with a bad point file', () => ['score', MODEL, '--point', file('x.csv'), '--x', file('x.csv'), '--y', file('y.json')], /x\.csv: safetensors/],
     ['score without y', () => ['score', MODEL, '--point', MODEL, '--x', file('x.csv')], /--y <file> is required/],

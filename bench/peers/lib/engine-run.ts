@@ -7,6 +7,7 @@
 import type { GpuContext } from '../../../src/gpu/device.js';
 import { Engine } from '../../../src/infer/engine.js';
 import type { PredictOptions } from '../../../src/infer/types.js';
+import { deviceCalibrations } from '../../../src/infer/kernel-calibration.js';
 import { configRows, engineModel, type Config, type Dataset, type DatasetName } from './workload.js';
 import { summarize, timeCalls, type TimingOptions } from './timing.js';
 
@@ -15,7 +16,7 @@ import { summarize, timeCalls, type TimingOptions } from './timing.js';
  * (src/infer/predict-options.ts, kernel-choice.ts). The slowest on SwiftShader come last, so a
  * step cut by its time limit loses the least.
  */
-export const ENGINE_STRATEGIES = ['default', 'materialized', 'marginal', 'registers', 'fused', 'tiled'] as const;
+export const ENGINE_STRATEGIES = ['default', 'materialized', 'marginal', 'registers', 'fused', 'calibrate', 'tiled'] as const;
 export type EngineStrategy = (typeof ENGINE_STRATEGIES)[number];
 
 export const STRATEGY_OPTIONS: Readonly<Record<EngineStrategy, Pick<PredictOptions, 'path' | 'kernel'>>> = {
@@ -24,6 +25,8 @@ export const STRATEGY_OPTIONS: Readonly<Record<EngineStrategy, Pick<PredictOptio
   tiled: { path: 'joint', kernel: 'tiled' },
   registers: { path: 'joint', kernel: 'registers' },
   materialized: { path: 'joint', kernel: 'materialized' },
+  // Its untimed first call calibrates (times every kernel at 64 samples); the timed calls use the winner.
+  calibrate: { path: 'joint', kernel: 'calibrate' },
   marginal: { path: 'marginal' },
 };
 
@@ -96,7 +99,16 @@ export async function runEngine(ctx: GpuContext, o: EngineRunOptions): Promise<R
           first_call_ms: t.firstMs,
           ...summarize(t.times),
           times_ms: t.times.map((v) => +v.toFixed(3)),
-          extra: { strategy, adapter: ctx.adapter, compileCallMs, residentBytes, peakGpuBytes: bytes, buffers, pipelines },
+          extra: {
+            strategy,
+            adapter: ctx.adapter,
+            compileCallMs,
+            residentBytes,
+            peakGpuBytes: bytes,
+            buffers,
+            pipelines,
+            ...(strategy === 'calibrate' ? { calibrations: Object.fromEntries(deviceCalibrations(ctx.device)) } : {}),
+          },
           stats: { mean: Array.from(t.last.mean), variance: Array.from(t.last.variance), lpd: Array.from(t.last.lpd) },
         };
         records.push(rec);
