@@ -36,6 +36,7 @@ const STRATEGIES: readonly Strategy[] = [
   { name: 'joint, registers', options: { path: 'joint', kernel: 'registers' } },
   { name: 'joint, tiled', options: { path: 'joint', kernel: 'tiled' } },
   { name: 'joint, materialized', options: { path: 'joint', kernel: 'materialized' } },
+  { name: 'joint, subgroups', options: { path: 'joint', kernel: 'subgroups' } },
   { name: 'joint, auto', options: { path: 'joint', kernel: 'auto' } },
   { name: 'marginal', options: { path: 'marginal' } },
   // The default: path and kernel both 'auto' (src/infer/predict-options.ts resolvePath, kernel-choice.ts).

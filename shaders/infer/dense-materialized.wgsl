@@ -3,17 +3,8 @@
 // and every input across its units (on SwiftShader loads dominate: a scalar dot loop ran at
 // 0.1 GFLOP/s, 4x4 vec4 blocks at 0.4-0.65). The unrolled block statements enter at the #insert
 // points (src/kernels/infer/dense-materialized.ts writes them for the blocking NI x JQ). Constants:
-// SLOT4, DST4 (vec4 offsets of the sample's slot and the layer in it), IN4, OUT4, NI, JQ.
-fn finish4(acc: vec4<f32>, j: u32) -> vec4<f32> {
-  var out = vec4<f32>(0.0);
-  for (var k = 0u; k < 4u; k++) {
-    if (j + k < OUT) {
-      out[k] = finish_unit(acc[k], j + k);
-    }
-  }
-  return out;
-}
-
+// SLOT4, DST4 (vec4 offsets of the sample's slot and the layer in it), IN4, OUT4, NI, JQ. Needs
+// infer/dense-finish4.
 @compute @workgroup_size(WORKGROUP_SIZE)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
   let blocks = (chunk.nCount + NI - 1u) / NI;

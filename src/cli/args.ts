@@ -113,8 +113,8 @@ export function parsePath(text: string): SamplingPath | 'auto' {
 }
 
 export function parseKernel(text: string): KernelChoice {
-  if (text === 'auto' || text === 'fused' || text === 'tiled' || text === 'registers' || text === 'materialized' || text === 'calibrate') return text;
-  throw new UsageError(`--kernel must be 'auto', 'fused', 'tiled', 'registers', 'materialized' or 'calibrate', got '${text}'`);
+  if (text === 'auto' || text === 'fused' || text === 'tiled' || text === 'registers' || text === 'materialized' || text === 'subgroups' || text === 'calibrate') return text;
+  throw new UsageError(`--kernel must be 'auto', 'fused', 'tiled', 'registers', 'materialized', 'subgroups' or 'calibrate', got '${text}'`);
 }
 
 /** Largest S the engine takes (a u32 count). */

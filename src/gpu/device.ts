@@ -30,6 +30,8 @@ export interface GpuContext {
   readonly adapter: AdapterDescription;
   readonly limits: WebGpuLimits;
   readonly hasTimestampQuery: boolean;
+  /** Whether the device has the 'subgroups' feature (requested whenever the adapter offers it). */
+  readonly hasSubgroups: boolean;
   /** Throws DeviceLostError if the device was lost, GpuExecutionError for a recorded uncaptured error. */
   assertHealthy(): void;
   /** Resolves when the device is lost (also after destroy()). */
@@ -71,7 +73,9 @@ export async function createContextFromAdapter(adapter: WebGpuAdapter, options: 
     if (typeof value === 'number') requiredLimits[name] = value;
   }
   const hasTimestampQuery = adapter.features.has('timestamp-query');
-  const requiredFeatures: GPUFeatureName[] = hasTimestampQuery ? ['timestamp-query'] : [];
+  // The subgroups predict kernel's (kernel: 'subgroups'); nothing else changes with it.
+  const hasSubgroups = adapter.features.has('subgroups');
+  const requiredFeatures: GPUFeatureName[] = [...(hasTimestampQuery ? ['timestamp-query' as const] : []), ...(hasSubgroups ? ['subgroups' as const] : [])];
   let device: WebGpuDevice;
   try {
     device = await adapter.requestDevice({ requiredLimits, requiredFeatures, label: 'webgpu-bnn' });
@@ -94,6 +98,7 @@ export async function createContextFromAdapter(adapter: WebGpuAdapter, options: 
     adapter: describeAdapter(adapter.info),
     limits: device.limits,
     hasTimestampQuery,
+    hasSubgroups,
     lost,
     assertHealthy() {
       if (lostError) throw lostError;

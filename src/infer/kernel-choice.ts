@@ -9,8 +9,9 @@
  *   workgroup and private memory: 3-8x faster there), the workgroup-fused kernel on a GPU when a
  *   weight row fits workgroup memory; then, if a device or engine limit refuses that, the fused and
  *   then the registers kernel, before giving up with every refusal named.
- * - 'auto' never picks 'tiled' (the workgroup-tiled GEMM built for GPUs): no GPU has measured it
- *   yet, and on SwiftShader it ran 3-8x slower than materialised weights.
+ * - 'auto' never picks 'tiled' (the workgroup-tiled GEMM built for GPUs) or 'subgroups' (the
+ *   materialised matmul sharing weight loads across a subgroup): no GPU has measured them yet, and
+ *   on SwiftShader tiled ran 3-8x slower than materialised weights. kernel 'calibrate' times them.
  */
 import { WORKGROUP_SIZE } from '../kernels/program.js';
 import { DeviceLimitError } from '../errors.js';
@@ -92,6 +93,7 @@ function planFor(
     matmulBlocking: o.matmulBlocking,
     inputsPerChunk,
     cpuAdapter: cpu,
+    subgroups: ctx.hasSubgroups,
   });
   // Plan without materialised weights first: the program says whether it needs them, and then the
   // plan is redone with their size (a chunk holds every sample's weights).

@@ -18,7 +18,7 @@ const PREDICT_OPTION_KEYS = ['samples', 'seed', 'y', 'returnSamples', 'intervalL
 /** Most quantile levels one call computes (each is a bisection over all samples). */
 export const MAX_QUANTILE_LEVELS = 64;
 const PATHS: readonly (SamplingPath | 'auto')[] = ['auto', 'joint', 'marginal'];
-const KERNELS: readonly KernelChoice[] = ['auto', 'fused', 'tiled', 'registers', 'materialized', 'calibrate'];
+const KERNELS: readonly KernelChoice[] = ['auto', 'fused', 'tiled', 'registers', 'materialized', 'subgroups', 'calibrate'];
 
 export interface ResolvedPredictOptions {
   readonly samples: number;

@@ -9,6 +9,8 @@ import {
   denseMarginalProgram,
   denseMaterializedProgram,
   denseRegistersProgram,
+  denseSubgroupsProgram,
+  subgroupsInputsPerThread,
   denseTiledProgram,
   fusedRowsPerTile,
   type ChunkRun,
@@ -35,7 +37,7 @@ import type { KernelStrategy, SamplingPath } from './types.js';
 
 type Kernel = KernelProgram<ChunkRun>;
 
-export type LayerStrategy = 'fused' | 'tiled' | 'registers' | 'materialized' | 'marginal';
+export type LayerStrategy = 'fused' | 'tiled' | 'registers' | 'materialized' | 'subgroups' | 'marginal';
 
 export interface LayerKernels {
   readonly strategy: LayerStrategy;
@@ -84,6 +86,8 @@ export interface ProgramOptions {
   readonly inputsPerChunk: number;
   /** CPU adapters (SwiftShader) pay dearly for workgroup memory and per-workgroup overhead. */
   readonly cpuAdapter: boolean;
+  /** Whether the device has the 'subgroups' feature (the subgroups kernel needs it). */
+  readonly subgroups: boolean;
 }
 
 /** Largest layer input a 'registers' thread keeps in a private array. */
@@ -101,6 +105,12 @@ function layerStrategy(o: ProgramOptions, rowsPerTile: number, index: number, in
   if (o.kernel === 'materialized' || (o.kernel === 'auto' && o.cpuAdapter)) return 'materialized';
   // Its tiles take 4 KiB of workgroup memory whatever the layer's shape: every device has that.
   if (o.kernel === 'tiled') return 'tiled';
+  if (o.kernel === 'subgroups') {
+    if (o.subgroups) return 'subgroups';
+    throw new DeviceLimitError(
+      "kernel 'subgroups' needs the device's 'subgroups' feature, which this device was not created with (its adapter lacks it, or the device was made elsewhere); use kernel 'materialized' or 'auto'",
+    );
+  }
   if (o.kernel === 'registers') {
     if (inputs <= REGISTERS_MAX_INPUTS) return 'registers';
     throw new DeviceLimitError(`layer ${index} has ${inputs} inputs, beyond the registers kernel's ${REGISTERS_MAX_INPUTS}; use kernel 'fused', 'materialized' or 'auto'`);
@@ -130,16 +140,19 @@ export function buildProgram(layout: ModelLayout, options: ProgramOptions): Pred
       dense = denseRegistersProgram(layer, layout.masksPerSample, inputsPerThread);
     } else if (strategy === 'materialized') {
       dense = denseMaterializedProgram(layer, layout.weightsPerSample, options.matmulBlocking);
+    } else if (strategy === 'subgroups') {
+      dense = denseSubgroupsProgram(layer, layout.weightsPerSample, subgroupsInputsPerThread(options.inputsPerChunk));
     } else {
       dense = denseMarginalProgram(layer, layout.masksPerSample);
     }
+    const materialized = strategy === 'materialized' || strategy === 'subgroups';
     return {
       strategy,
       masks,
-      sampleWeights: strategy === 'materialized' ? sampleWeightsProgram(layer, layout.weightsPerSample, layout.masksPerSample) : null,
+      sampleWeights: materialized ? sampleWeightsProgram(layer, layout.weightsPerSample, layout.masksPerSample) : null,
       dense,
       inputsPerWorkgroup,
-      inputsPerThread: strategy === 'materialized' ? options.matmulBlocking.inputs : inputsPerThread,
+      inputsPerThread: strategy === 'materialized' ? options.matmulBlocking.inputs : strategy === 'subgroups' ? subgroupsInputsPerThread(options.inputsPerChunk) : inputsPerThread,
     };
   });
   const storesSamples = options.returnSamples || options.withQuantiles;
@@ -148,7 +161,7 @@ export function buildProgram(layout: ModelLayout, options: ProgramOptions): Pred
     layers,
     lpd: withLpd ? lpdProgram() : null,
     sampleLoglik: withLpd ? sampleLoglikProgram() : null,
-    usesMaterializedWeights: layers.some((l) => l.strategy === 'materialized'),
+    usesMaterializedWeights: layers.some((l) => l.sampleWeights !== null),
     storesSamples,
   };
   if (layout.likelihood === 'categorical' || layout.likelihood === 'bernoulli') {

@@ -30,9 +30,13 @@ export type SamplingPath = 'joint' | 'marginal';
  * - 'registers': fused too, one thread per (sample, input tile) draws each weight row into private
  *   memory (registers); no workgroup memory, weights redrawn per input tile.
  * - 'materialized': weights drawn into a global buffer first, then a batched matmul reads them.
+ * - 'subgroups': the materialised matmul with each weight loaded once per subgroup and handed to
+ *   the subgroup's other threads by subgroupShuffle (the same bits as 'materialized'); needs the
+ *   device's 'subgroups' feature (requested when the adapter has it), else a DeviceLimitError.
+ *   Built for GPUs (not yet measured on one).
  * - 'auto': chosen per layer from the shape and the adapter.
  */
-export type KernelStrategy = 'auto' | 'fused' | 'tiled' | 'registers' | 'materialized';
+export type KernelStrategy = 'auto' | 'fused' | 'tiled' | 'registers' | 'materialized' | 'subgroups';
 
 /**
  * PredictOptions.kernel: a strategy, or 'calibrate': time each joint-path kernel on the first call

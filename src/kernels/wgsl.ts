@@ -71,7 +71,11 @@ export function bindingDeclarations(bindings: readonly BindingSpec[]): string {
     .join('\n');
 }
 
+/** WGSL extensions a program enables (`enable <name>;` first in the module); each needs the device feature of that name. */
+export type WgslExtension = 'subgroups';
+
 export interface WgslParts {
+  readonly enables?: readonly WgslExtension[];
   readonly consts: Readonly<Record<string, WgslConst>>;
   readonly structs?: readonly StructLayout<string>[];
   readonly bindings: readonly BindingSpec[];
@@ -108,6 +112,7 @@ export function composeWgsl(parts: WgslParts): string {
   const defines = parts.defines ?? {};
   const text = (file: WgslSourceName) => preprocess(WGSL_SOURCES[file], defines, `shaders/${file}.wgsl`, parts.inserts ?? {});
   return [
+    ...(parts.enables ?? []).map((name) => `enable ${name};`),
     [...consts].map(([name, c]) => constDeclaration(name, c)).join('\n'),
     ...(parts.structs ?? []).map((s) => s.wgsl),
     bindingDeclarations(parts.bindings),

@@ -312,7 +312,7 @@ describeGpu('GPU engine vs float64 oracle', () => {
     ).mean;
     for (const v of want) expect(Number.isFinite(v)).toBe(true);
     const engine = Engine.create(ctx, model);
-    for (const options of [{ kernel: 'fused' }, { kernel: 'tiled' }, { kernel: 'registers' }, { kernel: 'materialized' }, { path: 'marginal' }] as const) {
+    for (const options of [{ kernel: 'fused' }, { kernel: 'tiled' }, { kernel: 'registers' }, { kernel: 'materialized' }, { kernel: 'subgroups' }, { path: 'marginal' }] as const) {
       const r = await engine.predict(
         xs.map((v) => [v]),
         { samples: 1, ...options },

@@ -25,8 +25,8 @@ const SEED = 1234;
 const LEVEL = 0.9;
 const QUANTILE_LEVELS = [0.05, 0.5, 0.95];
 
-type Run = 'fused' | 'tiled' | 'registers' | 'materialized' | 'marginal';
-const RUNS: readonly Run[] = ['fused', 'tiled', 'registers', 'materialized', 'marginal'];
+type Run = 'fused' | 'tiled' | 'registers' | 'materialized' | 'subgroups' | 'marginal';
+const RUNS: readonly Run[] = ['fused', 'tiled', 'registers', 'materialized', 'subgroups', 'marginal'];
 
 interface Tally {
   cases: number;

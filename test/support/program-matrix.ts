@@ -89,9 +89,10 @@ function optionSets(): ProgramOptions[] {
     matmulBlocking: DEFAULT_MATMUL_BLOCKING,
     inputsPerChunk: 256,
     cpuAdapter: false,
+    subgroups: true,
   };
   const out: ProgramOptions[] = [];
-  for (const kernel of ['fused', 'tiled', 'registers', 'materialized'] as const) {
+  for (const kernel of ['fused', 'tiled', 'registers', 'materialized', 'subgroups'] as const) {
     for (const [withY, returnSamples, withQuantiles] of [
       [false, false, false],
       [true, true, true],

@@ -12,7 +12,7 @@ const iI = argv.indexOf('--impls');
 const impls = iI >= 0 ? argv[iI + 1].split(',') : ['tfjs-webgpu', 'wgsl', 'engine', 'tfjs-wasm'];
 const configs = selectedConfigs().map((c) => c.id);
 // webgpu-bnn's strategies (bench/peers/lib/engine-run.ts ENGINE_STRATEGIES), slowest last.
-const ENGINE_STRATEGIES = ['default', 'materialized', 'marginal', 'registers', 'fused'];
+const ENGINE_STRATEGIES = ['default', 'materialized', 'subgroups', 'marginal', 'registers', 'fused'];
 const ARGS = ['--no-sandbox', '--headless=new', '--enable-unsafe-webgpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 if (process.env.CHROMIUM_EXTRA_ARGS) ARGS.push(...process.env.CHROMIUM_EXTRA_ARGS.split(' ').filter(Boolean));
 

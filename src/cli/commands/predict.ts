@@ -52,7 +52,8 @@ Options:
   --path <p>         auto (default): marginal for a few inputs when it draws fewer normals,
                      else joint; joint: one weight draw per sample, shared by all inputs;
                      marginal: local reparameterisation, independent draws per input
-  --kernel <k>       kernel of the joint path: auto (default), fused, tiled, registers or materialized;
+  --kernel <k>       kernel of the joint path: auto (default), fused, tiled, registers,
+                     materialized or subgroups (needs the adapter's 'subgroups' feature);
                      or calibrate: time each at 64 samples first, then predict with the fastest
                      (the same draws; pays off in a process that predicts a shape many times,
                      the API and the benchmarks, not in one CLI call)

@@ -1,11 +1,13 @@
 /**
- * The five forms of a dense layer over every (sample, input) of a chunk. All compute
+ * The six forms of a dense layer over every (sample, input) of a chunk. All compute
  *   out[s][n][j] = finish_unit(b_j + sum_i W_ji * in[s][n][i])
  * and differ in where W comes from (shaders/infer/dense-*.wgsl say how):
  * - materialized: W read from the `weights` buffer filled by the sample-weights program;
  * - fused: each workgroup (one sample, a tile of inputs) draws W tile by tile into workgroup memory;
  * - tiled: a GPU GEMM's shape, each workgroup one (input tile, unit tile, sample) with 4 x 4
  *   outputs per thread, staging inputs and drawn weights in workgroup memory tile by tile;
+ * - subgroups: W read from the same buffer, each weight loaded once per subgroup and shared by
+ *   subgroupShuffle (the device's 'subgroups' feature);
  * - registers: each thread draws W row by row into private memory for a tile of inputs;
  * - marginal (local reparameterisation): pre-activations drawn per input from their Gaussian.
  * Layer 0 reads x ([n][i], shared by all samples); later layers the previous activations.
@@ -13,7 +15,7 @@
 import type { LayerLayout } from '../../model/gpu-layout.js';
 import { STREAM_MARGINAL, STREAM_WEIGHTS, layerStream } from '../../random/streams.js';
 import { RANDOM, FLAT_INDEX } from '../library.js';
-import { defineProgram, flatGrid, type Program } from '../program.js';
+import { WORKGROUP_SIZE, defineProgram, flatGrid, type Program } from '../program.js';
 import { u32, type WgslConst, type WgslLibrary } from '../wgsl.js';
 import { readF32, readVec4, writeF32, writeVec4 } from '../bindings.js';
 import { CHUNK, chunkBinding } from './chunk.js';
@@ -65,7 +67,7 @@ function materializedBlock(NI: number, JQ: number): Record<string, string> {
   const ins = Array.from({ length: NI }, (_, r) => r);
   const quads = Array.from({ length: JQ }, (_, q) => q);
   return {
-    INPUT_ROWS: ins.map((r) => `  let i${r} = input_base(s, min(n0 + ${r}u, chunk.nCount - 1u)) / 4u;`).join('\n'),
+    INPUT_ROWS: inputRows(NI),
     BLOCK_SETUP: [
       ...quads.map((q) => `    let q${q} = min(jb + ${q}u, OUT4 - 1u);\n    let r${q} = w_base + 4u * q${q} * IN4;\n    let bias${q} = weights[b_base + q${q}];`),
       ...ins.flatMap((r) => quads.map((q) => `    var a${r}_${q} = bias${q};`)),
@@ -84,6 +86,63 @@ ${quads.map((q) => `      if (jb + ${q}u < OUT4) {\n        layer_out[out_row + 
       )
       .join('\n'),
   };
+}
+
+/** The vec4 offsets of a thread's NI input rows (rows past the chunk's last input read the last). */
+function inputRows(NI: number): string {
+  return Array.from({ length: NI }, (_, r) => `  let i${r} = input_base(s, min(n0 + ${r}u, chunk.nCount - 1u)) / 4u;`).join('\n');
+}
+
+/** The statements of shaders/infer/dense-subgroups.wgsl's #insert points: one vec4 accumulator per input, the shuffled w0..w3 applied as the materialised kernel applies its rows. */
+function subgroupsBlock(NI: number): Record<string, string> {
+  const ins = Array.from({ length: NI }, (_, r) => r);
+  return {
+    INPUT_ROWS: inputRows(NI),
+    BLOCK_SETUP: ins.map((r) => `    var a${r} = bias;`).join('\n'),
+    BLOCK_BODY: ins
+      .map((r) => `        let h${r} = layer_in[i${r} + i];\n        a${r} = a${r} + vec4<f32>(dot(w0, h${r}), dot(w1, h${r}), dot(w2, h${r}), dot(w3, h${r}));`)
+      .join('\n'),
+    BLOCK_STORE: ins.map((r) => `    if (n0 + ${r}u < chunk.nCount) {\n      layer_out[(s * chunk.nCount + n0 + ${r}u) * OUT4 + jb] = finish4(a${r}, 4u * jb);\n    }`).join('\n'),
+  };
+}
+
+/**
+ * Inputs per thread of the subgroups kernel for chunks of `inputsPerChunk` inputs: the power of two
+ * (1 to 8) that fills a workgroup's threads with a sample's inputs where it can, since every thread
+ * of a workgroup runs the whole loop whether or not it has inputs of its own.
+ */
+export function subgroupsInputsPerThread(inputsPerChunk: number): number {
+  let ni = 1;
+  while (ni < 8 && ni * 2 * WORKGROUP_SIZE <= inputsPerChunk) ni *= 2;
+  return ni;
+}
+
+export function denseSubgroupsProgram(layer: LayerLayout, weightsPerSample: number, inputsPerThread: number): Program<ChunkRun> {
+  const p = { layer: layerParams(layer), weightsPerSample, sampleWeightOffset: layer.sampleWeightOffset, inputsPerThread };
+  return defineProgram({
+    family: 'dense_subgroups',
+    label: `dense_subgroups_l${layer.index}`,
+    params: p,
+    uniform: CHUNK,
+    wgsl: {
+      enables: ['subgroups'],
+      consts: {
+        ...layerConsts(p.layer),
+        SLOT4: u32(weightsPerSample / 4),
+        DST4: u32(layer.sampleWeightOffset / 4),
+        IN4: u32(layer.inputsPadded / 4),
+        OUT4: u32(layer.unitsPadded / 4),
+        NI: u32(inputsPerThread),
+      },
+      bindings: [chunkBinding, readF32('params'), readVec4('weights'), readVec4('layer_in'), writeVec4('layer_out')],
+      libraries: [CHUNK_KEY, LAYER, LAYER_INPUT],
+      body: ['infer/dense-finish4', 'infer/dense-subgroups'],
+      defines: layerDefines(p.layer),
+      inserts: subgroupsBlock(inputsPerThread),
+    },
+    // One workgroup per (sample, run of WORKGROUP_SIZE threads' inputs), folded like flatGrid's.
+    workgroups: (run, max) => flatGrid(run.sampleCount * Math.ceil(Math.ceil(run.nCount / inputsPerThread) / WORKGROUP_SIZE) * WORKGROUP_SIZE, max),
+  });
 }
 
 export function denseMaterializedProgram(layer: LayerLayout, weightsPerSample: number, blocking: MatmulBlocking = DEFAULT_MATMUL_BLOCKING): Program<ChunkRun> {
@@ -106,7 +165,7 @@ export function denseMaterializedProgram(layer: LayerLayout, weightsPerSample: n
       },
       bindings: [chunkBinding, readF32('params'), readVec4('weights'), readVec4('layer_in'), writeVec4('layer_out')],
       libraries: [FLAT_INDEX, CHUNK_KEY, LAYER, LAYER_INPUT],
-      body: ['infer/dense-materialized'],
+      body: ['infer/dense-finish4', 'infer/dense-materialized'],
       defines: layerDefines(p.layer),
       inserts: materializedBlock(NI, blocking.unitQuads),
     },
