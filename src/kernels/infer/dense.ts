@@ -88,6 +88,26 @@ ${quads.map((q) => `      if (jb + ${q}u < OUT4) {\n        layer_out[out_row + 
   };
 }
 
+/**
+ * What the kernels that read materialised weights (materialized, subgroups) compile in: the
+ * layer's constants with the vec4 offsets of a sample's weights and the rows' vec4 widths, NI
+ * inputs a thread, the bindings and the layer's defines.
+ */
+function materializedLayerWgsl(layer: LayerLayout, p: LayerParams, weightsPerSample: number, inputsPerThread: number) {
+  return {
+    consts: {
+      ...layerConsts(p),
+      SLOT4: u32(weightsPerSample / 4),
+      DST4: u32(layer.sampleWeightOffset / 4),
+      IN4: u32(layer.inputsPadded / 4),
+      OUT4: u32(layer.unitsPadded / 4),
+      NI: u32(inputsPerThread),
+    },
+    bindings: [chunkBinding, readF32('params'), readVec4('weights'), readVec4('layer_in'), writeVec4('layer_out')],
+    defines: layerDefines(p),
+  };
+}
+
 /** The vec4 offsets of a thread's NI input rows (rows past the chunk's last input read the last). */
 function inputRows(NI: number): string {
   return Array.from({ length: NI }, (_, r) => `  let i${r} = input_base(s, min(n0 + ${r}u, chunk.nCount - 1u)) / 4u;`).join('\n');
@@ -125,19 +145,10 @@ export function denseSubgroupsProgram(layer: LayerLayout, weightsPerSample: numb
     params: p,
     uniform: CHUNK,
     wgsl: {
+      ...materializedLayerWgsl(layer, p.layer, weightsPerSample, inputsPerThread),
       enables: ['subgroups'],
-      consts: {
-        ...layerConsts(p.layer),
-        SLOT4: u32(weightsPerSample / 4),
-        DST4: u32(layer.sampleWeightOffset / 4),
-        IN4: u32(layer.inputsPadded / 4),
-        OUT4: u32(layer.unitsPadded / 4),
-        NI: u32(inputsPerThread),
-      },
-      bindings: [chunkBinding, readF32('params'), readVec4('weights'), readVec4('layer_in'), writeVec4('layer_out')],
       libraries: [CHUNK_KEY, LAYER, LAYER_INPUT],
       body: ['infer/dense-finish4', 'infer/dense-subgroups'],
-      defines: layerDefines(p.layer),
       inserts: subgroupsBlock(inputsPerThread),
     },
     // One workgroup per (sample, run of WORKGROUP_SIZE threads' inputs), folded like flatGrid's.
@@ -148,25 +159,17 @@ export function denseSubgroupsProgram(layer: LayerLayout, weightsPerSample: numb
 export function denseMaterializedProgram(layer: LayerLayout, weightsPerSample: number, blocking: MatmulBlocking = DEFAULT_MATMUL_BLOCKING): Program<ChunkRun> {
   const p = { layer: layerParams(layer), weightsPerSample, sampleWeightOffset: layer.sampleWeightOffset, blocking };
   const NI = blocking.inputs;
+  const shared = materializedLayerWgsl(layer, p.layer, weightsPerSample, NI);
   return defineProgram({
     family: 'dense_materialized',
     label: `dense_materialized_l${layer.index}`,
     params: p,
     uniform: CHUNK,
     wgsl: {
-      consts: {
-        ...layerConsts(p.layer),
-        SLOT4: u32(weightsPerSample / 4),
-        DST4: u32(layer.sampleWeightOffset / 4),
-        IN4: u32(layer.inputsPadded / 4),
-        OUT4: u32(layer.unitsPadded / 4),
-        NI: u32(NI),
-        JQ: u32(blocking.unitQuads),
-      },
-      bindings: [chunkBinding, readF32('params'), readVec4('weights'), readVec4('layer_in'), writeVec4('layer_out')],
+      ...shared,
+      consts: { ...shared.consts, JQ: u32(blocking.unitQuads) },
       libraries: [FLAT_INDEX, CHUNK_KEY, LAYER, LAYER_INPUT],
       body: ['infer/dense-finish4', 'infer/dense-materialized'],
-      defines: layerDefines(p.layer),
       inserts: materializedBlock(NI, blocking.unitQuads),
     },
     workgroups: (run, max) => flatGrid(run.sampleCount * Math.ceil(run.nCount / NI), max),
