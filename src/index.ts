@@ -12,7 +12,7 @@ export * from './errors.js';
 export { createBrowserContext, createContext, type GpuContext, type AdapterDescription } from './gpu/device.js';
 export { describeAdapter, describeAdapterDescription } from './gpu/adapter-line.js';
 export { Engine, type EngineOptions, type EngineResources } from './infer/engine.js';
-export type { PredictOptions, PredictResult, ScoreResult, SamplingPath, KernelStrategy, KernelChoice } from './infer/types.js';
+export type { PredictOptions, PredictResult, ScoreResult, SamplingPath, KernelStrategy, KernelChoice, LayerKernel } from './infer/types.js';
 export type { MatrixInput } from './inputs.js';
 export * from './model/index.js';
 export * from './train/index.js';

@@ -187,6 +187,7 @@ export function predictionJson(r: PredictResult, run: PredictRun): string {
     seed: run.seed,
     path: run.path,
     kernel: run.kernel,
+    kernels: r.kernels ?? null,
     intervalLevel: r.intervalLevel,
     mean: float32List(r.mean),
     std: float32List(r.std),

@@ -33,11 +33,11 @@ import {
 import type { Program as KernelProgram } from '../kernels/program.js';
 import { DeviceLimitError } from '../errors.js';
 import type { ModelLayout } from '../model/gpu-layout.js';
-import type { KernelStrategy, SamplingPath } from './types.js';
+import type { KernelStrategy, LayerKernel, SamplingPath } from './types.js';
 
 type Kernel = KernelProgram<ChunkRun>;
 
-export type LayerStrategy = 'fused' | 'tiled' | 'registers' | 'materialized' | 'subgroups' | 'marginal';
+export type LayerStrategy = LayerKernel;
 
 export interface LayerKernels {
   readonly strategy: LayerStrategy;

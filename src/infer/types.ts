@@ -38,6 +38,9 @@ export type SamplingPath = 'joint' | 'marginal';
  */
 export type KernelStrategy = 'auto' | 'fused' | 'tiled' | 'registers' | 'materialized' | 'subgroups';
 
+/** The dense kernel a layer ran: a joint-path strategy with 'auto' resolved, or 'marginal' (the marginal path's). */
+export type LayerKernel = Exclude<KernelStrategy, 'auto'> | 'marginal';
+
 /**
  * PredictOptions.kernel: a strategy, or 'calibrate': time each joint-path kernel on the first call
  * of a shape class and keep the fastest for the device (src/infer/kernel-calibration.ts). The draws
@@ -114,6 +117,11 @@ export interface PredictResult {
   readonly likelihood: LikelihoodKind;
   /** The sampling path the call took ('auto' resolved; an ensemble's members all take the same). */
   readonly path: SamplingPath;
+  /**
+   * The kernel each layer ran ('auto' and 'calibrate' resolved; an ensemble reports its first
+   * member's); absent from results assembled on the host (mixtureAsPrediction).
+   */
+  readonly kernels?: readonly LayerKernel[];
   /** Predictive mean of y (= mean of f over samples), [N, D]. */
   readonly mean: Float32Array;
   /** Total predictive std of y: sqrt(epistemic^2 + aleatoric^2), [N, D]. */

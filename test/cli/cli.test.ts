@@ -181,6 +181,8 @@ describeGpu('on the GPU', () => {
     expect(r.code).toBe(0);
     const j = JSON.parse(r.stdout) as Record<string, unknown>;
     expect(j).toMatchObject({ n: N, outputDim: 1, samples: S, seed, path: 'joint', kernel: 'auto', intervalLevel: 0.9 });
+    // 'auto' resolved per layer: materialised weights on this CPU adapter (kernel-choice.ts).
+    expect(j['kernels']).toEqual(model.spec.layers.map(() => 'materialized'));
     expect(j['adapter']).toHaveProperty('description');
     for (const key of ['mean', 'std', 'epistemicStd', 'aleatoricStd', 'lower', 'upper', 'logPredictiveDensity']) {
       const a = j[key] as number[];

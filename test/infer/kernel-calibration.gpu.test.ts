@@ -60,6 +60,8 @@ describeGpu("kernel 'calibrate' on the GPU", () => {
       expect(Number.isFinite(t) && t! > 0, `${kernel}: ${t} ms`).toBe(true);
     }
     expect(calibration.kernel).toBe(fastestKernel(calibration.timingsMs));
+    // The result names the kernel every layer ran: the calibrated choice.
+    expect(calibrated.kernels).toEqual([calibration.kernel, calibration.kernel, calibration.kernel]);
     const named = await engine.predict(x, { samples: 100, seed: 4, returnSamples: true, kernel: calibration.kernel });
     expect(Array.from(calibrated.fSamples!)).toEqual(Array.from(named.fSamples!));
     expect(Array.from(calibrated.mean)).toEqual(Array.from(named.mean));
@@ -78,6 +80,7 @@ describeGpu("kernel 'calibrate' on the GPU", () => {
     expect(deviceCalibrations(ctx.device).size).toBe(size + 1);
     const marginal = await engine.predict(x, { samples: 10, path: 'marginal', kernel: 'calibrate' });
     expect(marginal.path).toBe('marginal');
+    expect(marginal.kernels).toEqual(['marginal', 'marginal', 'marginal']);
     expect(deviceCalibrations(ctx.device).size).toBe(size + 1);
     engine.dispose();
   });
@@ -95,6 +98,20 @@ describeGpu("kernel 'calibrate' on the GPU", () => {
     expect(calibration.timingsMs.registers).toBeUndefined();
     expect(calibration.kernel).not.toBe('registers');
     expect(calibration.kernel).toBe(fastestKernel(calibration.timingsMs));
+    expect(r.kernels).toEqual([calibration.kernel]);
     engine.dispose();
+  });
+
+  it("reports 'auto' resolved per layer, a named kernel as named, and an ensemble's first member's", async () => {
+    const model = buildModel({ inputDim: 3, units: [6, 1], seed: 9 });
+    const x = randomInputs(10, 3, 2);
+    const engine = Engine.create(ctx, model);
+    // On this CPU adapter 'auto' materialises (kernel-choice.ts).
+    expect((await engine.predict(x, { samples: 4, path: 'joint' })).kernels).toEqual(['materialized', 'materialized']);
+    expect((await engine.predict(x, { samples: 4, path: 'joint', kernel: 'registers' })).kernels).toEqual(['registers', 'registers']);
+    engine.dispose();
+    const ensemble = Engine.create(ctx, [buildModel({ inputDim: 3, units: [6, 1], seed: 1 }), buildModel({ inputDim: 3, units: [6, 1], seed: 2 })]);
+    expect((await ensemble.predict(x, { samples: 4, path: 'joint', kernel: 'fused' })).kernels).toEqual(['fused', 'fused']);
+    ensemble.dispose();
   });
 });

@@ -186,7 +186,10 @@ interface Report {
 function describeSampling(r: Report): string {
   const { options: o, members, result } = r;
   const path = result.path;
-  const how = `seed ${o.seed ?? 0}, path ${path}${path === 'joint' ? `, kernel ${o.kernel ?? 'auto'}` : ''}`;
+  const asked = o.kernel ?? 'auto';
+  const ran = [...new Set(result.kernels ?? [])].join('/');
+  const kernel = ran === '' || ran === asked ? asked : `${asked}: ${ran}`;
+  const how = `seed ${o.seed ?? 0}, path ${path}${path === 'joint' ? `, kernel ${kernel}` : ''}`;
   if (members.length === 1) return `${result.samples} (${how})`;
   const exact = members.every((m) => isDeterministic(m.spec));
   return exact
