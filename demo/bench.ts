@@ -50,6 +50,8 @@ export interface BenchResult {
   readonly strategy: Strategy;
   /** 'webgpu-bnn', or the peer's library and backend ('tfjs-webgpu'). */
   readonly implementation: string;
+  /** The kernel each layer ran ('auto' and 'calibrate' resolved; PredictResult.kernels), or null for the peer. */
+  readonly kernels: readonly string[] | null;
   readonly samples: number;
   readonly inputs: number;
   /** Σ in·out over the layers. */
@@ -207,8 +209,8 @@ function strategyOptions(strategy: EngineStrategy): Pick<PredictOptions, 'path' 
   return strategy === 'marginal' ? { path: 'marginal' } : { path: 'joint', kernel: strategy };
 }
 
-/** One timed call: its predictive mean (checked finite). */
-type PredictCall = () => Promise<{ readonly mean: ArrayLike<number> }>;
+/** One timed call: its predictive mean (checked finite) and, for the engine, the kernels its layers ran. */
+type PredictCall = () => Promise<{ readonly mean: ArrayLike<number>; readonly kernels?: readonly string[] }>;
 
 /** What a case runs: the engine with a strategy, or the TF.js peer (wall time only: its passes are not on our timer). */
 function caseCall(engine: Engine, peer: TfPeer | null, strategy: Strategy, x: Float32Array, S: number, N: number, signal: AbortSignal): PredictCall {
@@ -239,6 +241,7 @@ async function measure(
   const wallMs: number[] = [];
   const gpuMs: number[] = [];
   let gpuOk = t?.available ?? false;
+  let kernels: readonly string[] | null = null;
   for (let i = 0; i < repeats; i++) {
     t?.begin();
     const start = performance.now();
@@ -254,6 +257,7 @@ async function measure(
     if (g === null) gpuOk = false;
     else gpuMs.push(g);
     if (!Number.isFinite(r.mean[0])) throw new Error(`${strategy}: non-finite result`);
+    kernels = r.kernels ?? null;
   }
   const medianWallMs = median(wallMs);
   const medianGpuMs = gpuOk && gpuMs.length > 0 ? median(gpuMs) : null;
@@ -264,6 +268,7 @@ async function measure(
     architecture: widths.join('-'),
     strategy,
     implementation,
+    kernels,
     samples: S,
     inputs: N,
     macsPerForward: macs,
@@ -282,7 +287,7 @@ async function measure(
 function renderResults(results: readonly BenchResult[]): void {
   const table = document.createElement('table');
   table.className = 'results';
-  const heads = ['architecture', 'strategy', 'S', 'N', 'warm-up ms', 'wall ms', 'GPU ms', 'samples×inputs/s', 'GFLOP/s', 'timing'];
+  const heads = ['architecture', 'strategy', 'kernels run', 'S', 'N', 'warm-up ms', 'wall ms', 'GPU ms', 'samples×inputs/s', 'GFLOP/s', 'timing'];
   const head = table.createTHead().insertRow();
   for (const h of heads) {
     const th = document.createElement('th');
@@ -296,6 +301,7 @@ function renderResults(results: readonly BenchResult[]): void {
     const cells = [
       r.architecture,
       r.strategy,
+      r.kernels ? [...new Set(r.kernels)].join(' / ') : '–',
       String(r.samples),
       String(r.inputs),
       r.warmupMs.toFixed(1),
