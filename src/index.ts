@@ -13,6 +13,8 @@ export { createBrowserContext, createContext, type GpuContext, type AdapterDescr
 export { describeAdapter, describeAdapterDescription } from './gpu/adapter-line.js';
 export { Engine, type EngineOptions, type EngineResources } from './infer/engine.js';
 export type { PredictOptions, PredictResult, ScoreResult, SamplingPath, KernelStrategy, KernelChoice, LayerKernel } from './infer/types.js';
+export { loadKernelCalibrations, saveKernelCalibrations, type SavedKernelCalibrations } from './infer/calibration-file.js';
+export type { KernelCalibration } from './infer/kernel-calibration.js';
 export type { MatrixInput } from './inputs.js';
 export * from './model/index.js';
 export * from './train/index.js';

@@ -7,9 +7,13 @@
  *   fastest; a kernel a device limit refuses (registers beyond 4096 inputs) is left out, not fatal.
  * - The cache is per shape class: more samples reuse it, a number of inputs in another power-of-two
  *   bucket calibrates again, the marginal path (named) calibrates nothing.
+ * - Saved calibrations (calibration-file.ts) round-trip through JSON and are what predict runs once
+ *   loaded; another adapter's are not loaded; malformed or hostile data is refused by name.
  * Host-side helpers (the key, the choice among timings) are checked without a GPU.
  */
 import { describe, expect, it } from 'vitest';
+import { InvalidInputError } from '../../src/errors.js';
+import { CALIBRATIONS_FORMAT, CALIBRATIONS_VERSION, loadKernelCalibrations, saveKernelCalibrations } from '../../src/infer/calibration-file.js';
 import { Engine } from '../../src/infer/engine.js';
 import { CALIBRATION_KERNELS, CALIBRATION_SAMPLES, calibrationKey, deviceCalibrations, fastestKernel } from '../../src/infer/kernel-calibration.js';
 import { buildModelLayout } from '../../src/model/gpu-layout.js';
@@ -113,5 +117,76 @@ describeGpu("kernel 'calibrate' on the GPU", () => {
     const ensemble = Engine.create(ctx, [buildModel({ inputDim: 3, units: [6, 1], seed: 1 }), buildModel({ inputDim: 3, units: [6, 1], seed: 2 })]);
     expect((await ensemble.predict(x, { samples: 4, path: 'joint', kernel: 'fused' })).kernels).toEqual(['fused', 'fused']);
     ensemble.dispose();
+  });
+});
+
+describeGpu('kernel calibrations saved and loaded per adapter', () => {
+  const ctx = gpu!;
+  const model = buildModel({ inputDim: 4, units: [9, 1], seed: 21 });
+  const layout = buildModelLayout(model);
+  const x = randomInputs(6, 4, 8);
+  // A shape class no other test here calibrates: 6 inputs (bucket 8), no extras.
+  const key = calibrationKey(layout, { n: 6, withY: false, returnSamples: false, withQuantiles: false });
+  const entry = { kernel: 'tiled', timingsMs: { materialized: 9, tiled: 1.5, fused: 3 }, samples: 64 } as const;
+  const saved = (entries: Record<string, unknown>, adapter: object = ctx.adapter) => ({ format: CALIBRATIONS_FORMAT, version: CALIBRATIONS_VERSION, adapter, entries });
+
+  it('a saved set round-trips through JSON, and a loaded choice is what predict runs, with no new timing', async () => {
+    expect(loadKernelCalibrations(ctx, JSON.parse(JSON.stringify(saved({ [key]: entry }))))).toBe(1);
+    expect(deviceCalibrations(ctx.device).get(key)).toEqual(entry);
+    const size = deviceCalibrations(ctx.device).size;
+    const engine = Engine.create(ctx, model);
+    const r = await engine.predict(x, { samples: 8, path: 'joint', kernel: 'calibrate' });
+    engine.dispose();
+    // 'tiled' is never the fastest on SwiftShader: running it shows the loaded entry was used.
+    expect(r.kernels).toEqual(['tiled', 'tiled']);
+    expect(deviceCalibrations(ctx.device).size).toBe(size);
+    const again = saveKernelCalibrations(ctx);
+    expect(again.adapter).toEqual(ctx.adapter);
+    expect(again.entries[key]).toEqual(entry);
+    expect(JSON.parse(JSON.stringify(again))).toEqual(again);
+  });
+
+  it('calibrations of another adapter are not loaded', () => {
+    const other = { ...ctx.adapter, description: `${ctx.adapter.description} (another)` };
+    expect(loadKernelCalibrations(ctx, saved({ 'other|key': entry }, other))).toBe(0);
+    expect(deviceCalibrations(ctx.device).has('other|key')).toBe(false);
+  });
+
+  it('refuses malformed or hostile data by name and loads nothing', () => {
+    const cases: [unknown, RegExp][] = [
+      [null, /must be an object/],
+      [[], /must be an object/],
+      [{ ...saved({}), format: 'x' }, /format must be/],
+      [{ ...saved({}), version: 2 }, /version 2 is not supported/],
+      [{ ...saved({}), adapter: { vendor: 1 } }, /adapter must be an object of strings/],
+      [{ ...saved({}), entries: [] }, /entries is not an object/],
+      [saved({ k: { ...entry, kernel: 'magic' } }), /kernel must be one of/],
+      [saved({ k: { ...entry, samples: 0 } }), /samples must be a positive integer/],
+      [saved({ k: { ...entry, samples: 2.5 } }), /samples must be a positive integer/],
+      [saved({ k: { ...entry, timingsMs: { tiled: Number.NaN } } }), /finite number of ms/],
+      [saved({ k: { ...entry, timingsMs: { tiled: -1 } } }), /finite number of ms/],
+      [saved({ k: { ...entry, timingsMs: { tiled: 1, warp: 2 } } }), /unknown kernel 'warp'/],
+      [saved({ k: { ...entry, timingsMs: { fused: 1 } } }), /the chosen kernel 'tiled' has no time/],
+      [saved({ k: 3 }), /is not an object/],
+      [saved({ ['x'.repeat(5000)]: entry }), /longer than 4096/],
+      [saved(Object.fromEntries(Array.from({ length: 10001 }, (_, i) => [`k${i}`, entry]))), /more than 10000/],
+    ];
+    for (const [input, message] of cases) {
+      const before = deviceCalibrations(ctx.device).size;
+      expect(() => loadKernelCalibrations(ctx, input), String(message)).toThrow(InvalidInputError);
+      expect(() => loadKernelCalibrations(ctx, input)).toThrow(message);
+      expect(deviceCalibrations(ctx.device).size).toBe(before);
+    }
+    // A valid entry beside a malformed one: nothing loaded.
+    expect(() => loadKernelCalibrations(ctx, saved({ good: entry, bad: { ...entry, kernel: 'magic' } }))).toThrow(InvalidInputError);
+    expect(deviceCalibrations(ctx.device).has('good')).toBe(false);
+  });
+
+  it("skips an entry that chooses 'subgroups' on a device without the feature", () => {
+    const without = { ...ctx, hasSubgroups: false };
+    const sub = { kernel: 'subgroups', timingsMs: { subgroups: 1 }, samples: 64 };
+    expect(loadKernelCalibrations(without, saved({ 'sub|a': sub, 'tiled|a': entry }))).toBe(1);
+    expect(deviceCalibrations(ctx.device).has('sub|a')).toBe(false);
+    expect(deviceCalibrations(ctx.device).has('tiled|a')).toBe(true);
   });
 });
