@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'demo-dist/**', 'docs-api/**', 'node_modules/**', 'test-results/**', 'playwright-report/**'] },
+  { ignores: ['dist/**', 'demo-dist/**', 'docs-api/**', 'node_modules/**', 'test-results/**', 'playwright-report/**', '.device/**'] },
   js.configs.recommended,
   // Type-aware: rules that read the types (floating promises, unsafe any, needless assertions).
   ...tseslint.configs.recommendedTypeChecked,
