@@ -4,6 +4,7 @@
  */
 import { parseArgs, type ParseArgsOptionsConfig } from 'node:util';
 import { InvalidInputError } from '../errors.js';
+import { KERNEL_CHOICES } from '../infer/predict-options.js';
 import type { KernelChoice, SamplingPath } from '../infer/types.js';
 
 /** A mistake in how the CLI was called: unknown command or flag, missing or malformed value. */
@@ -113,8 +114,10 @@ export function parsePath(text: string): SamplingPath | 'auto' {
 }
 
 export function parseKernel(text: string): KernelChoice {
-  if (text === 'auto' || text === 'fused' || text === 'tiled' || text === 'registers' || text === 'materialized' || text === 'subgroups' || text === 'calibrate') return text;
-  throw new UsageError(`--kernel must be 'auto', 'fused', 'tiled', 'registers', 'materialized', 'subgroups' or 'calibrate', got '${text}'`);
+  const choice = KERNEL_CHOICES.find((k) => k === text);
+  if (choice !== undefined) return choice;
+  const names = KERNEL_CHOICES.map((k) => `'${k}'`);
+  throw new UsageError(`--kernel must be ${names.slice(0, -1).join(', ')} or ${names.at(-1) ?? ''}, got '${text}'`);
 }
 
 /** Largest S the engine takes (a u32 count). */

@@ -10,6 +10,7 @@
 import { InvalidInputError } from '../errors.js';
 import type { AdapterDescription, GpuContext } from '../gpu/device.js';
 import { CALIBRATION_KERNELS, deviceCalibrations, storeCalibration, type KernelCalibration } from './kernel-calibration.js';
+import type { NamedKernel } from './types.js';
 
 export const CALIBRATIONS_FORMAT = 'webgpu-bnn kernel calibrations';
 export const CALIBRATIONS_VERSION = 1;
@@ -40,9 +41,7 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-type CalibratedKernel = KernelCalibration['kernel'];
-
-function isKernel(value: unknown): value is CalibratedKernel {
+function isKernel(value: unknown): value is NamedKernel {
   return typeof value === 'string' && (CALIBRATION_KERNELS as readonly string[]).includes(value);
 }
 
@@ -53,7 +52,7 @@ function readEntry(key: string, value: unknown): KernelCalibration {
   if (!isKernel(kernel)) throw new InvalidInputError(`${where}: kernel must be one of ${CALIBRATION_KERNELS.join(', ')}, got ${JSON.stringify(kernel)}`);
   if (typeof samples !== 'number' || !Number.isInteger(samples) || samples < 1) throw new InvalidInputError(`${where}: samples must be a positive integer, got ${String(samples)}`);
   if (!isRecord(timingsMs)) throw new InvalidInputError(`${where}: timingsMs is not an object`);
-  const timings: Partial<Record<CalibratedKernel, number>> = {};
+  const timings: Partial<Record<NamedKernel, number>> = {};
   for (const [name, ms] of Object.entries(timingsMs)) {
     if (!isKernel(name)) throw new InvalidInputError(`${where}: unknown kernel '${name.slice(0, 40)}' in timingsMs`);
     if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0)

@@ -18,19 +18,19 @@
  */
 import type { WebGpuDevice } from '../gpu/webgpu-types.js';
 import type { ModelLayout } from '../model/gpu-layout.js';
-import type { KernelStrategy } from './types.js';
+import type { NamedKernel } from './types.js';
 
 /** The kernels a calibration times, in the order it runs them. */
-export const CALIBRATION_KERNELS: readonly Exclude<KernelStrategy, 'auto'>[] = ['materialized', 'fused', 'registers', 'tiled', 'subgroups'];
+export const CALIBRATION_KERNELS: readonly NamedKernel[] = ['materialized', 'fused', 'registers', 'tiled', 'subgroups'];
 
 /** Samples of each timed run: enough that a run is not dominated by its submit, few enough to cost a fraction of a default call (S = 1000). */
 export const CALIBRATION_SAMPLES = 64;
 
 /** What a calibration measured and chose for one shape class. */
 export interface KernelCalibration {
-  readonly kernel: Exclude<KernelStrategy, 'auto'>;
+  readonly kernel: NamedKernel;
   /** Milliseconds of the timed run of each kernel that fits the device (the ones a device limit refused are absent). */
-  readonly timingsMs: Readonly<Partial<Record<Exclude<KernelStrategy, 'auto'>, number>>>;
+  readonly timingsMs: Readonly<Partial<Record<NamedKernel, number>>>;
   /** The samples each timed run drew. */
   readonly samples: number;
 }
@@ -68,8 +68,8 @@ export function cachedCalibration(device: WebGpuDevice, key: string): KernelCali
 }
 
 /** The fastest of the measured kernels (ties: the earlier in CALIBRATION_KERNELS). */
-export function fastestKernel(timingsMs: KernelCalibration['timingsMs']): Exclude<KernelStrategy, 'auto'> | null {
-  let best: Exclude<KernelStrategy, 'auto'> | null = null;
+export function fastestKernel(timingsMs: KernelCalibration['timingsMs']): NamedKernel | null {
+  let best: NamedKernel | null = null;
   for (const kernel of CALIBRATION_KERNELS) {
     const t = timingsMs[kernel];
     if (t === undefined) continue;

@@ -18,7 +18,8 @@ const PREDICT_OPTION_KEYS = ['samples', 'seed', 'y', 'returnSamples', 'intervalL
 /** Most quantile levels one call computes (each is a bisection over all samples). */
 export const MAX_QUANTILE_LEVELS = 64;
 const PATHS: readonly (SamplingPath | 'auto')[] = ['auto', 'joint', 'marginal'];
-const KERNELS: readonly KernelChoice[] = ['auto', 'fused', 'tiled', 'registers', 'materialized', 'subgroups', 'calibrate'];
+/** PredictOptions.kernel's values (the CLI's --kernel reads the same list). */
+export const KERNEL_CHOICES: readonly KernelChoice[] = ['auto', 'fused', 'tiled', 'registers', 'materialized', 'subgroups', 'calibrate'];
 
 export interface ResolvedPredictOptions {
   readonly samples: number;
@@ -52,7 +53,7 @@ export function resolvePredictOptions(options: unknown, what = 'predict options'
     intervalLevel,
     intervalZ: normalQuantile((1 + intervalLevel) / 2),
     path,
-    kernel: optional(o['kernel'], 'auto', (v) => oneOfOption(v, 'kernel', KERNELS)),
+    kernel: optional(o['kernel'], 'auto', (v) => oneOfOption(v, 'kernel', KERNEL_CHOICES)),
     returnSamples,
     y: o['y'] as PredictOptions['y'],
     signal: optional(o['signal'], undefined, (v) => abortSignalOption(v, 'signal')),

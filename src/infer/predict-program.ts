@@ -130,6 +130,7 @@ export function buildProgram(layout: ModelLayout, options: ProgramOptions): Pred
     const inputsPerWorkgroup = Math.min(options.fusedInputsPerWorkgroup, options.inputsPerChunk);
     const inputsPerThread = Math.min(options.registersInputsPerThread, options.inputsPerChunk);
     const strategy = layerStrategy(options, rowsPerTile, layer.index, layer.inputs);
+    const inputsPerSubgroupsThread = subgroupsInputsPerThread(options.inputsPerChunk);
     const masks = layer.maskOffset >= 0 ? dropoutMasksProgram(layer, layout.masksPerSample) : null;
     let dense: Kernel;
     if (strategy === 'fused') {
@@ -141,7 +142,7 @@ export function buildProgram(layout: ModelLayout, options: ProgramOptions): Pred
     } else if (strategy === 'materialized') {
       dense = denseMaterializedProgram(layer, layout.weightsPerSample, options.matmulBlocking);
     } else if (strategy === 'subgroups') {
-      dense = denseSubgroupsProgram(layer, layout.weightsPerSample, subgroupsInputsPerThread(options.inputsPerChunk));
+      dense = denseSubgroupsProgram(layer, layout.weightsPerSample, inputsPerSubgroupsThread);
     } else {
       dense = denseMarginalProgram(layer, layout.masksPerSample);
     }
@@ -152,7 +153,7 @@ export function buildProgram(layout: ModelLayout, options: ProgramOptions): Pred
       sampleWeights: materialized ? sampleWeightsProgram(layer, layout.weightsPerSample, layout.masksPerSample) : null,
       dense,
       inputsPerWorkgroup,
-      inputsPerThread: strategy === 'materialized' ? options.matmulBlocking.inputs : strategy === 'subgroups' ? subgroupsInputsPerThread(options.inputsPerChunk) : inputsPerThread,
+      inputsPerThread: strategy === 'materialized' ? options.matmulBlocking.inputs : strategy === 'subgroups' ? inputsPerSubgroupsThread : inputsPerThread,
     };
   });
   const storesSamples = options.returnSamples || options.withQuantiles;

@@ -38,8 +38,11 @@ export type SamplingPath = 'joint' | 'marginal';
  */
 export type KernelStrategy = 'auto' | 'fused' | 'tiled' | 'registers' | 'materialized' | 'subgroups';
 
-/** The dense kernel a layer ran: a joint-path strategy with 'auto' resolved, or 'marginal' (the marginal path's). */
-export type LayerKernel = Exclude<KernelStrategy, 'auto'> | 'marginal';
+/** A joint-path kernel by name ('auto' resolved). */
+export type NamedKernel = Exclude<KernelStrategy, 'auto'>;
+
+/** The dense kernel a layer ran: a joint-path kernel, or 'marginal' (the marginal path's). */
+export type LayerKernel = NamedKernel | 'marginal';
 
 /**
  * PredictOptions.kernel: a strategy, or 'calibrate': time each joint-path kernel on the first call
