@@ -46,6 +46,10 @@ export interface SamplerRecord {
     readonly divergences: number;
     readonly warmupDivergences: number;
     readonly stepSize: number;
+    /** 'nuts', after warm-up: tree depths and leapfrog steps summed, transitions that hit maxTreeDepth. */
+    readonly treeDepthSum: number;
+    readonly leapfrogSum: number;
+    readonly maxDepthHits: number;
   }[];
 }
 
@@ -57,6 +61,7 @@ export function mcmcDiagnostics(layout: TrainLayout, run: PreparedRun, hmc: Prep
     divergences: c.divergences,
     warmupDivergences: c.warmupDivergences,
     stepSize: c.stepSize,
+    tree: hmc.algorithm === 'nuts' ? { meanDepth: c.treeDepthSum / kept, meanLeapfrogSteps: c.leapfrogSum / kept, maxDepthHits: c.maxDepthHits } : null,
   }));
   const entries = run.models.length / hmc.chains;
   const posteriors = Array.from({ length: entries }, (_, entry): PosteriorDiagnostics => {

@@ -17,20 +17,36 @@ export interface HmcOptions {
   readonly samples?: number;
   /** Transitions per kept sample (1 keeps every one); default 1. */
   readonly thin?: number;
-  /** Leapfrog steps per transition L; default 20. */
+  /**
+   * 'hmc' (default): L fixed leapfrog steps per transition and a Metropolis step; 'nuts': the
+   * No-U-Turn sampler (multinomial, NumPyro's iterative tree with the generalised U-turn criterion),
+   * which chooses each trajectory's length itself (src/objective/nuts.ts).
+   */
+  readonly algorithm?: HmcAlgorithm;
+  /** Leapfrog steps per transition L ('hmc' only); default 20. */
   readonly leapfrogSteps?: number;
+  /** 'nuts': tree doublings per transition at most (up to 2^depth − 1 leapfrog steps); default 10. */
+  readonly maxTreeDepth?: number;
   /** Initial step size ε in standardised θ units (adapted in warm-up); default 0.01. */
   readonly stepSize?: number;
   /** The warm-up's target mean acceptance probability δ in (0, 1); default 0.8. */
   readonly targetAccept?: number;
 }
 
+export type HmcAlgorithm = 'hmc' | 'nuts';
+
+export const HMC_ALGORITHMS: readonly HmcAlgorithm[] = ['hmc', 'nuts'];
+
 export interface PreparedHmc {
+  readonly algorithm: HmcAlgorithm;
   readonly chains: number;
   readonly warmup: number;
   readonly samples: number;
   readonly thin: number;
+  /** 'hmc''s L (for 'nuts' unused: 0). */
   readonly leapfrogSteps: number;
+  /** 'nuts''s tree depth limit (for 'hmc' unused: 0). */
+  readonly maxTreeDepth: number;
   readonly stepSize: number;
   readonly targetAccept: number;
 }
@@ -41,6 +57,8 @@ export const MAX_HMC_SAMPLES = 100000;
 export const MAX_LEAPFROG_STEPS = 1024;
 /** Chains per model entry at most. */
 export const MAX_HMC_CHAINS = 64;
+/** 'nuts''s tree depth at most: 2^12 − 1 = 4095 leapfrog steps a transition, and a U-turn checkpoint pair of θ per level. */
+export const MAX_TREE_DEPTH = 12;
 
 /** Dual averaging (Hoffman & Gelman 2014, Algorithm 5, Stan's constants): γ, t0, κ, and μ = log(MU_FACTOR ε0). */
 export const DUAL_AVERAGING = { gamma: 0.05, t0: 10, kappa: 0.75, muFactor: 10 } as const;
@@ -48,7 +66,7 @@ export const DUAL_AVERAGING = { gamma: 0.05, t0: 10, kappa: 0.75, muFactor: 10 }
 /** A trajectory whose energy error H1 - H0 exceeds this (or is not finite) is a divergence: rejected and counted. */
 export const DIVERGENCE_THRESHOLD = 1000;
 
-const HMC_KEYS = ['chains', 'warmup', 'samples', 'thin', 'leapfrogSteps', 'stepSize', 'targetAccept'] as const;
+const HMC_KEYS = ['algorithm', 'chains', 'warmup', 'samples', 'thin', 'leapfrogSteps', 'maxTreeDepth', 'stepSize', 'targetAccept'] as const;
 
 /** TrainOptions.hmc checked with its defaults; null for another method (where giving it is an error). */
 export function prepareHmc(method: string, value: unknown): PreparedHmc | null {
@@ -60,12 +78,21 @@ export function prepareHmc(method: string, value: unknown): PreparedHmc | null {
   const int = (name: string, fallback: number, min: number, max: number) => (o[name] === undefined ? fallback : integerOption(o[name], `hmc.${name}`, min, max));
   const targetAccept = o['targetAccept'] === undefined ? 0.8 : numberOption(o['targetAccept'], 'hmc.targetAccept', { min: 0, max: 1 });
   if (!(targetAccept > 0 && targetAccept < 1)) throw new InvalidInputError(`hmc.targetAccept must be strictly between 0 and 1, got ${String(targetAccept)}`);
+  const algorithm = o['algorithm'] ?? 'hmc';
+  if (typeof algorithm !== 'string' || !HMC_ALGORITHMS.includes(algorithm as HmcAlgorithm))
+    throw new InvalidInputError(`hmc.algorithm must be one of ${HMC_ALGORITHMS.join(', ')}, got ${JSON.stringify(algorithm)}`);
+  const nuts = algorithm === 'nuts';
+  if (nuts && o['leapfrogSteps'] !== undefined)
+    throw new InvalidInputError("hmc.leapfrogSteps is for algorithm 'hmc': 'nuts' chooses each trajectory's length (bound it with hmc.maxTreeDepth)");
+  if (!nuts && o['maxTreeDepth'] !== undefined) throw new InvalidInputError("hmc.maxTreeDepth is for algorithm 'nuts'");
   return {
+    algorithm: algorithm as HmcAlgorithm,
     chains: int('chains', 4, 1, MAX_HMC_CHAINS),
     warmup: int('warmup', 200, 0, 1e6),
     samples: int('samples', 200, 1, MAX_HMC_SAMPLES),
     thin: int('thin', 1, 1, 1e4),
-    leapfrogSteps: int('leapfrogSteps', 20, 1, MAX_LEAPFROG_STEPS),
+    leapfrogSteps: nuts ? 0 : int('leapfrogSteps', 20, 1, MAX_LEAPFROG_STEPS),
+    maxTreeDepth: nuts ? int('maxTreeDepth', 10, 1, MAX_TREE_DEPTH) : 0,
     stepSize: o['stepSize'] === undefined ? 0.01 : scaleOption(o['stepSize'], 'hmc.stepSize'),
     targetAccept,
   };
@@ -105,6 +132,10 @@ export const CHAIN_FIELDS = [
   'lastAccepted',
   'lastAcceptProb',
   'lastEnergyError',
+  /** 'nuts', after warm-up: tree depths and leapfrog steps summed, and transitions that stopped at maxTreeDepth. */
+  'treeDepthSum',
+  'leapfrogSum',
+  'maxDepthHits',
 ] as const;
 
 export type ChainField = (typeof CHAIN_FIELDS)[number];
@@ -156,6 +187,8 @@ export interface ChainDiagnostics {
   readonly warmupDivergences: number;
   /** The step size after warm-up (frozen). */
   readonly stepSize: number;
+  /** 'nuts': the mean tree depth and leapfrog steps per transition after warm-up, and how many transitions hit maxTreeDepth; null for 'hmc'. */
+  readonly tree: { readonly meanDepth: number; readonly meanLeapfrogSteps: number; readonly maxDepthHits: number } | null;
 }
 
 /** Convergence of one model entry's chains, on quantities comparable across chains (weights are not identifiable). */

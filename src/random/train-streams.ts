@@ -24,6 +24,11 @@
  * - 'hmc' momentum of θ element e of the chain with stream s at transition t (0-based, warm-up included):
  *   normalAt(key, t, STREAM_HMC_MOMENTUM, e, s + 1)
  * - 'hmc' Metropolis uniform of the chain with stream s at transition t: uniformClosedOpen(wordAt(key, t, STREAM_HMC_ACCEPT, 0, s + 1))
+ * - 'nuts' doubling j of transition t (src/objective/nuts.ts): the direction is right when
+ *   wordAt(key, t, STREAM_NUTS_TREE, 4j, s + 1) >>> 31 is 1, the tree takes the subtree's proposal
+ *   when uniformClosedOpen(wordAt(key, t, STREAM_NUTS_TREE, 4j + 1, s + 1)) is below its probability
+ * - 'nuts' leaf n > 0 of doubling j's subtree at transition t joins the subtree's proposal when
+ *   uniformClosedOpen(wordAt(key, t, STREAM_NUTS_LEAF, 2^j − 1 + n, s + 1)) is below its probability
  */
 export const STREAM_INIT = 0xfff00010;
 export const STREAM_SHUFFLE = 0xfff00011;
@@ -33,6 +38,8 @@ export const STREAM_SAMPLER = 0xfff00020;
 export const STREAM_LAPLACE = 0xfff00030;
 export const STREAM_HMC_MOMENTUM = 0xfff00040;
 export const STREAM_HMC_ACCEPT = 0xfff00041;
+export const STREAM_NUTS_TREE = 0xfff00042;
+export const STREAM_NUTS_LEAF = 0xfff00043;
 
 /** The largest stream identity: its counter word s + 1 must fit a u32 and 0 is inference's. */
 export const MAX_MODEL_STREAM = 2 ** 32 - 2;

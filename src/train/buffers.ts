@@ -7,6 +7,7 @@
 import type { BufferSet } from '../gpu/buffers.js';
 import { CHAIN_FIELDS, hmcTransitions } from '../objective/hmc.js';
 import { HMC_TRACE_FIELDS } from '../kernels/train/hmc.js';
+import { NUTS_FIELDS, nutsVectorsPerChain } from '../objective/nuts.js';
 import type { WebGpuBuffer } from '../gpu/webgpu-types.js';
 import type { ModelData } from './model-data.js';
 import type { TrainPlan } from './plan.js';
@@ -48,7 +49,9 @@ export type TrainBuffer =
   | 'hmc_grad0'
   | 'hmc_chain'
   | 'hmc_trace'
-  | 'hmc_samples';
+  | 'hmc_samples'
+  | 'nuts_tree'
+  | 'nuts_vec';
 
 export type TrainBuffers = ReadonlyMap<TrainBuffer, WebGpuBuffer>;
 
@@ -102,16 +105,20 @@ export function createTrainBuffers(set: BufferSet, plan: TrainPlan, data: ModelD
     ...when(vi && shape.estimator !== 'local', () => [floats('drawn', M * K * layout.drawnSize), floats('eps', M * K * layout.drawnSize)]),
     ...when(vi && shape.estimator === 'local', () => [floats('lr_eps', stepBuffers.actFloats), floats('lr_sd', stepBuffers.actFloats)]),
     ...when(vi && shape.estimator === 'flipout', () => [floats('flip', stepBuffers.flipFloats)]),
-    // 'hmc': momentum, the transition's start, the chains' state, the trace and the kept samples (src/train/hmc.ts).
+    // 'hmc': momentum, the chains' state, the trace and the kept samples (src/train/hmc.ts); the
+    // transition's start for a rejection, or 'nuts''s tree state and vectors (src/objective/nuts.ts).
     ...(run.hmc
       ? [
           floats('hmc_p', M * layout.size),
-          floats('hmc_theta0', M * layout.size),
-          floats('hmc_grad0', M * layout.size),
           floats('hmc_chain', M * CHAIN_FIELDS.length),
           floats('hmc_trace', hmcTransitions(run.hmc) * M * HMC_TRACE_FIELDS),
           floats('hmc_samples', run.hmc.samples * M * layout.size),
         ]
       : []),
+    ...when(run.hmc?.algorithm === 'hmc', () => [floats('hmc_theta0', M * layout.size), floats('hmc_grad0', M * layout.size)]),
+    ...when(run.hmc?.algorithm === 'nuts', () => [
+      floats('nuts_tree', M * NUTS_FIELDS.length),
+      floats('nuts_vec', M * nutsVectorsPerChain(run.hmc?.maxTreeDepth ?? 0) * layout.size),
+    ]),
   ]);
 }

@@ -1,15 +1,24 @@
 /**
  * 'hmc''s sampling stage, after the MAP pre-fit's epochs (run.ts): every chain (a model slot) runs
- * hmcTransitions transitions of Hamiltonian Monte Carlo on the GPU, all chains in the same
- * dispatches (src/objective/index.ts, HMC). The batch is every row, gathered once; each leapfrog
- * step is a kick and drift, the training step's forward, loss and backward programs at the new θ,
- * and a kick; the Metropolis step, dual averaging and the restore of a rejected θ stay on the GPU,
- * so nothing is read back until the end: θ of the kept transitions (copied on the GPU into
- * hmc_samples), the trace (U, α, accepted, ε per transition and chain) and the chains' state.
+ * hmcTransitions transitions on the GPU, all chains in the same dispatches (src/objective/index.ts,
+ * HMC). The batch is every row, gathered once; each leapfrog step is a kick and drift, the training
+ * step's forward, loss and backward programs at the new θ, and a kick.
+ *
+ * 'hmc' (fixed L): the Metropolis step, dual averaging and the restore of a rejected θ stay on the
+ * GPU, so nothing is read back until the end. 'nuts' (src/objective/nuts.ts): the chains' trees
+ * grow in lock step, doubling j taking 2^j leaf steps for every chain (a chain whose tree or subtree
+ * has ended idles); after each doubling the tree state (a few floats per chain) is read back to stop
+ * when no chain's tree grows, so a transition costs the deepest chain's tree, not 2^maxTreeDepth.
+ *
+ * At the end: θ of the kept transitions (copied on the GPU into hmc_samples), the trace (U, α,
+ * accepted, ε, tree depth, leapfrog steps per transition and chain) and the chains' state.
  */
 import { readBuffer } from '../gpu/buffers.js';
 import { HMC_TRACE_FIELDS } from '../kernels/train/hmc.js';
-import { CHAIN_FIELDS, hmcTransitions, keptSample } from '../objective/hmc.js';
+import type { NutsProgramSet } from '../kernels/train/nuts.js';
+import type { Program } from '../kernels/program.js';
+import { CHAIN_FIELDS, hmcTransitions, keptSample, type PreparedHmc } from '../objective/hmc.js';
+import { NUTS_FIELDS } from '../objective/nuts.js';
 import { trainBuffer } from './buffers.js';
 import { HMC_TRANSITIONS_PER_SUBMIT } from './init.js';
 import type { TrainState } from './state.js';
@@ -19,10 +28,37 @@ export interface HmcOutcome {
   readonly theta: Float32Array;
   /** [k][M * θ size]: θ of every chain at kept sample k. */
   readonly samples: readonly Float32Array[];
-  /** [transition, chain, HMC_TRACE_FIELDS]: U after the transition, α, accepted (0/1), ε used. */
+  /** [transition, chain, HMC_TRACE_FIELDS]: U after the transition, α, accepted (0/1; 'nuts': moved), ε used, tree depth, leapfrog steps. */
   readonly trace: Float32Array;
   /** [chain, CHAIN_FIELDS]. */
   readonly chains: Float32Array;
+}
+
+const ACTIVE = NUTS_FIELDS.indexOf('active');
+
+/** Records (and for 'nuts' partly runs) transition t; begin(t) has been called. */
+async function nutsTransition(state: TrainState, nuts: NutsProgramSet, gradient: () => void, hmc: PreparedHmc, t: number, begin: (t: number) => Promise<void>): Promise<void> {
+  const { recorder, ctx, buffers } = state;
+  const M = state.plan.shape.models;
+  const dispatch = (p: Program<void>) => recorder.dispatch(p, undefined);
+  dispatch(nuts.begin);
+  for (let j = 0; j < hmc.maxTreeDepth; j++) {
+    dispatch(nuts.double);
+    for (let n = 0; n < 2 ** j; n++) {
+      dispatch(nuts.kickDrift);
+      gradient();
+      dispatch(nuts.kick);
+      dispatch(nuts.leaf);
+    }
+    dispatch(nuts.combine);
+    if (j + 1 === hmc.maxTreeDepth) break;
+    await recorder.flush();
+    const tree = new Float32Array(await readBuffer(ctx.device, trainBuffer(buffers, 'nuts_tree'), 0, M * NUTS_FIELDS.length * 4));
+    state.plan.run.signal?.throwIfAborted();
+    await begin(t);
+    if (!Array.from({ length: M }, (_, m) => tree[m * NUTS_FIELDS.length + ACTIVE]).some((a) => a !== 0)) break;
+  }
+  dispatch(nuts.end);
 }
 
 export async function sample(state: TrainState): Promise<HmcOutcome> {
@@ -44,14 +80,18 @@ export async function sample(state: TrainState): Promise<HmcOutcome> {
   const transitions = hmcTransitions(hmc);
   for (let t = 0; t < transitions; t++) {
     await begin(t);
-    recorder.dispatch(programs.momentum, undefined);
-    for (let l = 0; l < hmc.leapfrogSteps; l++) {
-      recorder.dispatch(programs.kickDrift, undefined);
-      gradient();
-      recorder.dispatch(programs.kick, undefined);
+    if (programs.nuts) await nutsTransition(state, programs.nuts, gradient, hmc, t, begin);
+    else if (programs.hmc) {
+      const fixed = programs.hmc;
+      recorder.dispatch(fixed.momentum, undefined);
+      for (let l = 0; l < hmc.leapfrogSteps; l++) {
+        recorder.dispatch(fixed.kickDrift, undefined);
+        gradient();
+        recorder.dispatch(fixed.kick, undefined);
+      }
+      recorder.dispatch(fixed.accept, undefined);
+      recorder.dispatch(fixed.restore, undefined);
     }
-    recorder.dispatch(programs.accept, undefined);
-    recorder.dispatch(programs.restore, undefined);
     const k = keptSample(hmc, t);
     if (k !== null) recorder.copy(theta, 0, kept, k * M * P * 4, M * P * 4);
     if ((t + 1) % HMC_TRANSITIONS_PER_SUBMIT === 0) {

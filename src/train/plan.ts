@@ -9,6 +9,7 @@ import { fusedIneligibility } from '../kernels/train/fused.js';
 import { stepBufferLayout, type StepBufferLayout } from '../kernels/train/step-buffers.js';
 import type { ArchitectureSpec } from '../objective/architecture.js';
 import { HMC_TRACE_FIELDS } from '../kernels/train/hmc.js';
+import { nutsVectorsPerChain } from '../objective/nuts.js';
 import { VI_SIGMA_PRIOR } from '../objective/constants.js';
 import { hmcTransitions } from '../objective/hmc.js';
 import { trainLayout, type TrainLayout } from '../objective/layout.js';
@@ -61,6 +62,12 @@ export function planTraining(limits: WebGpuLimits, arch: ArchitectureSpec, data:
     if (bytes > limits.maxStorageBufferBindingSize) {
       throw new DeviceLimitError(
         `'hmc' keeps ${hmc.samples} samples of ${shape.models} chains (${bytes} bytes), beyond maxStorageBufferBindingSize; keep fewer samples (hmc.samples, hmc.thin) or run fewer chains at once`,
+      );
+    }
+    const treeBytes = shape.models * nutsVectorsPerChain(hmc.maxTreeDepth) * layout.size * 4;
+    if (hmc.algorithm === 'nuts' && treeBytes > limits.maxStorageBufferBindingSize) {
+      throw new DeviceLimitError(
+        `'nuts' keeps ${nutsVectorsPerChain(hmc.maxTreeDepth)} θ-sized vectors per chain for ${shape.models} chains (${treeBytes} bytes), beyond maxStorageBufferBindingSize; lower hmc.maxTreeDepth or run fewer chains at once`,
       );
     }
   }

@@ -55,6 +55,9 @@ export function hmcDiagnostics(plan: TrainPlan, sampled: HmcOutcome): McmcDiagno
       divergences: field(m, 'divergences'),
       warmupDivergences: field(m, 'warmupDivergences'),
       stepSize: field(m, 'stepSize'),
+      treeDepthSum: field(m, 'treeDepthSum'),
+      leapfrogSum: field(m, 'leapfrogSum'),
+      maxDepthHits: field(m, 'maxDepthHits'),
     })),
   });
 }

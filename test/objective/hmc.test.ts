@@ -16,7 +16,28 @@ const arch = { inputDim: 2, hidden: [3], activation: 'tanh' as const };
 
 describe('hmc options', () => {
   it('defaults, and null for the other methods', () => {
-    expect(prepareHmc('hmc', undefined)).toEqual({ chains: 4, warmup: 200, samples: 200, thin: 1, leapfrogSteps: 20, stepSize: 0.01, targetAccept: 0.8 });
+    expect(prepareHmc('hmc', undefined)).toEqual({
+      algorithm: 'hmc',
+      chains: 4,
+      warmup: 200,
+      samples: 200,
+      thin: 1,
+      leapfrogSteps: 20,
+      maxTreeDepth: 0,
+      stepSize: 0.01,
+      targetAccept: 0.8,
+    });
+    expect(prepareHmc('hmc', { algorithm: 'nuts' })).toEqual({
+      algorithm: 'nuts',
+      chains: 4,
+      warmup: 200,
+      samples: 200,
+      thin: 1,
+      leapfrogSteps: 0,
+      maxTreeDepth: 10,
+      stepSize: 0.01,
+      targetAccept: 0.8,
+    });
     expect(prepareHmc('map', undefined)).toBeNull();
   });
 
@@ -27,6 +48,11 @@ describe('hmc options', () => {
     [{ stepSize: -1 }, /hmc.stepSize/],
     [{ targetAccept: 1 }, /hmc.targetAccept/],
     [{ warmpu: 10 }, /no option 'warmpu'/],
+    [{ algorithm: 'nut' }, /hmc.algorithm must be one of hmc, nuts, got "nut"/],
+    [{ algorithm: 'nuts', leapfrogSteps: 10 }, /hmc.leapfrogSteps is for algorithm 'hmc'/],
+    [{ maxTreeDepth: 5 }, /hmc.maxTreeDepth is for algorithm 'nuts'/],
+    [{ algorithm: 'nuts', maxTreeDepth: 13 }, /hmc.maxTreeDepth/],
+    [{ algorithm: 'nuts', maxTreeDepth: 0 }, /hmc.maxTreeDepth/],
   ])('%o is refused', (hmc, message) => {
     expect(() => prepareHmc('hmc', hmc)).toThrow(InvalidInputError);
     expect(() => prepareHmc('hmc', hmc)).toThrow(message);
@@ -65,7 +91,7 @@ describe('an hmc run', () => {
 
 describe('the sampler maths', () => {
   it('keeps the last transition of each group of thin after warm-up', () => {
-    const hmc = { chains: 1, warmup: 3, samples: 2, thin: 2, leapfrogSteps: 1, stepSize: 0.1, targetAccept: 0.8 };
+    const hmc = { algorithm: 'hmc' as const, maxTreeDepth: 0, chains: 1, warmup: 3, samples: 2, thin: 2, leapfrogSteps: 1, stepSize: 0.1, targetAccept: 0.8 };
     expect([0, 1, 2, 3, 4, 5, 6].map((t) => keptSample(hmc, t))).toEqual([null, null, null, null, 0, null, 1]);
   });
 

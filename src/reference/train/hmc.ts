@@ -1,71 +1,22 @@
 /**
  * 'hmc' in float64 (src/objective/index.ts, HMC; src/objective/hmc.ts): the GPU sampler's
  * transitions with the same momenta and uniforms, so a GPU run is checked against it transition by
- * transition. The potential is U(θ) = N × 'map''s full-batch loss (objective.ts), its gradient N ×
- * the loss's.
+ * transition; 'nuts''s transition is nuts.ts, the pieces both share chain.ts.
  */
-import { acceptance, dualAveragingStart, dualAveragingUpdate, hmcTransitions, keptSample, type DualAveraging, type PreparedHmc } from '../../objective/hmc.js';
+import { acceptance, hmcTransitions, keptSample } from '../../objective/hmc.js';
 import { normalAt, wordAt } from '../../random/draws.js';
 import { uniformClosedOpen } from '../../random/streams.js';
 import { STREAM_HMC_ACCEPT, STREAM_HMC_MOMENTUM, modelWord } from '../../random/train-streams.js';
-import { minibatch, objectiveConfig } from './config.js';
-import { batchPositions } from './data.js';
-import { stepDraws } from './draws.js';
-import { minibatchObjective } from './objective.js';
+import { endTransition, hmcOf, oracleChains, oraclePotential, type OracleChain, type OracleTransition } from './chain.js';
+import { oracleNutsTransition } from './nuts.js';
 import type { OracleState } from './state.js';
 
-/** One chain between transitions. */
-export interface OracleChain {
-  readonly theta: Float64Array;
-  /** ∇U at θ. */
-  grad: Float64Array;
-  /** U(θ). */
-  potential: number;
-  readonly adaptation: DualAveraging;
-  accepted: number;
-  acceptSum: number;
-  divergences: number;
-  warmupDivergences: number;
-}
-
-/** What transition t did to one chain. */
-export interface OracleTransition {
-  /** U after the transition, the acceptance probability, the decision, the step size used, H1 - H0 and the uniform it was compared with. */
-  readonly potential: number;
-  readonly acceptProb: number;
-  readonly accepted: boolean;
-  readonly stepSize: number;
-  readonly energyError: number;
-  readonly uniform: number;
-}
-
-function hmcOf(state: OracleState): PreparedHmc {
-  const hmc = state.setup.run.hmc;
-  if (!hmc) throw new RangeError("the oracle's sampler needs method 'hmc'");
-  return hmc;
-}
-
-/** U(θ) and ∇U(θ) of chain m: N × the full-batch loss and its gradient. */
-export function oraclePotential(state: OracleState, m: number, theta: Float64Array): { readonly potential: number; readonly grad: Float64Array } {
-  const { setup } = state;
-  const model = setup.models[m];
-  if (!model) throw new RangeError(`chain ${m} is not in [0, ${setup.models.length})`);
-  const positions = batchPositions(setup, model, 0, 0);
-  const { loss, grad } = minibatchObjective(setup.layout, objectiveConfig(setup, model), theta, minibatch(setup, model, positions), stepDraws(setup, model, 0, positions.length));
-  return { potential: model.n * loss, grad: grad.map((g) => model.n * g) };
-}
-
-/** Every chain at its current θ (after the pre-fit), before the first transition. */
-export function oracleChains(state: OracleState): OracleChain[] {
-  const hmc = hmcOf(state);
-  return state.models.map((ms, m) => {
-    const { potential, grad } = oraclePotential(state, m, ms.theta);
-    return { theta: ms.theta, grad, potential, adaptation: dualAveragingStart(hmc.stepSize), accepted: 0, acceptSum: 0, divergences: 0, warmupDivergences: 0 };
-  });
-}
-
-/** Transition t (0-based, warm-up included) of chain m, in place. */
+/** Transition t (0-based, warm-up included) of chain m, in place, by hmc.algorithm. */
 export function oracleTransition(state: OracleState, chain: OracleChain, m: number, t: number): OracleTransition {
+  return hmcOf(state).algorithm === 'nuts' ? oracleNutsTransition(state, chain, m, t) : fixedLengthTransition(state, chain, m, t);
+}
+
+function fixedLengthTransition(state: OracleState, chain: OracleChain, m: number, t: number): OracleTransition {
   const hmc = hmcOf(state);
   const { key } = state.setup;
   const word = modelWord(state.setup.models[m]?.prepared.stream ?? m);
@@ -93,15 +44,18 @@ export function oracleTransition(state: OracleState, chain: OracleChain, m: numb
     chain.grad = grad;
     chain.potential = potential;
   }
-  if (t < hmc.warmup) {
-    if (divergent) chain.warmupDivergences++;
-    dualAveragingUpdate(chain.adaptation, probability, t + 1, hmc.stepSize, hmc.targetAccept, t + 1 === hmc.warmup);
-  } else {
-    if (divergent) chain.divergences++;
-    if (accepted) chain.accepted++;
-    chain.acceptSum += probability;
-  }
-  return { potential: chain.potential, acceptProb: probability, accepted, stepSize: eps, energyError, uniform };
+  endTransition(hmc, chain, t, { acceptProb: probability, accepted, divergent, treeDepth: 0, leapfrogSteps: hmc.leapfrogSteps });
+  return {
+    potential: chain.potential,
+    acceptProb: probability,
+    accepted,
+    stepSize: eps,
+    energyError,
+    uniform,
+    treeDepth: 0,
+    leapfrogSteps: hmc.leapfrogSteps,
+    margin: Math.abs(uniform - probability),
+  };
 }
 
 /** The sampler's whole run after the pre-fit: every chain's kept θ and U, the transitions, and the chains at the end. */

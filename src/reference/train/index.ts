@@ -19,5 +19,8 @@ export { clipGradient, optimizerState, optimizerUpdate, samplerUpdate } from './
 export type { OptimizerState, SamplerDraw } from './optim.js';
 export { oracleGradient, oracleInit, oracleModels, oracleStep, oracleTrain } from './trainer.js';
 export type { OracleGradient, OracleModelState, OracleState } from './trainer.js';
-export { oracleChains, oraclePotential, oracleSample, oracleTransition } from './hmc.js';
-export type { OracleChain, OracleSampling, OracleTransition } from './hmc.js';
+export { oracleSample, oracleTransition } from './hmc.js';
+export type { OracleSampling } from './hmc.js';
+export { oracleChains, oraclePotential } from './chain.js';
+export type { OracleChain, OracleTransition } from './chain.js';
+export { oracleNutsTransition } from './nuts.js';
