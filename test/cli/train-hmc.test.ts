@@ -44,6 +44,10 @@ describe('train --method hmc: mistakes exit 2 with one line', () => {
     ['--leapfrog-steps 0', ['--leapfrog-steps', '0'], /--leapfrog-steps must be an integer from 1/],
     ['--target-accept 1', ['--target-accept', '1'], /--target-accept must be a number strictly between 0 and 1/],
     ['--step-size 0', ['--step-size', '0'], /--step-size must be a positive number/],
+    ['--nuts with --leapfrog-steps', ['--nuts', '--leapfrog-steps', '5'], /--leapfrog-steps does not apply with --nuts/],
+    ['--max-tree-depth without --nuts', ['--max-tree-depth', '5'], /--max-tree-depth applies with --nuts/],
+    ['--max-tree-depth beyond the limit', ['--nuts', '--max-tree-depth', '13'], /--max-tree-depth must be an integer from 1 to 12/],
+    ['--nuts on another method', ['--method', 'map', '--nuts'], /--nuts does not apply to --method map/],
     ['more samples than an ensemble file holds', ['--chains', '8', '--samples', '200'], /8 x .*1600 samples; an ensemble file holds at most 1024/],
   ])('%s', async (_, extra, message) => {
     const r = await cli([...base(), ...extra]);
@@ -62,7 +66,7 @@ describeGpu('train --method hmc on the GPU', () => {
     expect(r.stderr.split('\n')[0]).toMatch(
       /^training hmc, 2-4-1 tanh, on 60 rows .*2 chains x \(30 warm-up \+ 8 kept\) transitions of 5 leapfrog steps after 30 full-batch MAP steps/,
     );
-    expect(r.stderr).toMatch(/chain 1: acceptance [0-9.]+ \(mean probability [0-9.]+\), step size [0-9.e-]+, divergences \d+/);
+    expect(r.stderr).toMatch(/chain 1: acceptance [0-9.]+ \(mean probability [0-9.]+\), step size [0-9.e-]+, divergences \d+ \(warm-up \d+\)\n/);
     expect(r.stderr).toMatch(/chains 0,1: potential R-hat [0-9.]+ ESS \d+, log sigma R-hat/);
     const summary = JSON.parse(r.stdout) as { samples: number; mcmc: { chains: { stepSize: number }[]; posteriors: { probes: unknown[] }[] } };
     expect(summary.samples).toBe(16);
@@ -76,5 +80,46 @@ describeGpu('train --method hmc on the GPU', () => {
     engine.dispose();
     // y = 3 + 2 sin(0.5) ≈ 3.96 at (0.5, 0): a few dozen full-batch steps and samples land near it.
     expect(Math.abs(got.mean[0]! - (3 + 2 * Math.sin(0.5)))).toBeLessThan(0.5);
+  });
+
+  it('--nuts: the No-U-Turn sampler, its tree depth in the diagnostics', async () => {
+    const out = file('n.safetensors');
+    const args = [
+      'train',
+      '--data',
+      file('data.csv'),
+      '--target',
+      'y',
+      '--method',
+      'hmc',
+      '--out',
+      out,
+      '--hidden',
+      '4',
+      '--activation',
+      'tanh',
+      '--epochs',
+      '30',
+      '--chains',
+      '2',
+      '--warmup',
+      '10',
+      '--samples',
+      '4',
+      '--nuts',
+      '--max-tree-depth',
+      '4',
+      '--json',
+    ];
+    const r = await cli(args, withGpu());
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr.split('\n')[0]).toMatch(/2 chains x \(10 warm-up \+ 4 kept\) transitions of NUTS \(tree depth at most 4\) after 30 full-batch MAP steps/);
+    expect(r.stderr).toMatch(
+      /chain 1: moved [0-9.]+ \(mean probability [0-9.]+\), step size [0-9.e-]+, divergences \d+ \(warm-up \d+\), tree depth [1-4]\.\d \([0-9.]+ leapfrog steps, \d+ at the limit\)/,
+    );
+    const summary = JSON.parse(r.stdout) as { samples: number; mcmc: { chains: { tree: { meanDepth: number } }[] } };
+    expect(summary.samples).toBe(8);
+    expect(summary.mcmc.chains[0]!.tree.meanDepth).toBeGreaterThanOrEqual(1);
+    expect(ensembleFromBytes(readFileSync(out))).toHaveLength(8);
   });
 });

@@ -9,7 +9,7 @@ import { basename, dirname } from 'node:path';
 import { InvalidInputError } from '../../errors.js';
 import { chainDiagnostics, type ChainDiagnostics } from '../../mcmc/chain-diagnostics.js';
 import { MAX_ENSEMBLE_MEMBERS, ensembleToBytes } from '../../model/ensemble-file.js';
-import type { HmcOptions, McmcDiagnostics } from '../../objective/hmc.js';
+import { MAX_TREE_DEPTH, type HmcOptions, type McmcDiagnostics } from '../../objective/hmc.js';
 import { modelToBytes } from '../../model/format.js';
 import { ACTIVATIONS, type Activation, type Model } from '../../model/spec.js';
 import { train } from '../../train/trainer.js';
@@ -159,7 +159,10 @@ Options:
                         of the predicted mean at the first, middle and last data rows (and of log
                         sigma when sampled) go to standard error and into --json
   --warmup <W>          hmc: warm-up transitions, step size adapted (default 200)
-  --leapfrog-steps <L>  hmc: leapfrog steps per transition (default 20)
+  --leapfrog-steps <L>  hmc: leapfrog steps per transition (default 20; not with --nuts)
+  --nuts                hmc: the No-U-Turn sampler, each trajectory's length chosen by its U-turn
+  --max-tree-depth <D>  hmc --nuts: tree doublings per transition at most (default 10, at most
+                        ${MAX_TREE_DEPTH}: up to 2^D - 1 leapfrog steps)
   --step-size <e>       hmc: initial step size (default 0.01)
   --target-accept <d>   hmc: the warm-up's target acceptance probability (default 0.8)
   --seed <K>            RNG seed of initialisation, shuffling and noise (default 0)
@@ -217,6 +220,8 @@ const GRAMMAR = {
     'warm-start': { type: 'string' },
     warmup: { type: 'string' },
     'leapfrog-steps': { type: 'string' },
+    nuts: { type: 'boolean' },
+    'max-tree-depth': { type: 'string' },
     'step-size': { type: 'string' },
     'target-accept': { type: 'string' },
     seed: { type: 'string' },
@@ -418,10 +423,13 @@ function describeDiagnostics(d: ChainDiagnostics): string {
 }
 
 /** HMC's flags as TrainOptions.hmc (their methods are checked with the other flags'). */
-const HMC_ONLY_FLAGS = ['warmup', 'leapfrog-steps', 'step-size', 'target-accept'] as const;
+const HMC_ONLY_FLAGS = ['warmup', 'leapfrog-steps', 'max-tree-depth', 'step-size', 'target-accept'] as const;
 
 /** The hmc flags given (--chains, --samples, --thin shared with sgmcmc and laplace), as TrainOptions.hmc. */
-function parseHmcOptions(opt: (name: string) => string | undefined): HmcOptions {
+function parseHmcOptions(opt: (name: string) => string | undefined, nuts: boolean): HmcOptions {
+  if (nuts && opt('leapfrog-steps') !== undefined)
+    throw new UsageError("--leapfrog-steps does not apply with --nuts (NUTS chooses each trajectory's length; bound it with --max-tree-depth)");
+  if (!nuts && opt('max-tree-depth') !== undefined) throw new UsageError('--max-tree-depth applies with --nuts');
   const count = (name: string, min: number) => {
     const text = opt(name);
     return text === undefined ? undefined : parseIntegerOption(text, name, min, MAX_COUNT);
@@ -436,6 +444,8 @@ function parseHmcOptions(opt: (name: string) => string | undefined): HmcOptions 
     samples: count('samples', 1),
     thin: count('thin', 1),
     leapfrogSteps: count('leapfrog-steps', 1),
+    maxTreeDepth: opt('max-tree-depth') === undefined ? undefined : parseIntegerOption(opt('max-tree-depth') ?? '', 'max-tree-depth', 1, MAX_TREE_DEPTH),
+    algorithm: nuts ? ('nuts' as const) : undefined,
     stepSize: real('step-size', (v) => v > 0, 'a positive number'),
     targetAccept: real('target-accept', (v) => v > 0 && v < 1, 'a number strictly between 0 and 1'),
   };
@@ -447,7 +457,8 @@ export function describeMcmc(mcmc: McmcDiagnostics): string {
   const f = (v: number, digits = 3) => (Number.isFinite(v) ? v.toFixed(digits) : 'n/a');
   const lines = mcmc.chains.map(
     (c, m) =>
-      `chain ${m}: acceptance ${f(c.acceptRate, 2)} (mean probability ${f(c.meanAcceptProb, 2)}), step size ${c.stepSize.toPrecision(3)}, divergences ${c.divergences} (warm-up ${c.warmupDivergences})`,
+      `chain ${m}: ${c.tree ? 'moved' : 'acceptance'} ${f(c.acceptRate, 2)} (mean probability ${f(c.meanAcceptProb, 2)}), step size ${c.stepSize.toPrecision(3)}, divergences ${c.divergences} (warm-up ${c.warmupDivergences})` +
+      (c.tree ? `, tree depth ${f(c.tree.meanDepth, 1)} (${f(c.tree.meanLeapfrogSteps, 1)} leapfrog steps, ${c.tree.maxDepthHits} at the limit)` : ''),
   );
   for (const p of mcmc.posteriors) {
     const probes = p.probes.map((q) => `row ${q.row} R-hat ${f(q.rHat)} ESS ${f(q.ess, 0)}`).join('; ');
@@ -479,7 +490,9 @@ export const trainCommand: Command = {
     const batchSize = parseIntegerOption(batchText ?? '128', 'batch-size', 1, MAX_COUNT);
     const lrText = opt('lr');
     const lr = lrText === undefined ? (method === 'vi' || hmcMethod ? 1e-2 : 1e-3) : parseNumber(lrText, 'lr', (v) => v > 0, 'a positive number');
-    const hmc = hmcMethod ? parseHmcOptions(opt) : undefined;
+    const nuts = flag(line, 'nuts');
+    if (nuts && !hmcMethod) throw new UsageError(`--nuts does not apply to --method ${method}`);
+    const hmc = hmcMethod ? parseHmcOptions(opt, nuts) : undefined;
     const dropoutText = opt('dropout');
     const concrete = method === 'concrete-dropout';
     const dropout =
@@ -640,7 +653,7 @@ export const trainCommand: Command = {
         `training ${method}${likelihood === 'normal' ? '' : ` (${likelihood}${prepared.likelihood.classes > 0 ? `, ${prepared.likelihood.classes} classes` : ''})`}${count > 1 ? ` (${count} members)` : ''}, ${shape}, on ${table.rows} rows of ${basename(dataPath)} ` +
           `(target '${targetName}'), ` +
           (hmcMethod
-            ? `${prepared.hmc?.chains ?? 0} chains x (${prepared.hmc?.warmup ?? 0} warm-up + ${prepared.hmc?.samples ?? 0} kept) transitions of ${prepared.hmc?.leapfrogSteps ?? 0} leapfrog steps after ${epochs} full-batch MAP steps, Adam lr ${lr}`
+            ? `${prepared.hmc?.chains ?? 0} chains x (${prepared.hmc?.warmup ?? 0} warm-up + ${prepared.hmc?.samples ?? 0} kept) transitions of ${prepared.hmc?.algorithm === 'nuts' ? `NUTS (tree depth at most ${prepared.hmc.maxTreeDepth})` : `${prepared.hmc?.leapfrogSteps ?? 0} leapfrog steps`} after ${epochs} full-batch MAP steps, Adam lr ${lr}`
             : `${epochs} epochs, batch ${Math.min(batchSize, table.rows)}, ${sgmcmc ? describeSampler(prepared) : `Adam lr ${lr}`}`) +
           `${warmStartEpochs > 0 ? `, from a map fit of ${warmStartEpochs} epochs (Adam lr ${DEFAULT_WARM_START_LR})` : ''}` +
           `${method === 'mc-dropout' ? `, dropout ${dropout}${heteroscedastic ? '' : `, tau ${Number(tau.toPrecision(6))}`}` : ''}` +
