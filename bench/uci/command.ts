@@ -111,7 +111,9 @@ Options:
   --warmup <W>               hmc: warm-up transitions (default 200)
   --hmc-samples <S>          hmc: samples kept per chain (default 100)
   --thin <T>                 hmc: transitions per kept sample (default 2)
-  --leapfrog-steps <L>       hmc: leapfrog steps per transition (default 20)
+  --leapfrog-steps <L>       hmc: leapfrog steps per transition (default 20; not with --nuts)
+  --nuts                     hmc: the No-U-Turn sampler instead of fixed-length trajectories
+  --max-tree-depth <D>       hmc --nuts: tree doublings per transition at most (default 10)
   --ensemble-density <d>     ensemble: log-likelihood of the 'mixture' of the members or of its
                              'moment-matched' normal (the paper's), on validation and test
                              (default moment-matched)
@@ -172,6 +174,8 @@ const OPTIONS = {
   'hmc-samples': { type: 'string' },
   thin: { type: 'string' },
   'leapfrog-steps': { type: 'string' },
+  nuts: { type: 'boolean' },
+  'max-tree-depth': { type: 'string' },
   'ensemble-density': { type: 'string' },
   'adversarial-epsilon': { type: 'string' },
   heteroscedastic: { type: 'boolean' },
@@ -322,6 +326,8 @@ async function run(argv: readonly string[], io: UciIo): Promise<number> {
     ...defined('samples', integer(str('hmc-samples'), 'hmc-samples', 1)),
     ...defined('thin', integer(str('thin'), 'thin', 1)),
     ...defined('leapfrogSteps', integer(str('leapfrog-steps'), 'leapfrog-steps', 1)),
+    ...defined('algorithm', values.nuts === true ? ('nuts' as const) : undefined),
+    ...defined('maxTreeDepth', integer(str('max-tree-depth'), 'max-tree-depth', 1)),
   };
   const options: UciRunOptions = {
     method,

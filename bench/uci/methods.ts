@@ -47,7 +47,8 @@
  *   with dual averaging to acceptance 0.8, then samples × thin transitions of leapfrogSteps steps;
  *   the kept samples of all chains (chains x samples point networks) are scored as their uniform
  *   mixture (each a normal with its own σ): the posterior predictive. --hmc-* flags set the sampler;
- *   --heteroscedastic samples the network with a noise head (σ per input) in place of log σ.
+ *   --heteroscedastic samples the network with a noise head (σ per input) in place of log σ; --nuts
+ *   runs the No-U-Turn sampler (tree depth at most --max-tree-depth, default 10) in place of the fixed L.
  * - 'laplace' (Daxberger et al. 2021, src/laplace): the 'map' fit (same network, N(0, s²) weight
  *   prior, learnt σ, Adam lr 1e-2 decayed to 0 on a cosine schedule so the fit ends at a mode,
  *   batch 128, 10 x n_epochs epochs), then the Laplace posterior with the prior precision and σ
@@ -246,6 +247,13 @@ export function sgmcmcSampler(epochs: number): SamplerOptions {
 /** HMC's sampler on UCI (see the file comment): 4 chains x 100 samples kept every 2nd transition after 200 warm-up ones, 20 leapfrog steps each. */
 export const HMC_UCI_SETTINGS: HmcOptions = { chains: 4, warmup: 200, samples: 100, thin: 2, leapfrogSteps: 20 };
 
+/** The sampler's settings over HMC_UCI_SETTINGS; NUTS ('nuts') chooses its trajectories' lengths, so the fixed L is dropped. */
+export function hmcUciSettings(choices: HmcOptions | undefined): HmcOptions {
+  if (choices?.algorithm !== 'nuts') return { ...HMC_UCI_SETTINGS, ...choices };
+  const { leapfrogSteps: _fixed, ...rest } = HMC_UCI_SETTINGS;
+  return { ...rest, ...choices };
+}
+
 /** HMC's prior-scale grid by default (see the file comment). */
 export const HMC_PRIOR_SCALES: readonly number[] = [1];
 
@@ -381,7 +389,7 @@ function basePlan(dataset: UciDataset, method: UciMethod, choices: MethodChoices
         baseEpochs,
         batchSize: 128,
         samplesPerStep: 1,
-        hmc: { ...HMC_UCI_SETTINGS, ...choices.hmc },
+        hmc: hmcUciSettings(choices.hmc),
         hyper: (p) => ({ priorScale: p.priorScale ?? 1 }),
         // The chains' kept samples: point networks whose uniform mixture is the posterior predictive.
         score: (ctx, models, rows) => scoreEnsemble(ctx, models, rows, 'mixture'),

@@ -81,7 +81,8 @@ export function formatPoint(p: HyperPoint): string {
  */
 export function methodLabel(s: Pick<UciSummary, 'method' | 'settings'>): string {
   const lp = s.settings.laplace;
-  const laplace = lp ? [s.method, ...(lp.structure === 'last-layer' ? [] : [lp.structure]), ...(lp.predictive === 'linearized' ? ['linearized'] : [])].join(' ') : s.method;
+  const sampler = s.settings.hmc?.algorithm === 'nuts' ? `${s.method} nuts` : s.method;
+  const laplace = lp ? [s.method, ...(lp.structure === 'last-layer' ? [] : [lp.structure]), ...(lp.predictive === 'linearized' ? ['linearized'] : [])].join(' ') : sampler;
   const base = s.settings.ensembleDensity === 'mixture' ? `${laplace} mixture` : laplace;
   const started = s.settings.warmStart === true ? `${base} warm-start` : base;
   const head = s.settings.heteroscedastic === true ? `${started} heteroscedastic` : started;
@@ -118,7 +119,8 @@ export function describeSettings(s: UciSettings): string {
   if (h) {
     return (
       `${s.inputDim}-${s.hidden.join('-')}-1 ${s.activation}, HMC: ${h.chains ?? 4} chains, each after ${s.epochs} full-batch Adam steps (lr ${s.lr}), ` +
-      `${h.warmup ?? 200} warm-up transitions, ${h.samples ?? 200} samples kept every ${h.thin ?? 1} transitions of ${h.leapfrogSteps ?? 20} leapfrog steps, ` +
+      `${h.warmup ?? 200} warm-up transitions, ${h.samples ?? 200} samples kept every ${h.thin ?? 1} transitions ` +
+      `${h.algorithm === 'nuts' ? `of NUTS (tree depth at most ${h.maxTreeDepth ?? 10})` : `of ${h.leapfrogSteps ?? 20} leapfrog steps`}, ` +
       `scored as the mixture of the ${(h.chains ?? 4) * (h.samples ?? 200)} sampled networks, seed ${s.seed}; ${grid}`
     );
   }

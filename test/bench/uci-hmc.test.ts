@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadUciDataset, type UciDataset } from '../../bench/uci/dataset.js';
 import { HMC_UCI_SETTINGS, methodPlan } from '../../bench/uci/methods.js';
 import { runUciProtocol } from '../../bench/uci/protocol.js';
-import { describeSettings } from '../../bench/uci/summary.js';
+import { describeSettings, methodLabel } from '../../bench/uci/summary.js';
 import { InvalidInputError } from '../../src/errors.js';
 import { describeGpu, gpu } from '../support/gpu.js';
 import { testRng } from '../support/model-builders.js';
@@ -63,6 +63,9 @@ describe("the UCI plan of 'hmc'", () => {
     expect(custom.grid).toEqual([{ priorScale: 0.3 }, { priorScale: 1 }]);
     expect(custom.hmc).toEqual({ ...HMC_UCI_SETTINGS, chains: 2, samples: 10 });
     expect(methodPlan(dataset, 'hmc', { heteroscedastic: true }).heteroscedastic).toBe(true);
+    // NUTS chooses its trajectories' lengths: the fixed L is not passed on.
+    const { leapfrogSteps: _fixed, ...rest } = HMC_UCI_SETTINGS;
+    expect(methodPlan(dataset, 'hmc', { hmc: { algorithm: 'nuts', maxTreeDepth: 6 } }).hmc).toEqual({ ...rest, algorithm: 'nuts', maxTreeDepth: 6 });
   });
 
   it('mistakes are typed errors', () => {
@@ -85,5 +88,20 @@ describeGpu("the 'hmc' protocol on the GPU (1 split, 2 chains, a few samples)", 
       expect(s.rmse).toBeLessThan(1);
       expect(Number.isFinite(s.ll)).toBe(true);
     }
+  });
+
+  it('--nuts: the No-U-Turn sampler in the settings, the label and the scores', async () => {
+    const run = await runUciProtocol(gpu!, dataset, {
+      method: 'hmc',
+      splits: 1,
+      epochs: 30,
+      hmc: { algorithm: 'nuts', maxTreeDepth: 4, chains: 2, warmup: 10, samples: 4, thin: 1 },
+    });
+    expect(describeSettings(run.settings)).toMatch(
+      /10 warm-up transitions, 4 samples kept every 1 transitions of NUTS \(tree depth at most 4\), scored as the mixture of the 8 sampled networks/,
+    );
+    expect(methodLabel({ method: 'hmc', settings: run.settings })).toBe('hmc nuts');
+    expect(run.splits[0]!.rmse).toBeLessThan(1);
+    expect(Number.isFinite(run.splits[0]!.ll)).toBe(true);
   });
 });
