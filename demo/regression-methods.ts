@@ -98,6 +98,12 @@ export function interleaveChains<T>(chains: readonly (readonly T[])[]): T[] {
 const HMC_SETTINGS = { chains: 16, warmup: 40, samples: 10, thin: 2, leapfrogSteps: 5 } as const;
 
 /**
+ * NUTS's chains and tree depth limit: each trajectory runs until it turns back (at most 2^4 − 1 = 15
+ * leapfrog steps here), so a transition costs up to 3x HMC's 5 steps; fewer chains keep the run short.
+ */
+const NUTS_SETTINGS = { algorithm: 'nuts', chains: 8, warmup: 40, samples: 10, thin: 2, maxTreeDepth: 4 } as const;
+
+/**
  * SG-MCMC's chains (model slots, trained in the same dispatches) and thinning of its second half. It
  * samples with a known noise σ = 0.2 (MC dropout's τ): with σ learnt under its flat prior, chains
  * started from random weights drifted to a large σ and stopped fitting the points (gap preset, lr 0.01).
@@ -162,6 +168,19 @@ export const REGRESSION_METHODS = {
     fit: viaTrain(
       'hmc',
       () => ({ models: [{ priorScale: 1 }], hmc: HMC_SETTINGS }),
+      (result) => interleaveChains(result.snapshots),
+    ),
+  },
+  nuts: {
+    label: `NUTS (${NUTS_SETTINGS.chains} chains; epochs: MAP pre-fit steps)`,
+    short: 'NUTS',
+    name: (models) => `NUTS, ${models} samples`,
+    defaults: { hidden: '32,32', epochs: 200, lr: 0.02 },
+    detail: `${NUTS_SETTINGS.chains} chains × (${NUTS_SETTINGS.warmup} warm-up + ${NUTS_SETTINGS.samples}×${NUTS_SETTINGS.thin}) No-U-Turn transitions, tree depth ≤ ${NUTS_SETTINGS.maxTreeDepth}`,
+    omit: ['batchSize'],
+    fit: viaTrain(
+      'hmc',
+      () => ({ models: [{ priorScale: 1 }], hmc: NUTS_SETTINGS }),
       (result) => interleaveChains(result.snapshots),
     ),
   },

@@ -36,6 +36,14 @@ export interface HmcOutcome {
 
 const ACTIVE = NUTS_FIELDS.indexOf('active');
 
+/**
+ * A doubling of at least this many leaf steps is recorded only after a read-back shows some tree
+ * still grows; the smaller ones before it are recorded unchecked (idle chains skip them), since a
+ * read-back (a submit and a wait) costs more than a few idle leaf steps: on SwiftShader in Node a
+ * read-back takes tens of milliseconds, a leaf step of a small network about one.
+ */
+export const NUTS_CHECKED_LEAVES = 8;
+
 /** Records (and for 'nuts' partly runs) transition t; begin(t) has been called. */
 async function nutsTransition(state: TrainState, nuts: NutsProgramSet, gradient: () => void, hmc: PreparedHmc, t: number, begin: (t: number) => Promise<void>): Promise<void> {
   const { recorder, ctx, buffers } = state;
@@ -52,6 +60,8 @@ async function nutsTransition(state: TrainState, nuts: NutsProgramSet, gradient:
     }
     dispatch(nuts.combine);
     if (j + 1 === hmc.maxTreeDepth) break;
+    // Small doublings go on unchecked: a chain whose tree has stopped idles through them for less than a read-back costs.
+    if (2 ** (j + 1) < NUTS_CHECKED_LEAVES) continue;
     await recorder.flush();
     const tree = new Float32Array(await readBuffer(ctx.device, trainBuffer(buffers, 'nuts_tree'), 0, M * NUTS_FIELDS.length * 4));
     state.plan.run.signal?.throwIfAborted();
