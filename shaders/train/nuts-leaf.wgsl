@@ -37,7 +37,8 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
     let sub_weight = nuts_tree[tree_at(m, NT_SUB_WEIGHT)];
     let leaf = (1u << j) - 1u + n;
     let u = uniform_closed_open(philox4x32(vec4<u32>(leaf / 4u, step.t, STREAM_NUTS_LEAF, models[m].stream + 1u), seed_key())[leaf % 4u]);
-    take = u < 1.0 / (1.0 + exp(sub_weight - weight));
+    // A leaf with a non-finite energy error has weight e^w = 0: never taken (exp(huge) is not relied on).
+    take = !bad && u < 1.0 / (1.0 + exp(sub_weight - weight));
     nuts_tree[tree_at(m, NT_SUB_WEIGHT)] = log_add_exp(sub_weight, weight);
   } else {
     nuts_tree[tree_at(m, NT_SUB_WEIGHT)] = weight;

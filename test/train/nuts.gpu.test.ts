@@ -15,9 +15,11 @@
  * chains' mean and variance per coefficient within |z| < 4.5 of the exact posterior (standard errors
  * from the bulk ESS; 6 two-sided tests at 6.8e-6 each: a declared failure rate of 4e-5, fixed seed),
  * the mean acceptance statistic within 0.15 of its 0.8 target, and the trees' diagnostics consistent.
+ * A step size that diverges at once: every transition divergent, the chains kept where they were.
  */
 import { expect, it } from 'vitest';
 import { HMC_TRACE_FIELDS } from '../../src/kernels/train/hmc.js';
+import { CHAIN_FIELDS } from '../../src/objective/hmc.js';
 import type { TrainOptions } from '../../src/objective/types.js';
 import { oracleChains, oracleInit, oracleTransition } from '../../src/reference/train/index.js';
 import { sample } from '../../src/train/hmc.js';
@@ -109,6 +111,20 @@ describeGpu('nuts', () => {
     expect(compared).toBeGreaterThanOrEqual(M * S - 3);
     expect(depths.size).toBeGreaterThan(1);
     expect(moved).toBeGreaterThan(0);
+  });
+
+  it('a step size that diverges at once: every transition counted divergent, the chains stay where they were, nothing NaN', async () => {
+    const options: TrainOptions = { method: 'hmc', epochs: 0, seed: 4, models: [{}], hmc: { algorithm: 'nuts', chains: 2, warmup: 0, samples: 3, maxTreeDepth: 4, stepSize: 1e4 } };
+    const { plan, outcome } = await sampleOnGpu(options);
+    const P = plan.layout.size;
+    const starts = oracleInit(net, { x, y }, options).models.map((ms) => Array.from(Float32Array.from(ms.theta)));
+    expect(outcome.chains.every((v) => !Number.isNaN(v))).toBe(true);
+    for (let m = 0; m < 2; m++) {
+      const field = (name: 'divergences' | 'accepted') => outcome.chains[m * CHAIN_FIELDS.length + CHAIN_FIELDS.indexOf(name)];
+      expect(field('divergences')).toBe(3);
+      expect(field('accepted')).toBe(0);
+      for (const kept of outcome.samples) expect(Array.from(kept.subarray(m * P, (m + 1) * P))).toEqual(starts[m]);
+    }
   });
 
   it('linear regression with known noise: the chains match the exact posterior; acceptance near the target; tree diagnostics', async () => {

@@ -86,7 +86,7 @@ export function oracleNutsTransition(state: OracleState, chain: OracleChain, m: 
       if (n > 0) {
         const u = uniformClosedOpen(wordAt(key, t, STREAM_NUTS_LEAF, 2 ** j - 1 + n, word));
         const probability = 1 / (1 + Math.exp(subWeight - weight));
-        take = u < probability;
+        take = !bad && u < probability;
         margin = Math.min(margin, Math.abs(u - probability));
         subWeight = logAddExp(subWeight, weight);
       } else subWeight = weight;
