@@ -151,6 +151,12 @@
  *   Warm-up (t < warmup) adapts ε by dual averaging (hmc.ts, Hoffman & Gelman 2014 with Stan's
  *   constants, target δ = targetAccept) and freezes it at exp(log ε̄) after the last warm-up transition.
  *   The last transition of each group of `thin` after warm-up is kept: its θ is a sample.
+ *   With hmc.algorithm 'nuts' (nuts.ts) the transition is the No-U-Turn sampler's tree from the same
+ *   p0: doubling j (direction from STREAM_NUTS_TREE) adds 2^j leapfrog steps of ±ε, the proposal is
+ *   sampled progressively within the subtree (STREAM_NUTS_LEAF) and taken by the tree with the
+ *   biased probability; the tree stops on a U-turn (generalised criterion on Σr, checked at every
+ *   completed sub-subtree), a divergence or maxTreeDepth; θ and ∇U become the proposal's, and dual
+ *   averaging adapts ε from the leaves' mean min(1, exp(−ΔH)).
  * OPTIMISER (optimizer.ts): Adam (β1 0.9, β2 0.999, ε 1e-8, bias-corrected) or SGD (momentum 0.9); learning rate
  *   lr_m * schedule(t), lr_m = the model's ModelHyper.lr or options.lr, t the call's global step
  *   (epoch * the longest model's steps per epoch + step in the epoch); gradients clipped to
