@@ -14,3 +14,8 @@ fn log_add_exp(a: f32, b: f32) -> f32 {
   let hi = max(a, b);
   return hi + log(1.0 + exp(min(a, b) - hi));
 }
+
+// The slots (θ, r, ∇U) of the tree's right end, or its left end.
+fn end_slots(right: bool) -> vec3<u32> {
+  return select(vec3<u32>(V_LEFT_THETA, V_LEFT_MOMENTUM, V_LEFT_GRAD), vec3<u32>(V_RIGHT_THETA, V_RIGHT_MOMENTUM, V_RIGHT_GRAD), right);
+}

@@ -24,14 +24,12 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
   nuts_tree[tree_at(m, NT_SUB_TURNING)] = 0.0;
   nuts_tree[tree_at(m, NT_SUB_DIVERGING)] = 0.0;
   nuts_tree[tree_at(m, NT_SUB_ACCEPT_SUM)] = 0.0;
-  let th = select(V_LEFT_THETA, V_RIGHT_THETA, right);
-  let mo = select(V_LEFT_MOMENTUM, V_RIGHT_MOMENTUM, right);
-  let gr = select(V_LEFT_GRAD, V_RIGHT_GRAD, right);
+  let end = end_slots(right);
   for (var e = 0u; e < P; e++) {
     let i = m * P + e;
-    theta[i] = nuts_vec[vec_at(m, th, e)];
-    hmc_p[i] = nuts_vec[vec_at(m, mo, e)];
-    grad[i] = nuts_vec[vec_at(m, gr, e)];
+    theta[i] = nuts_vec[vec_at(m, end.x, e)];
+    hmc_p[i] = nuts_vec[vec_at(m, end.y, e)];
+    grad[i] = nuts_vec[vec_at(m, end.z, e)];
     nuts_vec[vec_at(m, V_SUB_MOMENTUM_SUM, e)] = 0.0;
   }
 }

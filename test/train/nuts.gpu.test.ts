@@ -22,33 +22,17 @@ import { HMC_TRACE_FIELDS } from '../../src/kernels/train/hmc.js';
 import { CHAIN_FIELDS } from '../../src/objective/hmc.js';
 import type { TrainOptions } from '../../src/objective/types.js';
 import { oracleChains, oracleInit, oracleTransition } from '../../src/reference/train/index.js';
-import { sample } from '../../src/train/hmc.js';
-import { disposeTraining, init } from '../../src/train/init.js';
-import { planTraining } from '../../src/train/plan.js';
-import { run } from '../../src/train/run.js';
 import { train } from '../../src/train/trainer.js';
 import { expectAllClose, relativeBound } from '../support/all-close.js';
 import { describeGpu, gpu } from '../support/gpu.js';
 import { expectHmcMatchesLinearPosterior, linearPosterior } from '../support/linear-posterior.js';
 import { testRng } from '../support/model-builders.js';
 import { gaussian } from '../support/train-data.js';
+import { sampleOnGpu, samplerNet, samplerX, samplerY } from '../support/sampler-run.js';
 
-const rand = testRng(31);
-const x = Array.from({ length: 24 }, () => [4 * rand() - 2, 4 * rand() - 2]);
-const y = x.map((r) => Math.sin(r[0] ?? 0) + 0.3 * (r[1] ?? 0) + 0.1 * (rand() - 0.5));
-const net = { inputDim: 2, hidden: [5], activation: 'tanh' as const };
-
-async function sampleOnGpu(options: TrainOptions) {
-  const ctx = gpu!;
-  const plan = planTraining(ctx.limits, net, { x, y }, options);
-  const state = await init(ctx, plan);
-  try {
-    await run(state, { onProgress: undefined, started: 0, compileMs: 0 });
-    return { plan, outcome: await sample(state) };
-  } finally {
-    disposeTraining(state);
-  }
-}
+const x = samplerX;
+const y = samplerY;
+const net = samplerNet;
 
 describeGpu('nuts', () => {
   const ctx = gpu!;
