@@ -44,7 +44,7 @@ const ACTIVE = NUTS_FIELDS.indexOf('active');
  */
 export const NUTS_CHECKED_LEAVES = 8;
 
-/** Records (and for 'nuts' partly runs) transition t; begin(t) has been called. */
+/** Records 'nuts' transition t (begin(t) has been called), submitting and reading the tree state back between doublings. */
 async function nutsTransition(state: TrainState, nuts: NutsProgramSet, gradient: () => void, hmc: PreparedHmc, t: number, begin: (t: number) => Promise<void>): Promise<void> {
   const { recorder, ctx, buffers } = state;
   const M = state.plan.shape.models;
