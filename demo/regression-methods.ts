@@ -41,6 +41,8 @@ export interface RegressionMethod {
   readonly detail?: string;
   /** Common options the method refuses: 'batchSize' for a full-batch sampler, 'optimizer' for one that makes its own updates. */
   readonly omit?: readonly ('batchSize' | 'optimizer')[];
+  /** The library method an entry is a variant of, when its name is the page's own ('nuts': 'hmc' with hmc.algorithm 'nuts'). */
+  readonly variantOf?: TrainMethod;
   /** Added to the architecture (MC dropout's rate). */
   readonly arch?: Partial<ArchitectureSpec>;
   /** Trains and returns the predictor's members. */
@@ -174,6 +176,7 @@ export const REGRESSION_METHODS = {
   nuts: {
     label: `NUTS (${NUTS_SETTINGS.chains} chains; epochs: MAP pre-fit steps)`,
     short: 'NUTS',
+    variantOf: 'hmc',
     name: (models) => `NUTS, ${models} samples`,
     defaults: { hidden: '32,32', epochs: 200, lr: 0.02 },
     detail: `${NUTS_SETTINGS.chains} chains × (${NUTS_SETTINGS.warmup} warm-up + ${NUTS_SETTINGS.samples}×${NUTS_SETTINGS.thin}) No-U-Turn transitions, tree depth ≤ ${NUTS_SETTINGS.maxTreeDepth}`,
