@@ -55,7 +55,6 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
   }
   let depth = j + 1u;
   nuts_tree[tree_at(m, NT_DEPTH)] = f32(depth);
-  nuts_tree[tree_at(m, NT_TURNING)] = select(0.0, 1.0, turning);
   nuts_tree[tree_at(m, NT_DIVERGING)] = select(0.0, 1.0, sub_diverging);
   nuts_tree[tree_at(m, NT_ACCEPT_SUM)] = nuts_tree[tree_at(m, NT_ACCEPT_SUM)] + nuts_tree[tree_at(m, NT_SUB_ACCEPT_SUM)];
   nuts_tree[tree_at(m, NT_LEAVES)] = nuts_tree[tree_at(m, NT_LEAVES)] + nuts_tree[tree_at(m, NT_SUB_LEAVES)];

@@ -40,8 +40,7 @@ export const NUTS_FIELDS = [
   /** The tree's proposal's U and H. */
   'proposalPotential',
   'proposalEnergy',
-  /** The tree's U-turn and divergence, summed acceptance statistic and leaves (leapfrog steps). */
-  'turning',
+  /** The tree's divergence, summed acceptance statistic and leaves (leapfrog steps). */
   'diverging',
   'acceptSum',
   'leaves',

@@ -21,9 +21,9 @@ import { MODEL_CONSTANTS, STEP, STEP_KEY, modelsBinding, stepBinding } from './s
 export function nutsConsts(maxTreeDepth: number): Record<string, WgslConst> {
   return {
     ...fieldConsts(NUTS_FIELDS, 'NF', 'NT'),
-    ...fieldConsts(NUTS_VECTORS, 'NV_BASE', 'V'),
+    // The momentum checkpoints follow the named vectors: their first slot is the named ones' count.
+    ...fieldConsts(NUTS_VECTORS, 'V_CKPT_R', 'V'),
     NV: u32(nutsVectorsPerChain(maxTreeDepth)),
-    V_CKPT_R: u32(NUTS_VECTORS.length),
     V_CKPT_RSUM: u32(NUTS_VECTORS.length + maxTreeDepth),
     MAX_TREE_DEPTH: u32(maxTreeDepth),
   };
