@@ -13,18 +13,41 @@ fn mulhi32(a: u32, b: u32) -> u32 {
   return hiHi + (hiLo >> 16u) + (loHi >> 16u) + (cross >> 16u);
 }
 
+// The high word of 0xd2511f53 * b and of 0xcd9e8d57 * b: mulhi32 with the constant's halves folded in.
+fn mulhi_m0(b: u32) -> u32 {
+  let bLo = b & 0xffffu;
+  let bHi = b >> 16u;
+  let hiLo = 0xd251u * bLo;
+  let loHi = 0x1f53u * bHi;
+  let cross = ((0x1f53u * bLo) >> 16u) + (hiLo & 0xffffu) + (loHi & 0xffffu);
+  return 0xd251u * bHi + (hiLo >> 16u) + (loHi >> 16u) + (cross >> 16u);
+}
+
+fn mulhi_m1(b: u32) -> u32 {
+  let bLo = b & 0xffffu;
+  let bHi = b >> 16u;
+  let hiLo = 0xcd9eu * bLo;
+  let loHi = 0x8d57u * bHi;
+  let cross = ((0x8d57u * bLo) >> 16u) + (hiLo & 0xffffu) + (loHi & 0xffffu);
+  return 0xcd9eu * bHi + (hiLo >> 16u) + (loHi >> 16u) + (cross >> 16u);
+}
+
+// One Philox round with its round key.
+fn philox_round(x: vec4<u32>, k0: u32, k1: u32) -> vec4<u32> {
+  return vec4<u32>(mulhi_m1(x.z) ^ x.y ^ k0, 0xcd9e8d57u * x.z, mulhi_m0(x.x) ^ x.w ^ k1, 0xd2511f53u * x.x);
+}
+
 fn philox4x32(counter: vec4<u32>, key: vec2<u32>) -> vec4<u32> {
   var x = counter;
-  var k = key;
-  for (var round = 0u; round < 10u; round++) {
-    if (round > 0u) {
-      k = k + vec2<u32>(0x9e3779b9u, 0xbb67ae85u);
-    }
-    let hi0 = mulhi32(0xd2511f53u, x.x);
-    let lo0 = 0xd2511f53u * x.x;
-    let hi1 = mulhi32(0xcd9e8d57u, x.z);
-    let lo1 = 0xcd9e8d57u * x.z;
-    x = vec4<u32>(hi1 ^ x.y ^ k.x, lo1, hi0 ^ x.w ^ k.y, lo0);
-  }
+  x = philox_round(x, key.x + 0x00000000u, key.y + 0x00000000u);
+  x = philox_round(x, key.x + 0x9e3779b9u, key.y + 0xbb67ae85u);
+  x = philox_round(x, key.x + 0x3c6ef372u, key.y + 0x76cf5d0au);
+  x = philox_round(x, key.x + 0xdaa66d2bu, key.y + 0x32370b8fu);
+  x = philox_round(x, key.x + 0x78dde6e4u, key.y + 0xed9eba14u);
+  x = philox_round(x, key.x + 0x1715609du, key.y + 0xa9066899u);
+  x = philox_round(x, key.x + 0xb54cda56u, key.y + 0x646e171eu);
+  x = philox_round(x, key.x + 0x5384540fu, key.y + 0x1fd5c5a3u);
+  x = philox_round(x, key.x + 0xf1bbcdc8u, key.y + 0xdb3d7428u);
+  x = philox_round(x, key.x + 0x8ff34781u, key.y + 0x96a522adu);
   return x;
 }
