@@ -13,7 +13,7 @@
  *
  * Options: --models M (240), --epochs E (3), --repeats R (3), --methods a,b (mc-dropout),
  * --strategies a,b (all: simple, tiled-4x4x4 (the default on a GPU), tiled-8x4x8, tiled-4x8x4, tiled-8x8x8 (on a CPU adapter),
- * fused (one program a step, 'mc-dropout' and 'map' only: skipped for the other methods)),
+ * any other tiled-RxUxI (a tile of R rows, U units, I inputs), fused (one program a step, 'mc-dropout' and 'map' only: skipped for the other methods)),
  * --adversarial-epsilon e (methods 'ensemble' and 'map': every strategy also runs with adversarial
  * training at e, in the same round robin, and its time is printed against the plain run's),
  * --json <file>.
@@ -47,6 +47,14 @@ const STRATEGIES: readonly Strategy[] = [
   { name: 'tiled-8x8x8', options: { kernelStrategy: 'tiled', tile: { rows: 8, units: 8, inputs: 8 } } },
   { name: 'fused', options: { kernelStrategy: 'fused' } },
 ];
+
+/** A tiled strategy named tiled-RxUxI (rows x units x inputs), or undefined for another name. */
+function tiledStrategy(name: string): Strategy | undefined {
+  const match = /^tiled-(\d+)x(\d+)x(\d+)$/.exec(name);
+  if (!match) return undefined;
+  const [rows, units, inputs] = match.slice(1).map(Number) as [number, number, number];
+  return { name, options: { kernelStrategy: 'tiled', tile: { rows, units, inputs } } };
+}
 
 /** 'fused' covers 'mc-dropout' and 'map' without adversarial training (src/kernels/train/fused.ts); the others cover every method. */
 function covers(strategy: Strategy, method: TrainMethod): boolean {
@@ -131,9 +139,10 @@ async function main(): Promise<void> {
   const repeats = Number(values.repeats);
   const methods = values.methods.split(',') as TrainMethod[];
   const wanted = values.strategies.split(',');
-  const unknown = wanted.filter((w) => !STRATEGIES.some((s) => s.name === w));
-  if (unknown.length > 0) throw new Error(`unknown strategies ${unknown.join(', ')}; known: ${STRATEGIES.map((s) => s.name).join(', ')}`);
-  const plainStrategies = STRATEGIES.filter((s) => wanted.includes(s.name));
+  const named = wanted.map((w) => STRATEGIES.find((s) => s.name === w) ?? tiledStrategy(w));
+  const unknown = wanted.filter((_, i) => named[i] === undefined);
+  if (unknown.length > 0) throw new Error(`unknown strategies ${unknown.join(', ')}; known: ${STRATEGIES.map((s) => s.name).join(', ')}, or tiled-RxUxI`);
+  const plainStrategies = named.filter((s): s is Strategy => s !== undefined);
   const epsilonText = values['adversarial-epsilon'];
   const epsilon = epsilonText === undefined ? undefined : Number(epsilonText);
   if (epsilon !== undefined && !(epsilon > 0)) throw new Error(`--adversarial-epsilon must be a positive number, got '${epsilonText}'`);

@@ -37,6 +37,9 @@ export function dropoutMasksProgram(layer: LayerLayout, masksPerSample: number):
   });
 }
 
+/** Philox blocks (4 elements each) one thread of sample_weights draws: fewer threads, each paying its fixed cost once. */
+export const SAMPLE_WEIGHT_BLOCKS_PER_THREAD = 4;
+
 export function sampleWeightsProgram(layer: LayerLayout, weightsPerSample: number, masksPerSample: number): Program<ChunkRun> {
   const hasMask = layer.maskOffset >= 0;
   const p = { layer: layerParams(layer), weightsPerSample, masksPerSample, sampleWeightOffset: layer.sampleWeightOffset, maskOffset: layer.maskOffset };
@@ -53,13 +56,14 @@ export function sampleWeightsProgram(layer: LayerLayout, weightsPerSample: numbe
         DST: u32(layer.sampleWeightOffset),
         MASK_STRIDE: u32(masksPerSample),
         MASK_OFFSET: u32(Math.max(layer.maskOffset, 0)),
+        BLOCKS_PER_THREAD: u32(SAMPLE_WEIGHT_BLOCKS_PER_THREAD),
       },
       bindings: [chunkBinding, readF32('params'), ...(hasMask ? [readF32('masks')] : []), writeF32('weights')],
       libraries: [FLAT_INDEX, CHUNK_KEY, RANDOM, LAYER],
       body: ['infer/sample-weights'],
       defines: { ...layerDefines(p.layer), HAS_MASK: hasMask },
     },
-    workgroups: (run, max) => flatGrid(run.sampleCount * Math.ceil((layer.inputs * layer.units + layer.units) / 4), max),
+    workgroups: (run, max) => flatGrid(run.sampleCount * Math.ceil(Math.ceil((layer.inputs * layer.units + layer.units) / 4) / SAMPLE_WEIGHT_BLOCKS_PER_THREAD), max),
   });
 }
 
