@@ -1,12 +1,13 @@
 // dh of the previous layer = mask * W^T dz, stored as that layer's dz (train/prev-grad), with
 // register tiles (shared weights, as in train/forward-tiled): a thread owns TR batch slots x TI inputs of one (model, K-sample). The
-// unrolled tile statements enter at the #insert points (src/kernels/train/tiled.ts): rows row{r}
+// unrolled tile statements enter at the #insert points (src/kernels/train/tiled.ts): rows row{r} with live{r}
 // (activation offsets, clamped), inputs col{c} (clamped), accumulators acc{r}_{c}. Constants: TR,
 // TI, ROW_TILES, IN_TILES, IN, OUT, ACT_OFFSET, PREV_ACT_OFFSET, MASK_OFFSET. Define: DROPOUT.
 
-// Stores the gradient of input i for batch slot b when (b, i) is inside the layer and the slot holds a row.
-fn store_dh(m: u32, k: u32, b: u32, i: u32, acc: f32) {
-  if (b < B && i < IN && valid[m * B + b] != 0.0) {
+// Stores the gradient of input i for batch slot b when i is inside the layer and `live` (the tile's
+// row check, made once a row: b < B and the slot holds a row).
+fn store_dh(m: u32, k: u32, b: u32, i: u32, acc: f32, live: bool) {
+  if (live && i < IN) {
     store_prev_grad(m, k, b, i, acc);
   }
 }

@@ -3,14 +3,14 @@
 // loaded input feeds TU multiply-adds and each loaded weight TR (on SwiftShader every storage load
 // is a per-lane gather and dominates these loops; bench/train.bench.ts measures the split). Same
 // maths as train/forward. The unrolled tile statements enter at the #insert points
-// (src/kernels/train/tiled.ts writes them for the tile): rows row{r}, units unit{u} (clamped to
+// (src/kernels/train/tiled.ts writes them for the tile): rows row{r} with live{r}, units unit{u} (clamped to
 // valid indices), accumulators acc{r}_{u}. Constants: TR, TU, ROW_TILES, UNIT_TILES, OUT,
 // ACT_OFFSET. Define STORE_Z: keep z (layer.ts needsPreActivation).
 
-// Writes the pre-activation `acc` of unit j for batch slot b, and its activation, when (b, j) is
-// inside the layer and the slot holds a row.
-fn store_unit(m: u32, k: u32, b: u32, j: u32, acc: f32) {
-  if (b < B && j < OUT && valid[m * B + b] != 0.0) {
+// Writes the pre-activation `acc` of unit j for batch slot b, and its activation, when j is inside
+// the layer and `live` (the tile's row check, made once a row: b < B and the slot holds a row).
+fn store_unit(m: u32, k: u32, b: u32, j: u32, acc: f32, live: bool) {
+  if (live && j < OUT) {
     let at = ACT_OFFSET + ((m * K + k) * B + b) * OUT + j;
 #if STORE_Z
     z[at] = acc;

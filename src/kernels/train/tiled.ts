@@ -62,6 +62,7 @@ function forwardTile(tile: TrainTile): Inserts {
   return {
     TILE_SETUP: lines([
       ...R.map((r) => `  let row${r} = min(b0 + ${r}u, B - 1u);`),
+      ...R.map((r) => `  let live${r} = b0 + ${r}u < B && valid[m * B + row${r}] != 0.0;`),
       ...U.map((u) => `  let unit${u} = min(j0 + ${u}u, OUT - 1u);`),
       ...U.map((u) => `  let bias${u} = bias_at(m, k, unit${u});`),
       ...RU.map(({ r, u }) => `  var acc${r}_${u} = bias${u};`),
@@ -71,7 +72,7 @@ function forwardTile(tile: TrainTile): Inserts {
       ...U.map((u) => `    let w${u} = weight_at(m, k, unit${u}, i);`),
       ...RU.map(({ r, u }) => `    acc${r}_${u} = acc${r}_${u} + w${u} * x${r};`),
     ]),
-    TILE_STORE: lines(RU.map(({ r, u }) => `  store_unit(m, k, b0 + ${r}u, j0 + ${u}u, acc${r}_${u});`)),
+    TILE_STORE: lines(RU.map(({ r, u }) => `  store_unit(m, k, b0 + ${r}u, j0 + ${u}u, acc${r}_${u}, live${r});`)),
   };
 }
 
@@ -105,6 +106,7 @@ function dhPrevTile(tile: TrainTile): Inserts {
   return {
     TILE_SETUP: lines([
       ...R.map((r) => `  let row${r} = ACT_OFFSET + ((m * K + k) * B + min(b0 + ${r}u, B - 1u)) * OUT;`),
+      ...R.map((r) => `  let live${r} = b0 + ${r}u < B && valid[m * B + min(b0 + ${r}u, B - 1u)] != 0.0;`),
       ...C.map((c) => `  let col${c} = min(i0 + ${c}u, IN - 1u);`),
       ...RC.map(({ r, c }) => `  var acc${r}_${c} = 0.0;`),
     ]),
@@ -113,7 +115,7 @@ function dhPrevTile(tile: TrainTile): Inserts {
       ...C.map((c) => `    let w${c} = weight_at(m, k, j, col${c});`),
       ...RC.map(({ r, c }) => `    acc${r}_${c} = acc${r}_${c} + d${r} * w${c};`),
     ]),
-    TILE_STORE: lines(RC.map(({ r, c }) => `  store_dh(m, k, b0 + ${r}u, i0 + ${c}u, acc${r}_${c});`)),
+    TILE_STORE: lines(RC.map(({ r, c }) => `  store_dh(m, k, b0 + ${r}u, i0 + ${c}u, acc${r}_${c}, live${r});`)),
   };
 }
 
