@@ -40,19 +40,25 @@ export interface TrainTile {
   readonly inputs: number;
 }
 
+const range = (n: number) => Array.from({ length: n }, (_, i) => i);
+const ceilDiv = (a: number, b: number) => Math.ceil(a / b);
+const lines = (items: readonly string[]) => items.join('\n');
+
 /** Whether a layer's forward and gradients can run tiled: one weight draw (or θ) shared by the batch. */
 export function tiledEstimator(shape: TrainShape): boolean {
   return shape.layout.method !== 'vi' || shape.estimator === 'reparameterization';
 }
 
-/** The tile for one layer: no side larger than what it covers (an output layer of 1 unit gets 1). */
+/**
+ * The tile for one layer: no side larger than what it covers (an output layer of 1 unit gets 1),
+ * and each side the smallest that keeps its number of tiles, so the last tile wastes as little as
+ * can be (13 inputs and a bias in tiles of 8: two of 7, not 8 and 6 with two clamped repeats).
+ * Each sum runs in the same order whatever the tile, so θ does not change by a bit.
+ */
 export function layerTile(shape: TrainShape, layer: TrainLayerLayout, tile: TrainTile): TrainTile {
-  return { rows: Math.min(tile.rows, shape.batch), units: Math.min(tile.units, layer.units), inputs: Math.min(tile.inputs, layer.inputs + 1) };
+  const side = (wanted: number, extent: number) => ceilDiv(extent, ceilDiv(extent, Math.min(wanted, extent)));
+  return { rows: side(tile.rows, shape.batch), units: side(tile.units, layer.units), inputs: side(tile.inputs, layer.inputs + 1) };
 }
-
-const range = (n: number) => Array.from({ length: n }, (_, i) => i);
-const ceilDiv = (a: number, b: number) => Math.ceil(a / b);
-const lines = (items: readonly string[]) => items.join('\n');
 
 /** The forward tile's statements: rows row{r}, units unit{u}, accumulators acc{r}_{u} from the bias. */
 function forwardTile(tile: TrainTile): Inserts {
