@@ -85,6 +85,11 @@ export function buildModelLayout(model: Model): ModelLayout {
   const place = (name: string): number => {
     const tensor = tensors.get(name);
     if (!tensor) return -1;
+    // Every tensor starts on a 4-float boundary, so kernels may read it as vec4s (sample_weights).
+    if (cursor % 4 !== 0) {
+      chunks.push(new Float32Array(4 - (cursor % 4)));
+      cursor = pad4(cursor);
+    }
     const offset = cursor;
     chunks.push(tensor.data);
     cursor += tensor.data.length;

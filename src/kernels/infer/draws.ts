@@ -7,7 +7,7 @@ import { STREAM_DROPOUT, STREAM_WEIGHTS, layerStream } from '../../random/stream
 import { MATH, RANDOM, FLAT_INDEX } from '../library.js';
 import { defineProgram, flatGrid, linearGrid, type Program } from '../program.js';
 import { f32, u32 } from '../wgsl.js';
-import { readF32, writeF32 } from '../bindings.js';
+import { readF32, readVec4, writeF32, writeVec4 } from '../bindings.js';
 import { CHUNK, chunkBinding } from './chunk.js';
 import type { ChunkRun } from './dense.js';
 import { LAYER, layerConsts, layerDefines, layerParams } from './layer.js';
@@ -40,8 +40,14 @@ export function dropoutMasksProgram(layer: LayerLayout, masksPerSample: number):
 /** Philox blocks (4 elements each) one thread of sample_weights draws: fewer threads, each paying its fixed cost once. */
 export const SAMPLE_WEIGHT_BLOCKS_PER_THREAD = 4;
 
+/**
+ * One layer's weights for every sample of a chunk (the materialised path). A layer whose inputs are
+ * a multiple of 4 takes the vec4 kernel (shaders/infer/sample-weights4.wgsl: a Philox block's 4
+ * weights are one row's 4 consecutive inputs, loaded and stored as vec4s); others the scalar one.
+ */
 export function sampleWeightsProgram(layer: LayerLayout, weightsPerSample: number, masksPerSample: number): Program<ChunkRun> {
   const hasMask = layer.maskOffset >= 0;
+  const rowsInVec4s = layer.inputs % 4 === 0;
   const p = { layer: layerParams(layer), weightsPerSample, masksPerSample, sampleWeightOffset: layer.sampleWeightOffset, maskOffset: layer.maskOffset };
   return defineProgram({
     family: 'sample_weights',
@@ -58,9 +64,12 @@ export function sampleWeightsProgram(layer: LayerLayout, weightsPerSample: numbe
         MASK_OFFSET: u32(Math.max(layer.maskOffset, 0)),
         BLOCKS_PER_THREAD: u32(SAMPLE_WEIGHT_BLOCKS_PER_THREAD),
       },
-      bindings: [chunkBinding, readF32('params'), ...(hasMask ? [readF32('masks')] : []), writeF32('weights')],
-      libraries: [FLAT_INDEX, CHUNK_KEY, RANDOM, LAYER],
-      body: ['infer/sample-weights'],
+      bindings: rowsInVec4s
+        ? [chunkBinding, readVec4('params'), ...(hasMask ? [readF32('masks')] : []), writeVec4('weights')]
+        : [chunkBinding, readF32('params'), ...(hasMask ? [readF32('masks')] : []), writeF32('weights')],
+      // LAYER reads params as f32, so the vec4 kernel has only the layer's constants and defines.
+      libraries: rowsInVec4s ? [FLAT_INDEX, CHUNK_KEY, RANDOM] : [FLAT_INDEX, CHUNK_KEY, RANDOM, LAYER],
+      body: [rowsInVec4s ? 'infer/sample-weights4' : 'infer/sample-weights'],
       defines: { ...layerDefines(p.layer), HAS_MASK: hasMask },
     },
     workgroups: (run, max) => flatGrid(run.sampleCount * Math.ceil(Math.ceil((layer.inputs * layer.units + layer.units) / 4) / SAMPLE_WEIGHT_BLOCKS_PER_THREAD), max),
