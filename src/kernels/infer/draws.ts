@@ -41,9 +41,9 @@ export function dropoutMasksProgram(layer: LayerLayout, masksPerSample: number):
 export const SAMPLE_WEIGHT_BLOCKS_PER_THREAD = 4;
 
 /**
- * One layer's weights for every sample of a chunk (the materialised path). A layer whose inputs are
- * a multiple of 4 takes the vec4 kernel (shaders/infer/sample-weights4.wgsl: a Philox block's 4
- * weights are one row's 4 consecutive inputs, loaded and stored as vec4s); others the scalar one.
+ * One layer's weights for every sample of a chunk (the materialised path, shaders/infer/sample-weights.wgsl).
+ * A layer whose inputs are a multiple of 4 takes its vec4 form (VEC4_ROWS: a Philox block's 4
+ * weights are one row's 4 consecutive inputs, loaded and stored as vec4s).
  */
 export function sampleWeightsProgram(layer: LayerLayout, weightsPerSample: number, masksPerSample: number): Program<ChunkRun> {
   const hasMask = layer.maskOffset >= 0;
@@ -69,8 +69,8 @@ export function sampleWeightsProgram(layer: LayerLayout, weightsPerSample: numbe
         : [chunkBinding, readF32('params'), ...(hasMask ? [readF32('masks')] : []), writeF32('weights')],
       // LAYER reads params as f32, so the vec4 kernel has only the layer's constants and defines.
       libraries: rowsInVec4s ? [FLAT_INDEX, CHUNK_KEY, RANDOM] : [FLAT_INDEX, CHUNK_KEY, RANDOM, LAYER],
-      body: [rowsInVec4s ? 'infer/sample-weights4' : 'infer/sample-weights'],
-      defines: { ...layerDefines(p.layer), HAS_MASK: hasMask },
+      body: ['infer/sample-weights'],
+      defines: { ...layerDefines(p.layer), HAS_MASK: hasMask, VEC4_ROWS: rowsInVec4s },
     },
     workgroups: (run, max) => flatGrid(run.sampleCount * Math.ceil(Math.ceil((layer.inputs * layer.units + layer.units) / 4) / SAMPLE_WEIGHT_BLOCKS_PER_THREAD), max),
   });
