@@ -38,16 +38,19 @@ export function dropoutMasksProgram(layer: LayerLayout, masksPerSample: number):
 }
 
 /** Philox blocks (4 elements each) one thread of sample_weights draws: fewer threads, each paying its fixed cost once. */
-export const SAMPLE_WEIGHT_BLOCKS_PER_THREAD = 4;
+const SAMPLE_WEIGHT_BLOCKS_PER_THREAD = 4;
 
 /**
  * One layer's weights for every sample of a chunk (the materialised path, shaders/infer/sample-weights.wgsl).
- * A layer whose inputs are a multiple of 4 takes its vec4 form (VEC4_ROWS: a Philox block's 4
+ * A layer whose inputs are a multiple of 4 (and its weight tensors 4-aligned) takes its vec4 form (VEC4_ROWS: a Philox block's 4
  * weights are one row's 4 consecutive inputs, loaded and stored as vec4s).
  */
 export function sampleWeightsProgram(layer: LayerLayout, weightsPerSample: number, masksPerSample: number): Program<ChunkRun> {
   const hasMask = layer.maskOffset >= 0;
-  const rowsInVec4s = layer.inputs % 4 === 0;
+  // The vec4 form reads the weights' locs and scales as vec4s: they must start on 4-float boundaries
+  // (gpu-layout.ts places every tensor so; checked here rather than assumed).
+  const aligned = [layer.weightLoc, layer.weightScale].every((offset) => offset < 0 || offset % 4 === 0);
+  const rowsInVec4s = layer.inputs % 4 === 0 && aligned;
   const p = { layer: layerParams(layer), weightsPerSample, masksPerSample, sampleWeightOffset: layer.sampleWeightOffset, maskOffset: layer.maskOffset };
   return defineProgram({
     family: 'sample_weights',
