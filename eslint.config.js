@@ -27,7 +27,10 @@ export default tseslint.config(
     files: ['bench/peers/src/**/*.js', 'bench/peers/src/**/*.mjs'],
     languageOptions: {
       globals: Object.fromEntries(
-        ['window', 'self', 'document', 'navigator', 'fetch', 'performance', 'Buffer', 'console', 'GPUBufferUsage', 'GPUMapMode'].map((g) => [g, 'readonly']),
+        ['window', 'self', 'document', 'navigator', 'fetch', 'performance', 'Buffer', 'console', 'GPUBufferUsage', 'GPUMapMode', 'process', 'setImmediate'].map((g) => [
+          g,
+          'readonly',
+        ]),
       ),
     },
   },

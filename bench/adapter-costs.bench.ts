@@ -92,7 +92,7 @@ ${RANDOM_LIBRARY}
       for (let i = 0; i < DISPATCHES; i++) pass.dispatchWorkgroups(x, y);
       pass.end();
       device.queue.submit([encoder.finish()]);
-      await device.queue.onSubmittedWorkDone();
+      await ctx.waitFor(device.queue.onSubmittedWorkDone());
     };
     await submit();
     const times: number[] = [];

@@ -62,7 +62,7 @@ async function time(state: TrainState, programs: readonly Program<void>[]): Prom
     await state.recorder.begin({ t: 0, epoch: 0, stepInEpoch: 0, lr: options.lr, seedLo: state.key[0], seedHi: state.key[1] });
     for (const program of programs) state.recorder.dispatch(program, undefined);
     await state.recorder.flush();
-    await state.ctx.device.queue.onSubmittedWorkDone();
+    await state.ctx.waitFor(state.ctx.device.queue.onSubmittedWorkDone());
   };
   await once();
   const times: number[] = [];

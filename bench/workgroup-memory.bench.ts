@@ -47,7 +47,7 @@ var<workgroup> scratch: array<f32, ${floats}>;
       pass.dispatchWorkgroups(groups);
       pass.end();
       device.queue.submit([encoder.finish()]);
-      await device.queue.onSubmittedWorkDone();
+      await ctx.waitFor(device.queue.onSubmittedWorkDone());
     };
     await dispatch();
     const times: number[] = [];

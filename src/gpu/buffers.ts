@@ -4,6 +4,7 @@
  */
 import { DeviceLimitError } from '../errors.js';
 import type { WebGpuBuffer, WebGpuBufferUsage, WebGpuDevice } from './webgpu-types.js';
+import type { GpuContext } from './device.js';
 
 export class BufferSet {
   private readonly live = new Set<WebGpuBuffer>();
@@ -60,14 +61,15 @@ export class BufferSet {
  * Reads `size` bytes from `source` at `offset`: copy to a MAP_READ staging buffer, map, copy out,
  * and destroy the staging buffer whatever happens.
  */
-export async function readBuffer(device: WebGpuDevice, source: WebGpuBuffer, offset: number, size: number): Promise<ArrayBuffer> {
+export async function readBuffer(ctx: Pick<GpuContext, 'device' | 'waitFor'>, source: WebGpuBuffer, offset: number, size: number): Promise<ArrayBuffer> {
+  const device = ctx.device;
   const padded = Math.ceil(size / 4) * 4;
   const staging = device.createBuffer({ label: 'readback', size: Math.max(4, padded), usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
   try {
     const encoder = device.createCommandEncoder({ label: 'readback' });
     encoder.copyBufferToBuffer(source, offset, staging, 0, padded);
     device.queue.submit([encoder.finish()]);
-    await staging.mapAsync(GPUMapMode.READ);
+    await ctx.waitFor(staging.mapAsync(GPUMapMode.READ));
     return staging.getMappedRange(0, padded).slice(0, size);
   } finally {
     staging.destroy();

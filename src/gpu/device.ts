@@ -36,6 +36,12 @@ export interface GpuContext {
   assertHealthy(): void;
   /** Resolves when the device is lost (also after destroy()). */
   readonly lost: Promise<DeviceLostError>;
+  /**
+   * Awaits a promise that settles when the GPU has done something (a buffer mapped, submitted work
+   * done): every wait of the engine goes through it. In a browser it is the promise itself; in Node
+   * it can keep Dawn's event polling off the CPU while it waits (src/node/gpu-wait.ts).
+   */
+  waitFor<T>(pending: Promise<T>): Promise<T>;
   /** Destroys the device (and, in Node, releases the GPU instance held by `owner`). */
   destroy(): void;
 }
@@ -46,7 +52,19 @@ export interface CreateContextOptions {
   readonly owner?: unknown;
   /** How to get an adapter, shown when none is found. */
   readonly fixHint?: string;
+  /** The context's waitFor (default: the promise itself); createNodeContext passes its own. */
+  readonly waitFor?: (adapter: AdapterDescription) => <T>(pending: Promise<T>) => Promise<T>;
 }
+
+/**
+ * Whether an adapter runs on the CPU (SwiftShader, llvmpipe/lavapipe): where the engine's threads and
+ * the adapter's share the same cores, so kernel choices and waiting differ from a GPU's.
+ */
+export function isCpuAdapterDescription(a: AdapterDescription): boolean {
+  return /swiftshader|llvmpipe|lavapipe|cpu/i.test(`${a.architecture} ${a.description} ${a.vendor}`);
+}
+
+const waitForPromise = <T>(pending: Promise<T>): Promise<T> => pending;
 
 function describeAdapter(info: GPUAdapterInfo | undefined): AdapterDescription {
   return {
@@ -93,13 +111,15 @@ export async function createContextFromAdapter(adapter: WebGpuAdapter, options: 
     const error = event.error;
     uncaptured ??= new GpuExecutionError(`uncaptured WebGPU error: ${error.message}`);
   });
+  const description = describeAdapter(adapter.info);
   const context = {
     device,
-    adapter: describeAdapter(adapter.info),
+    adapter: description,
     limits: device.limits,
     hasTimestampQuery,
     hasSubgroups,
     lost,
+    waitFor: options.waitFor ? options.waitFor(description) : waitForPromise,
     assertHealthy() {
       if (lostError) throw lostError;
       if (uncaptured) {

@@ -15,7 +15,7 @@
  */
 import { WORKGROUP_SIZE } from '../kernels/program.js';
 import { DeviceLimitError } from '../errors.js';
-import type { GpuContext } from '../gpu/device.js';
+import { isCpuAdapterDescription, type GpuContext } from '../gpu/device.js';
 import type { ModelLayout } from '../model/gpu-layout.js';
 import { planChunks, type ChunkPlan } from '../scheduler/plan.js';
 import type { ResolvedEngineOptions } from './engine-options.js';
@@ -41,8 +41,7 @@ export interface CallPlan {
 
 /** Whether the adapter runs on the CPU (SwiftShader, llvmpipe, lavapipe): its trade-offs invert a GPU's. */
 export function isCpuAdapter(ctx: GpuContext): boolean {
-  const a = ctx.adapter;
-  return /swiftshader|llvmpipe|lavapipe|cpu/i.test(`${a.architecture} ${a.description} ${a.vendor}`);
+  return isCpuAdapterDescription(ctx.adapter);
 }
 
 export function chooseKernels(ctx: GpuContext, layout: ModelLayout, options: ResolvedEngineOptions, shape: CallShape): CallPlan {

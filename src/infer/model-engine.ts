@@ -309,14 +309,13 @@ export class ModelEngine {
 
   private async readResults(call: PredictCall): Promise<MemberPrediction> {
     if (call.program.classifier) return this.readClassifierResults(call);
-    const device = this.ctx.device;
     const D = this.layout.outputDim;
     const n = call.n;
     const plane = n * D;
     const statsFloats = STAT_PLANES.length * plane + (call.y ? n : 0);
-    const stats = new Float32Array(await readBuffer(device, this.scratch.get('stats'), 0, statsFloats * 4));
+    const stats = new Float32Array(await readBuffer(this.ctx, this.scratch.get('stats'), 0, statsFloats * 4));
     const { logPredictiveDensity, ...planes } = readPlanes(stats, n, D);
-    const read = async (name: PredictBuffer, floats: number) => new Float32Array(await readBuffer(device, this.scratch.get(name), 0, floats * 4));
+    const read = async (name: PredictBuffer, floats: number) => new Float32Array(await readBuffer(this.ctx, this.scratch.get(name), 0, floats * 4));
     const withY = call.y ? { logPredictiveDensity, sampleLogLikelihood: await read('sample_ll', call.samples) } : {};
     const f = async () => ({ fSamples: await read('f_all', call.samples * plane), ySamples: await read('y_all', call.samples * plane) });
     const withSamples = !call.returnSamples ? {} : call.program.observationScale ? { ...(await f()), scaleSamples: await read('scale_all', call.samples * plane) } : await f();
@@ -340,16 +339,15 @@ export class ModelEngine {
 
   /** A classifier's planes read back (O(N·K)), turned into its statistics on the host (classification.ts). */
   private async readClassifierResults(call: PredictCall): Promise<MemberPrediction> {
-    const device = this.ctx.device;
     const D = this.layout.outputDim;
     const n = call.n;
     const plane = n * D;
     const kind = this.layout.likelihood as ClassifierKind;
     const statsFloats = CLASS_PLANES.length * plane + (call.y ? n : 0);
-    const stats = new Float32Array(await readBuffer(device, this.scratch.get('stats'), 0, statsFloats * 4));
+    const stats = new Float32Array(await readBuffer(this.ctx, this.scratch.get('stats'), 0, statsFloats * 4));
     const { logPredictiveDensity, ...planes } = readClassPlanes(stats, n, D);
     const classPlanes: ClassPlanes = { kind, n, D, ...planes };
-    const read = async (name: PredictBuffer, floats: number) => new Float32Array(await readBuffer(device, this.scratch.get(name), 0, floats * 4));
+    const read = async (name: PredictBuffer, floats: number) => new Float32Array(await readBuffer(this.ctx, this.scratch.get(name), 0, floats * 4));
     const withY = call.y
       ? { logPredictiveDensity, sampleLogLikelihood: await read('sample_ll', call.samples), metrics: classificationMetrics(kind, planes.probs, n, D, call.y) }
       : {};

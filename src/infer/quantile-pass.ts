@@ -58,7 +58,7 @@ export async function runQuantiles(ctx: GpuContext, r: QuantileRequest): Promise
       } finally {
         recorder.destroy();
       }
-      return new Float32Array(await readBuffer(ctx.device, buffer('quantiles'), 0, quantileFloats * 4));
+      return new Float32Array(await readBuffer(ctx, buffer('quantiles'), 0, quantileFloats * 4));
     });
   } finally {
     buffers.destroyAll();

@@ -77,7 +77,7 @@ async function siteLogProbs(ctx: GpuContext, engine: ModelEngine, siteWords: rea
     } finally {
       recorder.destroy();
     }
-    return new Float32Array(await readBuffer(ctx.device, named.get('site_lp') ?? missing('site_lp'), 0, siteWords.length * 4));
+    return new Float32Array(await readBuffer(ctx, named.get('site_lp') ?? missing('site_lp'), 0, siteWords.length * 4));
   } finally {
     buffers.destroyAll();
   }

@@ -6,8 +6,9 @@
  */
 import { existsSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { GpuUnavailableError } from '../errors.js';
+import { GpuUnavailableError, InvalidInputError } from '../errors.js';
 import { createContextFromAdapter, requestAdapter, type CreateContextOptions, type GpuContext } from '../gpu/device.js';
+import { GPU_WAITS, nodeWaitFor, type GpuWait } from './gpu-wait.js';
 
 export const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
 
@@ -39,6 +40,12 @@ async function loadDawn(): Promise<DawnModule> {
 export interface NodeContextOptions extends CreateContextOptions {
   /** Force the SwiftShader driver even if another adapter exists (reproducible CPU runs). */
   readonly forceSwiftShader?: boolean;
+  /**
+   * How the JavaScript thread waits for the GPU (src/node/gpu-wait.ts): 'spin' (Dawn's polling),
+   * 'sleep' (polls between 1 ms sleeps: on a CPU adapter the kernels get the core back), or 'auto'
+   * (default: 'sleep' on a CPU adapter such as SwiftShader, 'spin' on a GPU).
+   */
+  readonly gpuWait?: GpuWait;
 }
 
 /**
@@ -54,6 +61,8 @@ function hasGpuDevice(): boolean {
 
 /** Creates a WebGPU context in Node, falling back to Chromium's SwiftShader when no adapter is found. */
 export async function createNodeContext(options: NodeContextOptions = {}): Promise<GpuContext> {
+  const gpuWait = options.gpuWait ?? 'auto';
+  if (!GPU_WAITS.includes(gpuWait)) throw new InvalidInputError(`unknown gpuWait '${String(gpuWait)}' (expected ${GPU_WAITS.join(', ')})`);
   const dawn = await loadDawn();
   // Dawn's Vulkan loader prints an error line to stderr when XDG_RUNTIME_DIR is unset (CI, cron).
   process.env['XDG_RUNTIME_DIR'] ??= tmpdir();
@@ -70,5 +79,5 @@ export async function createNodeContext(options: NodeContextOptions = {}): Promi
     throw new GpuUnavailableError(`no WebGPU adapter was found in Node. ${FIX_HINT}`);
   }
   // `gpu` must outlive the device: Dawn crashes if the instance is collected first.
-  return createContextFromAdapter(adapter, { ...options, owner: gpu });
+  return createContextFromAdapter(adapter, { ...options, owner: gpu, waitFor: (description) => nodeWaitFor(gpuWait, description) });
 }

@@ -12,4 +12,5 @@ installPathReader((path) => readFileBounded(path, { what: 'model file', maxBytes
 
 export * from '../index.js';
 export { createNodeContext, SWIFTSHADER_ICD, type NodeContextOptions } from './device.js';
+export { GPU_WAITS, type GpuWait } from './gpu-wait.js';
 export { exampleModelPath, exampleModels } from './examples.js';

@@ -95,7 +95,7 @@ export class Recorder<F extends string> {
     this.slot = -1;
     const signal = this.options.signal;
     if (signal) {
-      await device.queue.onSubmittedWorkDone();
+      await this.ctx.waitFor(device.queue.onSubmittedWorkDone());
       signal.throwIfAborted();
     }
   }

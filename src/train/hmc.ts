@@ -63,7 +63,7 @@ async function nutsTransition(state: TrainState, nuts: NutsProgramSet, gradient:
     // Small doublings go on unchecked: a chain whose tree has stopped idles through them for less than a read-back costs.
     if (2 ** (j + 1) < NUTS_CHECKED_LEAVES) continue;
     await recorder.flush();
-    const tree = new Float32Array(await readBuffer(ctx.device, trainBuffer(buffers, 'nuts_tree'), 0, M * NUTS_FIELDS.length * 4));
+    const tree = new Float32Array(await readBuffer(ctx, trainBuffer(buffers, 'nuts_tree'), 0, M * NUTS_FIELDS.length * 4));
     state.plan.run.signal?.throwIfAborted();
     await begin(t);
     if (!Array.from({ length: M }, (_, m) => tree[m * NUTS_FIELDS.length + ACTIVE]).some((a) => a !== 0)) break;
@@ -111,7 +111,7 @@ export async function sample(state: TrainState): Promise<HmcOutcome> {
   }
   await recorder.flush();
   ctx.assertHealthy();
-  const read = async (name: Parameters<typeof trainBuffer>[1], floats: number) => new Float32Array(await readBuffer(ctx.device, trainBuffer(buffers, name), 0, floats * 4));
+  const read = async (name: Parameters<typeof trainBuffer>[1], floats: number) => new Float32Array(await readBuffer(ctx, trainBuffer(buffers, name), 0, floats * 4));
   const all = await read('hmc_samples', hmc.samples * M * P);
   return {
     theta: await read('theta', M * P),

@@ -42,7 +42,7 @@ export async function run(state: TrainState, reporting: RunReporting): Promise<T
     for (let s = 0; s < prepared.maxStepsPerEpoch; s++) await update(state, epoch, s);
     await recorder.flush();
     // Per model: the sum of its step losses and the number of steps it took.
-    const loss = new Float32Array(await readBuffer(ctx.device, epochLoss, 0, M * 8));
+    const loss = new Float32Array(await readBuffer(ctx, epochLoss, 0, M * 8));
     const perModel = Float64Array.from({ length: M }, (_, m) => (loss[2 * m] as number) / Math.max(loss[2 * m + 1] as number, 1));
     history.push(perModel);
     ctx.assertHealthy();
@@ -51,10 +51,10 @@ export async function run(state: TrainState, reporting: RunReporting): Promise<T
       divergedAt[m] = epoch + 1;
       if (prepared.onNonFinite === 'error') throw divergenceError(prepared, m, epoch + 1, `its loss is ${value}`);
     });
-    if (prepared.snapshotEpochs.includes(epoch + 1)) snapshots.push(new Float32Array(await readBuffer(ctx.device, trainBuffer(buffers, 'theta'), 0, thetaBytes)));
+    if (prepared.snapshotEpochs.includes(epoch + 1)) snapshots.push(new Float32Array(await readBuffer(ctx, trainBuffer(buffers, 'theta'), 0, thetaBytes)));
     reporting.onProgress?.({ epoch: epoch + 1, epochs: prepared.epochs, loss: perModel, elapsedMs: performance.now() - reporting.started, compileMs: reporting.compileMs });
     prepared.signal?.throwIfAborted();
   }
-  const theta = new Float32Array(await readBuffer(ctx.device, trainBuffer(buffers, 'theta'), 0, thetaBytes));
+  const theta = new Float32Array(await readBuffer(ctx, trainBuffer(buffers, 'theta'), 0, thetaBytes));
   return { theta, history, divergedAt, snapshots };
 }

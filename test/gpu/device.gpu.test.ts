@@ -1,6 +1,7 @@
 /**
  * Device acquisition and loss: a lost device is reported to callers as DeviceLostError (never a
- * hang or a silent wrong answer), and an engine or trainer on it refuses further work.
+ * hang or a silent wrong answer), and an engine or trainer on it refuses further work; how the Node
+ * context waits changes no result.
  */
 import { describe, expect, it } from 'vitest';
 import { DeviceLostError } from '../../src/errors.js';
@@ -14,6 +15,26 @@ describeGpu('device loss', () => {
   it('reports the adapter and raised limits', () => {
     expect(gpu!.adapter.architecture.length + gpu!.adapter.description.length).toBeGreaterThan(0);
     expect(gpu!.limits.maxStorageBufferBindingSize).toBeGreaterThanOrEqual(128 * 1024 * 1024);
+  });
+
+  it("predicts the same bits whether the context sleeps or spins while it waits (gpuWait 'sleep' / 'spin')", async () => {
+    const model = buildModel({ inputDim: 2, units: [8, 1], seed: 5 });
+    const x = Array.from({ length: 16 }, (_, i) => [i / 16, 1 - i / 16]);
+    const results: Awaited<ReturnType<Engine['predict']>>[] = [];
+    for (const gpuWait of ['sleep', 'spin'] as const) {
+      const ctx = await createNodeContext({ gpuWait });
+      try {
+        const engine = Engine.create(ctx, model);
+        results.push(await engine.predict(x, { samples: 64, seed: 3 }));
+        engine.dispose();
+      } finally {
+        ctx.destroy();
+      }
+    }
+    const [sleeping, spinning] = results;
+    expect(sleeping?.mean.every(Number.isFinite)).toBe(true);
+    expect(Array.from(sleeping?.mean ?? [])).toEqual(Array.from(spinning?.mean ?? []));
+    expect(Array.from(sleeping?.std ?? [])).toEqual(Array.from(spinning?.std ?? []));
   });
 
   it('surfaces a lost device as DeviceLostError in predict and train', async () => {

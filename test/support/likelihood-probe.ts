@@ -78,7 +78,7 @@ export async function probeLikelihoods(ctx: GpuContext, entries: readonly ProbeE
     } finally {
       recorder.destroy();
     }
-    const out = await readBuffer(device, get('probe_out'), 0, count * PROBE_WIDTH * 4);
+    const out = await readBuffer(ctx, get('probe_out'), 0, count * PROBE_WIDTH * 4);
     return new Float32Array(out, 0, count * PROBE_WIDTH);
   } finally {
     buffers.destroyAll();

@@ -75,7 +75,7 @@ export async function probeRandom(ctx: GpuContext, counters: Uint32Array, key: r
     } finally {
       recorder.destroy();
     }
-    const [w, n, g, l] = await Promise.all(['words_out', 'normals_out', 'gamma_out', 'lgamma_out'].map((name) => readBuffer(device, get(name), 0, get(name).size)));
+    const [w, n, g, l] = await Promise.all(['words_out', 'normals_out', 'gamma_out', 'lgamma_out'].map((name) => readBuffer(ctx, get(name), 0, get(name).size)));
     return {
       words: new Uint32Array(w as ArrayBuffer, 0, count * 4),
       normals: new Float32Array(n as ArrayBuffer, 0, count * 4),

@@ -1,6 +1,35 @@
 // Hand-written WGSL reference kernels + host code, shared by Node (dawn.node) and Chromium.
 // Needs the WebGPU globals (GPUBufferUsage, GPUMapMode) to exist.
 
+// In Node, Dawn polls its events from a setImmediate loop while a mapAsync or onSubmittedWorkDone
+// is pending, spinning the JS thread at 100% of a core; on SwiftShader that core is taken from the
+// kernels. The engine's Node context sleeps between polls on CPU adapters (src/node/gpu-wait.ts);
+// these kernels wait the same way in Node so that both are measured alike. In a browser: the promise.
+const inNode = typeof process !== 'undefined' && Boolean(process.versions?.node);
+const napCell = inNode ? new Int32Array(new SharedArrayBuffer(4)) : null;
+let napping = 0;
+let napScheduled = false;
+function nap() {
+  napScheduled = false;
+  if (napping === 0) return;
+  Atomics.wait(napCell, 0, 0, 1);
+  napScheduled = true;
+  setImmediate(nap);
+}
+export async function settle(promise) {
+  if (!inNode) return promise;
+  napping++;
+  if (!napScheduled) {
+    napScheduled = true;
+    setImmediate(nap);
+  }
+  try {
+    return await promise;
+  } finally {
+    napping--;
+  }
+}
+
 export async function getDevice(gpu) {
   const adapter = await gpu.requestAdapter();
   if (!adapter) throw new Error('requestAdapter() returned null');
@@ -37,7 +66,7 @@ class GpuTimer {
     enc.copyBufferToBuffer(this.resolve, 0, this.read, 0, 8 * this.n);
   }
   async passMs() {
-    await this.read.mapAsync(GPUMapMode.READ);
+    await settle(this.read.mapAsync(GPUMapMode.READ));
     const t = new BigUint64Array(this.read.getMappedRange().slice(0));
     this.read.unmap();
     const out = [];
@@ -110,7 +139,7 @@ export async function runFmaPeak(ctx, { workgroups = 256, targetMs = 250, reps =
       if (ts && timer) timer.resolveInto(enc);
       const t0 = performance.now();
       device.queue.submit([enc.finish()]);
-      await device.queue.onSubmittedWorkDone();
+      await settle(device.queue.onSubmittedWorkDone());
       const wall = performance.now() - t0;
       const gpu = ts && timer ? (await timer.passMs())[0] : null;
       return { wall, gpu };
@@ -455,7 +484,7 @@ export async function makeFusedA(ctx, meta, mu, rho, { maxN = 256, maxS = 1000, 
     enc.copyBufferToBuffer(OB, 0, RB, 0, 3 * N * 4);
     if (ts) timer.resolveInto(enc);
     device.queue.submit([enc.finish()]);
-    await RB.mapAsync(GPUMapMode.READ, 0, 3 * N * 4);
+    await settle(RB.mapAsync(GPUMapMode.READ, 0, 3 * N * 4));
     const d = new Float32Array(RB.getMappedRange(0, 3 * N * 4).slice(0));
     RB.unmap();
     const res = { mean: d.subarray(0, N), variance: d.subarray(N, 2 * N), lpd: d.subarray(2 * N, 3 * N) };
