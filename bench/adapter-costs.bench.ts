@@ -19,18 +19,19 @@
  *
  * Options: --threads T (1048576), --repeats R (5).
  */
-import { parseArgs } from 'node:util';
+import { exitWithUsageError, parseBenchArgs } from './lib/args.js';
 import { adapterLine, median } from './lib/stats.js';
 import { CONFIGS, DATASETS, layout, nominalFlops } from './peers/lib/workload.js';
 import { createNodeContext } from '../src/node/device.js';
 import { WGSL_SOURCES } from '../src/kernels/wgsl.generated.js';
 import { GAMMA_MAX_ATTEMPTS, STREAM_NOISE } from '../src/random/streams.js';
 
-const { values } = parseArgs({ options: { threads: { type: 'string', default: '1048576' }, repeats: { type: 'string', default: '5' } } });
+const { values } = parseBenchArgs('adapter-costs.bench', { options: { threads: { type: 'string', default: '1048576' }, repeats: { type: 'string', default: '5' } } });
 const threads = Number(values.threads);
 const repeats = Number(values.repeats);
-if (!Number.isSafeInteger(threads) || threads < 65536 || threads > 4194304) throw new Error(`--threads must be an integer in [65536, 4194304], got '${values.threads}'`);
-if (!Number.isSafeInteger(repeats) || repeats < 1) throw new Error(`--repeats must be a positive integer, got '${values.repeats}'`);
+if (!Number.isSafeInteger(threads) || threads < 65536 || threads > 4194304)
+  exitWithUsageError('adapter-costs.bench', `--threads must be an integer in [65536, 4194304], got '${values.threads}'`);
+if (!Number.isSafeInteger(repeats) || repeats < 1) exitWithUsageError('adapter-costs.bench', `--repeats must be a positive integer, got '${values.repeats}'`);
 
 const DISPATCHES = 10;
 const FMA_STEPS = 256;

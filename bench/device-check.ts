@@ -18,7 +18,7 @@
  * with `carry: [".device"]`.
  */
 import { writeFile } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
+import { parseBenchArgs } from './lib/args.js';
 import { Engine } from '../src/infer/engine.js';
 import { deviceCalibrations } from '../src/infer/kernel-calibration.js';
 import type { PredictOptions } from '../src/infer/types.js';
@@ -26,7 +26,7 @@ import { createNodeContext } from '../src/node/device.js';
 import { adapterLine, median } from './lib/stats.js';
 import { mulberry32, syntheticModel } from './lib/synthetic.js';
 
-const { values } = parseArgs({ options: { quick: { type: 'boolean' }, json: { type: 'string' } } });
+const { values } = parseBenchArgs('device-check', { options: { quick: { type: 'boolean' }, json: { type: 'string' } } });
 
 function inputs(n: number, d: number, seed: number): Float32Array {
   const rand = mulberry32(seed);

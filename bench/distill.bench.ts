@@ -23,7 +23,7 @@
  * of the ensemble teacher (300).
  */
 import { writeFile } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
+import { exitWithUsageError, parseBenchArgs } from './lib/args.js';
 import { classificationRows, classificationTable, type ClassificationRow } from './distill-classifier.js';
 import { adapterLine } from './lib/stats.js';
 import { mulberry32 } from './lib/synthetic.js';
@@ -94,7 +94,7 @@ async function trainTeacher(ctx: GpuContext, data: TrainData, t: (typeof TEACHER
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({
+  const { values } = parseBenchArgs('distill.bench', {
     options: {
       train: { type: 'string', default: '80' },
       test: { type: 'string', default: '200' },
@@ -122,10 +122,10 @@ async function main(): Promise<void> {
   const ctx = await createNodeContext();
   const rows: Row[] = [];
   let classification: ClassificationRow[] = [];
-  if (!['all', 'regression', 'classification'].includes(values.part)) throw new Error(`--part must be all, regression or classification, got '${values.part}'`);
+  if (!['all', 'regression', 'classification'].includes(values.part)) exitWithUsageError('distill.bench', `--part must be all, regression or classification, got '${values.part}'`);
   const teachers = values.teachers.split(',');
   const unknown = teachers.filter((name) => !TEACHERS.some((t) => t.name === name));
-  if (unknown.length > 0) throw new Error(`--teachers: unknown ${unknown.join(', ')} (known: ${TEACHERS.map((t) => t.name).join(', ')})`);
+  if (unknown.length > 0) exitWithUsageError('distill.bench', `--teachers: unknown ${unknown.join(', ')} (known: ${TEACHERS.map((t) => t.name).join(', ')})`);
   try {
     console.log(adapterLine(ctx.adapter));
     for (const t of values.part === 'classification' ? [] : TEACHERS) {

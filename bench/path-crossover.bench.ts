@@ -7,7 +7,7 @@
  *
  * Options: --samples S (1000), --repeats R (5), --max-inputs N (128), --seed K (1).
  */
-import { parseArgs } from 'node:util';
+import { exitWithUsageError, parseBenchArgs } from './lib/args.js';
 import { Engine } from '../src/infer/engine.js';
 import { AUTO_MARGINAL_MAX_INPUTS } from '../src/infer/predict-options.js';
 import type { PredictOptions } from '../src/infer/types.js';
@@ -20,12 +20,15 @@ const ARCHITECTURE = [13, 50, 50, 1] as const;
 function positiveInt(text: string | undefined, fallback: number, name: string): number {
   if (text === undefined) return fallback;
   const v = Number(text);
-  if (!Number.isSafeInteger(v) || v < 1) throw new Error(`--${name} must be a positive integer, got '${text}'`);
+  if (!Number.isSafeInteger(v) || v < 1) exitWithUsageError('path-crossover.bench', `--${name} must be a positive integer, got '${text}'`);
   return v;
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { samples: { type: 'string' }, repeats: { type: 'string' }, 'max-inputs': { type: 'string' }, seed: { type: 'string' } }, strict: true });
+  const { values } = parseBenchArgs('path-crossover.bench', {
+    options: { samples: { type: 'string' }, repeats: { type: 'string' }, 'max-inputs': { type: 'string' }, seed: { type: 'string' } },
+    strict: true,
+  });
   const samples = positiveInt(values.samples, 1000, 'samples');
   const repeats = positiveInt(values.repeats, 5, 'repeats');
   const maxInputs = positiveInt(values['max-inputs'], 128, 'max-inputs');

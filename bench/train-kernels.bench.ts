@@ -9,7 +9,7 @@
  * Options: --models M (240), --strategy tiled|simple|fused (tiled), --method mc-dropout|map
  * (mc-dropout), --repeats R (6).
  */
-import { parseArgs } from 'node:util';
+import { exitWithUsageError, parseBenchArgs } from './lib/args.js';
 import { adapterLine, median } from './lib/stats.js';
 import { mulberry32 } from './lib/synthetic.js';
 import { isCpuAdapter } from '../src/infer/kernel-choice.js';
@@ -25,7 +25,7 @@ const HIDDEN = 50;
 const ROWS = 455;
 const MODEL_ROWS = 364;
 
-const { values } = parseArgs({
+const { values } = parseBenchArgs('train-kernels.bench', {
   options: {
     models: { type: 'string', default: '240' },
     strategy: { type: 'string', default: 'tiled' },
@@ -35,8 +35,8 @@ const { values } = parseArgs({
 });
 const models = Number(values.models);
 const repeats = Number(values.repeats);
-if (!Number.isSafeInteger(models) || models < 1) throw new Error(`--models must be a positive integer, got '${values.models}'`);
-if (!Number.isSafeInteger(repeats) || repeats < 1) throw new Error(`--repeats must be a positive integer, got '${values.repeats}'`);
+if (!Number.isSafeInteger(models) || models < 1) exitWithUsageError('train-kernels.bench', `--models must be a positive integer, got '${values.models}'`);
+if (!Number.isSafeInteger(repeats) || repeats < 1) exitWithUsageError('train-kernels.bench', `--repeats must be a positive integer, got '${values.repeats}'`);
 
 const rand = mulberry32(3);
 const x = Array.from({ length: ROWS }, () => Array.from({ length: INPUTS }, () => 4 * rand() - 2));

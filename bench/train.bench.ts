@@ -19,7 +19,7 @@
  * --json <file>.
  */
 import { writeFile } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
+import { exitWithUsageError, parseBenchArgs } from './lib/args.js';
 import { adapterLine, median } from './lib/stats.js';
 import { mulberry32 } from './lib/synthetic.js';
 import type { GpuContext } from '../src/gpu/device.js';
@@ -123,7 +123,7 @@ async function measureAll(
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({
+  const { values } = parseBenchArgs('train.bench', {
     options: {
       models: { type: 'string', default: '240' },
       epochs: { type: 'string', default: '3' },
@@ -141,11 +141,11 @@ async function main(): Promise<void> {
   const wanted = values.strategies.split(',');
   const named = wanted.map((w) => STRATEGIES.find((s) => s.name === w) ?? tiledStrategy(w));
   const unknown = wanted.filter((_, i) => named[i] === undefined);
-  if (unknown.length > 0) throw new Error(`unknown strategies ${unknown.join(', ')}; known: ${STRATEGIES.map((s) => s.name).join(', ')}, or tiled-RxUxI`);
+  if (unknown.length > 0) exitWithUsageError('train.bench', `unknown strategies ${unknown.join(', ')}; known: ${STRATEGIES.map((s) => s.name).join(', ')}, or tiled-RxUxI`);
   const plainStrategies = named.filter((s): s is Strategy => s !== undefined);
   const epsilonText = values['adversarial-epsilon'];
   const epsilon = epsilonText === undefined ? undefined : Number(epsilonText);
-  if (epsilon !== undefined && !(epsilon > 0)) throw new Error(`--adversarial-epsilon must be a positive number, got '${epsilonText}'`);
+  if (epsilon !== undefined && !(epsilon > 0)) exitWithUsageError('train.bench', `--adversarial-epsilon must be a positive number, got '${epsilonText}'`);
   if (epsilon !== undefined && methods.some((m) => m !== 'ensemble' && m !== 'map')) throw new Error("--adversarial-epsilon needs --methods from 'ensemble', 'map'");
   const strategies = plainStrategies.flatMap((s): Strategy[] =>
     epsilon === undefined ? [s] : [s, { name: `${s.name}+adv`, options: { ...s.options, adversarialEpsilon: epsilon }, plain: s }],

@@ -9,15 +9,15 @@
  *
  * Options: --groups G (240), --repeats R (10).
  */
-import { parseArgs } from 'node:util';
+import { exitWithUsageError, parseBenchArgs } from './lib/args.js';
 import { adapterLine, median } from './lib/stats.js';
 import { createNodeContext } from '../src/node/device.js';
 
-const { values } = parseArgs({ options: { groups: { type: 'string', default: '240' }, repeats: { type: 'string', default: '10' } } });
+const { values } = parseBenchArgs('workgroup-memory.bench', { options: { groups: { type: 'string', default: '240' }, repeats: { type: 'string', default: '10' } } });
 const groups = Number(values.groups);
 const repeats = Number(values.repeats);
-if (!Number.isSafeInteger(groups) || groups < 1 || groups > 65535) throw new Error(`--groups must be an integer in 1..65535, got '${values.groups}'`);
-if (!Number.isSafeInteger(repeats) || repeats < 1) throw new Error(`--repeats must be a positive integer, got '${values.repeats}'`);
+if (!Number.isSafeInteger(groups) || groups < 1 || groups > 65535) exitWithUsageError('workgroup-memory.bench', `--groups must be an integer in 1..65535, got '${values.groups}'`);
+if (!Number.isSafeInteger(repeats) || repeats < 1) exitWithUsageError('workgroup-memory.bench', `--repeats must be a positive integer, got '${values.repeats}'`);
 
 const ctx = await createNodeContext();
 try {

@@ -3,17 +3,17 @@
  * --strategies a,b) on every configuration (or --configs a,b); writes results/engine-<s>-node.json.
  * Run by bench/peers/main.ts; alone: node dist/bench/peers/engine-node.js.
  */
-import { parseArgs } from 'node:util';
+import { exitWithUsageError, parseBenchArgs } from '../lib/args.js';
 import { adapterLine } from '../lib/stats.js';
 import { createNodeContext } from '../../src/node/device.js';
 import { ENGINE_STRATEGIES, isEngineStrategy, runEngine } from './lib/engine-run.js';
 import { loadDataset, timingFromEnv, writeResults } from './lib/node-data.js';
 import { CONFIGS } from './lib/workload.js';
 
-const { values } = parseArgs({ options: { strategies: { type: 'string' }, configs: { type: 'string' } } });
+const { values } = parseBenchArgs('peers/engine-node', { options: { strategies: { type: 'string' }, configs: { type: 'string' } } });
 const strategies = values.strategies?.split(',') ?? [...ENGINE_STRATEGIES];
 const unknown = strategies.filter((s) => !isEngineStrategy(s));
-if (unknown.length > 0) throw new Error(`unknown strategies ${unknown.join(', ')}; known: ${ENGINE_STRATEGIES.join(', ')}`);
+if (unknown.length > 0) exitWithUsageError('peers/engine-node', `unknown strategies ${unknown.join(', ')}; known: ${ENGINE_STRATEGIES.join(', ')}`);
 const wanted = values.configs?.split(',');
 const configs = CONFIGS.filter((c) => !wanted || wanted.includes(c.id));
 

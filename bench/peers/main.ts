@@ -19,7 +19,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
+import { exitWithUsageError, parseBenchArgs } from '../lib/args.js';
 import { PEERS_DIR, REPO_ROOT, RESULTS_DIR } from './lib/node-data.js';
 
 const PYTHON = '/usr/bin/python3';
@@ -30,10 +30,10 @@ const LOGS = path.join(PEERS_DIR, 'logs');
 
 export const STEPS = ['torch', 'naive', 'tfjs-wasm-node', 'tfjs-cpu-node', 'wgsl-node', 'engine-node', 'chromium', 'train-torch', 'train-engine'] as const;
 
-const { values } = parseArgs({ options: { only: { type: 'string' }, keep: { type: 'boolean' }, json: { type: 'string' } } });
+const { values } = parseBenchArgs('bench:peers', { options: { only: { type: 'string' }, keep: { type: 'boolean' }, json: { type: 'string' } } });
 const only = values.only?.split(',') ?? [...STEPS];
 const unknown = only.filter((s) => !(STEPS as readonly string[]).includes(s));
-if (unknown.length > 0) throw new Error(`unknown steps ${unknown.join(', ')}; known: ${STEPS.join(', ')}`);
+if (unknown.length > 0) exitWithUsageError('bench:peers', `unknown steps ${unknown.join(', ')}; known: ${STEPS.join(', ')}`);
 
 const full = process.env.FULL === '1';
 // The budget (default) run keeps near 10 minutes on 2 cores: it leaves out what repeats another row's

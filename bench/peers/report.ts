@@ -5,12 +5,12 @@
  */
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
+import { parseBenchArgs } from '../lib/args.js';
 import { buildCells, peakTable, predictTables, trainTable, type PeakRecord, type Reference, type ResultRecord, type TrainRecord } from './lib/report.js';
 import { PEERS_DIR, RESULTS_DIR } from './lib/node-data.js';
 import { DATASETS } from './lib/workload.js';
 
-const { values } = parseArgs({ options: { json: { type: 'string' } } });
+const { values } = parseBenchArgs('peers/report', { options: { json: { type: 'string' } } });
 
 const readJson = (file: string): unknown => JSON.parse(readFileSync(file, 'utf8'));
 const records: ResultRecord[] = [];

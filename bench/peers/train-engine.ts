@@ -6,7 +6,7 @@
  * as PyTorch's per-epoch loop does not count its setup; T(E)/E is recorded too.
  * Options: --models M (240), --epochs E (3; FULL=1: 6). Writes results/train-engine-node.json.
  */
-import { parseArgs } from 'node:util';
+import { exitWithUsageError, parseBenchArgs } from '../lib/args.js';
 import { adapterLine } from '../lib/stats.js';
 import { mulberry32 } from '../lib/synthetic.js';
 import { createNodeContext } from '../../src/node/device.js';
@@ -19,11 +19,11 @@ const HIDDEN = 50;
 const ROWS = 455;
 const MODEL_ROWS = 364;
 
-const { values } = parseArgs({ options: { models: { type: 'string', default: '240' }, epochs: { type: 'string' } } });
+const { values } = parseBenchArgs('peers/train-engine', { options: { models: { type: 'string', default: '240' }, epochs: { type: 'string' } } });
 const models = Number(values.models);
 const epochs = Number(values.epochs ?? (process.env.FULL === '1' ? 6 : 3));
-if (!Number.isSafeInteger(models) || models < 1) throw new Error(`--models must be a positive integer, got '${values.models}'`);
-if (!Number.isSafeInteger(epochs) || epochs < 2) throw new Error(`--epochs must be an integer >= 2, got '${values.epochs}'`);
+if (!Number.isSafeInteger(models) || models < 1) exitWithUsageError('peers/train-engine', `--models must be a positive integer, got '${values.models}'`);
+if (!Number.isSafeInteger(epochs) || epochs < 2) exitWithUsageError('peers/train-engine', `--epochs must be an integer >= 2, got '${values.epochs}'`);
 
 const rand = mulberry32(3);
 const x = Array.from({ length: ROWS }, () => Array.from({ length: INPUTS }, () => 4 * rand() - 2));
