@@ -38,7 +38,7 @@ export interface GpuContext {
   readonly lost: Promise<DeviceLostError>;
   /**
    * Awaits a promise that settles when the GPU has done something (a buffer mapped, submitted work
-   * done): every wait of the engine goes through it. In a browser it is the promise itself; in Node
+   * done, a pipeline compiled): every wait of the engine goes through it. In a browser it is the promise itself; in Node
    * it can keep Dawn's event polling off the CPU while it waits (src/node/gpu-wait.ts).
    */
   waitFor<T>(pending: Promise<T>): Promise<T>;

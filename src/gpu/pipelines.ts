@@ -8,7 +8,8 @@
  */
 import { ShaderCompileError } from '../errors.js';
 import type { Program } from '../kernels/program.js';
-import type { WebGpuBindGroupLayout, WebGpuComputePipeline, WebGpuDevice } from './webgpu-types.js';
+import type { GpuContext } from './device.js';
+import type { WebGpuBindGroupLayout, WebGpuComputePipeline } from './webgpu-types.js';
 
 export interface CompiledProgram {
   readonly program: Program<never>;
@@ -21,14 +22,14 @@ const perDevice = new WeakMap<object, PipelineCache>();
 export class PipelineCache {
   private readonly compiled = new Map<string, Promise<CompiledProgram>>();
 
-  private constructor(private readonly device: WebGpuDevice) {}
+  private constructor(private readonly ctx: Pick<GpuContext, 'device' | 'waitFor'>) {}
 
-  /** The device's cache. */
-  static for(device: WebGpuDevice): PipelineCache {
-    let cache = perDevice.get(device);
+  /** The cache of the context's device (its compiles wait through the context's waitFor). */
+  static for(ctx: Pick<GpuContext, 'device' | 'waitFor'>): PipelineCache {
+    let cache = perDevice.get(ctx.device);
     if (!cache) {
-      cache = new PipelineCache(device);
-      perDevice.set(device, cache);
+      cache = new PipelineCache(ctx);
+      perDevice.set(ctx.device, cache);
     }
     return cache;
   }
@@ -55,7 +56,7 @@ export class PipelineCache {
   }
 
   private async compile(program: Program<never>): Promise<CompiledProgram> {
-    const device = this.device;
+    const { device, waitFor } = this.ctx;
     device.pushErrorScope('validation');
     const module = device.createShaderModule({ label: program.name, code: program.source });
     const layout = device.createBindGroupLayout({
@@ -70,15 +71,17 @@ export class PipelineCache {
     let pipeline: GPUComputePipeline | null = null;
     let pipelineError: unknown = null;
     try {
-      pipeline = await device.createComputePipelineAsync({
-        label: program.name,
-        layout: device.createPipelineLayout({ label: program.name, bindGroupLayouts: [layout] }),
-        compute: { module, entryPoint: 'main' },
-      });
+      pipeline = await waitFor(
+        device.createComputePipelineAsync({
+          label: program.name,
+          layout: device.createPipelineLayout({ label: program.name, bindGroupLayouts: [layout] }),
+          compute: { module, entryPoint: 'main' },
+        }),
+      );
     } catch (error) {
       pipelineError = error;
     }
-    const scopeError = await device.popErrorScope();
+    const scopeError = await waitFor(device.popErrorScope());
     if (scopeError || pipelineError || !pipeline) {
       const info = await module.getCompilationInfo();
       const messages = info.messages.filter((m) => m.type === 'error').map((m) => `${program.name}:${m.lineNum}:${m.linePos}: ${m.message}`);

@@ -65,7 +65,7 @@ export class ModelEngine {
     this.layout = buildModelLayout(model);
     this.options = options;
     this.buffers = new BufferSet(ctx.device);
-    this.pipelines = PipelineCache.for(ctx.device);
+    this.pipelines = PipelineCache.for(ctx);
     this.params = this.buffers.upload('params', this.layout.params);
     this.scratch = new ScratchBuffers(this.buffers);
     this.scratch.set('params', this.params);

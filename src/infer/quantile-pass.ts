@@ -34,7 +34,7 @@ export async function runQuantiles(ctx: GpuContext, r: QuantileRequest): Promise
     );
   }
   const program = quantileProgram(r.outputDim);
-  const compiled = await PipelineCache.for(ctx.device).get(program);
+  const compiled = await PipelineCache.for(ctx).get(program);
   const buffers = new BufferSet(ctx.device);
   try {
     const quantileFloats = r.levels.length * r.n * r.outputDim;

@@ -53,7 +53,7 @@ export async function scorePoint(ctx: GpuContext, model: Model, options: Resolve
 /** Each site's summed prior log-density, one workgroup per site. */
 async function siteLogProbs(ctx: GpuContext, engine: ModelEngine, siteWords: readonly Uint32Array[]): Promise<Float32Array> {
   const program = siteLogProbProgram();
-  const compiled = await PipelineCache.for(ctx.device).get(program);
+  const compiled = await PipelineCache.for(ctx).get(program);
   const words = new Uint32Array(siteWords.length * SITE_WORDS);
   siteWords.forEach((w, i) => words.set(w, i * SITE_WORDS));
   const buffers = new BufferSet(ctx.device);

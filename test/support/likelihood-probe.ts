@@ -52,7 +52,7 @@ export async function probeLikelihoods(ctx: GpuContext, entries: readonly ProbeE
   const buffers = new BufferSet(device);
   try {
     const program = likelihoodProbeProgram();
-    const compiled = await PipelineCache.for(device).get(program);
+    const compiled = await PipelineCache.for(ctx).get(program);
     const inputs = new Float32Array(count * PROBE_WIDTH);
     const modes = new Uint32Array(count + 3);
     modes.set([count, key[0], key[1]]);

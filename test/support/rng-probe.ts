@@ -48,7 +48,7 @@ export async function probeRandom(ctx: GpuContext, counters: Uint32Array, key: r
   const buffers = new BufferSet(device);
   try {
     const program = rngProbeProgram();
-    const compiled = await PipelineCache.for(device).get(program);
+    const compiled = await PipelineCache.for(ctx).get(program);
     const input = new Uint32Array(4 + counters.length);
     input[0] = count;
     input[1] = key[0];
