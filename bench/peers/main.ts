@@ -10,7 +10,8 @@
  * Options: --only a,b (steps, default all: STEPS below), --keep (keep the results of earlier runs
  * that these steps do not replace: the tables then mix runs), --json FILE (every result as JSON).
  * Environment: FULL=1 (full timing protocol everywhere, more training epochs; expect 30+ minutes),
- * STEP_TIMEOUT (seconds per step, default 300), ENGINE_STRATEGIES (Node; default all),
+ * STEP_TIMEOUT (seconds per step, each of the engine's Node strategies a step; default 300),
+ * ENGINE_STRATEGIES (Node; default all),
  * ENGINE_STRATEGIES_CHROMIUM (default: all with FULL=1, else default,materialized,marginal),
  * CHROMIUM_IMPLS (default: engine,wgsl,tfjs-webgpu, and tfjs-wasm with FULL=1), WGSL_VARIANTS
  * (the hand-written kernels in Node: v3, and v1 with FULL=1), VK_ICD_FILENAMES (default SwiftShader's).
@@ -20,6 +21,7 @@ import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:
 import { cpus, loadavg } from 'node:os';
 import path from 'node:path';
 import { exitWithUsageError, parseBenchArgs } from '../lib/args.js';
+import { ENGINE_STRATEGIES } from './lib/engine-run.js';
 import { PEERS_DIR, REPO_ROOT, RESULTS_DIR } from './lib/node-data.js';
 
 const PYTHON = '/usr/bin/python3';
@@ -36,7 +38,7 @@ const unknown = only.filter((s) => !(STEPS as readonly string[]).includes(s));
 if (unknown.length > 0) exitWithUsageError('bench:peers', `unknown steps ${unknown.join(', ')}; known: ${STEPS.join(', ')}`);
 
 const full = process.env.FULL === '1';
-// The budget (default) run keeps near 10 minutes on 2 cores: it leaves out what repeats another row's
+// The budget (default) run keeps near 15-20 minutes on 2 cores: it leaves out what repeats another row's
 // information (the engine's slow joint kernels in Chromium, TF.js wasm in Chromium, WGSL v1).
 const env: NodeJS.ProcessEnv = {
   ...process.env,
@@ -55,18 +57,18 @@ function capture(cmd: string, args: readonly string[]): string | null {
 /** Shows a path inside the repository relative to it. */
 const shown = (a: string) => (a.startsWith(REPO_ROOT + path.sep) ? path.relative(REPO_ROOT, a) : a);
 
-/** Runs one step in its own process, its output to logs/<name>.log; prints the lines that matter. */
-function step(name: string, cmd: string, args: readonly string[], always = false): void {
+/** Runs one step in its own process, its output to logs/<log>.log; prints the lines that matter. */
+function step(name: string, cmd: string, args: readonly string[], always = false, log = name): void {
   if (!always && !only.includes(name)) return;
-  console.log(`== ${name}: ${[cmd, ...args].map(shown).join(' ')}`);
+  console.log(`== ${log}: ${[cmd, ...args].map(shown).join(' ')}`);
   const t0 = Date.now();
   const r = spawnSync(cmd, args, { cwd: PEERS_DIR, env, encoding: 'utf8', timeout: 1000 * Number(process.env.STEP_TIMEOUT ?? 300), maxBuffer: 64 * 1024 * 1024 });
   const output = `${r.stdout ?? ''}${r.stderr ?? ''}`;
-  writeFileSync(path.join(LOGS, `${name}.log`), output);
+  writeFileSync(path.join(LOGS, `${log}.log`), output);
   const lines = output.split('\n').filter((l) => /median|ms per epoch|^peak|adapter:|FAILED|Error|error:/.test(l) && !l.includes('XDG_RUNTIME_DIR'));
   for (const l of lines.slice(0, 40)) console.log(`   ${l.replace(/^ *(\[page\] )?/, '')}`);
   const why = r.error ? r.error.message : r.status !== 0 ? `exit ${r.status ?? r.signal}` : null;
-  console.log(why === null ? `   ok (${seconds(t0)} s)` : `   FAILED: ${why} after ${seconds(t0)} s (bench/peers/logs/${name}.log)`);
+  console.log(why === null ? `   ok (${seconds(t0)} s)` : `   FAILED: ${why} after ${seconds(t0)} s (bench/peers/logs/${log}.log)`);
 }
 
 function skip(names: readonly string[], why: string): void {
@@ -106,8 +108,11 @@ if (harnessReady) {
   step('tfjs-cpu-node', process.execPath, [path.join(SRC, 'bench_tfjs_node.mjs'), 'cpu']);
   step('wgsl-node', process.execPath, [path.join(SRC, 'bench_wgsl_dawn.mjs')]);
 } else skip(nodeSteps, 'the harness packages are not installed');
-const strategies = process.env.ENGINE_STRATEGIES ? ['--strategies', process.env.ENGINE_STRATEGIES] : [];
-step('engine-node', process.execPath, [path.join(DIST, 'engine-node.js'), ...strategies]);
+// One process (and one STEP_TIMEOUT) per strategy: a slow strategy on this adapter (the fused and
+// tiled kernels on SwiftShader) runs out of time alone instead of taking the later ones with it.
+for (const strategy of process.env.ENGINE_STRATEGIES?.split(',') ?? ENGINE_STRATEGIES) {
+  step('engine-node', process.execPath, [path.join(DIST, 'engine-node.js'), '--strategies', strategy], false, `engine-node-${strategy}`);
+}
 if (!harnessReady) skip(['chromium'], 'the harness packages are not installed');
 else if (chromiumVersion === null) skip(['chromium'], `${CHROMIUM} not found (the harness never downloads a browser)`);
 else {
