@@ -52,9 +52,15 @@ export interface CreateContextOptions {
   readonly owner?: unknown;
   /** How to get an adapter, shown when none is found. */
   readonly fixHint?: string;
-  /** The context's waitFor (default: the promise itself); createNodeContext passes its own. */
-  readonly waitFor?: (adapter: AdapterDescription) => <T>(pending: Promise<T>) => Promise<T>;
+  /** The context's waitFor for its adapter (default: waitForPromise); createNodeContext passes its own. */
+  readonly waitFor?: (adapter: AdapterDescription) => WaitFor;
 }
+
+/** GpuContext.waitFor's shape. */
+export type WaitFor = <T>(pending: Promise<T>) => Promise<T>;
+
+/** The waitFor that is the promise itself (browsers; Dawn's own polling in Node). */
+export const waitForPromise: WaitFor = (pending) => pending;
 
 /**
  * Whether an adapter runs on the CPU (SwiftShader, llvmpipe/lavapipe): where the engine's threads and
@@ -63,8 +69,6 @@ export interface CreateContextOptions {
 export function isCpuAdapterDescription(a: AdapterDescription): boolean {
   return /swiftshader|llvmpipe|lavapipe|cpu/i.test(`${a.architecture} ${a.description} ${a.vendor}`);
 }
-
-const waitForPromise = <T>(pending: Promise<T>): Promise<T> => pending;
 
 function describeAdapter(info: GPUAdapterInfo | undefined): AdapterDescription {
   return {

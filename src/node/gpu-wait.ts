@@ -3,13 +3,13 @@
  * onSubmittedWorkDone by polling its events from a setImmediate loop that runs for as long as any
  * such promise is pending, so the JavaScript thread spins at 100% of a core while the GPU works.
  * On a GPU that costs a core and nothing else; on a CPU adapter (SwiftShader) the spinning thread
- * takes its core from the adapter's own worker threads, which then run the kernels 1.5-1.7x slower
- * (bench/README.md, "Waiting in Node"). 'sleep' puts the thread to sleep for a slice between
+ * takes its core from the adapter's own worker threads, which then ran the kernels 1.5-1.8x slower on 2 cores
+ * (bench/README.md, "Waiting for the GPU in Node"). 'sleep' puts the thread to sleep for a slice between
  * polls instead: each turn of the event loop blocks at most `sliceMs` while a wait is pending, so
  * other callbacks still run between slices, and a result arrives at most one slice late.
  */
 import { InvalidInputError } from '../errors.js';
-import { isCpuAdapterDescription, type AdapterDescription } from '../gpu/device.js';
+import { isCpuAdapterDescription, waitForPromise, type AdapterDescription, type WaitFor } from '../gpu/device.js';
 
 /** 'spin': Dawn's own polling (lowest latency, a core busy); 'sleep': polls between slices of sleep; 'auto': 'sleep' on CPU adapters, else 'spin'. */
 export type GpuWait = 'auto' | 'spin' | 'sleep';
@@ -17,8 +17,6 @@ export const GPU_WAITS: readonly GpuWait[] = ['auto', 'spin', 'sleep'];
 
 /** The slice the thread sleeps between polls: long beside a poll (microseconds), short beside a kernel. */
 export const GPU_WAIT_SLICE_MS = 1;
-
-export type WaitFor = <T>(pending: Promise<T>) => Promise<T>;
 
 /** A waitFor that sleeps the thread in slices of `sliceMs` while at least one of its waits is pending. */
 export function sleepingWaitFor(sliceMs = GPU_WAIT_SLICE_MS): WaitFor {
@@ -48,10 +46,8 @@ export function sleepingWaitFor(sliceMs = GPU_WAIT_SLICE_MS): WaitFor {
   };
 }
 
-const spinningWaitFor: WaitFor = (promise) => promise;
-
 /** The waitFor a Node context uses on this adapter. */
 export function nodeWaitFor(wait: GpuWait, adapter: AdapterDescription): WaitFor {
   const sleep = wait === 'sleep' || (wait === 'auto' && isCpuAdapterDescription(adapter));
-  return sleep ? sleepingWaitFor() : spinningWaitFor;
+  return sleep ? sleepingWaitFor() : waitForPromise;
 }
