@@ -162,8 +162,9 @@ export async function encodePredict(
       if (program.noise) recorder.dispatch(program.noise, run);
       program.layers.forEach((lk, l) => {
         if (lk.sampleWeights) recorder.dispatch(lk.sampleWeights, run);
-        recorder.dispatch(lk.dense, run, { layer_in: l === 0 ? 'x' : actName(l - 1), layer_out: actName(l) });
+        if (lk.dense) recorder.dispatch(lk.dense, run, { layer_in: l === 0 ? 'x' : actName(l - 1), layer_out: actName(l) });
       });
+      if (program.network) recorder.dispatch(program.network, run, { layer_in: 'x', layer_out: lastAct });
       recorder.dispatch(program.moments, run, { act: lastAct });
       if (program.loglik && program.lpd && program.sampleLoglik) {
         recorder.dispatch(program.loglik, run, { act: lastAct });

@@ -16,6 +16,7 @@ import {
   type ChunkRun,
   type MatmulBlocking,
 } from '../kernels/infer/dense.js';
+import { denseNetworkProgram, networkRefusal } from '../kernels/infer/dense-network.js';
 import {
   classFinalizeProgram,
   classLoglikProgram,
@@ -43,7 +44,8 @@ export interface LayerKernels {
   readonly strategy: LayerStrategy;
   readonly masks: Kernel | null;
   readonly sampleWeights: Kernel | null;
-  readonly dense: Kernel;
+  /** The layer's own dense kernel; null when PredictProgram.network runs every layer. */
+  readonly dense: Kernel | null;
   /** Inputs per workgroup (fused) or per thread (registers, materialized). */
   readonly inputsPerWorkgroup: number;
   readonly inputsPerThread: number;
@@ -51,6 +53,8 @@ export interface LayerKernels {
 
 export interface PredictProgram {
   readonly layers: readonly LayerKernels[];
+  /** The 'network' kernel, run after every layer's sampleWeights in place of their dense kernels; else null. */
+  readonly network: Kernel | null;
   readonly noise: Kernel | null;
   readonly moments: Kernel;
   readonly loglik: Kernel | null;
@@ -124,8 +128,36 @@ function layerStrategy(o: ProgramOptions, rowsPerTile: number, index: number, in
   return 'materialized';
 }
 
+/**
+ * Whether the network kernel runs every layer: asked for by name (refused when a layer is too wide),
+ * or 'auto' on a CPU adapter when every layer fits it (13-50-50-1, S = 1000 in Node on SwiftShader:
+ * N = 256 in 0.63 s against materialized's 1.0 s, N = 1 in 148 ms against 167 ms; bench/README.md).
+ * Not on a GPU: no GPU has measured it, and its many live accumulators per thread are what a GPU's
+ * register file is short of.
+ */
+function usesNetworkKernel(layout: ModelLayout, o: ProgramOptions): boolean {
+  if (o.path !== 'joint') return false;
+  const refusal = networkRefusal(layout);
+  if (o.kernel === 'network') {
+    if (refusal) throw new DeviceLimitError(`${refusal}; use kernel 'materialized' or 'auto'`);
+    return true;
+  }
+  return o.kernel === 'auto' && o.cpuAdapter && refusal === null;
+}
+
 export function buildProgram(layout: ModelLayout, options: ProgramOptions): PredictProgram {
+  const network = usesNetworkKernel(layout, options);
   const layers = layout.layers.map((layer): LayerKernels => {
+    if (network) {
+      return {
+        strategy: 'network',
+        masks: layer.maskOffset >= 0 ? dropoutMasksProgram(layer, layout.masksPerSample) : null,
+        sampleWeights: sampleWeightsProgram(layer, layout.weightsPerSample, layout.masksPerSample),
+        dense: null,
+        inputsPerWorkgroup: 0,
+        inputsPerThread: 4,
+      };
+    }
     const rowsPerTile = fusedRowsPerTile(layer, options.workgroupFloats);
     const inputsPerWorkgroup = Math.min(options.fusedInputsPerWorkgroup, options.inputsPerChunk);
     const inputsPerThread = Math.min(options.registersInputsPerThread, options.inputsPerChunk);
@@ -160,6 +192,7 @@ export function buildProgram(layout: ModelLayout, options: ProgramOptions): Pred
   const withLpd = options.withY;
   const shared = {
     layers,
+    network: network ? denseNetworkProgram(layout) : null,
     lpd: withLpd ? lpdProgram() : null,
     sampleLoglik: withLpd ? sampleLoglikProgram() : null,
     usesMaterializedWeights: layers.some((l) => l.sampleWeights !== null),
@@ -208,6 +241,7 @@ export function buildProgram(layout: ModelLayout, options: ProgramOptions): Pred
 export function programKernels(program: PredictProgram): KernelProgram<never>[] {
   const all: (KernelProgram<never> | null)[] = [
     ...program.layers.flatMap((l) => [l.masks, l.sampleWeights, l.dense]),
+    program.network,
     program.noise,
     program.moments,
     program.loglik,

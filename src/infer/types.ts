@@ -34,9 +34,13 @@ export type SamplingPath = 'joint' | 'marginal';
  *   the subgroup's other threads by subgroupShuffle (the same bits as 'materialized'); needs the
  *   device's 'subgroups' feature (requested when the adapter has it), else a DeviceLimitError.
  *   Built for GPUs (not yet measured on one).
+ * - 'network': weights materialised as for 'materialized', then every layer in one kernel, each
+ *   thread carrying 4 inputs of one sample through the whole network in registers (no activations
+ *   written between layers); for networks whose layers have at most 64 units, else a
+ *   DeviceLimitError.
  * - 'auto': chosen per layer from the shape and the adapter.
  */
-export type KernelStrategy = 'auto' | 'fused' | 'tiled' | 'registers' | 'materialized' | 'subgroups';
+export type KernelStrategy = 'auto' | 'fused' | 'tiled' | 'registers' | 'materialized' | 'subgroups' | 'network';
 
 /** A joint-path kernel by name ('auto' resolved). */
 export type NamedKernel = Exclude<KernelStrategy, 'auto'>;

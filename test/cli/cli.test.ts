@@ -83,7 +83,7 @@ describe('user mistakes: exit 2, one line on stderr, no GPU', () => {
     [
       'unknown kernel',
       () => ['predict', MODEL, '--x', file('x.csv'), '--kernel', 'magic'],
-      /--kernel must be 'auto', 'fused', 'tiled', 'registers', 'materialized', 'subgroups' or 'calibrate'/,
+      /--kernel must be 'auto', 'fused', 'tiled', 'registers', 'materialized', 'subgroups', 'network' or 'calibrate'/,
     ],
     ['score without --point', () => ['score', MODEL, '--x', file('x.csv'), '--y', file('y.json')], /--point <file> is required/],
     ['score with a bad point file', () => ['score', MODEL, '--point', file('x.csv'), '--x', file('x.csv'), '--y', file('y.json')], /x\.csv: safetensors/],
@@ -181,8 +181,8 @@ describeGpu('on the GPU', () => {
     expect(r.code).toBe(0);
     const j = JSON.parse(r.stdout) as Record<string, unknown>;
     expect(j).toMatchObject({ n: N, outputDim: 1, samples: S, seed, path: 'joint', kernel: 'auto', intervalLevel: 0.9 });
-    // 'auto' resolved per layer: materialised weights on this CPU adapter (kernel-choice.ts).
-    expect(j['kernels']).toEqual(model.spec.layers.map(() => 'materialized'));
+    // 'auto' resolved per layer: on this CPU adapter materialised weights, which a model this narrow runs in the network kernel (kernel-choice.ts).
+    expect(j['kernels']).toEqual(model.spec.layers.map(() => 'network'));
     expect(j['adapter']).toHaveProperty('description');
     for (const key of ['mean', 'std', 'epistemicStd', 'aleatoricStd', 'lower', 'upper', 'logPredictiveDensity']) {
       const a = j[key] as number[];

@@ -49,6 +49,8 @@ describeGpu('GPU engine vs float64 oracle', () => {
       [3, 23, 'materialized'],
       [64, 4, 'materialized'],
       [7, 9, 'registers'],
+      [64, 64, 'network'],
+      [5, 11, 'network'],
       [64, 64, 'tiled'],
       [5, 33, 'tiled'],
     ] as const) {
@@ -312,7 +314,15 @@ describeGpu('GPU engine vs float64 oracle', () => {
     ).mean;
     for (const v of want) expect(Number.isFinite(v)).toBe(true);
     const engine = Engine.create(ctx, model);
-    for (const options of [{ kernel: 'fused' }, { kernel: 'tiled' }, { kernel: 'registers' }, { kernel: 'materialized' }, { kernel: 'subgroups' }, { path: 'marginal' }] as const) {
+    for (const options of [
+      { kernel: 'fused' },
+      { kernel: 'tiled' },
+      { kernel: 'registers' },
+      { kernel: 'materialized' },
+      { kernel: 'subgroups' },
+      { kernel: 'network' },
+      { path: 'marginal' },
+    ] as const) {
       const r = await engine.predict(
         xs.map((v) => [v]),
         { samples: 1, ...options },

@@ -10,6 +10,8 @@
  */
 import { afterAll, expect, it } from 'vitest';
 import { Engine } from '../../src/infer/engine.js';
+import { DeviceLimitError } from '../../src/errors.js';
+import { NETWORK_MAX_UNITS } from '../../src/kernels/infer/dense-network.js';
 import type { PredictResult } from '../../src/infer/types.js';
 import { normalQuantile } from '../../src/math/special.js';
 import { oraclePredict } from '../../src/reference/predict.js';
@@ -25,8 +27,8 @@ const SEED = 1234;
 const LEVEL = 0.9;
 const QUANTILE_LEVELS = [0.05, 0.5, 0.95];
 
-type Run = 'fused' | 'tiled' | 'registers' | 'materialized' | 'subgroups' | 'marginal';
-const RUNS: readonly Run[] = ['fused', 'tiled', 'registers', 'materialized', 'subgroups', 'marginal'];
+type Run = 'fused' | 'tiled' | 'registers' | 'materialized' | 'subgroups' | 'network' | 'marginal';
+const RUNS: readonly Run[] = ['fused', 'tiled', 'registers', 'materialized', 'subgroups', 'network', 'marginal'];
 
 interface Tally {
   cases: number;
@@ -63,6 +65,11 @@ async function runCase(ctx: NonNullable<typeof gpu>, c: FuzzCase): Promise<strin
   });
   try {
     for (const run of RUNS) {
+      if (run === 'network' && c.model.spec.layers.some((l) => l.units > NETWORK_MAX_UNITS)) {
+        // Too wide for the network kernel: refused by name, never run on a wrong layout.
+        await expect(engine.predict(c.x, { samples: c.samples, seed: SEED, kernel: 'network' })).rejects.toBeInstanceOf(DeviceLimitError);
+        continue;
+      }
       const draws = run === 'marginal' ? marginal : joint;
       // Quantiles on one joint kernel and the marginal path: they read the samples every kernel stores alike.
       const quantiles = run === 'materialized' || run === 'marginal' ? QUANTILE_LEVELS : undefined;

@@ -12,10 +12,11 @@
  * Host-side helpers (the key, the choice among timings) are checked without a GPU.
  */
 import { describe, expect, it } from 'vitest';
-import { InvalidInputError } from '../../src/errors.js';
+import { DeviceLimitError, InvalidInputError } from '../../src/errors.js';
 import { CALIBRATIONS_FORMAT, CALIBRATIONS_VERSION, loadKernelCalibrations, saveKernelCalibrations } from '../../src/infer/calibration-file.js';
 import { Engine } from '../../src/infer/engine.js';
 import { CALIBRATION_KERNELS, CALIBRATION_SAMPLES, calibrationKey, deviceCalibrations, fastestKernel } from '../../src/infer/kernel-calibration.js';
+import { NETWORK_MAX_UNITS } from '../../src/kernels/infer/dense-network.js';
 import { buildModelLayout } from '../../src/model/gpu-layout.js';
 import { oracleSamples } from '../../src/reference/forward.js';
 import { expectAllClose } from '../support/all-close.js';
@@ -110,10 +111,16 @@ describeGpu("kernel 'calibrate' on the GPU", () => {
     const model = buildModel({ inputDim: 3, units: [6, 1], seed: 9 });
     const x = randomInputs(10, 3, 2);
     const engine = Engine.create(ctx, model);
-    // On this CPU adapter 'auto' materialises (kernel-choice.ts).
-    expect((await engine.predict(x, { samples: 4, path: 'joint' })).kernels).toEqual(['materialized', 'materialized']);
+    // On this CPU adapter 'auto' materialises and runs a model this narrow in the network kernel (kernel-choice.ts).
+    expect((await engine.predict(x, { samples: 4, path: 'joint' })).kernels).toEqual(['network', 'network']);
     expect((await engine.predict(x, { samples: 4, path: 'joint', kernel: 'registers' })).kernels).toEqual(['registers', 'registers']);
     engine.dispose();
+    // One unit past the network kernel's widest layer: 'auto' runs the layer-by-layer matmul, and the network kernel by name is refused.
+    const wide = Engine.create(ctx, buildModel({ inputDim: 3, units: [NETWORK_MAX_UNITS + 1, 1], seed: 9 }));
+    expect((await wide.predict(x, { samples: 4, path: 'joint' })).kernels).toEqual(['materialized', 'materialized']);
+    await expect(wide.predict(x, { samples: 4, kernel: 'network' })).rejects.toThrow(/layer 0 has 65 units, beyond the network kernel's 64/);
+    await expect(wide.predict(x, { samples: 4, kernel: 'network' })).rejects.toBeInstanceOf(DeviceLimitError);
+    wide.dispose();
     const ensemble = Engine.create(ctx, [buildModel({ inputDim: 3, units: [6, 1], seed: 1 }), buildModel({ inputDim: 3, units: [6, 1], seed: 2 })]);
     expect((await ensemble.predict(x, { samples: 4, path: 'joint', kernel: 'fused' })).kernels).toEqual(['fused', 'fused']);
     ensemble.dispose();
