@@ -9,7 +9,7 @@ import type { KernelChoice } from '../src/index.js';
 /** The engine's strategies, and the peer: the same model in TF.js on its WebGPU backend (bench-tfjs.ts). */
 export type EngineStrategy = KernelChoice | 'marginal';
 export type Strategy = EngineStrategy | 'tfjs-webgpu';
-export const STRATEGIES: readonly Strategy[] = ['auto', 'calibrate', 'fused', 'tiled', 'registers', 'materialized', 'subgroups', 'marginal', 'tfjs-webgpu'];
+export const STRATEGIES: readonly Strategy[] = ['auto', 'calibrate', 'fused', 'tiled', 'registers', 'materialized', 'lanes', 'subgroups', 'network', 'marginal', 'tfjs-webgpu'];
 
 export interface Workload {
   readonly label: string;
@@ -30,7 +30,7 @@ export const WORKLOADS: Readonly<Record<WorkloadName, Workload>> = {
     architectures: '1-32-32-1; 13-50-50-1',
     samples: '100',
     inputs: '64, 256',
-    // 'fused' is left out: on a CPU fallback it is 3-8x slower than 'auto' (which materialises there).
+    // 'fused' is left out: on a CPU fallback it is 3-8x slower than 'auto' (which materialises there and runs these narrow models in the network kernel).
     strategies: ['auto', 'marginal', 'tfjs-webgpu'],
     repeats: 2,
   },
@@ -39,7 +39,7 @@ export const WORKLOADS: Readonly<Record<WorkloadName, Workload>> = {
     architectures: '1-32-32-1; 13-50-50-1; 64-256-256-1',
     samples: '1000, 10000',
     inputs: '256, 4096',
-    strategies: ['auto', 'calibrate', 'fused', 'tiled', 'materialized', 'subgroups', 'marginal', 'tfjs-webgpu'],
+    strategies: ['auto', 'calibrate', 'fused', 'tiled', 'materialized', 'lanes', 'subgroups', 'network', 'marginal', 'tfjs-webgpu'],
     repeats: 3,
   },
 };

@@ -36,12 +36,12 @@ test('the benchmark page produces throughput numbers and exports them as JSON', 
       expect(r.kernels).toBeNull();
     } else {
       expect(r.implementation).toBe('webgpu-bnn');
-      // The kernel each layer ran: 'auto' materialises on this CPU adapter; 'calibrate' ran one joint-path kernel.
+      // The kernel each layer ran: 'auto' materialises on this CPU adapter and runs these narrow models in the network kernel; 'calibrate' ran one joint-path kernel.
       const ran = new Set(r.kernels ?? []);
       expect(ran.size, JSON.stringify(r.kernels)).toBe(1);
-      if (r.strategy === 'auto') expect([...ran]).toEqual(['materialized']);
+      if (r.strategy === 'auto') expect([...ran]).toEqual(['network']);
       if (r.strategy === 'marginal') expect([...ran]).toEqual(['marginal']);
-      if (r.strategy === 'calibrate') expect(['materialized', 'fused', 'registers', 'tiled', 'subgroups']).toContain([...ran][0]);
+      if (r.strategy === 'calibrate') expect(['materialized', 'lanes', 'network', 'fused', 'registers', 'tiled', 'subgroups']).toContain([...ran][0]);
     }
     expect(r.sampleInputsPerSecond).toBeGreaterThan(0);
     expect(Number.isFinite(r.sampleInputsPerSecond)).toBe(true);

@@ -21,7 +21,7 @@ import type { ModelLayout } from '../model/gpu-layout.js';
 import type { NamedKernel } from './types.js';
 
 /** The kernels a calibration times, in the order it runs them. */
-export const CALIBRATION_KERNELS: readonly NamedKernel[] = ['materialized', 'network', 'fused', 'registers', 'tiled', 'subgroups'];
+export const CALIBRATION_KERNELS: readonly NamedKernel[] = ['materialized', 'lanes', 'network', 'fused', 'registers', 'tiled', 'subgroups'];
 
 /** Samples of each timed run: enough that a run is not dominated by its submit, few enough to cost a fraction of a default call (S = 1000). */
 export const CALIBRATION_SAMPLES = 64;

@@ -56,7 +56,7 @@ export function chooseKernels(ctx: GpuContext, layout: ModelLayout, options: Res
       return { path, ...planFor(ctx, layout, options, shape, candidate, cpu) };
     } catch (error) {
       if (!(error instanceof DeviceLimitError) || candidates.length === 1) throw error;
-      refusals.push(`${candidate === 'auto' ? (cpu ? 'materialized' : 'auto') : candidate}: ${error.message}`);
+      refusals.push(`${candidate === 'auto' ? (cpu ? 'lanes' : 'auto') : candidate}: ${error.message}`);
     }
   }
   throw new DeviceLimitError(`no kernel fits this model on this device: ${refusals.join('; ')}`);

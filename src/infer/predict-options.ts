@@ -19,7 +19,7 @@ const PREDICT_OPTION_KEYS = ['samples', 'seed', 'y', 'returnSamples', 'intervalL
 export const MAX_QUANTILE_LEVELS = 64;
 const PATHS: readonly (SamplingPath | 'auto')[] = ['auto', 'joint', 'marginal'];
 /** PredictOptions.kernel's values (the CLI's --kernel reads the same list). */
-export const KERNEL_CHOICES: readonly KernelChoice[] = ['auto', 'fused', 'tiled', 'registers', 'materialized', 'subgroups', 'network', 'calibrate'];
+export const KERNEL_CHOICES: readonly KernelChoice[] = ['auto', 'fused', 'tiled', 'registers', 'materialized', 'lanes', 'subgroups', 'network', 'calibrate'];
 
 export interface ResolvedPredictOptions {
   readonly samples: number;

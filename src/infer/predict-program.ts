@@ -17,6 +17,7 @@ import {
   type MatmulBlocking,
 } from '../kernels/infer/dense.js';
 import { denseNetworkProgram, networkRefusal } from '../kernels/infer/dense-network.js';
+import { LANES_INPUTS_PER_THREAD, denseLanesProgram } from '../kernels/infer/dense-lanes.js';
 import {
   classFinalizeProgram,
   classLoglikProgram,
@@ -101,12 +102,15 @@ export const REGISTERS_MAX_INPUTS = 4096;
  * 'auto': on a CPU adapter (SwiftShader) loads from workgroup and private memory are slow and each
  * workgroup costs ~0.1 ms, so weights are materialised once per sample and read by a
  * register-blocked vec4 matmul (13-50-50-1, S = 1000, N = 256 in Node: materialized 5.7 s,
- * registers 12.8 s, workgroup-fused 19-25 s). On a GPU the workgroup-memory fused kernel, whose
+ * registers 12.8 s, workgroup-fused 19-25 s), the lanes form of it (256-512-512-10, S = 100,
+ * N = 64: 2.21 s against the dot-product form's 2.87 s), when the network kernel does not take the
+ * whole model (usesNetworkKernel). On a GPU the workgroup-memory fused kernel, whose
  * weights are drawn once per (sample, input tile) and shared by 64 threads, when a row fits.
  */
 function layerStrategy(o: ProgramOptions, rowsPerTile: number, index: number, inputs: number): LayerStrategy {
   if (o.path === 'marginal') return 'marginal';
-  if (o.kernel === 'materialized' || (o.kernel === 'auto' && o.cpuAdapter)) return 'materialized';
+  if (o.kernel === 'materialized') return 'materialized';
+  if (o.kernel === 'lanes' || (o.kernel === 'auto' && o.cpuAdapter)) return 'lanes';
   // Its tiles take 4 KiB of workgroup memory whatever the layer's shape: every device has that.
   if (o.kernel === 'tiled') return 'tiled';
   if (o.kernel === 'subgroups') {
@@ -173,19 +177,28 @@ export function buildProgram(layout: ModelLayout, options: ProgramOptions): Pred
       dense = denseRegistersProgram(layer, layout.masksPerSample, inputsPerThread);
     } else if (strategy === 'materialized') {
       dense = denseMaterializedProgram(layer, layout.weightsPerSample, options.matmulBlocking);
+    } else if (strategy === 'lanes') {
+      dense = denseLanesProgram(layer, layout.weightsPerSample);
     } else if (strategy === 'subgroups') {
       dense = denseSubgroupsProgram(layer, layout.weightsPerSample, inputsPerSubgroupsThread);
     } else {
       dense = denseMarginalProgram(layer, layout.masksPerSample);
     }
-    const materialized = strategy === 'materialized' || strategy === 'subgroups';
+    const materialized = strategy === 'materialized' || strategy === 'subgroups' || strategy === 'lanes';
     return {
       strategy,
       masks,
       sampleWeights: materialized ? sampleWeightsProgram(layer, layout.weightsPerSample, layout.masksPerSample) : null,
       dense,
       inputsPerWorkgroup,
-      inputsPerThread: strategy === 'materialized' ? options.matmulBlocking.inputs : strategy === 'subgroups' ? inputsPerSubgroupsThread : inputsPerThread,
+      inputsPerThread:
+        strategy === 'materialized'
+          ? options.matmulBlocking.inputs
+          : strategy === 'subgroups'
+            ? inputsPerSubgroupsThread
+            : strategy === 'lanes'
+              ? LANES_INPUTS_PER_THREAD
+              : inputsPerThread,
     };
   });
   const storesSamples = options.returnSamples || options.withQuantiles;

@@ -34,13 +34,16 @@ export type SamplingPath = 'joint' | 'marginal';
  *   the subgroup's other threads by subgroupShuffle (the same bits as 'materialized'); needs the
  *   device's 'subgroups' feature (requested when the adapter has it), else a DeviceLimitError.
  *   Built for GPUs (not yet measured on one).
+ * - 'lanes': the same weights buffer, read by a matmul with 8 inputs of one sample in the vec4
+ *   lanes of a thread and 16 units of one layer, so each vec4 weight load feeds 8 vec4
+ *   multiply-adds (the dot-product form of 'materialized' gets 2).
  * - 'network': weights materialised as for 'materialized', then every layer in one kernel, each
  *   thread carrying 4 inputs of one sample through the whole network in registers (no activations
  *   written between layers); for networks whose layers have at most 64 units, else a
  *   DeviceLimitError.
  * - 'auto': chosen per layer from the shape and the adapter.
  */
-export type KernelStrategy = 'auto' | 'fused' | 'tiled' | 'registers' | 'materialized' | 'subgroups' | 'network';
+export type KernelStrategy = 'auto' | 'fused' | 'tiled' | 'registers' | 'materialized' | 'lanes' | 'subgroups' | 'network';
 
 /** A joint-path kernel by name ('auto' resolved). */
 export type NamedKernel = Exclude<KernelStrategy, 'auto'>;

@@ -83,7 +83,7 @@ describe('user mistakes: exit 2, one line on stderr, no GPU', () => {
     [
       'unknown kernel',
       () => ['predict', MODEL, '--x', file('x.csv'), '--kernel', 'magic'],
-      /--kernel must be 'auto', 'fused', 'tiled', 'registers', 'materialized', 'subgroups', 'network' or 'calibrate'/,
+      /--kernel must be 'auto', 'fused', 'tiled', 'registers', 'materialized', 'lanes', 'subgroups', 'network' or 'calibrate'/,
     ],
     ['score without --point', () => ['score', MODEL, '--x', file('x.csv'), '--y', file('y.json')], /--point <file> is required/],
     ['score with a bad point file', () => ['score', MODEL, '--point', file('x.csv'), '--x', file('x.csv'), '--y', file('y.json')], /x\.csv: safetensors/],

@@ -51,6 +51,8 @@ describeGpu('GPU engine vs float64 oracle', () => {
       [7, 9, 'registers'],
       [64, 64, 'network'],
       [5, 11, 'network'],
+      [64, 64, 'lanes'],
+      [6, 13, 'lanes'],
       [64, 64, 'tiled'],
       [5, 33, 'tiled'],
     ] as const) {
@@ -321,6 +323,7 @@ describeGpu('GPU engine vs float64 oracle', () => {
       { kernel: 'materialized' },
       { kernel: 'subgroups' },
       { kernel: 'network' },
+      { kernel: 'lanes' },
       { path: 'marginal' },
     ] as const) {
       const r = await engine.predict(

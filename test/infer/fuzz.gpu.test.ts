@@ -27,8 +27,8 @@ const SEED = 1234;
 const LEVEL = 0.9;
 const QUANTILE_LEVELS = [0.05, 0.5, 0.95];
 
-type Run = 'fused' | 'tiled' | 'registers' | 'materialized' | 'subgroups' | 'network' | 'marginal';
-const RUNS: readonly Run[] = ['fused', 'tiled', 'registers', 'materialized', 'subgroups', 'network', 'marginal'];
+type Run = 'fused' | 'tiled' | 'registers' | 'materialized' | 'lanes' | 'subgroups' | 'network' | 'marginal';
+const RUNS: readonly Run[] = ['fused', 'tiled', 'registers', 'materialized', 'lanes', 'subgroups', 'network', 'marginal'];
 
 interface Tally {
   cases: number;

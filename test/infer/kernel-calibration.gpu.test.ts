@@ -115,9 +115,9 @@ describeGpu("kernel 'calibrate' on the GPU", () => {
     expect((await engine.predict(x, { samples: 4, path: 'joint' })).kernels).toEqual(['network', 'network']);
     expect((await engine.predict(x, { samples: 4, path: 'joint', kernel: 'registers' })).kernels).toEqual(['registers', 'registers']);
     engine.dispose();
-    // One unit past the network kernel's widest layer: 'auto' runs the layer-by-layer matmul, and the network kernel by name is refused.
+    // One unit past the network kernel's widest layer: 'auto' runs the layer-by-layer lanes matmul, and the network kernel by name is refused.
     const wide = Engine.create(ctx, buildModel({ inputDim: 3, units: [NETWORK_MAX_UNITS + 1, 1], seed: 9 }));
-    expect((await wide.predict(x, { samples: 4, path: 'joint' })).kernels).toEqual(['materialized', 'materialized']);
+    expect((await wide.predict(x, { samples: 4, path: 'joint' })).kernels).toEqual(['lanes', 'lanes']);
     await expect(wide.predict(x, { samples: 4, kernel: 'network' })).rejects.toThrow(/layer 0 has 65 units, beyond the network kernel's 64/);
     await expect(wide.predict(x, { samples: 4, kernel: 'network' })).rejects.toBeInstanceOf(DeviceLimitError);
     wide.dispose();

@@ -92,7 +92,7 @@ function optionSets(): ProgramOptions[] {
     subgroups: true,
   };
   const out: ProgramOptions[] = [];
-  for (const kernel of ['fused', 'tiled', 'registers', 'materialized', 'subgroups', 'network'] as const) {
+  for (const kernel of ['fused', 'tiled', 'registers', 'materialized', 'lanes', 'subgroups', 'network'] as const) {
     for (const [withY, returnSamples, withQuantiles] of [
       [false, false, false],
       [true, true, true],

@@ -16,7 +16,7 @@ import { summarize, timeCalls, type TimingOptions } from './timing.js';
  * (src/infer/predict-options.ts, kernel-choice.ts). The slowest on SwiftShader come last, so a
  * step cut by its time limit loses the least.
  */
-export const ENGINE_STRATEGIES = ['default', 'materialized', 'subgroups', 'marginal', 'registers', 'fused', 'calibrate', 'tiled', 'network'] as const;
+export const ENGINE_STRATEGIES = ['default', 'materialized', 'subgroups', 'marginal', 'registers', 'fused', 'calibrate', 'tiled', 'network', 'lanes'] as const;
 export type EngineStrategy = (typeof ENGINE_STRATEGIES)[number];
 
 export const STRATEGY_OPTIONS: Readonly<Record<EngineStrategy, Pick<PredictOptions, 'path' | 'kernel'>>> = {
@@ -27,6 +27,7 @@ export const STRATEGY_OPTIONS: Readonly<Record<EngineStrategy, Pick<PredictOptio
   materialized: { path: 'joint', kernel: 'materialized' },
   subgroups: { path: 'joint', kernel: 'subgroups' },
   network: { path: 'joint', kernel: 'network' },
+  lanes: { path: 'joint', kernel: 'lanes' },
   // Its untimed first call calibrates (times every kernel at 64 samples); the timed calls use the winner.
   calibrate: { path: 'joint', kernel: 'calibrate' },
   marginal: { path: 'marginal' },
