@@ -65,6 +65,8 @@ async function runCase(ctx: NonNullable<typeof gpu>, c: FuzzCase): Promise<strin
   });
   try {
     for (const run of RUNS) {
+      // The two lanes-form kernels compile large unrolled modules per architecture: each takes every other case.
+      if ((run === 'network' && c.seed % 2 === 1) || (run === 'lanes' && c.seed % 2 === 0)) continue;
       if (run === 'network' && c.model.spec.layers.some((l) => l.units > NETWORK_MAX_UNITS)) {
         // Too wide for the network kernel: refused by name, never run on a wrong layout.
         await expect(engine.predict(c.x, { samples: c.samples, seed: SEED, kernel: 'network' })).rejects.toBeInstanceOf(DeviceLimitError);
