@@ -13,6 +13,7 @@ import { CHUNK, chunkBinding } from './chunk.js';
 import type { ChunkRun } from './dense.js';
 import { CHUNK_KEY } from './libraries.js';
 import { LAYER, LAYER_INPUT, layerConsts, layerDefines, layerParams } from './layer.js';
+import { LANES, laneFma, range, rowFeatures } from './lanes-statements.js';
 
 /** Input quads per thread. */
 const QUADS = 2;
@@ -22,15 +23,10 @@ export const LANES_INPUTS_PER_THREAD = 4 * QUADS;
 /** Units per thread unless the layer is narrower (a multiple of 4). */
 export const LANES_UNITS_PER_THREAD = 16;
 
-const LANES = ['x', 'y', 'z', 'w'] as const;
-const range = (n: number) => Array.from({ length: n }, (_, i) => i);
-
 function statements(units: number): Record<string, string> {
   const inputs = range(4 * QUADS);
   const groups = range(QUADS);
   const js = range(units);
-  const fma = (j: number, g: number) =>
-    `      a${j}_${g} = fma(f${g}_3, vec4<f32>(w${j}.w), fma(f${g}_2, vec4<f32>(w${j}.z), fma(f${g}_1, vec4<f32>(w${j}.y), fma(f${g}_0, vec4<f32>(w${j}.x), a${j}_${g}))));`;
   return {
     INPUT_ROWS: inputs.map((r) => `  let x${r} = input_base(s, min(n0 + ${r}u, last)) / 4u;`).join('\n'),
     BLOCK: [
@@ -38,16 +34,8 @@ function statements(units: number): Record<string, string> {
       ...js.map((j) => `  let row${j} = w_base + min(q0 * 4u + ${j}u, OUT_P - 1u) * IN4;`),
       ...js.flatMap((j) => groups.map((g) => `  var a${j}_${g} = vec4<f32>(b${j >> 2}.${LANES[j & 3]});`)),
       '  for (var i = 0u; i < IN4; i++) {',
-      ...groups.flatMap((g) => [
-        ...range(4).map((c) => `    let r${g}_${c} = layer_in[x${4 * g + c} + i];`),
-        ...LANES.map(
-          (c, k) =>
-            `    let f${g}_${k} = vec4<f32>(${range(4)
-              .map((r) => `r${g}_${r}.${c}`)
-              .join(', ')});`,
-        ),
-      ]),
-      ...js.flatMap((j) => [`    let w${j} = weights[row${j} + i];`, ...groups.map((g) => fma(j, g).slice(2))]),
+      ...rowFeatures(QUADS, '    '),
+      ...js.flatMap((j) => [`    let w${j} = weights[row${j} + i];`, ...groups.map((g) => laneFma(`a${j}_${g}`, `w${j}`, g, '    '))]),
       '  }',
     ].join('\n'),
     STORE: inputs

@@ -13,6 +13,7 @@ import { readF32, readVec4, writeVec4 } from '../bindings.js';
 import { CHUNK, chunkBinding } from './chunk.js';
 import type { ChunkRun } from './dense.js';
 import { layerParams, type LayerParams } from './layer.js';
+import { LANES, laneFma, range, rowFeatures } from './lanes-statements.js';
 
 /**
  * Widest layer (units) the network kernel takes: each unit is an accumulator per input quad of its
@@ -28,10 +29,6 @@ export function networkRefusal(layout: ModelLayout): string | null {
   const wide = layout.layers.find((l) => l.units > NETWORK_MAX_UNITS);
   return wide ? `layer ${wide.index} has ${wide.units} units, beyond the network kernel's ${NETWORK_MAX_UNITS}` : null;
 }
-
-const LANES = ['x', 'y', 'z', 'w'] as const;
-
-const range = (n: number) => Array.from({ length: n }, (_, i) => i);
 
 /** An activation of one f32 expression (the twin of lib/activation's activate()). */
 function activateScalar(activation: Activation, z: string): string {
@@ -79,28 +76,14 @@ function layerStatements(layer: LayerLayout, last: boolean, quads: number): stri
   const b4 = (layer.sampleWeightOffset + layer.unitsPadded * layer.inputsPadded) / 4;
   const units = range(layer.units);
   const groups = range(quads);
-  const features = groups.flatMap((g) =>
-    l === 0
-      ? [
-          ...range(4).map((c) => `    let r${g}_${c} = layer_in[x${4 * g + c} + i];`),
-          ...LANES.map(
-            (c, k) =>
-              `    let f${g}_${k} = vec4<f32>(${range(4)
-                .map((r) => `r${g}_${r}.${c}`)
-                .join(', ')});`,
-          ),
-        ]
-      : range(4).map((k) => `    let f${g}_${k} = h${l - 1}_${g}[4u * i + ${k}u];`),
-  );
-  const fma = (j: number, g: number) =>
-    `    a${l}_${j}_${g} = fma(f${g}_3, vec4<f32>(w${j}.w), fma(f${g}_2, vec4<f32>(w${j}.z), fma(f${g}_1, vec4<f32>(w${j}.y), fma(f${g}_0, vec4<f32>(w${j}.x), a${l}_${j}_${g}))));`;
+  const features = l === 0 ? rowFeatures(quads, '    ') : groups.flatMap((g) => range(4).map((k) => `    let f${g}_${k} = h${l - 1}_${g}[4u * i + ${k}u];`));
   return [
     `  // Layer ${l}: ${layer.inputs} -> ${layer.units}.`,
     ...range(layer.unitsPadded / 4).map((q) => `  let b${l}_${q} = weights[slot + ${b4 + q}u];`),
     ...units.flatMap((j) => groups.map((g) => `  var a${l}_${j}_${g} = vec4<f32>(b${l}_${j >> 2}.${LANES[j & 3]});`)),
     `  for (var i = 0u; i < ${in4}u; i++) {`,
     ...features,
-    ...units.flatMap((j) => [`    let w${j} = weights[slot + ${w4 + j * in4}u + i];`, ...groups.map((g) => fma(j, g))]),
+    ...units.flatMap((j) => [`    let w${j} = weights[slot + ${w4 + j * in4}u + i];`, ...groups.map((g) => laneFma(`a${l}_${j}_${g}`, `w${j}`, g, '    '))]),
     '  }',
     ...(last
       ? units.flatMap((j) => groups.map((g) => `  let v${j}_${g} = finish_l${l}(a${l}_${j}_${g}, ${j}u);`))
