@@ -7,8 +7,8 @@
  * - path 'auto' is resolved before (resolvePath in predict-options.ts: marginal for few inputs).
  * - kernel 'auto' on the joint path: on a CPU adapter materialised weights (SwiftShader pays for
  *   workgroup and private memory: 3-8x faster there), read by the network kernel (every layer in
- *   one dispatch) when every layer has at most NETWORK_MAX_UNITS units, else by the layer-by-layer
- *   materialised matmul (predict-program.ts usesNetworkKernel); on a GPU the workgroup-fused kernel on a GPU when a
+ *   one dispatch) when every layer has at most NETWORK_MAX_UNITS units, else layer by layer by the
+ *   lanes matmul (predict-program.ts usesNetworkKernel); on a GPU the workgroup-fused kernel when a
  *   weight row fits workgroup memory; then, if a device or engine limit refuses that, the fused and
  *   then the registers kernel, before giving up with every refusal named.
  * - 'auto' never picks 'tiled' (the workgroup-tiled GEMM built for GPUs) or 'subgroups' (the

@@ -17,7 +17,7 @@ import {
   type MatmulBlocking,
 } from '../kernels/infer/dense.js';
 import { denseNetworkProgram, networkRefusal } from '../kernels/infer/dense-network.js';
-import { LANES_INPUTS_PER_THREAD, denseLanesProgram } from '../kernels/infer/dense-lanes.js';
+import { denseLanesProgram } from '../kernels/infer/dense-lanes.js';
 import {
   classFinalizeProgram,
   classLoglikProgram,
@@ -47,9 +47,6 @@ export interface LayerKernels {
   readonly sampleWeights: Kernel | null;
   /** The layer's own dense kernel; null when PredictProgram.network runs every layer. */
   readonly dense: Kernel | null;
-  /** Inputs per workgroup (fused) or per thread (registers, materialized). */
-  readonly inputsPerWorkgroup: number;
-  readonly inputsPerThread: number;
 }
 
 export interface PredictProgram {
@@ -135,7 +132,9 @@ function layerStrategy(o: ProgramOptions, rowsPerTile: number, index: number, in
 /**
  * Whether the network kernel runs every layer: asked for by name (refused when a layer is too wide),
  * or 'auto' on a CPU adapter when every layer fits it (13-50-50-1, S = 1000 in Node on SwiftShader:
- * N = 256 in 0.63 s against materialized's 1.0 s, N = 1 in 148 ms against 167 ms; bench/README.md).
+ * N = 256 in 0.60 s against materialized's 0.84 s in the peer run of bench/README.md; at N = 1, which
+ * 'auto' sends down the marginal path, 148 against 167 ms in one run and 198 against 143 ms in the
+ * peer run).
  * Not on a GPU: no GPU has measured it, and its many live accumulators per thread are what a GPU's
  * register file is short of.
  */
@@ -158,8 +157,6 @@ export function buildProgram(layout: ModelLayout, options: ProgramOptions): Pred
         masks: layer.maskOffset >= 0 ? dropoutMasksProgram(layer, layout.masksPerSample) : null,
         sampleWeights: sampleWeightsProgram(layer, layout.weightsPerSample, layout.masksPerSample),
         dense: null,
-        inputsPerWorkgroup: 0,
-        inputsPerThread: 4,
       };
     }
     const rowsPerTile = fusedRowsPerTile(layer, options.workgroupFloats);
@@ -190,15 +187,6 @@ export function buildProgram(layout: ModelLayout, options: ProgramOptions): Pred
       masks,
       sampleWeights: materialized ? sampleWeightsProgram(layer, layout.weightsPerSample, layout.masksPerSample) : null,
       dense,
-      inputsPerWorkgroup,
-      inputsPerThread:
-        strategy === 'materialized'
-          ? options.matmulBlocking.inputs
-          : strategy === 'subgroups'
-            ? inputsPerSubgroupsThread
-            : strategy === 'lanes'
-              ? LANES_INPUTS_PER_THREAD
-              : inputsPerThread,
     };
   });
   const storesSamples = options.returnSamples || options.withQuantiles;

@@ -38,7 +38,7 @@ export type SamplingPath = 'joint' | 'marginal';
  *   lanes of a thread and 16 units of one layer, so each vec4 weight load feeds 8 vec4
  *   multiply-adds (the dot-product form of 'materialized' gets 2).
  * - 'network': weights materialised as for 'materialized', then every layer in one kernel, each
- *   thread carrying 4 inputs of one sample through the whole network in registers (no activations
+ *   thread carrying 8 inputs of one sample through the whole network in registers (no activations
  *   written between layers); for networks whose layers have at most 64 units, else a
  *   DeviceLimitError.
  * - 'auto': chosen per layer from the shape and the adapter.

@@ -21,8 +21,8 @@ import { LANES, laneFma, range, rowFeatures } from './lanes-statements.js';
  */
 export const NETWORK_MAX_UNITS = 64;
 
-/** Input quads (4 inputs each) per thread unless the engine option says otherwise. */
-export const DEFAULT_NETWORK_QUADS = 2;
+/** Input quads (4 inputs each) per thread (A N=256 in Node: 1, 2, 3, 4 quads 564, 466, 480, 474 ms; bench/README.md). */
+const QUADS = 2;
 
 /** Why the network kernel cannot run this model, or null when it can. */
 export function networkRefusal(layout: ModelLayout): string | null {
@@ -121,7 +121,8 @@ ${range(layer.unitsPadded / 4)
     .join('\n');
 }
 
-export function denseNetworkProgram(layout: ModelLayout, quads = DEFAULT_NETWORK_QUADS): Program<ChunkRun> {
+export function denseNetworkProgram(layout: ModelLayout): Program<ChunkRun> {
+  const quads = QUADS;
   const refusal = networkRefusal(layout);
   if (refusal) throw new RangeError(`internal: ${refusal}`);
   const layers = layout.layers;
