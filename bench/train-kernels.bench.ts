@@ -6,7 +6,7 @@
  * through the trainer's own recorder (src/train/init.ts). A program alone runs on whatever the
  * buffers hold, so its time is what its dispatch costs, not a result.
  *
- * Options: --models M (240), --strategy tiled|simple|fused (tiled), --method mc-dropout|map
+ * Options: --models M (240), --strategy tiled|simple|fused|lanes (tiled), --method mc-dropout|map
  * (mc-dropout), --repeats R (6).
  */
 import { exitWithUsageError, parseBenchArgs } from './lib/args.js';

@@ -46,6 +46,7 @@ const STRATEGIES: readonly Strategy[] = [
   { name: 'tiled-4x8x4', options: { kernelStrategy: 'tiled', tile: { rows: 4, units: 8, inputs: 4 } } },
   { name: 'tiled-8x8x8', options: { kernelStrategy: 'tiled', tile: { rows: 8, units: 8, inputs: 8 } } },
   { name: 'fused', options: { kernelStrategy: 'fused' } },
+  { name: 'lanes', options: { kernelStrategy: 'lanes' } },
 ];
 
 /** A tiled strategy named tiled-RxUxI (rows x units x inputs), or undefined for another name. */
@@ -56,9 +57,10 @@ function tiledStrategy(name: string): Strategy | undefined {
   return { name, options: { kernelStrategy: 'tiled', tile: { rows, units, inputs } } };
 }
 
-/** 'fused' covers 'mc-dropout' and 'map' without adversarial training (src/kernels/train/fused.ts); the others cover every method. */
+/** 'fused' and 'lanes' cover 'mc-dropout' and 'map' without adversarial training (src/kernels/train/one-hidden.ts); the others cover every method. */
 function covers(strategy: Strategy, method: TrainMethod): boolean {
-  return strategy.options.kernelStrategy !== 'fused' || ((method === 'mc-dropout' || method === 'map') && strategy.options.adversarialEpsilon === undefined);
+  const oneProgram = strategy.options.kernelStrategy === 'fused' || strategy.options.kernelStrategy === 'lanes';
+  return !oneProgram || ((method === 'mc-dropout' || method === 'map') && strategy.options.adversarialEpsilon === undefined);
 }
 
 interface Measurement {

@@ -11,7 +11,7 @@
 // block), W0_OFFSET, B0_OFFSET, W1_OFFSET, B1_OFFSET, LOG_SIGMA_OFFSET, STREAM0, STREAM1 (the
 // layers' dropout streams), LEAKY_SLOPE. Defines: DROPOUT, METHOD_MC_DROPOUT or METHOD_MAP
 // (FIXED_SIGMA: σ = models[m].fixedSigma), the activation's. Needs lib/philox, lib/math,
-// lib/activation, train/model-stream.
+// lib/activation, train/model-stream, train/one-hidden.
 
 var<workgroup> chunk_x: array<f32, R * IN0>;
 // First the hidden masks of the chunk, then the hidden outputs times them.
@@ -21,28 +21,6 @@ var<workgroup> chunk_dh: array<f32, R * HID>;
 var<workgroup> chunk_g: array<f32, R>;
 // Per lane: the penalty, the data loss and (METHOD_MAP) the log σ derivative.
 var<workgroup> sums: array<vec3<f32>, WORKGROUP_SIZE>;
-
-fn keep_mask(word: u32, m: u32) -> f32 {
-  return select(0.0, models[m].keepScale, (word >> 8u) < models[m].keepThreshold);
-}
-
-// The regulariser of one θ element and its derivative: 'mc-dropout' λ θ², 'map' −log N(θ | 0, prior).
-fn penalty(m: u32, v: f32) -> f32 {
-#if METHOD_MAP
-  return -normal_log_pdf(v, 0.0, models[m].priorScale);
-#else
-  return v * v;
-#endif
-}
-
-fn penalty_grad(m: u32, v: f32) -> f32 {
-#if METHOD_MAP
-  let prior = models[m].priorScale;
-  return v / (prior * prior) / models[m].n;
-#else
-  return 2.0 * models[m].weightDecay * v;
-#endif
-}
 
 @compute @workgroup_size(WORKGROUP_SIZE)
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>, @builtin(local_invocation_index) lane: u32) {

@@ -154,7 +154,7 @@ function checkShapes(arch: unknown, data: unknown, options: unknown): void {
   }
 }
 
-const KERNEL_STRATEGIES: readonly KernelStrategy[] = ['tiled', 'simple', 'fused'];
+const KERNEL_STRATEGIES: readonly KernelStrategy[] = ['tiled', 'simple', 'fused', 'lanes'];
 
 /** Largest side of a kernel tile: the tile is unrolled into tile.rows x tile.units registers. */
 export const MAX_TILE_SIDE = 8;

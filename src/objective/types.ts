@@ -11,7 +11,7 @@ import type { SamplerOptions } from './sampler.js';
 import type { SwagOptions } from './swag-options.js';
 
 /** TrainOptions.kernelStrategy. */
-export type KernelStrategy = 'tiled' | 'simple' | 'fused';
+export type KernelStrategy = 'tiled' | 'simple' | 'fused' | 'lanes';
 
 export type { ArchitectureSpec } from './architecture.js';
 export type { LearningRateSchedule, TrainMethod, ViEstimator } from './methods.js';
@@ -118,13 +118,15 @@ export interface TrainOptions {
    */
   readonly adversarialEpsilon?: number;
   /**
-   * How the step's kernels split the work (same maths either way): 'tiled' (default) gives each
-   * thread a register tile of a layer's forward pass and weight gradient, 'simple' one row or one
-   * parameter; 'fused' runs a whole step of a one-hidden-layer 'mc-dropout' or 'map' network
-   * (Normal likelihood, one output, at most 64 inputs and hidden units, no PReLU, no adversarial
-   * training; anything else is refused) in one program, a workgroup per model, for GPUs: slower
-   * than 'tiled' on SwiftShader (src/kernels/train/fused.ts). 'vi' with the local or Flipout
-   * estimator always runs 'simple'.
+   * How the step's kernels split the work (same maths either way): 'tiled' (the default on GPUs)
+   * gives each thread a register tile of a layer's forward pass and weight gradient, 'simple' one
+   * row or one parameter; 'fused' and 'lanes' run a whole step of a one-hidden-layer 'mc-dropout'
+   * or 'map' network (Normal likelihood, one output, at most 64 inputs and hidden units, no PReLU,
+   * no adversarial training; anything else is refused) in one program: 'fused' a workgroup per
+   * model, for GPUs, slower than 'tiled' on SwiftShader (src/kernels/train/fused.ts); 'lanes' a
+   * thread per model with its rows in vec4 lanes (src/kernels/train/lanes.ts), the default on a
+   * CPU adapter wherever it covers the network. 'vi' with the local or Flipout estimator always
+   * runs 'simple'.
    */
   readonly kernelStrategy?: KernelStrategy;
   /** Tile of the 'tiled' kernels, each side 1..8 (default rows 4, units 4, inputs 4; 8, 8, 8 on a CPU adapter such as SwiftShader when models x batch >= 4096). The results do not depend on it. */

@@ -14,14 +14,16 @@ import { flipProgram, sampleProgram, sigmaProgram } from '../kernels/train/draws
 import { forwardProgram } from '../kernels/train/forward.js';
 import { lossProgram, type LossOutput } from '../kernels/train/loss.js';
 import { fusedMlpProgram } from '../kernels/train/fused.js';
+import { lanesMlpProgram } from '../kernels/train/lanes.js';
 import { clipProgram, optimizerProgram } from '../kernels/train/optimizer.js';
 import { dhPrevTiledProgram, forwardTiledProgram, tiledEstimator, weightGradTiledProgram } from '../kernels/train/tiled.js';
 import type { PreparedRun } from '../objective/prepare.js';
 import type { TrainShape } from '../objective/shape.js';
 
 export function stepPrograms(shape: TrainShape, run: Pick<PreparedRun, 'kernelStrategy' | 'tile'>): Program<void>[] {
-  // The fused kernel draws its own masks and reads the gathered rows (plan.ts refuses 'fused' where it does not cover the run).
+  // The one-program steps draw their own masks and read the gathered rows (plan.ts refuses them where they do not cover the run).
   if (run.kernelStrategy === 'fused') return [gatherProgram(shape), fusedMlpProgram(shape), clipProgram(shape), optimizerProgram(shape)];
+  if (run.kernelStrategy === 'lanes') return [gatherProgram(shape), lanesMlpProgram(shape), clipProgram(shape), optimizerProgram(shape)];
   const layers = shape.layout.layers;
   const backwards = [...layers].reverse();
   const tiled = run.kernelStrategy !== 'simple' && tiledEstimator(shape);
@@ -60,7 +62,7 @@ export function stepPrograms(shape: TrainShape, run: Pick<PreparedRun, 'kernelSt
  */
 export function gradientPrograms(shape: TrainShape, run: Pick<PreparedRun, 'kernelStrategy' | 'tile'>, output: LossOutput = 'accumulate'): Program<void>[] {
   const layers = shape.layout.layers;
-  // 'fused' takes the tiled kernels where the fused one does not run (hmc's leapfrog).
+  // 'fused' and 'lanes' take the tiled kernels where their one program does not run (hmc's leapfrog).
   const tiled = run.kernelStrategy !== 'simple' && tiledEstimator(shape);
   const concrete = shape.layout.method === 'concrete-dropout';
   const programs: Program<void>[] = layers.map((l) => (tiled ? forwardTiledProgram(shape, l, run.tile) : forwardProgram(shape, l)));

@@ -220,12 +220,15 @@ export function trainingPrograms(): Program<never>[] {
       programs.push(...(stepPrograms(plan.shape, plan.run) as Program<never>[]));
     }
   }
-  // The fused step ('fused'): 'mc-dropout' (masks), 'map' with learnt and with fixed (sgmcmc's tau) noise.
-  const fused: Partial<TrainOptions>[] = [{ method: 'mc-dropout' }, { method: 'map' }, { method: 'sgmcmc', models: [{ tau: 4 }] }];
-  for (const [i, config] of fused.entries()) {
-    const options = { epochs: 1, batchSize: 8, lr: 1e-2, seed: 1, models: [{ dropout: 0.1 }], ...config, kernelStrategy: 'fused' } as TrainOptions;
-    const plan = planTraining(DEFAULT_LIMITS, { inputDim: 2, hidden: [5], activation: ACTIVATIONS[i % ACTIVATIONS.length] ?? 'tanh' }, { x, y }, options);
-    programs.push(...(stepPrograms(plan.shape, plan.run) as Program<never>[]));
+  // The one-program steps ('fused', one workgroup a model, and 'lanes', one thread a model): 'mc-dropout' (masks), 'map' with
+  // learnt and with fixed (sgmcmc's tau) noise.
+  const oneProgram: Partial<TrainOptions>[] = [{ method: 'mc-dropout' }, { method: 'map' }, { method: 'sgmcmc', models: [{ tau: 4 }] }];
+  for (const kernelStrategy of ['fused', 'lanes'] as const) {
+    for (const [i, config] of oneProgram.entries()) {
+      const options = { epochs: 1, batchSize: 8, lr: 1e-2, seed: 1, models: [{ dropout: 0.1 }], ...config, kernelStrategy } as TrainOptions;
+      const plan = planTraining(DEFAULT_LIMITS, { inputDim: 2, hidden: [5], activation: ACTIVATIONS[i % ACTIVATIONS.length] ?? 'tanh' }, { x, y }, options);
+      programs.push(...(stepPrograms(plan.shape, plan.run) as Program<never>[]));
+    }
   }
   // 'hmc': its sampler's programs with learnt and known noise (the store-mode loss, FIXED_SIGMA), a Student-t and no hidden layer.
   const hmcRuns: [Partial<TrainOptions>, number[]][] = [

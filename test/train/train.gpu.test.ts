@@ -155,15 +155,20 @@ describeGpu('GPU training vs float64 oracle', () => {
     expect(a.theta.every((theta) => theta.every(Number.isFinite))).toBe(true);
   });
 
-  // The fused step (src/kernels/train/fused.ts) against the oracle: batch 37 is two chunks of 16
-  // rows and a partial one (one step per epoch), with models of fewer rows (invalid slots) and 3 x 37 input masks that
-  // end inside a Philox block; then it tracks 'tiled' over epochs of Adam.
+  // The one-program steps (src/kernels/train/fused.ts, lanes.ts) against the oracle: batch 37 is
+  // two chunks of 16 rows and a partial one for 'fused', four chunks of 8 rows and one of 5 for 'lanes' (one
+  // step per epoch), with models of fewer rows (invalid slots) and 3 x 37 input masks that end
+  // inside a Philox block; then each tracks 'tiled' over epochs of Adam.
   it.each([
-    { method: 'mc-dropout' as const, activation: 'relu' as const },
-    { method: 'mc-dropout' as const, activation: 'tanh' as const },
-    { method: 'map' as const, activation: 'gelu' as const },
-    { method: 'map' as const, activation: 'leaky_relu' as const },
-  ])('fused step, $method / $activation: the first step moves θ by the oracle gradient, and Adam tracks the tiled kernels', async ({ method, activation }) => {
+    { strategy: 'fused' as const, method: 'mc-dropout' as const, activation: 'relu' as const },
+    { strategy: 'fused' as const, method: 'mc-dropout' as const, activation: 'tanh' as const },
+    { strategy: 'fused' as const, method: 'map' as const, activation: 'gelu' as const },
+    { strategy: 'fused' as const, method: 'map' as const, activation: 'leaky_relu' as const },
+    { strategy: 'lanes' as const, method: 'mc-dropout' as const, activation: 'relu' as const },
+    { strategy: 'lanes' as const, method: 'mc-dropout' as const, activation: 'sigmoid' as const },
+    { strategy: 'lanes' as const, method: 'map' as const, activation: 'tanh' as const },
+    { strategy: 'lanes' as const, method: 'map' as const, activation: 'silu' as const },
+  ])('$strategy step, $method / $activation: the first step moves θ by the oracle gradient, and Adam tracks the tiled kernels', async ({ strategy, method, activation }) => {
     const arch = { inputDim: 3, hidden: [7], activation };
     const data = dataset(37, 3, 9);
     const options: TrainOptions = {
@@ -173,26 +178,27 @@ describeGpu('GPU training vs float64 oracle', () => {
       optimizer: 'sgd',
       lr: 1,
       seed: 31,
-      kernelStrategy: 'fused',
+      kernelStrategy: strategy,
       models: [
         { dropout: 0.25, tau: 3, priorScale: 0.8 },
         { rows: [1, 2, 3, 5, 8, 0, 9, 30, 31, 33, 34, 36], dropout: 0.1, tau: 5 },
         { rows: Array.from({ length: 18 }, (_, i) => 2 * i), dropout: 0.4, tau: 1, priorScale: 2 },
       ],
     };
-    const fused = await train(ctx, arch, data, options);
-    expectFirstStepIsGradient(oracleInit(arch, data, options), fused.theta, ' (fused)');
+    const oneProgram = await train(ctx, arch, data, options);
+    expectFirstStepIsGradient(oracleInit(arch, data, options), oneProgram.theta, ` (${strategy})`);
     const adam: TrainOptions = { ...options, epochs: 4, optimizer: 'adam', lr: 1e-2 };
-    const [adamFused, adamTiled] = [await train(ctx, arch, data, adam), await train(ctx, arch, data, { ...adam, kernelStrategy: 'tiled' })];
-    adamFused.theta.forEach((theta, m) => expectClose(theta, adamTiled.theta[m]!, `model ${m} θ after 4 epochs, fused vs tiled`, 1e-4));
-    adamFused.history.forEach((losses, e) => expectClose(losses, adamTiled.history[e]!, `epoch ${e + 1} losses, fused vs tiled`, 1e-4));
+    const [adamOne, adamTiled] = [await train(ctx, arch, data, adam), await train(ctx, arch, data, { ...adam, kernelStrategy: 'tiled' })];
+    adamOne.theta.forEach((theta, m) => expectClose(theta, adamTiled.theta[m]!, `model ${m} θ after 4 epochs, ${strategy} vs tiled`, 1e-4));
+    adamOne.history.forEach((losses, e) => expectClose(losses, adamTiled.history[e]!, `epoch ${e + 1} losses, ${strategy} vs tiled`, 1e-4));
   });
 
-  it('kernelStrategy fused refuses what it does not cover, by name', async () => {
-    const options: TrainOptions = { method: 'mc-dropout', epochs: 1, kernelStrategy: 'fused' };
+  it.each(['fused', 'lanes'] as const)('kernelStrategy %s refuses what it does not cover, by name', async (kernelStrategy) => {
+    const options: TrainOptions = { method: 'mc-dropout', epochs: 1, kernelStrategy };
     await expect(train(ctx, { inputDim: 3, hidden: [5, 4], activation: 'relu' }, dataset(8, 3, 1), options)).rejects.toThrow(
-      /'fused' cannot run this training: it covers networks with exactly one hidden layer/,
+      new RegExp(`'${kernelStrategy}' cannot run this training: it covers networks with exactly one hidden layer`),
     );
+    await expect(train(ctx, { inputDim: 3, hidden: [65], activation: 'relu' }, dataset(8, 3, 1), options)).rejects.toThrow(/at most 64 inputs and hidden units/);
     await expect(train(ctx, { inputDim: 3, hidden: [5], activation: 'relu' }, dataset(8, 3, 1), { ...options, method: 'vi' })).rejects.toThrow(InvalidInputError);
   });
 

@@ -1,0 +1,165 @@
+// One training step's dropout masks, forward pass, loss and gradient of a one-hidden-layer network
+// with one Normal output, in the lanes form (the 'lanes' kernel strategy, src/kernels/train/lanes.ts):
+// one thread per model carries its batch 8 rows at a time, as two quads of vec4 lanes (lane c of
+// quad q is row r0 + 4q + c), through the whole step, so every weight read feeds two vec4
+// multiply-adds and nothing but θ's gradient, the loss and model_active is written to storage. The
+// same maths and random streams as train/fused-mlp and the layer-by-layer programs; its sums over
+// rows run in another order. The loops over inputs and over mask blocks stay loops (SwiftShader's
+// compile time grows faster than the straight-line code); the units are unrolled by the generated
+// statements at the #insert points: FORWARD (one input's multiply-adds into z<u>_<q>), FINISH
+// (activations, output, loss, the output layer's and the biases' gradients, dz<u>_<q>), BACKWARD
+// (one input's weight gradients). Constants and defines: those of train/fused-mlp but R, and
+// THREADS (models per workgroup). Needs lib/philox, lib/math, lib/activation, train/model-stream,
+// train/one-hidden.
+
+// The chunk's masked inputs: input i of quad q at xc[i * 2 + q].
+var<private> xc: array<vec4<f32>, IN0 * 2u>;
+// The chunk's hidden masks: unit u of quad q at hm[u * 2 + q].
+var<private> hm: array<vec4<f32>, HID * 2u>;
+var<private> w0: array<f32, IN0 * HID>;
+var<private> gw0: array<f32, IN0 * HID>;
+
+fn act4(z: vec4<f32>) -> vec4<f32> {
+  return vec4<f32>(activate(z.x, LEAKY_SLOPE), activate(z.y, LEAKY_SLOPE), activate(z.z, LEAKY_SLOPE), activate(z.w, LEAKY_SLOPE));
+}
+
+fn act_grad4(z: vec4<f32>, h: vec4<f32>) -> vec4<f32> {
+  return vec4<f32>(
+    activate_grad(z.x, h.x, LEAKY_SLOPE),
+    activate_grad(z.y, h.y, LEAKY_SLOPE),
+    activate_grad(z.z, h.z, LEAKY_SLOPE),
+    activate_grad(z.w, h.w, LEAKY_SLOPE),
+  );
+}
+
+// Rows past the batch (the last chunk of a batch that is not a multiple of 8) count as invalid.
+fn row_valid(m: u32, b: u32) -> f32 {
+  return select(0.0, valid[m * B + min(b, B - 1u)], b < B);
+}
+
+fn quad_valid(m: u32, b: u32) -> vec4<f32> {
+  return vec4<f32>(row_valid(m, b), row_valid(m, b + 1u), row_valid(m, b + 2u), row_valid(m, b + 3u));
+}
+
+// Slot b of model m's batch, clamped inside it (lanes past B read row B - 1 and are invalid).
+fn slot(m: u32, b: u32) -> u32 {
+  return m * B + min(b, B - 1u);
+}
+
+fn quad_y(m: u32, b: u32) -> vec4<f32> {
+  return vec4<f32>(yb[slot(m, b)], yb[slot(m, b + 1u)], yb[slot(m, b + 2u)], yb[slot(m, b + 3u)]);
+}
+
+@compute @workgroup_size(THREADS)
+fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
+  // One model a thread, the grid folded into x and y as flatGrid folds it.
+  let m = gid.x + gid.y * groups.x * THREADS;
+  if (m >= M) {
+    return;
+  }
+  var nb = 0.0;
+  for (var b = 0u; b < B; b++) {
+    nb = nb + valid[m * B + b];
+  }
+  // A model without rows this step adds no data term (and divides by nothing).
+  let inv_nb = select(0.0, 1.0 / nb, nb > 0.0);
+  let base = m * P;
+  for (var k = 0u; k < IN0 * HID; k++) {
+    w0[k] = theta[base + W0_OFFSET + k];
+    gw0[k] = 0.0;
+  }
+#insert THETA
+  var loss = 0.0;
+  var d_u = 0.0;
+#if METHOD_MAP
+#if FIXED_SIGMA
+  let sigma = models[m].fixedSigma;
+#else
+  let sigma = exp(theta[base + LOG_SIGMA_OFFSET]);
+#endif
+  let inv_var = 1.0 / (sigma * sigma);
+  let log_norm = log(sigma) + HALF_LOG_TWO_PI;
+#endif
+#if DROPOUT
+  let key = seed_key();
+  let at = model_step(m);
+  let word = model_word(m);
+  let keep_threshold = models[m].keepThreshold;
+  let keep_scale = models[m].keepScale;
+#endif
+  for (var r0 = 0u; r0 < B; r0 += 8u) {
+    // Element e of the model's B x IN0 input masks (and B x HID hidden masks) is word e % 4 of
+    // block e / 4; the chunk's 8 rows start at block (r0 / 4) * IN0 (r0 a multiple of 8).
+    // Element e = r * IN0 + i walks (r, i) by counting, not dividing: SwiftShader's vector
+    // integer division is a scalar division a lane.
+    var r = 0u;
+    var i = 0u;
+    for (var j = 0u; j < 2u * IN0; j++) {
+#if DROPOUT
+      let words = philox4x32(vec4<u32>((r0 / 4u) * IN0 + j, at, STREAM0, word), key);
+#endif
+      for (var w = 0u; w < 4u; w++) {
+#if DROPOUT
+        let keep = select(0.0, keep_scale, (words[w] >> 8u) < keep_threshold);
+#else
+        let keep = 1.0;
+#endif
+        xc[i * 2u + (r >> 2u)][r & 3u] = xb[slot(m, r0 + r) * IN0 + i] * keep;
+        i = i + 1u;
+        let wrap = i == IN0;
+        i = select(i, 0u, wrap);
+        r = select(r, r + 1u, wrap);
+      }
+    }
+#if DROPOUT
+    r = 0u;
+    var u = 0u;
+    for (var j = 0u; j < 2u * HID; j++) {
+      let words = philox4x32(vec4<u32>((r0 / 4u) * HID + j, at, STREAM1, word), key);
+      for (var w = 0u; w < 4u; w++) {
+        hm[u * 2u + (r >> 2u)][r & 3u] = select(0.0, keep_scale, (words[w] >> 8u) < keep_threshold);
+        u = u + 1u;
+        let wrap = u == HID;
+        u = select(u, 0u, wrap);
+        r = select(r, r + 1u, wrap);
+      }
+    }
+#endif
+    let v0 = quad_valid(m, r0);
+    let v1 = quad_valid(m, r0 + 4u);
+    let y0 = quad_y(m, r0);
+    let y1 = quad_y(m, r0 + 4u);
+#insert ZS
+    for (var i = 0u; i < IN0; i++) {
+      let x0 = xc[i * 2u];
+      let x1 = xc[i * 2u + 1u];
+#insert FORWARD
+    }
+#insert FINISH
+    for (var i = 0u; i < IN0; i++) {
+      let x0 = xc[i * 2u];
+      let x1 = xc[i * 2u + 1u];
+#insert BACKWARD
+    }
+  }
+  var own_penalty = 0.0;
+  for (var k = 0u; k < IN0 * HID; k++) {
+    own_penalty = own_penalty + penalty(m, w0[k]);
+    grad[base + W0_OFFSET + k] = gw0[k] + penalty_grad(m, w0[k]);
+  }
+#insert STORE
+  model_active[m] = select(0.0, 1.0, nb > 0.0);
+  if (nb == 0.0) {
+    return;
+  }
+#if METHOD_MAP
+  let reported = loss + own_penalty / models[m].n;
+#if !FIXED_SIGMA
+  grad[base + LOG_SIGMA_OFFSET] = d_u;
+#endif
+#else
+  let reported = loss + models[m].weightDecay * own_penalty;
+#endif
+  epoch_loss[2u * m] = epoch_loss[2u * m] + reported;
+  epoch_loss[2u * m + 1u] = epoch_loss[2u * m + 1u] + 1.0;
+}

@@ -1,0 +1,27 @@
+// What the one-program training steps of a one-hidden-layer network share (train/fused-mlp,
+// train/lanes-mlp): the dropout mask of a Philox word and the regulariser of one θ element with its
+// derivative. Defines: METHOD_MAP ('map'; otherwise 'mc-dropout'). Needs lib/math and the models
+// binding.
+
+// Keep (with its 1 / (1 - p) scale) when the word's top 24 bits fall under the model's threshold.
+fn keep_mask(word: u32, m: u32) -> f32 {
+  return select(0.0, models[m].keepScale, (word >> 8u) < models[m].keepThreshold);
+}
+
+// 'mc-dropout' λ θ², 'map' −log N(θ | 0, prior).
+fn penalty(m: u32, v: f32) -> f32 {
+#if METHOD_MAP
+  return -normal_log_pdf(v, 0.0, models[m].priorScale);
+#else
+  return v * v;
+#endif
+}
+
+fn penalty_grad(m: u32, v: f32) -> f32 {
+#if METHOD_MAP
+  let prior = models[m].priorScale;
+  return v / (prior * prior) / models[m].n;
+#else
+  return 2.0 * models[m].weightDecay * v;
+#endif
+}
