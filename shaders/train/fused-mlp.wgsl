@@ -7,7 +7,7 @@
 // inputs (read by every lane at one address), the hidden layer's masked outputs and derivatives
 // (lane j at column j), then one lane per row for the output and the loss's derivative in it.
 // Nothing but θ's gradient, the loss and model_active is written to storage.
-// Constants: IN0, HID, R (rows per chunk, a multiple of 4 so a chunk's masks start a Philox
+// Constants: IN0, HID, R (rows per chunk, a multiple of 8 so a chunk's masks start a Philox
 // block), W0_OFFSET, B0_OFFSET, W1_OFFSET, B1_OFFSET, LOG_SIGMA_OFFSET, STREAM0, STREAM1 (the
 // layers' dropout streams), LEAKY_SLOPE. Defines: DROPOUT, METHOD_MC_DROPOUT or METHOD_MAP
 // (FIXED_SIGMA: σ = models[m].fixedSigma), the activation's. Needs lib/philox, lib/math,
@@ -55,28 +55,32 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) groups: 
 #endif
 #endif
   for (var r0 = 0u; r0 < B; r0 += R) {
-    // The chunk's inputs times their masks: element e of the model's B x IN0 uses word e % 4 of block e / 4.
-    for (var q = lane; q < R * IN0 / 4u; q += WORKGROUP_SIZE) {
-      let e0 = r0 * IN0 + 4u * q;
+    // The chunk's inputs times their masks: unit i's masks of 8 slots are one Philox block
+    // (src/random/train-streams.ts), block ((r0 + 8 k) / 8) * IN0 + i for the chunk's row block k.
+    for (var q = lane; q < (R / 8u) * IN0; q += WORKGROUP_SIZE) {
+      let i = q % IN0;
+      let k = q / IN0;
 #if DROPOUT
-      let words = philox4x32(vec4<u32>(e0 / 4u, model_step(m), STREAM0, model_word(m)), seed_key());
+      let words = philox4x32(vec4<u32>((r0 / 8u + k) * IN0 + i, model_step(m), STREAM0, model_word(m)), seed_key());
 #endif
-      for (var c = 0u; c < 4u; c++) {
-        if (e0 + c < B * IN0) {
+      for (var h = 0u; h < 8u; h++) {
+        let b = r0 + 8u * k + h;
+        if (b < B) {
 #if DROPOUT
-          chunk_x[4u * q + c] = xb[m * B * IN0 + e0 + c] * keep_mask(words[c], m);
+          chunk_x[(8u * k + h) * IN0 + i] = xb[(m * B + b) * IN0 + i] * keep_mask(dropout_half(words, h), m);
 #else
-          chunk_x[4u * q + c] = xb[m * B * IN0 + e0 + c];
+          chunk_x[(8u * k + h) * IN0 + i] = xb[(m * B + b) * IN0 + i];
 #endif
         }
       }
     }
 #if DROPOUT
-    for (var q = lane; q < R * HID / 4u; q += WORKGROUP_SIZE) {
-      let e0 = r0 * HID + 4u * q;
-      let words = philox4x32(vec4<u32>(e0 / 4u, model_step(m), STREAM1, model_word(m)), seed_key());
-      for (var c = 0u; c < 4u; c++) {
-        chunk_h[4u * q + c] = keep_mask(words[c], m);
+    for (var q = lane; q < (R / 8u) * HID; q += WORKGROUP_SIZE) {
+      let u = q % HID;
+      let k = q / HID;
+      let words = philox4x32(vec4<u32>((r0 / 8u + k) * HID + u, model_step(m), STREAM1, model_word(m)), seed_key());
+      for (var h = 0u; h < 8u; h++) {
+        chunk_h[(8u * k + h) * HID + u] = keep_mask(dropout_half(words, h), m);
       }
     }
 #endif

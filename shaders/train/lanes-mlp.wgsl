@@ -46,6 +46,16 @@ fn slot(m: u32, b: u32) -> u32 {
   return m * B + min(b, B - 1u);
 }
 
+fn quad_x(m: u32, b: u32, i: u32) -> vec4<f32> {
+  return vec4<f32>(xb[slot(m, b) * IN0 + i], xb[slot(m, b + 1u) * IN0 + i], xb[slot(m, b + 2u) * IN0 + i], xb[slot(m, b + 3u) * IN0 + i]);
+}
+
+// The keep factors of 4 consecutive rows from a word pair's four 16-bit halves (dropout_half's order).
+fn keep_quad(pair: vec2<u32>, threshold: u32, scale: f32) -> vec4<f32> {
+  let halves = vec4<u32>(pair.x & 0xffffu, pair.x >> 16u, pair.y & 0xffffu, pair.y >> 16u);
+  return select(vec4<f32>(0.0), vec4<f32>(scale), halves < vec4<u32>(threshold));
+}
+
 fn quad_y(m: u32, b: u32) -> vec4<f32> {
   return vec4<f32>(yb[slot(m, b)], yb[slot(m, b + 1u)], yb[slot(m, b + 2u)], yb[slot(m, b + 3u)]);
 }
@@ -88,41 +98,23 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
   let keep_scale = models[m].keepScale;
 #endif
   for (var r0 = 0u; r0 < B; r0 += 8u) {
-    // Element e of the model's B x IN0 input masks (and B x HID hidden masks) is word e % 4 of
-    // block e / 4; the chunk's 8 rows start at block (r0 / 4) * IN0 (r0 a multiple of 8).
-    // Element e = r * IN0 + i walks (r, i) by counting, not dividing: SwiftShader's vector
-    // integer division is a scalar division a lane.
-    var r = 0u;
-    var i = 0u;
-    for (var j = 0u; j < 2u * IN0; j++) {
+    // Unit i's masks of the chunk's 8 rows are the halves of one Philox block, (r0 / 8) * IN0 + i
+    // (src/random/train-streams.ts): quad 0 takes words 0 and 1, quad 1 words 2 and 3.
+    for (var i = 0u; i < IN0; i++) {
 #if DROPOUT
-      let words = philox4x32(vec4<u32>((r0 / 4u) * IN0 + j, at, STREAM0, word), key);
-#endif
-      for (var w = 0u; w < 4u; w++) {
-#if DROPOUT
-        let keep = select(0.0, keep_scale, (words[w] >> 8u) < keep_threshold);
+      let words = philox4x32(vec4<u32>((r0 / 8u) * IN0 + i, at, STREAM0, word), key);
+      xc[i * 2u] = quad_x(m, r0, i) * keep_quad(words.xy, keep_threshold, keep_scale);
+      xc[i * 2u + 1u] = quad_x(m, r0 + 4u, i) * keep_quad(words.zw, keep_threshold, keep_scale);
 #else
-        let keep = 1.0;
+      xc[i * 2u] = quad_x(m, r0, i);
+      xc[i * 2u + 1u] = quad_x(m, r0 + 4u, i);
 #endif
-        xc[i * 2u + (r >> 2u)][r & 3u] = xb[slot(m, r0 + r) * IN0 + i] * keep;
-        i = i + 1u;
-        let wrap = i == IN0;
-        i = select(i, 0u, wrap);
-        r = select(r, r + 1u, wrap);
-      }
     }
 #if DROPOUT
-    r = 0u;
-    var u = 0u;
-    for (var j = 0u; j < 2u * HID; j++) {
-      let words = philox4x32(vec4<u32>((r0 / 4u) * HID + j, at, STREAM1, word), key);
-      for (var w = 0u; w < 4u; w++) {
-        hm[u * 2u + (r >> 2u)][r & 3u] = select(0.0, keep_scale, (words[w] >> 8u) < keep_threshold);
-        u = u + 1u;
-        let wrap = u == HID;
-        u = select(u, 0u, wrap);
-        r = select(r, r + 1u, wrap);
-      }
+    for (var u = 0u; u < HID; u++) {
+      let words = philox4x32(vec4<u32>((r0 / 8u) * HID + u, at, STREAM1, word), key);
+      hm[u * 2u] = keep_quad(words.xy, keep_threshold, keep_scale);
+      hm[u * 2u + 1u] = keep_quad(words.zw, keep_threshold, keep_scale);
     }
 #endif
     let v0 = quad_valid(m, r0);

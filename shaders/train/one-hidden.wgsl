@@ -1,11 +1,12 @@
 // What the one-program training steps of a one-hidden-layer network share (train/fused-mlp,
-// train/lanes-mlp): the dropout mask of a Philox word and the regulariser of one θ element with its
+// train/lanes-mlp): the dropout mask of a 16-bit half and the regulariser of one θ element with its
 // derivative. Defines: METHOD_MAP ('map'; otherwise 'mc-dropout'). Needs lib/math and the models
 // binding.
 
-// Keep (with its 1 / (1 - p) scale) when the word's top 24 bits fall under the model's threshold.
-fn keep_mask(word: u32, m: u32) -> f32 {
-  return select(0.0, models[m].keepScale, (word >> 8u) < models[m].keepThreshold);
+// Keep (with its 1 / (1 - p) scale) when the mask's 16-bit half (dropout_half) falls under the
+// model's threshold.
+fn keep_mask(half: u32, m: u32) -> f32 {
+  return select(0.0, models[m].keepScale, half < models[m].keepThreshold);
 }
 
 // 'mc-dropout' λ θ², 'map' −log N(θ | 0, prior).

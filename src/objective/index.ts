@@ -65,7 +65,8 @@
  *   epoch + step in the epoch (t below); streams by layer as in inference
  *   (STREAM_WEIGHTS for eps of weights, one draw per (model, K-sample, θ-element), the 4th counter
  *   word the model's stream s + 1: src/random/train-streams.ts); dropout masks per (model, row in batch, unit),
- *   i.e. independent per example as in standard dropout training.
+ *   i.e. independent per example as in standard dropout training ('mc-dropout': 16-bit halves,
+ *   8 rows of a unit a Philox block).
  * OBJECTIVES (per model, minimised; B = rows in the step, N = n_m):
  *   'vi':         (N/B) Σ_b (1/K) Σ_k −log N(y_b | f_k(x_b), σ_k) + KL(q‖p), KL closed form for the
  *                 Gaussian weights against N(0, priorScale²), Monte Carlo for sigma:

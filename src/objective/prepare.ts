@@ -7,8 +7,7 @@ import { InvalidInputError, NumericalError } from '../errors.js';
 import { toMatrix } from '../inputs.js';
 import { abortSignalOption, describeValue, integerOption, isFiniteFloat32, numberOption, oneOfOption, optional, readOptionsObject, scaleOption } from '../options.js';
 import type { AbortSignalLike } from '../platform-types.js';
-import { dropoutKeepThreshold } from '../random/streams.js';
-import { MAX_MODEL_STREAM } from '../random/train-streams.js';
+import { MAX_MODEL_STREAM, trainKeepThreshold } from '../random/train-streams.js';
 import { checkArchitecture, type ArchitectureSpec } from './architecture.js';
 import { prepareHmc, type PreparedHmc } from './hmc.js';
 import { INIT_CONCRETE_DROPOUT } from './concrete.js';
@@ -27,6 +26,7 @@ export interface PreparedModel {
   readonly yStd: number;
   /** 'mc-dropout''s rate; 'concrete-dropout''s initial rate; 0 otherwise. */
   readonly dropout: number;
+  /** trainKeepThreshold(dropout) (src/random/train-streams.ts): keep ⇔ the mask's 16-bit half is below it. */
   readonly keepThreshold: number;
   readonly tau: number;
   /** The fixed noise in standardised units of 'mc-dropout' (and 'sgmcmc' given tau): 1 / (sqrt(tau) yStd). */
@@ -358,7 +358,7 @@ export function prepareRun(arch: ArchitectureSpec, data: TrainData, options: Tra
       yMean,
       yStd,
       dropout,
-      keepThreshold: dropoutKeepThreshold(dropout),
+      keepThreshold: trainKeepThreshold(dropout),
       tau,
       sigmaStd: 1 / (Math.sqrt(tau) * yStd),
       // Concrete dropout's weight regulariser l^2 / (2N) is divided by its learnt 1 - p on the GPU (index.ts, CONCRETE DROPOUT).

@@ -34,7 +34,7 @@ export const MODEL_FIELDS = [
   ['stepsPerEpoch', 'u32'],
   /** The model's stream identity (ModelHyper.stream): its draws' 4th Philox counter word is stream + 1 (src/random/train-streams.ts). */
   ['stream', 'u32'],
-  /** Dropout keeps a unit when (Philox word >> 8) < keepThreshold (src/random/streams.ts). */
+  /** 'mc-dropout' keeps a unit when its mask's 16-bit half < keepThreshold (src/random/train-streams.ts). */
   ['keepThreshold', 'u32'],
   /** Inverted dropout's factor on a kept unit: 1 / (1 - p). */
   ['keepScale', 'f32'],

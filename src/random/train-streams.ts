@@ -9,10 +9,13 @@
  * - initialisation of θ element e: normalAt(key, 0, STREAM_INIT, e, s + 1)
  * - reparameterisation eps of θ-loc element e (layer-local flat [W, b] index, as in inference) of layer
  *   l at step t_m, K-sample k: normalAt(key, t_m * K + k, layerStream(l, STREAM_WEIGHTS), e, s + 1)
- * - dropout keep of unit i of layer l's input for batch slot b at step t_m:
- *   wordAt(key, t_m, layerStream(l, STREAM_DROPOUT), b * inputs + i, s + 1) >>> 8 < keepThreshold; concrete
- *   dropout's logistic noise of that unit is the same word's log(c) − log(2^24 − c), c = 2 (word >>> 9) + 1
- *   (src/objective/concrete.ts)
+ * - 'mc-dropout' keep of unit i of layer l's input for batch slot b of B at step t_m: 16-bit half
+ *   b mod 8 of Philox block (floor(b / 8) * inputs + i, t_m, layerStream(l, STREAM_DROPOUT), s + 1)
+ *   is below round((1 − p) 2^16) (trainDropoutHalf, trainKeepThreshold): a unit's masks of 8
+ *   consecutive slots come from one block, whatever the call's batch, so a kernel carrying rows in vec4 lanes draws them in
+ *   one call (8 masks a block, not 4, halved the masks' cost in the 'lanes' step: bench/README.md)
+ * - 'concrete-dropout''s logistic noise of that unit: log(c) − log(2^24 − c), c = 2 (word >>> 9) + 1
+ *   (src/objective/concrete.ts) of wordAt(key, t_m, layerStream(l, STREAM_DROPOUT), b * inputs + i, s + 1)
  * - sigma's eps ('vi') at step t_m, K-sample k: word pair (0, 1) of block (0, t_m * K + k, STREAM_NOISE, s + 1), cos branch
  * - shuffle round keys of epoch e: src/random/shuffle.ts, block (0, e, STREAM_SHUFFLE, s + 1)
  * - SWAG's posterior draws (src/swag/draws.ts), draw d of the model with stream s: the diagonal
@@ -30,6 +33,9 @@
  * - 'nuts' leaf n > 0 of doubling j's subtree at transition t joins the subtree's proposal when
  *   uniformClosedOpen(wordAt(key, t, STREAM_NUTS_LEAF, 2^j − 1 + n, s + 1)) is below its probability
  */
+import type { Key } from './draws.js';
+import { philox4x32 } from './philox.js';
+
 export const STREAM_INIT = 0xfff00010;
 export const STREAM_SHUFFLE = 0xfff00011;
 export const STREAM_SWAG_DIAGONAL = 0xfff00a00;
@@ -47,4 +53,21 @@ export const MAX_MODEL_STREAM = 2 ** 32 - 2;
 /** The 4th Philox counter word of the draws of the model with stream identity `stream`. */
 export function modelWord(stream: number): number {
   return (stream + 1) >>> 0;
+}
+
+/**
+ * The 16-bit half of the Philox block that decides 'mc-dropout''s keep of (batch slot `slot`, input unit
+ * `unit` of `inputs`) at sample (the model's step) `sample` of `stream`: half slot mod 8 of block
+ * ⌊slot / 8⌋ * inputs + unit, the low half of word ⌊(slot mod 8) / 2⌋ first.
+ */
+export function trainDropoutHalf(key: Key, sample: number, stream: number, slot: number, unit: number, inputs: number, word3: number): number {
+  const block = Math.floor(slot / 8) * inputs + unit;
+  const words = philox4x32(block >>> 0, sample >>> 0, stream >>> 0, word3 >>> 0, key[0], key[1]);
+  const h = slot % 8;
+  return ((words[h >> 1] ?? 0) >>> (16 * (h & 1))) & 0xffff;
+}
+
+/** Threshold t of 'mc-dropout''s training masks: keep ⇔ half < t, P(keep) = t / 2^16 ≈ 1 − rate. */
+export function trainKeepThreshold(rate: number): number {
+  return Math.round((1 - rate) * 65536);
 }

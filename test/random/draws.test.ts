@@ -11,6 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { regularizedGammaP, normalCdf } from '../../src/math/special.js';
 import { dropoutKeep, gammaDraw, noiseNormal, normalAt } from '../../src/random/draws.js';
 import { STREAM_DROPOUT, STREAM_WEIGHTS, dropoutKeepThreshold, layerStream, seedToKey } from '../../src/random/streams.js';
+import { trainDropoutHalf, trainKeepThreshold } from '../../src/random/train-streams.js';
 
 const Z_LIMIT = 5;
 const KS_ALPHA = 1e-4;
@@ -108,5 +109,34 @@ describe('dropoutKeep', () => {
     let kept = 0;
     for (let s = 0; s < 1000; s++) for (let unit = 0; unit < N / 1000; unit++) if (dropoutKeep(KEY, s, stream, unit, threshold)) kept++;
     expect(Math.abs((kept - N * q) / Math.sqrt(N * q * (1 - q)))).toBeLessThan(Z_LIMIT);
+  });
+});
+
+describe("training's dropout masks (16-bit halves, 8 slots a block)", () => {
+  it.each([0.005, 0.1, 0.5])('keep a fraction threshold/2^16 ~ 1 - %f over slots and units (binomial z test)', (rate) => {
+    const threshold = trainKeepThreshold(rate);
+    const q = threshold / 2 ** 16;
+    // Rounding to 16 bits moves P(keep) by at most 2^-17.
+    expect(Math.abs(q - (1 - rate))).toBeLessThanOrEqual(2 ** -17);
+    const stream = layerStream(1, STREAM_DROPOUT);
+    const inputs = 13;
+    let kept = 0;
+    let n = 0;
+    for (let t = 0; t < 40; t++) {
+      for (let slot = 0; slot < 384; slot++) {
+        for (let unit = 0; unit < inputs; unit++, n++) if (trainDropoutHalf(KEY, t, stream, slot, unit, inputs, 3) < threshold) kept++;
+      }
+    }
+    expect(Math.abs((kept - n * q) / Math.sqrt(n * q * (1 - q)))).toBeLessThan(Z_LIMIT);
+  });
+
+  it('give the halves of one block to 8 consecutive slots of a unit, and other blocks to other units, steps and models', () => {
+    const stream = layerStream(0, STREAM_DROPOUT);
+    const halves = (t: number, unit: number, word: number) => Array.from({ length: 16 }, (_, slot) => trainDropoutHalf(KEY, t, stream, slot, unit, 5, word));
+    const a = halves(7, 2, 1);
+    // 16 distinct 16-bit values would repeat by chance with probability ~ 120 / 65536.
+    expect(new Set(a).size).toBe(16);
+    expect(a.every((h) => Number.isInteger(h) && h >= 0 && h < 65536)).toBe(true);
+    for (const other of [halves(7, 3, 1), halves(8, 2, 1), halves(7, 2, 2)]) expect(other.filter((h, i) => h === a[i]).length).toBeLessThan(2);
   });
 });

@@ -71,9 +71,10 @@ export function adversarialProgram(shape: TrainShape): Program<void> {
  */
 export function masksProgram(shape: TrainShape, layer: TrainLayerLayout): Program<void> {
   const dims = stepDims(shape);
-  const quads = Math.ceil((dims.batch * layer.inputs) / 4);
   const logit = shape.layout.dropoutLogit;
   const concrete = logit >= 0;
+  // 'mc-dropout': a block of 8 slots of one unit (src/random/train-streams.ts); concrete: 4 consecutive (slot, unit) words.
+  const blocks = concrete ? Math.ceil((dims.batch * layer.inputs) / 4) : layer.inputs * Math.ceil(dims.batch / 8);
   const inPlace = layer.index === 0 && inputsMaskedInPlace(shape);
   const p = {
     dims,
@@ -92,7 +93,7 @@ export function masksProgram(shape: TrainShape, layer: TrainLayerLayout): Progra
       consts: {
         ...dimConsts(dims),
         IN: u32(layer.inputs),
-        QUADS: u32(quads),
+        BLOCKS: u32(blocks),
         STREAM: u32(layerStream(layer.index, STREAM_DROPOUT)),
         MASK_OFFSET: u32(p.maskOffset),
         LOGIT_OFFSET: u32(Math.max(p.logitOffset, 0)),
@@ -103,6 +104,6 @@ export function masksProgram(shape: TrainShape, layer: TrainLayerLayout): Progra
       body: ['train/masks'],
       defines: { CONCRETE: concrete, IN_PLACE: inPlace },
     },
-    workgroups: (_, max) => flatGrid(dims.models * quads, max),
+    workgroups: (_, max) => flatGrid(dims.models * blocks, max),
   });
 }

@@ -6,8 +6,8 @@
  */
 import { concreteNoise } from '../../objective/concrete.js';
 import { normalAt, wordAt } from '../../random/draws.js';
-import { STREAM_DROPOUT, STREAM_FLIP, STREAM_MARGINAL, STREAM_NOISE, STREAM_WEIGHTS, dropoutKeepThreshold, layerStream } from '../../random/streams.js';
-import { modelWord } from '../../random/train-streams.js';
+import { STREAM_DROPOUT, STREAM_FLIP, STREAM_MARGINAL, STREAM_NOISE, STREAM_WEIGHTS, layerStream } from '../../random/streams.js';
+import { modelWord, trainDropoutHalf, trainKeepThreshold } from '../../random/train-streams.js';
 import type { ModelSetup, TrainingSetup } from './data.js';
 
 export interface StepDraws {
@@ -18,8 +18,8 @@ export interface StepDraws {
   readonly masks: readonly (Float64Array | null)[];
   /**
    * 'concrete-dropout': per layer, the logistic noise g (src/objective/concrete.ts, concreteNoise) of every
-   * (batch slot, input unit), [rows, inputs], from the words of mc-dropout's masks (same stream and
-   * element); the objective makes the masks from it and θ's logits. Empty otherwise.
+   * (batch slot, input unit), [rows, inputs], from the words of the layer's dropout stream, word
+   * b * inputs + i (src/random/train-streams.ts); the objective makes the masks from it and θ's logits. Empty otherwise.
    */
   readonly concrete: readonly Float64Array[];
   /**
@@ -53,14 +53,16 @@ export function stepDraws(setup: TrainingSetup, model: ModelSetup, t: number, ro
   const { layout, key } = setup;
   const word = modelWord(model.prepared.stream);
   const p = model.prepared.dropout;
-  const threshold = dropoutKeepThreshold(p);
+  const threshold = trainKeepThreshold(p);
   const keep = 1 / (1 - p);
   const concrete = setup.method === 'concrete-dropout';
   const masks = layout.layers.map((layer) => {
     if (p === 0 || concrete) return null;
     const stream = layerStream(layer.index, STREAM_DROPOUT);
     const m = new Float64Array(rows * layer.inputs);
-    for (let e = 0; e < m.length; e++) m[e] = wordAt(key, t, stream, e, word) >>> 8 < threshold ? keep : 0;
+    for (let b = 0; b < rows; b++) {
+      for (let i = 0; i < layer.inputs; i++) m[b * layer.inputs + i] = trainDropoutHalf(key, t, stream, b, i, layer.inputs, word) < threshold ? keep : 0;
+    }
     return m;
   });
   const concreteDraws = concrete

@@ -10,9 +10,9 @@ import { ACTIVATIONS, tensorNames } from '../../../src/model/spec.js';
 import type { Activation, Model } from '../../../src/model/spec.js';
 import { validateModel } from '../../../src/model/validate-model.js';
 import { gammaLogPdf, logNormalLogPdf } from '../../../src/math/densities.js';
-import { normalAt, wordAt } from '../../../src/random/draws.js';
+import { normalAt } from '../../../src/random/draws.js';
 import { philox4x32 } from '../../../src/random/philox.js';
-import { STREAM_DROPOUT, STREAM_NOISE, STREAM_WEIGHTS, boxMuller, dropoutKeepThreshold, layerStream, seedToKey } from '../../../src/random/streams.js';
+import { STREAM_DROPOUT, STREAM_NOISE, STREAM_WEIGHTS, boxMuller, layerStream, seedToKey } from '../../../src/random/streams.js';
 import { oraclePredict } from '../../../src/reference/index.js';
 import {
   adversarialMinibatch,
@@ -231,7 +231,13 @@ describe('objective values by hand (linear model, explicit draw addressing)', ()
     check('mc-dropout', theta, (rows, t) => {
       const [w0 = 0, w1 = 0, b = 0] = theta;
       const stream = layerStream(0, STREAM_DROPOUT);
-      const keep = (slot: number, i: number): number => (wordAt(key, t, stream, slot * 2 + i, 1) >>> 8 < dropoutKeepThreshold(0.4) ? 1 / 0.6 : 0);
+      // Unit i of slot b: 16-bit half b % 8 (low half of word (b % 8) / 2 first) of block floor(b / 8) * 2 + i, kept below round(0.6 * 2^16).
+      const keep = (slot: number, i: number): number => {
+        const words = philox4x32(Math.floor(slot / 8) * 2 + i, t, stream, 1, key[0], key[1]);
+        const h = slot % 8;
+        const half = ((words[h >> 1] ?? NaN) >>> (16 * (h & 1))) & 0xffff;
+        return half < Math.round(0.6 * 65536) ? 1 / 0.6 : 0;
+      };
       let data = 0;
       rows.forEach((r, slot) => {
         const f = w0 * keep(slot, 0) * (xs0[r] ?? NaN) + w1 * keep(slot, 1) * (xs1[r] ?? NaN) + b;
