@@ -1,21 +1,22 @@
 // One training step's dropout masks, forward pass, loss and gradient of a one-hidden-layer network
 // with one Normal output, in the lanes form (the 'lanes' kernel strategy, src/kernels/train/lanes.ts):
-// one thread per model carries its batch 8 rows at a time, as two quads of vec4 lanes (lane c of
-// quad q is row r0 + 4q + c), through the whole step, so every weight read feeds two vec4
+// one thread per model carries its batch 4 QN rows at a time, as QN quads of vec4 lanes (lane c of
+// quad q is row r0 + 4q + c), through the whole step, so every weight read feeds QN vec4
 // multiply-adds and nothing but θ's gradient, the loss and model_active is written to storage. The
 // same maths and random streams as train/fused-mlp and the layer-by-layer programs; its sums over
 // rows run in another order. The loops over inputs and over mask blocks stay loops (SwiftShader's
 // compile time grows faster than the straight-line code); the units are unrolled by the generated
-// statements at the #insert points: FORWARD (one input's multiply-adds into z<u>_<q>), FINISH
+// statements at the #insert points: X_MASKS and H_MASKS (one input's, one unit's masks), QUAD_ROWS (the chunk's validity and targets), X_QUADS (one
+// input's masked values), FORWARD (one input's multiply-adds into z<u>_<q>), FINISH
 // (activations, output, loss, the output layer's and the biases' gradients, dz<u>_<q>), BACKWARD
 // (one input's weight gradients). Constants and defines: those of train/fused-mlp but R, and
-// THREADS (models per workgroup). Needs lib/philox, lib/math, lib/activation, train/model-stream,
+// THREADS (models per workgroup), QN (quads per chunk, even: a chunk's masks are whole blocks). Needs lib/philox, lib/math, lib/activation, train/model-stream,
 // train/one-hidden.
 
-// The chunk's masked inputs: input i of quad q at xc[i * 2 + q].
-var<private> xc: array<vec4<f32>, IN0 * 2u>;
-// The chunk's hidden masks: unit u of quad q at hm[u * 2 + q].
-var<private> hm: array<vec4<f32>, HID * 2u>;
+// The chunk's masked inputs: input i of quad q at xc[i * QN + q].
+var<private> xc: array<vec4<f32>, IN0 * QN>;
+// The chunk's hidden masks: unit u of quad q at hm[u * QN + q].
+var<private> hm: array<vec4<f32>, HID * QN>;
 var<private> w0: array<f32, IN0 * HID>;
 var<private> gw0: array<f32, IN0 * HID>;
 
@@ -32,7 +33,7 @@ fn act_grad4(z: vec4<f32>, h: vec4<f32>) -> vec4<f32> {
   );
 }
 
-// Rows past the batch (the last chunk of a batch that is not a multiple of 8) count as invalid.
+// Rows past the batch (the last chunk of a batch that is not a multiple of 4 QN) count as invalid.
 fn row_valid(m: u32, b: u32) -> f32 {
   return select(0.0, valid[m * B + min(b, B - 1u)], b < B);
 }
@@ -97,40 +98,27 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
   let keep_threshold = models[m].keepThreshold;
   let keep_scale = models[m].keepScale;
 #endif
-  for (var r0 = 0u; r0 < B; r0 += 8u) {
-    // Unit i's masks of the chunk's 8 rows are the halves of one Philox block, (r0 / 8) * IN0 + i
-    // (src/random/train-streams.ts): quad 0 takes words 0 and 1, quad 1 words 2 and 3.
+  for (var r0 = 0u; r0 < B; r0 += 4u * QN) {
+    // Unit i's masks of 8 rows r0 + 8 k.. are the halves of one Philox block, (r0 / 8 + k) * IN0 + i
+    // (src/random/train-streams.ts): quad 2 k takes words 0 and 1, quad 2 k + 1 words 2 and 3.
+    // A loop over k ran the 2-quad chunk about 1.4x slower than these generated statements (bench/README.md).
     for (var i = 0u; i < IN0; i++) {
-#if DROPOUT
-      let words = philox4x32(vec4<u32>((r0 / 8u) * IN0 + i, at, STREAM0, word), key);
-      xc[i * 2u] = quad_x(m, r0, i) * keep_quad(words.xy, keep_threshold, keep_scale);
-      xc[i * 2u + 1u] = quad_x(m, r0 + 4u, i) * keep_quad(words.zw, keep_threshold, keep_scale);
-#else
-      xc[i * 2u] = quad_x(m, r0, i);
-      xc[i * 2u + 1u] = quad_x(m, r0 + 4u, i);
-#endif
+#insert X_MASKS
     }
 #if DROPOUT
     for (var u = 0u; u < HID; u++) {
-      let words = philox4x32(vec4<u32>((r0 / 8u) * HID + u, at, STREAM1, word), key);
-      hm[u * 2u] = keep_quad(words.xy, keep_threshold, keep_scale);
-      hm[u * 2u + 1u] = keep_quad(words.zw, keep_threshold, keep_scale);
+#insert H_MASKS
     }
 #endif
-    let v0 = quad_valid(m, r0);
-    let v1 = quad_valid(m, r0 + 4u);
-    let y0 = quad_y(m, r0);
-    let y1 = quad_y(m, r0 + 4u);
+#insert QUAD_ROWS
 #insert ZS
     for (var i = 0u; i < IN0; i++) {
-      let x0 = xc[i * 2u];
-      let x1 = xc[i * 2u + 1u];
+#insert X_QUADS
 #insert FORWARD
     }
 #insert FINISH
     for (var i = 0u; i < IN0; i++) {
-      let x0 = xc[i * 2u];
-      let x1 = xc[i * 2u + 1u];
+#insert X_QUADS
 #insert BACKWARD
     }
   }

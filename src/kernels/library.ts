@@ -1,7 +1,6 @@
 /** The WGSL libraries under shaders/lib with the constants each reads from the host's definitions. */
 import { GELU_SATURATION, TANH_CLAMP } from '../math/activations.js';
 import { GAMMA_MAX_ATTEMPTS, STREAM_NOISE, STREAM_OBSERVATION, STREAM_OBSERVATION_GAMMA } from '../random/streams.js';
-import { FEISTEL_ROUNDS } from '../random/shuffle.js';
 import type { Activation } from '../math/activations.js';
 import type { Defines } from './preprocess.js';
 import { WORKGROUP_SIZE } from './program.js';
@@ -17,7 +16,7 @@ export const RANDOM: WgslLibrary = {
 
 export const MATH: WgslLibrary = { file: 'lib/math', consts: { TANH_CLAMP: f32(TANH_CLAMP), GELU_SATURATION: f32(GELU_SATURATION) } };
 
-export const SHUFFLE: WgslLibrary = { file: 'lib/shuffle', consts: { FEISTEL_ROUNDS: u32(FEISTEL_ROUNDS) } };
+export const SHUFFLE: WgslLibrary = { file: 'lib/shuffle' };
 
 export const NORMAL_CDF: WgslLibrary = { file: 'lib/normal-cdf' };
 

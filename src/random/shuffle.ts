@@ -7,6 +7,7 @@
 import { philox4x32 } from './philox.js';
 import { STREAM_SHUFFLE, modelWord } from './train-streams.js';
 
+/** The rounds of the network; shaders/lib/shuffle.wgsl writes these four out, one Philox word each. */
 export const FEISTEL_ROUNDS = 4;
 
 /** Half-width in bits of the Feistel domain for n rows: 2*half bits cover n (at least 1). */

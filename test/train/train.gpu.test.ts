@@ -156,7 +156,7 @@ describeGpu('GPU training vs float64 oracle', () => {
   });
 
   // The one-program steps (src/kernels/train/fused.ts, lanes.ts) against the oracle: batch 37 is
-  // two chunks of 16 rows and a partial one for 'fused', four chunks of 8 rows and one of 5 for 'lanes' (one
+  // two chunks of 16 rows and one of 5 for 'fused' and for 'lanes' (one
   // step per epoch), with models of fewer rows (invalid slots) and 3 x 37 input masks that end
   // inside a Philox block; then each tracks 'tiled' over epochs of Adam.
   it.each([

@@ -1,12 +1,12 @@
 /**
  * The 'lanes' training strategy: one program per step for the masks, forward pass, loss and
  * gradient of a one-hidden-layer network with one Normal output (shaders/train/lanes-mlp.wgsl),
- * one thread per model carrying its batch 8 rows at a time in the lanes of two vec4 quads. The
+ * one thread per model carrying its batch 16 rows at a time in the lanes of four vec4 quads. The
  * units are unrolled by statements generated per shape (each unit's accumulators and activations
  * are variables of their own), the inputs and the mask blocks stay loops: fully unrolled, the
  * 13-50-1 step took SwiftShader 30-40 s to compile (13-20-1: 20 s; its compile time grows faster
  * than the code). A weight read (a per-lane gather on SwiftShader, bench/README.md "The network
- * and lanes kernels") feeds two vec4 multiply-adds, and the masks, activations and gradients never
+ * and lanes kernels") feeds four vec4 multiply-adds, and the masks, activations and gradients never
  * go through storage. Same maths and random streams as 'fused' and the layer-by-layer kernels (the
  * float64 oracle checks it); its sums over rows run in another order, so θ agrees with 'tiled' to
  * rounding, not to the bit. A thread per model suits a CPU adapter with many models a call (the
@@ -22,7 +22,14 @@ import { MODEL_CONSTANTS, STEP } from './step.js';
 /** Threads (models) per workgroup: a few SIMD groups, so a call of tens of models still spreads over the cores. */
 const LANES_WORKGROUP_SIZE = 16;
 
-const QUADS = [0, 1] as const;
+/**
+ * Quads (4 rows each) a chunk: each private-array access of a weight or its gradient (the costly
+ * part on SwiftShader: bench/README.md) serves 4 QN rows; more quads hold more masks in private
+ * memory. The UCI grid step's kernel (MC dropout / MAP) took 41-42 / 32.7 ms at 2, 39.5-40 / 28.0
+ * at 4 and 44 / 26.5 at 8. Even, so a chunk's masks are whole blocks.
+ */
+const QUADS_PER_CHUNK = 4;
+const QUADS = Array.from({ length: QUADS_PER_CHUNK }, (_, q) => q);
 
 const range = (n: number): number[] => Array.from({ length: n }, (_, i) => i);
 const splat = (scalar: string) => `vec4<f32>(${scalar})`;
@@ -52,7 +59,24 @@ export function lanesMlpProgram(shape: TrainShape): Program<void> {
   const method = shape.layout.method === 'map' ? 'map' : 'mc-dropout';
   const dims = stepDims(shape);
   const units = range(hidden);
-  const masked = (value: string, u: number, q: number) => (shape.dropout ? `${value} * hm[${2 * u + q}]` : value);
+  const masked = (value: string, u: number, q: number) => (shape.dropout ? `${value} * hm[${QUADS_PER_CHUNK * u + q}]` : value);
+  const quadRows = QUADS.flatMap((q) => [`    let v${q} = quad_valid(m, r0 + ${4 * q}u);`, `    let y${q} = quad_y(m, r0 + ${4 * q}u);`]);
+  const xQuads = QUADS.map((q) => `      let x${q} = xc[i * QN + ${q}u];`);
+  const blocks = range(QUADS_PER_CHUNK / 2);
+  const keep = (k: number, pair: string) => (shape.dropout ? ` * keep_quad(words${k}.${pair}, keep_threshold, keep_scale)` : '');
+  const draw = (k: number, width: string, index: string, stream: string) =>
+    `      let words${k} = philox4x32(vec4<u32>((r0 / 8u + ${k}u) * ${width} + ${index}, at, ${stream}, word), key);`;
+  const xMasks = blocks.flatMap((k) => [
+    ...(shape.dropout ? [draw(k, 'IN0', 'i', 'STREAM0')] : []),
+    `      xc[i * QN + ${2 * k}u] = quad_x(m, r0 + ${8 * k}u, i)${keep(k, 'xy')};`,
+    `      xc[i * QN + ${2 * k + 1}u] = quad_x(m, r0 + ${8 * k + 4}u, i)${keep(k, 'zw')};`,
+  ]);
+  const hMasks = blocks.flatMap((k) => [
+    draw(k, 'HID', 'u', 'STREAM1'),
+    `      hm[u * QN + ${2 * k}u] = keep_quad(words${k}.xy, keep_threshold, keep_scale);`,
+    `      hm[u * QN + ${2 * k + 1}u] = keep_quad(words${k}.zw, keep_threshold, keep_scale);`,
+  ]);
+  const sumOver = (term: (q: number) => string) => QUADS.map(term).join(' + ');
 
   const theta = [
     ...units.map((u) => `  let b0_${u} = theta[base + B0_OFFSET + ${u}u];`),
@@ -80,14 +104,23 @@ export function lanesMlpProgram(shape: TrainShape): Program<void> {
         )};`,
     ),
     ...QUADS.flatMap((q) => lossStatements(method, q)),
-    '    gb1 = gb1 + g0 + g1;',
+    `    gb1 = gb1 + ${sumOver((q) => `g${q}`)};`,
     ...units.flatMap((u) => [
-      `    gw1_${u} = fma(g1, h${u}_1, fma(g0, h${u}_0, gw1_${u}));`,
+      `    gw1_${u} = ${fmaChain(
+        `gw1_${u}`,
+        QUADS.map((q) => [`g${q}`, `h${u}_${q}`]),
+      )};`,
       ...QUADS.map((q) => `    let dz${u}_${q} = g${q} * ${splat(`w1_${u}`)} * d${u}_${q};`),
-      `    gb0_${u} = gb0_${u} + dz${u}_0 + dz${u}_1;`,
+      `    gb0_${u} = gb0_${u} + ${sumOver((q) => `dz${u}_${q}`)};`,
     ]),
   ];
-  const backward = units.flatMap((u) => [`      let s${u} = fma(dz${u}_1, x1, dz${u}_0 * x0);`, `      gw0[${u * inputs}u + i] = gw0[${u * inputs}u + i] + ${sum4(`s${u}`)};`]);
+  const backward = units.flatMap((u) => [
+    `      let s${u} = ${fmaChain(
+      `dz${u}_0 * x0`,
+      QUADS.slice(1).map((q) => [`dz${u}_${q}`, `x${q}`]),
+    )};`,
+    `      gw0[${u * inputs}u + i] = gw0[${u * inputs}u + i] + ${sum4(`s${u}`)};`,
+  ]);
   const store = (offset: string, index: number, value: string, acc: string) => [
     `  own_penalty = own_penalty + penalty(m, ${value});`,
     `  grad[base + ${offset} + ${index}u] = ${sum4(acc)} + penalty_grad(m, ${value});`,
@@ -102,7 +135,7 @@ export function lanesMlpProgram(shape: TrainShape): Program<void> {
     params: module.params,
     uniform: STEP,
     wgsl: {
-      consts: { ...module.consts, THREADS: u32(LANES_WORKGROUP_SIZE) },
+      consts: { ...module.consts, THREADS: u32(LANES_WORKGROUP_SIZE), QN: u32(QUADS_PER_CHUNK) },
       structs: [MODEL_CONSTANTS],
       bindings: module.bindings,
       libraries: module.libraries,
@@ -110,6 +143,10 @@ export function lanesMlpProgram(shape: TrainShape): Program<void> {
       defines: module.defines,
       inserts: {
         THETA: theta.join('\n'),
+        X_MASKS: xMasks.join('\n'),
+        H_MASKS: hMasks.join('\n'),
+        QUAD_ROWS: quadRows.join('\n'),
+        X_QUADS: xQuads.join('\n'),
         ZS: zs.join('\n'),
         FORWARD: forward.join('\n'),
         FINISH: finish.join('\n'),
