@@ -4,7 +4,9 @@
  * the default kernel strategy. Seconds per epoch = (T(E epochs) - T(1 epoch)) / (E - 1) after a
  * one-epoch warm-up (pipeline compilation), so the per-run setup (uploads, buffers) is not counted,
  * as PyTorch's per-epoch loop does not count its setup; T(E)/E is recorded too.
- * Options: --models M (240), --epochs E (3; FULL=1: 6). Writes results/train-engine-node.json.
+ * The pair T(1), T(E) is timed --repeats times and the median per-epoch figure kept (one pair moved
+ * by 10-20% between runs on a shared 2-core machine).
+ * Options: --models M (240), --epochs E (4; FULL=1: 6), --repeats R (3). Writes results/train-engine-node.json.
  */
 import { exitWithUsageError, parseBenchArgs } from '../lib/args.js';
 import { adapterLine } from '../lib/stats.js';
@@ -19,11 +21,15 @@ const HIDDEN = 50;
 const ROWS = 455;
 const MODEL_ROWS = 364;
 
-const { values } = parseBenchArgs('peers/train-engine', { options: { models: { type: 'string', default: '240' }, epochs: { type: 'string' } } });
+const { values } = parseBenchArgs('peers/train-engine', {
+  options: { models: { type: 'string', default: '240' }, epochs: { type: 'string' }, repeats: { type: 'string', default: '3' } },
+});
 const models = Number(values.models);
-const epochs = Number(values.epochs ?? (process.env.FULL === '1' ? 6 : 3));
+const epochs = Number(values.epochs ?? (process.env.FULL === '1' ? 6 : 4));
+const repeats = Number(values.repeats);
 if (!Number.isSafeInteger(models) || models < 1) exitWithUsageError('peers/train-engine', `--models must be a positive integer, got '${values.models}'`);
 if (!Number.isSafeInteger(epochs) || epochs < 2) exitWithUsageError('peers/train-engine', `--epochs must be an integer >= 2, got '${values.epochs}'`);
+if (!Number.isSafeInteger(repeats) || repeats < 1) exitWithUsageError('peers/train-engine', `--repeats must be a positive integer, got '${values.repeats}'`);
 
 const rand = mulberry32(3);
 const x = Array.from({ length: ROWS }, () => Array.from({ length: INPUTS }, () => 4 * rand() - 2));
@@ -52,10 +58,18 @@ try {
     return performance.now() - t0;
   };
   const warmupMs = await timed(1);
-  const oneMs = await timed(1);
-  const manyMs = await timed(epochs);
-  const msPerEpoch = (manyMs - oneMs) / (epochs - 1);
-  console.log(`train-engine-node M=${models} epochs=${epochs}: ${msPerEpoch.toFixed(1)} ms per epoch (T(1) ${oneMs.toFixed(0)} ms, T(${epochs}) ${manyMs.toFixed(0)} ms)`);
+  const pairs: { oneMs: number; manyMs: number; msPerEpoch: number }[] = [];
+  for (let r = 0; r < repeats; r++) {
+    const oneMs = await timed(1);
+    const manyMs = await timed(epochs);
+    pairs.push({ oneMs, manyMs, msPerEpoch: (manyMs - oneMs) / (epochs - 1) });
+  }
+  const median = [...pairs].sort((a, b) => a.msPerEpoch - b.msPerEpoch)[Math.floor(repeats / 2)]!;
+  const { oneMs, manyMs, msPerEpoch } = median;
+  const all = pairs.map((p) => p.msPerEpoch.toFixed(1)).join(', ');
+  console.log(
+    `train-engine-node M=${models} epochs=${epochs}: median ${msPerEpoch.toFixed(1)} ms per epoch of ${repeats} (${all}; median pair T(1) ${oneMs.toFixed(0)} ms, T(${epochs}) ${manyMs.toFixed(0)} ms)`,
+  );
   writeResults('train-engine-node', {
     impl: 'train-engine-node',
     models,
@@ -65,6 +79,7 @@ try {
     warmup_ms: warmupMs,
     one_epoch_ms: oneMs,
     many_epochs_ms: manyMs,
+    repeats_ms_per_epoch: pairs.map((p) => p.msPerEpoch),
     adapter: ctx.adapter,
   });
 } finally {
