@@ -5,8 +5,8 @@
 // dropout, src/objective/concrete.ts): element e = slot * IN + unit of model m uses word e % 4 of
 // block e / 4, and its mask is the relaxed sigmoid(-(θ + g) / T) / sigmoid(-θ) of the layer's logit
 // θ = theta[LOGIT_OFFSET] and the word's logistic noise g (concrete_noise). Constants: IN, BLOCKS
-// (blocks per model), STREAM, MASK_OFFSET, LOGIT_OFFSET,
-// TEMPERATURE. Needs lib/philox, train/model-stream (and train/concrete with CONCRETE).
+// (blocks per model), STREAM, MASK_OFFSET, LOGIT_OFFSET, TEMPERATURE. Needs lib/philox,
+// train/model-stream (and train/concrete with CONCRETE).
 @compute @workgroup_size(WORKGROUP_SIZE)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
   let t = flat_index(gid, groups);

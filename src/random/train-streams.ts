@@ -12,8 +12,9 @@
  * - 'mc-dropout' keep of unit i of layer l's input for batch slot b of B at step t_m: 16-bit half
  *   b mod 8 of Philox block (floor(b / 8) * inputs + i, t_m, layerStream(l, STREAM_DROPOUT), s + 1)
  *   is below round((1 − p) 2^16) (trainDropoutHalf, trainKeepThreshold): a unit's masks of 8
- *   consecutive slots come from one block, whatever the call's batch, so a kernel carrying rows in vec4 lanes draws them in
- *   one call (8 masks a block, not 4, halved the masks' cost in the 'lanes' step: bench/README.md)
+ *   consecutive slots come from one block, whatever the call's batch, so a kernel carrying rows
+ *   in vec4 lanes draws them in one call (8 masks a block, not 4, halved the masks' cost in the
+ *   'lanes' step: bench/README.md)
  * - 'concrete-dropout''s logistic noise of that unit: log(c) − log(2^24 − c), c = 2 (word >>> 9) + 1
  *   (src/objective/concrete.ts) of wordAt(key, t_m, layerStream(l, STREAM_DROPOUT), b * inputs + i, s + 1)
  * - sigma's eps ('vi') at step t_m, K-sample k: word pair (0, 1) of block (0, t_m * K + k, STREAM_NOISE, s + 1), cos branch
