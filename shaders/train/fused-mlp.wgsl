@@ -48,11 +48,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) groups: 
   var loss = 0.0;
   var d_u = 0.0;
 #if METHOD_MAP
-#if FIXED_SIGMA
-  let sigma = models[m].fixedSigma;
-#else
-  let sigma = exp(theta[m * P + LOG_SIGMA_OFFSET]);
-#endif
+  let sigma = map_sigma(m);
 #endif
   for (var r0 = 0u; r0 < B; r0 += R) {
     // The chunk's inputs times their masks: unit i's masks of 8 slots are one Philox block

@@ -83,11 +83,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
   var loss = 0.0;
   var d_u = 0.0;
 #if METHOD_MAP
-#if FIXED_SIGMA
-  let sigma = models[m].fixedSigma;
-#else
-  let sigma = exp(theta[base + LOG_SIGMA_OFFSET]);
-#endif
+  let sigma = map_sigma(m);
   let inv_var = 1.0 / (sigma * sigma);
   let log_norm = log(sigma) + HALF_LOG_TWO_PI;
 #endif

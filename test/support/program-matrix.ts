@@ -119,7 +119,8 @@ export function inferencePrograms(): Program<never>[] {
 }
 
 /** WebGPU's default limits: what the training plan checks its buffers against. */
-const DEFAULT_LIMITS: WebGpuLimits = {
+/** WebGPU's default limits, as a device without requested limits has them. */
+export const DEFAULT_LIMITS: WebGpuLimits = {
   maxStorageBufferBindingSize: 134_217_728,
   maxBufferSize: 268_435_456,
   maxComputeWorkgroupsPerDimension: 65_535,

@@ -8,17 +8,7 @@ import { planTraining } from '../../src/train/plan.js';
 import { stepPrograms } from '../../src/train/step-programs.js';
 import type { TrainOptions } from '../../src/objective/types.js';
 import type { ArchitectureSpec } from '../../src/objective/architecture.js';
-import type { WebGpuLimits } from '../../src/gpu/webgpu-types.js';
-
-const LIMITS: WebGpuLimits = {
-  maxStorageBufferBindingSize: 134_217_728,
-  maxBufferSize: 268_435_456,
-  maxComputeWorkgroupsPerDimension: 65_535,
-  maxComputeWorkgroupStorageSize: 16_384,
-  maxComputeInvocationsPerWorkgroup: 256,
-  maxComputeWorkgroupSizeX: 256,
-  maxStorageBuffersPerShaderStage: 8,
-};
+import { DEFAULT_LIMITS } from '../support/program-matrix.js';
 
 const data = { x: Array.from({ length: 20 }, (_, i) => [Math.sin(i), Math.cos(i), i / 20]), y: Array.from({ length: 20 }, (_, i) => Math.sin(3 * i)) };
 const oneHidden: ArchitectureSpec = { inputDim: 3, hidden: [50], activation: 'relu' };
@@ -28,7 +18,7 @@ const cpu = { cpu: true };
 const gpu = { cpu: false };
 
 const programNames = (arch: ArchitectureSpec, options: TrainOptions, adapter: { cpu: boolean }) => {
-  const plan = planTraining(LIMITS, arch, data, options, adapter);
+  const plan = planTraining(DEFAULT_LIMITS, arch, data, options, adapter);
   return { strategy: plan.run.kernelStrategy, names: stepPrograms(plan.shape, plan.run).map((p) => p.name) };
 };
 
