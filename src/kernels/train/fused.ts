@@ -16,7 +16,7 @@ import { stepDims } from './dims.js';
 import { oneHiddenModule } from './one-hidden.js';
 import { MODEL_CONSTANTS, STEP } from './step.js';
 
-/** Rows of the batch in workgroup memory at a time: a multiple of 4, so each chunk's masks start a Philox block. */
+/** Rows of the batch in workgroup memory at a time: a multiple of 8, so each chunk's masks are whole Philox blocks (src/random/train-streams.ts). */
 export const FUSED_CHUNK_ROWS = 16;
 
 /** The step's masks, forward pass, loss and θ gradient of every model, one workgroup each. */

@@ -14,7 +14,7 @@ import { f32, u32, type BindingSpec, type WgslConst, type WgslLibrary } from '..
 import { dimConsts, stepDims } from './dims.js';
 import { MODEL_STREAM, modelsBinding, stepBinding } from './step.js';
 
-/** keep_mask, penalty and penalty_grad (shaders/train/one-hidden.wgsl). */
+/** keep_mask, map_sigma, penalty and penalty_grad (shaders/train/one-hidden.wgsl). */
 const ONE_HIDDEN: WgslLibrary = { file: 'train/one-hidden', needs: [MATH] };
 
 /** Widest input and hidden layer of either kernel. */
