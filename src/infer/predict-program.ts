@@ -3,7 +3,7 @@
  * sources are pure functions of compile-time choices, so the device's pipeline cache compiles each
  * at most once.
  */
-import { dropoutMasksProgram, noiseProgram, sampleWeightsProgram } from '../kernels/infer/draws.js';
+import { dropoutMasksProgram, noiseProgram, sampleWeightsProgram, sampleWeightsSamplesPerThread } from '../kernels/infer/draws.js';
 import {
   denseFusedProgram,
   denseMarginalProgram,
@@ -150,12 +150,13 @@ function usesNetworkKernel(layout: ModelLayout, o: ProgramOptions): boolean {
 
 export function buildProgram(layout: ModelLayout, options: ProgramOptions): PredictProgram {
   const network = usesNetworkKernel(layout, options);
+  const samplesPerThread = sampleWeightsSamplesPerThread(options.cpuAdapter);
   const layers = layout.layers.map((layer): LayerKernels => {
     if (network) {
       return {
         strategy: 'network',
         masks: layer.maskOffset >= 0 ? dropoutMasksProgram(layer, layout.masksPerSample) : null,
-        sampleWeights: sampleWeightsProgram(layer, layout.weightsPerSample, layout.masksPerSample),
+        sampleWeights: sampleWeightsProgram(layer, layout.weightsPerSample, layout.masksPerSample, samplesPerThread),
         dense: null,
       };
     }
@@ -185,7 +186,7 @@ export function buildProgram(layout: ModelLayout, options: ProgramOptions): Pred
     return {
       strategy,
       masks,
-      sampleWeights: materialized ? sampleWeightsProgram(layer, layout.weightsPerSample, layout.masksPerSample) : null,
+      sampleWeights: materialized ? sampleWeightsProgram(layer, layout.weightsPerSample, layout.masksPerSample, samplesPerThread) : null,
       dense,
     };
   });

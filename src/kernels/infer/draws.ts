@@ -37,21 +37,24 @@ export function dropoutMasksProgram(layer: LayerLayout, masksPerSample: number):
   });
 }
 
-/** Philox blocks (4 elements each) one thread of sample_weights draws: fewer threads, each paying its fixed cost once. */
-const SAMPLE_WEIGHT_BLOCKS_PER_THREAD = 4;
-
 /**
- * One layer's weights for every sample of a chunk (the materialised path, shaders/infer/sample-weights.wgsl).
- * A layer whose inputs are a multiple of 4 (and its weight tensors 4-aligned) takes its vec4 form (VEC4_ROWS: a Philox block's 4
- * weights are one row's 4 consecutive inputs, loaded and stored as vec4s).
+ * Samples one thread of sample_weights draws its Philox block for, loading the block's locs and scales
+ * once. On a CPU adapter 32 (B's draws on SwiftShader, Node: 1.18 s at one sample and 4 blocks a
+ * thread, 0.92 / 0.75 / 0.66 / 0.61 / 0.56 s at 4 / 8 / 16 / 32 / 64 samples; 64 leaves a chunk of 100
+ * samples two unequal threads a block, and every sample in one thread took 0.96 s). On a GPU 4, the
+ * work a thread had before (no GPU measured): its threads are what keeps the lanes busy.
  */
-export function sampleWeightsProgram(layer: LayerLayout, weightsPerSample: number, masksPerSample: number): Program<ChunkRun> {
+export function sampleWeightsSamplesPerThread(cpuAdapter: boolean): number {
+  return cpuAdapter ? 32 : 4;
+}
+
+export function sampleWeightsProgram(layer: LayerLayout, weightsPerSample: number, masksPerSample: number, samplesPerThread: number): Program<ChunkRun> {
   const hasMask = layer.maskOffset >= 0;
   // The vec4 form reads the weights' locs and scales as vec4s: they must start on 4-float boundaries
   // (gpu-layout.ts places every tensor so; checked here rather than assumed).
   const aligned = [layer.weightLoc, layer.weightScale].every((offset) => offset < 0 || offset % 4 === 0);
   const rowsInVec4s = layer.inputs % 4 === 0 && aligned;
-  const p = { layer: layerParams(layer), weightsPerSample, masksPerSample, sampleWeightOffset: layer.sampleWeightOffset, maskOffset: layer.maskOffset };
+  const p = { layer: layerParams(layer), weightsPerSample, masksPerSample, sampleWeightOffset: layer.sampleWeightOffset, maskOffset: layer.maskOffset, samplesPerThread };
   return defineProgram({
     family: 'sample_weights',
     label: `sample_weights_l${layer.index}`,
@@ -65,7 +68,7 @@ export function sampleWeightsProgram(layer: LayerLayout, weightsPerSample: numbe
         DST: u32(layer.sampleWeightOffset),
         MASK_STRIDE: u32(masksPerSample),
         MASK_OFFSET: u32(Math.max(layer.maskOffset, 0)),
-        BLOCKS_PER_THREAD: u32(SAMPLE_WEIGHT_BLOCKS_PER_THREAD),
+        SAMPLES_PER_THREAD: u32(samplesPerThread),
       },
       bindings: rowsInVec4s
         ? [chunkBinding, readVec4('params'), ...(hasMask ? [readF32('masks')] : []), writeVec4('weights')]
@@ -75,7 +78,7 @@ export function sampleWeightsProgram(layer: LayerLayout, weightsPerSample: numbe
       body: ['infer/sample-weights'],
       defines: { ...layerDefines(p.layer), HAS_MASK: hasMask, VEC4_ROWS: rowsInVec4s },
     },
-    workgroups: (run, max) => flatGrid(run.sampleCount * Math.ceil(Math.ceil((layer.inputs * layer.units + layer.units) / 4) / SAMPLE_WEIGHT_BLOCKS_PER_THREAD), max),
+    workgroups: (run, max) => flatGrid(Math.ceil(run.sampleCount / samplesPerThread) * Math.ceil((layer.inputs * layer.units + layer.units) / 4), max),
   });
 }
 
