@@ -61,7 +61,7 @@ function samplerConsts(sampler: PreparedSampler | null) {
   };
 }
 
-/** Adam, SGD or the sampler for every (model, θ element) (shaders/train/optimizer.wgsl). */
+/** Adam, SGD or the sampler for every (model, θ element), 4 elements a thread (shaders/train/optimizer.wgsl). */
 export function optimizerProgram(shape: TrainShape): Program<void> {
   const dims = stepDims(shape);
   const sampler = shape.sampler;
@@ -95,6 +95,6 @@ export function optimizerProgram(shape: TrainShape): Program<void> {
       body: ['train/optimizer'],
       defines: { ADAM: isAdam(shape), SAMPLER: sampler !== null },
     },
-    workgroups: (_, max) => flatGrid(dims.models * dims.thetaSize, max),
+    workgroups: (_, max) => flatGrid(dims.models * Math.ceil(dims.thetaSize / 4), max),
   });
 }
