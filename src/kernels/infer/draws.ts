@@ -48,6 +48,12 @@ export function sampleWeightsSamplesPerThread(cpuAdapter: boolean): number {
   return cpuAdapter ? 32 : 4;
 }
 
+/**
+ * One layer's weights for every sample of a chunk (the materialised path, shaders/infer/sample-weights.wgsl),
+ * a thread per (Philox block, samplesPerThread samples). A layer whose inputs are a multiple of 4 (and its
+ * weight tensors 4-aligned) takes its vec4 form (VEC4_ROWS: a Philox block's 4 weights are one row's 4
+ * consecutive inputs, loaded and stored as vec4s).
+ */
 export function sampleWeightsProgram(layer: LayerLayout, weightsPerSample: number, masksPerSample: number, samplesPerThread: number): Program<ChunkRun> {
   const hasMask = layer.maskOffset >= 0;
   // The vec4 form reads the weights' locs and scales as vec4s: they must start on 4-float boundaries
