@@ -26,7 +26,7 @@ export const MAX_STEPS_PER_SUBMIT = 256;
 export const HMC_TRANSITIONS_PER_SUBMIT = 32;
 
 export async function init(ctx: GpuContext, plan: TrainPlan): Promise<TrainState> {
-  const step = stepPrograms(plan.shape, plan.run);
+  const step = stepPrograms(plan.shape, plan.run, plan.lanesGathers);
   const sampler = plan.run.hmc ? hmcPrograms(plan.shape, plan.run, plan.run.hmc) : null;
   const compiled = await PipelineCache.for(ctx).getAll([...step, ...(sampler?.all ?? [])]);
   const bufferSet = new BufferSet(ctx.device);

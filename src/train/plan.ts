@@ -5,6 +5,7 @@
  */
 import { DeviceLimitError, InvalidInputError } from '../errors.js';
 import type { WebGpuLimits } from '../gpu/webgpu-types.js';
+import { lanesGatherStorageBuffers } from '../kernels/train/lanes.js';
 import { oneHiddenIneligibility } from '../kernels/train/one-hidden.js';
 import { stepBufferLayout, type StepBufferLayout } from '../kernels/train/step-buffers.js';
 import type { ArchitectureSpec } from '../objective/architecture.js';
@@ -22,6 +23,8 @@ export interface TrainPlan {
   readonly layout: TrainLayout;
   readonly shape: TrainShape;
   readonly stepBuffers: StepBufferLayout;
+  /** A 'lanes' step gathers its own rows (no gather program): the device binds the storage buffers it needs. */
+  readonly lanesGathers: boolean;
 }
 
 /** The adapter's kind, where it picks defaults (the tile of the tiled kernels: prepare.ts CPU_TILE). */
@@ -79,5 +82,6 @@ function planned(run: PreparedRun, layout: TrainLayout, shape: TrainShape, limit
       );
     }
   }
-  return { run, layout, shape, stepBuffers };
+  const lanesGathers = run.kernelStrategy === 'lanes' && lanesGatherStorageBuffers(shape) <= limits.maxStorageBuffersPerShaderStage;
+  return { run, layout, shape, stepBuffers, lanesGathers };
 }

@@ -20,10 +20,16 @@ import { dhPrevTiledProgram, forwardTiledProgram, tiledEstimator, weightGradTile
 import type { PreparedRun } from '../objective/prepare.js';
 import type { TrainShape } from '../objective/shape.js';
 
-export function stepPrograms(shape: TrainShape, run: Pick<PreparedRun, 'kernelStrategy' | 'tile'>): Program<void>[] {
+/**
+ * The step's programs; `lanesGathers` (plan.ts: the device binds enough storage buffers) lets the
+ * 'lanes' kernel gather its own rows in place of the gather program.
+ */
+export function stepPrograms(shape: TrainShape, run: Pick<PreparedRun, 'kernelStrategy' | 'tile'>, lanesGathers: boolean): Program<void>[] {
   // The one-program steps draw their own masks and read the gathered rows (plan.ts refuses them where they do not cover the run).
   if (run.kernelStrategy === 'fused') return [gatherProgram(shape), fusedMlpProgram(shape), clipProgram(shape), optimizerProgram(shape)];
-  if (run.kernelStrategy === 'lanes') return [gatherProgram(shape), lanesMlpProgram(shape), clipProgram(shape), optimizerProgram(shape)];
+  if (run.kernelStrategy === 'lanes') {
+    return [...(lanesGathers ? [] : [gatherProgram(shape)]), lanesMlpProgram(shape, lanesGathers), clipProgram(shape), optimizerProgram(shape)];
+  }
   const layers = shape.layout.layers;
   const backwards = [...layers].reverse();
   const tiled = run.kernelStrategy !== 'simple' && tiledEstimator(shape);

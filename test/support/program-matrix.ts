@@ -149,7 +149,7 @@ export function trainingPrograms(): Program<never>[] {
     for (const activation of [ACTIVATIONS[i % ACTIVATIONS.length], 'prelu'] as const) {
       const options = { epochs: 1, batchSize: 8, lr: 1e-2, seed: 1, samplesPerStep: 2, models: [{ dropout: 0.1, tau: 4 }, { dropout: 0.2 }], ...config } as TrainOptions;
       const plan = planTraining(DEFAULT_LIMITS, { inputDim: 2, hidden: [5, 3], activation: activation ?? 'tanh' }, { x, y }, options);
-      programs.push(...(stepPrograms(plan.shape, plan.run) as Program<never>[]));
+      programs.push(...(stepPrograms(plan.shape, plan.run, plan.lanesGathers) as Program<never>[]));
     }
   }
   // Every likelihood without a noise scale under every method (and adversarial training).
@@ -174,7 +174,7 @@ export function trainingPrograms(): Program<never>[] {
       degreesOfFreedom,
     } as TrainOptions;
     const plan = planTraining(DEFAULT_LIMITS, { inputDim: 2, hidden: [4], activation: ACTIVATIONS[i % ACTIVATIONS.length] ?? 'tanh' }, { x, y }, options);
-    programs.push(...(stepPrograms(plan.shape, plan.run) as Program<never>[]));
+    programs.push(...(stepPrograms(plan.shape, plan.run, plan.lanesGathers) as Program<never>[]));
   }
   // A heteroscedastic head (TrainOptions.heteroscedastic) on the Normal and the Student-t under every method but 'ensemble' (which always has it).
   for (const [i, config] of configs.entries()) {
@@ -182,7 +182,7 @@ export function trainingPrograms(): Program<never>[] {
     for (const likelihood of ['normal', 'student-t'] as const) {
       const options = { epochs: 1, batchSize: 8, lr: 1e-2, seed: 1, samplesPerStep: 2, models: [{ dropout: 0.1 }], ...config, likelihood, heteroscedastic: true } as TrainOptions;
       const plan = planTraining(DEFAULT_LIMITS, { inputDim: 2, hidden: [4], activation: ACTIVATIONS[i % ACTIVATIONS.length] ?? 'tanh' }, { x, y }, options);
-      programs.push(...(stepPrograms(plan.shape, plan.run) as Program<never>[]));
+      programs.push(...(stepPrograms(plan.shape, plan.run, plan.lanesGathers) as Program<never>[]));
     }
   }
   // Concrete dropout: tiled and simple kernels, the Normal (with PReLU), the Student-t, a heteroscedastic head, a classifier.
@@ -198,7 +198,7 @@ export function trainingPrograms(): Program<never>[] {
     const options = { epochs: 1, batchSize: 8, lr: 1e-2, seed: 1, models: [{ dropout: 0.1 }, { dropout: 0.2 }], ...config, method: 'concrete-dropout' } as TrainOptions;
     const activation = i === 0 ? 'prelu' : (ACTIVATIONS[i % ACTIVATIONS.length] ?? 'tanh');
     const plan = planTraining(DEFAULT_LIMITS, { inputDim: 2, hidden: [5, 3], activation }, { x, y: ty ?? y }, options);
-    programs.push(...(stepPrograms(plan.shape, plan.run) as Program<never>[]));
+    programs.push(...(stepPrograms(plan.shape, plan.run, plan.lanesGathers) as Program<never>[]));
   }
   // 'sgmcmc': the sampler's update (SGHMC cyclical, SGLD constant) on 'map''s loss with learnt, fixed (tau) and per-input noise, and a classifier.
   const samplers: Partial<TrainOptions>[] = [
@@ -212,23 +212,24 @@ export function trainingPrograms(): Program<never>[] {
     const data = config.likelihood === 'categorical' ? { x, y: targets['categorical'] ?? [] } : { x, y };
     const options = { method: 'sgmcmc', epochs: 2, batchSize: 8, lr: 1e-2, seed: 1, ...config } as TrainOptions;
     const plan = planTraining(DEFAULT_LIMITS, { inputDim: 2, hidden: [4], activation: ACTIVATIONS[i % ACTIVATIONS.length] ?? 'tanh' }, data, options);
-    programs.push(...(stepPrograms(plan.shape, plan.run) as Program<never>[]));
+    programs.push(...(stepPrograms(plan.shape, plan.run, plan.lanesGathers) as Program<never>[]));
   }
   for (const [likelihood, ty] of Object.entries(targets)) {
     for (const [i, config] of configs.entries()) {
       const options = { epochs: 1, batchSize: 8, lr: 1e-2, seed: 1, samplesPerStep: 2, models: [{ dropout: 0.1 }, { dropout: 0.2 }], ...config, likelihood } as TrainOptions;
       const plan = planTraining(DEFAULT_LIMITS, { inputDim: 2, hidden: [4], activation: ACTIVATIONS[i % ACTIVATIONS.length] ?? 'tanh' }, { x, y: ty }, options);
-      programs.push(...(stepPrograms(plan.shape, plan.run) as Program<never>[]));
+      programs.push(...(stepPrograms(plan.shape, plan.run, plan.lanesGathers) as Program<never>[]));
     }
   }
   // The one-program steps ('fused', one workgroup a model, and 'lanes', one thread a model): 'mc-dropout' (masks), 'map' with
-  // learnt and with fixed (sgmcmc's tau) noise.
+  // learnt and with fixed (sgmcmc's tau) noise; 'lanes' also where it gathers its own rows (a device binding 10 storage buffers).
   const oneProgram: Partial<TrainOptions>[] = [{ method: 'mc-dropout' }, { method: 'map' }, { method: 'sgmcmc', models: [{ tau: 4 }] }];
   for (const kernelStrategy of ['fused', 'lanes'] as const) {
     for (const [i, config] of oneProgram.entries()) {
       const options = { epochs: 1, batchSize: 8, lr: 1e-2, seed: 1, models: [{ dropout: 0.1 }], ...config, kernelStrategy } as TrainOptions;
       const plan = planTraining(DEFAULT_LIMITS, { inputDim: 2, hidden: [5], activation: ACTIVATIONS[i % ACTIVATIONS.length] ?? 'tanh' }, { x, y }, options);
-      programs.push(...(stepPrograms(plan.shape, plan.run) as Program<never>[]));
+      programs.push(...(stepPrograms(plan.shape, plan.run, plan.lanesGathers) as Program<never>[]));
+      if (kernelStrategy === 'lanes') programs.push(...(stepPrograms(plan.shape, plan.run, true) as Program<never>[]));
     }
   }
   // 'hmc': its sampler's programs with learnt and known noise (the store-mode loss, FIXED_SIGMA), a Student-t and no hidden layer.

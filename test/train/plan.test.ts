@@ -1,7 +1,8 @@
 /**
  * The training plan's adapter-dependent defaults (src/train/plan.ts): with no kernelStrategy asked
  * for, a CPU adapter gets the one-thread-a-model 'lanes' step where it covers the network and the
- * tiles elsewhere; a GPU adapter always gets the tiles; an explicit strategy is kept as asked.
+ * tiles elsewhere; a GPU adapter always gets the tiles; an explicit strategy is kept as asked. The
+ * lanes step drops the gather program where the device binds the storage buffers its own gather needs.
  */
 import { describe, expect, it } from 'vitest';
 import { planTraining } from '../../src/train/plan.js';
@@ -17,9 +18,9 @@ const base: TrainOptions = { method: 'mc-dropout', epochs: 1, batchSize: 8, mode
 const cpu = { cpu: true };
 const gpu = { cpu: false };
 
-const programNames = (arch: ArchitectureSpec, options: TrainOptions, adapter: { cpu: boolean }) => {
-  const plan = planTraining(DEFAULT_LIMITS, arch, data, options, adapter);
-  return { strategy: plan.run.kernelStrategy, names: stepPrograms(plan.shape, plan.run).map((p) => p.name) };
+const programNames = (arch: ArchitectureSpec, options: TrainOptions, adapter: { cpu: boolean }, limits = DEFAULT_LIMITS) => {
+  const plan = planTraining(limits, arch, data, options, adapter);
+  return { strategy: plan.run.kernelStrategy, names: stepPrograms(plan.shape, plan.run, plan.lanesGathers).map((p) => p.name) };
 };
 
 describe('training plan defaults', () => {
@@ -43,5 +44,14 @@ describe('training plan defaults', () => {
     expect(programNames(oneHidden, { ...base, kernelStrategy: 'tiled' }, cpu).strategy).toBe('tiled');
     expect(programNames(oneHidden, { ...base, kernelStrategy: 'lanes' }, gpu).strategy).toBe('lanes');
     expect(programNames(oneHidden, { ...base, kernelStrategy: 'fused' }, cpu).strategy).toBe('fused');
+  });
+
+  it('the lanes step gathers its own rows where the device binds 10 storage buffers, and runs the gather program where it binds 8', () => {
+    const names = (storageBuffers: number) => programNames(oneHidden, base, cpu, { ...DEFAULT_LIMITS, maxStorageBuffersPerShaderStage: storageBuffers }).names;
+    expect(names(8)).toEqual(['train_gather', 'train_lanes_mlp', 'train_clip', 'train_optimizer']);
+    expect(names(9)).toEqual(names(8));
+    expect(names(10)).toEqual(['train_lanes_mlp', 'train_clip', 'train_optimizer']);
+    // 'fused' always reads the gathered rows.
+    expect(programNames(oneHidden, { ...base, kernelStrategy: 'fused' }, cpu, { ...DEFAULT_LIMITS, maxStorageBuffersPerShaderStage: 12 }).names[0]).toBe('train_gather');
   });
 });

@@ -193,6 +193,39 @@ describeGpu('GPU training vs float64 oracle', () => {
     adamOne.history.forEach((losses, e) => expectClose(losses, adamTiled.history[e]!, `epoch ${e + 1} losses, ${strategy} vs tiled`, 1e-4));
   });
 
+  // The lanes kernel gathers its own rows where the device binds 10 storage buffers (this adapter
+  // does); with 8 the gather program fills xb / yb / valid first. Both compute the same floats in the
+  // same order, so θ and the losses agree to the bit: over 3 epochs of 3 steps, with models whose
+  // rows end mid-epoch (a step with no rows) and mid-chunk.
+  it.each(['mc-dropout', 'map'] as const)('lanes step, %s: gathering in the kernel gives the gather program\'s θ and losses bit for bit', async (method) => {
+    expect(ctx.limits.maxStorageBuffersPerShaderStage).toBeGreaterThanOrEqual(10);
+    // device.limits is a native object: its fields are getters that a spread does not copy.
+    const { maxStorageBufferBindingSize, maxBufferSize, maxComputeWorkgroupsPerDimension, maxComputeWorkgroupStorageSize, maxComputeInvocationsPerWorkgroup, maxComputeWorkgroupSizeX } = ctx.limits;
+    const limits = { maxStorageBufferBindingSize, maxBufferSize, maxComputeWorkgroupsPerDimension, maxComputeWorkgroupStorageSize, maxComputeInvocationsPerWorkgroup, maxComputeWorkgroupSizeX };
+    const narrow = { ...ctx, limits: { ...limits, maxStorageBuffersPerShaderStage: 8 } };
+    const arch = { inputDim: 3, hidden: [7], activation: 'relu' as const };
+    const data = dataset(37, 3, 5);
+    const options: TrainOptions = {
+      method,
+      epochs: 3,
+      batchSize: 16,
+      optimizer: 'adam',
+      lr: 1e-2,
+      seed: 8,
+      kernelStrategy: 'lanes',
+      models: [
+        { dropout: 0.2, tau: 3 },
+        { rows: [1, 2, 3, 5, 8, 0, 9, 30, 31, 33, 34, 36], dropout: 0.1, tau: 5 },
+        { rows: Array.from({ length: 18 }, (_, i) => 2 * i + 1), dropout: 0.3, tau: 1 },
+      ],
+    };
+    const [own, gathered] = [await train(ctx, arch, data, options), await train(narrow, arch, data, options)];
+    own.theta.forEach((theta, m) => expect(Array.from(theta)).toEqual(Array.from(gathered.theta[m]!)));
+    own.history.forEach((losses, e) => expect(Array.from(losses)).toEqual(Array.from(gathered.history[e]!)));
+    expect(own.theta.every((theta) => theta.every(Number.isFinite))).toBe(true);
+    expect(own.history.flatMap((losses) => Array.from(losses)).every(Number.isFinite)).toBe(true);
+  });
+
   it.each(['fused', 'lanes'] as const)('kernelStrategy %s refuses what it does not cover, by name', async (kernelStrategy) => {
     const options: TrainOptions = { method: 'mc-dropout', epochs: 1, kernelStrategy };
     await expect(train(ctx, { inputDim: 3, hidden: [5, 4], activation: 'relu' }, dataset(8, 3, 1), options)).rejects.toThrow(

@@ -10,13 +10,18 @@
  * go through storage. Same maths and random streams as 'fused' and the layer-by-layer kernels (the
  * float64 oracle checks it); its sums over rows run in another order, so θ agrees with 'tiled' to
  * rounding, not to the bit. A thread per model suits a CPU adapter with many models a call (the
- * UCI grid); a GPU would leave most of its lanes idle.
+ * UCI grid); a GPU would leave most of its lanes idle. Where the device binds 10 storage buffers
+ * it gathers the step's rows itself (one shuffle key a model, no round trip through xb), to the bit
+ * what the gather program would have given it.
  */
-import type { TrainShape } from '../../objective/shape.js';
+import { dataRows, type TrainShape } from '../../objective/shape.js';
+import { STREAM_SHUFFLE } from '../../random/train-streams.js';
+import { readF32, readU32 } from '../bindings.js';
+import { SHUFFLE } from '../library.js';
 import { defineProgram, flatGrid, type Program } from '../program.js';
-import { u32 } from '../wgsl.js';
+import { u32, type BindingSpec } from '../wgsl.js';
 import { stepDims } from './dims.js';
-import { oneHiddenModule } from './one-hidden.js';
+import { oneHiddenModule, type OneHiddenModule } from './one-hidden.js';
 import { MODEL_CONSTANTS, STEP } from './step.js';
 
 /** Threads (models) per workgroup: a few SIMD groups, so a call of tens of models still spreads over the cores. */
@@ -52,15 +57,45 @@ function lossStatements(method: 'map' | 'mc-dropout', q: number): string[] {
   return [`    let res${q} = y${q} - f${q};`, `    let g${q} = -2.0 * res${q} * inv_nb * v${q};`, `    loss = loss + dot(res${q} * res${q}, v${q}) * inv_nb;`];
 }
 
-/** The step's masks, forward pass, loss and θ gradient of every model, a thread each. */
-export function lanesMlpProgram(shape: TrainShape): Program<void> {
+/** What the kernel reads in place of train/gather's xb, yb and valid when it gathers its own rows. */
+const GATHERED_DATA: readonly BindingSpec[] = [readF32('data_x'), readF32('data_y'), readU32('rows'), readF32('x_mean'), readF32('x_std')];
+const GATHERED_SCRATCH = new Set(['xb', 'yb', 'valid']);
+
+/** The module's bindings, with the data, row and statistics arrays for the scratch ones where the kernel gathers. */
+function lanesBindings(module: OneHiddenModule, gather: boolean): BindingSpec[] {
+  return gather ? [...module.bindings.filter((b) => !GATHERED_SCRATCH.has(b.name)), ...GATHERED_DATA] : module.bindings;
+}
+
+/**
+ * Storage buffers the gathering kernel binds (10: the default device limit is 8). Where the device
+ * allows them (SwiftShader: 12), the step runs without train/gather: 8.8 of a 50 ms UCI grid step
+ * went to that program, whose thread per row draws its own shuffle key and stores what the lanes
+ * kernel loads back (bench/README.md "The lanes kernel gathers its own rows").
+ */
+export function lanesGatherStorageBuffers(shape: TrainShape): number {
+  return lanesBindings(oneHiddenModule(shape, 'lanes'), true).filter((b) => b.access !== 'uniform').length;
+}
+
+/**
+ * The step's masks, forward pass, loss and θ gradient of every model, a thread each; with `gather`,
+ * also the step's minibatch (train/gather's rows and standardisation) in place of that program.
+ */
+export function lanesMlpProgram(shape: TrainShape, gather: boolean): Program<void> {
   const module = oneHiddenModule(shape, 'lanes');
   const { inputs, hidden } = module;
   const method = shape.layout.method === 'map' ? 'map' : 'mc-dropout';
   const dims = stepDims(shape);
   const units = range(hidden);
   const masked = (value: string, u: number, q: number) => (shape.dropout ? `${value} * hm[${QUADS_PER_CHUNK * u + q}]` : value);
-  const quadRows = QUADS.flatMap((q) => [`    let v${q} = quad_valid(m, r0 + ${4 * q}u);`, `    let y${q} = quad_y(m, r0 + ${4 * q}u);`]);
+  const chunkRows = gather
+    ? ['    fill_chunk_rows(m, r0, keys);', ...QUADS.map((q) => `    let rows${q} = vec4<u32>(${[0, 1, 2, 3].map((c) => `rc[${4 * q + c}u]`).join(', ')});`)]
+    : [];
+  const quadRows = QUADS.flatMap((q) =>
+    gather
+      ? [`    let v${q} = rows_valid(rows${q});`, `    let y${q} = gathered_y(m, rows${q});`]
+      : [`    let v${q} = quad_valid(m, r0 + ${4 * q}u);`, `    let y${q} = quad_y(m, r0 + ${4 * q}u);`],
+  );
+  const quadX = (q: number) => (gather ? `gathered_x(m, rows${q}, i)` : `quad_x(m, r0 + ${4 * q}u, i)`);
   const xQuads = QUADS.map((q) => `      let x${q} = xc[i * QN + ${q}u];`);
   const blocks = range(QUADS_PER_CHUNK / 2);
   const keep = (k: number, pair: string) => (shape.dropout ? ` * keep_quad(words${k}.${pair}, keep_threshold, keep_scale)` : '');
@@ -68,8 +103,8 @@ export function lanesMlpProgram(shape: TrainShape): Program<void> {
     `      let words${k} = philox4x32(vec4<u32>((r0 / 8u + ${k}u) * ${width} + ${index}, at, ${stream}, word), key);`;
   const xMasks = blocks.flatMap((k) => [
     ...(shape.dropout ? [draw(k, 'IN0', 'i', 'STREAM0')] : []),
-    `      xc[i * QN + ${2 * k}u] = quad_x(m, r0 + ${8 * k}u, i)${keep(k, 'xy')};`,
-    `      xc[i * QN + ${2 * k + 1}u] = quad_x(m, r0 + ${8 * k + 4}u, i)${keep(k, 'zw')};`,
+    `      xc[i * QN + ${2 * k}u] = ${quadX(2 * k)}${keep(k, 'xy')};`,
+    `      xc[i * QN + ${2 * k + 1}u] = ${quadX(2 * k + 1)}${keep(k, 'zw')};`,
   ]);
   const hMasks = blocks.flatMap((k) => [
     draw(k, 'HID', 'u', 'STREAM1'),
@@ -132,17 +167,23 @@ export function lanesMlpProgram(shape: TrainShape): Program<void> {
   ];
   return defineProgram({
     family: 'train_lanes_mlp',
-    params: module.params,
+    params: { ...module.params, gather },
     uniform: STEP,
     wgsl: {
-      consts: { ...module.consts, THREADS: u32(LANES_WORKGROUP_SIZE), QN: u32(QUADS_PER_CHUNK) },
+      consts: {
+        ...module.consts,
+        THREADS: u32(LANES_WORKGROUP_SIZE),
+        QN: u32(QUADS_PER_CHUNK),
+        ...(gather ? { BD: u32(dataRows(shape)), STREAM_SHUFFLE: u32(STREAM_SHUFFLE) } : {}),
+      },
       structs: [MODEL_CONSTANTS],
-      bindings: module.bindings,
-      libraries: module.libraries,
+      bindings: lanesBindings(module, gather),
+      libraries: gather ? [...module.libraries, SHUFFLE] : module.libraries,
       body: ['train/lanes-mlp'],
-      defines: module.defines,
+      defines: { ...module.defines, GATHER: gather },
       inserts: {
         THETA: theta.join('\n'),
+        CHUNK_ROWS: chunkRows.join('\n'),
         X_MASKS: xMasks.join('\n'),
         H_MASKS: hMasks.join('\n'),
         QUAD_ROWS: quadRows.join('\n'),
