@@ -149,7 +149,11 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
   let keep_threshold = models[m].keepThreshold;
   let keep_scale = models[m].keepScale;
 #endif
-  for (var r0 = 0u; r0 < B; r0 += 4u * QN) {
+  // The step's valid slots are a prefix of the batch (train/gather): chunks past it would add only
+  // zeros (every term is weighted by its validity), so they are skipped, the last step of an epoch
+  // that does not fill its batch and a model past its epoch's steps run shorter.
+  let valid_slots = u32(nb);
+  for (var r0 = 0u; r0 < valid_slots; r0 += 4u * QN) {
     // Unit i's masks of 8 rows r0 + 8 k.. are the halves of one Philox block, (r0 / 8 + k) * IN0 + i
     // (src/random/train-streams.ts): quad 2 k takes words 0 and 1, quad 2 k + 1 words 2 and 3.
     // A loop over k ran the 2-quad chunk about 1.4x slower than these generated statements (bench/README.md).
