@@ -197,11 +197,25 @@ describeGpu('GPU training vs float64 oracle', () => {
   // does); with 8 the gather program fills xb / yb / valid first. Both compute the same floats in the
   // same order, so θ and the losses agree to the bit: over 3 epochs of 3 steps, with models whose
   // rows end mid-epoch (a step with no rows) and mid-chunk.
-  it.each(['mc-dropout', 'map'] as const)('lanes step, %s: gathering in the kernel gives the gather program\'s θ and losses bit for bit', async (method) => {
+  it.each(['mc-dropout', 'map'] as const)("lanes step, %s: gathering in the kernel gives the gather program's θ and losses bit for bit", async (method) => {
     expect(ctx.limits.maxStorageBuffersPerShaderStage).toBeGreaterThanOrEqual(10);
     // device.limits is a native object: its fields are getters that a spread does not copy.
-    const { maxStorageBufferBindingSize, maxBufferSize, maxComputeWorkgroupsPerDimension, maxComputeWorkgroupStorageSize, maxComputeInvocationsPerWorkgroup, maxComputeWorkgroupSizeX } = ctx.limits;
-    const limits = { maxStorageBufferBindingSize, maxBufferSize, maxComputeWorkgroupsPerDimension, maxComputeWorkgroupStorageSize, maxComputeInvocationsPerWorkgroup, maxComputeWorkgroupSizeX };
+    const {
+      maxStorageBufferBindingSize,
+      maxBufferSize,
+      maxComputeWorkgroupsPerDimension,
+      maxComputeWorkgroupStorageSize,
+      maxComputeInvocationsPerWorkgroup,
+      maxComputeWorkgroupSizeX,
+    } = ctx.limits;
+    const limits = {
+      maxStorageBufferBindingSize,
+      maxBufferSize,
+      maxComputeWorkgroupsPerDimension,
+      maxComputeWorkgroupStorageSize,
+      maxComputeInvocationsPerWorkgroup,
+      maxComputeWorkgroupSizeX,
+    };
     const narrow = { ...ctx, limits: { ...limits, maxStorageBuffersPerShaderStage: 8 } };
     const arch = { inputDim: 3, hidden: [7], activation: 'relu' as const };
     const data = dataset(37, 3, 5);
