@@ -245,12 +245,12 @@ export function peakTable(peaks: readonly PeakRecord[]): string {
   return markdownTable(['runtime', 'FMA peak GFLOP/s', 'best variant'], rows);
 }
 
-/** Seconds per epoch of the 240-model grid, and each against PyTorch's. */
+/** Median milliseconds per epoch of the 240-model grid, and each against PyTorch's. */
 export function trainTable(records: readonly TrainRecord[]): string {
   const torch = records.find((r) => r.impl === 'train-torch-cpu')?.ms_per_epoch;
   const label = (impl: string) => (impl === 'train-torch-cpu' ? 'PyTorch CPU, one batched model (bmm), 2 threads' : impl === 'train-engine-node' ? 'webgpu-bnn, Node' : impl);
   const rows = [...records]
     .sort((a, b) => (a.impl === 'train-torch-cpu' ? -1 : b.impl === 'train-torch-cpu' ? 1 : a.impl.localeCompare(b.impl)))
-    .map((r) => [label(r.impl), String(r.models), (r.ms_per_epoch / 1000).toFixed(2), formatRatio(ratioTo(r.ms_per_epoch, torch)), String(r.epochs)]);
-  return markdownTable(['implementation', 'models', 's per epoch', 'vs PyTorch', 'epochs run'], rows);
+    .map((r) => [label(r.impl), String(r.models), r.ms_per_epoch.toFixed(1), formatRatio(ratioTo(r.ms_per_epoch, torch)), String(r.epochs)]);
+  return markdownTable(['implementation', 'models', 'median ms per epoch', 'vs PyTorch', 'epochs run'], rows);
 }

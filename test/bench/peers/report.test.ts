@@ -124,6 +124,9 @@ describe('peer tables', () => {
       { impl: 'train-engine-node', models: 240, epochs: 3, ms_per_epoch: 4500 },
       { impl: 'train-torch-cpu', models: 240, epochs: 6, ms_per_epoch: 1500 },
     ]);
-    expect(text.split('\n').slice(2)).toEqual(['| PyTorch CPU, one batched model (bmm), 2 threads | 240 | 1.50 | 1.00x | 6 |', '| webgpu-bnn, Node | 240 | 4.50 | 3.00x | 3 |']);
+    expect(text.split('\n').slice(2)).toEqual([
+      '| PyTorch CPU, one batched model (bmm), 2 threads | 240 | 1500.0 | 1.00x | 6 |',
+      '| webgpu-bnn, Node | 240 | 4500.0 | 3.00x | 3 |',
+    ]);
   });
 });
