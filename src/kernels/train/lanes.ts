@@ -70,7 +70,7 @@ function lanesBindings(module: OneHiddenModule, gather: boolean): BindingSpec[] 
  * Storage buffers the gathering kernel binds (10: the default device limit is 8). Where the device
  * allows them (SwiftShader: 12), the step runs without train/gather: 8.8 of a 50 ms UCI grid step
  * went to that program, whose thread per row draws its own shuffle key and stores what the lanes
- * kernel loads back (bench/README.md "The lanes kernel gathers its own rows").
+ * kernel loads back (bench/README.md "The lanes trainer gathers its own rows").
  */
 export function lanesGatherStorageBuffers(shape: TrainShape): number {
   return lanesBindings(oneHiddenModule(shape, 'lanes'), true).filter((b) => b.access !== 'uniform').length;
