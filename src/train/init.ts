@@ -31,7 +31,8 @@ export async function init(ctx: GpuContext, plan: TrainPlan): Promise<TrainState
   const compiled = await PipelineCache.for(ctx).getAll([...step, ...(sampler?.all ?? [])]);
   const bufferSet = new BufferSet(ctx.device);
   try {
-    const buffers = createTrainBuffers(bufferSet, plan, modelData(plan.run, plan.layout));
+    const bound = new Set([...step, ...(sampler?.all ?? [])].flatMap((program) => program.bindings.map((b) => b.name)));
+    const buffers = createTrainBuffers(bufferSet, plan, modelData(plan.run, plan.layout), bound);
     const recorder = new Recorder(ctx, {
       uniform: STEP,
       slotsPerSubmit: sampler ? HMC_TRANSITIONS_PER_SUBMIT : Math.min(plan.run.maxStepsPerEpoch, MAX_STEPS_PER_SUBMIT),

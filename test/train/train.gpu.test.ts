@@ -13,6 +13,8 @@ import { MAX_LAYERS, type Activation } from '../../src/model/spec.js';
 import { CPU_TILE, DEFAULT_TILE } from '../../src/objective/prepare.js';
 import { oracleGradient, oracleInit, oracleTrain } from '../../src/reference/train/index.js';
 import { train } from '../../src/train/trainer.js';
+import { disposeTraining, init } from '../../src/train/init.js';
+import { planTraining } from '../../src/train/plan.js';
 import type { TrainMethod, TrainOptions } from '../../src/objective/types.js';
 import { describeGpu, gpu } from '../support/gpu.js';
 import { expectAllClose, relativeBound } from '../support/all-close.js';
@@ -238,6 +240,25 @@ describeGpu('GPU training vs float64 oracle', () => {
     own.history.forEach((losses, e) => expect(Array.from(losses)).toEqual(Array.from(gathered.history[e]!)));
     expect(own.theta.every((theta) => theta.every(Number.isFinite))).toBe(true);
     expect(own.history.flatMap((losses) => Array.from(losses)).every(Number.isFinite)).toBe(true);
+  });
+
+  // The step's scratch arrays exist only where a program binds them: none for the gathering lanes
+  // step; for the tiled kernels all of them (masks too) but z with ReLU, whose backward pass needs
+  // only h, and z with GELU.
+  it.each([
+    { kernelStrategy: 'lanes' as const, activation: 'relu' as const, scratch: [] },
+    { kernelStrategy: 'tiled' as const, activation: 'relu' as const, scratch: ['xb', 'yb', 'valid', 'h', 'dh', 'dz', 'masks'] },
+    { kernelStrategy: 'tiled' as const, activation: 'gelu' as const, scratch: ['xb', 'yb', 'valid', 'z', 'h', 'dh', 'dz', 'masks'] },
+  ])('a $kernelStrategy step with $activation makes only the scratch arrays its programs bind', async ({ kernelStrategy, activation, scratch }) => {
+    const options: TrainOptions = { method: 'mc-dropout', epochs: 1, batchSize: 8, kernelStrategy, models: [{ dropout: 0.1 }, { dropout: 0.2 }] };
+    const state = await init(ctx, planTraining(ctx.limits, { inputDim: 3, hidden: [6], activation }, dataset(20, 3, 4), options));
+    try {
+      const made = ['xb', 'yb', 'valid', 'z', 'h', 'dh', 'dz', 'masks'].filter((name) => state.buffers.has(name as never));
+      expect(made).toEqual(scratch);
+      expect(state.buffers.has('theta') && state.buffers.has('epoch_loss') && state.buffers.has('data_x')).toBe(true);
+    } finally {
+      disposeTraining(state);
+    }
   });
 
   it.each(['fused', 'lanes'] as const)('kernelStrategy %s refuses what it does not cover, by name', async (kernelStrategy) => {
