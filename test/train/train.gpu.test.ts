@@ -19,6 +19,8 @@ import type { TrainMethod, TrainOptions } from '../../src/objective/types.js';
 import { describeGpu, gpu } from '../support/gpu.js';
 import { expectAllClose, relativeBound } from '../support/all-close.js';
 import { testRng } from '../support/model-builders.js';
+import { DEFAULT_LIMITS } from '../support/program-matrix.js';
+import type { WebGpuLimits } from '../../src/gpu/webgpu-types.js';
 
 function dataset(rows: number, dim: number, seed: number) {
   const rand = testRng(seed);
@@ -201,23 +203,9 @@ describeGpu('GPU training vs float64 oracle', () => {
   // rows end mid-epoch (a step with no rows) and mid-chunk.
   it.each(['mc-dropout', 'map'] as const)("lanes step, %s: gathering in the kernel gives the gather program's θ and losses bit for bit", async (method) => {
     expect(ctx.limits.maxStorageBuffersPerShaderStage).toBeGreaterThanOrEqual(10);
-    // device.limits is a native object: its fields are getters that a spread does not copy.
-    const {
-      maxStorageBufferBindingSize,
-      maxBufferSize,
-      maxComputeWorkgroupsPerDimension,
-      maxComputeWorkgroupStorageSize,
-      maxComputeInvocationsPerWorkgroup,
-      maxComputeWorkgroupSizeX,
-    } = ctx.limits;
-    const limits = {
-      maxStorageBufferBindingSize,
-      maxBufferSize,
-      maxComputeWorkgroupsPerDimension,
-      maxComputeWorkgroupStorageSize,
-      maxComputeInvocationsPerWorkgroup,
-      maxComputeWorkgroupSizeX,
-    };
+    // device.limits is a native object: its fields are getters that a spread does not copy, so each
+    // limit the engine reads (the fields of DEFAULT_LIMITS, a WebGpuLimits) is copied by name.
+    const limits = Object.fromEntries(Object.keys(DEFAULT_LIMITS).map((name) => [name, ctx.limits[name as keyof WebGpuLimits]])) as unknown as WebGpuLimits;
     const narrow = { ...ctx, limits: { ...limits, maxStorageBuffersPerShaderStage: 8 } };
     const arch = { inputDim: 3, hidden: [7], activation: 'relu' as const };
     const data = dataset(37, 3, 5);
