@@ -15,7 +15,13 @@
  * stored) beside the forward multiply-adds at that peak, and so the largest fraction of the peak a
  * call can reach while it draws per-sample normals from Philox4x32-10, however good its matmul.
  * And the UCI grid's training step (bench/train.bench.ts): the Philox blocks of its dropout masks
- * (one per 4 masks) beside its multiply-adds at peak.
+ * (one per 8 masks of 16 bits) beside its multiply-adds at peak.
+ *
+ * Beside Philox4x32-10 it times two cheaper counter-based generators a change of the random
+ * streams could adopt (the engine uses neither): Philox4x32-7, the same cipher with its first 7
+ * rounds (Random123's fewest Crush-resistant rounds for it; 10 is its recommended margin), and
+ * pcg4d (Jarzynski and Olano, "Hash Functions for GPU Rendering", JCGT 2020: 8 multiplies, no
+ * 64-bit product), and prints each one's floors beside Philox4x32-10's.
  *
  * Options: --threads T (1048576), --repeats R (5).
  */
@@ -35,7 +41,46 @@ if (!Number.isSafeInteger(repeats) || repeats < 1) exitWithUsageError('adapter-c
 
 const DISPATCHES = 10;
 const FMA_STEPS = 256;
-const RANDOM_LIBRARY = `const STREAM_NOISE: u32 = ${STREAM_NOISE}u;\nconst GAMMA_MAX_ATTEMPTS: u32 = ${GAMMA_MAX_ATTEMPTS}u;\n${WGSL_SOURCES['lib/philox']}\n${WGSL_SOURCES['lib/random']}`;
+/**
+ * The candidate generators, with lib/random's Box-Muller pairs over them. philox4x32_7 runs the
+ * first 7 of lib/philox's rounds (its round keys are the same); pcg4d is the paper's, keyed by
+ * xoring the key into the counter.
+ */
+const CANDIDATES = `
+fn philox4x32_7(counter: vec4<u32>, key: vec2<u32>) -> vec4<u32> {
+  var x = counter;
+  x = philox_round(x, key.x + 0x00000000u, key.y + 0x00000000u);
+  x = philox_round(x, key.x + 0x9e3779b9u, key.y + 0xbb67ae85u);
+  x = philox_round(x, key.x + 0x3c6ef372u, key.y + 0x76cf5d0au);
+  x = philox_round(x, key.x + 0xdaa66d2bu, key.y + 0x32370b8fu);
+  x = philox_round(x, key.x + 0x78dde6e4u, key.y + 0xed9eba14u);
+  x = philox_round(x, key.x + 0x1715609du, key.y + 0xa9066899u);
+  x = philox_round(x, key.x + 0xb54cda56u, key.y + 0x646e171eu);
+  return x;
+}
+
+fn pcg4d(counter: vec4<u32>, key: vec2<u32>) -> vec4<u32> {
+  var v = (counter ^ vec4<u32>(key, key)) * 1664525u + 1013904223u;
+  v.x += v.y * v.w; v.y += v.z * v.x; v.z += v.x * v.y; v.w += v.y * v.z;
+  v ^= v >> vec4<u32>(16u);
+  v.x += v.y * v.w; v.y += v.z * v.x; v.z += v.x * v.y; v.w += v.y * v.z;
+  return v;
+}
+
+fn normals4_of(w: vec4<u32>) -> vec4<f32> {
+  let p = box_muller(w.x, w.y);
+  let q = box_muller(w.z, w.w);
+  return vec4<f32>(p.x, p.y, q.x, q.y);
+}
+`;
+const RANDOM_LIBRARY = `const STREAM_NOISE: u32 = ${STREAM_NOISE}u;\nconst GAMMA_MAX_ATTEMPTS: u32 = ${GAMMA_MAX_ATTEMPTS}u;\n${WGSL_SOURCES['lib/philox']}\n${WGSL_SOURCES['lib/random']}\n${CANDIDATES}`;
+
+/** Philox4x32-10 (the engine's) and the candidates: a probe name and the WGSL function. */
+const GENERATORS = [
+  { name: 'Philox4x32-10', fn: 'philox4x32' },
+  { name: 'Philox4x32-7', fn: 'philox4x32_7' },
+  { name: 'pcg4d', fn: 'pcg4d' },
+] as const;
 
 interface Probe {
   readonly name: string;
@@ -47,8 +92,14 @@ const PROBES: readonly Probe[] = [
   { name: 'invocation + 1 store', element: 'f32', body: 'out[t] = f32(t);' },
   { name: '4 f32 loads + 4 stores', element: 'f32', body: 'let i = 4u * t;\n  for (var c = 0u; c < 4u; c++) { out[i + c] = inp[i + c] + 1.0; }' },
   { name: '1 vec4 load + 1 store', element: 'vec4<f32>', body: 'out[t] = inp[t] + vec4<f32>(1.0);' },
-  { name: 'Philox4x32-10 block', element: 'f32', body: 'let w = philox4x32(vec4<u32>(t, 1u, 2u, 3u), vec2<u32>(5u, 6u));\n  out[t] = f32(w.x ^ w.y ^ w.z ^ w.w);' },
-  { name: '4 normals (block + Box-Muller)', element: 'f32', body: 'let e = normals4(t, 1u, 2u, vec2<u32>(5u, 6u));\n  out[t] = e.x + e.y + e.z + e.w;' },
+  ...GENERATORS.flatMap((g) => [
+    { name: `${g.name} block`, element: 'f32' as const, body: `let w = ${g.fn}(vec4<u32>(t, 1u, 2u, 3u), vec2<u32>(5u, 6u));\n  out[t] = f32(w.x ^ w.y ^ w.z ^ w.w);` },
+    {
+      name: `4 normals (${g.name} + Box-Muller)`,
+      element: 'f32' as const,
+      body: `let e = normals4_of(${g.fn}(vec4<u32>(t, 1u, 2u, 3u), vec2<u32>(5u, 6u)));\n  out[t] = e.x + e.y + e.z + e.w;`,
+    },
+  ]),
   {
     name: `${FMA_STEPS * 16} FMAs in registers`,
     element: 'f32',
@@ -113,34 +164,36 @@ ${RANDOM_LIBRARY}
   const bare = at('invocation + 1 store');
   const fmaNs = Math.max(at(`${FMA_STEPS * 16} FMAs in registers`) - bare, 1e-9) / (FMA_STEPS * 16);
   const peakGflops = 2 / fmaNs;
-  const philoxNs = at('Philox4x32-10 block') - bare;
-  const normalsNs = at('4 normals (block + Box-Muller)') - bare;
-  console.log(
-    `\nnet of the bare invocation: a Philox block ${philoxNs.toFixed(1)} ns, 4 normals ${normalsNs.toFixed(1)} ns, an FMA ${(fmaNs * 1e3).toFixed(1)} ps (${peakGflops.toFixed(2)} GFLOP/s)`,
-  );
+  const netNs = (probe: string) => at(probe) - bare;
+  console.log(`\nnet of the bare invocation: an FMA ${(fmaNs * 1e3).toFixed(1)} ps (${peakGflops.toFixed(2)} GFLOP/s)`);
+  for (const g of GENERATORS) {
+    console.log(`  ${g.name}: a block ${netNs(`${g.name} block`).toFixed(1)} ns, 4 normals ${netNs(`4 normals (${g.name} + Box-Muller)`).toFixed(1)} ns`);
+  }
   console.log('\nthe peer workload: floors from the weight draws alone and from its multiply-adds at that peak');
-  console.log('| config | normals | draws alone | FLOPs at peak | both | largest fraction of peak |');
-  console.log('|---|---:|---:|---:|---:|---:|');
+  console.log('| config | generator | normals | draws alone | FLOPs at peak | both | largest fraction of peak |');
+  console.log('|---|---|---:|---:|---:|---:|---:|');
   for (const config of CONFIGS) {
     const layers = DATASETS[config.dataset].layers;
     const blocks = config.S * layout(layers).layers.reduce((sum, l) => sum + Math.ceil((l.din * l.dout + l.dout) / 4), 0);
-    const drawsMs = (blocks * normalsNs) / 1e6;
     const flops = nominalFlops(layers, config.N, config.S);
     const fmaMs = flops / (peakGflops * 1e6);
-    console.log(
-      `| ${config.id} | ${(blocks * 4).toExponential(2)} | ${drawsMs.toFixed(0)} ms | ${fmaMs.toFixed(0)} ms | ${(drawsMs + fmaMs).toFixed(0)} ms | ${((100 * fmaMs) / (drawsMs + fmaMs)).toFixed(0)}% |`,
-    );
+    for (const g of GENERATORS) {
+      const drawsMs = (blocks * netNs(`4 normals (${g.name} + Box-Muller)`)) / 1e6;
+      console.log(
+        `| ${config.id} | ${g.name} | ${(blocks * 4).toExponential(2)} | ${drawsMs.toFixed(0)} ms | ${fmaMs.toFixed(0)} ms | ${(drawsMs + fmaMs).toFixed(0)} ms | ${((100 * fmaMs) / (drawsMs + fmaMs)).toFixed(0)}% |`,
+      );
+    }
   }
   // The UCI grid's training step (bench/train.bench.ts): 240 models of 13-50-1, batch 128, masks on
-  // the 13 inputs and the 50 hidden units, one Philox block per 4 masks; forward, dh and the weight
-  // gradients are about 3x the forward multiply-adds.
+  // the 13 inputs and the 50 hidden units, one block per 8 rows of a mask (16 bits a mask,
+  // src/random/train-streams.ts); forward, dh and the weight gradients are about 3x the forward
+  // multiply-adds.
   const models = 240;
   const batch = 128;
-  const maskBlocks = models * (Math.ceil((batch * 13) / 4) + Math.ceil((batch * 50) / 4));
+  const maskBlocks = models * Math.ceil(batch / 8) * (13 + 50);
   const stepFlops = 3 * 2 * models * batch * (13 * 50 + 50);
-  console.log(
-    `\nUCI grid training step: masks ${((maskBlocks * philoxNs) / 1e6).toFixed(1)} ms (${maskBlocks} blocks), multiply-adds at peak ${(stepFlops / (peakGflops * 1e6)).toFixed(1)} ms`,
-  );
+  console.log(`\nUCI grid training step: ${maskBlocks} mask blocks, multiply-adds at peak ${(stepFlops / (peakGflops * 1e6)).toFixed(1)} ms; the masks' blocks alone:`);
+  for (const g of GENERATORS) console.log(`  ${g.name}: ${((maskBlocks * netNs(`${g.name} block`)) / 1e6).toFixed(1)} ms`);
 } finally {
   ctx.destroy();
 }
