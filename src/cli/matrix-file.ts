@@ -1,13 +1,16 @@
 /**
  * Reading x and y from files: CSV (an optional header row; values separated by commas and/or
  * whitespace; blank lines and lines starting with '#' are skipped) or JSON (an array of rows, or a
- * flat array for one column). Every problem is an InvalidInputError naming the file, line and column.
+ * flat array for one column). Every problem is an InvalidInputError naming the file, line and column:
+ * a value that is not a finite number, or one beyond float32's range (the GPU computes in float32,
+ * where 1e39 is Infinity), and a file with NUL bytes (binary, not a table).
  *
  * The first row is a header only when none of its tokens looks like a number: a row mixing numbers
  * and words is a data row with a typo ('1.5,2x,3'), which must be reported, not silently taken as
  * column names (which would drop the row).
  */
 import { InvalidInputError, preview } from '../errors.js';
+import { FLOAT32_MAX, isFloat32Finite } from '../float32.js';
 import { readFileBounded } from '../node/read-file.js';
 import { parseJsonStrict, previewJson } from '../model/strict-json.js';
 
@@ -42,6 +45,10 @@ const NUMBER_LIKE = /^[+-]?(?:(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?|nan|inf|infinity
 export async function readTableFile(path: string, role: TableRole): Promise<NumericTable> {
   const bytes = await readFileBounded(path, { what: `${role} file`, maxBytes: MAX_TABLE_FILE_BYTES, capName: 'MAX_TABLE_FILE_BYTES' });
   const text = new TextDecoder('utf-8').decode(bytes);
+  // A binary file's first line would read as a header of odd names, and the error would be 'no data rows'.
+  if (text.includes('\u0000')) {
+    throw new InvalidInputError(`${role} file '${preview(path, 200)}' holds NUL bytes: it is binary, not a CSV or JSON table`);
+  }
   return parseTable(text, `${role} file '${preview(path, 200)}'`, path.toLowerCase().endsWith('.json'));
 }
 
@@ -84,6 +91,7 @@ function parseCsvTable(text: string, source: string): NumericTable {
         const shown = token === '' ? 'empty' : `'${preview(token)}'`;
         throw new InvalidInputError(`${source} line ${lineNo} column ${c + 1}: ${shown} is not a finite number`);
       }
+      checkFloat32(v, () => `${source} line ${lineNo} column ${c + 1}: '${preview(token)}'`);
       values.push(v);
     });
     rows++;
@@ -106,6 +114,13 @@ function checkHeaderRow(tokens: readonly string[], source: string, lineNo: numbe
       `${numberAt + 1}) nor data (column ${badAt + 1}: ${bad === '' ? 'empty' : `'${preview(bad)}'`} is not a number); ` +
       `a header row holds only names`,
   );
+}
+
+/** Rejects a finite value that float32, which the GPU computes in, cannot hold. */
+function checkFloat32(v: number, where: () => string): void {
+  if (!isFloat32Finite(v)) {
+    throw new InvalidInputError(`${where()} is beyond float32's range (±${FLOAT32_MAX.toPrecision(5)}), which the GPU computes in`);
+  }
 }
 
 /** Splits on commas (with optional spaces around them) or, when there is no comma, on whitespace. */
@@ -134,6 +149,7 @@ function parseJsonTable(text: string, source: string): NumericTable {
       if (typeof v !== 'number' || !Number.isFinite(v)) {
         throw new InvalidInputError(`${source} row ${r} column ${c}: ${previewJson(v)} is not a finite number`);
       }
+      checkFloat32(v, () => `${source} row ${r} column ${c}: ${previewJson(v)}`);
       data[r * cols + c] = v;
     });
   });

@@ -16,6 +16,20 @@ const FIX_HINT =
   'On Debian/Ubuntu install a software Vulkan driver with `sudo apt-get install -y chromium libvulkan1` ' +
   `(webgpu-bnn then uses SwiftShader from ${SWIFTSHADER_ICD}), or install your GPU's Vulkan driver.`;
 
+/**
+ * Why no adapter was found and what to do, naming VK_ICD_FILENAMES when the user set it: a path to
+ * a missing or unusable driver file there is the usual cause, and installing packages would not help.
+ */
+export function noAdapterMessage(userIcd: string | undefined, icdExists: (path: string) => boolean = existsSync): string {
+  if (userIcd === undefined || userIcd === '') return `no WebGPU adapter was found in Node. ${FIX_HINT}`;
+  const missing = userIcd.split(':').filter((path) => path !== '' && !icdExists(path));
+  const why = missing.length > 0 ? `names ${missing.map((path) => `'${path}'`).join(', ')}, which does not exist` : 'names no driver that works here';
+  return (
+    `no WebGPU adapter was found in Node: VK_ICD_FILENAMES is set to '${userIcd}' and ${why}. ` +
+    `Unset it (webgpu-bnn then looks for a driver itself) or point it at a Vulkan driver's ICD file, such as ${SWIFTSHADER_ICD}.`
+  );
+}
+
 interface DawnModule {
   create(flags: string[]): GPU;
   globals: Record<string, unknown>;
@@ -64,6 +78,7 @@ export async function createNodeContext(options: NodeContextOptions = {}): Promi
   const gpuWait = options.gpuWait ?? 'auto';
   if (!GPU_WAITS.includes(gpuWait)) throw new InvalidInputError(`unknown gpuWait '${String(gpuWait)}' (expected ${GPU_WAITS.join(', ')})`);
   const dawn = await loadDawn();
+  const userIcd = process.env['VK_ICD_FILENAMES'];
   // Dawn's Vulkan loader prints an error line to stderr when XDG_RUNTIME_DIR is unset (CI, cron).
   process.env['XDG_RUNTIME_DIR'] ??= tmpdir();
   const swiftShaderOnly = options.forceSwiftShader === true || (!process.env['VK_ICD_FILENAMES'] && !hasGpuDevice());
@@ -76,7 +91,7 @@ export async function createNodeContext(options: NodeContextOptions = {}): Promi
     adapter = await requestAdapter(gpu, options);
   }
   if (!adapter) {
-    throw new GpuUnavailableError(`no WebGPU adapter was found in Node. ${FIX_HINT}`);
+    throw new GpuUnavailableError(noAdapterMessage(userIcd));
   }
   // `gpu` must outlive the device: Dawn crashes if the instance is collected first.
   return createContextFromAdapter(adapter, { ...options, owner: gpu, waitFor: (description) => nodeWaitFor(gpuWait, description) });
