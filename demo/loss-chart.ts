@@ -1,5 +1,8 @@
 /** The live training-loss curve (uPlot), redrawn at most once per animation frame. */
 import uPlot from 'uplot';
+// Its own import of uPlot's stylesheet: the classification page draws no other uPlot chart, and
+// without the stylesheet the axes fall below the canvas, out of the panel.
+import 'uplot/dist/uPlot.min.css';
 
 export class LossChart {
   private readonly plot: uPlot;

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
 import type { BenchReport } from '../demo/bench.js';
-import { screenshot, watchErrors } from './helpers.js';
+import { expectNothingOutsidePanels, screenshot, watchErrors } from './helpers.js';
 
 const FINISHED = ['done', 'stopped', 'error', 'no-webgpu'];
 
@@ -68,6 +68,7 @@ test('the benchmark page produces throughput numbers and exports them as JSON', 
   expect(exported.results).toHaveLength(16);
   expect(exported.timing).toBe(report.timing);
   await screenshot(page, 'bench');
+  await expectNothingOutsidePanels(page);
   expect(errors).toEqual([]);
 });
 

@@ -9,7 +9,7 @@ import { expect, test } from '@playwright/test';
 import { blobCentres } from '../demo/class-data.js';
 import { brightness, classOfPixel } from '../demo/colour-maps.js';
 import { classifyHook, mapLattice, mapPixel, mapPosition, openClassify, probe, SMALL_MAPS, waitForMaps } from './classify-helpers.js';
-import { allFinite, screenshot, watchErrors } from './helpers.js';
+import { allFinite, expectNothingOutsidePanels, screenshot, watchErrors } from './helpers.js';
 
 const mean = (values: readonly number[]) => values.reduce((a, b) => a + b, 0) / values.length;
 
@@ -93,6 +93,7 @@ test('a deep ensemble trained on the blobs preset: a region per class, entropy h
   await expect(page.locator('#legend-mi')).toContainText('nats');
   await page.locator('#show-points').check();
   await screenshot(page, 'classify-trained-blobs-ensemble');
+  await expectNothingOutsidePanels(page);
   expect(errors).toEqual([]);
 });
 

@@ -3,7 +3,7 @@
  * model formats, errors by name, CSV, point editing.
  */
 import { expect, test } from '@playwright/test';
-import { allFinite, bandsAt, hook, openDemo, screenshot, SMALL, waitForPredictions, watchErrors } from './helpers.js';
+import { allFinite, bandsAt, expectNothingOutsidePanels, hook, openDemo, screenshot, SMALL, waitForPredictions, watchErrors } from './helpers.js';
 
 test('the demo opens on the shipped deep ensemble: its mean follows the data and its bands grow away from it', async ({ page }) => {
   const errors = watchErrors(page);
@@ -36,6 +36,7 @@ test('the demo opens on the shipped deep ensemble: its mean follows the data and
   }
   await expect(page.locator('#model-info')).toContainText('deep ensemble of 5');
   await screenshot(page, 'demo-default-ensemble');
+  await expectNothingOutsidePanels(page);
   expect(errors).toEqual([]);
 });
 

@@ -17,6 +17,33 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   return path;
 }
 
+/**
+ * Every visible element inside a panel (.panel, not a scrolling one) lies within it, to the pixel: a select
+ * as wide as its longest option, or a chart whose axes fall out of their box, sticks out.
+ */
+export async function expectNothingOutsidePanels(page: Page): Promise<void> {
+  const outside = await page.evaluate(() => {
+    const found: string[] = [];
+    for (const panel of Array.from(document.querySelectorAll('.panel'))) {
+      // A scrolling panel (the benchmark's results table) holds more than it shows by design.
+      if (getComputedStyle(panel).overflowX !== 'visible') continue;
+      const box = panel.getBoundingClientRect();
+      for (const el of Array.from(panel.querySelectorAll('*'))) {
+        const r = el.getBoundingClientRect();
+        if (r.width === 0 || r.height === 0) continue;
+        if (r.left < box.left - 1 || r.right > box.right + 1 || r.top < box.top - 1 || r.bottom > box.bottom + 1) {
+          const name = `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ''}${el.className && typeof el.className === 'string' ? `.${el.className.split(' ')[0]}` : ''}`;
+          found.push(
+            `${name} [${Math.round(r.left)}, ${Math.round(r.right)}] x [${Math.round(r.top)}, ${Math.round(r.bottom)}] outside its panel [${Math.round(box.left)}, ${Math.round(box.right)}] x [${Math.round(box.top)}, ${Math.round(box.bottom)}]`,
+          );
+        }
+      }
+    }
+    return found;
+  });
+  expect(outside).toEqual([]);
+}
+
 /** Collects page errors and console errors, so a test can assert there were none. */
 export function watchErrors(page: Page): string[] {
   const errors: string[] = [];
