@@ -22,6 +22,12 @@ function compact(v: number | null): string {
   return `${+v.toPrecision(3)}`;
 }
 
+/** The powers of 10 around [min, max] (uPlot range callback; null bounds when there is no data). */
+function wholeDecades(_u: uPlot, min: number | null, max: number | null): uPlot.Range.MinMax {
+  if (min === null || max === null || !(min > 0) || !(max > 0)) return [1, 10];
+  return [10 ** Math.floor(Math.log10(min)), 10 ** Math.max(Math.ceil(Math.log10(max)), Math.floor(Math.log10(min)) + 1)];
+}
+
 export function plotSeries(el: HTMLElement, series: readonly PlotSeries[], xLabel: string, yLabel: string, old: uPlot | null): uPlot {
   old?.destroy();
   const xs = [...new Set(series.flatMap((s) => s.points.map((p) => p[0])))].sort((a, b) => a - b);
@@ -36,7 +42,9 @@ export function plotSeries(el: HTMLElement, series: readonly PlotSeries[], xLabe
     height: 300,
     legend: { show: true, live: false },
     cursor: { drag: { x: false, y: false } },
-    scales: { x: { time: false, distr: 3 }, y: { distr: 3 } },
+    // Whole decades on both axes: a log axis labels only powers of 10, and data within one decade
+    // (S·N from 2k to 8k) would otherwise show a single label.
+    scales: { x: { time: false, distr: 3, range: wholeDecades }, y: { distr: 3, range: wholeDecades } },
     axes: [
       { label: xLabel, values: (_u, splits) => splits.map(compact) },
       { label: yLabel, size: 64, values: (_u, splits) => splits.map(compact) },
