@@ -41,23 +41,20 @@ if (!Number.isSafeInteger(repeats) || repeats < 1) exitWithUsageError('adapter-c
 
 const DISPATCHES = 10;
 const FMA_STEPS = 256;
+/** lib/philox's philox4x32 cut to its first `rounds` rounds, with the same round keys: philox4x32_<rounds>. */
+function philox4x32Rounds(rounds: number): string {
+  const lines = WGSL_SOURCES['lib/philox'].split('\n').filter((line) => line.trim().startsWith('x = philox_round('));
+  if (lines.length !== 10) throw new Error(`lib/philox: expected the 10 rounds of philox4x32, found ${lines.length}`);
+  return `fn philox4x32_${rounds}(counter: vec4<u32>, key: vec2<u32>) -> vec4<u32> {\n  var x = counter;\n${lines.slice(0, rounds).join('\n')}\n  return x;\n}`;
+}
+
 /**
  * The candidate generators, with lib/random's Box-Muller pairs over them. philox4x32_7 runs the
  * first 7 of lib/philox's rounds (its round keys are the same); pcg4d is the paper's, keyed by
  * xoring the key into the counter.
  */
 const CANDIDATES = `
-fn philox4x32_7(counter: vec4<u32>, key: vec2<u32>) -> vec4<u32> {
-  var x = counter;
-  x = philox_round(x, key.x + 0x00000000u, key.y + 0x00000000u);
-  x = philox_round(x, key.x + 0x9e3779b9u, key.y + 0xbb67ae85u);
-  x = philox_round(x, key.x + 0x3c6ef372u, key.y + 0x76cf5d0au);
-  x = philox_round(x, key.x + 0xdaa66d2bu, key.y + 0x32370b8fu);
-  x = philox_round(x, key.x + 0x78dde6e4u, key.y + 0xed9eba14u);
-  x = philox_round(x, key.x + 0x1715609du, key.y + 0xa9066899u);
-  x = philox_round(x, key.x + 0xb54cda56u, key.y + 0x646e171eu);
-  return x;
-}
+${philox4x32Rounds(7)}
 
 fn pcg4d(counter: vec4<u32>, key: vec2<u32>) -> vec4<u32> {
   var v = (counter ^ vec4<u32>(key, key)) * 1664525u + 1013904223u;

@@ -15,20 +15,15 @@ make_variant() {
   local name="$1" fn="$2"
   rm -rf "$tmp/$name" && mkdir -p "$tmp/$name" && cp -r dist "$tmp/$name/dist"
   python3 - "$tmp/$name/dist" "$fn" <<'PY'
-import sys
+import re, sys
 root, fn = sys.argv[1], sys.argv[2]
-extra = r'''
-fn philox4x32_7(counter: vec4<u32>, key: vec2<u32>) -> vec4<u32> {
-  var x = counter;
-  x = philox_round(x, key.x + 0x00000000u, key.y + 0x00000000u);
-  x = philox_round(x, key.x + 0x9e3779b9u, key.y + 0xbb67ae85u);
-  x = philox_round(x, key.x + 0x3c6ef372u, key.y + 0x76cf5d0au);
-  x = philox_round(x, key.x + 0xdaa66d2bu, key.y + 0x32370b8fu);
-  x = philox_round(x, key.x + 0x78dde6e4u, key.y + 0xed9eba14u);
-  x = philox_round(x, key.x + 0x1715609du, key.y + 0xa9066899u);
-  x = philox_round(x, key.x + 0xb54cda56u, key.y + 0x646e171eu);
-  return x;
-}
+lib = root + '/src/kernels/wgsl.generated.js'
+s = open(lib).read()
+# Philox4x32-7: lib/philox's first 7 rounds, round keys and all (the bundle escapes its newlines).
+rounds = re.findall(r'x = philox_round\(x, key\.x \+ 0x[0-9a-f]+u, key\.y \+ 0x[0-9a-f]+u\);', s)
+assert len(rounds) == 10, len(rounds)
+philox7 = 'fn philox4x32_7(counter: vec4<u32>, key: vec2<u32>) -> vec4<u32> {\n  var x = counter;\n' + ''.join('  ' + r + '\n' for r in rounds[:7]) + '  return x;\n}\n'
+extra = philox7 + r'''
 fn pcg4d(counter: vec4<u32>, key: vec2<u32>) -> vec4<u32> {
   var v = (counter ^ vec4<u32>(key, key)) * 1664525u + 1013904223u;
   v.x += v.y * v.w; v.y += v.z * v.x; v.z += v.x * v.y; v.w += v.y * v.z;
@@ -39,9 +34,8 @@ fn pcg4d(counter: vec4<u32>, key: vec2<u32>) -> vec4<u32> {
 fn no_generator(counter: vec4<u32>, key: vec2<u32>) -> vec4<u32> {
   return counter * 2654435761u;
 }
-'''.replace('\n', '\\n')
-lib = root + '/src/kernels/wgsl.generated.js'
-s = open(lib).read()
+'''
+extra = extra.replace('\n', '\\n')
 anchor = 'fn philox4x32(counter: vec4<u32>, key: vec2<u32>) -> vec4<u32> {'
 assert s.count(anchor) == 1
 open(lib, 'w').write(s.replace(anchor, extra + anchor))
