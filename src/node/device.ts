@@ -23,7 +23,8 @@ const FIX_HINT =
 export function noAdapterMessage(userIcd: string | undefined, icdExists: (path: string) => boolean = existsSync): string {
   if (userIcd === undefined || userIcd === '') return `no WebGPU adapter was found in Node. ${FIX_HINT}`;
   const missing = userIcd.split(':').filter((path) => path !== '' && !icdExists(path));
-  const why = missing.length > 0 ? `names ${missing.map((path) => `'${path}'`).join(', ')}, which does not exist` : 'names no driver that works here';
+  const why =
+    missing.length > 0 ? `names ${missing.map((path) => `'${path}'`).join(', ')}, which ${missing.length === 1 ? 'does' : 'do'} not exist` : 'names no driver that works here';
   return (
     `no WebGPU adapter was found in Node: VK_ICD_FILENAMES is set to '${userIcd}' and ${why}. ` +
     `Unset it (webgpu-bnn then looks for a driver itself) or point it at a Vulkan driver's ICD file, such as ${SWIFTSHADER_ICD}.`
